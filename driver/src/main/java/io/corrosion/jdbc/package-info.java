@@ -1,0 +1,2 @@
+/** The jdbc:corrosion: driver. */
+package io.corrosion.jdbc;

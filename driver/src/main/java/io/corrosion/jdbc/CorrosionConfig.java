@@ -1,0 +1,248 @@
+package io.corrosion.jdbc;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One connection's configuration, parsed once from the URL and {@link Properties} and never changed.
+ *
+ * @param url              the URL as given
+ * @param path             the database as sqlite-jdbc should open it: a file path, {@code :memory:}, or a
+ *                         {@code file:} URI with its SQLite URI parameters (mode, cache, vfs, ...)
+ * @param inMemory         true for {@code :memory:} and {@code mode=memory} databases (one per connection)
+ * @param node             the settings fixed per database file by its first connection
+ * @param sqliteProperties everything handed to sqlite-jdbc: its pragmas and open options, with our defaults
+ */
+public record CorrosionConfig(
+        String url, String path, boolean inMemory, NodeSettings node, Map<String, String> sqliteProperties) {
+
+    public static final String URL_PREFIX = "jdbc:corrosion:";
+
+    /** SQLite URI parameters that stay on a {@code file:} path (https://sqlite.org/uri.html). */
+    private static final Set<String> SQLITE_URI_PARAMETERS =
+            Set.of("vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof");
+
+    /**
+     * The settings that belong to the database file, not to one connection: every connection and pool on the file
+     * in this JVM shares them.
+     */
+    public record NodeSettings(
+            Optional<HostPort> bind,
+            List<HostPort> seeds,
+            Optional<String> tlsCa,
+            Optional<String> tlsCert,
+            Optional<String> tlsKey,
+            boolean tlsInsecure,
+            boolean mergeEqualValues,
+            Set<String> localTables,
+            Duration syncInterval,
+            int fanout) {
+
+        public NodeSettings {
+            seeds = List.copyOf(seeds);
+            localTables = Set.copyOf(localTables);
+        }
+
+        /** True if the table is listed in {@code local-tables} (compared ignoring case). */
+        public boolean isLocalTable(String table) {
+            return localTables.contains(table.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    public CorrosionConfig {
+        sqliteProperties = Collections.unmodifiableMap(new LinkedHashMap<>(sqliteProperties));
+    }
+
+    /** True if the URL is one this driver accepts. */
+    public static boolean accepts(String url) {
+        return url != null && url.startsWith(URL_PREFIX);
+    }
+
+    /**
+     * Parses and validates a {@code jdbc:corrosion:} URL and its properties (Properties win over the URL).
+     *
+     * @throws SQLException with SQLState 08001 naming the key and the allowed values, for an unknown key or bad value
+     */
+    public static CorrosionConfig parse(String url, Properties info) throws SQLException {
+        if (!accepts(url)) {
+            throw badProperty("Not a corrosion URL: '" + url + "'. Use " + URL_PREFIX + "<file or :memory:>[?key=value&...]");
+        }
+        String rest = url.substring(URL_PREFIX.length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        Map<String, String> given = new LinkedHashMap<>(q < 0 ? Map.of() : parseQuery(rest.substring(q + 1)));
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                given.put(key, info.getProperty(key));
+            }
+            info.forEach((k, v) -> given.putIfAbsent(String.valueOf(k), String.valueOf(v)));
+        }
+
+        Map<CorrosionProperty, Object> values = new EnumMap<>(CorrosionProperty.class);
+        Map<String, String> sqlite = new LinkedHashMap<>();
+        List<String> uriParameters = new ArrayList<>();
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            Optional<CorrosionProperty> ours = CorrosionProperty.forKey(key);
+            if (ours.isPresent()) {
+                Object parsed = parseValue(ours.get(), value);
+                values.put(ours.get(), parsed);
+                if (ours.get().isSqliteKey()) {
+                    sqlite.put(key, String.valueOf(parsed));
+                }
+            } else if (CorrosionProperty.sqlitePragma(key).isPresent()) {
+                sqlite.put(key, checkSqliteValue(CorrosionProperty.sqlitePragma(key).get(), value));
+            } else if (path.startsWith("file:") && SQLITE_URI_PARAMETERS.contains(key)) {
+                uriParameters.add(key + "=" + value);
+            } else {
+                throw unknownKey(key, path.startsWith("file:"));
+            }
+        }
+        for (CorrosionProperty p : CorrosionProperty.values()) {
+            if (!values.containsKey(p) && p.defaultValue().isPresent()) {
+                values.put(p, p.parse(p.defaultValue().get()));
+                if (p.isSqliteKey()) {
+                    sqlite.put(p.key(), p.defaultValue().get());
+                }
+            }
+        }
+        String sqlitePath = uriParameters.isEmpty() ? path : path + "?" + String.join("&", uriParameters);
+        boolean inMemory = path.isEmpty() || path.equals(":memory:") || path.startsWith("file::memory:")
+                || uriParameters.contains("mode=memory");
+        return new CorrosionConfig(url, sqlitePath, inMemory, nodeSettings(values), sqlite);
+    }
+
+    /** The sqlite-jdbc URL to open. */
+    public String sqliteUrl() {
+        return "jdbc:sqlite:" + path;
+    }
+
+    /** A fresh copy of the properties for sqlite-jdbc. */
+    public Properties toSqliteProperties() {
+        Properties p = new Properties();
+        p.putAll(sqliteProperties);
+        return p;
+    }
+
+    /**
+     * The key of the database file among the JVM's open databases: its canonical path. Empty for in-memory
+     * databases, which belong to one connection each.
+     */
+    public Optional<String> databaseKey() throws SQLException {
+        if (inMemory) {
+            return Optional.empty();
+        }
+        String file = path;
+        if (file.startsWith("file:")) {
+            file = file.substring("file:".length());
+            int q = file.indexOf('?');
+            file = q < 0 ? file : file.substring(0, q);
+            file = file.startsWith("///") ? file.substring(2) : file;
+            file = URLDecoder.decode(file, StandardCharsets.UTF_8);
+        }
+        try {
+            return Optional.of(new File(file).getCanonicalPath());
+        } catch (IOException e) {
+            throw new SQLException("Cannot resolve database path '" + file + "': " + e.getMessage(),
+                    SqlErrors.BAD_CONNECTION_PROPERTY, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static NodeSettings nodeSettings(Map<CorrosionProperty, Object> v) {
+        return new NodeSettings(
+                Optional.ofNullable((HostPort) v.get(CorrosionProperty.BIND)),
+                (List<HostPort>) v.get(CorrosionProperty.SEEDS),
+                Optional.ofNullable((String) v.get(CorrosionProperty.TLS_CA)),
+                Optional.ofNullable((String) v.get(CorrosionProperty.TLS_CERT)),
+                Optional.ofNullable((String) v.get(CorrosionProperty.TLS_KEY)),
+                (Boolean) v.get(CorrosionProperty.TLS_INSECURE),
+                (Boolean) v.get(CorrosionProperty.MERGE_EQUAL_VALUES),
+                (Set<String>) v.get(CorrosionProperty.LOCAL_TABLES),
+                (Duration) v.get(CorrosionProperty.SYNC_INTERVAL),
+                (Integer) v.get(CorrosionProperty.FANOUT));
+    }
+
+    private static Object parseValue(CorrosionProperty p, String value) throws SQLException {
+        try {
+            return p.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw badProperty(e.getMessage(), e);
+        }
+    }
+
+    /** sqlite-jdbc's enumerated pragmas are checked here so the error names the key; others are its business. */
+    private static String checkSqliteValue(SQLiteConfig.Pragma pragma, String value) throws SQLException {
+        if (pragma.choices == null || pragma.choices.length == 0) {
+            return value;
+        }
+        for (String choice : pragma.choices) {
+            if (choice.replace("'", "").equalsIgnoreCase(value.trim())) {
+                return value.trim();
+            }
+        }
+        String allowed = Arrays.stream(pragma.choices).map(c -> c.replace("'", "")).distinct()
+                .collect(Collectors.joining(", "));
+        throw badProperty("Bad value '" + value + "' for sqlite-jdbc property '" + pragma.pragmaName
+                + "': expected one of " + allowed);
+    }
+
+    private static Map<String, String> parseQuery(String query) throws SQLException {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            map.put(key, value);
+        }
+        return map;
+    }
+
+    private static String decode(String s) throws SQLException {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badProperty("Badly encoded URL parameter '" + s + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static SQLException unknownKey(String key, boolean fileUri) {
+        String ours = Arrays.stream(CorrosionProperty.values()).map(CorrosionProperty::key)
+                .collect(Collectors.joining(", "));
+        String sqlite = Arrays.stream(SQLiteConfig.Pragma.values()).map(p -> p.pragmaName)
+                .filter(k -> CorrosionProperty.forKey(k).isEmpty()).collect(Collectors.joining(", "));
+        return badProperty("Unknown connection property '" + key + "'. Allowed: " + ours
+                + "; and sqlite-jdbc's: " + sqlite
+                + (fileUri ? "; and on file: URIs SQLite's " + String.join(", ", SQLITE_URI_PARAMETERS) : "")
+                + ". See the README, 'Connection properties'.");
+    }
+
+    private static SQLException badProperty(String message) {
+        return new SQLException(message, SqlErrors.BAD_CONNECTION_PROPERTY);
+    }
+
+    private static SQLException badProperty(String message, Throwable cause) {
+        return new SQLException(message, SqlErrors.BAD_CONNECTION_PROPERTY, cause);
+    }
+}

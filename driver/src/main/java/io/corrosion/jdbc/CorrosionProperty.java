@@ -1,0 +1,152 @@
+package io.corrosion.jdbc;
+
+import java.sql.DriverPropertyInfo;
+import java.util.Locale;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Every connection property of {@code jdbc:corrosion:}, with its default, allowed values and meaning. Values come
+ * from the URL query ({@code ?key=value&...}) and from {@link java.util.Properties} (which win), and are parsed once
+ * into {@link CorrosionConfig}. Keys sqlite-jdbc understands that are not listed here pass through to it unchanged.
+ *
+ * <p>The README's property table is generated from this enum ({@link #markdownTable()}) and a test keeps them equal.
+ */
+public enum CorrosionProperty {
+    BIND("bind", null, Scope.NODE, PropertySyntax.HOST_PORT,
+            "Address this node listens on for gossip (QUIC over UDP). Without it the database is a local node. "
+                    + "*Replication arrives with a later issue: today the value is validated and kept, no socket is opened.*"),
+    SEEDS("seeds", "", Scope.NODE, PropertySyntax.HOST_PORT_LIST,
+            "Cluster members to join through. *Later issue: validated and kept only.*"),
+    TLS_CA("tls.ca", null, Scope.NODE, PropertySyntax.FILE,
+            "PEM file of the cluster CA that signs every node certificate (mutual TLS). *Later issue: validated and kept only.*"),
+    TLS_CERT("tls.cert", null, Scope.NODE, PropertySyntax.FILE,
+            "PEM certificate of this node, signed by `tls.ca`. *Later issue: validated and kept only.*"),
+    TLS_KEY("tls.key", null, Scope.NODE, PropertySyntax.FILE,
+            "PEM private key of `tls.cert`. *Later issue: validated and kept only.*"),
+    TLS_INSECURE("tls.insecure", "false", Scope.NODE, PropertySyntax.BOOLEAN,
+            "Allow gossip without certificates; only accepted with a loopback `bind`. *Later issue: validated and kept only.*"),
+    MERGE_EQUAL_VALUES("merge-equal-values", "false", Scope.NODE, PropertySyntax.BOOLEAN,
+            "When two versions of a column tie on causal length, col version and value, let the larger site id win "
+                    + "(cr-sqlite's option of the same name). *Arrives with the CRR engine: kept only.*"),
+    LOCAL_TABLES("local-tables", "", Scope.NODE, PropertySyntax.TABLE_LIST,
+            "Tables that stay on this node and are never replicated (e.g. scratch or id-generator tables). "
+                    + "*Arrives with the CRR engine: kept only.*"),
+    SYNC_INTERVAL("sync-interval", "5s", Scope.NODE, PropertySyntax.DURATION,
+            "How often the node runs anti-entropy sync with a random peer. *Later issue: validated and kept only.*"),
+    FANOUT("fanout", "8", Scope.NODE, PropertySyntax.intRange(1, 64),
+            "Peers each changeset is broadcast to per hop. *Later issue: validated and kept only.*"),
+    JOURNAL_MODE("journal_mode", "WAL", Scope.CONNECTION, PropertySyntax.oneOf(SQLiteConfig.Pragma.JOURNAL_MODE.choices),
+            "SQLite journal mode (sqlite-jdbc key). WAL lets readers run beside the writer; in-memory databases ignore it."),
+    BUSY_TIMEOUT("busy_timeout", "5000", Scope.CONNECTION, PropertySyntax.intRange(0, Integer.MAX_VALUE),
+            "Milliseconds a statement waits for another connection's write lock before failing with SQLState 40001 "
+                    + "(sqlite-jdbc key)."),
+    SYNCHRONOUS("synchronous", "NORMAL", Scope.CONNECTION, PropertySyntax.oneOf(SQLiteConfig.Pragma.SYNCHRONOUS.choices),
+            "SQLite sync mode (sqlite-jdbc key). NORMAL is durable across application crashes and safe in WAL mode; "
+                    + "FULL also survives power loss on the last transactions."),
+    USER("user", null, Scope.CONNECTION, PropertySyntax.ANY,
+            "Accepted and ignored: SQLite has no users. Listed so pools that always send a user name work.");
+
+    /** Where a property applies: the whole database file (fixed by its first connection) or one connection. */
+    public enum Scope {
+        /** One value per database file per JVM; a second connection asking for another value is refused. */
+        NODE,
+        /** Applies to the connection that asks for it. */
+        CONNECTION
+    }
+
+    private final String key;
+    private final String defaultValue;
+    private final Scope scope;
+    private final PropertySyntax syntax;
+    private final String description;
+
+    CorrosionProperty(String key, String defaultValue, Scope scope, PropertySyntax syntax, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.scope = scope;
+        this.syntax = syntax;
+        this.description = description;
+    }
+
+    /** The name used in URLs and Properties. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as text; empty if there is none. */
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The allowed values, in words. */
+    public String allowedValues() {
+        return syntax.describe();
+    }
+
+    /** True if sqlite-jdbc reads this key too; the driver passes its value on. */
+    public boolean isSqliteKey() {
+        return sqlitePragma(key).isPresent();
+    }
+
+    /** The property of this key, if it is one of ours. */
+    public static Optional<CorrosionProperty> forKey(String key) {
+        for (CorrosionProperty p : values()) {
+            if (p.key.equals(key)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sqlite-jdbc pragma or open option of this key, if sqlite-jdbc knows it. */
+    static Optional<SQLiteConfig.Pragma> sqlitePragma(String key) {
+        for (SQLiteConfig.Pragma p : SQLiteConfig.Pragma.values()) {
+            if (p.pragmaName.equals(key)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The value parsed, or {@link IllegalArgumentException} naming what is allowed. */
+    Object parse(String text) {
+        try {
+            return syntax.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Bad value '" + text + "' for property '" + key + "': expected "
+                    + syntax.describe(), e);
+        }
+    }
+
+    DriverPropertyInfo toPropertyInfo(String givenValue) {
+        DriverPropertyInfo info = new DriverPropertyInfo(key, givenValue != null ? givenValue : defaultValue);
+        info.description = description;
+        info.required = false;
+        info.choices = syntax.choices().isEmpty() ? null : syntax.choices().toArray(String[]::new);
+        return info;
+    }
+
+    /** The README table: one row per property. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| key | default | scope | allowed values | description |\n");
+        sb.append("|---|---|---|---|---|\n");
+        for (CorrosionProperty p : values()) {
+            sb.append("| `").append(p.key).append("` | ")
+                    .append(p.defaultValue == null || p.defaultValue.isEmpty() ? "" : "`" + p.defaultValue + "`")
+                    .append(" | ").append(p.scope.name().toLowerCase(Locale.ROOT))
+                    .append(" | ").append(p.syntax.describe())
+                    .append(" | ").append(p.description).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

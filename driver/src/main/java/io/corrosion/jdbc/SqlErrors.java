@@ -1,0 +1,151 @@
+package io.corrosion.jdbc;
+
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The funnel every {@link SQLException} leaving the driver passes through: sqlite-jdbc leaves SQLState null, this
+ * maps SQLite's (extended) result code to a real one. The mapping is documented in the README ("Errors").
+ */
+public final class SqlErrors {
+    /** Connection is closed. */
+    public static final String CONNECTION_CLOSED = "08003";
+    /** Bad connection URL or property. */
+    public static final String BAD_CONNECTION_PROPERTY = "08001";
+    /** Not supported by SQLite or this driver. */
+    public static final String FEATURE_NOT_SUPPORTED = "0A000";
+    /** Anything SQLite or sqlite-jdbc reported without a more precise code. */
+    public static final String GENERAL_ERROR = "HY000";
+
+    private static final Pattern RESULT_CODE_IN_MESSAGE = Pattern.compile("\\[(SQLITE_[A-Z_]+)\\]");
+
+    private SqlErrors() {}
+
+    /** The exception to throw in place of {@code e}: {@code e} itself if it already has an SQLState. */
+    public static SQLException translate(SQLException e) {
+        if (e.getSQLState() != null) {
+            return e;
+        }
+        SQLiteErrorCode code = resultCode(e);
+        String state = code == null ? stateOfMessage(e.getMessage()) : sqlState(code, e.getMessage());
+        if (e instanceof BatchUpdateException batch) {
+            int errorCode = code == null ? e.getErrorCode() : code.code & 0xff;
+            return new BatchUpdateException(e.getMessage(), state, errorCode, batch.getLargeUpdateCounts(), e);
+        }
+        if (code != null) {
+            return new CorrosionSQLException(e.getMessage(), code, state, e);
+        }
+        if (CONNECTION_CLOSED.equals(state)) {
+            return new SQLNonTransientConnectionException(e.getMessage(), state, e.getErrorCode(), e);
+        }
+        return new SQLException(e.getMessage(), state, e.getErrorCode(), e);
+    }
+
+    /** A closed-connection error for use before delegating to a closed connection. */
+    public static SQLException connectionClosed() {
+        return new SQLNonTransientConnectionException(
+                "The connection is closed; get a new one from the driver or the pool", CONNECTION_CLOSED);
+    }
+
+    /** The SQLState for an SQLite result code; {@code message} refines SQLITE_ERROR, which SQLite uses widely. */
+    public static String sqlState(SQLiteErrorCode code, String message) {
+        String name = code.name();
+        if (name.startsWith("SQLITE_CONSTRAINT")) {
+            return constraintState(name);
+        }
+        if (name.startsWith("SQLITE_IOERR") || name.equals("SQLITE_NOLFS")) {
+            return "58030";
+        }
+        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED") || name.equals("SQLITE_PROTOCOL")) {
+            return "40001";
+        }
+        if (name.startsWith("SQLITE_READONLY")) {
+            return "25006";
+        }
+        if (name.startsWith("SQLITE_CANTOPEN")) {
+            return "08001";
+        }
+        if (name.startsWith("SQLITE_CORRUPT") || name.equals("SQLITE_NOTADB")) {
+            return "XX001";
+        }
+        if (name.equals("SQLITE_ABORT_ROLLBACK")) {
+            return "40000";
+        }
+        return switch (name) {
+            case "SQLITE_ERROR" -> isSyntaxOrSchemaError(message) ? "42000" : GENERAL_ERROR;
+            case "SQLITE_PERM", "SQLITE_AUTH" -> "42501";
+            case "SQLITE_ABORT", "SQLITE_INTERRUPT" -> "57014";
+            case "SQLITE_NOMEM" -> "53200";
+            case "SQLITE_FULL" -> "53100";
+            case "SQLITE_TOOBIG" -> "54000";
+            case "SQLITE_MISMATCH" -> "22000";
+            case "SQLITE_MISUSE" -> "HY010";
+            case "SQLITE_RANGE" -> "07009";
+            case "SQLITE_SCHEMA" -> "40001";
+            default -> GENERAL_ERROR;
+        };
+    }
+
+    private static String constraintState(String name) {
+        return switch (name) {
+            case "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE" -> "23505";
+            case "SQLITE_CONSTRAINT_NOTNULL" -> "23502";
+            case "SQLITE_CONSTRAINT_FOREIGNKEY" -> "23503";
+            case "SQLITE_CONSTRAINT_CHECK" -> "23514";
+            default -> "23000";
+        };
+    }
+
+    private static boolean isSyntaxOrSchemaError(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("syntax error") || m.contains("no such") || m.contains("incomplete input")
+                || m.contains("already exists") || m.contains("has no column") || m.contains("ambiguous column")
+                || m.contains("unrecognized token") || m.contains("no tables specified")
+                || m.contains("values were supplied") || m.contains("wrong number of arguments");
+    }
+
+    private static SQLiteErrorCode resultCode(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException sqlite && sqlite.getResultCode() != SQLiteErrorCode.UNKNOWN_ERROR) {
+                return sqlite.getResultCode();
+            }
+        }
+        Matcher m = RESULT_CODE_IN_MESSAGE.matcher(String.valueOf(e.getMessage()));
+        if (m.find()) {
+            try {
+                return SQLiteErrorCode.valueOf(m.group(1));
+            } catch (IllegalArgumentException unknownName) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** sqlite-jdbc's own errors carry no result code; these are the ones it raises. */
+    private static String stateOfMessage(String message) {
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+        if (m.contains("database has been closed") || m.contains("database connection closed")) {
+            return CONNECTION_CLOSED;
+        }
+        if (m.contains("not supported") || m.contains("not implemented") || m.contains("unsupported")) {
+            return FEATURE_NOT_SUPPORTED;
+        }
+        if (m.contains("closed") || m.contains("not executing") || m.contains("auto-commit mode")) {
+            return "HY010";
+        }
+        if (m.contains("out of range") || m.contains("invalid column") || m.contains("no such column")
+                || m.contains("does not exist") || m.contains("column index")) {
+            return "07009";
+        }
+        return GENERAL_ERROR;
+    }
+}

@@ -1,0 +1,57 @@
+package io.corrosion.jdbc.intercept;
+
+import java.sql.SQLException;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The one place where the CRR engine sees the application's SQL. The proxies call it for every SQL string except
+ * plain reads ({@link SqlPlan#plainRead()}), which run untouched and never reach the hook.
+ *
+ * <p>Call sequence on the application's physical connection:
+ * <ul>
+ *   <li>{@code Statement.execute*(sql)}: {@link #rewrite} then the execution then {@link #afterExecute}.</li>
+ *   <li>{@code Statement.addBatch(sql)}: {@link #rewrite} at addBatch; {@link #afterExecute} per added string after
+ *       {@code executeBatch()} succeeds.</li>
+ *   <li>{@code Connection.prepareStatement(sql)}: {@link #rewrite} once, at prepare; {@link #afterExecute} after each
+ *       successful {@code execute*()} and once after a successful {@code executeBatch()}.</li>
+ * </ul>
+ * {@code afterExecute} is not called when the execution throws.
+ *
+ * <p>Rules for implementations:
+ * <ul>
+ *   <li>Be cheap for statements you do not care about: check {@link StatementPlan#kind()} first.</li>
+ *   <li>Never write on {@code connection} between a DML statement and the application's next statement: the
+ *       application may read {@code last_insert_rowid()} or {@code getGeneratedKeys()} next. Work after DDL (CRR
+ *       setup after CREATE TABLE/ALTER TABLE) is fine.</li>
+ *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order.</li>
+ *   <li>Throw {@link SQLException} with a real SQLState to refuse a statement (e.g. a schema cr-sqlite rejects).</li>
+ * </ul>
+ */
+public interface StatementHook {
+
+    /** The hook of a database without a CRR engine: runs everything as written. */
+    StatementHook NONE = new StatementHook() {
+        @Override
+        public String rewrite(SqlPlan plan, SQLiteConnection connection) {
+            return plan.sql();
+        }
+
+        @Override
+        public void afterExecute(SqlPlan plan, SQLiteConnection connection) {}
+
+        @Override
+        public String toString() {
+            return "StatementHook.NONE";
+        }
+    };
+
+    /**
+     * The SQL to run in place of {@code plan.sql()}; return {@code plan.sql()} to run it as written.
+     *
+     * @param connection the application's physical connection the statement will run on
+     */
+    String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
+    void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+}

@@ -1,0 +1,80 @@
+package io.corrosion.jdbc.intercept;
+
+import java.util.List;
+import java.util.Optional;
+import net.sf.jsqlparser.statement.Statement;
+
+/**
+ * What one SQL statement is, decided once per SQL text and cached. Immutable, except that {@link #parsed()} is
+ * JSqlParser's object: treat it as read-only (it is shared by every execution of this SQL); to rewrite, parse a
+ * private copy with {@link Interceptor#parse(String)}.
+ *
+ * @param kind           what the statement does
+ * @param sql            the statement's own text (one statement of a multi-statement string)
+ * @param tables         target tables, unquoted and without schema: the table written by DML, created/altered/dropped
+ *                       by DDL, indexed by CREATE INDEX; for reads only filled when the statement was parsed
+ * @param objectName     the index, view, trigger or pragma named by the statement, unquoted; null if none
+ * @param insertColumns  the column list of an INSERT/REPLACE/UPSERT as written, unquoted; empty if none was written
+ *                       (then values go to every column in table order)
+ * @param orAction       {@code INSERT OR <action>}/{@code UPDATE OR <action>}; REPLACE INTO is {@code REPLACE}
+ * @param onConflict     the INSERT has an {@code ON CONFLICT} clause (UPSERT, including DO NOTHING)
+ * @param returning      the statement has a {@code RETURNING} clause
+ * @param temporary      CREATE TEMP/TEMPORARY TABLE, or a target in the {@code temp} schema
+ * @param mentionsInternal the text names something matching {@link io.corrosion.jdbc.InternalTables} (crsql_*)
+ * @param parsed         JSqlParser's statement, null when not parsed (plain reads, or JSqlParser could not parse it)
+ * @param parseProblem   why JSqlParser could not parse it; null when it parsed or was not asked to
+ */
+public record StatementPlan(
+        StatementKind kind,
+        String sql,
+        List<String> tables,
+        String objectName,
+        List<String> insertColumns,
+        ConflictResolution orAction,
+        boolean onConflict,
+        boolean returning,
+        boolean temporary,
+        boolean mentionsInternal,
+        Statement parsed,
+        String parseProblem) {
+
+    public StatementPlan {
+        tables = List.copyOf(tables);
+        insertColumns = List.copyOf(insertColumns);
+    }
+
+    /** The first target table, if any. */
+    public Optional<String> table() {
+        return tables.isEmpty() ? Optional.empty() : Optional.of(tables.get(0));
+    }
+
+    /** JSqlParser's statement, if it could parse this one. Read-only; see the class comment. */
+    public Optional<Statement> parsedStatement() {
+        return Optional.ofNullable(parsed);
+    }
+
+    /** True if the INSERT's column list names this column (case-insensitive, as SQLite compares identifiers). */
+    public boolean insertsColumn(String column) {
+        for (String c : insertColumns) {
+            if (c.equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A read that names nothing internal: the proxy runs it without calling the hook. */
+    public boolean isPlainRead() {
+        return kind == StatementKind.READ && !mentionsInternal;
+    }
+
+    StatementPlan withParse(List<String> parsedTables, List<String> parsedColumns, Statement statement) {
+        return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict, returning,
+                temporary, mentionsInternal, statement, null);
+    }
+
+    StatementPlan withParseProblem(String problem) {
+        return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict, returning,
+                temporary, mentionsInternal, null, problem);
+    }
+}

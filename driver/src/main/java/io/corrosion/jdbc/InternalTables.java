@@ -7,8 +7,9 @@ import java.util.Locale;
  *
  * <p>A table is internal when its name starts with {@code crsql_} (cr-sqlite's relations such as
  * {@code crsql_changes}, {@code crsql_site_id}), contains {@code __crsql_} (per-table clock and pk tables such as
- * {@code person__crsql_clock}), or starts with {@code __corrosion_} (the driver's own bookkeeping). Matching ignores
- * case, as SQLite does for identifiers.
+ * {@code person__crsql_clock}), or starts with {@code __corrosion_} (the driver's own bookkeeping). SQLite's automatic
+ * indexes of such tables ({@code sqlite_autoindex_<table>_<n>}) count as internal too. Matching ignores case, as
+ * SQLite does for identifiers.
  */
 public final class InternalTables {
     /** Prefix of cr-sqlite's relations and functions. */
@@ -18,6 +19,8 @@ public final class InternalTables {
     /** Prefix of the driver's own bookkeeping tables. */
     public static final String CORROSION_PREFIX = "__corrosion_";
 
+    private static final String SQLITE_AUTOINDEX_PREFIX = "sqlite_autoindex_";
+
     private InternalTables() {}
 
     /** True if a table of this name belongs to the driver or the CRR engine and must be hidden and never replicated. */
@@ -26,6 +29,9 @@ public final class InternalTables {
             return false;
         }
         String name = tableName.toLowerCase(Locale.ROOT);
+        if (name.startsWith(SQLITE_AUTOINDEX_PREFIX)) {
+            name = name.substring(SQLITE_AUTOINDEX_PREFIX.length()); // sqlite_autoindex_<table>_<n>
+        }
         return name.startsWith(CRSQL_PREFIX) || name.contains(CRSQL_INFIX) || name.startsWith(CORROSION_PREFIX);
     }
 

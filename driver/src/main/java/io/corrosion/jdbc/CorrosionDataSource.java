@@ -113,6 +113,16 @@ public class CorrosionDataSource implements DataSource, AutoCloseable {
 
     @Override
     public Connection getConnection() throws SQLException {
+        return connect(null);
+    }
+
+    /** SQLite has no users: {@code username} is ignored; a password goes to sqlite-jdbc (for encrypted builds). */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return connect(password);
+    }
+
+    private Connection connect(String password) throws SQLException {
         String u = url;
         if (u == null) {
             throw new SQLException("CorrosionDataSource has no URL; call setUrl(\"jdbc:corrosion:...\")",
@@ -122,20 +132,14 @@ public class CorrosionDataSource implements DataSource, AutoCloseable {
         synchronized (properties) {
             copy.putAll(properties);
         }
+        if (password != null) {
+            copy.setProperty("password", password);
+        }
         Connection c = driver.connect(u, copy);
         if (c == null) {
             throw new SQLException("Not a corrosion URL: '" + u + "'", SqlErrors.BAD_CONNECTION_PROPERTY);
         }
         return c;
-    }
-
-    /** SQLite has no users: {@code user} is ignored; a password goes to sqlite-jdbc (for encrypted builds). */
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        if (password != null) {
-            setProperty("password", password);
-        }
-        return getConnection();
     }
 
     /** Shuts down the URL's database file (shared with other pools on the same file in this JVM). */

@@ -70,6 +70,48 @@ class PassthroughTest {
     }
 
     @Test
+    void registeredThroughServiceLoader() {
+        assertThat(java.util.ServiceLoader.load(java.sql.Driver.class).stream().map(p -> p.type().getName()))
+                .contains(CorrosionDriver.class.getName());
+    }
+
+    @Test
+    void statementsJsqlparserCannotParseStillRun() throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("pragma foreign_keys = on");
+            s.executeUpdate("create table kv (k text primary key, v text) without rowid");
+            s.executeUpdate("create table strict_kv (k text primary key, v any) strict");
+            s.executeUpdate("create table log (msg text)");
+            s.executeUpdate("create trigger person_log after insert on person begin insert into log (msg) values (new.name); end");
+            s.execute("begin immediate");
+            s.executeUpdate("insert or ignore into kv (k, v) values ('a', '1')");
+            s.executeUpdate("insert or ignore into kv (k, v) values ('a', '2')");
+            s.executeUpdate("insert into [person] ([name]) values ('bracketed')");
+            s.execute("commit");
+            try (ResultSet rs = s.executeQuery("select v from kv where k = 'a'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("1");
+            }
+            assertThat(count("log")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void upsertReplaceAndCteWritesRun() throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("insert into person (id, name) values (1, 'a')");
+            s.executeUpdate("insert into person (id, name) values (1, 'b') on conflict (id) do update set name = excluded.name");
+            s.executeUpdate("replace into person (id, name) values (2, 'c')");
+            s.executeUpdate("insert or replace into person (id, name) values (2, 'd')");
+            s.executeUpdate("with n(x) as (select 'e') insert into person (name) select x from n");
+            try (ResultSet rs = s.executeQuery("select group_concat(name, ',') from (select name from person order by id)")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("b,d,e");
+            }
+        }
+    }
+
+    @Test
     void crudRoundTrip() throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("insert into person (name, age) values (?, ?)")) {
             insert.setString(1, "ada");

@@ -66,19 +66,28 @@ final class KeywordClassifier {
 
     /** Moves to the main statement after {@code WITH [RECURSIVE] name AS (...), ...}; false if none is found. */
     private boolean skipCommonTableExpressions() {
+        int main = topLevel(pos + 1, t -> t.type() == SqlToken.Type.WORD && MAIN_KEYWORDS.contains(t.text()));
+        if (main < 0) {
+            return false;
+        }
+        pos = main;
+        return true;
+    }
+
+    /** Index of the first token from {@code from} on, outside parentheses, that matches; -1 if none. */
+    private int topLevel(int from, java.util.function.Predicate<SqlToken> match) {
         int depth = 0;
-        for (int i = pos + 1; i < tokens.size(); i++) {
+        for (int i = from; i < tokens.size(); i++) {
             SqlToken t = tokens.get(i);
             if (t.isSymbol('(')) {
                 depth++;
             } else if (t.isSymbol(')')) {
                 depth--;
-            } else if (depth == 0 && t.type() == SqlToken.Type.WORD && MAIN_KEYWORDS.contains(t.text())) {
-                pos = i;
-                return true;
+            } else if (depth == 0 && match.test(t)) {
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     private void insert() {
@@ -226,35 +235,21 @@ final class KeywordClassifier {
 
     /** ON CONFLICT and RETURNING outside parentheses, from the cursor on. */
     private void scanTopLevelClauses() {
-        int depth = 0;
-        for (int i = pos; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            } else if (depth == 0 && t.isWord("ON") && i + 1 < tokens.size() && tokens.get(i + 1).isWord("CONFLICT")) {
-                onConflict = true;
-            } else if (depth == 0 && t.isWord("RETURNING")) {
-                returning = true;
-            }
+        int on = topLevel(pos, t -> t.isWord("ON"));
+        while (on >= 0 && !onConflict) {
+            onConflict = on + 1 < tokens.size() && tokens.get(on + 1).isWord("CONFLICT");
+            on = topLevel(on + 1, t -> t.isWord("ON"));
         }
+        returning = topLevel(pos, t -> t.isWord("RETURNING")) >= 0;
     }
 
     private boolean seekTopLevelWord(String word) {
-        int depth = 0;
-        for (int i = pos; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            } else if (depth == 0 && t.isWord(word)) {
-                pos = i + 1;
-                return true;
-            }
+        int at = topLevel(pos, t -> t.isWord(word));
+        if (at < 0) {
+            return false;
         }
-        return false;
+        pos = at + 1;
+        return true;
     }
 
     private void skipIfNotExists() {

@@ -185,18 +185,12 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(md)) {
-            return iface.cast(md);
-        }
-        throw new SQLException("Not a wrapper for " + iface.getName(), SqlErrors.GENERAL_ERROR);
+        return Wrappers.unwrap(this, md, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(md);
+        return Wrappers.isWrapperFor(this, md, iface);
     }
 
     // Plain delegation below.

@@ -59,18 +59,12 @@ public class ResultSetProxy implements ResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(rs)) {
-            return iface.cast(rs);
-        }
-        throw new SQLException("Not a wrapper for " + iface.getName(), SqlErrors.GENERAL_ERROR);
+        return Wrappers.unwrap(this, rs, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(rs);
+        return Wrappers.isWrapperFor(this, rs, iface);
     }
 
     @Override

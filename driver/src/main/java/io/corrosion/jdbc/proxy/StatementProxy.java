@@ -229,18 +229,12 @@ public class StatementProxy implements Statement {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(raw)) {
-            return iface.cast(raw);
-        }
-        throw new SQLException("Not a wrapper for " + iface.getName(), SqlErrors.GENERAL_ERROR);
+        return Wrappers.unwrap(this, raw, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(raw);
+        return Wrappers.isWrapperFor(this, raw, iface);
     }
 
     @Override

@@ -31,7 +31,13 @@ final class DatabaseRegistry {
     CorrosionConnection connect(CorrosionConfig config) throws SQLException {
         Optional<String> key = config.databaseKey();
         if (key.isEmpty()) {
-            return new CorrosionDatabase(key, config, Interceptor.shared(), extensions).connect(config);
+            CorrosionDatabase memory = new CorrosionDatabase(key, config, Interceptor.shared(), extensions);
+            try {
+                return memory.connect(config);
+            } catch (SQLException | RuntimeException e) {
+                memory.close();
+                throw e;
+            }
         }
         while (true) {
             CorrosionDatabase db = database(key.get(), config);

@@ -186,6 +186,21 @@ class DatabaseLifecycleTest {
     }
 
     @Test
+    void failedSetUpClosesTheConnectionAndFailsWithAnSqlState() throws SQLException {
+        DatabaseRegistry failing = new DatabaseRegistry(db -> new DatabaseExtension() {
+            @Override
+            public void setUpConnection(SQLiteConnection connection) throws SQLException {
+                throw new SQLException("no functions for you");
+            }
+        });
+        SQLException e = catchThrowableOfType(SQLException.class, () -> new CorrosionDriver(failing)
+                .connect("jdbc:corrosion:" + dir.resolve("fail.db"), new Properties()));
+        assertThat(e.getMessage()).contains("no functions for you");
+        assertThat(e.getSQLState()).isNotNull();
+        failing.shutdownAll();
+    }
+
+    @Test
     void dataSourceCloseShutsTheFileDown() throws Exception {
         CorrosionDataSource ds = new CorrosionDataSource("jdbc:corrosion:" + dir.resolve("ds.db"));
         ds.setBusyTimeout(1234);

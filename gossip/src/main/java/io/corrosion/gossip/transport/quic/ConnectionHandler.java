@@ -2,6 +2,8 @@ package io.corrosion.gossip.transport.quic;
 
 import io.corrosion.gossip.transport.PeerIdentity;
 import io.corrosion.gossip.transport.PeerInfo;
+import io.corrosion.gossip.transport.TransportException;
+import io.corrosion.gossip.transport.TransportException.Reason;
 import io.corrosion.gossip.transport.quic.Counters.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -10,10 +12,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -21,20 +25,40 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * The first handler of every QUIC connection, both directions: learns the peer's identity when the
  * handshake completes, delivers datagrams, passes new streams on (to {@link StreamSetup}), and logs a
  * refused handshake once, at WARN, with the peer's address and the reason.
+ *
+ * <p>Confirmation: in TLS 1.3 the dialling side considers the handshake complete before the listening side
+ * has checked its certificate. So the listening side, once it accepted the peer, opens one unidirectional
+ * stream and finishes it at once (it travels with QUIC's HANDSHAKE_DONE, no extra round trip); the dialling
+ * side uses a connection only after that stream arrived. A refused node's sends then fail with
+ * {@link Reason#HANDSHAKE_FAILED} instead of vanishing.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final TransportContext transport;
     private final boolean outbound;
+    private final CompletableFuture<Void> confirmation;
+    private InetSocketAddress remote;
     private PeerInfo peer;
     private boolean established;
     private boolean refusalReported;
     private String handshakeFailure;
     private QuicConnectionCloseEvent closeEvent;
 
-    ConnectionHandler(TransportContext transport, boolean outbound) {
+    /** For a connection a peer dialled. */
+    ConnectionHandler(TransportContext transport) {
+        this(transport, null);
+    }
+
+    /** For a connection we dialled; {@code confirmation} completes when the peer accepted us, or fails. */
+    ConnectionHandler(TransportContext transport, CompletableFuture<Void> confirmation) {
         this.transport = transport;
-        this.outbound = outbound;
+        this.outbound = confirmation != null;
+        this.confirmation = confirmation;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        remote = (InetSocketAddress) ((QuicChannel) ctx.channel()).remoteSocketAddress();
     }
 
     @Override
@@ -42,7 +66,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         QuicChannel channel = (QuicChannel) ctx.channel();
         PeerIdentity identity = identityOf(channel);
         if (identity == null) {
-            reportRefusal(channel, "no peer certificate after the handshake");
+            reportRefusal("no peer certificate after the handshake");
             channel.close();
             return;
         }
@@ -54,12 +78,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         transport.counters.increment(outbound ? Counter.CONNECTIONS_OPENED : Counter.CONNECTIONS_ACCEPTED);
         transport.log().debug("[{}] {} connection with {}", transport.config.nodeName(),
                 outbound ? "outbound" : "inbound", peer);
+        if (!outbound) {
+            channel.createStream(QuicStreamType.UNIDIRECTIONAL, null).addListener(f -> {
+                if (f.isSuccess()) {
+                    ((QuicStreamChannel) f.getNow()).shutdownOutput();
+                }
+            });
+        }
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof QuicStreamChannel) {
+            if (outbound) {
+                confirmation.complete(null);
+            }
             // Must travel on: the pipeline's end registers the stream and runs StreamSetup on it.
             ctx.fireChannelRead(msg);
         } else if (msg instanceof ByteBuf datagram) {
@@ -109,13 +143,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        failConfirmation();
         if (established) {
             transport.connections.remove((QuicChannel) ctx.channel());
             transport.counters.decrement(Counter.CONNECTIONS_ACTIVE);
             if (closeEvent != null && closeEvent.isTlsError()) {
                 // The handshake looked complete here, but the peer then refused our certificate.
-                reportRefusal((QuicChannel) ctx.channel(), "the peer refused our certificate ("
-                        + closeEvent + ")");
+                reportRefusal("the peer refused our certificate (" + describe(closeEvent) + ")");
             }
         }
         ctx.fireChannelInactive();
@@ -123,31 +157,66 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelUnregistered(ChannelHandlerContext ctx) {
+        failConfirmation();
         if (!established) {
-            QuicChannel channel = (QuicChannel) ctx.channel();
-            String refusal = transport.tls.takeRefusal(channel);
+            String refusal = transport.tls.takeRefusal((QuicChannel) ctx.channel());
             if (refusal != null) {
-                reportRefusal(channel, refusal);
+                reportRefusal(refusal);
             } else if (handshakeFailure != null) {
-                reportRefusal(channel, "TLS handshake failed: " + handshakeFailure);
+                reportRefusal("TLS handshake failed: " + handshakeFailure);
             } else if (closeEvent != null && closeEvent.isTlsError()) {
-                reportRefusal(channel, "the peer refused the TLS handshake (" + closeEvent + ")");
+                reportRefusal("the peer aborted the TLS handshake (" + describe(closeEvent) + ")");
             } else {
                 transport.log().debug("[{}] {} handshake with {} did not complete", transport.config.nodeName(),
-                        outbound ? "outbound" : "inbound", channel.remoteSocketAddress());
+                        outbound ? "outbound" : "inbound", remote);
             }
         }
         ctx.fireChannelUnregistered();
     }
 
-    private void reportRefusal(QuicChannel channel, String reason) {
+    private void failConfirmation() {
+        if (confirmation == null || confirmation.isDone()) {
+            return;
+        }
+        boolean tls = refusalReported || handshakeFailure != null || closeEvent != null && closeEvent.isTlsError();
+        confirmation.completeExceptionally(tls
+                ? new TransportException(Reason.HANDSHAKE_FAILED, remote + " refused the TLS handshake"
+                        + (closeEvent != null ? " (" + describe(closeEvent) + ")" : handshakeFailure != null
+                        ? ": " + handshakeFailure : ""))
+                : new TransportException(Reason.CONNECT_FAILED, "the connection to " + remote
+                        + " closed before the peer accepted it"));
+    }
+
+    private void reportRefusal(String reason) {
         if (refusalReported) {
             return;
         }
         refusalReported = true;
         transport.counters.increment(Counter.HANDSHAKES_REFUSED);
         transport.log().warn("[{}] {} QUIC connection {} {} refused: {}", transport.config.nodeName(),
-                outbound ? "outbound" : "inbound", outbound ? "to" : "from", channel.remoteSocketAddress(), reason);
+                outbound ? "outbound" : "inbound", outbound ? "to" : "from", remote, reason);
+    }
+
+    /** "TLS alert 45 (certificate_expired)" rather than the event's numeric dump. */
+    static String describe(QuicConnectionCloseEvent event) {
+        if (!event.isTlsError()) {
+            return (event.isApplicationClose() ? "application" : "transport") + " error " + event.error();
+        }
+        int alert = QuicConnectionCloseEvent.extractTlsError(event.error());
+        String name = switch (alert) {
+            case 40 -> "handshake_failure";
+            case 42 -> "bad_certificate";
+            case 43 -> "unsupported_certificate";
+            case 44 -> "certificate_revoked";
+            case 45 -> "certificate_expired";
+            case 46 -> "certificate_unknown";
+            case 48 -> "unknown_ca";
+            case 80 -> "internal_error, e.g. an untrusted certificate";
+            case 116 -> "certificate_required";
+            case 120 -> "no_application_protocol";
+            default -> "see RFC 8446";
+        };
+        return "TLS alert " + alert + ", " + name;
     }
 
     private PeerIdentity identityOf(QuicChannel channel) {

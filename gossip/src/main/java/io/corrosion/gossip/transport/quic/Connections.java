@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -30,6 +32,7 @@ final class Connections {
     private final class Link {
         final InetSocketAddress address;
         final CompletableFuture<QuicChannel> channel = new CompletableFuture<>();
+        final CompletableFuture<Void> confirmation = new CompletableFuture<>();
         final StreamOpener opener = new StreamOpener(transport);
         volatile long failedAtNanos;
 
@@ -112,7 +115,7 @@ final class Connections {
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel channel) {
-                        channel.pipeline().addLast(new ConnectionHandler(transport, true), link.opener,
+                        channel.pipeline().addLast(new ConnectionHandler(transport, link.confirmation), link.opener,
                                 new LivenessWatchdog(transport));
                     }
                 })
@@ -122,14 +125,28 @@ final class Connections {
                 .connect()
                 .addListener(f -> {
                     if (f.isSuccess()) {
-                        QuicChannel channel = (QuicChannel) f.getNow();
-                        channel.closeFuture().addListener(closed -> links.remove(link.address, link));
-                        if (!link.channel.complete(channel) || this.closed) {
-                            // Dropped (disconnect, close) while dialling.
-                            channel.close();
-                        }
+                        confirmed(link, (QuicChannel) f.getNow());
                     } else {
                         failed(link, f.cause());
+                    }
+                });
+    }
+
+    /** Connected; the link is usable once the peer confirmed it accepted us (see {@link ConnectionHandler}). */
+    private void confirmed(Link link, QuicChannel channel) {
+        channel.closeFuture().addListener(closed -> links.remove(link.address, link));
+        link.confirmation.orTimeout(transport.config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        channel.close();
+                        failed(link, failure instanceof TimeoutException
+                                ? new TransportException(Reason.CONNECT_FAILED, link.address
+                                        + " did not confirm the connection within "
+                                        + transport.config.connectTimeout())
+                                : failure);
+                    } else if (!link.channel.complete(channel) || closed) {
+                        // Dropped (disconnect, close) while dialling.
+                        channel.close();
                     }
                 });
     }
@@ -137,11 +154,15 @@ final class Connections {
     private void failed(Link link, Throwable cause) {
         link.failedAtNanos = System.nanoTime();
         transport.counters.increment(Counter.CONNECT_FAILURES);
+        transport.log().debug("[{}] could not connect to {}: {}", transport.config.nodeName(), link.address,
+                String.valueOf(cause));
+        if (cause instanceof TransportException known) {
+            link.channel.completeExceptionally(known);
+            return;
+        }
         boolean tls = cause instanceof SSLException
                 || cause instanceof QuicClosedChannelException closed && closed.event() != null
                 && closed.event().isTlsError();
-        transport.log().debug("[{}] could not connect to {}: {}", transport.config.nodeName(), link.address,
-                String.valueOf(cause));
         link.channel.completeExceptionally(new TransportException(
                 tls ? Reason.HANDSHAKE_FAILED : Reason.CONNECT_FAILED,
                 "could not connect to " + link.address + ": " + cause, cause));

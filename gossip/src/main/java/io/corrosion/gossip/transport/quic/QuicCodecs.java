@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * The QUIC settings of both sockets in one place. The listening socket grants each peer
  * {@code maxInboundUniStreams}/{@code maxInboundBidiStreams} concurrent streams (QUIC enforces it: a peer
  * exceeding its credit is a protocol error) and flow-control windows; the dialling socket grants the peer
- * no streams at all, since servers never open streams here.
+ * one unidirectional stream at a time, for the confirmation, since nothing else flows that way.
  */
 final class QuicCodecs {
 
@@ -39,7 +39,8 @@ final class QuicCodecs {
     static ChannelHandler client(TransportContext transport) {
         return common(new QuicClientCodecBuilder(), transport.config)
                 .sslEngineProvider(transport.tls.clientEngines())
-                .initialMaxStreamsUnidirectional(0)
+                // The listening side opens exactly one stream: the confirmation (see ConnectionHandler).
+                .initialMaxStreamsUnidirectional(1)
                 .initialMaxStreamsBidirectional(0)
                 .build();
     }

@@ -89,7 +89,7 @@ public final class QuicTransport implements Transport {
                 ChannelHandler inboundConnections = new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel channel) {
-                        channel.pipeline().addLast(new ConnectionHandler(context, false));
+                        channel.pipeline().addLast(new ConnectionHandler(context));
                     }
                 };
                 listenSocket = udpSocket(QuicCodecs.server(context, inboundConnections, streamSetup))

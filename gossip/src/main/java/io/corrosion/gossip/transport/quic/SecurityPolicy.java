@@ -24,6 +24,7 @@ final class SecurityPolicy {
             throw new TransportException(Reason.CONFIGURATION, "cannot resolve the bind address " + bind);
         }
         boolean loopback = bind.getAddress().isLoopbackAddress();
+        String where = bind.getAddress().getHostAddress() + ":" + bind.getPort();
         if (config.tls() != null) {
             if (config.insecure()) {
                 throw new TransportException(Reason.CONFIGURATION, "tls.insecure=true contradicts the TLS material "
@@ -32,17 +33,17 @@ final class SecurityPolicy {
             return QuicTls.mutual(config.tls());
         }
         if (!loopback) {
-            throw new TransportException(Reason.CONFIGURATION, "refusing to bind " + bind + " without TLS: a "
+            throw new TransportException(Reason.CONFIGURATION, "refusing to bind " + where + " without TLS: a "
                     + "non-loopback address needs the cluster CA certificate, this node's certificate and its key "
                     + "(tls.ca, tls.cert, tls.key; ClusterCa makes a development CA). tls.insecure=true is "
                     + "accepted on loopback addresses only.");
         }
         if (!config.insecure()) {
-            throw new TransportException(Reason.CONFIGURATION, "no TLS material to bind " + bind + ": set tls.ca, "
+            throw new TransportException(Reason.CONFIGURATION, "no TLS material to bind " + where + ": set tls.ca, "
                     + "tls.cert and tls.key, or tls.insecure=true (loopback only, no peer verification)");
         }
         LOG.warn("[{}] INSECURE mode on {}: self-signed certificate, peers are not verified (loopback only)",
-                config.nodeName(), bind);
+                config.nodeName(), where);
         return QuicTls.insecure(config.nodeName(), bind);
     }
 }

@@ -41,7 +41,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     private final long frameTimeoutNanos;
     private final long idleTimeoutNanos;
 
-    private QuicStreamChannel stream;
+    private final QuicStreamChannel stream;
     private final byte[] prefix = new byte[Frames.LENGTH_PREFIX];
     private int prefixFilled;
     private int frameLength = -1;
@@ -54,8 +54,9 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private boolean done;
 
-    FrameReader(TransportContext transport, Sink sink) {
+    FrameReader(TransportContext transport, QuicStreamChannel stream, Sink sink) {
         this.transport = transport;
+        this.stream = stream;
         this.sink = sink;
         this.frameTimeoutNanos = transport.config.frameTimeout().toNanos();
         this.idleTimeoutNanos = transport.config.streamIdleTimeout().toNanos();
@@ -104,7 +105,6 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        stream = (QuicStreamChannel) ctx.channel();
         touch();
         scheduleIdleTimer(idleTimeoutNanos);
     }

@@ -34,7 +34,7 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
         this.peer = peer;
         this.initiatedLocally = initiatedLocally;
         this.handler = handler;
-        this.reader = new FrameReader(transport, this);
+        this.reader = new FrameReader(transport, stream, this);
     }
 
     FrameReader reader() {

@@ -39,7 +39,7 @@ final class StreamSetup extends ChannelInitializer<QuicStreamChannel> {
         prepare(transport, stream);
         PeerInfo peer = stream.parent().attr(TransportContext.PEER).get();
         if (stream.type() == QuicStreamType.UNIDIRECTIONAL) {
-            stream.pipeline().addLast(new FrameReader(transport, new MessageSink(peer, stream)));
+            stream.pipeline().addLast(new FrameReader(transport, stream, new MessageSink(peer, stream)));
             return;
         }
         QuicExchange exchange = new QuicExchange(transport, stream, peer, false, null);

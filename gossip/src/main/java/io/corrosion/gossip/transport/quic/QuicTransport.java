@@ -55,6 +55,11 @@ public final class QuicTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
     private static final AttributeKey<QuicExchange> EXCHANGE = AttributeKey.valueOf("corrosion.exchange");
     private static final int UDP_RECEIVE_BUFFER = 2048;
+    /**
+     * Kernel socket buffers: the Linux default (~208 KiB) overflows under a burst of QUIC packets, and every
+     * drop halves the congestion window. Capped by net.core.rmem_max / wmem_max.
+     */
+    private static final int UDP_SOCKET_BUFFER = 4 << 20;
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -268,6 +273,8 @@ public final class QuicTransport implements Transport {
                 .group(group)
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER))
+                .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 .handler(codec);
     }
 

@@ -7,7 +7,9 @@ import io.corrosion.gossip.transport.TransportException;
 import io.corrosion.gossip.transport.TransportException.Reason;
 import io.corrosion.gossip.transport.quic.Counters.Counter;
 import io.corrosion.gossip.transport.quic.Frames.ResetCode;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -86,7 +88,10 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
             return CompletableFuture.failedFuture(notOpen());
         }
         localFinished = true;
-        return Frames.toStage(stream.shutdownOutput(), this::writeFailed).thenApply(ignored -> null);
+        // The FIN goes through the write queue, behind frames still waiting for flow-control credit
+        // (shutdownOutput() would write it at once, ahead of them, and cut them off).
+        ChannelFuture fin = stream.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true));
+        return Frames.toStage(fin, this::writeFailed).thenApply(ignored -> null);
     }
 
     @Override

@@ -124,4 +124,78 @@ class QuicTransportTest {
         assertThat(alice.metrics().exchangesOpened()).isEqualTo(1);
         assertThat(alice.metrics().exchangesAborted()).isZero();
     }
+
+    @Test
+    void finishRightAfterALargeSendStillDeliversTheWholeFrame() throws Exception {
+        Recorder bobInbox = new Recorder();
+        java.util.List<byte[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bobInbox.onExchange = exchange -> new Recorder.Echo() {
+            @Override
+            public void onFrame(Exchange e, byte[] frame) {
+                received.add(frame);
+            }
+        };
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+        byte[] large = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(large);
+
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<Void> sent = exchange.send(large).toCompletableFuture();
+        java.util.concurrent.CompletableFuture<Void> finished = exchange.finish().toCompletableFuture();
+        // The frame is far larger than the stream window: the finish must queue behind it, not overtake it.
+        sent.get(10, TimeUnit.SECONDS);
+        finished.get(10, TimeUnit.SECONDS);
+
+        collector.finished.get(10, TimeUnit.SECONDS);
+        assertThat(received).singleElement().satisfies(frame -> assertThat(frame).isEqualTo(large));
+        assertThat(collector.aborted).isNotDone();
+    }
+
+    @Test
+    void refusedExchangeFailsOnTheInitiatorsSide() throws Exception {
+        Recorder bobInbox = new Recorder();
+        bobInbox.onExchange = exchange -> null;
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        exchange.send("sync please".getBytes(UTF_8));
+
+        assertThat(collector.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.REFUSED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !exchange.isOpen());
+        assertThat(bob.metrics().exchangesAccepted()).isZero();
+    }
+
+    @Test
+    void anAbortReachesTheOtherSideAndFailsLaterSends() throws Exception {
+        Recorder bobInbox = new Recorder();
+        Recorder.Echo bobsHandler = new Recorder.Echo();
+        bobInbox.onExchange = exchange -> bobsHandler;
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        exchange.send("first".getBytes(UTF_8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> collector.frames.size() == 1);
+
+        exchange.abort("changed my mind");
+
+        assertThat(bobsHandler.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.ABORTED_BY_PEER);
+        assertThat(collector.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.ABORTED_LOCALLY);
+        Throwable late = org.assertj.core.api.Assertions.catchThrowable(
+                () -> exchange.send("late".getBytes(UTF_8)).toCompletableFuture().join());
+        assertThat(late.getCause()).isInstanceOf(io.corrosion.gossip.transport.TransportException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bob.metrics().streamsActive() == 0
+                && alice.metrics().streamsActive() == 0);
+        assertThat(collector.finished).isNotDone();
+    }
 }

@@ -49,7 +49,7 @@ final class Recorder implements InboundHandler {
     }
 
     /** Echoes every frame at once, finishes when the peer finished. */
-    static final class Echo implements ExchangeHandler {
+    static class Echo implements ExchangeHandler {
         final CompletableFuture<TransportException> aborted = new CompletableFuture<>();
 
         @Override

@@ -20,6 +20,7 @@ package io.corrosion.gossip.transport;
  * @param framesTimedOut           streams cut because a frame did not complete in time (slow loris)
  * @param streamsIdleClosed        streams cut because nothing moved within the idle timeout
  * @param streamsTruncated         streams that ended in the middle of a frame
+ * @param peersDisconnected        connections closed because their peer kept breaking the framing rules
  * @param handshakesRefused        connection attempts that failed TLS (peer certificate refused, either side)
  * @param connectFailures          outbound connection attempts that failed for any reason
  * @param connectionsOpened        outbound connections established
@@ -47,6 +48,7 @@ public record TransportMetrics(
         long framesTimedOut,
         long streamsIdleClosed,
         long streamsTruncated,
+        long peersDisconnected,
         long handshakesRefused,
         long connectFailures,
         long connectionsOpened,

@@ -147,11 +147,10 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
                         | ((prefix[2] & 0xFFL) << 8) | (prefix[3] & 0xFFL);
                 if (length > transport.config.maxFrameSize()) {
                     transport.counters.increment(Counter.FRAMES_OVERSIZE);
-                    transport.log().warn("[{}] cut stream {} from {}: frame of {} bytes announced, maximum is {}",
-                            transport.config.nodeName(), stream.streamId(), peerAddress(), length,
-                            transport.config.maxFrameSize());
-                    cut(Reason.TOO_LARGE, ResetCode.TOO_LARGE, "frame of " + length + " bytes exceeds the maximum "
-                            + transport.config.maxFrameSize());
+                    String what = "frame of " + length + " bytes announced, maximum is "
+                            + transport.config.maxFrameSize();
+                    cut(Reason.TOO_LARGE, ResetCode.TOO_LARGE, what);
+                    transport.violation(stream, what);
                     return;
                 }
                 frameLength = (int) length;
@@ -199,6 +198,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
         if (frameLength >= 0 || prefixFilled > 0) {
             transport.counters.increment(Counter.STREAMS_TRUNCATED);
             cut(Reason.TRUNCATED, ResetCode.TRUNCATED, "the peer finished the stream in the middle of a frame");
+            transport.violation(stream, "finished in the middle of a frame");
         } else {
             done = true;
             cancelTimers();
@@ -256,11 +256,10 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
             return;
         }
         transport.counters.increment(Counter.FRAMES_TIMED_OUT);
-        transport.log().warn("[{}] cut stream {} from {}: frame incomplete after {} ({} of {} bytes)",
-                transport.config.nodeName(), stream.streamId(), peerAddress(), transport.config.frameTimeout(),
-                bodyFilled, frameLength);
-        cut(Reason.FRAME_TIMEOUT, ResetCode.FRAME_TIMEOUT,
-                "frame incomplete after " + transport.config.frameTimeout());
+        String what = "frame incomplete after " + transport.config.frameTimeout() + " (" + bodyFilled + " of "
+                + frameLength + " bytes)";
+        cut(Reason.FRAME_TIMEOUT, ResetCode.FRAME_TIMEOUT, what);
+        transport.violation(stream, what);
     }
 
     private void scheduleIdleTimer(long delayNanos) {

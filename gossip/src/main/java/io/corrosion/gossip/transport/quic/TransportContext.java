@@ -3,8 +3,11 @@ package io.corrosion.gossip.transport.quic;
 import io.corrosion.gossip.transport.InboundHandler;
 import io.corrosion.gossip.transport.PeerInfo;
 import io.corrosion.gossip.transport.quic.Counters.Counter;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -18,6 +21,12 @@ final class TransportContext {
     static final AttributeKey<PeerInfo> PEER = AttributeKey.valueOf("corrosion.peer");
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
+    private static final AttributeKey<int[]> VIOLATIONS = AttributeKey.valueOf("corrosion.violations");
+    /** Cut streams logged at WARN per connection; later ones at DEBUG, so a hostile peer cannot flood the log. */
+    static final int WARNINGS_PER_CONNECTION = 3;
+    /** Cut streams after which the connection itself is closed: the peer is broken or hostile. */
+    static final int VIOLATIONS_PER_CONNECTION = 16;
+    private static final int VIOLATIONS_ERROR_CODE = 0x10;
 
     final QuicTransportConfig config;
     final Counters counters;
@@ -52,6 +61,35 @@ final class TransportContext {
         } catch (RuntimeException | Error e) {
             handlerFailed(what, peer, e);
             return null;
+        }
+    }
+
+    /**
+     * A peer broke the framing rules on one of its streams (oversize, too slow, truncated) and the stream was
+     * cut: log it, rate-limited per connection, and past {@link #VIOLATIONS_PER_CONNECTION} close the
+     * connection. Event loop only.
+     */
+    void violation(QuicStreamChannel stream, String what) {
+        QuicChannel connection = stream.parent();
+        int[] count = connection.attr(VIOLATIONS).get();
+        if (count == null) {
+            count = new int[1];
+            connection.attr(VIOLATIONS).set(count);
+        }
+        int seen = ++count[0];
+        Object peer = connection.remoteSocketAddress();
+        if (seen <= WARNINGS_PER_CONNECTION) {
+            LOG.warn("[{}] cut stream {} from {}: {}{}", config.nodeName(), stream.streamId(), peer, what,
+                    seen == WARNINGS_PER_CONNECTION ? " (more on this connection are logged at DEBUG)" : "");
+        } else {
+            LOG.debug("[{}] cut stream {} from {}: {}", config.nodeName(), stream.streamId(), peer, what);
+        }
+        if (seen == VIOLATIONS_PER_CONNECTION) {
+            counters.increment(Counter.PEERS_DISCONNECTED);
+            LOG.warn("[{}] closing the connection with {}: {} streams cut for breaking the framing rules",
+                    config.nodeName(), peer, seen);
+            connection.close(true, VIOLATIONS_ERROR_CODE,
+                    Unpooled.copiedBuffer("too many protocol violations", StandardCharsets.US_ASCII));
         }
     }
 

@@ -240,4 +240,23 @@ class HostileInputTest {
                 server.localAddress(), new byte[1025]).toCompletableFuture().join());
         assertThat(((TransportException) refused.getCause()).reason()).isEqualTo(Reason.TOO_LARGE);
     }
+
+    @Test
+    void aPeerThatKeepsSendingGarbageIsDisconnectedWithoutFloodingTheLog() throws Exception {
+        QuicTransport server = server(TestPki.config("server").maxFrameSize(1024));
+        RawPeer peer = rawPeerOf(server);
+        try (LogCapture log = new LogCapture()) {
+            for (int i = 0; i < TransportContext.VIOLATIONS_PER_CONNECTION; i++) {
+                QuicStreamChannel stream = peer.stream(QuicStreamType.UNIDIRECTIONAL, new RawPeer.StreamProbe());
+                RawPeer.write(stream, RawPeer.prefix(1 << 20));
+            }
+
+            assertThat(peer.connection.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.metrics().peersDisconnected() == 1);
+            assertThat(server.metrics().framesOversize()).isEqualTo(TransportContext.VIOLATIONS_PER_CONNECTION);
+            assertThat(log.warningsContaining("cut stream")).hasSize(TransportContext.WARNINGS_PER_CONNECTION);
+            assertThat(log.warningsContaining("closing the connection")).hasSize(1);
+        }
+        assertThat(inbox.messages).isEmpty();
+    }
 }

@@ -79,6 +79,10 @@ final class Frames {
         return CompletableFuture.failedFuture(new TransportException(reason, message));
     }
 
+    static <T> CompletableFuture<T> tooLarge(String what, int size, int maximum) {
+        return failed(Reason.TOO_LARGE, what + " of " + size + " bytes exceeds the maximum " + maximum);
+    }
+
     /** The {@link TransportException} inside a CompletableFuture failure, or the failure wrapped as {@code reason}. */
     static TransportException unwrap(Throwable failure, Reason reason, String message) {
         Throwable cause = failure;

@@ -66,8 +66,7 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
     @Override
     public CompletionStage<Void> send(byte[] frame) {
         if (frame.length > transport.config.maxFrameSize()) {
-            return Frames.failed(Reason.TOO_LARGE, "frame of " + frame.length + " bytes exceeds the maximum "
-                    + transport.config.maxFrameSize());
+            return Frames.tooLarge("frame", frame.length, transport.config.maxFrameSize());
         }
         if (ended.get()) {
             return CompletableFuture.failedFuture(notOpen());

@@ -135,14 +135,17 @@ final class QuicTls {
             this.refusals = refusals;
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
+        /** The PKIX check of one side, as a lambda over the delegate. */
+        private interface Check {
+            void run(X509ExtendedTrustManager delegate) throws CertificateException;
+        }
+
+        private void check(X509Certificate[] chain, SSLEngine engine, Check check) throws CertificateException {
             if (delegate == null) {
                 return;
             }
             try {
-                delegate.checkClientTrusted(chain, authType, engine);
+                check.run(delegate);
             } catch (CertificateException e) {
                 refusals.put(engine, CertificateRefusals.describe(chain, e));
                 throw e;
@@ -150,17 +153,15 @@ final class QuicTls {
         }
 
         @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            check(chain, engine, trust -> trust.checkClientTrusted(chain, authType, engine));
+        }
+
+        @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            if (delegate == null) {
-                return;
-            }
-            try {
-                delegate.checkServerTrusted(chain, authType, engine);
-            } catch (CertificateException e) {
-                refusals.put(engine, CertificateRefusals.describe(chain, e));
-                throw e;
-            }
+            check(chain, engine, trust -> trust.checkServerTrusted(chain, authType, engine));
         }
 
         @Override

@@ -135,14 +135,13 @@ public final class QuicTransport implements Transport {
 
     @Override
     public CompletionStage<Void> sendDatagram(InetSocketAddress to, byte[] datagram) {
-        Connections running = connections;
-        if (running == null || state != State.RUNNING) {
+        Connections running = running();
+        if (running == null) {
             return notRunning();
         }
         if (datagram.length > config.maxDatagramSize()) {
             counters.increment(Counter.DATAGRAMS_DROPPED_OVERSIZE);
-            return Frames.failed(Reason.TOO_LARGE, "datagram of " + datagram.length + " bytes exceeds the maximum "
-                    + config.maxDatagramSize());
+            return Frames.tooLarge("datagram", datagram.length, config.maxDatagramSize());
         }
         return running.connection(to)
                 .thenCompose(channel -> Frames.toStage(channel.writeAndFlush(Unpooled.wrappedBuffer(datagram)),
@@ -166,13 +165,12 @@ public final class QuicTransport implements Transport {
 
     @Override
     public CompletionStage<Void> sendMessage(InetSocketAddress to, byte[] message) {
-        Connections running = connections;
-        if (running == null || state != State.RUNNING) {
+        Connections running = running();
+        if (running == null) {
             return notRunning();
         }
         if (message.length > config.maxFrameSize()) {
-            return Frames.failed(Reason.TOO_LARGE, "message of " + message.length + " bytes exceeds the maximum "
-                    + config.maxFrameSize());
+            return Frames.tooLarge("message", message.length, config.maxFrameSize());
         }
         return running.openStream(to, QuicStreamType.UNIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
                     @Override
@@ -198,8 +196,8 @@ public final class QuicTransport implements Transport {
     @Override
     public CompletionStage<Exchange> openExchange(InetSocketAddress to, ExchangeHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        Connections running = connections;
-        if (running == null || state != State.RUNNING) {
+        Connections running = running();
+        if (running == null) {
             return notRunning();
         }
         return running.openStream(to, QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
@@ -220,7 +218,7 @@ public final class QuicTransport implements Transport {
 
     @Override
     public void disconnect(InetSocketAddress peer) {
-        Connections running = connections;
+        Connections running = running();
         if (running != null) {
             running.disconnect(peer);
         }
@@ -276,6 +274,11 @@ public final class QuicTransport implements Transport {
                 .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 .handler(codec);
+    }
+
+    /** The connection cache while running; {@code null} before start and after close. */
+    private Connections running() {
+        return state == State.RUNNING ? connections : null;
     }
 
     private static <T> CompletableFuture<T> notRunning() {

@@ -21,35 +21,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A peer with a valid certificate that sends garbage: the transport cuts it off and stays up. */
 @ExtendWith(NettyLeakRecorder.class)
 class HostileInputTest {
 
-    private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
+    @RegisterExtension
+    final TestTransports resources = new TestTransports();
     private final Recorder inbox = new Recorder();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
     private QuicTransport server(QuicTransportConfig.Builder config) {
-        QuicTransport transport = new QuicTransport(config.build());
-        resources.push(transport);
-        transport.start(inbox);
-        return transport;
+        return resources.start(config.build(), inbox);
     }
 
     private RawPeer rawPeerOf(QuicTransport server) throws Exception {
-        RawPeer peer = new RawPeer("raw", server.localAddress());
-        resources.push(peer);
-        return peer;
+        return resources.closeAfterwards(new RawPeer("raw", server.localAddress()));
     }
 
     /** A proper message (one frame, then FIN) still gets through after the garbage. */
@@ -113,7 +102,7 @@ class HostileInputTest {
         QuicStreamChannel stream = peer.stream(QuicStreamType.BIDIRECTIONAL, probe);
         RawPeer.write(stream, RawPeer.prefix(1000)).sync();
         ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
-        resources.push(trickler::shutdownNow);
+        resources.closeAfterwards(trickler::shutdownNow);
         AtomicInteger trickled = new AtomicInteger();
         trickler.scheduleAtFixedRate(() -> {
             if (stream.isActive()) {
@@ -222,9 +211,7 @@ class HostileInputTest {
             }
         };
         QuicTransport server = server(TestPki.config("server"));
-        QuicTransport client = new QuicTransport(TestPki.config("client").build());
-        resources.push(client);
-        client.start(new Recorder());
+        QuicTransport client = resources.start("client", new Recorder());
 
         client.sendMessage(server.localAddress(), "one".getBytes(UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         client.sendMessage(server.localAddress(), "two".getBytes(UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);

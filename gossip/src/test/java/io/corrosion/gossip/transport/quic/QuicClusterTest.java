@@ -17,25 +17,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(NettyLeakRecorder.class)
 class QuicClusterTest {
 
-    private final List<QuicTransport> transports = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        transports.forEach(QuicTransport::close);
-    }
+    @RegisterExtension
+    final TestTransports transports = new TestTransports();
 
     private QuicTransport start(QuicTransportConfig config, Recorder recorder) {
-        QuicTransport transport = new QuicTransport(config);
-        transports.add(transport);
-        transport.start(recorder);
-        return transport;
+        return transports.start(config, recorder);
     }
 
     @Test

@@ -10,30 +10,21 @@ import io.corrosion.gossip.transport.TransportException;
 import io.corrosion.gossip.transport.TransportException.Reason;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(NettyLeakRecorder.class)
 class QuicLifecycleTest {
 
-    private final List<QuicTransport> transports = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        transports.forEach(QuicTransport::close);
-    }
+    @RegisterExtension
+    final TestTransports transports = new TestTransports();
 
     private QuicTransport start(QuicTransportConfig config, Recorder recorder) {
-        QuicTransport transport = new QuicTransport(config);
-        transports.add(transport);
-        transport.start(recorder);
-        return transport;
+        return transports.start(config, recorder);
     }
 
     /** Threads netty or this transport could have started: event loops, netty's global helpers, quiche. */

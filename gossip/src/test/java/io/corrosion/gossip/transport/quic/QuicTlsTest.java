@@ -28,31 +28,23 @@ import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(NettyLeakRecorder.class)
 class QuicTlsTest {
 
     private static final ClusterCa OTHER_CA = ClusterCa.create("some other cluster's CA");
 
-    private final List<QuicTransport> transports = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        transports.forEach(QuicTransport::close);
-    }
+    @RegisterExtension
+    final TestTransports transports = new TestTransports();
 
     private QuicTransport start(QuicTransportConfig config, Recorder recorder) {
-        QuicTransport transport = new QuicTransport(config);
-        transports.add(transport);
-        transport.start(recorder);
-        return transport;
+        return transports.start(config, recorder);
     }
 
     private static TransportException failureOf(java.util.concurrent.CompletionStage<?> stage) {

@@ -10,28 +10,20 @@ import io.corrosion.gossip.transport.TransportMetrics;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(NettyLeakRecorder.class)
 class QuicTransportTest {
 
-    private final List<QuicTransport> transports = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        transports.forEach(QuicTransport::close);
-    }
+    @RegisterExtension
+    final TestTransports transports = new TestTransports();
 
     private QuicTransport start(String name, Recorder recorder) {
-        QuicTransport transport = new QuicTransport(TestPki.config(name).build());
-        transports.add(transport);
-        transport.start(recorder);
-        return transport;
+        return transports.start(name, recorder);
     }
 
     /** The reply address travels in the payload, as the gossip protocols will carry the sender's identity. */

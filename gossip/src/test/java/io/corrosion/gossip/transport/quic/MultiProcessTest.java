@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real QUIC between real JVM processes on loopback (see {@link TransportNodeMain}). */
+@ExtendWith(NettyLeakRecorder.class)
 class MultiProcessTest {
 
     @TempDir

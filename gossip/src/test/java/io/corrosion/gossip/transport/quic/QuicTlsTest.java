@@ -230,4 +230,27 @@ class QuicTlsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> inbox.messages.size() == 1);
         assertThat(inbox.messages.get(0).payload()).containsExactly(2);
     }
+
+    @Test
+    void wildcardAndIpv6BindsWorkWithTls() throws Exception {
+        Recorder wildcardInbox = new Recorder();
+        QuicTransport wildcard = start(TestPki.config("wildcard").bindAddress(new InetSocketAddress("0.0.0.0", 0))
+                .build(), wildcardInbox);
+        java.net.InetAddress ipv6Loopback = java.net.InetAddress.getByName("::1");
+        QuicTransport six = start(TestPki.config("six").bindAddress(new InetSocketAddress(ipv6Loopback, 0)).build(),
+                new Recorder());
+        Recorder sixInbox = new Recorder();
+        QuicTransport sixToo = start(TestPki.config("six-too").bindAddress(new InetSocketAddress(ipv6Loopback, 0))
+                .build(), sixInbox);
+
+        QuicTransport alice = start(TestPki.config("alice").build(), new Recorder());
+        alice.sendMessage(new InetSocketAddress(TestPki.LOOPBACK, wildcard.localAddress().getPort()),
+                "to the wildcard".getBytes(UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        six.sendMessage(sixToo.localAddress(), "over ::1".getBytes(UTF_8)).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> wildcardInbox.messages.size() == 1
+                && sixInbox.messages.size() == 1);
+        assertThat(sixInbox.messages.get(0).from().address().getAddress()).isEqualTo(ipv6Loopback);
+    }
 }

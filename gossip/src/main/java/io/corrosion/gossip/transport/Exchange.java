@@ -18,12 +18,17 @@ public interface Exchange {
     boolean initiatedLocally();
 
     /**
-     * Sends one frame after those sent before. The stage completes when the frame was accepted within the
-     * peer's flow-control window: waiting for it before sending more is the back-pressure.
+     * Sends one frame after those sent before (frames sent from one thread arrive in that order). The stage
+     * completes when the frame was accepted within the peer's flow-control window: waiting for it before
+     * sending more is the back-pressure. After {@link #finish()} it fails with
+     * {@link TransportException.Reason#FINISHED}.
      */
     CompletionStage<Void> send(byte[] frame);
 
-    /** Finishes this side: no more frames from us. Completes when the finish was sent after all frames. */
+    /**
+     * Finishes this side: no more frames from us. The finish queues behind frames not yet written, so it
+     * may be called right after the last {@link #send} without waiting. Completes when written; idempotent.
+     */
     CompletionStage<Void> finish();
 
     /**

@@ -22,6 +22,8 @@ public class TransportException extends RuntimeException {
         CONNECTION_LOST,
         /** Too many streams are already waiting for the peer's stream credit. */
         OVERLOADED,
+        /** This side already finished its half of the exchange: no more frames. */
+        FINISHED,
         /** This side aborted the exchange. */
         ABORTED_LOCALLY,
         /** The peer aborted the exchange or stopped reading. */

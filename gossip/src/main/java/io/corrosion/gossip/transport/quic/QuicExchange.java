@@ -27,7 +27,7 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
     private volatile ExchangeHandler handler;
     private volatile TransportException endCause;
     private volatile boolean remoteFinished;
-    private volatile boolean localFinished;
+    private volatile CompletableFuture<Void> finished;
 
     QuicExchange(TransportContext transport, QuicStreamChannel stream, PeerInfo peer, boolean initiatedLocally,
                  ExchangeHandler handler) {
@@ -71,6 +71,9 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
         if (ended.get()) {
             return CompletableFuture.failedFuture(notOpen());
         }
+        if (finished != null) {
+            return Frames.failed(Reason.FINISHED, this + " was finished on this side already");
+        }
         reader.touch();
         ChannelFuture written = stream.writeAndFlush(Frames.encode(stream.alloc(), frame));
         return Frames.toStage(written, this::writeFailed).thenApply(ignored -> {
@@ -82,17 +85,20 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
     }
 
     @Override
-    public CompletionStage<Void> finish() {
-        if (ended.get()) {
-            return CompletableFuture.failedFuture(notOpen());
+    public synchronized CompletionStage<Void> finish() {
+        if (finished == null) {
+            if (ended.get()) {
+                return CompletableFuture.failedFuture(notOpen());
+            }
+            // The FIN goes through the write queue, behind frames still waiting for flow-control credit
+            // (shutdownOutput() would write it at once, ahead of them, and cut them off).
+            ChannelFuture fin = stream.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true));
+            finished = Frames.toStage(fin, this::writeFailed);
         }
-        localFinished = true;
-        // The FIN goes through the write queue, behind frames still waiting for flow-control credit
-        // (shutdownOutput() would write it at once, ahead of them, and cut them off).
-        ChannelFuture fin = stream.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true));
-        return Frames.toStage(fin, this::writeFailed).thenApply(ignored -> null);
+        return finished;
     }
 
+    /** Idempotent; after a clean end (both halves finished) a no-op. */
     @Override
     public void abort(String reason) {
         onEventLoop(() -> {
@@ -118,7 +124,7 @@ final class QuicExchange implements Exchange, FrameReader.Sink {
 
     @Override
     public boolean isOpen() {
-        return !ended.get() && !(localFinished && remoteFinished) && stream.isOpen();
+        return !ended.get() && !(finished != null && finished.isDone() && remoteFinished) && stream.isOpen();
     }
 
     @Override

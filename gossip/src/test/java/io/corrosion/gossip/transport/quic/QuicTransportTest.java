@@ -99,7 +99,13 @@ class QuicTransportTest {
         for (int i = 0; i < 100; i++) {
             exchange.send(("frame " + i).getBytes(UTF_8));
         }
-        exchange.finish().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        java.util.concurrent.CompletionStage<Void> finish = exchange.finish();
+        finish.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(exchange.finish()).as("finish is idempotent").isSameAs(finish);
+        Throwable late = org.assertj.core.api.Assertions.catchThrowable(
+                () -> exchange.send("too late".getBytes(UTF_8)).toCompletableFuture().join());
+        assertThat(((io.corrosion.gossip.transport.TransportException) late.getCause()).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.FINISHED);
 
         collector.finished.get(5, TimeUnit.SECONDS);
         assertThat(collector.texts()).containsExactlyElementsOf(

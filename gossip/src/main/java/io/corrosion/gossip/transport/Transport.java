@@ -80,7 +80,10 @@ public interface Transport extends AutoCloseable {
     /** A snapshot of the counters; cheap enough to poll. */
     TransportMetrics metrics();
 
-    /** Closes every connection and releases threads and native memory; idempotent. */
+    /**
+     * Closes every connection and releases threads and native memory; returns when that is done. Idempotent.
+     * Blocks, so it must not be called from a handler (an I/O thread).
+     */
     @Override
     void close();
 }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.BufferUnderflowException;
 import java.util.ArrayList;
@@ -97,15 +98,19 @@ public final class QuicTransport implements Transport {
                         channel.pipeline().addLast(new ConnectionHandler(context));
                     }
                 };
-                listenSocket = udpSocket(QuicCodecs.server(context, inboundConnections, streamSetup))
-                        .bind(config.bindAddress()).sync().channel();
-                localAddress = (InetSocketAddress) listenSocket.localAddress();
+                // Dialling first: once peers can reach us, handlers may already want to answer.
                 dialSocket = udpSocket(QuicCodecs.client(context))
                         .bind(new InetSocketAddress(config.bindAddress().getAddress(), 0)).sync().channel();
                 connections = new Connections(context, dialSocket, streamSetup);
                 state = State.RUNNING;
+                listenSocket = udpSocket(QuicCodecs.server(context, inboundConnections, streamSetup))
+                        .bind(config.bindAddress()).sync().channel();
+                localAddress = (InetSocketAddress) listenSocket.localAddress();
             } catch (Exception e) {
                 state = State.CLOSED;
+                if (connections != null) {
+                    connections.closeAll();
+                }
                 releaseSockets();
                 throw new TransportException(Reason.BIND_FAILED, "cannot bind " + config.bindAddress() + ": " + e, e);
             }
@@ -231,6 +236,14 @@ public final class QuicTransport implements Transport {
 
     @Override
     public void close() {
+        if (group != null) {
+            for (EventExecutor loop : group) {
+                if (loop.inEventLoop()) {
+                    throw new IllegalStateException("close() waits for the transport's threads to end: call it from "
+                            + "your own thread, not from a handler");
+                }
+            }
+        }
         synchronized (lifecycle) {
             State was = state;
             state = State.CLOSED;

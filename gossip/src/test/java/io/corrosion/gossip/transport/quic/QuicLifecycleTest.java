@@ -155,6 +155,9 @@ class QuicLifecycleTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bobInbox.messages.size() == 2);
         assertThat(alice.metrics().connectionsOpened()).isEqualTo(2);
+        // The second handshake (a TLS session may be resumed) still yields Alice's certificate.
+        assertThat(bobInbox.messages).extracting(m -> m.from().identity().subject())
+                .containsOnly("CN=alice,O=corrosion");
     }
 
     @Test

@@ -1,0 +1,199 @@
+package io.corrosion.gossip.transport.quic;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.corrosion.gossip.transport.Exchange;
+import io.corrosion.gossip.transport.PeerIdentity;
+import io.corrosion.gossip.transport.TransportMetrics;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(NettyLeakRecorder.class)
+class QuicTransportTest {
+
+    @RegisterExtension
+    final TestTransports transports = new TestTransports();
+
+    private QuicTransport start(String name, Recorder recorder) {
+        return transports.start(name, recorder);
+    }
+
+    /** The reply address travels in the payload, as the gossip protocols will carry the sender's identity. */
+    private static byte[] withReplyPort(QuicTransport from, String text) {
+        byte[] body = text.getBytes(UTF_8);
+        return ByteBuffer.allocate(4 + body.length).putInt(from.localAddress().getPort()).put(body).array();
+    }
+
+    private static InetSocketAddress replyAddress(byte[] payload) {
+        return new InetSocketAddress(TestPki.LOOPBACK, ByteBuffer.wrap(payload).getInt());
+    }
+
+    @Test
+    void datagramRoundTripCarriesTheVerifiedPeerCertificate() throws Exception {
+        Recorder aliceInbox = new Recorder();
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", aliceInbox);
+        QuicTransport bob = start("bob", bobInbox);
+        bobInbox.onDatagram = (from, datagram) -> bob.sendDatagram(replyAddress(datagram), "pong".getBytes(UTF_8));
+
+        alice.sendDatagram(bob.localAddress(), withReplyPort(alice, "ping")).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> aliceInbox.datagrams.size() == 1);
+        assertThat(aliceInbox.datagrams.get(0).text()).isEqualTo("pong");
+        PeerIdentity bobAsSeenByAlice = aliceInbox.datagrams.get(0).from().identity();
+        assertThat(bobAsSeenByAlice.subject()).isEqualTo("CN=bob,O=corrosion");
+        assertThat(bobAsSeenByAlice.verified()).isTrue();
+        assertThat(bobAsSeenByAlice.fingerprint()).hasSize(64);
+        PeerIdentity aliceAsSeenByBob = bobInbox.datagrams.get(0).from().identity();
+        assertThat(aliceAsSeenByBob.subject()).isEqualTo("CN=alice,O=corrosion");
+        // Bob saw Alice's dialling port, not her listen port: identity must travel in the payload.
+        assertThat(bobInbox.datagrams.get(0).from().address().getPort()).isNotEqualTo(alice.localAddress().getPort());
+
+        TransportMetrics aliceMetrics = alice.metrics();
+        assertThat(aliceMetrics.datagramsSent()).isEqualTo(1);
+        assertThat(aliceMetrics.datagramsReceived()).isEqualTo(1);
+        assertThat(aliceMetrics.connectionsOpened()).isEqualTo(1);
+        assertThat(aliceMetrics.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
+    void messageRoundTripReusesOneConnectionPerPeer() throws Exception {
+        Recorder aliceInbox = new Recorder();
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", aliceInbox);
+        QuicTransport bob = start("bob", bobInbox);
+        bobInbox.onMessage = (from, message) -> bob.sendMessage(replyAddress(message), message);
+
+        for (int i = 0; i < 50; i++) {
+            alice.sendMessage(bob.localAddress(), withReplyPort(alice, "changeset " + i));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> aliceInbox.messages.size() == 50);
+        assertThat(aliceInbox.messages).extracting(r -> new String(r.payload(), 4, r.payload().length - 4, UTF_8))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 50)
+                        .mapToObj(i -> "changeset " + i).toList());
+        assertThat(alice.metrics().connectionsOpened()).isEqualTo(1);
+        assertThat(bob.metrics().connectionsOpened()).isEqualTo(1);
+        assertThat(bob.metrics().messagesReceived()).isEqualTo(50);
+        assertThat(alice.metrics().messagesSent()).isEqualTo(50);
+    }
+
+    @Test
+    void exchangeCarriesOrderedFramesBothWaysAndEndsWithBothFinishes() throws Exception {
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 100; i++) {
+            exchange.send(("frame " + i).getBytes(UTF_8));
+        }
+        java.util.concurrent.CompletionStage<Void> finish = exchange.finish();
+        finish.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(exchange.finish()).as("finish is idempotent").isSameAs(finish);
+        Throwable late = org.assertj.core.api.Assertions.catchThrowable(
+                () -> exchange.send("too late".getBytes(UTF_8)).toCompletableFuture().join());
+        assertThat(((io.corrosion.gossip.transport.TransportException) late.getCause()).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.FINISHED);
+
+        collector.finished.get(5, TimeUnit.SECONDS);
+        assertThat(collector.texts()).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 100).mapToObj(i -> "frame " + i).toList());
+        assertThat(collector.aborted).isNotDone();
+        assertThat(exchange.initiatedLocally()).isTrue();
+        assertThat(exchange.peer().identity().subject()).isEqualTo("CN=bob,O=corrosion");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !exchange.isOpen());
+        assertThat(bobInbox.exchanges).hasSize(1);
+        assertThat(bobInbox.exchanges.get(0).initiatedLocally()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bob.metrics().streamsActive() == 0
+                && alice.metrics().streamsActive() == 0);
+        assertThat(bob.metrics().exchangesAccepted()).isEqualTo(1);
+        assertThat(alice.metrics().exchangesOpened()).isEqualTo(1);
+        assertThat(alice.metrics().exchangesAborted()).isZero();
+    }
+
+    @Test
+    void finishRightAfterALargeSendStillDeliversTheWholeFrame() throws Exception {
+        Recorder bobInbox = new Recorder();
+        java.util.List<byte[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bobInbox.onExchange = exchange -> new Recorder.Echo() {
+            @Override
+            public void onFrame(Exchange e, byte[] frame) {
+                received.add(frame);
+            }
+        };
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+        byte[] large = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(large);
+
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<Void> sent = exchange.send(large).toCompletableFuture();
+        java.util.concurrent.CompletableFuture<Void> finished = exchange.finish().toCompletableFuture();
+        // The frame is far larger than the stream window: the finish must queue behind it, not overtake it.
+        sent.get(10, TimeUnit.SECONDS);
+        finished.get(10, TimeUnit.SECONDS);
+
+        collector.finished.get(10, TimeUnit.SECONDS);
+        assertThat(received).singleElement().satisfies(frame -> assertThat(frame).isEqualTo(large));
+        assertThat(collector.aborted).isNotDone();
+    }
+
+    @Test
+    void refusedExchangeFailsOnTheInitiatorsSide() throws Exception {
+        Recorder bobInbox = new Recorder();
+        bobInbox.onExchange = exchange -> null;
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        exchange.send("sync please".getBytes(UTF_8));
+
+        assertThat(collector.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.REFUSED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !exchange.isOpen());
+        assertThat(bob.metrics().exchangesAccepted()).isZero();
+    }
+
+    @Test
+    void anAbortReachesTheOtherSideAndFailsLaterSends() throws Exception {
+        Recorder bobInbox = new Recorder();
+        Recorder.Echo bobsHandler = new Recorder.Echo();
+        bobInbox.onExchange = exchange -> bobsHandler;
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        Recorder.Collector collector = new Recorder.Collector();
+        Exchange exchange = alice.openExchange(bob.localAddress(), collector).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        exchange.send("first".getBytes(UTF_8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> collector.frames.size() == 1);
+
+        exchange.abort("changed my mind");
+
+        assertThat(bobsHandler.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.ABORTED_BY_PEER);
+        assertThat(collector.aborted.get(5, TimeUnit.SECONDS).reason())
+                .isEqualTo(io.corrosion.gossip.transport.TransportException.Reason.ABORTED_LOCALLY);
+        Throwable late = org.assertj.core.api.Assertions.catchThrowable(
+                () -> exchange.send("late".getBytes(UTF_8)).toCompletableFuture().join());
+        assertThat(late.getCause()).isInstanceOf(io.corrosion.gossip.transport.TransportException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bob.metrics().streamsActive() == 0
+                && alice.metrics().streamsActive() == 0);
+        assertThat(collector.finished).isNotDone();
+    }
+}

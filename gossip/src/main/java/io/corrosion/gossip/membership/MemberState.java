@@ -9,7 +9,7 @@ final class MemberState {
     MemberStatus status;
     long statusSince;
     Suspicion suspicion;
-    long lastDeadNoticeAt = Long.MIN_VALUE;
+    long lastDeadNoticeAt = Long.MIN_VALUE / 2;
 
     MemberState(Member member, MemberStatus status, long now) {
         this.member = member;

@@ -149,7 +149,7 @@ public final class Membership implements LivePeers {
             merge(pushPull, now, out);
         } else {
             for (MemberUpdate u : message.updates()) {
-                apply(u, message.sender(), now, out);
+                apply(u, now, out);
             }
         }
         if (message instanceof Ping ping) {
@@ -331,8 +331,9 @@ public final class Membership implements LivePeers {
         int delta = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
         awareness.apply(delta);
         MemberState target = failed.target;
-        if (members.get(target.member.siteId()) == target && target.status == MemberStatus.ALIVE) {
-            suspect(target, target.member.incarnation(), self.siteId(), now, out);
+        if (members.get(target.member.siteId()) == target) {
+            // Starts a suspicion, or confirms one we heard of: our own failed probe is independent evidence.
+            suspectUpdate(target.member, self.siteId(), now, out);
         }
     }
 
@@ -396,7 +397,7 @@ public final class Membership implements LivePeers {
         }
     }
 
-    private void apply(MemberUpdate u, Member via, long now, MembershipOutput out) {
+    private void apply(MemberUpdate u, long now, MembershipOutput out) {
         switch (u.status()) {
             case ALIVE -> alive(u.member(), now, out);
             case SUSPECT -> suspectUpdate(u.member(), u.from(), now, out);

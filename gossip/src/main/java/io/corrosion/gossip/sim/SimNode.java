@@ -22,6 +22,7 @@ public final class SimNode {
     long timerAt = Long.MAX_VALUE;
     long storeFreeAt;
     long lastIncarnation;
+    long extraLatency;
 
     SimNode(int index, SiteId siteId, NodeAddress address, int maxFrameBytes) {
         this.index = index;

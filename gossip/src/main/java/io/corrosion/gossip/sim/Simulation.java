@@ -172,6 +172,11 @@ public final class Simulation {
         }
     }
 
+    /** Makes a node slow: every message to or from it takes {@code millis} longer (an overloaded process). */
+    public void setExtraLatency(SimNode node, long millis) {
+        node.extraLatency = millis;
+    }
+
     public void heal() {
         nodes.forEach(n -> n.group = 0);
     }
@@ -316,7 +321,7 @@ public final class Simulation {
             }
             return;
         }
-        long at = now + conditions.sampleLatency(random);
+        long at = now + conditions.sampleLatency(random) + from.extraLatency + to.extraLatency;
         if (session != null) {
             // A stream is ordered: nothing overtakes what was sent before it on the same session.
             SessionPath path = new SessionPath(from.index, to.index, session);
@@ -326,7 +331,8 @@ public final class Simulation {
         deliverAt(at, from, to, o.channel(), frame);
         if (session == null && random.nextDouble() < conditions.duplication()) {
             stats.duplicated++;
-            deliverAt(now + conditions.sampleLatency(random), from, to, o.channel(), frame);
+            deliverAt(now + conditions.sampleLatency(random) + from.extraLatency + to.extraLatency, from, to,
+                    o.channel(), frame);
         }
     }
 

@@ -46,16 +46,11 @@ public final class Membership implements LivePeers {
     private final UpdateQueue updates;
     private final Awareness awareness;
     private final PriorityQueue<SuspicionTimer> suspicionTimers = new PriorityQueue<>();
-    private final Map<Long, Relay> relays = new HashMap<>();
-    private final List<SiteId> probeOrder = new ArrayList<>();
+    private final Prober prober;
 
     private Member self;
     private boolean left;
     private List<Member> livePeers;
-    private int probeIndex;
-    private long seq;
-    private Probe probe;
-    private long nextProbeAt;
     private long nextGossipAt;
     private long nextPushPullAt;
     private long nextReconnectAt;
@@ -63,38 +58,15 @@ public final class Membership implements LivePeers {
     private long joinRetryAt = Long.MAX_VALUE;
     private long joinBackoff;
 
-    private long probes;
-    private long failedProbes;
-    private long indirectProbesSent;
     private long suspicionsRaised;
     private long refutations;
     private long deadDeclared;
-    private long misdirectedPings;
 
-    private record SuspicionTimer(long deadline, SiteId site, Suspicion suspicion) implements Comparable<SuspicionTimer> {
+    private record SuspicionTimer(long deadline, SiteId site, Suspicion suspicion)
+            implements Comparable<SuspicionTimer> {
         @Override
         public int compareTo(SuspicionTimer o) {
             return Long.compare(deadline, o.deadline);
-        }
-    }
-
-    private record Relay(NodeAddress requester, long originSeq, long deadline) {
-    }
-
-    private static final class Probe {
-        final long seq;
-        final MemberState target;
-        final long directDeadline;
-        final long end;
-        boolean indirect;
-        int expectedNacks;
-        int nacks;
-
-        Probe(long seq, MemberState target, long directDeadline, long end) {
-            this.seq = seq;
-            this.target = target;
-            this.directDeadline = directDeadline;
-            this.end = end;
         }
     }
 
@@ -110,6 +82,35 @@ public final class Membership implements LivePeers {
         this.seeds = seeds.stream().filter(a -> !a.equals(self.address())).distinct().toList();
         this.updates = new UpdateQueue(config.maxPendingUpdates());
         this.awareness = new Awareness(config.awarenessMax());
+        this.prober = new Prober(config, random, awareness, new Prober.Host() {
+            @Override
+            public Member self() {
+                return Membership.this.self;
+            }
+
+            @Override
+            public List<Member> livePeers() {
+                return Membership.this.livePeers();
+            }
+
+            @Override
+            public MemberState state(SiteId site) {
+                return members.get(site);
+            }
+
+            @Override
+            public List<MemberUpdate> piggyback(int extraHeaderBytes) {
+                return Membership.this.piggyback(extraHeaderBytes);
+            }
+
+            @Override
+            public void probeFailed(MemberState target, long now, MembershipOutput out) {
+                if (members.get(target.member.siteId()) == target) {
+                    // Starts a suspicion, or confirms one we heard of: our failed probe is independent evidence.
+                    suspectUpdate(target.member, Membership.this.self.siteId(), now, out);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- inputs
@@ -117,8 +118,7 @@ public final class Membership implements LivePeers {
     /** Starts probing and, if there are seeds, joining through them. */
     public void start(long now, MembershipOutput out) {
         updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, self, self.siteId()));
-        long interval = config.probeInterval().toMillis();
-        nextProbeAt = now + random.nextLong(interval);
+        prober.start(now);
         nextGossipAt = now + config.gossipInterval().toMillis();
         nextPushPullAt = now + RandomPicks.jitter(config.pushPullInterval().toMillis(), 0.5, random);
         nextReconnectAt = now + RandomPicks.jitter(config.reconnectInterval().toMillis(), 0.5, random);
@@ -132,7 +132,7 @@ public final class Membership implements LivePeers {
     /** Leaves the cluster: tells a few members, then stops probing. */
     public void leave(long now, MembershipOutput out) {
         left = true;
-        probe = null;
+        prober.stop();
         MemberUpdate bye = new MemberUpdate(MemberStatus.LEFT, self, self.siteId());
         updates.enqueue(bye);
         for (Member m : RandomPicks.sample(livePeers(), 2 * config.gossipNodes(), x -> false, random)) {
@@ -153,15 +153,13 @@ public final class Membership implements LivePeers {
             }
         }
         if (message instanceof Ping ping) {
-            onPing(ping, out);
+            prober.onPing(ping, out);
         } else if (message instanceof Ack ack) {
-            onAck(ack, out);
+            prober.onAck(ack, out);
         } else if (message instanceof PingReq req) {
-            onPingReq(req, now, out);
+            prober.onPingReq(req, now, out);
         } else if (message instanceof Nack nack) {
-            if (probe != null && probe.seq == nack.seq()) {
-                probe.nacks++;
-            }
+            prober.onNack(nack);
         }
     }
 
@@ -170,8 +168,7 @@ public final class Membership implements LivePeers {
             return;
         }
         rejoinIfAlone(now, out);
-        advanceProbe(now, out);
-        expireRelays(now, out);
+        prober.onTimeout(now, out);
         expireSuspicions(now, out);
         if (now >= nextGossipAt) {
             gossip(out);
@@ -199,15 +196,9 @@ public final class Membership implements LivePeers {
         if (left) {
             return Long.MAX_VALUE;
         }
-        long next = Math.min(nextProbeAt, Math.min(nextPushPullAt, Math.min(nextReconnectAt, nextReapAt)));
-        if (probe != null) {
-            next = Math.min(next, probe.indirect ? probe.end : probe.directDeadline);
-        }
+        long next = Math.min(prober.nextTimeout(), Math.min(nextPushPullAt, Math.min(nextReconnectAt, nextReapAt)));
         if (!updates.isEmpty()) {
             next = Math.min(next, nextGossipAt);
-        }
-        for (Relay r : relays.values()) {
-            next = Math.min(next, r.deadline);
         }
         if (!suspicionTimers.isEmpty()) {
             next = Math.min(next, suspicionTimers.peek().deadline);
@@ -259,125 +250,8 @@ public final class Membership implements LivePeers {
     }
 
     public MembershipStats stats() {
-        return new MembershipStats(probes, failedProbes, indirectProbesSent, suspicionsRaised, refutations,
-                deadDeclared, misdirectedPings, updates.dropped(), awareness.score());
-    }
-
-    // ---------------------------------------------------------------- probing
-
-    private void advanceProbe(long now, MembershipOutput out) {
-        if (probe != null && !probe.indirect && now >= probe.directDeadline) {
-            startIndirect(out);
-        }
-        if (probe != null && now >= probe.end) {
-            probeFailed(now, out);
-        }
-        if (probe == null && now >= nextProbeAt) {
-            startProbe(now, out);
-        }
-    }
-
-    private void startProbe(long now, MembershipOutput out) {
-        long interval = awareness.scale(config.probeInterval().toMillis());
-        nextProbeAt = now + interval;
-        MemberState target = nextProbeTarget();
-        if (target == null) {
-            return;
-        }
-        probes++;
-        long probeSeq = ++seq;
-        probe = new Probe(probeSeq, target, now + awareness.scale(config.probeTimeout().toMillis()), now + interval);
-        out.send(target.member.address(), new Ping(self, probeSeq, target.member.siteId(), piggyback(0)));
-    }
-
-    private MemberState nextProbeTarget() {
-        for (int tries = 0; tries <= probeOrder.size(); tries++) {
-            if (probeIndex >= probeOrder.size()) {
-                probeIndex = 0;
-                Collections.shuffle(probeOrder, new java.util.Random(random.nextLong()));
-                probeOrder.removeIf(site -> !members.containsKey(site));
-            }
-            if (probeOrder.isEmpty()) {
-                return null;
-            }
-            MemberState s = members.get(probeOrder.get(probeIndex++));
-            if (s != null && !s.status.isDown()) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private void startIndirect(MembershipOutput out) {
-        probe.indirect = true;
-        Member target = probe.target.member;
-        List<Member> helpers = RandomPicks.sample(livePeers(), config.indirectProbes(),
-                m -> m.siteId().equals(target.siteId()), random);
-        int budget = WireCodec.memberSize(target);
-        for (Member helper : helpers) {
-            out.send(helper.address(), new PingReq(self, probe.seq, target, piggyback(budget)));
-            indirectProbesSent++;
-        }
-        probe.expectedNacks = helpers.size();
-        // A second direct try, as memberlist's TCP fallback: lost datagrams are independent.
-        out.send(target.address(), new Ping(self, probe.seq, target.siteId(), piggyback(0)));
-    }
-
-    private void probeFailed(long now, MembershipOutput out) {
-        Probe failed = probe;
-        probe = null;
-        failedProbes++;
-        // Lifeguard: missed nacks mean our own links are suspect; with no helpers any failure counts.
-        int delta = failed.expectedNacks > 0 ? Math.max(0, failed.expectedNacks - failed.nacks) : 1;
-        awareness.apply(delta);
-        MemberState target = failed.target;
-        if (members.get(target.member.siteId()) == target) {
-            // Starts a suspicion, or confirms one we heard of: our own failed probe is independent evidence.
-            suspectUpdate(target.member, self.siteId(), now, out);
-        }
-    }
-
-    private void onPing(Ping ping, MembershipOutput out) {
-        if (!ping.target().equals(self.siteId())) {
-            misdirectedPings++;
-            return;
-        }
-        out.send(ping.sender().address(), new Ack(self, ping.seq(), piggyback(0)));
-    }
-
-    private void onAck(Ack ack, MembershipOutput out) {
-        if (probe != null && probe.seq == ack.seq()) {
-            probe = null;
-            awareness.apply(-1);
-            return;
-        }
-        Relay relay = relays.remove(ack.seq());
-        if (relay != null) {
-            out.send(relay.requester, new Ack(self, relay.originSeq, piggyback(0)));
-        }
-    }
-
-    private void onPingReq(PingReq req, long now, MembershipOutput out) {
-        long relaySeq = ++seq;
-        relays.put(relaySeq, new Relay(req.sender().address(), req.seq(), now + config.probeTimeout().toMillis()));
-        out.send(req.target().address(), new Ping(self, relaySeq, req.target().siteId(), piggyback(0)));
-    }
-
-    private void expireRelays(long now, MembershipOutput out) {
-        if (relays.isEmpty()) {
-            return;
-        }
-        List<Long> expired = new ArrayList<>();
-        relays.forEach((relaySeq, relay) -> {
-            if (now >= relay.deadline) {
-                expired.add(relaySeq);
-            }
-        });
-        Collections.sort(expired);
-        for (Long relaySeq : expired) {
-            Relay relay = relays.remove(relaySeq);
-            out.send(relay.requester, new Nack(self, relay.originSeq, piggyback(0)));
-        }
+        return new MembershipStats(prober.probes, prober.failedProbes, prober.indirectProbesSent, suspicionsRaised,
+                refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), awareness.score());
     }
 
     // ---------------------------------------------------------------- the rules
@@ -416,8 +290,7 @@ public final class Membership implements LivePeers {
         if (s == null) {
             s = new MemberState(m, MemberStatus.ALIVE, now);
             members.put(m.siteId(), s);
-            // A random place in the probe order, as memberlist does, so new members are probed soon.
-            probeOrder.add(probeOrder.isEmpty() ? 0 : random.nextInt(probeOrder.size() + 1), m.siteId());
+            prober.add(m.siteId());
             changed();
             updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, m, m.siteId()));
             out.event(new GossipEvent.MemberUp(m));
@@ -430,8 +303,8 @@ public final class Membership implements LivePeers {
         boolean wasDown = s.status.isDown();
         s.member = m;
         s.set(MemberStatus.ALIVE, now);
-        if (wasDown && !probeOrder.contains(m.siteId())) {
-            probeOrder.add(random.nextInt(probeOrder.size() + 1), m.siteId());
+        if (wasDown) {
+            prober.add(m.siteId());
         }
         changed();
         updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, m, m.siteId()));
@@ -496,9 +369,7 @@ public final class Membership implements LivePeers {
         changed();
         updates.enqueue(new MemberUpdate(status, s.member, self.siteId()));
         out.event(new GossipEvent.MemberDown(s.member, status == MemberStatus.LEFT));
-        if (probe != null && probe.target == s) {
-            probe = null;
-        }
+        prober.cancel(s);
     }
 
     private void expireSuspicions(long now, MembershipOutput out) {
@@ -618,8 +489,7 @@ public final class Membership implements LivePeers {
         long retention = config.deadRetention().toMillis();
         boolean removed = members.values().removeIf(s -> s.status.isDown() && now - s.statusSince >= retention);
         if (removed) {
-            probeOrder.removeIf(site -> !members.containsKey(site));
-            probeIndex = Math.min(probeIndex, probeOrder.size());
+            prober.retain(members::containsKey);
             changed();
         }
     }

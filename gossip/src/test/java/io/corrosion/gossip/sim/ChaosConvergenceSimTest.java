@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * 10 % loss on every channel, a partition that heals, 20 % of the nodes crashed and restarted (stores intact),
@@ -20,9 +21,14 @@ class ChaosConvergenceSimTest {
         return GossipConfig.builder().syncSessionTimeout(Duration.ofSeconds(5)).build();
     }
 
-    @Test
-    void lossPartitionsAndRestartsEndWithEveryNodeHavingEveryChangeset() {
-        Simulation sim = new Simulation(SimSeeds.seed(7), chaosConfig(), NetworkConditions.lan().withLoss(0.10));
+    static java.util.stream.LongStream seeds() {
+        return SimSeeds.seeds(7, 8, 9);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void lossPartitionsAndRestartsEndWithEveryNodeHavingEveryChangeset(long seed) {
+        Simulation sim = new Simulation(seed, chaosConfig(), NetworkConditions.lan().withLoss(0.10));
         int n = 100;
         List<SimNode> nodes = sim.addNodes(n, 3);
         sim.startAll(nodes, 2_000);

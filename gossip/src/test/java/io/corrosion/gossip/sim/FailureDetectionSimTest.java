@@ -10,7 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FailureDetectionSimTest {
 
@@ -42,10 +43,15 @@ class FailureDetectionSimTest {
         }
     }
 
-    @Test
-    void killedNodesAreDeclaredDeadEverywhereWithinTheBoundAndLiveOnesNeverStayDeadAtTenPercentLoss() {
+    static java.util.stream.LongStream seeds() {
+        return SimSeeds.seeds(42, 43, 44);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void killedNodesAreDeclaredDeadEverywhereWithinTheBoundAndLiveOnesNeverStayDeadAtTenPercentLoss(long seed) {
         GossipConfig config = GossipConfig.defaults();
-        Simulation sim = new Simulation(SimSeeds.seed(42), config, NetworkConditions.lan());
+        Simulation sim = new Simulation(seed, config, NetworkConditions.lan());
         int n = 100;
         List<SimNode> nodes = sim.addNodes(n, 3);
         assertThat(BroadcastSimTest.formCluster(sim, nodes, 120_000)).as(SimSeeds.replay(sim)).isTrue();

@@ -313,15 +313,27 @@ public final class Membership implements LivePeers {
         }
     }
 
-    private void suspectUpdate(Member m, SiteId from, long now, MembershipOutput out) {
+    /**
+     * The member an accusation (suspect or dead) applies to, or null: an accusation of us is refuted, one about
+     * an unknown member, an older incarnation or a member already down changes nothing.
+     */
+    private MemberState accused(Member m, long now) {
         if (m.siteId().equals(self.siteId())) {
             if (m.incarnation() >= self.incarnation()) {
                 refute(m.incarnation(), now);
             }
-            return;
+            return null;
         }
         MemberState s = members.get(m.siteId());
         if (s == null || m.incarnation() < s.member.incarnation() || s.status.isDown()) {
+            return null;
+        }
+        return s;
+    }
+
+    private void suspectUpdate(Member m, SiteId from, long now, MembershipOutput out) {
+        MemberState s = accused(m, now);
+        if (s == null) {
             return;
         }
         if (s.status == MemberStatus.SUSPECT && m.incarnation() == s.member.incarnation()) {
@@ -350,14 +362,8 @@ public final class Membership implements LivePeers {
     }
 
     private void dead(Member m, MemberStatus status, long now, MembershipOutput out) {
-        if (m.siteId().equals(self.siteId())) {
-            if (m.incarnation() >= self.incarnation()) {
-                refute(m.incarnation(), now);
-            }
-            return;
-        }
-        MemberState s = members.get(m.siteId());
-        if (s == null || m.incarnation() < s.member.incarnation() || s.status.isDown()) {
+        MemberState s = accused(m, now);
+        if (s == null) {
             return;
         }
         declareDown(s, m.incarnation(), status, now, out);

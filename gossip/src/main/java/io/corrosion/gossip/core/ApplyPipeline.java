@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Received changesets on their way to the store: one bounded queue, one apply batch in flight. While a batch is
@@ -17,6 +19,8 @@ import java.util.function.Consumer;
  * dedupe forgets them; sync fetches them again later.
  */
 final class ApplyPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyPipeline.class);
 
     record Item(Changeset changeset, ChangesetSource source, int hops, int bytes) {
     }
@@ -44,6 +48,10 @@ final class ApplyPipeline {
             Item old = queue.pollFirst();
             queuedBytes -= old.bytes;
             dropped++;
+            if (dropped == 1 || dropped % 1000 == 0) {
+                LOG.warn("apply queue full ({} items, {} bytes): dropped {} changesets so far; sync will fetch them",
+                        queue.size(), queuedBytes, dropped);
+            }
             onDrop.accept(old);
         }
     }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SWIM membership with Lifeguard, as a sans-IO state machine: {@link #onMessage} and {@link #onTimeout} take the
@@ -38,6 +40,8 @@ import java.util.random.RandomGenerator;
  * members are contacted now and then, which heals partitions.
  */
 public final class Membership implements LivePeers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
     private final GossipConfig config;
     private final RandomGenerator random;
@@ -387,6 +391,8 @@ public final class Membership implements LivePeers {
                 continue; // refuted, superseded, or shortened since
             }
             deadDeclared++;
+            LOG.info("{} declares {} dead: suspicion expired with {} confirmations", self, s.member,
+                    t.suspicion.confirmations());
             declareDown(s, s.member.incarnation(), MemberStatus.DEAD, now, out);
         }
     }
@@ -395,6 +401,7 @@ public final class Membership implements LivePeers {
     private void refute(long incarnation, long now) {
         self = self.withIncarnation(Math.max(self.incarnation(), incarnation) + 1);
         refutations++;
+        LOG.info("{} refutes a suspicion or death at incarnation {}", self, incarnation);
         awareness.apply(1);
         updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, self, self.siteId()));
     }

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
 public final class LargeSimulation {
 
     /** One row of the table. */
-    record Row(int nodes, long formedMillis, int log8, int roundsP50, int roundsMax, double broadcastShare,
+    record Row(int nodes, int transmissions, long formedMillis, int log8, int roundsP50, int roundsMax, double broadcastShare,
             long coverageP50, long coverageP99, double broadcastMsgsPerNodePerChangeset, double idleMsgsPerNodePerSec,
             long suspectP50, long deadP50, long deadP99, long bound, long wallMillis, long events) {
     }
@@ -35,25 +35,30 @@ public final class LargeSimulation {
         long seed = 42;
         int broadcasts = 50;
         int kills = 5;
+        int[] transmissions = {2};
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--nodes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--broadcasts" -> broadcasts = Integer.parseInt(args[i + 1]);
                 case "--kills" -> kills = Integer.parseInt(args[i + 1]);
+                case "--transmissions" -> transmissions = Arrays.stream(args[i + 1].split(","))
+                        .mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         List<Row> rows = new ArrayList<>();
         for (int n : sizes) {
-            rows.add(run(n, seed, broadcasts, kills));
-            System.out.println(table(rows, seed));
+            for (int t : transmissions) {
+                rows.add(run(n, t, seed, broadcasts, kills));
+                System.out.println(table(rows, seed));
+            }
         }
     }
 
-    static Row run(int n, long seed, int broadcasts, int kills) {
+    static Row run(int n, int transmissions, long seed, int broadcasts, int kills) {
         long wallStart = System.currentTimeMillis();
-        GossipConfig config = GossipConfig.defaults();
+        GossipConfig config = GossipConfig.builder().broadcastTransmissions(transmissions).build();
         Simulation sim = new Simulation(seed, config, NetworkConditions.lan());
         List<SimNode> nodes = sim.addNodes(n, 5);
         sim.startAll(nodes, 10_000);
@@ -63,9 +68,9 @@ public final class LargeSimulation {
             throw new IllegalStateException("seed " + seed + ": " + n + " nodes did not form within 600 s");
         }
         long formedAt = sim.now();
-        sim.runFor(5_000);
+        sim.runFor(60_000);
 
-        // Idle traffic: probes, acks and whatever gossip is left.
+        // Idle traffic: probes, acks, and whatever membership gossip is left a minute after forming.
         long idleStart = sim.stats().sentTotal();
         sim.runFor(10_000);
         double idlePerNodePerSec = (sim.stats().sentTotal() - idleStart) / (double) n / 10.0;
@@ -120,7 +125,7 @@ public final class LargeSimulation {
         coverageTimes.sort(null);
         suspectTimes.sort(null);
         deadTimes.sort(null);
-        return new Row(n, formedAt, (int) Math.ceil(Math.log(n) / Math.log(8)), percentile(rounds, 50),
+        return new Row(n, transmissions, formedAt, (int) Math.ceil(Math.log(n) / Math.log(8)), percentile(rounds, 50),
                 rounds.get(rounds.size() - 1), receipts == 0 ? 0 : (double) byBroadcast / receipts,
                 percentile(coverageTimes, 50), percentile(coverageTimes, 99), bcastPerNode, idlePerNodePerSec,
                 percentile(suspectTimes, 50), percentile(deadTimes, 50), percentile(deadTimes, 99), bound,
@@ -135,15 +140,15 @@ public final class LargeSimulation {
     static String table(List<Row> rows, long seed) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%nLarge simulation, seed %d, LAN latency 1 ms + exp(2 ms), default "
-                + "GossipConfig (fanout 8, 2 transmission rounds, probe 1 s)%n%n", seed));
-        sb.append("| nodes | formed (s) | ceil(log8 N) | rounds p50 / max | by broadcast | full coverage p50 / p99 (ms) "
+                + "GossipConfig (fanout 8, probe 1 s, sync 3 s) but for the transmission rounds%n%n", seed));
+        sb.append("| nodes | transmission rounds | formed (s) | ceil(log8 N) | hops to reach all p50 / max | by broadcast | full coverage p50 / p99 (ms) "
                 + "| bcast msgs/node/changeset | idle msgs/node/s | first suspect p50 (ms) | all dead p50 / p99 (ms) "
                 + "| bound (ms) | wall (s) |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT,
-                    "| %d | %.1f | %d | %d / %d | %.2f%% | %d / %d | %.1f | %.1f | %d | %d / %d | %d | %.1f |%n",
-                    r.nodes, r.formedMillis / 1000.0, r.log8, r.roundsP50, r.roundsMax, 100 * r.broadcastShare,
+                    "| %d | %d | %.1f | %d | %d / %d | %.2f%% | %d / %d | %.1f | %.1f | %d | %d / %d | %d | %.1f |%n",
+                    r.nodes, r.transmissions, r.formedMillis / 1000.0, r.log8, r.roundsP50, r.roundsMax, 100 * r.broadcastShare,
                     r.coverageP50, r.coverageP99, r.broadcastMsgsPerNodePerChangeset, r.idleMsgsPerNodePerSec,
                     r.suspectP50, r.deadP50, r.deadP99, r.bound, r.wallMillis / 1000.0));
         }

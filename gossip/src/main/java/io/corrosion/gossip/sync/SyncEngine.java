@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Anti-entropy, sans-IO. Every sync interval (jittered) a node opens a session with a random live member:
@@ -42,6 +44,8 @@ import java.util.random.RandomGenerator;
  * at most {@code maxInboundSyncs} sessions and refuses more as busy.
  */
 public final class SyncEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
     private final GossipConfig config;
     private final Supplier<Member> self;
@@ -98,6 +102,7 @@ public final class SyncEngine {
         for (Session s : new ArrayList<>(sessions.values())) {
             if (now - s.lastActivity >= config.syncSessionTimeout().toMillis()) {
                 timedOut++;
+                LOG.debug("sync session {} with {} timed out", s.key, s.peer);
                 close(s, out);
             }
         }

@@ -3,6 +3,7 @@ package io.corrosion.gossip.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.MemberStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,11 @@ class ChaosConvergenceSimTest {
         assertThat(sim.upNodes()).hasSize(n);
         assertThat(sim.stats().decodeFailures()).isZero();
         assertThat(sim.stats().oversizeDatagrams()).isZero();
+        // Membership healed too: the partition's two sides and the restarted nodes see each other again.
+        boolean healed = sim.runUntil(() -> sim.upNodes().stream().allMatch(o -> sim.upNodes().stream()
+                .allMatch(x -> x == o || o.statusOf(x) == MemberStatus.ALIVE || o.statusOf(x) == MemberStatus.SUSPECT)),
+                60_000, 500);
+        assertThat(healed).as(SimSeeds.replay(sim)).isTrue();
         long syncApplied = sim.upNodes().stream().mapToLong(node -> node.core().stats().appliedNew()[1]).sum();
         assertThat(syncApplied).as("sync closed gaps").isPositive();
     }

@@ -212,14 +212,16 @@ public final class GossipCore {
     }
 
     public CoreStats stats() {
-        long[][] counts = new long[3][2];
-        for (ApplyOutcome o : ApplyOutcome.values()) {
-            for (ChangesetSource s : ChangesetSource.values()) {
-                counts[o.ordinal()][s.ordinal()] = pipeline.count(o, s);
-            }
+        long duplicates = 0;
+        long rejected = 0;
+        for (ChangesetSource source : ChangesetSource.values()) {
+            duplicates += pipeline.count(ApplyOutcome.DUPLICATE, source);
+            rejected += pipeline.count(ApplyOutcome.REJECTED, source);
         }
-        return new CoreStats(membership.stats(), broadcaster.stats(), sync.stats(), counts[0], counts[1], counts[2],
-                pipeline.dropped(), pipeline.failedBatches(), pipeline.queued());
+        return new CoreStats(membership.stats(), broadcaster.stats(), sync.stats(), new CoreStats.ApplyStats(
+                pipeline.count(ApplyOutcome.NEW, ChangesetSource.BROADCAST),
+                pipeline.count(ApplyOutcome.NEW, ChangesetSource.SYNC), duplicates, rejected, pipeline.dropped(),
+                pipeline.failedBatches(), pipeline.queued()));
     }
 
     private void submit(Changeset changeset, ChangesetSource source, int hops) {

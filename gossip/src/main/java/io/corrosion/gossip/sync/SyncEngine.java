@@ -73,7 +73,6 @@ public final class SyncEngine {
         SyncState ours;
         SyncState theirs;
         boolean haveLocalState;
-        boolean readInFlight;
         long servedBytes;
         boolean doneSent;
         boolean peerDone;
@@ -179,7 +178,6 @@ public final class SyncEngine {
             return;
         }
         s.lastActivity = now;
-        s.readInFlight = false;
         if (!batch.changesets().isEmpty()) {
             long bytes = 0;
             for (Changeset cs : batch.changesets()) {
@@ -196,7 +194,6 @@ public final class SyncEngine {
             truncated++;
             finishServing(s, true, out);
         } else {
-            s.readInFlight = true;
             out.requestRead(key, batch.remaining(), config.syncBatchBytes());
         }
     }
@@ -254,7 +251,6 @@ public final class SyncEngine {
             finishServing(s, false, out);
             return;
         }
-        s.readInFlight = true;
         out.requestRead(s.key, needs, config.syncBatchBytes());
     }
 

@@ -68,8 +68,8 @@ class GossipCoreTest {
         for (int v = 2; v <= 9; v++) {
             core.onMessage(received(v), 0, out);
         }
-        assertThat(core.stats().applyDropped()).isEqualTo(3);
-        assertThat(core.stats().applyQueued()).isEqualTo(5);
+        assertThat(core.stats().apply().dropped()).isEqualTo(3);
+        assertThat(core.stats().apply().queued()).isEqualTo(5);
         // Version 2 was dropped: a later broadcast copy is accepted again rather than deduped.
         core.onMessage(received(2), 0, out);
         assertThat(core.stats().broadcast().duplicates()).isZero();
@@ -103,7 +103,7 @@ class GossipCoreTest {
         assertThat(failed).isInstanceOf(StoreResult.Failed.class);
         assertThat(new StoreTask.ReadState(7).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
         core.onStoreResult(failed, 1, out);
-        assertThat(core.stats().applyFailedBatches()).isEqualTo(1);
+        assertThat(core.stats().apply().failedBatches()).isEqualTo(1);
         // The id was forgotten: the next copy is taken and applied.
         core.onMessage(received(1), 2, out);
         StoreTask retry = out.drainStoreTasks().get(0);

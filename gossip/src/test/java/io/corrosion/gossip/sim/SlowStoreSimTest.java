@@ -32,8 +32,8 @@ class SlowStoreSimTest {
         // One apply at a time would need 200 x 0.8 s = 160 s per node: converging within 60 s means batches.
         assertThat(sim.runUntil(sim::converged, 60_000, 500)).as(SimSeeds.replay(sim)).isTrue();
         assertThat(suspicions.get()).isZero();
-        long applied = nodes.stream().mapToLong(n -> n.core().stats().appliedNew()[0]
-                + n.core().stats().appliedNew()[1]).sum();
+        long applied = nodes.stream().mapToLong(n -> n.core().stats().apply().newFromBroadcast()
+                + n.core().stats().apply().newFromSync()).sum();
         assertThat(applied).isEqualTo(19L * 200);
     }
 }

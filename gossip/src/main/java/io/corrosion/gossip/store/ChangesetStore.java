@@ -27,7 +27,10 @@ public interface ChangesetStore {
      */
     List<ApplyOutcome> apply(List<Changeset> batch);
 
-    /** A consistent summary of what this node has, per site: head, needed versions, partial versions. */
+    /**
+     * A consistent summary of what this node has, per site (its own site included, so peers ask for its
+     * versions): head, needed versions, partial versions with their missing seqs. Sites with head 0 may be left out.
+     */
     SyncState syncState();
 
     /**

@@ -22,7 +22,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,7 @@ public final class Membership implements LivePeers {
     private final Map<SiteId, MemberState> members = new HashMap<>();
     private final UpdateQueue updates;
     private final Awareness awareness;
-    private final PriorityQueue<SuspicionTimer> suspicionTimers = new PriorityQueue<>();
+    private final SuspicionTimers suspicionTimers = new SuspicionTimers();
     private final Prober prober;
 
     private Member self;
@@ -65,14 +64,6 @@ public final class Membership implements LivePeers {
     private long suspicionsRaised;
     private long refutations;
     private long deadDeclared;
-
-    private record SuspicionTimer(long deadline, SiteId site, Suspicion suspicion)
-            implements Comparable<SuspicionTimer> {
-        @Override
-        public int compareTo(SuspicionTimer o) {
-            return Long.compare(deadline, o.deadline);
-        }
-    }
 
     /**
      * @param self this node; its incarnation must exceed any it used before (the runtime starts from wall-clock
@@ -204,9 +195,7 @@ public final class Membership implements LivePeers {
         if (!updates.isEmpty()) {
             next = Math.min(next, nextGossipAt);
         }
-        if (!suspicionTimers.isEmpty()) {
-            next = Math.min(next, suspicionTimers.peek().deadline);
-        }
+        next = Math.min(next, suspicionTimers.next());
         if (livePeers().isEmpty() && !seeds.isEmpty()) {
             next = Math.min(next, joinRetryAt);
         }
@@ -343,7 +332,7 @@ public final class Membership implements LivePeers {
         if (s.status == MemberStatus.SUSPECT && m.incarnation() == s.member.incarnation()) {
             if (s.suspicion != null && s.suspicion.confirm(from)) {
                 // Confirmations shorten the timeout; pass them on so others shorten theirs.
-                suspicionTimers.add(new SuspicionTimer(s.suspicion.deadline(), m.siteId(), s.suspicion));
+                suspicionTimers.schedule(m.siteId(), s.suspicion);
                 updates.enqueue(new MemberUpdate(MemberStatus.SUSPECT, s.member, from));
             }
             return;
@@ -357,7 +346,7 @@ public final class Membership implements LivePeers {
         int n = livePeers().size() + 1;
         s.suspicion = new Suspicion(from, incarnation, config.suspicionMultiplier() - 2,
                 config.suspicionMinMillis(n), config.suspicionMaxMillis(n), now);
-        suspicionTimers.add(new SuspicionTimer(s.suspicion.deadline(), s.member.siteId(), s.suspicion));
+        suspicionTimers.schedule(s.member.siteId(), s.suspicion);
         if (from.equals(self.siteId())) {
             suspicionsRaised++;
         }
@@ -383,16 +372,14 @@ public final class Membership implements LivePeers {
     }
 
     private void expireSuspicions(long now, MembershipOutput out) {
-        while (!suspicionTimers.isEmpty() && suspicionTimers.peek().deadline <= now) {
-            SuspicionTimer t = suspicionTimers.poll();
-            MemberState s = members.get(t.site);
-            if (s == null || s.suspicion != t.suspicion || s.status != MemberStatus.SUSPECT
-                    || t.deadline != t.suspicion.deadline()) {
-                continue; // refuted, superseded, or shortened since
+        for (SuspicionTimers.Timer t : suspicionTimers.due(now)) {
+            MemberState s = members.get(t.site());
+            if (s == null || s.suspicion != t.suspicion() || s.status != MemberStatus.SUSPECT) {
+                continue; // refuted or superseded since
             }
             deadDeclared++;
             LOG.info("{} declares {} dead: suspicion expired with {} confirmations", self, s.member,
-                    t.suspicion.confirmations());
+                    t.suspicion().confirmations());
             declareDown(s, s.member.incarnation(), MemberStatus.DEAD, now, out);
         }
     }

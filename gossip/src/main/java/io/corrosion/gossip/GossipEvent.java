@@ -1,0 +1,21 @@
+package io.corrosion.gossip;
+
+/** What the cores report to the application. */
+public sealed interface GossipEvent {
+
+    /** A member joined, or came back (a restart with a higher incarnation, or a refuted death). */
+    record MemberUp(Member member) implements GossipEvent {
+    }
+
+    /** A member is suspected of having failed. */
+    record MemberSuspected(Member member, SiteId by) implements GossipEvent {
+    }
+
+    /** A member was declared dead, or left. */
+    record MemberDown(Member member, boolean left) implements GossipEvent {
+    }
+
+    /** A received changeset was stored as new. {@code hops} is 0 for sync. */
+    record ChangesetApplied(Changeset changeset, ChangesetSource source, int hops) implements GossipEvent {
+    }
+}

@@ -1,0 +1,123 @@
+package io.corrosion.gossip.core;
+
+import io.corrosion.gossip.ApplyOutcome;
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.ChangesetSource;
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.GossipEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Received changesets on their way to the store: one bounded queue, one apply batch in flight. While a batch is
+ * being applied the next one accumulates, so batches grow with store latency (Corrosion's adaptive batching).
+ * When the queue is over its item or byte bound the oldest entries are dropped and reported, so the broadcast
+ * dedupe forgets them; sync fetches them again later.
+ */
+final class ApplyPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyPipeline.class);
+
+    record Item(Changeset changeset, ChangesetSource source, int hops, int bytes) {
+    }
+
+    private final GossipConfig config;
+    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private long inFlightId = -1;
+    private List<Item> inFlight = List.of();
+
+    private final long[] outcomes = new long[ApplyOutcome.values().length * ChangesetSource.values().length];
+    private long dropped;
+    private long failedBatches;
+
+    ApplyPipeline(GossipConfig config) {
+        this.config = config;
+    }
+
+    /** Queues a changeset; reports any entries dropped to make room. */
+    void submit(Changeset changeset, ChangesetSource source, int hops, Consumer<Item> onDrop) {
+        Item item = new Item(changeset, source, hops, changeset.payloadSize());
+        queue.addLast(item);
+        queuedBytes += item.bytes;
+        while (queue.size() > config.applyQueueMaxItems() || queuedBytes > config.applyQueueMaxBytes()) {
+            Item old = queue.pollFirst();
+            queuedBytes -= old.bytes;
+            dropped++;
+            if (dropped == 1 || dropped % 1000 == 0) {
+                LOG.warn("apply queue full ({} items, {} bytes): dropped {} changesets so far; sync will fetch them",
+                        queue.size(), queuedBytes, dropped);
+            }
+            onDrop.accept(old);
+        }
+    }
+
+    /** The next batch to apply, if none is in flight. */
+    StoreTask.Apply next(long taskId) {
+        if (inFlightId >= 0 || queue.isEmpty()) {
+            return null;
+        }
+        List<Item> batch = new ArrayList<>();
+        long bytes = 0;
+        while (!queue.isEmpty() && batch.size() < config.applyBatchMaxItems()
+                && (batch.isEmpty() || bytes + queue.peekFirst().bytes <= config.applyBatchMaxBytes())) {
+            Item item = queue.pollFirst();
+            queuedBytes -= item.bytes;
+            bytes += item.bytes;
+            batch.add(item);
+        }
+        inFlightId = taskId;
+        inFlight = batch;
+        List<Changeset> changesets = new ArrayList<>(batch.size());
+        batch.forEach(i -> changesets.add(i.changeset));
+        return new StoreTask.Apply(taskId, changesets);
+    }
+
+    boolean owns(long taskId) {
+        return taskId == inFlightId;
+    }
+
+    /** The store's verdicts for the batch in flight: events for what was new. */
+    void applied(List<ApplyOutcome> verdicts, Consumer<GossipEvent> events) {
+        List<Item> batch = inFlight;
+        inFlightId = -1;
+        inFlight = List.of();
+        for (int i = 0; i < batch.size(); i++) {
+            Item item = batch.get(i);
+            ApplyOutcome outcome = i < verdicts.size() ? verdicts.get(i) : ApplyOutcome.REJECTED;
+            outcomes[outcome.ordinal() * ChangesetSource.values().length + item.source.ordinal()]++;
+            if (outcome == ApplyOutcome.NEW) {
+                events.accept(new GossipEvent.ChangesetApplied(item.changeset, item.source, item.hops));
+            }
+        }
+    }
+
+    /** The batch in flight failed: nothing of it was applied. Returns it so the dedupe can forget it. */
+    List<Item> failed() {
+        List<Item> batch = inFlight;
+        inFlightId = -1;
+        inFlight = List.of();
+        failedBatches++;
+        return batch;
+    }
+
+    long count(ApplyOutcome outcome, ChangesetSource source) {
+        return outcomes[outcome.ordinal() * ChangesetSource.values().length + source.ordinal()];
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    long failedBatches() {
+        return failedBatches;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+}

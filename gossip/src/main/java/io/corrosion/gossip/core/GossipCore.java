@@ -1,0 +1,238 @@
+package io.corrosion.gossip.core;
+
+import io.corrosion.gossip.ApplyOutcome;
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.ChangesetSource;
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.GossipEvent;
+import io.corrosion.gossip.Member;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.broadcast.BroadcastOutput;
+import io.corrosion.gossip.broadcast.Broadcaster;
+import io.corrosion.gossip.membership.Membership;
+import io.corrosion.gossip.membership.MembershipOutput;
+import io.corrosion.gossip.sync.SyncEngine;
+import io.corrosion.gossip.sync.SyncOutput;
+import io.corrosion.gossip.wire.BroadcastMessage;
+import io.corrosion.gossip.wire.GossipMessage;
+import io.corrosion.gossip.wire.MembershipMessage;
+import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncMessage;
+import io.corrosion.gossip.wire.WireCodec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * One gossip node's protocol state: membership, broadcast and sync cores plus the queue to the store, behind one
+ * sans-IO face. Every method takes the current monotonic time in milliseconds and appends what to do to an
+ * {@link Outbox}; {@link #nextTimeout()} says when {@link #onTimeout} wants to run. One thread drives it.
+ */
+public final class GossipCore {
+
+    private final GossipConfig config;
+    private final Membership membership;
+    private final Broadcaster broadcaster;
+    private final SyncEngine sync;
+    private final ApplyPipeline pipeline;
+    private final Map<Long, SessionKey> syncTasks = new HashMap<>();
+    private long nextTaskId;
+    private Outbox out;
+
+    private final MembershipOutput membershipOut = new MembershipOutput() {
+        @Override
+        public void send(NodeAddress to, MembershipMessage message) {
+            out.send(Outgoing.of(to, message));
+        }
+
+        @Override
+        public void event(GossipEvent event) {
+            out.event(event);
+        }
+    };
+
+    private final BroadcastOutput broadcastOut = new BroadcastOutput() {
+        @Override
+        public void send(NodeAddress to, BroadcastMessage message) {
+            out.send(Outgoing.of(to, message));
+        }
+
+        @Override
+        public void deliver(Changeset changeset, int hops) {
+            submit(changeset, ChangesetSource.BROADCAST, hops);
+        }
+    };
+
+    private final SyncOutput syncOut = new SyncOutput() {
+        @Override
+        public void send(NodeAddress to, SyncMessage message) {
+            out.send(Outgoing.of(to, message));
+        }
+
+        @Override
+        public void requestState(SessionKey session) {
+            long id = nextTaskId++;
+            syncTasks.put(id, session);
+            out.task(new StoreTask.ReadState(id));
+        }
+
+        @Override
+        public void requestRead(SessionKey session, List<SyncNeed> needs, int maxBytes) {
+            long id = nextTaskId++;
+            syncTasks.put(id, session);
+            out.task(new StoreTask.Read(id, needs, maxBytes));
+        }
+
+        @Override
+        public void received(List<Changeset> changesets) {
+            for (Changeset cs : changesets) {
+                if (!cs.siteId().equals(membership.self().siteId())) {
+                    broadcaster.remember(cs.id());
+                    submit(cs, ChangesetSource.SYNC, 0);
+                }
+            }
+        }
+
+        @Override
+        public void sessionClosed(NodeAddress peer, SessionKey session) {
+            out.closed(new Outbox.SessionClosed(peer, session));
+        }
+    };
+
+    /**
+     * @param self this node; its incarnation must exceed any incarnation it used before (wall-clock millis at
+     *     start do)
+     * @param seeds addresses to join through (may include our own; it is ignored)
+     * @param random the only source of randomness, seeded in simulations
+     */
+    public GossipCore(GossipConfig config, Member self, List<NodeAddress> seeds, RandomGenerator random) {
+        this.config = config;
+        this.membership = new Membership(config, self, seeds, random);
+        this.broadcaster = new Broadcaster(config, self.siteId(), membership, random);
+        this.sync = new SyncEngine(config, membership::self, membership, random);
+        this.pipeline = new ApplyPipeline(config);
+    }
+
+    public void start(long now, Outbox outbox) {
+        out = outbox;
+        membership.start(now, membershipOut);
+        sync.start(now);
+    }
+
+    /** A decoded message from a peer. */
+    public void onMessage(GossipMessage message, long now, Outbox outbox) {
+        out = outbox;
+        if (message instanceof MembershipMessage m) {
+            membership.onMessage(m, now, membershipOut);
+        } else if (message instanceof BroadcastMessage b) {
+            broadcaster.onMessage(b, now, broadcastOut);
+        } else {
+            sync.onMessage((SyncMessage) message, now, syncOut);
+        }
+        dispatchApply();
+    }
+
+    public void onTimeout(long now, Outbox outbox) {
+        out = outbox;
+        membership.onTimeout(now, membershipOut);
+        broadcaster.onTimeout(now, broadcastOut);
+        sync.onTimeout(now, syncOut);
+        dispatchApply();
+    }
+
+    /** When {@link #onTimeout} wants to run next (Long.MAX_VALUE: never). */
+    public long nextTimeout() {
+        return Math.min(membership.nextTimeout(), Math.min(broadcaster.nextTimeout(), sync.nextTimeout()));
+    }
+
+    /**
+     * Spreads a changeset this node committed (already in its own store). It must fit
+     * {@link #maxChangesetBytes()}: the driver chunks big versions by seq range.
+     */
+    public void broadcast(Changeset changeset, long now, Outbox outbox) {
+        out = outbox;
+        int size = WireCodec.changesetSize(changeset);
+        if (size > maxChangesetBytes()) {
+            throw new IllegalArgumentException("changeset of " + size + " bytes exceeds the maximum of "
+                    + maxChangesetBytes() + "; chunk the version by seq range");
+        }
+        broadcaster.broadcastLocal(changeset, now, broadcastOut);
+    }
+
+    /** Largest encoded changeset this node accepts to broadcast: half a frame, so sync batches always fit one. */
+    public int maxChangesetBytes() {
+        return config.maxFrameBytes() / 2 - WireCodec.SYNC_BATCH_OVERHEAD_BYTES;
+    }
+
+    /** The result of a {@link StoreTask} this core emitted. */
+    public void onStoreResult(StoreResult result, long now, Outbox outbox) {
+        out = outbox;
+        if (pipeline.owns(result.id())) {
+            if (result instanceof StoreResult.Applied applied) {
+                pipeline.applied(applied.outcomes(), out::event);
+            } else {
+                pipeline.failed().forEach(item -> broadcaster.forget(item.changeset().id()));
+            }
+        } else {
+            SessionKey session = syncTasks.remove(result.id());
+            if (session != null) {
+                if (result instanceof StoreResult.State state) {
+                    sync.onLocalState(session, state.state(), now, syncOut);
+                } else if (result instanceof StoreResult.ReadDone read) {
+                    sync.onReadResult(session, read.batch(), now, syncOut);
+                } else {
+                    sync.onStoreFailure(session, now, syncOut);
+                }
+            }
+        }
+        dispatchApply();
+    }
+
+    /** The transport lost a sync session's stream. */
+    public void onSessionBroken(SessionKey session, long now, Outbox outbox) {
+        out = outbox;
+        sync.onSessionBroken(session, now, syncOut);
+    }
+
+    /** Leaves the cluster gracefully; the core stays quiet afterwards. */
+    public void leave(long now, Outbox outbox) {
+        out = outbox;
+        membership.leave(now, membershipOut);
+    }
+
+    /** Membership, for queries (members, statuses, self). */
+    public Membership membership() {
+        return membership;
+    }
+
+    public Member self() {
+        return membership.self();
+    }
+
+    public CoreStats stats() {
+        long duplicates = 0;
+        long rejected = 0;
+        for (ChangesetSource source : ChangesetSource.values()) {
+            duplicates += pipeline.count(ApplyOutcome.DUPLICATE, source);
+            rejected += pipeline.count(ApplyOutcome.REJECTED, source);
+        }
+        return new CoreStats(membership.stats(), broadcaster.stats(), sync.stats(), new CoreStats.ApplyStats(
+                pipeline.count(ApplyOutcome.NEW, ChangesetSource.BROADCAST),
+                pipeline.count(ApplyOutcome.NEW, ChangesetSource.SYNC), duplicates, rejected, pipeline.dropped(),
+                pipeline.failedBatches(), pipeline.queued()));
+    }
+
+    private void submit(Changeset changeset, ChangesetSource source, int hops) {
+        pipeline.submit(changeset, source, hops, dropped -> broadcaster.forget(dropped.changeset().id()));
+    }
+
+    private void dispatchApply() {
+        StoreTask.Apply task = pipeline.next(nextTaskId);
+        if (task != null) {
+            nextTaskId++;
+            out.task(task);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.corrosion.gossip.core;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.store.ChangesetStore;
+import java.util.List;
+
+/**
+ * Store work the core asks for. The runtime runs {@link #execute} on a store thread (never the protocol thread)
+ * and hands the result to {@link GossipCore#onStoreResult} on the protocol thread. At most one {@link Apply} is
+ * outstanding at a time; reads may run beside it.
+ */
+public sealed interface StoreTask {
+
+    long id();
+
+    /** Runs against the store; a store exception becomes {@link StoreResult.Failed}. */
+    default StoreResult execute(ChangesetStore store) {
+        try {
+            return run(store);
+        } catch (RuntimeException e) {
+            return new StoreResult.Failed(id(), e);
+        }
+    }
+
+    StoreResult run(ChangesetStore store);
+
+    /** Apply received changesets, one transaction. */
+    record Apply(long id, List<Changeset> batch) implements StoreTask {
+        public Apply {
+            batch = List.copyOf(batch);
+        }
+
+        @Override
+        public StoreResult run(ChangesetStore store) {
+            return new StoreResult.Applied(id, store.apply(batch));
+        }
+    }
+
+    /** Read our sync state for a session. */
+    record ReadState(long id) implements StoreTask {
+        @Override
+        public StoreResult run(ChangesetStore store) {
+            return new StoreResult.State(id, store.syncState());
+        }
+    }
+
+    /** Read one bounded batch for a peer. */
+    record Read(long id, List<SyncNeed> needs, int maxBytes) implements StoreTask {
+        public Read {
+            needs = List.copyOf(needs);
+        }
+
+        @Override
+        public StoreResult run(ChangesetStore store) {
+            return new StoreResult.ReadDone(id, store.read(needs, maxBytes));
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.corrosion.gossip.sync;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.LivePeers;
+import io.corrosion.gossip.Member;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.RandomPicks;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.SyncState;
+import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
+import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncChangesets;
+import io.corrosion.gossip.wire.SyncDone;
+import io.corrosion.gossip.wire.SyncMessage;
+import io.corrosion.gossip.wire.SyncReject;
+import io.corrosion.gossip.wire.SyncRequest;
+import io.corrosion.gossip.wire.SyncStart;
+import io.corrosion.gossip.wire.SyncStateReply;
+import io.corrosion.gossip.wire.WireCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anti-entropy, sans-IO. Every sync interval (jittered) a node opens a session with a random live member:
+ *
+ * <pre>
+ *   initiator                         responder
+ *   SyncStart(our state)      -->
+ *                             <--     SyncStateReply(its state), SyncRequest(what it lacks of ours)
+ *   SyncRequest(what we lack) -->
+ *   SyncChangesets ... SyncDone <-->  SyncChangesets ... SyncDone     (each side serves the other)
+ * </pre>
+ *
+ * Needs are Corrosion's ({@link SyncNeeds}). Each side serves in batches of {@code syncBatchBytes}, one store read
+ * at a time, up to {@code syncMaxBytesPerSession} (the rest waits for the next session). The session ends when
+ * both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without progress. A responder serves
+ * at most {@code maxInboundSyncs} sessions and refuses more as busy.
+ */
+public final class SyncEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
+    private final GossipConfig config;
+    private final Supplier<Member> self;
+    private final LivePeers peers;
+    private final RandomGenerator random;
+    private final Map<SessionKey, Session> sessions = new LinkedHashMap<>();
+    private long nextSyncAt = Long.MAX_VALUE;
+    private SessionKey outgoing;
+
+    private long started;
+    private long served;
+    private long completed;
+    private long rejected;
+    private long timedOut;
+    private long broken;
+    private long changesetsReceived;
+    private long changesetsSent;
+    private long bytesSent;
+    private long truncated;
+
+    private static final class Session {
+        final SessionKey key;
+        final boolean initiator;
+        final NodeAddress peer;
+        SyncState ours;
+        SyncState theirs;
+        boolean haveLocalState;
+        long servedBytes;
+        boolean doneSent;
+        boolean peerDone;
+        long lastActivity;
+
+        Session(SessionKey key, boolean initiator, NodeAddress peer, long now) {
+            this.key = key;
+            this.initiator = initiator;
+            this.peer = peer;
+            this.lastActivity = now;
+        }
+    }
+
+    public SyncEngine(GossipConfig config, Supplier<Member> self, LivePeers peers, RandomGenerator random) {
+        this.config = config;
+        this.self = self;
+        this.peers = peers;
+        this.random = random;
+    }
+
+    public void start(long now) {
+        nextSyncAt = now + RandomPicks.jitter(config.syncInterval().toMillis(), 0.5, random);
+    }
+
+    public void onTimeout(long now, SyncOutput out) {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (now - s.lastActivity >= config.syncSessionTimeout().toMillis()) {
+                timedOut++;
+                LOG.debug("sync session {} with {} timed out", s.key, s.peer);
+                close(s, out);
+            }
+        }
+        if (now >= nextSyncAt) {
+            nextSyncAt = now + RandomPicks.jitter(config.syncInterval().toMillis(), 0.5, random);
+            if (outgoing == null) {
+                Member peer = RandomPicks.one(peers.livePeers(), m -> false, random);
+                if (peer != null) {
+                    SessionKey key = new SessionKey(self.get().siteId(), random.nextLong());
+                    sessions.put(key, new Session(key, true, peer.address(), now));
+                    outgoing = key;
+                    started++;
+                    out.requestState(key);
+                }
+            }
+        }
+    }
+
+    public long nextTimeout() {
+        long next = nextSyncAt;
+        for (Session s : sessions.values()) {
+            next = Math.min(next, s.lastActivity + config.syncSessionTimeout().toMillis());
+        }
+        return next;
+    }
+
+    public void onMessage(SyncMessage message, long now, SyncOutput out) {
+        if (message instanceof SyncStart start) {
+            onStart(start, now, out);
+            return;
+        }
+        Session s = sessions.get(message.session());
+        if (s == null) {
+            return; // closed or timed out already
+        }
+        s.lastActivity = now;
+        if (message instanceof SyncStateReply reply && s.initiator && s.theirs == null) {
+            s.theirs = reply.state();
+            requestFrom(s, out);
+        } else if (message instanceof SyncRequest request) {
+            serve(s, request.needs(), out);
+        } else if (message instanceof SyncChangesets batch) {
+            changesetsReceived += batch.changesets().size();
+            out.received(batch.changesets());
+        } else if (message instanceof SyncDone) {
+            s.peerDone = true;
+            closeIfFinished(s, out);
+        } else if (message instanceof SyncReject) {
+            rejected++;
+            close(s, out);
+        }
+    }
+
+    /** Our state, read for the session. */
+    public void onLocalState(SessionKey key, SyncState ours, long now, SyncOutput out) {
+        Session s = sessions.get(key);
+        if (s == null) {
+            return;
+        }
+        s.lastActivity = now;
+        s.haveLocalState = true;
+        s.ours = ours;
+        if (s.initiator) {
+            out.send(s.peer, new SyncStart(key, self.get(), ours));
+        } else {
+            out.send(s.peer, new SyncStateReply(key, ours));
+            requestFrom(s, out);
+        }
+    }
+
+    public void onReadResult(SessionKey key, ReadBatch batch, long now, SyncOutput out) {
+        Session s = sessions.get(key);
+        if (s == null) {
+            return;
+        }
+        s.lastActivity = now;
+        if (!batch.changesets().isEmpty()) {
+            long bytes = 0;
+            for (Changeset cs : batch.changesets()) {
+                bytes += WireCodec.changesetSize(cs);
+            }
+            s.servedBytes += bytes;
+            bytesSent += bytes;
+            changesetsSent += batch.changesets().size();
+            out.send(s.peer, new SyncChangesets(key, batch.changesets()));
+        }
+        if (batch.remaining().isEmpty() || batch.changesets().isEmpty()) {
+            finishServing(s, false, out);
+        } else if (s.servedBytes >= config.syncMaxBytesPerSession()) {
+            truncated++;
+            finishServing(s, true, out);
+        } else {
+            out.requestRead(key, batch.remaining(), config.syncBatchBytes());
+        }
+    }
+
+    /** A store read for the session failed: give up on it. */
+    public void onStoreFailure(SessionKey key, long now, SyncOutput out) {
+        Session s = sessions.get(key);
+        if (s != null) {
+            if (!s.initiator && !s.haveLocalState) {
+                out.send(s.peer, new SyncReject(key, SyncReject.Reason.UNAVAILABLE));
+            }
+            broken++;
+            close(s, out);
+        }
+    }
+
+    /** The transport lost the session's stream. */
+    public void onSessionBroken(SessionKey key, long now, SyncOutput out) {
+        Session s = sessions.get(key);
+        if (s != null) {
+            broken++;
+            close(s, out);
+        }
+    }
+
+    public SyncStats stats() {
+        return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
+                changesetsSent, bytesSent, truncated, sessions.size());
+    }
+
+    private void onStart(SyncStart start, long now, SyncOutput out) {
+        SessionKey key = start.session();
+        if (sessions.containsKey(key) || key.initiator().equals(self.get().siteId())) {
+            return;
+        }
+        long inbound = sessions.values().stream().filter(s -> !s.initiator).count();
+        if (inbound >= config.maxInboundSyncs()) {
+            out.send(start.initiator().address(), new SyncReject(key, SyncReject.Reason.BUSY));
+            return;
+        }
+        Session s = new Session(key, false, start.initiator().address(), now);
+        s.theirs = start.state();
+        sessions.put(key, s);
+        served++;
+        out.requestState(key);
+    }
+
+    private void requestFrom(Session s, SyncOutput out) {
+        List<SyncNeed> needs = SyncNeeds.compute(s.ours, s.theirs);
+        out.send(s.peer, new SyncRequest(s.key, needs));
+    }
+
+    private void serve(Session s, List<SyncNeed> needs, SyncOutput out) {
+        if (needs.isEmpty()) {
+            finishServing(s, false, out);
+            return;
+        }
+        out.requestRead(s.key, needs, config.syncBatchBytes());
+    }
+
+    private void finishServing(Session s, boolean cut, SyncOutput out) {
+        s.doneSent = true;
+        out.send(s.peer, new SyncDone(s.key, cut));
+        closeIfFinished(s, out);
+    }
+
+    private void closeIfFinished(Session s, SyncOutput out) {
+        if (s.doneSent && s.peerDone) {
+            completed++;
+            close(s, out);
+        }
+    }
+
+    private void close(Session s, SyncOutput out) {
+        sessions.remove(s.key);
+        if (s.key.equals(outgoing)) {
+            outgoing = null;
+        }
+        out.sessionClosed(s.peer, s.key);
+    }
+}

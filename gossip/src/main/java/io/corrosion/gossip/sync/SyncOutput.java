@@ -1,0 +1,29 @@
+package io.corrosion.gossip.sync;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncMessage;
+import java.util.List;
+
+/**
+ * Where {@link SyncEngine} puts what it wants done. Store reads are requests: their answers come back through
+ * {@link SyncEngine#onLocalState} and {@link SyncEngine#onReadResult}.
+ */
+public interface SyncOutput {
+
+    void send(NodeAddress to, SyncMessage message);
+
+    /** Read our sync state for the session. */
+    void requestState(SessionKey session);
+
+    /** Read a bounded batch answering the peer's needs. */
+    void requestRead(SessionKey session, List<SyncNeed> needs, int maxBytes);
+
+    /** Changesets the peer sent us: hand them to the store. */
+    void received(List<Changeset> changesets);
+
+    /** The session is over (done, refused, timed out or broken): the transport may close its stream. */
+    void sessionClosed(NodeAddress peer, SessionKey session);
+}

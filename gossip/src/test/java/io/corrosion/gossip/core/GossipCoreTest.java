@@ -1,0 +1,122 @@
+package io.corrosion.gossip.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.corrosion.gossip.ApplyOutcome;
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.ChangesetSource;
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.GossipEvent;
+import io.corrosion.gossip.Member;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.SyncState;
+import io.corrosion.gossip.store.ChangesetStore;
+import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
+import io.corrosion.gossip.store.InMemoryChangesetStore;
+import io.corrosion.gossip.wire.BroadcastMessage;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GossipCoreTest {
+
+    private final Member self = new Member(new SiteId(0, 1), new NodeAddress("10.0.0.1", 7400), 1);
+    private final SiteId origin = new SiteId(0, 2);
+    private final Outbox out = new Outbox();
+
+    private GossipCore core(GossipConfig config) {
+        GossipCore core = new GossipCore(config, self, List.of(), new SplittableRandom(1));
+        core.start(0, out);
+        out.drainMessages();
+        return core;
+    }
+
+    private BroadcastMessage received(long version) {
+        return new BroadcastMessage(origin, 0, Changeset.Full.complete(origin, version, 0, 0, new byte[100]));
+    }
+
+    @Test
+    void receivedChangesetsAreAppliedInBatchesOneAtATime() {
+        GossipCore core = core(GossipConfig.defaults());
+        InMemoryChangesetStore store = new InMemoryChangesetStore(self.siteId());
+        core.onMessage(received(1), 0, out);
+        List<StoreTask> first = out.drainStoreTasks();
+        assertThat(first).singleElement().isInstanceOf(StoreTask.Apply.class);
+        for (int v = 2; v <= 10; v++) {
+            core.onMessage(received(v), 0, out);
+        }
+        assertThat(out.drainStoreTasks()).as("one apply in flight at a time").isEmpty();
+        core.onStoreResult(first.get(0).execute(store), 1, out);
+        List<StoreTask> second = out.drainStoreTasks();
+        assertThat(second).singleElement().satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(9));
+        core.onStoreResult(second.get(0).execute(store), 2, out);
+        assertThat(out.drainEvents()).filteredOn(e -> e instanceof GossipEvent.ChangesetApplied).hasSize(10)
+                .allSatisfy(e -> assertThat(((GossipEvent.ChangesetApplied) e).source())
+                        .isEqualTo(ChangesetSource.BROADCAST));
+        assertThat(store.hasAllUpTo(origin, 10)).isTrue();
+    }
+
+    @Test
+    void aFullApplyQueueDropsTheOldestAndForgetsThemSoALaterCopyIsTaken() {
+        GossipConfig config = GossipConfig.builder().applyQueueMaxItems(5).applyBatchMaxItems(5).build();
+        GossipCore core = core(config);
+        core.onMessage(received(1), 0, out); // goes out as a batch at once
+        StoreTask inFlight = out.drainStoreTasks().get(0);
+        for (int v = 2; v <= 9; v++) {
+            core.onMessage(received(v), 0, out);
+        }
+        assertThat(core.stats().apply().dropped()).isEqualTo(3);
+        assertThat(core.stats().apply().queued()).isEqualTo(5);
+        // Version 2 was dropped: a later broadcast copy is accepted again rather than deduped.
+        core.onMessage(received(2), 0, out);
+        assertThat(core.stats().broadcast().duplicates()).isZero();
+        core.onMessage(received(9), 0, out);
+        assertThat(core.stats().broadcast().duplicates()).isEqualTo(1);
+        assertThat(inFlight).isInstanceOf(StoreTask.Apply.class);
+    }
+
+    @Test
+    void aFailedApplyLosesNothingForGood() {
+        GossipCore core = core(GossipConfig.defaults());
+        core.onMessage(received(1), 0, out);
+        StoreTask task = out.drainStoreTasks().get(0);
+        ChangesetStore diskFull = new ChangesetStore() {
+            @Override
+            public List<ApplyOutcome> apply(List<Changeset> batch) {
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public SyncState syncState() {
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public ReadBatch read(List<SyncNeed> needs, int maxBytes) {
+                throw new IllegalStateException("disk full");
+            }
+        };
+        StoreResult failed = task.execute(diskFull);
+        assertThat(failed).isInstanceOf(StoreResult.Failed.class);
+        assertThat(new StoreTask.ReadState(7).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
+        core.onStoreResult(failed, 1, out);
+        assertThat(core.stats().apply().failedBatches()).isEqualTo(1);
+        // The id was forgotten: the next copy is taken and applied.
+        core.onMessage(received(1), 2, out);
+        StoreTask retry = out.drainStoreTasks().get(0);
+        StoreResult ok = retry.execute(new InMemoryChangesetStore(self.siteId()));
+        assertThat(((StoreResult.Applied) ok).outcomes()).containsExactly(ApplyOutcome.NEW);
+    }
+
+    @Test
+    void aChangesetTooBigForAFrameIsRefusedAtBroadcast() {
+        GossipConfig config = GossipConfig.builder().maxFrameBytes(64 << 10).syncBatchBytes(16 << 10).build();
+        GossipCore core = core(config);
+        Changeset big = Changeset.Full.complete(self.siteId(), 1, 0, 0, new byte[40 << 10]);
+        assertThatThrownBy(() -> core.broadcast(big, 0, out)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chunk");
+    }
+}

@@ -1,0 +1,149 @@
+package io.corrosion.gossip.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.Member;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.store.InMemoryChangesetStore;
+import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncChangesets;
+import io.corrosion.gossip.wire.SyncMessage;
+import io.corrosion.gossip.wire.SyncReject;
+import io.corrosion.gossip.wire.SyncStart;
+import io.corrosion.gossip.wire.WireCodec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Two sync engines wired back to back, their store requests answered at once from in-memory stores. */
+class SyncEngineTest {
+
+    private final GossipConfig config = GossipConfig.builder().syncBatchBytes(2_000).build();
+
+    private final class Side implements SyncOutput {
+        final Member member;
+        final InMemoryChangesetStore store;
+        final SyncEngine engine;
+        Side peer;
+        final List<SyncMessage> sent = new ArrayList<>();
+        int closed;
+
+        Side(int i, List<Member> peers) {
+            member = new Member(new SiteId(0, i), new NodeAddress("10.0.0." + i, 7400), 1);
+            store = new InMemoryChangesetStore(member.siteId());
+            engine = new SyncEngine(config, () -> member, () -> peers, new SplittableRandom(i));
+        }
+
+        @Override
+        public void send(NodeAddress to, SyncMessage message) {
+            sent.add(message);
+            wire.add(() -> peer.engine.onMessage(message, 0, peer));
+        }
+
+        @Override
+        public void requestState(SessionKey session) {
+            wire.add(() -> engine.onLocalState(session, store.syncState(), 0, this));
+        }
+
+        @Override
+        public void requestRead(SessionKey session, List<SyncNeed> needs, int maxBytes) {
+            wire.add(() -> engine.onReadResult(session, store.read(needs, maxBytes), 0, this));
+        }
+
+        @Override
+        public void received(List<Changeset> changesets) {
+            store.apply(changesets);
+        }
+
+        @Override
+        public void sessionClosed(NodeAddress peerAddress, SessionKey session) {
+            closed++;
+        }
+    }
+
+    private final ArrayDeque<Runnable> wire = new ArrayDeque<>();
+
+    private void drain() {
+        while (!wire.isEmpty()) {
+            wire.poll().run();
+        }
+    }
+
+    private Side[] pair() {
+        List<Member> aPeers = new ArrayList<>();
+        List<Member> bPeers = new ArrayList<>();
+        Side a = new Side(1, aPeers);
+        Side b = new Side(2, bPeers);
+        aPeers.add(b.member);
+        bPeers.add(a.member);
+        a.peer = b;
+        b.peer = a;
+        return new Side[] {a, b};
+    }
+
+    @Test
+    void aSessionStreamsWhatEachSideLacksInBoundedBatches() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 20; i++) {
+            a.store.commitLocal(new byte[500], 300, 0);
+            b.store.commitLocal(new byte[100], 300, 0);
+        }
+        a.store.supersede(a.member.siteId(), 7);
+        a.engine.start(0);
+        a.engine.onTimeout(config.syncInterval().toMillis() * 2, a);
+        drain();
+        assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
+        assertThat(b.store.hasAllUpTo(a.member.siteId(), 20)).isTrue();
+        assertThat(a.closed).isEqualTo(1);
+        assertThat(b.closed).isEqualTo(1);
+        assertThat(a.engine.stats().completed()).isEqualTo(1);
+        assertThat(b.engine.stats().completed()).isEqualTo(1);
+        // a's 40 chunks went in several batches, none much above the batch size.
+        List<SyncChangesets> batches = a.sent.stream().filter(m -> m instanceof SyncChangesets)
+                .map(m -> (SyncChangesets) m).toList();
+        assertThat(batches.size()).isGreaterThanOrEqualTo(4);
+        assertThat(batches).allSatisfy(batch -> assertThat(batch.changesets().stream()
+                .mapToInt(WireCodec::changesetSize).sum()).isLessThan(config.syncBatchBytes() + 400));
+        assertThat(batches).flatExtracting(SyncChangesets::changesets)
+                .anySatisfy(c -> assertThat(c).isInstanceOf(Changeset.Empty.class));
+        // Nothing left to do: a second session moves no changesets.
+        a.sent.clear();
+        a.engine.onTimeout(config.syncInterval().toMillis() * 4, a);
+        drain();
+        assertThat(a.sent).noneMatch(m -> m instanceof SyncChangesets);
+    }
+
+    @Test
+    void aBusyResponderRefuses() {
+        Side[] s = pair();
+        Side b = s[1];
+        for (int i = 0; i < config.maxInboundSyncs() + 1; i++) {
+            b.engine.onMessage(new SyncStart(new SessionKey(new SiteId(9, i), i), s[0].member,
+                    s[0].store.syncState()), 0, b);
+        }
+        assertThat(b.sent).filteredOn(m -> m instanceof SyncReject).hasSize(1);
+        assertThat(b.engine.stats().open()).isEqualTo(config.maxInboundSyncs());
+    }
+
+    @Test
+    void aSessionWithoutProgressTimesOut() {
+        Side[] s = pair();
+        Side a = s[0];
+        a.engine.start(0);
+        long t = config.syncInterval().toMillis() * 2;
+        a.engine.onTimeout(t, a);
+        wire.clear(); // the store never answers, the peer never hears
+        assertThat(a.engine.stats().open()).isEqualTo(1);
+        a.engine.onTimeout(t + config.syncSessionTimeout().toMillis(), a);
+        assertThat(a.engine.stats().timedOut()).isEqualTo(1);
+        assertThat(a.closed).isEqualTo(1);
+    }
+}

@@ -1,0 +1,25 @@
+package io.corrosion.jdbc.crr;
+
+/**
+ * Per-connection transaction state, the Java side of cr-sqlite's ext_data: the db version the current transaction
+ * writes under, the next seq, the HLC timestamp for local writes, whether writes are captured (off while a merge
+ * writes) and the rows the merges of this transaction impacted. Reset by the commit and rollback hooks.
+ */
+final class TxState {
+    /** 0 while the transaction has not written a local change yet. */
+    long pendingDbVersion;
+    long seq;
+    String ts = "0";
+    boolean capturing = true;
+    long rowsImpacted;
+
+    long nextSeq() {
+        return seq++;
+    }
+
+    void endTransaction() {
+        pendingDbVersion = 0;
+        seq = 0;
+        rowsImpacted = 0;
+    }
+}

@@ -49,9 +49,13 @@ final class CaptureTriggers {
                 + " WHEN crsql_internal_capture()" + extraWhen + " BEGIN ";
     }
 
+    /**
+     * The version log entry of a local write. Not {@code INSERT OR IGNORE}: inside a trigger the outer statement's
+     * conflict policy (an UPSERT's, OR FAIL, ...) overrides an OR clause, while an upsert clause is kept.
+     */
     private static String logInsert(TableInfo t, String keyExpr, String where) {
-        return "INSERT OR IGNORE INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) SELECT 0, crsql_internal_dbv(), "
-                + t.id() + ", " + keyExpr + (where.isEmpty() ? "" : " WHERE " + where) + ";";
+        return "INSERT INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) SELECT 0, crsql_internal_dbv(), "
+                + t.id() + ", " + keyExpr + " WHERE " + (where.isEmpty() ? "true" : where) + " ON CONFLICT DO NOTHING;";
     }
 
     private static String insertTrigger(TableInfo t) {
@@ -77,15 +81,27 @@ final class CaptureTriggers {
                 String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
                 sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
             }
+            // On a key seen before, columns that still have a clock take the seqs after the sentinel's in column
+            // order, then the columns without one (cr-sqlite's mark_locally_inserted hands a missing column's seq
+            // to the next column it updates and inserts the missing ones last).
+            String base = "excluded." + Sql.f(first, "seq") + " + 1";
+            StringJoiner allExisting = new StringJoiner(" + ");
+            for (TableInfo.Column c : t.columns()) {
+                allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
+            }
+            StringBuilder existingBefore = new StringBuilder("0");
             for (int i = 0; i < n; i++) {
                 int s = t.columns().get(i).slot();
+                String exists = Sql.f(s, "v") + " IS NOT NULL";
                 cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
                 vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
                 sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
                     .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
                     .add(Sql.f(s, "site") + " = 0")
-                    .add(Sql.f(s, "seq") + " = excluded." + Sql.f(s, "seq") + " + 1")
+                    .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
+                            + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
                     .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
+                existingBefore.append(" + (").append(exists).append(")");
             }
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
               .append(" FROM (SELECT y.k AS k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, crsql_internal_seq(")

@@ -35,12 +35,12 @@ public final class CrrSession implements AutoCloseable {
     private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
         @Override
         public void onCommit() {
-            tx.endTransaction();
+            tx.endTransaction(true);
         }
 
         @Override
         public void onRollback() {
-            tx.endTransaction();
+            tx.endTransaction(false);
         }
     };
     private byte[] siteId;

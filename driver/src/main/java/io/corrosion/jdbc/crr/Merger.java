@@ -49,7 +49,14 @@ final class Merger {
         for (Map.Entry<RowRef, List<Change>> e : rows.entrySet()) {
             RowMerge row = new RowMerge(session.statements(e.getKey().table), e.getKey().key, mergeEqualValues);
             for (Change ch : e.getValue()) {
-                impacted += row.merge(ch);
+                if (Arrays.equals(ch.siteId(), session.siteId())) {
+                    throw CrrErrors.badChange("Unable to insert db version " + ch.dbVersion() + " for site id "
+                            + SqlValues.hex(ch.siteId()) + ": a node does not merge changes from its own site id", null);
+                }
+                long n = row.merge(ch);
+                impacted += n;
+                // Like cr-sqlite, the count survives a failed statement until the next commit.
+                session.tx().rowsImpacted += n;
                 if (ch.siteId().length > 0) {
                     seen.merge(ByteBuffer.wrap(ch.siteId()), ch.dbVersion(), Math::max);
                 }
@@ -59,7 +66,6 @@ final class Merger {
         for (Map.Entry<ByteBuffer, Long> e : seen.entrySet()) {
             session.recordDbVersion(e.getKey().array(), e.getValue());
         }
-        session.tx().rowsImpacted += impacted;
         return impacted;
     }
 
@@ -101,6 +107,12 @@ final class Merger {
             long site = session.siteOrdinal(ch.siteId());
             if (ch.cl() % 2 == 0) {
                 if (ch.cl() == localCl) {
+                    // The same delete seen twice. With merge-equal-values the higher site id's tombstone is kept,
+                    // silently (cr-sqlite counts no impacted row for it).
+                    if (mergeEqualValues && rec.sentinel() != null
+                            && Arrays.compareUnsigned(ch.siteId(), session.siteIdOf(rec.sentinel().site)) > 0) {
+                        setClock(0, ch.colVersion(), ch, site);
+                    }
                     return 0;
                 }
                 flushValues();

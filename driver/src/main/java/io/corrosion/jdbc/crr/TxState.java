@@ -17,9 +17,12 @@ final class TxState {
         return seq++;
     }
 
-    void endTransaction() {
+    /** Commit and rollback both end the local version; only a commit resets rows impacted, as in cr-sqlite. */
+    void endTransaction(boolean committed) {
         pendingDbVersion = 0;
         seq = 0;
-        rowsImpacted = 0;
+        if (committed) {
+            rowsImpacted = 0;
+        }
     }
 }

@@ -70,10 +70,14 @@ final class CrrDdl {
         }
     }
 
-    /** crsql_begin_alter: takes the capture triggers off so the ALTER statements run on the bare table. */
+    /**
+     * crsql_begin_alter: takes the capture triggers and the crsql_changes view off so the ALTER statements run on
+     * the bare table (SQLite refuses to drop or rename a column a view or trigger still names).
+     */
     void beginAlter(String table) throws SQLException {
         requireCrr(table);
         dropTriggers(table);
+        exec(ChangesView.drop());
     }
 
     /**

@@ -27,7 +27,10 @@ final class SqlFunction extends Function {
                 case 1 -> value_long(i);
                 case 2 -> value_double(i);
                 case 3 -> value_text(i);
-                case 4 -> value_blob(i);
+                case 4 -> {
+                    byte[] b = value_blob(i);
+                    yield b == null ? new byte[0] : b; // sqlite-jdbc hands an empty blob over as null
+                }
                 default -> null;
             };
         }

@@ -34,7 +34,7 @@ final class RandomScenario {
 
     static ObjectNode generate(long seed) {
         Random r = new Random(seed);
-        return new RandomScenario(seed, 2 + r.nextInt(3)).build(10 + r.nextInt(40));
+        return new RandomScenario(seed, 3 + r.nextInt(3)).build(10 + r.nextInt(40));
     }
 
     private ObjectNode build(int steps) {

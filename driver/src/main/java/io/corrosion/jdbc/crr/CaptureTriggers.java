@@ -20,6 +20,12 @@ final class CaptureTriggers {
      */
     private static final String ONCE = " LIMIT 1 OFFSET 0";
 
+    /**
+     * The transaction's db version: the pending one, or on its first write the committed local version + 1 (read
+     * by Java once per transaction; as a subquery here SQLite would evaluate it for every row, being constant).
+     */
+    private static final String DB_VERSION = "COALESCE(crsql_internal_pending_dbv(), crsql_internal_dbv())";
+
     private CaptureTriggers() {}
 
     static List<String> names(String table) {
@@ -65,7 +71,7 @@ final class CaptureTriggers {
         if (t.columns().isEmpty()) {
             sb.append("INSERT INTO ").append(clock).append(" (key, cl, cl_db, cl_site, cl_seq, cl_ts)")
               .append(" SELECT x.k, 1, x.d, 0, x.q, x.ts FROM (SELECT ").append(k)
-              .append(" AS k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q").append(ONCE)
+              .append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q").append(ONCE)
               .append(") AS x WHERE true")
               .append(" ON CONFLICT (key) DO UPDATE SET cl = CASE WHEN cl IS NULL THEN 1 WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END,")
               .append(" cl_db = excluded.cl_db, cl_site = 0, cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts;");
@@ -104,7 +110,7 @@ final class CaptureTriggers {
                 existingBefore.append(" + (").append(exists).append(")");
             }
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM (SELECT y.k AS k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, crsql_internal_seq(")
+              .append(" FROM (SELECT y.k AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(")
               .append(n).append(" + EXISTS (SELECT 1 FROM ").append(clock).append(" WHERE key = y.k)) AS q FROM (SELECT ")
               .append(k).append(" AS k) AS y").append(ONCE).append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ")
               .append(sets).append(';');
@@ -159,7 +165,7 @@ final class CaptureTriggers {
         }
         return head(t, "__crsql_utrig", "UPDATE", " AND " + pkSame(t))
                 + "INSERT INTO " + clock + " (key, " + cols + ") SELECT x.k, " + vals
-                + " FROM (SELECT y.*, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, crsql_internal_seq(" + chSum
+                + " FROM (SELECT y.*, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(" + chSum
                 + ") AS q FROM (SELECT " + k + " AS k, " + chDefs + ") AS y WHERE " + chSum + " > 0" + ONCE + ") AS x WHERE true"
                 + " ON CONFLICT (key) DO UPDATE SET " + sets + ";"
                 + logInsert(t, k, anyChanged.toString()) + " END";
@@ -185,7 +191,7 @@ final class CaptureTriggers {
         }
         return head(t, "__crsql_dtrig", "DELETE", "")
                 + "INSERT INTO " + clock + " (key, cl, cl_db, cl_site, cl_seq, cl_ts) SELECT x.k, 2, x.d, 0, x.q, x.ts FROM (SELECT "
-                + k + " AS k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q" + ONCE + ") AS x WHERE true"
+                + k + " AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q" + ONCE + ") AS x WHERE true"
                 + " ON CONFLICT (key) DO UPDATE SET cl = COALESCE(cl + 1, 2), cl_db = excluded.cl_db, cl_site = 0,"
                 + " cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts" + (clear.length() == 0 ? "" : ", " + clear) + ";"
                 + logInsert(t, k, "") + " END";

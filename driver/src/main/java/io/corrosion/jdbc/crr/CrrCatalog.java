@@ -18,6 +18,7 @@ import java.util.Map;
  */
 final class CrrCatalog {
     private final Connection conn;
+    private PreparedStatement schemaVersionQuery;
     private long schemaVersion = -1;
     private Map<String, TableInfo> byName = Map.of();
     private Map<Long, TableInfo> byId = Map.of();
@@ -46,7 +47,14 @@ final class CrrCatalog {
     }
 
     private void refreshIfStale() throws SQLException {
-        long current = schemaVersion(conn);
+        if (schemaVersionQuery == null) {
+            schemaVersionQuery = conn.prepareStatement("PRAGMA schema_version");
+        }
+        long current;
+        try (ResultSet rs = schemaVersionQuery.executeQuery()) {
+            rs.next();
+            current = rs.getLong(1);
+        }
         if (current == schemaVersion) {
             return;
         }
@@ -67,13 +75,6 @@ final class CrrCatalog {
         byName = names;
         byId = ids;
         schemaVersion = current;
-    }
-
-    static long schemaVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /** A registered CRR as the registry and the table's current columns describe it; live columns in table order. */

@@ -50,6 +50,7 @@ final class CrrFunctions {
         SqlFunction.register(c, "crsql_internal_capture", 0, false, a -> tx.capturing);
         SqlFunction.register(c, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
+        SqlFunction.register(c, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
         SqlFunction.register(c, "crsql_internal_seq", 1, false, a -> {
             long base = tx.seq;
             tx.seq += (Long) a[0];

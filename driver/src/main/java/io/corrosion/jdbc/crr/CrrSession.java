@@ -32,6 +32,7 @@ public final class CrrSession implements AutoCloseable {
     private final Map<String, TableStatements> statements = new HashMap<>();
     private final Map<ByteBuffer, Long> ordinals = new HashMap<>();
     private final Map<Long, byte[]> siteIds = new HashMap<>();
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
         @Override
         public void onCommit() {
@@ -166,6 +167,10 @@ public final class CrrSession implements AutoCloseable {
             s.close();
         }
         statements.clear();
+        for (PreparedStatement p : prepared.values()) {
+            p.close();
+        }
+        prepared.clear();
     }
 
     // ---- engine internals --------------------------------------------------------------------------------
@@ -213,9 +218,18 @@ public final class CrrSession implements AutoCloseable {
         }
     }
 
+    /** A statement the engine runs often, prepared once per connection. */
+    PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement p = prepared.get(sql);
+        if (p == null) {
+            p = conn.prepareStatement(sql);
+            prepared.put(sql, p);
+        }
+        return p;
+    }
+
     long committedDbVersion() throws SQLException {
-        try (Statement s = conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + CrrMetadata.localDbVersionExpr())) {
+        try (ResultSet rs = prepared("SELECT " + CrrMetadata.localDbVersionExpr()).executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -235,11 +249,10 @@ public final class CrrSession implements AutoCloseable {
     }
 
     Object config(String name) throws SQLException {
-        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = ?")) {
-            p.setString(1, "config." + name);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? SqlValues.normalize(rs.getObject(1)) : null;
-            }
+        PreparedStatement p = prepared("SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = ?");
+        p.setString(1, "config." + name);
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? SqlValues.normalize(rs.getObject(1)) : null;
         }
     }
 
@@ -305,13 +318,12 @@ public final class CrrSession implements AutoCloseable {
 
     /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
     void recordDbVersion(byte[] site, long dbVersion) throws SQLException {
-        try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
+        PreparedStatement p = prepared("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
                 + " (site_id, db_version) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
-                + " WHERE db_version < excluded.db_version")) {
-            p.setBytes(1, site);
-            p.setLong(2, dbVersion);
-            p.executeUpdate();
-        }
+                + " WHERE db_version < excluded.db_version");
+        p.setBytes(1, site);
+        p.setLong(2, dbVersion);
+        p.executeUpdate();
     }
 
     <T> T merging(Reentrant.Work<T> work) throws SQLException {
@@ -342,6 +354,10 @@ public final class CrrSession implements AutoCloseable {
         if (nested > 0) {
             return work.run();
         }
+        return Reentrant.withoutGeneratedKeys(conn, () -> topLevelTransaction(work));
+    }
+
+    private <T> T topLevelTransaction(Reentrant.Work<T> work) throws SQLException {
         boolean own = false;
         if (conn.getAutoCommit()) {
             try {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,8 +32,12 @@ final class Merger {
         boolean mergeEqualValues = session.mergeEqualValues();
         Map<RowRef, List<Change>> rows = new LinkedHashMap<>();
         Map<ByteBuffer, Long> seen = new LinkedHashMap<>();
+        Map<String, TableInfo> tables = new HashMap<>();
+        for (TableInfo t : session.catalog().tables()) {
+            tables.put(t.name(), t);
+        }
         for (Change ch : changes) {
-            TableInfo t = session.catalog().table(ch.table());
+            TableInfo t = tables.get(ch.table());
             if (t == null) {
                 throw new SQLException("crsql - could not find the schema information for table " + ch.table()
                         + ": it is not a CRR on this node", CrrErrors.UNKNOWN_TABLE);

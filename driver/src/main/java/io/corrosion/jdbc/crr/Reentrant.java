@@ -25,9 +25,25 @@ final class Reentrant {
         boolean autoCommit = cfg.isAutoCommit();
         cfg.setAutoCommit(false);
         try {
-            return work.run();
+            return withoutGeneratedKeys(conn, work);
         } finally {
             cfg.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Runs the engine's own statements without sqlite-jdbc's generated-keys bookkeeping, which after every INSERT
+     * matches the SQL against a regex and runs {@code SELECT last_insert_rowid()}: most of the cost of a merge.
+     * The application's own statements are unaffected (the flag is restored before they complete).
+     */
+    static <T> T withoutGeneratedKeys(SQLiteConnection conn, Work<T> work) throws SQLException {
+        SQLiteConnectionConfig cfg = conn.getConnectionConfig();
+        boolean keys = cfg.isGetGeneratedKeys();
+        cfg.setGetGeneratedKeys(false);
+        try {
+            return work.run();
+        } finally {
+            cfg.setGetGeneratedKeys(keys);
         }
     }
 }

@@ -18,11 +18,20 @@ final class TableStatements implements AutoCloseable {
     final TableInfo table;
     private final List<String> recordColumns;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> upserts = new HashMap<>();
+
+    private final String loadSql;
+    private final String storeSql;
+    private final String logSql;
 
     TableStatements(Connection conn, TableInfo table) {
         this.conn = conn;
         this.table = table;
         this.recordColumns = ClockTables.recordColumns(table);
+        this.loadSql = "SELECT " + String.join(", ", recordColumns) + " FROM " + Sql.ident(table.clockTable()) + " WHERE key = ?";
+        this.storeSql = "INSERT OR REPLACE INTO " + Sql.ident(table.clockTable()) + " (" + String.join(", ", recordColumns)
+                + ") VALUES (" + Sql.placeholders(recordColumns.size()) + ")";
+        this.logSql = "INSERT OR IGNORE INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) VALUES (?, ?, ?, ?)";
     }
 
     private PreparedStatement stmt(String sql) throws SQLException {
@@ -35,8 +44,7 @@ final class TableStatements implements AutoCloseable {
     }
 
     ClockRecord load(Object key) throws SQLException {
-        PreparedStatement p = stmt("SELECT " + String.join(", ", recordColumns) + " FROM "
-                + Sql.ident(table.clockTable()) + " WHERE key = ?");
+        PreparedStatement p = stmt(loadSql);
         p.setObject(1, key);
         ClockRecord rec = new ClockRecord(key, table.maxSlot());
         try (ResultSet rs = p.executeQuery()) {
@@ -56,8 +64,7 @@ final class TableStatements implements AutoCloseable {
     }
 
     void store(ClockRecord rec) throws SQLException {
-        PreparedStatement p = stmt("INSERT OR REPLACE INTO " + Sql.ident(table.clockTable()) + " ("
-                + String.join(", ", recordColumns) + ") VALUES (" + Sql.placeholders(recordColumns.size()) + ")");
+        PreparedStatement p = stmt(storeSql);
         p.setObject(1, rec.key);
         for (int s = 0; s <= table.maxSlot(); s++) {
             int base = 2 + s * ClockTables.FIELDS.size();
@@ -79,7 +86,7 @@ final class TableStatements implements AutoCloseable {
     }
 
     void log(long site, long dbVersion, Object key) throws SQLException {
-        PreparedStatement p = stmt("INSERT OR IGNORE INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) VALUES (?, ?, ?, ?)");
+        PreparedStatement p = stmt(logSql);
         p.setLong(1, site);
         p.setLong(2, dbVersion);
         p.setLong(3, table.id());
@@ -110,13 +117,17 @@ final class TableStatements implements AutoCloseable {
 
     /** {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults. */
     void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
-        StringJoiner sets = new StringJoiner(", ");
-        for (String c : columns) {
-            sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
+        PreparedStatement p = upserts.get(columns);
+        if (p == null) {
+            StringJoiner sets = new StringJoiner(", ");
+            for (String c : columns) {
+                sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
+            }
+            p = stmt("INSERT INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "") + ", "
+                    + Sql.idents(columns, "") + ") VALUES (" + Sql.placeholders(table.pkColumns().size() + columns.size())
+                    + ") ON CONFLICT DO UPDATE SET " + sets);
+            upserts.put(List.copyOf(columns), p);
         }
-        PreparedStatement p = stmt("INSERT INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "") + ", "
-                + Sql.idents(columns, "") + ") VALUES (" + Sql.placeholders(table.pkColumns().size() + columns.size())
-                + ") ON CONFLICT DO UPDATE SET " + sets);
         int i = bindPk(p, key, 1);
         for (Object v : values) {
             p.setObject(i++, v);
@@ -143,5 +154,6 @@ final class TableStatements implements AutoCloseable {
             p.close();
         }
         cache.clear();
+        upserts.clear();
     }
 }

@@ -235,6 +235,50 @@ final class CrrDdl {
         return triggers < (t.columns().isEmpty() ? 3 : 4);
     }
 
+    /**
+     * Removes version log entries no clock field refers to any more (rows overwritten or deleted since). The
+     * committed local db version is first recorded as the floor, so it never goes back. Returns entries removed.
+     */
+    long compactLog() throws SQLException {
+        exec("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE + " (site_id, db_version) SELECT (SELECT site_id FROM "
+                + CrrMetadata.SITE_ID + " WHERE ordinal = 0), " + CrrMetadata.localDbVersionExpr() + " WHERE "
+                + CrrMetadata.localDbVersionExpr() + " > 0 ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
+                + " WHERE db_version < excluded.db_version");
+        long removed = 0;
+        List<Long> ids = new ArrayList<>();
+        for (TableInfo t : session.catalog().tables()) {
+            ids.add(t.id());
+            List<String> matches = new ArrayList<>();
+            for (int s = 0; s <= t.maxSlot(); s++) {
+                matches.add("(c." + Sql.f(s, "db") + " = l.db_version AND c." + Sql.f(s, "site") + " = l.site)");
+            }
+            try (Statement st = conn.createStatement()) {
+                removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + " AS l WHERE l.tbl = " + t.id()
+                        + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE c.key = l.key AND ("
+                        + String.join(" OR ", matches) + "))");
+            }
+        }
+        try (Statement st = conn.createStatement()) {
+            removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + (ids.isEmpty() ? "" : " WHERE tbl NOT IN ("
+                    + ids.stream().map(String::valueOf).reduce((x, y) -> x + ", " + y).orElse("") + ")"));
+        }
+        return removed;
+    }
+
+    /** User tables that are not CRRs yet: what the driver upgrades when it opens a file made without it. */
+    List<String> candidateTables() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+                + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'crsql\\_%' ESCAPE '\\'"
+                + " AND name NOT LIKE '%\\_\\_crsql\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_corrosion\\_%' ESCAPE '\\'"
+                + " AND name NOT IN (SELECT name FROM " + CrrMetadata.REGISTRY + ") ORDER BY name")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     private boolean viewExists() throws SQLException {
         return queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = '" + ChangesView.NAME + "'") > 0;
     }

@@ -122,6 +122,20 @@ public final class CrrSession implements AutoCloseable {
         return inTransaction(ddl::repairDrift);
     }
 
+    /** Tables of this file that are not CRRs (nor internal): candidates to upgrade with {@link #asCrr}. */
+    public List<String> nonCrrTables() throws SQLException {
+        return ddl.candidateTables();
+    }
+
+    /**
+     * Drops version log entries that no clock refers to any more (each local UPDATE transaction adds one; a
+     * later write to the same row makes it stale). Run it now and then, e.g. from the replication agent.
+     * Returns the number of entries removed; crsql_changes and the db versions are unchanged by it.
+     */
+    public long compactLog() throws SQLException {
+        return inTransaction(ddl::compactLog);
+    }
+
     /** The CRR tables, by name. */
     public List<String> crrTables() throws SQLException {
         return catalog.tables().stream().map(TableInfo::name).toList();

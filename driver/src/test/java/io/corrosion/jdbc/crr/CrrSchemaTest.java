@@ -116,4 +116,45 @@ class CrrSchemaTest {
             assertThatThrownBy(() -> r.crr.asCrr("__corrosion_log")).hasMessageContaining("internal");
         }
     }
+
+    @Test
+    void indexesCanBeAddedToACrrWithoutDisturbingCapture() throws SQLException {
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
+                + " INSERT INTO t VALUES (1, 'x');")) {
+            r.exec("CREATE INDEX t_a ON t(a); UPDATE t SET a = 'y' WHERE id = 1;");
+            assertThat(r.crr.repairSchema()).isEmpty();
+            assertThat(r.query("SELECT cid, val, col_version FROM crsql_changes")).hasToString("[[a, y, 2]]");
+        }
+    }
+
+    @Test
+    void tablesMadeWithoutTheEngineAreListedForUpgrade() throws SQLException {
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
+                + " CREATE TABLE old(id INTEGER PRIMARY KEY NOT NULL, v TEXT); INSERT INTO old VALUES (1, 'kept');")) {
+            assertThat(r.crr.nonCrrTables()).containsExactly("old");
+            r.crr.asCrr("old");
+            assertThat(r.crr.nonCrrTables()).isEmpty();
+            assertThat(r.query("SELECT \"table\", cid, val FROM crsql_changes")).hasToString("[[old, v, kept]]");
+        }
+    }
+
+    @Test
+    void compactingTheLogDropsOnlyStaleEntries() throws SQLException {
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');")) {
+            r.exec("INSERT INTO t VALUES (1, 'x'); INSERT INTO t VALUES (2, 'y');");
+            for (int i = 0; i < 5; i++) {
+                r.exec("UPDATE t SET a = 'v" + i + "' WHERE id = 1");
+            }
+            java.util.List<Change> before = r.changes();
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).isEqualTo(7L);
+            assertThat(r.crr.compactLog()).isEqualTo(5);
+            assertThat(r.changes()).isEqualTo(before);
+            assertThat(r.crr.dbVersion()).isEqualTo(7);
+            r.exec("DELETE FROM t WHERE id = 1");
+            assertThat(r.crr.compactLog()).isEqualTo(1);
+            assertThat(r.crr.dbVersion()).isEqualTo(8);
+            r.exec("INSERT INTO t VALUES (3, 'z')");
+            assertThat(r.crr.dbVersion()).isEqualTo(9);
+        }
+    }
 }

@@ -32,6 +32,24 @@ public record Change(String table, byte[] pk, String cid, Object val, long colVe
         this(table, pk, cid, val, colVersion, dbVersion, siteId, cl, seq, "0");
     }
 
+    /** {@code INSERT INTO crsql_changes} with every column, in the order {@link #bind} fills them. */
+    public static final String INSERT_SQL = "INSERT INTO crsql_changes (\"table\", pk, cid, val, col_version, db_version,"
+            + " site_id, cl, seq, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Binds this change to {@link #INSERT_SQL} (or any statement taking the ten columns in that order). */
+    public void bind(java.sql.PreparedStatement p) throws java.sql.SQLException {
+        p.setString(1, table);
+        p.setBytes(2, pk);
+        p.setString(3, cid);
+        p.setObject(4, val);
+        p.setLong(5, colVersion);
+        p.setLong(6, dbVersion);
+        p.setBytes(7, siteId);
+        p.setLong(8, cl);
+        p.setLong(9, seq);
+        p.setString(10, ts);
+    }
+
     public boolean isSentinel() {
         return SENTINEL.equals(cid);
     }

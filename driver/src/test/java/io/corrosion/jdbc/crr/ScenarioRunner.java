@@ -175,19 +175,9 @@ final class ScenarioRunner implements AutoCloseable {
             if (delivery == Delivery.API) {
                 b.session.apply(rows);
             } else {
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO crsql_changes (\"table\", pk, cid, val, col_version,"
-                        + " db_version, site_id, cl, seq, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement p = c.prepareStatement(Change.INSERT_SQL)) {
                     for (Change r : rows) {
-                        p.setString(1, r.table());
-                        p.setBytes(2, r.pk());
-                        p.setString(3, r.cid());
-                        p.setObject(4, r.val());
-                        p.setLong(5, r.colVersion());
-                        p.setLong(6, r.dbVersion());
-                        p.setBytes(7, r.siteId());
-                        p.setLong(8, r.cl());
-                        p.setLong(9, r.seq());
-                        p.setString(10, r.ts());
+                        r.bind(p);
                         p.executeUpdate();
                     }
                 }

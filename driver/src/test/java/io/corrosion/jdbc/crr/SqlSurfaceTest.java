@@ -78,18 +78,9 @@ class SqlSurfaceTest {
             assertThat(b.query("SELECT * FROM t ORDER BY id")).hasToString("[[1, x, 1], [2, y, 2]]");
 
             c.conn.setAutoCommit(false);
-            try (PreparedStatement p = c.conn.prepareStatement("INSERT INTO crsql_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement p = c.conn.prepareStatement(Change.INSERT_SQL)) {
                 for (Change ch : changes) {
-                    p.setString(1, ch.table());
-                    p.setBytes(2, ch.pk());
-                    p.setString(3, ch.cid());
-                    p.setObject(4, ch.val());
-                    p.setLong(5, ch.colVersion());
-                    p.setLong(6, ch.dbVersion());
-                    p.setBytes(7, ch.siteId());
-                    p.setLong(8, ch.cl());
-                    p.setLong(9, ch.seq());
-                    p.setString(10, ch.ts());
+                    ch.bind(p);
                     p.addBatch();
                 }
                 p.executeBatch();

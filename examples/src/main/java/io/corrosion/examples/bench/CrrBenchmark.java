@@ -181,21 +181,12 @@ public final class CrrBenchmark {
             List<Change> all = from.changesSince(0);
             long t0 = System.nanoTime();
             dst.setAutoCommit(false);
-            PreparedStatement merge = dst.prepareStatement("INSERT INTO crsql_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            PreparedStatement merge = dst.prepareStatement(Change.INSERT_SQL);
             for (int i = 0; i < all.size(); i += 2000) {
                 List<Change> chunk = all.subList(i, Math.min(all.size(), i + 2000));
                 if (viaSql) {
                     for (Change ch : chunk) {
-                        merge.setString(1, ch.table());
-                        merge.setBytes(2, ch.pk());
-                        merge.setString(3, ch.cid());
-                        merge.setObject(4, ch.val());
-                        merge.setLong(5, ch.colVersion());
-                        merge.setLong(6, ch.dbVersion());
-                        merge.setBytes(7, ch.siteId());
-                        merge.setLong(8, ch.cl());
-                        merge.setLong(9, ch.seq());
-                        merge.setString(10, ch.ts());
+                        ch.bind(merge);
                         merge.addBatch();
                     }
                     merge.executeBatch();

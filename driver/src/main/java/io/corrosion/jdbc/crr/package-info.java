@@ -1,9 +1,40 @@
 /**
- * The CRR engine: makes SQLite tables conflict-free replicated relations that merge exactly as
- * cr-sqlite (Corrosion's fork) does.
+ * The CRR engine: makes SQLite tables conflict-free replicated relations that merge exactly as cr-sqlite
+ * (Corrosion's fork, see shared/CRSQLITE.md) does, on raw sqlite-jdbc connections.
  *
  * <p>Entry point: {@link io.corrosion.jdbc.crr.CrrEngine#attach(org.sqlite.SQLiteConnection)} returns the
- * per-connection {@link io.corrosion.jdbc.crr.CrrSession}. Storage layout and capture mechanism are described
- * in {@code CrrLayout}.
+ * per-connection {@link io.corrosion.jdbc.crr.CrrSession} (site id, db version, asCrr/alter/drop, apply changes,
+ * read changes). Every connection that writes a CRR must be attached: the capture triggers call its functions.
+ *
+ * <h2>Storage (what differs from cr-sqlite, and why)</h2>
+ * Only the SQL surface ({@code crsql_changes}, {@code crsql_site_id()}, {@code crsql_db_version()},
+ * {@code crsql_db_versions}) is cr-sqlite's; the storage is built for fewer b-tree pages per transaction, which
+ * is what a small write transaction pays for in WAL mode (about 6 µs per extra page on the reference machine):
+ * <ul>
+ *   <li>{@code <table>__crsql_clock}: one record per row ever seen, keyed by the primary key itself (the rowid for
+ *       {@code INTEGER PRIMARY KEY} tables, the value for other single-column keys, the packed key for composite
+ *       ones; no {@code __crsql_pks} lookaside). The record holds the sentinel ({@code cl, cl_db, cl_site, cl_seq,
+ *       cl_ts}) and per column slot {@code ci_v, ci_db, ci_site, ci_seq, ci_ts}: cr-sqlite's clock rows for the key,
+ *       NULL where cr-sqlite has no row. Column slots are numbered ({@code __corrosion_crr_column}), so a column
+ *       name is stored once per table, not once per clock row.</li>
+ *   <li>{@code __corrosion_log (site, db_version, tbl, key)}: one entry per (origin site, db version, row) that
+ *       some clock field of the row carries: the index replication reads by site and version range walk, shared by
+ *       all tables (one page per local transaction), and the source of the local db version (its maximum for site
+ *       ordinal 0; {@code __corrosion_db_versions} keeps a floor for when entries go). Stale entries (the row was
+ *       written again) are skipped by readers and removed by {@link io.corrosion.jdbc.crr.CrrSession#compactLog()}.</li>
+ *   <li>{@code crsql_site_id}, {@code crsql_master}: as cr-sqlite. {@code crsql_db_versions}: a view over
+ *       {@code __corrosion_db_versions} (highest version merged per site, won or lost) plus the local version.</li>
+ * </ul>
+ *
+ * <h2>Capture</h2>
+ * AFTER INSERT/UPDATE/DELETE triggers in plain SQL write the clock record and the log entry; Java functions
+ * registered per connection only hand out the transaction's db version (chosen on its first write, reset by the
+ * commit and rollback hooks), seqs and the HLC timestamp, and switch capture off while a merge writes. Reads pay
+ * nothing. A primary-key change runs in Java ({@link io.corrosion.jdbc.crr.LocalWrites}).
+ *
+ * <h2>Merge</h2>
+ * {@link io.corrosion.jdbc.crr.Merger} implements {@code merge_insert} on the clock record in memory, row by row;
+ * it backs both {@link io.corrosion.jdbc.crr.CrrSession#apply} and the INSTEAD OF INSERT trigger of the
+ * {@code crsql_changes} view.
  */
 package io.corrosion.jdbc.crr;

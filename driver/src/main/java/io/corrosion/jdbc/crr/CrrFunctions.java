@@ -51,6 +51,12 @@ final class CrrFunctions {
         SqlFunction.register(c, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
         SqlFunction.register(c, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
+        SqlFunction.register(c, "crsql_internal_begin", 1, false, a -> {
+            if (tx.pendingDbVersion == 0) {
+                tx.pendingDbVersion = (Long) a[0] + 1;
+            }
+            return tx.pendingDbVersion;
+        });
         SqlFunction.register(c, "crsql_internal_seq", 1, false, a -> {
             long base = tx.seq;
             tx.seq += (Long) a[0];

@@ -45,8 +45,10 @@ final class RandomScenario {
         }
         for (int i = 0; i < steps; i++) {
             int k = rnd.nextInt(10);
-            if (k < 6) {
+            if (k < 5) {
                 ops.add(f.objectNode().put("node", pick(nodes)).put("sql", write()));
+            } else if (k == 5) {
+                ops.add(rawApply(f));
             } else {
                 String a = pick(nodes);
                 String b = pick(nodes);
@@ -79,6 +81,41 @@ final class RandomScenario {
         ObjectNode scenario = f.objectNode().put("schema", SCHEMA);
         scenario.set("ops", ops);
         return scenario;
+    }
+
+    /** Arbitrary changes from foreign sites, as a buggy or malicious peer might send: every merge branch. */
+    private ObjectNode rawApply(JsonNodeFactory f) {
+        ArrayNode changes = f.arrayNode();
+        int n = 1 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            ObjectNode c = f.objectNode();
+            c.put("table", "t");
+            c.put("pk", "0109" + String.format("%02X", 1 + rnd.nextInt(4)));
+            String cid = pick(new String[] {"-1", "a", "b", "c", "d"});
+            long cl = 1 + rnd.nextInt(5);
+            c.put("cid", cl % 2 == 0 ? "-1" : cid);
+            Object v = pick(new Object[] {null, 0L, 1L, "a", "zz", 1.5, "blob"});
+            if (v == null || c.get("cid").asText().equals("-1")) {
+                c.putNull("val");
+            } else if (v instanceof Long l) {
+                c.put("val", l);
+            } else if (v instanceof Double d) {
+                c.set("val", f.objectNode().put("real", d));
+            } else if (v.equals("blob")) {
+                c.set("val", f.objectNode().put("blob", "0102"));
+            } else {
+                c.put("val", (String) v);
+            }
+            c.put("col_version", c.get("cid").asText().equals("-1") ? cl : rnd.nextInt(5));
+            c.put("db_version", 1 + rnd.nextInt(6));
+            c.put("site_id", pick(new String[] {"0A", "0B", "0C"}).repeat(16));
+            c.put("cl", cl);
+            c.put("seq", rnd.nextInt(4));
+            changes.add(c);
+        }
+        ObjectNode op = f.objectNode().put("node", pick(nodes));
+        op.set("apply", changes);
+        return op;
     }
 
     private String write() {
@@ -132,7 +169,11 @@ final class RandomScenario {
         return pick(VALUES);
     }
 
-    private <T> T pick(T[] a) {
+    private Object pick(Object[] a) {
+        return a[rnd.nextInt(a.length)];
+    }
+
+    private String pick(String[] a) {
         return a[rnd.nextInt(a.length)];
     }
 

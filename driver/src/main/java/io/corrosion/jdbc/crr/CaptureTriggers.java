@@ -52,9 +52,10 @@ final class CaptureTriggers {
         return row + "." + Sql.ident(t.pkColumns().get(0));
     }
 
-    private static String head(TableInfo t, String suffix, String event, String extraWhen) {
+    /** The cheap SQL condition goes first: AND short-circuits, so the other update trigger skips the Java call. */
+    private static String head(TableInfo t, String suffix, String event, String condition) {
         return "CREATE TRIGGER " + Sql.ident(t.name() + suffix) + " AFTER " + event + " ON " + Sql.ident(t.name())
-                + " WHEN crsql_internal_capture()" + extraWhen + " BEGIN ";
+                + " WHEN " + (condition.isEmpty() ? "" : condition + " AND ") + "crsql_internal_capture() BEGIN ";
     }
 
     /**
@@ -165,7 +166,7 @@ final class CaptureTriggers {
             }
             offset.append(" + ").append(ch);
         }
-        return head(t, "__crsql_utrig", "UPDATE", " AND " + pkSame(t))
+        return head(t, "__crsql_utrig", "UPDATE", "(" + pkSame(t) + ")")
                 + "INSERT INTO " + clock + " (key, " + cols + ") SELECT x.k, " + vals
                 + " FROM (SELECT y.*, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(" + chSum
                 + ") AS q FROM (SELECT " + k + " AS k, " + chDefs + ") AS y WHERE " + chSum + " > 0" + ONCE + ") AS x WHERE true"
@@ -178,7 +179,7 @@ final class CaptureTriggers {
         for (TableInfo.Column c : t.columns()) {
             mask.append(" || ").append(changed(c.name()));
         }
-        return head(t, "__crsql_utrig_pk", "UPDATE", " AND NOT (" + pkSame(t) + ")")
+        return head(t, "__crsql_utrig_pk", "UPDATE", "NOT (" + pkSame(t) + ")")
                 + "SELECT crsql_internal_pk_change(" + t.id() + ", " + key(t, "old") + ", " + key(t, "new") + ", " + mask + "); END";
     }
 

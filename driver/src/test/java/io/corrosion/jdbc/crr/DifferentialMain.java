@@ -11,6 +11,12 @@ import java.util.concurrent.TimeUnit;
  * suite): {@code java ... DifferentialMain <oracle dir> <first seed> <count> [out dir]}. Each seed's scenario
  * runs through oracle.mjs and through this engine (alternating SQL and API delivery); any difference is written
  * to the out dir with the scenario and both outputs.
+ *
+ * <p>oracle.mjs orders a sync's rows by {@code db_version, seq} only; rows of different sites can tie there and
+ * their order decides which of two equal-causal-length changes a node keeps. ScenarioRunner breaks ties by
+ * {@code "table", pk, cid}; for a fair comparison point the oracle dir at a copy of oracle.mjs whose sync read
+ * ends {@code ORDER BY db_version, seq, "table", pk, cid} (the recorded rnd-seed-* fixtures are seeds whose
+ * outputs do not depend on it).
  */
 public final class DifferentialMain {
     private DifferentialMain() {}

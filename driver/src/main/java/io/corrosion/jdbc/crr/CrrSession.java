@@ -173,10 +173,13 @@ public final class CrrSession implements AutoCloseable {
         setConfig("merge-equal-values", on ? 1L : 0L);
     }
 
-    /** Unregisters the hooks; the connection stays open. Its triggers fail until it is attached again. */
+    /** Unregisters the hooks and functions; the connection stays open. Its CRR writes fail until it is attached again. */
     @Override
     public void close() throws SQLException {
         conn.removeCommitListener(hooks);
+        if (!conn.isClosed()) {
+            CrrFunctions.unregister(this);
+        }
         for (TableStatements s : statements.values()) {
             s.close();
         }

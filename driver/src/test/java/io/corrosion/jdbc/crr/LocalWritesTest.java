@@ -150,4 +150,17 @@ class LocalWritesTest {
             assertThat(r.query("SELECT DISTINCT ts FROM crsql_changes")).hasToString("[[7205759403792793600]]");
         }
     }
+
+    @Test
+    void aClosedSessionLeavesTheConnectionUnableToWriteCrrs() throws SQLException {
+        try (Replica r = new Replica(dir, "a", SCHEMA)) {
+            r.crr.close();
+            assertThatThrownBy(() -> r.exec("INSERT INTO t VALUES (1, 'x', 1)")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("detached");
+            try (CrrSession again = CrrEngine.attach(r.conn)) {
+                r.exec("INSERT INTO t VALUES (1, 'x', 1)");
+                assertThat(again.dbVersion()).isEqualTo(1);
+            }
+        }
+    }
 }

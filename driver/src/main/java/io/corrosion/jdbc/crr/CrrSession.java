@@ -149,6 +149,12 @@ public final class CrrSession implements AutoCloseable {
         return inTransaction(() -> merging(() -> merger.apply(changes)));
     }
 
+    /** After a failed statement or savepoint: what this transaction believed it had written may be gone. */
+    void forgetTransactionCaches() {
+        tx.recordedDbVersions.clear();
+        tx.mergeEqualValues = null;
+    }
+
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
         return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion, toDbVersion);
@@ -261,8 +267,11 @@ public final class CrrSession implements AutoCloseable {
     }
 
     boolean mergeEqualValues() throws SQLException {
-        Object v = config("merge-equal-values");
-        return v instanceof Long l && l == 1;
+        if (tx.mergeEqualValues == null) {
+            Object v = config("merge-equal-values");
+            tx.mergeEqualValues = v instanceof Long l && l == 1;
+        }
+        return tx.mergeEqualValues;
     }
 
     Object config(String name) throws SQLException {
@@ -283,6 +292,7 @@ public final class CrrSession implements AutoCloseable {
             p.setObject(2, value);
             p.executeUpdate();
         }
+        tx.mergeEqualValues = null;
     }
 
     /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */
@@ -335,6 +345,11 @@ public final class CrrSession implements AutoCloseable {
 
     /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
     void recordDbVersion(byte[] site, long dbVersion) throws SQLException {
+        Long known = tx.recordedDbVersions.get(ByteBuffer.wrap(site));
+        if (known != null && known >= dbVersion) {
+            return;
+        }
+        tx.recordedDbVersions.put(ByteBuffer.wrap(site.clone()), dbVersion);
         PreparedStatement p = prepared("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
                 + " (site_id, db_version) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
                 + " WHERE db_version < excluded.db_version");
@@ -348,6 +363,9 @@ public final class CrrSession implements AutoCloseable {
         tx.capturing = false;
         try {
             return work.run();
+        } catch (SQLException | RuntimeException e) {
+            forgetTransactionCaches();
+            throw e;
         } finally {
             tx.capturing = was;
         }

@@ -12,6 +12,10 @@ final class TxState {
     String ts = "0";
     boolean capturing = true;
     long rowsImpacted;
+    /** Per transaction caches of the merge path (cr-sqlite keeps the same per transaction). */
+    Boolean mergeEqualValues;
+    boolean catalogChecked;
+    final java.util.Map<java.nio.ByteBuffer, Long> recordedDbVersions = new java.util.HashMap<>();
 
     long nextSeq() {
         return seq++;
@@ -21,6 +25,9 @@ final class TxState {
     void endTransaction(boolean committed) {
         pendingDbVersion = 0;
         seq = 0;
+        mergeEqualValues = null;
+        catalogChecked = false;
+        recordedDbVersions.clear();
         if (committed) {
             rowsImpacted = 0;
         }

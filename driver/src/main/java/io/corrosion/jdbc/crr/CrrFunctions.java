@@ -11,92 +11,79 @@ import java.util.List;
 final class CrrFunctions {
     private CrrFunctions() {}
 
-    /** Every function {@link #register} creates, with its argument count (-1: any). */
-    private static final java.util.Map<String, Integer> NAMES = new java.util.LinkedHashMap<>();
-
-    /**
-     * Replaces the functions with ones that fail: writes to CRRs on this connection fail loudly from then on
-     * (sqlite-jdbc cannot remove a function registered with a fixed argument count).
-     */
-    static void unregister(CrrSession s) throws SQLException {
-        for (java.util.Map.Entry<String, Integer> f : NAMES.entrySet()) {
-            SqlFunction.register(s.connection(), f.getKey(), f.getValue(), false, a -> {
-                throw new SQLException(f.getKey() + ": the CRR engine was detached from this connection; attach it again"
-                        + " (CrrEngine.attach) before writing to CRR tables", "55000");
-            });
-        }
-    }
-
     static void register(CrrSession s) throws SQLException {
-        var c = s.connection();
         TxState tx = s.tx();
-        fn(c, "crsql_site_id", 0, true, a -> s.siteId());
-        fn(c, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
-        fn(c, "crsql_peek_next_db_version", 0, false,
+        fn(s, "crsql_site_id", 0, true, a -> s.siteId());
+        fn(s, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
+        fn(s, "crsql_peek_next_db_version", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::committedDbVersion) + 1);
-        fn(c, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
-        fn(c, "crsql_set_ts", 1, false, a -> {
+        fn(s, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
+        fn(s, "crsql_set_ts", 1, false, a -> {
             s.setTimestamp(a[0] == null ? null : String.valueOf(a[0]));
             return "OK";
         });
-        fn(c, "crsql_config_set", 2, false, a -> {
+        fn(s, "crsql_config_set", 2, false, a -> {
             s.nested(() -> {
                 s.setConfig(String.valueOf(a[0]), a[1]);
                 return null;
             });
             return a[1];
         });
-        fn(c, "crsql_config_get", 1, false, a -> s.nested(() -> s.config(String.valueOf(a[0]))));
-        fn(c, "crsql_pack_columns", -1, true, a -> PackedColumns.pack(Arrays.asList(a)));
-        fn(c, "crsql_as_crr", 1, false, a -> s.nested(() -> {
+        fn(s, "crsql_config_get", 1, false, a -> s.nested(() -> s.config(String.valueOf(a[0]))));
+        fn(s, "crsql_pack_columns", -1, true, a -> PackedColumns.pack(Arrays.asList(a)));
+        fn(s, "crsql_as_crr", 1, false, a -> s.nested(() -> {
             s.ddl().asCrr(String.valueOf(a[0]), CrrRule.ALL);
             return "OK";
         }));
-        fn(c, "crsql_begin_alter", 1, false, a -> s.nested(() -> {
+        fn(s, "crsql_begin_alter", 1, false, a -> s.nested(() -> {
             s.ddl().beginAlter(String.valueOf(a[0]));
             return "OK";
         }));
-        fn(c, "crsql_commit_alter", 1, false, a -> s.nested(() -> {
+        fn(s, "crsql_commit_alter", 1, false, a -> s.nested(() -> {
             s.ddl().commitAlter(String.valueOf(a[0]), true);
             return "OK";
         }));
-        fn(c, "crsql_finalize", 0, false, a -> "OK");
+        fn(s, "crsql_finalize", 0, false, a -> "OK");
 
         // Called by the capture triggers and the crsql_changes view.
-        fn(c, "crsql_internal_capture", 0, false, a -> tx.capturing);
-        fn(c, "crsql_internal_dbv", 0, false,
+        fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
+        fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
-        fn(c, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
-        fn(c, "crsql_internal_begin", 1, false, a -> {
+        fn(s, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
+        fn(s, "crsql_internal_begin", 1, false, a -> {
             if (tx.pendingDbVersion == 0) {
                 tx.pendingDbVersion = (Long) a[0] + 1;
             }
             return tx.pendingDbVersion;
         });
-        fn(c, "crsql_internal_seq", 1, false, a -> {
+        fn(s, "crsql_internal_seq", 1, false, a -> {
             long base = tx.seq;
             tx.seq += (Long) a[0];
             return base;
         });
-        fn(c, "crsql_internal_ts", 0, false, a -> "0".equals(tx.ts) ? null : tx.ts);
-        fn(c, "crsql_internal_pk_change", 4, false, a -> s.nested(() -> {
+        fn(s, "crsql_internal_ts", 0, false, a -> "0".equals(tx.ts) ? null : tx.ts);
+        fn(s, "crsql_internal_pk_change", 4, false, a -> s.nested(() -> {
             s.localWrites().primaryKeyChanged((Long) a[0], a[1], a[2], String.valueOf(a[3]));
             return null;
         }));
-        fn(c, "crsql_internal_pk_part", 2, true,
+        fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
-        fn(c, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
+        fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
             s.merger().apply(List.of(changeOf(a)));
             return null;
         })));
     }
 
-    private static void fn(java.sql.Connection c, String name, int nArgs, boolean deterministic, SqlFunction.Body body)
+    /** Every function fails once its session is closed: a detached connection cannot write CRRs unnoticed. */
+    private static void fn(CrrSession s, String name, int nArgs, boolean deterministic, SqlFunction.Body body)
             throws SQLException {
-        SqlFunction.register(c, name, nArgs, deterministic, body);
-        synchronized (NAMES) {
-            NAMES.put(name, nArgs);
-        }
+        SqlFunction.register(s.connection(), name, nArgs, deterministic, a -> {
+            if (s.isClosed()) {
+                throw new SQLException(name + ": the CRR engine was detached from this connection; attach it again"
+                        + " (CrrEngine.attach) before writing to CRR tables", "55000");
+            }
+            return body.call(a);
+        });
     }
 
     /** A crsql_changes row as inserted: ("table", pk, cid, val, col_version, db_version, site_id, cl, seq, ts). */

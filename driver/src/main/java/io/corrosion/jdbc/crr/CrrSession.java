@@ -45,6 +45,7 @@ public final class CrrSession implements AutoCloseable {
         }
     };
     private byte[] siteId;
+    private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
 
@@ -179,13 +180,11 @@ public final class CrrSession implements AutoCloseable {
         setConfig("merge-equal-values", on ? 1L : 0L);
     }
 
-    /** Unregisters the hooks and functions; the connection stays open. Its CRR writes fail until it is attached again. */
+    /** Detaches the engine; the connection stays open, but its CRR writes fail until it is attached again. */
     @Override
     public void close() throws SQLException {
+        closed = true;
         conn.removeCommitListener(hooks);
-        if (!conn.isClosed()) {
-            CrrFunctions.unregister(this);
-        }
         for (TableStatements s : statements.values()) {
             s.close();
         }
@@ -197,6 +196,10 @@ public final class CrrSession implements AutoCloseable {
     }
 
     // ---- engine internals --------------------------------------------------------------------------------
+
+    boolean isClosed() {
+        return closed;
+    }
 
     SQLiteConnection connection() {
         return conn;

@@ -36,5 +36,21 @@
  * {@link io.corrosion.jdbc.crr.Merger} implements {@code merge_insert} on the clock record in memory, row by row;
  * it backs both {@link io.corrosion.jdbc.crr.CrrSession#apply} and the INSTEAD OF INSERT trigger of the
  * {@code crsql_changes} view.
+ *
+ * <h2>What the driver (phase B) routes here</h2>
+ * <ul>
+ *   <li>every connection it opens: {@code CrrEngine.attach} before any application SQL, {@code close()} with it;</li>
+ *   <li>{@code CREATE TABLE} of a replicated table: {@code asCrr(table, rules)} after it, in the same transaction;</li>
+ *   <li>{@code ALTER TABLE} of a CRR: {@code beginAlter} before and {@code commitAlter} after (SQLite refuses to
+ *       drop or rename a column the triggers or the view name); {@code DROP TABLE} of a CRR: {@code dropCrr} after
+ *       (until then crsql_changes fails); {@code CREATE UNIQUE INDEX} on a CRR: refuse ({@link
+ *       io.corrosion.jdbc.crr.CrrRule#NO_UNIQUE_INDEX});</li>
+ *   <li>{@code INSERT INTO crsql_changes} batches: {@code apply(List<Change>)} (the view's INSTEAD OF trigger works
+ *       as is, one row per call, about six times slower);</li>
+ *   <li>{@code PRAGMA recursive_triggers = ON}: refuse (INSERT OR REPLACE would then capture a delete that
+ *       cr-sqlite does not);</li>
+ *   <li>on open of a file: {@code nonCrrTables()} to upgrade; now and then: {@code compactLog()}.</li>
+ * </ul>
+ * Reads of {@code crsql_changes} and the {@code crsql_*} functions need no routing on attached connections.
  */
 package io.corrosion.jdbc.crr;

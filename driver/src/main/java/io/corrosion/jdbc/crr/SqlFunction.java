@@ -9,19 +9,25 @@ final class SqlFunction extends Function {
         Object call(Object[] args) throws SQLException;
     }
 
-    private final Body body;
+    private static final Object[] NO_ARGS = new Object[0];
 
-    private SqlFunction(Body body) {
+    private final Body body;
+    /** Fixed argument count, or -1: saves a JNI call per invocation (functions run once per captured row). */
+    private final int nArgs;
+
+    private SqlFunction(Body body, int nArgs) {
         this.body = body;
+        this.nArgs = nArgs;
     }
 
     static void register(java.sql.Connection conn, String name, int nArgs, boolean deterministic, Body body) throws SQLException {
-        Function.create(conn, name, new SqlFunction(body), nArgs, deterministic ? Function.FLAG_DETERMINISTIC : 0);
+        Function.create(conn, name, new SqlFunction(body, nArgs), nArgs, deterministic ? Function.FLAG_DETERMINISTIC : 0);
     }
 
     @Override
     protected void xFunc() throws SQLException {
-        Object[] args = new Object[args()];
+        int n = nArgs >= 0 ? nArgs : args();
+        Object[] args = n == 0 ? NO_ARGS : new Object[n];
         for (int i = 0; i < args.length; i++) {
             args[i] = switch (value_type(i)) {
                 case 1 -> value_long(i);

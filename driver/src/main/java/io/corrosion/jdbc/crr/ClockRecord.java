@@ -55,9 +55,6 @@ final class ClockRecord {
         return hasColumnClocks() ? 1 : 0;
     }
 
-    boolean isEmpty() {
-        return Arrays.stream(slots).allMatch(java.util.Objects::isNull);
-    }
 
     void dropColumnClocks() {
         Arrays.fill(slots, 1, slots.length, null);

@@ -443,12 +443,4 @@ public final class CrrSession implements AutoCloseable {
         }
     }
 
-    /** For tests and tools: every CRR's clock table names. */
-    List<String> clockTables() throws SQLException {
-        List<String> out = new ArrayList<>();
-        for (TableInfo t : catalog.tables()) {
-            out.add(t.clockTable());
-        }
-        return out;
-    }
 }

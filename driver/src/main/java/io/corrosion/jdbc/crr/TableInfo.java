@@ -42,14 +42,6 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
         return Optional.empty();
     }
 
-    int columnIndexOfSlot(int slot) {
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).slot() == slot) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     /** The clock key for a packed primary key, as the capture triggers would store it. */
     Object keyOf(byte[] packedPk) {
@@ -71,10 +63,6 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
         };
     }
 
-    /** The packed primary key (cr-sqlite encoding) for a clock key. */
-    byte[] packedPkOf(Object key) {
-        return keyKind == KeyKind.PACKED ? (byte[]) key : PackedColumns.pack(key);
-    }
 
     /** The primary key values for a clock key. */
     List<Object> pkValuesOf(Object key) {

@@ -18,7 +18,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -308,9 +307,7 @@ final class ScenarioRunner implements AutoCloseable {
     static Object canonical(JsonNode n) {
         if (n.isObject()) {
             Map<String, Object> m = new TreeMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 switch (e.getKey()) {
                     case "extension", "clock", "site_ordinals" -> { }
                     case "error" -> m.put("error", "error");

@@ -112,11 +112,16 @@ final class CaptureTriggers {
                     .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
                 existingBefore.append(" + (").append(exists).append(")");
             }
+            // First as a fresh key (the common case: a plain insert); if the key has a record already (changes()
+            // is 0 right after), the seqs are taken back and the seen-before path runs as an upsert.
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM (SELECT y.k AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(")
-              .append(n).append(" + EXISTS (SELECT 1 FROM ").append(clock).append(" WHERE key = y.k)) AS q FROM (SELECT ")
-              .append(k).append(" AS k) AS y").append(ONCE).append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ")
-              .append(sets).append(';');
+              .append(" FROM (SELECT ").append(k).append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts,")
+              .append(" crsql_internal_seq(").append(n).append(") AS q").append(ONCE)
+              .append(") AS x WHERE true ON CONFLICT (key) DO NOTHING;");
+            sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
+              .append(" FROM (SELECT ").append(k).append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts,")
+              .append(" crsql_internal_reseq(").append(n).append(", ").append(n + 1).append(") AS q WHERE changes() = 0")
+              .append(ONCE).append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ").append(sets).append(';');
         }
         sb.append(logInsert(t, k, "")).append(" END");
         return sb.toString();

@@ -61,6 +61,12 @@ final class CrrFunctions {
             tx.seq += (Long) a[0];
             return base;
         });
+        fn(s, "crsql_internal_reseq", 2, false, a -> {
+            tx.seq -= (Long) a[0];
+            long base = tx.seq;
+            tx.seq += (Long) a[1];
+            return base;
+        });
         fn(s, "crsql_internal_ts", 0, false, a -> "0".equals(tx.ts) ? null : tx.ts);
         fn(s, "crsql_internal_pk_change", 4, false, a -> s.nested(() -> {
             s.localWrites().primaryKeyChanged((Long) a[0], a[1], a[2], String.valueOf(a[3]));

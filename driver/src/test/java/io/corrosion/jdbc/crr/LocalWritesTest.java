@@ -163,4 +163,24 @@ class LocalWritesTest {
             }
         }
     }
+
+    @Test
+    void captureLeavesGeneratedKeysAndLastInsertRowidToTheApplication() throws SQLException {
+        try (Replica r = new Replica(dir, "a", SCHEMA)) {
+            r.exec("INSERT INTO t VALUES (41, 'x', 1)");
+            try (PreparedStatement p = r.conn.prepareStatement("INSERT INTO t (id, a) VALUES (?, 'y')",
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                p.setInt(1, 77);
+                p.executeUpdate();
+                try (java.sql.ResultSet keys = p.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(77);
+                }
+            }
+            assertThat(r.scalar("SELECT last_insert_rowid()")).isEqualTo(77L);
+            r.exec("UPDATE t SET id = 78 WHERE id = 77"); // the primary-key change runs Java inside the trigger
+            r.exec("INSERT INTO u VALUES ('k', 1)");
+            assertThat(r.scalar("SELECT last_insert_rowid()")).isNotEqualTo(0L);
+        }
+    }
 }

@@ -201,6 +201,16 @@ final class CrrDdl {
         regenerateView();
     }
 
+    /** Whether {@link #repairDrift} has anything to do (read-only). */
+    boolean needsRepair() throws SQLException {
+        for (TableInfo t : session.catalog().tables()) {
+            if (!CrrCatalog.tableExists(conn, t.name()) || drifted(t)) {
+                return true;
+            }
+        }
+        return !viewExists();
+    }
+
     /** Repairs CRRs whose tables were dropped or altered without the engine. Returns the tables it repaired. */
     List<String> repairDrift() throws SQLException {
         List<String> repaired = new ArrayList<>();

@@ -58,15 +58,18 @@ public final class CrrSession implements AutoCloseable {
     void open() throws SQLException {
         conn.addCommitListener(hooks);
         CrrFunctions.register(this);
-        inTransaction(() -> {
-            CrrMetadata.bootstrap(conn);
-            siteId = CrrMetadata.localSiteId(conn);
-            List<String> repaired = ddl.repairDrift();
-            if (!repaired.isEmpty()) {
-                LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
-            }
-            return null;
-        });
+        // Writes only when there is something to write, so read-only connections can attach to a prepared file.
+        if (!CrrMetadata.isBootstrapped(conn)) {
+            inTransaction(() -> {
+                CrrMetadata.bootstrap(conn);
+                return null;
+            });
+        }
+        siteId = CrrMetadata.localSiteId(conn);
+        if (ddl.needsRepair()) {
+            List<String> repaired = inTransaction(ddl::repairDrift);
+            LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
+        }
     }
 
     // ---- the Java API ------------------------------------------------------------------------------------

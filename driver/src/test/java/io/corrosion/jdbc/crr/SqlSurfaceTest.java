@@ -109,4 +109,18 @@ class SqlSurfaceTest {
             assertThat(b.query("SELECT * FROM t")).hasToString("[[1, x, 1]]");
         }
     }
+
+    @Test
+    void readOnlyConnectionsAttachAndReadChanges() throws SQLException {
+        try (Replica r = new Replica(dir, "a", SCHEMA)) {
+            r.exec("INSERT INTO t VALUES (1, 'x', 1)");
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setReadOnly(true);
+            try (org.sqlite.SQLiteConnection ro = (org.sqlite.SQLiteConnection) config.createConnection(
+                    "jdbc:sqlite:" + dir.resolve("a.db")); CrrSession s = CrrEngine.attach(ro)) {
+                assertThat(s.siteId()).isEqualTo(r.crr.siteId());
+                assertThat(s.changesSince(0)).isEqualTo(r.changes());
+            }
+        }
+    }
 }

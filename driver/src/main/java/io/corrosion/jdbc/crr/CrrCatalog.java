@@ -32,6 +32,14 @@ final class CrrCatalog {
         return byName.values();
     }
 
+    /** The tables, checking the schema version only if asked (once per transaction on the merge path). */
+    Collection<TableInfo> tables(boolean recheck) throws SQLException {
+        if (recheck || schemaVersion == -1) {
+            refreshIfStale();
+        }
+        return byName.values();
+    }
+
     TableInfo table(String name) throws SQLException {
         refreshIfStale();
         return byName.get(name);

@@ -157,6 +157,7 @@ public final class CrrSession implements AutoCloseable {
     void forgetTransactionCaches() {
         tx.recordedDbVersions.clear();
         tx.mergeEqualValues = null;
+        tx.catalogChecked = false;
     }
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */

@@ -33,9 +33,11 @@ final class Merger {
         Map<RowRef, List<Change>> rows = new LinkedHashMap<>();
         Map<ByteBuffer, Long> seen = new LinkedHashMap<>();
         Map<String, TableInfo> tables = new HashMap<>();
-        for (TableInfo t : session.catalog().tables()) {
+        TxState tx = session.tx();
+        for (TableInfo t : session.catalog().tables(!tx.catalogChecked)) {
             tables.put(t.name(), t);
         }
+        tx.catalogChecked = true;
         for (Change ch : changes) {
             TableInfo t = tables.get(ch.table());
             if (t == null) {

@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Any key cr-sqlite can pack survives a round trip, and packing is canonical. */
-class PackedColumnsProperties {
+class PackedColumnsPropertyTest {
     @Property(tries = 300, seed = "20261125")
     void packedKeysRoundTrip(@ForAll("keys") List<Object> key) {
         byte[] packed = PackedColumns.pack(key);

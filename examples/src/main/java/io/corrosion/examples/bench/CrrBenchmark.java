@@ -19,7 +19,7 @@ import org.sqlite.SQLiteConnection;
 /**
  * The CRR engine against plain sqlite-jdbc on the same kind of file (WAL, synchronous=NORMAL), in the same run,
  * rounds interleaved, printed as ratios (median over rounds). Run:
- * {@code mvn -B -q -Pbench -DskipTests package} (rounds: {@code -Dbench.rounds=N})
+ * {@code mvn -B -q -Pcrr-bench -DskipTests package} (rounds: {@code -Dcrr.bench.rounds=N})
  */
 public final class CrrBenchmark {
     private static final String TABLE = "CREATE TABLE item(id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER, price REAL, note TEXT)";

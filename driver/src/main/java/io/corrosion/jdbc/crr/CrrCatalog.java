@@ -1,0 +1,167 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CRRs of one connection's database, read from the registry and the tables' own schema, cached until
+ * {@code PRAGMA schema_version} changes.
+ */
+final class CrrCatalog {
+    private final Connection conn;
+    private PreparedStatement schemaVersionQuery;
+    private long schemaVersion = -1;
+    private Map<String, TableInfo> byName = Map.of();
+    private Map<Long, TableInfo> byId = Map.of();
+
+    CrrCatalog(Connection conn) {
+        this.conn = conn;
+    }
+
+    Collection<TableInfo> tables() throws SQLException {
+        refreshIfStale();
+        return byName.values();
+    }
+
+    /** The tables, checking the schema version only if asked (once per transaction on the merge path). */
+    Collection<TableInfo> tables(boolean recheck) throws SQLException {
+        if (recheck || schemaVersion == -1) {
+            refreshIfStale();
+        }
+        return byName.values();
+    }
+
+    TableInfo table(String name) throws SQLException {
+        refreshIfStale();
+        return byName.get(name);
+    }
+
+    TableInfo table(long id) throws SQLException {
+        refreshIfStale();
+        return byId.get(id);
+    }
+
+    void invalidate() {
+        schemaVersion = -1;
+    }
+
+    private void refreshIfStale() throws SQLException {
+        if (schemaVersionQuery == null) {
+            schemaVersionQuery = conn.prepareStatement("PRAGMA schema_version");
+        }
+        long current;
+        try (ResultSet rs = schemaVersionQuery.executeQuery()) {
+            rs.next();
+            current = rs.getLong(1);
+        }
+        if (current == schemaVersion) {
+            return;
+        }
+        Map<String, TableInfo> names = new LinkedHashMap<>();
+        Map<Long, TableInfo> ids = new HashMap<>();
+        List<Object[]> registered = new ArrayList<>();
+        try (Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY + " ORDER BY name")) {
+            while (rs.next()) {
+                registered.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        for (Object[] r : registered) {
+            TableInfo t = describe(conn, (String) r[1], (Long) r[0], TableInfo.KeyKind.valueOf((String) r[2]));
+            names.put(t.name(), t);
+            ids.put(t.id(), t);
+        }
+        byName = names;
+        byId = ids;
+        schemaVersion = current;
+    }
+
+    /** A registered CRR as the registry and the table's current columns describe it; live columns in table order. */
+    static TableInfo describe(Connection c, String name, long id, TableInfo.KeyKind kind) throws SQLException {
+        Map<String, Integer> slots = new HashMap<>();
+        int maxSlot = 0;
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT slot, name, live FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = ? ORDER BY slot")) {
+            p.setLong(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    maxSlot = Math.max(maxSlot, rs.getInt(1));
+                    if (rs.getInt(3) == 1) {
+                        slots.put(rs.getString(2), rs.getInt(1));
+                    }
+                }
+            }
+        }
+        List<TableInfo.Column> columns = new ArrayList<>();
+        for (ColumnDef col : columns(c, name)) {
+            Integer slot = slots.get(col.name());
+            if (col.pk() == 0 && slot != null) {
+                columns.add(new TableInfo.Column(col.name(), slot));
+            }
+        }
+        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot);
+    }
+
+    /** A column as {@code pragma_table_info} reports it. */
+    record ColumnDef(String name, String type, boolean notNull, String defaultSql, int pk) {}
+
+    static List<ColumnDef> columns(Connection c, String table) throws SQLException {
+        List<ColumnDef> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ColumnDef(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getString(4), rs.getInt(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> pkColumns(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** ROWID when the single primary key column aliases the rowid (no separate pk index exists). */
+    static TableInfo.KeyKind keyKind(Connection c, String table) throws SQLException {
+        List<String> pks = pkColumns(c, table);
+        if (pks.size() != 1) {
+            return TableInfo.KeyKind.PACKED;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM pragma_index_list(?) WHERE origin = 'pk'")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0 ? TableInfo.KeyKind.ROWID : TableInfo.KeyKind.VALUE;
+            }
+        }
+    }
+
+    static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        }
+    }
+}

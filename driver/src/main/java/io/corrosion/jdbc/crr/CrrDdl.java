@@ -1,0 +1,406 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Making tables CRRs and keeping their metadata right through schema changes: {@code crsql_as_crr},
+ * {@code crsql_begin_alter}/{@code crsql_commit_alter}, dropping a CRR, and regenerating {@code crsql_changes}.
+ */
+final class CrrDdl {
+    private final CrrSession session;
+    private final Connection conn;
+
+    CrrDdl(CrrSession session, Connection conn) {
+        this.session = session;
+        this.conn = conn;
+    }
+
+    /** crsql_as_crr: validates, creates clock table and triggers, back-fills existing rows. Idempotent. */
+    void asCrr(String table, Set<CrrRule> rules) throws SQLException {
+        if (!CrrCatalog.tableExists(conn, table)) {
+            throw new SQLException("Table " + table + " does not exist; create it before making it a CRR", CrrErrors.UNKNOWN_TABLE);
+        }
+        if (table.startsWith("crsql_") || table.contains("__crsql_") || table.startsWith("__corrosion_")) {
+            throw new SQLException("Table " + table + " is internal to the CRR engine and cannot be a CRR", CrrErrors.SCHEMA_NOT_SUPPORTED);
+        }
+        CrrRule.check(conn, table, rules);
+        if (session.catalog().table(table) != null) {
+            commitAlter(table, false);
+            return;
+        }
+        long id = queryLong("SELECT COALESCE(max(tbl), 0) + 1 FROM " + CrrMetadata.REGISTRY);
+        TableInfo.KeyKind kind = CrrCatalog.keyKind(conn, table);
+        try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + CrrMetadata.REGISTRY + " (tbl, name, key_kind) VALUES (?, ?, ?)")) {
+            p.setLong(1, id);
+            p.setString(2, table);
+            p.setString(3, kind.name());
+            p.executeUpdate();
+        }
+        int slot = 0;
+        for (CrrCatalog.ColumnDef col : CrrCatalog.columns(conn, table)) {
+            if (col.pk() == 0) {
+                registerColumn(id, ++slot, col.name());
+            }
+        }
+        session.catalog().invalidate();
+        TableInfo t = CrrCatalog.describe(conn, table, id, kind);
+        exec(ClockTables.create(t));
+        createTriggers(t);
+        backfill(t, session::transactionDbVersion);
+        regenerateView();
+    }
+
+    private void registerColumn(long id, int slot, String name) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement(
+                "INSERT INTO " + CrrMetadata.REGISTRY_COLUMNS + " (tbl, slot, name, live) VALUES (?, ?, ?, 1)")) {
+            p.setLong(1, id);
+            p.setInt(2, slot);
+            p.setString(3, name);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * crsql_begin_alter: takes the capture triggers and the crsql_changes view off so the ALTER statements run on
+     * the bare table (SQLite refuses to drop or rename a column a view or trigger still names).
+     */
+    void beginAlter(String table) throws SQLException {
+        requireCrr(table);
+        dropTriggers(table);
+        exec(ChangesView.drop());
+    }
+
+    /**
+     * crsql_commit_alter: maps new columns to new clock slots, compacts the clocks of removed columns and of rows
+     * that are gone (keeping tombstones), recreates the triggers and back-fills with the current db version.
+     * A changed primary key recreates the clock table from scratch, as cr-sqlite does.
+     */
+    void commitAlter(String table, boolean compactRows) throws SQLException {
+        TableInfo old = requireCrr(table);
+        session.dropStatements(table);
+        if (!CrrCatalog.tableExists(conn, table)) {
+            dropCrr(table);
+            return;
+        }
+        dropTriggers(table);
+        List<String> pks = CrrCatalog.pkColumns(conn, table);
+        TableInfo.KeyKind kind = CrrCatalog.keyKind(conn, table);
+        if (!pks.equals(old.pkColumns()) || kind != old.keyKind()) {
+            exec("DROP TABLE IF EXISTS " + Sql.ident(old.clockTable()));
+            exec("DELETE FROM " + CrrMetadata.REGISTRY + " WHERE tbl = " + old.id());
+            exec("DELETE FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = " + old.id());
+            session.catalog().invalidate();
+            asCrr(table, Set.of());
+            return;
+        }
+        Map<String, Integer> live = new HashMap<>();
+        for (TableInfo.Column c : old.columns()) {
+            live.put(c.name(), c.slot());
+        }
+        Set<String> current = new LinkedHashSet<>();
+        for (CrrCatalog.ColumnDef col : CrrCatalog.columns(conn, table)) {
+            if (col.pk() == 0) {
+                current.add(col.name());
+            }
+        }
+        // Columns in the registry that no longer exist: retire their slot and drop their clocks.
+        try (PreparedStatement p = conn.prepareStatement("SELECT slot, name FROM " + CrrMetadata.REGISTRY_COLUMNS
+                + " WHERE tbl = ? AND live = 1")) {
+            p.setLong(1, old.id());
+            List<Object[]> retired = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (!current.contains(rs.getString(2))) {
+                        retired.add(new Object[] {rs.getInt(1)});
+                    }
+                }
+            }
+            for (Object[] r : retired) {
+                int slot = (Integer) r[0];
+                exec("UPDATE " + CrrMetadata.REGISTRY_COLUMNS + " SET live = 0 WHERE tbl = " + old.id() + " AND slot = " + slot);
+                exec("UPDATE " + Sql.ident(old.clockTable()) + " SET " + clearSlot(slot));
+            }
+        }
+        int maxSlot = old.maxSlot();
+        for (String name : current) {
+            if (!live.containsKey(name)) {
+                maxSlot++;
+                registerColumn(old.id(), maxSlot, name);
+                for (String ddl : ClockTables.addSlot(old, maxSlot)) {
+                    exec(ddl);
+                }
+            }
+        }
+        session.catalog().invalidate();
+        TableInfo t = CrrCatalog.describe(conn, table, old.id(), kind);
+        if (compactRows) {
+            compactGoneRows(t);
+        }
+        createTriggers(t);
+        backfill(t, session::committedDbVersion);
+        regenerateView();
+    }
+
+    /** Column clocks and live sentinels of rows no longer in the table go; tombstones stay; empty records go. */
+    private void compactGoneRows(TableInfo t) throws SQLException {
+        StringBuilder clear = new StringBuilder("cl = CASE WHEN cl % 2 = 0 THEN cl END");
+        for (String f : List.of("db", "site", "seq", "ts")) {
+            clear.append(", cl_").append(f).append(" = CASE WHEN cl % 2 = 0 THEN cl_").append(f).append(" END");
+        }
+        for (int s = 1; s <= t.maxSlot(); s++) {
+            clear.append(", ").append(clearSlot(s));
+        }
+        exec("UPDATE " + Sql.ident(t.clockTable()) + " SET " + clear + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + Sql.ident(t.name()) + " AS u WHERE " + userRowMatchesKey(t, "u", Sql.ident(t.clockTable()) + ".key") + ")");
+        StringBuilder allNull = new StringBuilder("cl IS NULL");
+        for (int s = 1; s <= t.maxSlot(); s++) {
+            allNull.append(" AND ").append(Sql.f(s, "v")).append(" IS NULL");
+        }
+        exec("DELETE FROM " + Sql.ident(t.clockTable()) + " WHERE " + allNull);
+    }
+
+    private static String clearSlot(int slot) {
+        List<String> sets = new ArrayList<>();
+        for (String f : ClockTables.FIELDS) {
+            sets.add(Sql.f(slot, f) + " = NULL");
+        }
+        return String.join(", ", sets);
+    }
+
+    static String userRowMatchesKey(TableInfo t, String alias, String keyExpr) {
+        if (t.keyKind() != TableInfo.KeyKind.PACKED) {
+            return alias + "." + Sql.ident(t.pkColumns().get(0)) + " = " + keyExpr;
+        }
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < t.pkColumns().size(); i++) {
+            on.add(alias + "." + Sql.ident(t.pkColumns().get(i)) + " = crsql_internal_pk_part(" + keyExpr + ", " + i + ")");
+        }
+        return String.join(" AND ", on);
+    }
+
+    /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */
+    void dropCrr(String table) throws SQLException {
+        TableInfo t = requireCrr(table);
+        session.dropStatements(table);
+        dropTriggers(table);
+        exec("DROP TABLE IF EXISTS " + Sql.ident(t.clockTable()));
+        exec("DELETE FROM " + CrrMetadata.REGISTRY + " WHERE tbl = " + t.id());
+        exec("DELETE FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = " + t.id());
+        // Version log entries of this table stay until compaction: they keep the local db version from going back.
+        session.catalog().invalidate();
+        regenerateView();
+    }
+
+    /** Whether {@link #repairDrift} has anything to do (read-only). */
+    boolean needsRepair() throws SQLException {
+        for (TableInfo t : session.catalog().tables()) {
+            if (!CrrCatalog.tableExists(conn, t.name()) || drifted(t)) {
+                return true;
+            }
+        }
+        return !viewExists();
+    }
+
+    /** Repairs CRRs whose tables were dropped or altered without the engine. Returns the tables it repaired. */
+    List<String> repairDrift() throws SQLException {
+        List<String> repaired = new ArrayList<>();
+        for (TableInfo t : List.copyOf(session.catalog().tables())) {
+            if (!CrrCatalog.tableExists(conn, t.name())) {
+                dropCrr(t.name());
+                repaired.add(t.name());
+            } else if (drifted(t)) {
+                commitAlter(t.name(), true);
+                repaired.add(t.name());
+            }
+        }
+        if (!viewExists()) {
+            regenerateView();
+        }
+        return repaired;
+    }
+
+    private boolean drifted(TableInfo t) throws SQLException {
+        List<String> now = new ArrayList<>();
+        for (CrrCatalog.ColumnDef c : CrrCatalog.columns(conn, t.name())) {
+            if (c.pk() == 0) {
+                now.add(c.name());
+            }
+        }
+        List<String> known = t.columns().stream().map(TableInfo.Column::name).toList();
+        if (!now.equals(known) || !CrrCatalog.pkColumns(conn, t.name()).equals(t.pkColumns())) {
+            return true;
+        }
+        long triggers = queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
+                + Sql.literal(t.name()) + " AND name LIKE '%\\_\\_crsql\\_%' ESCAPE '\\'");
+        return triggers < (t.columns().isEmpty() ? 3 : 4);
+    }
+
+    /**
+     * Removes version log entries no clock field refers to any more (rows overwritten or deleted since). The
+     * committed local db version is first recorded as the floor, so it never goes back. Returns entries removed.
+     */
+    long compactLog() throws SQLException {
+        exec("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE + " (site_id, db_version) SELECT (SELECT site_id FROM "
+                + CrrMetadata.SITE_ID + " WHERE ordinal = 0), " + CrrMetadata.localDbVersionExpr() + " WHERE "
+                + CrrMetadata.localDbVersionExpr() + " > 0 ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
+                + " WHERE db_version < excluded.db_version");
+        long removed = 0;
+        List<Long> ids = new ArrayList<>();
+        for (TableInfo t : session.catalog().tables()) {
+            ids.add(t.id());
+            List<String> matches = new ArrayList<>();
+            for (int s = 0; s <= t.maxSlot(); s++) {
+                matches.add("(c." + Sql.f(s, "db") + " = l.db_version AND c." + Sql.f(s, "site") + " = l.site)");
+            }
+            try (Statement st = conn.createStatement()) {
+                removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + " AS l WHERE l.tbl = " + t.id()
+                        + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE c.key = l.key AND ("
+                        + String.join(" OR ", matches) + "))");
+            }
+        }
+        try (Statement st = conn.createStatement()) {
+            removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + (ids.isEmpty() ? "" : " WHERE tbl NOT IN ("
+                    + ids.stream().map(String::valueOf).reduce((x, y) -> x + ", " + y).orElse("") + ")"));
+        }
+        return removed;
+    }
+
+    /** User tables that are not CRRs yet: what the driver upgrades when it opens a file made without it. */
+    List<String> candidateTables() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+                + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'crsql\\_%' ESCAPE '\\'"
+                + " AND name NOT LIKE '%\\_\\_crsql\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_corrosion\\_%' ESCAPE '\\'"
+                + " AND name NOT IN (SELECT name FROM " + CrrMetadata.REGISTRY + ") ORDER BY name")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private boolean viewExists() throws SQLException {
+        return queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = '" + ChangesView.NAME + "'") > 0;
+    }
+
+    void regenerateView() throws SQLException {
+        exec(ChangesView.drop());
+        session.catalog().invalidate();
+        exec(ChangesView.create(session.catalog().tables()));
+        exec(ChangesView.insertTrigger());
+        session.catalog().invalidate();
+    }
+
+    private void createTriggers(TableInfo t) throws SQLException {
+        for (String ddl : CaptureTriggers.create(t)) {
+            exec(ddl);
+        }
+    }
+
+    private void dropTriggers(String table) throws SQLException {
+        for (String name : CaptureTriggers.names(table)) {
+            exec("DROP TRIGGER IF EXISTS " + Sql.ident(name));
+        }
+    }
+
+    private TableInfo requireCrr(String table) throws SQLException {
+        TableInfo t = session.catalog().table(table);
+        if (t == null) {
+            throw new SQLException("Table " + table + " is not a CRR", CrrErrors.UNKNOWN_TABLE);
+        }
+        return t;
+    }
+
+    interface DbVersion {
+        long get() throws SQLException;
+    }
+
+    /**
+     * cr-sqlite's backfill: rows without a clock record get one clock per column (col_version 1; a sentinel for
+     * pk-only tables), in primary-key order; then rows whose column has no clock get one unless the value is the
+     * column's default. Versions: the next db version for crsql_as_crr, the current one for commit_alter.
+     */
+    private void backfill(TableInfo t, DbVersion dbVersion) throws SQLException {
+        TableStatements ops = session.statements(t);
+        TxState tx = session.tx();
+        String pkList = Sql.idents(t.pkColumns(), "u.");
+        String keyExpr = t.keyKind() == TableInfo.KeyKind.PACKED
+                ? "crsql_pack_columns(" + pkList + ")" : "u." + Sql.ident(t.pkColumns().get(0));
+        List<Object> fresh = new ArrayList<>();
+        try (Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + keyExpr + " FROM " + Sql.ident(t.name()) + " AS u WHERE NOT EXISTS (SELECT 1 FROM "
+                     + Sql.ident(t.clockTable()) + " AS c WHERE c.key = " + keyExpr + ") ORDER BY " + pkList)) {
+            while (rs.next()) {
+                fresh.add(SqlValues.normalize(rs.getObject(1)));
+            }
+        }
+        Long dbv = null;
+        for (Object key : fresh) {
+            if (dbv == null) {
+                dbv = dbVersion.get();
+            }
+            ClockRecord rec = new ClockRecord(key, t.maxSlot());
+            if (t.columns().isEmpty()) {
+                rec.slots[0] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+            }
+            for (TableInfo.Column c : t.columns()) {
+                rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+            }
+            ops.store(rec);
+            ops.log(0, dbv, key);
+        }
+        for (TableInfo.Column c : t.columns()) {
+            String col = "u." + Sql.ident(c.name());
+            List<Object> missing = new ArrayList<>();
+            try (Statement s = conn.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT c.key FROM " + Sql.ident(t.name()) + " AS u JOIN " + Sql.ident(t.clockTable())
+                         + " AS c ON c.key = " + keyExpr + " WHERE c." + Sql.f(c.slot(), "v") + " IS NULL AND " + col
+                         + " IS NOT (" + defaultValueSql(t.name(), c.name()) + ") ORDER BY " + pkList)) {
+                while (rs.next()) {
+                    missing.add(SqlValues.normalize(rs.getObject(1)));
+                }
+            }
+            for (Object key : missing) {
+                if (dbv == null) {
+                    dbv = dbVersion.get();
+                }
+                ClockRecord rec = ops.load(key);
+                rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+                ops.store(rec);
+                ops.log(0, dbv, key);
+            }
+        }
+    }
+
+    private String defaultValueSql(String table, String column) throws SQLException {
+        for (CrrCatalog.ColumnDef c : CrrCatalog.columns(conn, table)) {
+            if (c.name().equals(column)) {
+                return c.defaultSql() == null ? "NULL" : c.defaultSql();
+            }
+        }
+        return "NULL";
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The SQL functions the engine registers on each attached connection: cr-sqlite's public ones
+ * ({@code crsql_site_id}, {@code crsql_db_version}, ...) and the internal ones its triggers and views call.
+ */
+final class CrrFunctions {
+    private CrrFunctions() {}
+
+    static void register(CrrSession s) throws SQLException {
+        TxState tx = s.tx();
+        fn(s, "crsql_site_id", 0, true, a -> s.siteId());
+        fn(s, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
+        fn(s, "crsql_peek_next_db_version", 0, false,
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::committedDbVersion) + 1);
+        fn(s, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
+        fn(s, "crsql_set_ts", 1, false, a -> {
+            s.setTimestamp(a[0] == null ? null : String.valueOf(a[0]));
+            return "OK";
+        });
+        fn(s, "crsql_config_set", 2, false, a -> {
+            s.nested(() -> {
+                s.setConfig(String.valueOf(a[0]), a[1]);
+                return null;
+            });
+            return a[1];
+        });
+        fn(s, "crsql_config_get", 1, false, a -> s.nested(() -> s.config(String.valueOf(a[0]))));
+        fn(s, "crsql_pack_columns", -1, true, a -> PackedColumns.pack(Arrays.asList(a)));
+        fn(s, "crsql_as_crr", 1, false, a -> s.nested(() -> {
+            s.ddl().asCrr(String.valueOf(a[0]), CrrRule.ALL);
+            return "OK";
+        }));
+        fn(s, "crsql_begin_alter", 1, false, a -> s.nested(() -> {
+            s.ddl().beginAlter(String.valueOf(a[0]));
+            return "OK";
+        }));
+        fn(s, "crsql_commit_alter", 1, false, a -> s.nested(() -> {
+            s.ddl().commitAlter(String.valueOf(a[0]), true);
+            return "OK";
+        }));
+        fn(s, "crsql_finalize", 0, false, a -> "OK");
+
+        // Called by the capture triggers and the crsql_changes view.
+        fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
+        fn(s, "crsql_internal_dbv", 0, false,
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
+        fn(s, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
+        fn(s, "crsql_internal_begin", 1, false, a -> {
+            if (tx.pendingDbVersion == 0) {
+                tx.pendingDbVersion = (Long) a[0] + 1;
+            }
+            return tx.pendingDbVersion;
+        });
+        fn(s, "crsql_internal_seq", 1, false, a -> {
+            long base = tx.seq;
+            tx.seq += (Long) a[0];
+            return base;
+        });
+        fn(s, "crsql_internal_reseq", 2, false, a -> {
+            tx.seq -= (Long) a[0];
+            long base = tx.seq;
+            tx.seq += (Long) a[1];
+            return base;
+        });
+        fn(s, "crsql_internal_ts", 0, false, a -> "0".equals(tx.ts) ? null : tx.ts);
+        fn(s, "crsql_internal_pk_change", 4, false, a -> s.nested(() -> {
+            s.localWrites().primaryKeyChanged((Long) a[0], a[1], a[2], String.valueOf(a[3]));
+            return null;
+        }));
+        fn(s, "crsql_internal_pk_part", 2, true,
+                a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
+        fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
+            s.merger().apply(List.of(changeOf(a)));
+            return null;
+        })));
+    }
+
+    /** Every function fails once its session is closed: a detached connection cannot write CRRs unnoticed. */
+    private static void fn(CrrSession s, String name, int nArgs, boolean deterministic, SqlFunction.Body body)
+            throws SQLException {
+        SqlFunction.register(s.connection(), name, nArgs, deterministic, a -> {
+            if (s.isClosed()) {
+                throw new SQLException(name + ": the CRR engine was detached from this connection; attach it again"
+                        + " (CrrEngine.attach) before writing to CRR tables", "55000");
+            }
+            return body.call(a);
+        });
+    }
+
+    /** A crsql_changes row as inserted: ("table", pk, cid, val, col_version, db_version, site_id, cl, seq, ts). */
+    private static Change changeOf(Object[] a) throws SQLException {
+        try {
+            return new Change((String) a[0], (byte[]) a[1], String.valueOf(a[2]), a[3], asLong(a[4], "col_version"),
+                    asLong(a[5], "db_version"), a[6] == null ? new byte[0] : (byte[]) a[6], asLong(a[7], "cl"),
+                    asLong(a[8], "seq"), a[9] == null ? "0" : String.valueOf(a[9]));
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw CrrErrors.badChange("bad row for crsql_changes: table TEXT, pk BLOB, cid TEXT, col_version, db_version,"
+                    + " cl and seq INTEGER, site_id BLOB are required (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static long asLong(Object v, String column) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        throw new IllegalArgumentException(column + " must be an INTEGER, got " + SqlValues.show(v));
+    }
+}

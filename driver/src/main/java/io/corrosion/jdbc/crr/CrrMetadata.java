@@ -1,0 +1,88 @@
+package io.corrosion.jdbc.crr;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The per-file tables every CRR shares: site ids and their ordinals, config, the db versions seen per site,
+ * the registry of CRRs and the version log. Created once per file by {@link #bootstrap}.
+ */
+final class CrrMetadata {
+    static final int SITE_ID_LENGTH = 16;
+    /** Bumped when the layout of the internal tables changes; stored in crsql_master. */
+    static final int FORMAT_VERSION = 1;
+
+    static final String SITE_ID = "crsql_site_id";
+    static final String MASTER = "crsql_master";
+    static final String DB_VERSIONS_TABLE = "__corrosion_db_versions";
+    static final String DB_VERSIONS_VIEW = "crsql_db_versions";
+    static final String REGISTRY = "__corrosion_crr";
+    static final String REGISTRY_COLUMNS = "__corrosion_crr_column";
+    static final String LOG = "__corrosion_log";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private CrrMetadata() {}
+
+    /** Creates the shared tables and this file's site id if they do not exist yet. Idempotent. */
+    static void bootstrap(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + SITE_ID + " (site_id BLOB NOT NULL, ordinal INTEGER PRIMARY KEY)");
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS crsql_site_id_site_id ON " + SITE_ID + " (site_id)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + MASTER + " (key TEXT PRIMARY KEY, value ANY)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + DB_VERSIONS_TABLE
+                    + " (site_id BLOB PRIMARY KEY, db_version INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + REGISTRY
+                    + " (tbl INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, key_kind TEXT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + REGISTRY_COLUMNS + " (tbl INTEGER NOT NULL, slot INTEGER NOT NULL,"
+                    + " name TEXT NOT NULL, live INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (tbl, slot)) WITHOUT ROWID");
+            // One entry per (site, db_version, table, row) whose clock holds at least one field of that version:
+            // the access path for reads by site and version range. Stale entries are skipped by readers.
+            s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
+                    + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
+            String local = "(SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)";
+            s.execute("CREATE VIEW IF NOT EXISTS " + DB_VERSIONS_VIEW + " (site_id, db_version) AS"
+                    + " SELECT site_id, db_version FROM " + DB_VERSIONS_TABLE + " WHERE site_id IS NOT " + local
+                    + " UNION ALL SELECT " + local + ", v FROM (SELECT " + localDbVersionExpr() + " AS v) WHERE v > 0");
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT OR IGNORE INTO " + SITE_ID + " (site_id, ordinal) VALUES (?, 0)")) {
+            byte[] site = new byte[SITE_ID_LENGTH];
+            RANDOM.nextBytes(site);
+            p.setBytes(1, site);
+            p.executeUpdate();
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT OR IGNORE INTO " + MASTER + " (key, value) VALUES ('corrosion_format', ?)")) {
+            p.setInt(1, FORMAT_VERSION);
+            p.executeUpdate();
+        }
+    }
+
+    /** SQL expression for the committed local db version: highest local version in the log, or the recorded floor. */
+    static String localDbVersionExpr() {
+        return "max(COALESCE((SELECT max(db_version) FROM " + LOG + " WHERE site = 0), 0), COALESCE((SELECT db_version FROM "
+                + DB_VERSIONS_TABLE + " WHERE site_id = (SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)), 0))";
+    }
+
+    static byte[] localSiteId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0")) {
+            if (!rs.next()) {
+                throw new SQLException("crsql_site_id has no local site id (ordinal 0)", "HY000");
+            }
+            return rs.getBytes(1);
+        }
+    }
+
+    static boolean isBootstrapped(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + LOG + "'")) {
+            return rs.next() && rs.getInt(1) > 0;
+        }
+    }
+}

@@ -1,0 +1,454 @@
+package io.corrosion.jdbc.crr;
+
+import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CRR engine on one connection: its SQL functions, transaction state and the Java API the driver exposes
+ * through {@code CorrosionConnection}. Not thread-safe, like the connection it belongs to.
+ */
+public final class CrrSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CrrSession.class);
+    private static final String CONFIG_MERGE_EQUAL_VALUES = "config.merge-equal-values";
+
+    private final SQLiteConnection conn;
+    private final TxState tx = new TxState();
+    private final CrrCatalog catalog;
+    private final Merger merger = new Merger(this);
+    private final LocalWrites localWrites = new LocalWrites(this);
+    private final CrrDdl ddl;
+    private final Map<String, TableStatements> statements = new HashMap<>();
+    private final Map<ByteBuffer, Long> ordinals = new HashMap<>();
+    private final Map<Long, byte[]> siteIds = new HashMap<>();
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
+        @Override
+        public void onCommit() {
+            tx.endTransaction(true);
+        }
+
+        @Override
+        public void onRollback() {
+            tx.endTransaction(false);
+        }
+    };
+    private byte[] siteId;
+    private volatile boolean closed;
+    /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
+    private int nested;
+
+    CrrSession(SQLiteConnection conn) {
+        this.conn = conn;
+        this.catalog = new CrrCatalog(conn);
+        this.ddl = new CrrDdl(this, conn);
+    }
+
+    void open() throws SQLException {
+        conn.addCommitListener(hooks);
+        CrrFunctions.register(this);
+        // Writes only when there is something to write, so read-only connections can attach to a prepared file.
+        if (!CrrMetadata.isBootstrapped(conn)) {
+            inTransaction(() -> {
+                CrrMetadata.bootstrap(conn);
+                return null;
+            });
+        }
+        siteId = CrrMetadata.localSiteId(conn);
+        if (ddl.needsRepair()) {
+            List<String> repaired = inTransaction(ddl::repairDrift);
+            if (!repaired.isEmpty()) {
+                LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
+            }
+        }
+    }
+
+    // ---- the Java API ------------------------------------------------------------------------------------
+
+    /** This file's 16-byte site id ({@code crsql_site_id()}). */
+    public byte[] siteId() {
+        return siteId.clone();
+    }
+
+    /** The committed local db version ({@code crsql_db_version()}). */
+    public long dbVersion() throws SQLException {
+        return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : committedDbVersion();
+    }
+
+    /** Makes {@code table} a CRR under every cr-sqlite restriction ({@code crsql_as_crr}). */
+    public void asCrr(String table) throws SQLException {
+        asCrr(table, CrrRule.ALL);
+    }
+
+    /** Makes {@code table} a CRR, enforcing only the given restrictions. */
+    public void asCrr(String table, Set<CrrRule> rules) throws SQLException {
+        inTransaction(() -> {
+            ddl.asCrr(table, rules);
+            return null;
+        });
+    }
+
+    /** {@code crsql_begin_alter}: call before ALTER TABLE on a CRR. */
+    public void beginAlter(String table) throws SQLException {
+        inTransaction(() -> {
+            ddl.beginAlter(table);
+            return null;
+        });
+    }
+
+    /** {@code crsql_commit_alter}: call after ALTER TABLE on a CRR. */
+    public void commitAlter(String table) throws SQLException {
+        inTransaction(() -> {
+            ddl.commitAlter(table, true);
+            return null;
+        });
+    }
+
+    /** Forgets a CRR's metadata; call after DROP TABLE or to stop replicating a table. */
+    public void dropCrr(String table) throws SQLException {
+        inTransaction(() -> {
+            ddl.dropCrr(table);
+            return null;
+        });
+    }
+
+    /** Repairs CRRs whose tables were altered or dropped without the engine; returns their names. */
+    public List<String> repairSchema() throws SQLException {
+        return inTransaction(ddl::repairDrift);
+    }
+
+    /** Tables of this file that are not CRRs (nor internal): candidates to upgrade with {@link #asCrr}. */
+    public List<String> nonCrrTables() throws SQLException {
+        return ddl.candidateTables();
+    }
+
+    /**
+     * Drops version log entries that no clock refers to any more (each local UPDATE transaction adds one; a
+     * later write to the same row makes it stale). Run it now and then, e.g. from the replication agent.
+     * Returns the number of entries removed; crsql_changes and the db versions are unchanged by it.
+     */
+    public long compactLog() throws SQLException {
+        return inTransaction(ddl::compactLog);
+    }
+
+    /** The CRR tables, by name. */
+    public List<String> crrTables() throws SQLException {
+        return catalog.tables().stream().map(TableInfo::name).toList();
+    }
+
+    /**
+     * Merges changes ({@code INSERT INTO crsql_changes}) atomically: in the caller's transaction if one is open
+     * (inside a savepoint), else in a transaction of its own. Returns the rows impacted ({@code crsql_rows_impacted}).
+     */
+    public long apply(List<Change> changes) throws SQLException {
+        return inTransaction(() -> merging(() -> merger.apply(changes)));
+    }
+
+    /** After a failed statement or savepoint: what this transaction believed it had written may be gone. */
+    void forgetTransactionCaches() {
+        tx.recordedDbVersions.clear();
+        tx.mergeEqualValues = null;
+        tx.catalogChecked = false;
+    }
+
+    /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
+    public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
+        return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion, toDbVersion);
+    }
+
+    /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */
+    public List<Change> changesSince(long dbVersion) throws SQLException {
+        // The IN term is always true; it lets the planner walk the version log site by site instead of scanning it.
+        return ChangeReader.read(conn, "WHERE db_version > ? AND site_id IN (SELECT site_id FROM " + CrrMetadata.SITE_ID + ")",
+                dbVersion);
+    }
+
+    /** Sets the HLC timestamp recorded with subsequent local writes ({@code crsql_set_ts}). */
+    public void setTimestamp(String ts) {
+        tx.ts = ts == null ? "0" : ts;
+    }
+
+    /** The rows merges impacted in the current transaction ({@code crsql_rows_impacted()}). */
+    public long rowsImpacted() {
+        return tx.rowsImpacted;
+    }
+
+    public void setMergeEqualValues(boolean on) throws SQLException {
+        setConfig("merge-equal-values", on ? 1L : 0L);
+    }
+
+    /** Detaches the engine; the connection stays open, but its CRR writes fail until it is attached again. */
+    @Override
+    public void close() throws SQLException {
+        closed = true;
+        conn.removeCommitListener(hooks);
+        for (TableStatements s : statements.values()) {
+            s.close();
+        }
+        statements.clear();
+        for (PreparedStatement p : prepared.values()) {
+            p.close();
+        }
+        prepared.clear();
+    }
+
+    // ---- engine internals --------------------------------------------------------------------------------
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    SQLiteConnection connection() {
+        return conn;
+    }
+
+    TxState tx() {
+        return tx;
+    }
+
+    CrrCatalog catalog() {
+        return catalog;
+    }
+
+    CrrDdl ddl() {
+        return ddl;
+    }
+
+    Merger merger() {
+        return merger;
+    }
+
+    LocalWrites localWrites() {
+        return localWrites;
+    }
+
+    TableStatements statements(TableInfo t) throws SQLException {
+        TableStatements s = statements.get(t.name());
+        if (s == null || s.table != t) {
+            if (s != null) {
+                s.close();
+            }
+            s = new TableStatements(conn, t);
+            statements.put(t.name(), s);
+        }
+        return s;
+    }
+
+    void dropStatements(String table) throws SQLException {
+        TableStatements s = statements.remove(table);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** A statement the engine runs often, prepared once per connection. */
+    PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement p = prepared.get(sql);
+        if (p == null) {
+            p = conn.prepareStatement(sql);
+            prepared.put(sql, p);
+        }
+        return p;
+    }
+
+    long committedDbVersion() throws SQLException {
+        try (ResultSet rs = prepared("SELECT " + CrrMetadata.localDbVersionExpr()).executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The db version of the current transaction's local writes; the first call in a transaction picks it. */
+    long transactionDbVersion() throws SQLException {
+        if (tx.pendingDbVersion == 0) {
+            tx.pendingDbVersion = committedDbVersion() + 1;
+        }
+        return tx.pendingDbVersion;
+    }
+
+    boolean mergeEqualValues() throws SQLException {
+        if (tx.mergeEqualValues == null) {
+            Object v = config("merge-equal-values");
+            tx.mergeEqualValues = v instanceof Long l && l == 1;
+        }
+        return tx.mergeEqualValues;
+    }
+
+    Object config(String name) throws SQLException {
+        PreparedStatement p = prepared("SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = ?");
+        p.setString(1, "config." + name);
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? SqlValues.normalize(rs.getObject(1)) : null;
+        }
+    }
+
+    void setConfig(String name, Object value) throws SQLException {
+        if (!name.equals("merge-equal-values")) {
+            throw new SQLException("unknown crsql config " + name + "; known: merge-equal-values", "42000");
+        }
+        try (PreparedStatement p = conn.prepareStatement(
+                "INSERT OR REPLACE INTO " + CrrMetadata.MASTER + " (key, value) VALUES (?, ?)")) {
+            p.setString(1, CONFIG_MERGE_EQUAL_VALUES);
+            p.setObject(2, value);
+            p.executeUpdate();
+        }
+        tx.mergeEqualValues = null;
+    }
+
+    /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */
+    long siteOrdinal(byte[] site) throws SQLException {
+        if (site.length == 0) {
+            return 0;
+        }
+        ByteBuffer k = ByteBuffer.wrap(site);
+        Long cached = ordinals.get(k);
+        if (cached != null) {
+            return cached;
+        }
+        long ordinal;
+        try (PreparedStatement p = conn.prepareStatement("SELECT ordinal FROM " + CrrMetadata.SITE_ID + " WHERE site_id = ?")) {
+            p.setBytes(1, site);
+            try (ResultSet rs = p.executeQuery()) {
+                ordinal = rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+        if (ordinal < 0) {
+            try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + CrrMetadata.SITE_ID
+                    + " (site_id, ordinal) SELECT ?, COALESCE(max(ordinal), 0) + 1 FROM " + CrrMetadata.SITE_ID)) {
+                p.setBytes(1, site);
+                p.executeUpdate();
+            }
+            return siteOrdinal(site);
+        }
+        ordinals.put(ByteBuffer.wrap(site.clone()), ordinal);
+        return ordinal;
+    }
+
+    byte[] siteIdOf(long ordinal) throws SQLException {
+        byte[] cached = siteIds.get(ordinal);
+        if (cached != null) {
+            return cached;
+        }
+        try (PreparedStatement p = conn.prepareStatement("SELECT site_id FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = ?")) {
+            p.setLong(1, ordinal);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("could not find site_id for previous change, cr-sqlite clock table might be corrupt",
+                            CrrErrors.INTERNAL);
+                }
+                byte[] s = rs.getBytes(1);
+                siteIds.put(ordinal, s);
+                return s;
+            }
+        }
+    }
+
+    /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
+    void recordDbVersion(byte[] site, long dbVersion) throws SQLException {
+        Long known = tx.recordedDbVersions.get(ByteBuffer.wrap(site));
+        if (known != null && known >= dbVersion) {
+            return;
+        }
+        tx.recordedDbVersions.put(ByteBuffer.wrap(site.clone()), dbVersion);
+        PreparedStatement p = prepared("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
+                + " (site_id, db_version) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
+                + " WHERE db_version < excluded.db_version");
+        p.setBytes(1, site);
+        p.setLong(2, dbVersion);
+        p.executeUpdate();
+    }
+
+    <T> T merging(Reentrant.Work<T> work) throws SQLException {
+        boolean was = tx.capturing;
+        tx.capturing = false;
+        try {
+            return work.run();
+        } catch (SQLException | RuntimeException e) {
+            forgetTransactionCaches();
+            throw e;
+        } finally {
+            tx.capturing = was;
+        }
+    }
+
+    /** Runs Java work that a SQL function started on this connection (inside a running statement). */
+    <T> T nested(Reentrant.Work<T> work) throws SQLException {
+        nested++;
+        try {
+            return Reentrant.run(conn, work);
+        } finally {
+            nested--;
+        }
+    }
+
+    /**
+     * Runs work atomically: inside a running statement the statement is the unit; in auto-commit mode in a
+     * transaction of its own (BEGIN IMMEDIATE: merges read before they write); else in a savepoint.
+     */
+    <T> T inTransaction(Reentrant.Work<T> work) throws SQLException {
+        if (nested > 0) {
+            return work.run();
+        }
+        return Reentrant.withoutGeneratedKeys(conn, () -> topLevelTransaction(work));
+    }
+
+    private <T> T topLevelTransaction(Reentrant.Work<T> work) throws SQLException {
+        boolean own = false;
+        if (conn.getAutoCommit()) {
+            try {
+                exec("BEGIN IMMEDIATE");
+                own = true;
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+                    throw e;
+                }
+            }
+        }
+        if (own) {
+            try {
+                T result = work.run();
+                exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly("ROLLBACK", e);
+                throw e;
+            }
+        }
+        exec("SAVEPOINT crsql_op");
+        try {
+            T result = work.run();
+            exec("RELEASE crsql_op");
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly("ROLLBACK TO crsql_op", e);
+            rollbackQuietly("RELEASE crsql_op", e);
+            throw e;
+        }
+    }
+
+    private void rollbackQuietly(String sql, Exception cause) {
+        try {
+            exec(sql);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+}

@@ -1,0 +1,58 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.SQLException;
+
+/**
+ * The parts of local write capture that run in Java: a primary-key change ({@code after_update} with changed pk
+ * values), which marks the old key deleted, the new key created and moves every column clock over.
+ */
+final class LocalWrites {
+    private final CrrSession session;
+
+    LocalWrites(CrrSession session) {
+        this.session = session;
+    }
+
+    /**
+     * cr-sqlite's pk-change path: old key sentinel deleted (2, or +1), new key sentinel created (1, or to the next
+     * odd), each column clock moved to the new key with col_version + 1 (Corrosion's fork), then each changed
+     * column bumped as in a plain update. One seq per step, in that order.
+     */
+    void primaryKeyChanged(long tableId, Object oldKey, Object newKey, String changedMask) throws SQLException {
+        TableInfo t = session.catalog().table(tableId);
+        if (t == null) {
+            throw new SQLException("crsql - no CRR with id " + tableId, CrrErrors.INTERNAL);
+        }
+        TableStatements ops = session.statements(t);
+        TxState tx = session.tx();
+        long dbv = session.transactionDbVersion();
+        String ts = tx.ts;
+        ClockRecord from = ops.load(oldKey);
+        ClockRecord to = ops.load(newKey);
+
+        ClockRecord.Clock oldSentinel = from.sentinel();
+        from.slots[0] = new ClockRecord.Clock(oldSentinel == null ? 2 : oldSentinel.version + 1, dbv, 0, tx.nextSeq(), ts);
+        ClockRecord.Clock newSentinel = to.sentinel();
+        long created = newSentinel == null ? 1 : newSentinel.version + (newSentinel.version % 2 == 0 ? 1 : 2);
+        to.slots[0] = new ClockRecord.Clock(created, dbv, 0, tx.nextSeq(), ts);
+        for (TableInfo.Column col : t.columns()) {
+            long seq = tx.nextSeq();
+            ClockRecord.Clock moved = from.slots[col.slot()];
+            if (moved != null) {
+                to.slots[col.slot()] = new ClockRecord.Clock(moved.version + 1, dbv, 0, seq, ts);
+                from.slots[col.slot()] = null;
+            }
+        }
+        for (int i = 0; i < t.columns().size(); i++) {
+            if (changedMask.length() > i && changedMask.charAt(i) == '1') {
+                int slot = t.columns().get(i).slot();
+                ClockRecord.Clock c = to.slots[slot];
+                to.slots[slot] = new ClockRecord.Clock(c == null ? 1 : c.version + 1, dbv, 0, tx.nextSeq(), ts);
+            }
+        }
+        ops.store(from);
+        ops.store(to);
+        ops.log(0, dbv, oldKey);
+        ops.log(0, dbv, newKey);
+    }
+}

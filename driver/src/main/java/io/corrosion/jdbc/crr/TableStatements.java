@@ -1,0 +1,159 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The statements the Java paths (merge, primary-key change, backfill) run against one CRR, prepared once per
+ * connection and table shape.
+ */
+final class TableStatements implements AutoCloseable {
+    private final Connection conn;
+    final TableInfo table;
+    private final List<String> recordColumns;
+    private final Map<String, PreparedStatement> cache = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> upserts = new HashMap<>();
+
+    private final String loadSql;
+    private final String storeSql;
+    private final String logSql;
+
+    TableStatements(Connection conn, TableInfo table) {
+        this.conn = conn;
+        this.table = table;
+        this.recordColumns = ClockTables.recordColumns(table);
+        this.loadSql = "SELECT " + String.join(", ", recordColumns) + " FROM " + Sql.ident(table.clockTable()) + " WHERE key = ?";
+        this.storeSql = "INSERT OR REPLACE INTO " + Sql.ident(table.clockTable()) + " (" + String.join(", ", recordColumns)
+                + ") VALUES (" + Sql.placeholders(recordColumns.size()) + ")";
+        this.logSql = "INSERT OR IGNORE INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) VALUES (?, ?, ?, ?)";
+    }
+
+    private PreparedStatement stmt(String sql) throws SQLException {
+        PreparedStatement p = cache.get(sql);
+        if (p == null) {
+            p = conn.prepareStatement(sql);
+            cache.put(sql, p);
+        }
+        return p;
+    }
+
+    ClockRecord load(Object key) throws SQLException {
+        PreparedStatement p = stmt(loadSql);
+        p.setObject(1, key);
+        ClockRecord rec = new ClockRecord(key, table.maxSlot());
+        try (ResultSet rs = p.executeQuery()) {
+            if (rs.next()) {
+                rec.stored = true;
+                for (int s = 0; s <= table.maxSlot(); s++) {
+                    int base = 2 + s * ClockTables.FIELDS.size();
+                    long v = rs.getLong(base);
+                    if (!rs.wasNull()) {
+                        rec.slots[s] = new ClockRecord.Clock(v, rs.getLong(base + 1), rs.getLong(base + 2),
+                                rs.getLong(base + 3), rs.getString(base + 4));
+                    }
+                }
+            }
+        }
+        return rec;
+    }
+
+    void store(ClockRecord rec) throws SQLException {
+        PreparedStatement p = stmt(storeSql);
+        p.setObject(1, rec.key);
+        for (int s = 0; s <= table.maxSlot(); s++) {
+            int base = 2 + s * ClockTables.FIELDS.size();
+            ClockRecord.Clock c = rec.slots[s];
+            if (c == null) {
+                for (int f = 0; f < ClockTables.FIELDS.size(); f++) {
+                    p.setObject(base + f, null);
+                }
+            } else {
+                p.setLong(base, c.version);
+                p.setLong(base + 1, c.dbVersion);
+                p.setLong(base + 2, c.site);
+                p.setLong(base + 3, c.seq);
+                p.setObject(base + 4, c.ts == null || c.ts.equals("0") ? null : c.ts);
+            }
+        }
+        p.executeUpdate();
+        rec.stored = true;
+    }
+
+    void log(long site, long dbVersion, Object key) throws SQLException {
+        PreparedStatement p = stmt(logSql);
+        p.setLong(1, site);
+        p.setLong(2, dbVersion);
+        p.setLong(3, table.id());
+        p.setObject(4, key);
+        p.executeUpdate();
+    }
+
+    private int bindPk(PreparedStatement p, Object key, int from) throws SQLException {
+        int i = from;
+        for (Object v : table.pkValuesOf(key)) {
+            p.setObject(i++, v);
+        }
+        return i;
+    }
+
+    void deleteRow(Object key) throws SQLException {
+        PreparedStatement p = stmt("DELETE FROM " + Sql.ident(table.name()) + " WHERE " + Sql.pkMatch(table.pkColumns(), ""));
+        bindPk(p, key, 1);
+        p.executeUpdate();
+    }
+
+    void insertPkOnly(Object key) throws SQLException {
+        PreparedStatement p = stmt("INSERT OR IGNORE INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "")
+                + ") VALUES (" + Sql.placeholders(table.pkColumns().size()) + ")");
+        bindPk(p, key, 1);
+        p.executeUpdate();
+    }
+
+    /** {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults. */
+    void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
+        PreparedStatement p = upserts.get(columns);
+        if (p == null) {
+            StringJoiner sets = new StringJoiner(", ");
+            for (String c : columns) {
+                sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
+            }
+            p = stmt("INSERT INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "") + ", "
+                    + Sql.idents(columns, "") + ") VALUES (" + Sql.placeholders(table.pkColumns().size() + columns.size())
+                    + ") ON CONFLICT DO UPDATE SET " + sets);
+            upserts.put(List.copyOf(columns), p);
+        }
+        int i = bindPk(p, key, 1);
+        for (Object v : values) {
+            p.setObject(i++, v);
+        }
+        p.executeUpdate();
+    }
+
+    /** The current value of a column; throws if the row does not exist. */
+    Object value(Object key, String column) throws SQLException {
+        PreparedStatement p = stmt("SELECT " + Sql.ident(column) + " FROM " + Sql.ident(table.name()) + " WHERE "
+                + Sql.pkMatch(table.pkColumns(), ""));
+        bindPk(p, key, 1);
+        try (ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("could not find row to merge with for tbl " + table.name(), CrrErrors.INTERNAL);
+            }
+            return SqlValues.normalize(rs.getObject(1));
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement p : cache.values()) {
+            p.close();
+        }
+        cache.clear();
+        upserts.clear();
+    }
+}

@@ -1,0 +1,35 @@
+package io.corrosion.jdbc.crr;
+
+/**
+ * Per-connection transaction state, the Java side of cr-sqlite's ext_data: the db version the current transaction
+ * writes under, the next seq, the HLC timestamp for local writes, whether writes are captured (off while a merge
+ * writes) and the rows the merges of this transaction impacted. Reset by the commit and rollback hooks.
+ */
+final class TxState {
+    /** 0 while the transaction has not written a local change yet. */
+    long pendingDbVersion;
+    long seq;
+    String ts = "0";
+    boolean capturing = true;
+    long rowsImpacted;
+    /** Per transaction caches of the merge path (cr-sqlite keeps the same per transaction). */
+    Boolean mergeEqualValues;
+    boolean catalogChecked;
+    final java.util.Map<java.nio.ByteBuffer, Long> recordedDbVersions = new java.util.HashMap<>();
+
+    long nextSeq() {
+        return seq++;
+    }
+
+    /** Commit and rollback both end the local version; only a commit resets rows impacted, as in cr-sqlite. */
+    void endTransaction(boolean committed) {
+        pendingDbVersion = 0;
+        seq = 0;
+        mergeEqualValues = null;
+        catalogChecked = false;
+        recordedDbVersions.clear();
+        if (committed) {
+            rowsImpacted = 0;
+        }
+    }
+}

@@ -37,7 +37,12 @@ final class KeywordClassifier {
         KeywordClassifier c = new KeywordClassifier(statementSql);
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
-                c.onConflict, c.returning, c.temporary, InternalTables.mentionedIn(statementSql), null, null);
+                c.onConflict, c.returning, c.temporary, mentionsDriverOwned(statementSql), null, null);
+    }
+
+    /** Names the driver owns or answers itself: its internal tables, and Hibernate's id-generator column. */
+    private static boolean mentionsDriverOwned(String sql) {
+        return InternalTables.mentionedIn(sql) || GeneratorStatements.mentionedIn(sql);
     }
 
     private void classifyStatement() {

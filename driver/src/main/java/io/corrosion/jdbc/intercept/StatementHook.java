@@ -15,7 +15,10 @@ import org.sqlite.SQLiteConnection;
  *   <li>{@code Connection.prepareStatement(sql)}: {@link #rewrite} once, at prepare; {@link #afterExecute} after each
  *       successful {@code execute*()} and once after a successful {@code executeBatch()}.</li>
  * </ul>
- * {@code afterExecute} is not called when the execution throws.
+ * {@code afterExecute} is not called when the execution throws; {@link #afterFailure} is, once per failed
+ * {@code execute*()}/{@code executeBatch()} (for a batch of {@code addBatch(sql)} strings: once per string). A
+ * {@code Connection.rollback(Savepoint)} reaches {@code afterExecute} as the plan of the
+ * {@code ROLLBACK TO SAVEPOINT <name>} that sqlite-jdbc runs for it.
  *
  * <p>Rules for implementations:
  * <ul>
@@ -54,4 +57,11 @@ public interface StatementHook {
 
     /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
     void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /**
+     * Called when an execution of {@code plan} threw: SQLite has undone the failed statement's writes, including any
+     * an SQL function made while it ran, but earlier statements of the transaction (and of a failed batch) stand.
+     * Must not throw.
+     */
+    default void afterFailure(SqlPlan plan, SQLiteConnection connection) {}
 }

@@ -3,6 +3,7 @@ package io.corrosion.jdbc.proxy;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
@@ -83,6 +84,10 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     void afterExecute(SqlPlan plan) throws SQLException {
         hook.afterExecute(plan, raw);
+    }
+
+    void afterFailure(SqlPlan plan) {
+        hook.afterFailure(plan, raw);
     }
 
     private void checkOpen() throws SQLException {
@@ -236,6 +241,18 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** The hook sees the {@code ROLLBACK TO SAVEPOINT} sqlite-jdbc runs, as if the application had run it. */
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        try {
+            raw.rollback(savepoint);
+            hook.afterExecute(plan("ROLLBACK TO SAVEPOINT " + Identifiers.quote(savepoint.getSavepointName())), raw);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
     @Override
     public boolean isClosed() throws SQLException {
         return closed || raw.isClosed();
@@ -283,7 +300,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void rollback() throws SQLException { try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback(Savepoint savepoint) throws SQLException { try { raw.rollback(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+
     @Override public void setAutoCommit(boolean flag) throws SQLException { try { raw.setAutoCommit(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

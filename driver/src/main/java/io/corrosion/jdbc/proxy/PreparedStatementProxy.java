@@ -53,6 +53,20 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         }
     }
 
+    private SQLException failed(SQLException e) {
+        if (hooked) {
+            connection.afterFailure(plan);
+        }
+        return SqlErrors.translate(e);
+    }
+
+    @Override
+    void batchFailed() {
+        if (hooked) {
+            connection.afterFailure(plan);
+        }
+    }
+
     @Override
     public ResultSet executeQuery() throws SQLException {
         try {
@@ -60,7 +74,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             afterExecute();
             return wrap(rs);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
@@ -71,7 +85,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             afterExecute();
             return count;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
@@ -82,7 +96,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             afterExecute();
             return count;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
@@ -93,7 +107,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             afterExecute();
             return hasResultSet;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 

@@ -39,7 +39,14 @@ public class StatementProxy implements Statement {
             if (plan.plainRead()) {
                 return call.run(sql);
             }
-            T result = call.run(connection.rewrite(plan));
+            String rewritten = connection.rewrite(plan);
+            T result;
+            try {
+                result = call.run(rewritten);
+            } catch (SQLException | RuntimeException e) {
+                connection.afterFailure(plan);
+                throw e;
+            }
             connection.afterExecute(plan);
             return result;
         } catch (SQLException e) {
@@ -167,7 +174,13 @@ public class StatementProxy implements Statement {
     /** Runs a batch, then lets the hook see each string batched with {@code addBatch(sql)}. */
     <T> T batched(BatchCall<T> call) throws SQLException {
         try {
-            T counts = call.run();
+            T counts;
+            try {
+                counts = call.run();
+            } catch (SQLException | RuntimeException e) {
+                batchFailed();
+                throw e;
+            }
             for (SqlPlan plan : batchPlans) {
                 connection.afterExecute(plan);
             }
@@ -176,6 +189,13 @@ public class StatementProxy implements Statement {
             throw SqlErrors.translate(e);
         } finally {
             batchPlans.clear();
+        }
+    }
+
+    /** Tells the hook that the batch failed. */
+    void batchFailed() {
+        for (SqlPlan plan : batchPlans) {
+            connection.afterFailure(plan);
         }
     }
 

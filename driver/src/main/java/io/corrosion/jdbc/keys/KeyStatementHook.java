@@ -1,0 +1,177 @@
+package io.corrosion.jdbc.keys;
+
+import io.corrosion.jdbc.CorrosionConfig;
+import io.corrosion.jdbc.intercept.CreateTableShape;
+import io.corrosion.jdbc.intercept.GeneratorStatements;
+import io.corrosion.jdbc.intercept.InsertKeyRewrite;
+import io.corrosion.jdbc.intercept.RowidKeyDdl;
+import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.intercept.StatementKind;
+import io.corrosion.jdbc.intercept.StatementPlan;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The key allocator's statement hook: rewrites
+ * <ul>
+ *   <li>INSERT/UPSERT/REPLACE into a table with a single integer key so the key passes through
+ *       {@code __corrosion_key} ({@link InsertKeyRewrite});</li>
+ *   <li>CREATE TABLE so such a key is a rowid alias ({@link RowidKeyDdl}), and notes generator-shaped tables
+ *       ({@link LocalTables});</li>
+ *   <li>Hibernate's generator SELECT/UPDATE into driver-answered calls ({@link GeneratorStatements}).</li>
+ * </ul>
+ * Local, TEMP and internal tables are left alone. Rewrites depend on the schema and are cached per file by SQL text
+ * until the next DDL statement; everything else costs one map lookup.
+ */
+final class KeyStatementHook implements StatementHook {
+    private static final Logger log = LoggerFactory.getLogger(KeyStatementHook.class);
+    private static final int MAX_CACHED = 4096;
+    private static final Pattern ROLLBACK_TO =
+            Pattern.compile("ROLLBACK(\\s+TRANSACTION)?\\s+TO\\b", Pattern.CASE_INSENSITIVE);
+
+    private final CorrosionConfig.NodeSettings node;
+    private final LocalTables localTables;
+    private final KeyTables keyTables;
+    private final Function<SQLiteConnection, ConnectionKeys> connections;
+    private final Map<String, String> rewrites = new ConcurrentHashMap<>();
+    private final AtomicLong schemaGeneration = new AtomicLong();
+
+    KeyStatementHook(CorrosionConfig.NodeSettings node, LocalTables localTables, KeyTables keyTables,
+            Function<SQLiteConnection, ConnectionKeys> connections) {
+        this.node = node;
+        this.localTables = localTables;
+        this.keyTables = keyTables;
+        this.connections = connections;
+    }
+
+    @Override
+    public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        String cached = rewrites.get(plan.sql());
+        if (cached != null) {
+            return cached;
+        }
+        long generation = schemaGeneration.get();
+        boolean changed = false;
+        boolean cacheable = true;
+        List<String> statements = new ArrayList<>(plan.statements().size());
+        for (StatementPlan statement : plan.statements()) {
+            String rewritten = rewriteOne(statement, connection);
+            changed |= !rewritten.equals(statement.sql());
+            cacheable &= statement.kind() != StatementKind.CREATE_TABLE; // noting generator tables is a side effect
+            statements.add(rewritten);
+        }
+        String result = changed ? String.join(";\n", statements) : plan.sql();
+        if (cacheable && schemaGeneration.get() == generation) {
+            if (rewrites.size() >= MAX_CACHED) {
+                rewrites.clear();
+            }
+            rewrites.put(plan.sql(), result);
+        }
+        return result;
+    }
+
+    private String rewriteOne(StatementPlan statement, SQLiteConnection connection) throws SQLException {
+        return switch (statement.kind()) {
+            case INSERT, UPSERT, REPLACE -> insert(statement, connection).orElse(statement.sql());
+            case CREATE_TABLE -> createTable(statement).orElse(statement.sql());
+            case READ -> generator(statement, true).orElse(statement.sql());
+            case UPDATE -> generator(statement, false).orElse(statement.sql());
+            default -> statement.sql();
+        };
+    }
+
+    private Optional<String> insert(StatementPlan statement, SQLiteConnection connection) throws SQLException {
+        if (statement.table().isEmpty() || localTables.isLocal(statement)) {
+            return Optional.empty();
+        }
+        Optional<TableKey> key = keyTables.lookup(connection, statement.table().get());
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        TableKey k = key.get();
+        long maxId = IdScheme.is32Bit(k.declaredType()) && !node.hasInt64Keys(k.table())
+                ? IdScheme.MAX_INT32_ID : IdScheme.MAX_INT64_ID;
+        String call = KeyFunctions.KEY + "(" + literal(k.table()) + ", " + literal(k.column()) + ", " + maxId + ", ";
+        Optional<String> rewritten = InsertKeyRewrite.rewrite(statement.sql(), k.column(), k.position(),
+                k.insertableColumns(), call);
+        if (rewritten.isEmpty()) {
+            log.debug("INSERT into {} left as written: its shape is not one the key rewrite knows: {}", k.table(),
+                    statement.sql());
+        }
+        return rewritten;
+    }
+
+    private Optional<String> createTable(StatementPlan statement) {
+        Optional<CreateTableShape> shape = CreateTableShape.parse(statement.sql());
+        if (shape.isEmpty()) {
+            return Optional.empty();
+        }
+        localTables.noteCreated(shape.get());
+        if (shape.get().temporary() || localTables.isLocal(shape.get().table())) {
+            return Optional.empty();
+        }
+        return RowidKeyDdl.convertibleKey(shape.get()).map(key -> RowidKeyDdl.rewrite(statement.sql(), key));
+    }
+
+    private Optional<String> generator(StatementPlan statement, boolean select) {
+        Optional<String> table = GeneratorStatements.table(statement.sql());
+        if (table.isEmpty() || !localTables.isGeneratorTable(table.get())) {
+            return Optional.empty();
+        }
+        return select ? GeneratorStatements.rewriteSelect(statement.sql(), KeyFunctions.GENERATOR_NEXT)
+                : GeneratorStatements.rewriteUpdate(statement.sql(), KeyFunctions.GENERATOR_ACCEPT);
+    }
+
+    @Override
+    public void afterExecute(SqlPlan plan, SQLiteConnection connection) {
+        for (StatementPlan statement : plan.statements()) {
+            if (statement.kind().isDdl()) {
+                schemaChanged();
+            } else if (statement.kind() == StatementKind.TRANSACTION && isRollbackTo(statement.sql())) {
+                distrust(connection);
+            }
+        }
+    }
+
+    @Override
+    public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        distrust(connection);
+    }
+
+    void schemaChanged() {
+        schemaGeneration.incrementAndGet();
+        keyTables.invalidate();
+        rewrites.clear();
+    }
+
+    private void distrust(SQLiteConnection connection) {
+        ConnectionKeys keys = connections.apply(connection);
+        if (keys != null) {
+            keys.distrust();
+        }
+    }
+
+    private static boolean isRollbackTo(String sql) {
+        return ROLLBACK_TO.matcher(sql).lookingAt();
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "KeyStatementHook";
+    }
+}

@@ -74,7 +74,11 @@ final class NodeSlots {
                 log.debug("Node slot {} for site {}", established, SlotClaims.hex(site));
                 return true;
             } catch (SQLException | RuntimeException e) {
-                tx.executeUpdate("ROLLBACK");
+                try {
+                    tx.executeUpdate("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {

@@ -24,15 +24,22 @@ final class ConnectionKeys implements SQLiteCommitListener {
     private final SQLiteConnection connection;
     private final Reservations reservations;
     private final Runnable afterPromotion;
+    private final Runnable afterSchemaTransaction;
     private final Map<String, Long> pending = new HashMap<>();
     private PreparedStatement write;
     private PreparedStatement read;
+    private boolean ranDdl;
 
-    /** @param afterPromotion runs after a commit made this connection's reservations durable */
-    ConnectionKeys(SQLiteConnection connection, Reservations reservations, Runnable afterPromotion) {
+    /**
+     * @param afterPromotion         runs after a commit made this connection's reservations durable
+     * @param afterSchemaTransaction runs after a transaction that ran DDL committed or rolled back
+     */
+    ConnectionKeys(SQLiteConnection connection, Reservations reservations, Runnable afterPromotion,
+            Runnable afterSchemaTransaction) {
         this.connection = connection;
         this.reservations = reservations;
         this.afterPromotion = afterPromotion;
+        this.afterSchemaTransaction = afterSchemaTransaction;
     }
 
     SQLiteConnection connection() {
@@ -107,6 +114,22 @@ final class ConnectionKeys implements SQLiteCommitListener {
         });
     }
 
+    /** The current transaction changed the schema; its end changes what other connections see. */
+    synchronized void noteDdl() {
+        ranDdl = true;
+    }
+
+    private void schemaTransactionEnded() {
+        boolean ddl;
+        synchronized (this) {
+            ddl = ranDdl;
+            ranDdl = false;
+        }
+        if (ddl) {
+            afterSchemaTransaction.run();
+        }
+    }
+
     /** Forget this transaction's reservations: a statement failed, or it rolled back (to a savepoint). */
     synchronized void distrust() {
         pending.clear();
@@ -114,6 +137,7 @@ final class ConnectionKeys implements SQLiteCommitListener {
 
     @Override
     public void onCommit() {
+        schemaTransactionEnded();
         Map<String, Long> committed;
         synchronized (this) {
             if (pending.isEmpty()) {
@@ -128,6 +152,7 @@ final class ConnectionKeys implements SQLiteCommitListener {
 
     @Override
     public void onRollback() {
+        schemaTransactionEnded();
         distrust();
     }
 

@@ -43,15 +43,17 @@ final class KeyStatementHook implements StatementHook {
     private final CorrosionConfig.NodeSettings node;
     private final LocalTables localTables;
     private final KeyTables keyTables;
+    private final SchemaConnection schema;
     private final Function<SQLiteConnection, ConnectionKeys> connections;
     private final Map<String, String> rewrites = new ConcurrentHashMap<>();
     private final AtomicLong schemaGeneration = new AtomicLong();
 
     KeyStatementHook(CorrosionConfig.NodeSettings node, LocalTables localTables, KeyTables keyTables,
-            Function<SQLiteConnection, ConnectionKeys> connections) {
+            SchemaConnection schema, Function<SQLiteConnection, ConnectionKeys> connections) {
         this.node = node;
         this.localTables = localTables;
         this.keyTables = keyTables;
+        this.schema = schema;
         this.connections = connections;
     }
 
@@ -95,7 +97,7 @@ final class KeyStatementHook implements StatementHook {
         if (statement.table().isEmpty() || localTables.isLocal(statement)) {
             return Optional.empty();
         }
-        Optional<TableKey> key = keyTables.lookup(connection, statement.table().get());
+        Optional<TableKey> key = keyTables.lookup(schema.readerFor(connection), connection, statement.table().get());
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -138,6 +140,10 @@ final class KeyStatementHook implements StatementHook {
         for (StatementPlan statement : plan.statements()) {
             if (statement.kind().isDdl()) {
                 schemaChanged();
+                ConnectionKeys keys = connections.apply(connection);
+                if (keys != null) {
+                    keys.noteDdl();
+                }
             } else if (statement.kind() == StatementKind.TRANSACTION && isRollbackTo(statement.sql())) {
                 distrust(connection);
             }

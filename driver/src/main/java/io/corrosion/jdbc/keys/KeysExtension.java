@@ -37,6 +37,7 @@ public final class KeysExtension implements DatabaseExtension {
     private final Reservations reservations = new Reservations();
     private final Map<SQLiteConnection, ConnectionKeys> connections = new ConcurrentHashMap<>();
     private final KeyStatementHook hook;
+    private final SchemaConnection schema;
 
     /** The factory of key extensions whose site id comes from {@code identity}. */
     public static DatabaseExtension.Factory factory(NodeIdentity identity) {
@@ -49,7 +50,8 @@ public final class KeysExtension implements DatabaseExtension {
         this.slots = new NodeSlots(identity, database.node().nodeSlot());
         this.allocator = new KeyAllocator(reservations, slots);
         this.generators = new GeneratorBlocks(reservations, slots);
-        this.hook = new KeyStatementHook(database.node(), localTables, new KeyTables(), connections::get);
+        this.schema = new SchemaConnection(database);
+        this.hook = new KeyStatementHook(database.node(), localTables, new KeyTables(), schema, connections::get);
     }
 
     @Override
@@ -62,7 +64,8 @@ public final class KeysExtension implements DatabaseExtension {
             s.executeUpdate("INSERT INTO temp." + GeneratorStatements.ACK_TABLE + " (v) SELECT 0 WHERE NOT EXISTS "
                     + "(SELECT 1 FROM temp." + GeneratorStatements.ACK_TABLE + ")");
         }
-        ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding);
+        ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
+                hook::schemaChanged);
         KeyFunctions.register(keys, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
@@ -74,6 +77,11 @@ public final class KeysExtension implements DatabaseExtension {
         if (keys != null) {
             keys.close();
         }
+    }
+
+    @Override
+    public void close() {
+        schema.close();
     }
 
     @Override

@@ -69,6 +69,29 @@ class ConcurrentKeysTest {
         }
     }
 
+    /**
+     * Preparing an INSERT reads the table's key from the schema. Read on the application's connection inside its
+     * deferred transaction, that would start the transaction's snapshot, and a commit by another connection before
+     * its first write would then fail it with SQLITE_BUSY, which plain SQLite would not do.
+     */
+    @Test
+    void preparingAnInsertDoesNotStartTheTransactionsSnapshot() throws SQLException {
+        String url = "jdbc:corrosion:" + dir.resolve("snapshot.db") + "?node-slot=3";
+        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+            try (Statement s = first.createStatement()) {
+                s.executeUpdate("create table event (id integer primary key, n int)");
+            }
+            first.setAutoCommit(false);
+            try (PreparedStatement ps = first.prepareStatement("insert into event (n) values (1)")) {
+                try (Statement s = second.createStatement()) {
+                    s.executeUpdate("insert into event (n) values (2)"); // commits between prepare and first write
+                }
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            first.commit();
+        }
+    }
+
     private static Callable<List<Long>> inserter(String url, int thread, int rowsPerTransaction) {
         return () -> {
             List<Long> keys = new ArrayList<>();

@@ -206,7 +206,7 @@ class SlotClaimsTest {
             assertThat(slots.establish(c)).isTrue();
             Reservations reservations = new Reservations();
             KeyAllocator allocator = new KeyAllocator(reservations, slots);
-            ConnectionKeys keys = new ConnectionKeys(c, reservations, () -> {});
+            ConnectionKeys keys = new ConnectionKeys(c, reservations, () -> {}, () -> {});
             KeyFunctions.register(keys, allocator, new GeneratorBlocks(reservations, slots));
             exec(c, "create table t (id integer primary key)");
             String insert = "insert into t (id) values (__corrosion_key('t', 'id', 9223372036854775807, null))";

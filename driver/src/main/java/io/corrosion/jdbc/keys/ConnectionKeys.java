@@ -99,13 +99,13 @@ final class ConnectionKeys implements SQLiteCommitListener {
 
     /**
      * The first counter of {@code slot} above every key of that slot already in the table (rows inserted before the
-     * driver, or keys the application supplied); 0 for a table without any. Scans the table: runs once per table
-     * and node, when the node has no counter for it yet.
+     * driver, or keys the application supplied) up to {@code maxId}; 0 for a table without any. Scans the table: runs
+     * once per table and node, when the node has no counter for it yet.
      */
-    long firstFreeCounter(String table, String keyColumn, int slot) throws SQLException {
+    long firstFreeCounter(String table, String keyColumn, int slot, long maxId) throws SQLException {
         String k = Identifiers.quote(keyColumn);
         String sql = "SELECT max(" + k + ") FROM main." + Identifiers.quote(table) + " WHERE typeof(" + k
-                + ") = 'integer' AND " + k + " >= 1 AND (" + k + " - 1) % " + IdScheme.SLOTS + " = " + slot;
+                + ") = 'integer' AND " + k + " BETWEEN 1 AND " + maxId + " AND (" + k + " - 1) % " + IdScheme.SLOTS + " = " + slot;
         return nested(() -> {
             try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 long max = rs.next() ? rs.getLong(1) : 0;

@@ -42,7 +42,7 @@ final class KeyAllocator {
     long allocate(ConnectionKeys c, String table, String keyColumn, long maxId) throws SQLException {
         int slot = slots.require();
         String name = counterName(table);
-        long[] counter = counter(c, name, table, keyColumn, slot);
+        long[] counter = counter(c, name, table, keyColumn, slot, maxId);
         synchronized (this) {
             long n = counter[0];
             if (n > IdScheme.maxCounter(slot, maxId)) {
@@ -55,16 +55,17 @@ final class KeyAllocator {
     }
 
     /**
-     * A key the application supplied: if it lies in this node's slot at or beyond the counter, the counter moves past
-     * it, so the node never generates it again.
+     * A key the application supplied: if it lies in this node's slot at or beyond the counter (and within the keys
+     * the node generates for the table, at most {@code maxId}), the counter moves past it, so the node never
+     * generates it again.
      */
-    void noteSupplied(ConnectionKeys c, String table, String keyColumn, long key) throws SQLException {
+    void noteSupplied(ConnectionKeys c, String table, String keyColumn, long maxId, long key) throws SQLException {
         int slot = slots.current();
-        if (slot < 0 || IdScheme.slotOf(key) != slot) {
+        if (slot < 0 || key > maxId || IdScheme.slotOf(key) != slot) {
             return;
         }
         String name = counterName(table);
-        long[] counter = counter(c, name, table, keyColumn, slot);
+        long[] counter = counter(c, name, table, keyColumn, slot, maxId);
         synchronized (this) {
             long n = IdScheme.counterOf(key);
             if (n >= counter[0]) {
@@ -75,7 +76,7 @@ final class KeyAllocator {
     }
 
     /** The table's counter; on first use in this JVM read from the file (or from the table's keys). */
-    private long[] counter(ConnectionKeys c, String name, String table, String keyColumn, int slot)
+    private long[] counter(ConnectionKeys c, String name, String table, String keyColumn, int slot, long maxId)
             throws SQLException {
         synchronized (this) {
             long[] counter = next.get(name);
@@ -89,7 +90,7 @@ final class KeyAllocator {
             start = persisted[0];
             reservations.markDurable(name, persisted[0]); // first use in this JVM: nothing of ours is pending
         } else {
-            start = c.firstFreeCounter(table, keyColumn, slot);
+            start = c.firstFreeCounter(table, keyColumn, slot, maxId);
         }
         synchronized (this) {
             return next.computeIfAbsent(name, k -> new long[] {start});

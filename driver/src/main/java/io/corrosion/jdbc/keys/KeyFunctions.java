@@ -47,7 +47,7 @@ final class KeyFunctions {
                 case NULL -> result(allocator.allocate(keys, value_text(0), value_text(1), value_long(2)));
                 case INTEGER -> {
                     long key = value_long(3);
-                    allocator.noteSupplied(keys, value_text(0), value_text(1), key);
+                    allocator.noteSupplied(keys, value_text(0), value_text(1), value_long(2), key);
                     generators.coverHandouts(keys);
                     result(key);
                 }

@@ -353,8 +353,20 @@ class GeneratedKeysTest {
             SQLException e = catchThrowableOfType(SQLException.class, () -> exec(c, "insert into small (v) values ('x')"));
             assertThat(e.getSQLState()).isEqualTo("22003");
             assertThat(e.getMessage()).contains("small.id", "int64-keys", "BIGINT");
+            exec(c, "insert into small (id, v) values (" + IdScheme.id(lastCounter + 5, SLOT) + ", 'supplied')");
             exec(c, "insert into wide (v) values ('a'), ('b')");
             assertThat(longs(c, "select id from wide")).anySatisfy(id -> assertThat(id).isGreaterThan(Integer.MAX_VALUE));
+        }
+    }
+
+    /** A supplied key beyond what the node generates for a 32-bit key does not push the counter there. */
+    @Test
+    void suppliedKeyBeyondThe32BitRangeLeavesTheCounterAlone() throws SQLException {
+        try (Connection c = open()) {
+            exec(c, "create table t (id int primary key, v text)");
+            exec(c, "insert into t (id, v) values (" + IdScheme.id(10_000_000, SLOT) + ", 'supplied')");
+            exec(c, "insert into t (v) values ('generated')");
+            assertThat(one(c, "select id from t where v = 'generated'")).isEqualTo(6);
         }
     }
 

@@ -39,9 +39,9 @@ public enum CorrosionProperty {
                     + "slot to guarantee that generated keys never collide; unset, the node claims a free slot itself "
                     + "(see 'Generated keys')."),
     INT64_KEYS("int64-keys", "", Scope.NODE, PropertySyntax.TABLE_PATTERN_LIST,
-            "Tables whose `INT`/`INTEGER` keys the application reads as 64-bit (Java `long`): generated keys go on "
-                    + "past 2147483647 instead of failing with SQLState 22003. Keys declared `BIGINT`/`INT8` or "
-                    + "untyped are 64-bit anyway. Use `*` when every entity id is a `Long`."),
+            "Tables whose keys declared `INT` (also `INT4`, `MEDIUMINT`, ...) the application reads as 64-bit (Java "
+                    + "`long`): generated keys go on past 2147483647 instead of failing with SQLState 22003. Keys "
+                    + "declared `INTEGER`, `BIGINT`, `INT8` or untyped are 64-bit anyway."),
     SYNC_INTERVAL("sync-interval", "5s", Scope.NODE, PropertySyntax.DURATION,
             "How often the node runs anti-entropy sync with a random peer. *Later issue: validated and kept only.*"),
     FANOUT("fanout", "8", Scope.NODE, PropertySyntax.intRange(1, 64),

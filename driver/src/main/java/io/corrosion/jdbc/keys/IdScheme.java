@@ -37,13 +37,15 @@ final class IdScheme {
     }
 
     /**
-     * True for a declared key type the application most likely reads as a 32-bit Java {@code int}: integer types
-     * other than {@code BIGINT}, {@code INT8} and their 64-bit kin. Untyped keys count as 64-bit (Hibernate emits
-     * them for {@code Long} ids).
+     * True for a declared key type the application most likely reads as a 32-bit Java {@code int}: {@code INT},
+     * {@code INT4}, {@code MEDIUMINT}, {@code SMALLINT}, ... (jOOQ declares Integer keys {@code int}). Not
+     * {@code INTEGER}: that is SQLite's 64-bit rowid type, and Hibernate declares it for Long ids as well as Integer
+     * ones; a 32-bit read of a larger key fails loudly in the driver's ResultSet instead. {@code BIGINT}, {@code INT8}
+     * and untyped keys are 64-bit.
      */
     static boolean is32Bit(String declaredType) {
-        String t = declaredType.toUpperCase(Locale.ROOT);
-        return t.contains("INT") && !t.contains("BIG") && !t.contains("INT8") && !t.contains("LONG")
-                && !t.contains("HUGE");
+        String t = declaredType.trim().toUpperCase(Locale.ROOT);
+        return t.contains("INT") && !t.equals("INTEGER") && !t.contains("BIG") && !t.contains("INT8")
+                && !t.contains("LONG") && !t.contains("HUGE");
     }
 }

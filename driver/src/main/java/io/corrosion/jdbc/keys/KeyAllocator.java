@@ -99,8 +99,8 @@ final class KeyAllocator {
 
     private static SQLException exhausted(String table, String keyColumn, int slot, long maxId) {
         String why = maxId == IdScheme.MAX_INT32_ID
-                ? "the largest key of a 32-bit " + table + "." + keyColumn + " (declared INT/INTEGER, which "
-                        + "Hibernate and jOOQ read as a Java int); declare the key BIGINT, or list the table in the "
+                ? "the largest key of a 32-bit " + table + "." + keyColumn + " (declared INT, which jOOQ and "
+                        + "most mappings read as a Java int); declare the key BIGINT or INTEGER, or list the table in the "
                         + "int64-keys property if the application reads it as a long"
                 : "the largest key SQLite can store";
         return new SQLException("Cannot generate another key for " + table + "." + keyColumn + ": node slot " + slot

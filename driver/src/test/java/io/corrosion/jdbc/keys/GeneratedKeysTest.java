@@ -335,15 +335,19 @@ class GeneratedKeysTest {
         }
     }
 
-    /** A 32-bit key stops at 2^31 - 1 with SQLState 22003 unless the table is listed in int64-keys. */
+    /**
+     * A key declared INT stops at 2^31 - 1 with SQLState 22003 unless the table is listed in int64-keys; INTEGER (the
+     * rowid type) goes on, and reading such a key as a Java int fails loudly instead of returning its low 32 bits.
+     */
     @Test
     void int32KeysStopAtTheirLimitUnlessDeclared64Bit() throws SQLException {
         long lastCounter = IdScheme.maxCounter(SLOT, IdScheme.MAX_INT32_ID);
         try (Connection c = open()) {
             exec(c, "create table small (id int primary key, v text)");
-            exec(c, "create table wide (id integer primary key, v text)");
+            exec(c, "create table wide (id int primary key, v text)");
+            exec(c, "create table rowids (id integer primary key, v text)");
             exec(c, "insert into " + Reservations.TABLE + " (name, next) values ('key:small', " + lastCounter
-                    + "), ('key:wide', " + lastCounter + ")");
+                    + "), ('key:wide', " + lastCounter + "), ('key:rowids', " + lastCounter + ")");
         }
         CorrosionDriver.shutdownAll();
         try (Connection c = DriverManager.getConnection(url("keys.db") + "&int64-keys=w*")) {
@@ -354,8 +358,19 @@ class GeneratedKeysTest {
             assertThat(e.getSQLState()).isEqualTo("22003");
             assertThat(e.getMessage()).contains("small.id", "int64-keys", "BIGINT");
             exec(c, "insert into small (id, v) values (" + IdScheme.id(lastCounter + 5, SLOT) + ", 'supplied')");
-            exec(c, "insert into wide (v) values ('a'), ('b')");
-            assertThat(longs(c, "select id from wide")).anySatisfy(id -> assertThat(id).isGreaterThan(Integer.MAX_VALUE));
+            for (String table : List.of("wide", "rowids")) {
+                exec(c, "insert into " + table + " (v) values ('a'), ('b')");
+                assertThat(longs(c, "select id from " + table)).as(table)
+                        .anySatisfy(id -> assertThat(id).isGreaterThan(Integer.MAX_VALUE));
+                try (ResultSet rs = c.createStatement().executeQuery("select id from " + table + " order by id desc")) {
+                    rs.next();
+                    SQLException narrow = catchThrowableOfType(SQLException.class, () -> rs.getInt(1));
+                    assertThat(narrow.getSQLState()).isEqualTo("22003");
+                    SQLException boxed = catchThrowableOfType(SQLException.class, () -> rs.getObject("id", Integer.class));
+                    assertThat(boxed.getSQLState()).isEqualTo("22003");
+                    assertThat(rs.getLong(1)).isGreaterThan(Integer.MAX_VALUE);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.CorrosionDriver;
@@ -12,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,38 @@ class HibernateKeysTest {
                 return list;
             });
             assertThat(ids).containsExactly(18L, 1042L, 2066L);
+        }
+    }
+
+    /**
+     * Beyond 2^31 keys: a Long IDENTITY id just works; an Integer one fails loudly when Hibernate reads the key (and
+     * the transaction rolls back), instead of Hibernate taking the key's low 32 bits for the entity's id.
+     */
+    @Test
+    void identityKeysBeyondTheIntRange() throws SQLException {
+        String url = "jdbc:corrosion:" + dir.resolve("wide.db") + "?node-slot=17";
+        long beyond = IdScheme.counterOf(Integer.MAX_VALUE) + 1;
+        try (SessionFactory sf = KeyEntities.sessionFactory(url, "create", 2)) {
+            try (Connection c = DriverManager.getConnection(url)) {
+                c.createStatement().executeUpdate("insert into " + Reservations.TABLE + " (name, next) values "
+                        + "('key:team', " + beyond + "), ('key:member', " + beyond + ")");
+            }
+            CorrosionDriver.shutdownAll(); // the allocator reads the counters afresh
+            Long memberId = sf.fromTransaction(s -> {
+                KeyEntities.Member m = new KeyEntities.Member("wide");
+                s.persist(m);
+                return m.id;
+            });
+            assertThat(memberId).isEqualTo(IdScheme.id(beyond, 17)).isGreaterThan(Integer.MAX_VALUE);
+            String name = sf.fromSession(s -> s.find(KeyEntities.Member.class, memberId).name);
+            assertThat(name).isEqualTo("wide");
+            Throwable failure = catchThrowable(() -> sf.inTransaction(s -> s.persist(new KeyEntities.Team("narrow"))));
+            assertThat(failure).isNotNull();
+            assertThat(Stream.iterate(failure, Objects::nonNull, Throwable::getCause)
+                    .filter(SQLException.class::isInstance).map(e -> ((SQLException) e).getSQLState()))
+                    .contains("22003");
+            long teams = sf.fromSession(s -> s.createQuery("select count(*) from Team", Long.class).getSingleResult());
+            assertThat(teams).isZero();
         }
     }
 

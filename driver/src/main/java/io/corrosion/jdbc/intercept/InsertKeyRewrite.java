@@ -56,7 +56,65 @@ public final class InsertKeyRewrite {
         return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
     }
 
-    private boolean run(int keyPosition, int insertableColumns) {
+    /**
+     * The cheaper form for a prepared single-row INSERT that leaves the key out: the key column is appended to the
+     * column list and {@code keyValue} to the row; {@code keyValue} holds one {@code ?}, which then comes after every
+     * parameter of the application, for the driver to bind per execution ({@link ParameterBinder}). Empty unless the
+     * statement has one {@code VALUES} row, a column list without the key, at least one parameter, only plain
+     * {@code ?} parameters, and none after that row (an UPSERT's {@code DO UPDATE SET x = ?}).
+     *
+     * @return the rewritten statement; its last parameter is the one {@code keyValue} brought
+     */
+    public static Optional<String> rewriteWithAppendedParameter(String statementSql, String keyColumn,
+            String keyValue) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, "");
+        return r.appendParameter(keyValue) ? Optional.of(r.apply()) : Optional.empty();
+    }
+
+    /** How many {@code ?} parameters the statement has, or -1 if it numbers or names any. */
+    public static int parameterCount(String statementSql) {
+        int parameters = 0;
+        for (SqlToken t : SqlLexer.tokenize(statementSql)) {
+            if (t.type() == SqlToken.Type.PARAMETER) {
+                if (!t.text().equals("?")) {
+                    return -1;
+                }
+                parameters++;
+            }
+        }
+        return parameters;
+    }
+
+    private boolean appendParameter(String keyValue) {
+        if (parameterCount(sql) < 1 || !intoTable() || !isSymbol(pos, '(')) { // ?NNN, :name number differently
+            return false;
+        }
+        int listClose = matchingParen(pos);
+        if (listClose < 0 || indexOfIgnoreCase(names(pos + 1, listClose), keyColumn) >= 0) {
+            return false;
+        }
+        pos = listClose + 1;
+        if (!take("VALUES") || !isSymbol(pos, '(')) {
+            return false;
+        }
+        int rowClose = matchingParen(pos);
+        if (rowClose < 0) {
+            return false;
+        }
+        for (int i = rowClose + 1; i < tokens.size(); i++) {
+            SqlToken t = tokens.get(i);
+            if (t.isSymbol(',') && i == rowClose + 1 || t.type() == SqlToken.Type.PARAMETER) {
+                return false; // a second row, or parameters after the row
+            }
+        }
+        edits.add(new Edit(tokens.get(listClose).start(), tokens.get(listClose).start(),
+                ", " + Identifiers.quote(keyColumn)));
+        edits.add(new Edit(tokens.get(rowClose).start(), tokens.get(rowClose).start(), ", " + keyValue));
+        return true;
+    }
+
+    /** Moves past {@code [WITH ...] INSERT [OR x] INTO name [AS alias]}; false if the statement is not an INSERT. */
+    private boolean intoTable() {
         pos = topLevel(0, t -> t.isWord("INSERT") || t.isWord("REPLACE"));
         if (pos < 0) {
             return false;
@@ -69,6 +127,13 @@ public final class InsertKeyRewrite {
         }
         if (take("AS")) {
             pos++;
+        }
+        return true;
+    }
+
+    private boolean run(int keyPosition, int insertableColumns) {
+        if (!intoTable()) {
+            return false;
         }
         List<String> columns = null;
         int listClose = -1;

@@ -26,7 +26,8 @@ import org.sqlite.SQLiteConnection;
  *   <li>Never write on {@code connection} between a DML statement and the application's next statement: the
  *       application may read {@code last_insert_rowid()} or {@code getGeneratedKeys()} next. Work after DDL (CRR
  *       setup after CREATE TABLE/ALTER TABLE) is fine.</li>
- *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order.</li>
+ *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order; it may append
+ *       parameters after the application's last one if {@link #parameterBinder} binds them.</li>
  *   <li>Throw {@link SQLException} with a real SQLState to refuse a statement (e.g. a schema cr-sqlite rejects).</li>
  * </ul>
  */
@@ -57,6 +58,14 @@ public interface StatementHook {
 
     /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
     void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /**
+     * For a statement being prepared: the binder of parameters that {@link #rewrite} appended to it, or null if it
+     * appended none. Called once per {@code prepareStatement}, right after {@link #rewrite}, with the same plan.
+     */
+    default ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return null;
+    }
 
     /**
      * Called when an execution of {@code plan} threw: SQLite has undone the failed statement's writes, including any

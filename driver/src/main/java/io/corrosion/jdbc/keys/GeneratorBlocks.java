@@ -1,7 +1,9 @@
 package io.corrosion.jdbc.keys;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -109,13 +111,18 @@ final class GeneratorBlocks {
         if (!outstanding) {
             return;
         }
+        List<long[]> positions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         synchronized (this) {
-            boolean stillOutstanding = false;
             for (Generator g : generators.values()) {
-                reservations.cover(c, g.name, g.nextFree, 0, g.step);
-                stillOutstanding |= g.nextFree > reservations.durable(g.name);
+                if (g.nextFree > reservations.durable(g.name)) {
+                    names.add(g.name);
+                    positions.add(new long[] {g.nextFree, g.step});
+                }
             }
-            outstanding = stillOutstanding;
+        }
+        for (int i = 0; i < names.size(); i++) { // outside the lock: the write may wait for SQLite's write lock
+            reservations.cover(c, names.get(i), positions.get(i)[0], 0, positions.get(i)[1]);
         }
     }
 
@@ -137,7 +144,7 @@ final class GeneratorBlocks {
                 return g;
             }
         }
-        long[] persisted = c.read(name);
+        long[] persisted = c.readCommitted(r -> CounterStore.read(r, name));
         if (persisted != null) {
             reservations.markDurable(name, persisted[0]);
         }

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.keys;
 
+import io.corrosion.jdbc.keys.KeyTargets.KeyTarget;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -7,9 +8,9 @@ import java.util.Map;
 
 /**
  * Allocates generated keys per table: {@code id = counter × 1024 + slot + 1} with one counter per table on this node,
- * kept in memory (shared by every connection on the file) and persisted through {@link Reservations} in the inserting
- * statement. Called from the {@code __corrosion_key} SQL function, so inside an INSERT that holds SQLite's write lock:
- * allocations on one file are serialised by SQLite already, the lock here only guards the memory.
+ * kept in memory (shared by every connection on the file) and persisted through {@link Reservations} in the
+ * transaction that uses the ids. Called by the driver right before a prepared INSERT runs ({@link KeyBinder}), or by
+ * the {@code __corrosion_key} SQL function inside the INSERT.
  *
  * <ul>
  *   <li>A rollback never hands out an id twice while the node runs: the counter in memory does not go back.</li>
@@ -19,6 +20,7 @@ import java.util.Map;
  *       itself had to extend the reservation (every {@value #RESERVE_AHEAD}th id): the node starts at the persisted
  *       reservation end, burning its unused tail.</li>
  * </ul>
+ * The lock here guards memory only; reservation writes happen outside it, as they may wait for SQLite's write lock.
  */
 final class KeyAllocator {
     /** Counter values reserved by one write; also what a restart burns at most per table. */
@@ -38,73 +40,74 @@ final class KeyAllocator {
         return "key:" + table.toLowerCase(Locale.ROOT);
     }
 
-    /** A new key for {@code table}, at most {@code maxId}; persisted in the current statement of {@code c}. */
-    long allocate(ConnectionKeys c, String table, String keyColumn, long maxId) throws SQLException {
+    /** A new key for the target; its reservation is persisted in the current transaction of {@code c}. */
+    long allocate(ConnectionKeys c, KeyTarget target) throws SQLException {
         int slot = slots.require();
-        String name = counterName(table);
-        long[] counter = counter(c, name, table, keyColumn, slot, maxId);
+        long[] counter = counter(c, target, slot);
+        long n;
         synchronized (this) {
-            long n = counter[0];
-            if (n > IdScheme.maxCounter(slot, maxId)) {
-                throw exhausted(table, keyColumn, slot, maxId);
+            n = counter[0];
+            if (n > IdScheme.maxCounter(slot, target.maxId())) {
+                throw exhausted(target, slot);
             }
             counter[0] = n + 1;
-            reservations.cover(c, name, n + 1, RESERVE_AHEAD, 0);
-            return IdScheme.id(n, slot);
         }
+        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+        return IdScheme.id(n, slot);
     }
 
     /**
      * A key the application supplied: if it lies in this node's slot at or beyond the counter (and within the keys
-     * the node generates for the table, at most {@code maxId}), the counter moves past it, so the node never
-     * generates it again.
+     * the node generates for the table), the counter moves past it, so the node never generates it again.
      */
-    void noteSupplied(ConnectionKeys c, String table, String keyColumn, long maxId, long key) throws SQLException {
+    void noteSupplied(ConnectionKeys c, KeyTarget target, long key) throws SQLException {
         int slot = slots.current();
-        if (slot < 0 || key > maxId || IdScheme.slotOf(key) != slot) {
+        if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
             return;
         }
-        String name = counterName(table);
-        long[] counter = counter(c, name, table, keyColumn, slot, maxId);
+        long[] counter = counter(c, target, slot);
+        long n = IdScheme.counterOf(key);
         synchronized (this) {
-            long n = IdScheme.counterOf(key);
-            if (n >= counter[0]) {
-                counter[0] = n + 1;
-                reservations.cover(c, name, n + 1, RESERVE_AHEAD, 0);
+            if (n < counter[0]) {
+                return;
             }
+            counter[0] = n + 1;
         }
+        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
     }
 
-    /** The table's counter; on first use in this JVM read from the file (or from the table's keys). */
-    private long[] counter(ConnectionKeys c, String name, String table, String keyColumn, int slot, long maxId)
-            throws SQLException {
+    /** The table's counter; on first use in this JVM read from the committed file (or from the table's keys). */
+    private long[] counter(ConnectionKeys c, KeyTarget target, int slot) throws SQLException {
+        String name = target.counterName();
         synchronized (this) {
             long[] counter = next.get(name);
             if (counter != null) {
                 return counter;
             }
         }
-        long[] persisted = c.read(name); // outside the lock: reads may wait in rollback-journal mode
+        long[] persisted = c.readCommitted(r -> CounterStore.read(r, name));
         long start;
         if (persisted != null) {
             start = persisted[0];
-            reservations.markDurable(name, persisted[0]); // first use in this JVM: nothing of ours is pending
+            reservations.markDurable(name, persisted[0]);
         } else {
-            start = c.firstFreeCounter(table, keyColumn, slot, maxId);
+            start = c.readCommitted(r -> CounterStore.firstFreeCounter(r, target.table(), target.column(), slot,
+                    target.maxId()));
         }
         synchronized (this) {
             return next.computeIfAbsent(name, k -> new long[] {start});
         }
     }
 
-    private static SQLException exhausted(String table, String keyColumn, int slot, long maxId) {
-        String why = maxId == IdScheme.MAX_INT32_ID
-                ? "the largest key of a 32-bit " + table + "." + keyColumn + " (declared INT, which jOOQ and "
-                        + "most mappings read as a Java int); declare the key BIGINT or INTEGER, or list the table in the "
-                        + "int64-keys property if the application reads it as a long"
+    private static SQLException exhausted(KeyTarget target, int slot) {
+        String column = target.table() + "." + target.column();
+        String why = target.maxId() == IdScheme.MAX_INT32_ID
+                ? "the largest key of " + column + ", declared INT, which jOOQ and most mappings read as a Java int; "
+                        + "declare the key BIGINT or INTEGER, or list the table in the int64-keys property if the "
+                        + "application reads it as a long"
                 : "the largest key SQLite can store";
-        return new SQLException("Cannot generate another key for " + table + "." + keyColumn + ": node slot " + slot
-                + " has used all its keys up to " + maxId + ", " + why + ". Keys the application supplies still work. "
+        return new SQLException("Cannot generate another key for " + column + ": node slot " + slot + " has used all "
+                + "its keys up to " + target.maxId() + ", " + why + ". Keys the application supplies still work. "
                 + "(SQLSTATE 22003)", "22003");
     }
 }

@@ -8,7 +8,7 @@ import org.sqlite.Function;
  * application's statement, on its connection.
  */
 final class KeyFunctions {
-    /** {@code __corrosion_key(table, key column, max id, value)}: {@code value}, or a new key if it is NULL. */
+    /** {@code __corrosion_key(target, value)}: {@code value}, or a new key of the {@link KeyTargets} target if NULL. */
     static final String KEY = "__corrosion_key";
     /** {@code __corrosion_generator_next(table, segment)}: the next value of a Hibernate id generator. */
     static final String GENERATOR_NEXT = "__corrosion_generator_next";
@@ -23,45 +23,47 @@ final class KeyFunctions {
 
     private KeyFunctions() {}
 
-    static void register(ConnectionKeys keys, KeyAllocator allocator, GeneratorBlocks generators)
+    static void register(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators)
             throws SQLException {
-        Function.create(keys.connection(), KEY, new Key(keys, allocator, generators), 4, 0);
+        Function.create(keys.connection(), KEY, new Key(keys, targets, allocator, generators), 2, 0);
         Function.create(keys.connection(), GENERATOR_NEXT, new GeneratorNext(keys, generators), 2, 0);
         Function.create(keys.connection(), GENERATOR_ACCEPT, new GeneratorAccept(keys, generators), -1, 0);
     }
 
     private static final class Key extends Function {
         private final ConnectionKeys keys;
+        private final KeyTargets targets;
         private final KeyAllocator allocator;
         private final GeneratorBlocks generators;
 
-        Key(ConnectionKeys keys, KeyAllocator allocator, GeneratorBlocks generators) {
+        Key(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators) {
             this.keys = keys;
+            this.targets = targets;
             this.allocator = allocator;
             this.generators = generators;
         }
 
         @Override
         protected void xFunc() throws SQLException {
-            switch (value_type(3)) {
-                case NULL -> result(allocator.allocate(keys, value_text(0), value_text(1), value_long(2)));
+            switch (value_type(1)) {
+                case NULL -> result(allocator.allocate(keys, targets.get(value_int(0))));
                 case INTEGER -> {
-                    long key = value_long(3);
-                    allocator.noteSupplied(keys, value_text(0), value_text(1), value_long(2), key);
+                    long key = value_long(1);
+                    allocator.noteSupplied(keys, targets.get(value_int(0)), key);
                     generators.coverHandouts(keys);
                     result(key);
                 }
                 case FLOAT -> {
                     generators.coverHandouts(keys);
-                    result(value_double(3));
+                    result(value_double(1));
                 }
                 case BLOB -> {
                     generators.coverHandouts(keys);
-                    result(value_blob(3));
+                    result(value_blob(1));
                 }
                 default -> {
                     generators.coverHandouts(keys);
-                    result(value_text(3));
+                    result(value_text(1));
                 }
             }
         }

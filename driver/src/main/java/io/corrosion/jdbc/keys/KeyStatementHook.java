@@ -4,6 +4,7 @@ import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
 import io.corrosion.jdbc.intercept.InsertKeyRewrite;
+import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
@@ -44,36 +45,81 @@ final class KeyStatementHook implements StatementHook {
     private final LocalTables localTables;
     private final KeyTables keyTables;
     private final SchemaConnection schema;
+    private final KeyTargets targets;
+    private final KeyAllocator allocator;
     private final Function<SQLiteConnection, ConnectionKeys> connections;
-    private final Map<String, String> rewrites = new ConcurrentHashMap<>();
+    private final Map<String, Rewrite> rewrites = new ConcurrentHashMap<>();
     private final AtomicLong schemaGeneration = new AtomicLong();
+    /** The rewrite {@link #rewrite} just returned on this thread, for {@link #parameterBinder} right after it. */
+    private final ThreadLocal<Rewrite> justRewritten = new ThreadLocal<>();
+
+    /**
+     * A SQL string as the hook rewrote it.
+     *
+     * @param original      the application's SQL
+     * @param sql           what runs instead
+     * @param boundKey      the key target whose value the driver binds to the last parameter; null if none
+     * @param keyParameter  the index of that parameter
+     */
+    private record Rewrite(String original, String sql, KeyTargets.KeyTarget boundKey, int keyParameter) {
+        static Rewrite unchanged(String sql) {
+            return new Rewrite(sql, sql, null, 0);
+        }
+    }
 
     KeyStatementHook(CorrosionConfig.NodeSettings node, LocalTables localTables, KeyTables keyTables,
-            SchemaConnection schema, Function<SQLiteConnection, ConnectionKeys> connections) {
+            SchemaConnection schema, KeyTargets targets, KeyAllocator allocator,
+            Function<SQLiteConnection, ConnectionKeys> connections) {
         this.node = node;
         this.localTables = localTables;
         this.keyTables = keyTables;
         this.schema = schema;
+        this.targets = targets;
+        this.allocator = allocator;
         this.connections = connections;
     }
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        String cached = rewrites.get(plan.sql());
-        if (cached != null) {
-            return cached;
+        Rewrite cached = rewrites.get(plan.sql());
+        if (cached == null) {
+            cached = compute(plan, connection);
         }
+        justRewritten.set(cached);
+        return cached.sql();
+    }
+
+    @Override
+    public ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) {
+        Rewrite rewrite = justRewritten.get();
+        justRewritten.remove();
+        if (rewrite == null || rewrite.boundKey() == null || !rewrite.original().equals(plan.sql())) {
+            return null;
+        }
+        ConnectionKeys keys = connections.apply(connection);
+        return keys == null ? null : new KeyBinder(keys, allocator, rewrite.boundKey(), rewrite.keyParameter());
+    }
+
+    private Rewrite compute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         long generation = schemaGeneration.get();
-        boolean changed = false;
-        boolean cacheable = true;
-        List<String> statements = new ArrayList<>(plan.statements().size());
-        for (StatementPlan statement : plan.statements()) {
-            String rewritten = rewriteOne(statement, connection);
-            changed |= !rewritten.equals(statement.sql());
-            cacheable &= statement.kind() != StatementKind.CREATE_TABLE; // noting generator tables is a side effect
-            statements.add(rewritten);
+        Rewrite result;
+        if (plan.statements().size() == 1) {
+            Rewrite one = rewriteOne(plan.first(), connection, true);
+            result = one.sql().equals(plan.first().sql()) ? Rewrite.unchanged(plan.sql())
+                    : new Rewrite(plan.sql(), one.sql(), one.boundKey(), one.keyParameter());
+        } else {
+            boolean changed = false;
+            List<String> statements = new ArrayList<>(plan.statements().size());
+            for (StatementPlan statement : plan.statements()) {
+                String rewritten = rewriteOne(statement, connection, false).sql();
+                changed |= !rewritten.equals(statement.sql());
+                statements.add(rewritten);
+            }
+            result = changed ? new Rewrite(plan.sql(), String.join(";\n", statements), null, 0)
+                    : Rewrite.unchanged(plan.sql());
         }
-        String result = changed ? String.join(";\n", statements) : plan.sql();
+        boolean cacheable = plan.statements().stream()
+                .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE); // noting generator tables is a side effect
         if (cacheable && schemaGeneration.get() == generation) {
             if (rewrites.size() >= MAX_CACHED) {
                 rewrites.clear();
@@ -83,17 +129,25 @@ final class KeyStatementHook implements StatementHook {
         return result;
     }
 
-    private String rewriteOne(StatementPlan statement, SQLiteConnection connection) throws SQLException {
-        return switch (statement.kind()) {
-            case INSERT, UPSERT, REPLACE -> insert(statement, connection).orElse(statement.sql());
-            case CREATE_TABLE -> createTable(statement).orElse(statement.sql());
-            case READ -> generator(statement, true).orElse(statement.sql());
-            case UPDATE -> generator(statement, false).orElse(statement.sql());
-            default -> statement.sql();
+    private Rewrite rewriteOne(StatementPlan statement, SQLiteConnection connection, boolean alone)
+            throws SQLException {
+        Optional<Rewrite> rewritten = switch (statement.kind()) {
+            case INSERT, UPSERT, REPLACE -> insert(statement, connection, alone);
+            case CREATE_TABLE -> createTable(statement).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            case READ -> generator(statement, true).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            case UPDATE -> generator(statement, false).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            default -> Optional.empty();
         };
+        return rewritten.orElse(Rewrite.unchanged(statement.sql()));
     }
 
-    private Optional<String> insert(StatementPlan statement, SQLiteConnection connection) throws SQLException {
+    /**
+     * The INSERT with its key allocated: for a prepared single-row INSERT without the key, the driver binds the key to
+     * an appended {@code coalesce(?, <allocate>)} (the function only runs if nothing was bound); otherwise every
+     * row's key passes through the function.
+     */
+    private Optional<Rewrite> insert(StatementPlan statement, SQLiteConnection connection, boolean alone)
+            throws SQLException {
         if (statement.table().isEmpty() || localTables.isLocal(statement)) {
             return Optional.empty();
         }
@@ -104,14 +158,23 @@ final class KeyStatementHook implements StatementHook {
         TableKey k = key.get();
         long maxId = IdScheme.is32Bit(k.declaredType()) && !node.hasInt64Keys(k.table())
                 ? IdScheme.MAX_INT32_ID : IdScheme.MAX_INT64_ID;
-        String call = KeyFunctions.KEY + "(" + literal(k.table()) + ", " + literal(k.column()) + ", " + maxId + ", ";
+        KeyTargets.KeyTarget target = targets.register(k.table(), k.column(), maxId);
+        String call = KeyFunctions.KEY + "(" + target.handle() + ", ";
+        if (alone) {
+            Optional<String> bound = InsertKeyRewrite.rewriteWithAppendedParameter(statement.sql(), k.column(),
+                    "coalesce(?, " + call + "NULL))");
+            if (bound.isPresent()) {
+                int parameter = InsertKeyRewrite.parameterCount(statement.sql()) + 1;
+                return Optional.of(new Rewrite(statement.sql(), bound.get(), target, parameter));
+            }
+        }
         Optional<String> rewritten = InsertKeyRewrite.rewrite(statement.sql(), k.column(), k.position(),
                 k.insertableColumns(), call);
         if (rewritten.isEmpty()) {
             log.debug("INSERT into {} left as written: its shape is not one the key rewrite knows: {}", k.table(),
                     statement.sql());
         }
-        return rewritten;
+        return rewritten.map(sql -> new Rewrite(statement.sql(), sql, null, 0));
     }
 
     private Optional<String> createTable(StatementPlan statement) {

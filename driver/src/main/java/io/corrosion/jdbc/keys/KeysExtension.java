@@ -35,6 +35,7 @@ public final class KeysExtension implements DatabaseExtension {
     private final KeyAllocator allocator;
     private final GeneratorBlocks generators;
     private final Reservations reservations = new Reservations();
+    private final KeyTargets targets = new KeyTargets();
     private final Map<SQLiteConnection, ConnectionKeys> connections = new ConcurrentHashMap<>();
     private final KeyStatementHook hook;
     private final SchemaConnection schema;
@@ -51,7 +52,8 @@ public final class KeysExtension implements DatabaseExtension {
         this.allocator = new KeyAllocator(reservations, slots);
         this.generators = new GeneratorBlocks(reservations, slots);
         this.schema = new SchemaConnection(database);
-        this.hook = new KeyStatementHook(database.node(), localTables, new KeyTables(), schema, connections::get);
+        this.hook = new KeyStatementHook(database.node(), localTables, new KeyTables(), schema, targets, allocator,
+                connections::get);
     }
 
     @Override
@@ -65,8 +67,8 @@ public final class KeysExtension implements DatabaseExtension {
                     + "(SELECT 1 FROM temp." + GeneratorStatements.ACK_TABLE + ")");
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
-                hook::schemaChanged);
-        KeyFunctions.register(keys, allocator, generators);
+                hook::schemaChanged, schema.readerFor(connection));
+        KeyFunctions.register(keys, targets, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
     }

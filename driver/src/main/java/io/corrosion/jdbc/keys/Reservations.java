@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The node's named counters as persisted in {@value #TABLE}, and how far this JVM may trust them without reading.
  *
  * <p>A counter's persisted value only ever grows, and it grows inside the transaction that uses the values below it
- * (the inserting statement itself): a committed key is always below its counter's committed value, whatever rolls
- * back or crashes. To keep that cheap, a write reserves {@link KeyAllocator#RESERVE_AHEAD} values ahead, and later
+ * (right before the INSERT, or inside it): a committed key is always below its counter's committed value, whatever
+ * rolls back or crashes. To keep that cheap, a write reserves {@link KeyAllocator#RESERVE_AHEAD} values ahead, and later
  * allocations below a reservation the node can trust write nothing. A reservation is trusted
  * <ul>
  *   <li>by the connection that wrote it, until its transaction ends, unless a statement of that transaction failed or

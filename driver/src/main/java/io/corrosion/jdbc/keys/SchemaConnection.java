@@ -28,7 +28,7 @@ final class SchemaConnection implements AutoCloseable {
             return new KeyTables.SchemaReader() {
                 @Override
                 public <T> T read(KeyTables.SchemaRead<T> read) throws SQLException {
-                    return read.read(application);
+                    return Nested.run(application, () -> read.read(application)); // may run inside an INSERT
                 }
             };
         }

@@ -5,6 +5,7 @@ import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import java.sql.Array;
@@ -137,8 +138,12 @@ public final class ConnectionProxy implements CorrosionConnection {
         checkOpen();
         try {
             SqlPlan plan = plan(sql);
-            String toRun = plan.plainRead() ? sql : rewrite(plan);
-            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan);
+            if (plan.plainRead()) {
+                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null);
+            }
+            String toRun = rewrite(plan);
+            ParameterBinder binder = hook.parameterBinder(plan, raw);
+            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

@@ -121,6 +121,24 @@ class InsertKeyRewriteTest {
     }
 
     @Test
+    void preparedSingleRowInsertsGetTheKeyAsAnAppendedParameter() {
+        String value = "coalesce(?, k(3, NULL))";
+        assertThat(InsertKeyRewrite.rewriteWithAppendedParameter("insert into team (name) values (?)", "id", value))
+                .contains("insert into team (name, \"id\") values (?, coalesce(?, k(3, NULL)))");
+        assertThat(InsertKeyRewrite.rewriteWithAppendedParameter(
+                "insert into t (a, b) values (?, lower(?)) on conflict (a) do nothing returning id", "id", value))
+                .contains("insert into t (a, b, \"id\") values (?, lower(?), coalesce(?, k(3, NULL))) "
+                        + "on conflict (a) do nothing returning id");
+        assertThat(InsertKeyRewrite.parameterCount("insert into t (a, b) values (?, lower(?))")).isEqualTo(2);
+        // not eligible: the key is there, several rows, parameters after the row, numbered parameters, no parameter
+        for (String sql : List.of("insert into t (id, a) values (?, ?)", "insert into t (a) values (?), (?)",
+                "insert into t (a) values (?) on conflict (a) do update set b = ?", "insert into t (a) values (?1)",
+                "insert into t (a) values ('x')", "insert into t values (?, ?)", "insert into t (a) select ?")) {
+            assertThat(InsertKeyRewrite.rewriteWithAppendedParameter(sql, "id", value)).as(sql).isEmpty();
+        }
+    }
+
+    @Test
     void parameterCountNeverChanges() {
         for (String sql : List.of("insert into t (name, age) values (?, ?)", "insert into t (id, name) values (?, ?)",
                 "insert into t (name) select ? union select ?", "insert into t values (?, ?, ?)")) {

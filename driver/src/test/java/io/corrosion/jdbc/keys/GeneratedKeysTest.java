@@ -91,6 +91,31 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * A prepared single-row INSERT gets its key bound by the driver to a parameter it appended; the application still
+     * sees its own parameters only, and SQL run without binding (a Statement) falls back to the SQL function.
+     */
+    @Test
+    void appendedKeyParameterIsInvisibleAndHasAFallback() throws SQLException {
+        try (Connection c = open()) {
+            exec(c, "create table t (id integer primary key, v text, w text)");
+            try (PreparedStatement ps = c.prepareStatement("insert into t (v, w) values (?, ?)")) {
+                assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(2);
+                ps.setString(1, "bound");
+                ps.setString(2, "x");
+                ps.executeUpdate();
+                ps.clearParameters();
+                ps.setString(1, "after clear");
+                ps.setString(2, "y");
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("insert into t (v, w) values (?, ?)"); // parameters left unbound: NULL
+            }
+            assertThat(longs(c, "select id from t order by id")).containsExactly(6L, 1030L, 2054L);
+        }
+    }
+
     @Test
     void nullKeysAreAllocatedAndSuppliedKeysAreKept() throws SQLException {
         try (Connection c = open()) {

@@ -206,10 +206,17 @@ class SlotClaimsTest {
             assertThat(slots.establish(c)).isTrue();
             Reservations reservations = new Reservations();
             KeyAllocator allocator = new KeyAllocator(reservations, slots);
-            ConnectionKeys keys = new ConnectionKeys(c, reservations, () -> {}, () -> {});
-            KeyFunctions.register(keys, allocator, new GeneratorBlocks(reservations, slots));
+            ConnectionKeys keys = new ConnectionKeys(c, reservations, () -> {}, () -> {}, new KeyTables.SchemaReader() {
+                @Override
+                public <T> T read(KeyTables.SchemaRead<T> read) throws SQLException {
+                    return Nested.run(c, () -> read.read(c));
+                }
+            });
+            KeyTargets targets = new KeyTargets();
+            KeyFunctions.register(keys, targets, allocator, new GeneratorBlocks(reservations, slots));
             exec(c, "create table t (id integer primary key)");
-            String insert = "insert into t (id) values (__corrosion_key('t', 'id', 9223372036854775807, null))";
+            int handle = targets.register("t", "id", Long.MAX_VALUE).handle();
+            String insert = "insert into t (id) values (__corrosion_key(" + handle + ", null))";
             exec(c, insert);
             int before = slots.current();
             byte[] lower = new byte[16]; // all zeros: no random site id is lower

@@ -63,14 +63,9 @@ public record CreateTableShape(
         return new Reader(sql).read();
     }
 
-    private static final class Reader {
-        private final String sql;
-        private final List<SqlToken> tokens;
-        private int pos;
-
+    private static final class Reader extends TokenReader {
         Reader(String sql) {
-            this.sql = sql;
-            this.tokens = SqlLexer.tokenize(sql);
+            super(sql);
         }
 
         Optional<CreateTableShape> read() {
@@ -217,34 +212,6 @@ public record CreateTableShape(
                 }
             }
             return false;
-        }
-
-        private int matchingParen(int open) {
-            int depth = 0;
-            for (int i = open; i < tokens.size(); i++) {
-                if (tokens.get(i).isSymbol('(')) {
-                    depth++;
-                } else if (tokens.get(i).isSymbol(')') && --depth == 0) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private boolean take(String word) {
-            if (pos < tokens.size() && tokens.get(pos).isWord(word)) {
-                pos++;
-                return true;
-            }
-            return false;
-        }
-
-        private boolean isName(int i) {
-            return i < tokens.size() && tokens.get(i).isName();
-        }
-
-        private boolean isSymbol(int i, char c) {
-            return i < tokens.size() && tokens.get(i).isSymbol(c);
         }
     }
 }

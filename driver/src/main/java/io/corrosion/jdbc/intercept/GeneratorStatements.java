@@ -2,6 +2,7 @@ package io.corrosion.jdbc.intercept;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Recognises the statements Hibernate's table-backed id generators run and rewrites them into calls the driver
@@ -30,11 +31,13 @@ public final class GeneratorStatements {
     /** The one-row TEMP table the rewritten UPDATE writes. */
     public static final String ACK_TABLE = "__corrosion_generator_ack";
 
+    private static final Pattern VALUE_COLUMN_PATTERN = Pattern.compile(VALUE_COLUMN, Pattern.CASE_INSENSITIVE);
+
     private GeneratorStatements() {}
 
     /** True if the SQL could be a generator statement: reads naming {@value #VALUE_COLUMN} must reach the hook. */
     public static boolean mentionedIn(String sql) {
-        return containsIgnoreCase(sql, VALUE_COLUMN);
+        return VALUE_COLUMN_PATTERN.matcher(sql).find();
     }
 
     /** The target table of a generator SELECT or UPDATE, if {@code statementSql} is one. */
@@ -180,15 +183,5 @@ public final class GeneratorStatements {
 
     static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
-    }
-
-    private static boolean containsIgnoreCase(String text, String needle) {
-        int last = text.length() - needle.length();
-        for (int i = 0; i <= last; i++) {
-            if (text.regionMatches(true, i, needle, 0, needle.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

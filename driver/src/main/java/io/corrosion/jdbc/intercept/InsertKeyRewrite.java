@@ -21,21 +21,17 @@ import java.util.Optional;
  * </ul>
  * Works on tokens, so everything else in the statement stays as the application wrote it.
  */
-public final class InsertKeyRewrite {
+public final class InsertKeyRewrite extends TokenReader {
     private static final String ROWS_CTE = "__corrosion_rows";
 
-    private final String sql;
-    private final List<SqlToken> tokens;
     private final String keyColumn;
     private final String callPrefix;
     private final List<Edit> edits = new ArrayList<>();
-    private int pos;
 
     private record Edit(int start, int end, String text) {}
 
     private InsertKeyRewrite(String sql, String keyColumn, String callPrefix) {
-        this.sql = sql;
-        this.tokens = SqlLexer.tokenize(sql);
+        super(sql);
         this.keyColumn = keyColumn;
         this.callPrefix = callPrefix;
     }
@@ -281,45 +277,6 @@ public final class InsertKeyRewrite {
             pos += 2;
         }
         return true;
-    }
-
-    private int topLevel(int from, java.util.function.Predicate<SqlToken> match) {
-        int depth = 0;
-        for (int i = from; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            } else if (depth == 0 && match.test(t)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private int matchingParen(int open) {
-        int depth = 0;
-        for (int i = open; i < tokens.size(); i++) {
-            if (tokens.get(i).isSymbol('(')) {
-                depth++;
-            } else if (tokens.get(i).isSymbol(')') && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean take(String word) {
-        if (pos < tokens.size() && tokens.get(pos).isWord(word)) {
-            pos++;
-            return true;
-        }
-        return false;
-    }
-
-    private boolean isSymbol(int i, char c) {
-        return i < tokens.size() && tokens.get(i).isSymbol(c);
     }
 
     private String apply() {

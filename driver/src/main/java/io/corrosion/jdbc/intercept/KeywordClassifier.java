@@ -81,18 +81,7 @@ final class KeywordClassifier {
 
     /** Index of the first token from {@code from} on, outside parentheses, that matches; -1 if none. */
     private int topLevel(int from, java.util.function.Predicate<SqlToken> match) {
-        int depth = 0;
-        for (int i = from; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            } else if (depth == 0 && match.test(t)) {
-                return i;
-            }
-        }
-        return -1;
+        return TokenReader.topLevel(tokens, from, match);
     }
 
     private void insert() {

@@ -45,26 +45,20 @@ final class KeyFunctions {
 
         @Override
         protected void xFunc() throws SQLException {
-            switch (value_type(1)) {
-                case NULL -> result(allocator.allocate(keys, targets.get(value_int(0))));
-                case INTEGER -> {
-                    long key = value_long(1);
-                    allocator.noteSupplied(keys, targets.get(value_int(0)), key);
-                    generators.coverHandouts(keys);
-                    result(key);
-                }
-                case FLOAT -> {
-                    generators.coverHandouts(keys);
-                    result(value_double(1));
-                }
-                case BLOB -> {
-                    generators.coverHandouts(keys);
-                    result(value_blob(1));
-                }
-                default -> {
-                    generators.coverHandouts(keys);
-                    result(value_text(1));
-                }
+            int type = value_type(1);
+            if (type == NULL) {
+                result(allocator.allocate(keys, targets.get(value_int(0))));
+                return;
+            }
+            if (type == INTEGER) {
+                allocator.noteSupplied(keys, targets.get(value_int(0)), value_long(1));
+            }
+            generators.coverHandouts(keys); // the key may come from a Hibernate generator block
+            switch (type) {
+                case INTEGER -> result(value_long(1));
+                case FLOAT -> result(value_double(1));
+                case BLOB -> result(value_blob(1));
+                default -> result(value_text(1));
             }
         }
     }

@@ -4,6 +4,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.TableGenerator;
 import java.util.List;
@@ -17,159 +18,134 @@ final class KeyEntities {
     private KeyEntities() {}
 
     /** Common shape: an id of some kind and a name. */
-    interface Named {
-        Object id();
+    @MappedSuperclass
+    public abstract static class Named {
+        String name;
 
-        String name();
+        Named() {}
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        abstract Object id();
+
+        String name() {
+            return name;
+        }
     }
 
     /** The default {@code @GeneratedValue}: AUTO, a {@code Customer_SEQ} table on SQLite. */
     @Entity(name = "Customer")
-    public static class Customer implements Named {
+    public static class Customer extends Named {
         @Id
         @GeneratedValue
         Long id;
-        String name;
 
         public Customer() {}
 
         Customer(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 
     @Entity(name = "Team")
-    public static class Team implements Named {
+    public static class Team extends Named {
         @Id
         @GeneratedValue(strategy = GenerationType.IDENTITY)
         Integer id;
-        String name;
 
         public Team() {}
 
         Team(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 
     @Entity(name = "Member")
-    public static class Member implements Named {
+    public static class Member extends Named {
         @Id
         @GeneratedValue(strategy = GenerationType.IDENTITY)
         Long id;
-        String name;
 
         public Member() {}
 
         Member(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 
     /** {@code @SequenceGenerator}: SQLite has no sequences, Hibernate emulates one with the table {@code order_ids}. */
     @Entity(name = "Orders")
-    public static class Order implements Named {
+    public static class Order extends Named {
         @Id
         @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "orders")
         @SequenceGenerator(name = "orders", sequenceName = "order_ids", allocationSize = 10)
         Long id;
-        String name;
 
         public Order() {}
 
         Order(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 
     /** {@code @TableGenerator}: a segment row in {@code id_blocks}. */
     @Entity(name = "Invoice")
-    public static class Invoice implements Named {
+    public static class Invoice extends Named {
         @Id
         @GeneratedValue(strategy = GenerationType.TABLE, generator = "invoices")
         @TableGenerator(name = "invoices", table = "id_blocks", allocationSize = 5)
         Long id;
-        String name;
 
         public Invoice() {}
 
         Invoice(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 
     /** GenerationType.TABLE without a generator: the {@code hibernate_sequences} table. */
     @Entity(name = "Shipment")
-    public static class Shipment implements Named {
+    public static class Shipment extends Named {
         @Id
         @GeneratedValue(strategy = GenerationType.TABLE)
         Long id;
-        String name;
 
         public Shipment() {}
 
         Shipment(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
-        public Object id() {
+        Object id() {
             return id;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 

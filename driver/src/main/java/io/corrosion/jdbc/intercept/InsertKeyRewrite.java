@@ -268,13 +268,15 @@ public final class InsertKeyRewrite extends TokenReader {
         return -1;
     }
 
+    /** Moves past the target table; false if there is none, or it lies in an attached database (not the file's). */
     private boolean skipName() {
         if (pos >= tokens.size() || !tokens.get(pos).isName()) {
             return false;
         }
-        pos++;
+        String first = tokens.get(pos++).name(sql);
         if (isSymbol(pos, '.') && pos + 1 < tokens.size() && tokens.get(pos + 1).isName()) {
             pos += 2;
+            return first.equalsIgnoreCase("main");
         }
         return true;
     }

@@ -81,6 +81,8 @@ class InsertKeyRewriteTest {
         assertThat(InsertKeyRewrite.rewrite("insert into t (a) values (1, 2), (3)", "id", 0, 2, CALL)).isPresent();
         assertThat(InsertKeyRewrite.rewrite("insert into t (id, a) values (1)", "id", 0, 2, CALL)).isPresent();
         assertThat(InsertKeyRewrite.rewrite("insert into t (a, id) values (1)", "id", 0, 2, CALL)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into other.t (a) values (1)", "id", 0, 2, CALL)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into MAIN.t (a) values (1)", "id", 0, 2, CALL)).isPresent();
     }
 
     /** Every rewrite above is valid SQLite and puts the function's value in the key column of every row. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConnection;
 
 /**
- * Which tables have a single integer key, read from the schema ({@code pragma_table_xinfo}, and
+ * Which tables have a single integer key that is their rowid, read from the schema ({@code pragma_table_xinfo}, and
  * {@code sqlite_master.sql} for the declared type a rewrite kept) and cached per file until the next DDL statement the
  * driver sees, or the commit or rollback of a transaction that ran one.
  *
@@ -55,6 +55,21 @@ final class KeyTables {
         cache.clear();
     }
 
+    /**
+     * True if the table's key is its rowid: SQLite keeps no separate index for it. Only then is the allocated key what
+     * {@code last_insert_rowid()} and {@code getGeneratedKeys()} report; keys of other tables (WITHOUT ROWID, or
+     * created before the driver with a type other than INTEGER) are left to the application, as in sqlite-jdbc.
+     */
+    private static boolean isRowidAlias(SQLiteConnection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pragma_index_list(?, 'main') WHERE origin = 'pk'")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 0;
+            }
+        }
+    }
+
     private static Lookup read(SQLiteConnection c, String table) throws SQLException {
         String column = null;
         String type = null;
@@ -96,7 +111,7 @@ final class KeyTables {
             return new Lookup(true, Optional.empty());
         }
         type = RowidKeyDdl.declaredKeyTypes(createSql).getOrDefault(column.toLowerCase(Locale.ROOT), type);
-        if (!RowidKeyDdl.isIntegerLike(type)) {
+        if (!RowidKeyDdl.isIntegerLike(type) || !isRowidAlias(c, declaredName)) {
             return new Lookup(true, Optional.empty());
         }
         return new Lookup(true, Optional.of(new TableKey(declaredName, column, position, insertable, type)));

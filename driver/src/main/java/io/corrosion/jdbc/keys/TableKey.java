@@ -1,8 +1,8 @@
 package io.corrosion.jdbc.keys;
 
 /**
- * A table whose primary key is one integer column: the driver allocates that key when an INSERT leaves it out or
- * NULL.
+ * A table whose primary key is one integer column and its rowid: the driver allocates that key when an INSERT leaves
+ * it out or NULL.
  *
  * @param table             the table name as declared
  * @param column            the key column as declared

@@ -8,8 +8,10 @@
  * NULL — {@code INTEGER PRIMARY KEY}, {@code AUTOINCREMENT}, Hibernate's IDENTITY, {@code bigint}/{@code int8} keys,
  * untyped keys — in single- and multi-row VALUES, INSERT … SELECT, UPSERT, {@code INSERT OR REPLACE},
  * {@code REPLACE INTO} and {@code DEFAULT VALUES}. Keys the application supplies are stored as given (if one falls in
- * this node's slot, the counter moves past it). Composite and non-integer keys get nothing. Local, TEMP and internal
- * tables keep SQLite's own behaviour.
+ * this node's slot, the counter moves past it). Composite and non-integer keys get nothing, nor do keys that are not
+ * the rowid ({@code WITHOUT ROWID}; tables created before the driver with another type than {@code INTEGER}), whose
+ * generated key {@code getGeneratedKeys()} could not report. Local, TEMP and internal tables keep SQLite's own
+ * behaviour.
  *
  * <p>How it runs ({@link io.corrosion.jdbc.keys.KeyStatementHook}): CREATE TABLE turns such a key into a rowid alias
  * ({@link io.corrosion.jdbc.intercept.RowidKeyDdl}; the declared type stays visible in {@code getColumns}), so the

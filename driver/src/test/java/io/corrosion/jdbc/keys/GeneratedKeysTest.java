@@ -233,6 +233,27 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * Keys that are not the rowid (a table created before the driver with a BIGINT key, WITHOUT ROWID) get nothing
+     * allocated: getGeneratedKeys could not report the key, so they behave as in sqlite-jdbc.
+     */
+    @Test
+    void keysThatAreNotTheRowidAreLeftToTheApplication() throws SQLException {
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("keys.db"))) {
+            exec(plain, "create table legacy (id bigint primary key, v text)");
+        }
+        try (Connection c = open()) {
+            exec(c, "create table compact (id integer primary key, v text) without rowid");
+            exec(c, "insert into legacy (v) values ('no key')");
+            assertThat(one(c, "select count(*) from legacy where id is null")).isEqualTo(1);
+            SQLException e = catchThrowableOfType(SQLException.class,
+                    () -> exec(c, "insert into compact (v) values ('no key')"));
+            assertThat(e.getSQLState()).isEqualTo("23502");
+            exec(c, "insert into compact (id, v) values (7, 'supplied')");
+            assertThat(one(c, "select id from compact")).isEqualTo(7);
+        }
+    }
+
     @Test
     void compositeAndTextKeysGetNothingAllocated() throws SQLException {
         try (Connection c = open()) {

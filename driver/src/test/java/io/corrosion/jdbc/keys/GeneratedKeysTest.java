@@ -272,12 +272,20 @@ class GeneratedKeysTest {
         try (Connection c = open()) {
             exec(c, "create table t (id integer primary key, v text)");
             c.setAutoCommit(false);
-            exec(c, "insert into t (v) values ('rolled back')");
+            exec(c, "insert into t (v) values ('rolled back')"); // the SQL function allocates
             long rolledBack = one(c, "select last_insert_rowid()");
-            c.rollback();
+            try (PreparedStatement ps = c.prepareStatement("insert into t (v) values (?)")) {
+                ps.setString(1, "rolled back too"); // the driver binds the key
+                ps.executeUpdate();
+                rolledBack = Math.max(rolledBack, one(c, "select last_insert_rowid()"));
+                c.rollback();
+                ps.setString(1, "kept");
+                ps.executeUpdate();
+            }
             exec(c, "insert into t (v) values ('kept')");
             c.commit();
-            assertThat(one(c, "select id from t")).isGreaterThan(rolledBack);
+            long lowest = rolledBack;
+            assertThat(longs(c, "select id from t")).hasSize(2).allSatisfy(id -> assertThat(id).isGreaterThan(lowest));
         }
     }
 
@@ -292,9 +300,14 @@ class GeneratedKeysTest {
                 seen.add(one(c, "select last_insert_rowid()"));
             }
             c.setAutoCommit(false);
-            for (int i = 0; i < 3; i++) {
-                exec(c, "insert into t (v) values ('never committed')");
-                seen.add(one(c, "select last_insert_rowid()"));
+            try (PreparedStatement ps = c.prepareStatement("insert into t (v) values (?)")) {
+                for (int i = 0; i < 3; i++) {
+                    exec(c, "insert into t (v) values ('never committed')");
+                    seen.add(one(c, "select last_insert_rowid()"));
+                    ps.setString(1, "never committed, prepared");
+                    ps.executeUpdate();
+                    seen.add(one(c, "select last_insert_rowid()"));
+                }
             }
         } // closed without commit
         CorrosionDriver.shutdownAll();
@@ -302,6 +315,10 @@ class GeneratedKeysTest {
             assertThat(one(c, "select count(*) from t")).isEqualTo(3);
             for (int i = 0; i < 3; i++) {
                 exec(c, "insert into t (v) values ('after restart')");
+                assertThat(seen.add(one(c, "select last_insert_rowid()"))).isTrue();
+                try (PreparedStatement ps = c.prepareStatement("insert into t (v) values ('after restart, prepared')")) {
+                    ps.executeUpdate();
+                }
                 assertThat(seen.add(one(c, "select last_insert_rowid()"))).isTrue();
             }
             assertInSlot(new ArrayList<>(seen), SLOT);

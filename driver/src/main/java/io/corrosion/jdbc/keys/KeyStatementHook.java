@@ -26,7 +26,9 @@ import org.sqlite.SQLiteConnection;
 /**
  * The key allocator's statement hook: rewrites
  * <ul>
- *   <li>INSERT/UPSERT/REPLACE into a table with a single integer key so the key passes through
+ *   <li>INSERT/UPSERT/REPLACE into a table whose single integer key is its rowid ({@link KeyTables}): a prepared
+ *       single-row INSERT without the key gets the key column and a parameter appended, which the driver binds
+ *       ({@link #parameterBinder}, {@link KeyBinder}); any other passes each row's key through
  *       {@code __corrosion_key} ({@link InsertKeyRewrite});</li>
  *   <li>CREATE TABLE so such a key is a rowid alias ({@link RowidKeyDdl}), and notes generator-shaped tables
  *       ({@link LocalTables});</li>
@@ -233,10 +235,6 @@ final class KeyStatementHook implements StatementHook {
 
     private static boolean isRollbackTo(String sql) {
         return ROLLBACK_TO.matcher(sql).lookingAt();
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 
     @Override

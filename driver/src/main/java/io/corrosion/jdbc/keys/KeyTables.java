@@ -47,7 +47,9 @@ final class KeyTables {
         if (!lookup.exists()) {
             lookup = read(application, table);
         }
-        cache.put(name, lookup.key());
+        if (lookup.exists()) { // a table created later, even outside the driver, is looked up then
+            cache.put(name, lookup.key());
+        }
         return lookup.key();
     }
 

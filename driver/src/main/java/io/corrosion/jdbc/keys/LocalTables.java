@@ -22,7 +22,7 @@ import org.sqlite.SQLiteConnection;
  * <p>Local are:
  * <ul>
  *   <li>the driver's own tables: {@code __corrosion_*}, {@code crsql_*}, {@code *__crsql_*}
- *       ({@link InternalTables});</li>
+ *       ({@link InternalTables}), except the slot claims {@value #REPLICATED_INTERNAL};</li>
  *   <li>SQLite's: {@code sqlite_*};</li>
  *   <li>Hibernate's scratch tables {@code HTE_*} (bulk mutations);</li>
  *   <li>Hibernate's id-generator tables: names ending in {@code _SEQ}, {@code hibernate_sequences},
@@ -35,6 +35,12 @@ import org.sqlite.SQLiteConnection;
  * Names compare ignoring case, as SQLite does.
  */
 public final class LocalTables {
+    /**
+     * The node slot claims, {@code __corrosion_node_slots}: internal (hidden from the application) but meant to be
+     * replicated, so not local. Nothing makes it a CRR on its own; the replication layer does.
+     */
+    public static final String REPLICATED_INTERNAL = KeysSchema.SLOTS_TABLE;
+
     private final CorrosionConfig.NodeSettings node;
     private final Set<String> generatorTables = ConcurrentHashMap.newKeySet();
 
@@ -53,9 +59,15 @@ public final class LocalTables {
         return plan.temporary() || plan.table().map(this::isLocal).orElse(false);
     }
 
-    /** The rules that need nothing but the name. */
+    /**
+     * The rules that need nothing but the name. The one internal table that is not local is the slot claims table
+     * ({@link #REPLICATED_INTERNAL}): the replication layer makes it a CRR itself.
+     */
     public static boolean isLocalByName(String table) {
         String name = table.toLowerCase(Locale.ROOT);
+        if (name.equals(REPLICATED_INTERNAL)) {
+            return false;
+        }
         return InternalTables.isInternal(name) || name.startsWith("sqlite_") || name.startsWith("hte_")
                 || isGeneratorName(name);
     }

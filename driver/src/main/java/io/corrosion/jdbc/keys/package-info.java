@@ -63,8 +63,8 @@
  * random bytes kept in {@code __corrosion_keys_node}. Switching the source moves the node's claims to the new site id.
  *
  * <h2>Local tables</h2>
- * {@link io.corrosion.jdbc.keys.LocalTables} is the one policy the CRR engine asks: the driver's own tables,
- * {@code sqlite_*}, Hibernate's {@code HTE_*}, {@code *_SEQ}, {@code hibernate_sequences} and generator-shaped tables,
+ * {@link io.corrosion.jdbc.keys.LocalTables} is the one policy the CRR engine asks: the driver's own tables (but the
+ * slot claims, which the replication layer makes a CRR), {@code sqlite_*}, Hibernate's {@code HTE_*}, {@code *_SEQ}, {@code hibernate_sequences} and generator-shaped tables,
  * the {@code local-tables} property (names and globs), and TEMP tables. Hibernate's generator statements on those
  * tables are answered by the driver ({@link io.corrosion.jdbc.keys.GeneratorBlocks}): node-private values, no write
  * lock, no SQLITE_BUSY against the application's open transaction.

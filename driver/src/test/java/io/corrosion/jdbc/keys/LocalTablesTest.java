@@ -31,7 +31,8 @@ class LocalTablesTest {
         assertThat(local.isLocal("hibernate_sequence")).isTrue();
         assertThat(local.isLocal("sqlite_sequence")).isTrue();
         assertThat(local.isLocal("sqlite_stat1")).isTrue();
-        assertThat(local.isLocal("__corrosion_node_slots")).isTrue();
+        assertThat(local.isLocal("__corrosion_counters")).isTrue();
+        assertThat(local.isLocal("__corrosion_node_slots")).as("claims are replicated").isFalse();
         assertThat(local.isLocal("crsql_changes")).isTrue();
         assertThat(local.isLocal("person__crsql_clock")).isTrue();
         assertThat(local.isLocal("Person")).isFalse();

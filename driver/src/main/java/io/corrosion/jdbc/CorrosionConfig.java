@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -53,16 +52,24 @@ public record CorrosionConfig(
             boolean mergeEqualValues,
             Set<String> localTables,
             Duration syncInterval,
-            int fanout) {
+            int fanout,
+            Optional<Integer> nodeSlot,
+            Set<String> int64Keys) {
 
         public NodeSettings {
             seeds = List.copyOf(seeds);
             localTables = Set.copyOf(localTables);
+            int64Keys = Set.copyOf(int64Keys);
         }
 
-        /** True if the table is listed in {@code local-tables} (compared ignoring case). */
+        /** True if the table matches a name or glob of {@code local-tables} (ignoring case). */
         public boolean isLocalTable(String table) {
-            return localTables.contains(table.toLowerCase(Locale.ROOT));
+            return TablePatterns.anyMatches(localTables, table);
+        }
+
+        /** True if the table matches a name or glob of {@code int64-keys} (ignoring case). */
+        public boolean hasInt64Keys(String table) {
+            return TablePatterns.anyMatches(int64Keys, table);
         }
     }
 
@@ -178,7 +185,9 @@ public record CorrosionConfig(
                 (Boolean) v.get(CorrosionProperty.MERGE_EQUAL_VALUES),
                 (Set<String>) v.get(CorrosionProperty.LOCAL_TABLES),
                 (Duration) v.get(CorrosionProperty.SYNC_INTERVAL),
-                (Integer) v.get(CorrosionProperty.FANOUT));
+                (Integer) v.get(CorrosionProperty.FANOUT),
+                Optional.ofNullable((Integer) v.get(CorrosionProperty.NODE_SLOT)),
+                (Set<String>) v.get(CorrosionProperty.INT64_KEYS));
     }
 
     private static Object parseValue(CorrosionProperty p, String value) throws SQLException {

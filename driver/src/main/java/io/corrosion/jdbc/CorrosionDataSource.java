@@ -87,6 +87,14 @@ public class CorrosionDataSource implements DataSource, AutoCloseable {
         set(CorrosionProperty.LOCAL_TABLES, tables);
     }
 
+    public void setNodeSlot(int slot) {
+        set(CorrosionProperty.NODE_SLOT, slot);
+    }
+
+    public void setInt64Keys(String tables) {
+        set(CorrosionProperty.INT64_KEYS, tables);
+    }
+
     public void setSyncInterval(String duration) {
         set(CorrosionProperty.SYNC_INTERVAL, duration);
     }

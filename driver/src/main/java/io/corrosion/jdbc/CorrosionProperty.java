@@ -29,9 +29,19 @@ public enum CorrosionProperty {
     MERGE_EQUAL_VALUES("merge-equal-values", "false", Scope.NODE, PropertySyntax.BOOLEAN,
             "When two versions of a column tie on causal length, col version and value, let the larger site id win "
                     + "(cr-sqlite's option of the same name). *Arrives with the CRR engine: kept only.*"),
-    LOCAL_TABLES("local-tables", "", Scope.NODE, PropertySyntax.TABLE_LIST,
-            "Tables that stay on this node and are never replicated (e.g. scratch or id-generator tables). "
-                    + "*Arrives with the CRR engine: kept only.*"),
+    LOCAL_TABLES("local-tables", "", Scope.NODE, PropertySyntax.TABLE_PATTERN_LIST,
+            "Tables that stay on this node and are never replicated, besides those the driver keeps local anyway "
+                    + "(Hibernate's `HTE_*`, `*_SEQ` and `hibernate_sequences`, `sqlite_*`, TEMP tables; see "
+                    + "'Local tables'). No node-private keys are allocated in them. "
+                    + "*Replication arrives with a later issue.*"),
+    NODE_SLOT("node-slot", null, Scope.NODE, PropertySyntax.intRange(0, 1023),
+            "This node's slot for generated keys (id = counter x 1024 + slot + 1). Give every node of a cluster its own "
+                    + "slot to guarantee that generated keys never collide; unset, the node claims a free slot itself "
+                    + "(see 'Generated keys')."),
+    INT64_KEYS("int64-keys", "", Scope.NODE, PropertySyntax.TABLE_PATTERN_LIST,
+            "Tables whose keys declared `INT` (also `INT4`, `MEDIUMINT`, ...) the application reads as 64-bit (Java "
+                    + "`long`): generated keys go on past 2147483647 instead of failing with SQLState 22003. Keys "
+                    + "declared `INTEGER`, `BIGINT`, `INT8` or untyped are 64-bit anyway."),
     SYNC_INTERVAL("sync-interval", "5s", Scope.NODE, PropertySyntax.DURATION,
             "How often the node runs anti-entropy sync with a random peer. *Later issue: validated and kept only.*"),
     FANOUT("fanout", "8", Scope.NODE, PropertySyntax.intRange(1, 64),

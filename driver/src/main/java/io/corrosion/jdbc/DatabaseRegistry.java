@@ -1,6 +1,7 @@
 package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.keys.KeysExtension;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /** The open database files of this JVM, by canonical path. */
 final class DatabaseRegistry {
     private static final Logger log = LoggerFactory.getLogger(DatabaseRegistry.class);
-    private static final DatabaseRegistry GLOBAL = new DatabaseRegistry(DatabaseExtension.Factory.NONE);
+    private static final DatabaseRegistry GLOBAL = new DatabaseRegistry(KeysExtension.FACTORY);
 
     private final Map<String, CorrosionDatabase> open = new ConcurrentHashMap<>();
     private final DatabaseExtension.Factory extensions;
@@ -44,7 +45,7 @@ final class DatabaseRegistry {
             if (!db.node().equals(config.node())) {
                 throw new SQLException("Database " + key.get() + " is already open in this JVM with other node settings ("
                         + db.node() + "); every connection to a file must use the same bind, seeds, tls.*, "
-                        + "merge-equal-values, local-tables, sync-interval and fanout. Shut it down first "
+                        + "merge-equal-values, local-tables, sync-interval, fanout, node-slot and int64-keys. Shut it down first "
                         + "(CorrosionDriver.shutdown) to change them.", SqlErrors.BAD_CONNECTION_PROPERTY);
             }
             try {

@@ -50,11 +50,12 @@ record PropertySyntax(String describe, List<String> choices, Function<String, Ob
         return t.trim();
     });
 
-    static final PropertySyntax TABLE_LIST =
-            new PropertySyntax("comma-separated table names (may be empty)", List.of(), t -> {
+    /** Table names and globs ({@code *} any run of characters, {@code ?} one), kept lower-cased. */
+    static final PropertySyntax TABLE_PATTERN_LIST = new PropertySyntax(
+            "comma-separated table names or globs with `*` and `?`, case-insensitive (may be empty)", List.of(), t -> {
                 Set<String> tables = new LinkedHashSet<>();
                 for (String part : splitList(t)) {
-                    tables.add(part.toLowerCase(Locale.ROOT));
+                    tables.add(TablePatterns.check(part).toLowerCase(Locale.ROOT));
                 }
                 return Set.copyOf(tables);
             });

@@ -24,6 +24,11 @@ public final class SqlErrors {
     public static final String GENERAL_ERROR = "HY000";
 
     private static final Pattern RESULT_CODE_IN_MESSAGE = Pattern.compile("\\[(SQLITE_[A-Z_]+)\\]");
+    /**
+     * An SQLState the driver's own SQL functions put in their error text, which reaches the application as an
+     * SQLITE_ERROR: e.g. "(SQLSTATE 22003)" when no generated key is left.
+     */
+    private static final Pattern DRIVER_STATE_IN_MESSAGE = Pattern.compile("\\(SQLSTATE ([0-9A-Z]{5})\\)");
 
     private SqlErrors() {}
 
@@ -78,7 +83,7 @@ public final class SqlErrors {
             return "40000";
         }
         return switch (name) {
-            case "SQLITE_ERROR" -> isSyntaxOrSchemaError(message) ? "42000" : GENERAL_ERROR;
+            case "SQLITE_ERROR" -> errorState(message);
             case "SQLITE_PERM", "SQLITE_AUTH" -> "42501";
             case "SQLITE_ABORT", "SQLITE_INTERRUPT" -> "57014";
             case "SQLITE_NOMEM" -> "53200";
@@ -100,6 +105,14 @@ public final class SqlErrors {
             case "SQLITE_CONSTRAINT_CHECK" -> "23514";
             default -> "23000";
         };
+    }
+
+    private static String errorState(String message) {
+        Matcher driver = DRIVER_STATE_IN_MESSAGE.matcher(String.valueOf(message));
+        if (driver.find()) {
+            return driver.group(1);
+        }
+        return isSyntaxOrSchemaError(message) ? "42000" : GENERAL_ERROR;
     }
 
     private static boolean isSyntaxOrSchemaError(String message) {

@@ -37,7 +37,12 @@ final class KeywordClassifier {
         KeywordClassifier c = new KeywordClassifier(statementSql);
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
-                c.onConflict, c.returning, c.temporary, InternalTables.mentionedIn(statementSql), null, null);
+                c.onConflict, c.returning, c.temporary, mentionsDriverOwned(statementSql), null, null);
+    }
+
+    /** Names the driver owns or answers itself: its internal tables, and Hibernate's id-generator column. */
+    private static boolean mentionsDriverOwned(String sql) {
+        return InternalTables.mentionedIn(sql) || GeneratorStatements.mentionedIn(sql);
     }
 
     private void classifyStatement() {
@@ -76,18 +81,7 @@ final class KeywordClassifier {
 
     /** Index of the first token from {@code from} on, outside parentheses, that matches; -1 if none. */
     private int topLevel(int from, java.util.function.Predicate<SqlToken> match) {
-        int depth = 0;
-        for (int i = from; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            } else if (depth == 0 && match.test(t)) {
-                return i;
-            }
-        }
-        return -1;
+        return TokenReader.topLevel(tokens, from, match);
     }
 
     private void insert() {

@@ -15,7 +15,10 @@ import org.sqlite.SQLiteConnection;
  *   <li>{@code Connection.prepareStatement(sql)}: {@link #rewrite} once, at prepare; {@link #afterExecute} after each
  *       successful {@code execute*()} and once after a successful {@code executeBatch()}.</li>
  * </ul>
- * {@code afterExecute} is not called when the execution throws.
+ * {@code afterExecute} is not called when the execution throws; {@link #afterFailure} is, once per failed
+ * {@code execute*()}/{@code executeBatch()} (for a batch of {@code addBatch(sql)} strings: once per string). A
+ * {@code Connection.rollback(Savepoint)} reaches {@code afterExecute} as the plan of the
+ * {@code ROLLBACK TO SAVEPOINT <name>} that sqlite-jdbc runs for it.
  *
  * <p>Rules for implementations:
  * <ul>
@@ -23,7 +26,8 @@ import org.sqlite.SQLiteConnection;
  *   <li>Never write on {@code connection} between a DML statement and the application's next statement: the
  *       application may read {@code last_insert_rowid()} or {@code getGeneratedKeys()} next. Work after DDL (CRR
  *       setup after CREATE TABLE/ALTER TABLE) is fine.</li>
- *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order.</li>
+ *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order; it may append
+ *       parameters after the application's last one if {@link #parameterBinder} binds them.</li>
  *   <li>Throw {@link SQLException} with a real SQLState to refuse a statement (e.g. a schema cr-sqlite rejects).</li>
  * </ul>
  */
@@ -54,4 +58,19 @@ public interface StatementHook {
 
     /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
     void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /**
+     * For a statement being prepared: the binder of parameters that {@link #rewrite} appended to it, or null if it
+     * appended none. Called once per {@code prepareStatement}, right after {@link #rewrite}, with the same plan.
+     */
+    default ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return null;
+    }
+
+    /**
+     * Called when an execution of {@code plan} threw: SQLite has undone the failed statement's writes, including any
+     * an SQL function made while it ran, but earlier statements of the transaction (and of a failed batch) stand.
+     * Must not throw.
+     */
+    default void afterFailure(SqlPlan plan, SQLiteConnection connection) {}
 }

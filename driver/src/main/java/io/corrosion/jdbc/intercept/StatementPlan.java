@@ -20,7 +20,9 @@ import net.sf.jsqlparser.statement.Statement;
  * @param onConflict     the INSERT has an {@code ON CONFLICT} clause (UPSERT, including DO NOTHING)
  * @param returning      the statement has a {@code RETURNING} clause
  * @param temporary      CREATE TEMP/TEMPORARY TABLE, or a target in the {@code temp} schema
- * @param mentionsInternal the text names something matching {@link io.corrosion.jdbc.InternalTables} (crsql_*)
+ * @param mentionsInternal the text names something the driver owns or answers itself: a name matching
+ *                       {@link io.corrosion.jdbc.InternalTables} (crsql_*), or Hibernate's id-generator column
+ *                       {@code next_val} ({@link GeneratorStatements}); such reads reach the statement hook
  * @param parsed         JSqlParser's statement, null when not parsed (plain reads, or JSqlParser could not parse it)
  * @param parseProblem   why JSqlParser could not parse it; null when it parsed or was not asked to
  */

@@ -3,7 +3,9 @@ package io.corrosion.jdbc.proxy;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import java.sql.Array;
@@ -85,6 +87,10 @@ public final class ConnectionProxy implements CorrosionConnection {
         hook.afterExecute(plan, raw);
     }
 
+    void afterFailure(SqlPlan plan) {
+        hook.afterFailure(plan, raw);
+    }
+
     private void checkOpen() throws SQLException {
         if (closed) {
             throw SqlErrors.connectionClosed();
@@ -132,8 +138,12 @@ public final class ConnectionProxy implements CorrosionConnection {
         checkOpen();
         try {
             SqlPlan plan = plan(sql);
-            String toRun = plan.plainRead() ? sql : rewrite(plan);
-            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan);
+            if (plan.plainRead()) {
+                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null);
+            }
+            String toRun = rewrite(plan);
+            ParameterBinder binder = hook.parameterBinder(plan, raw);
+            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -236,6 +246,18 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** The hook sees the {@code ROLLBACK TO SAVEPOINT} sqlite-jdbc runs, as if the application had run it. */
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        try {
+            raw.rollback(savepoint);
+            hook.afterExecute(plan("ROLLBACK TO SAVEPOINT " + Identifiers.quote(savepoint.getSavepointName())), raw);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
     @Override
     public boolean isClosed() throws SQLException {
         return closed || raw.isClosed();
@@ -283,7 +305,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void rollback() throws SQLException { try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback(Savepoint savepoint) throws SQLException { try { raw.rollback(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+
     @Override public void setAutoCommit(boolean flag) throws SQLException { try { raw.setAutoCommit(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

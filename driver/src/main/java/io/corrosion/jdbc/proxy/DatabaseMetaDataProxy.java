@@ -8,6 +8,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.RowIdLifetime;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * sqlite-jdbc's metadata under the driver's own name and URL, with the driver's internal tables
@@ -78,7 +79,11 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getColumns(String catalog, String schemaPattern, String tableNamePattern,
             String columnNamePattern) throws SQLException {
         try {
-            return hiding(md.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern), "TABLE_NAME");
+            ResultSet columns = hiding(md.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern),
+                    "TABLE_NAME");
+            try (Statement schema = connection.physical().createStatement()) {
+                return DeclaredKeyTypes.restore(columns, schema);
+            }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

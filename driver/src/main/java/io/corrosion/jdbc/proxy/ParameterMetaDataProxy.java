@@ -4,16 +4,19 @@ import io.corrosion.jdbc.SqlErrors;
 import java.sql.ParameterMetaData;
 import java.sql.SQLException;
 
-/** ParameterMetaData whose errors carry an SQLState. */
+/** ParameterMetaData whose errors carry an SQLState, without the parameters the driver appended and binds. */
 final class ParameterMetaDataProxy implements ParameterMetaData {
     private final ParameterMetaData md;
+    private final int hidden;
 
-    private ParameterMetaDataProxy(ParameterMetaData md) {
+    private ParameterMetaDataProxy(ParameterMetaData md, int hidden) {
         this.md = md;
+        this.hidden = hidden;
     }
 
-    static ParameterMetaData wrap(ParameterMetaData md) {
-        return md == null ? null : new ParameterMetaDataProxy(md);
+    /** @param hidden parameters the driver appended (and binds itself), left out of the count */
+    static ParameterMetaData wrap(ParameterMetaData md, int hidden) {
+        return md == null ? null : new ParameterMetaDataProxy(md, hidden);
     }
 
     @Override
@@ -27,7 +30,7 @@ final class ParameterMetaDataProxy implements ParameterMetaData {
     }
 
     @Override public String getParameterClassName(int param) throws SQLException { try { return md.getParameterClassName(param); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getParameterCount() throws SQLException { try { return md.getParameterCount(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public int getParameterCount() throws SQLException { try { return md.getParameterCount() - hidden; } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getParameterMode(int param) throws SQLException { try { return md.getParameterMode(param); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getParameterType(int param) throws SQLException { try { return md.getParameterType(param); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String getParameterTypeName(int param) throws SQLException { try { return md.getParameterTypeName(param); } catch (SQLException e) { throw SqlErrors.translate(e); } }

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import java.io.InputStream;
 import java.io.Reader;
@@ -34,12 +35,21 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final PreparedStatement ps;
     private final SqlPlan plan;
     private final boolean hooked;
+    private final ParameterBinder binder;
 
-    PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan) {
+    PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan, ParameterBinder binder) {
         super(connection, ps);
         this.ps = ps;
         this.plan = plan;
         this.hooked = !plan.plainRead();
+        this.binder = binder;
+    }
+
+    /** Binds what the hook appended, before an execution or a batch row. */
+    private void bindAppended() throws SQLException {
+        if (binder != null) {
+            binder.bind(ps);
+        }
     }
 
     /** The plan of the SQL this statement was prepared with. */
@@ -53,53 +63,72 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         }
     }
 
+    private SQLException failed(SQLException e) {
+        if (hooked) {
+            connection.afterFailure(plan);
+        }
+        return SqlErrors.translate(e);
+    }
+
+    @Override
+    void batchFailed() {
+        if (hooked) {
+            connection.afterFailure(plan);
+        }
+    }
+
     @Override
     public ResultSet executeQuery() throws SQLException {
         try {
+            bindAppended();
             ResultSet rs = ps.executeQuery();
             afterExecute();
             return wrap(rs);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
     @Override
     public int executeUpdate() throws SQLException {
         try {
+            bindAppended();
             int count = ps.executeUpdate();
             afterExecute();
             return count;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
         try {
+            bindAppended();
             long count = ps.executeLargeUpdate();
             afterExecute();
             return count;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
     @Override
     public boolean execute() throws SQLException {
         try {
+            bindAppended();
             boolean hasResultSet = ps.execute();
             afterExecute();
             return hasResultSet;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw failed(e);
         }
     }
 
     @Override
     public void addBatch() throws SQLException {
         try {
+            bindAppended();
             ps.addBatch();
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
@@ -136,7 +165,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         try {
-            return ParameterMetaDataProxy.wrap(ps.getParameterMetaData());
+            return ParameterMetaDataProxy.wrap(ps.getParameterMetaData(),
+                    binder == null ? 0 : binder.appendedParameters());
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

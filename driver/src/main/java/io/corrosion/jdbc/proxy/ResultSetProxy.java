@@ -72,6 +72,61 @@ public class ResultSetProxy implements ResultSet {
         return "ResultSetProxy[" + rs + "]";
     }
 
+    /*
+     * Integers wider than an int: sqlite-jdbc returns their low 32 bits from getInt, silently. Generated keys pass
+     * 2^31 after about two million rows per node and table (they are interleaved by node slot), so a Java int read of
+     * one must fail loudly, not hand Hibernate or jOOQ another row's id.
+     */
+
+    @Override
+    public int getInt(int columnIndex) throws SQLException {
+        try {
+            return toInt(rs.getLong(columnIndex), columnIndex);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public int getInt(String columnLabel) throws SQLException {
+        try {
+            return toInt(rs.getLong(columnLabel), rs.findColumn(columnLabel));
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
+        try {
+            if (type == Integer.class) {
+                long value = rs.getLong(columnIndex);
+                return rs.wasNull() ? null : type.cast(toInt(value, columnIndex));
+            }
+            return rs.getObject(columnIndex, type);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
+        try {
+            return getObject(rs.findColumn(columnLabel), type);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    private static int toInt(long value, int column) throws SQLException {
+        int narrow = (int) value;
+        if (narrow != value) {
+            throw new SQLException("Column " + column + " holds " + value + ", which does not fit a Java int; read "
+                    + "it with getLong (for generated keys: map the id as Long, or declare the key BIGINT)", "22003");
+        }
+        return narrow;
+    }
+
     // Plain delegation below: sqlite-jdbc does the work, SqlErrors gives the error its SQLState.
 
     @Override public boolean absolute(int n) throws SQLException { try { return rs.absolute(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
@@ -118,8 +173,6 @@ public class ResultSetProxy implements ResultSet {
     @Override public float getFloat(String columnLabel) throws SQLException { try { return rs.getFloat(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public float getFloat(int columnIndex) throws SQLException { try { return rs.getFloat(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getHoldability() throws SQLException { try { return rs.getHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getInt(String columnLabel) throws SQLException { try { return rs.getInt(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getInt(int columnIndex) throws SQLException { try { return rs.getInt(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public long getLong(String columnLabel) throws SQLException { try { return rs.getLong(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public long getLong(int columnIndex) throws SQLException { try { return rs.getLong(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Reader getNCharacterStream(String columnLabel) throws SQLException { try { return rs.getNCharacterStream(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
@@ -128,10 +181,8 @@ public class ResultSetProxy implements ResultSet {
     @Override public NClob getNClob(int columnIndex) throws SQLException { try { return rs.getNClob(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String getNString(String columnLabel) throws SQLException { try { return rs.getNString(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String getNString(int columnIndex) throws SQLException { try { return rs.getNString(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public <T> T getObject(String columnLabel, Class<T> class1) throws SQLException { try { return rs.getObject(columnLabel, class1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Object getObject(String columnLabel, Map<String, Class<?>> map1) throws SQLException { try { return rs.getObject(columnLabel, map1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Object getObject(String columnLabel) throws SQLException { try { return rs.getObject(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public <T> T getObject(int columnIndex, Class<T> class1) throws SQLException { try { return rs.getObject(columnIndex, class1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Object getObject(int columnIndex, Map<String, Class<?>> map1) throws SQLException { try { return rs.getObject(columnIndex, map1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Object getObject(int columnIndex) throws SQLException { try { return rs.getObject(columnIndex); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Ref getRef(String columnLabel) throws SQLException { try { return rs.getRef(columnLabel); } catch (SQLException e) { throw SqlErrors.translate(e); } }

@@ -1,0 +1,292 @@
+package io.corrosion.jdbc.intercept;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rewrites one INSERT (also {@code INSERT OR ...}, {@code REPLACE INTO}, UPSERT, {@code RETURNING}, a leading
+ * {@code WITH}) so that every row's key value passes through an SQL function call, {@code <call prefix><value>)},
+ * which returns the value if it is not NULL and allocates one otherwise. The statement's parameters keep their number
+ * and order; only the key column's expression is wrapped, or the key column added with a NULL value:
+ *
+ * <ul>
+ *   <li>{@code VALUES}: each row's key item is wrapped; a column list without the key gets it appended, each row a
+ *       {@code <call>NULL)}. Without a column list the key is the item at the key's position in the table.</li>
+ *   <li>{@code SELECT} (any select, compound or not): the select becomes a CTE with numbered columns,
+ *       {@code WITH __corrosion_rows(c1, ..., cn) AS (<select>) SELECT c1, <call>c2), ... FROM __corrosion_rows
+ *       WHERE true} ({@code WHERE true} keeps a following {@code ON CONFLICT} unambiguous, as SQLite requires).</li>
+ *   <li>{@code DEFAULT VALUES} becomes {@code ("key") VALUES (<call>NULL))}.</li>
+ * </ul>
+ * Works on tokens, so everything else in the statement stays as the application wrote it.
+ */
+public final class InsertKeyRewrite extends TokenReader {
+    private static final String ROWS_CTE = "__corrosion_rows";
+
+    private final String keyColumn;
+    private final String callPrefix;
+    private final List<Edit> edits = new ArrayList<>();
+
+    private record Edit(int start, int end, String text) {}
+
+    private InsertKeyRewrite(String sql, String keyColumn, String callPrefix) {
+        super(sql);
+        this.keyColumn = keyColumn;
+        this.callPrefix = callPrefix;
+    }
+
+    /**
+     * The INSERT with its key value wrapped; empty if the statement is not an INSERT this rewrite understands (SQLite
+     * then runs it as written).
+     *
+     * @param statementSql     one INSERT statement
+     * @param keyColumn        the key column's name as declared
+     * @param keyPosition      the key's position among the table's insertable (non-generated) columns, 0-based
+     * @param insertableColumns how many insertable columns the table has
+     * @param callPrefix       the function call up to its last argument, e.g. {@code __corrosion_key('t', 'id', }
+     */
+    public static Optional<String> rewrite(String statementSql, String keyColumn, int keyPosition,
+            int insertableColumns, String callPrefix) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, callPrefix);
+        return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
+    }
+
+    /**
+     * The cheaper form for a prepared single-row INSERT that leaves the key out: the key column is appended to the
+     * column list and {@code keyValue} to the row; {@code keyValue} holds one {@code ?}, which then comes after every
+     * parameter of the application, for the driver to bind per execution ({@link ParameterBinder}). Empty unless the
+     * statement has one {@code VALUES} row, a column list without the key, at least one parameter, only plain
+     * {@code ?} parameters, and none after that row (an UPSERT's {@code DO UPDATE SET x = ?}).
+     *
+     * @return the rewritten statement; its last parameter is the one {@code keyValue} brought
+     */
+    public static Optional<String> rewriteWithAppendedParameter(String statementSql, String keyColumn,
+            String keyValue) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, "");
+        return r.appendParameter(keyValue) ? Optional.of(r.apply()) : Optional.empty();
+    }
+
+    /** How many {@code ?} parameters the statement has, or -1 if it numbers or names any. */
+    public static int parameterCount(String statementSql) {
+        int parameters = 0;
+        for (SqlToken t : SqlLexer.tokenize(statementSql)) {
+            if (t.type() == SqlToken.Type.PARAMETER) {
+                if (!t.text().equals("?")) {
+                    return -1;
+                }
+                parameters++;
+            }
+        }
+        return parameters;
+    }
+
+    private boolean appendParameter(String keyValue) {
+        if (parameterCount(sql) < 1 || !intoTable() || !isSymbol(pos, '(')) { // ?NNN, :name number differently
+            return false;
+        }
+        int listClose = matchingParen(pos);
+        if (listClose < 0 || indexOfIgnoreCase(names(pos + 1, listClose), keyColumn) >= 0) {
+            return false;
+        }
+        pos = listClose + 1;
+        if (!take("VALUES") || !isSymbol(pos, '(')) {
+            return false;
+        }
+        int rowClose = matchingParen(pos);
+        if (rowClose < 0) {
+            return false;
+        }
+        for (int i = rowClose + 1; i < tokens.size(); i++) {
+            SqlToken t = tokens.get(i);
+            if (t.isSymbol(',') && i == rowClose + 1 || t.type() == SqlToken.Type.PARAMETER) {
+                return false; // a second row, or parameters after the row
+            }
+        }
+        edits.add(new Edit(tokens.get(listClose).start(), tokens.get(listClose).start(),
+                ", " + Identifiers.quote(keyColumn)));
+        edits.add(new Edit(tokens.get(rowClose).start(), tokens.get(rowClose).start(), ", " + keyValue));
+        return true;
+    }
+
+    /** Moves past {@code [WITH ...] INSERT [OR x] INTO name [AS alias]}; false if the statement is not an INSERT. */
+    private boolean intoTable() {
+        pos = topLevel(0, t -> t.isWord("INSERT") || t.isWord("REPLACE"));
+        if (pos < 0) {
+            return false;
+        }
+        if (tokens.get(pos++).isWord("INSERT") && take("OR")) {
+            pos++; // the conflict resolution
+        }
+        if (!take("INTO") || !skipName()) {
+            return false;
+        }
+        if (take("AS")) {
+            pos++;
+        }
+        return true;
+    }
+
+    private boolean run(int keyPosition, int insertableColumns) {
+        if (!intoTable()) {
+            return false;
+        }
+        List<String> columns = null;
+        int listClose = -1;
+        if (isSymbol(pos, '(')) {
+            listClose = matchingParen(pos);
+            if (listClose < 0) {
+                return false;
+            }
+            columns = names(pos + 1, listClose);
+            pos = listClose + 1;
+        }
+        if (pos >= tokens.size()) {
+            return false;
+        }
+        int keyIndex = columns == null ? keyPosition : indexOfIgnoreCase(columns, keyColumn);
+        if (keyIndex < 0 && columns == null) {
+            return false;
+        }
+        int columnCount = columns == null ? insertableColumns : columns.size();
+        if (keyIndex < 0) {
+            edits.add(new Edit(tokens.get(listClose).start(), tokens.get(listClose).start(),
+                    ", " + Identifiers.quote(keyColumn)));
+        }
+        int sourceEnd = sourceEnd(pos);
+        if (tokens.get(pos).isWord("DEFAULT") && pos + 1 < tokens.size() && tokens.get(pos + 1).isWord("VALUES")) {
+            return columns == null && defaultValues();
+        }
+        if (tokens.get(pos).isWord("VALUES")) {
+            return values(pos + 1, sourceEnd, keyIndex);
+        }
+        return select(pos, sourceEnd, keyIndex, columnCount);
+    }
+
+    private boolean defaultValues() {
+        edits.add(new Edit(tokens.get(pos).start(), tokens.get(pos + 1).end(),
+                "(" + Identifiers.quote(keyColumn) + ") VALUES (" + call("NULL") + ")"));
+        return true;
+    }
+
+    private boolean values(int from, int end, int keyIndex) {
+        boolean anyRow = false;
+        for (int i = from; i < end; i++) {
+            if (!isSymbol(i, '(')) {
+                continue; // the commas between rows
+            }
+            int close = matchingParen(i);
+            if (close < 0 || close >= end) {
+                return false;
+            }
+            if (keyIndex < 0) {
+                edits.add(new Edit(tokens.get(close).start(), tokens.get(close).start(), ", " + call("NULL")));
+            } else {
+                List<int[]> items = items(i + 1, close);
+                if (keyIndex >= items.size()) {
+                    return false;
+                }
+                int[] item = items.get(keyIndex);
+                edits.add(new Edit(item[0], item[1], call(sql.substring(item[0], item[1]))));
+            }
+            anyRow = true;
+            i = close;
+        }
+        return anyRow;
+    }
+
+    private boolean select(int from, int end, int keyIndex, int columnCount) {
+        if (columnCount < 1 || from >= end) {
+            return false;
+        }
+        int start = tokens.get(from).start();
+        int stop = tokens.get(end - 1).end();
+        StringBuilder names = new StringBuilder();
+        StringBuilder items = new StringBuilder();
+        for (int c = 1; c <= columnCount; c++) {
+            String name = "c" + c;
+            names.append(c > 1 ? ", " : "").append(name);
+            items.append(c > 1 ? ", " : "").append(c - 1 == keyIndex ? call(name) : name);
+        }
+        if (keyIndex < 0) {
+            items.append(", ").append(call("NULL"));
+        }
+        edits.add(new Edit(start, start, "WITH " + ROWS_CTE + "(" + names + ") AS ("));
+        edits.add(new Edit(stop, stop, ") SELECT " + items + " FROM " + ROWS_CTE + " WHERE true"));
+        return true;
+    }
+
+    private String call(String value) {
+        return callPrefix + value + ")";
+    }
+
+    /** Index of the first top-level {@code ON CONFLICT} or {@code RETURNING} from {@code from} on; else the end. */
+    private int sourceEnd(int from) {
+        int end = topLevel(from, t -> t.isWord("RETURNING") || t.isWord("ON"));
+        while (end >= 0 && tokens.get(end).isWord("ON")
+                && !(end + 1 < tokens.size() && tokens.get(end + 1).isWord("CONFLICT"))) {
+            end = topLevel(end + 1, t -> t.isWord("RETURNING") || t.isWord("ON"));
+        }
+        return end < 0 ? tokens.size() : end;
+    }
+
+    /** [start, end) character ranges of the comma-separated items between two token indexes. */
+    private List<int[]> items(int from, int close) {
+        List<int[]> items = new ArrayList<>();
+        int depth = 0;
+        int first = from;
+        for (int i = from; i <= close; i++) {
+            SqlToken t = tokens.get(i);
+            if (i == close || (depth == 0 && t.isSymbol(','))) {
+                if (i > first) {
+                    items.add(new int[] {tokens.get(first).start(), tokens.get(i - 1).end()});
+                }
+                first = i + 1;
+            } else if (t.isSymbol('(')) {
+                depth++;
+            } else if (t.isSymbol(')')) {
+                depth--;
+            }
+        }
+        return items;
+    }
+
+    private List<String> names(int from, int close) {
+        List<String> names = new ArrayList<>();
+        for (int[] item : items(from, close)) {
+            names.add(Identifiers.unquote(sql.substring(item[0], item[1]).trim()));
+        }
+        return names;
+    }
+
+    private static int indexOfIgnoreCase(List<String> names, String name) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Moves past the target table; false if there is none, or it lies in an attached database (not the file's). */
+    private boolean skipName() {
+        if (pos >= tokens.size() || !tokens.get(pos).isName()) {
+            return false;
+        }
+        String first = tokens.get(pos++).name(sql);
+        if (isSymbol(pos, '.') && pos + 1 < tokens.size() && tokens.get(pos + 1).isName()) {
+            pos += 2;
+            return first.equalsIgnoreCase("main");
+        }
+        return true;
+    }
+
+    private String apply() {
+        StringBuilder out = new StringBuilder(sql);
+        edits.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end).reversed());
+        for (Edit e : edits) {
+            out.replace(e.start(), e.end(), e.text());
+        }
+        return out.toString();
+    }
+}

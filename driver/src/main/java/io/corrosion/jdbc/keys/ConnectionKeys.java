@@ -1,0 +1,127 @@
+package io.corrosion.jdbc.keys;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * What the key allocator keeps per physical connection: the reservations its current transaction wrote
+ * ({@link Reservations}), the statement that writes them, and whether the transaction ran DDL.
+ */
+final class ConnectionKeys implements SQLiteCommitListener {
+    private static final String WRITE = "INSERT INTO " + Reservations.TABLE + " (name, next, step) VALUES (?, ?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next), "
+            + "step = CASE WHEN excluded.step > 0 THEN excluded.step ELSE step END";
+
+    private final SQLiteConnection connection;
+    private final Reservations reservations;
+    private final Runnable afterPromotion;
+    private final Runnable afterSchemaTransaction;
+    private final Map<String, Long> pending = new HashMap<>();
+    private final KeyTables.SchemaReader committed;
+    private PreparedStatement write;
+    private boolean ranDdl;
+
+    /**
+     * @param afterPromotion         runs after a commit made this connection's reservations durable
+     * @param afterSchemaTransaction runs after a transaction that ran DDL committed or rolled back
+     * @param committed              reads the committed state of the file
+     */
+    ConnectionKeys(SQLiteConnection connection, Reservations reservations, Runnable afterPromotion,
+            Runnable afterSchemaTransaction, KeyTables.SchemaReader committed) {
+        this.connection = connection;
+        this.committed = committed;
+        this.reservations = reservations;
+        this.afterPromotion = afterPromotion;
+        this.afterSchemaTransaction = afterSchemaTransaction;
+    }
+
+    SQLiteConnection connection() {
+        return connection;
+    }
+
+    /**
+     * Reads committed state on the driver's schema connection, never on this one: a read here could start the
+     * application's transaction snapshot before its first write (see {@link KeyTables}).
+     */
+    <T> T readCommitted(KeyTables.SchemaRead<T> read) throws SQLException {
+        return committed.read(read);
+    }
+
+    /** The reservation of {@code name} this connection's transaction wrote and may still trust; 0 if none. */
+    synchronized long pending(String name) {
+        return pending.getOrDefault(name, 0L);
+    }
+
+    /** Raises the persisted value of {@code name} to at least {@code next}, in the current transaction. */
+    synchronized void persist(String name, long next, long step) throws SQLException {
+        if (write == null) {
+            write = connection.prepareStatement(WRITE);
+        }
+        write.setString(1, name);
+        write.setLong(2, next);
+        write.setLong(3, step);
+        Nested.run(connection, write::executeUpdate);
+        pending.merge(name, next, Math::max);
+    }
+
+    /** The current transaction changed the schema; its end changes what other connections see. */
+    synchronized void noteDdl() {
+        ranDdl = true;
+    }
+
+    private void schemaTransactionEnded() {
+        boolean ddl;
+        synchronized (this) {
+            ddl = ranDdl;
+            ranDdl = false;
+        }
+        if (ddl) {
+            afterSchemaTransaction.run();
+        }
+    }
+
+    /** Forget this transaction's reservations: a statement failed, or it rolled back (to a savepoint). */
+    synchronized void distrust() {
+        pending.clear();
+    }
+
+    @Override
+    public void onCommit() {
+        schemaTransactionEnded();
+        Map<String, Long> committed;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            committed = new HashMap<>(pending);
+            pending.clear();
+        }
+        reservations.promote(committed);
+        afterPromotion.run();
+    }
+
+    @Override
+    public void onRollback() {
+        schemaTransactionEnded();
+        distrust();
+    }
+
+    synchronized void close() {
+        closeQuietly(write);
+    }
+
+    private static void closeQuietly(Statement s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (SQLException ignored) {
+                // the connection is gone already; nothing holds the statement
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.corrosion.jdbc.keys;
+
+import io.corrosion.jdbc.keys.KeyTargets.KeyTarget;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Allocates generated keys per table: {@code id = counter × 1024 + slot + 1} with one counter per table on this node,
+ * kept in memory (shared by every connection on the file) and persisted through {@link Reservations} in the
+ * transaction that uses the ids. Called by the driver right before a prepared INSERT runs ({@link KeyBinder}), or by
+ * the {@code __corrosion_key} SQL function inside the INSERT.
+ *
+ * <ul>
+ *   <li>A rollback never hands out an id twice while the node runs: the counter in memory does not go back.</li>
+ *   <li>A committed id is never handed out again, after a crash neither: the persisted counter is at least one above
+ *       every committed id, written in the same transaction.</li>
+ *   <li>Ids of transactions that never committed are skipped after a restart too, except those of a transaction that
+ *       itself had to extend the reservation (every {@value #RESERVE_AHEAD}th id): the node starts at the persisted
+ *       reservation end, burning its unused tail.</li>
+ * </ul>
+ * The lock here guards memory only; reservation writes happen outside it, as they may wait for SQLite's write lock.
+ */
+final class KeyAllocator {
+    /** Counter values reserved by one write; also what a restart burns at most per table. */
+    static final long RESERVE_AHEAD = 64;
+
+    private final Reservations reservations;
+    private final NodeSlots slots;
+    /** Next counter by counter name; guarded by this. */
+    private final Map<String, long[]> next = new HashMap<>();
+
+    KeyAllocator(Reservations reservations, NodeSlots slots) {
+        this.reservations = reservations;
+        this.slots = slots;
+    }
+
+    static String counterName(String table) {
+        return "key:" + table.toLowerCase(Locale.ROOT);
+    }
+
+    /** A new key for the target; its reservation is persisted in the current transaction of {@code c}. */
+    long allocate(ConnectionKeys c, KeyTarget target) throws SQLException {
+        int slot = slots.require();
+        long[] counter = counter(c, target, slot);
+        long n;
+        synchronized (this) {
+            n = counter[0];
+            if (n > IdScheme.maxCounter(slot, target.maxId())) {
+                throw exhausted(target, slot);
+            }
+            counter[0] = n + 1;
+        }
+        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+        return IdScheme.id(n, slot);
+    }
+
+    /**
+     * A key the application supplied: if it lies in this node's slot at or beyond the counter (and within the keys
+     * the node generates for the table), the counter moves past it, so the node never generates it again.
+     */
+    void noteSupplied(ConnectionKeys c, KeyTarget target, long key) throws SQLException {
+        int slot = slots.current();
+        if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
+            return;
+        }
+        long[] counter = counter(c, target, slot);
+        long n = IdScheme.counterOf(key);
+        synchronized (this) {
+            if (n < counter[0]) {
+                return;
+            }
+            counter[0] = n + 1;
+        }
+        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+    }
+
+    /** The table's counter; on first use in this JVM read from the committed file (or from the table's keys). */
+    private long[] counter(ConnectionKeys c, KeyTarget target, int slot) throws SQLException {
+        String name = target.counterName();
+        synchronized (this) {
+            long[] counter = next.get(name);
+            if (counter != null) {
+                return counter;
+            }
+        }
+        long[] persisted = c.readCommitted(r -> CounterStore.read(r, name));
+        long start;
+        if (persisted != null) {
+            start = persisted[0];
+            reservations.markDurable(name, persisted[0]);
+        } else {
+            start = c.readCommitted(r -> CounterStore.firstFreeCounter(r, target.table(), target.column(), slot,
+                    target.maxId()));
+        }
+        synchronized (this) {
+            return next.computeIfAbsent(name, k -> new long[] {start});
+        }
+    }
+
+    private static SQLException exhausted(KeyTarget target, int slot) {
+        String column = target.table() + "." + target.column();
+        String why = target.maxId() == IdScheme.MAX_INT32_ID
+                ? "the largest key of " + column + ", declared INT, which jOOQ and most mappings read as a Java int; "
+                        + "declare the key BIGINT or INTEGER, or list the table in the int64-keys property if the "
+                        + "application reads it as a long"
+                : "the largest key SQLite can store";
+        return new SQLException("Cannot generate another key for " + column + ": node slot " + slot + " has used all "
+                + "its keys up to " + target.maxId() + ", " + why + ". Keys the application supplies still work. "
+                + "(SQLSTATE 22003)", "22003");
+    }
+}

@@ -1,0 +1,112 @@
+package io.corrosion.jdbc.keys;
+
+import java.sql.SQLException;
+import org.sqlite.Function;
+
+/**
+ * The SQL functions the rewritten statements call, registered on every physical connection. They run inside the
+ * application's statement, on its connection.
+ */
+final class KeyFunctions {
+    /** {@code __corrosion_key(target, value)}: {@code value}, or a new key of the {@link KeyTargets} target if NULL. */
+    static final String KEY = "__corrosion_key";
+    /** {@code __corrosion_generator_next(table, segment)}: the next value of a Hibernate id generator. */
+    static final String GENERATOR_NEXT = "__corrosion_generator_next";
+    /** {@code __corrosion_generator_accept(table, roles, values...)}: 1 if the generator UPDATE is accepted, else 0. */
+    static final String GENERATOR_ACCEPT = "__corrosion_generator_accept";
+
+    // sqlite3_value_type codes
+    private static final int INTEGER = 1;
+    private static final int FLOAT = 2;
+    private static final int BLOB = 4;
+    private static final int NULL = 5;
+
+    private KeyFunctions() {}
+
+    static void register(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators)
+            throws SQLException {
+        Function.create(keys.connection(), KEY, new Key(keys, targets, allocator, generators), 2, 0);
+        Function.create(keys.connection(), GENERATOR_NEXT, new GeneratorNext(keys, generators), 2, 0);
+        Function.create(keys.connection(), GENERATOR_ACCEPT, new GeneratorAccept(keys, generators), -1, 0);
+    }
+
+    private static final class Key extends Function {
+        private final ConnectionKeys keys;
+        private final KeyTargets targets;
+        private final KeyAllocator allocator;
+        private final GeneratorBlocks generators;
+
+        Key(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators) {
+            this.keys = keys;
+            this.targets = targets;
+            this.allocator = allocator;
+            this.generators = generators;
+        }
+
+        @Override
+        protected void xFunc() throws SQLException {
+            int type = value_type(1);
+            if (type == NULL) {
+                result(allocator.allocate(keys, targets.get(value_int(0))));
+                return;
+            }
+            if (type == INTEGER) {
+                allocator.noteSupplied(keys, targets.get(value_int(0)), value_long(1));
+            }
+            generators.coverHandouts(keys); // the key may come from a Hibernate generator block
+            switch (type) {
+                case INTEGER -> result(value_long(1));
+                case FLOAT -> result(value_double(1));
+                case BLOB -> result(value_blob(1));
+                default -> result(value_text(1));
+            }
+        }
+    }
+
+    private static final class GeneratorNext extends Function {
+        private final ConnectionKeys keys;
+        private final GeneratorBlocks generators;
+
+        GeneratorNext(ConnectionKeys keys, GeneratorBlocks generators) {
+            this.keys = keys;
+            this.generators = generators;
+        }
+
+        @Override
+        protected void xFunc() throws SQLException {
+            String segment = value_type(1) == NULL ? "" : value_text(1);
+            result(generators.next(keys, value_text(0), segment));
+        }
+    }
+
+    private static final class GeneratorAccept extends Function {
+        private final ConnectionKeys keys;
+        private final GeneratorBlocks generators;
+
+        GeneratorAccept(ConnectionKeys keys, GeneratorBlocks generators) {
+            this.keys = keys;
+            this.generators = generators;
+        }
+
+        @Override
+        protected void xFunc() throws SQLException {
+            String[] roles = value_text(1).split(",");
+            if (args() != roles.length + 2) {
+                throw new SQLException(GENERATOR_ACCEPT + ": " + roles.length + " roles but " + (args() - 2)
+                        + " values");
+            }
+            long newValue = 0;
+            long oldValue = 0;
+            String segment = "";
+            for (int i = 0; i < roles.length; i++) {
+                int arg = i + 2;
+                switch (roles[i]) {
+                    case "new" -> newValue = value_long(arg);
+                    case "old" -> oldValue = value_long(arg);
+                    default -> segment = value_type(arg) == NULL ? "" : value_text(arg);
+                }
+            }
+            result(generators.accept(keys, value_text(0), segment, newValue, oldValue) ? 1 : 0);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.corrosion.jdbc.keys;
+
+import io.corrosion.jdbc.CorrosionConfig;
+import io.corrosion.jdbc.intercept.CreateTableShape;
+import io.corrosion.jdbc.intercept.GeneratorStatements;
+import io.corrosion.jdbc.intercept.InsertKeyRewrite;
+import io.corrosion.jdbc.intercept.ParameterBinder;
+import io.corrosion.jdbc.intercept.RowidKeyDdl;
+import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.intercept.StatementKind;
+import io.corrosion.jdbc.intercept.StatementPlan;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The key allocator's statement hook: rewrites
+ * <ul>
+ *   <li>INSERT/UPSERT/REPLACE into a table whose single integer key is its rowid ({@link KeyTables}): a prepared
+ *       single-row INSERT without the key gets the key column and a parameter appended, which the driver binds
+ *       ({@link #parameterBinder}, {@link KeyBinder}); any other passes each row's key through
+ *       {@code __corrosion_key} ({@link InsertKeyRewrite});</li>
+ *   <li>CREATE TABLE so such a key is a rowid alias ({@link RowidKeyDdl}), and notes generator-shaped tables
+ *       ({@link LocalTables});</li>
+ *   <li>Hibernate's generator SELECT/UPDATE into driver-answered calls ({@link GeneratorStatements}).</li>
+ * </ul>
+ * Local, TEMP and internal tables are left alone. Rewrites depend on the schema and are cached per file by SQL text
+ * until the next DDL statement; everything else costs one map lookup.
+ */
+final class KeyStatementHook implements StatementHook {
+    private static final Logger log = LoggerFactory.getLogger(KeyStatementHook.class);
+    private static final int MAX_CACHED = 4096;
+    private static final Pattern ROLLBACK_TO =
+            Pattern.compile("ROLLBACK(\\s+TRANSACTION)?\\s+TO\\b", Pattern.CASE_INSENSITIVE);
+
+    private final CorrosionConfig.NodeSettings node;
+    private final LocalTables localTables;
+    private final KeyTables keyTables;
+    private final SchemaConnection schema;
+    private final KeyTargets targets;
+    private final KeyAllocator allocator;
+    private final Function<SQLiteConnection, ConnectionKeys> connections;
+    private final Map<String, Rewrite> rewrites = new ConcurrentHashMap<>();
+    private final AtomicLong schemaGeneration = new AtomicLong();
+    /** The rewrite {@link #rewrite} just returned on this thread, for {@link #parameterBinder} right after it. */
+    private final ThreadLocal<Rewrite> justRewritten = new ThreadLocal<>();
+
+    /**
+     * A SQL string as the hook rewrote it.
+     *
+     * @param original      the application's SQL
+     * @param sql           what runs instead
+     * @param boundKey      the key target whose value the driver binds to the last parameter; null if none
+     * @param keyParameter  the index of that parameter
+     */
+    private record Rewrite(String original, String sql, KeyTargets.KeyTarget boundKey, int keyParameter) {
+        static Rewrite unchanged(String sql) {
+            return new Rewrite(sql, sql, null, 0);
+        }
+    }
+
+    KeyStatementHook(CorrosionConfig.NodeSettings node, LocalTables localTables, KeyTables keyTables,
+            SchemaConnection schema, KeyTargets targets, KeyAllocator allocator,
+            Function<SQLiteConnection, ConnectionKeys> connections) {
+        this.node = node;
+        this.localTables = localTables;
+        this.keyTables = keyTables;
+        this.schema = schema;
+        this.targets = targets;
+        this.allocator = allocator;
+        this.connections = connections;
+    }
+
+    @Override
+    public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        Rewrite cached = rewrites.get(plan.sql());
+        if (cached == null) {
+            cached = compute(plan, connection);
+        }
+        justRewritten.set(cached);
+        return cached.sql();
+    }
+
+    @Override
+    public ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) {
+        Rewrite rewrite = justRewritten.get();
+        justRewritten.remove();
+        if (rewrite == null || rewrite.boundKey() == null || !rewrite.original().equals(plan.sql())) {
+            return null;
+        }
+        ConnectionKeys keys = connections.apply(connection);
+        return keys == null ? null : new KeyBinder(keys, allocator, rewrite.boundKey(), rewrite.keyParameter());
+    }
+
+    private Rewrite compute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        long generation = schemaGeneration.get();
+        Rewrite result;
+        if (plan.statements().size() == 1) {
+            Rewrite one = rewriteOne(plan.first(), connection, true);
+            result = one.sql().equals(plan.first().sql()) ? Rewrite.unchanged(plan.sql())
+                    : new Rewrite(plan.sql(), one.sql(), one.boundKey(), one.keyParameter());
+        } else {
+            boolean changed = false;
+            List<String> statements = new ArrayList<>(plan.statements().size());
+            for (StatementPlan statement : plan.statements()) {
+                String rewritten = rewriteOne(statement, connection, false).sql();
+                changed |= !rewritten.equals(statement.sql());
+                statements.add(rewritten);
+            }
+            result = changed ? new Rewrite(plan.sql(), String.join(";\n", statements), null, 0)
+                    : Rewrite.unchanged(plan.sql());
+        }
+        boolean cacheable = plan.statements().stream()
+                .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE); // noting generator tables is a side effect
+        if (cacheable && schemaGeneration.get() == generation) {
+            if (rewrites.size() >= MAX_CACHED) {
+                rewrites.clear();
+            }
+            rewrites.put(plan.sql(), result);
+        }
+        return result;
+    }
+
+    private Rewrite rewriteOne(StatementPlan statement, SQLiteConnection connection, boolean alone)
+            throws SQLException {
+        Optional<Rewrite> rewritten = switch (statement.kind()) {
+            case INSERT, UPSERT, REPLACE -> insert(statement, connection, alone);
+            case CREATE_TABLE -> createTable(statement).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            case READ -> generator(statement, true).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            case UPDATE -> generator(statement, false).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            default -> Optional.empty();
+        };
+        return rewritten.orElse(Rewrite.unchanged(statement.sql()));
+    }
+
+    /**
+     * The INSERT with its key allocated: for a prepared single-row INSERT without the key, the driver binds the key to
+     * an appended {@code coalesce(?, <allocate>)} (the function only runs if nothing was bound); otherwise every
+     * row's key passes through the function.
+     */
+    private Optional<Rewrite> insert(StatementPlan statement, SQLiteConnection connection, boolean alone)
+            throws SQLException {
+        if (statement.table().isEmpty() || localTables.isLocal(statement)) {
+            return Optional.empty();
+        }
+        Optional<TableKey> key = keyTables.lookup(schema.readerFor(connection), connection, statement.table().get());
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        TableKey k = key.get();
+        long maxId = IdScheme.is32Bit(k.declaredType()) && !node.hasInt64Keys(k.table())
+                ? IdScheme.MAX_INT32_ID : IdScheme.MAX_INT64_ID;
+        KeyTargets.KeyTarget target = targets.register(k.table(), k.column(), maxId);
+        String call = KeyFunctions.KEY + "(" + target.handle() + ", ";
+        if (alone) {
+            Optional<String> bound = InsertKeyRewrite.rewriteWithAppendedParameter(statement.sql(), k.column(),
+                    "coalesce(?, " + call + "NULL))");
+            if (bound.isPresent()) {
+                int parameter = InsertKeyRewrite.parameterCount(statement.sql()) + 1;
+                return Optional.of(new Rewrite(statement.sql(), bound.get(), target, parameter));
+            }
+        }
+        Optional<String> rewritten = InsertKeyRewrite.rewrite(statement.sql(), k.column(), k.position(),
+                k.insertableColumns(), call);
+        if (rewritten.isEmpty()) {
+            log.debug("INSERT into {} left as written: its shape is not one the key rewrite knows: {}", k.table(),
+                    statement.sql());
+        }
+        return rewritten.map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+    }
+
+    private Optional<String> createTable(StatementPlan statement) {
+        Optional<CreateTableShape> shape = CreateTableShape.parse(statement.sql());
+        if (shape.isEmpty()) {
+            return Optional.empty();
+        }
+        localTables.noteCreated(shape.get());
+        if (shape.get().temporary() || localTables.isLocal(shape.get().table())) {
+            return Optional.empty();
+        }
+        return RowidKeyDdl.convertibleKey(shape.get()).map(key -> RowidKeyDdl.rewrite(statement.sql(), key));
+    }
+
+    private Optional<String> generator(StatementPlan statement, boolean select) {
+        Optional<String> table = GeneratorStatements.table(statement.sql());
+        if (table.isEmpty() || !localTables.isGeneratorTable(table.get())) {
+            return Optional.empty();
+        }
+        return select ? GeneratorStatements.rewriteSelect(statement.sql(), KeyFunctions.GENERATOR_NEXT)
+                : GeneratorStatements.rewriteUpdate(statement.sql(), KeyFunctions.GENERATOR_ACCEPT);
+    }
+
+    @Override
+    public void afterExecute(SqlPlan plan, SQLiteConnection connection) {
+        for (StatementPlan statement : plan.statements()) {
+            if (statement.kind().isDdl()) {
+                schemaChanged();
+                ConnectionKeys keys = connections.apply(connection);
+                if (keys != null) {
+                    keys.noteDdl();
+                }
+            } else if (statement.kind() == StatementKind.TRANSACTION && isRollbackTo(statement.sql())) {
+                distrust(connection);
+            }
+        }
+    }
+
+    @Override
+    public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        distrust(connection);
+    }
+
+    void schemaChanged() {
+        schemaGeneration.incrementAndGet();
+        keyTables.invalidate();
+        rewrites.clear();
+    }
+
+    private void distrust(SQLiteConnection connection) {
+        ConnectionKeys keys = connections.apply(connection);
+        if (keys != null) {
+            keys.distrust();
+        }
+    }
+
+    private static boolean isRollbackTo(String sql) {
+        return ROLLBACK_TO.matcher(sql).lookingAt();
+    }
+
+    @Override
+    public String toString() {
+        return "KeyStatementHook";
+    }
+}

@@ -1,0 +1,122 @@
+package io.corrosion.jdbc.keys;
+
+import io.corrosion.jdbc.CorrosionDatabase;
+import io.corrosion.jdbc.DatabaseExtension;
+import io.corrosion.jdbc.intercept.GeneratorStatements;
+import io.corrosion.jdbc.intercept.StatementHook;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Cluster-safe generated keys and local tables for one database file: the piece of the driver's extension that a
+ * composite extension (with the CRR engine) runs first. Its parts, for composing:
+ * <ul>
+ *   <li>{@link #setUpConnection}: per physical connection, before the application uses it — on the file's first
+ *       connection creates the internal tables and establishes site id and slot ({@link SlotClaims}); on every one
+ *       registers the SQL functions, a commit listener and the TEMP table the generator UPDATE writes.</li>
+ *   <li>{@link #statementHook()}: rewrites INSERTs, CREATE TABLE and Hibernate's generator statements. Composed
+ *       hooks should run it first and hand its output SQL (re-planned) to the next hook; pass
+ *       {@code afterExecute}/{@code afterFailure} to it with the application's original plan.</li>
+ *   <li>{@link #localTables()}: the policy the CRR engine asks before making a table a CRR.</li>
+ *   <li>{@link #claimMerged}: the slot conflict rule, for the replication layer after it merged a claim.</li>
+ *   <li>{@link #factory(NodeIdentity)}: where the site id comes from (the CRR engine's, once there is one).</li>
+ * </ul>
+ */
+public final class KeysExtension implements DatabaseExtension {
+    /** Keys with the allocator's own site id, until the CRR engine provides one. */
+    public static final DatabaseExtension.Factory FACTORY = factory(NodeIdentity.OWN);
+
+    private final String description;
+    private final LocalTables localTables;
+    private final NodeSlots slots;
+    private final KeyAllocator allocator;
+    private final GeneratorBlocks generators;
+    private final Reservations reservations = new Reservations();
+    private final KeyTargets targets = new KeyTargets();
+    private final Map<SQLiteConnection, ConnectionKeys> connections = new ConcurrentHashMap<>();
+    private final KeyStatementHook hook;
+    private final SchemaConnection schema;
+
+    /** The factory of key extensions whose site id comes from {@code identity}. */
+    public static DatabaseExtension.Factory factory(NodeIdentity identity) {
+        return database -> new KeysExtension(database, identity);
+    }
+
+    KeysExtension(CorrosionDatabase database, NodeIdentity identity) {
+        this.description = database.path().orElse(":memory:");
+        this.localTables = new LocalTables(database.node());
+        this.slots = new NodeSlots(identity, database.node().nodeSlot());
+        this.allocator = new KeyAllocator(reservations, slots);
+        this.generators = new GeneratorBlocks(reservations, slots);
+        this.schema = new SchemaConnection(database);
+        this.hook = new KeyStatementHook(database.node(), localTables, new KeyTables(), schema, targets, allocator,
+                connections::get);
+    }
+
+    @Override
+    public void setUpConnection(SQLiteConnection connection) throws SQLException {
+        if (slots.establish(connection)) {
+            localTables.scan(connection);
+        }
+        try (Statement s = connection.createStatement()) {
+            s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " (v INTEGER)");
+            s.executeUpdate("INSERT INTO temp." + GeneratorStatements.ACK_TABLE + " (v) SELECT 0 WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM temp." + GeneratorStatements.ACK_TABLE + ")");
+        }
+        ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
+                hook::schemaChanged, schema.readerFor(connection));
+        KeyFunctions.register(keys, targets, allocator, generators);
+        connection.addCommitListener(keys);
+        connections.put(connection, keys);
+    }
+
+    @Override
+    public void connectionClosed(SQLiteConnection connection) {
+        ConnectionKeys keys = connections.remove(connection);
+        if (keys != null) {
+            keys.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        schema.close();
+    }
+
+    @Override
+    public StatementHook statementHook() {
+        return hook;
+    }
+
+    /** The local-table policy of this file. */
+    public LocalTables localTables() {
+        return localTables;
+    }
+
+    /** The slot this node generates keys in; null before it has one (read-only file). */
+    public NodeSlot slot() {
+        return slots.slot();
+    }
+
+    /** The site id slot claims carry; null before the node has a slot. */
+    public byte[] siteId() {
+        return slots.siteId();
+    }
+
+    /**
+     * For the replication layer, after it merged a claim of {@code slot} by {@code siteId} into
+     * {@code __corrosion_node_slots}: if that is this node's slot, applies the conflict rule ({@link SlotClaims}) in
+     * the caller's transaction on {@code connection} and returns the slot this node uses from now on.
+     */
+    public NodeSlot claimMerged(SQLiteConnection connection, int slot, byte[] siteId) throws SQLException {
+        return slots.claimMerged(connection, slot, siteId);
+    }
+
+    @Override
+    public String toString() {
+        return "KeysExtension[" + description + ", slot " + slots.slot() + "]";
+    }
+}

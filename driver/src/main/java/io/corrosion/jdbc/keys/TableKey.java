@@ -1,0 +1,13 @@
+package io.corrosion.jdbc.keys;
+
+/**
+ * A table whose primary key is one integer column and its rowid: the driver allocates that key when an INSERT leaves
+ * it out or NULL.
+ *
+ * @param table             the table name as declared
+ * @param column            the key column as declared
+ * @param position          the key's position among the insertable (non-generated) columns, 0-based
+ * @param insertableColumns how many insertable columns the table has
+ * @param declaredType      the key's type as the application declared it (before the driver made it a rowid alias)
+ */
+record TableKey(String table, String column, int position, int insertableColumns, String declaredType) {}

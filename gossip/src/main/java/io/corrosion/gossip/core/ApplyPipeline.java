@@ -120,4 +120,8 @@ final class ApplyPipeline {
     int queued() {
         return queue.size();
     }
+
+    long queuedBytes() {
+        return queuedBytes;
+    }
 }

@@ -75,14 +75,14 @@ public final class GossipCore {
         public void requestState(SessionKey session) {
             long id = nextTaskId++;
             syncTasks.put(id, session);
-            out.task(new StoreTask.ReadState(id));
+            out.task(new StoreTask.ReadState(id, session));
         }
 
         @Override
         public void requestRead(SessionKey session, List<SyncNeed> needs, int maxBytes) {
             long id = nextTaskId++;
             syncTasks.put(id, session);
-            out.task(new StoreTask.Read(id, needs, maxBytes));
+            out.task(new StoreTask.Read(id, session, needs, maxBytes));
         }
 
         @Override
@@ -96,8 +96,8 @@ public final class GossipCore {
         }
 
         @Override
-        public void sessionClosed(NodeAddress peer, SessionKey session) {
-            out.closed(new Outbox.SessionClosed(peer, session));
+        public void sessionClosed(NodeAddress peer, SessionKey session, boolean clean) {
+            out.closed(new Outbox.SessionClosed(peer, session, clean));
         }
     };
 
@@ -163,7 +163,27 @@ public final class GossipCore {
 
     /** Largest encoded changeset this node accepts to broadcast: half a frame, so sync batches always fit one. */
     public int maxChangesetBytes() {
+        return maxChangesetBytes(config);
+    }
+
+    /** {@link #maxChangesetBytes()} for a configuration, for callers that check before handing a changeset over. */
+    public static int maxChangesetBytes(GossipConfig config) {
         return config.maxFrameBytes() / 2 - WireCodec.SYNC_BATCH_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Whether received changesets pile up before the store: more than half the apply queue's item or byte bound.
+     * A runtime stops reading sync streams while it holds, so sync does not overflow the queue it feeds.
+     */
+    public boolean applyBacklogHigh() {
+        return pipeline.queued() > config.applyQueueMaxItems() / 2
+                || pipeline.queuedBytes() > config.applyQueueMaxBytes() / 2;
+    }
+
+    /** Whether the apply queue drained below a quarter of its bounds: sync streams may be read again. */
+    public boolean applyBacklogLow() {
+        return pipeline.queued() < config.applyQueueMaxItems() / 4
+                && pipeline.queuedBytes() < config.applyQueueMaxBytes() / 4;
     }
 
     /** The result of a {@link StoreTask} this core emitted. */

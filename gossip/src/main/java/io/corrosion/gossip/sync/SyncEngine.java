@@ -102,7 +102,7 @@ public final class SyncEngine {
             if (now - s.lastActivity >= config.syncSessionTimeout().toMillis()) {
                 timedOut++;
                 LOG.debug("sync session {} with {} timed out", s.key, s.peer);
-                close(s, out);
+                close(s, false, out);
             }
         }
         if (now >= nextSyncAt) {
@@ -151,7 +151,7 @@ public final class SyncEngine {
             closeIfFinished(s, out);
         } else if (message instanceof SyncReject) {
             rejected++;
-            close(s, out);
+            close(s, true, out);
         }
     }
 
@@ -206,7 +206,7 @@ public final class SyncEngine {
                 out.send(s.peer, new SyncReject(key, SyncReject.Reason.UNAVAILABLE));
             }
             broken++;
-            close(s, out);
+            close(s, false, out);
         }
     }
 
@@ -215,7 +215,7 @@ public final class SyncEngine {
         Session s = sessions.get(key);
         if (s != null) {
             broken++;
-            close(s, out);
+            close(s, false, out);
         }
     }
 
@@ -232,6 +232,8 @@ public final class SyncEngine {
         long inbound = sessions.values().stream().filter(s -> !s.initiator).count();
         if (inbound >= config.maxInboundSyncs()) {
             out.send(start.initiator().address(), new SyncReject(key, SyncReject.Reason.BUSY));
+            // The refusal is the last word on this session's stream.
+            out.sessionClosed(start.initiator().address(), key, true);
             return;
         }
         Session s = new Session(key, false, start.initiator().address(), now);
@@ -263,15 +265,15 @@ public final class SyncEngine {
     private void closeIfFinished(Session s, SyncOutput out) {
         if (s.doneSent && s.peerDone) {
             completed++;
-            close(s, out);
+            close(s, true, out);
         }
     }
 
-    private void close(Session s, SyncOutput out) {
+    private void close(Session s, boolean clean, SyncOutput out) {
         sessions.remove(s.key);
         if (s.key.equals(outgoing)) {
             outgoing = null;
         }
-        out.sessionClosed(s.peer, s.key);
+        out.sessionClosed(s.peer, s.key, clean);
     }
 }

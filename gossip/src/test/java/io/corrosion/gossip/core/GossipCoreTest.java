@@ -17,6 +17,7 @@ import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
 import io.corrosion.gossip.wire.BroadcastMessage;
+import io.corrosion.gossip.wire.SessionKey;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class GossipCoreTest {
         };
         StoreResult failed = task.execute(diskFull);
         assertThat(failed).isInstanceOf(StoreResult.Failed.class);
-        assertThat(new StoreTask.ReadState(7).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
+        assertThat(new StoreTask.ReadState(7, new SessionKey(self.siteId(), 7)).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
         core.onStoreResult(failed, 1, out);
         assertThat(core.stats().apply().failedBatches()).isEqualTo(1);
         // The id was forgotten: the next copy is taken and applied.

@@ -32,7 +32,7 @@ class SyncEngineTest {
         final SyncEngine engine;
         Side peer;
         final List<SyncMessage> sent = new ArrayList<>();
-        int closed;
+        final List<Boolean> cleanCloses = new ArrayList<>();
 
         Side(int i, List<Member> peers) {
             member = new Member(new SiteId(0, i), new NodeAddress("10.0.0." + i, 7400), 1);
@@ -62,8 +62,8 @@ class SyncEngineTest {
         }
 
         @Override
-        public void sessionClosed(NodeAddress peerAddress, SessionKey session) {
-            closed++;
+        public void sessionClosed(NodeAddress peerAddress, SessionKey session, boolean clean) {
+            cleanCloses.add(clean);
         }
     }
 
@@ -102,8 +102,8 @@ class SyncEngineTest {
         drain();
         assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
         assertThat(b.store.hasAllUpTo(a.member.siteId(), 20)).isTrue();
-        assertThat(a.closed).isEqualTo(1);
-        assertThat(b.closed).isEqualTo(1);
+        assertThat(a.cleanCloses).containsExactly(true);
+        assertThat(b.cleanCloses).containsExactly(true);
         assertThat(a.engine.stats().completed()).isEqualTo(1);
         assertThat(b.engine.stats().completed()).isEqualTo(1);
         // a's 40 chunks went in several batches, none much above the batch size.
@@ -122,7 +122,7 @@ class SyncEngineTest {
     }
 
     @Test
-    void aBusyResponderRefuses() {
+    void aBusyResponderRefusesAndClosesTheRefusedStream() {
         Side[] s = pair();
         Side b = s[1];
         for (int i = 0; i < config.maxInboundSyncs() + 1; i++) {
@@ -131,6 +131,7 @@ class SyncEngineTest {
         }
         assertThat(b.sent).filteredOn(m -> m instanceof SyncReject).hasSize(1);
         assertThat(b.engine.stats().open()).isEqualTo(config.maxInboundSyncs());
+        assertThat(b.cleanCloses).as("the refused session's stream is finished").containsExactly(true);
     }
 
     @Test
@@ -144,6 +145,6 @@ class SyncEngineTest {
         assertThat(a.engine.stats().open()).isEqualTo(1);
         a.engine.onTimeout(t + config.syncSessionTimeout().toMillis(), a);
         assertThat(a.engine.stats().timedOut()).isEqualTo(1);
-        assertThat(a.closed).isEqualTo(1);
+        assertThat(a.cleanCloses).as("a timed-out session's stream is aborted").containsExactly(false);
     }
 }

@@ -220,6 +220,11 @@ public final class GossipNode implements AutoCloseable {
         stop(true);
     }
 
+    /** Runs {@code task} on the protocol thread (tests: to hold it up). */
+    void onProtocolThread(Runnable task) {
+        started().onProtocolThread("test task", task);
+    }
+
     /** Stops without a goodbye, as a crash would look to the others (tests). */
     void kill() {
         stop(false);

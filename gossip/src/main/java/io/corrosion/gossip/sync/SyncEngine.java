@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Needs are Corrosion's ({@link SyncNeeds}). Each side serves in batches of {@code syncBatchBytes}, one store read
- * at a time, up to {@code syncMaxBytesPerSession} (the rest waits for the next session). The session ends when
- * both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without progress. A responder serves
- * at most {@code maxInboundSyncs} sessions and refuses more as busy.
+ * at a time, up to {@code syncMaxBytesPerSession}; a side cut short starts its next session at once. A node's first
+ * session starts as soon as it knows a peer, so a new or restarted node does not wait a sync interval to catch up.
+ * The session ends when both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without
+ * progress. A responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy.
  */
 public final class SyncEngine {
 
@@ -105,7 +106,9 @@ public final class SyncEngine {
                 close(s, false, out);
             }
         }
-        if (now >= nextSyncAt) {
+        // A node that never synced does so as soon as it knows a peer: a new or restarted node catches up at once.
+        boolean firstChance = started == 0 && outgoing == null && !peers.livePeers().isEmpty();
+        if (now >= nextSyncAt || firstChance) {
             nextSyncAt = now + RandomPicks.jitter(config.syncInterval().toMillis(), 0.5, random);
             if (outgoing == null) {
                 Member peer = RandomPicks.one(peers.livePeers(), m -> false, random);
@@ -146,8 +149,12 @@ public final class SyncEngine {
         } else if (message instanceof SyncChangesets batch) {
             changesetsReceived += batch.changesets().size();
             out.received(batch.changesets());
-        } else if (message instanceof SyncDone) {
+        } else if (message instanceof SyncDone done) {
             s.peerDone = true;
+            if (done.truncated()) {
+                // The peer had more for us than a session carries: the next session starts at once.
+                nextSyncAt = Math.min(nextSyncAt, now);
+            }
             closeIfFinished(s, out);
         } else if (message instanceof SyncReject) {
             rejected++;

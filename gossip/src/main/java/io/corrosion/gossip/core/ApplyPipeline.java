@@ -48,12 +48,20 @@ final class ApplyPipeline {
             Item old = queue.pollFirst();
             queuedBytes -= old.bytes;
             dropped++;
-            if (dropped == 1 || dropped % 1000 == 0) {
+            if (isPowerOfTen(dropped)) {
                 LOG.warn("apply queue full ({} items, {} bytes): dropped {} changesets so far; sync will fetch them",
                         queue.size(), queuedBytes, dropped);
             }
             onDrop.accept(old);
         }
+    }
+
+    /** Logs at 1, 10, 100, ... drops: a burst does not flood the log, a trickle still shows. */
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     /** The next batch to apply, if none is in flight. */

@@ -214,7 +214,13 @@ final class ProtocolDriver implements SessionLinks.Host {
     private void drainHandoff() {
         handoffScheduled.set(false);
         for (Changeset changeset = handoff.poll(); changeset != null; changeset = handoff.poll()) {
-            core.broadcast(changeset, now(), outbox);
+            try {
+                core.broadcast(changeset, now(), outbox);
+            } catch (IllegalArgumentException refused) {
+                // GossipNode.broadcast checked it already; one bad changeset must not hold up the others.
+                counters.protocolErrors.increment();
+                warnings.warn("[" + name + "] not broadcast: " + refused.getMessage());
+            }
         }
     }
 
@@ -337,7 +343,8 @@ final class ProtocolDriver implements SessionLinks.Host {
             timer.cancel(false);
         }
         timerAt = next;
-        timer = schedule("timer", Math.max(0, next - now()), () -> {
+        // At least a millisecond: a core that kept asking for "now" would otherwise spin the protocol thread.
+        timer = schedule("timer", Math.max(1, next - now()), () -> {
             timerAt = Long.MAX_VALUE;
             timer = null;
             core.onTimeout(now(), outbox);

@@ -178,7 +178,14 @@ final class SessionLinks {
 
         @Override
         public void onFinished(Exchange from) {
-            // The peer finished its half; its SyncDone (or the session timeout) tells the core.
+            // The peer finished its half; its SyncDone (or the session timeout) tells the core. A stream the peer
+            // finished without saying a word is closed at once rather than left for the idle timeout.
+            host.onProtocolThread("sync stream finished", () -> {
+                if (key == null && !closed) {
+                    closed = true;
+                    from.finish();
+                }
+            });
         }
 
         @Override

@@ -24,20 +24,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An {@link InMemoryChangesetStore} that survives kill -9: every changeset it takes (committed here, or applied as
- * new) is appended to a file before the call returns, and replayed at start. A record cut short by a crash is
- * ignored, as nothing was acknowledged for it. For the multi-process tests; the driver's store is SQLite.
+ * An in-memory store that survives kill -9: every changeset it takes (committed here, or applied as new) is
+ * appended to a file before the call returns, and replayed at start. A record cut short by a crash is ignored, as
+ * nothing was acknowledged for it. For the multi-process tests; the driver's store is SQLite.
  */
 final class FileChangesetStore implements ChangesetStore {
 
     private static final SessionKey RECORD = new SessionKey(new SiteId(0, 0), 0);
 
-    private final InMemoryChangesetStore memory;
     private final WireCodec codec = new WireCodec(16 << 20);
+    private final ObservedStore store;
     private final DataOutputStream out;
 
     FileChangesetStore(SiteId self, Path file) {
-        memory = new InMemoryChangesetStore(self);
+        store = new ObservedStore(self, this::append);
         try {
             if (Files.exists(file)) {
                 replay(file);
@@ -59,7 +59,7 @@ final class FileChangesetStore implements ChangesetStore {
                     return;
                 }
                 try {
-                    memory.apply(((SyncChangesets) codec.decode(frame)).changesets());
+                    store.memory.apply(((SyncChangesets) codec.decode(frame)).changesets());
                 } catch (DecodeException e) {
                     return;
                 }
@@ -68,43 +68,32 @@ final class FileChangesetStore implements ChangesetStore {
     }
 
     InMemoryChangesetStore memory() {
-        return memory;
+        return store.memory;
     }
 
     /** A local commit of one version, chunked; on disk when this returns. */
     synchronized List<Changeset.Full> commitLocal(byte[] payload, int chunkBytes) {
-        List<Changeset.Full> chunks = memory.commitLocal(payload, chunkBytes, System.currentTimeMillis());
+        List<Changeset.Full> chunks = store.memory.commitLocal(payload, chunkBytes, System.currentTimeMillis());
         append(new ArrayList<>(chunks));
         return chunks;
     }
 
     @Override
     public synchronized List<ApplyOutcome> apply(List<Changeset> batch) {
-        List<ApplyOutcome> outcomes = memory.apply(batch);
-        List<Changeset> taken = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (outcomes.get(i) == ApplyOutcome.NEW) {
-                taken.add(batch.get(i));
-            }
-        }
-        append(taken);
-        return outcomes;
+        return store.apply(batch);
     }
 
     @Override
     public SyncState syncState() {
-        return memory.syncState();
+        return store.syncState();
     }
 
     @Override
     public ReadBatch read(List<SyncNeed> needs, int maxBytes) {
-        return memory.read(needs, maxBytes);
+        return store.read(needs, maxBytes);
     }
 
     private void append(List<Changeset> changesets) {
-        if (changesets.isEmpty()) {
-            return;
-        }
         byte[] frame = codec.encode(new SyncChangesets(RECORD, changesets));
         try {
             out.writeInt(frame.length);

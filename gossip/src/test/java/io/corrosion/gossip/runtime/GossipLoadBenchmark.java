@@ -1,13 +1,9 @@
 package io.corrosion.gossip.runtime;
 
-import io.corrosion.gossip.ApplyOutcome;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
-import io.corrosion.gossip.SyncNeed;
-import io.corrosion.gossip.SyncState;
-import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,43 +42,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class GossipLoadBenchmark {
 
     private GossipLoadBenchmark() {
-    }
-
-    /** A store that notes when a complete version became new here. */
-    private static final class TimingStore implements ChangesetStore {
-        final InMemoryChangesetStore memory;
-        final Applied onApplied;
-
-        interface Applied {
-            void applied(Changeset.Full changeset, long nanos);
-        }
-
-        TimingStore(SiteId site, Applied onApplied) {
-            this.memory = new InMemoryChangesetStore(site);
-            this.onApplied = onApplied;
-        }
-
-        @Override
-        public List<ApplyOutcome> apply(List<Changeset> batch) {
-            List<ApplyOutcome> outcomes = memory.apply(batch);
-            long now = System.nanoTime();
-            for (int i = 0; i < batch.size(); i++) {
-                if (outcomes.get(i) == ApplyOutcome.NEW && batch.get(i) instanceof Changeset.Full full) {
-                    onApplied.applied(full, now);
-                }
-            }
-            return outcomes;
-        }
-
-        @Override
-        public SyncState syncState() {
-            return memory.syncState();
-        }
-
-        @Override
-        public ReadBatch read(List<SyncNeed> needs, int maxBytes) {
-            return memory.read(needs, maxBytes);
-        }
     }
 
     private record Version(SiteId site, long version) {
@@ -130,17 +89,24 @@ public final class GossipLoadBenchmark {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean measuring = new AtomicBoolean();
         List<GossipNode> nodes = new ArrayList<>();
-        List<TimingStore> stores = new ArrayList<>();
+        List<ObservedStore> stores = new ArrayList<>();
         try {
             for (int i = 0; i < nodeCount; i++) {
                 GossipNodeConfig config = config(pki, "bench-" + i, nodes.isEmpty() ? List.of()
                         : List.of(nodes.get(0).address()));
-                TimingStore store = new TimingStore(config.siteId(), (changeset, nanos) -> {
-                    InFlight entry = inFlight.get(new Version(changeset.siteId(), changeset.version()));
-                    if (entry != null && entry.missing.decrementAndGet() == 0) {
-                        inFlight.remove(new Version(changeset.siteId(), changeset.version()));
-                        if (measuring.get()) {
-                            latencies.add(nanos - entry.sentNanos);
+                // Notes when each complete version became new in a store.
+                ObservedStore store = new ObservedStore(config.siteId(), applied -> {
+                    long nanos = System.nanoTime();
+                    for (Changeset changeset : applied) {
+                        if (changeset instanceof Changeset.Full full) {
+                            Version version = new Version(full.siteId(), full.version());
+                            InFlight entry = inFlight.get(version);
+                            if (entry != null && entry.missing.decrementAndGet() == 0) {
+                                inFlight.remove(version);
+                                if (measuring.get()) {
+                                    latencies.add(nanos - entry.sentNanos);
+                                }
+                            }
                         }
                     }
                 });
@@ -203,7 +169,7 @@ public final class GossipLoadBenchmark {
     }
 
     /** Commits at {@code rate} per second for {@code seconds}, round robin over the nodes; returns the count. */
-    private static int load(List<GossipNode> nodes, List<TimingStore> stores, Map<Version, InFlight> inFlight,
+    private static int load(List<GossipNode> nodes, List<ObservedStore> stores, Map<Version, InFlight> inFlight,
             int rate, int seconds, int payload) {
         Random random = new Random(42);
         long start = System.nanoTime();

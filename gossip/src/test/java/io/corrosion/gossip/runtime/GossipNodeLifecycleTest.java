@@ -148,7 +148,11 @@ class GossipNodeLifecycleTest {
             seedPort = probe.getLocalPort();
         }
         NodeAddress seedAddress = new NodeAddress("127.0.0.1", seedPort);
-        GossipNode early = start("early", 0, List.of(seedAddress), GossipListener.NONE);
+        SiteId site = cluster.newSite();
+        GossipNode early = cluster.start(cluster.config(pki, "early", site, 0, List.of(seedAddress))
+                .transportTuning(t -> t.ioThreads(1).connectTimeout(Duration.ofMillis(500))
+                        .reconnectBackoff(Duration.ofMillis(100))).build(),
+                new InMemoryChangesetStore(site), GossipListener.NONE);
         // Not one, but several join attempts fail while the seed is down.
         await().atMost(Duration.ofSeconds(10)).until(() -> early.stats().transport().connectFailures() >= 2);
         assertThat(early.members()).isEmpty();

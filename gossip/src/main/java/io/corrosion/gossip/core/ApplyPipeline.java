@@ -22,7 +22,7 @@ final class ApplyPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyPipeline.class);
 
-    record Item(Changeset changeset, ChangesetSource source, int hops, int bytes) {
+    record Item(Changeset changeset, ChangesetSource source, int hops, int bytes, long queuedAt) {
     }
 
     private final GossipConfig config;
@@ -40,8 +40,8 @@ final class ApplyPipeline {
     }
 
     /** Queues a changeset; reports any entries dropped to make room. */
-    void submit(Changeset changeset, ChangesetSource source, int hops, Consumer<Item> onDrop) {
-        Item item = new Item(changeset, source, hops, changeset.payloadSize());
+    void submit(Changeset changeset, ChangesetSource source, int hops, long now, Consumer<Item> onDrop) {
+        Item item = new Item(changeset, source, hops, changeset.payloadSize(), now);
         queue.addLast(item);
         queuedBytes += item.bytes;
         while (queue.size() > config.applyQueueMaxItems() || queuedBytes > config.applyQueueMaxBytes()) {
@@ -131,5 +131,13 @@ final class ApplyPipeline {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** When the oldest changeset not yet stored (in flight or queued) was received; Long.MAX_VALUE if none. */
+    long oldestWaitingSince() {
+        if (!inFlight.isEmpty()) {
+            return inFlight.get(0).queuedAt;
+        }
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peekFirst().queuedAt;
     }
 }

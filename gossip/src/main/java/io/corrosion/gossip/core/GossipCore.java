@@ -40,6 +40,8 @@ public final class GossipCore {
     private final Map<Long, SessionKey> syncTasks = new HashMap<>();
     private long nextTaskId;
     private Outbox out;
+    /** The time of the call being handled, for what the output callbacks stamp (apply queue entries). */
+    private long now;
 
     private final MembershipOutput membershipOut = new MembershipOutput() {
         @Override
@@ -116,14 +118,14 @@ public final class GossipCore {
     }
 
     public void start(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.start(now, membershipOut);
         sync.start(now);
     }
 
     /** A decoded message from a peer. */
     public void onMessage(GossipMessage message, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         if (message instanceof MembershipMessage m) {
             membership.onMessage(m, now, membershipOut);
         } else if (message instanceof BroadcastMessage b) {
@@ -135,7 +137,7 @@ public final class GossipCore {
     }
 
     public void onTimeout(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.onTimeout(now, membershipOut);
         broadcaster.onTimeout(now, broadcastOut);
         sync.onTimeout(now, syncOut);
@@ -152,7 +154,7 @@ public final class GossipCore {
      * {@link #maxChangesetBytes()}: the driver chunks big versions by seq range.
      */
     public void broadcast(Changeset changeset, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         int size = WireCodec.changesetSize(changeset);
         if (size > maxChangesetBytes()) {
             throw new IllegalArgumentException("changeset of " + size + " bytes exceeds the maximum of "
@@ -180,6 +182,12 @@ public final class GossipCore {
                 || pipeline.queuedBytes() > config.applyQueueMaxBytes() / 2;
     }
 
+    /** How long the oldest received changeset not yet stored has waited (0 when none waits): the apply lag. */
+    public long applyLagMillis(long now) {
+        long since = pipeline.oldestWaitingSince();
+        return since == Long.MAX_VALUE ? 0 : Math.max(0, now - since);
+    }
+
     /** Whether the apply queue drained below a quarter of its bounds: sync streams may be read again. */
     public boolean applyBacklogLow() {
         return pipeline.queued() < config.applyQueueMaxItems() / 4
@@ -188,7 +196,7 @@ public final class GossipCore {
 
     /** The result of a {@link StoreTask} this core emitted. */
     public void onStoreResult(StoreResult result, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         if (pipeline.owns(result.id())) {
             if (result instanceof StoreResult.Applied applied) {
                 pipeline.applied(applied.outcomes(), out::event);
@@ -212,13 +220,13 @@ public final class GossipCore {
 
     /** The transport lost a sync session's stream. */
     public void onSessionBroken(SessionKey session, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         sync.onSessionBroken(session, now, syncOut);
     }
 
     /** Leaves the cluster gracefully; the core stays quiet afterwards. */
     public void leave(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.leave(now, membershipOut);
     }
 
@@ -244,8 +252,13 @@ public final class GossipCore {
                 pipeline.failedBatches(), pipeline.queued()));
     }
 
+    private void enter(long callTime, Outbox outbox) {
+        now = callTime;
+        out = outbox;
+    }
+
     private void submit(Changeset changeset, ChangesetSource source, int hops) {
-        pipeline.submit(changeset, source, hops, dropped -> broadcaster.forget(dropped.changeset().id()));
+        pipeline.submit(changeset, source, hops, now, dropped -> broadcaster.forget(dropped.changeset().id()));
     }
 
     private void dispatchApply() {

@@ -45,11 +45,12 @@ public record GossipNodeStats(
      * @param inboundFrames       received frames waiting for the protocol thread
      * @param inboundBytes        their bytes
      * @param apply               received changesets waiting for the store (not counting the batch being applied)
+     * @param applyLagMillis      how long the oldest received changeset not yet stored has waited (0: none waits)
      * @param broadcastRetransmit changesets waiting for a further broadcast round
      * @param events              events waiting for the listener
      * @param syncSessions        sync sessions open, both roles
      */
-    public record Queues(int broadcastHandoff, int inboundFrames, long inboundBytes, int apply,
+    public record Queues(int broadcastHandoff, int inboundFrames, long inboundBytes, int apply, long applyLagMillis,
             int broadcastRetransmit, int events, int syncSessions) {
     }
 

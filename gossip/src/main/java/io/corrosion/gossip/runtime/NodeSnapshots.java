@@ -19,6 +19,7 @@ final class NodeSnapshots {
     private volatile List<MemberInfo> members = List.of();
     private volatile Member self;
     private volatile CoreStats coreStats;
+    private volatile long applyLagMillis;
 
     // Protocol thread only.
     private boolean membersDirty = true;
@@ -40,6 +41,10 @@ final class NodeSnapshots {
 
     CoreStats coreStats() {
         return coreStats;
+    }
+
+    long applyLagMillis() {
+        return applyLagMillis;
     }
 
     /** A member event came out of the core. Protocol thread. */
@@ -67,8 +72,9 @@ final class NodeSnapshots {
         members = List.copyOf(infos);
     }
 
-    /** Republishes the cores' counters. Protocol thread. */
-    void refreshStats() {
+    /** Republishes the cores' counters ({@code now}: the core's clock). Protocol thread. */
+    void refreshStats(long now) {
         coreStats = core.stats();
+        applyLagMillis = core.applyLagMillis(now);
     }
 }

@@ -192,7 +192,8 @@ final class ProtocolDriver implements SessionLinks.Host {
     GossipNodeStats.Queues queues() {
         CoreStats core = snapshots.coreStats();
         return new GossipNodeStats.Queues(handoff.size(), inboundFrames.get(), inboundBytes.get(),
-                core.apply().queued(), core.broadcast().queued(), events.queued(), core.sync().open());
+                core.apply().queued(), snapshots.applyLagMillis(), core.broadcast().queued(), events.queued(),
+                core.sync().open());
     }
 
     // ---------------------------------------------------------------- the step and what follows it
@@ -370,7 +371,7 @@ final class ProtocolDriver implements SessionLinks.Host {
         snapshots.refreshMembers(now);
         if (now - statsAt >= STATS_REFRESH_MILLIS) {
             statsAt = now;
-            snapshots.refreshStats();
+            snapshots.refreshStats(now);
         } else if (!statsRefreshScheduled) {
             statsRefreshScheduled = true;
             schedule("stats", STATS_REFRESH_MILLIS - (now - statsAt), () -> statsRefreshScheduled = false);

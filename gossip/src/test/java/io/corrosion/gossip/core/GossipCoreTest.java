@@ -120,4 +120,21 @@ class GossipCoreTest {
         assertThatThrownBy(() -> core.broadcast(big, 0, out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chunk");
     }
+
+    @Test
+    void theApplyLagIsTheWaitOfTheOldestChangesetNotYetStored() {
+        GossipCore core = core(GossipConfig.defaults());
+        InMemoryChangesetStore store = new InMemoryChangesetStore(self.siteId());
+        assertThat(core.applyLagMillis(100)).isZero();
+
+        core.onMessage(received(1), 100, out);
+        StoreTask first = out.drainStoreTasks().get(0);
+        core.onMessage(received(2), 150, out);
+        assertThat(core.applyLagMillis(400)).as("v1 in flight since 100").isEqualTo(300);
+
+        core.onStoreResult(first.execute(store), 420, out);
+        assertThat(core.applyLagMillis(450)).as("v2 queued since 150").isEqualTo(300);
+        core.onStoreResult(out.drainStoreTasks().get(0).execute(store), 460, out);
+        assertThat(core.applyLagMillis(500)).isZero();
+    }
 }

@@ -14,6 +14,7 @@ import io.corrosion.gossip.membership.Membership;
 import io.corrosion.gossip.membership.MembershipOutput;
 import io.corrosion.gossip.sync.SyncEngine;
 import io.corrosion.gossip.sync.SyncOutput;
+import io.corrosion.gossip.wire.BroadcastBatch;
 import io.corrosion.gossip.wire.BroadcastMessage;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.MembershipMessage;
@@ -130,6 +131,10 @@ public final class GossipCore {
             membership.onMessage(m, now, membershipOut);
         } else if (message instanceof BroadcastMessage b) {
             broadcaster.onMessage(b, now, broadcastOut);
+        } else if (message instanceof BroadcastBatch batch) {
+            for (BroadcastMessage b : batch.messages()) {
+                broadcaster.onMessage(b, now, broadcastOut);
+            }
         } else {
             sync.onMessage((SyncMessage) message, now, syncOut);
         }

@@ -47,11 +47,12 @@ public record GossipNodeStats(
      * @param apply               received changesets waiting for the store (not counting the batch being applied)
      * @param applyLagMillis      how long the oldest received changeset not yet stored has waited (0: none waits)
      * @param broadcastRetransmit changesets waiting for a further broadcast round
+     * @param broadcastWaiting    broadcasts waiting for a stream to their peer
      * @param events              events waiting for the listener
      * @param syncSessions        sync sessions open, both roles
      */
     public record Queues(int broadcastHandoff, int inboundFrames, long inboundBytes, int apply, long applyLagMillis,
-            int broadcastRetransmit, int events, int syncSessions) {
+            int broadcastRetransmit, int broadcastWaiting, int events, int syncSessions) {
     }
 
     /**
@@ -66,9 +67,11 @@ public record GossipNodeStats(
      * @param listenerErrors     exceptions the listener threw
      * @param protocolErrors     unexpected exceptions on the protocol thread (bugs; logged, the node carries on)
      * @param syncPausedReading  times reading sync streams was paused because the apply queue was filling up
+     * @param broadcastBatches   frames that carried several broadcasts to one peer (a burst met busy streams)
+     * @param broadcastsDroppedWaiting broadcasts dropped while waiting for a stream to their peer (over the bound)
      */
     public record RuntimeCounters(long inboundDropped, long protocolViolations, long sendFailures,
             long storeFailures, long eventsDropped, long listenerErrors, long protocolErrors,
-            long syncPausedReading) {
+            long syncPausedReading, long broadcastBatches, long broadcastsDroppedWaiting) {
     }
 }

@@ -15,10 +15,12 @@ final class NodeCounters {
     final LongAdder listenerErrors = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder syncPausedReading = new LongAdder();
+    final LongAdder broadcastBatches = new LongAdder();
+    final LongAdder broadcastsDroppedWaiting = new LongAdder();
 
     GossipNodeStats.RuntimeCounters snapshot() {
         return new GossipNodeStats.RuntimeCounters(inboundDropped.sum(), protocolViolations.sum(),
                 sendFailures.sum(), storeFailures.sum(), eventsDropped.sum(), listenerErrors.sum(),
-                protocolErrors.sum(), syncPausedReading.sum());
+                protocolErrors.sum(), syncPausedReading.sum(), broadcastBatches.sum(), broadcastsDroppedWaiting.sum());
     }
 }

@@ -13,6 +13,7 @@ import io.corrosion.gossip.core.StoreTask;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.transport.ExchangeHandler;
 import io.corrosion.gossip.transport.Transport;
+import io.corrosion.gossip.wire.BroadcastMessage;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncMessage;
@@ -62,6 +63,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final EventDispatcher events;
     private final AddressBook addresses;
     private final SessionLinks sessions;
+    private final BroadcastLanes broadcasts;
     private final NodeSnapshots snapshots;
     private final ScheduledThreadPoolExecutor protocol;
     private final ThreadPoolExecutor applyThread;
@@ -99,6 +101,7 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.events = events;
         this.addresses = new AddressBook(warnings);
         this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder, this);
+        this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
         this.snapshots = new NodeSnapshots(core);
         this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());
         this.protocol = threads.scheduler("protocol");
@@ -192,8 +195,8 @@ final class ProtocolDriver implements SessionLinks.Host {
     GossipNodeStats.Queues queues() {
         CoreStats core = snapshots.coreStats();
         return new GossipNodeStats.Queues(handoff.size(), inboundFrames.get(), inboundBytes.get(),
-                core.apply().queued(), snapshots.applyLagMillis(), core.broadcast().queued(), events.queued(),
-                core.sync().open());
+                core.apply().queued(), snapshots.applyLagMillis(), core.broadcast().queued(), broadcasts.waiting(),
+                events.queued(), core.sync().open());
     }
 
     // ---------------------------------------------------------------- the step and what follows it
@@ -206,7 +209,8 @@ final class ProtocolDriver implements SessionLinks.Host {
             checkBacklog();
             refreshSnapshots();
             scheduleProgressLog();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // A bug in a core or here: the executor would swallow it silently. Say so, and go on with the next step.
             counters.protocolErrors.increment();
             LOG.error("[{}] gossip protocol step '{}' failed; the node carries on", name, what, e);
         }
@@ -244,6 +248,15 @@ final class ProtocolDriver implements SessionLinks.Host {
     }
 
     private void send(Outgoing outgoing) {
+        if (outgoing.message() instanceof BroadcastMessage broadcast) {
+            InetSocketAddress to = addresses.resolve(outgoing.to());
+            if (to == null) {
+                counters.sendFailures.increment();
+            } else {
+                broadcasts.send(to, broadcast);
+            }
+            return;
+        }
         byte[] frame;
         try {
             frame = codec.encode(outgoing.message());

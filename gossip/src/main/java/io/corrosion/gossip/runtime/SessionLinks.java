@@ -38,10 +38,7 @@ final class SessionLinks {
     private static final CompletionStage<Void> SENT = CompletableFuture.completedFuture(null);
 
     /** What the links need from the protocol driver. */
-    interface Host {
-        /** Runs {@code step} on the protocol thread (dropped if the node stopped). */
-        void onProtocolThread(String what, Runnable step);
-
+    interface Host extends DriverCallbacks {
         /** Hands a received frame's processing to the protocol thread within the inbound bounds; false if over. */
         boolean submitInbound(int bytes, Runnable step);
 
@@ -50,9 +47,6 @@ final class SessionLinks {
 
         /** The core's session lost its stream. */
         void broken(SessionKey session);
-
-        /** Counts a failed send. */
-        void sendFailed(String what, Throwable cause);
     }
 
     private final String nodeName;

@@ -16,6 +16,7 @@ import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
+import io.corrosion.gossip.wire.BroadcastBatch;
 import io.corrosion.gossip.wire.BroadcastMessage;
 import io.corrosion.gossip.wire.SessionKey;
 import java.util.List;
@@ -136,5 +137,15 @@ class GossipCoreTest {
         assertThat(core.applyLagMillis(450)).as("v2 queued since 150").isEqualTo(300);
         core.onStoreResult(out.drainStoreTasks().get(0).execute(store), 460, out);
         assertThat(core.applyLagMillis(500)).isZero();
+    }
+
+    @Test
+    void aBatchOfBroadcastsIsTakenAsIfEachHadComeAlone() {
+        GossipCore core = core(GossipConfig.defaults());
+        core.onMessage(new BroadcastBatch(List.of(received(1), received(2), received(1))), 0, out);
+
+        assertThat(out.drainStoreTasks()).singleElement()
+                .satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(2));
+        assertThat(core.stats().broadcast().duplicates()).isEqualTo(1);
     }
 }

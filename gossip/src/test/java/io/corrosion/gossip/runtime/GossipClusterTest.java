@@ -65,8 +65,11 @@ class GossipClusterTest {
 
     @Test
     void fiveNodesConvergeOnBroadcastAlone() {
-        // Sync once an hour: whatever arrives, broadcast brought.
+        // Sync once an hour (after the first session each node opens when it first sees a peer): whatever arrives,
+        // broadcast brought.
         startCluster(5, b -> b.gossip(TestNodes.FAST.toBuilder().syncInterval(Duration.ofHours(1)).build()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.stream().allMatch(n ->
+                n.stats().core().sync().started() >= 1 && n.stats().core().sync().open() == 0));
 
         for (int i = 0; i < nodes.size(); i++) {
             TestNodes.write(nodes.get(i), stores.get(i), 20, 200);

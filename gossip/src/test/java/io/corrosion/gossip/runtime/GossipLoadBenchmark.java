@@ -34,6 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * mvn -B -q -pl gossip -Pgossip-bench verify -DskipTests              (defaults)
  * mvn -B -q -pl gossip -Pgossip-bench verify -DskipTests -Dbench.args="--nodes 5 --rate 1000 --seconds 30"
+ * mvn -B -q -pl gossip -Pgossip-bench verify -DskipTests -Dbench.jvm="-XX:+UseParallelGC"  (JVM flags)
  * </pre>
  * Options: {@code --nodes N} (5), {@code --rate changesets/s} (500), {@code --seconds S} (20),
  * {@code --warmup S} (5), {@code --payload bytes} (200), {@code --catch-up K} (100000),

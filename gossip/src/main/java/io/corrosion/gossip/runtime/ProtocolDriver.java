@@ -8,7 +8,6 @@ import io.corrosion.gossip.core.CoreStats;
 import io.corrosion.gossip.core.GossipCore;
 import io.corrosion.gossip.core.Outbox;
 import io.corrosion.gossip.core.Outgoing;
-import io.corrosion.gossip.core.StoreResult;
 import io.corrosion.gossip.core.StoreTask;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.transport.ExchangeHandler;
@@ -19,18 +18,15 @@ import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.WireCodec;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +53,6 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final String name;
     private final GossipCore core;
     private final Transport transport;
-    private final ChangesetStore store;
     private final WireCodec codec;
     private final NodeCounters counters;
     private final EventDispatcher events;
@@ -66,8 +61,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final BroadcastLanes broadcasts;
     private final NodeSnapshots snapshots;
     private final ScheduledThreadPoolExecutor protocol;
-    private final ThreadPoolExecutor applyThread;
-    private final ThreadPoolExecutor readThread;
+    private final StoreWorkers store;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 5, 10_000);
     private final Outbox outbox = new Outbox();
     private final long epochNanos = System.nanoTime();
@@ -95,7 +89,6 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.name = config.nodeName();
         this.core = core;
         this.transport = transport;
-        this.store = store;
         this.codec = codec;
         this.counters = counters;
         this.events = events;
@@ -105,8 +98,8 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.snapshots = new NodeSnapshots(core);
         this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());
         this.protocol = threads.scheduler("protocol");
-        this.applyThread = threads.single("store-apply");
-        this.readThread = threads.single("store-read");
+        this.store = new StoreWorkers(name, store, threads, counters, result ->
+                onProtocolThread("store result", () -> core.onStoreResult(result, now(), outbox)));
     }
 
     // ---------------------------------------------------------------- inputs, from any thread
@@ -287,36 +280,10 @@ final class ProtocolDriver implements SessionLinks.Host {
     }
 
     private void runStoreTask(StoreTask task) {
-        if (task instanceof StoreTask.Apply) {
-            runOn(applyThread, task);
-        } else if (task instanceof StoreTask.Read read) {
-            sessions.afterSent(read.session(), () -> runOn(readThread, task));
+        if (task instanceof StoreTask.Read read) {
+            sessions.afterSent(read.session(), () -> store.run(task));
         } else {
-            runOn(readThread, task);
-        }
-    }
-
-    private void runOn(ThreadPoolExecutor thread, StoreTask task) {
-        try {
-            thread.execute(() -> {
-                StoreResult result;
-                try {
-                    result = task.execute(store);
-                } catch (Error e) {
-                    LOG.error("[{}] store task {} failed", name, task.getClass().getSimpleName(), e);
-                    result = new StoreResult.Failed(task.id(), new IllegalStateException(e));
-                }
-                if (result instanceof StoreResult.Failed failed) {
-                    counters.storeFailures.increment();
-                    warnings.warn("[" + name + "] store " + task.getClass().getSimpleName() + " failed: "
-                            + failed.error());
-                    LOG.debug("[{}] store failure", name, failed.error());
-                }
-                StoreResult done = result;
-                onProtocolThread("store result", () -> core.onStoreResult(done, now(), outbox));
-            });
-        } catch (RejectedExecutionException stopped) {
-            LOG.trace("[{}] store task after stop: dropped", name);
+            store.run(task);
         }
     }
 
@@ -428,8 +395,7 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     /**
      * Stops the node's threads. With {@code leave}, first says goodbye (waiting up to the leave timeout for the
-     * goodbyes to be sent); then drops whatever waits for the protocol thread, lets a running store task finish
-     * (its result is dropped: the store is durable and dedupes), and stops the store threads.
+     * goodbyes to be sent); then drops whatever waits for the protocol thread and stops the store threads.
      */
     void stop(boolean leave) {
         if (leave) {
@@ -455,22 +421,13 @@ final class ProtocolDriver implements SessionLinks.Host {
         }
         protocol.shutdown();
         protocol.getQueue().clear();
-        await(protocol, Duration.ofSeconds(5), "protocol");
-        for (ThreadPoolExecutor thread : List.of(applyThread, readThread)) {
-            thread.getQueue().clear();
-            thread.shutdown();
-        }
-        await(applyThread, config.storeShutdownTimeout(), "store apply");
-        await(readThread, config.storeShutdownTimeout(), "store read");
-    }
-
-    private void await(ExecutorService executor, Duration timeout, String what) {
         try {
-            if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("[{}] the {} thread did not stop within {}", name, what, timeout);
+            if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("[{}] the protocol thread did not stop within 5 s", name);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.stop(config.storeShutdownTimeout());
     }
 }

@@ -21,6 +21,9 @@
  *   <li><b>Callers</b>: {@code broadcast} puts the changeset into a bounded hand-off queue and returns; when it is
  *       full the changeset is refused ({@code false}) and peers get it by sync.</li>
  * </ul>
+ * Broadcast sends to a peer leave at once while fewer than 8 are in flight to it; beyond that they wait and leave
+ * together as one {@link io.corrosion.gossip.wire.BroadcastBatch} (the next batch is sent by the transport thread
+ * that finished the previous send, not the protocol thread).
  *
  * <h2>Channels</h2>
  * Datagram messages (probes, acks, membership gossip) go as QUIC datagrams; broadcasts and push-pull as one

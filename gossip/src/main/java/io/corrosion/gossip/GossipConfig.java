@@ -200,7 +200,7 @@ public record GossipConfig(
         private int maxHops = 16;
         private int broadcastQueueMax = 4096;
         private int seenCacheSize = 65536;
-        private int applyQueueMaxItems = 10000;
+        private int applyQueueMaxItems = 100_000;
         private long applyQueueMaxBytes = 64L << 20;
         private int applyBatchMaxItems = 512;
         private long applyBatchMaxBytes = 4L << 20;
@@ -341,7 +341,7 @@ public record GossipConfig(
             return this;
         }
 
-        /** Bound of received changesets waiting for the store; beyond it the oldest is dropped and sync refetches it. Default 10000. */
+        /** Bound of received changesets waiting for the store; beyond it the oldest is dropped and sync refetches it. Default 100_000 (small changesets: the byte bound holds memory). */
         public Builder applyQueueMaxItems(int value) {
             this.applyQueueMaxItems = value;
             return this;

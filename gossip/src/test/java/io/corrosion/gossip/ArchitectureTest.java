@@ -30,6 +30,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRuntimeUsesTheTransportContractNotNetty() {
+        noClasses().that().resideInAPackage("io.corrosion.gossip.runtime..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(GOSSIP);
+    }
+
+    @Test
     void coresHaveNoThreadsNorClocks() {
         noClasses().that().resideInAnyPackage("io.corrosion.gossip.membership..", "io.corrosion.gossip.broadcast..",
                         "io.corrosion.gossip.sync..", "io.corrosion.gossip.core..")

@@ -17,9 +17,10 @@ import java.util.random.RandomGenerator;
 /**
  * Epidemic broadcast, sans-IO. A changeset (local, or received for the first time) is sent to {@code fanout}
  * random live members, then again to {@code fanout} others in each of {@code broadcastTransmissions} rounds, and
- * never forwarded past {@code maxHops}. A receiver forwards before the store has applied the changeset (as
- * Corrosion does), so store latency does not slow the epidemic; the store still dedupes (DUPLICATE) whatever the
- * bounded seen-set forgot.
+ * never forwarded past {@code maxHops}. In a cluster no larger than the fanout the origin reaches everyone at once,
+ * so what comes straight from its origin is not forwarded. A receiver forwards before the store has applied the
+ * changeset (as Corrosion does), so store latency does not slow the epidemic; the store still dedupes (DUPLICATE)
+ * whatever the bounded seen-set forgot.
  *
  * <p>Back-pressure: the queue of changesets awaiting further rounds is bounded; when full the most-sent entry is
  * dropped (Corrosion's rule). Dropping loses no data: anti-entropy sync fetches whatever broadcast did not bring.
@@ -41,6 +42,7 @@ public final class Broadcaster {
     private long delivered;
     private long transmissions;
     private long hopLimited;
+    private long originCovered;
     private long queueDropped;
 
     private final class Pending implements Comparable<Pending> {
@@ -100,6 +102,12 @@ public final class Broadcaster {
             hopLimited++;
             return;
         }
+        if (message.hops() == 0 && peers.livePeers().size() <= config.fanout()) {
+            // Straight from its origin, whose first round went to fanout members: everyone we know of. Forwarding
+            // would only send duplicates (a member the origin did not know yet gets it by sync).
+            originCovered++;
+            return;
+        }
         Pending p = new Pending(new BroadcastMessage(self, hops, cs));
         p.sentTo.add(self);
         p.sentTo.add(message.sender());
@@ -129,7 +137,7 @@ public final class Broadcaster {
 
     public BroadcastStats stats() {
         return new BroadcastStats(localBroadcasts, received, duplicates, ownEchoes, delivered, transmissions,
-                hopLimited, queueDropped, pending.size(), seen.size());
+                hopLimited, originCovered, queueDropped, pending.size(), seen.size());
     }
 
     private void transmit(Pending p, long now, BroadcastOutput out) {

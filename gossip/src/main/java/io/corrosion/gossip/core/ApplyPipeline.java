@@ -22,7 +22,7 @@ final class ApplyPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyPipeline.class);
 
-    record Item(Changeset changeset, ChangesetSource source, int hops, int bytes) {
+    record Item(Changeset changeset, ChangesetSource source, int hops, int bytes, long queuedAt) {
     }
 
     private final GossipConfig config;
@@ -40,20 +40,28 @@ final class ApplyPipeline {
     }
 
     /** Queues a changeset; reports any entries dropped to make room. */
-    void submit(Changeset changeset, ChangesetSource source, int hops, Consumer<Item> onDrop) {
-        Item item = new Item(changeset, source, hops, changeset.payloadSize());
+    void submit(Changeset changeset, ChangesetSource source, int hops, long now, Consumer<Item> onDrop) {
+        Item item = new Item(changeset, source, hops, changeset.payloadSize(), now);
         queue.addLast(item);
         queuedBytes += item.bytes;
         while (queue.size() > config.applyQueueMaxItems() || queuedBytes > config.applyQueueMaxBytes()) {
             Item old = queue.pollFirst();
             queuedBytes -= old.bytes;
             dropped++;
-            if (dropped == 1 || dropped % 1000 == 0) {
+            if (isPowerOfTen(dropped)) {
                 LOG.warn("apply queue full ({} items, {} bytes): dropped {} changesets so far; sync will fetch them",
                         queue.size(), queuedBytes, dropped);
             }
             onDrop.accept(old);
         }
+    }
+
+    /** Logs at 1, 10, 100, ... drops: a burst does not flood the log, a trickle still shows. */
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     /** The next batch to apply, if none is in flight. */
@@ -119,5 +127,17 @@ final class ApplyPipeline {
 
     int queued() {
         return queue.size();
+    }
+
+    long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** When the oldest changeset not yet stored (in flight or queued) was received; Long.MAX_VALUE if none. */
+    long oldestWaitingSince() {
+        if (!inFlight.isEmpty()) {
+            return inFlight.get(0).queuedAt;
+        }
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peekFirst().queuedAt;
     }
 }

@@ -14,6 +14,7 @@ import io.corrosion.gossip.membership.Membership;
 import io.corrosion.gossip.membership.MembershipOutput;
 import io.corrosion.gossip.sync.SyncEngine;
 import io.corrosion.gossip.sync.SyncOutput;
+import io.corrosion.gossip.wire.BroadcastBatch;
 import io.corrosion.gossip.wire.BroadcastMessage;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.MembershipMessage;
@@ -40,6 +41,8 @@ public final class GossipCore {
     private final Map<Long, SessionKey> syncTasks = new HashMap<>();
     private long nextTaskId;
     private Outbox out;
+    /** The time of the call being handled, for what the output callbacks stamp (apply queue entries). */
+    private long now;
 
     private final MembershipOutput membershipOut = new MembershipOutput() {
         @Override
@@ -75,14 +78,14 @@ public final class GossipCore {
         public void requestState(SessionKey session) {
             long id = nextTaskId++;
             syncTasks.put(id, session);
-            out.task(new StoreTask.ReadState(id));
+            out.task(new StoreTask.ReadState(id, session));
         }
 
         @Override
         public void requestRead(SessionKey session, List<SyncNeed> needs, int maxBytes) {
             long id = nextTaskId++;
             syncTasks.put(id, session);
-            out.task(new StoreTask.Read(id, needs, maxBytes));
+            out.task(new StoreTask.Read(id, session, needs, maxBytes));
         }
 
         @Override
@@ -96,8 +99,8 @@ public final class GossipCore {
         }
 
         @Override
-        public void sessionClosed(NodeAddress peer, SessionKey session) {
-            out.closed(new Outbox.SessionClosed(peer, session));
+        public void sessionClosed(NodeAddress peer, SessionKey session, boolean clean) {
+            out.closed(new Outbox.SessionClosed(peer, session, clean));
         }
     };
 
@@ -116,18 +119,22 @@ public final class GossipCore {
     }
 
     public void start(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.start(now, membershipOut);
         sync.start(now);
     }
 
     /** A decoded message from a peer. */
     public void onMessage(GossipMessage message, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         if (message instanceof MembershipMessage m) {
             membership.onMessage(m, now, membershipOut);
         } else if (message instanceof BroadcastMessage b) {
             broadcaster.onMessage(b, now, broadcastOut);
+        } else if (message instanceof BroadcastBatch batch) {
+            for (BroadcastMessage b : batch.messages()) {
+                broadcaster.onMessage(b, now, broadcastOut);
+            }
         } else {
             sync.onMessage((SyncMessage) message, now, syncOut);
         }
@@ -135,7 +142,7 @@ public final class GossipCore {
     }
 
     public void onTimeout(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.onTimeout(now, membershipOut);
         broadcaster.onTimeout(now, broadcastOut);
         sync.onTimeout(now, syncOut);
@@ -152,7 +159,7 @@ public final class GossipCore {
      * {@link #maxChangesetBytes()}: the driver chunks big versions by seq range.
      */
     public void broadcast(Changeset changeset, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         int size = WireCodec.changesetSize(changeset);
         if (size > maxChangesetBytes()) {
             throw new IllegalArgumentException("changeset of " + size + " bytes exceeds the maximum of "
@@ -163,12 +170,38 @@ public final class GossipCore {
 
     /** Largest encoded changeset this node accepts to broadcast: half a frame, so sync batches always fit one. */
     public int maxChangesetBytes() {
+        return maxChangesetBytes(config);
+    }
+
+    /** {@link #maxChangesetBytes()} for a configuration, for callers that check before handing a changeset over. */
+    public static int maxChangesetBytes(GossipConfig config) {
         return config.maxFrameBytes() / 2 - WireCodec.SYNC_BATCH_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Whether received changesets pile up before the store: more than half the apply queue's item or byte bound.
+     * A runtime stops reading sync streams while it holds, so sync does not overflow the queue it feeds.
+     */
+    public boolean applyBacklogHigh() {
+        return pipeline.queued() > config.applyQueueMaxItems() / 2
+                || pipeline.queuedBytes() > config.applyQueueMaxBytes() / 2;
+    }
+
+    /** How long the oldest received changeset not yet stored has waited (0 when none waits): the apply lag. */
+    public long applyLagMillis(long now) {
+        long since = pipeline.oldestWaitingSince();
+        return since == Long.MAX_VALUE ? 0 : Math.max(0, now - since);
+    }
+
+    /** Whether the apply queue drained below a quarter of its bounds: sync streams may be read again. */
+    public boolean applyBacklogLow() {
+        return pipeline.queued() < config.applyQueueMaxItems() / 4
+                && pipeline.queuedBytes() < config.applyQueueMaxBytes() / 4;
     }
 
     /** The result of a {@link StoreTask} this core emitted. */
     public void onStoreResult(StoreResult result, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         if (pipeline.owns(result.id())) {
             if (result instanceof StoreResult.Applied applied) {
                 pipeline.applied(applied.outcomes(), out::event);
@@ -192,13 +225,13 @@ public final class GossipCore {
 
     /** The transport lost a sync session's stream. */
     public void onSessionBroken(SessionKey session, long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         sync.onSessionBroken(session, now, syncOut);
     }
 
     /** Leaves the cluster gracefully; the core stays quiet afterwards. */
     public void leave(long now, Outbox outbox) {
-        out = outbox;
+        enter(now, outbox);
         membership.leave(now, membershipOut);
     }
 
@@ -224,8 +257,13 @@ public final class GossipCore {
                 pipeline.failedBatches(), pipeline.queued()));
     }
 
+    private void enter(long callTime, Outbox outbox) {
+        now = callTime;
+        out = outbox;
+    }
+
     private void submit(Changeset changeset, ChangesetSource source, int hops) {
-        pipeline.submit(changeset, source, hops, dropped -> broadcaster.forget(dropped.changeset().id()));
+        pipeline.submit(changeset, source, hops, now, dropped -> broadcaster.forget(dropped.changeset().id()));
     }
 
     private void dispatchApply() {

@@ -12,8 +12,11 @@ import java.util.List;
  */
 public final class Outbox {
 
-    /** A sync session is over; its stream to {@code peer} may be finished. */
-    public record SessionClosed(NodeAddress peer, SessionKey session) {
+    /**
+     * A sync session is over: finish its stream to {@code peer} when {@code clean}, abort it otherwise (timed out,
+     * broken, store failure).
+     */
+    public record SessionClosed(NodeAddress peer, SessionKey session, boolean clean) {
     }
 
     private final List<Outgoing> messages = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.corrosion.gossip.core;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.SyncNeed;
 import io.corrosion.gossip.store.ChangesetStore;
+import io.corrosion.gossip.wire.SessionKey;
 import java.util.List;
 
 /**
@@ -38,15 +39,18 @@ public sealed interface StoreTask {
     }
 
     /** Read our sync state for a session. */
-    record ReadState(long id) implements StoreTask {
+    record ReadState(long id, SessionKey session) implements StoreTask {
         @Override
         public StoreResult run(ChangesetStore store) {
             return new StoreResult.State(id, store.syncState());
         }
     }
 
-    /** Read one bounded batch for a peer. */
-    record Read(long id, List<SyncNeed> needs, int maxBytes) implements StoreTask {
+    /**
+     * Read one bounded batch for a peer. The runtime may hold it back until the session's previous batch was taken
+     * by the network (back-pressure from the peer's flow control).
+     */
+    record Read(long id, SessionKey session, List<SyncNeed> needs, int maxBytes) implements StoreTask {
         public Read {
             needs = List.copyOf(needs);
         }

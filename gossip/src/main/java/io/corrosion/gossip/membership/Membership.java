@@ -378,7 +378,7 @@ public final class Membership implements LivePeers {
                 continue; // refuted or superseded since
             }
             deadDeclared++;
-            LOG.info("{} declares {} dead: suspicion expired with {} confirmations", self, s.member,
+            LOG.debug("{} declares {} dead: suspicion expired with {} confirmations", self, s.member,
                     t.suspicion().confirmations());
             declareDown(s, s.member.incarnation(), MemberStatus.DEAD, now, out);
         }

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Needs are Corrosion's ({@link SyncNeeds}). Each side serves in batches of {@code syncBatchBytes}, one store read
- * at a time, up to {@code syncMaxBytesPerSession} (the rest waits for the next session). The session ends when
- * both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without progress. A responder serves
- * at most {@code maxInboundSyncs} sessions and refuses more as busy.
+ * at a time, up to {@code syncMaxBytesPerSession}; a side cut short starts its next session at once. A node's first
+ * session starts as soon as it knows a peer, so a new or restarted node does not wait a sync interval to catch up.
+ * The session ends when both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without
+ * progress. A responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy.
  */
 public final class SyncEngine {
 
@@ -102,10 +103,12 @@ public final class SyncEngine {
             if (now - s.lastActivity >= config.syncSessionTimeout().toMillis()) {
                 timedOut++;
                 LOG.debug("sync session {} with {} timed out", s.key, s.peer);
-                close(s, out);
+                close(s, false, out);
             }
         }
-        if (now >= nextSyncAt) {
+        // A node that never synced does so as soon as it knows a peer: a new or restarted node catches up at once.
+        boolean firstChance = started == 0 && outgoing == null && !peers.livePeers().isEmpty();
+        if (now >= nextSyncAt || firstChance) {
             nextSyncAt = now + RandomPicks.jitter(config.syncInterval().toMillis(), 0.5, random);
             if (outgoing == null) {
                 Member peer = RandomPicks.one(peers.livePeers(), m -> false, random);
@@ -146,12 +149,16 @@ public final class SyncEngine {
         } else if (message instanceof SyncChangesets batch) {
             changesetsReceived += batch.changesets().size();
             out.received(batch.changesets());
-        } else if (message instanceof SyncDone) {
+        } else if (message instanceof SyncDone done) {
             s.peerDone = true;
+            if (done.truncated()) {
+                // The peer had more for us than a session carries: the next session starts at once.
+                nextSyncAt = Math.min(nextSyncAt, now);
+            }
             closeIfFinished(s, out);
         } else if (message instanceof SyncReject) {
             rejected++;
-            close(s, out);
+            close(s, true, out);
         }
     }
 
@@ -206,7 +213,7 @@ public final class SyncEngine {
                 out.send(s.peer, new SyncReject(key, SyncReject.Reason.UNAVAILABLE));
             }
             broken++;
-            close(s, out);
+            close(s, false, out);
         }
     }
 
@@ -215,7 +222,7 @@ public final class SyncEngine {
         Session s = sessions.get(key);
         if (s != null) {
             broken++;
-            close(s, out);
+            close(s, false, out);
         }
     }
 
@@ -232,6 +239,8 @@ public final class SyncEngine {
         long inbound = sessions.values().stream().filter(s -> !s.initiator).count();
         if (inbound >= config.maxInboundSyncs()) {
             out.send(start.initiator().address(), new SyncReject(key, SyncReject.Reason.BUSY));
+            // The refusal is the last word on this session's stream.
+            out.sessionClosed(start.initiator().address(), key, true);
             return;
         }
         Session s = new Session(key, false, start.initiator().address(), now);
@@ -263,15 +272,15 @@ public final class SyncEngine {
     private void closeIfFinished(Session s, SyncOutput out) {
         if (s.doneSent && s.peerDone) {
             completed++;
-            close(s, out);
+            close(s, true, out);
         }
     }
 
-    private void close(Session s, SyncOutput out) {
+    private void close(Session s, boolean clean, SyncOutput out) {
         sessions.remove(s.key);
         if (s.key.equals(outgoing)) {
             outgoing = null;
         }
-        out.sessionClosed(s.peer, s.key);
+        out.sessionClosed(s.peer, s.key, clean);
     }
 }

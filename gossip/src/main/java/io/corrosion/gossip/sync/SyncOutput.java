@@ -24,6 +24,10 @@ public interface SyncOutput {
     /** Changesets the peer sent us: hand them to the store. */
     void received(List<Changeset> changesets);
 
-    /** The session is over (done, refused, timed out or broken): the transport may close its stream. */
-    void sessionClosed(NodeAddress peer, SessionKey session);
+    /**
+     * The session is over: its stream can go. {@code clean} when both sides said they are done, or one refused
+     * (the stream is finished); not clean when it timed out, broke or a store read failed (the stream is aborted,
+     * so the peer learns at once instead of waiting for its own timeout).
+     */
+    void sessionClosed(NodeAddress peer, SessionKey session, boolean clean);
 }

@@ -3,7 +3,9 @@ package io.corrosion.gossip.wire;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.Member;
 import io.corrosion.gossip.wire.DecodeException.Reason;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +27,7 @@ public final class WireCodec {
     static final int GOSSIP = 5;
     static final int PUSH_PULL = 6;
     static final int BROADCAST = 16;
+    static final int BROADCAST_BATCH = 17;
     static final int SYNC_START = 32;
     static final int SYNC_STATE = 33;
     static final int SYNC_REQUEST = 34;
@@ -36,6 +39,10 @@ public final class WireCodec {
     public static final int MEMBERSHIP_OVERHEAD_BYTES = 2 + 10 + 16 + 10 + 2;
     /** Bytes of a broadcast message besides its changeset. */
     public static final int BROADCAST_OVERHEAD_BYTES = 2 + 16 + 5;
+    /** Bytes of a broadcast batch besides its entries ({@link #broadcastEntrySize}). */
+    public static final int BROADCAST_BATCH_OVERHEAD_BYTES = 2 + 5;
+    /** Smallest entry of a broadcast batch: sender, hops, the smallest changeset. */
+    private static final int MIN_BROADCAST_ENTRY_BYTES = 16 + 1 + ChangesetCodec.MIN_CHANGESET_BYTES;
     /** Bytes of a sync changesets message besides its changesets. */
     public static final int SYNC_BATCH_OVERHEAD_BYTES = 2 + 24 + 5;
 
@@ -65,9 +72,13 @@ public final class WireCodec {
             MembershipCodec.encode(w, m);
         } else if (message instanceof BroadcastMessage b) {
             w.u8(BROADCAST);
-            w.siteId(b.sender());
-            w.uvarint(b.hops());
-            ChangesetCodec.changeset(w, b.changeset());
+            broadcast(w, b);
+        } else if (message instanceof BroadcastBatch batch) {
+            w.u8(BROADCAST_BATCH);
+            w.uvarint(batch.messages().size());
+            for (BroadcastMessage b : batch.messages()) {
+                broadcast(w, b);
+            }
         } else {
             SyncCodec.encode(w, (SyncMessage) message);
         }
@@ -102,10 +113,14 @@ public final class WireCodec {
         try {
             message = switch (type) {
                 case PING, ACK, PING_REQ, NACK, GOSSIP, PUSH_PULL -> MembershipCodec.decode(type, r);
-                case BROADCAST -> {
-                    var sender = r.siteId();
-                    int hops = r.uvarintInt("hops");
-                    yield new BroadcastMessage(sender, hops, ChangesetCodec.changeset(r));
+                case BROADCAST -> broadcast(r);
+                case BROADCAST_BATCH -> {
+                    int n = r.count("broadcasts", MIN_BROADCAST_ENTRY_BYTES);
+                    List<BroadcastMessage> messages = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        messages.add(broadcast(r));
+                    }
+                    yield new BroadcastBatch(messages);
                 }
                 case SYNC_START, SYNC_STATE, SYNC_REQUEST, SYNC_CHANGESETS, SYNC_DONE, SYNC_REJECT ->
                         SyncCodec.decode(type, r);
@@ -117,6 +132,18 @@ public final class WireCodec {
         }
         r.expectEnd();
         return message;
+    }
+
+    private static void broadcast(WireWriter w, BroadcastMessage b) {
+        w.siteId(b.sender());
+        w.uvarint(b.hops());
+        ChangesetCodec.changeset(w, b.changeset());
+    }
+
+    private static BroadcastMessage broadcast(WireReader r) throws DecodeException {
+        var sender = r.siteId();
+        int hops = r.uvarintInt("hops");
+        return new BroadcastMessage(sender, hops, ChangesetCodec.changeset(r));
     }
 
     /** Frames rejected for {@code reason} so far. */
@@ -136,6 +163,11 @@ public final class WireCodec {
     /** Encoded size of a member (a message's sender or a probe target). */
     public static int memberSize(Member member) {
         return MembershipCodec.memberSize(member);
+    }
+
+    /** Encoded size of one broadcast inside a {@link BroadcastBatch}, for batch budgets. */
+    public static int broadcastEntrySize(BroadcastMessage message) {
+        return 16 + WireWriter.varintSize(message.hops()) + ChangesetCodec.changesetSize(message.changeset());
     }
 
     /** Encoded size of a changeset, for batch budgets. */

@@ -152,4 +152,21 @@ class BroadcasterTest {
         assertThatThrownBy(() -> b.broadcastLocal(changeset(peers.get(0).siteId(), 1), 0, out))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void inAClusterNoLargerThanTheFanoutWhatComesFromTheOriginIsNotForwarded() {
+        List<Member> few = peers.subList(0, 5);
+        Broadcaster b = new Broadcaster(GossipConfig.defaults(), self, () -> few, new SplittableRandom(3));
+        SiteId origin = few.get(0).siteId();
+
+        b.onMessage(new BroadcastMessage(origin, 0, changeset(origin, 1)), 0, out);
+        assertThat(delivered).hasSize(1);
+        assertThat(sent).as("the origin reached everyone already").isEmpty();
+        assertThat(b.stats().originCovered()).isEqualTo(1);
+
+        // Forwarded by someone else: the origin may not have reached everyone, so pass it on.
+        b.onMessage(new BroadcastMessage(few.get(1).siteId(), 1, changeset(origin, 2)), 0, out);
+        assertThat(sent).as("five peers but sender and origin").hasSize(3)
+                .allSatisfy(m -> assertThat(m.hops()).isEqualTo(2));
+    }
 }

@@ -16,7 +16,9 @@ import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
+import io.corrosion.gossip.wire.BroadcastBatch;
 import io.corrosion.gossip.wire.BroadcastMessage;
+import io.corrosion.gossip.wire.SessionKey;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -101,7 +103,7 @@ class GossipCoreTest {
         };
         StoreResult failed = task.execute(diskFull);
         assertThat(failed).isInstanceOf(StoreResult.Failed.class);
-        assertThat(new StoreTask.ReadState(7).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
+        assertThat(new StoreTask.ReadState(7, new SessionKey(self.siteId(), 7)).execute(diskFull)).isInstanceOf(StoreResult.Failed.class);
         core.onStoreResult(failed, 1, out);
         assertThat(core.stats().apply().failedBatches()).isEqualTo(1);
         // The id was forgotten: the next copy is taken and applied.
@@ -118,5 +120,32 @@ class GossipCoreTest {
         Changeset big = Changeset.Full.complete(self.siteId(), 1, 0, 0, new byte[40 << 10]);
         assertThatThrownBy(() -> core.broadcast(big, 0, out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chunk");
+    }
+
+    @Test
+    void theApplyLagIsTheWaitOfTheOldestChangesetNotYetStored() {
+        GossipCore core = core(GossipConfig.defaults());
+        InMemoryChangesetStore store = new InMemoryChangesetStore(self.siteId());
+        assertThat(core.applyLagMillis(100)).isZero();
+
+        core.onMessage(received(1), 100, out);
+        StoreTask first = out.drainStoreTasks().get(0);
+        core.onMessage(received(2), 150, out);
+        assertThat(core.applyLagMillis(400)).as("v1 in flight since 100").isEqualTo(300);
+
+        core.onStoreResult(first.execute(store), 420, out);
+        assertThat(core.applyLagMillis(450)).as("v2 queued since 150").isEqualTo(300);
+        core.onStoreResult(out.drainStoreTasks().get(0).execute(store), 460, out);
+        assertThat(core.applyLagMillis(500)).isZero();
+    }
+
+    @Test
+    void aBatchOfBroadcastsIsTakenAsIfEachHadComeAlone() {
+        GossipCore core = core(GossipConfig.defaults());
+        core.onMessage(new BroadcastBatch(List.of(received(1), received(2), received(1))), 0, out);
+
+        assertThat(out.drainStoreTasks()).singleElement()
+                .satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(2));
+        assertThat(core.stats().broadcast().duplicates()).isEqualTo(1);
     }
 }

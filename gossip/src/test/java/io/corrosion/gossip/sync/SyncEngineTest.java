@@ -32,12 +32,12 @@ class SyncEngineTest {
         final SyncEngine engine;
         Side peer;
         final List<SyncMessage> sent = new ArrayList<>();
-        int closed;
+        final List<Boolean> cleanCloses = new ArrayList<>();
 
-        Side(int i, List<Member> peers) {
+        Side(int i, List<Member> peers, GossipConfig sideConfig) {
             member = new Member(new SiteId(0, i), new NodeAddress("10.0.0." + i, 7400), 1);
             store = new InMemoryChangesetStore(member.siteId());
-            engine = new SyncEngine(config, () -> member, () -> peers, new SplittableRandom(i));
+            engine = new SyncEngine(sideConfig, () -> member, () -> peers, new SplittableRandom(i));
         }
 
         @Override
@@ -62,8 +62,8 @@ class SyncEngineTest {
         }
 
         @Override
-        public void sessionClosed(NodeAddress peerAddress, SessionKey session) {
-            closed++;
+        public void sessionClosed(NodeAddress peerAddress, SessionKey session, boolean clean) {
+            cleanCloses.add(clean);
         }
     }
 
@@ -76,10 +76,14 @@ class SyncEngineTest {
     }
 
     private Side[] pair() {
+        return pair(config);
+    }
+
+    private Side[] pair(GossipConfig sideConfig) {
         List<Member> aPeers = new ArrayList<>();
         List<Member> bPeers = new ArrayList<>();
-        Side a = new Side(1, aPeers);
-        Side b = new Side(2, bPeers);
+        Side a = new Side(1, aPeers, sideConfig);
+        Side b = new Side(2, bPeers, sideConfig);
         aPeers.add(b.member);
         bPeers.add(a.member);
         a.peer = b;
@@ -102,8 +106,8 @@ class SyncEngineTest {
         drain();
         assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
         assertThat(b.store.hasAllUpTo(a.member.siteId(), 20)).isTrue();
-        assertThat(a.closed).isEqualTo(1);
-        assertThat(b.closed).isEqualTo(1);
+        assertThat(a.cleanCloses).containsExactly(true);
+        assertThat(b.cleanCloses).containsExactly(true);
         assertThat(a.engine.stats().completed()).isEqualTo(1);
         assertThat(b.engine.stats().completed()).isEqualTo(1);
         // a's 40 chunks went in several batches, none much above the batch size.
@@ -122,7 +126,7 @@ class SyncEngineTest {
     }
 
     @Test
-    void aBusyResponderRefuses() {
+    void aBusyResponderRefusesAndClosesTheRefusedStream() {
         Side[] s = pair();
         Side b = s[1];
         for (int i = 0; i < config.maxInboundSyncs() + 1; i++) {
@@ -131,6 +135,7 @@ class SyncEngineTest {
         }
         assertThat(b.sent).filteredOn(m -> m instanceof SyncReject).hasSize(1);
         assertThat(b.engine.stats().open()).isEqualTo(config.maxInboundSyncs());
+        assertThat(b.cleanCloses).as("the refused session's stream is finished").containsExactly(true);
     }
 
     @Test
@@ -144,6 +149,44 @@ class SyncEngineTest {
         assertThat(a.engine.stats().open()).isEqualTo(1);
         a.engine.onTimeout(t + config.syncSessionTimeout().toMillis(), a);
         assertThat(a.engine.stats().timedOut()).isEqualTo(1);
-        assertThat(a.closed).isEqualTo(1);
+        assertThat(a.cleanCloses).as("a timed-out session's stream is aborted").containsExactly(false);
+    }
+
+    @Test
+    void aNodeThatNeverSyncedStartsAsSoonAsItKnowsAPeer() {
+        Side[] s = pair();
+        Side a = s[0];
+        a.engine.start(0);
+        assertThat(a.engine.nextTimeout()).isGreaterThanOrEqualTo(config.syncInterval().toMillis());
+
+        a.engine.onTimeout(1, a);
+
+        assertThat(a.engine.stats().started()).isEqualTo(1);
+        drain();
+        // Later sessions keep to the interval.
+        a.engine.onTimeout(2, a);
+        assertThat(a.engine.stats().started()).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionCutShortAtItsByteBudgetIsFollowedAtOnce() {
+        GossipConfig small = GossipConfig.builder().syncBatchBytes(1_000).syncMaxBytesPerSession(3_000).build();
+        Side[] s = pair(small);
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 20; i++) {
+            b.store.commitLocal(new byte[500], 1_000, 0);
+        }
+        a.engine.start(0);
+        a.engine.onTimeout(1, a);
+        drain();
+        assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).as("one session carries 3 kB of 10 kB").isFalse();
+        assertThat(a.engine.nextTimeout()).as("the next session is due at once").isLessThanOrEqualTo(1);
+
+        for (long t = 2; t < 20 && !a.store.hasAllUpTo(b.member.siteId(), 20); t++) {
+            a.engine.onTimeout(t, a);
+            drain();
+        }
+        assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
     }
 }

@@ -53,6 +53,8 @@ final class Samples {
                 new PushPull(BOB, true, updates()),
                 new BroadcastMessage(A, 3, chunk()),
                 new BroadcastMessage(B, 0, new Changeset.Empty(A, new LongRange(4, 9), 0)),
+                new BroadcastBatch(List.of(new BroadcastMessage(A, 3, chunk()),
+                        new BroadcastMessage(A, 0, Changeset.Full.complete(A, 2, 0, 7, new byte[] {9})))),
                 new SyncStart(SESSION, ALICE, state()),
                 new SyncStateReply(SESSION, SyncState.empty(B)),
                 new SyncRequest(SESSION, List.of(new SyncNeed.Full(B, new LongRange(1, 1000)),

@@ -25,7 +25,7 @@ class WireCodecTest {
         }
         // Every permitted record of the sealed hierarchy has a sample.
         assertThat(types).hasSize(MembershipMessage.class.getPermittedSubclasses().length
-                + SyncMessage.class.getPermittedSubclasses().length + 1);
+                + SyncMessage.class.getPermittedSubclasses().length + 2);
         assertThat(codec.rejectedTotal()).isZero();
     }
 
@@ -39,6 +39,12 @@ class WireCodecTest {
         Changeset cs = Samples.chunk();
         assertThat(codec.encode(new BroadcastMessage(Samples.A, 1, cs)).length)
                 .isLessThanOrEqualTo(WireCodec.changesetSize(cs) + WireCodec.BROADCAST_OVERHEAD_BYTES);
+        List<BroadcastMessage> entries = List.of(new BroadcastMessage(Samples.A, 1, cs),
+                new BroadcastMessage(Samples.B, 300, cs));
+        assertThat(codec.encode(new BroadcastBatch(entries)).length).isLessThanOrEqualTo(
+                WireCodec.BROADCAST_BATCH_OVERHEAD_BYTES + entries.stream().mapToInt(WireCodec::broadcastEntrySize).sum());
+        assertThat(codec.encode(new BroadcastBatch(entries)).length - codec.encode(new BroadcastBatch(entries.subList(0,
+                1))).length).isEqualTo(WireCodec.broadcastEntrySize(entries.get(1)));
         assertThat(codec.encode(new Gossip(Samples.ALICE, List.of())).length)
                 .isLessThanOrEqualTo(WireCodec.memberSize(Samples.ALICE) + WireCodec.MEMBERSHIP_OVERHEAD_BYTES);
     }

@@ -63,7 +63,7 @@ class WireFuzzTest {
     }
 
     private static int pickType(SplittableRandom random) {
-        int[] types = {1, 2, 3, 4, 5, 6, 16, 32, 33, 34, 35, 36, 37};
+        int[] types = {1, 2, 3, 4, 5, 6, 16, 17, 32, 33, 34, 35, 36, 37};
         return types[random.nextInt(types.length)];
     }
 }

@@ -1,0 +1,433 @@
+package io.corrosion.gossip.runtime;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.Channel;
+import io.corrosion.gossip.ChangesetSource;
+import io.corrosion.gossip.GossipEvent;
+import io.corrosion.gossip.core.CoreStats;
+import io.corrosion.gossip.core.GossipCore;
+import io.corrosion.gossip.core.Outbox;
+import io.corrosion.gossip.core.Outgoing;
+import io.corrosion.gossip.core.StoreTask;
+import io.corrosion.gossip.store.ChangesetStore;
+import io.corrosion.gossip.transport.ExchangeHandler;
+import io.corrosion.gossip.transport.Transport;
+import io.corrosion.gossip.wire.BroadcastMessage;
+import io.corrosion.gossip.wire.GossipMessage;
+import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncMessage;
+import io.corrosion.gossip.wire.WireCodec;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one {@link GossipCore} on the protocol thread: every input (received frame, local broadcast, timer,
+ * store result, session event) runs there as one step, and after each step the core's outbox is worked off —
+ * frames to the transport, store tasks to the store threads, events to the log and the listener, closed sessions
+ * to their exchanges — the timer re-armed and the snapshots refreshed. A step that throws is logged and counted;
+ * the node carries on.
+ */
+final class ProtocolDriver implements SessionLinks.Host {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProtocolDriver.class);
+    private static final long STATS_REFRESH_MILLIS = 50;
+    private static final long PROGRESS_LOG_MILLIS = 5_000;
+    private static final int CATCH_UP_LOG_THRESHOLD = 100;
+
+    private final GossipNodeConfig config;
+    private final String name;
+    private final GossipCore core;
+    private final Transport transport;
+    private final WireCodec codec;
+    private final NodeCounters counters;
+    private final EventDispatcher events;
+    private final AddressBook addresses;
+    private final SessionLinks sessions;
+    private final BroadcastLanes broadcasts;
+    private final NodeSnapshots snapshots;
+    private final ScheduledThreadPoolExecutor protocol;
+    private final StoreWorkers store;
+    private final RateLimitedLog warnings = new RateLimitedLog(LOG, 5, 10_000);
+    private final Outbox outbox = new Outbox();
+    private final long epochNanos = System.nanoTime();
+
+    private final ArrayBlockingQueue<Changeset> handoff;
+    private final AtomicBoolean handoffScheduled = new AtomicBoolean();
+    private final AtomicInteger inboundFrames = new AtomicInteger();
+    private final AtomicLong inboundBytes = new AtomicLong();
+
+    // Protocol thread only.
+    private ScheduledFuture<?> timer;
+    private long timerAt = Long.MAX_VALUE;
+    private long statsAt = Long.MIN_VALUE / 2;
+    private boolean statsRefreshScheduled;
+    private boolean readingPaused;
+    private long syncAppliedWindow;
+    private long syncAppliedTotal;
+    private boolean progressScheduled;
+    private List<CompletableFuture<Void>> trackedSends;
+
+    ProtocolDriver(GossipNodeConfig config, GossipCore core, Transport transport, ChangesetStore store,
+            WireCodec codec, FrameDecoder decoder, NodeCounters counters, EventDispatcher events,
+            NodeThreads threads) {
+        this.config = config;
+        this.name = config.nodeName();
+        this.core = core;
+        this.transport = transport;
+        this.codec = codec;
+        this.counters = counters;
+        this.events = events;
+        this.addresses = new AddressBook(warnings);
+        this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder, this);
+        this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
+        this.snapshots = new NodeSnapshots(core);
+        this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());
+        this.protocol = threads.scheduler("protocol");
+        this.store = new StoreWorkers(name, store, threads, counters, result ->
+                onProtocolThread("store result", () -> core.onStoreResult(result, now(), outbox)));
+    }
+
+    // ---------------------------------------------------------------- inputs, from any thread
+
+    void start() {
+        onProtocolThread("start", () -> core.start(now(), outbox));
+    }
+
+    /** A local changeset for broadcast; false if the hand-off is full. Never blocks. */
+    boolean offerBroadcast(Changeset changeset) {
+        if (!handoff.offer(changeset)) {
+            return false;
+        }
+        if (handoffScheduled.compareAndSet(false, true)) {
+            onProtocolThread("broadcast", this::drainHandoff);
+        }
+        return true;
+    }
+
+    /** A decoded datagram or message; false if dropped because the protocol thread is too far behind. */
+    boolean receive(GossipMessage message, int bytes) {
+        return submitInbound(bytes, () -> core.onMessage(message, now(), outbox));
+    }
+
+    /** The handler for a sync exchange a peer opened. */
+    ExchangeHandler acceptExchange() {
+        return sessions.accept();
+    }
+
+    @Override
+    public boolean submitInbound(int bytes, Runnable step) {
+        int frames = inboundFrames.incrementAndGet();
+        long total = inboundBytes.addAndGet(bytes);
+        if (frames > config.inboundMaxFrames() || total > config.inboundMaxBytes()) {
+            releaseInbound(bytes);
+            counters.inboundDropped.increment();
+            warnings.warn("[" + name + "] the protocol thread is " + frames + " frames behind: dropping received "
+                    + "frames (sync repairs what broadcast loses)");
+            return false;
+        }
+        onProtocolThread("receive", () -> {
+            releaseInbound(bytes);
+            step.run();
+        });
+        return true;
+    }
+
+    private void releaseInbound(int bytes) {
+        inboundFrames.decrementAndGet();
+        inboundBytes.addAndGet(-bytes);
+    }
+
+    @Override
+    public void onProtocolThread(String what, Runnable step) {
+        try {
+            protocol.execute(() -> step(what, step));
+        } catch (RejectedExecutionException stopped) {
+            LOG.trace("[{}] {} after stop: ignored", name, what);
+        }
+    }
+
+    // ---------------------------------------------------------------- SessionLinks.Host (protocol thread)
+
+    @Override
+    public void deliver(SyncMessage message) {
+        core.onMessage(message, now(), outbox);
+    }
+
+    @Override
+    public void broken(SessionKey session) {
+        core.onSessionBroken(session, now(), outbox);
+    }
+
+    @Override
+    public void sendFailed(String what, Throwable cause) {
+        counters.sendFailures.increment();
+        LOG.debug("[{}] could not send {}: {}", name, what, String.valueOf(cause));
+    }
+
+    // ---------------------------------------------------------------- queries, any thread
+
+    NodeSnapshots snapshots() {
+        return snapshots;
+    }
+
+    GossipNodeStats.Queues queues() {
+        CoreStats core = snapshots.coreStats();
+        return new GossipNodeStats.Queues(handoff.size(), inboundFrames.get(), inboundBytes.get(),
+                core.apply().queued(), snapshots.applyLagMillis(), core.broadcast().queued(), broadcasts.waiting(),
+                events.queued(), core.sync().open());
+    }
+
+    // ---------------------------------------------------------------- the step and what follows it
+
+    private void step(String what, Runnable step) {
+        try {
+            step.run();
+            flush();
+            armTimer();
+            checkBacklog();
+            refreshSnapshots();
+            scheduleProgressLog();
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // A bug in a core or here: the executor would swallow it silently. Say so, and go on with the next step.
+            counters.protocolErrors.increment();
+            LOG.error("[{}] gossip protocol step '{}' failed; the node carries on", name, what, e);
+        }
+    }
+
+    private void drainHandoff() {
+        handoffScheduled.set(false);
+        for (Changeset changeset = handoff.poll(); changeset != null; changeset = handoff.poll()) {
+            try {
+                core.broadcast(changeset, now(), outbox);
+            } catch (IllegalArgumentException refused) {
+                // GossipNode.broadcast checked it already; one bad changeset must not hold up the others.
+                counters.protocolErrors.increment();
+                warnings.warn("[" + name + "] not broadcast: " + refused.getMessage());
+            }
+        }
+    }
+
+    /** Works the outbox off; store results and session failures may add to it, so until it is empty. */
+    private void flush() {
+        while (!outbox.isEmpty()) {
+            for (Outgoing outgoing : outbox.drainMessages()) {
+                send(outgoing);
+            }
+            for (StoreTask task : outbox.drainStoreTasks()) {
+                runStoreTask(task);
+            }
+            for (GossipEvent event : outbox.drainEvents()) {
+                onEvent(event);
+            }
+            for (Outbox.SessionClosed closed : outbox.drainClosedSessions()) {
+                sessions.closed(closed.session(), closed.clean());
+            }
+        }
+    }
+
+    private void send(Outgoing outgoing) {
+        if (outgoing.message() instanceof BroadcastMessage broadcast) {
+            InetSocketAddress to = addresses.resolve(outgoing.to());
+            if (to == null) {
+                counters.sendFailures.increment();
+            } else {
+                broadcasts.send(to, broadcast);
+            }
+            return;
+        }
+        byte[] frame;
+        try {
+            frame = codec.encode(outgoing.message());
+        } catch (IllegalArgumentException tooLarge) {
+            counters.sendFailures.increment();
+            warnings.warn("[" + name + "] not sent to " + outgoing.to() + ": " + tooLarge.getMessage());
+            return;
+        }
+        if (outgoing.channel() == Channel.SESSION) {
+            sessions.send(outgoing.to(), (SyncMessage) outgoing.message(), frame);
+            return;
+        }
+        InetSocketAddress to = addresses.resolve(outgoing.to());
+        if (to == null) {
+            counters.sendFailures.increment();
+            return;
+        }
+        CompletionStage<Void> sent = outgoing.channel() == Channel.DATAGRAM
+                ? transport.sendDatagram(to, frame) : transport.sendMessage(to, frame);
+        CompletableFuture<Void> tracked = sent.toCompletableFuture().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                sendFailed(outgoing.message().getClass().getSimpleName() + " to " + outgoing.to(), failure);
+            }
+        });
+        if (trackedSends != null) {
+            trackedSends.add(tracked);
+        }
+    }
+
+    private void runStoreTask(StoreTask task) {
+        if (task instanceof StoreTask.Read read) {
+            sessions.afterSent(read.session(), () -> store.run(task));
+        } else {
+            store.run(task);
+        }
+    }
+
+    private void onEvent(GossipEvent event) {
+        if (event instanceof GossipEvent.ChangesetApplied applied) {
+            if (applied.source() == ChangesetSource.SYNC) {
+                syncAppliedWindow++;
+                syncAppliedTotal++;
+            }
+        } else {
+            logMemberEvent(event);
+            snapshots.membersChanged();
+        }
+        events.publish(event);
+    }
+
+    private void logMemberEvent(GossipEvent event) {
+        if (event instanceof GossipEvent.MemberUp up) {
+            LOG.info("[{}] member up: {}", name, up.member());
+        } else if (event instanceof GossipEvent.MemberSuspected suspected) {
+            LOG.info("[{}] member suspected: {} (by {})", name, suspected.member(), suspected.by().shortString());
+        } else if (event instanceof GossipEvent.MemberDown down) {
+            LOG.info("[{}] member {}: {}", name, down.left() ? "left" : "dead", down.member());
+            // Whatever connection we hold to it is useless now; if it comes back, we dial afresh.
+            InetSocketAddress address = addresses.resolve(down.member().address());
+            if (address != null) {
+                transport.disconnect(address);
+            }
+        }
+    }
+
+    private void armTimer() {
+        long next = core.nextTimeout();
+        if (next >= timerAt) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAt = next;
+        // At least a millisecond: a core that kept asking for "now" would otherwise spin the protocol thread.
+        timer = schedule("timer", Math.max(1, next - now()), () -> {
+            timerAt = Long.MAX_VALUE;
+            timer = null;
+            core.onTimeout(now(), outbox);
+        });
+    }
+
+    /** Sync streams are read no faster than the store applies what they bring. */
+    private void checkBacklog() {
+        if (!readingPaused && core.applyBacklogHigh()) {
+            readingPaused = true;
+            counters.syncPausedReading.increment();
+            LOG.debug("[{}] apply queue filling up: pausing sync streams", name);
+            sessions.pauseReading(true);
+        } else if (readingPaused && core.applyBacklogLow()) {
+            readingPaused = false;
+            LOG.debug("[{}] apply queue drained: resuming sync streams", name);
+            sessions.pauseReading(false);
+        }
+    }
+
+    private void refreshSnapshots() {
+        long now = now();
+        snapshots.refreshMembers(now);
+        if (now - statsAt >= STATS_REFRESH_MILLIS) {
+            statsAt = now;
+            snapshots.refreshStats(now);
+        } else if (!statsRefreshScheduled) {
+            statsRefreshScheduled = true;
+            schedule("stats", STATS_REFRESH_MILLIS - (now - statsAt), () -> statsRefreshScheduled = false);
+        }
+    }
+
+    private void scheduleProgressLog() {
+        if (syncAppliedWindow > 0 && !progressScheduled) {
+            progressScheduled = true;
+            schedule("sync progress", PROGRESS_LOG_MILLIS, this::logSyncProgress);
+        }
+    }
+
+    private void logSyncProgress() {
+        progressScheduled = false;
+        long applied = syncAppliedWindow;
+        syncAppliedWindow = 0;
+        int waiting = snapshots.coreStats().apply().queued();
+        if (applied >= CATCH_UP_LOG_THRESHOLD) {
+            LOG.info("[{}] catching up: {} changesets from sync applied in the last {} s ({} in all), {} waiting",
+                    name, applied, PROGRESS_LOG_MILLIS / 1000, syncAppliedTotal, waiting);
+        } else {
+            LOG.debug("[{}] sync applied {} changesets in the last {} s ({} in all)", name, applied,
+                    PROGRESS_LOG_MILLIS / 1000, syncAppliedTotal);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(String what, long delayMillis, Runnable step) {
+        try {
+            return protocol.schedule(() -> step(what, step), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return null;
+        }
+    }
+
+    long now() {
+        return (System.nanoTime() - epochNanos) / 1_000_000;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /**
+     * Stops the node's threads. With {@code leave}, first says goodbye (waiting up to the leave timeout for the
+     * goodbyes to be sent); then drops whatever waits for the protocol thread and stops the store threads.
+     */
+    void stop(boolean leave) {
+        if (leave) {
+            CompletableFuture<Void> goodbyeSent = new CompletableFuture<>();
+            onProtocolThread("leave", () -> {
+                trackedSends = new ArrayList<>();
+                core.leave(now(), outbox);
+                sessions.abortAll("node leaving");
+                flush();
+                CompletableFuture.allOf(trackedSends.toArray(CompletableFuture[]::new))
+                        .whenComplete((ignored, failure) -> goodbyeSent.complete(null));
+                trackedSends = null;
+            });
+            try {
+                goodbyeSent.get(config.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.debug("[{}] goodbye not sent within {}", name, config.leaveTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        protocol.shutdown();
+        protocol.getQueue().clear();
+        try {
+            if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("[{}] the protocol thread did not stop within 5 s", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.stop(config.storeShutdownTimeout());
+    }
+}

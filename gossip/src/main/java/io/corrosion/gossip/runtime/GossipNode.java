@@ -92,7 +92,7 @@ public final class GossipNode implements AutoCloseable {
                 throw new IllegalStateException("a gossip node starts once; this one is " + state);
             }
             inbound = new InboundFrames(decoder);
-            transport = new QuicTransport(config.transportConfig());
+            transport = config.transportDecorator().apply(new QuicTransport(config.transportConfig()));
             try {
                 transport.start(inbound);
             } catch (RuntimeException e) {

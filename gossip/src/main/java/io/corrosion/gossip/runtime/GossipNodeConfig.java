@@ -4,6 +4,7 @@ import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.tls.TlsMaterial;
+import io.corrosion.gossip.transport.Transport;
 import io.corrosion.gossip.transport.quic.QuicTransportConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import java.util.function.UnaryOperator;
  * @param leaveTimeout             how long {@link GossipNode#close} waits for the goodbye to be sent
  * @param storeShutdownTimeout     how long {@link GossipNode#close} waits for a running store task to finish
  * @param transportTuning          adjusts the QUIC settings derived from the above (timeouts, windows, threads)
+ * @param transportDecorator       wraps the QUIC transport the node creates (tests: cut traffic to simulate a
+ *                                 partition); identity by default
  */
 public record GossipNodeConfig(
         SiteId siteId,
@@ -50,7 +53,8 @@ public record GossipNodeConfig(
         int eventQueueCapacity,
         Duration leaveTimeout,
         Duration storeShutdownTimeout,
-        UnaryOperator<QuicTransportConfig.Builder> transportTuning) {
+        UnaryOperator<QuicTransportConfig.Builder> transportTuning,
+        UnaryOperator<Transport> transportDecorator) {
 
     public GossipNodeConfig {
         Objects.requireNonNull(siteId, "siteId");
@@ -61,6 +65,7 @@ public record GossipNodeConfig(
         seeds = List.copyOf(seeds);
         nodeName = nodeName == null || nodeName.isBlank() ? siteId.shortString() : nodeName;
         transportTuning = transportTuning == null ? UnaryOperator.identity() : transportTuning;
+        transportDecorator = transportDecorator == null ? UnaryOperator.identity() : transportDecorator;
         if (bindAddress.isUnresolved()) {
             throw new IllegalArgumentException("bind address " + bindAddress + " does not resolve");
         }
@@ -140,6 +145,7 @@ public record GossipNodeConfig(
         private Duration leaveTimeout = Duration.ofSeconds(1);
         private Duration storeShutdownTimeout = Duration.ofSeconds(10);
         private UnaryOperator<QuicTransportConfig.Builder> transportTuning = UnaryOperator.identity();
+        private UnaryOperator<Transport> transportDecorator = UnaryOperator.identity();
 
         private Builder(SiteId siteId, InetSocketAddress bindAddress) {
             this.siteId = siteId;
@@ -211,10 +217,15 @@ public record GossipNodeConfig(
             return this;
         }
 
+        public Builder transportDecorator(UnaryOperator<Transport> value) {
+            transportDecorator = value;
+            return this;
+        }
+
         public GossipNodeConfig build() {
             GossipNodeConfig config = new GossipNodeConfig(siteId, nodeName, bindAddress, advertiseAddress, seeds,
                     tls, insecureLoopback, gossip, broadcastHandoffCapacity, inboundMaxFrames, inboundMaxBytes,
-                    eventQueueCapacity, leaveTimeout, storeShutdownTimeout, transportTuning);
+                    eventQueueCapacity, leaveTimeout, storeShutdownTimeout, transportTuning, transportDecorator);
             config.transportConfig(); // validates the tuning's ranges now, not at start
             return config;
         }

@@ -1,0 +1,39 @@
+package io.corrosion.jdbc.replication;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The agent's own counters, beside gossip's; incremented from any thread. */
+final class AgentCounters {
+    /** Local versions read after their commit and handed to gossip (as changesets or empties). */
+    final LongAdder localVersionsPublished = new LongAdder();
+    /** Local changesets gossip refused at the hand-off (queue full): peers get them by sync. */
+    final LongAdder broadcastsRefused = new LongAdder();
+    /** Remote versions committed here (merged or kept for a missing schema). */
+    final LongAdder remoteVersionsApplied = new LongAdder();
+    /** Remote changesets refused: undecodable payload, or changes the CRR engine refused as malformed. */
+    final LongAdder changesetsRejected = new LongAdder();
+    /** Apply transactions committed. */
+    final LongAdder applyTransactions = new LongAdder();
+    /** Times a transaction had to wait for the write lock an application held. */
+    final LongAdder busyRetries = new LongAdder();
+    /** Changes kept because their table or column does not exist here yet, and those merged later. */
+    final LongAdder changesKeptForSchema = new LongAdder();
+    final LongAdder changesMergedAfterSchema = new LongAdder();
+    /** Change-listener events dropped because listeners fell behind, and exceptions they threw. */
+    final LongAdder listenerEventsDropped = new LongAdder();
+    final LongAdder listenerErrors = new LongAdder();
+    /** Commit-to-apply time of remote versions, from the origin's timestamp (meaningful with synchronized clocks). */
+    final LongAdder latencySamples = new LongAdder();
+    final LongAdder latencyMillisTotal = new LongAdder();
+    final AtomicLong latencyMillisLast = new AtomicLong();
+    final AtomicLong latencyMillisMax = new AtomicLong();
+
+    void latency(long millis) {
+        long m = Math.max(0, millis);
+        latencySamples.increment();
+        latencyMillisTotal.add(m);
+        latencyMillisLast.set(m);
+        latencyMillisMax.accumulateAndGet(m, Math::max);
+    }
+}

@@ -1,0 +1,110 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.NodeAddress;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.runtime.GossipNodeConfig;
+import io.corrosion.gossip.tls.TlsMaterial;
+import io.corrosion.gossip.transport.Transport;
+import io.corrosion.jdbc.CorrosionConfig;
+import io.corrosion.jdbc.HostPort;
+import io.corrosion.jdbc.SqlErrors;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The gossip node's configuration, from a file's node settings ({@code bind}, {@code seeds}, {@code tls.*},
+ * {@code fanout}, {@code sync-interval}). Problems are {@link SQLException}s with SQLState 08001 naming the setting.
+ */
+final class AgentSettings {
+    private AgentSettings() {}
+
+    /** Whether a file with these settings joins a cluster (runs an agent). */
+    static boolean replicates(CorrosionConfig.NodeSettings node) {
+        return node.bind().isPresent() || !node.seeds().isEmpty();
+    }
+
+    /**
+     * The gossip node's configuration for a file.
+     *
+     * @param tuning adjusts the gossip settings derived from the properties (tests, benchmarks)
+     */
+    static GossipNodeConfig gossipConfig(CorrosionConfig.NodeSettings node, SiteId siteId, String nodeName,
+            UnaryOperator<GossipConfig.Builder> tuning, UnaryOperator<Transport> transportDecorator)
+            throws SQLException {
+        InetSocketAddress bind = bindAddress(node);
+        List<NodeAddress> seeds = new ArrayList<>();
+        for (HostPort seed : node.seeds()) {
+            seeds.add(new NodeAddress(seed.host(), seed.port()));
+        }
+        try {
+            GossipConfig gossip = tuning.apply(GossipConfig.defaults().toBuilder()
+                    .fanout(node.fanout())
+                    .syncInterval(node.syncInterval())).build();
+            return GossipNodeConfig.builder(siteId, bind)
+                    .nodeName(nodeName)
+                    .seeds(seeds)
+                    .tls(tls(node).orElse(null))
+                    .insecureLoopback(node.tlsInsecure())
+                    .gossip(gossip)
+                    .transportDecorator(transportDecorator)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("Cannot start replication: " + e.getMessage(), SqlErrors.BAD_CONNECTION_PROPERTY, e);
+        }
+    }
+
+    private static InetSocketAddress bindAddress(CorrosionConfig.NodeSettings node) throws SQLException {
+        if (node.bind().isPresent()) {
+            HostPort bind = node.bind().get();
+            try {
+                return new InetSocketAddress(InetAddress.getByName(bind.host()), bind.port());
+            } catch (UnknownHostException e) {
+                throw new SQLException("Cannot resolve bind address " + bind + ": " + e.getMessage(),
+                        SqlErrors.BAD_CONNECTION_PROPERTY, e);
+            }
+        }
+        for (HostPort seed : node.seeds()) {
+            if (!isLoopback(seed)) {
+                throw new SQLException("seeds " + node.seeds() + " need a bind address (bind=host:port) this node "
+                        + "listens on; only a node whose seeds are all on loopback picks a free loopback port itself",
+                        SqlErrors.BAD_CONNECTION_PROPERTY);
+            }
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private static boolean isLoopback(HostPort seed) {
+        try {
+            return InetAddress.getByName(seed.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Optional<TlsMaterial> tls(CorrosionConfig.NodeSettings node) throws SQLException {
+        boolean any = node.tlsCa().isPresent() || node.tlsCert().isPresent() || node.tlsKey().isPresent();
+        if (!any) {
+            return Optional.empty();
+        }
+        if (node.tlsCa().isEmpty() || node.tlsCert().isEmpty() || node.tlsKey().isEmpty()) {
+            throw new SQLException("TLS needs all of tls.ca, tls.cert and tls.key (given: "
+                    + (node.tlsCa().isPresent() ? "tls.ca " : "") + (node.tlsCert().isPresent() ? "tls.cert " : "")
+                    + (node.tlsKey().isPresent() ? "tls.key" : "") + ")", SqlErrors.BAD_CONNECTION_PROPERTY);
+        }
+        try {
+            return Optional.of(TlsMaterial.fromPemFiles(Path.of(node.tlsCa().get()), Path.of(node.tlsCert().get()),
+                    Path.of(node.tlsKey().get())));
+        } catch (RuntimeException e) {
+            throw new SQLException("Cannot load the TLS material (tls.ca, tls.cert, tls.key): " + e.getMessage(),
+                    SqlErrors.BAD_CONNECTION_PROPERTY, e);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.LongRange;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.SyncState.SiteVersions;
+import io.corrosion.gossip.store.BookedVersions;
+import io.corrosion.gossip.store.Booking;
+import io.corrosion.gossip.store.LongRangeSet;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Which versions of each remote site this node has: gossip's {@link BookedVersions} per site in memory, kept in the
+ * {@link ReplicationSchema} tables in the same transaction that applies a batch.
+ *
+ * <p>The apply thread books into the working copy and persists what it touched inside its transaction; after the
+ * commit it {@linkplain #committed() publishes} snapshots, which the other threads (sync reads, sync state,
+ * {@code awaitVersion}) see. So no other thread ever sees a version as known before its changes are committed. After
+ * a rollback the touched sites are reloaded from the tables.
+ */
+final class Bookkeeping {
+    private final Map<SiteId, BookedVersions> books = new HashMap<>();
+    private final Map<SiteId, List<LongRange>> persistedGaps = new HashMap<>();
+    private final Set<SiteId> touched = new HashSet<>();
+    private final Object publication = new Object();
+    private volatile Map<SiteId, SiteVersions> published = Map.of();
+
+    /** Loads every site's bookkeeping from the tables (at start). */
+    void load(Connection c) throws SQLException {
+        List<SiteId> sites = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT site FROM " + ReplicationSchema.HEADS)) {
+            while (rs.next()) {
+                sites.add(SiteId.of(rs.getBytes(1)));
+            }
+        }
+        books.clear();
+        persistedGaps.clear();
+        for (SiteId site : sites) {
+            books.put(site, loadSite(c, site));
+        }
+        Map<SiteId, SiteVersions> snapshot = new TreeMap<>();
+        books.forEach((site, book) -> snapshot.put(site, book.toSyncState()));
+        publish(snapshot);
+    }
+
+    // ---- the apply thread ------------------------------------------------------------------------------------
+
+    /** Books a received changeset in the working copy. */
+    Booking book(Changeset changeset) {
+        BookedVersions book = books.computeIfAbsent(changeset.siteId(), BookedVersions::new);
+        Booking booking = book.book(changeset);
+        if (booking != Booking.DUPLICATE && booking != Booking.REJECTED) {
+            touched.add(changeset.siteId());
+        }
+        return booking;
+    }
+
+    /** Whether the working copy has every chunk of the version (for dedupe before decoding). */
+    boolean containsAll(Changeset changeset) {
+        BookedVersions book = books.get(changeset.siteId());
+        return book != null && book.containsAll(changeset);
+    }
+
+    /** Writes the heads and gaps of the sites booked since the last commit, in the caller's transaction. */
+    void persist(Connection c) throws SQLException {
+        try (PreparedStatement head = c.prepareStatement("INSERT INTO " + ReplicationSchema.HEADS
+                + " (site, head) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET head = excluded.head");
+                PreparedStatement clear = c.prepareStatement("DELETE FROM " + ReplicationSchema.GAPS + " WHERE site = ?");
+                PreparedStatement gap = c.prepareStatement("INSERT INTO " + ReplicationSchema.GAPS
+                        + " (site, first, last) VALUES (?, ?, ?)")) {
+            for (SiteId site : touched) {
+                BookedVersions book = books.get(site);
+                byte[] id = site.toBytes();
+                head.setBytes(1, id);
+                head.setLong(2, book.head());
+                head.executeUpdate();
+                List<LongRange> gaps = book.needed().ranges();
+                if (!gaps.equals(persistedGaps.get(site))) {
+                    clear.setBytes(1, id);
+                    clear.executeUpdate();
+                    for (LongRange r : gaps) {
+                        gap.setBytes(1, id);
+                        gap.setLong(2, r.start());
+                        gap.setLong(3, r.end());
+                        gap.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    /** After the commit: the sites booked become visible to the other threads. */
+    void committed() {
+        if (touched.isEmpty()) {
+            return;
+        }
+        Map<SiteId, SiteVersions> snapshot = new TreeMap<>(published);
+        for (SiteId site : touched) {
+            BookedVersions book = books.get(site);
+            snapshot.put(site, book.toSyncState());
+            persistedGaps.put(site, book.needed().ranges());
+        }
+        touched.clear();
+        publish(snapshot);
+    }
+
+    /** After a rollback: the sites booked since the last commit are read back from the tables. */
+    void rolledBack(Connection c) throws SQLException {
+        for (SiteId site : touched) {
+            books.put(site, loadSite(c, site));
+        }
+        touched.clear();
+    }
+
+    private BookedVersions loadSite(Connection c, SiteId site) throws SQLException {
+        byte[] id = site.toBytes();
+        long head = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT head FROM " + ReplicationSchema.HEADS + " WHERE site = ?")) {
+            p.setBytes(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    head = rs.getLong(1);
+                }
+            }
+        }
+        LongRangeSet unknown = new LongRangeSet();
+        List<LongRange> gaps = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT first, last FROM " + ReplicationSchema.GAPS
+                + " WHERE site = ? ORDER BY first")) {
+            p.setBytes(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    LongRange gap = new LongRange(rs.getLong(1), rs.getLong(2));
+                    gaps.add(gap);
+                    unknown.add(gap);
+                }
+            }
+        }
+        List<Changeset.Full> buffered = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT version, start_seq, end_seq, last_seq, ts FROM "
+                + ReplicationSchema.BUFFER + " WHERE site = ? ORDER BY version, start_seq")) {
+            p.setBytes(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Changeset.Full chunk = new Changeset.Full(site, rs.getLong(1), new LongRange(rs.getLong(2),
+                            rs.getLong(3)), rs.getLong(4), rs.getLong(5), new byte[0]);
+                    buffered.add(chunk);
+                    unknown.add(chunk.version(), chunk.version());
+                }
+            }
+        }
+        // Rebuilt through the same booking as at run time: known ranges as cleared, then the buffered chunks.
+        BookedVersions book = new BookedVersions(site);
+        if (head > 0) {
+            for (LongRange known : unknown.gaps(1, head)) {
+                book.book(new Changeset.Empty(site, known, 0));
+            }
+        }
+        for (Changeset.Full chunk : buffered) {
+            book.book(chunk);
+        }
+        if (book.head() != head || !book.needed().ranges().equals(gaps)) {
+            throw new SQLException("replication bookkeeping of site " + site + " is inconsistent: head " + head
+                    + ", gaps " + gaps + ", buffered versions " + buffered.size(), "XX001");
+        }
+        persistedGaps.put(site, gaps);
+        return book;
+    }
+
+    // ---- any thread ------------------------------------------------------------------------------------------
+
+    /** The committed bookkeeping of every remote site. */
+    Map<SiteId, SiteVersions> snapshot() {
+        return published;
+    }
+
+    /** Whether versions 1..version of the site are all known here (complete or cleared), as committed. */
+    boolean hasAllUpTo(SiteId site, long version) {
+        SiteVersions v = published.get(site);
+        if (v == null || v.head() < version) {
+            return version <= 0;
+        }
+        for (LongRange gap : v.needed()) {
+            if (gap.start() <= version) {
+                return false;
+            }
+        }
+        return v.partialNeeds().isEmpty() || v.partialNeeds().firstKey() > version;
+    }
+
+    /** Waits until {@link #hasAllUpTo} holds or the deadline ({@link System#nanoTime}) passes. */
+    boolean awaitAllUpTo(SiteId site, long version, long deadlineNanos) throws InterruptedException {
+        synchronized (publication) {
+            while (!hasAllUpTo(site, version)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                publication.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /** Versions known to be missing, over all sites (gaps and partial versions): what catching up has left. */
+    long missingVersions() {
+        long n = 0;
+        for (SiteVersions v : published.values()) {
+            for (LongRange gap : v.needed()) {
+                n += gap.length();
+            }
+            n += v.partialNeeds().size();
+        }
+        return n;
+    }
+
+    private void publish(Map<SiteId, SiteVersions> snapshot) {
+        synchronized (publication) {
+            published = Collections.unmodifiableMap(snapshot);
+            publication.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.gossip.core.GossipCore;
+import io.corrosion.jdbc.crr.Change;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.runtime.GossipListener;
+import io.corrosion.gossip.runtime.GossipNode;
+import io.corrosion.gossip.runtime.GossipNodeConfig;
+import io.corrosion.gossip.runtime.GossipNodeStats;
+import io.corrosion.gossip.runtime.MemberInfo;
+import io.corrosion.jdbc.SqlErrors;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication agent of one database file: a gossip node whose store is the file ({@link SqliteChangesetStore}),
+ * the publisher of local commits ({@link LocalPublisher}), and the upkeep that merges changes kept for a missing
+ * schema once it arrives. One per file per JVM, shared by every connection; started by the file's first connection
+ * with {@code bind}/{@code seeds}, stopped with the database (driver shutdown, data source close, JVM exit).
+ *
+ * <h2>Connections and threads</h2>
+ * Three connections of its own on the file: the writer (gossip's store-apply thread and the agent thread, under a
+ * lock), the reader (gossip's store-read thread: sync state and reads), the publisher's (agent thread). Beside
+ * gossip's threads the agent has one: {@code corrosion-agent-<name>}, which publishes commits as soon as the commit
+ * hand-off reports them and, every {@link #TICK_MILLIS} ms, notices commits it was not told of and schema changes.
+ */
+public final class ReplicationAgent implements AutoCloseable {
+    /** Period of the agent thread's upkeep. */
+    static final long TICK_MILLIS = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationAgent.class);
+
+    /** Opens one of the agent's own connections to the file, with the CRR engine attached. */
+    @FunctionalInterface
+    interface Connections {
+        CrrAccess open() throws SQLException;
+    }
+
+    private final String name;
+    private final SiteId siteId;
+    private final AgentCounters counters;
+    private final ChangeFeed feed;
+    private final WriterConnection writer;
+    private final CrrAccess reader;
+    private final CrrAccess publisherConnection;
+    private final VersionSource readerSource;
+    private final VersionSource publisherSource;
+    private final Bookkeeping books = new Bookkeeping();
+    private final PendingChanges pending;
+    private final LocalPublisher publisher;
+    private final SqliteChangesetStore store;
+    private final GossipNode node;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean publishScheduled = new AtomicBoolean();
+    private final AgentMBean mbean;
+    private volatile boolean closed;
+
+    private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
+            AgentCounters counters) throws SQLException {
+        this.name = name;
+        this.counters = counters;
+        this.feed = feed;
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            CrrAccess writerCrr = connections.open();
+            opened.add(writerCrr);
+            this.writer = new WriterConnection(writerCrr, counters);
+            writer.transaction(() -> {
+                ReplicationSchema.create(writerCrr.connection());
+                return null;
+            });
+            this.siteId = SiteId.of(writerCrr.siteId());
+            this.reader = connections.open();
+            opened.add(reader);
+            this.publisherConnection = connections.open();
+            opened.add(publisherConnection);
+            this.readerSource = new VersionSource(reader);
+            this.publisherSource = new VersionSource(publisherConnection);
+            writer.locked(() -> {
+                books.load(writerCrr.connection());
+                return null;
+            });
+            this.pending = new PendingChanges(writerCrr.connection());
+            GossipNodeConfig config = configs.create(siteId);
+            this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast,
+                    Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
+                    counters,
+                    publisherConnection.dbVersion());
+            this.store = new SqliteChangesetStore(name, siteId, writer, books, pending, reader,
+                    new SyncReader(siteId, readerSource, reader.connection()), this::remoteApplied, counters);
+            this.node = new GossipNode(config, store, GossipListener.NONE);
+        } catch (SQLException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                closeQuietly(c, e);
+            }
+            throw e instanceof SQLException sql ? sql
+                    : new SQLException("Cannot start replication of " + name + ": " + e, SqlErrors.GENERAL_ERROR, e);
+        }
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "corrosion-agent-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.mbean = new AgentMBean(this);
+    }
+
+    /** Creates the gossip node's configuration once the site id is known. */
+    @FunctionalInterface
+    interface GossipConfigFactory {
+        GossipNodeConfig create(SiteId siteId) throws SQLException;
+    }
+
+    /**
+     * Starts the agent: binds the gossip node and joins the cluster (in the background), starts publishing.
+     *
+     * @throws SQLException SQLState 08001 if the node cannot bind or its settings are refused
+     */
+    static ReplicationAgent start(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
+            AgentCounters counters) throws SQLException {
+        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters);
+        try {
+            agent.node.start();
+        } catch (RuntimeException e) {
+            agent.close();
+            throw new SQLException("Cannot start replication of " + name + ": " + e.getMessage(),
+                    SqlErrors.BAD_CONNECTION_PROPERTY, e);
+        }
+        agent.thread.scheduleWithFixedDelay(agent::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        agent.mbean.register();
+        LOG.info("[{}] replication started: site {} at {}, seeds {}, {} versions of {} peers known", name, agent.siteId,
+                agent.node.address(), agent.node.config().seeds(), agent.knownRemoteVersions(),
+                agent.books.snapshot().size());
+        return agent;
+    }
+
+    // ---- what the driver tells the agent --------------------------------------------------------------------
+
+    /** A local transaction committed with this db version: publish it soon. Any thread; never blocks. */
+    public void localCommitted(long dbVersion) {
+        if (publisher.committed(dbVersion)) {
+            schedulePublish();
+        }
+    }
+
+    // ---- what the agent offers --------------------------------------------------------------------------------
+
+    public SiteId siteId() {
+        return siteId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    GossipNode node() {
+        return node;
+    }
+
+    AgentCounters counters() {
+        return counters;
+    }
+
+    Bookkeeping books() {
+        return books;
+    }
+
+    /** The other members, by site id. */
+    public List<ClusterMember> members() {
+        List<ClusterMember> out = new ArrayList<>();
+        for (MemberInfo m : node.members()) {
+            out.add(new ClusterMember(m.siteId().toString(), m.address().toString(), m.status(), m.since()));
+        }
+        return out;
+    }
+
+    /** Counters and gauges of this file's replication. */
+    public ReplicationStats stats() {
+        GossipNodeStats g = node.stats();
+        long samples = counters.latencySamples.sum();
+        return new ReplicationStats(siteId.toString(), node.address().toString(), g.members().alive(),
+                g.members().suspect(), g.members().down(), g.changesetsBroadcast(), g.broadcastsDropped(),
+                g.changesetsReceived(), g.changesetsApplied(), counters.changesetsRejected.sum(), g.syncRounds(),
+                counters.localVersionsPublished.sum(), publisher.backlog(), counters.remoteVersionsApplied.sum(),
+                counters.applyTransactions.sum(), counters.busyRetries.sum(), g.queues().apply(),
+                g.queues().applyLagMillis(), g.queues().broadcastHandoff(), g.queues().syncSessions(),
+                books.missingVersions(), pending.count(), counters.changesMergedAfterSchema.sum(), feed.queued(),
+                counters.listenerEventsDropped.sum(), counters.listenerErrors.sum(), counters.latencyMillisLast.get(),
+                samples == 0 ? 0 : counters.latencyMillisTotal.sum() / samples, counters.latencyMillisMax.get());
+    }
+
+    // ---- agent thread ----------------------------------------------------------------------------------------
+
+    private void schedulePublish() {
+        if (!closed && publishScheduled.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::publish);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                publishScheduled.set(false);
+            }
+        }
+    }
+
+    private void publish() {
+        publishScheduled.set(false);
+        try {
+            publisher.publish();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("[{}] publishing local commits failed (peers get them by sync): {}", name, e.toString());
+        }
+    }
+
+    private void tick() {
+        try {
+            if (publisher.committed(publisherConnection.dbVersion()) || publisher.behind()) {
+                publish();
+            }
+            if (pending.count() > 0) {
+                store.mergeKeptChanges();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("[{}] replication upkeep failed: {}", name, e.toString());
+        }
+    }
+
+    // ---- gossip's threads ------------------------------------------------------------------------------------
+
+    private boolean broadcast(io.corrosion.gossip.Changeset changeset) {
+        return node.broadcast(changeset);
+    }
+
+    /** After an apply batch committed (store-apply thread): listeners and latency. */
+    private void remoteApplied(List<AppliedVersion> versions) {
+        long now = System.currentTimeMillis();
+        for (AppliedVersion v : versions) {
+            if (v.ts() != 0) {
+                counters.latency(now - Ntp64.toMillis(v.ts()));
+            }
+            feed.publish(new ChangeEvent(v.site().toString(), v.version(), false, v.rows(), v.rowsImpacted()));
+        }
+    }
+
+    private long knownRemoteVersions() {
+        long n = 0;
+        for (var v : books.snapshot().values()) {
+            n += v.head();
+        }
+        return n;
+    }
+
+    /** Stops gossip (saying goodbye), the agent thread, and closes the agent's connections. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        mbean.unregister();
+        try {
+            node.close();
+        } catch (RuntimeException e) {
+            LOG.warn("[{}] stopping gossip failed", name, e);
+        }
+        if (thread != null) {
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : new AutoCloseable[] {readerSource, publisherSource, writer, reader, publisherConnection}) {
+            closeQuietly(c, null);
+        }
+        LOG.info("[{}] replication stopped: site {}", name, siteId);
+    }
+
+    private void closeQuietly(AutoCloseable c, Throwable failure) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.debug("[{}] closing {} failed", name, c, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicationAgent[" + name + ", site " + siteId.shortString() + "]";
+    }
+}

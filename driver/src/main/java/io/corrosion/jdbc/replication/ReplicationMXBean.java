@@ -1,0 +1,65 @@
+package io.corrosion.jdbc.replication;
+
+/**
+ * JMX view of a database file's replication, registered as {@code io.corrosion:type=Replication,name="<file>"}
+ * while its agent runs. Each attribute is the field of {@link ReplicationStats} of the same name, read when asked.
+ */
+public interface ReplicationMXBean {
+    String getSiteId();
+
+    String getAddress();
+
+    int getMembersAlive();
+
+    int getMembersSuspect();
+
+    int getMembersDown();
+
+    long getChangesetsBroadcast();
+
+    long getBroadcastsDropped();
+
+    long getChangesetsReceived();
+
+    long getChangesetsApplied();
+
+    long getChangesetsRejected();
+
+    long getSyncRounds();
+
+    long getLocalVersionsPublished();
+
+    long getPublishBacklog();
+
+    long getRemoteVersionsApplied();
+
+    long getApplyTransactions();
+
+    long getBusyRetries();
+
+    int getApplyQueue();
+
+    long getApplyLagMillis();
+
+    int getBroadcastQueue();
+
+    int getSyncSessions();
+
+    long getMissingVersions();
+
+    long getPendingChanges();
+
+    long getChangesMergedAfterSchema();
+
+    int getListenerQueue();
+
+    long getListenerEventsDropped();
+
+    long getListenerErrors();
+
+    long getLatencyLastMillis();
+
+    long getLatencyMeanMillis();
+
+    long getLatencyMaxMillis();
+}

@@ -1,0 +1,66 @@
+package io.corrosion.jdbc.replication;
+
+/**
+ * A snapshot of a database file's replication: counters since the agent started, and gauges (current values). What
+ * {@code CorrosionConnection.replicationStats()} returns and the JMX MBean {@code io.corrosion:type=Replication}
+ * shows.
+ *
+ * @param siteId                   this node's site id (32 hex digits)
+ * @param address                  where peers reach this node
+ * @param membersAlive             other members alive, suspected and down (dead or left, until forgotten)
+ * @param changesetsBroadcast      local changesets handed to gossip
+ * @param broadcastsDropped        local changesets gossip could not take (queue full): peers get them by sync
+ * @param changesetsReceived       changesets received from peers, by broadcast (first copies) and by sync
+ * @param changesetsApplied        received changesets stored as new
+ * @param changesetsRejected       received changesets refused as malformed (not stored, not forwarded)
+ * @param syncRounds               sync sessions completed
+ * @param localVersionsPublished   local transactions read back and handed to gossip
+ * @param publishBacklog           local transactions committed and not handed to gossip yet
+ * @param remoteVersionsApplied    remote transactions committed here
+ * @param applyTransactions        apply transactions committed
+ * @param busyRetries              times the agent waited for the write lock an application held
+ * @param applyQueue               received changesets waiting to be applied
+ * @param applyLagMillis           how long the oldest of them has waited
+ * @param broadcastQueue           local changesets waiting for the protocol thread
+ * @param syncSessions             sync sessions open
+ * @param missingVersions          versions of other sites known to be missing here (gaps and partial versions)
+ * @param pendingChanges           changes kept until their table or column exists here
+ * @param changesMergedAfterSchema kept changes merged once their schema arrived
+ * @param listenerQueue            change events waiting for the listeners
+ * @param listenerEventsDropped    change events dropped because listeners fell behind
+ * @param listenerErrors           exceptions change listeners threw
+ * @param latencyLastMillis        commit-to-applied time of the last remote transaction (origin clock vs ours)
+ * @param latencyMeanMillis        its mean since start
+ * @param latencyMaxMillis         its maximum since start
+ */
+public record ReplicationStats(
+        String siteId,
+        String address,
+        int membersAlive,
+        int membersSuspect,
+        int membersDown,
+        long changesetsBroadcast,
+        long broadcastsDropped,
+        long changesetsReceived,
+        long changesetsApplied,
+        long changesetsRejected,
+        long syncRounds,
+        long localVersionsPublished,
+        long publishBacklog,
+        long remoteVersionsApplied,
+        long applyTransactions,
+        long busyRetries,
+        int applyQueue,
+        long applyLagMillis,
+        int broadcastQueue,
+        int syncSessions,
+        long missingVersions,
+        long pendingChanges,
+        long changesMergedAfterSchema,
+        int listenerQueue,
+        long listenerEventsDropped,
+        long listenerErrors,
+        long latencyLastMillis,
+        long latencyMeanMillis,
+        long latencyMaxMillis) {
+}

@@ -1,0 +1,378 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.gossip.ApplyOutcome;
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.SyncState;
+import io.corrosion.gossip.store.Booking;
+import io.corrosion.gossip.store.ChangesetStore;
+import io.corrosion.jdbc.crr.Change;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gossip's store on the database file. {@link #apply} runs on gossip's store-apply thread: one transaction per batch
+ * on the agent's writer connection merges every version that became complete, buffers chunks of incomplete ones,
+ * keeps changes for a schema this node lacks, and records it all in the bookkeeping ({@link ReplicationSchema}), so a
+ * crash loses nothing and a restart re-applies nothing. {@link #syncState} and {@link #read} run on the store-read
+ * thread on the reader connection and see only committed bookkeeping.
+ *
+ * <p>A changeset whose payload does not decode, or whose changes the CRR engine refuses as malformed, is
+ * {@code REJECTED} (and so not forwarded) without holding up the rest of its batch.
+ */
+final class SqliteChangesetStore implements ChangesetStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteChangesetStore.class);
+
+    private final String name;
+    private final SiteId self;
+    private final WriterConnection writer;
+    private final Bookkeeping books;
+    private final PendingChanges pending;
+    private final CrrAccess reader;
+    private final SyncReader syncReader;
+    private final Consumer<List<AppliedVersion>> applied;
+    private final AgentCounters counters;
+    private final PreparedStatement bufferChunk;
+    private final PreparedStatement bufferedChunks;
+    private final PreparedStatement dropBuffered;
+    private final PreparedStatement recordLastSeq;
+    private long schemaVersion = -1;
+
+    /**
+     * @param applied hears the remote versions each committed batch applied, on the apply thread (hand off quickly)
+     */
+    SqliteChangesetStore(String name, SiteId self, WriterConnection writer, Bookkeeping books, PendingChanges pending,
+            CrrAccess reader, SyncReader syncReader, Consumer<List<AppliedVersion>> applied, AgentCounters counters)
+            throws SQLException {
+        this.name = name;
+        this.self = self;
+        this.writer = writer;
+        this.books = books;
+        this.pending = pending;
+        this.reader = reader;
+        this.syncReader = syncReader;
+        this.applied = applied;
+        this.counters = counters;
+        var conn = writer.crr().connection();
+        this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
+                + " (site, version, start_seq, end_seq, last_seq, ts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (site, version, start_seq) DO UPDATE SET end_seq = excluded.end_seq,"
+                + " payload = excluded.payload WHERE excluded.end_seq > end_seq");
+        this.bufferedChunks = conn.prepareStatement("SELECT start_seq, end_seq, payload FROM " + ReplicationSchema.BUFFER
+                + " WHERE site = ? AND version = ? ORDER BY start_seq");
+        this.dropBuffered = conn.prepareStatement("DELETE FROM " + ReplicationSchema.BUFFER
+                + " WHERE site = ? AND version BETWEEN ? AND ?");
+        this.recordLastSeq = conn.prepareStatement("INSERT OR REPLACE INTO " + ReplicationSchema.LAST_SEQS
+                + " (site, version, last_seq) VALUES (?, ?, ?)");
+    }
+
+    // ---- apply ---------------------------------------------------------------------------------------------
+
+    /** A changeset whose changes the CRR engine refused as malformed: the batch is re-run without it. */
+    private static final class BadChangeset extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int index;
+
+        BadChangeset(int index, SQLException cause) {
+            super(cause);
+            this.index = index;
+        }
+    }
+
+    @Override
+    public List<ApplyOutcome> apply(List<Changeset> batch) {
+        Set<Integer> refused = new HashSet<>();
+        while (true) {
+            try {
+                return applyOnce(batch, refused);
+            } catch (BadChangeset bad) {
+                refused.add(bad.index);
+                counters.changesetsRejected.increment();
+                LOG.warn("[{}] refused {}: {}", name, batch.get(bad.index), bad.getCause().getMessage());
+            } catch (SQLException e) {
+                throw new StoreFailure("[" + name + "] applying " + batch.size() + " changesets failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private List<ApplyOutcome> applyOnce(List<Changeset> batch, Set<Integer> refused)
+            throws SQLException, BadChangeset {
+        ApplyOutcome[] outcomes = new ApplyOutcome[batch.size()];
+        List<List<Change>> decoded = decode(batch, outcomes, refused);
+        List<AppliedVersion> versions = new ArrayList<>();
+        try {
+            writer.transaction(() -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outcomes[i] == null) {
+                        outcomes[i] = applyOne(i, batch.get(i), decoded.get(i), versions);
+                    }
+                }
+                books.persist(writer.crr().connection());
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            rolledBack();
+            if (e.getCause() instanceof BadChangeset bad) {
+                throw bad;
+            }
+            throw e;
+        }
+        books.committed();
+        counters.applyTransactions.increment();
+        if (!versions.isEmpty()) {
+            counters.remoteVersionsApplied.add(versions.size());
+            applied.accept(versions);
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /** Decodes the payloads first, outside the transaction: a bad one is refused before anything is booked. */
+    private List<List<Change>> decode(List<Changeset> batch, ApplyOutcome[] outcomes, Set<Integer> refused) {
+        List<List<Change>> decoded = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Changeset cs = batch.get(i);
+            decoded.add(null);
+            if (refused.contains(i) || cs.siteId().equals(self)) {
+                outcomes[i] = ApplyOutcome.REJECTED;
+            } else if (cs instanceof Changeset.Full f && !books.containsAll(f)) {
+                try {
+                    decoded.set(i, ChangesPayload.decode(f.payload(), f.siteId().toBytes(), f.version(), f.seqs()));
+                } catch (PayloadException e) {
+                    outcomes[i] = ApplyOutcome.REJECTED;
+                    counters.changesetsRejected.increment();
+                    LOG.warn("[{}] refused {}: {}", name, cs, e.getMessage());
+                }
+            }
+        }
+        return decoded;
+    }
+
+    private ApplyOutcome applyOne(int index, Changeset cs, List<Change> changes, List<AppliedVersion> versions)
+            throws SQLException {
+        Booking booking = books.book(cs);
+        byte[] site = cs.siteId().toBytes();
+        if (cs instanceof Changeset.Full f) {
+            if (booking == Booking.BUFFERED) {
+                buffer(f, site);
+            } else if (booking == Booking.COMPLETED) {
+                List<Change> all = changes;
+                boolean whole = f.isComplete();
+                if (!whole) {
+                    all = bufferedAnd(f, site, changes);
+                }
+                long maxSeq = all.isEmpty() ? -1 : all.get(all.size() - 1).seq();
+                if (!whole || maxSeq != f.lastSeq()) {
+                    recordLastSeq.setBytes(1, site);
+                    recordLastSeq.setLong(2, f.version());
+                    recordLastSeq.setLong(3, f.lastSeq());
+                    recordLastSeq.executeUpdate();
+                }
+                versions.add(merge(index, f, all));
+            }
+        } else if (booking == Booking.CLEARED) {
+            Changeset.Empty e = (Changeset.Empty) cs;
+            dropBuffered.setBytes(1, site);
+            dropBuffered.setLong(2, e.versions().start());
+            dropBuffered.setLong(3, e.versions().end());
+            dropBuffered.executeUpdate();
+        }
+        return booking.outcome();
+    }
+
+    private void buffer(Changeset.Full f, byte[] site) throws SQLException {
+        bufferChunk.setBytes(1, site);
+        bufferChunk.setLong(2, f.version());
+        bufferChunk.setLong(3, f.seqs().start());
+        bufferChunk.setLong(4, f.seqs().end());
+        bufferChunk.setLong(5, f.lastSeq());
+        bufferChunk.setLong(6, f.ts());
+        bufferChunk.setBytes(7, f.payload());
+        bufferChunk.executeUpdate();
+    }
+
+    /** The buffered chunks of a version now complete, with the last chunk's changes, by seq; the buffer is dropped. */
+    private List<Change> bufferedAnd(Changeset.Full last, byte[] site, List<Change> lastChanges) throws SQLException {
+        List<Change> all = new ArrayList<>(lastChanges);
+        bufferedChunks.setBytes(1, site);
+        bufferedChunks.setLong(2, last.version());
+        try (ResultSet rs = bufferedChunks.executeQuery()) {
+            while (rs.next()) {
+                try {
+                    all.addAll(ChangesPayload.decode(rs.getBytes(3), site, last.version(),
+                            new io.corrosion.gossip.LongRange(rs.getLong(1), rs.getLong(2))));
+                } catch (PayloadException e) {
+                    throw new SQLException("a buffered chunk of " + last + " does not decode: " + e.getMessage(),
+                            "XX001", e);
+                }
+            }
+        }
+        dropBuffered.setBytes(1, site);
+        dropBuffered.setLong(2, last.version());
+        dropBuffered.setLong(3, last.version());
+        dropBuffered.executeUpdate();
+        all.sort(java.util.Comparator.comparingLong(Change::seq));
+        return all;
+    }
+
+    /** Merges a complete version; what this node's schema cannot take yet is kept. */
+    private AppliedVersion merge(int index, Changeset.Full f, List<Change> changes) throws SQLException {
+        long impacted;
+        try {
+            impacted = writer.crr().apply(changes);
+        } catch (SQLException e) {
+            if (!CrrAccess.isMissingSchema(e)) {
+                throw badOrFatal(index, e);
+            }
+            PendingChanges.Split split = pending.split(changes, crrTables());
+            pending.keep(split.missing());
+            counters.changesKeptForSchema.add(split.missing().size());
+            LOG.debug("[{}] {} changes of {} wait for their schema: {}", name, split.missing().size(), f,
+                    e.getMessage());
+            try {
+                impacted = split.applicable().isEmpty() ? 0 : writer.crr().apply(split.applicable());
+            } catch (SQLException again) {
+                throw badOrFatal(index, again);
+            }
+        }
+        return new AppliedVersion(f.siteId(), f.version(), rowsOf(changes), impacted, f.ts());
+    }
+
+    private static SQLException badOrFatal(int index, SQLException e) {
+        if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || CrrAccess.isMissingSchema(e)) {
+            return new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
+        }
+        return e;
+    }
+
+    private Set<String> crrTables() throws SQLException {
+        return new HashSet<>(writer.crr().crrTables());
+    }
+
+    static Map<String, List<byte[]>> rowsOf(List<Change> changes) {
+        Map<String, Map<java.nio.ByteBuffer, byte[]>> rows = new LinkedHashMap<>();
+        for (Change c : changes) {
+            rows.computeIfAbsent(c.table(), t -> new LinkedHashMap<>()).putIfAbsent(java.nio.ByteBuffer.wrap(c.pk()),
+                    c.pk());
+        }
+        Map<String, List<byte[]>> out = new LinkedHashMap<>();
+        rows.forEach((table, keys) -> out.put(table, List.copyOf(keys.values())));
+        return out;
+    }
+
+    private void rolledBack() {
+        try {
+            writer.locked(() -> {
+                books.rolledBack(writer.crr().connection());
+                pending.rolledBack();
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreFailure("[" + name + "] reloading the bookkeeping after a rollback failed", e);
+        }
+    }
+
+    // ---- changes kept for a missing schema ----------------------------------------------------------------------
+
+    /**
+     * Merges kept changes whose table or column exists now, if the schema changed since the last look. Agent
+     * thread. Returns the changes merged.
+     */
+    long mergeKeptChanges() throws SQLException {
+        long current = writer.locked(() -> {
+            try (Statement s = writer.crr().connection().createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
+                return rs.next() ? rs.getLong(1) : -1L;
+            }
+        });
+        if (current == schemaVersion) {
+            return 0;
+        }
+        List<AppliedVersion> merged = new ArrayList<>();
+        long mergedChanges;
+        try {
+            mergedChanges = writer.transaction(() -> mergeKept(merged));
+        } catch (SQLException | RuntimeException e) {
+            pending.rolledBack();
+            throw e;
+        }
+        schemaVersion = current;
+        if (!merged.isEmpty()) {
+            counters.changesMergedAfterSchema.add(mergedChanges);
+            LOG.info("[{}] merged {} changes of {} versions kept until their schema arrived; {} still wait", name,
+                    mergedChanges, merged.size(), pending.count());
+            applied.accept(merged);
+        }
+        return mergedChanges;
+    }
+
+    private long mergeKept(List<AppliedVersion> merged) throws SQLException {
+        long count = 0;
+        Map<List<Object>, List<Change>> byVersion = new LinkedHashMap<>();
+        for (Change c : pending.takeApplicable(crrTables())) {
+            byVersion.computeIfAbsent(List.of(SiteId.of(c.siteId()), c.dbVersion()), k -> new ArrayList<>()).add(c);
+        }
+        for (List<Change> version : byVersion.values()) {
+            Change first = version.get(0);
+            try {
+                merged.add(new AppliedVersion(SiteId.of(first.siteId()), first.dbVersion(), rowsOf(version),
+                        writer.crr().apply(version), 0));
+                count += version.size();
+            } catch (SQLException e) {
+                if (!CrrAccess.isMissingSchema(e)) {
+                    throw e;
+                }
+                pending.keep(version); // the CRR metadata does not have the column yet
+            }
+        }
+        return count;
+    }
+
+    // ---- sync ------------------------------------------------------------------------------------------------
+
+    @Override
+    public SyncState syncState() {
+        try {
+            java.util.TreeMap<SiteId, SyncState.SiteVersions> sites = new java.util.TreeMap<>(books.snapshot());
+            long own = reader.dbVersion();
+            if (own > 0) {
+                sites.put(self, SyncState.SiteVersions.complete(own));
+            }
+            return new SyncState(self, sites);
+        } catch (SQLException e) {
+            throw new StoreFailure("[" + name + "] reading the local db version failed", e);
+        }
+    }
+
+    @Override
+    public ReadBatch read(List<SyncNeed> needs, int maxBytes) {
+        try {
+            Map<SiteId, SyncState.SiteVersions> snapshot = books.snapshot();
+            return syncReader.read(needs, maxBytes, reader.dbVersion(), snapshot);
+        } catch (SQLException e) {
+            throw new StoreFailure("[" + name + "] reading changesets for sync failed", e);
+        }
+    }
+
+    /** A store call that failed; gossip counts it and retries by later copies or sync. */
+    static final class StoreFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StoreFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

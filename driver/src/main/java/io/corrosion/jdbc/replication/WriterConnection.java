@@ -1,0 +1,115 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.jdbc.SqlErrors;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The agent's one writing connection, shared by the store's apply thread and the agent's own thread under a lock.
+ * Transactions are short and start with {@code BEGIN IMMEDIATE}, so they never have to upgrade a read lock that an
+ * application writer holds; while an application transaction holds the write lock, the begin is retried with
+ * back-off (on this thread only: gossip keeps running, received changesets queue up, bounded).
+ */
+final class WriterConnection implements AutoCloseable {
+    /** How long a transaction waits for the write lock in all before it fails (and gossip retries by sync). */
+    private static final long BUSY_GIVE_UP_MILLIS = 30_000;
+
+    /** Work inside the writer's transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private final CrrAccess crr;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AgentCounters counters;
+
+    WriterConnection(CrrAccess crr, AgentCounters counters) {
+        this.crr = crr;
+        this.counters = counters;
+    }
+
+    CrrAccess crr() {
+        return crr;
+    }
+
+    /** Runs {@code work} in one transaction, holding the writer; rolls back if it throws. */
+    <T> T transaction(Work<T> work) throws SQLException {
+        lock.lock();
+        try {
+            begin();
+            try {
+                T result = work.run();
+                exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    exec("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} holding the writer, outside any transaction (reads, or work that runs its own). */
+    <T> T locked(Work<T> work) throws SQLException {
+        lock.lock();
+        try {
+            return work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void begin() throws SQLException {
+        long deadline = System.currentTimeMillis() + BUSY_GIVE_UP_MILLIS;
+        long backoff = 5;
+        while (true) {
+            try {
+                exec("BEGIN IMMEDIATE");
+                return;
+            } catch (SQLException e) {
+                if (!isBusy(e) || System.currentTimeMillis() + backoff > deadline) {
+                    throw e;
+                }
+                counters.busyRetries.increment();
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 500);
+            }
+        }
+    }
+
+    static boolean isBusy(SQLException e) {
+        return "40001".equals(SqlErrors.translate(e).getSQLState());
+    }
+
+    private static void sleep(long millis) throws SQLException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the write lock", "57014", e);
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = crr.connection().createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        lock.lock();
+        try {
+            crr.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

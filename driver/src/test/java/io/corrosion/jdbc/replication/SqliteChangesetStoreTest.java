@@ -1,0 +1,230 @@
+package io.corrosion.jdbc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.gossip.ApplyOutcome;
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.LongRange;
+import io.corrosion.gossip.SyncNeed;
+import io.corrosion.gossip.SyncState;
+import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
+import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.crr.PackedColumns;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteChangesetStoreTest {
+    private static final String PERSON = "CREATE TABLE person (id INTEGER PRIMARY KEY NOT NULL, name TEXT, age INTEGER)";
+    private static final String EXTRA = "CREATE TABLE extra (k TEXT PRIMARY KEY NOT NULL, v TEXT)";
+    private static final String ALL_PERSONS = "SELECT id, name, age FROM person ORDER BY id";
+
+    @TempDir
+    Path dir;
+
+    private final List<StoreNode> nodes = new ArrayList<>();
+
+    private StoreNode node(String name, String... tables) throws SQLException {
+        StoreNode n = new StoreNode(dir.resolve(name + ".db"));
+        for (String table : tables) {
+            n.exec(table);
+            n.crr.asCrr(table.split(" ")[2]);
+        }
+        nodes.add(n);
+        return n;
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        for (StoreNode n : nodes) {
+            n.close();
+        }
+    }
+
+    @Test
+    void completeVersionsMergeAndAreBookedDurably() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("INSERT INTO person VALUES (1, 'Ada', 36)");
+        a.exec("INSERT INTO person VALUES (2, 'Grace', 85)");
+        a.exec("UPDATE person SET age = 37 WHERE id = 1");
+        List<Changeset> changesets = a.publish();
+        assertThat(changesets).hasSize(3);
+
+        assertThat(b.store.apply(changesets)).containsOnly(ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+        assertThat(b.changes()).isEqualTo(a.changes());
+        assertThat(b.applied).extracting(AppliedVersion::version).containsExactly(1L, 2L, 3L);
+
+        b.restart();
+        assertThat(b.store.apply(changesets)).containsOnly(ApplyOutcome.DUPLICATE);
+        SyncState state = b.store.syncState();
+        assertThat(state.head(a.site)).isEqualTo(3);
+        assertThat(state.sites().get(a.site).hasGaps()).isFalse();
+        assertThat(b.books.hasAllUpTo(a.site, 3)).isTrue();
+    }
+
+    @Test
+    void versionsOutOfOrderLeaveGapsUntilFilled() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        for (int i = 1; i <= 4; i++) {
+            a.exec("INSERT INTO person VALUES (" + i + ", 'p" + i + "', " + i + ")");
+        }
+        List<Changeset> cs = a.publish();
+        b.store.apply(List.of(cs.get(3), cs.get(1)));
+        SyncState.SiteVersions seen = b.store.syncState().sites().get(a.site);
+        assertThat(seen.head()).isEqualTo(4);
+        assertThat(seen.needed()).containsExactly(LongRange.single(1), LongRange.single(3));
+        assertThat(b.books.hasAllUpTo(a.site, 2)).isFalse();
+
+        b.restart();
+        assertThat(b.store.syncState().sites().get(a.site).needed())
+                .containsExactly(LongRange.single(1), LongRange.single(3));
+        b.store.apply(List.of(cs.get(0), cs.get(2)));
+        assertThat(b.books.hasAllUpTo(a.site, 4)).isTrue();
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+    }
+
+    @Test
+    void aVersionInChunksSurvivesARestartBetweenChunks() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+                + " INSERT INTO person SELECT i, 'name ' || i || ' ' || hex(randomblob(12)), i FROM n");
+        List<Changeset> chunks = a.publish();
+        assertThat(chunks).hasSizeGreaterThan(2).allSatisfy(c -> assertThat(c).isInstanceOf(Changeset.Full.class));
+
+        assertThat(b.store.apply(chunks.subList(0, 1))).containsExactly(ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).isEmpty();
+        b.restart();
+        assertThat(b.store.syncState().sites().get(a.site).partialNeeds()).containsKey(1L);
+
+        List<Changeset> rest = new ArrayList<>(chunks.subList(1, chunks.size()));
+        Collections.reverse(rest);
+        assertThat(b.store.apply(rest)).containsOnly(ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+        assertThat(b.rows("SELECT count(*) FROM " + ReplicationSchema.BUFFER)).containsExactly(List.of(0L));
+        assertThat(b.rows("SELECT version, last_seq FROM " + ReplicationSchema.LAST_SEQS))
+                .containsExactly(List.of(1L, ((Changeset.Full) chunks.get(0)).lastSeq()));
+        assertThat(b.store.apply(chunks)).containsOnly(ApplyOutcome.DUPLICATE);
+    }
+
+    @Test
+    void anUndecodablePayloadIsRejectedAndTheRestOfItsBatchApplies() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("INSERT INTO person VALUES (1, 'Ada', 36)");
+        a.exec("INSERT INTO person VALUES (2, 'Grace', 85)");
+        List<Changeset> cs = a.publish();
+        Changeset.Full good = (Changeset.Full) cs.get(1);
+        byte[] garbage = good.payload().clone();
+        garbage[garbage.length - 1] ^= 0x7F;
+        garbage[1] = (byte) 0xFF;
+        Changeset.Full bad = new Changeset.Full(a.site, 1, LongRange.single(0), 2, 0, garbage);
+
+        assertThat(b.store.apply(List.of(bad, good))).containsExactly(ApplyOutcome.REJECTED, ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).containsExactly(List.of(2L, "Grace", 85L));
+        assertThat(b.store.syncState().sites().get(a.site).needed()).containsExactly(LongRange.single(1));
+        assertThat(b.counters.changesetsRejected.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void changesTheEngineRefusesAreRejectedWithoutHoldingUpTheBatch() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("INSERT INTO person VALUES (1, 'Ada', 36)");
+        Changeset good = a.publish().get(0);
+        // A two-column key for a one-column primary key: well-formed bytes, a change the table cannot take.
+        Change wrongKey = new Change("person", PackedColumns.pack(1L, 2L), "name", "x", 1, 7, a.site.toBytes(), 1, 0);
+        Changeset bad = Changeset.Full.complete(a.site, 7, 0, 0, ChangesPayload.encode(List.of(wrongKey)));
+
+        assertThat(b.store.apply(List.of(bad, good))).containsExactly(ApplyOutcome.REJECTED, ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).containsExactly(List.of(1L, "Ada", 36L));
+        assertThat(b.store.syncState().head(a.site)).isEqualTo(1);
+    }
+
+    @Test
+    void changesForAMissingTableWaitForItsSchemaAndAreServedMeanwhile() throws SQLException {
+        StoreNode a = node("a", PERSON, EXTRA);
+        StoreNode b = node("b", PERSON);
+        StoreNode c = node("c", PERSON, EXTRA);
+        a.exec("INSERT INTO person VALUES (1, 'Ada', 36)");
+        a.exec("INSERT INTO extra VALUES ('k1', 'v1')");
+        a.exec("INSERT INTO extra VALUES ('k2', 'v2'); INSERT INTO person VALUES (2, 'Grace', 85)");
+        assertThat(b.store.apply(a.publish())).containsOnly(ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+        assertThat(b.pending.count()).isEqualTo(2);
+
+        b.restart();
+        ReadBatch served = b.store.read(List.of(new SyncNeed.Full(a.site, new LongRange(1, 3))), 1 << 20);
+        assertThat(c.store.apply(served.changesets())).containsOnly(ApplyOutcome.NEW);
+        assertThat(c.changes()).isEqualTo(a.changes());
+
+        assertThat(b.store.mergeKeptChanges()).isZero();
+        b.exec(EXTRA);
+        b.crr.asCrr("extra");
+        assertThat(b.store.mergeKeptChanges()).isEqualTo(2);
+        assertThat(b.pending.count()).isZero();
+        assertThat(b.changes()).isEqualTo(a.changes());
+        assertThat(b.rows("SELECT k, v FROM extra ORDER BY k")).containsExactly(List.of("k1", "v1"),
+                List.of("k2", "v2"));
+    }
+
+    @Test
+    void syncServesKnownVersionsEmptiesAndRelaysOtherSitesInBoundedBatches() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        StoreNode c = node("c", PERSON);
+        for (int i = 1; i <= 40; i++) {
+            a.exec("INSERT INTO person VALUES (" + (i % 7) + ", 'v" + i + "', " + i + ")"
+                    + " ON CONFLICT (id) DO UPDATE SET name = excluded.name, age = excluded.age");
+        }
+        a.exec("DELETE FROM person WHERE id = 3");
+        b.store.apply(a.publish());
+        b.exec("INSERT INTO person VALUES (100, 'from b', 1)");
+
+        // c catches up from b alone: a's versions relayed (overwritten ones as empties), and b's own.
+        List<SyncNeed> needs = List.of(new SyncNeed.Full(a.site, new LongRange(1, 41)),
+                new SyncNeed.Full(b.site, new LongRange(1, 1)));
+        List<Changeset> received = new ArrayList<>();
+        int reads = 0;
+        while (!needs.isEmpty()) {
+            ReadBatch batch = b.store.read(needs, 200);
+            assertThat(batch.changesets()).isNotEmpty();
+            received.addAll(batch.changesets());
+            needs = batch.remaining();
+            reads++;
+        }
+        assertThat(reads).isGreaterThan(1);
+        assertThat(received).anySatisfy(cs -> assertThat(cs).isInstanceOf(Changeset.Empty.class));
+        assertThat(c.store.apply(received)).doesNotContain(ApplyOutcome.REJECTED);
+        assertThat(c.rows(ALL_PERSONS)).isEqualTo(b.rows(ALL_PERSONS));
+        assertThat(c.changes()).isEqualTo(b.changes());
+        assertThat(c.books.hasAllUpTo(a.site, 41)).isTrue();
+        assertThat(c.books.hasAllUpTo(b.site, 1)).isTrue();
+    }
+
+    @Test
+    void aPartialNeedGetsTheChunksItAsksFor() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+                + " INSERT INTO person SELECT i, 'name ' || i || ' ' || hex(randomblob(12)), i FROM n");
+        List<Changeset> chunks = a.publish();
+        b.store.apply(chunks.subList(0, 1));
+        Changeset.Full first = (Changeset.Full) chunks.get(0);
+        List<LongRange> missing = b.store.syncState().sites().get(a.site).partialNeeds().get(1L);
+        assertThat(missing).containsExactly(new LongRange(first.seqs().end() + 1, first.lastSeq()));
+
+        ReadBatch answer = a.store.read(List.of(new SyncNeed.Partial(a.site, 1, missing)), 1 << 22);
+        assertThat(answer.changesets()).hasSize(chunks.size() - 1);
+        b.store.apply(answer.changesets());
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+    }
+}

@@ -1,0 +1,134 @@
+package io.corrosion.jdbc.replication;
+
+import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.SiteId;
+import io.corrosion.jdbc.crr.CrrEngine;
+import io.corrosion.jdbc.crr.CrrSession;
+import io.corrosion.jdbc.crr.SqlValues;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * One node's file for store tests, without gossip: an application connection with the CRR engine, and the agent's
+ * store on its own connections. {@link #restart()} closes the store and opens it again, as a process restart would.
+ */
+final class StoreNode implements AutoCloseable {
+    final Path file;
+    final CrrAccess app;
+    final CrrSession crr;
+    final AgentCounters counters = new AgentCounters();
+    final List<AppliedVersion> applied = new ArrayList<>();
+    final List<Changeset> published = new ArrayList<>();
+    WriterConnection writer;
+    CrrAccess reader;
+    CrrAccess publisherConnection;
+    Bookkeeping books;
+    PendingChanges pending;
+    SqliteChangesetStore store;
+    LocalPublisher publisher;
+    SiteId site;
+
+    StoreNode(Path file, String... schema) throws SQLException {
+        this.file = file;
+        SQLiteConnection c = connect(file);
+        this.crr = CrrEngine.attach(c);
+        this.app = new CrrAccess(c, crr);
+        for (String sql : schema) {
+            exec(sql);
+        }
+        start();
+    }
+
+    static CrrAccess open(Path file) throws SQLException {
+        SQLiteConnection c = connect(file);
+        return new CrrAccess(c, CrrEngine.attach(c));
+    }
+
+    private static SQLiteConnection connect(Path file) throws SQLException {
+        SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        return c;
+    }
+
+    private void start() throws SQLException {
+        writer = new WriterConnection(open(file), counters);
+        writer.transaction(() -> {
+            ReplicationSchema.create(writer.crr().connection());
+            return null;
+        });
+        site = SiteId.of(writer.crr().siteId());
+        reader = open(file);
+        publisherConnection = open(file);
+        books = new Bookkeeping();
+        books.load(writer.crr().connection());
+        pending = new PendingChanges(writer.crr().connection());
+        store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending, reader,
+                new SyncReader(site, new VersionSource(reader), reader.connection()), applied::addAll, counters);
+        publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
+                VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
+    }
+
+    void restart() throws SQLException {
+        stop();
+        start();
+    }
+
+    private void stop() throws SQLException {
+        writer.close();
+        reader.close();
+        publisherConnection.close();
+    }
+
+    StoreNode exec(String sql) throws SQLException {
+        try (Statement s = app.connection().createStatement()) {
+            s.execute(sql);
+        }
+        return this;
+    }
+
+    /** Every local version committed so far, as the publisher sends them (those already taken are skipped). */
+    List<Changeset> publish() throws SQLException {
+        published.clear();
+        publisher.committed(app.dbVersion());
+        publisher.publish();
+        return new ArrayList<>(published);
+    }
+
+    List<List<Object>> rows(String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement s = app.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    Object v = SqlValues.normalize(rs.getObject(i));
+                    row.add(v instanceof byte[] b ? SqlValues.hex(b) : v);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** crsql_changes as a comparable list. */
+    List<List<Object>> changes() throws SQLException {
+        return rows("SELECT \"table\", hex(pk), cid, val, col_version, db_version, hex(site_id), cl, seq"
+                + " FROM crsql_changes ORDER BY \"table\", pk, cid");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        stop();
+        app.close();
+    }
+}

@@ -2,6 +2,7 @@ package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.proxy.ConnectionProxy;
+import io.corrosion.jdbc.replication.NodeReplication;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,7 @@ public final class CorrosionDatabase {
     private final Interceptor interceptor;
     private final Set<ConnectionProxy> openConnections = ConcurrentHashMap.newKeySet();
     private final DatabaseExtension extension;
+    private final NodeReplication replication;
     private volatile boolean closed;
 
     CorrosionDatabase(Optional<String> path, CorrosionConfig config, Interceptor interceptor,
@@ -37,6 +39,13 @@ public final class CorrosionDatabase {
         this.config = config;
         this.interceptor = interceptor;
         this.extension = extensions.create(this);
+        try {
+            this.replication = path.isEmpty() ? NodeReplication.NONE
+                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection);
+        } catch (SQLException | RuntimeException e) {
+            extension.close();
+            throw e;
+        }
         log.debug("Opened database {} with {}", describe(), extension);
     }
 
@@ -57,6 +66,11 @@ public final class CorrosionDatabase {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** The file's replication: its agent when the node settings have bind/seeds, tokens, listeners, members. */
+    public NodeReplication replication() {
+        return replication;
     }
 
     /** Connections the application holds open on this file now. */
@@ -83,7 +97,7 @@ public final class CorrosionDatabase {
         }
         SQLiteConnection raw = openSetUp(connectionConfig);
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
-                extension.statementHook(), this::closed);
+                extension.statementHook(), replication, this::closed);
         openConnections.add(proxy);
         return proxy;
     }
@@ -129,6 +143,7 @@ public final class CorrosionDatabase {
             return;
         }
         closed = true;
+        replication.close();
         for (ConnectionProxy c : List.copyOf(openConnections)) {
             try {
                 c.close();

@@ -8,6 +8,10 @@ import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.replication.ChangeListener;
+import io.corrosion.jdbc.replication.ClusterMember;
+import io.corrosion.jdbc.replication.NodeReplication;
+import io.corrosion.jdbc.replication.ReplicationStats;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -24,6 +28,8 @@ import java.sql.Savepoint;
 import java.sql.ShardingKey;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,6 +47,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final Optional<String> databasePath;
     private final Interceptor interceptor;
     private final StatementHook hook;
+    private final NodeReplication replication;
     private final Consumer<ConnectionProxy> onClose;
     private volatile boolean closed;
 
@@ -48,12 +55,13 @@ public final class ConnectionProxy implements CorrosionConnection {
      * @param onClose called once when the application closes this connection, after the physical one is closed
      */
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
-            Interceptor interceptor, StatementHook hook, Consumer<ConnectionProxy> onClose) {
+            Interceptor interceptor, StatementHook hook, NodeReplication replication, Consumer<ConnectionProxy> onClose) {
         this.raw = raw;
         this.config = config;
         this.databasePath = databasePath;
         this.interceptor = interceptor;
         this.hook = hook;
+        this.replication = replication;
         this.onClose = onClose;
     }
 
@@ -65,6 +73,44 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override
     public CorrosionConfig config() {
         return config;
+    }
+
+    @Override
+    public String lastCommitToken() throws SQLException {
+        checkOpen();
+        try {
+            return replication.lastCommitToken(raw);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public boolean awaitVersion(String token, Duration timeout) throws SQLException {
+        checkOpen();
+        try {
+            return replication.awaitVersion(token, timeout, raw);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public AutoCloseable addChangeListener(ChangeListener listener) throws SQLException {
+        checkOpen();
+        return replication.addChangeListener(listener);
+    }
+
+    @Override
+    public List<ClusterMember> members() throws SQLException {
+        checkOpen();
+        return replication.members();
+    }
+
+    @Override
+    public Optional<ReplicationStats> replicationStats() throws SQLException {
+        checkOpen();
+        return replication.stats();
     }
 
     /** The physical sqlite-jdbc connection underneath. */

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
  * A main class of this class path in a JVM of its own, talked to line by line: commands on its stdin, answers on
  * its stdout as lines starting with {@code @@ }. Its log (stderr) goes to a file.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Writer in;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
 
-    NodeProcess(String name, Class<?> main, List<String> args, Path log, String... jvmOptions) throws IOException {
+    public NodeProcess(String name, Class<?> main, List<String> args, Path log, String... jvmOptions) throws IOException {
         this.name = name;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -38,11 +38,11 @@ final class NodeProcess implements AutoCloseable {
         reader.start();
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
@@ -60,13 +60,13 @@ final class NodeProcess implements AutoCloseable {
         answers.add("EOF");
     }
 
-    void tell(String command) throws IOException {
+    public void tell(String command) throws IOException {
         in.write(command + "\n");
         in.flush();
     }
 
     /** The next answer; the first word must be {@code word} (a FAILED answer or the end of the process throws). */
-    String next(String word, Duration timeout) throws IOException, InterruptedException {
+    public String next(String word, Duration timeout) throws IOException, InterruptedException {
         String line = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null || !line.startsWith(word)) {
             throw new IOException(name + " answered '" + line + "' instead of " + word + " (see its log)");
@@ -75,13 +75,13 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Sends a command and returns its one-line answer. */
-    String ask(String command, String word) throws IOException, InterruptedException {
+    public String ask(String command, String word) throws IOException, InterruptedException {
         tell(command);
         return next(word, Duration.ofSeconds(30));
     }
 
     /** Sends a command and collects {@code word} lines until {@code END}. */
-    List<String> askAll(String command, String word) throws IOException, InterruptedException {
+    public List<String> askAll(String command, String word) throws IOException, InterruptedException {
         tell(command);
         List<String> lines = new ArrayList<>();
         while (true) {

@@ -1,0 +1,140 @@
+package io.corrosion.examples.bench;
+
+import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.crr.PackedColumns;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One node of {@link ReplicationBenchmark}, in its own JVM: writes rows at a steady rate and notes when each row of
+ * the others arrived (a change listener), on stdin's command.
+ *
+ * <pre>
+ * args: file port(0 = no bind: a local node) seeds
+ * stdin: RUN rate seconds baseId | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
+ * </pre>
+ */
+public final class BenchNode {
+    static final String BENCH_TABLE = "CREATE TABLE IF NOT EXISTS bench (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL,"
+            + " payload TEXT)";
+    static final String CATCHUP_TABLE = "CREATE TABLE IF NOT EXISTS catchup (id INTEGER PRIMARY KEY, a INTEGER, b TEXT,"
+            + " c REAL, d TEXT)";
+
+    private final Connection conn;
+    private final CorrosionConnection node;
+    private final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
+    private final Map<Long, Long> commits = new ConcurrentHashMap<>();
+
+    private BenchNode(String url) throws SQLException {
+        conn = DriverManager.getConnection(url);
+        node = conn.unwrap(CorrosionConnection.class);
+        try (Statement s = conn.createStatement()) {
+            s.execute(BENCH_TABLE);
+            s.execute(CATCHUP_TABLE);
+        }
+        node.addChangeListener(event -> {
+            if (!event.local()) {
+                long now = micros();
+                for (byte[] pk : event.rows().getOrDefault("bench", java.util.List.of())) {
+                    arrivals.putIfAbsent((Long) PackedColumns.unpack(pk).get(0), now);
+                }
+            }
+        });
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = "jdbc:corrosion:" + args[0] + (args[1].equals("0") ? "" : "?bind=127.0.0.1:" + args[1]
+                + "&seeds=" + (args.length > 2 ? args[2] : "") + "&tls.insecure=true&sync-interval=1s");
+        BenchNode bench = new BenchNode(url);
+        say("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.equals("EXIT"); line = in.readLine()) {
+            String[] w = line.split(" ");
+            switch (w[0]) {
+                case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]));
+                case "COUNT" -> say("COUNT " + bench.count(w[1]));
+                case "TOKEN" -> say("TOKEN " + bench.node.lastCommitToken());
+                case "AWAIT" -> say("APPLIED " + bench.node.awaitVersion(w[1], Duration.ofMinutes(5)));
+                case "MEMBERS" -> say("MEMBERS " + bench.node.members().stream()
+                        .filter(m -> m.state().name().equals("ALIVE")).count());
+                case "DUMP" -> bench.dump(Path.of(w[1]));
+                default -> say("FAILED unknown command " + line);
+            }
+        }
+        bench.conn.close();
+        CorrosionDriver.shutdownAll();
+        say("BYE");
+    }
+
+    /** Inserts rows at {@code rate} per second for {@code seconds}, one transaction each; reports commit times. */
+    private void run(double rate, double seconds, long base) throws SQLException {
+        int n = (int) Math.round(rate * seconds);
+        long[] commitNanos = new long[n];
+        long interval = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        try (PreparedStatement insert = conn.prepareStatement("INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
+            for (int i = 0; i < n; i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // the load's pace
+                }
+                next += interval;
+                long id = base + i;
+                insert.setLong(1, id);
+                insert.setLong(2, base);
+                insert.setString(3, "payload of row " + id + " with a few more bytes of text");
+                long t0 = System.nanoTime();
+                insert.executeUpdate();
+                commitNanos[i] = System.nanoTime() - t0;
+                commits.put(id, micros());
+            }
+        }
+        Arrays.sort(commitNanos);
+        double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
+        say(String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f", n, mean, commitNanos[n / 2] / 1000.0,
+                commitNanos[(int) (n * 0.99)] / 1000.0));
+    }
+
+    private long count(String table) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void dump(Path file) throws Exception {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
+            commits.forEach((id, at) -> out.println("C " + id + " " + at));
+            arrivals.forEach((id, at) -> out.println("A " + id + " " + at));
+        }
+        say("DUMPED");
+    }
+
+    static long micros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println("@@ " + line);
+        System.out.flush();
+    }
+}

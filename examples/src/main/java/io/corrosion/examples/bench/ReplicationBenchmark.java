@@ -1,0 +1,204 @@
+package io.corrosion.examples.bench;
+
+import io.corrosion.examples.NodeProcess;
+import io.corrosion.jdbc.CorrosionDriver;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Replication on loopback, nodes in JVMs of their own ({@link BenchNode}):
+ * <ol>
+ *   <li>write overhead: the same paced write load on every node, first without {@code bind} (local files), then as a
+ *       cluster; the mean and p50 commit times side by side, as ratios;</li>
+ *   <li>propagation: during the cluster run, commit-to-visible-on-all-nodes per row (the commit's end on the writer
+ *       to the last node's change listener hearing of it): p50, p99, max;</li>
+ *   <li>catch-up: an empty node joins a peer whose file holds {@code catchupChanges} column changes; the time from its
+ *       start until it has them all.</li>
+ * </ol>
+ * Usage: {@code ReplicationBenchmark [writesPerSecond=1000] [seconds=60] [nodes=5] [catchupChanges=1000000]}.
+ */
+public final class ReplicationBenchmark {
+    private ReplicationBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        double rate = args.length > 0 ? Double.parseDouble(args[0]) : 1000;
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 60;
+        int nodes = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        long catchup = args.length > 3 ? Long.parseLong(args[3]) : 1_000_000;
+        Path dir = Files.createTempDirectory("corrosion-replication-bench");
+        System.out.printf(Locale.ROOT, "Replication benchmark: %d JVMs on loopback, %.0f writes/s spread over them for"
+                + " %.0f s, catch-up of %,d column changes; files and logs in %s%n%n", nodes, rate, seconds, catchup, dir);
+
+        double[] local = load(dir.resolve("local"), nodes, rate, seconds, false);
+        double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true);
+        System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes):%n");
+        System.out.printf(Locale.ROOT, "  %-28s %8s %8s %8s%n", "", "mean", "p50", "p99");
+        System.out.printf(Locale.ROOT, "  %-28s %8.1f %8.1f %8.1f%n", "local (no bind)", local[0], local[1], local[2]);
+        System.out.printf(Locale.ROOT, "  %-28s %8.1f %8.1f %8.1f%n", "cluster (agent running)", cluster[0], cluster[1],
+                cluster[2]);
+        System.out.printf(Locale.ROOT, "  %-28s %7.2fx %7.2fx %7.2fx   (goal: <= 1.1x)%n", "ratio", cluster[0] / local[0],
+                cluster[1] / local[1], cluster[2] / local[2]);
+
+        catchUp(dir.resolve("catchup"), catchup);
+    }
+
+    /** Runs the paced load on every node; returns the mean over nodes of mean, p50 and p99 commit microseconds. */
+    private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate) throws Exception {
+        Files.createDirectories(dir);
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            String seed = "";
+            for (int i = 0; i < count; i++) {
+                int port = replicate ? freePort() : 0;
+                nodes.add(new NodeProcess("n" + i, BenchNode.class, List.of(dir.resolve("n" + i + ".db").toString(),
+                        Integer.toString(port), seed), dir.resolve("n" + i + ".log"), "-Xmx256m"));
+                seed = seed.isEmpty() && replicate ? "127.0.0.1:" + port : seed;
+            }
+            for (NodeProcess n : nodes) {
+                n.next("READY", Duration.ofSeconds(60));
+            }
+            if (replicate) {
+                for (NodeProcess n : nodes) {
+                    while (Integer.parseInt(n.ask("MEMBERS", "MEMBERS")) < count - 1) {
+                        Thread.sleep(100); // polling a child process
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", replicate ? "cluster" : "local",
+                    count, rate / count, seconds);
+            for (int i = 0; i < count; i++) {
+                nodes.get(i).tell("RUN " + rate / count + " " + seconds + " " + (i + 1) * 10_000_000L);
+            }
+            double[] sums = new double[3];
+            for (NodeProcess n : nodes) {
+                String[] ran = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ");
+                for (int k = 0; k < 3; k++) {
+                    sums[k] += Double.parseDouble(ran[k + 1]) / count;
+                }
+            }
+            if (replicate) {
+                propagation(dir, nodes, Math.round(rate * seconds / count) * count);
+            }
+            return sums;
+        } finally {
+            for (NodeProcess n : nodes) {
+                n.close();
+            }
+        }
+    }
+
+    private static void propagation(Path dir, List<NodeProcess> nodes, long total) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (NodeProcess n : nodes) {
+            while (Long.parseLong(n.ask("COUNT bench", "COUNT")) < total && System.nanoTime() < deadline) {
+                Thread.sleep(200); // polling a child process
+            }
+        }
+        Map<Long, Long> committed = new HashMap<>();
+        Map<Long, Long> lastArrival = new HashMap<>();
+        Map<Long, Integer> arrivals = new HashMap<>();
+        for (NodeProcess n : nodes) {
+            Path file = dir.resolve(n.name() + ".times");
+            n.ask("DUMP " + file, "DUMPED");
+            for (String line : Files.readAllLines(file)) {
+                String[] w = line.split(" ");
+                long id = Long.parseLong(w[1]);
+                long at = Long.parseLong(w[2]);
+                if (w[0].equals("C")) {
+                    committed.put(id, at);
+                } else {
+                    lastArrival.merge(id, at, Math::max);
+                    arrivals.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        List<Long> latencies = new ArrayList<>();
+        long incomplete = 0;
+        for (Map.Entry<Long, Long> e : committed.entrySet()) {
+            Long last = lastArrival.get(e.getKey());
+            if (last == null || arrivals.get(e.getKey()) < nodes.size() - 1) {
+                incomplete++;
+            } else {
+                latencies.add(last - e.getValue());
+            }
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "Propagation, commit -> visible on all %d nodes (%d rows; %d not heard of by every"
+                        + " listener): p50 %.2f ms, p99 %.2f ms, max %.2f ms   (goal: p99 <= 20 ms)%n", nodes.size(),
+                committed.size(), incomplete, pct(sorted, 0.5), pct(sorted, 0.99), pct(sorted, 1.0));
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1000.0;
+    }
+
+    private static void catchUp(Path dir, long changes) throws Exception {
+        Files.createDirectories(dir);
+        long rows = changes / 4;
+        Path peerFile = dir.resolve("peer.db");
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + peerFile)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(BenchNode.BENCH_TABLE);
+                s.execute(BenchNode.CATCHUP_TABLE);
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO catchup (id, a, b, c, d) VALUES (?, ?, ?, ?, ?)")) {
+                for (long id = 1; id <= rows; id++) {
+                    p.setLong(1, id);
+                    p.setLong(2, id * 7);
+                    p.setString(3, "b" + id);
+                    p.setDouble(4, id / 3.0);
+                    p.setString(5, "row " + id);
+                    p.addBatch();
+                    if (id % 10_000 == 0 || id == rows) {
+                        p.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+        } finally {
+            CorrosionDriver.shutdown(peerFile.toString());
+        }
+        System.out.printf(Locale.ROOT, "%nCatch-up: peer file with %,d rows x 4 columns written in %.1f s%n", rows,
+                (System.nanoTime() - t0) / 1e9);
+        int peerPort = freePort();
+        try (NodeProcess peer = new NodeProcess("peer", BenchNode.class, List.of(peerFile.toString(),
+                Integer.toString(peerPort), ""), dir.resolve("peer.log"), "-Xmx512m")) {
+            peer.next("READY", Duration.ofSeconds(60));
+            String token = peer.ask("TOKEN", "TOKEN");
+            long start = System.nanoTime();
+            try (NodeProcess empty = new NodeProcess("empty", BenchNode.class, List.of(dir.resolve("empty.db").toString(),
+                    Integer.toString(freePort()), "127.0.0.1:" + peerPort), dir.resolve("empty.log"), "-Xmx512m")) {
+                empty.next("READY", Duration.ofSeconds(60));
+                String applied = empty.ask("AWAIT " + token, "APPLIED");
+                double took = (System.nanoTime() - start) / 1e9;
+                long have = Long.parseLong(empty.ask("COUNT catchup", "COUNT"));
+                System.out.printf(Locale.ROOT, "  empty node caught up: %s, %,d of %,d rows, %.1f s from launching its JVM"
+                        + " (%,.0f column changes/s)   (goal: <= 20 s)%n", applied, have, rows, took, changes / took);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}

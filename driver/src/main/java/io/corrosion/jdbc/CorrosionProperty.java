@@ -14,18 +14,22 @@ import org.sqlite.SQLiteConfig;
  */
 public enum CorrosionProperty {
     BIND("bind", null, Scope.NODE, PropertySyntax.HOST_PORT,
-            "Address this node listens on for gossip (QUIC over UDP). Without it the database is a local node. "
-                    + "*Replication arrives with a later issue: today the value is validated and kept, no socket is opened.*"),
+            "Address this node listens on for gossip (QUIC over UDP); port 0 picks a free one. With it (or `seeds`) the "
+                    + "file's first connection starts the replication agent. Without both, the database is a local node. "
+                    + "A non-loopback address needs `tls.*`."),
     SEEDS("seeds", "", Scope.NODE, PropertySyntax.HOST_PORT_LIST,
-            "Cluster members to join through. *Later issue: validated and kept only.*"),
+            "Cluster members to join through (any live one will do; seeds that are down are retried). Without `bind` "
+                    + "only loopback seeds are allowed, and the node listens on a free loopback port."),
     TLS_CA("tls.ca", null, Scope.NODE, PropertySyntax.FILE,
-            "PEM file of the cluster CA that signs every node certificate (mutual TLS). *Later issue: validated and kept only.*"),
+            "PEM file of the cluster CA that signs every node certificate (mutual TLS: peers whose certificate it did not "
+                    + "sign are refused)."),
     TLS_CERT("tls.cert", null, Scope.NODE, PropertySyntax.FILE,
-            "PEM certificate of this node, signed by `tls.ca`. *Later issue: validated and kept only.*"),
+            "PEM certificate of this node, signed by `tls.ca`; it must name the address peers dial (IP or DNS SAN)."),
     TLS_KEY("tls.key", null, Scope.NODE, PropertySyntax.FILE,
-            "PEM private key of `tls.cert`. *Later issue: validated and kept only.*"),
+            "PEM private key of `tls.cert`."),
     TLS_INSECURE("tls.insecure", "false", Scope.NODE, PropertySyntax.BOOLEAN,
-            "Allow gossip without certificates; only accepted with a loopback `bind`. *Later issue: validated and kept only.*"),
+            "Gossip with a self-signed certificate and no peer verification; only accepted with a loopback `bind`, for "
+                    + "development."),
     MERGE_EQUAL_VALUES("merge-equal-values", "false", Scope.NODE, PropertySyntax.BOOLEAN,
             "When two versions of a column tie on causal length, col version and value, let the larger site id win "
                     + "(cr-sqlite's option of the same name). *Arrives with the CRR engine: kept only.*"),
@@ -43,9 +47,10 @@ public enum CorrosionProperty {
                     + "`long`): generated keys go on past 2147483647 instead of failing with SQLState 22003. Keys "
                     + "declared `INTEGER`, `BIGINT`, `INT8` or untyped are 64-bit anyway."),
     SYNC_INTERVAL("sync-interval", "5s", Scope.NODE, PropertySyntax.DURATION,
-            "How often the node runs anti-entropy sync with a random peer. *Later issue: validated and kept only.*"),
+            "How often the node runs anti-entropy sync with a random peer (catch-up after downtime or lost broadcasts; "
+                    + "a new or restarted node syncs at once)."),
     FANOUT("fanout", "8", Scope.NODE, PropertySyntax.intRange(1, 64),
-            "Peers each changeset is broadcast to per hop. *Later issue: validated and kept only.*"),
+            "Peers each changeset is broadcast to per hop."),
     JOURNAL_MODE("journal_mode", "WAL", Scope.CONNECTION, PropertySyntax.oneOf(SQLiteConfig.Pragma.JOURNAL_MODE.choices),
             "SQLite journal mode (sqlite-jdbc key). WAL lets readers run beside the writer; in-memory databases ignore it."),
     BUSY_TIMEOUT("busy_timeout", "5000", Scope.CONNECTION, PropertySyntax.intRange(0, Integer.MAX_VALUE),

@@ -83,7 +83,7 @@ public final class CorrosionDatabase {
         }
         SQLiteConnection raw = openSetUp(connectionConfig);
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
-                extension.statementHook(), this::closed);
+                extension.statementHook(), extension.crrApi(raw), this::closed);
         openConnections.add(proxy);
         return proxy;
     }

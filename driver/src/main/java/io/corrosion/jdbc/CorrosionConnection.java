@@ -13,11 +13,12 @@ import java.util.Optional;
  * What a {@code jdbc:corrosion:} connection offers beyond JDBC. Reach it with
  * {@code connection.unwrap(CorrosionConnection.class)}, also through a pool's wrapper.
  *
- * <p>Replication: read-your-writes tokens ({@link #lastCommitToken()}, {@link #awaitVersion}), change listeners,
- * the cluster's members and the node's replication figures. They belong to the database file, not to this
- * connection: every connection on the file sees the same.
+ * <p>Beside the file and configuration it gives the CRR engine's API ({@link CrrApi}): site id, db version, changes
+ * by version, merging changes, commit listeners. And replication: read-your-writes tokens ({@link #lastCommitToken()},
+ * {@link #awaitVersion}), change listeners, the cluster's members and the node's replication figures; they belong to
+ * the database file, not to this connection: every connection on the file sees the same.
  */
-public interface CorrosionConnection extends Connection {
+public interface CorrosionConnection extends Connection, CrrApi {
 
     /** The canonical path of the database file; empty for an in-memory database. */
     Optional<String> databasePath();

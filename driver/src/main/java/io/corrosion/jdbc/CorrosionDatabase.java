@@ -41,7 +41,7 @@ public final class CorrosionDatabase {
         this.extension = extensions.create(this);
         try {
             this.replication = path.isEmpty() ? NodeReplication.NONE
-                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection);
+                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection, extension::crrApi);
         } catch (SQLException | RuntimeException e) {
             extension.close();
             throw e;
@@ -97,7 +97,7 @@ public final class CorrosionDatabase {
         }
         SQLiteConnection raw = openSetUp(connectionConfig);
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
-                extension.statementHook(), replication, this::closed);
+                extension.statementHook(), extension.crrApi(raw), replication, this::closed);
         openConnections.add(proxy);
         return proxy;
     }

@@ -36,6 +36,11 @@ public interface DatabaseExtension {
         return StatementHook.NONE;
     }
 
+    /** The CRR API that {@link CorrosionConnection} offers on this physical connection (an application's). */
+    default CrrApi crrApi(SQLiteConnection connection) {
+        return CrrApi.NONE;
+    }
+
     /** Stops whatever the extension runs for the file. Called once; must not throw. */
     default void close() {}
 

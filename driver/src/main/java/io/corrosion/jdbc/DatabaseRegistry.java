@@ -1,7 +1,7 @@
 package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.Interceptor;
-import io.corrosion.jdbc.keys.KeysExtension;
+import io.corrosion.jdbc.node.NodeExtension;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /** The open database files of this JVM, by canonical path. */
 final class DatabaseRegistry {
     private static final Logger log = LoggerFactory.getLogger(DatabaseRegistry.class);
-    private static final DatabaseRegistry GLOBAL = new DatabaseRegistry(KeysExtension.FACTORY);
+    private static final DatabaseRegistry GLOBAL = new DatabaseRegistry(NodeExtension.FACTORY);
 
     private final Map<String, CorrosionDatabase> open = new ConcurrentHashMap<>();
     private final DatabaseExtension.Factory extensions;

@@ -30,6 +30,12 @@ public final class SqlErrors {
      */
     private static final Pattern DRIVER_STATE_IN_MESSAGE = Pattern.compile("\\(SQLSTATE ([0-9A-Z]{5})\\)");
 
+    /** Why an UPSERT's conflict target may match no index on a replicated table. */
+    private static final String UPSERT_ON_UNIQUE_HINT = ". On a replicated table, UNIQUE constraints besides the primary"
+            + " key are enforced by checks for local writes, not by a unique index (a merge must never fail on one), so"
+            + " ON CONFLICT can only name the primary key; UPDATE first and INSERT if no row changed, or INSERT OR"
+            + " REPLACE / INSERT OR IGNORE, which these checks honour";
+
     private SqlErrors() {}
 
     /** The exception to throw in place of {@code e}: {@code e} itself if it already has an SQLState. */
@@ -39,17 +45,21 @@ public final class SqlErrors {
         }
         SQLiteErrorCode code = resultCode(e);
         String state = code == null ? stateOfMessage(e.getMessage()) : sqlState(code, e.getMessage());
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("ON CONFLICT clause does not match")) {
+            message += UPSERT_ON_UNIQUE_HINT;
+        }
         if (e instanceof BatchUpdateException batch) {
             int errorCode = code == null ? e.getErrorCode() : code.code & 0xff;
-            return new BatchUpdateException(e.getMessage(), state, errorCode, batch.getLargeUpdateCounts(), e);
+            return new BatchUpdateException(message, state, errorCode, batch.getLargeUpdateCounts(), e);
         }
         if (code != null) {
-            return new CorrosionSQLException(e.getMessage(), code, state, e);
+            return new CorrosionSQLException(message, code, state, e);
         }
         if (CONNECTION_CLOSED.equals(state)) {
-            return new SQLNonTransientConnectionException(e.getMessage(), state, e.getErrorCode(), e);
+            return new SQLNonTransientConnectionException(message, state, e.getErrorCode(), e);
         }
-        return new SQLException(e.getMessage(), state, e.getErrorCode(), e);
+        return new SQLException(message, state, e.getErrorCode(), e);
     }
 
     /** A closed-connection error for use before delegating to a closed connection. */
@@ -62,7 +72,9 @@ public final class SqlErrors {
     public static String sqlState(SQLiteErrorCode code, String message) {
         String name = code.name();
         if (name.startsWith("SQLITE_CONSTRAINT")) {
-            return constraintState(name);
+            // The checks that enforce UNIQUE on replicated tables raise SQLite's own text from a trigger.
+            return name.equals("SQLITE_CONSTRAINT_TRIGGER") && String.valueOf(message).contains("UNIQUE constraint failed")
+                    ? "23505" : constraintState(name);
         }
         if (name.startsWith("SQLITE_IOERR") || name.equals("SQLITE_NOLFS")) {
             return "58030";
@@ -111,6 +123,9 @@ public final class SqlErrors {
         Matcher driver = DRIVER_STATE_IN_MESSAGE.matcher(String.valueOf(message));
         if (driver.find()) {
             return driver.group(1);
+        }
+        if (String.valueOf(message).contains("ON CONFLICT clause does not match")) {
+            return FEATURE_NOT_SUPPORTED; // see UPSERT_ON_UNIQUE_HINT
         }
         return isSyntaxOrSchemaError(message) ? "42000" : GENERAL_ERROR;
     }

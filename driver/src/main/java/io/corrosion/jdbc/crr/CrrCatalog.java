@@ -102,13 +102,17 @@ final class CrrCatalog {
             }
         }
         List<TableInfo.Column> columns = new ArrayList<>();
+        Map<String, String> fills = new LinkedHashMap<>();
         for (ColumnDef col : columns(c, name)) {
             Integer slot = slots.get(col.name());
             if (col.pk() == 0 && slot != null) {
                 columns.add(new TableInfo.Column(col.name(), slot));
             }
+            if (col.pk() == 0 && col.notNull() && col.defaultSql() == null) {
+                fills.put(col.name(), TableInfo.fillLiteral(col.type()));
+            }
         }
-        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot);
+        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills);
     }
 
     /** A column as {@code pragma_table_info} reports it. */

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.InternalTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,11 +28,20 @@ final class CrrDdl {
 
     /** crsql_as_crr: validates, creates clock table and triggers, back-fills existing rows. Idempotent. */
     void asCrr(String table, Set<CrrRule> rules) throws SQLException {
+        if (InternalTables.isInternal(table)) {
+            throw new SQLException("Table " + table + " is internal to the CRR engine and cannot be a CRR", CrrErrors.SCHEMA_NOT_SUPPORTED);
+        }
+        asCrrUnchecked(table, rules);
+    }
+
+    /** Like {@link #asCrr}, for the driver's own tables that replicate (the key allocator's slot claims). */
+    void asInternalCrr(String table) throws SQLException {
+        asCrrUnchecked(table, CrrRule.DRIVER);
+    }
+
+    private void asCrrUnchecked(String table, Set<CrrRule> rules) throws SQLException {
         if (!CrrCatalog.tableExists(conn, table)) {
             throw new SQLException("Table " + table + " does not exist; create it before making it a CRR", CrrErrors.UNKNOWN_TABLE);
-        }
-        if (table.startsWith("crsql_") || table.contains("__crsql_") || table.startsWith("__corrosion_")) {
-            throw new SQLException("Table " + table + " is internal to the CRR engine and cannot be a CRR", CrrErrors.SCHEMA_NOT_SUPPORTED);
         }
         CrrRule.check(conn, table, rules);
         if (session.catalog().table(table) != null) {
@@ -100,7 +110,7 @@ final class CrrDdl {
             exec("DELETE FROM " + CrrMetadata.REGISTRY + " WHERE tbl = " + old.id());
             exec("DELETE FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = " + old.id());
             session.catalog().invalidate();
-            asCrr(table, Set.of());
+            asCrrUnchecked(table, Set.of());
             return;
         }
         Map<String, Integer> live = new HashMap<>();
@@ -186,6 +196,24 @@ final class CrrDdl {
             on.add(alias + "." + Sql.ident(t.pkColumns().get(i)) + " = crsql_internal_pk_part(" + keyExpr + ", " + i + ")");
         }
         return String.join(" AND ", on);
+    }
+
+    /**
+     * After {@code ALTER TABLE from RENAME TO to} (between {@link #beginAlter} and this, capture was off): the CRR,
+     * its clock table and its log entries follow the table.
+     */
+    void renameCrr(String from, String to) throws SQLException {
+        TableInfo t = requireCrr(from);
+        session.dropStatements(from);
+        dropTriggers(from);
+        exec("ALTER TABLE " + Sql.ident(t.clockTable()) + " RENAME TO " + Sql.ident(InternalTables.clockTable(to)));
+        try (PreparedStatement p = conn.prepareStatement("UPDATE " + CrrMetadata.REGISTRY + " SET name = ? WHERE tbl = ?")) {
+            p.setString(1, to);
+            p.setLong(2, t.id());
+            p.executeUpdate();
+        }
+        session.catalog().invalidate();
+        commitAlter(to, false);
     }
 
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */

@@ -13,6 +13,17 @@ public final class CrrEngine {
      * whose tables changed without the engine. Every connection that writes to a CRR must be attached: the
      * capture triggers call functions that exist only on attached connections.
      */
+    /**
+     * The site id of the file {@code conn} belongs to, creating the engine's per-file metadata (and the site id) in the
+     * caller's transaction if the file has none yet.
+     */
+    public static byte[] siteId(SQLiteConnection conn) throws SQLException {
+        if (!CrrMetadata.isBootstrapped(conn)) {
+            CrrMetadata.bootstrap(conn);
+        }
+        return CrrMetadata.localSiteId(conn);
+    }
+
     public static CrrSession attach(SQLiteConnection conn) throws SQLException {
         CrrSession session = new CrrSession(conn);
         session.open();

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Change;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,7 @@ final class CrrFunctions {
 
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
+        fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
         fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
         fn(s, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);

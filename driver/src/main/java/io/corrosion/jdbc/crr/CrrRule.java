@@ -8,9 +8,11 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * cr-sqlite's restrictions on what may become a CRR ({@code tableinfo.rs::is_table_compatible}), checked in
- * cr-sqlite's order. Each rule can be switched off individually: the driver relaxes some of them for schemas it
- * rewrites (phase B), e.g. NOT NULL columns it gives a default.
+ * Restrictions on what may become a CRR. The first five are cr-sqlite's ({@code tableinfo.rs::is_table_compatible}),
+ * checked in cr-sqlite's order; {@link #ALL} is what {@code crsql_as_crr} enforces. The driver enforces
+ * {@link #DRIVER} instead: it makes the others harmless — merges fill NOT NULL columns that have no default, the key
+ * allocator makes auto-increment keys node-private, foreign keys are not enforced by the driver's merges, and UNIQUE
+ * constraints are enforced for local writes only (see the README, "Schemas").
  */
 public enum CrrRule {
     NO_UNIQUE_INDEX(
@@ -37,10 +39,27 @@ public enum CrrRule {
             "SELECT count(*) FROM pragma_table_xinfo(?) WHERE \"notnull\" = 1 AND dflt_value IS NULL AND pk = 0",
             "has a NOT NULL column without a DEFAULT VALUE",
             "it prevents forwards and backwards compatibility between schema versions; make the column nullable"
-                    + " or give it a DEFAULT");
+                    + " or give it a DEFAULT"),
+    /**
+     * The driver's form of {@link #PRIMARY_KEY_NOT_NULL}: a primary key is required, and its columns must be NOT NULL
+     * unless the key is the rowid (an {@code INTEGER PRIMARY KEY}, which SQLite never leaves NULL).
+     */
+    PRIMARY_KEY_NOT_NULL_OR_ROWID(
+            "SELECT (SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 0"
+                    + " OR ((SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0 AND \"notnull\" = 0) > 0"
+                    + " AND NOT ((SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1"
+                    + " AND (SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk') = 0))",
+            "has no primary key, or a nullable one",
+            "a replicated row is identified by its primary key on every node; declare a PRIMARY KEY whose columns are"
+                    + " NOT NULL, or list the table in the local-tables property to keep it on this node");
 
-    /** Every rule: what crsql_as_crr enforces. */
-    public static final Set<CrrRule> ALL = java.util.Collections.unmodifiableSet(EnumSet.allOf(CrrRule.class));
+    /** cr-sqlite's rules: what {@code crsql_as_crr} enforces. */
+    public static final Set<CrrRule> ALL = java.util.Collections.unmodifiableSet(
+            EnumSet.of(NO_UNIQUE_INDEX, PRIMARY_KEY_NOT_NULL, NO_AUTOINCREMENT, NO_FOREIGN_KEYS, NOT_NULL_HAS_DEFAULT));
+
+    /** What the driver enforces when it makes a table a CRR (after turning UNIQUE constraints into checks). */
+    public static final Set<CrrRule> DRIVER = java.util.Collections.unmodifiableSet(
+            EnumSet.of(PRIMARY_KEY_NOT_NULL_OR_ROWID, NO_UNIQUE_INDEX));
 
     private final String violationQuery;
     private final String violation;
@@ -65,11 +84,21 @@ public enum CrrRule {
         return "Table " + table + " cannot be a CRR: it " + violation + " (rule " + name() + "): " + remedy + ".";
     }
 
+    /** What breaks the rule, for messages: "has ..." */
+    public String violation() {
+        return violation;
+    }
+
+    /** What to do about it. */
+    public String remedy() {
+        return remedy;
+    }
+
     /** Throws for the first rule in {@code rules} that {@code table} breaks. */
     static void check(Connection c, String table, Set<CrrRule> rules) throws SQLException {
         for (CrrRule rule : values()) {
             if (rules.contains(rule) && rule.violatedBy(c, table)) {
-                throw new SQLException(rule.message(table), CrrErrors.SCHEMA_NOT_SUPPORTED);
+                throw new CrrSchemaException(table, rule);
             }
         }
     }

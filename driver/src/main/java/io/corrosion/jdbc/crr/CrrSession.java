@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Change;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,6 +87,12 @@ public final class CrrSession implements AutoCloseable {
         return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : committedDbVersion();
     }
 
+    /** Whether {@code merge-equal-values} is on for this file ({@code crsql_config_get('merge-equal-values')}). */
+    public boolean mergeEqualValuesSetting() throws SQLException {
+        Object v = config("merge-equal-values");
+        return v instanceof Long l && l == 1;
+    }
+
     /** Makes {@code table} a CRR under every cr-sqlite restriction ({@code crsql_as_crr}). */
     public void asCrr(String table) throws SQLException {
         asCrr(table, CrrRule.ALL);
@@ -97,6 +104,83 @@ public final class CrrSession implements AutoCloseable {
             ddl.asCrr(table, rules);
             return null;
         });
+    }
+
+    /** Makes one of the driver's own tables a CRR (they are internal, which {@link #asCrr} refuses). */
+    public void asInternalCrr(String table) throws SQLException {
+        inTransaction(() -> {
+            ddl.asInternalCrr(table);
+            return null;
+        });
+    }
+
+    /** After {@code ALTER TABLE from RENAME TO to}, between {@link #beginAlter} and instead of {@link #commitAlter}. */
+    public void renameCrr(String from, String to) throws SQLException {
+        inTransaction(() -> {
+            ddl.renameCrr(from, to);
+            return null;
+        });
+    }
+
+    /**
+     * Enforces {@code index}, a plain index on the CRR {@code table}, as a UNIQUE constraint for local writes (see
+     * {@link UniqueChecks}: merges are never refused by it).
+     */
+    public void enforceUnique(String table, String index) throws SQLException {
+        inTransaction(() -> {
+            UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table));
+            return null;
+        });
+    }
+
+    /** Stops enforcing {@code index} as UNIQUE; call after DROP INDEX. */
+    public void dropUnique(String index) throws SQLException {
+        inTransaction(() -> {
+            UniqueChecks.drop(conn, index);
+            return null;
+        });
+    }
+
+    /**
+     * Turns the unique indexes of {@code table} that CREATE UNIQUE INDEX made into plain ones enforced as in
+     * {@link #enforceUnique}. Returns those it cannot turn (UNIQUE constraints of the table, partial or expression
+     * indexes), each with why; the table cannot be a CRR while they exist.
+     */
+    public List<String> convertUniqueIndexes(String table) throws SQLException {
+        return inTransaction(() -> UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table)));
+    }
+
+    /**
+     * Makes a table that existed before the driver opened the file a CRR, under the driver's rules: its unique
+     * indexes become checks ({@link #convertUniqueIndexes}) and its rows are back-filled, all in one transaction.
+     *
+     * @throws CrrSchemaException if it cannot be one (no primary key, a UNIQUE constraint of the table, ...); nothing
+     *                            changed then
+     */
+    public void upgradeToCrr(String table) throws SQLException {
+        inTransaction(() -> {
+            CrrRule.check(conn, table, java.util.EnumSet.of(CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID));
+            List<String> refused = UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table));
+            if (!refused.isEmpty()) {
+                throw new CrrSchemaException(table, CrrRule.NO_UNIQUE_INDEX, String.join(", ", refused));
+            }
+            ddl.asCrr(table, CrrRule.DRIVER);
+            return null;
+        });
+    }
+
+    /** The CRR's name as registered, for a name that matches it ignoring case (as SQLite does); null if none. */
+    public String crrName(String table) throws SQLException {
+        TableInfo t = catalog.table(table);
+        if (t != null) {
+            return t.name();
+        }
+        for (TableInfo candidate : catalog.tables()) {
+            if (candidate.name().equalsIgnoreCase(table)) {
+                return candidate.name();
+            }
+        }
+        return null;
     }
 
     /** {@code crsql_begin_alter}: call before ALTER TABLE on a CRR. */
@@ -172,6 +256,15 @@ public final class CrrSession implements AutoCloseable {
         // The IN term is always true; it lets the planner walk the version log site by site instead of scanning it.
         return ChangeReader.read(conn, "WHERE db_version > ? AND site_id IN (SELECT site_id FROM " + CrrMetadata.SITE_ID + ")",
                 dbVersion);
+    }
+
+    /**
+     * The conflict resolution of the statement about to run: {@code ABORT} (no OR clause), {@code FAIL},
+     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}. The UNIQUE checks of CRRs act on it ({@link UniqueChecks});
+     * set it back to ABORT after the statement.
+     */
+    public void setConflictResolution(String resolution) {
+        tx.conflictResolution = resolution;
     }
 
     /** Sets the HLC timestamp recorded with subsequent local writes ({@code crsql_set_ts}). */

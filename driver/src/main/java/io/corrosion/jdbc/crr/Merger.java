@@ -1,5 +1,7 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.MissingSchemaException;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,11 +40,13 @@ final class Merger {
             tables.put(t.name(), t);
         }
         tx.catalogChecked = true;
+        checkSchema(changes, tables);
+        byte[] ownSite = session.siteId();
         for (Change ch : changes) {
             TableInfo t = tables.get(ch.table());
-            if (t == null) {
-                throw new SQLException("crsql - could not find the schema information for table " + ch.table()
-                        + ": it is not a CRR on this node", CrrErrors.UNKNOWN_TABLE);
+            if (Arrays.equals(ch.siteId(), ownSite)) {
+                throw CrrErrors.badChange("Unable to insert db version " + ch.dbVersion() + " for site id "
+                        + SqlValues.hex(ownSite) + ": a node does not merge changes from its own site id", null);
             }
             Object key;
             try {
@@ -56,10 +60,6 @@ final class Merger {
         for (Map.Entry<RowRef, List<Change>> e : rows.entrySet()) {
             RowMerge row = new RowMerge(session.statements(e.getKey().table), e.getKey().key, mergeEqualValues);
             for (Change ch : e.getValue()) {
-                if (Arrays.equals(ch.siteId(), session.siteId())) {
-                    throw CrrErrors.badChange("Unable to insert db version " + ch.dbVersion() + " for site id "
-                            + SqlValues.hex(ch.siteId()) + ": a node does not merge changes from its own site id", null);
-                }
                 long n = row.merge(ch);
                 impacted += n;
                 // Like cr-sqlite, the count survives a failed statement until the next commit.
@@ -74,6 +74,29 @@ final class Merger {
             session.recordDbVersion(e.getKey().array(), e.getValue());
         }
         return impacted;
+    }
+
+    /**
+     * Fails before anything is written if a change names a table that is not a CRR here or a column the CRR lacks:
+     * the caller (replication) keeps such changes until the application migrated this node too.
+     */
+    private static void checkSchema(List<Change> changes, Map<String, TableInfo> tables) throws MissingSchemaException {
+        Set<String> missing = new LinkedHashSet<>();
+        boolean tableMissing = false;
+        for (Change ch : changes) {
+            TableInfo t = tables.get(ch.table());
+            if (t == null) {
+                tableMissing = true;
+                missing.add(ch.table());
+            } else if (!ch.isSentinel() && t.column(ch.cid()).isEmpty()) {
+                missing.add(ch.table() + "." + ch.cid());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MissingSchemaException("crsql - could not find the schema information for " + String.join(", ", missing)
+                    + ": not a CRR or column on this node (yet); nothing was merged", tableMissing ? CrrErrors.UNKNOWN_TABLE
+                    : CrrErrors.UNKNOWN_COLUMN, List.copyOf(missing));
+        }
     }
 
     private record RowRef(TableInfo table, Object key) {
@@ -135,8 +158,7 @@ final class Merger {
                 sentinelOnlyInsert(ch.colVersion(), ch, site);
                 return 1;
             }
-            TableInfo.Column col = t.column(ch.cid()).orElseThrow(() -> new SQLException("crsql - table " + t.name()
-                    + " has no column " + ch.cid() + " to merge into", CrrErrors.UNKNOWN_COLUMN));
+            TableInfo.Column col = t.column(ch.cid()).orElseThrow(); // checkSchema vouched for it
             long impacted = 0;
             boolean needsResurrect = ch.cl() > localCl;
             boolean existsLocally = localCl != 0;

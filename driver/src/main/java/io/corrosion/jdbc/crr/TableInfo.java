@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.crr;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -8,8 +9,11 @@ import java.util.Optional;
  * holds each non-primary-key column.
  *
  * @param maxSlot highest slot the clock table has columns for (dropped columns keep their slot)
+ * @param fills   NOT NULL columns without a DEFAULT, with the SQL literal a merge writes into them when it creates a
+ *                row before their own change arrives (cr-sqlite relies on a DEFAULT there)
  */
-record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, List<Column> columns, int maxSlot) {
+record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, List<Column> columns, int maxSlot,
+                 Map<String, String> fills) {
 
     /** How a user row maps to its clock record key. */
     enum KeyKind {
@@ -27,6 +31,26 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
     TableInfo {
         pkColumns = List.copyOf(pkColumns);
         columns = List.copyOf(columns);
+        fills = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fills));
+    }
+
+    /**
+     * The value a merge writes into a NOT NULL column without a DEFAULT until the column's own change arrives: the
+     * zero of the column's type affinity (SQLite's rules: INT, then CHAR/CLOB/TEXT, then BLOB or no type, then
+     * REAL/FLOA/DOUB, else NUMERIC).
+     */
+    static String fillLiteral(String declaredType) {
+        String t = declaredType == null ? "" : declaredType.toUpperCase(java.util.Locale.ROOT);
+        if (t.contains("INT")) {
+            return "0";
+        } else if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+            return "''";
+        } else if (t.isEmpty() || t.contains("BLOB")) {
+            return "x''";
+        } else if (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB")) {
+            return "0.0";
+        }
+        return "0";
     }
 
     String clockTable() {

@@ -108,14 +108,18 @@ final class TableStatements implements AutoCloseable {
         p.executeUpdate();
     }
 
+    /** The row with only its key (and fills): cr-sqlite's {@code INSERT OR IGNORE INTO T(pks)}. */
     void insertPkOnly(Object key) throws SQLException {
         PreparedStatement p = stmt("INSERT OR IGNORE INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "")
-                + ") VALUES (" + Sql.placeholders(table.pkColumns().size()) + ")");
+                + fillColumns(List.of()) + ") VALUES (" + Sql.placeholders(table.pkColumns().size()) + fillValues(List.of()) + ")");
         bindPk(p, key, 1);
         p.executeUpdate();
     }
 
-    /** {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults. */
+    /**
+     * {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults, and the
+     * table's {@link TableInfo#fills} where there is none.
+     */
     void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
         PreparedStatement p = upserts.get(columns);
         if (p == null) {
@@ -124,7 +128,8 @@ final class TableStatements implements AutoCloseable {
                 sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
             }
             p = stmt("INSERT INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "") + ", "
-                    + Sql.idents(columns, "") + ") VALUES (" + Sql.placeholders(table.pkColumns().size() + columns.size())
+                    + Sql.idents(columns, "") + fillColumns(columns) + ") VALUES ("
+                    + Sql.placeholders(table.pkColumns().size() + columns.size()) + fillValues(columns)
                     + ") ON CONFLICT DO UPDATE SET " + sets);
             upserts.put(List.copyOf(columns), p);
         }
@@ -133,6 +138,26 @@ final class TableStatements implements AutoCloseable {
             p.setObject(i++, v);
         }
         p.executeUpdate();
+    }
+
+    private String fillColumns(List<String> written) {
+        StringBuilder sb = new StringBuilder();
+        table.fills().forEach((column, literal) -> {
+            if (!written.contains(column)) {
+                sb.append(", ").append(Sql.ident(column));
+            }
+        });
+        return sb.toString();
+    }
+
+    private String fillValues(List<String> written) {
+        StringBuilder sb = new StringBuilder();
+        table.fills().forEach((column, literal) -> {
+            if (!written.contains(column)) {
+                sb.append(", ").append(literal);
+            }
+        });
+        return sb.toString();
     }
 
     /** The current value of a column; throws if the row does not exist. */

@@ -11,6 +11,8 @@ final class TxState {
     long seq;
     String ts = "0";
     boolean capturing = true;
+    /** The conflict resolution of the statement running now (its OR clause), for the UNIQUE checks. */
+    String conflictResolution = "ABORT";
     long rowsImpacted;
     /** Per transaction caches of the merge path (cr-sqlite keeps the same per transaction). */
     Boolean mergeEqualValues;

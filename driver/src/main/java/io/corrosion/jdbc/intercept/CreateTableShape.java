@@ -17,9 +17,12 @@ import java.util.Set;
  * @param columns      the column definitions in order
  * @param primaryKey   the primary key's column names in order: from a column's {@code PRIMARY KEY} or the table's
  *                     {@code PRIMARY KEY (...)}; empty if the table has none
+ * @param uniques      the UNIQUE constraints, of columns and of the table, in order
+ * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
-        String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey) {
+        String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
+        List<Unique> uniques, int bodyEnd) {
 
     /**
      * One column definition.
@@ -31,9 +34,26 @@ public record CreateTableShape(
      * @param primaryKeyDesc the column's own constraint is {@code PRIMARY KEY DESC}, which SQLite does not make a rowid
      *                       alias
      * @param generated      a generated column ({@code [GENERATED ALWAYS] AS (...)})
+     * @param notNull        the column has a {@code NOT NULL} constraint
+     * @param definitionEnd  offset where the column's definition ends (its comma or the closing parenthesis)
      */
     public record Column(String name, String declaredType, int typeStart, int typeEnd, boolean primaryKeyDesc,
-            boolean generated) {}
+            boolean generated, boolean notNull, int definitionEnd) {}
+
+    /**
+     * A UNIQUE constraint: {@code name text UNIQUE} or {@code [CONSTRAINT n] UNIQUE (a, b)}.
+     *
+     * @param name    the constraint's name; null if it has none
+     * @param columns its columns in order
+     * @param start   offset of its text: for a column constraint the {@code CONSTRAINT} or {@code UNIQUE} word, for a
+     *                table constraint the comma before it
+     * @param end     offset after its text (including an {@code ON CONFLICT} clause)
+     */
+    public record Unique(String name, List<String> columns, int start, int end) {
+        public Unique {
+            columns = List.copyOf(columns);
+        }
+    }
 
     private static final Set<String> COLUMN_CONSTRAINT_WORDS = Set.of("CONSTRAINT", "PRIMARY", "NOT", "NULL",
             "UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS");
@@ -43,6 +63,7 @@ public record CreateTableShape(
     public CreateTableShape {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
+        uniques = List.copyOf(uniques);
     }
 
     /** The column of this name (ignoring case). */
@@ -98,10 +119,11 @@ public record CreateTableShape(
             }
             List<Column> columns = new ArrayList<>();
             List<String> primaryKey = new ArrayList<>();
+            List<Unique> uniques = new ArrayList<>();
             for (int[] def : definitions(pos + 1, close)) {
                 if (tokens.get(def[0]).type() == SqlToken.Type.WORD
                         && TABLE_CONSTRAINT_WORDS.contains(tokens.get(def[0]).text())) {
-                    tableConstraint(def[0], def[1], primaryKey);
+                    tableConstraint(def[0], def[1], primaryKey, uniques);
                 } else {
                     Column column = column(def[0], def[1]);
                     if (column == null) {
@@ -111,13 +133,15 @@ public record CreateTableShape(
                     if (hasWordPair(def[0], def[1], "PRIMARY", "KEY")) {
                         primaryKey.add(column.name());
                     }
+                    columnUnique(column.name(), def[0] + 1, def[1], uniques);
                 }
             }
             boolean withoutRowid = false;
             for (int i = close + 1; i + 1 < tokens.size(); i++) {
                 withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
             }
-            return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey));
+            return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
+                    tokens.get(close).start()));
         }
 
         /** [start, end) token ranges of the comma-separated definitions between {@code from} and {@code close}. */
@@ -177,7 +201,55 @@ public record CreateTableShape(
                 generated |= t.isWord("AS") && j + 1 < end && tokens.get(j + 1).isSymbol('(');
             }
             String type = sql.substring(typeStart, typeEnd);
-            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated);
+            boolean notNull = topLevelWordPair(i, end, "NOT", "NULL");
+            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull,
+                    tokens.get(end).start());
+        }
+
+        /** A column's {@code [CONSTRAINT n] UNIQUE [ON CONFLICT x]}, outside parentheses. */
+        private void columnUnique(String column, int from, int end, List<Unique> uniques) {
+            int depth = 0;
+            for (int i = from; i < end; i++) {
+                SqlToken t = tokens.get(i);
+                if (t.isSymbol('(')) {
+                    depth++;
+                } else if (t.isSymbol(')')) {
+                    depth--;
+                } else if (depth == 0 && t.isWord("UNIQUE")) {
+                    int start = i;
+                    String name = null;
+                    if (i >= 2 && tokens.get(i - 2).isWord("CONSTRAINT") && i - 2 >= from) {
+                        start = i - 2;
+                        name = tokens.get(i - 1).name(sql);
+                    }
+                    uniques.add(new Unique(name, List.of(column), tokens.get(start).start(),
+                            tokens.get(afterConflictClause(i + 1, end) - 1).end()));
+                    return;
+                }
+            }
+        }
+
+        /** The token after an optional {@code ON CONFLICT <action>} starting at token {@code i}, before {@code end}. */
+        private int afterConflictClause(int i, int end) {
+            if (i + 2 < end && tokens.get(i).isWord("ON") && tokens.get(i + 1).isWord("CONFLICT")) {
+                return i + 3;
+            }
+            return i;
+        }
+
+        private boolean topLevelWordPair(int start, int end, String first, String second) {
+            int depth = 0;
+            for (int i = start; i + 1 < end; i++) {
+                SqlToken t = tokens.get(i);
+                if (t.isSymbol('(')) {
+                    depth++;
+                } else if (t.isSymbol(')')) {
+                    depth--;
+                } else if (depth == 0 && t.isWord(first) && tokens.get(i + 1).isWord(second)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean isTypeWord(SqlToken t) {
@@ -185,7 +257,30 @@ public record CreateTableShape(
                     || t.type() == SqlToken.Type.QUOTED_IDENTIFIER;
         }
 
-        private void tableConstraint(int start, int end, List<String> primaryKey) {
+        private void tableConstraint(int start, int end, List<String> primaryKey, List<Unique> uniques) {
+            int unique = tokens.get(start).isWord("UNIQUE") ? start
+                    : start + 2 < end && tokens.get(start).isWord("CONSTRAINT") && tokens.get(start + 2).isWord("UNIQUE")
+                            ? start + 2 : -1;
+            if (unique >= 0 && unique + 1 < end && tokens.get(unique + 1).isSymbol('(')) {
+                int close = matchingParen(unique + 1);
+                if (close > 0 && close < end) {
+                    List<String> columns = new ArrayList<>();
+                    boolean expectName = true;
+                    for (int j = unique + 2; j < close; j++) {
+                        SqlToken t = tokens.get(j);
+                        if (t.isSymbol(',')) {
+                            expectName = true;
+                        } else if (expectName && t.isName()) {
+                            columns.add(t.name(sql));
+                            expectName = false;
+                        }
+                    }
+                    String name = unique == start ? null : tokens.get(start + 1).name(sql);
+                    int comma = tokens.get(start - 1).start(); // definitions after the first follow a comma
+                    uniques.add(new Unique(name, columns, comma, tokens.get(end - 1).end()));
+                }
+                return;
+            }
             for (int i = start; i + 2 < end; i++) {
                 if (tokens.get(i).isWord("PRIMARY") && tokens.get(i + 1).isWord("KEY")
                         && tokens.get(i + 2).isSymbol('(')) {

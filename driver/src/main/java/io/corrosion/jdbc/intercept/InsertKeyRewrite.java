@@ -19,12 +19,16 @@ import java.util.Optional;
  *       WHERE true} ({@code WHERE true} keeps a following {@code ON CONFLICT} unambiguous, as SQLite requires).</li>
  *   <li>{@code DEFAULT VALUES} becomes {@code ("key") VALUES (<call>NULL))}.</li>
  * </ul>
+ * The hidden key of a table created without a primary key ({@link CrrTableDdl#ROW_ID_COLUMN}) is one the application
+ * never names: without a column list, its rows supply every other column, and the key's {@code <call>NULL)} is
+ * inserted at its position.
  * Works on tokens, so everything else in the statement stays as the application wrote it.
  */
 public final class InsertKeyRewrite extends TokenReader {
     private static final String ROWS_CTE = "__corrosion_rows";
 
     private final String keyColumn;
+    private final boolean hiddenKey;
     private final String callPrefix;
     private final List<Edit> edits = new ArrayList<>();
 
@@ -33,6 +37,7 @@ public final class InsertKeyRewrite extends TokenReader {
     private InsertKeyRewrite(String sql, String keyColumn, String callPrefix) {
         super(sql);
         this.keyColumn = keyColumn;
+        this.hiddenKey = keyColumn.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN);
         this.callPrefix = callPrefix;
     }
 
@@ -157,10 +162,62 @@ public final class InsertKeyRewrite extends TokenReader {
         if (tokens.get(pos).isWord("DEFAULT") && pos + 1 < tokens.size() && tokens.get(pos + 1).isWord("VALUES")) {
             return columns == null && defaultValues();
         }
+        boolean insertKey = columns == null && hiddenKey; // rows without the key, which goes in at keyIndex
         if (tokens.get(pos).isWord("VALUES")) {
-            return values(pos + 1, sourceEnd, keyIndex);
+            return insertKey ? valuesWithoutKey(pos + 1, sourceEnd, keyIndex) : values(pos + 1, sourceEnd, keyIndex);
         }
-        return select(pos, sourceEnd, keyIndex, columnCount);
+        return insertKey ? selectWithoutKey(pos, sourceEnd, keyIndex, columnCount - 1)
+                : select(pos, sourceEnd, keyIndex, columnCount);
+    }
+
+    /** Rows that leave the (hidden) key out: its allocation goes in before the item at {@code keyIndex}. */
+    private boolean valuesWithoutKey(int from, int end, int keyIndex) {
+        boolean anyRow = false;
+        for (int i = from; i < end; i++) {
+            if (!isSymbol(i, '(')) {
+                continue;
+            }
+            int close = matchingParen(i);
+            if (close < 0 || close >= end) {
+                return false;
+            }
+            List<int[]> items = items(i + 1, close);
+            if (keyIndex > items.size()) {
+                return false;
+            }
+            if (keyIndex == items.size()) {
+                edits.add(new Edit(tokens.get(close).start(), tokens.get(close).start(), ", " + call("NULL")));
+            } else {
+                edits.add(new Edit(items.get(keyIndex)[0], items.get(keyIndex)[0], call("NULL") + ", "));
+            }
+            anyRow = true;
+            i = close;
+        }
+        return anyRow;
+    }
+
+    private boolean selectWithoutKey(int from, int end, int keyIndex, int columnCount) {
+        if (columnCount < 1 || from >= end) {
+            return false;
+        }
+        StringBuilder names = new StringBuilder();
+        StringBuilder items = new StringBuilder();
+        for (int c = 1; c <= columnCount; c++) {
+            names.append(c > 1 ? ", " : "").append("c").append(c);
+        }
+        for (int c = 0; c <= columnCount; c++) {
+            items.append(c > 0 ? ", " : "");
+            if (c == keyIndex) {
+                items.append(call("NULL"));
+            } else {
+                items.append("c").append(c < keyIndex ? c + 1 : c);
+            }
+        }
+        int start = tokens.get(from).start();
+        int stop = tokens.get(end - 1).end();
+        edits.add(new Edit(start, start, "WITH " + ROWS_CTE + "(" + names + ") AS ("));
+        edits.add(new Edit(stop, stop, ") SELECT " + items + " FROM " + ROWS_CTE + " WHERE true"));
+        return true;
     }
 
     private boolean defaultValues() {

@@ -27,6 +27,7 @@ final class KeywordClassifier {
     private boolean onConflict;
     private boolean returning;
     private boolean temporary;
+    private String schema;
 
     private KeywordClassifier(String sql) {
         this.sql = sql;
@@ -37,7 +38,7 @@ final class KeywordClassifier {
         KeywordClassifier c = new KeywordClassifier(statementSql);
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
-                c.onConflict, c.returning, c.temporary, mentionsDriverOwned(statementSql), null, null);
+                c.onConflict, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql), null, null);
     }
 
     /** Names the driver owns or answers itself: its internal tables, and Hibernate's id-generator column. */
@@ -134,7 +135,10 @@ final class KeywordClassifier {
         } else if (takeWord("INDEX")) {
             kind = StatementKind.CREATE_INDEX;
             skipIfNotExists();
-            objectName = qualifiedName()[1];
+            String[] index = qualifiedName(); // an index lives in its table's schema: "CREATE INDEX aux.i ON t"
+            objectName = index[1];
+            schema = index[0];
+            temporary |= "temp".equalsIgnoreCase(index[0]);
             takeWord("ON");
             targetTable();
         } else if (!unique && (takeWord("VIEW") || takeWord("TRIGGER"))) {
@@ -163,7 +167,10 @@ final class KeywordClassifier {
         } else if (takeWord("INDEX")) {
             kind = StatementKind.DROP_INDEX;
             skipIfNotExists();
-            objectName = qualifiedName()[1];
+            String[] index = qualifiedName();
+            objectName = index[1];
+            schema = index[0];
+            temporary |= "temp".equalsIgnoreCase(index[0]);
         } else if (takeWord("VIEW") || takeWord("TRIGGER")) {
             skipIfNotExists();
             objectName = qualifiedName()[1];
@@ -188,6 +195,9 @@ final class KeywordClassifier {
         if (name[1] != null) {
             tables.add(name[1]);
             temporary |= "temp".equalsIgnoreCase(name[0]);
+            if (schema == null) {
+                schema = name[0];
+            }
         }
     }
 

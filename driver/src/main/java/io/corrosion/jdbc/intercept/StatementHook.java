@@ -9,11 +9,13 @@ import org.sqlite.SQLiteConnection;
  *
  * <p>Call sequence on the application's physical connection:
  * <ul>
- *   <li>{@code Statement.execute*(sql)}: {@link #rewrite} then the execution then {@link #afterExecute}.</li>
- *   <li>{@code Statement.addBatch(sql)}: {@link #rewrite} at addBatch; {@link #afterExecute} per added string after
- *       {@code executeBatch()} succeeds.</li>
- *   <li>{@code Connection.prepareStatement(sql)}: {@link #rewrite} once, at prepare; {@link #afterExecute} after each
- *       successful {@code execute*()} and once after a successful {@code executeBatch()}.</li>
+ *   <li>{@code Statement.execute*(sql)}: {@link #rewrite}, {@link #beforeExecute}, the execution, {@link #afterExecute}.</li>
+ *   <li>{@code Statement.addBatch(sql)}: {@link #rewrite} at addBatch; {@link #beforeExecute} per added string right
+ *       before {@code executeBatch()}, {@link #afterExecute} per added string after it succeeds.</li>
+ *   <li>{@code Connection.prepareStatement(sql)}: {@link #rewrite} once, at prepare; {@link #beforeExecute} right before
+ *       and {@link #afterExecute} after each successful {@code execute*()} and {@code executeBatch()}.</li>
+ *   <li>{@code Connection.commit()} and {@code setAutoCommit(true)}: {@link #afterExecute} with the plan of
+ *       {@code COMMIT} once they succeeded.</li>
  * </ul>
  * {@code afterExecute} is not called when the execution throws; {@link #afterFailure} is, once per failed
  * {@code execute*()}/{@code executeBatch()} (for a batch of {@code addBatch(sql)} strings: once per string). A
@@ -55,6 +57,12 @@ public interface StatementHook {
      * @param connection the application's physical connection the statement will run on
      */
     String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /**
+     * Work right before an execution of {@code plan} (e.g. taking a CRR's capture off before ALTER TABLE). When it
+     * throws, the statement does not run and {@link #afterFailure} is called, as for a failed execution.
+     */
+    default void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {}
 
     /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
     void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;

@@ -20,6 +20,8 @@ import net.sf.jsqlparser.statement.Statement;
  * @param onConflict     the INSERT has an {@code ON CONFLICT} clause (UPSERT, including DO NOTHING)
  * @param returning      the statement has a {@code RETURNING} clause
  * @param temporary      CREATE TEMP/TEMPORARY TABLE, or a target in the {@code temp} schema
+ * @param schema         the schema the target table was qualified with as written ({@code main}, {@code temp}, an
+ *                       attached database's name), unquoted; null if unqualified
  * @param mentionsInternal the text names something the driver owns or answers itself: a name matching
  *                       {@link io.corrosion.jdbc.InternalTables} (crsql_*), or Hibernate's id-generator column
  *                       {@code next_val} ({@link GeneratorStatements}); such reads reach the statement hook
@@ -36,6 +38,7 @@ public record StatementPlan(
         boolean onConflict,
         boolean returning,
         boolean temporary,
+        String schema,
         boolean mentionsInternal,
         Statement parsed,
         String parseProblem) {
@@ -65,6 +68,11 @@ public record StatementPlan(
         return false;
     }
 
+    /** True if the target table lies in the database file itself: unqualified or {@code main.}, and not TEMP. */
+    public boolean targetsMainSchema() {
+        return !temporary && (schema == null || schema.equalsIgnoreCase("main"));
+    }
+
     /** A read that names nothing internal: the proxy runs it without calling the hook. */
     public boolean isPlainRead() {
         return kind == StatementKind.READ && !mentionsInternal;
@@ -72,11 +80,11 @@ public record StatementPlan(
 
     StatementPlan withParse(List<String> parsedTables, List<String> parsedColumns, Statement statement) {
         return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict, returning,
-                temporary, mentionsInternal, statement, null);
+                temporary, schema, mentionsInternal, statement, null);
     }
 
     StatementPlan withParseProblem(String problem) {
         return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict, returning,
-                temporary, mentionsInternal, null, problem);
+                temporary, schema, mentionsInternal, null, problem);
     }
 }

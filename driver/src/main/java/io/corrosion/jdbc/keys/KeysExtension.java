@@ -42,7 +42,12 @@ public final class KeysExtension implements DatabaseExtension {
 
     /** The factory of key extensions whose site id comes from {@code identity}. */
     public static DatabaseExtension.Factory factory(NodeIdentity identity) {
-        return database -> new KeysExtension(database, identity);
+        return database -> create(database, identity);
+    }
+
+    /** The key extension of {@code database}, for a composite extension that runs it as one of its parts. */
+    public static KeysExtension create(CorrosionDatabase database, NodeIdentity identity) {
+        return new KeysExtension(database, identity);
     }
 
     KeysExtension(CorrosionDatabase database, NodeIdentity identity) {

@@ -1,6 +1,9 @@
 package io.corrosion.jdbc.proxy;
 
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CorrosionConfig;
+import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.Identifiers;
@@ -42,12 +45,15 @@ import org.sqlite.SQLiteConnection;
  * hook. equals/hashCode are identity (pools and Hibernate's leak detection rely on it).
  */
 public final class ConnectionProxy implements CorrosionConnection {
+    private static final SqlPlan COMMIT = Interceptor.classify("COMMIT");
+
     private final SQLiteConnection raw;
     private final CorrosionConfig config;
     private final Optional<String> databasePath;
     private final Interceptor interceptor;
     private final StatementHook hook;
     private final NodeReplication replication;
+    private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
     private volatile boolean closed;
 
@@ -55,13 +61,15 @@ public final class ConnectionProxy implements CorrosionConnection {
      * @param onClose called once when the application closes this connection, after the physical one is closed
      */
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
-            Interceptor interceptor, StatementHook hook, NodeReplication replication, Consumer<ConnectionProxy> onClose) {
+            Interceptor interceptor, StatementHook hook, CrrApi crr, NodeReplication replication,
+            Consumer<ConnectionProxy> onClose) {
         this.raw = raw;
         this.config = config;
         this.databasePath = databasePath;
         this.interceptor = interceptor;
         this.hook = hook;
         this.replication = replication;
+        this.crr = crr;
         this.onClose = onClose;
     }
 
@@ -75,42 +83,78 @@ public final class ConnectionProxy implements CorrosionConnection {
         return config;
     }
 
-    @Override
-    public String lastCommitToken() throws SQLException {
+    @FunctionalInterface
+    private interface CrrCall<T> {
+        T call() throws SQLException;
+    }
+
+    private <T> T crr(CrrCall<T> call) throws SQLException {
         checkOpen();
         try {
-            return replication.lastCommitToken(raw);
+            return call.call();
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
+    }
+
+    @Override
+    public byte[] siteId() throws SQLException {
+        return crr(crr::siteId);
+    }
+
+    @Override
+    public long dbVersion() throws SQLException {
+        return crr(crr::dbVersion);
+    }
+
+    @Override
+    public List<Change> changesSince(long dbVersion) throws SQLException {
+        return crr(() -> crr.changesSince(dbVersion));
+    }
+
+    @Override
+    public List<Change> changes(byte[] siteId, long fromDbVersion, long toDbVersion) throws SQLException {
+        return crr(() -> crr.changes(siteId, fromDbVersion, toDbVersion));
+    }
+
+    @Override
+    public long applyChanges(List<Change> changes) throws SQLException {
+        return crr(() -> crr.applyChanges(changes));
+    }
+
+    @Override
+    public List<String> replicatedTables() throws SQLException {
+        return crr(crr::replicatedTables);
+    }
+
+    @Override
+    public AutoCloseable addCommitListener(CommitListener listener) {
+        return crr.addCommitListener(listener);
+    }
+
+    @Override
+    public String lastCommitToken() throws SQLException {
+        return crr(() -> replication.lastCommitToken(crr.siteId(), crr.dbVersion()));
     }
 
     @Override
     public boolean awaitVersion(String token, Duration timeout) throws SQLException {
-        checkOpen();
-        try {
-            return replication.awaitVersion(token, timeout, raw);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+        return crr(() -> replication.awaitVersion(token, timeout, crr.siteId(), crr.dbVersion()));
     }
 
     @Override
     public AutoCloseable addChangeListener(ChangeListener listener) throws SQLException {
-        checkOpen();
-        return replication.addChangeListener(listener);
+        return crr(() -> replication.addChangeListener(listener, crr));
     }
 
     @Override
     public List<ClusterMember> members() throws SQLException {
-        checkOpen();
-        return replication.members();
+        return crr(replication::members);
     }
 
     @Override
     public Optional<ReplicationStats> replicationStats() throws SQLException {
-        checkOpen();
-        return replication.stats();
+        return crr(replication::stats);
     }
 
     /** The physical sqlite-jdbc connection underneath. */
@@ -127,6 +171,10 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     String rewrite(SqlPlan plan) throws SQLException {
         return hook.rewrite(plan, raw);
+    }
+
+    void beforeExecute(SqlPlan plan) throws SQLException {
+        hook.beforeExecute(plan, raw);
     }
 
     void afterExecute(SqlPlan plan) throws SQLException {
@@ -292,6 +340,33 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** The hook sees the commit as if the application had run {@code COMMIT}. */
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        try {
+            raw.commit();
+            hook.afterExecute(COMMIT, raw);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    /** Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. */
+    @Override
+    public void setAutoCommit(boolean flag) throws SQLException {
+        checkOpen();
+        try {
+            boolean committing = flag && !raw.getAutoCommit();
+            raw.setAutoCommit(flag);
+            if (committing) {
+                hook.afterExecute(COMMIT, raw);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
     /** The hook sees the {@code ROLLBACK TO SAVEPOINT} sqlite-jdbc runs, as if the application had run it. */
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
@@ -328,7 +403,6 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     @Override public void beginRequest() throws SQLException { try { raw.beginRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void clearWarnings() throws SQLException { try { raw.clearWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void commit() throws SQLException { try { raw.commit(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Array createArrayOf(String s, Object[] objects1) throws SQLException { try { return raw.createArrayOf(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Blob createBlob() throws SQLException { try { return raw.createBlob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public Clob createClob() throws SQLException { try { return raw.createClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
@@ -352,7 +426,6 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void rollback() throws SQLException { try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
-    @Override public void setAutoCommit(boolean flag) throws SQLException { try { raw.setAutoCommit(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }
     @Override public void setClientInfo(Properties properties) throws SQLClientInfoException { raw.setClientInfo(properties); }

@@ -57,6 +57,12 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return plan;
     }
 
+    private void beforeExecute() throws SQLException {
+        if (hooked) {
+            connection.beforeExecute(plan);
+        }
+    }
+
     private void afterExecute() throws SQLException {
         if (hooked) {
             connection.afterExecute(plan);
@@ -71,6 +77,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     }
 
     @Override
+    void beforeBatch() throws SQLException {
+        beforeExecute();
+    }
+
+    @Override
     void batchFailed() {
         if (hooked) {
             connection.afterFailure(plan);
@@ -81,6 +92,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public ResultSet executeQuery() throws SQLException {
         try {
             bindAppended();
+            beforeExecute();
             ResultSet rs = ps.executeQuery();
             afterExecute();
             return wrap(rs);
@@ -93,6 +105,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public int executeUpdate() throws SQLException {
         try {
             bindAppended();
+            beforeExecute();
             int count = ps.executeUpdate();
             afterExecute();
             return count;
@@ -105,6 +118,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public long executeLargeUpdate() throws SQLException {
         try {
             bindAppended();
+            beforeExecute();
             long count = ps.executeLargeUpdate();
             afterExecute();
             return count;
@@ -117,6 +131,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public boolean execute() throws SQLException {
         try {
             bindAppended();
+            beforeExecute();
             boolean hasResultSet = ps.execute();
             afterExecute();
             return hasResultSet;

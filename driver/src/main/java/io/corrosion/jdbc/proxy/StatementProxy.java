@@ -42,6 +42,7 @@ public class StatementProxy implements Statement {
             String rewritten = connection.rewrite(plan);
             T result;
             try {
+                connection.beforeExecute(plan);
                 result = call.run(rewritten);
             } catch (SQLException | RuntimeException e) {
                 connection.afterFailure(plan);
@@ -194,6 +195,7 @@ public class StatementProxy implements Statement {
         try {
             T counts;
             try {
+                beforeBatch();
                 counts = call.run();
             } catch (SQLException | RuntimeException e) {
                 batchFailed();
@@ -207,6 +209,13 @@ public class StatementProxy implements Statement {
             throw SqlErrors.translate(e);
         } finally {
             batchPlans.clear();
+        }
+    }
+
+    /** Tells the hook that the batch is about to run. */
+    void beforeBatch() throws SQLException {
+        for (SqlPlan plan : batchPlans) {
+            connection.beforeExecute(plan);
         }
     }
 

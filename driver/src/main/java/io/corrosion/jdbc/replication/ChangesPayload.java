@@ -1,7 +1,7 @@
 package io.corrosion.jdbc.replication;
 
 import io.corrosion.gossip.LongRange;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.replication.PayloadException.Reason;
 import java.io.ByteArrayOutputStream;

@@ -5,15 +5,12 @@ import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.transport.Transport;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.SqlErrors;
-import io.corrosion.jdbc.crr.CrrEngine;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import io.corrosion.jdbc.CrrApi;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.sqlite.SQLiteConnection;
 
@@ -41,6 +38,7 @@ public final class NodeReplication implements AutoCloseable {
     private final String name;
     private final ChangeFeed feed;
     private final ReplicationAgent agent;
+    private AutoCloseable localCommits;
 
     private NodeReplication(String name, ChangeFeed feed, ReplicationAgent agent) {
         this.name = name;
@@ -53,10 +51,11 @@ public final class NodeReplication implements AutoCloseable {
      *
      * @param name        the file, for logs, thread names and the JMX name
      * @param connections opens the agent's own connections to the file
+     * @param crrApis     the CRR engine's API on one of those connections
      * @throws SQLException SQLState 08001 if the agent cannot start (address in use, TLS material refused, ...)
      */
-    public static NodeReplication open(String name, CorrosionConfig.NodeSettings node, PhysicalConnections connections)
-            throws SQLException {
+    public static NodeReplication open(String name, CorrosionConfig.NodeSettings node, PhysicalConnections connections,
+            Function<SQLiteConnection, CrrApi> crrApis) throws SQLException {
         AgentCounters counters = new AgentCounters();
         ChangeFeed feed = new ChangeFeed(shortName(name), counters);
         if (!AgentSettings.replicates(node)) {
@@ -64,12 +63,7 @@ public final class NodeReplication implements AutoCloseable {
         }
         ReplicationAgent agent = ReplicationAgent.start(name, () -> {
             SQLiteConnection raw = connections.open();
-            try {
-                return new CrrAccess(raw, CrrEngine.attach(raw));
-            } catch (SQLException | RuntimeException e) {
-                raw.close();
-                throw e;
-            }
+            return new CrrAccess(raw, crrApis.apply(raw));
         }, site -> AgentSettings.gossipConfig(node, site, shortName(name), gossipTuning, transportDecorator), feed,
                 counters);
         return new NodeReplication(name, feed, agent);
@@ -85,44 +79,29 @@ public final class NodeReplication implements AutoCloseable {
         return agent != null;
     }
 
-    /**
-     * A local transaction committed (the CRR engine's commit hand-off): listeners hear of it, the agent publishes it.
-     */
-    public void localCommitted(byte[] siteId, long dbVersion, Map<String, List<byte[]>> rows) {
-        if (feed != null) {
-            feed.publish(new ChangeEvent(SiteId.of(siteId).toString(), dbVersion, true, rows, -1));
-        }
-        if (agent != null) {
-            agent.localCommitted(dbVersion);
-        }
-    }
-
-    /** The token of the newest local transaction committed on this file, read on {@code physical}. */
-    public String lastCommitToken(Connection physical) throws SQLException {
-        long[] version = new long[1];
-        byte[] site = local(physical, version);
-        return new VersionToken(SiteId.of(site), version[0]).toString();
+    /** The token of the newest local transaction committed on this file. */
+    public String lastCommitToken(byte[] siteId, long dbVersion) {
+        return new VersionToken(SiteId.of(siteId), dbVersion).toString();
     }
 
     /**
      * Waits until this node has every version up to the token's of the token's site: at once for tokens of this
-     * node; for another node's, until replication brought them, or {@code timeout} passed.
+     * node ({@code siteId}, committed up to {@code dbVersion}); for another node's, until replication brought them,
+     * or {@code timeout} passed.
      *
      * @return true when the node has them, false when the timeout passed first
      * @throws SQLException 22023 for a malformed token, 0A000 for another node's token on a node that does not
      *                      replicate, 57014 when interrupted
      */
-    public boolean awaitVersion(String token, Duration timeout, Connection physical) throws SQLException {
+    public boolean awaitVersion(String token, Duration timeout, byte[] siteId, long dbVersion) throws SQLException {
         VersionToken t;
         try {
             t = VersionToken.parse(token);
         } catch (IllegalArgumentException e) {
             throw new SQLException(e.getMessage(), "22023", e);
         }
-        long[] version = new long[1];
-        byte[] site = local(physical, version);
-        if (t.site().equals(SiteId.of(site))) {
-            return t.version() <= version[0];
+        if (t.site().equals(SiteId.of(siteId))) {
+            return t.version() <= dbVersion;
         }
         if (agent == null) {
             throw new SQLException("This database does not replicate (no bind or seeds), so changes of site "
@@ -136,21 +115,29 @@ public final class NodeReplication implements AutoCloseable {
         }
     }
 
-    private static byte[] local(Connection physical, long[] version) throws SQLException {
-        try (Statement s = physical.createStatement();
-                ResultSet rs = s.executeQuery("SELECT crsql_site_id(), crsql_db_version()")) {
-            rs.next();
-            version[0] = rs.getLong(2);
-            return rs.getBytes(1);
-        }
-    }
-
-    /** Registers a change listener of this file; closing the handle removes it. */
-    public AutoCloseable addChangeListener(ChangeListener listener) throws SQLException {
+    /**
+     * Registers a change listener of this file; closing the handle removes it. The first one also subscribes the
+     * listeners to the file's local commits, through {@code crr}.
+     */
+    public AutoCloseable addChangeListener(ChangeListener listener, CrrApi crr) throws SQLException {
         if (feed == null) {
             throw new SQLException("An in-memory database has no change listeners", SqlErrors.FEATURE_NOT_SUPPORTED);
         }
+        synchronized (this) {
+            if (localCommits == null) {
+                localCommits = crr.addCommitListener(commit -> feed.publish(new ChangeEvent(localSite(crr),
+                        commit.dbVersion(), true, commit.rows(), -1)));
+            }
+        }
         return feed.add(listener);
+    }
+
+    private String localSite(CrrApi crr) {
+        try {
+            return SiteId.of(crr.siteId()).toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the site id cannot be read", e);
+        }
     }
 
     /** The other members of the cluster; empty when this file does not replicate. */
@@ -166,6 +153,16 @@ public final class NodeReplication implements AutoCloseable {
     /** Stops the agent and the listeners. Idempotent. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (localCommits != null) {
+                try {
+                    localCommits.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("unsubscribing from local commits failed", e);
+                }
+                localCommits = null;
+            }
+        }
         if (agent != null) {
             agent.close();
         }

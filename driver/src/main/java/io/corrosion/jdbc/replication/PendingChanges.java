@@ -1,16 +1,15 @@
 package io.corrosion.jdbc.replication;
 
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.MissingSchemaException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,16 +40,16 @@ final class PendingChanges {
         return count;
     }
 
-    /** Splits changes by what the CRRs of this node have now. */
-    Split split(List<Change> changes, Set<String> crrTables) throws SQLException {
-        Map<String, Set<String>> columns = new HashMap<>();
+    /** Splits changes by what the CRR engine said is missing ({@code table} or {@code table.column}). */
+    static Split split(List<Change> changes, MissingSchemaException missing) {
+        Set<String> names = new HashSet<>(missing.missing());
         List<Change> applicable = new ArrayList<>();
-        List<Change> missing = new ArrayList<>();
+        List<Change> kept = new ArrayList<>();
         for (Change c : changes) {
-            boolean ok = crrTables.contains(c.table()) && (c.isSentinel() || columns(columns, c.table()).contains(c.cid()));
-            (ok ? applicable : missing).add(c);
+            boolean lacking = names.contains(c.table()) || names.contains(c.table() + "." + c.cid());
+            (lacking ? kept : applicable).add(c);
         }
-        return new Split(applicable, missing);
+        return new Split(applicable, kept);
     }
 
     /** Keeps changes until their schema arrives, in the caller's transaction. */
@@ -74,10 +73,33 @@ final class PendingChanges {
     }
 
     /**
-     * Takes the kept changes whose schema exists now out of the table, in the caller's transaction, and returns
-     * them to be merged.
+     * Takes the kept changes of tables that exist now out of the table, in the caller's transaction, and returns
+     * them to be merged (those still lacking a column are {@linkplain #keep kept} again by the caller).
      */
-    List<Change> takeApplicable(Set<String> crrTables) throws SQLException {
+    List<Change> takeFor(Set<String> tables) throws SQLException {
+        List<Change> taken = new ArrayList<>();
+        for (String table : tables) {
+            try (PreparedStatement p = conn.prepareStatement("SELECT site, db_version, seq, pk, cid, val, col_version,"
+                    + " cl, ts FROM " + ReplicationSchema.PENDING + " WHERE tbl = ? ORDER BY site, db_version, seq")) {
+                p.setString(1, table);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        taken.add(new Change(table, rs.getBytes(4), rs.getString(5), rs.getObject(6), rs.getLong(7),
+                                rs.getLong(2), rs.getBytes(1), rs.getLong(8), rs.getLong(3), rs.getString(9)));
+                    }
+                }
+            }
+            try (PreparedStatement p = conn.prepareStatement("DELETE FROM " + ReplicationSchema.PENDING
+                    + " WHERE tbl = ?")) {
+                p.setString(1, table);
+                count -= p.executeUpdate();
+            }
+        }
+        return taken;
+    }
+
+    /** Tables some kept change names. */
+    Set<String> tables() throws SQLException {
         Set<String> tables = new HashSet<>();
         try (Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT DISTINCT tbl FROM " + ReplicationSchema.PENDING)) {
@@ -85,36 +107,7 @@ final class PendingChanges {
                 tables.add(rs.getString(1));
             }
         }
-        tables.retainAll(crrTables);
-        List<Change> taken = new ArrayList<>();
-        for (String table : tables) {
-            List<Change> kept = new ArrayList<>();
-            try (PreparedStatement p = conn.prepareStatement("SELECT site, db_version, seq, pk, cid, val, col_version,"
-                    + " cl, ts FROM " + ReplicationSchema.PENDING + " WHERE tbl = ? ORDER BY site, db_version, seq")) {
-                p.setString(1, table);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        kept.add(new Change(table, rs.getBytes(4), rs.getString(5), rs.getObject(6), rs.getLong(7),
-                                rs.getLong(2), rs.getBytes(1), rs.getLong(8), rs.getLong(3), rs.getString(9)));
-                    }
-                }
-            }
-            List<Change> applicable = split(kept, crrTables).applicable();
-            try (PreparedStatement p = conn.prepareStatement("DELETE FROM " + ReplicationSchema.PENDING
-                    + " WHERE site = ? AND db_version = ? AND seq = ? AND tbl = ? AND pk = ? AND cid = ?")) {
-                for (Change c : applicable) {
-                    p.setBytes(1, c.siteId());
-                    p.setLong(2, c.dbVersion());
-                    p.setLong(3, c.seq());
-                    p.setString(4, c.table());
-                    p.setBytes(5, c.pk());
-                    p.setString(6, c.cid());
-                    count -= p.executeUpdate();
-                }
-            }
-            taken.addAll(applicable);
-        }
-        return taken;
+        return tables;
     }
 
     /** After a rollback the count is read again. */
@@ -123,22 +116,5 @@ final class PendingChanges {
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
             count = rs.next() ? rs.getLong(1) : 0;
         }
-    }
-
-    private Set<String> columns(Map<String, Set<String>> cache, String table) throws SQLException {
-        Set<String> out = cache.get(table);
-        if (out == null) {
-            out = new HashSet<>();
-            try (PreparedStatement p = conn.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk = 0")) {
-                p.setString(1, table);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            cache.put(table, out);
-        }
-        return out;
     }
 }

@@ -1,7 +1,7 @@
 package io.corrosion.jdbc.replication;
 
 import io.corrosion.gossip.core.GossipCore;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.runtime.GossipListener;
 import io.corrosion.gossip.runtime.GossipNode;
@@ -65,6 +65,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private final AtomicBoolean publishScheduled = new AtomicBoolean();
     private final AgentMBean mbean;
     private volatile boolean closed;
+    private AutoCloseable localCommits;
 
     private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
             AgentCounters counters) throws SQLException {
@@ -136,6 +137,7 @@ public final class ReplicationAgent implements AutoCloseable {
             throw new SQLException("Cannot start replication of " + name + ": " + e.getMessage(),
                     SqlErrors.BAD_CONNECTION_PROPERTY, e);
         }
+        agent.localCommits = agent.writer.crr().api().addCommitListener(commit -> agent.localCommitted(commit.dbVersion()));
         agent.thread.scheduleWithFixedDelay(agent::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         agent.mbean.register();
         LOG.info("[{}] replication started: site {} at {}, seeds {}, {} versions of {} peers known", name, agent.siteId,
@@ -265,6 +267,9 @@ public final class ReplicationAgent implements AutoCloseable {
             return;
         }
         closed = true;
+        if (localCommits != null) {
+            closeQuietly(localCommits, null);
+        }
         mbean.unregister();
         try {
             node.close();

@@ -7,7 +7,8 @@ import io.corrosion.gossip.SyncNeed;
 import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.Booking;
 import io.corrosion.gossip.store.ChangesetStore;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.MissingSchemaException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -232,34 +233,30 @@ final class SqliteChangesetStore implements ChangesetStore {
     private AppliedVersion merge(int index, Changeset.Full f, List<Change> changes) throws SQLException {
         long impacted;
         try {
-            impacted = writer.crr().apply(changes);
+            impacted = mergeOrKeep(changes);
         } catch (SQLException e) {
-            if (!CrrAccess.isMissingSchema(e)) {
-                throw badOrFatal(index, e);
+            if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || e instanceof MissingSchemaException) {
+                throw new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
             }
-            PendingChanges.Split split = pending.split(changes, crrTables());
-            pending.keep(split.missing());
-            counters.changesKeptForSchema.add(split.missing().size());
-            LOG.debug("[{}] {} changes of {} wait for their schema: {}", name, split.missing().size(), f,
-                    e.getMessage());
-            try {
-                impacted = split.applicable().isEmpty() ? 0 : writer.crr().apply(split.applicable());
-            } catch (SQLException again) {
-                throw badOrFatal(index, again);
-            }
+            throw e;
         }
         return new AppliedVersion(f.siteId(), f.version(), rowsOf(changes), impacted, f.ts());
     }
 
-    private static SQLException badOrFatal(int index, SQLException e) {
-        if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || CrrAccess.isMissingSchema(e)) {
-            return new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
+    /** Merges changes; those naming a table or column this node does not have are kept for later. */
+    private long mergeOrKeep(List<Change> changes) throws SQLException {
+        try {
+            return writer.crr().apply(changes);
+        } catch (MissingSchemaException missing) {
+            PendingChanges.Split split = PendingChanges.split(changes, missing);
+            if (split.missing().isEmpty()) {
+                throw missing;
+            }
+            pending.keep(split.missing());
+            counters.changesKeptForSchema.add(split.missing().size());
+            LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
+            return split.applicable().isEmpty() ? 0 : mergeOrKeep(split.applicable());
         }
-        return e;
-    }
-
-    private Set<String> crrTables() throws SQLException {
-        return new HashSet<>(writer.crr().crrTables());
     }
 
     static Map<String, List<byte[]>> rowsOf(List<Change> changes) {
@@ -320,26 +317,27 @@ final class SqliteChangesetStore implements ChangesetStore {
     }
 
     private long mergeKept(List<AppliedVersion> merged) throws SQLException {
-        long count = 0;
+        Set<String> tables = pending.tables();
+        tables.retainAll(writer.crr().crrTables());
         Map<List<Object>, List<Change>> byVersion = new LinkedHashMap<>();
-        for (Change c : pending.takeApplicable(crrTables())) {
+        for (Change c : pending.takeFor(tables)) {
             byVersion.computeIfAbsent(List.of(SiteId.of(c.siteId()), c.dbVersion()), k -> new ArrayList<>()).add(c);
         }
+        long count = 0;
         for (List<Change> version : byVersion.values()) {
-            Change first = version.get(0);
-            try {
-                merged.add(new AppliedVersion(SiteId.of(first.siteId()), first.dbVersion(), rowsOf(version),
-                        writer.crr().apply(version), 0));
-                count += version.size();
-            } catch (SQLException e) {
-                if (!CrrAccess.isMissingSchema(e)) {
-                    throw e;
-                }
-                pending.keep(version); // the CRR metadata does not have the column yet
+            long keptBefore = pending.count();
+            long impacted = mergeOrKeep(version);
+            long mergedChanges = version.size() - (pending.count() - keptBefore);
+            if (mergedChanges > 0) {
+                Change first = version.get(0);
+                merged.add(new AppliedVersion(SiteId.of(first.siteId()), first.dbVersion(), rowsOf(version), impacted,
+                        0));
+                count += mergedChanges;
             }
         }
         return count;
     }
+
 
     // ---- sync ------------------------------------------------------------------------------------------------
 

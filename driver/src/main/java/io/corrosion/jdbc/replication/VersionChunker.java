@@ -3,7 +3,7 @@ package io.corrosion.jdbc.replication;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.SiteId;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import java.util.ArrayList;
 import java.util.List;
 

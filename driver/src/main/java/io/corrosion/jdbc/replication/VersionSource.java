@@ -1,6 +1,6 @@
 package io.corrosion.jdbc.replication;
 
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Change;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,10 +71,13 @@ class TwoNodeHibernateTest {
         byte[] siteB = siteIdPreferring(slotA);
         try (SQLiteConnection b = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("b.db"))) {
             KeysSchema.create(b);
+            try (Statement siteIds = b.createStatement()) {
+                siteIds.executeUpdate("create table crsql_site_id (site_id blob not null, ordinal integer primary key)");
+            }
             try (PreparedStatement claim = b.prepareStatement(
                     "insert into __corrosion_node_slots (slot, site_id, claimed_at) values (?, ?, 1)");
-                    PreparedStatement own = b.prepareStatement(
-                            "insert into __corrosion_keys_node (id, own_site_id) values (1, ?)")) {
+                    PreparedStatement own = b.prepareStatement( // the CRR engine's site id, as it will find it
+                            "insert into crsql_site_id (site_id, ordinal) values (?, 0)")) {
                 claim.setInt(1, slotA);
                 claim.setBytes(2, siteA);
                 claim.executeUpdate();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.SiteId;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.crr.PackedColumns;
 import java.util.ArrayList;
 import java.util.Arrays;

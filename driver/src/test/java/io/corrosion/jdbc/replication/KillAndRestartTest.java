@@ -137,7 +137,8 @@ class KillAndRestartTest {
             while (rs.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 1; i <= n; i++) {
-                    row.add(rs.getObject(i));
+                    Object v = rs.getObject(i);
+                    row.add(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v);
                 }
                 rows.add(row);
             }

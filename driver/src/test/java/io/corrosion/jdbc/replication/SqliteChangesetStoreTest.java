@@ -8,7 +8,7 @@ import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.SyncNeed;
 import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.crr.PackedColumns;
 import java.nio.file.Path;
 import java.sql.SQLException;

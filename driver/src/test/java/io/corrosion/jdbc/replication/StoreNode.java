@@ -38,7 +38,7 @@ final class StoreNode implements AutoCloseable {
         this.file = file;
         SQLiteConnection c = connect(file);
         this.crr = CrrEngine.attach(c);
-        this.app = new CrrAccess(c, crr);
+        this.app = new CrrAccess(c, new SessionCrrApi(crr));
         for (String sql : schema) {
             exec(sql);
         }
@@ -47,7 +47,7 @@ final class StoreNode implements AutoCloseable {
 
     static CrrAccess open(Path file) throws SQLException {
         SQLiteConnection c = connect(file);
-        return new CrrAccess(c, CrrEngine.attach(c));
+        return new CrrAccess(c, new SessionCrrApi(CrrEngine.attach(c)));
     }
 
     private static SQLiteConnection connect(Path file) throws SQLException {

@@ -1,6 +1,6 @@
 package io.corrosion.examples.bench;
 
-import io.corrosion.jdbc.crr.Change;
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.crr.CrrEngine;
 import io.corrosion.jdbc.crr.CrrSession;
 import java.nio.file.Files;

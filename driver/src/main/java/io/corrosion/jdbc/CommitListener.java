@@ -1,0 +1,32 @@
+package io.corrosion.jdbc;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Told about every local transaction of a database file that wrote replicated tables, once it is durable: the hand-off
+ * from the CRR engine to whatever ships changes (the replication agent, a change feed).
+ *
+ * <p>Called on the file's background thread, one commit at a time, in db version order, after the commit is durable
+ * and its version is readable on any connection ({@link CrrApi#changes} with the local site id and the version gives
+ * its changes). A version may have no rows left to read if later writes overwrote them all. Listeners must be quick
+ * (hand work to another thread) and must not throw; a thrown exception is logged and the next commit is delivered.
+ */
+@FunctionalInterface
+public interface CommitListener {
+
+    /**
+     * One committed local transaction.
+     *
+     * @param dbVersion its db version
+     * @param rows      the rows it wrote (inserted, updated or deleted), by table, as packed primary keys
+     *                  ({@link Change#pk()})
+     */
+    record Commit(long dbVersion, Map<String, List<byte[]>> rows) {
+        public Commit {
+            rows = Map.copyOf(rows);
+        }
+    }
+
+    void committed(Commit commit);
+}

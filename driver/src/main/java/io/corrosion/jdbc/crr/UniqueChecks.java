@@ -1,0 +1,164 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * UNIQUE constraints of CRRs, enforced for local writes by BEFORE triggers over a plain index instead of by a unique
+ * index. A unique index would make a merge fail when two nodes inserted the same value concurrently, and a merge that
+ * fails once fails forever: replication would stop. The checks run only while capture is on (local writes) and let
+ * merges through; rows that collide across nodes both survive.
+ *
+ * <p>A local write that collides is treated as its statement's conflict clause says ({@link
+ * CrrSession#setConflictResolution}, from {@code INSERT OR ...}/{@code UPDATE OR ...}/{@code REPLACE INTO}): ABORT
+ * (the default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips
+ * the row, REPLACE deletes the other rows first (a captured delete, so it replicates). An UPSERT's
+ * {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants an index there.
+ */
+final class UniqueChecks {
+    private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
+    private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
+
+    /** One column of the index: its name and collation. */
+    private record IndexColumn(String name, String collation) {}
+
+    private UniqueChecks() {}
+
+    static List<String> triggerNames(String index) {
+        return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX);
+    }
+
+    /** Creates (or keeps) the checks for {@code index}, a plain index on {@code table} standing in for a UNIQUE one. */
+    static void create(Connection c, String table, String index, List<String> pkColumns) throws SQLException {
+        List<IndexColumn> columns = columns(c, index);
+        StringJoiner notNull = new StringJoiner(" AND ");
+        StringJoiner match = new StringJoiner(" AND ");
+        StringJoiner changed = new StringJoiner(" OR ");
+        StringJoiner names = new StringJoiner(", ");
+        StringJoiner updateOf = new StringJoiner(", ");
+        for (IndexColumn col : columns) {
+            String q = Sql.ident(col.name());
+            notNull.add("NEW." + q + " IS NOT NULL");
+            match.add(q + " = NEW." + q + " COLLATE " + col.collation());
+            changed.add("NEW." + q + " IS NOT OLD." + q);
+            names.add(table + "." + col.name());
+            updateOf.add(q);
+        }
+        // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
+        String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
+        String insertOthers = others + samePk(pkColumns, "NEW") + ")";
+        String updateOthers = others + samePk(pkColumns, "OLD") + ")";
+        String message = Sql.literal("UNIQUE constraint failed: " + names);
+        exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
+                + " WHEN " + notNull + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + insertOthers + ")"
+                + body(insertOthers, message));
+        exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
+                + " ON " + Sql.ident(table) + " WHEN " + notNull + " AND (" + changed + ") AND crsql_internal_capture()"
+                + " AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message));
+    }
+
+    /** What a collision does, by the statement's conflict resolution. */
+    private static String body(String others, String message) {
+        String mode = "crsql_internal_conflict()";
+        return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE';"
+                + " DELETE " + others + " AND " + mode + " = 'REPLACE';"
+                + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"
+                + " SELECT RAISE(ROLLBACK, " + message + ") WHERE " + mode + " = 'ROLLBACK';"
+                + " SELECT RAISE(ABORT, " + message + ") WHERE " + mode + " = 'ABORT'; END";
+    }
+
+    /** {@code pk1 IS <row>.pk1 AND ...} for {@code row} NEW or OLD. */
+    private static String samePk(List<String> pkColumns, String row) {
+        StringJoiner same = new StringJoiner(" AND ");
+        for (String pk : pkColumns) {
+            same.add(Sql.ident(pk) + " IS " + row + "." + Sql.ident(pk));
+        }
+        return same.toString();
+    }
+
+    static void drop(Connection c, String index) throws SQLException {
+        for (String name : triggerNames(index)) {
+            exec(c, "DROP TRIGGER IF EXISTS " + Sql.ident(name));
+        }
+    }
+
+    /**
+     * Replaces the unique indexes of {@code table} that {@code CREATE UNIQUE INDEX} made (not those of a UNIQUE
+     * constraint, which only rebuilding the table removes) by plain indexes with checks. Returns the indexes it could
+     * not replace, with why.
+     */
+    static List<String> convertUniqueIndexes(Connection c, String table, List<String> pkColumns) throws SQLException {
+        List<String[]> indexes = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT l.name, l.origin, l.partial, m.sql FROM pragma_index_list(?) AS l"
+                + " LEFT JOIN sqlite_master AS m ON m.type = 'index' AND m.name = l.name WHERE l.\"unique\" = 1 AND l.origin != 'pk'")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    indexes.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+        }
+        List<String> refused = new ArrayList<>();
+        for (String[] ix : indexes) {
+            String name = ix[0];
+            if (!"c".equals(ix[1])) {
+                refused.add(name + " (a UNIQUE constraint of the table: only rebuilding the table without it removes it)");
+            } else if ("1".equals(ix[2])) {
+                refused.add(name + " (a partial unique index)");
+            } else if (hasExpression(c, name)) {
+                refused.add(name + " (a unique index on an expression)");
+            } else {
+                exec(c, "DROP INDEX " + Sql.ident(name));
+                exec(c, withoutUnique(ix[3]));
+                create(c, table, name, pkColumns);
+            }
+        }
+        return refused;
+    }
+
+    private static String withoutUnique(String createIndexSql) {
+        return io.corrosion.jdbc.intercept.CrrTableDdl.withoutUnique(createIndexSql);
+    }
+
+    private static boolean hasExpression(Connection c, String index) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM pragma_index_info(?) WHERE cid < 0")) {
+            p.setString(1, index);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    private static List<IndexColumn> columns(Connection c, String index) throws SQLException {
+        List<IndexColumn> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT name, coll, cid FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")) {
+            p.setString(1, index);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getInt(3) < 0) {
+                        throw new SQLException("Index " + index + " is on an expression: a replicated table can enforce"
+                                + " UNIQUE only on columns", CrrErrors.SCHEMA_NOT_SUPPORTED);
+                    }
+                    out.add(new IndexColumn(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new SQLException("No index " + index + " to enforce as UNIQUE", CrrErrors.UNKNOWN_TABLE);
+        }
+        return out;
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

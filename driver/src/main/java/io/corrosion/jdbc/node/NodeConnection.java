@@ -1,0 +1,107 @@
+package io.corrosion.jdbc.node;
+
+import io.corrosion.jdbc.crr.CrrSession;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * One physical connection of the node: its CRR session and the DDL the driver is wrapping on it. Schema changes to
+ * replicated tables run atomically with the engine's work around them — in a transaction of the driver's own when
+ * the application is in auto-commit mode, else in a savepoint of the application's transaction — so no other
+ * connection ever sees a replicated table without its capture, and a refused CREATE TABLE leaves nothing behind.
+ */
+final class NodeConnection {
+    private static final Logger log = LoggerFactory.getLogger(NodeConnection.class);
+    private static final String SAVEPOINT = "corrosion_ddl";
+
+    private enum Scope { NONE, TRANSACTION, SAVEPOINT }
+
+    final SQLiteConnection raw;
+    final CrrSession session;
+    /** CRRs whose capture is off for an ALTER TABLE in the current scope. */
+    final List<String> altering = new ArrayList<>();
+    /** Tables CREATE TABLE found already there in the current scope, lower-cased. */
+    final java.util.Set<String> preexisting = new java.util.HashSet<>();
+    private Scope scope = Scope.NONE;
+    /** Plans that entered the scope and have not left it (a batch enters once per string). */
+    private int plans;
+
+    NodeConnection(SQLiteConnection raw, CrrSession session) {
+        this.raw = raw;
+        this.session = session;
+    }
+
+    boolean inDdlScope() {
+        return scope != Scope.NONE;
+    }
+
+    /**
+     * Enters the DDL scope, taking the write lock first: a read before it inside the application's transaction could
+     * pin an old snapshot, and the statement writes anyway.
+     */
+    void enterDdl() throws SQLException {
+        plans++;
+        if (scope != Scope.NONE) {
+            return;
+        }
+        if (raw.getAutoCommit()) {
+            try {
+                exec("BEGIN IMMEDIATE");
+                scope = Scope.TRANSACTION;
+                return;
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+                    plans--;
+                    throw e;
+                }
+                // the application ran BEGIN itself: join its transaction
+            }
+        }
+        exec("DELETE FROM crsql_master WHERE 0"); // a write that writes nothing: takes the write lock
+        exec("SAVEPOINT " + SAVEPOINT);
+        scope = Scope.SAVEPOINT;
+    }
+
+    /** One plan left the scope; the last one ends it, keeping ({@code success}) or undoing its work. */
+    void leaveDdl(boolean success) throws SQLException {
+        if (scope == Scope.NONE) {
+            return;
+        }
+        if (success && --plans > 0) {
+            return;
+        }
+        Scope ending = scope;
+        scope = Scope.NONE;
+        plans = 0;
+        altering.clear();
+        preexisting.clear();
+        if (ending == Scope.TRANSACTION) {
+            exec(success ? "COMMIT" : "ROLLBACK");
+        } else if (success) {
+            exec("RELEASE " + SAVEPOINT);
+        } else {
+            exec("ROLLBACK TO " + SAVEPOINT);
+            exec("RELEASE " + SAVEPOINT);
+        }
+    }
+
+    /** Undoes the scope after a failure; logs instead of throwing (the application sees the original failure). */
+    void abandonDdl() {
+        try {
+            leaveDdl(false);
+        } catch (SQLException e) {
+            log.error("Could not undo the driver's work around a failed schema change; roll the transaction back", e);
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = raw.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

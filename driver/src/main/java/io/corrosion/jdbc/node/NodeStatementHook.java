@@ -1,0 +1,109 @@
+package io.corrosion.jdbc.node;
+
+import io.corrosion.jdbc.intercept.ConflictResolution;
+import io.corrosion.jdbc.intercept.ParameterBinder;
+import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.intercept.StatementPlan;
+import java.sql.SQLException;
+import java.util.function.Function;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The node's statement hook: the key allocator's hook first (its SQL is what the CRR side rewrites further; its
+ * parameter binder right after its rewrite), then the CRR side ({@link SchemaStatements}). After an execution both see
+ * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds.
+ */
+final class NodeStatementHook implements StatementHook {
+    private final StatementHook keys;
+    private final SchemaStatements schema;
+    private final Function<SQLiteConnection, NodeConnection> connections;
+
+    NodeStatementHook(StatementHook keys, SchemaStatements schema, Function<SQLiteConnection, NodeConnection> connections) {
+        this.keys = keys;
+        this.schema = schema;
+        this.connections = connections;
+    }
+
+    @Override
+    public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        String keyed = keys.rewrite(plan, connection);
+        return SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed;
+    }
+
+    @Override
+    public ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return keys.parameterBinder(plan, connection);
+    }
+
+    /** The OR clause of a statement that has one, for the UNIQUE checks of replicated tables; null otherwise. */
+    private static String conflictResolution(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.orAction() != ConflictResolution.NONE) {
+                return s.orAction().name();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        keys.beforeExecute(plan, connection);
+        String resolution = conflictResolution(plan);
+        if (resolution != null) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null) {
+                c.session.setConflictResolution(resolution);
+            }
+        }
+        if (schema.needsScope(plan)) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null) {
+                c.enterDdl();
+                schema.before(plan, c);
+            }
+        }
+    }
+
+    private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection) {
+        if (conflictResolution(plan) != null) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null) {
+                c.session.setConflictResolution("ABORT");
+            }
+        }
+    }
+
+    @Override
+    public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        keys.afterExecute(plan, connection);
+        resetConflictResolution(plan, connection);
+        if (schema.needsScope(plan)) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null && c.inDdlScope()) {
+                try {
+                    schema.after(plan, c);
+                    c.leaveDdl(true);
+                } catch (SQLException | RuntimeException e) {
+                    c.abandonDdl();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        keys.afterFailure(plan, connection);
+        resetConflictResolution(plan, connection);
+        NodeConnection c = connections.apply(connection);
+        if (c != null && c.inDdlScope()) {
+            c.abandonDdl();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NodeStatementHook[" + keys + "]";
+    }
+}

@@ -1,0 +1,259 @@
+package io.corrosion.jdbc.node;
+
+import io.corrosion.jdbc.crr.CrrRule;
+import io.corrosion.jdbc.crr.CrrSchemaException;
+import io.corrosion.jdbc.intercept.CreateTableShape;
+import io.corrosion.jdbc.intercept.CrrTableDdl;
+import io.corrosion.jdbc.intercept.Identifiers;
+import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementKind;
+import io.corrosion.jdbc.intercept.StatementPlan;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CRR side of the statement hook: schema statements on replicated tables.
+ * <ul>
+ *   <li>{@code CREATE TABLE}: rewritten ({@link CrrTableDdl}: key NOT NULL, hidden key for keyless tables, UNIQUE
+ *       constraints out), then made a CRR in the same scope; a table that cannot be one is refused with the rule and
+ *       the remedy and not created.</li>
+ *   <li>{@code CREATE UNIQUE INDEX}: created as a plain index enforced as UNIQUE for local writes.</li>
+ *   <li>{@code ALTER TABLE}: capture off before ({@code crsql_begin_alter}), metadata updated after
+ *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>
+ *   <li>{@code DROP TABLE}/{@code DROP INDEX}: the CRR's metadata or the index's checks go with it.</li>
+ *   <li>{@code PRAGMA recursive_triggers = ON}: refused.</li>
+ * </ul>
+ * All of it runs in {@link NodeConnection}'s DDL scope.
+ */
+final class SchemaStatements {
+    private static final Logger log = LoggerFactory.getLogger(SchemaStatements.class);
+    private static final Pattern RECURSIVE_TRIGGERS_ON = Pattern.compile(
+            "(?is)\\s*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?recursive_triggers[\"`\\]]?\\s*(?:=|\\()\\s*['\"]?(\\w+)");
+
+    private final SchemaPolicy policy;
+
+    SchemaStatements(SchemaPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** True if {@link #rewrite} may change the plan's SQL. */
+    static boolean mayRewrite(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            StatementKind k = s.kind();
+            if (k == StatementKind.CREATE_TABLE || k == StatementKind.CREATE_INDEX || k == StatementKind.PRAGMA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SQL to run for {@code original}, whose key rewrite produced {@code keyed}. */
+    String rewrite(SqlPlan original, String keyed) throws SQLException {
+        List<StatementPlan> statements = keyed.equals(original.sql()) ? original.statements()
+                : Interceptor.classify(keyed).statements();
+        List<String> out = new ArrayList<>(statements.size());
+        boolean changed = false;
+        for (StatementPlan s : statements) {
+            String sql = rewriteOne(s);
+            changed |= !sql.equals(s.sql());
+            out.add(sql);
+        }
+        if (!changed) {
+            return keyed;
+        }
+        return out.size() == 1 ? out.get(0) : String.join(";\n", out);
+    }
+
+    private String rewriteOne(StatementPlan s) throws SQLException {
+        switch (s.kind()) {
+            case CREATE_TABLE -> {
+                if (policy.replicates(s)) {
+                    Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
+                    if (shape.isPresent()) {
+                        return CrrTableDdl.rewrite(s.sql(), shape.get()).sql();
+                    }
+                }
+            }
+            case CREATE_INDEX -> {
+                if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql())) {
+                    return CrrTableDdl.withoutUnique(s.sql());
+                }
+            }
+            case PRAGMA -> refuseRecursiveTriggers(s.sql());
+            default -> { }
+        }
+        return s.sql();
+    }
+
+    private static void refuseRecursiveTriggers(String sql) throws SQLException {
+        Matcher m = RECURSIVE_TRIGGERS_ON.matcher(sql);
+        if (m.lookingAt()) {
+            String v = m.group(1).toLowerCase(java.util.Locale.ROOT);
+            if (!(v.equals("0") || v.equals("off") || v.equals("false") || v.equals("no"))) {
+                throw new SQLException("PRAGMA recursive_triggers = ON is refused: with it, INSERT OR REPLACE fires the"
+                        + " delete capture of replicated tables, which cr-sqlite does not, and this node's changes would no"
+                        + " longer merge like the other nodes'. Leave recursive_triggers off.", "0A000");
+            }
+        }
+    }
+
+    /** True if the plan changes the schema of a replicated table: it runs in a DDL scope. */
+    boolean needsScope(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            switch (s.kind()) {
+                case CREATE_TABLE, ALTER_TABLE, DROP_TABLE -> {
+                    if (policy.replicates(s)) {
+                        return true;
+                    }
+                }
+                case CREATE_INDEX -> {
+                    if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql())) {
+                        return true;
+                    }
+                }
+                case DROP_INDEX -> {
+                    if (s.targetsMainSchema()) {
+                        return true;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * In the scope, before the statements run: notes which tables CREATE TABLE finds already there, and takes capture
+     * off the CRRs that ALTER TABLE changes.
+     */
+    void before(SqlPlan plan, NodeConnection c) throws SQLException {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
+                c.preexisting.add(s.table().get().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {
+                String crr = c.session.crrName(s.table().get());
+                if (crr != null) {
+                    c.session.beginAlter(crr);
+                    c.altering.add(crr);
+                }
+            }
+        }
+    }
+
+    /** In the scope, after the statements ran. */
+    void after(SqlPlan plan, NodeConnection c) throws SQLException {
+        for (StatementPlan s : plan.statements()) {
+            switch (s.kind()) {
+                case CREATE_TABLE -> created(s, c);
+                case CREATE_INDEX -> indexed(s, c);
+                case ALTER_TABLE -> altered(s, c);
+                case DROP_TABLE -> dropped(s, c);
+                case DROP_INDEX -> {
+                    if (s.targetsMainSchema() && s.objectName() != null) {
+                        c.session.dropUnique(s.objectName());
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void created(StatementPlan s, NodeConnection c) throws SQLException {
+        if (!policy.replicates(s)) {
+            return;
+        }
+        String table = tableName(c, s.table().get());
+        if (table == null || c.session.crrName(table) != null) {
+            return; // not created (execute() runs only a string's first statement), or IF NOT EXISTS kept a CRR
+        }
+        if (c.preexisting.contains(table.toLowerCase(java.util.Locale.ROOT))) {
+            upgradeExisting(c, table); // IF NOT EXISTS found a table made outside the driver since the file opened
+            return;
+        }
+        Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
+        c.session.asCrr(table, CrrRule.DRIVER);
+        if (shape.isPresent()) {
+            for (CreateTableShape.Unique u : shape.get().uniques()) {
+                String index = CrrTableDdl.uniqueIndexName(table, u);
+                List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
+                exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
+                        + " (" + String.join(", ", quoted) + ")");
+                c.session.enforceUnique(table, index);
+            }
+        }
+        log.debug("Table {} is a CRR", table);
+    }
+
+    /** A table made outside the driver: upgraded like those found when the file opened, or left local with a WARN. */
+    void upgradeExisting(NodeConnection c, String table) throws SQLException {
+        try {
+            c.session.upgradeToCrr(table);
+        } catch (CrrSchemaException e) {
+            policy.leaveLocal(table, e.getMessage());
+            log.warn("Table {} stays local (not replicated): {}", table, e.getMessage());
+        }
+    }
+
+    private void indexed(StatementPlan s, NodeConnection c) throws SQLException {
+        if (!policy.replicates(s) || !CrrTableDdl.isUniqueIndex(s.sql()) || s.objectName() == null) {
+            return;
+        }
+        String crr = c.session.crrName(s.table().get());
+        if (crr != null) {
+            c.session.enforceUnique(crr, s.objectName());
+        }
+    }
+
+    private void altered(StatementPlan s, NodeConnection c) throws SQLException {
+        if (!policy.replicates(s)) {
+            return;
+        }
+        String crr = c.session.crrName(s.table().get());
+        if (crr == null || !c.altering.remove(crr)) {
+            return;
+        }
+        Optional<String> renamed = CrrTableDdl.renamedTo(s.sql());
+        if (renamed.isPresent() && tableName(c, crr) == null) {
+            c.session.renameCrr(crr, tableName(c, renamed.get()));
+        } else {
+            c.session.commitAlter(crr);
+        }
+    }
+
+    private void dropped(StatementPlan s, NodeConnection c) throws SQLException {
+        String table = s.table().get();
+        policy.forget(table);
+        String crr = c.session.crrName(table);
+        if (crr != null && tableName(c, crr) == null) {
+            c.session.dropCrr(crr);
+        }
+    }
+
+    /** The table's name as the schema spells it; null if there is no such table in the file. */
+    private static String tableName(NodeConnection c, String table) throws SQLException {
+        try (PreparedStatement p = c.raw.prepareStatement(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static void exec(NodeConnection c, String sql) throws SQLException {
+        try (Statement st = c.raw.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.corrosion.jdbc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.corrosion.gossip.MemberStatus;
+import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nodes as applications see them: {@code jdbc:corrosion:} files with {@code bind}/{@code seeds} in one JVM (one agent
+ * per file), over real QUIC on loopback.
+ */
+class ReplicationEndToEndTest {
+    static final String ITEM = "CREATE TABLE item (id INTEGER PRIMARY KEY NOT NULL, name TEXT, qty INTEGER)";
+    static final String ITEMS = "SELECT id, name, qty FROM item ORDER BY id";
+
+    @TempDir
+    Path dir;
+
+    private static final Partition PARTITION = new Partition();
+    private final List<Node> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void fastGossip() {
+        NodeReplication.gossipTuning = g -> g.probeInterval(Duration.ofMillis(300)).probeTimeout(Duration.ofMillis(150))
+                .gossipInterval(Duration.ofMillis(100));
+        NodeReplication.transportDecorator = PARTITION.decorator();
+    }
+
+    @AfterAll
+    static void defaultGossip() {
+        NodeReplication.gossipTuning = java.util.function.UnaryOperator.identity();
+        NodeReplication.transportDecorator = java.util.function.UnaryOperator.identity();
+    }
+
+    /** A node: its file, its URL, and one connection the test keeps open. */
+    final class Node {
+        final String name;
+        final Path file;
+        final String url;
+        final Connection conn;
+        final CorrosionConnection corrosion;
+
+        Node(String name, String seeds, String... schema) throws SQLException {
+            this.name = name;
+            this.file = dir.resolve(name + ".db");
+            this.url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:0&seeds=" + seeds + "&tls.insecure=true"
+                    + "&sync-interval=500ms";
+            this.conn = DriverManager.getConnection(url);
+            this.corrosion = conn.unwrap(CorrosionConnection.class);
+            for (String sql : schema) {
+                exec(sql);
+            }
+        }
+
+        String address() throws SQLException {
+            return corrosion.replicationStats().orElseThrow().address();
+        }
+
+        int port() throws SQLException {
+            String a = address();
+            return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+        }
+
+        void exec(String sql) throws SQLException {
+            try (Statement s = conn.createStatement()) {
+                s.execute(sql);
+            }
+        }
+
+        List<List<Object>> query(String sql) throws SQLException {
+            return KillAndRestartTest.query(conn, sql);
+        }
+
+        List<List<Object>> changes() throws SQLException {
+            return query("SELECT \"table\", hex(pk), cid, val, col_version, db_version, hex(site_id), cl, seq"
+                    + " FROM crsql_changes ORDER BY \"table\", pk, cid");
+        }
+
+        long alive() throws SQLException {
+            return corrosion.members().stream().filter(m -> m.state() == MemberStatus.ALIVE).count();
+        }
+    }
+
+    private Node node(String name, Node seed, String... schema) throws SQLException {
+        Node n = new Node(name, seed == null ? "" : seed.address(), schema);
+        nodes.add(n);
+        return n;
+    }
+
+    private List<Node> cluster(int size, String... schema) throws SQLException {
+        Node first = node("n0", null, schema);
+        for (int i = 1; i < size; i++) {
+            node("n" + i, first, schema);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (Node n : nodes) {
+                if (n.alive() != nodes.size() - 1) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return nodes;
+    }
+
+    @AfterEach
+    void shutdown() throws SQLException {
+        PARTITION.heal();
+        for (Node n : nodes) {
+            n.conn.close();
+            CorrosionDriver.shutdown(n.file.toString());
+        }
+    }
+
+    private void awaitConverged(List<Node> group) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Node first = group.get(0);
+            for (Node n : group.subList(1, group.size())) {
+                assertThat(n.query(ITEMS)).as(n.name + " vs " + first.name).isEqualTo(first.query(ITEMS));
+                assertThat(n.changes()).as(n.name + " crsql_changes vs " + first.name).isEqualTo(first.changes());
+            }
+        });
+    }
+
+    @Test
+    void concurrentInsertsConflictingUpdatesDeletesAndReinsertsConverge() throws Exception {
+        List<Node> all = cluster(3, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        Node c = all.get(2);
+        a.exec("INSERT INTO item VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
+        awaitConverged(all);
+
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int k = 0; k < all.size(); k++) {
+            Node n = all.get(k);
+            int base = 100 * (k + 1);
+            writers.add(new Thread(() -> {
+                try (Connection own = DriverManager.getConnection(n.url); Statement s = own.createStatement()) {
+                    for (int i = 0; i < 40; i++) {
+                        s.executeUpdate("INSERT INTO item VALUES (" + (base + i) + ", '" + n.name + "', " + i + ")");
+                    }
+                    s.executeUpdate("UPDATE item SET name = 'renamed by " + n.name + "' WHERE id = 1");
+                    s.executeUpdate("UPDATE item SET qty = qty + 10 WHERE id = 1");
+                } catch (SQLException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread t : writers) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        b.exec("DELETE FROM item WHERE id = 2");
+        c.exec("UPDATE item SET qty = 99 WHERE id = 2");
+        a.exec("DELETE FROM item WHERE id = 3");
+        a.exec("INSERT INTO item VALUES (3, 'three again', 33)");
+        c.exec("DELETE FROM item WHERE id = 100");
+
+        awaitConverged(all);
+        assertThat(a.query("SELECT name, qty FROM item WHERE id = 3")).containsExactly(List.of("three again", 33));
+        assertThat(a.query("SELECT count(*) FROM item WHERE id BETWEEN 100 AND 399")).containsExactly(List.of(119));
+    }
+
+    @Test
+    void aTokenFromOneNodeIsAwaitedOnAnother() throws Exception {
+        List<Node> all = cluster(2, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        a.exec("INSERT INTO item VALUES (7, 'seven', 7)");
+        String token = a.corrosion.lastCommitToken();
+        assertThat(token).matches("[0-9a-f]{32}:\\d+");
+        assertThat(a.corrosion.awaitVersion(token, Duration.ZERO)).isTrue();
+        assertThat(b.corrosion.awaitVersion(token, Duration.ofSeconds(20))).isTrue();
+        assertThat(b.query("SELECT name FROM item WHERE id = 7")).containsExactly(List.of("seven"));
+
+        String future = token.substring(0, 33) + "999999";
+        long t0 = System.nanoTime();
+        assertThat(b.corrosion.awaitVersion(future, Duration.ofMillis(300))).isFalse();
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThatThrownBy(() -> b.corrosion.awaitVersion("not a token", Duration.ZERO))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"));
+    }
+
+    @Test
+    void listenersHearLocalAndRemoteTransactionsAndASlowOneDoesNotHoldUpReplication() throws Exception {
+        List<Node> all = cluster(2, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        List<ChangeEvent> heard = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        AutoCloseable slow = b.corrosion.addChangeListener(event -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AutoCloseable handle = b.corrosion.addChangeListener(heard::add);
+        b.exec("INSERT INTO item VALUES (1, 'local', 1)");
+        for (int i = 2; i <= 20; i++) {
+            a.exec("INSERT INTO item VALUES (" + i + ", 'remote', " + i + ")");
+        }
+        // The stuck listener holds up only the listeners: replication goes on.
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.query(ITEMS).size() == 20);
+        assertThat(heard).isEmpty();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 20);
+        slow.close();
+        ChangeEvent local = heard.stream().filter(ChangeEvent::local).findFirst().orElseThrow();
+        assertThat(local.tables()).containsExactly("item");
+        assertThat(local.rows().get("item")).singleElement()
+                .satisfies(pk -> assertThat(io.corrosion.jdbc.crr.PackedColumns.unpack(pk)).containsExactly(1L));
+        assertThat(heard.stream().filter(e -> !e.local())).hasSize(19)
+                .allSatisfy(e -> assertThat(e.rowsImpacted()).isPositive());
+        handle.close();
+        a.exec("INSERT INTO item VALUES (21, 'unheard', 21)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.query(ITEMS).size() == 21);
+        assertThat(heard).hasSize(20);
+    }
+
+    @Test
+    void membersStatsAndTheMBeanShowTheCluster() throws Exception {
+        List<Node> all = cluster(3, ITEM);
+        Node a = all.get(0);
+        a.exec("INSERT INTO item VALUES (1, 'x', 1)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> all.get(2).query(ITEMS).size() == 1);
+        assertThat(a.corrosion.members()).hasSize(2).allSatisfy(m -> {
+            assertThat(m.state()).isEqualTo(MemberStatus.ALIVE);
+            assertThat(m.siteId()).hasSize(32);
+        });
+        ReplicationStats stats = a.corrosion.replicationStats().orElseThrow();
+        assertThat(stats.membersAlive()).isEqualTo(2);
+        assertThat(stats.changesetsBroadcast()).isPositive();
+        assertThat(stats.localVersionsPublished()).isPositive();
+        ObjectName name = AgentMBean.objectName(a.file.toRealPath().toString());
+        var server = ManagementFactory.getPlatformMBeanServer();
+        assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
+        assertThat((Long) server.getAttribute(name, "ChangesetsBroadcast")).isPositive();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                all.get(2).corrosion.replicationStats().orElseThrow().remoteVersionsApplied()).isPositive());
+
+        CorrosionDriver.shutdown(all.get(1).file.toString());
+        assertThat(server.isRegistered(AgentMBean.objectName(all.get(1).file.toRealPath().toString()))).isFalse();
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.corrosion.members().stream()
+                .anyMatch(m -> m.state().isDown()));
+    }
+
+    @Test
+    void aPartitionHeals() throws Exception {
+        List<Node> all = cluster(3, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        Node c = all.get(2);
+        PARTITION.cut(Set.of(a.port()), Set.of(b.port(), c.port()));
+        a.exec("INSERT INTO item VALUES (1, 'on the island', 1)");
+        b.exec("INSERT INTO item VALUES (2, 'on the mainland', 2)");
+        a.exec("UPDATE item SET qty = 5 WHERE id = 1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.query(ITEMS).size() == 1);
+        assertThat(c.query(ITEMS)).containsExactly(List.of(2, "on the mainland", 2));
+        assertThat(a.query(ITEMS)).containsExactly(List.of(1, "on the island", 5));
+
+        PARTITION.heal();
+        awaitConverged(all);
+        assertThat(c.query(ITEMS)).hasSize(2);
+    }
+
+    @Test
+    void aNewNodeJoinsAndCatchesUp() throws Exception {
+        List<Node> all = cluster(2, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        for (int i = 0; i < 300; i++) {
+            (i % 2 == 0 ? a : b).exec("INSERT INTO item VALUES (" + i + ", 'row " + i + "', " + i + ")");
+        }
+        awaitConverged(all);
+        a.exec("UPDATE item SET qty = -1 WHERE id < 100");
+        b.exec("DELETE FROM item WHERE id >= 290");
+        awaitConverged(all);
+        Node late = node("late", b, ITEM);
+        awaitConverged(nodes);
+        assertThat(late.query(ITEMS)).hasSize(290);
+        assertThat(late.corrosion.awaitVersion(a.corrosion.lastCommitToken(), Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void changesForATableThisNodeLacksWaitForItsMigration() throws Exception {
+        Node a = node("a", null, ITEM);
+        Node b = node("b", a);
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 1 && b.alive() == 1);
+        a.exec("INSERT INTO item VALUES (1, 'early', 1)");
+        String token = a.corrosion.lastCommitToken();
+        assertThat(b.corrosion.awaitVersion(token, Duration.ofSeconds(20))).isTrue();
+        assertThat(b.corrosion.replicationStats().orElseThrow().pendingChanges()).isPositive();
+
+        b.exec(ITEM);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 1);
+        assertThat(b.query(ITEMS)).containsExactly(List.of(1, "early", 1));
+        assertThat(b.corrosion.replicationStats().orElseThrow().pendingChanges()).isZero();
+    }
+
+    @Test
+    void theAgentOutlivesConnectionsAndStopsWithTheDatabase() throws Exception {
+        List<Node> all = cluster(2, ITEM);
+        Node a = all.get(0);
+        Node b = all.get(1);
+        b.conn.close();
+        a.exec("INSERT INTO item VALUES (1, 'while b had no connection', 1)");
+        String token = a.corrosion.lastCommitToken();
+        try (Connection again = DriverManager.getConnection(b.url)) {
+            assertThat(again.unwrap(CorrosionConnection.class).awaitVersion(token, Duration.ofSeconds(20))).isTrue();
+            assertThat(KillAndRestartTest.query(again, ITEMS)).hasSize(1);
+        }
+        CorrosionDriver.shutdown(b.file.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 0);
+    }
+}

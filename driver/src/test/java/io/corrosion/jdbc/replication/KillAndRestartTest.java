@@ -90,7 +90,7 @@ class KillAndRestartTest {
         assertThat(jb.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         Set<Long> ackedBeforeKill = acked(jb);
 
-        ChildJvm jb2 = launch(b, seedA);
+        ChildJvm jb2 = launch(new Node("b", b.file(), b.port(), 2_500_000), seedA);
         jb2.tell("LOAD 100 5");
         List<ChildJvm> live = List.of(ja, jb2, jc);
         await().atMost(Duration.ofSeconds(90)).until(() -> ja.said("LOADED") && jc.said("LOADED") && jb2.said("LOADED"));

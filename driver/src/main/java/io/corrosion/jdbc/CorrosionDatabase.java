@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.BusyHandler;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConnection;
 
@@ -120,6 +121,8 @@ public final class CorrosionDatabase {
             if (raw == null) {
                 throw new SQLException("sqlite-jdbc refused " + c.sqliteUrl(), SqlErrors.BAD_CONNECTION_PROPERTY);
             }
+            BusyHandler.setHandler(raw, new LockWait(Long.parseLong(c.sqliteProperties().getOrDefault(
+                    CorrosionProperty.BUSY_TIMEOUT.key(), "5000"))));
             return raw;
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

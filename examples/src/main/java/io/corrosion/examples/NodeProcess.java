@@ -27,7 +27,7 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess(String name, Class<?> main, List<String> args, Path log, String... jvmOptions) throws IOException {
         this.name = name;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);

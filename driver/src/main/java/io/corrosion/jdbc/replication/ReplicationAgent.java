@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicationAgent implements AutoCloseable {
     /** Period of the agent thread's upkeep. */
-    static final long TICK_MILLIS = 200;
+    static final long TICK_MILLIS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationAgent.class);
 
     /** Opens one of the agent's own connections to the file, with the CRR engine attached. */

@@ -63,7 +63,7 @@ public final class BenchNode {
 
     public static void main(String[] args) throws Exception {
         String url = "jdbc:corrosion:" + args[0] + (args[1].equals("0") ? "" : "?bind=127.0.0.1:" + args[1]
-                + "&seeds=" + (args.length > 2 ? args[2] : "") + "&tls.insecure=true&sync-interval=1s");
+                + "&seeds=" + (args.length > 2 ? args[2] : "") + "&tls.insecure=true");
         BenchNode bench = new BenchNode(url);
         say("READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -77,6 +77,7 @@ public final class BenchNode {
                 case "MEMBERS" -> say("MEMBERS " + bench.node.members().stream()
                         .filter(m -> m.state().name().equals("ALIVE")).count());
                 case "DUMP" -> bench.dump(Path.of(w[1]));
+                case "STATS" -> say("STATS " + bench.node.replicationStats().map(Object::toString).orElse("-"));
                 default -> say("FAILED unknown command " + line);
             }
         }

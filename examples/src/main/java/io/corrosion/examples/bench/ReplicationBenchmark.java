@@ -64,7 +64,8 @@ public final class ReplicationBenchmark {
             for (int i = 0; i < count; i++) {
                 int port = replicate ? freePort() : 0;
                 nodes.add(new NodeProcess("n" + i, BenchNode.class, List.of(dir.resolve("n" + i + ".db").toString(),
-                        Integer.toString(port), seed), dir.resolve("n" + i + ".log"), "-Xmx256m"));
+                        Integer.toString(port), seed), dir.resolve("n" + i + ".log"),
+                        jvmOptions(dir.resolve("n" + i + ".jfr"), i == 1 && replicate)));
                 seed = seed.isEmpty() && replicate ? "127.0.0.1:" + port : seed;
             }
             for (NodeProcess n : nodes) {
@@ -91,6 +92,11 @@ public final class ReplicationBenchmark {
             }
             if (replicate) {
                 propagation(dir, nodes, Math.round(rate * seconds / count) * count);
+                if (Boolean.getBoolean("bench.stats")) {
+                    for (NodeProcess n : nodes) {
+                        System.out.println("  " + n.name() + " " + n.ask("STATS", "STATS"));
+                    }
+                }
             }
             return sums;
         } finally {
@@ -194,6 +200,15 @@ public final class ReplicationBenchmark {
                         + " (%,.0f column changes/s)   (goal: <= 20 s)%n", applied, have, rows, took, changes / took);
             }
         }
+    }
+
+    /** Node JVM options; {@code -Dbench.jfr=true} records the second cluster node with Flight Recorder. */
+    private static String[] jvmOptions(Path jfr, boolean candidate) {
+        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        if (candidate && Boolean.getBoolean("bench.jfr")) {
+            options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        return options.toArray(String[]::new);
     }
 
     private static int freePort() throws IOException {

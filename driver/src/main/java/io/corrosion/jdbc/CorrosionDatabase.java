@@ -42,7 +42,8 @@ public final class CorrosionDatabase {
         this.extension = extensions.create(this);
         try {
             this.replication = path.isEmpty() ? NodeReplication.NONE
-                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection, extension::crrApi);
+                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection,
+                            extension::crrApi, extension::rowsMerged);
         } catch (SQLException | RuntimeException e) {
             extension.close();
             throw e;

@@ -2,6 +2,7 @@ package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.StatementHook;
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -40,6 +41,13 @@ public interface DatabaseExtension {
     default CrrApi crrApi(SQLiteConnection connection) {
         return CrrApi.NONE;
     }
+
+    /**
+     * The replication agent merged remote changes into these rows of {@code table} (primary keys in cr-sqlite's packed
+     * encoding), in its transaction on {@code connection}, which is still open: whatever the extension does with them
+     * commits or rolls back with the merge.
+     */
+    default void rowsMerged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException {}
 
     /** Stops whatever the extension runs for the file. Called once; must not throw. */
     default void close() {}

@@ -9,6 +9,9 @@ import io.corrosion.jdbc.crr.CrrSession;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.keys.KeysExtension;
 import io.corrosion.jdbc.keys.LocalTables;
+import io.corrosion.jdbc.crr.PackedColumns;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +118,26 @@ public final class NodeExtension implements DatabaseExtension {
     public CrrApi crrApi(SQLiteConnection connection) {
         NodeConnection c = connections.get(connection);
         return c == null ? CrrApi.NONE : new SessionApi(c.session, this::addCommitListener);
+    }
+
+    /** A merged slot claim may name this node's slot: the key allocator applies the conflict rule. */
+    @Override
+    public void rowsMerged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException {
+        if (!table.equals(LocalTables.REPLICATED_INTERNAL)) {
+            return;
+        }
+        try (PreparedStatement p = connection.prepareStatement("SELECT site_id FROM " + LocalTables.REPLICATED_INTERNAL
+                + " WHERE slot = ?")) {
+            for (byte[] key : packedKeys) {
+                Object slot = PackedColumns.unpack(key).get(0);
+                p.setObject(1, slot);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next() && slot instanceof Long s) {
+                        keys.claimMerged(connection, s.intValue(), rs.getBytes(1));
+                    }
+                }
+            }
+        }
     }
 
     /** Registers a listener of the file's local commits; closing the handle removes it. */

@@ -28,6 +28,12 @@ public final class NodeReplication implements AutoCloseable {
         SQLiteConnection open() throws SQLException;
     }
 
+    /** Told which rows the agent merged, in its transaction (the driver's extension: slot claims). */
+    @FunctionalInterface
+    public interface RowsMerged {
+        void merged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException;
+    }
+
     /** For tests and benchmarks in this JVM: adjusts every agent's gossip settings and wraps its transport. */
     static volatile UnaryOperator<GossipConfig.Builder> gossipTuning = UnaryOperator.identity();
     static volatile UnaryOperator<Transport> transportDecorator = UnaryOperator.identity();
@@ -52,10 +58,11 @@ public final class NodeReplication implements AutoCloseable {
      * @param name        the file, for logs, thread names and the JMX name
      * @param connections opens the agent's own connections to the file
      * @param crrApis     the CRR engine's API on one of those connections
+     * @param rowsMerged  told which rows each merge changed, inside the merge's transaction
      * @throws SQLException SQLState 08001 if the agent cannot start (address in use, TLS material refused, ...)
      */
     public static NodeReplication open(String name, CorrosionConfig.NodeSettings node, PhysicalConnections connections,
-            Function<SQLiteConnection, CrrApi> crrApis) throws SQLException {
+            Function<SQLiteConnection, CrrApi> crrApis, RowsMerged rowsMerged) throws SQLException {
         AgentCounters counters = new AgentCounters();
         ChangeFeed feed = new ChangeFeed(shortName(name), counters);
         if (!AgentSettings.replicates(node)) {
@@ -65,7 +72,7 @@ public final class NodeReplication implements AutoCloseable {
             SQLiteConnection raw = connections.open();
             return new CrrAccess(raw, crrApis.apply(raw));
         }, site -> AgentSettings.gossipConfig(node, site, shortName(name), gossipTuning, transportDecorator), feed,
-                counters);
+                counters, rowsMerged);
         return new NodeReplication(name, feed, agent);
     }
 

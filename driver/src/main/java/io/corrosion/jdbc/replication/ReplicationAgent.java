@@ -68,7 +68,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private AutoCloseable localCommits;
 
     private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters) throws SQLException {
+            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
         this.name = name;
         this.counters = counters;
         this.feed = feed;
@@ -99,7 +99,8 @@ public final class ReplicationAgent implements AutoCloseable {
                     counters,
                     publisherConnection.dbVersion());
             this.store = new SqliteChangesetStore(name, siteId, writer, books, pending, reader,
-                    new SyncReader(siteId, readerSource, reader.connection()), this::remoteApplied, counters);
+                    new SyncReader(siteId, readerSource, reader.connection()), this::remoteApplied, rowsMerged,
+                    counters);
             this.node = new GossipNode(config, store, GossipListener.NONE);
         } catch (SQLException | RuntimeException e) {
             for (AutoCloseable c : opened) {
@@ -128,8 +129,8 @@ public final class ReplicationAgent implements AutoCloseable {
      * @throws SQLException SQLState 08001 if the node cannot bind or its settings are refused
      */
     static ReplicationAgent start(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters) throws SQLException {
-        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters);
+            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
+        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters, rowsMerged);
         try {
             agent.node.start();
         } catch (RuntimeException e) {

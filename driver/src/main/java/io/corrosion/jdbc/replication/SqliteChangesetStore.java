@@ -45,6 +45,7 @@ final class SqliteChangesetStore implements ChangesetStore {
     private final CrrAccess reader;
     private final SyncReader syncReader;
     private final Consumer<List<AppliedVersion>> applied;
+    private final NodeReplication.RowsMerged rowsMerged;
     private final AgentCounters counters;
     private final PreparedStatement bufferChunk;
     private final PreparedStatement bufferedChunks;
@@ -56,8 +57,8 @@ final class SqliteChangesetStore implements ChangesetStore {
      * @param applied hears the remote versions each committed batch applied, on the apply thread (hand off quickly)
      */
     SqliteChangesetStore(String name, SiteId self, WriterConnection writer, Bookkeeping books, PendingChanges pending,
-            CrrAccess reader, SyncReader syncReader, Consumer<List<AppliedVersion>> applied, AgentCounters counters)
-            throws SQLException {
+            CrrAccess reader, SyncReader syncReader, Consumer<List<AppliedVersion>> applied,
+            NodeReplication.RowsMerged rowsMerged, AgentCounters counters) throws SQLException {
         this.name = name;
         this.self = self;
         this.writer = writer;
@@ -66,6 +67,7 @@ final class SqliteChangesetStore implements ChangesetStore {
         this.reader = reader;
         this.syncReader = syncReader;
         this.applied = applied;
+        this.rowsMerged = rowsMerged;
         this.counters = counters;
         var conn = writer.crr().connection();
         this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
@@ -246,7 +248,13 @@ final class SqliteChangesetStore implements ChangesetStore {
     /** Merges changes; those naming a table or column this node does not have are kept for later. */
     private long mergeOrKeep(List<Change> changes) throws SQLException {
         try {
-            return writer.crr().apply(changes);
+            long impacted = writer.crr().apply(changes);
+            if (impacted > 0) {
+                for (Map.Entry<String, List<byte[]>> rows : rowsOf(changes).entrySet()) {
+                    rowsMerged.merged(writer.crr().connection(), rows.getKey(), rows.getValue());
+                }
+            }
+            return impacted;
         } catch (MissingSchemaException missing) {
             PendingChanges.Split split = PendingChanges.split(changes, missing);
             if (split.missing().isEmpty()) {

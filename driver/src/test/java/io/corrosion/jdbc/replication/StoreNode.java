@@ -73,7 +73,8 @@ final class StoreNode implements AutoCloseable {
         books.load(writer.crr().connection());
         pending = new PendingChanges(writer.crr().connection());
         store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending, reader,
-                new SyncReader(site, new VersionSource(reader), reader.connection()), applied::addAll, counters);
+                new SyncReader(site, new VersionSource(reader), reader.connection()), applied::addAll,
+                (c, table, keys) -> { }, counters);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
                 VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
     }

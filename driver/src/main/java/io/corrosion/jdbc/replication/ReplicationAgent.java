@@ -1,23 +1,19 @@
 package io.corrosion.jdbc.replication;
 
-import io.corrosion.gossip.core.GossipCore;
-import io.corrosion.jdbc.Change;
+import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.core.GossipCore;
 import io.corrosion.gossip.runtime.GossipListener;
 import io.corrosion.gossip.runtime.GossipNode;
 import io.corrosion.gossip.runtime.GossipNodeConfig;
 import io.corrosion.gossip.runtime.GossipNodeStats;
 import io.corrosion.gossip.runtime.MemberInfo;
 import io.corrosion.jdbc.SqlErrors;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,10 +166,6 @@ public final class ReplicationAgent implements AutoCloseable {
         return node;
     }
 
-    AgentCounters counters() {
-        return counters;
-    }
-
     Bookkeeping books() {
         return books;
     }
@@ -208,7 +200,7 @@ public final class ReplicationAgent implements AutoCloseable {
         if (!closed && publishScheduled.compareAndSet(false, true)) {
             try {
                 thread.execute(this::publish);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            } catch (RejectedExecutionException stopped) {
                 publishScheduled.set(false);
             }
         }
@@ -238,7 +230,7 @@ public final class ReplicationAgent implements AutoCloseable {
 
     // ---- gossip's threads ------------------------------------------------------------------------------------
 
-    private boolean broadcast(io.corrosion.gossip.Changeset changeset) {
+    private boolean broadcast(Changeset changeset) {
         return node.broadcast(changeset);
     }
 

@@ -242,19 +242,25 @@ final class SqliteChangesetStore implements ChangesetStore {
             }
             throw e;
         }
-        return new AppliedVersion(f.siteId(), f.version(), rowsOf(changes), impacted, f.ts());
+        return merged(f.siteId(), f.version(), changes, impacted, f.ts());
+    }
+
+    /** A merged version: the driver's extension hears of its rows, in the transaction. */
+    private AppliedVersion merged(SiteId site, long version, List<Change> changes, long impacted, long ts)
+            throws SQLException {
+        Map<String, List<byte[]>> rows = rowsOf(changes);
+        if (impacted > 0) {
+            for (Map.Entry<String, List<byte[]>> table : rows.entrySet()) {
+                rowsMerged.merged(writer.crr().connection(), table.getKey(), table.getValue());
+            }
+        }
+        return new AppliedVersion(site, version, rows, impacted, ts);
     }
 
     /** Merges changes; those naming a table or column this node does not have are kept for later. */
     private long mergeOrKeep(List<Change> changes) throws SQLException {
         try {
-            long impacted = writer.crr().apply(changes);
-            if (impacted > 0) {
-                for (Map.Entry<String, List<byte[]>> rows : rowsOf(changes).entrySet()) {
-                    rowsMerged.merged(writer.crr().connection(), rows.getKey(), rows.getValue());
-                }
-            }
-            return impacted;
+            return writer.crr().apply(changes);
         } catch (MissingSchemaException missing) {
             PendingChanges.Split split = PendingChanges.split(changes, missing);
             if (split.missing().isEmpty()) {
@@ -338,8 +344,7 @@ final class SqliteChangesetStore implements ChangesetStore {
             long mergedChanges = version.size() - (pending.count() - keptBefore);
             if (mergedChanges > 0) {
                 Change first = version.get(0);
-                merged.add(new AppliedVersion(SiteId.of(first.siteId()), first.dbVersion(), rowsOf(version), impacted,
-                        0));
+                merged.add(merged(SiteId.of(first.siteId()), first.dbVersion(), version, impacted, 0));
                 count += mergedChanges;
             }
         }

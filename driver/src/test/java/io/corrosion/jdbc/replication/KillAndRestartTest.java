@@ -11,9 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -112,13 +109,12 @@ class KillAndRestartTest {
         List<List<List<Object>>> changes = new ArrayList<>();
         for (Node n : List.of(a, b, c)) {
             try (Connection conn = DriverManager.getConnection("jdbc:corrosion:" + n.file())) {
-                List<List<Object>> rows = query(conn, "SELECT id, origin, n, val FROM item ORDER BY id");
+                List<List<Object>> rows = Rows.query(conn, "SELECT id, origin, n, val FROM item ORDER BY id");
                 Set<Long> ids = new HashSet<>();
                 rows.forEach(r -> ids.add(((Number) r.get(0)).longValue()));
                 assertThat(ids).as(n.name() + " has every acknowledged write").containsAll(everyAck);
                 tables.add(rows);
-                changes.add(query(conn, "SELECT \"table\", hex(pk), cid, val, col_version, db_version, hex(site_id),"
-                        + " cl, seq FROM crsql_changes ORDER BY \"table\", pk, cid"));
+                changes.add(Rows.changes(conn));
             } finally {
                 io.corrosion.jdbc.CorrosionDriver.shutdown(n.file().toString());
             }
@@ -128,22 +124,6 @@ class KillAndRestartTest {
         assertThat(changes.get(1)).isEqualTo(changes.get(0));
         assertThat(changes.get(2)).isEqualTo(changes.get(0));
         assertThat(ackedBeforeKill).isNotEmpty();
-    }
-
-    static List<List<Object>> query(Connection conn, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    Object v = rs.getObject(i);
-                    row.add(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 
     static int freePort() {

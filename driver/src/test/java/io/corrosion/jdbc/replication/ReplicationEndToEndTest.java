@@ -92,12 +92,11 @@ class ReplicationEndToEndTest {
         }
 
         List<List<Object>> query(String sql) throws SQLException {
-            return KillAndRestartTest.query(conn, sql);
+            return Rows.query(conn, sql);
         }
 
         List<List<Object>> changes() throws SQLException {
-            return query("SELECT \"table\", hex(pk), cid, val, col_version, db_version, hex(site_id), cl, seq"
-                    + " FROM crsql_changes ORDER BY \"table\", pk, cid");
+            return Rows.changes(conn);
         }
 
         long alive() throws SQLException {
@@ -195,8 +194,8 @@ class ReplicationEndToEndTest {
         c.exec("DELETE FROM item WHERE id = 100");
 
         awaitConverged(all);
-        assertThat(a.query("SELECT name, qty FROM item WHERE id = 3")).containsExactly(List.of("three again", 33));
-        assertThat(a.query("SELECT count(*) FROM item WHERE id BETWEEN 100 AND 399")).containsExactly(List.of(119));
+        assertThat(a.query("SELECT name, qty FROM item WHERE id = 3")).containsExactly(List.of("three again", 33L));
+        assertThat(a.query("SELECT count(*) FROM item WHERE id BETWEEN 100 AND 399")).containsExactly(List.of(119L));
     }
 
     @Test
@@ -294,8 +293,8 @@ class ReplicationEndToEndTest {
         b.exec("INSERT INTO item VALUES (2, 'on the mainland', 2)");
         a.exec("UPDATE item SET qty = 5 WHERE id = 1");
         await().atMost(Duration.ofSeconds(20)).until(() -> c.query(ITEMS).size() == 1);
-        assertThat(c.query(ITEMS)).containsExactly(List.of(2, "on the mainland", 2));
-        assertThat(a.query(ITEMS)).containsExactly(List.of(1, "on the island", 5));
+        assertThat(c.query(ITEMS)).containsExactly(List.of(2L, "on the mainland", 2L));
+        assertThat(a.query(ITEMS)).containsExactly(List.of(1L, "on the island", 5L));
 
         PARTITION.heal();
         awaitConverged(all);
@@ -332,7 +331,7 @@ class ReplicationEndToEndTest {
 
         b.exec(ITEM);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 1);
-        assertThat(b.query(ITEMS)).containsExactly(List.of(1, "early", 1));
+        assertThat(b.query(ITEMS)).containsExactly(List.of(1L, "early", 1L));
         assertThat(b.corrosion.replicationStats().orElseThrow().pendingChanges()).isZero();
     }
 
@@ -364,7 +363,7 @@ class ReplicationEndToEndTest {
         String token = a.corrosion.lastCommitToken();
         try (Connection again = DriverManager.getConnection(b.url)) {
             assertThat(again.unwrap(CorrosionConnection.class).awaitVersion(token, Duration.ofSeconds(20))).isTrue();
-            assertThat(KillAndRestartTest.query(again, ITEMS)).hasSize(1);
+            assertThat(Rows.query(again, ITEMS)).hasSize(1);
         }
         CorrosionDriver.shutdown(b.file.toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 0);

@@ -4,10 +4,8 @@ import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.jdbc.crr.CrrEngine;
 import io.corrosion.jdbc.crr.CrrSession;
-import io.corrosion.jdbc.crr.SqlValues;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -106,25 +104,11 @@ final class StoreNode implements AutoCloseable {
     }
 
     List<List<Object>> rows(String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement s = app.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    Object v = SqlValues.normalize(rs.getObject(i));
-                    row.add(v instanceof byte[] b ? SqlValues.hex(b) : v);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return Rows.query(app.connection(), sql);
     }
 
-    /** crsql_changes as a comparable list. */
     List<List<Object>> changes() throws SQLException {
-        return rows("SELECT \"table\", hex(pk), cid, val, col_version, db_version, hex(site_id), cl, seq"
-                + " FROM crsql_changes ORDER BY \"table\", pk, cid");
+        return Rows.changes(app.connection());
     }
 
     @Override

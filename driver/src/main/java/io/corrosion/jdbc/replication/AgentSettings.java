@@ -24,6 +24,9 @@ import java.util.function.UnaryOperator;
  * {@code fanout}, {@code sync-interval}). Problems are {@link SQLException}s with SQLState 08001 naming the setting.
  */
 final class AgentSettings {
+    static final int SYNC_BATCH_BYTES = 1 << 20;
+    static final long SYNC_SESSION_BYTES = 64L << 20;
+
     private AgentSettings() {}
 
     /** Whether a file with these settings joins a cluster (runs an agent). */
@@ -45,9 +48,13 @@ final class AgentSettings {
             seeds.add(new NodeAddress(seed.host(), seed.port()));
         }
         try {
+            // Sync batches of 1 MiB (gossip's default is 64 KiB): a catch-up moves a few dozen batches per
+            // session instead of hundreds, each one a store read and a flow-control round trip.
             GossipConfig gossip = tuning.apply(GossipConfig.defaults().toBuilder()
                     .fanout(node.fanout())
-                    .syncInterval(node.syncInterval())).build();
+                    .syncInterval(node.syncInterval())
+                    .syncBatchBytes(SYNC_BATCH_BYTES)
+                    .syncMaxBytesPerSession(SYNC_SESSION_BYTES)).build();
             return GossipNodeConfig.builder(siteId, bind)
                     .nodeName(nodeName)
                     .seeds(seeds)

@@ -117,6 +117,9 @@ public final class ChangesPayload {
         private final Writer changeBytes = new Writer();
         private int changes;
         private long lastSeq = -1;
+        /** The string indexed last: changes of a chunk mostly repeat their table, so its lookup is skipped. */
+        private String lastString;
+        private int lastIndex;
 
         int count() {
             return changes;
@@ -138,7 +141,7 @@ public final class ChangesPayload {
             int newStrings = 0;
             int newBytes = 0;
             for (String s : new String[] {c.table(), c.cid(), c.ts()}) {
-                if (!dictionary.containsKey(s)) {
+                if (s != lastString && !dictionary.containsKey(s)) {
                     newStrings++;
                     newBytes += Writer.stringSize(s);
                 }
@@ -171,6 +174,9 @@ public final class ChangesPayload {
         }
 
         private int index(String s) {
+            if (s == lastString) {
+                return lastIndex;
+            }
             Integer i = dictionary.get(s);
             if (i == null) {
                 i = strings.size();
@@ -178,6 +184,8 @@ public final class ChangesPayload {
                 strings.add(s);
                 dictionaryBytes.string(s);
             }
+            lastString = s;
+            lastIndex = i;
             return i;
         }
 

@@ -114,6 +114,7 @@ final class SqliteChangesetStore implements ChangesetStore {
 
     private List<ApplyOutcome> applyOnce(List<Changeset> batch, Set<Integer> refused)
             throws SQLException, BadChangeset {
+        long started = System.nanoTime();
         ApplyOutcome[] outcomes = new ApplyOutcome[batch.size()];
         List<List<Change>> decoded = decode(batch, outcomes, refused);
         List<AppliedVersion> versions = new ArrayList<>();
@@ -136,6 +137,10 @@ final class SqliteChangesetStore implements ChangesetStore {
         }
         books.committed();
         counters.applyTransactions.increment();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("[{}] applied {} changesets in {} ms: {} versions merged", name, batch.size(),
+                    (System.nanoTime() - started) / 1_000_000, versions.size());
+        }
         if (!versions.isEmpty()) {
             counters.remoteVersionsApplied.add(versions.size());
             applied.accept(versions);
@@ -371,8 +376,15 @@ final class SqliteChangesetStore implements ChangesetStore {
     @Override
     public ReadBatch read(List<SyncNeed> needs, int maxBytes) {
         try {
+            long started = System.nanoTime();
             Map<SiteId, SyncState.SiteVersions> snapshot = books.snapshot();
-            return syncReader.read(needs, maxBytes, reader.dbVersion(), snapshot);
+            ReadBatch batch = syncReader.read(needs, maxBytes, reader.dbVersion(), snapshot);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("[{}] read {} changesets for sync in {} ms ({} needs, {} left)", name,
+                        batch.changesets().size(), (System.nanoTime() - started) / 1_000_000, needs.size(),
+                        batch.remaining().size());
+            }
+            return batch;
         } catch (SQLException e) {
             throw new StoreFailure("[" + name + "] reading changesets for sync failed", e);
         }

@@ -19,17 +19,25 @@ import java.util.NavigableMap;
 /**
  * Serves a peer's sync needs from this node's database: versions with changes left as chunks
  * ({@link VersionChunker}), runs of versions with none left as {@link Changeset.Empty}, versions known in part as the
- * chunks buffered for them; versions this node lacks are skipped. Reads versions in windows, so a catch-up of a
- * million versions never holds more than a window in memory. On the agent's reader connection; not thread-safe.
+ * chunks buffered for them; versions this node lacks are skipped. Reads versions in windows sized by what the last
+ * window held (few versions when they are big, many when they are small or empty), so a catch-up never holds much
+ * more than {@link #WINDOW_CHANGES} changes in memory, and keeps the chunks of the last version it had to cut, so the
+ * rest of a big version is not read again for every batch. On the agent's reader connection; not thread-safe.
  */
 final class SyncReader {
-    /** Versions read per query at first; doubled while windows come back empty (long runs of cleared versions). */
-    private static final long WINDOW = 256;
+    /** Changes a window should hold about: windows grow while they hold fewer, shrink while they hold more. */
+    static final int WINDOW_CHANGES = 8192;
     private static final long MAX_WINDOW = 1L << 20;
 
     private final SiteId self;
     private final VersionSource source;
     private final PreparedStatement buffered;
+    /** Versions the next window reads. */
+    private long window = 1;
+    /** The chunks of the last version cut short by the byte budget (its rest is asked for next). */
+    private SiteId cutSite;
+    private long cutVersion;
+    private List<Changeset.Full> cutChunks = List.of();
 
     SyncReader(SiteId self, VersionSource source, Connection conn) throws SQLException {
         this.self = self;
@@ -66,7 +74,6 @@ final class SyncReader {
     private List<SyncNeed> serveFull(Batch batch, SyncNeed.Full need, SiteVersions site) throws SQLException {
         SiteId id = need.siteId();
         long end = Math.min(need.versions().end(), site.head());
-        long window = WINDOW;
         long v = need.versions().start();
         while (v <= end) {
             LongRange gap = gapAt(site, v);
@@ -95,16 +102,32 @@ final class SyncReader {
                 v = version.version() + 1;
             }
             batch.empty(id, v, w);
-            window = versions.isEmpty() ? Math.min(window * 2, MAX_WINDOW) : WINDOW;
+            resize(versions);
             v = w + 1;
         }
         batch.flushEmpty(id);
         return List.of();
     }
 
+    /** The next window: larger while windows hold few changes, smaller while they hold many. */
+    private void resize(NavigableMap<Long, VersionSource.Version> versions) {
+        long changes = 0;
+        for (VersionSource.Version v : versions.values()) {
+            changes += v.changes().size();
+        }
+        if (changes < WINDOW_CHANGES / 4) {
+            window = Math.min(window * 4, MAX_WINDOW);
+        } else if (changes > WINDOW_CHANGES) {
+            window = Math.max(1, window / 4);
+        }
+    }
+
     private List<SyncNeed> servePartial(Batch batch, SyncNeed.Partial need, SiteVersions site) throws SQLException {
         SiteId id = need.siteId();
         long v = need.version();
+        if (id.equals(cutSite) && v == cutVersion) {
+            return addChunks(batch, id, v, cutChunks, need.seqs());
+        }
         if (site.partialNeeds().containsKey(v)) {
             return serveBuffered(batch, id, v, need.seqs());
         }
@@ -123,7 +146,13 @@ final class SyncReader {
     private List<SyncNeed> serveVersion(Batch batch, SiteId id, VersionSource.Version version, List<LongRange> seqs) {
         batch.flushEmpty(id);
         List<Changeset.Full> chunks = VersionChunker.chunk(id, version.version(), version.changes(), version.lastSeq(), 0);
-        return addChunks(batch, id, version.version(), chunks, seqs);
+        List<SyncNeed> rest = addChunks(batch, id, version.version(), chunks, seqs);
+        if (!rest.isEmpty()) {
+            cutSite = id;
+            cutVersion = version.version();
+            cutChunks = chunks;
+        }
+        return rest;
     }
 
     private List<SyncNeed> serveBuffered(Batch batch, SiteId id, long v, List<LongRange> seqs) throws SQLException {
@@ -139,7 +168,7 @@ final class SyncReader {
         return addChunks(batch, id, v, chunks, seqs);
     }
 
-    private static List<SyncNeed> addChunks(Batch batch, SiteId id, long v, List<Changeset.Full> chunks,
+    private List<SyncNeed> addChunks(Batch batch, SiteId id, long v, List<Changeset.Full> chunks,
             List<LongRange> seqs) {
         for (Changeset.Full chunk : chunks) {
             if (seqs != null && !overlaps(chunk.seqs(), seqs)) {
@@ -155,6 +184,10 @@ final class SyncReader {
                 return List.of(new SyncNeed.Partial(id, v, rest));
             }
             batch.add(chunk);
+        }
+        if (id.equals(cutSite) && v == cutVersion) {
+            cutChunks = List.of(); // served to the end
+            cutSite = null;
         }
         return List.of();
     }

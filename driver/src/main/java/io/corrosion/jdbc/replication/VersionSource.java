@@ -39,8 +39,15 @@ final class VersionSource implements AutoCloseable {
     /** The versions in [from, to] that have changes left; versions without any are absent. */
     NavigableMap<Long, Version> read(byte[] site, long from, long to) throws SQLException {
         Map<Long, List<Change>> byVersion = new TreeMap<>();
-        for (Change c : crr.changes(site, from, to)) {
-            byVersion.computeIfAbsent(c.dbVersion(), v -> new ArrayList<>()).add(c);
+        List<Change> current = null;
+        long currentVersion = -1;
+        for (Change c : crr.changes(site, from, to)) { // ordered by db version
+            if (c.dbVersion() != currentVersion) {
+                currentVersion = c.dbVersion();
+                current = new ArrayList<>();
+                byVersion.put(currentVersion, current);
+            }
+            current.add(c);
         }
         boolean pendingRows = false;
         pending.setBytes(1, site);

@@ -42,6 +42,15 @@ public final class ReplicationBenchmark {
         System.out.printf(Locale.ROOT, "Replication benchmark: %d JVMs on loopback, %.0f writes/s spread over them for"
                 + " %.0f s, catch-up of %,d column changes; files and logs in %s%n%n", nodes, rate, seconds, catchup, dir);
 
+        if (seconds > 0) {
+            overheadAndPropagation(dir, rate, seconds, nodes);
+        }
+        if (catchup > 0) {
+            catchUp(dir.resolve("catchup"), catchup);
+        }
+    }
+
+    private static void overheadAndPropagation(Path dir, double rate, double seconds, int nodes) throws Exception {
         double[] local = load(dir.resolve("local"), nodes, rate, seconds, false);
         double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true);
         System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes):%n");
@@ -51,8 +60,6 @@ public final class ReplicationBenchmark {
                 cluster[2]);
         System.out.printf(Locale.ROOT, "  %-28s %7.2fx %7.2fx %7.2fx   (goal: <= 1.1x)%n", "ratio", cluster[0] / local[0],
                 cluster[1] / local[1], cluster[2] / local[2]);
-
-        catchUp(dir.resolve("catchup"), catchup);
     }
 
     /** Runs the paced load on every node; returns the mean over nodes of mean, p50 and p99 commit microseconds. */
@@ -186,14 +193,16 @@ public final class ReplicationBenchmark {
                 (System.nanoTime() - t0) / 1e9);
         int peerPort = freePort();
         try (NodeProcess peer = new NodeProcess("peer", BenchNode.class, List.of(peerFile.toString(),
-                Integer.toString(peerPort), ""), dir.resolve("peer.log"), "-Xmx512m")) {
+                Integer.toString(peerPort), ""), dir.resolve("peer.log"), jvmOptions(dir.resolve("peer.jfr"), true))) {
             peer.next("READY", Duration.ofSeconds(60));
             String token = peer.ask("TOKEN", "TOKEN");
             long start = System.nanoTime();
             try (NodeProcess empty = new NodeProcess("empty", BenchNode.class, List.of(dir.resolve("empty.db").toString(),
-                    Integer.toString(freePort()), "127.0.0.1:" + peerPort), dir.resolve("empty.log"), "-Xmx512m")) {
+                    Integer.toString(freePort()), "127.0.0.1:" + peerPort), dir.resolve("empty.log"),
+                    jvmOptions(dir.resolve("empty.jfr"), true))) {
                 empty.next("READY", Duration.ofSeconds(60));
-                String applied = empty.ask("AWAIT " + token, "APPLIED");
+                empty.tell("AWAIT " + token);
+                String applied = empty.next("APPLIED", Duration.ofMinutes(5));
                 double took = (System.nanoTime() - start) / 1e9;
                 long have = Long.parseLong(empty.ask("COUNT catchup", "COUNT"));
                 System.out.printf(Locale.ROOT, "  empty node caught up: %s, %,d of %,d rows, %.1f s from launching its JVM"
@@ -204,7 +213,10 @@ public final class ReplicationBenchmark {
 
     /** Node JVM options; {@code -Dbench.jfr=true} records the second cluster node with Flight Recorder. */
     private static String[] jvmOptions(Path jfr, boolean candidate) {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        if (!System.getProperty("bench.logback", "").isEmpty()) {
+            options.add("-Dlogback.configurationFile=" + System.getProperty("bench.logback"));
+        }
         if (candidate && Boolean.getBoolean("bench.jfr")) {
             options.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }

@@ -17,7 +17,7 @@ final class CrrFunctions {
         fn(s, "crsql_site_id", 0, true, a -> s.siteId());
         fn(s, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
         fn(s, "crsql_peek_next_db_version", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::committedDbVersion) + 1);
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.committedDbVersion() + 1);
         fn(s, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
         fn(s, "crsql_set_ts", 1, false, a -> {
             s.setTimestamp(a[0] == null ? null : String.valueOf(a[0]));
@@ -50,18 +50,18 @@ final class CrrFunctions {
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
         fn(s, "crsql_internal_dbv", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
-        fn(s, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
-        fn(s, "crsql_internal_begin", 1, false, a -> {
-            if (tx.pendingDbVersion == 0) {
-                tx.pendingDbVersion = (Long) a[0] + 1;
-            }
-            return tx.pendingDbVersion;
-        });
-        fn(s, "crsql_internal_seq", 1, false, a -> {
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion());
+        fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.committedDbVersion());
+        fn(s, "crsql_internal_seq", 3, false, a -> { // (seqs, table id, clock key): also notes the row for the log
             long base = tx.seq;
             tx.seq += (Long) a[0];
+            tx.touched.add((Long) a[1], a[2]);
             return base;
+        });
+        fn(s, "crsql_internal_unflushed", 2, false, a -> {
+            long table = (Long) a[0];
+            long since = a[1] instanceof Long l ? l : 0;
+            return s.journal().unflushedJson(table, since, tx.pendingDbVersion, tx.touched.keys(table));
         });
         fn(s, "crsql_internal_reseq", 2, false, a -> {
             tx.seq -= (Long) a[0];

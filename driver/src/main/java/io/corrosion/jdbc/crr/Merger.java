@@ -41,6 +41,7 @@ final class Merger {
         }
         tx.catalogChecked = true;
         checkSchema(changes, tables);
+        session.carryJournal();
         byte[] ownSite = session.siteId();
         for (Change ch : changes) {
             TableInfo t = tables.get(ch.table());
@@ -72,6 +73,9 @@ final class Merger {
         }
         for (Map.Entry<ByteBuffer, Long> e : seen.entrySet()) {
             session.recordDbVersion(e.getKey().array(), e.getValue());
+        }
+        if (impacted > 0) {
+            session.recordLocalFloor(); // a won merge may overwrite the last traces of a local version
         }
         return impacted;
     }

@@ -1,6 +1,5 @@
 package io.corrosion.jdbc.crr;
 
-import io.corrosion.jdbc.Change;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -77,7 +76,7 @@ final class CrrFunctions {
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
         fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
-            s.merger().apply(List.of(changeOf(a)));
+            s.merger().apply(List.of(ChangeColumns.of(a)));
             return null;
         })));
     }
@@ -94,22 +93,4 @@ final class CrrFunctions {
         });
     }
 
-    /** A crsql_changes row as inserted: ("table", pk, cid, val, col_version, db_version, site_id, cl, seq, ts). */
-    private static Change changeOf(Object[] a) throws SQLException {
-        try {
-            return new Change((String) a[0], (byte[]) a[1], String.valueOf(a[2]), a[3], asLong(a[4], "col_version"),
-                    asLong(a[5], "db_version"), a[6] == null ? new byte[0] : (byte[]) a[6], asLong(a[7], "cl"),
-                    asLong(a[8], "seq"), a[9] == null ? "0" : String.valueOf(a[9]));
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw CrrErrors.badChange("bad row for crsql_changes: table TEXT, pk BLOB, cid TEXT, col_version, db_version,"
-                    + " cl and seq INTEGER, site_id BLOB are required (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static long asLong(Object v, String column) {
-        if (v instanceof Long l) {
-            return l;
-        }
-        throw new IllegalArgumentException(column + " must be an INTEGER, got " + SqlValues.show(v));
-    }
 }

@@ -306,6 +306,20 @@ public final class CrrSession implements AutoCloseable {
         tx.conflictResolution = resolution;
     }
 
+    /** Work for {@link #atomically}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs work on this session's connection atomically: inside the open transaction (in a savepoint), else in a
+     * transaction of its own (BEGIN IMMEDIATE).
+     */
+    public <T> T atomically(Work<T> work) throws SQLException {
+        return inTransaction(work::run);
+    }
+
     /** Sets the HLC timestamp recorded with subsequent local writes ({@code crsql_set_ts}). */
     public void setTimestamp(String ts) {
         tx.ts = ts == null ? "0" : ts;
@@ -449,6 +463,15 @@ public final class CrrSession implements AutoCloseable {
 
     LocalJournal journal() {
         return journal;
+    }
+
+    /**
+     * Keeps this file's journal open beyond this session (one more holder), until the handle is closed: a pool that
+     * closes all its connections then does not end the journal (its last flush) only to start it again.
+     */
+    public AutoCloseable retainJournal() {
+        LocalJournal held = Journals.retain(journal);
+        return () -> Journals.release(held);
     }
 
     /**

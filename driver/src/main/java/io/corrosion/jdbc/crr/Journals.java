@@ -32,6 +32,20 @@ final class Journals {
         }
     }
 
+    /** One more holder of a journal someone holds already. */
+    static LocalJournal retain(LocalJournal journal) {
+        if (journal.inMemory()) {
+            return journal;
+        }
+        synchronized (Journals.class) {
+            Held held = OPEN.get(journal.file());
+            if (held != null && held.journal() == journal) {
+                OPEN.put(journal.file(), new Held(journal, held.holders() + 1));
+            }
+        }
+        return journal;
+    }
+
     /** One holder less; the last one closes the journal (a final flush). */
     static void release(LocalJournal journal) {
         if (journal.inMemory()) {

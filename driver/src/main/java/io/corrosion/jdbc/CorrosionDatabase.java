@@ -59,6 +59,11 @@ public final class CorrosionDatabase {
         return closed;
     }
 
+    /** The file's extension (the CRR engine and key allocator, later the replication agent). */
+    DatabaseExtension extension() {
+        return extension;
+    }
+
     /** Connections the application holds open on this file now. */
     public int openConnectionCount() {
         return openConnections.size();

@@ -50,6 +50,7 @@ public final class CrrSession implements AutoCloseable {
         @Override
         public void onRollback() {
             tx.endTransaction(false);
+            forgetSiteOrdinals();
         }
     };
     private byte[] siteId;
@@ -278,6 +279,7 @@ public final class CrrSession implements AutoCloseable {
      * gone. The driver calls it for the application's {@code ROLLBACK TO}.
      */
     public void forgetTransactionCaches() {
+        forgetSiteOrdinals();
         tx.recordedDbVersions.clear();
         tx.mergeEqualValues = null;
         tx.catalogChecked = false;
@@ -509,6 +511,12 @@ public final class CrrSession implements AutoCloseable {
             p.executeUpdate();
         }
         tx.mergeEqualValues = null;
+    }
+
+    /** A site ordinal allocated in what was rolled back is gone: ask the table again. */
+    private void forgetSiteOrdinals() {
+        ordinals.clear();
+        siteIds.clear();
     }
 
     /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */

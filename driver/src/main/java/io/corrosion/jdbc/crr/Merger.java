@@ -124,12 +124,15 @@ final class Merger {
         private final Map<String, Object> pendingValues = new LinkedHashMap<>();
         private final Set<List<Long>> logEntries = new LinkedHashSet<>();
         private boolean dirty;
+        /** Whether the user row exists, as the clock record tells (alive); a write that finds none inserts it. */
+        private boolean rowExists;
 
         RowMerge(TableStatements ops, Object key, boolean mergeEqualValues) throws SQLException {
             this.ops = ops;
             this.t = ops.table;
             this.rec = ops.load(key);
             this.mergeEqualValues = mergeEqualValues;
+            this.rowExists = rec.stored && rec.causalLength() % 2 == 1;
         }
 
         /** One change, cr-sqlite's merge_insert steps in order. Returns the rows it impacted. */
@@ -151,6 +154,7 @@ final class Merger {
                 }
                 flushValues();
                 ops.deleteRow(rec.key);
+                rowExists = false;
                 setClock(0, ch.colVersion(), ch, site);
                 rec.dropColumnClocks();
                 return 1;
@@ -183,6 +187,7 @@ final class Merger {
         private void sentinelOnlyInsert(long version, Change ch, long site) throws SQLException {
             flushValues();
             ops.insertPkOnly(rec.key);
+            rowExists = true;
             for (int s = 1; s < rec.slots.length; s++) {
                 if (rec.slots[s] != null) {
                     rec.slots[s].version = 0;
@@ -217,7 +222,8 @@ final class Merger {
 
         private void flushValues() throws SQLException {
             if (!pendingValues.isEmpty()) {
-                ops.upsert(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()));
+                ops.write(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()), rowExists);
+                rowExists = true;
                 pendingValues.clear();
             }
         }

@@ -62,6 +62,11 @@ public record CorrosionConfig(
             int64Keys = Set.copyOf(int64Keys);
         }
 
+        /** True if the node joins a cluster ({@code bind} or {@code seeds}): it runs a replication agent. */
+        public boolean replicates() {
+            return bind.isPresent() || !seeds.isEmpty();
+        }
+
         /** True if the table matches a name or glob of {@code local-tables} (ignoring case). */
         public boolean isLocalTable(String table) {
             return TablePatterns.anyMatches(localTables, table);

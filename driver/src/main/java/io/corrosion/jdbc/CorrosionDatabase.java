@@ -42,8 +42,7 @@ public final class CorrosionDatabase {
         this.extension = extensions.create(this);
         try {
             this.replication = path.isEmpty() ? NodeReplication.NONE
-                    : NodeReplication.open(path.get(), config.node(), this::openPhysicalConnection,
-                            extension::crrApi, extension::rowsMerged);
+                    : NodeReplication.open(path.get(), config.node(), extension::openAgentConnection);
         } catch (SQLException | RuntimeException e) {
             extension.close();
             throw e;
@@ -75,6 +74,11 @@ public final class CorrosionDatabase {
         return replication;
     }
 
+    /** The file's extension (the CRR engine and key allocator). */
+    DatabaseExtension extension() {
+        return extension;
+    }
+
     /** Connections the application holds open on this file now. */
     public int openConnectionCount() {
         return openConnections.size();
@@ -89,7 +93,7 @@ public final class CorrosionDatabase {
         if (path.isEmpty()) {
             throw new SQLException("An in-memory database has no second connection", SqlErrors.FEATURE_NOT_SUPPORTED);
         }
-        return openSetUp(config);
+        return openSetUp(config, lockWait(config));
     }
 
     /** A connection for the application, configured by {@code connectionConfig}. */
@@ -97,15 +101,21 @@ public final class CorrosionDatabase {
         if (closed) {
             throw new SQLException("Database " + describe() + " is shut down", SqlErrors.CONNECTION_CLOSED);
         }
-        SQLiteConnection raw = openSetUp(connectionConfig);
+        LockWait lockWait = lockWait(connectionConfig);
+        SQLiteConnection raw = openSetUp(connectionConfig, lockWait);
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
-                extension.statementHook(), extension.crrApi(raw), replication, this::closed);
+                extension.statementHook(), extension.crrApi(raw), replication, lockWait, this::closed);
         openConnections.add(proxy);
         return proxy;
     }
 
-    private SQLiteConnection openSetUp(CorrosionConfig c) throws SQLException {
-        SQLiteConnection raw = open(c);
+    private static LockWait lockWait(CorrosionConfig c) {
+        return new LockWait(Long.parseLong(c.sqliteProperties().getOrDefault(CorrosionProperty.BUSY_TIMEOUT.key(),
+                "5000")));
+    }
+
+    private SQLiteConnection openSetUp(CorrosionConfig c, LockWait lockWait) throws SQLException {
+        SQLiteConnection raw = open(c, lockWait);
         try {
             extension.setUpConnection(raw);
             return raw;
@@ -116,14 +126,13 @@ public final class CorrosionDatabase {
         }
     }
 
-    private static SQLiteConnection open(CorrosionConfig c) throws SQLException {
+    private static SQLiteConnection open(CorrosionConfig c, LockWait lockWait) throws SQLException {
         try {
             SQLiteConnection raw = JDBC.createConnection(c.sqliteUrl(), c.toSqliteProperties());
             if (raw == null) {
                 throw new SQLException("sqlite-jdbc refused " + c.sqliteUrl(), SqlErrors.BAD_CONNECTION_PROPERTY);
             }
-            BusyHandler.setHandler(raw, new LockWait(Long.parseLong(c.sqliteProperties().getOrDefault(
-                    CorrosionProperty.BUSY_TIMEOUT.key(), "5000"))));
+            BusyHandler.setHandler(raw, lockWait);
             return raw;
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

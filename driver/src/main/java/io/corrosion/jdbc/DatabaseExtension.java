@@ -2,7 +2,6 @@ package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.StatementHook;
 import java.sql.SQLException;
-import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -43,11 +42,15 @@ public interface DatabaseExtension {
     }
 
     /**
-     * The replication agent merged remote changes into these rows of {@code table} (primary keys in cr-sqlite's packed
-     * encoding), in its transaction on {@code connection}, which is still open: whatever the extension does with them
-     * commits or rolls back with the merge.
+     * Opens a connection of the driver's own for the replication agent ({@link AgentConnection}): merges on it never
+     * get stuck on the application's constraints. The caller closes it.
+     *
+     * @throws SQLException SQLState 0A000 if the extension has no CRR engine (or the database is in memory)
      */
-    default void rowsMerged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException {}
+    default AgentConnection openAgentConnection() throws SQLException {
+        throw new SQLException("Replication needs the CRR engine, which this database does not run",
+                SqlErrors.FEATURE_NOT_SUPPORTED);
+    }
 
     /** Stops whatever the extension runs for the file. Called once; must not throw. */
     default void close() {}

@@ -1,7 +1,10 @@
 package io.corrosion.jdbc;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sqlite.BusyHandler;
 
 /**
@@ -10,27 +13,59 @@ import org.sqlite.BusyHandler;
  * agent (or of another connection) often sleeps long after the lock came free; this handler retries after 20 µs,
  * then every 100 µs, then every millisecond, up to the same {@code busy_timeout}. On one connection: calls come one at
  * a time.
+ *
+ * <p>SQLite forgets its own {@code busy_timeout} once a handler is installed, so this handler answers
+ * {@code PRAGMA busy_timeout} (read or set) itself ({@link #answer}): the application sees and sets the timeout it
+ * honours.
  */
-final class LockWait extends BusyHandler {
-    private final long timeoutNanos;
+public final class LockWait extends BusyHandler {
+    private static final Pattern BUSY_TIMEOUT = Pattern.compile(
+            "(?is)\\s*PRAGMA\\s+(?:main\\s*\\.\\s*)?busy_timeout\\s*(?:(?:=\\s*|\\(\\s*)([+-]?\\d{1,18})\\s*\\)?)?\\s*;?\\s*");
+
+    private volatile long timeoutNanos;
     private long waitingSince;
 
     LockWait(long timeoutMillis) {
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        setTimeoutMillis(timeoutMillis);
+    }
+
+    /** The busy timeout this connection honours, in milliseconds. */
+    public long timeoutMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    }
+
+    private void setTimeoutMillis(long millis) {
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+    }
+
+    /**
+     * For {@code PRAGMA busy_timeout} and {@code PRAGMA busy_timeout = N}: applies a new value and returns the query
+     * that reads as SQLite's own pragma would (one row, column {@code timeout}); empty for any other statement.
+     */
+    public Optional<String> answer(String sql) {
+        Matcher m = BUSY_TIMEOUT.matcher(sql);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        if (m.group(1) != null) {
+            setTimeoutMillis(Long.parseLong(m.group(1)));
+        }
+        return Optional.of("SELECT " + timeoutMillis() + " AS timeout");
     }
 
     /** @return 1 to try again, 0 to give up with SQLITE_BUSY */
     @Override
     protected int callback(int attemptsBefore) {
         long now = System.nanoTime();
+        long timeout = timeoutNanos;
         if (attemptsBefore == 0) {
             waitingSince = now;
         }
-        if (now - waitingSince >= timeoutNanos) {
+        if (now - waitingSince >= timeout) {
             return 0;
         }
         long pause = attemptsBefore < 20 ? 20_000 : attemptsBefore < 200 ? 100_000 : 1_000_000;
-        LockSupport.parkNanos(Math.min(pause, timeoutNanos - (now - waitingSince)));
+        LockSupport.parkNanos(Math.min(pause, timeout - (now - waitingSince)));
         return 1;
     }
 }

@@ -70,6 +70,21 @@ class PassthroughTest {
     }
 
     @Test
+    void busyTimeoutPragmaReadsAndSetsTheTimeoutTheConnectionHonours() throws SQLException {
+        try (Connection writer = DriverManager.getConnection(url); Statement w = writer.createStatement()) {
+            assertThat(pragma("busy_timeout = 50")).isEqualTo("50");
+            assertThat(pragma("busy_timeout")).isEqualTo("50");
+            w.execute("BEGIN IMMEDIATE"); // holds the write lock: c gives up after its 50 ms
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> c.createStatement().executeUpdate("insert into person (name) values ('x')"))
+                    .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("40001");
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(40L, 4_000L);
+            w.execute("ROLLBACK");
+        }
+    }
+
+    @Test
     void registeredThroughServiceLoader() {
         assertThat(java.util.ServiceLoader.load(java.sql.Driver.class).stream().map(p -> p.type().getName()))
                 .contains(CorrosionDriver.class.getName());

@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * The AFTER INSERT/UPDATE/DELETE triggers that capture local writes into a CRR's clock record and the version
- * log, exactly as cr-sqlite's {@code after_insert/after_update/after_delete} would write its clock rows.
+ * The AFTER INSERT/UPDATE/DELETE triggers that capture local writes into a CRR's clock record, exactly as
+ * cr-sqlite's {@code after_insert/after_update/after_delete} would write its clock rows.
  *
  * <p>The common paths are plain SQL evaluated inside SQLite; per-connection Java functions only hand out the
- * transaction's db version ({@code crsql_internal_dbv}), sequence numbers ({@code crsql_internal_seq}) and HLC
- * timestamp, and switch capture off while a merge writes ({@code crsql_internal_capture}). A primary-key change,
- * which is rare and intricate, is delegated to Java ({@code crsql_internal_pk_change}).
+ * transaction's db version ({@code crsql_internal_dbv}), sequence numbers ({@code crsql_internal_seq}, which also
+ * notes the row for the version log: {@link Touched}, {@link LocalJournal}) and HLC timestamp, and switch capture off
+ * while a merge writes ({@code crsql_internal_capture}). An UPDATE is captured by one trigger per column
+ * ({@code AFTER UPDATE OF c}), so an update of one column touches one clock field and SQLite skips the triggers of
+ * columns the statement does not set. A primary-key change, which is rare and intricate, is delegated to Java
+ * ({@code crsql_internal_pk_change}).
  */
 final class CaptureTriggers {
     /**
@@ -20,29 +23,37 @@ final class CaptureTriggers {
      */
     private static final String ONCE = " LIMIT 1 OFFSET 0";
 
-    /**
-     * The transaction's db version: the pending one, or on its first write the committed local version + 1. The
-     * subquery sits behind COALESCE, which SQLite evaluates lazily: it runs once per transaction, inside SQLite
-     * (measured: a Java round trip for it made a single-row transaction ~30 µs slower on a loaded machine).
-     */
-    private static final String DB_VERSION = "COALESCE(crsql_internal_pending_dbv(), crsql_internal_begin((SELECT "
-            + CrrMetadata.localDbVersionExpr() + ")))";
+    /** The transaction's db version: the pending one, or on its first write the committed local version + 1. */
+    private static final String DB_VERSION = "crsql_internal_dbv()";
+
+    /** Prefix of every capture trigger's name: {@code <table>__crsql_}. */
+    static String namePrefix(String table) {
+        return table + "__crsql_";
+    }
 
     private CaptureTriggers() {}
-
-    static List<String> names(String table) {
-        return List.of(table + "__crsql_itrig", table + "__crsql_utrig", table + "__crsql_utrig_pk", table + "__crsql_dtrig");
-    }
 
     static List<String> create(TableInfo t) {
         List<String> out = new ArrayList<>();
         out.add(insertTrigger(t));
-        if (!t.columns().isEmpty()) {
-            out.add(updateTrigger(t));
+        // Triggers on the same event fire newest first: created last to first, the columns' fire in column order, and
+        // their seqs follow column order as cr-sqlite's do.
+        for (int i = t.columns().size() - 1; i >= 0; i--) {
+            out.add(columnUpdateTrigger(t, t.columns().get(i)));
         }
         out.add(pkChangeTrigger(t));
         out.add(deleteTrigger(t));
         return out;
+    }
+
+    /** How many capture triggers a CRR of this shape has. */
+    static int count(TableInfo t) {
+        return 3 + t.columns().size();
+    }
+
+    /** {@code crsql_internal_seq(n, tbl, key)}: n seqs from the transaction's counter; notes the row. */
+    private static String seq(TableInfo t, String n, String key) {
+        return "crsql_internal_seq(" + n + ", " + t.id() + ", " + key + ")";
     }
 
     static String key(TableInfo t, String row) {
@@ -58,23 +69,14 @@ final class CaptureTriggers {
                 + " WHEN " + (condition.isEmpty() ? "" : condition + " AND ") + "crsql_internal_capture() BEGIN ";
     }
 
-    /**
-     * The version log entry of a local write. Not {@code INSERT OR IGNORE}: inside a trigger the outer statement's
-     * conflict policy (an UPSERT's, OR FAIL, ...) overrides an OR clause, while an upsert clause is kept.
-     */
-    private static String logInsert(TableInfo t, String keyExpr, String where) {
-        return "INSERT INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key) SELECT 0, crsql_internal_dbv(), "
-                + t.id() + ", " + keyExpr + " WHERE " + (where.isEmpty() ? "true" : where) + " ON CONFLICT DO NOTHING;";
-    }
-
     private static String insertTrigger(TableInfo t) {
         String clock = Sql.ident(t.clockTable());
         String k = key(t, "new");
         StringBuilder sb = new StringBuilder(head(t, "__crsql_itrig", "INSERT", ""));
         if (t.columns().isEmpty()) {
             sb.append("INSERT INTO ").append(clock).append(" (key, cl, cl_db, cl_site, cl_seq, cl_ts)")
-              .append(" SELECT x.k, 1, x.d, 0, x.q, x.ts FROM (SELECT ").append(k)
-              .append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q").append(ONCE)
+              .append(" SELECT x.k, 1, x.d, 0, x.q, x.ts FROM (SELECT y.k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, ")
+              .append(seq(t, "1", "y.k")).append(" AS q FROM (SELECT ").append(k).append(" AS k) AS y").append(ONCE)
               .append(") AS x WHERE true")
               .append(" ON CONFLICT (key) DO UPDATE SET cl = CASE WHEN cl IS NULL THEN 1 WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END,")
               .append(" cl_db = excluded.cl_db, cl_site = 0, cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts;");
@@ -115,15 +117,15 @@ final class CaptureTriggers {
             // First as a fresh key (the common case: a plain insert); if the key has a record already (changes()
             // is 0 right after), the seqs are taken back and the seen-before path runs as an upsert.
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM (SELECT ").append(k).append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts,")
-              .append(" crsql_internal_seq(").append(n).append(") AS q").append(ONCE)
+              .append(" FROM (SELECT y.k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, ").append(seq(t, String.valueOf(n), "y.k"))
+              .append(" AS q FROM (SELECT ").append(k).append(" AS k) AS y").append(ONCE)
               .append(") AS x WHERE true ON CONFLICT (key) DO NOTHING;");
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
               .append(" FROM (SELECT ").append(k).append(" AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts,")
               .append(" crsql_internal_reseq(").append(n).append(", ").append(n + 1).append(") AS q WHERE changes() = 0")
               .append(ONCE).append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ").append(sets).append(';');
         }
-        sb.append(logInsert(t, k, "")).append(" END");
+        sb.append(" END");
         return sb.toString();
     }
 
@@ -142,41 +144,22 @@ final class CaptureTriggers {
         return j.toString();
     }
 
-    private static String updateTrigger(TableInfo t) {
+    /**
+     * One column's update capture: a changed value bumps the column's clock (col_version + 1, or 1 if it had none) at
+     * the transaction's db version and next seq. Not fired for statements that do not set the column.
+     */
+    private static String columnUpdateTrigger(TableInfo t, TableInfo.Column c) {
         String clock = Sql.ident(t.clockTable());
-        String k = key(t, "new");
-        int n = t.columns().size();
-        StringJoiner chDefs = new StringJoiner(", ");
-        StringJoiner chSum = new StringJoiner(" + ");
-        StringJoiner anyChanged = new StringJoiner(" OR ");
-        StringJoiner cols = new StringJoiner(", ");
-        StringJoiner vals = new StringJoiner(", ");
-        StringJoiner sets = new StringJoiner(", ");
-        StringBuilder offset = new StringBuilder("0");
-        for (int i = 0; i < n; i++) {
-            TableInfo.Column col = t.columns().get(i);
-            int s = col.slot();
-            String ch = "x.ch" + i;
-            chDefs.add(changed(col.name()) + " AS ch" + i);
-            chSum.add("y.ch" + i);
-            anyChanged.add(changed(col.name()));
-            cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
-            vals.add("CASE WHEN " + ch + " THEN 1 END").add("CASE WHEN " + ch + " THEN x.d END")
-                .add("CASE WHEN " + ch + " THEN 0 END").add("CASE WHEN " + ch + " THEN x.q + " + offset + " END")
-                .add("CASE WHEN " + ch + " THEN x.ts END");
-            String unchanged = "excluded." + Sql.f(s, "v") + " IS NULL";
-            sets.add(Sql.f(s, "v") + " = CASE WHEN " + unchanged + " THEN " + Sql.f(s, "v") + " ELSE COALESCE(" + Sql.f(s, "v") + " + 1, 1) END");
-            for (String f : List.of("db", "site", "seq", "ts")) {
-                sets.add(Sql.f(s, f) + " = CASE WHEN " + unchanged + " THEN " + Sql.f(s, f) + " ELSE excluded." + Sql.f(s, f) + " END");
-            }
-            offset.append(" + ").append(ch);
-        }
-        return head(t, "__crsql_utrig", "UPDATE", "(" + pkSame(t) + ")")
-                + "INSERT INTO " + clock + " (key, " + cols + ") SELECT x.k, " + vals
-                + " FROM (SELECT y.*, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(" + chSum
-                + ") AS q FROM (SELECT " + k + " AS k, " + chDefs + ") AS y WHERE " + chSum + " > 0" + ONCE + ") AS x WHERE true"
-                + " ON CONFLICT (key) DO UPDATE SET " + sets + ";"
-                + logInsert(t, k, anyChanged.toString()) + " END";
+        int s = c.slot();
+        String v = Sql.f(s, "v");
+        return "CREATE TRIGGER " + Sql.ident(namePrefix(t.name()) + "utrig_" + s) + " AFTER UPDATE OF " + Sql.ident(c.name())
+                + " ON " + Sql.ident(t.name()) + " WHEN " + changed(c.name()) + " AND (" + pkSame(t) + ") AND crsql_internal_capture()"
+                + " BEGIN INSERT INTO " + clock + " (key, " + v + ", " + Sql.f(s, "db") + ", " + Sql.f(s, "site") + ", "
+                + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT x.k, 1, x.d, 0, x.q, x.ts FROM (SELECT y.k, " + DB_VERSION
+                + " AS d, crsql_internal_ts() AS ts, " + seq(t, "1", "y.k") + " AS q FROM (SELECT " + key(t, "new") + " AS k) AS y"
+                + ONCE + ") AS x WHERE true ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
+                + Sql.f(s, "db") + " = excluded." + Sql.f(s, "db") + ", " + Sql.f(s, "site") + " = 0, " + Sql.f(s, "seq")
+                + " = excluded." + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts") + "; END";
     }
 
     private static String pkChangeTrigger(TableInfo t) {
@@ -198,10 +181,10 @@ final class CaptureTriggers {
             }
         }
         return head(t, "__crsql_dtrig", "DELETE", "")
-                + "INSERT INTO " + clock + " (key, cl, cl_db, cl_site, cl_seq, cl_ts) SELECT x.k, 2, x.d, 0, x.q, x.ts FROM (SELECT "
-                + k + " AS k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, crsql_internal_seq(1) AS q" + ONCE + ") AS x WHERE true"
+                + "INSERT INTO " + clock + " (key, cl, cl_db, cl_site, cl_seq, cl_ts) SELECT x.k, 2, x.d, 0, x.q, x.ts FROM (SELECT y.k, "
+                + DB_VERSION + " AS d, crsql_internal_ts() AS ts, " + seq(t, "1", "y.k") + " AS q FROM (SELECT " + k + " AS k) AS y"
+                + ONCE + ") AS x WHERE true"
                 + " ON CONFLICT (key) DO UPDATE SET cl = COALESCE(cl + 1, 2), cl_db = excluded.cl_db, cl_site = 0,"
-                + " cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts" + (clear.length() == 0 ? "" : ", " + clear) + ";"
-                + logInsert(t, k, "") + " END";
+                + " cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts" + (clear.length() == 0 ? "" : ", " + clear) + "; END";
     }
 }

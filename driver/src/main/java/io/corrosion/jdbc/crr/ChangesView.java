@@ -5,8 +5,10 @@ import java.util.StringJoiner;
 
 /**
  * The {@code crsql_changes} relation: a view, regenerated whenever the set of CRRs or their columns change,
- * with one arm per CRR that walks the version log and emits every clock field whose (site, db_version) is that
- * log entry's. {@code INSERT INTO crsql_changes} is an INSTEAD OF trigger that merges the row.
+ * with two arms per CRR that emit every clock field whose (site, db_version) is a version log entry's: one walks
+ * {@code __corrosion_log}, the other this site's entries the journal has not flushed yet ({@link LocalJournal}: JSON
+ * from {@code crsql_internal_unflushed}, above the flushed watermark the reader's snapshot sees, so no entry is
+ * emitted twice or missed). {@code INSERT INTO crsql_changes} is an INSTEAD OF trigger that merges the row.
  *
  * <p>Predicates on {@code site_id} and {@code db_version} reach the log's primary key, so reads of one site's
  * version range are index range scans.
@@ -21,10 +23,21 @@ final class ChangesView {
         return "DROP VIEW IF EXISTS " + NAME;
     }
 
+    /** The flushed watermark as the reader's snapshot has it. */
+    private static final String FLUSHED = "(SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
+            + LocalJournal.FLUSHED_KEY + "')";
+    /** A journal entry's key: JSON number or string as is, a blob from hex, any other value packed. */
+    private static final String JOURNAL_KEY = "CASE json_type(j.value, '$[1]') WHEN 'object' THEN"
+            + " COALESCE(unhex(j.value ->> '$[1].b'), crsql_internal_pk_part(unhex(j.value ->> '$[1].p'), 0))"
+            + " ELSE j.value ->> '$[1]' END";
+
     static String create(Collection<TableInfo> tables) {
         StringJoiner arms = new StringJoiner(" UNION ALL ");
         for (TableInfo t : tables) {
-            arms.add(arm(t));
+            arms.add(arm(t, "l.db_version", "l.site", "l.key", CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID
+                    + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id() + " AND "));
+            arms.add(arm(t, "(j.value ->> '$[0]')", "0", JOURNAL_KEY, "json_each(crsql_internal_unflushed(" + t.id() + ", "
+                    + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));
         }
         if (tables.isEmpty()) {
             arms.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
@@ -37,7 +50,12 @@ final class ChangesView {
                 + "NEW.\"table\", NEW.pk, NEW.cid, NEW.val, NEW.col_version, NEW.db_version, NEW.site_id, NEW.cl, NEW.seq, NEW.ts); END";
     }
 
-    private static String arm(TableInfo t) {
+    /**
+     * One arm: every clock field of {@code t} whose (site, db_version) is that of an entry of {@code source}.
+     *
+     * @param dbVersion, site, key the entry's columns in {@code source}
+     */
+    private static String arm(TableInfo t, String dbVersion, String site, String key, String source, String filter) {
         StringJoiner fieldSlots = new StringJoiner(", ");
         fieldSlots.add("(0, '-1')");
         for (TableInfo.Column c : t.columns()) {
@@ -54,29 +72,28 @@ final class ChangesView {
         } else {
             userJoin.append("u.").append(Sql.ident(t.pkColumns().get(0))).append(" = c.key");
         }
-        return "SELECT " + Sql.literal(t.name()) + ", " + pk + ", f.column2, " + byslot(t, "val")
-                + ", " + byslot(t, "v") + ", l.db_version, s.site_id, COALESCE(c.cl, 1), " + byslot(t, "seq")
-                + ", COALESCE(" + byslot(t, "ts") + ", '0')"
-                + " FROM " + CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = l.site"
-                + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON c.key = l.key"
+        return "SELECT " + Sql.literal(t.name()) + ", " + pk + ", f.column2, " + byslot(t, "val", null, null)
+                + ", " + byslot(t, "v", null, null) + ", " + dbVersion + ", s.site_id, COALESCE(c.cl, 1), "
+                + byslot(t, "seq", null, null) + ", COALESCE(" + byslot(t, "ts", null, null) + ", '0')"
+                + " FROM " + source + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON c.key = " + key
                 + " JOIN (VALUES " + fieldSlots + ") AS f" + userJoin
-                + " WHERE l.tbl = " + t.id() + " AND " + byslot(t, "match");
+                + " WHERE " + filter + byslot(t, "match", dbVersion, site);
     }
 
-    /** A CASE over the field's slot: a clock field, the user value, or whether the field belongs to the log entry. */
-    private static String byslot(TableInfo t, String what) {
+    /** A CASE over the field's slot: a clock field, the user value, or whether the field belongs to the entry. */
+    private static String byslot(TableInfo t, String what, String dbVersion, String site) {
         StringBuilder sb = new StringBuilder("CASE f.column1");
-        sb.append(" WHEN 0 THEN ").append(slotExpr(0, null, what));
+        sb.append(" WHEN 0 THEN ").append(slotExpr(0, null, what, dbVersion, site));
         for (TableInfo.Column c : t.columns()) {
-            sb.append(" WHEN ").append(c.slot()).append(" THEN ").append(slotExpr(c.slot(), c.name(), what));
+            sb.append(" WHEN ").append(c.slot()).append(" THEN ").append(slotExpr(c.slot(), c.name(), what, dbVersion, site));
         }
         return sb.append(" END").toString();
     }
 
-    private static String slotExpr(int slot, String column, String what) {
+    private static String slotExpr(int slot, String column, String what, String dbVersion, String site) {
         return switch (what) {
             case "val" -> column == null ? "NULL" : "u." + Sql.ident(column);
-            case "match" -> "c." + Sql.f(slot, "db") + " = l.db_version AND c." + Sql.f(slot, "site") + " = l.site";
+            case "match" -> "c." + Sql.f(slot, "db") + " = " + dbVersion + " AND c." + Sql.f(slot, "site") + " = " + site;
             default -> "c." + Sql.f(slot, what);
         };
     }

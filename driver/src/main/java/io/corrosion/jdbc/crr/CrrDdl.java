@@ -66,7 +66,7 @@ final class CrrDdl {
         TableInfo t = CrrCatalog.describe(conn, table, id, kind);
         exec(ClockTables.create(t));
         createTriggers(t);
-        backfill(t, session::transactionDbVersion);
+        backfill(t, true);
         regenerateView();
     }
 
@@ -157,7 +157,7 @@ final class CrrDdl {
             compactGoneRows(t);
         }
         createTriggers(t);
-        backfill(t, session::committedDbVersion);
+        backfill(t, false);
         regenerateView();
     }
 
@@ -219,6 +219,7 @@ final class CrrDdl {
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */
     void dropCrr(String table) throws SQLException {
         TableInfo t = requireCrr(table);
+        session.flushJournalInline(); // its clocks go: the journal's entries and the local floor stay recorded
         session.dropStatements(table);
         dropTriggers(table);
         exec("DROP TABLE IF EXISTS " + Sql.ident(t.clockTable()));
@@ -268,9 +269,7 @@ final class CrrDdl {
         if (!now.equals(known) || !CrrCatalog.pkColumns(conn, t.name()).equals(t.pkColumns())) {
             return true;
         }
-        long triggers = queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
-                + Sql.literal(t.name()) + " AND name LIKE '%\\_\\_crsql\\_%' ESCAPE '\\'");
-        return triggers < (t.columns().isEmpty() ? 3 : 4);
+        return captureTriggers(t.name()).size() != CaptureTriggers.count(t);
     }
 
     /**
@@ -278,10 +277,7 @@ final class CrrDdl {
      * committed local db version is first recorded as the floor, so it never goes back. Returns entries removed.
      */
     long compactLog() throws SQLException {
-        exec("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE + " (site_id, db_version) SELECT (SELECT site_id FROM "
-                + CrrMetadata.SITE_ID + " WHERE ordinal = 0), " + CrrMetadata.localDbVersionExpr() + " WHERE "
-                + CrrMetadata.localDbVersionExpr() + " > 0 ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
-                + " WHERE db_version < excluded.db_version");
+        session.flushJournalInline(); // also records the committed local db version as the floor
         long removed = 0;
         List<Long> ids = new ArrayList<>();
         for (TableInfo t : session.catalog().tables()) {
@@ -336,9 +332,40 @@ final class CrrDdl {
     }
 
     private void dropTriggers(String table) throws SQLException {
-        for (String name : CaptureTriggers.names(table)) {
+        for (String name : captureTriggers(table)) {
             exec("DROP TRIGGER IF EXISTS " + Sql.ident(name));
         }
+    }
+
+    /** The capture triggers a table has now: named {@code <table>__crsql_...}. */
+    private List<String> captureTriggers(String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        String prefix = CaptureTriggers.namePrefix(table);
+        try (PreparedStatement p = conn.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                + " AND tbl_name = ? AND substr(name, 1, ?) = ?")) {
+            p.setString(1, table);
+            p.setInt(2, prefix.length());
+            p.setString(3, prefix);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Format 1 to 2: the capture triggers write no log entries any more; the journal does. */
+    void migrateFormat() throws SQLException {
+        CrrMetadata.migrateShared(conn);
+        session.catalog().invalidate();
+        for (TableInfo t : List.copyOf(session.catalog().tables())) {
+            if (CrrCatalog.tableExists(conn, t.name())) {
+                dropTriggers(t.name());
+                createTriggers(t);
+            }
+        }
+        regenerateView();
     }
 
     private TableInfo requireCrr(String table) throws SQLException {
@@ -349,16 +376,13 @@ final class CrrDdl {
         return t;
     }
 
-    interface DbVersion {
-        long get() throws SQLException;
-    }
-
     /**
      * cr-sqlite's backfill: rows without a clock record get one clock per column (col_version 1; a sentinel for
      * pk-only tables), in primary-key order; then rows whose column has no clock get one unless the value is the
-     * column's default. Versions: the next db version for crsql_as_crr, the current one for commit_alter.
+     * column's default. Versions: the next db version for crsql_as_crr (its rows go to the journal with the
+     * transaction's), the current one for commit_alter (its log entries written here, after the journal's).
      */
-    private void backfill(TableInfo t, DbVersion dbVersion) throws SQLException {
+    private void backfill(TableInfo t, boolean nextVersion) throws SQLException {
         TableStatements ops = session.statements(t);
         TxState tx = session.tx();
         String pkList = Sql.idents(t.pkColumns(), "u.");
@@ -375,7 +399,7 @@ final class CrrDdl {
         Long dbv = null;
         for (Object key : fresh) {
             if (dbv == null) {
-                dbv = dbVersion.get();
+                dbv = backfillVersion(nextVersion);
             }
             ClockRecord rec = new ClockRecord(key, t.maxSlot());
             if (t.columns().isEmpty()) {
@@ -385,7 +409,7 @@ final class CrrDdl {
                 rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
             }
             ops.store(rec);
-            ops.log(0, dbv, key);
+            logBackfilled(ops, t, nextVersion, dbv, key);
         }
         for (TableInfo.Column c : t.columns()) {
             String col = "u." + Sql.ident(c.name());
@@ -400,13 +424,30 @@ final class CrrDdl {
             }
             for (Object key : missing) {
                 if (dbv == null) {
-                    dbv = dbVersion.get();
+                    dbv = backfillVersion(nextVersion);
                 }
                 ClockRecord rec = ops.load(key);
                 rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
                 ops.store(rec);
-                ops.log(0, dbv, key);
+                logBackfilled(ops, t, nextVersion, dbv, key);
             }
+        }
+    }
+
+    private long backfillVersion(boolean nextVersion) throws SQLException {
+        if (nextVersion) {
+            return session.transactionDbVersion();
+        }
+        session.flushJournalInline(); // log entries at the current version: the journal's must be in the log first
+        return session.committedDbVersion();
+    }
+
+    private void logBackfilled(TableStatements ops, TableInfo t, boolean nextVersion, long dbv, Object key)
+            throws SQLException {
+        if (nextVersion) {
+            session.touch(t.id(), key);
+        } else {
+            ops.log(0, dbv, key);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.corrosion.jdbc.crr;
 
-import io.corrosion.jdbc.Change;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +16,7 @@ final class CrrFunctions {
         fn(s, "crsql_site_id", 0, true, a -> s.siteId());
         fn(s, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
         fn(s, "crsql_peek_next_db_version", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::committedDbVersion) + 1);
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.committedDbVersion() + 1);
         fn(s, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
         fn(s, "crsql_set_ts", 1, false, a -> {
             s.setTimestamp(a[0] == null ? null : String.valueOf(a[0]));
@@ -50,18 +49,18 @@ final class CrrFunctions {
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
         fn(s, "crsql_internal_dbv", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.nested(s::transactionDbVersion));
-        fn(s, "crsql_internal_pending_dbv", 0, false, a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : null);
-        fn(s, "crsql_internal_begin", 1, false, a -> {
-            if (tx.pendingDbVersion == 0) {
-                tx.pendingDbVersion = (Long) a[0] + 1;
-            }
-            return tx.pendingDbVersion;
-        });
-        fn(s, "crsql_internal_seq", 1, false, a -> {
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion());
+        fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.committedDbVersion());
+        fn(s, "crsql_internal_seq", 3, false, a -> { // (seqs, table id, clock key): also notes the row for the log
             long base = tx.seq;
             tx.seq += (Long) a[0];
+            tx.touched.add((Long) a[1], a[2]);
             return base;
+        });
+        fn(s, "crsql_internal_unflushed", 2, false, a -> {
+            long table = (Long) a[0];
+            long since = a[1] instanceof Long l ? l : 0;
+            return s.journal().unflushedJson(table, since, tx.pendingDbVersion, tx.touched.keys(table));
         });
         fn(s, "crsql_internal_reseq", 2, false, a -> {
             tx.seq -= (Long) a[0];
@@ -77,7 +76,7 @@ final class CrrFunctions {
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
         fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
-            s.merger().apply(List.of(changeOf(a)));
+            s.merger().apply(List.of(ChangeColumns.of(a)));
             return null;
         })));
     }
@@ -94,22 +93,4 @@ final class CrrFunctions {
         });
     }
 
-    /** A crsql_changes row as inserted: ("table", pk, cid, val, col_version, db_version, site_id, cl, seq, ts). */
-    private static Change changeOf(Object[] a) throws SQLException {
-        try {
-            return new Change((String) a[0], (byte[]) a[1], String.valueOf(a[2]), a[3], asLong(a[4], "col_version"),
-                    asLong(a[5], "db_version"), a[6] == null ? new byte[0] : (byte[]) a[6], asLong(a[7], "cl"),
-                    asLong(a[8], "seq"), a[9] == null ? "0" : String.valueOf(a[9]));
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw CrrErrors.badChange("bad row for crsql_changes: table TEXT, pk BLOB, cid TEXT, col_version, db_version,"
-                    + " cl and seq INTEGER, site_id BLOB are required (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static long asLong(Object v, String column) {
-        if (v instanceof Long l) {
-            return l;
-        }
-        throw new IllegalArgumentException(column + " must be an INTEGER, got " + SqlValues.show(v));
-    }
 }

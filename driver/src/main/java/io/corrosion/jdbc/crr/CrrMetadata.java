@@ -13,8 +13,11 @@ import java.sql.Statement;
  */
 final class CrrMetadata {
     static final int SITE_ID_LENGTH = 16;
-    /** Bumped when the layout of the internal tables changes; stored in crsql_master. */
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Bumped when the layout of the internal tables changes; stored in crsql_master. 2: local log entries are written
+     * by the journal ({@link LocalJournal}), not by the capture triggers.
+     */
+    static final int FORMAT_VERSION = 2;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";
@@ -44,10 +47,7 @@ final class CrrMetadata {
             // the access path for reads by site and version range. Stale entries are skipped by readers.
             s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
                     + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
-            String local = "(SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)";
-            s.execute("CREATE VIEW IF NOT EXISTS " + DB_VERSIONS_VIEW + " (site_id, db_version) AS"
-                    + " SELECT site_id, db_version FROM " + DB_VERSIONS_TABLE + " WHERE site_id IS NOT " + local
-                    + " UNION ALL SELECT " + local + ", v FROM (SELECT " + localDbVersionExpr() + " AS v) WHERE v > 0");
+            s.execute(dbVersionsView(true));
         }
         try (PreparedStatement p = c.prepareStatement(
                 "INSERT OR IGNORE INTO " + SITE_ID + " (site_id, ordinal) VALUES (?, 0)")) {
@@ -63,10 +63,43 @@ final class CrrMetadata {
         }
     }
 
-    /** SQL expression for the committed local db version: highest local version in the log, or the recorded floor. */
-    static String localDbVersionExpr() {
+    /**
+     * {@code crsql_db_versions}: the highest db version merged per site, won or lost, and this site's committed local
+     * version (held by the journal: {@code crsql_internal_committed_dbv()}).
+     */
+    static String dbVersionsView(boolean ifNotExists) {
+        String local = "(SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)";
+        return "CREATE VIEW " + (ifNotExists ? "IF NOT EXISTS " : "") + DB_VERSIONS_VIEW + " (site_id, db_version) AS"
+                + " SELECT site_id, db_version FROM " + DB_VERSIONS_TABLE + " WHERE site_id IS NOT " + local
+                + " UNION ALL SELECT " + local + ", v FROM (SELECT crsql_internal_committed_dbv() AS v) WHERE v > 0";
+    }
+
+    /**
+     * SQL expression for the local db version the file records: the highest local version in the log, or the floor
+     * kept in {@code __corrosion_db_versions} (the journal adds what it has not flushed yet).
+     */
+    static String persistedLocalDbVersionExpr() {
         return "max(COALESCE((SELECT max(db_version) FROM " + LOG + " WHERE site = 0), 0), COALESCE((SELECT db_version FROM "
                 + DB_VERSIONS_TABLE + " WHERE site_id = (SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)), 0))";
+    }
+
+    /** The format the file's metadata has: 0 before bootstrap. */
+    static long format(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT COALESCE((SELECT value FROM " + MASTER + " WHERE key = 'corrosion_format'), 0)")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Format 1 to 2, the shared part: the db versions view reads the journal, the log so far is all flushed. */
+    static void migrateShared(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP VIEW IF EXISTS " + DB_VERSIONS_VIEW);
+            s.execute(dbVersionsView(false));
+            s.execute("INSERT OR REPLACE INTO " + MASTER + " (key, value) SELECT '" + LocalJournal.FLUSHED_KEY + "', "
+                    + persistedLocalDbVersionExpr());
+            s.execute("INSERT OR REPLACE INTO " + MASTER + " (key, value) VALUES ('corrosion_format', " + FORMAT_VERSION + ")");
+        }
     }
 
     static byte[] localSiteId(Connection c) throws SQLException {

@@ -35,17 +35,26 @@ public final class CrrSession implements AutoCloseable {
     private final Map<Long, byte[]> siteIds = new HashMap<>();
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
+        /** Runs inside SQLite's commit, before it is durable: files the transaction's rows with the journal. */
         @Override
         public void onCommit() {
+            if (tx.pendingDbVersion > 0) {
+                journal.committed(tx.pendingDbVersion, tx.touched);
+            }
+            if (tx.flushedUpTo > 0) {
+                journal.flushCommitted(tx.flushedUpTo);
+            }
             tx.endTransaction(true);
         }
 
         @Override
         public void onRollback() {
             tx.endTransaction(false);
+            forgetSiteOrdinals();
         }
     };
     private byte[] siteId;
+    private LocalJournal journal;
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
@@ -67,6 +76,21 @@ public final class CrrSession implements AutoCloseable {
             });
         }
         siteId = CrrMetadata.localSiteId(conn);
+        journal = Journals.acquire(conn);
+        boolean migrate = !conn.isReadOnly() && CrrMetadata.format(conn) < CrrMetadata.FORMAT_VERSION;
+        if (migrate) {
+            inTransaction(() -> {
+                ddl.migrateFormat();
+                return null;
+            });
+        }
+        journal.load(conn);
+        journal.openWritable(conn, this);
+        if (!journal.inMemory()) {
+            try (Statement s = conn.createStatement()) { // the journal's thread checkpoints; commits only past this
+                s.execute("PRAGMA wal_autocheckpoint = " + LocalJournal.WAL_AUTOCHECKPOINT_CAP);
+            }
+        }
         if (ddl.needsRepair()) {
             List<String> repaired = inTransaction(ddl::repairDrift);
             if (!repaired.isEmpty()) {
@@ -226,6 +250,17 @@ public final class CrrSession implements AutoCloseable {
         return inTransaction(ddl::compactLog);
     }
 
+    /**
+     * Writes the local changes the journal keeps in memory into the version log now (normally a later local write
+     * carries them, see {@link LocalJournal}): in the caller's transaction if one is open, else in one of its own.
+     */
+    public void flushJournal() throws SQLException {
+        inTransaction(() -> {
+            flushJournalInline();
+            return null;
+        });
+    }
+
     /** The CRR tables, by name. */
     public List<String> crrTables() throws SQLException {
         return catalog.tables().stream().map(TableInfo::name).toList();
@@ -239,11 +274,17 @@ public final class CrrSession implements AutoCloseable {
         return inTransaction(() -> merging(() -> merger.apply(changes)));
     }
 
-    /** After a failed statement or savepoint: what this transaction believed it had written may be gone. */
-    void forgetTransactionCaches() {
+    /**
+     * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
+     * gone. The driver calls it for the application's {@code ROLLBACK TO}.
+     */
+    public void forgetTransactionCaches() {
+        forgetSiteOrdinals();
         tx.recordedDbVersions.clear();
         tx.mergeEqualValues = null;
         tx.catalogChecked = false;
+        tx.floorRecorded = false;
+        tx.flushedUpTo = 0; // a flush in what was undone is gone: the journal keeps the entries due
     }
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
@@ -267,6 +308,20 @@ public final class CrrSession implements AutoCloseable {
         tx.conflictResolution = resolution;
     }
 
+    /** Work for {@link #atomically}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs work on this session's connection atomically: inside the open transaction (in a savepoint), else in a
+     * transaction of its own (BEGIN IMMEDIATE).
+     */
+    public <T> T atomically(Work<T> work) throws SQLException {
+        return inTransaction(work::run);
+    }
+
     /** Sets the HLC timestamp recorded with subsequent local writes ({@code crsql_set_ts}). */
     public void setTimestamp(String ts) {
         tx.ts = ts == null ? "0" : ts;
@@ -284,7 +339,13 @@ public final class CrrSession implements AutoCloseable {
     /** Detaches the engine; the connection stays open, but its CRR writes fail until it is attached again. */
     @Override
     public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (journal != null) {
+            Journals.release(journal);
+        }
         conn.removeCommitListener(hooks);
         for (TableStatements s : statements.values()) {
             s.close();
@@ -355,19 +416,72 @@ public final class CrrSession implements AutoCloseable {
         return p;
     }
 
-    long committedDbVersion() throws SQLException {
-        try (ResultSet rs = prepared("SELECT " + CrrMetadata.localDbVersionExpr()).executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+    /** The highest local db version committed on this file (by any connection of this JVM). */
+    long committedDbVersion() {
+        return journal.committed();
+    }
+
+    /**
+     * The db version of the current transaction's local writes; the first call in a transaction picks it. It runs
+     * under the write lock (a write is under way), so no other connection commits in between.
+     */
+    long transactionDbVersion() throws SQLException {
+        if (tx.pendingDbVersion == 0) {
+            tx.pendingDbVersion = journal.committed() + 1;
+            carryJournal();
+        }
+        return tx.pendingDbVersion;
+    }
+
+    /**
+     * Writes the journal's waiting entries into the log in this transaction if enough wait (see {@link LocalJournal}):
+     * at a transaction's first local write and in merges, which hold the write lock then.
+     */
+    void carryJournal() throws SQLException {
+        long upTo = Reentrant.run(conn, () -> journal.flushIfDue(conn));
+        tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+    }
+
+    /** Notes a row the current transaction wrote locally, for the version log. */
+    void touch(long table, Object key) {
+        tx.touched.add(table, key);
+    }
+
+    /**
+     * Writes the journal's committed entries into the log in the current transaction, so that it may write log
+     * entries at the current db version itself (schema changes); also records the local floor.
+     */
+    void flushJournalInline() throws SQLException {
+        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(conn));
+    }
+
+    /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
+    void recordLocalFloor() throws SQLException {
+        if (!tx.floorRecorded) {
+            LocalJournal.writeFloor(conn, journal.committed());
+            tx.floorRecorded = true;
         }
     }
 
-    /** The db version of the current transaction's local writes; the first call in a transaction picks it. */
-    long transactionDbVersion() throws SQLException {
-        if (tx.pendingDbVersion == 0) {
-            tx.pendingDbVersion = committedDbVersion() + 1;
-        }
-        return tx.pendingDbVersion;
+    LocalJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Keeps this file's journal open beyond this session (one more holder), until the handle is closed: a pool that
+     * closes all its connections then does not end the journal (its last flush) only to start it again.
+     */
+    public AutoCloseable retainJournal() {
+        LocalJournal held = Journals.retain(journal);
+        return () -> Journals.release(held);
+    }
+
+    /**
+     * Registers a listener of this file's local commits ({@link io.corrosion.jdbc.CommitListener}); closing the
+     * returned handle removes it.
+     */
+    public AutoCloseable addCommitListener(io.corrosion.jdbc.CommitListener listener) {
+        return journal.addListener(listener);
     }
 
     boolean mergeEqualValues() throws SQLException {
@@ -397,6 +511,12 @@ public final class CrrSession implements AutoCloseable {
             p.executeUpdate();
         }
         tx.mergeEqualValues = null;
+    }
+
+    /** A site ordinal allocated in what was rolled back is gone: ask the table again. */
+    private void forgetSiteOrdinals() {
+        ordinals.clear();
+        siteIds.clear();
     }
 
     /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */
@@ -525,6 +645,7 @@ public final class CrrSession implements AutoCloseable {
             return result;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly("ROLLBACK TO crsql_op", e);
+            forgetTransactionCaches();
             rollbackQuietly("RELEASE crsql_op", e);
             throw e;
         }

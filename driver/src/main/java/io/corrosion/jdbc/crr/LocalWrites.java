@@ -52,7 +52,7 @@ final class LocalWrites {
         }
         ops.store(from);
         ops.store(to);
-        ops.log(0, dbv, oldKey);
-        ops.log(0, dbv, newKey);
+        session.touch(t.id(), oldKey);
+        session.touch(t.id(), newKey);
     }
 }

@@ -41,6 +41,7 @@ final class Merger {
         }
         tx.catalogChecked = true;
         checkSchema(changes, tables);
+        session.carryJournal();
         byte[] ownSite = session.siteId();
         for (Change ch : changes) {
             TableInfo t = tables.get(ch.table());
@@ -72,6 +73,9 @@ final class Merger {
         }
         for (Map.Entry<ByteBuffer, Long> e : seen.entrySet()) {
             session.recordDbVersion(e.getKey().array(), e.getValue());
+        }
+        if (impacted > 0) {
+            session.recordLocalFloor(); // a won merge may overwrite the last traces of a local version
         }
         return impacted;
     }
@@ -120,12 +124,15 @@ final class Merger {
         private final Map<String, Object> pendingValues = new LinkedHashMap<>();
         private final Set<List<Long>> logEntries = new LinkedHashSet<>();
         private boolean dirty;
+        /** Whether the user row exists, as the clock record tells (alive); a write that finds none inserts it. */
+        private boolean rowExists;
 
         RowMerge(TableStatements ops, Object key, boolean mergeEqualValues) throws SQLException {
             this.ops = ops;
             this.t = ops.table;
             this.rec = ops.load(key);
             this.mergeEqualValues = mergeEqualValues;
+            this.rowExists = rec.stored && rec.causalLength() % 2 == 1;
         }
 
         /** One change, cr-sqlite's merge_insert steps in order. Returns the rows it impacted. */
@@ -147,6 +154,7 @@ final class Merger {
                 }
                 flushValues();
                 ops.deleteRow(rec.key);
+                rowExists = false;
                 setClock(0, ch.colVersion(), ch, site);
                 rec.dropColumnClocks();
                 return 1;
@@ -179,6 +187,7 @@ final class Merger {
         private void sentinelOnlyInsert(long version, Change ch, long site) throws SQLException {
             flushValues();
             ops.insertPkOnly(rec.key);
+            rowExists = true;
             for (int s = 1; s < rec.slots.length; s++) {
                 if (rec.slots[s] != null) {
                     rec.slots[s].version = 0;
@@ -213,7 +222,8 @@ final class Merger {
 
         private void flushValues() throws SQLException {
             if (!pendingValues.isEmpty()) {
-                ops.upsert(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()));
+                ops.write(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()), rowExists);
+                rowExists = true;
                 pendingValues.clear();
             }
         }

@@ -19,6 +19,7 @@ final class TableStatements implements AutoCloseable {
     private final List<String> recordColumns;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
     private final Map<List<String>, PreparedStatement> upserts = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> updates = new HashMap<>();
 
     private final String loadSql;
     private final String storeSql;
@@ -117,10 +118,39 @@ final class TableStatements implements AutoCloseable {
     }
 
     /**
+     * Writes some columns of a row: an UPDATE if the row exists (no other column is touched, so none of the table's
+     * constraints sees a stand-in value), else an INSERT (see {@link #upsert}).
+     */
+    void write(Object key, List<String> columns, List<Object> values, boolean rowExists) throws SQLException {
+        if (rowExists && update(key, columns, values) > 0) {
+            return;
+        }
+        upsert(key, columns, values);
+    }
+
+    private int update(Object key, List<String> columns, List<Object> values) throws SQLException {
+        PreparedStatement p = updates.get(columns);
+        if (p == null) {
+            StringJoiner sets = new StringJoiner(", ");
+            for (String c : columns) {
+                sets.add(Sql.ident(c) + " = ?");
+            }
+            p = stmt("UPDATE " + Sql.ident(table.name()) + " SET " + sets + " WHERE " + Sql.pkMatch(table.pkColumns(), ""));
+            updates.put(List.copyOf(columns), p);
+        }
+        int i = 1;
+        for (Object v : values) {
+            p.setObject(i++, v);
+        }
+        bindPk(p, key, i);
+        return p.executeUpdate();
+    }
+
+    /**
      * {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults, and the
      * table's {@link TableInfo#fills} where there is none.
      */
-    void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
+    private void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
         PreparedStatement p = upserts.get(columns);
         if (p == null) {
             StringJoiner sets = new StringJoiner(", ");
@@ -180,5 +210,6 @@ final class TableStatements implements AutoCloseable {
         }
         cache.clear();
         upserts.clear();
+        updates.clear();
     }
 }

@@ -18,6 +18,12 @@ final class TxState {
     Boolean mergeEqualValues;
     boolean catalogChecked;
     final java.util.Map<java.nio.ByteBuffer, Long> recordedDbVersions = new java.util.HashMap<>();
+    /** The rows this transaction wrote locally, for the version log. */
+    final Touched touched = new Touched();
+    /** The local floor was recorded in this transaction. */
+    boolean floorRecorded;
+    /** The journal watermark this transaction wrote with the entries it carried into the log; 0 if none. */
+    long flushedUpTo;
 
     long nextSeq() {
         return seq++;
@@ -30,6 +36,9 @@ final class TxState {
         mergeEqualValues = null;
         catalogChecked = false;
         recordedDbVersions.clear();
+        touched.clear();
+        floorRecorded = false;
+        flushedUpTo = 0;
         if (committed) {
             rowsImpacted = 0;
         }

@@ -41,9 +41,12 @@ final class KeywordClassifier {
                 c.onConflict, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql), null, null);
     }
 
-    /** Names the driver owns or answers itself: its internal tables, and Hibernate's id-generator column. */
+    /**
+     * Names the driver owns or answers itself: its internal tables, Hibernate's id-generator column, and SQLite's schema
+     * relations (the driver leaves its own objects out of them: {@link SchemaReads}).
+     */
     private static boolean mentionsDriverOwned(String sql) {
-        return InternalTables.mentionedIn(sql) || GeneratorStatements.mentionedIn(sql);
+        return InternalTables.mentionedIn(sql) || GeneratorStatements.mentionedIn(sql) || SchemaReads.mentionedIn(sql);
     }
 
     private void classifyStatement() {

@@ -1,22 +1,24 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.AgentConnection;
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CorrosionDatabase;
 import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.DatabaseExtension;
 import io.corrosion.jdbc.crr.CrrEngine;
 import io.corrosion.jdbc.crr.CrrSession;
+import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.keys.KeysExtension;
 import io.corrosion.jdbc.keys.LocalTables;
-import io.corrosion.jdbc.crr.PackedColumns;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -28,7 +30,7 @@ import org.sqlite.SQLiteConnection;
  *
  * <p>On every physical connection: the engine attached, then the key allocator's setup. On the file's first writable
  * connection, before the application gets it: {@code merge-equal-values} stored as the engine's config, the slot claims
- * made a CRR, and every table of the file that is not a CRR yet (and not local) upgraded and back-filled — or, if it
+ * made a CRR if the node replicates ({@code bind} or {@code seeds}), and every table of the file that is not a CRR yet (and not local) upgraded and back-filled — or, if it
  * cannot be a CRR (no primary key, a UNIQUE constraint of the table, ...), left local with a WARN naming the rule and the
  * remedy.
  */
@@ -43,9 +45,11 @@ public final class NodeExtension implements DatabaseExtension {
     private final SchemaPolicy policy;
     private final SchemaStatements schema;
     private final NodeStatementHook hook;
+    /** Every connection set up on the file (the application's and the driver's own), until closed. */
     private final Map<SQLiteConnection, NodeConnection> connections = new ConcurrentHashMap<>();
-    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private boolean opened;
+    private CrrSession first;
+    private AutoCloseable journalHold;
 
     private NodeExtension(CorrosionDatabase database) {
         this.database = database;
@@ -65,12 +69,21 @@ public final class NodeExtension implements DatabaseExtension {
         NodeConnection node = new NodeConnection(connection, session);
         connections.put(connection, node);
         try {
+            holdJournal(session);
             keys.setUpConnection(connection);
             openOnce(node);
         } catch (SQLException | RuntimeException e) {
             connections.remove(connection);
             closeQuietly(session);
             throw e;
+        }
+    }
+
+    /** The journal stays open while the file is, however the application's connections come and go. */
+    private synchronized void holdJournal(CrrSession session) {
+        if (first == null) {
+            first = session;
+            journalHold = session.retainJournal();
         }
     }
 
@@ -84,8 +97,10 @@ public final class NodeExtension implements DatabaseExtension {
         if (s.mergeEqualValuesSetting() != mergeEqualValues) {
             s.setMergeEqualValues(mergeEqualValues);
         }
-        if (s.crrName(LocalTables.REPLICATED_INTERNAL) == null) {
-            s.asInternalCrr(LocalTables.REPLICATED_INTERNAL); // created by the key allocator's setup just before
+        if (database.node().replicates() && s.crrName(LocalTables.REPLICATED_INTERNAL) == null) {
+            // A node that replicates tells the others which slot it claimed (the key allocator made the claim just
+            // before); a local node's claim stays local and spends no db version.
+            s.asInternalCrr(LocalTables.REPLICATED_INTERNAL);
         }
         int upgraded = 0;
         for (String table : s.nonCrrTables()) {
@@ -117,33 +132,90 @@ public final class NodeExtension implements DatabaseExtension {
     @Override
     public CrrApi crrApi(SQLiteConnection connection) {
         NodeConnection c = connections.get(connection);
-        return c == null ? CrrApi.NONE : new SessionApi(c.session, this::addCommitListener);
+        return c == null ? CrrApi.NONE : new SessionApi(c.session, connection, this);
     }
 
-    /** A merged slot claim may name this node's slot: the key allocator applies the conflict rule. */
-    @Override
-    public void rowsMerged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException {
-        if (!table.equals(LocalTables.REPLICATED_INTERNAL)) {
-            return;
+    /**
+     * Registers a listener of the file's local commits ({@link CommitListener}: called on the file's watcher thread once
+     * a commit is durable); closing the handle removes it.
+     *
+     * @throws UnsupportedOperationException for an in-memory database
+     */
+    public AutoCloseable addCommitListener(CommitListener listener) {
+        CrrSession s;
+        synchronized (this) {
+            s = first;
         }
-        try (PreparedStatement p = connection.prepareStatement("SELECT site_id FROM " + LocalTables.REPLICATED_INTERNAL
-                + " WHERE slot = ?")) {
-            for (byte[] key : packedKeys) {
-                Object slot = PackedColumns.unpack(key).get(0);
-                p.setObject(1, slot);
-                try (ResultSet rs = p.executeQuery()) {
-                    if (rs.next() && slot instanceof Long s) {
-                        keys.claimMerged(connection, s.intValue(), rs.getBytes(1));
-                    }
+        return s.addCommitListener(listener);
+    }
+
+    /** The replication agent's connections are {@link MergeConnection}s. */
+    @Override
+    public AgentConnection openAgentConnection() throws SQLException {
+        return openMergeConnection();
+    }
+
+    /**
+     * A connection of the driver's own for merging changes from other nodes (the replication agent's): foreign keys
+     * and CHECK constraints are not enforced on it, so no merge gets stuck on them. Not for in-memory databases.
+     */
+    public MergeConnection openMergeConnection() throws SQLException {
+        SQLiteConnection raw = database.openPhysicalConnection();
+        NodeConnection c = connections.get(raw);
+        try {
+            return new MergeConnection(raw, c.session, this);
+        } catch (SQLException | RuntimeException e) {
+            closeInternal(raw);
+            throw e;
+        }
+    }
+
+    /**
+     * Merges {@code changes} on {@code connection} atomically and applies the slot conflict rule to the slot claims
+     * among them (in the same transaction): the one place both the application's and the agent's merges go through.
+     */
+    long merge(SQLiteConnection connection, CrrSession session, List<Change> changes) throws SQLException {
+        List<Long> claimedSlots = new ArrayList<>();
+        for (Change ch : changes) {
+            if (ch.table().equals(LocalTables.REPLICATED_INTERNAL) && !ch.isSentinel()) {
+                Object slot = PackedColumns.unpack(ch.pk()).get(0);
+                if (slot instanceof Long l && !claimedSlots.contains(l)) {
+                    claimedSlots.add(l);
                 }
+            }
+        }
+        if (claimedSlots.isEmpty()) {
+            return session.apply(changes);
+        }
+        return session.atomically(() -> {
+            long impacted = session.apply(changes);
+            for (long slot : claimedSlots) {
+                byte[] holder = slotHolder(connection, slot);
+                if (holder != null) {
+                    keys.claimMerged(connection, (int) slot, holder);
+                }
+            }
+            return impacted;
+        });
+    }
+
+    private static byte[] slotHolder(SQLiteConnection c, long slot) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT site_id FROM " + LocalTables.REPLICATED_INTERNAL + " WHERE slot = ?")) {
+            p.setLong(1, slot);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
             }
         }
     }
 
-    /** Registers a listener of the file's local commits; closing the handle removes it. */
-    public AutoCloseable addCommitListener(CommitListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+    /** Closes one of the driver's own connections (and its CRR session). */
+    void closeInternal(SQLiteConnection connection) throws SQLException {
+        NodeConnection c = connections.remove(connection);
+        if (c != null) {
+            closeQuietly(c.session);
+        }
+        connection.close();
     }
 
     /** The key allocator of this file (slot claims, local tables). */
@@ -156,9 +228,29 @@ public final class NodeExtension implements DatabaseExtension {
         return policy.leftLocal();
     }
 
+    /**
+     * Stops the key allocator, detaches the engine from the connections still set up (the driver's own), and lets the
+     * journal go: its last flush marks the file cleanly closed.
+     */
     @Override
     public void close() {
         keys.close();
+        for (NodeConnection c : List.copyOf(connections.values())) {
+            connections.remove(c.raw);
+            closeQuietly(c.session);
+        }
+        AutoCloseable hold;
+        synchronized (this) {
+            hold = journalHold;
+            journalHold = null;
+        }
+        if (hold != null) {
+            try {
+                hold.close();
+            } catch (Exception e) {
+                log.warn("Closing the journal of {} failed", database.path().orElse(":memory:"), e);
+            }
+        }
     }
 
     private static void closeQuietly(CrrSession session) {

@@ -4,6 +4,7 @@ import io.corrosion.jdbc.intercept.ConflictResolution;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.SQLException;
 import java.util.function.Function;
@@ -78,6 +79,9 @@ final class NodeStatementHook implements StatementHook {
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         keys.afterExecute(plan, connection);
         resetConflictResolution(plan, connection);
+        if (isRollback(plan)) {
+            forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction
+        }
         if (schema.needsScope(plan)) {
             NodeConnection c = connections.apply(connection);
             if (c != null && c.inDdlScope()) {
@@ -96,9 +100,26 @@ final class NodeStatementHook implements StatementHook {
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection);
+        forgetTransactionCaches(connection); // SQLite undid the failed statement's writes, the engine's among them
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();
+        }
+    }
+
+    private static boolean isRollback(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.TRANSACTION && s.sql().stripLeading().regionMatches(true, 0, "ROLLBACK", 0, 8)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetTransactionCaches(SQLiteConnection connection) {
+        NodeConnection c = connections.apply(connection);
+        if (c != null) {
+            c.session.forgetTransactionCaches();
         }
     }
 

@@ -6,6 +6,7 @@ import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.SchemaReads;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>
  *   <li>{@code DROP TABLE}/{@code DROP INDEX}: the CRR's metadata or the index's checks go with it.</li>
  *   <li>{@code PRAGMA recursive_triggers = ON}: refused.</li>
+ *   <li>reads of {@code sqlite_master}, {@code pragma_table_xinfo}, ...: without the driver's objects
+ *       ({@link SchemaReads}).</li>
  * </ul>
  * All of it runs in {@link NodeConnection}'s DDL scope.
  */
@@ -50,7 +53,8 @@ final class SchemaStatements {
     static boolean mayRewrite(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
             StatementKind k = s.kind();
-            if (k == StatementKind.CREATE_TABLE || k == StatementKind.CREATE_INDEX || k == StatementKind.PRAGMA) {
+            if (k == StatementKind.CREATE_TABLE || k == StatementKind.CREATE_INDEX || k == StatementKind.PRAGMA
+                    || k == StatementKind.READ && s.mentionsInternal()) {
                 return true;
             }
         }
@@ -89,7 +93,13 @@ final class SchemaStatements {
                     return CrrTableDdl.withoutUnique(s.sql());
                 }
             }
-            case PRAGMA -> refuseRecursiveTriggers(s.sql());
+            case PRAGMA -> {
+                refuseRecursiveTriggers(s.sql());
+                return SchemaReads.rewrite(s.sql());
+            }
+            case READ -> {
+                return s.mentionsInternal() ? SchemaReads.rewrite(s.sql()) : s.sql();
+            }
             default -> { }
         }
         return s.sql();

@@ -7,16 +7,18 @@ import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.crr.CrrSession;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.function.Function;
+import org.sqlite.SQLiteConnection;
 
-/** {@link CrrApi} on one connection: the connection's CRR session, and the node's commit listeners. */
+/** {@link CrrApi} on one connection: the connection's CRR session, and the node's commit listeners and merge rules. */
 final class SessionApi implements CrrApi {
     private final CrrSession session;
-    private final Function<CommitListener, AutoCloseable> listeners;
+    private final SQLiteConnection connection;
+    private final NodeExtension node;
 
-    SessionApi(CrrSession session, Function<CommitListener, AutoCloseable> listeners) {
+    SessionApi(CrrSession session, SQLiteConnection connection, NodeExtension node) {
         this.session = session;
-        this.listeners = listeners;
+        this.connection = connection;
+        this.node = node;
     }
 
     @Override
@@ -41,7 +43,7 @@ final class SessionApi implements CrrApi {
 
     @Override
     public long applyChanges(List<Change> changes) throws SQLException {
-        return session.apply(changes);
+        return node.merge(connection, session, changes);
     }
 
     @Override
@@ -51,6 +53,6 @@ final class SessionApi implements CrrApi {
 
     @Override
     public AutoCloseable addCommitListener(CommitListener listener) {
-        return listeners.apply(listener);
+        return node.addCommitListener(listener);
     }
 }

@@ -4,13 +4,16 @@ import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.CrrApi;
+import io.corrosion.jdbc.LockWait;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
+import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.replication.ChangeListener;
 import io.corrosion.jdbc.replication.ClusterMember;
 import io.corrosion.jdbc.replication.NodeReplication;
@@ -53,6 +56,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final Interceptor interceptor;
     private final StatementHook hook;
     private final NodeReplication replication;
+    private final LockWait lockWait;
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
     private volatile boolean closed;
@@ -61,7 +65,7 @@ public final class ConnectionProxy implements CorrosionConnection {
      * @param onClose called once when the application closes this connection, after the physical one is closed
      */
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
-            Interceptor interceptor, StatementHook hook, CrrApi crr, NodeReplication replication,
+            Interceptor interceptor, StatementHook hook, CrrApi crr, NodeReplication replication, LockWait lockWait,
             Consumer<ConnectionProxy> onClose) {
         this.raw = raw;
         this.config = config;
@@ -69,6 +73,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         this.interceptor = interceptor;
         this.hook = hook;
         this.replication = replication;
+        this.lockWait = lockWait;
         this.crr = crr;
         this.onClose = onClose;
     }
@@ -170,6 +175,12 @@ public final class ConnectionProxy implements CorrosionConnection {
     }
 
     String rewrite(SqlPlan plan) throws SQLException {
+        if (plan.statements().size() == 1 && plan.first().kind() == StatementKind.PRAGMA) {
+            Optional<String> busyTimeout = lockWait.answer(plan.first().sql());
+            if (busyTimeout.isPresent()) {
+                return busyTimeout.get();
+            }
+        }
         return hook.rewrite(plan, raw);
     }
 
@@ -233,11 +244,13 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             SqlPlan plan = plan(sql);
             if (plan.plainRead()) {
-                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null);
+                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null, null);
             }
             String toRun = rewrite(plan);
             ParameterBinder binder = hook.parameterBinder(plan, raw);
-            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder);
+            ChangeRecorder changes = plan.statements().size() == 1 && crr != CrrApi.NONE
+                    ? ChangesInsert.parameterColumns(plan.first()).map(ChangeRecorder::new).orElse(null) : null;
+            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder, changes);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

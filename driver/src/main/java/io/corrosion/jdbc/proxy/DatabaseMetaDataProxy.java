@@ -12,7 +12,8 @@ import java.sql.Statement;
 
 /**
  * sqlite-jdbc's metadata under the driver's own name and URL, with the driver's internal tables
- * ({@link InternalTables}) left out of every table, column, index, key and privilege listing.
+ * ({@link InternalTables}) left out of every table, column, index, key and privilege listing, and its hidden key
+ * column ({@code __corrosion_row_id} of tables created without a primary key) out of column, index and key listings.
  */
 final class DatabaseMetaDataProxy implements DatabaseMetaData {
     private final ConnectionProxy connection;
@@ -80,7 +81,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
             String columnNamePattern) throws SQLException {
         try {
             ResultSet columns = hiding(md.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern),
-                    "TABLE_NAME");
+                    "TABLE_NAME", "COLUMN_NAME");
             try (Statement schema = connection.physical().createStatement()) {
                 return DeclaredKeyTypes.restore(columns, schema);
             }
@@ -93,7 +94,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate)
             throws SQLException {
         try {
-            return hiding(md.getIndexInfo(catalog, schema, table, unique, approximate), "TABLE_NAME");
+            return hiding(md.getIndexInfo(catalog, schema, table, unique, approximate), "TABLE_NAME", "COLUMN_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -102,7 +103,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     @Override
     public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
         try {
-            return hiding(md.getPrimaryKeys(catalog, schema, table), "TABLE_NAME");
+            return hiding(md.getPrimaryKeys(catalog, schema, table), "TABLE_NAME", "COLUMN_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -151,7 +152,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getColumnPrivileges(String catalog, String schema, String table, String columnNamePattern)
             throws SQLException {
         try {
-            return hiding(md.getColumnPrivileges(catalog, schema, table, columnNamePattern), "TABLE_NAME");
+            return hiding(md.getColumnPrivileges(catalog, schema, table, columnNamePattern), "TABLE_NAME", "COLUMN_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

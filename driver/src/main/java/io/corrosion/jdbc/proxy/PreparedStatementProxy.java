@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.proxy;
 
+import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
@@ -23,7 +24,9 @@ import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.Calendar;
+import java.util.List;
 
 /**
  * The driver's PreparedStatement. The SQL was planned and (unless a plain read) rewritten by the hook once, when the
@@ -36,13 +39,34 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final SqlPlan plan;
     private final boolean hooked;
     private final ParameterBinder binder;
+    /** For {@code INSERT INTO crsql_changes (...) VALUES (?, ...)}: its parameters as changes; null otherwise. */
+    private final ChangeRecorder changes;
 
-    PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan, ParameterBinder binder) {
+    PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan, ParameterBinder binder,
+            ChangeRecorder changes) {
         super(connection, ps);
         this.ps = ps;
         this.plan = plan;
         this.hooked = !plan.plainRead();
         this.binder = binder;
+        this.changes = changes;
+    }
+
+    private void record(int parameterIndex, Object value) {
+        if (changes != null) {
+            changes.set(parameterIndex, value);
+        }
+    }
+
+    private void unrecorded(int parameterIndex) {
+        if (changes != null) {
+            changes.unknown(parameterIndex);
+        }
+    }
+
+    /** The bound change merged through the CRR API: what the view's trigger would do, without the trigger. */
+    private Change recordedChange() {
+        return changes == null ? null : changes.current();
     }
 
     /** Binds what the hook appended, before an execution or a batch row. */
@@ -77,6 +101,13 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     }
 
     @Override
+    void batchCleared() {
+        if (changes != null) {
+            changes.clearBatch();
+        }
+    }
+
+    @Override
     void beforeBatch() throws SQLException {
         beforeExecute();
     }
@@ -103,6 +134,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     @Override
     public int executeUpdate() throws SQLException {
+        Change change = recordedChange();
+        if (change != null) {
+            connection.applyChanges(List.of(change));
+            return 1; // a row inserted into crsql_changes, as cr-sqlite's virtual table counts it
+        }
         try {
             bindAppended();
             beforeExecute();
@@ -116,6 +152,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     @Override
     public long executeLargeUpdate() throws SQLException {
+        Change change = recordedChange();
+        if (change != null) {
+            connection.applyChanges(List.of(change));
+            return 1;
+        }
         try {
             bindAppended();
             beforeExecute();
@@ -145,13 +186,37 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             bindAppended();
             ps.addBatch();
+            if (changes != null) {
+                changes.addBatch();
+            }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
     }
 
+    /** A batch of recorded changes merged at once (one call, atomic); null if the batch must run as written. */
+    private int[] mergedBatch() throws SQLException {
+        List<Change> rows = changes == null ? null : changes.takeBatch();
+        if (rows == null) {
+            return null;
+        }
+        try {
+            ps.clearBatch();
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+        connection.applyChanges(rows);
+        int[] counts = new int[rows.size()];
+        Arrays.fill(counts, 1);
+        return counts;
+    }
+
     @Override
     public int[] executeBatch() throws SQLException {
+        int[] merged = mergedBatch();
+        if (merged != null) {
+            return merged;
+        }
         return batched(() -> {
             int[] counts = ps.executeBatch();
             afterExecute();
@@ -161,6 +226,10 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        int[] merged = mergedBatch();
+        if (merged != null) {
+            return Arrays.stream(merged).asLongStream().toArray();
+        }
         return batched(() -> {
             long[] counts = ps.executeLargeBatch();
             afterExecute();
@@ -189,55 +258,55 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     // Plain delegation below.
 
-    @Override public void clearParameters() throws SQLException { try { ps.clearParameters(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setArray(int parameterIndex, Array x) throws SQLException { try { ps.setArray(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { ps.setAsciiStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { ps.setAsciiStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException { try { ps.setAsciiStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { try { ps.setBigDecimal(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { ps.setBinaryStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { ps.setBinaryStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException { try { ps.setBinaryStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, InputStream x, long length2) throws SQLException { try { ps.setBlob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, InputStream x) throws SQLException { try { ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { try { ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { try { ps.setBoolean(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setByte(int parameterIndex, byte x) throws SQLException { try { ps.setByte(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { try { ps.setBytes(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x, int n2) throws SQLException { try { ps.setCharacterStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { ps.setCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x) throws SQLException { try { ps.setCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Reader x, long length2) throws SQLException { try { ps.setClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Reader x) throws SQLException { try { ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { try { ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDate(int parameterIndex, Date x, Calendar calendar2) throws SQLException { try { ps.setDate(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDate(int parameterIndex, Date x) throws SQLException { try { ps.setDate(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDouble(int parameterIndex, double x) throws SQLException { try { ps.setDouble(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setFloat(int parameterIndex, float x) throws SQLException { try { ps.setFloat(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setInt(int parameterIndex, int x) throws SQLException { try { ps.setInt(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setLong(int parameterIndex, long x) throws SQLException { try { ps.setLong(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { ps.setNCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNCharacterStream(int parameterIndex, Reader x) throws SQLException { try { ps.setNCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, Reader x, long length2) throws SQLException { try { ps.setNClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, Reader x) throws SQLException { try { ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, NClob x) throws SQLException { try { ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNString(int parameterIndex, String x) throws SQLException { try { ps.setNString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNull(int parameterIndex, int x, String s2) throws SQLException { try { ps.setNull(parameterIndex, x, s2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNull(int parameterIndex, int x) throws SQLException { try { ps.setNull(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, int n2, int n3) throws SQLException { try { ps.setObject(parameterIndex, x, n2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, int n2) throws SQLException { try { ps.setObject(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2, int n3) throws SQLException { try { ps.setObject(parameterIndex, x, sQLType2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2) throws SQLException { try { ps.setObject(parameterIndex, x, sQLType2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x) throws SQLException { try { ps.setObject(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { try { ps.setRef(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { try { ps.setRowId(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setSQLXML(int parameterIndex, SQLXML x) throws SQLException { try { ps.setSQLXML(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShort(int parameterIndex, short x) throws SQLException { try { ps.setShort(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setString(int parameterIndex, String x) throws SQLException { try { ps.setString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTime(int parameterIndex, Time x, Calendar calendar2) throws SQLException { try { ps.setTime(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTime(int parameterIndex, Time x) throws SQLException { try { ps.setTime(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTimestamp(int parameterIndex, Timestamp x, Calendar calendar2) throws SQLException { try { ps.setTimestamp(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException { try { ps.setTimestamp(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setURL(int parameterIndex, URL x) throws SQLException { try { ps.setURL(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Deprecated @Override public void setUnicodeStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { ps.setUnicodeStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void clearParameters() throws SQLException { try { if (changes != null) { changes.clearParameters(); } ps.clearParameters(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setArray(int parameterIndex, Array x) throws SQLException { try { unrecorded(parameterIndex); ps.setArray(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { try { unrecorded(parameterIndex); ps.setBigDecimal(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBlob(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBlob(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { try { record(parameterIndex, x ? 1L : 0L); ps.setBoolean(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setByte(int parameterIndex, byte x) throws SQLException { try { record(parameterIndex, (long) x); ps.setByte(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { try { record(parameterIndex, x); ps.setBytes(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setDate(int parameterIndex, Date x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setDate(int parameterIndex, Date x) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setDouble(int parameterIndex, double x) throws SQLException { try { record(parameterIndex, x); ps.setDouble(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setFloat(int parameterIndex, float x) throws SQLException { try { record(parameterIndex, (double) x); ps.setFloat(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setInt(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, (long) x); ps.setInt(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setLong(int parameterIndex, long x) throws SQLException { try { record(parameterIndex, x); ps.setLong(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNClob(int parameterIndex, NClob x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNString(int parameterIndex, String x) throws SQLException { try { unrecorded(parameterIndex); ps.setNString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNull(int parameterIndex, int x, String s2) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x, s2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNull(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, int n2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x) throws SQLException { try { record(parameterIndex, x); ps.setObject(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { try { unrecorded(parameterIndex); ps.setRef(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { try { unrecorded(parameterIndex); ps.setRowId(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setSQLXML(int parameterIndex, SQLXML x) throws SQLException { try { unrecorded(parameterIndex); ps.setSQLXML(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setShort(int parameterIndex, short x) throws SQLException { try { record(parameterIndex, (long) x); ps.setShort(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setString(int parameterIndex, String x) throws SQLException { try { record(parameterIndex, x); ps.setString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTime(int parameterIndex, Time x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTime(int parameterIndex, Time x) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTimestamp(int parameterIndex, Timestamp x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setURL(int parameterIndex, URL x) throws SQLException { try { unrecorded(parameterIndex); ps.setURL(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Deprecated @Override public void setUnicodeStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setUnicodeStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 }

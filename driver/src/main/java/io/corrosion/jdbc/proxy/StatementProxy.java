@@ -167,6 +167,7 @@ public class StatementProxy implements Statement {
 
     @Override
     public void clearBatch() throws SQLException {
+        batchCleared();
         batchPlans.clear();
         try {
             raw.clearBatch();
@@ -211,6 +212,9 @@ public class StatementProxy implements Statement {
             batchPlans.clear();
         }
     }
+
+    /** The application cleared the batch. */
+    void batchCleared() {}
 
     /** Tells the hook that the batch is about to run. */
     void beforeBatch() throws SQLException {

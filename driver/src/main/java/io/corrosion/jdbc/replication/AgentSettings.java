@@ -29,11 +29,6 @@ final class AgentSettings {
 
     private AgentSettings() {}
 
-    /** Whether a file with these settings joins a cluster (runs an agent). */
-    static boolean replicates(CorrosionConfig.NodeSettings node) {
-        return node.bind().isPresent() || !node.seeds().isEmpty();
-    }
-
     /**
      * The gossip node's configuration for a file.
      *

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.MissingSchemaException;
@@ -8,19 +9,21 @@ import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
- * One of the agent's own connections with the CRR engine's API on it: the little the agent needs. Not thread-safe,
- * like the connection.
+ * One of the agent's own connections ({@link AgentConnection}: foreign keys and CHECK constraints not enforced) with the
+ * CRR engine's API on it: the little the agent needs. Not thread-safe, like the connection.
  */
 final class CrrAccess implements AutoCloseable {
     /** SQLState of a malformed change (bad packed key for the table, wrong types, ...). */
     static final String BAD_CHANGE = "22023";
 
+    private final AgentConnection agentConnection;
     private final SQLiteConnection connection;
     private final CrrApi crr;
 
-    CrrAccess(SQLiteConnection connection, CrrApi crr) {
-        this.connection = connection;
-        this.crr = crr;
+    CrrAccess(AgentConnection agentConnection) {
+        this.agentConnection = agentConnection;
+        this.connection = agentConnection.connection();
+        this.crr = agentConnection.crr();
     }
 
     SQLiteConnection connection() {
@@ -61,6 +64,6 @@ final class CrrAccess implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        connection.close();
+        agentConnection.close();
     }
 }

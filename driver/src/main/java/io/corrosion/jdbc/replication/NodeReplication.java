@@ -3,6 +3,7 @@ package io.corrosion.jdbc.replication;
 import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.transport.Transport;
+import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.CrrApi;
@@ -10,9 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import org.sqlite.SQLiteConnection;
 
 /**
  * Replication as one database file offers it to its connections: version tokens and {@code awaitVersion}, change
@@ -22,16 +21,10 @@ import org.sqlite.SQLiteConnection;
  */
 public final class NodeReplication implements AutoCloseable {
 
-    /** Opens a new physical connection to the file (the driver's, set up like the application's). */
+    /** Opens one of the driver's own connections to the file for the agent ({@code DatabaseExtension}'s). */
     @FunctionalInterface
-    public interface PhysicalConnections {
-        SQLiteConnection open() throws SQLException;
-    }
-
-    /** Told which rows the agent merged, in its transaction (the driver's extension: slot claims). */
-    @FunctionalInterface
-    public interface RowsMerged {
-        void merged(SQLiteConnection connection, String table, List<byte[]> packedKeys) throws SQLException;
+    public interface AgentConnections {
+        AgentConnection open() throws SQLException;
     }
 
     /** For tests and benchmarks in this JVM: adjusts every agent's gossip settings and wraps its transport. */
@@ -56,23 +49,19 @@ public final class NodeReplication implements AutoCloseable {
      * The replication of a database file: starts its agent if {@code node} has {@code bind} or {@code seeds}.
      *
      * @param name        the file, for logs, thread names and the JMX name
-     * @param connections opens the agent's own connections to the file
-     * @param crrApis     the CRR engine's API on one of those connections
-     * @param rowsMerged  told which rows each merge changed, inside the merge's transaction
+     * @param connections opens the agent's own connections to the file, with the CRR engine on them
      * @throws SQLException SQLState 08001 if the agent cannot start (address in use, TLS material refused, ...)
      */
-    public static NodeReplication open(String name, CorrosionConfig.NodeSettings node, PhysicalConnections connections,
-            Function<SQLiteConnection, CrrApi> crrApis, RowsMerged rowsMerged) throws SQLException {
+    public static NodeReplication open(String name, CorrosionConfig.NodeSettings node, AgentConnections connections)
+            throws SQLException {
         AgentCounters counters = new AgentCounters();
         ChangeFeed feed = new ChangeFeed(shortName(name), counters);
-        if (!AgentSettings.replicates(node)) {
+        if (!node.replicates()) {
             return new NodeReplication(name, feed, null);
         }
-        ReplicationAgent agent = ReplicationAgent.start(name, () -> {
-            SQLiteConnection raw = connections.open();
-            return new CrrAccess(raw, crrApis.apply(raw));
-        }, site -> AgentSettings.gossipConfig(node, site, shortName(name), gossipTuning, transportDecorator), feed,
-                counters, rowsMerged);
+        ReplicationAgent agent = ReplicationAgent.start(name, () -> new CrrAccess(connections.open()),
+                site -> AgentSettings.gossipConfig(node, site, shortName(name), gossipTuning, transportDecorator), feed,
+                counters);
         return new NodeReplication(name, feed, agent);
     }
 

@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
  * <h2>Connections and threads</h2>
  * Three connections of its own on the file: the writer (gossip's store-apply thread and the agent thread, under a
  * lock), the reader (gossip's store-read thread: sync state and reads), the publisher's (agent thread). Beside
- * gossip's threads the agent has one: {@code corrosion-agent-<name>}, which publishes commits as soon as the commit
- * hand-off reports them and, every {@link #TICK_MILLIS} ms, notices commits it was not told of and schema changes.
+ * gossip's threads the agent has one: {@code corrosion-agent-<name>}, which publishes commits as soon as the CRR
+ * engine's commit listener reports them (durable and readable on any connection) and, every {@link #TICK_MILLIS} ms,
+ * retries a publish round that failed and merges changes kept for a schema that has arrived since.
+ *
+ * <p>The local versions this node offers peers (its sync head) are those the commit listener reported, never the
+ * engine's in-memory counter, which moves before a commit is durable: a version read too early would go out empty.
  */
 public final class ReplicationAgent implements AutoCloseable {
     /** Period of the agent thread's upkeep. */
-    static final long TICK_MILLIS = 5;
+    static final long TICK_MILLIS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationAgent.class);
 
     /** Opens one of the agent's own connections to the file, with the CRR engine attached. */
@@ -64,7 +68,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private AutoCloseable localCommits;
 
     private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
+            AgentCounters counters) throws SQLException {
         this.name = name;
         this.counters = counters;
         this.feed = feed;
@@ -94,8 +98,8 @@ public final class ReplicationAgent implements AutoCloseable {
                     Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
                     counters,
                     publisherConnection.dbVersion());
-            this.store = new SqliteChangesetStore(name, siteId, writer, books, pending, reader,
-                    new SyncReader(siteId, readerSource, reader.connection()), this::remoteApplied, rowsMerged,
+            this.store = new SqliteChangesetStore(name, siteId, writer, books, pending,
+                    new SyncReader(siteId, readerSource, reader.connection()), publisher::latest, this::remoteApplied,
                     counters);
             this.node = new GossipNode(config, store, GossipListener.NONE);
         } catch (SQLException | RuntimeException e) {
@@ -125,8 +129,8 @@ public final class ReplicationAgent implements AutoCloseable {
      * @throws SQLException SQLState 08001 if the node cannot bind or its settings are refused
      */
     static ReplicationAgent start(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
-        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters, rowsMerged);
+            AgentCounters counters) throws SQLException {
+        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters);
         try {
             agent.node.start();
         } catch (RuntimeException e) {
@@ -135,6 +139,7 @@ public final class ReplicationAgent implements AutoCloseable {
                     SqlErrors.BAD_CONNECTION_PROPERTY, e);
         }
         agent.localCommits = agent.writer.crr().api().addCommitListener(commit -> agent.localCommitted(commit.dbVersion()));
+        agent.localCommitted(agent.publisherConnection.dbVersion()); // committed before the listener was registered
         agent.thread.scheduleWithFixedDelay(agent::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         agent.mbean.register();
         LOG.info("[{}] replication started: site {} at {}, seeds {}, {} versions of {} peers known", name, agent.siteId,
@@ -145,8 +150,8 @@ public final class ReplicationAgent implements AutoCloseable {
 
     // ---- what the driver tells the agent --------------------------------------------------------------------
 
-    /** A local transaction committed with this db version: publish it soon. Any thread; never blocks. */
-    public void localCommitted(long dbVersion) {
+    /** The commit listener: a local transaction with this db version is durable; publish it soon. Never blocks. */
+    private void localCommitted(long dbVersion) {
         if (publisher.committed(dbVersion)) {
             schedulePublish();
         }
@@ -217,8 +222,8 @@ public final class ReplicationAgent implements AutoCloseable {
 
     private void tick() {
         try {
-            if (publisher.committed(publisherConnection.dbVersion()) || publisher.behind()) {
-                publish();
+            if (publisher.behind()) {
+                publish(); // a round that failed, or a commit told while one ran
             }
             if (pending.count() > 0) {
                 store.mergeKeptChanges();

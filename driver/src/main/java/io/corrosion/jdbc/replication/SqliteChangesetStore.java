@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,9 @@ final class SqliteChangesetStore implements ChangesetStore {
     private final WriterConnection writer;
     private final Bookkeeping books;
     private final PendingChanges pending;
-    private final CrrAccess reader;
     private final SyncReader syncReader;
+    private final LongSupplier ownHead;
     private final Consumer<List<AppliedVersion>> applied;
-    private final NodeReplication.RowsMerged rowsMerged;
     private final AgentCounters counters;
     private final PreparedStatement bufferChunk;
     private final PreparedStatement bufferedChunks;
@@ -54,20 +54,20 @@ final class SqliteChangesetStore implements ChangesetStore {
     private long schemaVersion = -1;
 
     /**
+     * @param ownHead the newest local version known durable (the commit listener's): what sync offers of this site
      * @param applied hears the remote versions each committed batch applied, on the apply thread (hand off quickly)
      */
     SqliteChangesetStore(String name, SiteId self, WriterConnection writer, Bookkeeping books, PendingChanges pending,
-            CrrAccess reader, SyncReader syncReader, Consumer<List<AppliedVersion>> applied,
-            NodeReplication.RowsMerged rowsMerged, AgentCounters counters) throws SQLException {
+            SyncReader syncReader, LongSupplier ownHead, Consumer<List<AppliedVersion>> applied,
+            AgentCounters counters) throws SQLException {
         this.name = name;
         this.self = self;
         this.writer = writer;
         this.books = books;
         this.pending = pending;
-        this.reader = reader;
         this.syncReader = syncReader;
+        this.ownHead = ownHead;
         this.applied = applied;
-        this.rowsMerged = rowsMerged;
         this.counters = counters;
         var conn = writer.crr().connection();
         this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
@@ -250,16 +250,9 @@ final class SqliteChangesetStore implements ChangesetStore {
         return merged(f.siteId(), f.version(), changes, impacted, f.ts());
     }
 
-    /** A merged version: the driver's extension hears of its rows, in the transaction. */
-    private AppliedVersion merged(SiteId site, long version, List<Change> changes, long impacted, long ts)
-            throws SQLException {
-        Map<String, List<byte[]>> rows = rowsOf(changes);
-        if (impacted > 0) {
-            for (Map.Entry<String, List<byte[]>> table : rows.entrySet()) {
-                rowsMerged.merged(writer.crr().connection(), table.getKey(), table.getValue());
-            }
-        }
-        return new AppliedVersion(site, version, rows, impacted, ts);
+    /** A merged version, for the change listeners and the latency figures. */
+    private static AppliedVersion merged(SiteId site, long version, List<Change> changes, long impacted, long ts) {
+        return new AppliedVersion(site, version, rowsOf(changes), impacted, ts);
     }
 
     /** Merges changes; those naming a table or column this node does not have are kept for later. */
@@ -361,16 +354,12 @@ final class SqliteChangesetStore implements ChangesetStore {
 
     @Override
     public SyncState syncState() {
-        try {
-            java.util.TreeMap<SiteId, SyncState.SiteVersions> sites = new java.util.TreeMap<>(books.snapshot());
-            long own = reader.dbVersion();
-            if (own > 0) {
-                sites.put(self, SyncState.SiteVersions.complete(own));
-            }
-            return new SyncState(self, sites);
-        } catch (SQLException e) {
-            throw new StoreFailure("[" + name + "] reading the local db version failed", e);
+        java.util.TreeMap<SiteId, SyncState.SiteVersions> sites = new java.util.TreeMap<>(books.snapshot());
+        long own = ownHead.getAsLong();
+        if (own > 0) {
+            sites.put(self, SyncState.SiteVersions.complete(own));
         }
+        return new SyncState(self, sites);
     }
 
     @Override
@@ -378,7 +367,7 @@ final class SqliteChangesetStore implements ChangesetStore {
         try {
             long started = System.nanoTime();
             Map<SiteId, SyncState.SiteVersions> snapshot = books.snapshot();
-            ReadBatch batch = syncReader.read(needs, maxBytes, reader.dbVersion(), snapshot);
+            ReadBatch batch = syncReader.read(needs, maxBytes, ownHead.getAsLong(), snapshot);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("[{}] read {} changesets for sync in {} ms ({} needs, {} left)", name,
                         batch.changesets().size(), (System.nanoTime() - started) / 1_000_000, needs.size(),

@@ -44,7 +44,7 @@ class ConvergencePropertyTest {
         }
     }
 
-    private static List<String> comparable(JsonNode changes) {
+    static List<String> comparable(JsonNode changes) {
         List<String> out = new ArrayList<>();
         for (Iterator<JsonNode> it = changes.elements(); it.hasNext(); ) {
             JsonNode c = it.next();

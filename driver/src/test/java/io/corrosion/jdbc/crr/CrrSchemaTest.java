@@ -147,7 +147,10 @@ class CrrSchemaTest {
                 r.exec("UPDATE t SET a = 'v" + i + "' WHERE id = 1");
             }
             java.util.List<Change> before = r.changes();
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).as("still in the journal").isEqualTo(0L);
+            r.crr.flushJournal();
             assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).isEqualTo(7L);
+            assertThat(r.changes()).isEqualTo(before);
             assertThat(r.crr.compactLog()).isEqualTo(5);
             assertThat(r.changes()).isEqualTo(before);
             assertThat(r.crr.dbVersion()).isEqualTo(7);

@@ -24,11 +24,13 @@ final class RandomScenario {
 
     private final Random rnd;
     private final boolean foreignChanges;
+    private final boolean generatedKeys;
     private final List<String> nodes = new ArrayList<>();
 
-    private RandomScenario(long seed, int nodeCount, boolean foreignChanges) {
+    private RandomScenario(long seed, int nodeCount, boolean foreignChanges, boolean generatedKeys) {
         this.rnd = new Random(seed);
         this.foreignChanges = foreignChanges;
+        this.generatedKeys = generatedKeys;
         for (int i = 0; i < nodeCount; i++) {
             nodes.add(String.valueOf((char) ('a' + i)));
         }
@@ -45,7 +47,16 @@ final class RandomScenario {
      */
     static ObjectNode generate(long seed, boolean foreignChanges) {
         Random r = new Random(seed);
-        return new RandomScenario(seed, 3 + r.nextInt(3), foreignChanges).build(10 + r.nextInt(40));
+        return new RandomScenario(seed, 3 + r.nextInt(3), foreignChanges, false).build(10 + r.nextInt(40));
+    }
+
+    /**
+     * A scenario of real nodes' writes that also inserts rows without their key, as Hibernate's IDENTITY inserts do:
+     * through the driver each node allocates such keys from its own range.
+     */
+    static ObjectNode generateWithGeneratedKeys(long seed) {
+        Random r = new Random(seed);
+        return new RandomScenario(seed, 3 + r.nextInt(3), false, true).build(10 + r.nextInt(40));
     }
 
     private ObjectNode build(int steps) {
@@ -143,7 +154,9 @@ final class RandomScenario {
 
     /** Statements that never fail (so a transaction around them always commits). */
     private String safeWrite() {
-        return switch (rnd.nextInt(9)) {
+        return switch (rnd.nextInt(generatedKeys ? 11 : 9)) {
+            case 9 -> "INSERT INTO t (a, b) VALUES (" + v() + ", " + v() + ")";
+            case 10 -> "INSERT INTO t (a, d) VALUES (" + v() + ", 2.5), (" + v() + ", " + v() + ")";
             case 0 -> "INSERT OR REPLACE INTO t VALUES (" + id() + ", " + v() + ", " + v() + ", " + v() + ", " + v() + ")";
             case 1 -> "INSERT INTO t (id, " + pick(NAMES) + ") VALUES (" + id() + ", " + v() + ") ON CONFLICT(id) DO UPDATE SET a = excluded.a";
             case 2 -> "UPDATE t SET " + pick(NAMES) + " = " + v() + (rnd.nextBoolean() ? ", " + pick(NAMES) + " = " + v() : "") + " WHERE id = " + id();

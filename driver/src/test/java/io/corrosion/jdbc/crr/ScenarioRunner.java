@@ -1,6 +1,10 @@
 package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.StatementPlan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,11 +32,15 @@ import org.sqlite.SQLiteConnection;
 /**
  * Runs the crsqlite-oracle's JSON scenarios (shared/crsqlite-oracle/oracle.mjs) against this engine and prints
  * the same JSON, so the real extension's recorded outputs can be compared with ours. Each node is a real
- * sqlite-jdbc file in WAL mode.
+ * sqlite-jdbc file in WAL mode: a raw connection with the engine attached, or ({@link Access#DRIVER}) a
+ * {@code jdbc:corrosion:} connection, through which SQL ops, reads and merges then all go.
  */
 final class ScenarioRunner implements AutoCloseable {
     /** How sync ops deliver changes: through SQL ({@code INSERT INTO crsql_changes}) or the Java API. */
     enum Delivery { SQL, API }
+
+    /** How nodes are reached: the engine on raw sqlite-jdbc connections, or the jdbc:corrosion: driver. */
+    enum Access { ENGINE, DRIVER }
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -41,21 +49,55 @@ final class ScenarioRunner implements AutoCloseable {
     private final JsonNode cfg;
     private final Path dir;
     private final Delivery delivery;
+    private final Access access;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> watermarks = new HashMap<>();
     private final ArrayNode log = F.arrayNode();
     private final ArrayNode queries = F.arrayNode();
 
-    private record Node(String name, SQLiteConnection conn, CrrSession session, String site) {}
+    /**
+     * One node: a raw connection with its session (engine access) or a driver connection (session null).
+     */
+    private record Node(String name, Connection conn, CrrSession session, String site) {
+        CorrosionConnection driver() throws SQLException {
+            return conn.unwrap(CorrosionConnection.class);
+        }
 
-    ScenarioRunner(JsonNode scenario, Path dir, Delivery delivery) {
+        /** Runs a script of statements, stopping at the first that fails (as sqlite3_exec does). */
+        void exec(String sql) throws SQLException {
+            if (session != null) {
+                ((SQLiteConnection) conn).getDatabase()._exec(sql);
+                return;
+            }
+            try (Statement st = conn.createStatement()) {
+                for (StatementPlan statement : Interceptor.classify(sql).statements()) {
+                    st.execute(statement.sql());
+                }
+            }
+        }
+
+        List<String> crrTables() throws SQLException {
+            return session != null ? session.crrTables() : driver().replicatedTables();
+        }
+
+        long apply(List<Change> rows) throws SQLException {
+            return session != null ? session.apply(rows) : driver().applyChanges(rows);
+        }
+    }
+
+    ScenarioRunner(JsonNode scenario, Path dir, Delivery delivery, Access access) {
         this.cfg = scenario.isArray() ? F.objectNode().set("ops", scenario) : scenario;
         this.dir = dir;
         this.delivery = delivery;
+        this.access = access;
     }
 
     static ObjectNode run(JsonNode scenario, Path dir, Delivery delivery) throws Exception {
-        try (ScenarioRunner r = new ScenarioRunner(scenario, dir, delivery)) {
+        return run(scenario, dir, delivery, Access.ENGINE);
+    }
+
+    static ObjectNode run(JsonNode scenario, Path dir, Delivery delivery, Access access) throws Exception {
+        try (ScenarioRunner r = new ScenarioRunner(scenario, dir, delivery, access)) {
             return r.run();
         }
     }
@@ -100,7 +142,7 @@ final class ScenarioRunner implements AutoCloseable {
                     }
                     queries.add(F.objectNode().put("op", i).put("node", op.get("node").asText()).set("rows", rows));
                 } else if (op.has("sql")) {
-                    node(op.get("node").asText()).conn.getDatabase()._exec(op.get("sql").asText());
+                    node(op.get("node").asText()).exec(op.get("sql").asText());
                 } else {
                     throw new IllegalArgumentException("unknown op " + op);
                 }
@@ -126,19 +168,23 @@ final class ScenarioRunner implements AutoCloseable {
         }
         String site = cfg.has("nodes") && cfg.get("nodes").has(name) ? cfg.get("nodes").get(name).asText().toUpperCase()
                 : String.format("%02X", nodes.size() + 1).repeat(16);
-        SQLiteConnection conn = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + ".db"));
-        try (Statement s = conn.createStatement()) {
+        SQLiteConnection raw = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + ".db"));
+        try (Statement s = raw.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
             // A deterministic site id: the engine keeps an existing ordinal-0 row.
             s.execute("CREATE TABLE crsql_site_id (site_id BLOB NOT NULL, ordinal INTEGER PRIMARY KEY)");
             s.execute("INSERT INTO crsql_site_id VALUES (x'" + site + "', 0)");
         }
-        CrrSession session = CrrEngine.attach(conn);
-        n = new Node(name, conn, session, site);
+        if (access == Access.ENGINE) {
+            n = new Node(name, raw, CrrEngine.attach(raw), site);
+        } else {
+            raw.close();
+            n = new Node(name, DriverManager.getConnection("jdbc:corrosion:" + dir.resolve(name + ".db")), null, site);
+        }
         nodes.put(name, n);
         if (cfg.has("schema")) {
-            conn.getDatabase()._exec(cfg.get("schema").asText());
+            n.exec(cfg.get("schema").asText());
         }
         return n;
     }
@@ -173,7 +219,7 @@ final class ScenarioRunner implements AutoCloseable {
         c.setAutoCommit(false);
         try {
             if (delivery == Delivery.API) {
-                b.session.apply(rows);
+                b.apply(rows);
             } else {
                 try (PreparedStatement p = c.prepareStatement(Change.INSERT_SQL)) {
                     for (Change r : rows) {
@@ -218,15 +264,23 @@ final class ScenarioRunner implements AutoCloseable {
             out.put("db_version", rs.getLong(1));
         }
         ObjectNode tables = F.objectNode();
-        for (String t : new java.util.TreeSet<>(n.session.crrTables())) {
+        for (String t : new java.util.TreeSet<>(n.crrTables())) {
             ArrayNode cols = F.arrayNode();
-            for (CrrCatalog.ColumnDef c : CrrCatalog.columns(n.conn, t)) {
-                cols.add(c.name());
+            TreeMap<Integer, String> pkColumns = new TreeMap<>(); // by position in the key
+            try (Statement s = n.conn.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT name, pk FROM pragma_table_info(" + Sql.literal(t) + ") ORDER BY cid")) {
+                while (rs.next()) {
+                    cols.add(rs.getString(1));
+                    if (rs.getInt(2) > 0) {
+                        pkColumns.put(rs.getInt(2), rs.getString(1));
+                    }
+                }
             }
+            List<String> pks = new ArrayList<>(pkColumns.values());
             ArrayNode rows = F.arrayNode();
             try (Statement s = n.conn.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT * FROM " + Sql.ident(t) + " ORDER BY "
-                         + Sql.idents(CrrCatalog.pkColumns(n.conn, t), ""))) {
+                 ResultSet rs = s.executeQuery("SELECT " + Sql.idents(colNames(cols), "") + " FROM " + Sql.ident(t)
+                         + " ORDER BY " + Sql.idents(pks, ""))) {
                 while (rs.next()) {
                     ArrayNode row = F.arrayNode();
                     for (int c = 1; c <= cols.size(); c++) {
@@ -268,6 +322,12 @@ final class ScenarioRunner implements AutoCloseable {
             }
         }
         out.set("db_versions", dbVersions);
+        return out;
+    }
+
+    private static List<String> colNames(ArrayNode cols) {
+        List<String> out = new ArrayList<>();
+        cols.forEach(c -> out.add(c.asText()));
         return out;
     }
 
@@ -335,8 +395,15 @@ final class ScenarioRunner implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         for (Node n : nodes.values()) {
-            n.session.close();
+            if (n.session != null) {
+                n.session.close();
+            }
             n.conn.close();
+        }
+        if (access == Access.DRIVER) {
+            for (Node n : nodes.values()) {
+                CorrosionDriver.shutdown(dir.resolve(n.name + ".db").toString());
+            }
         }
     }
 }

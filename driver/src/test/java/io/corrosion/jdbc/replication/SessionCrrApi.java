@@ -1,14 +1,38 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.crr.CrrSession;
 import java.sql.SQLException;
 import java.util.List;
+import org.sqlite.SQLiteConnection;
 
 /** The CRR API straight on a session, for store tests without the driver (no commit hand-off). */
 record SessionCrrApi(CrrSession session) implements CrrApi {
+
+    /** An agent connection on a plain sqlite-jdbc connection with the engine attached; closing it closes both. */
+    static AgentConnection agentConnection(SQLiteConnection connection, CrrSession session) {
+        CrrApi api = new SessionCrrApi(session);
+        return new AgentConnection() {
+            @Override
+            public SQLiteConnection connection() {
+                return connection;
+            }
+
+            @Override
+            public CrrApi crr() {
+                return api;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                session.close();
+                connection.close();
+            }
+        };
+    }
 
     @Override
     public byte[] siteId() {

@@ -36,7 +36,7 @@ final class StoreNode implements AutoCloseable {
         this.file = file;
         SQLiteConnection c = connect(file);
         this.crr = CrrEngine.attach(c);
-        this.app = new CrrAccess(c, new SessionCrrApi(crr));
+        this.app = new CrrAccess(SessionCrrApi.agentConnection(c, crr));
         for (String sql : schema) {
             exec(sql);
         }
@@ -45,7 +45,7 @@ final class StoreNode implements AutoCloseable {
 
     static CrrAccess open(Path file) throws SQLException {
         SQLiteConnection c = connect(file);
-        return new CrrAccess(c, new SessionCrrApi(CrrEngine.attach(c)));
+        return new CrrAccess(SessionCrrApi.agentConnection(c, CrrEngine.attach(c)));
     }
 
     private static SQLiteConnection connect(Path file) throws SQLException {
@@ -70,11 +70,11 @@ final class StoreNode implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         pending = new PendingChanges(writer.crr().connection());
-        store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending, reader,
-                new SyncReader(site, new VersionSource(reader), reader.connection()), applied::addAll,
-                (c, table, keys) -> { }, counters);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
                 VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
+        store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
+                new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest,
+                applied::addAll, counters);
     }
 
     void restart() throws SQLException {
@@ -88,9 +88,13 @@ final class StoreNode implements AutoCloseable {
         publisherConnection.close();
     }
 
+    /** Runs a statement in autocommit; its commit reaches the publisher as the commit listener would tell it. */
     StoreNode exec(String sql) throws SQLException {
         try (Statement s = app.connection().createStatement()) {
             s.execute(sql);
+        }
+        if (publisher != null) {
+            publisher.committed(app.dbVersion());
         }
         return this;
     }

@@ -1,0 +1,23 @@
+package io.corrosion.jdbc;
+
+import java.sql.SQLException;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * A connection of the driver's own to a database file, with the CRR engine on it: what the replication agent merges,
+ * reads and keeps its bookkeeping on ({@link DatabaseExtension#openAgentConnection()}). Foreign keys and CHECK
+ * constraints are not enforced on it, so no merge gets stuck on them; its {@link CrrApi#applyChanges} applies the same
+ * rules as every merge (the key allocator's slot claims among them). Not thread-safe, like the connection.
+ */
+public interface AgentConnection extends AutoCloseable {
+
+    /** The physical connection, for the agent's own tables in the same transactions as its merges. */
+    SQLiteConnection connection();
+
+    /** The CRR engine on this connection. */
+    CrrApi crr();
+
+    /** Detaches the engine and closes the connection. */
+    @Override
+    void close() throws SQLException;
+}

@@ -1,0 +1,99 @@
+package io.corrosion.jdbc.crr;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConnection;
+
+/** The {@link LocalJournal} of each database file this JVM has sessions on, counted by holder. */
+final class Journals {
+    private record Held(LocalJournal journal, int holders) {}
+
+    private static final Map<String, Held> OPEN = new HashMap<>();
+
+    private Journals() {}
+
+    /** The journal of {@code conn}'s file (a new one for an in-memory database); release it with {@link #release}. */
+    static LocalJournal acquire(SQLiteConnection conn) throws SQLException {
+        String file = mainFile(conn);
+        if (file == null) {
+            return new LocalJournal(null, null);
+        }
+        synchronized (Journals.class) {
+            Held held = OPEN.get(file);
+            LocalJournal journal = held == null ? new LocalJournal(file, () -> open(file)) : held.journal();
+            OPEN.put(file, new Held(journal, held == null ? 1 : held.holders() + 1));
+            return journal;
+        }
+    }
+
+    /** One more holder of a journal someone holds already. */
+    static LocalJournal retain(LocalJournal journal) {
+        if (journal.inMemory()) {
+            return journal;
+        }
+        synchronized (Journals.class) {
+            Held held = OPEN.get(journal.file());
+            if (held != null && held.journal() == journal) {
+                OPEN.put(journal.file(), new Held(journal, held.holders() + 1));
+            }
+        }
+        return journal;
+    }
+
+    /** One holder less; the last one closes the journal (a final flush). */
+    static void release(LocalJournal journal) {
+        if (journal.inMemory()) {
+            journal.close();
+            return;
+        }
+        boolean last;
+        synchronized (Journals.class) {
+            Held held = OPEN.get(journal.file());
+            if (held == null || held.journal() != journal) {
+                return;
+            }
+            last = held.holders() == 1;
+            if (last) {
+                OPEN.remove(journal.file());
+            } else {
+                OPEN.put(journal.file(), new Held(journal, held.holders() - 1));
+            }
+        }
+        if (last) {
+            journal.close();
+        }
+    }
+
+    /** The canonical path of the connection's main database file; null for an in-memory (or temporary) one. */
+    private static String mainFile(SQLiteConnection conn) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA database_list")) {
+            while (rs.next()) {
+                if ("main".equals(rs.getString("name"))) {
+                    String file = rs.getString("file");
+                    if (file == null || file.isEmpty()) {
+                        return null;
+                    }
+                    try {
+                        return Path.of(file).toRealPath().toString();
+                    } catch (java.io.IOException e) {
+                        return Path.of(file).toAbsolutePath().normalize().toString();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The flusher's own connection: plain sqlite-jdbc, waiting for the write lock as the driver's connections do. */
+    private static SQLiteConnection open(String file) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("busy_timeout", "5000");
+        return JDBC.createConnection("jdbc:sqlite:" + file, p);
+    }
+}

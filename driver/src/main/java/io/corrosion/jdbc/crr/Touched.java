@@ -1,0 +1,70 @@
+package io.corrosion.jdbc.crr;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rows one local transaction wrote, by CRR id, in the order it first wrote them: what the version log records for
+ * the transaction's db version once the journal flushes it.
+ */
+final class Touched {
+    /** A clock key (the primary key value, or the packed key of a composite one) with equality by content. */
+    record Key(Object value) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && SqlValues.same(value, k.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return SqlValues.hash(value);
+        }
+    }
+
+    private final Map<Long, Set<Key>> rows = new LinkedHashMap<>();
+    private long lastTable = -1;
+    private Set<Key> lastKeys;
+
+    void add(long table, Object key) {
+        if (table != lastTable) {
+            lastTable = table;
+            lastKeys = rows.computeIfAbsent(table, t -> new LinkedHashSet<>());
+        }
+        lastKeys.add(new Key(key));
+    }
+
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    void clear() {
+        rows.clear();
+        lastTable = -1;
+        lastKeys = null;
+    }
+
+    /** The keys written in {@code table}; empty if none. */
+    List<Object> keys(long table) {
+        Set<Key> keys = rows.get(table);
+        List<Object> out = new ArrayList<>(keys == null ? 0 : keys.size());
+        if (keys != null) {
+            for (Key k : keys) {
+                out.add(k.value());
+            }
+        }
+        return out;
+    }
+
+    /** A snapshot: per table id, its keys in order. */
+    Map<Long, List<Object>> snapshot() {
+        Map<Long, List<Object>> out = new LinkedHashMap<>();
+        for (Long table : rows.keySet()) {
+            out.put(table, keys(table));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,309 @@
+package io.corrosion.jdbc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CorrosionDriver;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What happens to the schemas applications create through jdbc:corrosion:, and to the tables a file already had. */
+class SchemaThroughDriverTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void shutdown() {
+        CorrosionDriver.shutdownAll();
+    }
+
+    @Test
+    void hibernateAndJooqDdlFromTheStackNotesWorksUnchanged() throws SQLException {
+        try (Node h = new Node(dir, "hibernate"); Node j = new Node(dir, "jooq")) {
+            h.exec("drop table if exists Person",
+                    "create table Person (age integer, id bigint not null, team_id bigint, version bigint not null,"
+                            + " name varchar(255), primary key (id))",
+                    "create table team (id integer, name varchar(255) not null unique, primary key (id))",
+                    "create table HTE_Person(age integer, id bigint, rn_ integer not null, hib_sess_id char(36) not null,"
+                            + " primary key (rn_, hib_sess_id))",
+                    "create table Person_SEQ (next_val bigint)",
+                    "insert into Person_SEQ values ( 1 )");
+            assertThat(h.crr.replicatedTables()).containsExactlyInAnyOrder("Person", "team");
+            h.exec("insert into team (name) values ('red')", "insert into Person (id, version, name) values (7, 0, 'ada')");
+            assertThat(h.rows("select \"table\", cid, val from crsql_changes order by 1, 2"))
+                    .containsExactly(Arrays.asList("Person", "age", null), List.of("Person", "name", "ada"),
+                            Arrays.asList("Person", "team_id", null), List.of("Person", "version", 0L), List.of("team", "name", "red"));
+
+            j.exec("create table if not exists person (id int8 not null, name varchar(100) not null, age int,"
+                    + " constraint pk_person primary key (id))", "alter table person add email varchar(200)",
+                    "insert into person (id, name, email) values (1, 'grace', 'g@x')");
+            assertThat(j.rows("select cid, val from crsql_changes where \"table\" = 'person' order by cid"))
+                    .containsExactly(Arrays.asList("age", null), List.of("email", "g@x"), List.of("name", "grace"));
+        }
+    }
+
+    @Test
+    void uniqueIsEnforcedForLocalWritesAndNeverStopsAMerge() throws SQLException {
+        String ddl = "create table team (id integer, name varchar(255) not null unique, city text, primary key (id))";
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            a.exec(ddl, "insert into team (id, name, city) values (1, 'red', 'a')");
+            b.exec(ddl, "insert into team (id, name, city) values (2, 'red', 'b')");
+            SQLException duplicate = catchThrowableOfType(SQLException.class,
+                    () -> a.exec("insert into team (id, name) values (3, 'red')"));
+            assertThat(duplicate.getSQLState()).isEqualTo("23505");
+            assertThat(duplicate.getMessage()).contains("UNIQUE constraint failed: team.name");
+
+            Node.sync(a, b);
+            List<List<Object>> both = List.of(List.of(1L, "red", "a"), List.of(2L, "red", "b"));
+            assertThat(a.rows("select id, name, city from team order by id")).as("the merge kept both").isEqualTo(both);
+            assertThat(b.rows("select id, name, city from team order by id")).isEqualTo(both);
+
+            a.exec("insert or ignore into team (id, name) values (4, 'red')");
+            assertThat(a.scalar("select count(*) from team")).isEqualTo(2L);
+            a.exec("insert into team (id, name) values (5, 'blue')", "update team set city = 'c' where name = 'red'");
+            SQLException renamed = catchThrowableOfType(SQLException.class,
+                    () -> a.exec("update team set name = 'blue' where id = 1"));
+            assertThat(renamed.getSQLState()).isEqualTo("23505");
+            a.exec("insert or replace into team (id, name, city) values (6, 'blue', 'new')");
+            assertThat(a.rows("select id, city from team where name = 'blue'")).containsExactly(List.of(6L, "new"));
+            a.sendTo(b);
+            assertThat(b.rows("select id from team order by id")).as("the replaced row's delete replicates")
+                    .containsExactly(List.of(1L), List.of(2L), List.of(6L));
+
+            SQLException upsert = catchThrowableOfType(SQLException.class, () -> a.exec(
+                    "insert into team (id, name) values (8, 'red') on conflict (name) do update set city = 'x'"));
+            assertThat(upsert.getSQLState()).isEqualTo("0A000");
+            assertThat(upsert.getMessage()).contains("ON CONFLICT can only name the primary key");
+        }
+    }
+
+    @Test
+    void createUniqueIndexOnAReplicatedTableBecomesAChecked() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec("create table t (id integer primary key, code text, v int)", "create unique index t_code on t (code)",
+                    "insert into t (id, code) values (1, 'x')");
+            assertThat(catchThrowableOfType(SQLException.class, () -> a.exec("insert into t (id, code) values (2, 'x')"))
+                    .getSQLState()).isEqualTo("23505");
+            assertThat(a.rows("select \"unique\" from pragma_index_list('t') where name = 't_code'")).containsExactly(List.of(0L));
+            a.exec("drop index t_code", "insert into t (id, code) values (2, 'x')");
+            assertThat(a.scalar("select count(*) from t")).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void notNullColumnsWithoutDefaultStayNotNullLocallyAndMergesFillThem() throws SQLException {
+        String ddl = "create table item (id integer primary key, name varchar(50) not null, qty int not null,"
+                + " price real not null, status varchar(10) not null check (status in ('NEW', 'OLD')))";
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            a.exec(ddl, "insert into item values (1, 'pen', 3, 1.5, 'NEW')");
+            b.exec(ddl);
+            assertThat(catchThrowableOfType(SQLException.class, () -> a.exec("insert into item (id, qty) values (2, 1)"))
+                    .getSQLState()).as("NOT NULL holds for local writes").isEqualTo("23502");
+
+            List<Change> all = a.crr.changesSince(0);
+            List<Change> qtyOnly = all.stream().filter(ch -> ch.cid().equals("qty")).toList();
+            try (MergeConnection m = merger(b)) {
+                m.apply(qtyOnly); // the row is created before its other columns' changes arrive
+                assertThat(b.rows("select name, qty, price, status from item")).containsExactly(List.of("", 3L, 0.0, ""));
+                m.apply(all);
+            }
+            assertThat(b.rows("select * from item")).isEqualTo(a.rows("select * from item"));
+        }
+    }
+
+    @Test
+    void foreignKeysStayDeclaredAndMergesDoNotEnforceThem() throws SQLException {
+        String[] ddl = {"create table author (id int8 not null, name varchar(100) not null, constraint pk_author primary key (id))",
+            "create table book (id int not null, author_id int8 not null, title varchar(200), constraint pk_book primary key (id),"
+                    + " constraint fk_author foreign key (author_id) references author (id))"};
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b", "foreign_keys=true")) {
+            a.exec(ddl);
+            b.exec(ddl);
+            assertThat(b.crr.replicatedTables()).contains("author", "book");
+            try (ResultSet fks = b.c.getMetaData().getImportedKeys(null, null, "book")) {
+                assertThat(fks.next()).as("the foreign key is declared").isTrue();
+                assertThat(fks.getString("PKTABLE_NAME")).isEqualTo("author");
+            }
+            assertThat(catchThrowableOfType(SQLException.class,
+                    () -> b.exec("insert into book (id, author_id) values (1, 99)")).getSQLState())
+                    .as("local writes on a connection with foreign_keys=true are checked").isEqualTo("23503");
+
+            a.exec("insert into author values (1, 'x')", "insert into book values (1, 1, 't')", "delete from author");
+            try (MergeConnection m = merger(b)) {
+                m.apply(a.crr.changesSince(0).stream().filter(ch -> ch.table().equals("book")).toList());
+            }
+            assertThat(b.rows("select id, author_id from book")).as("a merge never gets stuck on a dangling reference")
+                    .containsExactly(List.of(1L, 1L));
+        }
+    }
+
+    @Test
+    void autoincrementKeysAreAcceptedAndNodePrivate() throws SQLException {
+        try (Node a = new Node(dir, "a", "node-slot=3"); Node b = new Node(dir, "b", "node-slot=4")) {
+            for (Node n : List.of(a, b)) {
+                n.exec("create table if not exists author (id integer primary key autoincrement not null,"
+                        + " name varchar(100) not null, email varchar(100), constraint uk_email unique (email))",
+                        "insert into author (name) values ('n')");
+            }
+            Node.sync(a, b);
+            assertThat(a.rows("select id % 1024 from author order by 1")).containsExactly(List.of(4L), List.of(5L));
+            assertThat(b.rows("select * from author order by id")).isEqualTo(a.rows("select * from author order by id"));
+        }
+    }
+
+    @Test
+    void tablesWithoutAPrimaryKeyGetAHiddenNodePrivateOneAndKeepEveryRow() throws SQLException {
+        String ddl = "create table Player_bag (Player_id bigint not null, bag varchar(255))";
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            a.exec(ddl, "insert into Player_bag (Player_id, bag) values (1, 'x')", "insert into Player_bag values (1, 'x')",
+                    "insert into Player_bag select 2, 'y'");
+            b.exec(ddl, "insert into Player_bag values (1, 'x')");
+            Node.sync(a, b);
+            assertThat(b.rows("select Player_id, bag from Player_bag order by 1, 2"))
+                    .containsExactly(List.of(1L, "x"), List.of(1L, "x"), List.of(1L, "x"), List.of(2L, "y"));
+            assertThat(columns(a.c, "Player_bag")).containsExactly("Player_id", "bag");
+            assertThat(a.rows("select name from pragma_table_info('Player_bag')")).containsExactly(List.of("Player_id"), List.of("bag"));
+            a.exec("delete from Player_bag where Player_id = 1"); // Hibernate's way to rewrite a bag: delete all, insert
+            b.exec("insert into Player_bag values (1, 'z')");     // concurrently, on the other node
+            Node.sync(a, b);
+            assertThat(b.rows("select Player_id, bag from Player_bag order by 1")).as("deletes hit the rows seen, not the new one")
+                    .containsExactly(List.of(1L, "z"), List.of(2L, "y"));
+            assertThat(a.rows("select Player_id, bag from Player_bag order by 1")).isEqualTo(b.rows("select Player_id, bag from Player_bag order by 1"));
+        }
+    }
+
+    @Test
+    void aTableThatCannotBeACrrIsRefusedAndNotCreated() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec("create table src (id integer primary key, v text)");
+            SQLException e = catchThrowableOfType(SQLException.class, () -> a.exec("create table copy as select v from src"));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("copy").contains("PRIMARY_KEY_NOT_NULL_OR_ROWID").contains("local-tables");
+            assertThat(a.scalar("select count(*) from sqlite_master where name = 'copy'")).isEqualTo(0L);
+
+            a.c.setAutoCommit(false);
+            a.exec("insert into src values (1, 'kept')");
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> a.exec("create table copy2 as select v from src"));
+            assertThat(refused.getSQLState()).isEqualTo("0A000");
+            a.c.commit();
+            a.c.setAutoCommit(true);
+            assertThat(a.rows("select v from src")).as("the application's transaction went on").containsExactly(List.of("kept"));
+        }
+        try (Node local = new Node(dir, "local", "local-tables=copy*")) {
+            local.exec("create table src (id integer primary key, v text)", "create table copy as select v from src");
+            assertThat(local.crr.replicatedTables()).containsExactly("src");
+        }
+    }
+
+    @Test
+    void alterTableInEveryFormKeepsCaptureAndMergesRight() throws SQLException {
+        String ddl = "create table t (id integer primary key, a text, b int)";
+        String[] migrations = {"alter table t add c text", "alter table t add column d int default 7",
+            "alter table t drop column b", "alter table t rename column a to aa", "alter table t rename to tt"};
+        try (Node x = new Node(dir, "x"); Node y = new Node(dir, "y")) {
+            x.exec(ddl, "insert into t values (1, 'one', 1)");
+            y.exec(ddl);
+            x.exec(migrations);
+            y.exec(migrations);
+            assertThat(x.crr.replicatedTables()).containsExactly("tt");
+            x.exec("update tt set c = 'see', d = 8 where id = 1", "insert into tt (id, aa) values (2, 'two')");
+            Node.sync(x, y);
+            assertThat(y.rows("select * from tt order by id")).isEqualTo(x.rows("select * from tt order by id"))
+                    .containsExactly(List.of(1L, "one", "see", 8L), Arrays.asList(2L, "two", null, 7L));
+            x.exec("drop table tt");
+            assertThat(x.crr.replicatedTables()).isEmpty();
+            assertThat(x.crr.changesSince(0)).isEmpty();
+        }
+    }
+
+    @Test
+    void schemaChangesInsideATransactionRollBackWithIt() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.c.setAutoCommit(false);
+            a.exec("create table t (id integer primary key, v text)", "insert into t values (1, 'x')");
+            assertThat(a.crr.replicatedTables()).containsExactly("t");
+            a.c.rollback();
+            a.c.setAutoCommit(true);
+            assertThat(a.crr.replicatedTables()).isEmpty();
+            assertThat(a.scalar("select count(*) from sqlite_master where name like 't%'")).isEqualTo(0L);
+            a.exec("create table t (id integer primary key, v text)", "insert into t values (1, 'y')");
+            assertThat(a.rows("select cid, val, db_version from crsql_changes")).containsExactly(List.of("v", "y", 1L));
+        }
+    }
+
+    @Test
+    void recursiveTriggersAreRefused() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            for (String sql : List.of("PRAGMA recursive_triggers = ON", "pragma recursive_triggers=1", "PRAGMA main.recursive_triggers(true)")) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> a.exec(sql));
+                assertThat(e.getSQLState()).as(sql).isEqualTo("0A000");
+            }
+            a.exec("PRAGMA recursive_triggers = OFF");
+            assertThat(a.scalar("PRAGMA recursive_triggers")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void tablesThatExistedBeforeAreUpgradedOnOpenOrLeftLocal() throws SQLException {
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+                Statement s = plain.createStatement()) {
+            s.execute("create table t (id integer primary key, v text, n int not null)");
+            s.execute("insert into t values (1, 'a', 1), (2, 'b', 2)");
+            s.execute("create table coded (id integer primary key, code text)");
+            s.execute("create unique index coded_code on coded (code)");
+            s.execute("create table constrained (id integer primary key, email text unique)");
+            s.execute("create table log (at int, msg text)");
+        }
+        try (Node a = new Node(dir, "old")) {
+            assertThat(a.crr.replicatedTables()).containsExactlyInAnyOrder("t", "coded");
+            assertThat(a.rows("select pk, cid, val from crsql_changes where \"table\" = 't' order by pk, cid"))
+                    .as("back-filled").hasSize(4);
+            a.exec("insert into coded values (1, 'x')");
+            assertThat(catchThrowableOfType(SQLException.class, () -> a.exec("insert into coded values (2, 'x')"))
+                    .getSQLState()).isEqualTo("23505");
+            a.exec("insert into constrained values (1, 'e')", "insert into log values (1, 'm')");
+            assertThat(a.rows("select distinct \"table\" from crsql_changes order by 1")).as("left-local tables are not replicated")
+                    .containsExactly(List.of("coded"), List.of("t"));
+        }
+    }
+
+    @Test
+    void mergeEqualValuesPropertyBecomesTheEngineSetting() throws SQLException {
+        try (Node a = new Node(dir, "a", "merge-equal-values=true")) {
+            assertThat(a.scalar("SELECT crsql_config_get('merge-equal-values')")).isEqualTo(1L);
+        }
+        CorrosionDriver.shutdownAll();
+        try (Node a = new Node(dir, "a")) {
+            assertThat(a.scalar("SELECT crsql_config_get('merge-equal-values')")).isEqualTo(0L);
+        }
+    }
+
+    private static MergeConnection merger(Node n) throws SQLException {
+        return ((NodeExtension) extension(n)).openMergeConnection();
+    }
+
+    private static Object extension(Node n) throws SQLException {
+        return io.corrosion.jdbc.TestAccess.extension(n.url);
+    }
+
+    private static List<String> columns(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
+            while (rs.next()) {
+                out.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        return out;
+    }
+}

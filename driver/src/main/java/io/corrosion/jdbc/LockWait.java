@@ -1,11 +1,13 @@
 package io.corrosion.jdbc;
 
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sqlite.BusyHandler;
+import org.sqlite.SQLiteConnection;
 
 /**
  * How a connection waits for another connection's write lock, in place of SQLite's default busy handler. SQLite's
@@ -27,6 +29,13 @@ public final class LockWait extends BusyHandler {
 
     LockWait(long timeoutMillis) {
         setTimeoutMillis(timeoutMillis);
+    }
+
+    /** Makes {@code connection} wait for write locks this way, up to {@code timeoutMillis}; returns the handler. */
+    public static LockWait install(SQLiteConnection connection, long timeoutMillis) throws SQLException {
+        LockWait wait = new LockWait(timeoutMillis);
+        BusyHandler.setHandler(connection, wait);
+        return wait;
     }
 
     /** The busy timeout this connection honours, in milliseconds. */

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.LockWait;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,10 +91,14 @@ final class Journals {
         return null;
     }
 
-    /** The flusher's own connection: plain sqlite-jdbc, waiting for the write lock as the driver's connections do. */
+    /**
+     * The watcher's own connection: plain sqlite-jdbc, waiting for the write lock as the driver's connections do (with
+     * {@link LockWait}: under steady writes SQLite's own sleeps of up to 100 ms kept missing the moments the lock was
+     * free, and commits reached their listeners seconds late).
+     */
     private static SQLiteConnection open(String file) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("busy_timeout", "5000");
-        return JDBC.createConnection("jdbc:sqlite:" + file, p);
+        SQLiteConnection c = JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+        LockWait.install(c, 5000);
+        return c;
     }
 }

@@ -40,6 +40,8 @@ class ReplicationEndToEndTest {
 
     private static final Partition PARTITION = new Partition();
     private final List<Node> nodes = new ArrayList<>();
+    /** More URL keys for the nodes a test starts. */
+    private String urlExtra = "";
 
     @BeforeAll
     static void fastGossip() {
@@ -68,7 +70,7 @@ class ReplicationEndToEndTest {
             // merge-equal-values: two nodes writing the same value at the same col_version keep their own clock
             // otherwise (as cr-sqlite does); with it the higher site id wins and crsql_changes converge too.
             this.url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:0&seeds=" + seeds + "&tls.insecure=true"
-                    + "&sync-interval=500ms&merge-equal-values=true";
+                    + "&sync-interval=500ms&merge-equal-values=true" + urlExtra;
             this.conn = DriverManager.getConnection(url);
             this.corrosion = conn.unwrap(CorrosionConnection.class);
             for (String sql : schema) {
@@ -299,6 +301,32 @@ class ReplicationEndToEndTest {
         PARTITION.heal();
         awaitConverged(all);
         assertThat(c.query(ITEMS)).hasSize(2);
+    }
+
+    @Test
+    void mergesAreNotStuckOnTheApplicationsForeignKeys() throws Exception {
+        urlExtra = "&foreign_keys=true";
+        List<Node> all = cluster(2, "CREATE TABLE parent (id INTEGER PRIMARY KEY NOT NULL, name TEXT)",
+                "CREATE TABLE child (id INTEGER PRIMARY KEY NOT NULL, parent_id INTEGER REFERENCES parent (id), name TEXT)");
+        Node a = all.get(0);
+        Node b = all.get(1);
+        a.exec("INSERT INTO parent VALUES (1, 'parent')");
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.query("SELECT id FROM parent").size() == 1);
+
+        // Apart, each write is valid where it is made; merged, the child's parent is gone. Enforced on the agent's
+        // merges, the foreign key would refuse them on both nodes, again and again, and replication would stop.
+        PARTITION.cut(Set.of(a.port()), Set.of(b.port()));
+        a.exec("DELETE FROM parent WHERE id = 1");
+        b.exec("INSERT INTO child VALUES (10, 1, 'orphan to be')");
+        PARTITION.heal();
+        a.exec("INSERT INTO parent VALUES (2, 'after the partition')");
+
+        String both = "SELECT 'parent', id, name FROM parent UNION ALL SELECT 'child', id, name FROM child ORDER BY 1, 2";
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(b.query(both)).isEqualTo(a.query(both)).hasSize(2));
+        assertThat(a.query(both)).containsExactly(List.of("child", 10L, "orphan to be"),
+                List.of("parent", 2L, "after the partition"));
+        assertThat(a.query("SELECT count(*) FROM pragma_foreign_key_check")).containsExactly(List.of(1L));
     }
 
     @Test

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * args: file port(0 = no bind: a local node) seeds
- * stdin: RUN rate seconds baseId | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
+ * stdin: RUN rate seconds baseId | CPU | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
  * </pre>
  */
 public final class BenchNode {
@@ -43,6 +43,7 @@ public final class BenchNode {
     private final CorrosionConnection node;
     private final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
     private final Map<Long, Long> commits = new ConcurrentHashMap<>();
+    private long cpuAtRun;
 
     private BenchNode(String url) throws SQLException {
         conn = DriverManager.getConnection(url);
@@ -71,6 +72,7 @@ public final class BenchNode {
             String[] w = line.split(" ");
             switch (w[0]) {
                 case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]));
+                case "CPU" -> say(String.format(Locale.ROOT, "CPU %.1f", (processCpuNanos() - bench.cpuAtRun) / 1e6));
                 case "COUNT" -> say("COUNT " + bench.count(w[1]));
                 case "TOKEN" -> say("TOKEN " + bench.node.lastCommitToken());
                 case "AWAIT" -> say("APPLIED " + bench.node.awaitVersion(w[1], Duration.ofMinutes(5)));
@@ -90,6 +92,7 @@ public final class BenchNode {
     private void run(double rate, double seconds, long base) throws SQLException {
         int n = (int) Math.round(rate * seconds);
         long[] commitNanos = new long[n];
+        cpuAtRun = processCpuNanos();
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         try (PreparedStatement insert = conn.prepareStatement("INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
@@ -113,6 +116,12 @@ public final class BenchNode {
         double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
         say(String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f", n, mean, commitNanos[n / 2] / 1000.0,
                 commitNanos[(int) (n * 0.99)] / 1000.0));
+    }
+
+    /** CPU time of this JVM, all threads: what a run cost, whatever else the machine was doing. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private long count(String table) throws SQLException {

@@ -78,7 +78,6 @@ final class LocalJournal {
         final Map<Long, List<Object>> rows;
         final int rowCount;
         final long committedAt = System.nanoTime();
-        boolean delivered;
 
         Entry(long dbVersion, Map<Long, List<Object>> rows) {
             this.dbVersion = dbVersion;
@@ -106,6 +105,12 @@ final class LocalJournal {
     private long confirmed;
     /** Highest version dropped from memory. */
     private long evicted;
+    /**
+     * Entries up to this version went to the listeners (or nobody listened when they were due). Versions commit in
+     * order under the write lock, so the delivered ones are always a prefix: a watermark, not a flag per entry to scan
+     * on every commit.
+     */
+    private long deliveredUpTo;
     private boolean loaded;
     private boolean writable;
     private boolean closed;
@@ -136,6 +141,7 @@ final class LocalJournal {
         confirmed = flushed;
         evicted = flushed;
         committed = Math.max(flushed, longOf(c, "SELECT " + CrrMetadata.persistedLocalDbVersionExpr()));
+        deliveredUpTo = committed;
         loaded = true;
     }
 
@@ -546,12 +552,7 @@ final class LocalJournal {
     }
 
     private synchronized boolean hasUndelivered() {
-        for (Entry e : entries.tailMap(evicted, false).values()) {
-            if (!e.delivered) {
-                return true;
-            }
-        }
-        return false;
+        return !entries.isEmpty() && entries.lastKey() > deliveredUpTo;
     }
 
     /**
@@ -570,7 +571,7 @@ final class LocalJournal {
         long horizon = System.nanoTime() - TimeUnit.SECONDS.toNanos(RETENTION_SECONDS);
         while (entries.size() > MIN_RETAINED) {
             Entry first = entries.firstEntry().getValue();
-            if (first.dbVersion > confirmed || !first.delivered || first.committedAt > horizon) {
+            if (first.dbVersion > confirmed || first.dbVersion > deliveredUpTo || first.committedAt > horizon) {
                 break;
             }
             entries.pollFirstEntry();
@@ -579,9 +580,7 @@ final class LocalJournal {
     }
 
     private synchronized void markDelivered(long upTo) {
-        for (Entry e : entries.headMap(upTo, true).values()) {
-            e.delivered = true;
-        }
+        deliveredUpTo = Math.max(deliveredUpTo, upTo);
     }
 
     private static void checkpoint(SQLiteConnection c) throws SQLException {
@@ -592,13 +591,10 @@ final class LocalJournal {
 
     /** Tells the listeners about the commits up to {@code upTo} not yet delivered, in order. */
     private void deliver(SQLiteConnection c, long upTo) throws SQLException {
-        List<Entry> due = new ArrayList<>();
+        List<Entry> due;
         synchronized (this) {
-            for (Entry e : entries.headMap(upTo, true).values()) {
-                if (!e.delivered) {
-                    due.add(e);
-                }
-            }
+            due = upTo <= deliveredUpTo ? List.of()
+                    : new ArrayList<>(entries.subMap(deliveredUpTo, false, upTo, true).values());
         }
         if (due.isEmpty()) {
             return;
@@ -614,11 +610,7 @@ final class LocalJournal {
                 }
             }
         }
-        synchronized (this) {
-            for (Entry e : due) {
-                e.delivered = true;
-            }
-        }
+        markDelivered(due.get(due.size() - 1).dbVersion);
     }
 
     private record TableName(String name, TableInfo.KeyKind kind) {}

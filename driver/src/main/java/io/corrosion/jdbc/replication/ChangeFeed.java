@@ -1,6 +1,9 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.jdbc.InternalTables;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,9 +51,13 @@ final class ChangeFeed implements AutoCloseable {
         return !listeners.isEmpty();
     }
 
-    /** Queues an event for the listeners; never blocks. */
+    /** Queues an event for the listeners, without the driver's own tables (none left: no event); never blocks. */
     void publish(ChangeEvent event) {
         if (listeners.isEmpty() || closed) {
+            return;
+        }
+        event = applicationRows(event);
+        if (event == null) {
             return;
         }
         if (!queue.offer(event)) {
@@ -60,6 +67,17 @@ final class ChangeFeed implements AutoCloseable {
                 LOG.warn("[{}] change listeners fall behind: {} events dropped so far", name, dropped);
             }
         }
+    }
+
+    /** The event with the rows of the application's tables only (not the slot claims, ...); null if none is left. */
+    private static ChangeEvent applicationRows(ChangeEvent event) {
+        if (event.tables().stream().noneMatch(InternalTables::isInternal)) {
+            return event;
+        }
+        Map<String, List<byte[]>> rows = new LinkedHashMap<>(event.rows());
+        rows.keySet().removeIf(InternalTables::isInternal);
+        return rows.isEmpty() ? null
+                : new ChangeEvent(event.siteId(), event.dbVersion(), event.local(), rows, event.rowsImpacted());
     }
 
     int queued() {

@@ -251,6 +251,8 @@ class ReplicationEndToEndTest {
                 .satisfies(pk -> assertThat(io.corrosion.jdbc.crr.PackedColumns.unpack(pk)).containsExactly(1L));
         assertThat(heard.stream().filter(e -> !e.local())).hasSize(19)
                 .allSatisfy(e -> assertThat(e.rowsImpacted()).isPositive());
+        // the driver's own tables (the slot claims each node replicates) never reach the application
+        assertThat(heard).allSatisfy(e -> assertThat(e.tables()).containsExactly("item"));
         handle.close();
         a.exec("INSERT INTO item VALUES (21, 'unheard', 21)");
         await().atMost(Duration.ofSeconds(20)).until(() -> b.query(ITEMS).size() == 21);

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * args: file port(0 = no bind: a local node) seeds
- * stdin: RUN rate seconds baseId | CPU | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
+ * stdin: RUN rate seconds baseId | CPU | FORGET | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
  * </pre>
  */
 public final class BenchNode {
@@ -73,6 +73,11 @@ public final class BenchNode {
             switch (w[0]) {
                 case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]));
                 case "CPU" -> say(String.format(Locale.ROOT, "CPU %.1f", (processCpuNanos() - bench.cpuAtRun) / 1e6));
+                case "FORGET" -> {
+                    bench.commits.clear();
+                    bench.arrivals.clear();
+                    say("FORGOT");
+                }
                 case "COUNT" -> say("COUNT " + bench.count(w[1]));
                 case "TOKEN" -> say("TOKEN " + bench.node.lastCommitToken());
                 case "AWAIT" -> say("APPLIED " + bench.node.awaitVersion(w[1], Duration.ofMinutes(5)));

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.List;
@@ -41,15 +43,20 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final ParameterBinder binder;
     /** For {@code INSERT INTO crsql_changes (...) VALUES (?, ...)}: its parameters as changes; null otherwise. */
     private final ChangeRecorder changes;
+    /** Runs this statement's batches at once; null if the hook has none for it. */
+    private final BatchCapture batchCapture;
+    /** The values the binder bound to the rows of the pending batch, for {@link #batchCapture}. */
+    private final List<Object> batchBound = new ArrayList<>();
 
     PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan, ParameterBinder binder,
-            ChangeRecorder changes) {
+            ChangeRecorder changes, BatchCapture batchCapture) {
         super(connection, ps);
         this.ps = ps;
         this.plan = plan;
         this.hooked = !plan.plainRead();
         this.binder = binder;
         this.changes = changes;
+        this.batchCapture = batchCapture;
     }
 
     private void record(int parameterIndex, Object value) {
@@ -105,6 +112,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         if (changes != null) {
             changes.clearBatch();
         }
+        batchBound.clear();
     }
 
     @Override
@@ -189,6 +197,9 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             if (changes != null) {
                 changes.addBatch();
             }
+            if (batchCapture != null) {
+                batchBound.add(binder.lastBound());
+            }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -218,10 +229,20 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return merged;
         }
         return batched(() -> {
-            int[] counts = ps.executeBatch();
+            int[] counts = runBatch();
             afterExecute();
             return counts;
         });
+    }
+
+    /** The batch, through the hook's batch capture if it has one. */
+    private int[] runBatch() throws SQLException {
+        if (batchCapture == null) {
+            return ps.executeBatch();
+        }
+        List<Object> bound = new ArrayList<>(batchBound);
+        batchBound.clear();
+        return batchCapture.execute(bound, ps::executeBatch);
     }
 
     @Override
@@ -231,7 +252,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return Arrays.stream(merged).asLongStream().toArray();
         }
         return batched(() -> {
-            long[] counts = ps.executeLargeBatch();
+            long[] counts = Arrays.stream(runBatch()).asLongStream().toArray();
             afterExecute();
             return counts;
         });

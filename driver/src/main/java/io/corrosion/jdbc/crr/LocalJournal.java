@@ -220,12 +220,8 @@ final class LocalJournal {
 
     // ---- the write side ---------------------------------------------------------------------------------------
 
-    private static final String LOG_INSERT = "INSERT INTO " + CrrMetadata.LOG
+    static final String LOG_INSERT = "INSERT INTO " + CrrMetadata.LOG
             + " (site, db_version, tbl, key) VALUES (0, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String LOG_INSERT_JSON = "INSERT INTO " + CrrMetadata.LOG + " (site, db_version, tbl, key)"
-            + " SELECT 0, j.value ->> 0, j.value ->> 1, CASE WHEN json_array_length(j.value) = 4 THEN unhex(j.value ->> 3)"
-            + " ELSE j.value ->> 2 END FROM json_each(?) AS j WHERE true ON CONFLICT DO NOTHING";
-    private static final int LOG_CHUNK = 4096;
 
     /** The highest local db version that committed (or whose commit is under way). */
     synchronized long committed() {
@@ -294,76 +290,29 @@ final class LocalJournal {
         }
     }
 
-    /**
-     * Writes the entries' rows into the log. Integer, text and blob keys go in statements of {@value #LOG_CHUNK} rows
-     * that read them from JSON (a JDBC batch costs several JNI calls per row, about as much as the b-tree write); other
-     * keys (REAL) one by one.
-     */
+    /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
     private static void writeEntries(SQLiteConnection c, List<Entry> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
-        StringBuilder json = new StringBuilder("[");
-        int rows = 0;
-        try (PreparedStatement bulk = c.prepareStatement(LOG_INSERT_JSON); PreparedStatement one = c.prepareStatement(LOG_INSERT)) {
-            boolean singles = false;
+        LogWriter out = new LogWriter(c);
+        try (out) {
             for (Entry e : batch) {
                 for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
-                    for (Object key : table.getValue()) {
-                        if (appendLogRow(json, e.dbVersion, table.getKey(), key)) {
-                            if (++rows == LOG_CHUNK) {
-                                insertJson(bulk, json);
-                                rows = 0;
-                            }
-                        } else {
-                            one.setLong(1, e.dbVersion);
-                            one.setLong(2, table.getKey());
-                            one.setObject(3, key);
-                            one.addBatch();
-                            singles = true;
+                    List<Object> keys = table.getValue();
+                    if (keys.size() >= LogWriter.GROUP) {
+                        out.group(e.dbVersion, table.getKey(), keys);
+                    } else {
+                        for (Object key : keys) {
+                            out.row(e.dbVersion, table.getKey(), key);
                         }
                     }
                 }
             }
-            if (rows > 0) {
-                insertJson(bulk, json);
-            }
-            if (singles) {
-                one.executeBatch();
-            }
+            out.finish();
         }
     }
 
-    /** {@code [db_version, tbl, key]}, or {@code [db_version, tbl, null, "hex"]} for a blob key; false if not JSON-able. */
-    private static boolean appendLogRow(StringBuilder json, long dbVersion, long table, Object key) {
-        String hex = null;
-        if (key instanceof String str) {
-            if (str.indexOf('\0') >= 0) {
-                return false;
-            }
-        } else if (key instanceof byte[] b) {
-            hex = SqlValues.hex(b);
-        } else if (!(key instanceof Long)) {
-            return false;
-        }
-        json.append(json.length() > 1 ? ",[" : "[").append(dbVersion).append(',').append(table).append(',');
-        if (hex != null) {
-            json.append("null,\"").append(hex).append('"');
-        } else if (key instanceof String str) {
-            appendString(json, str);
-        } else {
-            json.append((long) (Long) key);
-        }
-        json.append(']');
-        return true;
-    }
-
-    private static void insertJson(PreparedStatement bulk, StringBuilder json) throws SQLException {
-        bulk.setString(1, json.append(']').toString());
-        bulk.executeUpdate();
-        json.setLength(0);
-        json.append('[');
-    }
 
     /** The watermark and, as the local floor, the same version. */
     private static void writeWatermark(SQLiteConnection c, long upTo) throws SQLException {
@@ -430,7 +379,7 @@ final class LocalJournal {
         if (key instanceof Long l) {
             json.append(l);
         } else if (key instanceof String s) {
-            appendString(json, s);
+            LogWriter.appendString(json, s);
         } else if (key instanceof byte[] b) {
             json.append("{\"b\":\"").append(SqlValues.hex(b)).append("\"}");
         } else {
@@ -439,24 +388,6 @@ final class LocalJournal {
         json.append(']');
     }
 
-    private static void appendString(StringBuilder json, String s) {
-        json.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (ch < 0x20) {
-                        json.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        json.append(ch);
-                    }
-                }
-            }
-        }
-        json.append('"');
-    }
 
     // ---- listeners --------------------------------------------------------------------------------------------
 

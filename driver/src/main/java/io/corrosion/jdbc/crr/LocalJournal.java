@@ -295,8 +295,7 @@ final class LocalJournal {
         if (batch.isEmpty()) {
             return;
         }
-        LogWriter out = new LogWriter(c);
-        try (out) {
+        try (LogWriter out = new LogWriter(c)) {
             for (Entry e : batch) {
                 for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
                     List<Object> keys = table.getValue();

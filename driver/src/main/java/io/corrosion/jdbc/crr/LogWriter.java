@@ -21,19 +21,18 @@ final class LogWriter implements AutoCloseable {
     /** A table's rows of one version go as a flat array from this many on. */
     static final int GROUP = 16;
 
-    private final PreparedStatement rows;
-    private final PreparedStatement flat;
-    private final PreparedStatement flatBlobs;
-    private final PreparedStatement one;
+    private final SQLiteConnection c;
+    /** Prepared on first use: a flush of a few small transactions needs only {@link #rows}. */
+    private PreparedStatement rows;
+    private PreparedStatement flat;
+    private PreparedStatement flatBlobs;
+    private PreparedStatement one;
     private final StringBuilder json = new StringBuilder("[");
     private int pending;
     private boolean singles;
 
-    LogWriter(SQLiteConnection c) throws SQLException {
-        rows = c.prepareStatement(INSERT_ROWS);
-        flat = c.prepareStatement(INSERT_FLAT.formatted("j.value"));
-        flatBlobs = c.prepareStatement(INSERT_FLAT.formatted("unhex(j.value)"));
-        one = c.prepareStatement(LocalJournal.LOG_INSERT);
+    LogWriter(SQLiteConnection c) {
+        this.c = c;
     }
 
     /** Many keys of one table and version: integer and text keys, then blob keys, as flat arrays. */
@@ -66,6 +65,11 @@ final class LogWriter implements AutoCloseable {
     private void insertFlat(long dbVersion, long table, StringBuilder plain, StringBuilder blobs) throws SQLException {
         for (StringBuilder keys : List.of(plain, blobs)) {
             if (keys.length() > 1) {
+                if (keys == plain && flat == null) {
+                    flat = c.prepareStatement(INSERT_FLAT.formatted("j.value"));
+                } else if (keys == blobs && flatBlobs == null) {
+                    flatBlobs = c.prepareStatement(INSERT_FLAT.formatted("unhex(j.value)"));
+                }
                 PreparedStatement p = keys == plain ? flat : flatBlobs;
                 p.setLong(1, dbVersion);
                 p.setLong(2, table);
@@ -86,6 +90,9 @@ final class LogWriter implements AutoCloseable {
     }
 
     private void single(long dbVersion, long table, Object key) throws SQLException {
+        if (one == null) {
+            one = c.prepareStatement(LocalJournal.LOG_INSERT);
+        }
         one.setLong(1, dbVersion);
         one.setLong(2, table);
         one.setObject(3, key);
@@ -94,6 +101,9 @@ final class LogWriter implements AutoCloseable {
     }
 
     private void insertRows() throws SQLException {
+        if (rows == null) {
+            rows = c.prepareStatement(INSERT_ROWS);
+        }
         rows.setString(1, json.append(']').toString());
         rows.executeUpdate();
         json.setLength(0);
@@ -112,10 +122,11 @@ final class LogWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        rows.close();
-        flat.close();
-        flatBlobs.close();
-        one.close();
+        for (PreparedStatement p : new PreparedStatement[] {rows, flat, flatBlobs, one}) {
+            if (p != null) {
+                p.close();
+            }
+        }
     }
 
     /** {@code [db_version, tbl, key]}, or {@code [db_version, tbl, null, "hex"]} for a blob key; false if not JSON-able. */

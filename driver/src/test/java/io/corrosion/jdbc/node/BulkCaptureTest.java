@@ -76,14 +76,7 @@ class BulkCaptureTest {
         try (Node n = new Node(dir, "a")) {
             n.exec(DDL);
             n.c.setAutoCommit(false);
-            try (PreparedStatement p = n.c.prepareStatement("insert into t (a, b) values (?, ?)")) {
-                for (int i = 0; i < ROWS; i++) {
-                    p.setString(1, "row " + i);
-                    p.setInt(2, i == 100 ? 5000 : i); // violates the CHECK
-                    p.addBatch();
-                }
-                assertThatThrownBy(p::executeBatch).isInstanceOf(SQLException.class);
-            }
+            assertThatThrownBy(() -> batch(n, 100)).isInstanceOf(SQLException.class); // row 100 violates the CHECK
             n.c.commit();
             n.c.setAutoCommit(true);
             assertThat(n.scalar("select count(*) from t")).isEqualTo(100L);
@@ -99,14 +92,7 @@ class BulkCaptureTest {
         try (Node n = new Node(dir, "a")) {
             n.exec(DDL, "insert into t (a, b) values ('kept', 1)");
             n.c.setAutoCommit(false);
-            try (PreparedStatement p = n.c.prepareStatement("insert into t (a, b) values (?, ?)")) {
-                for (int i = 0; i < ROWS; i++) {
-                    p.setString(1, "row " + i);
-                    p.setInt(2, i);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
+            batch(n, -1);
             n.c.rollback();
             n.c.setAutoCommit(true);
             assertThat(n.crr.dbVersion()).isEqualTo(1);
@@ -122,18 +108,23 @@ class BulkCaptureTest {
         try (Node n = new Node(dir, "a")) {
             n.exec(DDL, "create trigger bump after insert on t begin update t set b = b + 1 where id = new.id; end");
             n.c.setAutoCommit(false);
-            try (PreparedStatement p = n.c.prepareStatement("insert into t (a, b) values (?, ?)")) {
-                for (int i = 0; i < ROWS; i++) {
-                    p.setString(1, "row " + i);
-                    p.setInt(2, i);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
+            batch(n, -1);
             n.c.commit();
             n.c.setAutoCommit(true);
             assertThat(n.rows("select cid, min(col_version), max(col_version), count(*) from crsql_changes group by cid order by cid"))
                     .containsExactly(List.of("a", 1L, 1L, (long) ROWS), List.of("b", 2L, 2L, (long) ROWS));
+        }
+    }
+
+    /** One JDBC batch of {@value #ROWS} rows; the row numbered {@code failing} (if any) violates the CHECK. */
+    private static void batch(Node n, int failing) throws SQLException {
+        try (PreparedStatement p = n.c.prepareStatement("insert into t (a, b) values (?, ?)")) {
+            for (int i = 0; i < ROWS; i++) {
+                p.setString(1, "row " + i);
+                p.setInt(2, i == failing ? 5000 : i);
+                p.addBatch();
+            }
+            p.executeBatch();
         }
     }
 }

@@ -56,6 +56,11 @@ public final class ConnectionProxy implements CorrosionConnection {
     /**
      * @param onClose called once when the application closes this connection, after the physical one is closed
      */
+    /** The sqlite-jdbc connection underneath, for the statement proxies of this package. */
+    SQLiteConnection raw() {
+        return raw;
+    }
+
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
             Interceptor interceptor, StatementHook hook, CrrApi crr, Consumer<ConnectionProxy> onClose) {
         this.raw = raw;

@@ -355,9 +355,17 @@ final class CrrDdl {
         return names;
     }
 
-    /** Format 1 to 2: the capture triggers write no log entries any more; the journal does. */
-    void migrateFormat() throws SQLException {
-        CrrMetadata.migrateShared(conn);
+    /**
+     * Brings a file of an older format to this one: 1 to 2, the capture triggers write no log entries any more (the
+     * journal does); 2 to 3, they call Java once per row. Both recreate the capture triggers.
+     */
+    void migrateFormat(long from) throws SQLException {
+        exec(CrrMetadata.createBulk());
+        if (from < 2) {
+            CrrMetadata.migrateShared(conn);
+        } else {
+            CrrMetadata.setFormat(conn);
+        }
         session.catalog().invalidate();
         for (TableInfo t : List.copyOf(session.catalog().tables())) {
             if (CrrCatalog.tableExists(conn, t.name())) {

@@ -51,18 +51,35 @@ final class CrrFunctions {
         fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion());
         fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.committedDbVersion());
-        fn(s, "crsql_internal_seq", 3, false, a -> { // (seqs, table id, clock key): also notes the row for the log
+        fn(s, "crsql_internal_seq", 3, false, a -> { // (seqs, table id, clock key): triggers of format 2
             long base = tx.seq;
             tx.seq += (Long) a[0];
             tx.touched.add((Long) a[1], a[2]);
             return base;
         });
+        // (seqs, table id, clock key): the capture triggers' one call per row; see CaptureTriggers.stamp.
+        fn(s, "crsql_internal_stamp", 3, false, a -> {
+            if (!tx.capturing) {
+                return null;
+            }
+            long dbv = tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion();
+            long base = tx.seq;
+            tx.seq += (Long) a[0];
+            tx.lastSeq = base;
+            tx.touched.add((Long) a[1], a[2]);
+            boolean fits = tx.seq <= 1L << CaptureTriggers.SEQ_BITS && dbv < 1L << (62 - CaptureTriggers.SEQ_BITS);
+            return fits && "0".equals(tx.ts) ? dbv << CaptureTriggers.SEQ_BITS | base : -1L;
+        });
+        fn(s, "crsql_internal_last_seq", 0, false, a -> tx.lastSeq);
         fn(s, "crsql_internal_unflushed", 2, false, a -> {
             long table = (Long) a[0];
             long since = a[1] instanceof Long l ? l : 0;
             return s.journal().unflushedJson(table, since, tx.pendingDbVersion, tx.touched.keys(table));
         });
         fn(s, "crsql_internal_reseq", 2, false, a -> {
+            if (!tx.capturing) {
+                return null;
+            }
             tx.seq -= (Long) a[0];
             long base = tx.seq;
             tx.seq += (Long) a[1];

@@ -15,9 +15,10 @@ final class CrrMetadata {
     static final int SITE_ID_LENGTH = 16;
     /**
      * Bumped when the layout of the internal tables changes; stored in crsql_master. 2: local log entries are written
-     * by the journal ({@link LocalJournal}), not by the capture triggers.
+     * by the journal ({@link LocalJournal}), not by the capture triggers. 3: the capture triggers call Java once per
+     * row ({@code crsql_internal_stamp}).
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";
@@ -26,6 +27,11 @@ final class CrrMetadata {
     static final String REGISTRY = "__corrosion_crr";
     static final String REGISTRY_COLUMNS = "__corrosion_crr_column";
     static final String LOG = "__corrosion_log";
+    /**
+     * One row per CRR whose inserts the current statement captures in bulk ({@link BulkInserts}); its insert trigger
+     * skips while the row exists. Only ever non-empty inside the writing transaction.
+     */
+    static final String BULK = "__corrosion_bulk";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,6 +51,7 @@ final class CrrMetadata {
                     + " name TEXT NOT NULL, live INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (tbl, slot)) WITHOUT ROWID");
             // One entry per (site, db_version, table, row) whose clock holds at least one field of that version:
             // the access path for reads by site and version range. Stale entries are skipped by readers.
+            s.execute(createBulk());
             s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
                     + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
             s.execute(dbVersionsView(true));
@@ -98,6 +105,17 @@ final class CrrMetadata {
             s.execute(dbVersionsView(false));
             s.execute("INSERT OR REPLACE INTO " + MASTER + " (key, value) SELECT '" + LocalJournal.FLUSHED_KEY + "', "
                     + persistedLocalDbVersionExpr());
+        }
+        setFormat(c);
+    }
+
+    static String createBulk() {
+        return "CREATE TABLE IF NOT EXISTS " + BULK + " (tbl INTEGER PRIMARY KEY)";
+    }
+
+    /** Records that the file's metadata has this code's format. */
+    static void setFormat(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.execute("INSERT OR REPLACE INTO " + MASTER + " (key, value) VALUES ('corrosion_format', " + FORMAT_VERSION + ")");
         }
     }

@@ -29,6 +29,7 @@ public final class CrrSession implements AutoCloseable {
     private final CrrCatalog catalog;
     private final Merger merger = new Merger(this);
     private final LocalWrites localWrites = new LocalWrites(this);
+    private final BulkInserts bulkInserts = new BulkInserts(this);
     private final CrrDdl ddl;
     private final Map<String, TableStatements> statements = new HashMap<>();
     private final Map<ByteBuffer, Long> ordinals = new HashMap<>();
@@ -77,10 +78,10 @@ public final class CrrSession implements AutoCloseable {
         }
         siteId = CrrMetadata.localSiteId(conn);
         journal = Journals.acquire(conn);
-        boolean migrate = !conn.isReadOnly() && CrrMetadata.format(conn) < CrrMetadata.FORMAT_VERSION;
-        if (migrate) {
+        long format = CrrMetadata.format(conn);
+        if (!conn.isReadOnly() && format < CrrMetadata.FORMAT_VERSION) {
             inTransaction(() -> {
-                ddl.migrateFormat();
+                ddl.migrateFormat(format);
                 return null;
             });
         }
@@ -278,6 +279,20 @@ public final class CrrSession implements AutoCloseable {
      * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
      * gone. The driver calls it for the application's {@code ROLLBACK TO}.
      */
+    /**
+     * Runs {@code batch}, a JDBC batch of plain single-row INSERTs into {@code table} whose integer keys the driver
+     * allocated ({@code keys}, one per row, in row order), capturing its rows at once instead of row by row where that
+     * gives the same clock records ({@link BulkInserts}); otherwise it just runs the batch. In an open transaction
+     * only; its update counts are the batch's.
+     */
+    public int[] bulkInsert(String table, List<Object> keys, Work<int[]> batch) throws SQLException {
+        TableInfo t = catalog.table(table);
+        if (t == null || keys.isEmpty() || conn.getAutoCommit() || nested > 0 || !tx.capturing) {
+            return batch.run();
+        }
+        return bulkInserts.run(t, keys, batch);
+    }
+
     public void forgetTransactionCaches() {
         forgetSiteOrdinals();
         tx.recordedDbVersions.clear();

@@ -229,7 +229,7 @@ final class LocalJournal {
 
     // ---- the write side ---------------------------------------------------------------------------------------
 
-    private static final String LOG_INSERT = "INSERT INTO " + CrrMetadata.LOG
+    static final String LOG_INSERT = "INSERT INTO " + CrrMetadata.LOG
             + " (site, db_version, tbl, key) VALUES (0, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     /** The highest local db version that committed (or whose commit is under way). */
@@ -299,24 +299,28 @@ final class LocalJournal {
         }
     }
 
+    /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
     private static void writeEntries(SQLiteConnection c, List<Entry> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
-        try (PreparedStatement p = c.prepareStatement(LOG_INSERT)) {
+        try (LogWriter out = new LogWriter(c)) {
             for (Entry e : batch) {
-                for (Map.Entry<Long, List<Object>> rows : e.rows.entrySet()) {
-                    for (Object key : rows.getValue()) {
-                        p.setLong(1, e.dbVersion);
-                        p.setLong(2, rows.getKey());
-                        p.setObject(3, key);
-                        p.addBatch();
+                for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
+                    List<Object> keys = table.getValue();
+                    if (keys.size() >= LogWriter.GROUP) {
+                        out.group(e.dbVersion, table.getKey(), keys);
+                    } else {
+                        for (Object key : keys) {
+                            out.row(e.dbVersion, table.getKey(), key);
+                        }
                     }
                 }
             }
-            p.executeBatch();
+            out.finish();
         }
     }
+
 
     /** The watermark and, as the local floor, the same version. */
     private static void writeWatermark(SQLiteConnection c, long upTo) throws SQLException {
@@ -383,7 +387,7 @@ final class LocalJournal {
         if (key instanceof Long l) {
             json.append(l);
         } else if (key instanceof String s) {
-            appendString(json, s);
+            LogWriter.appendString(json, s);
         } else if (key instanceof byte[] b) {
             json.append("{\"b\":\"").append(SqlValues.hex(b)).append("\"}");
         } else {
@@ -392,24 +396,6 @@ final class LocalJournal {
         json.append(']');
     }
 
-    private static void appendString(StringBuilder json, String s) {
-        json.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (ch < 0x20) {
-                        json.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        json.append(ch);
-                    }
-                }
-            }
-        }
-        json.append('"');
-    }
 
     // ---- listeners --------------------------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ final class TxState {
     /** 0 while the transaction has not written a local change yet. */
     long pendingDbVersion;
     long seq;
+    /** The first seq the last captured row took (the capture triggers' slow path reads it). */
+    long lastSeq;
     String ts = "0";
     boolean capturing = true;
     /** The conflict resolution of the statement running now (its OR clause), for the UNIQUE checks. */

@@ -29,10 +29,14 @@
  * </ul>
  *
  * <h2>Capture</h2>
- * AFTER INSERT/UPDATE/DELETE triggers in plain SQL write the clock record and the log entry; Java functions
- * registered per connection only hand out the transaction's db version (chosen on its first write, reset by the
- * commit and rollback hooks), seqs and the HLC timestamp, and switch capture off while a merge writes. Reads pay
- * nothing. A primary-key change runs in Java ({@link io.corrosion.jdbc.crr.LocalWrites}).
+ * AFTER INSERT/UPDATE/DELETE triggers in plain SQL write the clock record; one Java function call per captured row
+ * ({@code crsql_internal_stamp}, registered per connection) hands out the transaction's db version (chosen on its
+ * first write, reset by the commit and rollback hooks) and seqs packed in one integer, notes the row for the version
+ * log ({@link io.corrosion.jdbc.crr.LocalJournal}), and returns NULL while a merge writes (capture off). A call from
+ * SQLite into Java costs about a small b-tree write, so the triggers make one, not one per value. Large JDBC batches
+ * of INSERTs with driver-allocated keys skip the insert trigger and get their clock records in one statement
+ * ({@link io.corrosion.jdbc.crr.BulkInserts}). Reads pay nothing. A primary-key change runs in Java
+ * ({@link io.corrosion.jdbc.crr.LocalWrites}).
  *
  * <h2>Merge</h2>
  * {@link io.corrosion.jdbc.crr.Merger} implements {@code merge_insert} on the clock record in memory, row by row;

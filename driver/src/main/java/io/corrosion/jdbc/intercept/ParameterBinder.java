@@ -18,4 +18,9 @@ public interface ParameterBinder {
      * statement, so indexes past the application's own are reachable).
      */
     void bind(PreparedStatement statement) throws SQLException;
+
+    /** The value {@link #bind} bound last (of the only appended parameter), for a {@link BatchCapture}; null if none. */
+    default Object lastBound() {
+        return null;
+    }
 }

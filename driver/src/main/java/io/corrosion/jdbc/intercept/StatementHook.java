@@ -76,6 +76,16 @@ public interface StatementHook {
     }
 
     /**
+     * For a statement being prepared, after {@link #parameterBinder}: what runs its JDBC batches at once, or null. The
+     * proxy then hands each {@code executeBatch()} to it with the values the binder bound to the batch's rows
+     * ({@link #beforeExecute} and {@link #afterExecute} are still called around it).
+     */
+    default BatchCapture batchCapture(SqlPlan plan, SQLiteConnection connection, ParameterBinder binder)
+            throws SQLException {
+        return null;
+    }
+
+    /**
      * Called when an execution of {@code plan} threw: SQLite has undone the failed statement's writes, including any
      * an SQL function made while it ran, but earlier statements of the transaction (and of a failed batch) stand.
      * Must not throw.

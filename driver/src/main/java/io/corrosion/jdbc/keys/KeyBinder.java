@@ -14,6 +14,7 @@ final class KeyBinder implements ParameterBinder {
     private final KeyAllocator allocator;
     private final KeyTarget target;
     private final int parameterIndex;
+    private long last;
 
     KeyBinder(ConnectionKeys keys, KeyAllocator allocator, KeyTarget target, int parameterIndex) {
         this.keys = keys;
@@ -29,6 +30,13 @@ final class KeyBinder implements ParameterBinder {
 
     @Override
     public void bind(PreparedStatement statement) throws SQLException {
-        statement.setLong(parameterIndex, allocator.allocate(keys, target));
+        last = allocator.allocate(keys, target);
+        statement.setLong(parameterIndex, last);
+    }
+
+    /** The key bound last: a fresh, node-private one. */
+    @Override
+    public Object lastBound() {
+        return last;
     }
 }

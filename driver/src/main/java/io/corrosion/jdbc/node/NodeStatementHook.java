@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ConflictResolution;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
@@ -16,6 +17,9 @@ import org.sqlite.SQLiteConnection;
  * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds.
  */
 final class NodeStatementHook implements StatementHook {
+    /** Below this many rows a batch is captured row by row: the bulk path costs a few statements of its own. */
+    static final int BULK_ROWS = 64;
+
     private final StatementHook keys;
     private final SchemaStatements schema;
     private final Function<SQLiteConnection, NodeConnection> connections;
@@ -35,6 +39,32 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public ParameterBinder parameterBinder(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         return keys.parameterBinder(plan, connection);
+    }
+
+    /**
+     * A prepared plain INSERT into a replicated table whose keys the driver binds (so every row's key is fresh and
+     * node-private): batches of {@value #BULK_ROWS} rows or more in a transaction are captured at once
+     * ({@link io.corrosion.jdbc.crr.CrrSession#bulkInsert}) instead of by the insert trigger row by row.
+     */
+    @Override
+    public BatchCapture batchCapture(SqlPlan plan, SQLiteConnection connection, ParameterBinder binder) {
+        if (plan.statements().size() != 1) {
+            return null;
+        }
+        StatementPlan s = plan.first();
+        if (s.kind() != StatementKind.INSERT || s.orAction() != ConflictResolution.NONE || s.onConflict() || s.returning()
+                || !schema.replicates(s)) {
+            return null;
+        }
+        NodeConnection c = connections.apply(connection);
+        if (c == null) {
+            return null;
+        }
+        String table = s.table().get();
+        return (keys, batch) -> {
+            String crr = keys.size() < BULK_ROWS ? null : c.session.crrName(table);
+            return crr == null ? batch.run() : c.session.bulkInsert(crr, keys, batch::run);
+        };
     }
 
     /** The OR clause of a statement that has one, for the UNIQUE checks of replicated tables; null otherwise. */

@@ -49,6 +49,11 @@ final class SchemaStatements {
         this.policy = policy;
     }
 
+    /** True if the statement's target table replicates. */
+    boolean replicates(StatementPlan statement) {
+        return policy.replicates(statement);
+    }
+
     /** True if {@link #rewrite} may change the plan's SQL. */
     static boolean mayRewrite(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {

@@ -7,6 +7,7 @@ import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.LockWait;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.Interceptor;
@@ -64,6 +65,11 @@ public final class ConnectionProxy implements CorrosionConnection {
     /**
      * @param onClose called once when the application closes this connection, after the physical one is closed
      */
+    /** The sqlite-jdbc connection underneath, for the statement proxies of this package. */
+    SQLiteConnection raw() {
+        return raw;
+    }
+
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
             Interceptor interceptor, StatementHook hook, CrrApi crr, NodeReplication replication, LockWait lockWait,
             Consumer<ConnectionProxy> onClose) {
@@ -244,13 +250,14 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             SqlPlan plan = plan(sql);
             if (plan.plainRead()) {
-                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null, null);
+                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null, null, null);
             }
             String toRun = rewrite(plan);
             ParameterBinder binder = hook.parameterBinder(plan, raw);
+            BatchCapture batchCapture = binder == null ? null : hook.batchCapture(plan, raw, binder);
             ChangeRecorder changes = plan.statements().size() == 1 && crr != CrrApi.NONE
                     ? ChangesInsert.parameterColumns(plan.first()).map(ChangeRecorder::new).orElse(null) : null;
-            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder, changes);
+            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder, changes, batchCapture);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

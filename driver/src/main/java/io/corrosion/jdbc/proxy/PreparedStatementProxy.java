@@ -2,8 +2,12 @@ package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.BatchCapture;
+import io.corrosion.jdbc.intercept.ConflictResolution;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementKind;
+import io.corrosion.jdbc.intercept.StatementPlan;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -24,6 +28,7 @@ import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.List;
@@ -41,15 +46,57 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final ParameterBinder binder;
     /** For {@code INSERT INTO crsql_changes (...) VALUES (?, ...)}: its parameters as changes; null otherwise. */
     private final ChangeRecorder changes;
+    /** Runs this statement's batches at once; null if the hook has none for it. */
+    private final BatchCapture batchCapture;
+    /** The values the binder bound to the rows of the pending batch, for {@link #batchCapture}. */
+    private final List<Object> batchBound = new ArrayList<>();
+    /** A plain single-row INSERT whose key the binder binds: its generated key is the key bound ({@link #knownKey}). */
+    private final boolean keyBound;
+    /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
+    private Long knownKey;
+    /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
+    private PreparedStatement knownKeyQuery;
 
     PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, SqlPlan plan, ParameterBinder binder,
-            ChangeRecorder changes) {
+            ChangeRecorder changes, BatchCapture batchCapture) {
         super(connection, ps);
         this.ps = ps;
         this.plan = plan;
         this.hooked = !plan.plainRead();
         this.binder = binder;
         this.changes = changes;
+        this.batchCapture = batchCapture;
+        this.keyBound = binder != null && plainSingleInsert(plan);
+    }
+
+    private static boolean plainSingleInsert(SqlPlan plan) {
+        if (plan.statements().size() != 1) {
+            return false;
+        }
+        StatementPlan s = plan.first();
+        return s.kind() == StatementKind.INSERT && s.orAction() == ConflictResolution.NONE && !s.onConflict() && !s.returning();
+    }
+
+    /**
+     * An update of a plain single-row INSERT whose key the driver bound: without sqlite-jdbc's generated-keys
+     * bookkeeping (a {@code SELECT last_insert_rowid()} prepared and run after every INSERT, about 3 µs), since the
+     * generated key is the key bound. A failed execution leaves the previous key, as sqlite-jdbc does.
+     */
+    private long keyBoundUpdate(boolean large) throws SQLException {
+        org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
+        boolean wanted = cfg.isGetGeneratedKeys();
+        Object key = binder.lastBound();
+        long count;
+        cfg.setGetGeneratedKeys(false);
+        try {
+            count = large ? ps.executeLargeUpdate() : ps.executeUpdate();
+        } finally {
+            cfg.setGetGeneratedKeys(wanted);
+        }
+        if (wanted) {
+            knownKey = count == 1 && key instanceof Long l ? l : lastInsertRowid(); // e.g. a trigger's RAISE(IGNORE)
+        }
+        return count;
     }
 
     private void record(int parameterIndex, Object value) {
@@ -105,6 +152,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         if (changes != null) {
             changes.clearBatch();
         }
+        batchBound.clear();
     }
 
     @Override
@@ -122,6 +170,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public ResultSet executeQuery() throws SQLException {
         try {
+            knownKey = null;
             bindAppended();
             beforeExecute();
             ResultSet rs = ps.executeQuery();
@@ -142,7 +191,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             bindAppended();
             beforeExecute();
-            int count = ps.executeUpdate();
+            int count = keyBound ? (int) keyBoundUpdate(false) : ps.executeUpdate();
             afterExecute();
             return count;
         } catch (SQLException e) {
@@ -160,7 +209,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             bindAppended();
             beforeExecute();
-            long count = ps.executeLargeUpdate();
+            long count = keyBound ? keyBoundUpdate(true) : ps.executeLargeUpdate();
             afterExecute();
             return count;
         } catch (SQLException e) {
@@ -171,6 +220,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public boolean execute() throws SQLException {
         try {
+            knownKey = null;
             bindAppended();
             beforeExecute();
             boolean hasResultSet = ps.execute();
@@ -188,6 +238,9 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             ps.addBatch();
             if (changes != null) {
                 changes.addBatch();
+            }
+            if (batchCapture != null) {
+                batchBound.add(binder.lastBound());
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
@@ -211,27 +264,73 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return counts;
     }
 
+    private long lastInsertRowid() throws SQLException {
+        try (java.sql.Statement s = connection.raw().createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        if (knownKey == null) {
+            return super.getGeneratedKeys();
+        }
+        try {
+            if (knownKeyQuery == null) {
+                knownKeyQuery = connection.raw().prepareStatement("SELECT ? AS \"last_insert_rowid()\"");
+            }
+            knownKeyQuery.setLong(1, knownKey);
+            return ResultSetProxy.wrap(this, knownKeyQuery.executeQuery());
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            if (knownKeyQuery != null) {
+                knownKeyQuery.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
     @Override
     public int[] executeBatch() throws SQLException {
+        knownKey = null;
         int[] merged = mergedBatch();
         if (merged != null) {
             return merged;
         }
         return batched(() -> {
-            int[] counts = ps.executeBatch();
+            int[] counts = runBatch();
             afterExecute();
             return counts;
         });
     }
 
+    /** The batch, through the hook's batch capture if it has one. */
+    private int[] runBatch() throws SQLException {
+        if (batchCapture == null) {
+            return ps.executeBatch();
+        }
+        List<Object> bound = new ArrayList<>(batchBound);
+        batchBound.clear();
+        return batchCapture.execute(bound, ps::executeBatch);
+    }
+
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        knownKey = null;
         int[] merged = mergedBatch();
         if (merged != null) {
             return Arrays.stream(merged).asLongStream().toArray();
         }
         return batched(() -> {
-            long[] counts = ps.executeLargeBatch();
+            long[] counts = Arrays.stream(runBatch()).asLongStream().toArray();
             afterExecute();
             return counts;
         });

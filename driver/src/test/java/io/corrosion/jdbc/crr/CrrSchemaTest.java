@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,6 +160,33 @@ class CrrSchemaTest {
             assertThat(r.crr.dbVersion()).isEqualTo(8);
             r.exec("INSERT INTO t VALUES (3, 'z')");
             assertThat(r.crr.dbVersion()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void flushingTheJournalKeepsEveryKindOfKeyInGroupsAndSingleRows() throws SQLException {
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE i(id INTEGER PRIMARY KEY NOT NULL, v TEXT);"
+                + " CREATE TABLE s(id TEXT PRIMARY KEY NOT NULL, v TEXT); CREATE TABLE c(a INTEGER NOT NULL, b TEXT NOT NULL,"
+                + " v TEXT, PRIMARY KEY (a, b)); CREATE TABLE f(id REAL PRIMARY KEY NOT NULL, v TEXT);"
+                + " SELECT crsql_as_crr('i'); SELECT crsql_as_crr('s'); SELECT crsql_as_crr('c'); SELECT crsql_as_crr('f');")) {
+            for (int rows : new int[] {3, 40}) { // fewer than a group, then a group per table
+                StringBuilder tx = new StringBuilder("BEGIN;");
+                for (int k = 0; k < rows; k++) {
+                    String n = rows + "" + k;
+                    tx.append("INSERT INTO i VALUES (").append(n).append(", 'x');")
+                      .append("INSERT INTO s VALUES ('k\"\\").append(n).append("é\u0001', 'x');")
+                      .append("INSERT INTO c VALUES (").append(n).append(", 'b").append(n).append("', 'x');")
+                      .append("INSERT INTO f VALUES (").append(n).append(".5, 'x');");
+                }
+                r.exec(tx.append("COMMIT;").toString());
+            }
+            List<Change> before = r.changes();
+            assertThat(before).hasSize(4 * 43);
+            r.crr.flushJournal();
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).isEqualTo(4L * 43);
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log WHERE typeof(key) = 'blob'")).isEqualTo(43L);
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log WHERE typeof(key) = 'real'")).isEqualTo(43L);
+            assertThat(r.changes()).isEqualTo(before);
         }
     }
 }

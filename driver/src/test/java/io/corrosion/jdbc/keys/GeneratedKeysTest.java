@@ -471,4 +471,45 @@ class GeneratedKeysTest {
             assertThat(longs(c, "select id from t order by id")).containsExactly(8L, 1032L);
         }
     }
+
+    @Test
+    void preparedInsertReportsTheBoundKeyAsSqliteJdbcWould() throws SQLException {
+        try (Connection c = open(); Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
+            for (Connection x : List.of(c, plain)) {
+                exec(x, "create table person (id integer primary key, name text)");
+                exec(x, "create trigger skip before insert on person when new.name = 'skip' begin select raise(ignore); end");
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into person (name) values (?)");
+                    PreparedStatement other = c.prepareStatement("insert into person (name) values (?)")) {
+                ps.setString(1, "a");
+                ps.executeUpdate();
+                long a = one(c, "select id from person where name = 'a'");
+                other.setString(1, "b");
+                other.executeUpdate(); // another statement's insert does not change this one's generated keys
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.getMetaData().getColumnLabel(1)).isEqualTo(label(plain));
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong(1)).isEqualTo(a);
+                    assertThat(keys.getStatement()).isSameAs(ps);
+                    assertThat(keys.next()).isFalse();
+                }
+                ps.setString(1, "skip"); // a trigger ignores the row: what last_insert_rowid() says, as in sqlite-jdbc
+                assertThat(ps.executeUpdate()).isZero();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    assertThat(keys.getLong(1)).isEqualTo(one(c, "select id from person where name = 'b'"));
+                }
+            }
+            assertInSlot(longs(c, "select id from person"), SLOT);
+        }
+    }
+
+    private static String label(Connection plain) throws SQLException {
+        try (PreparedStatement ps = plain.prepareStatement("insert into person (name) values ('x')")) {
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                return keys.getMetaData().getColumnLabel(1);
+            }
+        }
+    }
 }

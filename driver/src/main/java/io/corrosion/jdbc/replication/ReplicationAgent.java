@@ -170,6 +170,11 @@ public final class ReplicationAgent implements AutoCloseable {
         return books;
     }
 
+    /** The newest local db version known to be committed. */
+    long localVersion() {
+        return publisher.latest();
+    }
+
     /** The other members, by site id. */
     public List<ClusterMember> members() {
         List<ClusterMember> out = new ArrayList<>();

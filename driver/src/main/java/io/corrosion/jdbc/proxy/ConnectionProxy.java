@@ -55,6 +55,8 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final NodeReplication replication;
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
+    /** An application transaction is open on this connection and counted by the file's transaction gate. */
+    private boolean inTransaction;
     private volatile boolean closed;
 
     /**
@@ -171,6 +173,25 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     String rewrite(SqlPlan plan) throws SQLException {
         return hook.rewrite(plan, raw);
+    }
+
+    /**
+     * Before every statement: the first one of a transaction (auto-commit off) tells the file's
+     * {@link io.corrosion.jdbc.replication.TransactionGate}, which keeps the agent's merges out of the transaction so
+     * that it never reads a snapshot a merge makes stale before it writes.
+     */
+    void statementStarting() throws SQLException {
+        if (!inTransaction && !raw.getAutoCommit()) {
+            replication.transactionGate().transactionStarted();
+            inTransaction = true;
+        }
+    }
+
+    private void transactionEnded() {
+        if (inTransaction) {
+            inTransaction = false;
+            replication.transactionGate().transactionEnded();
+        }
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {
@@ -315,6 +336,7 @@ public final class ConnectionProxy implements CorrosionConnection {
             return;
         }
         closed = true;
+        transactionEnded();
         try {
             raw.close();
         } catch (SQLException e) {
@@ -345,6 +367,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     public void commit() throws SQLException {
         checkOpen();
         try {
+            transactionEnded();
             raw.commit();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -358,6 +381,9 @@ public final class ConnectionProxy implements CorrosionConnection {
         checkOpen();
         try {
             boolean committing = flag && !raw.getAutoCommit();
+            if (committing) {
+                transactionEnded();
+            }
             raw.setAutoCommit(flag);
             if (committing) {
                 hook.afterExecute(COMMIT, raw);
@@ -424,7 +450,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback() throws SQLException { try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void rollback() throws SQLException { transactionEnded(); try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

@@ -37,6 +37,7 @@ public class StatementProxy implements Statement {
     /** Runs {@code sql} through plan, hook and {@code call}; every error leaves with an SQLState. */
     final <T> T intercepted(String sql, SqlCall<T> call) throws SQLException {
         try {
+            connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
             ddlExecuted = isDdl(plan);
             if (plan.plainRead()) {
@@ -206,6 +207,7 @@ public class StatementProxy implements Statement {
         try {
             T counts;
             try {
+                connection.statementStarting();
                 beforeBatch();
                 counts = call.run();
             } catch (SQLException | RuntimeException e) {

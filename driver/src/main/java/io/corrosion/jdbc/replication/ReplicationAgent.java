@@ -64,7 +64,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private AutoCloseable localCommits;
 
     private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
+            AgentCounters counters, NodeReplication.RowsMerged rowsMerged, TransactionGate gate) throws SQLException {
         this.name = name;
         this.counters = counters;
         this.feed = feed;
@@ -72,7 +72,7 @@ public final class ReplicationAgent implements AutoCloseable {
         try {
             CrrAccess writerCrr = connections.open();
             opened.add(writerCrr);
-            this.writer = new WriterConnection(writerCrr, counters);
+            this.writer = new WriterConnection(writerCrr, counters, gate);
             writer.transaction(() -> {
                 ReplicationSchema.create(writerCrr.connection());
                 return null;
@@ -125,8 +125,8 @@ public final class ReplicationAgent implements AutoCloseable {
      * @throws SQLException SQLState 08001 if the node cannot bind or its settings are refused
      */
     static ReplicationAgent start(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters, NodeReplication.RowsMerged rowsMerged) throws SQLException {
-        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters, rowsMerged);
+            AgentCounters counters, NodeReplication.RowsMerged rowsMerged, TransactionGate gate) throws SQLException {
+        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters, rowsMerged, gate);
         try {
             agent.node.start();
         } catch (RuntimeException e) {

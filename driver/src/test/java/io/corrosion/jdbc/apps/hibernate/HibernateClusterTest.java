@@ -8,6 +8,7 @@ import io.corrosion.jdbc.apps.LoopbackCluster;
 import io.corrosion.jdbc.apps.hibernate.Library.Author;
 import io.corrosion.jdbc.apps.hibernate.Library.AuthorWithBio;
 import io.corrosion.jdbc.apps.hibernate.Library.Book;
+import io.corrosion.jdbc.replication.GateTuning;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -163,8 +165,28 @@ class HibernateClusterTest {
         });
         cluster.awaitReplicatedFrom(0);
 
-        nodes.get(1).inTransaction(s -> s.find(Author.class, id).name = "Octavia E. Butler");
-        nodes.get(2).inTransaction(s -> s.find(Author.class, id).email = "octavia@example.com");
+        // Both load the author (version 0) before either commits: their edits are concurrent. While a transaction is
+        // open the other node's change waits for it (the transaction gate), so each flush passes its version check.
+        CyclicBarrier bothLoaded = new CyclicBarrier(2);
+        ExecutorService editors = Executors.newFixedThreadPool(2);
+        GateTuning.applyWait(LoopbackCluster.PATIENCE);
+        try {
+            Future<?> rename = editors.submit(() -> nodes.get(1).inTransaction(s -> {
+                Author a = s.find(Author.class, id);
+                arrive(bothLoaded);
+                a.name = "Octavia E. Butler";
+            }));
+            Future<?> newEmail = editors.submit(() -> nodes.get(2).inTransaction(s -> {
+                Author a = s.find(Author.class, id);
+                arrive(bothLoaded);
+                a.email = "octavia@example.com";
+            }));
+            rename.get();
+            newEmail.get();
+        } finally {
+            GateTuning.defaultApplyWait();
+            editors.shutdownNow();
+        }
         cluster.awaitAllReplicated();
 
         for (SessionFactory sf : nodes) {
@@ -172,6 +194,14 @@ class HibernateClusterTest {
             assertThat(a.name).isEqualTo("Octavia E. Butler");
             assertThat(a.email).isEqualTo("octavia@example.com");
             assertThat(a.version).isEqualTo(1);
+        }
+    }
+
+    private static void arrive(CyclicBarrier barrier) {
+        try {
+            barrier.await(LoopbackCluster.PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the other editor did not load the author", e);
         }
     }
 

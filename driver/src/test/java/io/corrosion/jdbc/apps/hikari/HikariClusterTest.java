@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.apps.LoopbackCluster;
+import io.corrosion.jdbc.replication.GateTuning;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -169,9 +170,21 @@ class HikariClusterTest {
                 .filter(e -> e.getFormattedMessage().startsWith("Connection leak detection triggered")).count();
     }
 
-    /** Transactions that read, then write, through the pool while another node writes the same table. */
+    /**
+     * Transactions that read, then write, through the pool while another node writes the same table. (The agent's wait
+     * for open transactions is raised from its 500 ms so that a stalled test machine cannot fail this.)
+     */
     @Test
     void readThenWriteTransactionsThroughThePoolSurviveRemoteWrites() throws Exception {
+        GateTuning.applyWait(LoopbackCluster.PATIENCE);
+        try {
+            readThenWriteBesideRemoteWrites();
+        } finally {
+            GateTuning.defaultApplyWait();
+        }
+    }
+
+    private void readThenWriteBesideRemoteWrites() throws Exception {
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread remote = new Thread(() -> {
             try (HikariDataSource pool = pool(1)) {

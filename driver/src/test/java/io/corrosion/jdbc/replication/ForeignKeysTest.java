@@ -49,8 +49,19 @@ class ForeignKeysTest {
             a.createStatement().execute("INSERT INTO parent VALUES (1, 'parent')");
             assertThat(cb.awaitVersion(ca.lastCommitToken(), Duration.ofSeconds(30))).isTrue();
 
-            b.createStatement().execute("DELETE FROM parent WHERE id = 1");
-            a.createStatement().execute("INSERT INTO child VALUES (10, 1, 'child')"); // checked here: the parent is there
+            // concurrent: a's transaction reads the parent, b deletes it, a inserts a child of it (checked against
+            // a's snapshot, where the parent is) and commits; b's delete waits for a's open transaction (the gate)
+            TransactionGate.applyWaitMillis = 60_000;
+            try {
+                a.setAutoCommit(false);
+                assertThat(Rows.query(a, "SELECT count(*) FROM parent")).containsExactly(List.of(1L));
+                b.createStatement().execute("DELETE FROM parent WHERE id = 1");
+                a.createStatement().execute("INSERT INTO child VALUES (10, 1, 'child')");
+                a.commit();
+                a.setAutoCommit(true);
+            } finally {
+                TransactionGate.applyWaitMillis = TransactionGate.APPLY_WAIT_MILLIS;
+            }
 
             assertThat(cb.awaitVersion(ca.lastCommitToken(), Duration.ofSeconds(30))).as("b has a's child").isTrue();
             assertThat(ca.awaitVersion(cb.lastCommitToken(), Duration.ofSeconds(30))).as("a has b's delete").isTrue();

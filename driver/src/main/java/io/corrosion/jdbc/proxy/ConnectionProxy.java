@@ -60,6 +60,8 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final LockWait lockWait;
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
+    /** An application transaction is open on this connection and counted by the file's transaction gate. */
+    private boolean inTransaction;
     private volatile boolean closed;
 
     /**
@@ -188,6 +190,25 @@ public final class ConnectionProxy implements CorrosionConnection {
             }
         }
         return hook.rewrite(plan, raw);
+    }
+
+    /**
+     * Before every statement: the first one of a transaction (auto-commit off) tells the file's
+     * {@link io.corrosion.jdbc.replication.TransactionGate}, which keeps the agent's merges out of the transaction so
+     * that it never reads a snapshot a merge makes stale before it writes.
+     */
+    void statementStarting() throws SQLException {
+        if (!inTransaction && !raw.getAutoCommit()) {
+            replication.transactionGate().transactionStarted();
+            inTransaction = true;
+        }
+    }
+
+    private void transactionEnded() {
+        if (inTransaction) {
+            inTransaction = false;
+            replication.transactionGate().transactionEnded();
+        }
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {
@@ -335,6 +356,7 @@ public final class ConnectionProxy implements CorrosionConnection {
             return;
         }
         closed = true;
+        transactionEnded();
         try {
             raw.close();
         } catch (SQLException e) {
@@ -365,6 +387,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     public void commit() throws SQLException {
         checkOpen();
         try {
+            transactionEnded();
             raw.commit();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -378,6 +401,9 @@ public final class ConnectionProxy implements CorrosionConnection {
         checkOpen();
         try {
             boolean committing = flag && !raw.getAutoCommit();
+            if (committing) {
+                transactionEnded();
+            }
             raw.setAutoCommit(flag);
             if (committing) {
                 hook.afterExecute(COMMIT, raw);
@@ -444,7 +470,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback() throws SQLException { try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void rollback() throws SQLException { transactionEnded(); try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

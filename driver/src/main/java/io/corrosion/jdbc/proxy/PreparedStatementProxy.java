@@ -129,6 +129,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     }
 
     private void beforeExecute() throws SQLException {
+        connection.statementStarting();
         if (hooked) {
             connection.beforeExecute(plan);
         }

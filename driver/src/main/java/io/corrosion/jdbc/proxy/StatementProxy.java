@@ -21,6 +21,8 @@ public class StatementProxy implements Statement {
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
     private ResultSet lastWrapped;
+    /** The last string executed was DDL only: its update count is 0 (SQLite's changes() still counts older rows). */
+    private boolean ddlExecuted;
 
     StatementProxy(ConnectionProxy connection, Statement raw) {
         this.connection = connection;
@@ -35,7 +37,9 @@ public class StatementProxy implements Statement {
     /** Runs {@code sql} through plan, hook and {@code call}; every error leaves with an SQLState. */
     final <T> T intercepted(String sql, SqlCall<T> call) throws SQLException {
         try {
+            connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
+            ddlExecuted = isDdl(plan);
             if (plan.plainRead()) {
                 return call.run(sql);
             }
@@ -63,6 +67,9 @@ public class StatementProxy implements Statement {
      */
     final long rowCount(String sql, long sqliteJdbcCount) throws SQLException {
         SqlPlan plan = connection.plan(sql);
+        if (isDdl(plan)) {
+            return 0;
+        }
         if (plan.plainRead() || plan.statements().size() != 1 || !plan.first().kind().isDml()) {
             return sqliteJdbcCount;
         }
@@ -71,6 +78,11 @@ public class StatementProxy implements Statement {
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
+    }
+
+    /** DDL only: JDBC's update count is 0, whatever rows the CRR setup wrote or SQLite's changes() still counts. */
+    private static boolean isDdl(SqlPlan plan) {
+        return !plan.plainRead() && plan.statements().stream().allMatch(p -> p.kind().isDdl());
     }
 
     /** The wrapper of a result set this statement produced; the same wrapper for the same result set. */
@@ -196,6 +208,7 @@ public class StatementProxy implements Statement {
         try {
             T counts;
             try {
+                connection.statementStarting();
                 beforeBatch();
                 counts = call.run();
             } catch (SQLException | RuntimeException e) {
@@ -313,7 +326,15 @@ public class StatementProxy implements Statement {
     @Override public int getResultSetConcurrency() throws SQLException { try { return raw.getResultSetConcurrency(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getResultSetHoldability() throws SQLException { try { return raw.getResultSetHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getResultSetType() throws SQLException { try { return raw.getResultSetType(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getUpdateCount() throws SQLException { try { return raw.getUpdateCount(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override
+    public int getUpdateCount() throws SQLException {
+        try {
+            int count = raw.getUpdateCount();
+            return ddlExecuted && count > 0 ? 0 : count;
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
     @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw SqlErrors.translate(e); } }

@@ -1,6 +1,9 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.gossip.LongRange;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -80,4 +83,25 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getLatencyLastMillis() { return s().latencyLastMillis(); }
     @Override public long getLatencyMeanMillis() { return s().latencyMeanMillis(); }
     @Override public long getLatencyMaxMillis() { return s().latencyMaxMillis(); }
+
+    @Override
+    public String[] getMembers() {
+        return agent.members().stream()
+                .map(m -> m.siteId() + " " + m.address() + " " + m.state() + " " + m.since())
+                .toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getSiteVersions() {
+        List<String> lines = new ArrayList<>();
+        lines.add(agent.siteId() + " " + agent.localVersion() + " 0");
+        agent.books().snapshot().forEach((site, v) -> {
+            long missing = v.partialNeeds().size();
+            for (LongRange gap : v.needed()) {
+                missing += gap.length();
+            }
+            lines.add(site + " " + v.head() + " " + missing);
+        });
+        return lines.toArray(String[]::new);
+    }
 }

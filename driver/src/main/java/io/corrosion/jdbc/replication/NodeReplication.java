@@ -32,14 +32,16 @@ public final class NodeReplication implements AutoCloseable {
     static volatile UnaryOperator<Transport> transportDecorator = UnaryOperator.identity();
 
     /** The replication of a database that has none: tokens of its own writes only, no members, no listeners. */
-    public static final NodeReplication NONE = new NodeReplication("none", null, null);
+    public static final NodeReplication NONE = new NodeReplication("none", null, null, TransactionGate.OPEN);
 
     private final String name;
     private final ChangeFeed feed;
     private final ReplicationAgent agent;
+    private final TransactionGate gate;
     private AutoCloseable localCommits;
 
-    private NodeReplication(String name, ChangeFeed feed, ReplicationAgent agent) {
+    private NodeReplication(String name, ChangeFeed feed, ReplicationAgent agent, TransactionGate gate) {
+        this.gate = gate;
         this.name = name;
         this.feed = feed;
         this.agent = agent;
@@ -57,17 +59,23 @@ public final class NodeReplication implements AutoCloseable {
         AgentCounters counters = new AgentCounters();
         ChangeFeed feed = new ChangeFeed(shortName(name), counters);
         if (!node.replicates()) {
-            return new NodeReplication(name, feed, null);
+            return new NodeReplication(name, feed, null, TransactionGate.OPEN);
         }
+        TransactionGate gate = new TransactionGate();
         ReplicationAgent agent = ReplicationAgent.start(name, () -> new CrrAccess(connections.open()),
                 site -> AgentSettings.gossipConfig(node, site, shortName(name), gossipTuning, transportDecorator), feed,
-                counters);
-        return new NodeReplication(name, feed, agent);
+                counters, gate);
+        return new NodeReplication(name, feed, agent, gate);
     }
 
     private static String shortName(String file) {
         int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
         return file.substring(slash + 1);
+    }
+
+    /** What the application's connections tell when their transactions start and end (see {@link TransactionGate}). */
+    public TransactionGate transactionGate() {
+        return gate;
     }
 
     /** Whether this file runs a replication agent. */

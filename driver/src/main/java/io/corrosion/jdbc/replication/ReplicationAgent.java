@@ -68,7 +68,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private AutoCloseable localCommits;
 
     private ReplicationAgent(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters) throws SQLException {
+            AgentCounters counters, TransactionGate gate) throws SQLException {
         this.name = name;
         this.counters = counters;
         this.feed = feed;
@@ -76,7 +76,7 @@ public final class ReplicationAgent implements AutoCloseable {
         try {
             CrrAccess writerCrr = connections.open();
             opened.add(writerCrr);
-            this.writer = new WriterConnection(writerCrr, counters);
+            this.writer = new WriterConnection(writerCrr, counters, gate);
             writer.transaction(() -> {
                 ReplicationSchema.create(writerCrr.connection());
                 return null;
@@ -129,8 +129,8 @@ public final class ReplicationAgent implements AutoCloseable {
      * @throws SQLException SQLState 08001 if the node cannot bind or its settings are refused
      */
     static ReplicationAgent start(String name, Connections connections, GossipConfigFactory configs, ChangeFeed feed,
-            AgentCounters counters) throws SQLException {
-        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters);
+            AgentCounters counters, TransactionGate gate) throws SQLException {
+        ReplicationAgent agent = new ReplicationAgent(name, connections, configs, feed, counters, gate);
         try {
             agent.node.start();
         } catch (RuntimeException e) {
@@ -173,6 +173,11 @@ public final class ReplicationAgent implements AutoCloseable {
 
     Bookkeeping books() {
         return books;
+    }
+
+    /** The newest local db version known to be committed. */
+    long localVersion() {
+        return publisher.latest();
     }
 
     /** The other members, by site id. */

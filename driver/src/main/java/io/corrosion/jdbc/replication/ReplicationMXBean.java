@@ -62,4 +62,14 @@ public interface ReplicationMXBean {
     long getLatencyMeanMillis();
 
     long getLatencyMaxMillis();
+
+    /** The other members, one line each: {@code <site id> <address> <state> <since, ISO-8601>}. */
+    String[] getMembers();
+
+    /**
+     * Versions per site as this node has them, one line each: {@code <site id> <head> <missing>} — this node's own
+     * site first (its newest committed db version, nothing missing), then every remote site it has heard of (the
+     * highest db version applied here and how many versions below it are still missing).
+     */
+    String[] getSiteVersions();
 }

@@ -24,10 +24,12 @@ final class WriterConnection implements AutoCloseable {
     private final CrrAccess crr;
     private final ReentrantLock lock = new ReentrantLock();
     private final AgentCounters counters;
+    private final TransactionGate gate;
 
-    WriterConnection(CrrAccess crr, AgentCounters counters) {
+    WriterConnection(CrrAccess crr, AgentCounters counters, TransactionGate gate) {
         this.crr = crr;
         this.counters = counters;
+        this.gate = gate;
     }
 
     CrrAccess crr() {
@@ -37,6 +39,7 @@ final class WriterConnection implements AutoCloseable {
     /** Runs {@code work} in one transaction, holding the writer; rolls back if it throws. */
     <T> T transaction(Work<T> work) throws SQLException {
         lock.lock();
+        gate.applyStarting();
         try {
             begin();
             try {
@@ -52,6 +55,7 @@ final class WriterConnection implements AutoCloseable {
                 throw e;
             }
         } finally {
+            gate.applyEnded();
             lock.unlock();
         }
     }

@@ -277,6 +277,10 @@ class ReplicationEndToEndTest {
         var server = ManagementFactory.getPlatformMBeanServer();
         assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
         assertThat((Long) server.getAttribute(name, "ChangesetsBroadcast")).isPositive();
+        assertThat((String[]) server.getAttribute(name, "Members")).hasSize(2)
+                .allSatisfy(line -> assertThat(line).matches("[0-9a-f]{32} \\S+:\\d+ ALIVE \\S+"));
+        assertThat((String[]) server.getAttribute(name, "SiteVersions"))
+                .startsWith(stats.siteId() + " " + a.corrosion.dbVersion() + " 0");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 all.get(2).corrosion.replicationStats().orElseThrow().remoteVersionsApplied()).isPositive());
 

@@ -59,7 +59,7 @@ final class StoreNode implements AutoCloseable {
     }
 
     private void start() throws SQLException {
-        writer = new WriterConnection(open(file), counters);
+        writer = new WriterConnection(open(file), counters, new TransactionGate());
         writer.transaction(() -> {
             ReplicationSchema.create(writer.crr().connection());
             return null;

@@ -1,0 +1,115 @@
+package io.corrosion.jdbc.replication;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the agent's apply transactions out of the application's open transactions on the same file.
+ *
+ * <p>In WAL mode an application transaction reads from the snapshot of its first statement. If the agent commits a
+ * merge after that and the transaction then writes, SQLite refuses the write with {@code SQLITE_BUSY_SNAPSHOT}
+ * (SQLState 40001) at once: the snapshot cannot be upgraded. Hibernate's load-modify-flush and most service methods
+ * read before they write, so without this gate every remote change arriving during such a transaction failed it.
+ *
+ * <p>So: an application transaction {@linkplain #transactionStarted() starts} at its first statement (waiting while
+ * the agent applies) and {@linkplain #transactionEnded() ends} at commit, rollback or close; the agent waits before
+ * it applies until no transaction is open, at most {@link #APPLY_WAIT_MILLIS} (a transaction left open must not stop
+ * replication: after that the agent applies anyway, and a transaction that reads then writes across the apply gets
+ * 40001, to be retried). While the agent waits, new application transactions wait too (at most until it has applied),
+ * so a steady stream of overlapping transactions cannot hold replication back for the whole bound: the agent waits
+ * only for the transactions already open. A thread that already has a transaction open on the file never waits here
+ * (Hibernate's "isolated work" opens a second one in the middle of the first).
+ */
+public final class TransactionGate {
+    /** How long an apply waits for open application transactions to end. */
+    static final long APPLY_WAIT_MILLIS = 500;
+    /** For tests in this JVM: the wait actually used. */
+    static volatile long applyWaitMillis = APPLY_WAIT_MILLIS;
+    /** How long an application transaction waits for an apply to end before it starts anyway. */
+    static final long START_WAIT_MILLIS = 5_000;
+
+    /** A gate that never waits: databases that do not replicate. */
+    public static final TransactionGate OPEN = new TransactionGate();
+
+    private final ThreadLocal<int[]> openOnThisThread = ThreadLocal.withInitial(() -> new int[1]);
+    private int open;
+    private boolean applying;
+    /** The agent waits for the open transactions to end: new ones wait behind it. */
+    private boolean applyWaiting;
+
+    /** An application transaction's first statement is about to run. */
+    public void transactionStarted() {
+        if (this == OPEN) {
+            return;
+        }
+        int[] mine = openOnThisThread.get();
+        synchronized (this) {
+            if (mine[0] == 0) {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_WAIT_MILLIS);
+                waitWhile(() -> applying || applyWaiting, deadline);
+            }
+            open++;
+        }
+        mine[0]++;
+    }
+
+    /** An application transaction ended (commit, rollback, auto-commit switched on, connection closed). */
+    public void transactionEnded() {
+        if (this == OPEN) {
+            return;
+        }
+        int[] mine = openOnThisThread.get();
+        mine[0] = Math.max(0, mine[0] - 1);
+        synchronized (this) {
+            open = Math.max(0, open - 1);
+            notifyAll();
+        }
+    }
+
+    /** The agent is about to begin a transaction: waits (bounded) until no application transaction is open. */
+    synchronized void applyStarting() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(applyWaitMillis);
+        applyWaiting = true;
+        try {
+            waitWhile(() -> open > 0 || applying, deadline);
+        } finally {
+            applyWaiting = false;
+        }
+        applying = true;
+    }
+
+    /** The agent's transaction committed or rolled back. */
+    synchronized void applyEnded() {
+        applying = false;
+        notifyAll();
+    }
+
+    synchronized int openTransactions() {
+        return open;
+    }
+
+    private interface Condition {
+        boolean holds();
+    }
+
+    /** Waits on this monitor while the condition holds, until the deadline; keeps the interrupt flag. */
+    private void waitWhile(Condition condition, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (condition.holds()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

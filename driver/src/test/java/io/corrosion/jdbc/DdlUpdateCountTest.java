@@ -1,0 +1,42 @@
+package io.corrosion.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DDL reports an update count of 0, as JDBC says, although the CRR setup writes rows of its own and SQLite's
+ * {@code changes()} still counts the last INSERT/UPDATE/DELETE (found through the CLI's {@code sql} command, which
+ * printed "1 row changed" for a CREATE TABLE).
+ */
+class DdlUpdateCountTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void shutdown() {
+        CorrosionDriver.shutdownAll();
+    }
+
+    @Test
+    void ddlCountsNoRowsThroughExecuteAndExecuteUpdate() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db"));
+                Statement s = c.createStatement()) {
+            assertThat(s.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)")).isFalse();
+            assertThat(s.getUpdateCount()).isZero();
+            assertThat(s.executeUpdate("INSERT INTO a (v) VALUES ('x'), ('y')")).isEqualTo(2);
+            assertThat(s.executeUpdate("CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT)")).isZero();
+            s.execute("ALTER TABLE a ADD COLUMN w TEXT");
+            assertThat(s.getUpdateCount()).isZero();
+            assertThat(s.executeUpdate("CREATE INDEX a_v ON a (v)")).isZero();
+            s.execute("UPDATE a SET w = 'z'");
+            assertThat(s.getUpdateCount()).isEqualTo(2);
+        }
+    }
+}

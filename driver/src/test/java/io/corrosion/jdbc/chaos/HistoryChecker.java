@@ -63,6 +63,10 @@ public final class HistoryChecker {
         Map<String, AckedWrite> byIdentity = new HashMap<>();
         for (AckedWrite w : history.writes()) {
             byIdentity.put(w.identity() + "/" + Histories.cellKey(w.change()), w);
+            // A column change that reaches a node before the resurrect it belongs to creates the row's sentinel
+            // with the column change's origin (cr-sqlite's merge_insert, step 6): that sentinel traces to it.
+            Change c = w.change();
+            byIdentity.putIfAbsent(w.identity() + "/" + sentinelAt(c.table(), c.pk(), c.cl()), w);
         }
         for (ReplicaState node : nodes) {
             checkNode(node, history, byIdentity, out);
@@ -120,10 +124,13 @@ public final class HistoryChecker {
         // Every clock entry traces to a write, with the value that write wrote.
         for (Change c : node.changes()) {
             AckedWrite w = byIdentity.get(AckedWrite.identity(c) + "/" + Histories.cellKey(c));
+            if (w == null && c.isSentinel()) {
+                w = byIdentity.get(AckedWrite.identity(c) + "/" + sentinelAt(c.table(), c.pk(), c.cl()));
+            }
             if (w == null) {
                 out.add(new Violation(Violation.Kind.PHANTOM, node.node(), Histories.cellKey(c),
                         "no recorded write made " + Histories.describe(c)));
-            } else if (!sameClock(w.change(), c)) {
+            } else if (!sameClock(w.change(), c) && !(c.isSentinel() && resurrects(w.change(), c))) {
                 out.add(new Violation(Violation.Kind.PHANTOM, node.node(), Histories.cellKey(c),
                         Histories.describe(c) + " does not match the write " + w));
             }
@@ -140,6 +147,16 @@ public final class HistoryChecker {
             }
         }
         checkTables(node, cells, out);
+    }
+
+    private static String sentinelAt(String table, byte[] pk, long cl) {
+        return Histories.rowKey(table, pk) + "." + Change.SENTINEL + "@cl" + cl;
+    }
+
+    /** Whether {@code sentinel} is the one a merge of {@code column} created to bring its row back to life. */
+    private static boolean resurrects(Change column, Change sentinel) {
+        return !column.isSentinel() && column.cl() == sentinel.cl() && sentinel.colVersion() == sentinel.cl()
+                && column.table().equals(sentinel.table()) && java.util.Arrays.equals(column.pk(), sentinel.pk());
     }
 
     /** Null if the write is present or superseded in the node's clocks; else why it is lost. */

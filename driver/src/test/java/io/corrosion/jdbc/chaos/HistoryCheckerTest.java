@@ -157,6 +157,28 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aSentinelCreatedByAnOutOfOrderColumnChangeTracesToIt() {
+        // B deletes row 1 (cl 2), A re-inserts it (cl 3), B updates it (cl 3). A node that gets B's update first
+        // resurrects the row with a sentinel carrying the update's origin, then ignores A's equal sentinel.
+        Change bDelete = sentinel(PK1, 2, B, 2, 0);
+        Change aReinsert = sentinel(PK1, 3, A, 4, 0);
+        Change aValue = col(PK1, "v", "a3", 1, A, 4, 3, 1);
+        Change bUpdate = col(PK1, "v", "b3", 2, B, 3, 3, 0);
+        History h = new History(9);
+        h.acknowledged("b", List.of(bDelete));
+        h.acknowledged("a", List.of(aReinsert, aValue));
+        h.acknowledged("b", List.of(bUpdate));
+        Change synthesized = sentinel(PK1, 3, B, 3, 0);
+        ReplicaState c = state("c", Map.of(ReplicaState.pkKey(PK1), "b3"), synthesized, bUpdate);
+        assertThat(HistoryChecker.check(h, List.of(c)).violations()).isEmpty();
+
+        Change wrongCl = sentinel(PK1, 5, B, 3, 0);
+        ReplicaState bad = state("c", Map.of(ReplicaState.pkKey(PK1), "b3"), wrongCl, bUpdate);
+        assertThat(HistoryChecker.check(h, List.of(bad)).violations()).extracting(Violation::kind)
+                .contains(Violation.Kind.PHANTOM);
+    }
+
+    @Test
     void inFlightWritesMayBeAbsentButExplainWhatIsPresent() {
         Change maybe = col(PK1, "v", "maybe", 3, A, 4, 1, 0);
         History h = history();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Whole-system deterministic simulation, many seeds: real SQLite files, the real CRR engine and replication store,
  * gossip's cores on the simulated network, faults, then {@link HistoryChecker}. Seeds {@code chaos.sim.first} ..
- * {@code + chaos.sim.seeds - 1} (default 1..150; {@code -Pchaos-sim} runs 1,000); {@code -Dchaos.sim.seed=N} replays
+ * {@code + chaos.sim.seeds - 1} (default 1..200; {@code -Pchaos-sim} runs 1,000); {@code -Dchaos.sim.seed=N} replays
  * one.
  */
 class ClusterSimulationTest {
@@ -32,7 +32,7 @@ class ClusterSimulationTest {
             return List.of(one);
         }
         long first = Long.getLong("chaos.sim.first", 1);
-        long count = Long.getLong("chaos.sim.seeds", 150);
+        long count = Long.getLong("chaos.sim.seeds", 200);
         List<Long> seeds = new ArrayList<>();
         for (long s = first; s < first + count; s++) {
             seeds.add(s);

@@ -144,6 +144,17 @@ public final class SimReplica implements AutoCloseable {
         this.crashDuringApply = onCrash;
     }
 
+    /**
+     * A local fault on the agent's writer connection, as a read-only file causes it: with {@code readOnly} every
+     * write of the agent fails with SQLITE_READONLY ({@code PRAGMA query_only}); the application's connection is
+     * untouched.
+     */
+    public void writerReadOnly(boolean readOnly) throws SQLException {
+        try (Statement s = writer.crr().connection().createStatement()) {
+            s.execute("PRAGMA query_only = " + (readOnly ? "ON" : "OFF"));
+        }
+    }
+
     /** Kills the node: every connection closed at once, nothing finished. */
     public void crash() {
         for (AutoCloseable c : new AutoCloseable[] {writer, reader, publisherConnection, app}) {

@@ -9,7 +9,6 @@ import io.corrosion.gossip.sim.Simulation;
 import io.corrosion.jdbc.replication.SimReplica;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,16 +112,12 @@ public final class ClusterSimulation {
         }
         long healed = sim.now();
         history.event(healed, "faults stop: partitions healed, every node up, network lossless");
-        boolean converged = sim.runUntil(this::converged, CONVERGE_LIMIT_MILLIS, 50);
+        boolean converged = sim.runUntil(() -> Replicas.converged(replicas), CONVERGE_LIMIT_MILLIS, 50);
         long convergeMillis = sim.now() - healed;
         history.event(sim.now(), converged ? "converged" : "gave up waiting for convergence");
         faults.merge("lost", (int) sim.stats().lost(), Integer::sum);
         faults.merge("partitioned msgs", (int) sim.stats().partitioned(), Integer::sum);
-        List<ReplicaState> states = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            states.add(ReplicaState.read(name(i), replicas.get(i).app(), Workload.TABLES));
-        }
-        return new Outcome(seed, HistoryChecker.check(history, states), converged, convergeMillis, faults, network);
+        return new Outcome(seed, HistoryChecker.check(history, Replicas.states(replicas, "n")), converged, convergeMillis, faults, network);
     }
 
     // ---- faults ---------------------------------------------------------------------------------------------
@@ -227,16 +222,7 @@ public final class ClusterSimulation {
         SimReplica replica = replicas.get(i);
         List<String> tx = workload.nextTransaction(name(i));
         try {
-            long before = replica.dbVersion();
-            try (Statement s = replica.app().createStatement()) {
-                for (String sql : tx) {
-                    s.execute(sql);
-                }
-            }
-            long after = replica.dbVersion();
-            if (after > before) {
-                history.acknowledged(name(i), replica.localChanges(after));
-            }
+            Replicas.commit(replica, name(i), tx, history);
         } catch (SQLException e) {
             throw new IllegalStateException("seed " + seed + ": " + name(i) + " refused " + tx, e);
         }
@@ -261,26 +247,6 @@ public final class ClusterSimulation {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("seed " + seed + ": " + name(i) + " cannot publish", e);
-        }
-    }
-
-    private boolean converged() {
-        try {
-            Map<SiteId, Long> heads = new TreeMap<>();
-            for (SimReplica r : replicas) {
-                heads.put(r.siteId(), r.dbVersion());
-            }
-            for (SimReplica r : replicas) {
-                for (Map.Entry<SiteId, Long> head : heads.entrySet()) {
-                    if (!head.getKey().equals(r.siteId()) && head.getValue() > 0
-                            && !r.hasAllUpTo(head.getKey(), head.getValue())) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -61,15 +61,17 @@ public final class HistoryChecker {
             ties += compare(nodes.get(0), nodes.get(i), out);
         }
         Map<String, AckedWrite> byIdentity = new HashMap<>();
+        Set<String> lives = new java.util.HashSet<>();
         for (AckedWrite w : history.writes()) {
             byIdentity.put(w.identity() + "/" + Histories.cellKey(w.change()), w);
             // A column change that reaches a node before the resurrect it belongs to creates the row's sentinel
             // with the column change's origin (cr-sqlite's merge_insert, step 6): that sentinel traces to it.
             Change c = w.change();
-            byIdentity.putIfAbsent(w.identity() + "/" + sentinelAt(c.table(), c.pk(), c.cl()), w);
+            byIdentity.putIfAbsent(w.identity() + "/" + resurrected(c.table(), c.pk()), w);
+            lives.add(resurrected(c.table(), c.pk()) + "@cl" + c.cl());
         }
         for (ReplicaState node : nodes) {
-            checkNode(node, history, byIdentity, out);
+            checkNode(node, history, byIdentity, lives, out);
         }
         String summary = nodes.size() + " nodes, " + history.acknowledgedCount() + " acknowledged writes ("
                 + (history.writes().size() - history.acknowledgedCount()) + " in flight), "
@@ -119,18 +121,19 @@ public final class HistoryChecker {
     // ---- one node against the history ----------------------------------------------------------------------
 
     private static void checkNode(ReplicaState node, History history, Map<String, AckedWrite> byIdentity,
-            List<Violation> out) {
+            Set<String> lives, List<Violation> out) {
         Map<String, Change> cells = cells(node.changes());
         // Every clock entry traces to a write, with the value that write wrote.
         for (Change c : node.changes()) {
             AckedWrite w = byIdentity.get(AckedWrite.identity(c) + "/" + Histories.cellKey(c));
             if (w == null && c.isSentinel()) {
-                w = byIdentity.get(AckedWrite.identity(c) + "/" + sentinelAt(c.table(), c.pk(), c.cl()));
+                w = byIdentity.get(AckedWrite.identity(c) + "/" + resurrected(c.table(), c.pk()));
             }
-            if (w == null) {
+            if (w == null || (!sameClock(w.change(), c) && c.isSentinel()
+                    && !resurrects(w.change(), c, lives))) {
                 out.add(new Violation(Violation.Kind.PHANTOM, node.node(), Histories.cellKey(c),
                         "no recorded write made " + Histories.describe(c)));
-            } else if (!sameClock(w.change(), c) && !(c.isSentinel() && resurrects(w.change(), c))) {
+            } else if (!sameClock(w.change(), c) && !c.isSentinel()) {
                 out.add(new Violation(Violation.Kind.PHANTOM, node.node(), Histories.cellKey(c),
                         Histories.describe(c) + " does not match the write " + w));
             }
@@ -149,14 +152,20 @@ public final class HistoryChecker {
         checkTables(node, cells, out);
     }
 
-    private static String sentinelAt(String table, byte[] pk, long cl) {
-        return Histories.rowKey(table, pk) + "." + Change.SENTINEL + "@cl" + cl;
+    private static String resurrected(String table, byte[] pk) {
+        return Histories.rowKey(table, pk) + "." + Change.SENTINEL + "/resurrected";
     }
 
-    /** Whether {@code sentinel} is the one a merge of {@code column} created to bring its row back to life. */
-    private static boolean resurrects(Change column, Change sentinel) {
-        return !column.isSentinel() && column.cl() == sentinel.cl() && sentinel.colVersion() == sentinel.cl()
-                && column.table().equals(sentinel.table()) && java.util.Arrays.equals(column.pk(), sentinel.pk());
+    /**
+     * Whether {@code sentinel} is one a merge of {@code column} created to bring its row back to life: the sentinel
+     * carries the column change's origin and a causal length some write of the row had. The column change itself
+     * may show an older life's causal length: {@code crsql_changes} reports a column's cl as its row's cl now, so a
+     * change relayed by a node that merged the resurrect (but not yet the resurrecting write's columns) carries it.
+     */
+    private static boolean resurrects(Change column, Change sentinel, Set<String> lives) {
+        return !column.isSentinel() && sentinel.colVersion() == sentinel.cl()
+                && column.table().equals(sentinel.table()) && java.util.Arrays.equals(column.pk(), sentinel.pk())
+                && lives.contains(resurrected(sentinel.table(), sentinel.pk()) + "@cl" + sentinel.cl());
     }
 
     /** Null if the write is present or superseded in the node's clocks; else why it is lost. */

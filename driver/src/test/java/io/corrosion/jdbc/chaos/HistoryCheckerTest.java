@@ -179,6 +179,29 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aSentinelCreatedByARelayedColumnChangeOfAnOlderLifeTracesToIt() {
+        // B updates row 1 in its first life (cl 1). A deletes and re-inserts it (cl 3). A node that merged A's
+        // resurrect relays B's update with the row's cl now (3); a node that never saw the resurrect then brings the
+        // row to cl 3 with a sentinel carrying B's update's origin (seed 681 of the whole-system simulation).
+        Change bUpdate = col(PK1, "v", "b1", 2, B, 1, 1, 0);
+        Change aDelete = sentinel(PK1, 2, A, 2, 0);
+        Change aReinsert = sentinel(PK1, 3, A, 3, 0);
+        Change aValue = col(PK1, "v", "a3", 1, A, 3, 3, 1);
+        History h = new History(681);
+        h.acknowledged("a", List.of(A_INSERT_1));
+        h.acknowledged("b", List.of(bUpdate));
+        h.acknowledged("a", List.of(aDelete));
+        h.acknowledged("a", List.of(aReinsert, aValue));
+        Change relabeled = sentinel(PK1, 3, B, 1, 0);
+        ReplicaState c = state("c", Map.of(ReplicaState.pkKey(PK1), "a3"), relabeled, aValue);
+        assertThat(HistoryChecker.check(h, List.of(c)).violations()).isEmpty();
+
+        Change unknownLife = sentinel(PK1, 7, B, 1, 0);
+        assertThat(HistoryChecker.check(h, List.of(state("c", Map.of(ReplicaState.pkKey(PK1), "a3"), unknownLife,
+                aValue))).violations()).extracting(Violation::kind).contains(Violation.Kind.PHANTOM);
+    }
+
+    @Test
     void inFlightWritesMayBeAbsentButExplainWhatIsPresent() {
         Change maybe = col(PK1, "v", "maybe", 3, A, 4, 1, 0);
         History h = history();

@@ -122,21 +122,14 @@ class HostileChangesetsTest {
             history.inFlight("mallory", List.of(good));
             for (int i = 0; i < 6; i += 2) {
                 SimReplica r = replicas.get(i);
-                try (Statement s = r.app().createStatement()) {
-                    s.execute("INSERT INTO kv (k, a, b) VALUES (" + (i + 1) + ", 'h" + i + "', " + i + ")");
-                }
-                history.acknowledged("h" + i, r.localChanges(r.dbVersion()));
+                Replicas.commit(r, "h" + i, List.of("INSERT INTO kv (k, a, b) VALUES (" + (i + 1) + ", 'h" + i + "', "
+                        + i + ")"), history);
                 for (Changeset cs : r.publish()) {
                     sim.broadcast(honest.get(i), cs);
                 }
             }
-            boolean converged = sim.runUntil(() -> replicas.stream().allMatch(r -> replicas.stream()
-                    .allMatch(o -> o == r || r.hasAllUpTo(o.siteId(), dbVersion(o)))), 30_000, 50);
-            assertThat(converged).isTrue();
-            List<ReplicaState> states = new ArrayList<>();
-            for (int i = 0; i < replicas.size(); i++) {
-                states.add(ReplicaState.read("h" + i, replicas.get(i).app(), Workload.TABLES));
-            }
+            assertThat(sim.runUntil(() -> Replicas.converged(replicas), 30_000, 50)).isTrue();
+            List<ReplicaState> states = Replicas.states(replicas, "h");
             HistoryChecker.Result result = HistoryChecker.check(history, states);
             assertThat(result.violations()).as(result.report()).isEmpty();
             assertThat(states).allSatisfy(st -> assertThat(st.tables().get("kv")).containsKey(
@@ -148,13 +141,5 @@ class HostileChangesetsTest {
 
     private static long transmissions(List<SimNode> nodes) {
         return nodes.stream().mapToLong(n -> n.core().stats().broadcast().transmissions()).sum();
-    }
-
-    private static long dbVersion(SimReplica r) {
-        try {
-            return r.dbVersion();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

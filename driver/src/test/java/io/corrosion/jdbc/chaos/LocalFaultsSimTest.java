@@ -65,14 +65,8 @@ class LocalFaultsSimTest {
                     .isGreaterThan(failedBefore);
             victim.writerReadOnly(false);
             history.event(sim.now(), "n1's file takes writes again");
-            boolean converged = sim.runUntil(() -> replicas.stream().allMatch(r -> replicas.stream()
-                    .allMatch(o -> o == r || r.hasAllUpTo(o.siteId(), head(o)))), 60_000, 50);
-            assertThat(converged).isTrue();
-            List<ReplicaState> states = new ArrayList<>();
-            for (int i = 0; i < replicas.size(); i++) {
-                states.add(ReplicaState.read("n" + i, replicas.get(i).app(), Workload.TABLES));
-            }
-            HistoryChecker.Result result = HistoryChecker.check(history, states);
+            assertThat(sim.runUntil(() -> Replicas.converged(replicas), 60_000, 50)).isTrue();
+            HistoryChecker.Result result = HistoryChecker.check(history, Replicas.states(replicas, "n"));
             assertThat(result.violations()).as(result.report()).isEmpty();
             assertThat(history.acknowledgedCount()).isGreaterThan(50);
         } finally {
@@ -83,25 +77,9 @@ class LocalFaultsSimTest {
     private static void write(Simulation sim, History history, List<SimReplica> replicas, List<SimNode> nodes, int i,
             Workload workload) throws SQLException {
         SimReplica r = replicas.get(i);
-        long before = r.dbVersion();
-        try (Statement s = r.app().createStatement()) {
-            for (String sql : workload.nextTransaction("n" + i)) {
-                s.execute(sql);
-            }
-        }
-        if (r.dbVersion() > before) {
-            history.acknowledged("n" + i, r.localChanges(r.dbVersion()));
-        }
+        Replicas.commit(r, "n" + i, workload.nextTransaction("n" + i), history);
         for (Changeset cs : r.publish()) {
             sim.broadcast(nodes.get(i), cs);
-        }
-    }
-
-    private static long head(SimReplica r) {
-        try {
-            return r.dbVersion();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -24,7 +24,10 @@ public record ReplicaState(String node, Map<String, Map<String, Map<String, Obje
     public record Table(String name, List<String> pkColumns) {
     }
 
-    /** Reads a node's state on a connection that has the CRR engine attached ({@code crsql_changes} exists). */
+    /**
+     * Reads a node's state of {@code tables} on a connection that has the CRR engine attached ({@code crsql_changes}
+     * exists); other tables' clock entries are left out.
+     */
     public static ReplicaState read(String node, Connection conn, List<Table> tables) throws SQLException {
         Map<String, Map<String, Map<String, Object>>> rows = new TreeMap<>();
         for (Table t : tables) {
@@ -47,7 +50,12 @@ public record ReplicaState(String node, Map<String, Map<String, Map<String, Obje
         List<Change> changes = new ArrayList<>();
         try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT \"table\", pk, cid, val,"
                 + " col_version, db_version, site_id, cl, seq FROM crsql_changes ORDER BY \"table\", pk, cid")) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            tables.forEach(t -> names.add(t.name()));
             while (rs.next()) {
+                if (!names.contains(rs.getString(1))) {
+                    continue; // the driver's own replicated tables (key slot claims) are not the workload's
+                }
                 changes.add(new Change(rs.getString(1), rs.getBytes(2), rs.getString(3),
                         SqlValues.normalize(rs.getObject(4)), rs.getLong(5), rs.getLong(6), rs.getBytes(7),
                         rs.getLong(8), rs.getLong(9)));

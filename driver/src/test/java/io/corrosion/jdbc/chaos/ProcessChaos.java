@@ -138,7 +138,13 @@ public final class ProcessChaos {
         HistoryChecker.Result result = HistoryChecker.check(history, states);
         say((converged ? "converged " + convergeMillis + " ms after the faults stopped" : "DID NOT CONVERGE") + "; "
                 + kills + " kills, " + pauses + " pauses, " + launches + " launches\n" + result.report());
-        return converged && result.ok();
+        boolean ok = converged && result.ok();
+        if (ok) {
+            ClusterSimulationTest.delete(dir);
+        } else {
+            say("files and node logs kept in " + dir);
+        }
+        return ok;
     }
 
     private void launch(int i) throws IOException, InterruptedException, PayloadException {

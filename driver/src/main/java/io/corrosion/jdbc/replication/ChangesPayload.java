@@ -40,6 +40,12 @@ public final class ChangesPayload {
     static final int MAX_STRING_BYTES = 1 << 16;
     /** Fewest bytes a change takes: six one-byte varints, a one-byte key and a NULL tag. */
     private static final int MIN_CHANGE_BYTES = 8;
+    /**
+     * Largest col version, causal length and db version a node takes from a peer: far beyond any real count, and
+     * low enough that the next local write's increment cannot overflow (SQLite would turn it into a REAL, and the
+     * write would lose everywhere else: a silent divergence one bad change could cause).
+     */
+    static final long MAX_CLOCK = 1L << 62;
 
     private static final int NULL = 0;
     private static final int INTEGER = 1;
@@ -63,6 +69,9 @@ public final class ChangesPayload {
      */
     public static List<Change> decode(byte[] payload, byte[] siteId, long dbVersion, LongRange seqs)
             throws PayloadException {
+        if (dbVersion > MAX_CLOCK) {
+            throw new PayloadException(Reason.MALFORMED, "db version " + dbVersion + " beyond 2^62");
+        }
         Reader in = new Reader(payload);
         int format = in.u8();
         if (format != FORMAT) {
@@ -88,8 +97,9 @@ public final class ChangesPayload {
             if (table.isEmpty() || cid.isEmpty()) {
                 throw new PayloadException(Reason.MALFORMED, "change " + i + " has an empty table or column name");
             }
-            if (cl < 1) {
-                throw new PayloadException(Reason.MALFORMED, "change " + i + " has causal length " + cl);
+            if (cl < 1 || cl > MAX_CLOCK || colVersion > MAX_CLOCK) {
+                throw new PayloadException(Reason.MALFORMED, "change " + i + " has causal length " + cl
+                        + " and col version " + colVersion + " (causal length from 1, both at most 2^62)");
             }
             if (seq < previousSeq || seq > seqs.end()) {
                 throw new PayloadException(Reason.MALFORMED, "change " + i + " has seq " + seq + " outside chunk "

@@ -8,8 +8,10 @@ import io.corrosion.gossip.Member;
 import io.corrosion.gossip.RandomPicks;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.wire.BroadcastMessage;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -18,9 +20,10 @@ import java.util.random.RandomGenerator;
  * Epidemic broadcast, sans-IO. A changeset (local, or received for the first time) is sent to {@code fanout}
  * random live members, then again to {@code fanout} others in each of {@code broadcastTransmissions} rounds, and
  * never forwarded past {@code maxHops}. In a cluster no larger than the fanout the origin reaches everyone at once,
- * so what comes straight from its origin is not forwarded. A receiver forwards before the store has applied the
- * changeset (as Corrosion does), so store latency does not slow the epidemic; the store still dedupes (DUPLICATE)
- * whatever the bounded seen-set forgot.
+ * so what comes straight from its origin is not forwarded. A receiver forwards only once its store has applied the
+ * changeset as new ({@link #stored}): a changeset the store rejects (undecodable, malformed for the schema) goes no
+ * further than the first node that saw it, so one bad peer cannot spread poison to the whole cluster in a few hops.
+ * The price is one store transaction of latency per hop, and only in clusters larger than the fanout.
  *
  * <p>Back-pressure: the queue of changesets awaiting further rounds is bounded; when full the most-sent entry is
  * dropped (Corrosion's rule). Dropping loses no data: anti-entropy sync fetches whatever broadcast did not bring.
@@ -33,6 +36,8 @@ public final class Broadcaster {
     private final RandomGenerator random;
     private final SeenCache seen;
     private final PriorityQueue<Pending> pending = new PriorityQueue<>();
+    /** Received changesets to forward once the store says they are new; as many as the apply queue holds. */
+    private final Map<ChangesetId, Pending> awaitingStore = new HashMap<>();
     private long order;
 
     private long localBroadcasts;
@@ -112,7 +117,18 @@ public final class Broadcaster {
         p.sentTo.add(self);
         p.sentTo.add(message.sender());
         p.sentTo.add(cs.siteId());
-        transmit(p, now, out);
+        awaitingStore.put(cs.id(), p);
+    }
+
+    /**
+     * The store's verdict on a delivered changeset: forward it if it was new; a rejected or duplicate one stops here
+     * (it stays seen, so more copies of it are dropped before the store).
+     */
+    public void stored(ChangesetId id, boolean isNew, long now, BroadcastOutput out) {
+        Pending p = awaitingStore.remove(id);
+        if (p != null && isNew) {
+            transmit(p, now, out);
+        }
     }
 
     public void onTimeout(long now, BroadcastOutput out) {
@@ -133,6 +149,7 @@ public final class Broadcaster {
     /** The store never applied it (queue overflow, store failure): let a later copy in. */
     public void forget(ChangesetId id) {
         seen.remove(id);
+        awaitingStore.remove(id);
     }
 
     public BroadcastStats stats() {

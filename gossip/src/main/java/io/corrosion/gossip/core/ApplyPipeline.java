@@ -89,8 +89,9 @@ final class ApplyPipeline {
         return taskId == inFlightId;
     }
 
-    /** The store's verdicts for the batch in flight: events for what was new. */
-    void applied(List<ApplyOutcome> verdicts, Consumer<GossipEvent> events) {
+    /** The store's verdicts for the batch in flight: each to {@code verdict}, and events for what was new. */
+    void applied(List<ApplyOutcome> verdicts, Consumer<GossipEvent> events,
+            java.util.function.BiConsumer<Item, ApplyOutcome> verdict) {
         List<Item> batch = inFlight;
         inFlightId = -1;
         inFlight = List.of();
@@ -98,6 +99,7 @@ final class ApplyPipeline {
             Item item = batch.get(i);
             ApplyOutcome outcome = i < verdicts.size() ? verdicts.get(i) : ApplyOutcome.REJECTED;
             outcomes[outcome.ordinal() * ChangesetSource.values().length + item.source.ordinal()]++;
+            verdict.accept(item, outcome);
             if (outcome == ApplyOutcome.NEW) {
                 events.accept(new GossipEvent.ChangesetApplied(item.changeset, item.source, item.hops));
             }

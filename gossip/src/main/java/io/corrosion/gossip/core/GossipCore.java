@@ -204,7 +204,8 @@ public final class GossipCore {
         enter(now, outbox);
         if (pipeline.owns(result.id())) {
             if (result instanceof StoreResult.Applied applied) {
-                pipeline.applied(applied.outcomes(), out::event);
+                pipeline.applied(applied.outcomes(), out::event, (item, outcome) -> broadcaster.stored(
+                        item.changeset().id(), outcome == ApplyOutcome.NEW, now, broadcastOut));
             } else {
                 pipeline.failed().forEach(item -> broadcaster.forget(item.changeset().id()));
             }

@@ -69,9 +69,10 @@ public record GossipNodeStats(
      * @param syncPausedReading  times reading sync streams was paused because the apply queue was filling up
      * @param broadcastBatches   frames that carried several broadcasts to one peer (a burst met busy streams)
      * @param broadcastsDroppedWaiting broadcasts dropped while waiting for a stream to their peer (over the bound)
+     * @param quarantinedFrames  frames dropped unread because their peer is quarantined for sending garbage
      */
     public record RuntimeCounters(long inboundDropped, long protocolViolations, long sendFailures,
             long storeFailures, long eventsDropped, long listenerErrors, long protocolErrors,
-            long syncPausedReading, long broadcastBatches, long broadcastsDroppedWaiting) {
+            long syncPausedReading, long broadcastBatches, long broadcastsDroppedWaiting, long quarantinedFrames) {
     }
 }

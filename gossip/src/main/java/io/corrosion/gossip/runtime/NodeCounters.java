@@ -17,10 +17,12 @@ final class NodeCounters {
     final LongAdder syncPausedReading = new LongAdder();
     final LongAdder broadcastBatches = new LongAdder();
     final LongAdder broadcastsDroppedWaiting = new LongAdder();
+    final LongAdder quarantinedFrames = new LongAdder();
 
     GossipNodeStats.RuntimeCounters snapshot() {
         return new GossipNodeStats.RuntimeCounters(inboundDropped.sum(), protocolViolations.sum(),
                 sendFailures.sum(), storeFailures.sum(), eventsDropped.sum(), listenerErrors.sum(),
-                protocolErrors.sum(), syncPausedReading.sum(), broadcastBatches.sum(), broadcastsDroppedWaiting.sum());
+                protocolErrors.sum(), syncPausedReading.sum(), broadcastBatches.sum(), broadcastsDroppedWaiting.sum(),
+                quarantinedFrames.sum());
     }
 }

@@ -5,6 +5,7 @@ import io.corrosion.gossip.MemberStatus;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.core.GossipCore;
+import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
 import io.corrosion.gossip.wire.WireCodec;
 
@@ -14,7 +15,10 @@ public final class SimNode {
     final int index;
     final SiteId siteId;
     final NodeAddress address;
+    /** The simulation's own store, or null when the node runs on a store given from outside. */
     final InMemoryChangesetStore store;
+    /** Where store tasks run: {@link #store}, or the external store. */
+    final ChangesetStore backing;
     final WireCodec codec;
     GossipCore core;
     int epoch;
@@ -24,11 +28,12 @@ public final class SimNode {
     long lastIncarnation;
     long extraLatency;
 
-    SimNode(int index, SiteId siteId, NodeAddress address, int maxFrameBytes) {
+    SimNode(int index, SiteId siteId, NodeAddress address, int maxFrameBytes, ChangesetStore external) {
         this.index = index;
         this.siteId = siteId;
         this.address = address;
-        this.store = new InMemoryChangesetStore(siteId);
+        this.store = external == null ? new InMemoryChangesetStore(siteId) : null;
+        this.backing = external == null ? store : external;
         this.codec = new WireCodec(maxFrameBytes);
     }
 
@@ -44,7 +49,11 @@ public final class SimNode {
         return address;
     }
 
+    /** The simulation's in-memory store; throws for a node on an external store. */
     public InMemoryChangesetStore store() {
+        if (store == null) {
+            throw new IllegalStateException(this + " runs on an external store");
+        }
         return store;
     }
 

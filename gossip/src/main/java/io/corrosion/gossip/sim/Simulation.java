@@ -12,6 +12,7 @@ import io.corrosion.gossip.core.Outbox;
 import io.corrosion.gossip.core.Outgoing;
 import io.corrosion.gossip.core.StoreResult;
 import io.corrosion.gossip.core.StoreTask;
+import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.gossip.wire.DecodeException;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.SessionKey;
@@ -112,19 +113,26 @@ public final class Simulation {
     public List<SimNode> addNodes(int count, int seedCount) {
         List<SimNode> added = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int index = nodes.size();
-            SiteId site = SiteId.random(random);
-            NodeAddress address = new NodeAddress("10." + (index >> 16 & 255) + "." + (index >> 8 & 255) + "."
-                    + (index & 255), 7400);
-            SimNode node = new SimNode(index, site, address, config.maxFrameBytes());
-            nodes.add(node);
-            byAddress.put(address, node);
-            if (seeds.size() < seedCount) {
-                seeds.add(address);
-            }
-            added.add(node);
+            added.add(addNode(SiteId.random(random), null, seeds.size() < seedCount));
         }
         return added;
+    }
+
+    /**
+     * Creates a node (not started) whose store tasks run on {@code store} (e.g. a real database; it must survive
+     * {@link #crash}es as a durable store does), or on an in-memory store if null.
+     */
+    public SimNode addNode(SiteId site, ChangesetStore store, boolean seed) {
+        int index = nodes.size();
+        NodeAddress address = new NodeAddress("10." + (index >> 16 & 255) + "." + (index >> 8 & 255) + "."
+                + (index & 255), 7400);
+        SimNode node = new SimNode(index, site, address, config.maxFrameBytes(), store);
+        nodes.add(node);
+        byAddress.put(address, node);
+        if (seed) {
+            seeds.add(address);
+        }
+        return node;
     }
 
     /** Starts a node now (or restarts a crashed one, with a higher incarnation and its store intact). */
@@ -185,14 +193,19 @@ public final class Simulation {
     public List<Changeset.Full> write(SimNode node, int payloadBytes, int chunkBytes) {
         byte[] payload = new byte[payloadBytes];
         random.nextBytes(payload);
-        List<Changeset.Full> chunks = node.store.commitLocal(payload, chunkBytes, now);
-        Outbox out = new Outbox();
+        List<Changeset.Full> chunks = node.store().commitLocal(payload, chunkBytes, now);
         for (Changeset.Full chunk : chunks) {
-            node.core().broadcast(chunk, now, out);
+            broadcast(node, chunk);
         }
-        flush(node, out);
         stats.writes++;
         return chunks;
+    }
+
+    /** Hands a changeset the node committed to its store itself (an external store's local commit) to gossip now. */
+    public void broadcast(SimNode node, Changeset changeset) {
+        Outbox out = new Outbox();
+        node.core().broadcast(changeset, now, out);
+        flush(node, out);
     }
 
     /** Runs an action at a simulated time. */
@@ -277,7 +290,10 @@ public final class Simulation {
             if (node.epoch != epoch || node.core == null) {
                 return; // crashed before the transaction ran: nothing of it happened
             }
-            StoreResult result = task.execute(node.store);
+            StoreResult result = task.execute(node.backing);
+            if (node.epoch != epoch || node.core == null) {
+                return; // crashed during the store call (an external store can do that): the result is lost
+            }
             Outbox out = new Outbox();
             node.core.onStoreResult(result, now, out);
             flush(node, out);
@@ -377,7 +393,7 @@ public final class Simulation {
     public Map<SiteId, Long> writtenHeads() {
         Map<SiteId, Long> heads = new TreeMap<>();
         for (SimNode n : nodes) {
-            long head = n.store.head(n.siteId);
+            long head = n.store().head(n.siteId);
             if (head > 0) {
                 heads.put(n.siteId, head);
             }
@@ -395,7 +411,7 @@ public final class Simulation {
         Map<SiteId, Long> heads = writtenHeads();
         List<SimNode> lagging = new ArrayList<>();
         for (SimNode n : nodes) {
-            if (n.isUp() && !heads.entrySet().stream().allMatch(e -> n.store.hasAllUpTo(e.getKey(), e.getValue()))) {
+            if (n.isUp() && !heads.entrySet().stream().allMatch(e -> n.store().hasAllUpTo(e.getKey(), e.getValue()))) {
                 lagging.add(n);
             }
         }

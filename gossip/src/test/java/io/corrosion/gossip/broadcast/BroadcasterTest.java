@@ -77,6 +77,8 @@ class BroadcasterTest {
         b.onMessage(new BroadcastMessage(peers.get(5).siteId(), 0, changeset(origin, 5)), 2, out);
         assertThat(delivered).containsExactly(m.changeset());
         assertThat(hops).containsExactly(3);
+        assertThat(sent).as("nothing forwarded before the store took it").isEmpty();
+        b.stored(m.changeset().id(), true, 3, out);
         assertThat(sent).hasSize(8).allSatisfy(f -> {
             assertThat(f.hops()).isEqualTo(3);
             assertThat(f.sender()).isEqualTo(self);
@@ -166,7 +168,39 @@ class BroadcasterTest {
 
         // Forwarded by someone else: the origin may not have reached everyone, so pass it on.
         b.onMessage(new BroadcastMessage(few.get(1).siteId(), 1, changeset(origin, 2)), 0, out);
+        b.stored(changeset(origin, 2).id(), true, 0, out);
         assertThat(sent).as("five peers but sender and origin").hasSize(3)
                 .allSatisfy(m -> assertThat(m.hops()).isEqualTo(2));
+    }
+
+    @Test
+    void aChangesetTheStoreRejectsIsNeverForwardedNorTakenAgain() {
+        Broadcaster b = broadcaster(GossipConfig.defaults());
+        SiteId origin = peers.get(0).siteId();
+        Changeset poison = changeset(origin, 9);
+        b.onMessage(new BroadcastMessage(peers.get(1).siteId(), 1, poison), 0, out);
+        assertThat(delivered).containsExactly(poison);
+        b.stored(poison.id(), false, 1, out);
+        b.onTimeout(10_000, out);
+        assertThat(sent).isEmpty();
+        assertThat(b.nextTimeout()).isEqualTo(Long.MAX_VALUE);
+        b.onMessage(new BroadcastMessage(peers.get(2).siteId(), 1, poison), 2, out);
+        assertThat(delivered).as("later copies stop at the dedupe").hasSize(1);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aChangesetDroppedBeforeTheStoreIsNotForwardedAndMayComeAgain() {
+        Broadcaster b = broadcaster(GossipConfig.defaults());
+        SiteId origin = peers.get(0).siteId();
+        Changeset cs = changeset(origin, 4);
+        b.onMessage(new BroadcastMessage(peers.get(1).siteId(), 1, cs), 0, out);
+        b.forget(cs.id());
+        b.stored(cs.id(), true, 1, out);
+        assertThat(sent).isEmpty();
+        b.onMessage(new BroadcastMessage(peers.get(2).siteId(), 1, cs), 2, out);
+        assertThat(delivered).hasSize(2);
+        b.stored(cs.id(), true, 3, out);
+        assertThat(sent).hasSize(8);
     }
 }

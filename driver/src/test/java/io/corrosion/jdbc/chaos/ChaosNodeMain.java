@@ -1,0 +1,182 @@
+package io.corrosion.jdbc.chaos;
+
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.crr.SqlValues;
+import io.corrosion.jdbc.replication.ChangesPayload;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One node of {@link ProcessChaos}: a {@code jdbc:corrosion:} file with {@code bind}/{@code seeds} on loopback, running
+ * {@link Workload} transactions and reporting every acknowledged one with its clock entries, so the parent can run
+ * {@link HistoryChecker}. Driven through stdin, reporting on stdout ({@code @@ } lines, as {@code ChildJvm} reads them).
+ *
+ * <pre>
+ * args:   file port seeds(host:port,... or -) name
+ * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned)
+ *         STOP                    stop the load ("STOPPED")
+ *         INFLIGHT from to        this site's clock entries of versions from..to ("INFLIGHT version payload-hex" each)
+ *         EXIT                    shut down ("CLEAN")
+ * stdout: READY site-hex dbVersion, STATUS digest=hex alive=n (every 300 ms)
+ * </pre>
+ */
+public final class ChaosNodeMain {
+    private static volatile boolean loading;
+
+    private ChaosNodeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String file = args[0];
+        String seeds = args[2].equals("-") ? "" : args[2];
+        String name = args[3];
+        String url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:" + args[1] + "&seeds=" + seeds
+                + "&tls.insecure=true&sync-interval=1s";
+        Connection conn = DriverManager.getConnection(url);
+        try (Statement s = conn.createStatement()) {
+            for (String sql : Workload.CREATE_TABLES) {
+                s.execute(sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
+            }
+        }
+        CorrosionConnection node = conn.unwrap(CorrosionConnection.class);
+        byte[] site = siteId(conn);
+        say("READY " + HexFormat.of().formatHex(site) + " " + dbVersion(conn));
+        Thread status = new Thread(() -> report(url, node), "status");
+        status.setDaemon(true);
+        status.start();
+        Thread loader = null;
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] words = line.trim().split(" ");
+            switch (words[0]) {
+                case "LOAD" -> {
+                    loading = true;
+                    long seed = Long.parseLong(words[1]);
+                    long pause = Long.parseLong(words[2]);
+                    loader = new Thread(() -> load(url, name, site, seed, pause), "load");
+                    loader.start();
+                }
+                case "STOP" -> {
+                    loading = false;
+                    if (loader != null) {
+                        loader.join();
+                    }
+                    say("STOPPED");
+                }
+                case "INFLIGHT" -> {
+                    for (long v = Long.parseLong(words[1]); v <= Long.parseLong(words[2]); v++) {
+                        say("INFLIGHT " + v + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(conn, site, v))));
+                    }
+                }
+                default -> {
+                    if (words[0].equals("EXIT")) {
+                        status.interrupt();
+                        conn.close();
+                        CorrosionDriver.shutdownAll();
+                        say("CLEAN");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void load(String url, String name, byte[] site, long seed, long pause) {
+        Workload workload = new Workload(new SplittableRandom(seed), 6);
+        try (Connection c = DriverManager.getConnection(url)) {
+            while (loading) {
+                List<String> tx = workload.nextTransaction(name);
+                long before = dbVersion(c);
+                boolean explicit = tx.get(0).equals("BEGIN");
+                c.setAutoCommit(!explicit);
+                try (Statement s = c.createStatement()) {
+                    for (String sql : explicit ? tx.subList(1, tx.size() - 1) : tx) {
+                        s.execute(sql);
+                    }
+                }
+                if (explicit) {
+                    c.commit();
+                }
+                long after = dbVersion(c);
+                if (after > before) {
+                    say("ACK " + after + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(c, site, after))));
+                }
+                Thread.sleep(pause); // the load's pace, not synchronisation
+            }
+        } catch (SQLException | InterruptedException e) {
+            say("LOAD-FAILED " + e);
+        }
+    }
+
+    private static byte[] siteId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT crsql_site_id()")) {
+            rs.next();
+            return rs.getBytes(1);
+        }
+    }
+
+    private static long dbVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT crsql_db_version()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static List<Change> changes(Connection c, byte[] site, long version) throws SQLException {
+        List<Change> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT \"table\", pk, cid, val, col_version, db_version,"
+                + " site_id, cl, seq FROM crsql_changes WHERE site_id = ? AND db_version = ? ORDER BY seq")) {
+            p.setBytes(1, site);
+            p.setLong(2, version);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Change(rs.getString(1), rs.getBytes(2), rs.getString(3),
+                            SqlValues.normalize(rs.getObject(4)), rs.getLong(5), rs.getLong(6), rs.getBytes(7),
+                            rs.getLong(8), rs.getLong(9)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void report(String url, CorrosionConnection node) {
+        try (Connection c = DriverManager.getConnection(url)) {
+            while (!Thread.currentThread().isInterrupted()) {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT \"table\", hex(pk), cid,"
+                        + " quote(val), col_version, cl FROM crsql_changes ORDER BY \"table\", pk, cid")) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= 6; i++) {
+                            digest.update((rs.getString(i) + "|").getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                long alive = node.members().stream().filter(m -> m.state().name().equals("ALIVE")).count();
+                say("STATUS digest=" + HexFormat.of().formatHex(digest.digest()).substring(0, 16) + " alive=" + alive);
+                Thread.sleep(300); // a report's pace, not synchronisation
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            say("STATUS-FAILED " + e);
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println("@@ " + line);
+        System.out.flush();
+    }
+}

@@ -14,7 +14,11 @@ record SessionCrrApi(CrrSession session) implements CrrApi {
 
     /** An agent connection on a plain sqlite-jdbc connection with the engine attached; closing it closes both. */
     static AgentConnection agentConnection(SQLiteConnection connection, CrrSession session) {
-        CrrApi api = new SessionCrrApi(session);
+        return agentConnection(connection, session, new SessionCrrApi(session));
+    }
+
+    /** The same with {@code api} (which wraps the session) as the connection's CRR API. */
+    static AgentConnection agentConnection(SQLiteConnection connection, CrrSession session, CrrApi api) {
         return new AgentConnection() {
             @Override
             public SQLiteConnection connection() {

@@ -86,8 +86,9 @@ public final class SimReplica implements AutoCloseable {
 
     private static CrrAccess open(Path file, boolean faulty, SimReplica owner) throws SQLException {
         SQLiteConnection c = connect(file);
-        SessionCrrApi api = new SessionCrrApi(CrrEngine.attach(c));
-        return new CrrAccess(c, faulty ? new CrashingApi(api, c, owner) : api);
+        CrrSession session = CrrEngine.attach(c);
+        SessionCrrApi api = new SessionCrrApi(session);
+        return new CrrAccess(SessionCrrApi.agentConnection(c, session, faulty ? new CrashingApi(api, c, owner) : api));
     }
 
     public SiteId siteId() {
@@ -176,7 +177,7 @@ public final class SimReplica implements AutoCloseable {
     public void reopen() throws SQLException {
         app = connect(file);
         appCrr = CrrEngine.attach(app);
-        writer = new WriterConnection(open(file, true, this), counters);
+        writer = new WriterConnection(open(file, true, this), counters, new TransactionGate());
         writer.transaction(() -> {
             ReplicationSchema.create(writer.crr().connection());
             return null;
@@ -186,11 +187,11 @@ public final class SimReplica implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         PendingChanges pending = new PendingChanges(writer.crr().connection());
-        current = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending, reader,
-                new SyncReader(site, new VersionSource(reader), reader.connection()), v -> { },
-                (c, table, keys) -> { }, counters);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
                 VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
+        current = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
+                new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest, v -> { },
+                counters);
     }
 
     @Override

@@ -361,6 +361,13 @@ public final class CrrSession implements AutoCloseable {
         if (journal != null) {
             Journals.release(journal);
         }
+        if (conn.isClosed()) {
+            // sqlite-jdbc frees the native handle on close: removing a hook after that crashes the JVM (SIGSEGV in
+            // DB.removeCommitListener), and the statements died with the connection
+            statements.clear();
+            prepared.clear();
+            return;
+        }
         conn.removeCommitListener(hooks);
         for (TableStatements s : statements.values()) {
             s.close();

@@ -47,10 +47,11 @@ final class SqliteChangesetStore implements ChangesetStore {
     private final LongSupplier ownHead;
     private final Consumer<List<AppliedVersion>> applied;
     private final AgentCounters counters;
-    private final PreparedStatement bufferChunk;
-    private final PreparedStatement bufferedChunks;
-    private final PreparedStatement dropBuffered;
-    private final PreparedStatement recordLastSeq;
+    // Prepared again after every rollback: sqlite-jdbc finalizes a statement whose step failed with e.g. SQLITE_FULL.
+    private PreparedStatement bufferChunk;
+    private PreparedStatement bufferedChunks;
+    private PreparedStatement dropBuffered;
+    private PreparedStatement recordLastSeq;
     private final Set<SiteId> sitesWarnedPendingFull = new HashSet<>();
     private long schemaVersion = -1;
 
@@ -70,6 +71,10 @@ final class SqliteChangesetStore implements ChangesetStore {
         this.ownHead = ownHead;
         this.applied = applied;
         this.counters = counters;
+        prepareStatements();
+    }
+
+    private void prepareStatements() throws SQLException {
         var conn = writer.crr().connection();
         this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
                 + " (site, version, start_seq, end_seq, last_seq, ts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -311,6 +316,10 @@ final class SqliteChangesetStore implements ChangesetStore {
             writer.locked(() -> {
                 books.rolledBack(writer.crr().connection());
                 pending.rolledBack();
+                for (PreparedStatement p : List.of(bufferChunk, bufferedChunks, dropBuffered, recordLastSeq)) {
+                    p.close();
+                }
+                prepareStatements();
                 return null;
             });
         } catch (SQLException e) {

@@ -191,6 +191,17 @@ public final class SimReplica implements AutoCloseable {
         }
     }
 
+    /**
+     * A full disk under the agent's writer connection: with {@code full} the file may not grow past the pages it has
+     * ({@code PRAGMA max_page_count}, clamped by SQLite to the current page count), so every write that needs a new
+     * page fails with SQLITE_FULL; the application's connection is untouched.
+     */
+    public void writerDiskFull(boolean full) throws SQLException {
+        try (Statement s = writer.crr().connection().createStatement()) {
+            s.execute("PRAGMA max_page_count = " + (full ? 1 : Integer.MAX_VALUE));
+        }
+    }
+
     /** Kills the node: every connection closed at once, nothing finished. */
     public void crash() {
         for (AutoCloseable c : new AutoCloseable[] {writer, reader, publisherConnection, app}) {

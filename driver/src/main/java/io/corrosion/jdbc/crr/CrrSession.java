@@ -421,6 +421,30 @@ public final class CrrSession implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Closes every cached statement, to be prepared again on next use: sqlite-jdbc finalizes a statement whose step
+     * failed with an error such as SQLITE_FULL or SQLITE_IOERR, and the cached one would fail with "statement is not
+     * executing" from then on (a full disk would stop the merges for good, not just until there is space).
+     */
+    private void forgetStatements(Exception cause) {
+        for (TableStatements s : statements.values()) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        statements.clear();
+        for (PreparedStatement p : prepared.values()) {
+            try {
+                p.close();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        prepared.clear();
+    }
+
     void dropStatements(String table) throws SQLException {
         TableStatements s = statements.remove(table);
         if (s != null) {
@@ -611,6 +635,9 @@ public final class CrrSession implements AutoCloseable {
             return work.run();
         } catch (SQLException | RuntimeException e) {
             forgetTransactionCaches();
+            if (e instanceof org.sqlite.SQLiteException) {
+                forgetStatements(e);
+            }
             throw e;
         } finally {
             tx.capturing = was;

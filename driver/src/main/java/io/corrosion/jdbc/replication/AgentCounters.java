@@ -13,6 +13,8 @@ final class AgentCounters {
     final LongAdder remoteVersionsApplied = new LongAdder();
     /** Remote changesets refused: undecodable payload, or changes the CRR engine refused as malformed. */
     final LongAdder changesetsRejected = new LongAdder();
+    /** Of those, changesets refused because the changes kept for a missing schema reached their bound. */
+    final LongAdder changesetsRefusedPendingFull = new LongAdder();
     /** Apply transactions committed. */
     final LongAdder applyTransactions = new LongAdder();
     /** Times a transaction had to wait for the write lock an application held. */

@@ -77,6 +77,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getMissingVersions() { return s().missingVersions(); }
     @Override public long getPendingChanges() { return s().pendingChanges(); }
     @Override public long getChangesMergedAfterSchema() { return s().changesMergedAfterSchema(); }
+    @Override public long getPendingChangesRefused() { return s().pendingChangesRefused(); }
     @Override public int getListenerQueue() { return s().listenerQueue(); }
     @Override public long getListenerEventsDropped() { return s().listenerEventsDropped(); }
     @Override public long getListenerErrors() { return s().listenerErrors(); }

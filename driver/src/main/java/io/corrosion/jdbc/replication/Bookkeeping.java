@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which versions of each remote site this node has: gossip's {@link BookedVersions} per site in memory, kept in the
@@ -29,8 +31,16 @@ import java.util.TreeMap;
  * commit it {@linkplain #committed() publishes} snapshots, which the other threads (sync reads, sync state,
  * {@code awaitVersion}) see. So no other thread ever sees a version as known before its changes are committed. After
  * a rollback the touched sites are reloaded from the tables.
+ *
+ * <p>A site whose rows cannot be read or do not add up (a head that is not a version, a gap that is not a range or
+ * lies past the head, a buffered chunk that does not fit) is treated as if this node had none of its versions: logged
+ * at ERROR, and synced again from peers (merges are idempotent), never skipped. Its rows are rewritten by the next
+ * apply that books it. A row whose site id is not one is ignored (with an ERROR): its site, lacking a row, syncs again
+ * too. A head that is a valid number but too high cannot be told from a true one and is not caught.
  */
 final class Bookkeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(Bookkeeping.class);
+
     private final Map<SiteId, BookedVersions> books = new HashMap<>();
     private final Map<SiteId, List<LongRange>> persistedGaps = new HashMap<>();
     private final Set<SiteId> touched = new HashSet<>();
@@ -43,13 +53,19 @@ final class Bookkeeping {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT site FROM " + ReplicationSchema.HEADS)) {
             while (rs.next()) {
-                sites.add(SiteId.of(rs.getBytes(1)));
+                byte[] id = rs.getBytes(1);
+                try {
+                    sites.add(SiteId.of(id));
+                } catch (IllegalArgumentException e) {
+                    LOG.error("replication bookkeeping has a row whose site id is not one ({}): ignored; that site's"
+                            + " versions sync again", e.getMessage());
+                }
             }
         }
         books.clear();
         persistedGaps.clear();
         for (SiteId site : sites) {
-            books.put(site, loadSite(c, site));
+            books.put(site, loadSiteOrResync(c, site));
         }
         Map<SiteId, SiteVersions> snapshot = new TreeMap<>();
         books.forEach((site, book) -> snapshot.put(site, book.toSyncState()));
@@ -119,30 +135,64 @@ final class Bookkeeping {
 
     /** After a rollback: the sites booked since the last commit are read back from the tables. */
     void rolledBack(Connection c) throws SQLException {
-        for (SiteId site : touched) {
-            books.put(site, loadSite(c, site));
-        }
+        Set<SiteId> reload = new HashSet<>(touched);
         touched.clear();
+        for (SiteId site : reload) {
+            books.put(site, loadSiteOrResync(c, site));
+        }
+    }
+
+    /**
+     * A site's bookkeeping from the tables, or, if its rows are corrupt, none (every version syncs again) with the
+     * site marked touched so the next persist rewrites its rows.
+     */
+    private BookedVersions loadSiteOrResync(Connection c, SiteId site) throws SQLException {
+        try {
+            return loadSite(c, site);
+        } catch (CorruptBookkeeping | IllegalArgumentException e) {
+            LOG.error("replication bookkeeping of site {} is corrupt ({}): treating its versions as missing; they sync"
+                    + " again from peers and merge idempotently", site, e.getMessage());
+            persistedGaps.remove(site);
+            touched.add(site);
+            return new BookedVersions(site);
+        }
+    }
+
+    /** Rows of a site that do not add up. */
+    private static final class CorruptBookkeeping extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptBookkeeping(String message) {
+            super(message, "XX001");
+        }
     }
 
     private BookedVersions loadSite(Connection c, SiteId site) throws SQLException {
         byte[] id = site.toBytes();
         long head = 0;
-        try (PreparedStatement p = c.prepareStatement("SELECT head FROM " + ReplicationSchema.HEADS + " WHERE site = ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT head, typeof(head) = 'integer' FROM "
+                + ReplicationSchema.HEADS + " WHERE site = ?")) {
             p.setBytes(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 if (rs.next()) {
+                    if (!rs.getBoolean(2)) {
+                        throw new CorruptBookkeeping("head " + rs.getString(1) + " is not a version");
+                    }
                     head = rs.getLong(1);
                 }
             }
         }
         LongRangeSet unknown = new LongRangeSet();
         List<LongRange> gaps = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT first, last FROM " + ReplicationSchema.GAPS
-                + " WHERE site = ? ORDER BY first")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT first, last, typeof(first) = 'integer'"
+                + " AND typeof(last) = 'integer' FROM " + ReplicationSchema.GAPS + " WHERE site = ? ORDER BY first")) {
             p.setBytes(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
+                    if (!rs.getBoolean(3)) {
+                        throw new CorruptBookkeeping("gap " + rs.getString(1) + ".." + rs.getString(2)
+                                + " is not a range of versions");
+                    }
                     LongRange gap = new LongRange(rs.getLong(1), rs.getLong(2));
                     gaps.add(gap);
                     unknown.add(gap);
@@ -173,8 +223,8 @@ final class Bookkeeping {
             book.book(chunk);
         }
         if (book.head() != head || !book.needed().ranges().equals(gaps)) {
-            throw new SQLException("replication bookkeeping of site " + site + " is inconsistent: head " + head
-                    + ", gaps " + gaps + ", buffered versions " + buffered.size(), "XX001");
+            throw new CorruptBookkeeping("head " + head + ", gaps " + gaps + ", buffered versions " + buffered.size()
+                    + " do not add up");
         }
         persistedGaps.put(site, gaps);
         return book;

@@ -2,14 +2,18 @@ package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,22 +21,138 @@ import java.util.Set;
  * own migrations, so changes may arrive before their schema. They are kept in the transaction that received them,
  * served to peers as part of their version, and merged once the table or column exists here. On the writer
  * connection; not thread-safe.
+ *
+ * <p>A peer can send changes for any table name, so the table is bounded ({@link Limits}): overall and per origin
+ * site, in changes and in bytes. A version that would go past a bound is refused ({@link Full}) rather than kept;
+ * it is not booked, so sync offers it again, and once its schema exists it merges like any other.
  */
 final class PendingChanges {
+
+    /**
+     * Bounds of the changes kept, overall and per origin site.
+     *
+     * @param maxChanges        changes kept, all sites together
+     * @param maxBytes          their estimated size (pk, value, table and column names)
+     * @param maxChangesPerSite changes kept of one origin site
+     * @param maxBytesPerSite   their estimated size
+     */
+    record Limits(long maxChanges, long maxBytes, long maxChangesPerSite, long maxBytesPerSite) {
+        /** A migration's worth of early changes; a flood of made-up tables stops well short of filling a disk. */
+        static final Limits DEFAULT = new Limits(1_000_000, 256L << 20, 250_000, 64L << 20);
+
+        Limits {
+            if (maxChanges <= 0 || maxBytes <= 0 || maxChangesPerSite <= 0 || maxBytesPerSite <= 0) {
+                throw new IllegalArgumentException("pending-changes limits must be positive");
+            }
+        }
+    }
+
+    /** Keeping these changes would go past a {@link Limits bound}: the changeset is refused, not kept. */
+    static final class Full extends SQLException {
+        private static final long serialVersionUID = 1L;
+        /** SQLSTATE class 53 (insufficient resources), "configuration limit exceeded". */
+        static final String SQLSTATE = "53400";
+
+        Full(String message) {
+            super(message, SQLSTATE);
+        }
+    }
 
     /** Changes split by whether this node's schema can take them now. */
     record Split(List<Change> applicable, List<Change> missing) {
     }
 
     private final Connection conn;
+    private final Limits limits;
+    /** Changes and bytes kept, per origin site; with the totals, reloaded from the table after a rollback. */
+    private final Map<ByteBuffer, long[]> perSite = new HashMap<>();
     private long count;
+    private long bytes;
 
     PendingChanges(Connection conn) throws SQLException {
+        this(conn, Limits.DEFAULT);
+    }
+
+    PendingChanges(Connection conn, Limits limits) throws SQLException {
         this.conn = conn;
+        this.limits = limits;
+        load();
+    }
+
+    private void load() throws SQLException {
+        perSite.clear();
+        count = 0;
+        bytes = 0;
         try (Statement s = conn.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
-            count = rs.next() ? rs.getLong(1) : 0;
+                ResultSet rs = s.executeQuery("SELECT site, count(*), sum(length(pk) + length(CAST(tbl AS BLOB))"
+                        + " + length(CAST(cid AS BLOB)) + coalesce(length(CAST(val AS BLOB)), 0)) FROM "
+                        + ReplicationSchema.PENDING + " GROUP BY site")) {
+            while (rs.next()) {
+                long[] site = {rs.getLong(2), rs.getLong(3)};
+                perSite.put(ByteBuffer.wrap(rs.getBytes(1)), site);
+                count += site[0];
+                bytes += site[1];
+            }
         }
+    }
+
+    /** Estimated size of a kept change, as {@link #load} sums it in SQL. */
+    static long sizeOf(Change c) {
+        Object v = c.val();
+        long val = v == null ? 0 : v instanceof byte[] b ? b.length
+                : v.toString().getBytes(StandardCharsets.UTF_8).length;
+        return c.pk().length + c.table().getBytes(StandardCharsets.UTF_8).length
+                + c.cid().getBytes(StandardCharsets.UTF_8).length + val;
+    }
+
+    /** Estimated bytes kept. */
+    long bytes() {
+        return bytes;
+    }
+
+    /**
+     * Checks that keeping {@code changes} (new arrivals, not changes taken out and kept again) stays within the
+     * limits; nothing is kept here.
+     *
+     * @throws Full naming the bound that would be passed and the origin site
+     */
+    void admit(List<Change> changes) throws Full {
+        Map<ByteBuffer, long[]> adding = new HashMap<>();
+        long addCount = 0;
+        long addBytes = 0;
+        for (Change c : changes) {
+            long size = sizeOf(c);
+            long[] a = adding.computeIfAbsent(ByteBuffer.wrap(c.siteId()), k -> new long[2]);
+            a[0]++;
+            a[1] += size;
+            addCount++;
+            addBytes += size;
+        }
+        if (count + addCount > limits.maxChanges() || bytes + addBytes > limits.maxBytes()) {
+            throw new Full("the changes kept for a missing schema would pass their bound (" + limits.maxChanges()
+                    + " changes, " + limits.maxBytes() + " bytes; " + count + " changes, " + bytes + " bytes kept)");
+        }
+        for (Map.Entry<ByteBuffer, long[]> e : adding.entrySet()) {
+            long[] have = perSite.getOrDefault(e.getKey(), new long[2]);
+            if (have[0] + e.getValue()[0] > limits.maxChangesPerSite()
+                    || have[1] + e.getValue()[1] > limits.maxBytesPerSite()) {
+                throw new Full("the changes of one site kept for a missing schema would pass their bound ("
+                        + limits.maxChangesPerSite() + " changes, " + limits.maxBytesPerSite() + " bytes; " + have[0]
+                        + " changes, " + have[1] + " bytes kept)");
+            }
+        }
+    }
+
+    private void counted(Change c, int sign) {
+        long size = sizeOf(c) * sign;
+        long[] site = perSite.computeIfAbsent(ByteBuffer.wrap(c.siteId()), k -> new long[2]);
+        site[0] += sign;
+        site[1] += size;
+        if (site[0] <= 0) {
+            perSite.remove(ByteBuffer.wrap(c.siteId()));
+        }
+        count += sign;
+        bytes += size;
     }
 
     /** Changes waiting for their schema. */
@@ -67,7 +187,9 @@ final class PendingChanges {
                 p.setLong(8, c.colVersion());
                 p.setLong(9, c.cl());
                 p.setString(10, c.ts());
-                count += p.executeUpdate();
+                if (p.executeUpdate() > 0) {
+                    counted(c, 1);
+                }
             }
         }
     }
@@ -84,15 +206,17 @@ final class PendingChanges {
                 p.setString(1, table);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        taken.add(new Change(table, rs.getBytes(4), rs.getString(5), rs.getObject(6), rs.getLong(7),
-                                rs.getLong(2), rs.getBytes(1), rs.getLong(8), rs.getLong(3), rs.getString(9)));
+                        Change c = new Change(table, rs.getBytes(4), rs.getString(5), rs.getObject(6), rs.getLong(7),
+                                rs.getLong(2), rs.getBytes(1), rs.getLong(8), rs.getLong(3), rs.getString(9));
+                        taken.add(c);
+                        counted(c, -1);
                     }
                 }
             }
             try (PreparedStatement p = conn.prepareStatement("DELETE FROM " + ReplicationSchema.PENDING
                     + " WHERE tbl = ?")) {
                 p.setString(1, table);
-                count -= p.executeUpdate();
+                p.executeUpdate();
             }
         }
         return taken;
@@ -110,11 +234,8 @@ final class PendingChanges {
         return tables;
     }
 
-    /** After a rollback the count is read again. */
+    /** After a rollback the counts are read again. */
     void rolledBack() throws SQLException {
-        try (Statement s = conn.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
-            count = rs.next() ? rs.getLong(1) : 0;
-        }
+        load();
     }
 }

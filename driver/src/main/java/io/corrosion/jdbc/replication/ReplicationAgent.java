@@ -199,7 +199,8 @@ public final class ReplicationAgent implements AutoCloseable {
                 counters.localVersionsPublished.sum(), publisher.backlog(), counters.remoteVersionsApplied.sum(),
                 counters.applyTransactions.sum(), counters.busyRetries.sum(), g.queues().apply(),
                 g.queues().applyLagMillis(), g.queues().broadcastHandoff(), g.queues().syncSessions(),
-                books.missingVersions(), pending.count(), counters.changesMergedAfterSchema.sum(), feed.queued(),
+                books.missingVersions(), pending.count(), counters.changesMergedAfterSchema.sum(),
+                counters.changesetsRefusedPendingFull.sum(), feed.queued(),
                 counters.listenerEventsDropped.sum(), counters.listenerErrors.sum(), counters.latencyMillisLast.get(),
                 samples == 0 ? 0 : counters.latencyMillisTotal.sum() / samples, counters.latencyMillisMax.get());
     }

@@ -51,6 +51,8 @@ public interface ReplicationMXBean {
 
     long getChangesMergedAfterSchema();
 
+    long getPendingChangesRefused();
+
     int getListenerQueue();
 
     long getListenerEventsDropped();

@@ -26,6 +26,8 @@ package io.corrosion.jdbc.replication;
  * @param missingVersions          versions of other sites known to be missing here (gaps and partial versions)
  * @param pendingChanges           changes kept until their table or column exists here
  * @param changesMergedAfterSchema kept changes merged once their schema arrived
+ * @param pendingChangesRefused    received changesets refused because the changes kept for a missing schema had
+ *                                 reached their bound (also counted in {@code changesetsRejected})
  * @param listenerQueue            change events waiting for the listeners
  * @param listenerEventsDropped    change events dropped because listeners fell behind
  * @param listenerErrors           exceptions change listeners threw
@@ -57,6 +59,7 @@ public record ReplicationStats(
         long missingVersions,
         long pendingChanges,
         long changesMergedAfterSchema,
+        long pendingChangesRefused,
         int listenerQueue,
         long listenerEventsDropped,
         long listenerErrors,

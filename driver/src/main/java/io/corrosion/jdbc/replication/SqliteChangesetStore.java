@@ -47,10 +47,12 @@ final class SqliteChangesetStore implements ChangesetStore {
     private final LongSupplier ownHead;
     private final Consumer<List<AppliedVersion>> applied;
     private final AgentCounters counters;
-    private final PreparedStatement bufferChunk;
-    private final PreparedStatement bufferedChunks;
-    private final PreparedStatement dropBuffered;
-    private final PreparedStatement recordLastSeq;
+    // Prepared again after every rollback: sqlite-jdbc finalizes a statement whose step failed with e.g. SQLITE_FULL.
+    private PreparedStatement bufferChunk;
+    private PreparedStatement bufferedChunks;
+    private PreparedStatement dropBuffered;
+    private PreparedStatement recordLastSeq;
+    private final Set<SiteId> sitesWarnedPendingFull = new HashSet<>();
     private long schemaVersion = -1;
 
     /**
@@ -69,6 +71,10 @@ final class SqliteChangesetStore implements ChangesetStore {
         this.ownHead = ownHead;
         this.applied = applied;
         this.counters = counters;
+        prepareStatements();
+    }
+
+    private void prepareStatements() throws SQLException {
         var conn = writer.crr().connection();
         this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
                 + " (site, version, start_seq, end_seq, last_seq, ts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -104,11 +110,26 @@ final class SqliteChangesetStore implements ChangesetStore {
             } catch (BadChangeset bad) {
                 refused.add(bad.index);
                 counters.changesetsRejected.increment();
-                LOG.warn("[{}] refused {}: {}", name, batch.get(bad.index), bad.getCause().getMessage());
+                if (bad.getCause() instanceof PendingChanges.Full full) {
+                    refusedPendingFull(batch.get(bad.index), full);
+                } else {
+                    LOG.warn("[{}] refused {}: {}", name, batch.get(bad.index), bad.getCause().getMessage());
+                }
             } catch (SQLException e) {
                 throw new StoreFailure("[" + name + "] applying " + batch.size() + " changesets failed: "
                         + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Counted every time; logged at WARN once per origin site (a flooding peer would fill the log otherwise). */
+    private void refusedPendingFull(Changeset cs, PendingChanges.Full full) {
+        counters.changesetsRefusedPendingFull.increment();
+        if (sitesWarnedPendingFull.add(cs.siteId())) {
+            LOG.warn("[{}] refused {} of site {} and will refuse more while the bound holds (not logged again for"
+                    + " this site): {}", name, cs, cs.siteId(), full.getMessage());
+        } else {
+            LOG.debug("[{}] refused {}: {}", name, cs, full.getMessage());
         }
     }
 
@@ -240,9 +261,10 @@ final class SqliteChangesetStore implements ChangesetStore {
     private AppliedVersion merge(int index, Changeset.Full f, List<Change> changes) throws SQLException {
         long impacted;
         try {
-            impacted = mergeOrKeep(changes);
+            impacted = mergeOrKeep(changes, true);
         } catch (SQLException e) {
-            if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || e instanceof MissingSchemaException) {
+            if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || e instanceof MissingSchemaException
+                    || e instanceof PendingChanges.Full) {
                 throw new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
             }
             throw e;
@@ -255,8 +277,12 @@ final class SqliteChangesetStore implements ChangesetStore {
         return new AppliedVersion(site, version, rowsOf(changes), impacted, ts);
     }
 
-    /** Merges changes; those naming a table or column this node does not have are kept for later. */
-    private long mergeOrKeep(List<Change> changes) throws SQLException {
+    /**
+     * Merges changes; those naming a table or column this node does not have are kept for later.
+     *
+     * @param arriving new arrivals, which must fit the pending bound (changes taken out of it and kept again need not)
+     */
+    private long mergeOrKeep(List<Change> changes, boolean arriving) throws SQLException {
         try {
             return writer.crr().apply(changes);
         } catch (MissingSchemaException missing) {
@@ -264,10 +290,13 @@ final class SqliteChangesetStore implements ChangesetStore {
             if (split.missing().isEmpty()) {
                 throw missing;
             }
+            if (arriving) {
+                pending.admit(split.missing());
+            }
             pending.keep(split.missing());
             counters.changesKeptForSchema.add(split.missing().size());
             LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
-            return split.applicable().isEmpty() ? 0 : mergeOrKeep(split.applicable());
+            return split.applicable().isEmpty() ? 0 : mergeOrKeep(split.applicable(), arriving);
         }
     }
 
@@ -287,6 +316,10 @@ final class SqliteChangesetStore implements ChangesetStore {
             writer.locked(() -> {
                 books.rolledBack(writer.crr().connection());
                 pending.rolledBack();
+                for (PreparedStatement p : List.of(bufferChunk, bufferedChunks, dropBuffered, recordLastSeq)) {
+                    p.close();
+                }
+                prepareStatements();
                 return null;
             });
         } catch (SQLException e) {
@@ -338,7 +371,7 @@ final class SqliteChangesetStore implements ChangesetStore {
         long count = 0;
         for (List<Change> version : byVersion.values()) {
             long keptBefore = pending.count();
-            long impacted = mergeOrKeep(version);
+            long impacted = mergeOrKeep(version, false);
             long mergedChanges = version.size() - (pending.count() - keptBefore);
             if (mergedChanges > 0) {
                 Change first = version.get(0);

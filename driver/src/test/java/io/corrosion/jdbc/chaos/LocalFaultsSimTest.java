@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node whose file refuses writes for a while (read-only) while changes arrive: it keeps serving
+ * A node whose file refuses writes for a while (read-only, or a full disk) while changes arrive: it keeps serving
  * reads and taking local writes on its other connections, its applies fail and are retried (by later copies and
  * sync), and once the file takes writes again nothing acknowledged anywhere is missing.
  */
@@ -27,8 +27,24 @@ class LocalFaultsSimTest {
     @TempDir
     Path dir;
 
+    /** A fault on the victim's agent writer, switched on and off. */
+    @FunctionalInterface
+    private interface WriterFault {
+        void set(SimReplica victim, boolean on) throws SQLException;
+    }
+
     @Test
     void aNodeWhoseFileTurnsReadOnlyServesReadsRetriesAndLosesNothing() throws Exception {
+        faultThenHeal(SimReplica::writerReadOnly, "n1's file refuses the agent's writes", false);
+    }
+
+    @Test
+    void aNodeWhoseDiskFillsUpServesReadsRetriesAndLosesNothing() throws Exception {
+        // The file must grow for a full disk to bite: rows with 8 KB values beside the workload's small updates.
+        faultThenHeal(SimReplica::writerDiskFull, "n1's disk is full for the agent", true);
+    }
+
+    private void faultThenHeal(WriterFault fault, String faultEvent, boolean bigRows) throws Exception {
         GossipConfig config = GossipConfig.builder().syncInterval(Duration.ofSeconds(1)).build();
         Simulation sim = new Simulation(11, config, NetworkConditions.lan());
         History history = new History(11);
@@ -51,11 +67,15 @@ class LocalFaultsSimTest {
                 write(sim, history, replicas, nodes, 0, workload);
                 sim.runFor(50);
             }
-            victim.writerReadOnly(true);
-            history.event(sim.now(), "n1's file refuses the agent's writes");
+            fault.set(victim, true);
+            history.event(sim.now(), faultEvent);
             long failedBefore = nodes.get(1).core().stats().apply().failedBatches();
             for (int i = 0; i < 60; i++) {
                 write(sim, history, replicas, nodes, i % 3, workload);
+                if (bigRows && i % 3 != 1) {
+                    commit(sim, history, replicas, nodes, i % 3, List.of("INSERT INTO kv (k, a, b) VALUES ("
+                            + (1_000 + i) + ", 'n" + (i % 3) + "-big-' || hex(zeroblob(4000)), " + i + ")"));
+                }
                 sim.runFor(50);
                 try (Statement s = victim.app().createStatement(); var rs = s.executeQuery("SELECT count(*) FROM kv")) {
                     assertThat(rs.next()).as("the node keeps serving reads").isTrue();
@@ -63,7 +83,7 @@ class LocalFaultsSimTest {
             }
             assertThat(nodes.get(1).core().stats().apply().failedBatches()).as("applies failed and will be retried")
                     .isGreaterThan(failedBefore);
-            victim.writerReadOnly(false);
+            fault.set(victim, false);
             history.event(sim.now(), "n1's file takes writes again");
             assertThat(sim.runUntil(() -> Replicas.converged(replicas), 60_000, 50)).isTrue();
             HistoryChecker.Result result = HistoryChecker.check(history, Replicas.states(replicas, "n"));
@@ -76,8 +96,13 @@ class LocalFaultsSimTest {
 
     private static void write(Simulation sim, History history, List<SimReplica> replicas, List<SimNode> nodes, int i,
             Workload workload) throws SQLException {
+        commit(sim, history, replicas, nodes, i, workload.nextTransaction("n" + i));
+    }
+
+    private static void commit(Simulation sim, History history, List<SimReplica> replicas, List<SimNode> nodes, int i,
+            List<String> statements) throws SQLException {
         SimReplica r = replicas.get(i);
-        Replicas.commit(r, "n" + i, workload.nextTransaction("n" + i), history);
+        Replicas.commit(r, "n" + i, statements, history);
         for (Changeset cs : r.publish()) {
             sim.broadcast(nodes.get(i), cs);
         }

@@ -44,6 +44,7 @@ public final class SimReplica implements AutoCloseable {
     private SqliteChangesetStore current;
     private LocalPublisher publisher;
     private Runnable crashDuringApply;
+    private PendingChanges.Limits pendingLimits = PendingChanges.Limits.DEFAULT;
 
     /** Creates the file with this site id and the given schema (each table made a CRR), and opens it. */
     public SimReplica(Path file, byte[] siteId, List<String> createTables, List<String> tableNames)
@@ -136,6 +137,40 @@ public final class SimReplica implements AutoCloseable {
         return counters.changesetsRejected.sum();
     }
 
+    /** Of the rejected changesets, those refused because the changes kept for a missing schema reached a bound. */
+    public long pendingChangesRefused() {
+        return counters.changesetsRefusedPendingFull.sum();
+    }
+
+    /** Changes kept here until their table or column exists, as the agent's stats show them. */
+    public long pendingChanges() throws SQLException {
+        try (Statement s = writer.crr().connection().createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Restarts the node with these bounds on the changes kept for a missing schema (changes, bytes; overall, per site). */
+    public void boundPendingChanges(long maxChanges, long maxBytes, long maxChangesPerSite, long maxBytesPerSite)
+            throws SQLException {
+        pendingLimits = new PendingChanges.Limits(maxChanges, maxBytes, maxChangesPerSite, maxBytesPerSite);
+        crash();
+        reopen();
+    }
+
+    /** Migrates this node: creates a table (made a CRR) on the application's connection. */
+    public void createTable(String createSql, String table) throws SQLException {
+        try (Statement s = app.createStatement()) {
+            s.execute(createSql);
+        }
+        appCrr.asCrr(table);
+    }
+
+    /** What the agent thread does after a migration: merges the kept changes whose schema exists now. */
+    public long mergeKeptChanges() throws SQLException {
+        return current.mergeKeptChanges();
+    }
+
     /**
      * The next apply that merges at least two changes merges half of them, then the process dies: the writer's
      * connection closes with the transaction open (SQLite rolls it back, as recovery after a kill would) and
@@ -153,6 +188,17 @@ public final class SimReplica implements AutoCloseable {
     public void writerReadOnly(boolean readOnly) throws SQLException {
         try (Statement s = writer.crr().connection().createStatement()) {
             s.execute("PRAGMA query_only = " + (readOnly ? "ON" : "OFF"));
+        }
+    }
+
+    /**
+     * A full disk under the agent's writer connection: with {@code full} the file may not grow past the pages it has
+     * ({@code PRAGMA max_page_count}, clamped by SQLite to the current page count), so every write that needs a new
+     * page fails with SQLITE_FULL; the application's connection is untouched.
+     */
+    public void writerDiskFull(boolean full) throws SQLException {
+        try (Statement s = writer.crr().connection().createStatement()) {
+            s.execute("PRAGMA max_page_count = " + (full ? 1 : Integer.MAX_VALUE));
         }
     }
 
@@ -186,7 +232,7 @@ public final class SimReplica implements AutoCloseable {
         publisherConnection = open(file, false, this);
         books = new Bookkeeping();
         books.load(writer.crr().connection());
-        PendingChanges pending = new PendingChanges(writer.crr().connection());
+        PendingChanges pending = new PendingChanges(writer.crr().connection(), pendingLimits);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
                 VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
         current = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,

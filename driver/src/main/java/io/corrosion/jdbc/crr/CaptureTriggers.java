@@ -48,6 +48,12 @@ final class CaptureTriggers {
         return out;
     }
 
+    private static final String INSERT_SUFFIX = "__crsql_itrig";
+
+    static String insertTriggerName(TableInfo t) {
+        return t.name() + INSERT_SUFFIX;
+    }
+
     /** How many capture triggers a CRR of this shape has. */
     static int count(TableInfo t) {
         return 3 + t.columns().size();
@@ -88,7 +94,7 @@ final class CaptureTriggers {
         String clock = Sql.ident(t.clockTable());
         String k = key(t, "new");
         // Skipped while a bulk insert into the table captures its rows itself (BulkInserts): a read, not a Java call.
-        StringBuilder sb = new StringBuilder(head(t, "__crsql_itrig", "INSERT",
+        StringBuilder sb = new StringBuilder(head(t, INSERT_SUFFIX, "INSERT",
                 "NOT EXISTS (SELECT 1 FROM " + CrrMetadata.BULK + " WHERE tbl = " + t.id() + ")"));
         if (t.columns().isEmpty()) {
             sb.append("INSERT INTO ").append(clock).append(" (key, cl, cl_db, cl_site, cl_seq, cl_ts)")

@@ -19,9 +19,13 @@ final class Touched {
             return o instanceof Key k && SqlValues.same(value, k.value);
         }
 
+        /** Mixed: generated keys share their low bits (the node slot), which a HashMap's buckets come from. */
         @Override
         public int hashCode() {
-            return SqlValues.hash(value);
+            int h = SqlValues.hash(value);
+            h = (h ^ (h >>> 16)) * 0x85ebca6b;
+            h = (h ^ (h >>> 13)) * 0xc2b2ae35;
+            return h ^ (h >>> 16);
         }
     }
 

@@ -34,7 +34,8 @@
  * first write, reset by the commit and rollback hooks) and seqs packed in one integer, notes the row for the version
  * log ({@link io.corrosion.jdbc.crr.LocalJournal}), and returns NULL while a merge writes (capture off). A call from
  * SQLite into Java costs about a small b-tree write, so the triggers make one, not one per value. Large JDBC batches
- * of INSERTs with driver-allocated keys skip the insert trigger and get their clock records in one statement
+ * of INSERTs with driver-allocated keys skip the insert trigger (from 4096 rows on, drop it for the batch: a trigger
+ * costs SQLite per row even when its WHEN is false) and get their clock records in one statement
  * ({@link io.corrosion.jdbc.crr.BulkInserts}). Reads pay nothing. A primary-key change runs in Java
  * ({@link io.corrosion.jdbc.crr.LocalWrites}).
  *

@@ -75,8 +75,9 @@ public final class NettyLeakRecorder implements LauncherSessionListener, AfterAl
     public void afterAll(ExtensionContext context) {
         assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
         // Leaks surface when a collected buffer's reference is polled, which happens on the next allocation:
-        // collect and allocate repeatedly for a while; any report fails the class.
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        // collect and allocate repeatedly for a while; any report fails the class. The bound is generous: each poll
+        // runs a full GC, which takes long on a loaded machine (2 s timed out under a load average of 70).
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     System.gc();
                     for (ByteBufAllocator allocator : new ByteBufAllocator[] {ByteBufAllocator.DEFAULT,

@@ -202,9 +202,12 @@ public final class SimReplica implements AutoCloseable {
         }
     }
 
-    /** Kills the node: every connection closed at once, nothing finished. */
+    /**
+     * Kills the node: every connection closed at once, nothing finished (the application's CRR session too: its
+     * journal watcher would outlive the node and reopen a deleted file).
+     */
     public void crash() {
-        for (AutoCloseable c : new AutoCloseable[] {writer, reader, publisherConnection, app}) {
+        for (AutoCloseable c : new AutoCloseable[] {writer, reader, publisherConnection, appCrr, app}) {
             try {
                 if (c != null) {
                     c.close();

@@ -10,7 +10,12 @@ import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /** The CRR API straight on a session, for store tests without the driver (no commit hand-off). */
-record SessionCrrApi(CrrSession session) implements CrrApi {
+class SessionCrrApi implements CrrApi {
+    private final CrrSession session;
+
+    SessionCrrApi(CrrSession session) {
+        this.session = session;
+    }
 
     /** An agent connection on a plain sqlite-jdbc connection with the engine attached; closing it closes both. */
     static AgentConnection agentConnection(SQLiteConnection connection, CrrSession session) {

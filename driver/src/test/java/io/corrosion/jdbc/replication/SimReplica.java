@@ -88,8 +88,8 @@ public final class SimReplica implements AutoCloseable {
     private static CrrAccess open(Path file, boolean faulty, SimReplica owner) throws SQLException {
         SQLiteConnection c = connect(file);
         CrrSession session = CrrEngine.attach(c);
-        SessionCrrApi api = new SessionCrrApi(session);
-        return new CrrAccess(SessionCrrApi.agentConnection(c, session, faulty ? new CrashingApi(api, c, owner) : api));
+        SessionCrrApi api = faulty ? new CrashingApi(session, c, owner) : new SessionCrrApi(session);
+        return new CrrAccess(SessionCrrApi.agentConnection(c, session, api));
     }
 
     public SiteId siteId() {
@@ -274,13 +274,12 @@ public final class SimReplica implements AutoCloseable {
     }
 
     /** The writer's CRR API, able to die half-way through a merge. */
-    private static final class CrashingApi implements io.corrosion.jdbc.CrrApi {
-        private final SessionCrrApi inner;
+    private static final class CrashingApi extends SessionCrrApi {
         private final SQLiteConnection connection;
         private final SimReplica owner;
 
-        CrashingApi(SessionCrrApi inner, SQLiteConnection connection, SimReplica owner) {
-            this.inner = inner;
+        CrashingApi(CrrSession session, SQLiteConnection connection, SimReplica owner) {
+            super(session);
             this.connection = connection;
             this.owner = owner;
         }
@@ -289,44 +288,14 @@ public final class SimReplica implements AutoCloseable {
         public long applyChanges(List<Change> changes) throws SQLException {
             Runnable onCrash = owner.crashDuringApply;
             if (onCrash == null || changes.size() < 2) {
-                return inner.applyChanges(changes);
+                return super.applyChanges(changes);
             }
             owner.crashDuringApply = null;
-            inner.applyChanges(changes.subList(0, changes.size() / 2));
+            super.applyChanges(changes.subList(0, changes.size() / 2));
             connection.close();
             owner.crash();
             onCrash.run();
             throw new SQLException("simulated crash in the middle of an apply", "08006");
-        }
-
-        @Override
-        public byte[] siteId() {
-            return inner.siteId();
-        }
-
-        @Override
-        public long dbVersion() throws SQLException {
-            return inner.dbVersion();
-        }
-
-        @Override
-        public List<Change> changesSince(long dbVersion) throws SQLException {
-            return inner.changesSince(dbVersion);
-        }
-
-        @Override
-        public List<Change> changes(byte[] siteId, long from, long to) throws SQLException {
-            return inner.changes(siteId, from, to);
-        }
-
-        @Override
-        public List<String> replicatedTables() throws SQLException {
-            return inner.replicatedTables();
-        }
-
-        @Override
-        public AutoCloseable addCommitListener(io.corrosion.jdbc.CommitListener listener) {
-            return inner.addCommitListener(listener);
         }
     }
 }

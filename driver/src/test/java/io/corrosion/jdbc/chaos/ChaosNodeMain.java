@@ -104,6 +104,8 @@ public final class ChaosNodeMain {
                 }
             }
         }
+        // stdin ended without EXIT: the parent is gone (killed), and so goes this node, not to outlive it
+        Runtime.getRuntime().halt(3);
     }
 
     private static void load(String url, String name, byte[] site, long seed, long pause) {

@@ -56,6 +56,8 @@ public final class ProcessChaos {
     private NetnsNetwork network;
     private int launches;
     private int awaits;
+    private int cutsVerified;
+    private int cutsLeaked;
 
     private ProcessChaos(int count, long seconds, long seed, boolean netnsWanted) throws IOException {
         this.count = count;
@@ -135,10 +137,15 @@ public final class ProcessChaos {
                 Set<Integer> side = side();
                 long cut = 2_000 + random.nextLong(6_000);
                 network.partition(side);
+                long cutAt = System.nanoTime();
                 fault = "partition";
                 say(elapsed(started), "partition " + names(side) + " | " + names(complement(side)) + " for " + cut
                         + " ms");
-                Thread.sleep(cut); // the partition, not synchronisation
+                Thread.sleep(1_000); // the partition's first writes, not synchronisation
+                verifyCut(side, started);
+                Thread.sleep(Math.max(0, cut - (System.nanoTime() - cutAt) / 1_000_000)); // the rest of it
+                say(elapsed(started), "  healing; members alive as each node sees them: " + IntStream.range(0, count)
+                        .mapToObj(i -> "n" + i + ":" + status(jvms[i], "alive")).collect(Collectors.joining(" ")));
                 network.heal();
             }
             awaitConvergence(fault, started);
@@ -171,10 +178,11 @@ public final class ProcessChaos {
         HistoryChecker.Result result = HistoryChecker.check(history, states);
         say((converged ? "converged " + convergeMillis + " ms after the faults stopped" : "DID NOT CONVERGE") + "; "
                 + converge.count("kill") + " kills, " + converge.count("pause") + " pauses, "
-                + (network == null ? "no partitions (netns skipped)" : converge.count("partition") + " partitions")
+                + (network == null ? "no partitions (netns skipped)" : converge.count("partition") + " partitions ("
+                        + cutsVerified + " verified cut, " + cutsLeaked + " leaked)")
                 + ", " + launches + " launches\nafter each fault, until every node had every write acknowledged "
                 + "before it ended:\n" + converge.report() + "\n" + result.report());
-        boolean ok = converged && result.ok() && converge.timeouts() == 0;
+        boolean ok = converged && result.ok() && converge.timeouts() == 0 && cutsLeaked == 0;
         if (ok) {
             ClusterSimulationTest.delete(dir);
         } else {
@@ -240,6 +248,40 @@ public final class ProcessChaos {
 
     private static String names(Set<Integer> nodes) {
         return nodes.stream().map(i -> "n" + i).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /**
+     * Shows that the partition cuts: each node waits 1 s for the writes the other side acknowledged so far (during
+     * the partition, under load). Without a partition they take some milliseconds; through one they must not arrive.
+     */
+    private void verifyCut(Set<Integer> side, long started) throws PayloadException, InterruptedException {
+        collect();
+        String id = "c" + ++awaits;
+        Set<Integer> asked = new TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            boolean mine = side.contains(i);
+            String others = IntStream.range(0, count).filter(j -> side.contains(j) != mine && lastAcked[j] > 0)
+                    .mapToObj(j -> HexFormat.of().formatHex(sites[j]) + ":" + lastAcked[j])
+                    .collect(Collectors.joining(","));
+            if (!others.isEmpty()) {
+                jvms[i].tell("AWAIT " + id + " " + others + " 1");
+                asked.add(i);
+            }
+        }
+        awaitAll(15, () -> asked.stream().allMatch(i -> jvms[i].said("AWAITED " + id + " ")),
+                "every node's answer to " + id);
+        List<String> leaked = asked.stream().filter(i -> jvms[i].lines().stream()
+                .anyMatch(l -> l.startsWith("AWAITED " + id + " ") && l.endsWith(" true"))).map(i -> "n" + i)
+                .toList();
+        if (asked.isEmpty()) {
+            say(elapsed(started), "  cut not verified: no writes acknowledged yet");
+        } else if (leaked.isEmpty()) {
+            cutsVerified++;
+            say(elapsed(started), "  cut verified: no node got the other side's latest writes within 1 s");
+        } else {
+            cutsLeaked++;
+            say(elapsed(started), "  CUT LEAKED: " + leaked + " got the other side's latest writes");
+        }
     }
 
     /**

@@ -58,6 +58,7 @@ public final class ProcessChaos {
     private int awaits;
     private int cutsVerified;
     private int cutsLeaked;
+    private int failures;
 
     private ProcessChaos(int count, long seconds, long seed, boolean netnsWanted) throws IOException {
         this.count = count;
@@ -117,37 +118,11 @@ public final class ProcessChaos {
             int k = random.nextInt(count);
             long down = 500 + random.nextLong(2_500);
             int kind = network == null ? random.nextInt(2) : random.nextInt(3);
-            String fault;
-            if (kind == 0) {
-                jvms[k].process().destroyForcibly();
-                jvms[k].process().waitFor(10, TimeUnit.SECONDS);
-                collect();
-                fault = "kill";
-                say(elapsed(started), "n" + k + " killed (SIGKILL) for " + down + " ms");
-                Thread.sleep(down); // the outage, not synchronisation
-                launch(k);
-                jvms[k].tell("LOAD " + random.nextLong() + " 20");
-            } else if (kind == 1) {
-                signal(k, "STOP");
-                fault = "pause";
-                say(elapsed(started), "n" + k + " paused (SIGSTOP) for " + down + " ms");
-                Thread.sleep(down); // the pause, not synchronisation
-                signal(k, "CONT");
-            } else {
-                Set<Integer> side = side();
-                long cut = 2_000 + random.nextLong(6_000);
-                network.partition(side);
-                long cutAt = System.nanoTime();
-                fault = "partition";
-                say(elapsed(started), "partition " + names(side) + " | " + names(complement(side)) + " for " + cut
-                        + " ms");
-                Thread.sleep(1_000); // the partition's first writes, not synchronisation
-                verifyCut(side, started);
-                Thread.sleep(Math.max(0, cut - (System.nanoTime() - cutAt) / 1_000_000)); // the rest of it
-                say(elapsed(started), "  healing; members alive as each node sees them: " + IntStream.range(0, count)
-                        .mapToObj(i -> "n" + i + ":" + status(jvms[i], "alive")).collect(Collectors.joining(" ")));
-                network.heal();
-            }
+            String fault = switch (kind) {
+                case 0 -> kill(k, down, started);
+                case 1 -> pause(k, down, started);
+                default -> partition(started);
+            };
             awaitConvergence(fault, started);
         }
         for (ChildJvm jvm : jvms) {
@@ -182,13 +157,53 @@ public final class ProcessChaos {
                         + cutsVerified + " verified cut, " + cutsLeaked + " leaked)")
                 + ", " + launches + " launches\nafter each fault, until every node had every write acknowledged "
                 + "before it ended:\n" + converge.report() + "\n" + result.report());
-        boolean ok = converged && result.ok() && converge.timeouts() == 0 && cutsLeaked == 0;
+        boolean ok = converged && result.ok() && converge.timeouts() == 0 && cutsLeaked == 0 && failures == 0;
+        if (failures > 0) {
+            say(failures + " failures reported by the nodes (see above)");
+        }
         if (ok) {
             ClusterSimulationTest.delete(dir);
         } else {
             say("files and node logs kept in " + dir);
         }
         return ok;
+    }
+
+    private String kill(int k, long down, long started) throws Exception {
+        jvms[k].process().destroyForcibly();
+        jvms[k].process().waitFor(10, TimeUnit.SECONDS);
+        collect();
+        say(elapsed(started), "n" + k + " killed (SIGKILL) for " + down + " ms");
+        Thread.sleep(down); // the outage, not synchronisation
+        launch(k);
+        jvms[k].tell("LOAD " + random.nextLong() + " 20");
+        return "kill";
+    }
+
+    private String pause(int k, long down, long started) throws IOException, InterruptedException {
+        signal(k, "STOP");
+        say(elapsed(started), "n" + k + " paused (SIGSTOP) for " + down + " ms");
+        Thread.sleep(down); // the pause, not synchronisation
+        signal(k, "CONT");
+        return "pause";
+    }
+
+    /** Cuts 1 to half of the nodes off the others for 2-8 s, shows the cut holds, heals. */
+    private String partition(long started) throws IOException, InterruptedException, PayloadException {
+        Set<Integer> side = side();
+        long cut = 2_000 + random.nextLong(6_000);
+        collect();
+        long[] ackedAtCut = lastAcked.clone();
+        network.partition(side);
+        long cutAt = System.nanoTime();
+        say(elapsed(started), "partition " + names(side) + " | " + names(complement(side)) + " for " + cut + " ms");
+        Thread.sleep(1_000); // the partition's first writes, not synchronisation
+        verifyCut(side, ackedAtCut, started);
+        Thread.sleep(Math.max(0, cut - (System.nanoTime() - cutAt) / 1_000_000)); // the rest of it
+        say(elapsed(started), "  healing; members alive as each node sees them: " + IntStream.range(0, count)
+                .mapToObj(i -> "n" + i + ":" + status(jvms[i], "alive")).collect(Collectors.joining(" ")));
+        network.heal();
+        return "partition";
     }
 
     /** Builds the namespaces and the nodes' certificates if it can; says what the run does about partitions. */
@@ -254,8 +269,11 @@ public final class ProcessChaos {
      * Shows that the partition cuts: each node waits 1 s for the writes the other side acknowledged so far (during
      * the partition, under load). Without a partition they take some milliseconds; through one they must not arrive.
      */
-    private void verifyCut(Set<Integer> side, long started) throws PayloadException, InterruptedException {
+    private void verifyCut(Set<Integer> side, long[] ackedAtCut, long started)
+            throws PayloadException, InterruptedException {
         collect();
+        String during = IntStream.range(0, count).mapToObj(i -> "n" + i + ":+" + (lastAcked[i] - ackedAtCut[i]))
+                .collect(Collectors.joining(" "));
         String id = "c" + ++awaits;
         Set<Integer> asked = new TreeSet<>();
         for (int i = 0; i < count; i++) {
@@ -277,10 +295,12 @@ public final class ProcessChaos {
             say(elapsed(started), "  cut not verified: no writes acknowledged yet");
         } else if (leaked.isEmpty()) {
             cutsVerified++;
-            say(elapsed(started), "  cut verified: no node got the other side's latest writes within 1 s");
+            say(elapsed(started), "  cut verified: no node got the other side's latest writes within 1 s (versions"
+                    + " acknowledged since the cut " + during + ")");
         } else {
             cutsLeaked++;
-            say(elapsed(started), "  CUT LEAKED: " + leaked + " got the other side's latest writes");
+            say(elapsed(started), "  CUT LEAKED: " + leaked + " got the other side's latest writes (versions"
+                    + " acknowledged since the cut " + during + ")");
         }
     }
 
@@ -369,6 +389,11 @@ public final class ProcessChaos {
             List<String> lines = jvms[i].lines();
             for (; linesRead[i] < lines.size(); linesRead[i]++) {
                 String[] w = lines.get(linesRead[i]).split(" ");
+                if (w[0].endsWith("-FAILED")) {
+                    failures++;
+                    say("n" + i + " reports " + lines.get(linesRead[i]));
+                    history.event(-1, "n" + i + " reports " + lines.get(linesRead[i]));
+                }
                 if (w[0].equals("ACK") || w[0].equals("INFLIGHT")) {
                     long version = Long.parseLong(w[1]);
                     List<Change> changes = ChangesPayload.decode(HexFormat.of().parseHex(w.length > 2 ? w[2] : ""),

@@ -59,6 +59,7 @@ public final class ProcessChaos {
     private int cutsVerified;
     private int cutsLeaked;
     private int failures;
+    private int stalls;
 
     private ProcessChaos(int count, long seconds, long seed, boolean netnsWanted) throws IOException {
         this.count = count;
@@ -113,8 +114,10 @@ public final class ProcessChaos {
         }
         long until = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < until) {
+            long[] ackedBefore = lastAcked.clone();
             Thread.sleep(1_000 + random.nextLong(2_000)); // the pace of faults, not synchronisation
             collect();
+            reportStalls(ackedBefore, started);
             int k = random.nextInt(count);
             long down = 500 + random.nextLong(2_500);
             int kind = network == null ? random.nextInt(2) : random.nextInt(3);
@@ -158,6 +161,9 @@ public final class ProcessChaos {
                 + ", " + launches + " launches\nafter each fault, until every node had every write acknowledged "
                 + "before it ended:\n" + converge.report() + "\n" + result.report());
         boolean ok = converged && result.ok() && converge.timeouts() == 0 && cutsLeaked == 0 && failures == 0;
+        if (stalls > 0) {
+            say(stalls + " times a node acknowledged no write between two faults (see STALLED above)");
+        }
         if (failures > 0) {
             say(failures + " failures reported by the nodes (see above)");
         }
@@ -204,6 +210,31 @@ public final class ProcessChaos {
                 .mapToObj(i -> "n" + i + ":" + status(jvms[i], "alive")).collect(Collectors.joining(" ")));
         network.heal();
         return "partition";
+    }
+
+    /**
+     * Between faults every node should keep acknowledging writes (one every 20 ms or so); one that acknowledged none
+     * for a whole gap of 1-3 s is reported, with a thread dump of it (the first time) in the run's directory.
+     */
+    private void reportStalls(long[] ackedBefore, long started) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            if (lastAcked[i] != ackedBefore[i]) {
+                continue;
+            }
+            stalls++;
+            Path dump = dir.resolve("n" + i + "-stall-" + elapsed(started) + ".txt");
+            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+            try {
+                if (Files.isExecutable(jstack)) {
+                    new ProcessBuilder(jstack.toString(), Long.toString(jvms[i].process().pid()))
+                            .redirectErrorStream(true).redirectOutput(dump.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (IOException e) {
+                say("no thread dump of n" + i + ": " + e.getMessage());
+            }
+            say(elapsed(started), "n" + i + " STALLED: acknowledged no write since the last fault (version "
+                    + lastAcked[i] + "); thread dump in " + dump);
+        }
     }
 
     /** Builds the namespaces and the nodes' certificates if it can; says what the run does about partitions. */
@@ -266,8 +297,8 @@ public final class ProcessChaos {
     }
 
     /**
-     * Shows that the partition cuts: each node waits 1 s for the writes the other side acknowledged so far (during
-     * the partition, under load). Without a partition they take some milliseconds; through one they must not arrive.
+     * Shows that the partition cuts: each node waits 1 s for the writes the other side acknowledged since the cut
+     * (under load). Without a partition they take some milliseconds; through one they must not arrive.
      */
     private void verifyCut(Set<Integer> side, long[] ackedAtCut, long started)
             throws PayloadException, InterruptedException {
@@ -278,7 +309,8 @@ public final class ProcessChaos {
         Set<Integer> asked = new TreeSet<>();
         for (int i = 0; i < count; i++) {
             boolean mine = side.contains(i);
-            String others = IntStream.range(0, count).filter(j -> side.contains(j) != mine && lastAcked[j] > 0)
+            String others = IntStream.range(0, count)
+                    .filter(j -> side.contains(j) != mine && lastAcked[j] > ackedAtCut[j])
                     .mapToObj(j -> HexFormat.of().formatHex(sites[j]) + ":" + lastAcked[j])
                     .collect(Collectors.joining(","));
             if (!others.isEmpty()) {
@@ -292,7 +324,7 @@ public final class ProcessChaos {
                 .anyMatch(l -> l.startsWith("AWAITED " + id + " ") && l.endsWith(" true"))).map(i -> "n" + i)
                 .toList();
         if (asked.isEmpty()) {
-            say(elapsed(started), "  cut not verified: no writes acknowledged yet");
+            say(elapsed(started), "  cut not verified: no node acknowledged a write since the cut");
         } else if (leaked.isEmpty()) {
             cutsVerified++;
             say(elapsed(started), "  cut verified: no node got the other side's latest writes within 1 s (versions"

@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.chaos;
 
+import io.corrosion.gossip.tls.ClusterCa;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,21 @@ final class NetnsNetwork implements AutoCloseable {
 
     NetnsPlan plan() {
         return plan;
+    }
+
+    /**
+     * Writes a throwaway cluster CA ({@code ca.pem}) and, for each node {@code n<i>}, {@code n<i>.pem} and
+     * {@code n<i>.key} with its address as an IP SAN: off loopback the nodes verify each other.
+     */
+    void writeCredentials(Path tls) throws IOException {
+        ClusterCa ca = ClusterCa.create("chaos");
+        Files.createDirectories(tls);
+        ca.writePem(tls.resolve("ca.pem"), tls.resolve("ca.key"));
+        for (int i = 0; i < plan.nodes(); i++) {
+            InetAddress address = InetAddress.getByName(plan.address(i));
+            ca.issueNode("n" + i, ClusterCa.subjectAltNamesFor("n" + i, address))
+                    .writePem(tls.resolve("n" + i + ".pem"), tls.resolve("n" + i + ".key"));
+        }
     }
 
     synchronized void partition(Set<Integer> side) throws IOException, InterruptedException {

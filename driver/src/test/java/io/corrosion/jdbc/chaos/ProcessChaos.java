@@ -2,16 +2,11 @@ package io.corrosion.jdbc.chaos;
 
 import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.testing.ChildJvm;
-import io.corrosion.gossip.tls.ClusterCa;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.replication.ChangesPayload;
 import io.corrosion.jdbc.replication.PayloadException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -74,7 +69,7 @@ public final class ProcessChaos {
         this.lastAcked = new long[count];
         this.netnsWanted = netnsWanted;
         for (int i = 0; i < count; i++) {
-            ports[i] = freePort();
+            ports[i] = NodeProcesses.freePort();
         }
     }
 
@@ -156,7 +151,7 @@ public final class ProcessChaos {
         HistoryChecker.Result result = HistoryChecker.check(history, states);
         say((converged ? "converged " + convergeMillis + " ms after the faults stopped" : "DID NOT CONVERGE") + "; "
                 + converge.count("kill") + " kills, " + converge.count("pause") + " pauses, "
-                + (network == null ? "no partitions (netns skipped)" : converge.count("partition") + " partitions ("
+                + (network == null ? "no partitions" : converge.count("partition") + " partitions ("
                         + cutsVerified + " verified cut, " + cutsLeaked + " leaked)")
                 + ", " + launches + " launches\nafter each fault, until every node had every write acknowledged "
                 + "before it ended:\n" + converge.report() + "\n" + result.report());
@@ -187,10 +182,10 @@ public final class ProcessChaos {
     }
 
     private String pause(int k, long down, long started) throws IOException, InterruptedException {
-        signal(k, "STOP");
+        NodeProcesses.signal(jvms[k].process(), "STOP");
         say(elapsed(started), "n" + k + " paused (SIGSTOP) for " + down + " ms");
         Thread.sleep(down); // the pause, not synchronisation
-        signal(k, "CONT");
+        NodeProcesses.signal(jvms[k].process(), "CONT");
         return "pause";
     }
 
@@ -207,14 +202,14 @@ public final class ProcessChaos {
         verifyCut(side, ackedAtCut, started);
         Thread.sleep(Math.max(0, cut - (System.nanoTime() - cutAt) / 1_000_000)); // the rest of it
         say(elapsed(started), "  healing; members alive as each node sees them: " + IntStream.range(0, count)
-                .mapToObj(i -> "n" + i + ":" + status(jvms[i], "alive")).collect(Collectors.joining(" ")));
+                .mapToObj(i -> "n" + i + ":" + NodeProcesses.status(jvms[i], "alive")).collect(Collectors.joining(" ")));
         network.heal();
         return "partition";
     }
 
     /**
      * Between faults every node should keep acknowledging writes (one every 20 ms or so); one that acknowledged none
-     * for a whole gap of 1-3 s is reported, with a thread dump of it (the first time) in the run's directory.
+     * for a whole gap of 1-3 s is reported, with a thread dump of it in the run's directory.
      */
     private void reportStalls(long[] ackedBefore, long started) throws InterruptedException {
         for (int i = 0; i < count; i++) {
@@ -223,12 +218,8 @@ public final class ProcessChaos {
             }
             stalls++;
             Path dump = dir.resolve("n" + i + "-stall-" + elapsed(started) + ".txt");
-            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
             try {
-                if (Files.isExecutable(jstack)) {
-                    new ProcessBuilder(jstack.toString(), Long.toString(jvms[i].process().pid()))
-                            .redirectErrorStream(true).redirectOutput(dump.toFile()).start().waitFor(30, TimeUnit.SECONDS);
-                }
+                NodeProcesses.threadDump(jvms[i].process(), dump);
             } catch (IOException e) {
                 say("no thread dump of n" + i + ": " + e.getMessage());
             }
@@ -238,7 +229,7 @@ public final class ProcessChaos {
     }
 
     /** Builds the namespaces and the nodes' certificates if it can; says what the run does about partitions. */
-    private String startNetwork() throws InterruptedException {
+    private String startNetwork() throws IOException, InterruptedException {
         if (!netnsWanted) {
             return "off (--no-netns); nodes on loopback, pauses and kills only";
         }
@@ -247,19 +238,7 @@ public final class ProcessChaos {
         } catch (IOException e) {
             return "skipped (" + e.getMessage() + "); nodes on loopback, pauses and kills only";
         }
-        ClusterCa ca = ClusterCa.create("chaos");
-        Path tls = dir.resolve("tls");
-        try {
-            Files.createDirectories(tls);
-            ca.writePem(tls.resolve("ca.pem"), tls.resolve("ca.key"));
-            for (int i = 0; i < count; i++) {
-                InetAddress address = InetAddress.getByName(network.plan().address(i));
-                ca.issueNode("n" + i, ClusterCa.subjectAltNamesFor("n" + i, address))
-                        .writePem(tls.resolve("n" + i + ".pem"), tls.resolve("n" + i + ".key"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        network.writeCredentials(dir.resolve("tls"));
         NetnsPlan plan = network.plan();
         return "on; each node in its own namespace (" + plan.nodeNamespace(0) + ", ...) at " + plan.address(0) + " to "
                 + plan.address(count - 1) + ", linked by veth pairs to a bridge in " + plan.switchNamespace()
@@ -311,7 +290,7 @@ public final class ProcessChaos {
             boolean mine = side.contains(i);
             String others = IntStream.range(0, count)
                     .filter(j -> side.contains(j) != mine && lastAcked[j] > ackedAtCut[j])
-                    .mapToObj(j -> HexFormat.of().formatHex(sites[j]) + ":" + lastAcked[j])
+                    .mapToObj(this::token)
                     .collect(Collectors.joining(","));
             if (!others.isEmpty()) {
                 jvms[i].tell("AWAIT " + id + " " + others + " 1");
@@ -345,7 +324,7 @@ public final class ProcessChaos {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (lastAcked[i] > 0) {
-                tokens.add(HexFormat.of().formatHex(sites[i]) + ":" + lastAcked[i]);
+                tokens.add(token(i));
             }
         }
         String id = "a" + ++awaits;
@@ -441,39 +420,22 @@ public final class ProcessChaos {
         }
     }
 
+    /** A version token covering every version node {@code i} acknowledged so far. */
+    private String token(int i) {
+        return HexFormat.of().formatHex(sites[i]) + ":" + lastAcked[i];
+    }
+
     private String host(int i) {
         return network == null ? "127.0.0.1" : network.plan().address(i);
     }
 
     private boolean allAlive(int expected) {
-        return java.util.Arrays.stream(jvms).allMatch(j -> status(j, "alive").equals(Integer.toString(expected)));
+        return java.util.Arrays.stream(jvms).allMatch(j -> NodeProcesses.status(j, "alive").equals(Integer.toString(expected)));
     }
 
     private boolean sameDigest() {
-        String first = status(jvms[0], "digest");
-        return !first.isEmpty() && java.util.Arrays.stream(jvms).allMatch(j -> status(j, "digest").equals(first));
-    }
-
-    private static String status(ChildJvm jvm, String key) {
-        String latest = jvm.latest("STATUS");
-        if (latest == null) {
-            return "";
-        }
-        for (String part : latest.split(" ")) {
-            if (part.startsWith(key + "=")) {
-                return part.substring(key.length() + 1);
-            }
-        }
-        return "";
-    }
-
-    /** SIGSTOP / SIGCONT: ProcessHandle cannot pause a process, kill(1) can. */
-    private void signal(int k, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(jvms[k].process().pid())).inheritIO()
-                .start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -" + signal + " failed for n" + k);
-        }
+        String first = NodeProcesses.status(jvms[0], "digest");
+        return !first.isEmpty() && java.util.Arrays.stream(jvms).allMatch(j -> NodeProcesses.status(j, "digest").equals(first));
     }
 
     private boolean awaitAll(long seconds, java.util.function.BooleanSupplier condition, String what)
@@ -487,12 +449,6 @@ public final class ProcessChaos {
         }
         say("gave up waiting: " + what);
         return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void say(String line) {

@@ -179,9 +179,7 @@ final class BulkInserts {
                     + keys.size() + " new rows", CrrErrors.INTERNAL);
         }
         tx.seq += (long) perRow * keys.size();
-        for (Object key : keys) {
-            tx.touched.add(t.id(), key);
-        }
+        tx.touched.addAll(t.id(), keys);
     }
 
     private static void appendSlot(StringBuilder cols, StringBuilder vals, int slot, int index, int perRow) {

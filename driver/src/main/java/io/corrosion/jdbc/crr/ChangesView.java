@@ -37,11 +37,12 @@ final class ChangesView {
             arms.add(arm(t, "l.db_version", "l.site", "c.key = l.key", CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID
                     + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id() + " AND "));
             if (t.keyKind() != TableInfo.KeyKind.PACKED) {
-                // A key both in a range and in the log (an entry written beside a range of its version) shows once.
+                // A key both in a range and in the log (an entry written beside a range of its version) shows once;
+                // +c.key: compared without the clock key's INTEGER affinity, the probe can use the log's whole key.
                 arms.add(arm(t, "l.db_version", "l.site", CrrMetadata.inLogRange(t, "c.key", "l"), CrrMetadata.LOG_RANGES
                         + " AS l JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id()
                         + " AND NOT EXISTS (SELECT 1 FROM " + CrrMetadata.LOG + " AS x WHERE x.site = l.site AND"
-                        + " x.db_version = l.db_version AND x.tbl = l.tbl AND x.key = c.key) AND "));
+                        + " x.db_version = l.db_version AND x.tbl = l.tbl AND x.key = +c.key) AND "));
             }
             arms.add(arm(t, "(j.value ->> '$[0]')", "0", "c.key = " + JOURNAL_KEY, "json_each(crsql_internal_unflushed("
                     + t.id() + ", " + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));

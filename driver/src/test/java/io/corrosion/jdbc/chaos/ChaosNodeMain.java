@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * args:   file bind(host:port) seeds(host:port,... or -) name tls(insecure or tls-dir)
- * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned)
+ * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned,
+ *                                 "RETRIED exception" for one that failed with 40001 and is run again)
  *         STOP                    stop the load ("STOPPED")
  *         INFLIGHT from to        this site's clock entries of versions from..to ("INFLIGHT version payload-hex" each)
  *         AWAIT id tokens seconds wait until this node has every version the tokens (site:version,...) cover
@@ -41,6 +42,8 @@ import java.util.SplittableRandom;
  * </pre>
  */
 public final class ChaosNodeMain {
+    /** SQLState of a transaction that lost a race with a merge (a stale snapshot, the lock held too long). */
+    private static final String RETRYABLE = "40001";
     private static volatile boolean loading;
 
     private ChaosNodeMain() {}
@@ -111,27 +114,54 @@ public final class ChaosNodeMain {
     private static void load(String url, String name, byte[] site, long seed, long pause) {
         Workload workload = new Workload(new SplittableRandom(seed), 6);
         try (Connection c = DriverManager.getConnection(url)) {
+            List<String> tx = workload.nextTransaction(name);
             while (loading) {
-                List<String> tx = workload.nextTransaction(name);
                 long before = dbVersion(c);
-                boolean explicit = tx.get(0).equals("BEGIN");
-                c.setAutoCommit(!explicit);
-                try (Statement s = c.createStatement()) {
-                    for (String sql : explicit ? tx.subList(1, tx.size() - 1) : tx) {
-                        s.execute(sql);
+                try {
+                    run(c, tx);
+                    long after = dbVersion(c);
+                    if (after > before) {
+                        say("ACK " + after + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(c, site, after))));
                     }
-                }
-                if (explicit) {
-                    c.commit();
-                }
-                long after = dbVersion(c);
-                if (after > before) {
-                    say("ACK " + after + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(c, site, after))));
+                    tx = workload.nextTransaction(name);
+                } catch (SQLException e) {
+                    if (!RETRYABLE.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    say("RETRIED " + e.toString().replace('\n', ' ')); // as an application would: the same transaction again
                 }
                 Thread.sleep(pause); // the load's pace, not synchronisation
             }
         } catch (SQLException | InterruptedException e) {
             say("LOAD-FAILED " + e);
+        }
+    }
+
+    /**
+     * One transaction: a single statement in auto-commit, or BEGIN ... COMMIT with auto-commit off, rolled back if it
+     * fails; auto-commit is on again afterwards, so reading the version and the pause are outside any transaction.
+     */
+    private static void run(Connection c, List<String> tx) throws SQLException {
+        boolean explicit = tx.get(0).equals("BEGIN");
+        c.setAutoCommit(!explicit);
+        try (Statement s = c.createStatement()) {
+            for (String sql : explicit ? tx.subList(1, tx.size() - 1) : tx) {
+                s.execute(sql);
+            }
+            if (explicit) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            if (explicit) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -55,6 +55,7 @@ public final class ProcessChaos {
     private int cutsLeaked;
     private int failures;
     private int stalls;
+    private int retried;
 
     private ProcessChaos(int count, long seconds, long seed, boolean netnsWanted) throws IOException {
         this.count = count;
@@ -156,6 +157,9 @@ public final class ProcessChaos {
                 + ", " + launches + " launches\nafter each fault, until every node had every write acknowledged "
                 + "before it ended:\n" + converge.report() + "\n" + result.report());
         boolean ok = converged && result.ok() && converge.timeouts() == 0 && cutsLeaked == 0 && failures == 0;
+        if (retried > 0) {
+            say(retried + " transactions failed with 40001 (retryable) and were run again");
+        }
         if (stalls > 0) {
             say(stalls + " times a node acknowledged no write between two faults (see STALLED above)");
         }
@@ -400,6 +404,9 @@ public final class ProcessChaos {
             List<String> lines = jvms[i].lines();
             for (; linesRead[i] < lines.size(); linesRead[i]++) {
                 String[] w = lines.get(linesRead[i]).split(" ");
+                if (w[0].equals("RETRIED")) {
+                    retried++;
+                }
                 if (w[0].endsWith("-FAILED")) {
                     failures++;
                     say("n" + i + " reports " + lines.get(linesRead[i]));

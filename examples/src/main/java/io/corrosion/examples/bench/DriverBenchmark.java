@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * the per-round ratios, next to the goals of issues 3 and 4; then the merge rate, the metadata size and the
  * interceptor's cost.
  *
- * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)]}.
+ * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)] [only]}: {@code only}
+ * (e.g. {@code update}, or {@code insert,merge}) runs only the figures whose names contain one of its comma-separated
+ * words, ignoring case; empty runs them all.
  */
 public final class DriverBenchmark {
     private static final int ROWS = 10_000;
@@ -40,13 +42,16 @@ public final class DriverBenchmark {
     private final double seconds;
     private final int rounds;
     private final Path dir;
+    private final List<String> only;
     private final SplittableRandom random = new SplittableRandom(42);
     private long sink;
 
-    private DriverBenchmark(double seconds, int rounds, Path dir) {
+    private DriverBenchmark(double seconds, int rounds, Path dir, String only) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.dir = dir;
+        this.only = Arrays.stream(only.toLowerCase(Locale.ROOT).split(",")).map(String::trim).filter(w -> !w.isEmpty())
+                .toList();
     }
 
     @FunctionalInterface
@@ -57,7 +62,8 @@ public final class DriverBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        new DriverBenchmark(seconds, rounds, Files.createTempDirectory("corrosion-bench")).run();
+        String only = args.length > 2 ? args[2] : "";
+        new DriverBenchmark(seconds, rounds, Files.createTempDirectory("corrosion-bench"), only).run();
     }
 
     private void run() throws Exception {
@@ -80,9 +86,19 @@ public final class DriverBenchmark {
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
         }
-        interceptorCost();
-        merges();
-        metadata();
+        if (selected("interceptor, cached plan lookup")) {
+            interceptorCost();
+        }
+        boolean merged = selected("merge, column changes/s");
+        if (merged) {
+            merges();
+        }
+        if (merged || selected("CRR metadata, bytes per byte of user data")) {
+            if (!merged) {
+                mergeSource(); // the file whose metadata is measured
+            }
+            metadata();
+        }
         CorrosionDriver.shutdownAll();
         System.out.println(sink == 42 ? "" : "\n(done)");
     }
@@ -249,23 +265,7 @@ public final class DriverBenchmark {
      * {@code CorrosionConnection.applyChanges} and through a JDBC batch of {@code INSERT INTO crsql_changes}.
      */
     private void merges() throws SQLException {
-        List<Change> changes;
-        try (Connection src = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("merge-source.db"))) {
-            src.createStatement().execute(ITEM);
-            src.setAutoCommit(false);
-            try (PreparedStatement ins = src.prepareStatement("insert into item values (?, ?, ?, ?, ?)")) {
-                for (int i = 1; i <= MERGE_ROWS; i++) {
-                    bindItem(ins, i);
-                    ins.executeUpdate();
-                    if (i % 500 == 0) {
-                        src.commit();
-                    }
-                }
-            }
-            src.commit();
-            src.setAutoCommit(true);
-            changes = src.unwrap(CorrosionConnection.class).changesSince(0);
-        }
+        List<Change> changes = mergeSource();
         double[] api = new double[rounds];
         double[] sql = new double[rounds];
         for (int r = -1; r < rounds; r++) {
@@ -280,6 +280,26 @@ public final class DriverBenchmark {
                 median(api), "", spread(api, "%,.0f"), ">= 250,000 (4)");
         System.out.printf(Locale.ROOT, "%-46s %12s %,12.0f %8s %15s %s%n", "merge, column changes/s (crsql_changes batch)",
                 "-", median(sql), "", spread(sql, "%,.0f"), "");
+    }
+
+    /** The source file of the merges: {@value #MERGE_ROWS} items written in transactions of 500; returns its changes. */
+    private List<Change> mergeSource() throws SQLException {
+        try (Connection src = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("merge-source.db"))) {
+            src.createStatement().execute(ITEM);
+            src.setAutoCommit(false);
+            try (PreparedStatement ins = src.prepareStatement("insert into item values (?, ?, ?, ?, ?)")) {
+                for (int i = 1; i <= MERGE_ROWS; i++) {
+                    bindItem(ins, i);
+                    ins.executeUpdate();
+                    if (i % 500 == 0) {
+                        src.commit();
+                    }
+                }
+            }
+            src.commit();
+            src.setAutoCommit(true);
+            return src.unwrap(CorrosionConnection.class).changesSince(0);
+        }
     }
 
     private double mergeRate(List<Change> changes, String file, boolean viaSql) throws SQLException {
@@ -334,7 +354,16 @@ public final class DriverBenchmark {
         }
     }
 
+    /** Whether the figure named so is to run (see {@code only} in the usage). */
+    private boolean selected(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return only.isEmpty() || only.stream().anyMatch(n::contains);
+    }
+
     private void compare(String name, Op sqlite, Op corrosion, String goal) throws Exception {
+        if (!selected(name)) {
+            return;
+        }
         measure(sqlite); // warm-up, both
         measure(corrosion);
         double[] a = new double[rounds];

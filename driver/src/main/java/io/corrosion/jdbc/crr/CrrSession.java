@@ -484,8 +484,10 @@ public final class CrrSession implements AutoCloseable {
      * at a transaction's first local write and in merges, which hold the write lock then.
      */
     void carryJournal() throws SQLException {
-        long upTo = Reentrant.run(conn, () -> journal.flushIfDue(this::prepared));
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        if (journal.flushDue()) {
+            long upTo = Reentrant.run(conn, () -> journal.flushInline(this::prepared));
+            tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        }
     }
 
     /** Notes a row the current transaction wrote locally, for the version log. */

@@ -23,7 +23,7 @@ import org.sqlite.SQLiteConnection;
  * <p>Why: a local transaction that wrote the log entry of each row it changed would touch one more b-tree, which costs
  * a small transaction about half again its time (measured; see the package doc). Instead the capture triggers hand the
  * rows to the session ({@link Touched}), the commit hook files them here under the transaction's db version, and a
- * later local write transaction carries them into {@code __corrosion_log} ({@link #flushIfDue}: once 64 transactions
+ * later local write transaction carries them into {@code __corrosion_log} ({@link #flushDue}: once 64 transactions
  * or 4096 rows wait, or the oldest waits 2 s), with the flushed watermark ({@value #FLUSHED_KEY} in
  * {@code crsql_master}) in the same transaction. No thread of the driver's commits anything beside the application:
  * a background commit would make every read-then-write transaction of the application fail with SQLITE_BUSY.
@@ -101,6 +101,8 @@ final class LocalJournal {
     /** Committed entries above {@link #flushed}: how many, and their rows. */
     private int unflushedVersions;
     private long unflushedRows;
+    /** When the oldest of them committed ({@link System#nanoTime}); meaningless while there is none. */
+    private long oldestUnflushedAt;
     /** Watermark read back from the file: entries up to it are surely in the log. */
     private long confirmed;
     /** Highest version dropped from memory. */
@@ -248,24 +250,20 @@ final class LocalJournal {
             if (!listeners.isEmpty()) {
                 notifyAll(); // the watcher delivers soon; otherwise its periodic round is enough
             }
-            unflushedVersions++;
+            if (unflushedVersions++ == 0) {
+                oldestUnflushedAt = e.committedAt;
+            }
             unflushedRows += e.rowCount;
         }
     }
 
     /**
-     * If enough entries wait, writes them into the log in the caller's transaction on the connection of
-     * {@code statements}, which holds the write lock (so every commit filed here has completed). Returns the watermark
-     * written, for {@link #flushCommitted} once that transaction commits; 0 if nothing was due.
+     * Whether enough entries wait for a local write transaction to carry them into the log ({@link #flushInline}); asked
+     * at every transaction's first write, so it reads counters only.
      */
-    long flushIfDue(Statements statements) throws SQLException {
-        synchronized (this) {
-            if (unflushedVersions == 0 || unflushedVersions < FLUSH_VERSIONS && unflushedRows < FLUSH_ROWS
-                    && System.nanoTime() - entries.higherEntry(flushed).getValue().committedAt < FLUSH_AGE_NANOS) {
-                return 0;
-            }
-        }
-        return flushInline(statements);
+    synchronized boolean flushDue() {
+        return unflushedVersions > 0 && (unflushedVersions >= FLUSH_VERSIONS || unflushedRows >= FLUSH_ROWS
+                || System.nanoTime() - oldestUnflushedAt >= FLUSH_AGE_NANOS);
     }
 
     /**
@@ -296,7 +294,9 @@ final class LocalJournal {
         unflushedVersions = 0;
         unflushedRows = 0;
         for (Entry e : entries.tailMap(flushed, false).values()) {
-            unflushedVersions++;
+            if (unflushedVersions++ == 0) {
+                oldestUnflushedAt = e.committedAt;
+            }
             unflushedRows += e.rowCount;
         }
     }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -304,7 +305,17 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
-        return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion, toDbVersion);
+        // The view's journal arm holds this node's recent versions only: it need not build the JSON of any other.
+        boolean own = Arrays.equals(site, siteId);
+        tx.readFrom = own ? fromDbVersion : 1;
+        tx.readTo = own ? toDbVersion : 0;
+        try {
+            return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion,
+                    toDbVersion);
+        } finally {
+            tx.readFrom = 0;
+            tx.readTo = Long.MAX_VALUE;
+        }
     }
 
     /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */

@@ -357,16 +357,19 @@ final class LocalJournal {
     /**
      * The entries of {@code table} above {@code since} (the watermark the reader's snapshot sees), plus the reader's
      * own transaction's rows, as JSON {@code [[db_version, key], ...]}: keys are JSON numbers (integers), strings
-     * (text), {@code {"b": hex}} (blobs) or {@code {"p": hex}} (another value, packed).
+     * (text), {@code {"b": hex}} (blobs) or {@code {"p": hex}} (another value, packed). Only versions in
+     * [{@code from}, {@code to}] are given: a reader that filters on db_version needs no others.
      */
-    String unflushedJson(long table, long since, long ownVersion, List<Object> ownKeys) throws SQLException {
+    String unflushedJson(long table, long since, long from, long to, long ownVersion, List<Object> ownKeys)
+            throws SQLException {
         StringBuilder json = new StringBuilder("[");
         synchronized (this) {
             if (since < evicted) {
                 throw new SQLException("crsql_changes: this read's snapshot is older than the version log entries kept"
                         + " in memory (" + RETENTION_SECONDS + " s); run it again in a new transaction", "40001");
             }
-            for (Entry e : entries.tailMap(since, false).values()) {
+            long lo = Math.max(since + 1, from);
+            for (Entry e : lo > to ? List.<Entry>of() : entries.subMap(lo, true, to, true).values()) {
                 List<Object> keys = e.rows.get(table);
                 if (keys != null) {
                     for (Object key : keys) {
@@ -375,8 +378,10 @@ final class LocalJournal {
                 }
             }
         }
-        for (Object key : ownKeys) {
-            appendEntry(json, ownVersion, key);
+        if (ownVersion >= from && ownVersion <= to) {
+            for (Object key : ownKeys) {
+                appendEntry(json, ownVersion, key);
+            }
         }
         return json.append(']').toString();
     }

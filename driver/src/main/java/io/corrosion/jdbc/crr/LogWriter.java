@@ -2,16 +2,19 @@ package io.corrosion.jdbc.crr;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Writes version log entries for {@link LocalJournal}. A table's many rows of one version ({@value #GROUP} or more,
- * e.g. a JDBC batch) go as a flat array of keys read from JSON; other rows (the common case: a few rows per small
- * transaction, 64 transactions per flush) as {@value #ROWS} rows of one multi-row VALUES statement, bound directly:
- * a third of what the same rows cost read from JSON (every {@code ->>} parses its element again) and under half a
- * JDBC batch's (a JNI round trip per row). At most {@value #CHUNK} rows per JSON statement. Statements come from the
- * caller ({@link Statements}), which keeps them prepared between flushes.
+ * e.g. a JDBC batch) go as ranges where the keys run in arithmetic progression (one entry for a batch of generated keys
+ * instead of one per row, which cost about half as much as inserting the row itself), else as a flat array of keys read
+ * from JSON; other rows (the common case: a few rows per small transaction, 64 transactions per flush) as {@value #ROWS}
+ * rows of one multi-row VALUES statement, bound directly: a third of what the same rows cost read from JSON (every
+ * {@code ->>} parses its element again) and under half a JDBC batch's (a JNI round trip per row). At most {@value
+ * #CHUNK} rows per JSON statement. Statements come from the caller ({@link Statements}), which keeps them prepared
+ * between flushes.
  */
 final class LogWriter {
     /** Rows per VALUES statement; a last partial one is padded with its last row, which the conflict clause drops. */
@@ -21,7 +24,11 @@ final class LogWriter {
             + " SELECT 0, ?1, ?2, %s FROM json_each(?3) AS j WHERE true ON CONFLICT DO NOTHING";
     private static final String INSERT_FLAT_PLAIN = INSERT_FLAT.formatted("j.value");
     private static final String INSERT_FLAT_BLOBS = INSERT_FLAT.formatted("unhex(j.value)");
+    private static final String INSERT_RANGE = "INSERT INTO " + CrrMetadata.LOG_RANGES + " (site, db_version, tbl, lo, hi,"
+            + " step) VALUES (0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final int CHUNK = 4096;
+    /** Integer keys in arithmetic progression go as a range from this many on. */
+    static final int RUN = 32;
     /** A table's rows of one version go as a flat array from this many on. */
     static final int GROUP = 16;
 
@@ -43,8 +50,56 @@ final class LogWriter {
         return sql.append(" ON CONFLICT DO NOTHING").toString();
     }
 
-    /** Many keys of one table and version: integer and text keys, then blob keys, as flat arrays. */
+    /**
+     * Many keys of one table and version: runs of {@value #RUN} or more integer keys in arithmetic progression as
+     * ranges ({@link CrrMetadata#LOG_RANGES}), the other integer and text keys, then blob keys, as flat arrays.
+     */
     void group(long dbVersion, long table, List<Object> keys) throws SQLException {
+        List<Object> rest = new ArrayList<>();
+        int n = keys.size();
+        int i = 0;
+        while (i < n) {
+            int end = runEnd(keys, i);
+            if (end - i >= RUN) {
+                range(dbVersion, table, (Long) keys.get(i), (Long) keys.get(end - 1), (Long) keys.get(i + 1) - (Long) keys.get(i));
+                i = end;
+            } else {
+                // The run's last key may start the next run.
+                int next = Math.max(i + 1, end - 1);
+                rest.addAll(keys.subList(i, next));
+                i = next;
+            }
+        }
+        flatGroup(dbVersion, table, rest);
+    }
+
+    /** The end (exclusive) of the longest run of integer keys from {@code from} that grow by one positive step. */
+    private static int runEnd(List<Object> keys, int from) {
+        if (from + 1 >= keys.size() || !(keys.get(from) instanceof Long a) || !(keys.get(from + 1) instanceof Long b)
+                || b <= a || b - a <= 0) {
+            return from + 1;
+        }
+        long step = b - a;
+        int end = from + 2;
+        long last = b;
+        while (end < keys.size() && keys.get(end) instanceof Long k && k > last && k - last == step) {
+            last = k;
+            end++;
+        }
+        return end;
+    }
+
+    private void range(long dbVersion, long table, long lo, long hi, long step) throws SQLException {
+        PreparedStatement ranges = statements.prepare(INSERT_RANGE);
+        ranges.setLong(1, dbVersion);
+        ranges.setLong(2, table);
+        ranges.setLong(3, lo);
+        ranges.setLong(4, hi);
+        ranges.setLong(5, step);
+        ranges.executeUpdate();
+    }
+
+    private void flatGroup(long dbVersion, long table, List<Object> keys) throws SQLException {
         StringBuilder plain = new StringBuilder("[");
         StringBuilder blobs = new StringBuilder("[");
         int n = 0;

@@ -41,6 +41,22 @@ final class Touched {
         lastKeys.add(new Key(key));
     }
 
+    /** Many keys at once (a bulk insert): the table's set grows once, not step by step. */
+    void addAll(long table, List<Object> keys) {
+        Set<Key> old = rows.get(table);
+        int size = (old == null ? 0 : old.size()) + keys.size();
+        Set<Key> set = new LinkedHashSet<>((int) (size / 0.75f) + 1);
+        if (old != null) {
+            set.addAll(old);
+        }
+        rows.put(table, set); // an existing table keeps its place in the order
+        lastTable = table;
+        lastKeys = set;
+        for (Object key : keys) {
+            set.add(new Key(key));
+        }
+    }
+
     boolean isEmpty() {
         return rows.isEmpty();
     }

@@ -25,9 +25,9 @@ import java.util.SplittableRandom;
  * the per-round ratios, next to the goals of issues 3 and 4; then the merge rate, the metadata size and the
  * interceptor's cost.
  *
- * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)] [only]}: {@code only}
- * (e.g. {@code update}, or {@code insert,merge}) runs only the figures whose names contain one of its comma-separated
- * words, ignoring case; empty runs them all.
+ * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)] [only]}: {@code only}, a
+ * comma-separated list of words, runs only the figures whose name contains one of them (case-insensitive), e.g.
+ * {@code batch} or {@code merge,metadata}; with the bench profile, {@code -Dbench.only=batch}.
  */
 public final class DriverBenchmark {
     private static final int ROWS = 10_000;
@@ -46,12 +46,11 @@ public final class DriverBenchmark {
     private final SplittableRandom random = new SplittableRandom(42);
     private long sink;
 
-    private DriverBenchmark(double seconds, int rounds, Path dir, String only) {
+    private DriverBenchmark(double seconds, int rounds, Path dir, List<String> only) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.dir = dir;
-        this.only = Arrays.stream(only.toLowerCase(Locale.ROOT).split(",")).map(String::trim).filter(w -> !w.isEmpty())
-                .toList();
+        this.only = only;
     }
 
     @FunctionalInterface
@@ -62,8 +61,19 @@ public final class DriverBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        String only = args.length > 2 ? args[2] : "";
+        List<String> only = new ArrayList<>();
+        for (String word : (args.length > 2 ? args[2] : "").split(",")) {
+            if (!word.isBlank()) {
+                only.add(word.strip().toLowerCase(Locale.ROOT));
+            }
+        }
         new DriverBenchmark(seconds, rounds, Files.createTempDirectory("corrosion-bench"), only).run();
+    }
+
+    /** Whether the figure named so runs (all of them without a filter). */
+    private boolean wanted(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return only.isEmpty() || only.stream().anyMatch(lower::contains);
     }
 
     private void run() throws Exception {
@@ -86,17 +96,11 @@ public final class DriverBenchmark {
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
         }
-        if (selected("interceptor, cached plan lookup")) {
+        if (wanted("interceptor, cached plan lookup")) {
             interceptorCost();
         }
-        boolean merged = selected("merge, column changes/s");
-        if (merged) {
+        if (wanted("merge, column changes/s") || wanted("CRR metadata, bytes per byte of user data")) {
             merges();
-        }
-        if (merged || selected("CRR metadata, bytes per byte of user data")) {
-            if (!merged) {
-                mergeSource(); // the file whose metadata is measured
-            }
             metadata();
         }
         CorrosionDriver.shutdownAll();
@@ -265,25 +269,7 @@ public final class DriverBenchmark {
      * {@code CorrosionConnection.applyChanges} and through a JDBC batch of {@code INSERT INTO crsql_changes}.
      */
     private void merges() throws SQLException {
-        List<Change> changes = mergeSource();
-        double[] api = new double[rounds];
-        double[] sql = new double[rounds];
-        for (int r = -1; r < rounds; r++) {
-            double a = mergeRate(changes, "merge-api-" + r, false);
-            double s = mergeRate(changes, "merge-sql-" + r, true);
-            if (r >= 0) {
-                api[r] = a;
-                sql[r] = s;
-            }
-        }
-        System.out.printf(Locale.ROOT, "%-46s %12s %,12.0f %8s %15s %s%n", "merge, column changes/s (applyChanges)", "-",
-                median(api), "", spread(api, "%,.0f"), ">= 250,000 (4)");
-        System.out.printf(Locale.ROOT, "%-46s %12s %,12.0f %8s %15s %s%n", "merge, column changes/s (crsql_changes batch)",
-                "-", median(sql), "", spread(sql, "%,.0f"), "");
-    }
-
-    /** The source file of the merges: {@value #MERGE_ROWS} items written in transactions of 500; returns its changes. */
-    private List<Change> mergeSource() throws SQLException {
+        List<Change> changes;
         try (Connection src = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("merge-source.db"))) {
             src.createStatement().execute(ITEM);
             src.setAutoCommit(false);
@@ -298,8 +284,22 @@ public final class DriverBenchmark {
             }
             src.commit();
             src.setAutoCommit(true);
-            return src.unwrap(CorrosionConnection.class).changesSince(0);
+            changes = src.unwrap(CorrosionConnection.class).changesSince(0);
         }
+        double[] api = new double[rounds];
+        double[] sql = new double[rounds];
+        for (int r = -1; r < rounds; r++) {
+            double a = mergeRate(changes, "merge-api-" + r, false);
+            double s = mergeRate(changes, "merge-sql-" + r, true);
+            if (r >= 0) {
+                api[r] = a;
+                sql[r] = s;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%-46s %12s %,12.0f %8s %15s %s%n", "merge, column changes/s (applyChanges)", "-",
+                median(api), "", spread(api, "%,.0f"), ">= 250,000 (4)");
+        System.out.printf(Locale.ROOT, "%-46s %12s %,12.0f %8s %15s %s%n", "merge, column changes/s (crsql_changes batch)",
+                "-", median(sql), "", spread(sql, "%,.0f"), "");
     }
 
     private double mergeRate(List<Change> changes, String file, boolean viaSql) throws SQLException {
@@ -354,14 +354,8 @@ public final class DriverBenchmark {
         }
     }
 
-    /** Whether the figure named so is to run (see {@code only} in the usage). */
-    private boolean selected(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return only.isEmpty() || only.stream().anyMatch(n::contains);
-    }
-
     private void compare(String name, Op sqlite, Op corrosion, String goal) throws Exception {
-        if (!selected(name)) {
+        if (!wanted(name)) {
             return;
         }
         measure(sqlite); // warm-up, both

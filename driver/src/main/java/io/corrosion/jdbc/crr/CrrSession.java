@@ -495,8 +495,10 @@ public final class CrrSession implements AutoCloseable {
      * at a transaction's first local write and in merges, which hold the write lock then.
      */
     void carryJournal() throws SQLException {
-        long upTo = Reentrant.run(conn, () -> journal.flushIfDue(conn));
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        if (journal.flushDue()) {
+            long upTo = Reentrant.run(conn, () -> journal.flushInline(this::prepared));
+            tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        }
     }
 
     /** Notes a row the current transaction wrote locally, for the version log. */
@@ -509,13 +511,13 @@ public final class CrrSession implements AutoCloseable {
      * entries at the current db version itself (schema changes); also records the local floor.
      */
     void flushJournalInline() throws SQLException {
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(conn));
+        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(this::prepared));
     }
 
     /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
     void recordLocalFloor() throws SQLException {
         if (!tx.floorRecorded) {
-            LocalJournal.writeFloor(conn, journal.committed());
+            LocalJournal.writeFloor(this::prepared, journal.committed());
             tx.floorRecorded = true;
         }
     }

@@ -79,8 +79,11 @@ final class Touched {
         return out;
     }
 
-    /** A snapshot: per table id, its keys in order. */
+    /** A snapshot: per table id, its keys in order. Compact for one row (what the journal keeps of most transactions). */
     Map<Long, List<Object>> snapshot() {
+        if (rows.size() == 1 && lastKeys.size() == 1) {
+            return Map.of(lastTable, List.of(lastKeys.iterator().next().value()));
+        }
         Map<Long, List<Object>> out = new LinkedHashMap<>();
         for (Long table : rows.keySet()) {
             out.put(table, keys(table));

@@ -554,4 +554,41 @@ class GeneratedKeysTest {
             }
         }
     }
+
+    /** What a prepared UPDATE or DELETE reports as generated keys, execution after execution: closed?, a row? */
+    private static List<Boolean> keysOfUpdates(Connection c) throws SQLException {
+        exec(c, "create table t (id integer primary key, v text)");
+        exec(c, "insert into t (id, v) values (1, 'a'), (2, 'b')");
+        List<Boolean> out = new ArrayList<>();
+        for (String sql : List.of("update t set v = ? where id = 1", "  DELETE from t where v = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < 3; i++) {
+                    ps.setString(1, "x");
+                    if (i == 1) {
+                        assertThat(ps.execute()).isFalse();
+                    } else {
+                        ps.executeUpdate();
+                    }
+                    if (i > 0) { // the first execution is never asked: sqlite-jdbc's check is skipped until it is
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            out.add(keys.isClosed());
+                            out.add(keys.next());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void preparedUpdatesAndDeletesReportNoGeneratedKeysAsSqliteJdbcDoes() throws SQLException {
+        List<Boolean> plain;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
+            plain = keysOfUpdates(c);
+        }
+        try (Connection c = open()) {
+            assertThat(keysOfUpdates(c)).isEqualTo(plain).containsOnly(false).hasSize(8);
+        }
+    }
 }

@@ -88,8 +88,8 @@ public final class SimReplica implements AutoCloseable {
     private static CrrAccess open(Path file, boolean faulty, SimReplica owner) throws SQLException {
         SQLiteConnection c = connect(file);
         CrrSession session = CrrEngine.attach(c);
-        SessionCrrApi api = faulty ? new CrashingApi(session, c, owner) : new SessionCrrApi(session);
-        return new CrrAccess(SessionCrrApi.agentConnection(c, session, api));
+        PlainSessionApi api = faulty ? new CrashingApi(session, c, owner) : new PlainSessionApi(session);
+        return new CrrAccess(PlainSessionApi.agentConnection(c, session, api));
     }
 
     public SiteId siteId() {
@@ -274,7 +274,7 @@ public final class SimReplica implements AutoCloseable {
     }
 
     /** The writer's CRR API, able to die half-way through a merge. */
-    private static final class CrashingApi extends SessionCrrApi {
+    private static final class CrashingApi extends PlainSessionApi {
         private final SQLiteConnection connection;
         private final SimReplica owner;
 

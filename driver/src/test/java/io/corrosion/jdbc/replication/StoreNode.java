@@ -36,7 +36,7 @@ final class StoreNode implements AutoCloseable {
         this.file = file;
         SQLiteConnection c = connect(file);
         this.crr = CrrEngine.attach(c);
-        this.app = new CrrAccess(SessionCrrApi.agentConnection(c, crr));
+        this.app = new CrrAccess(PlainSessionApi.agentConnection(c, crr));
         for (String sql : schema) {
             exec(sql);
         }
@@ -45,7 +45,7 @@ final class StoreNode implements AutoCloseable {
 
     static CrrAccess open(Path file) throws SQLException {
         SQLiteConnection c = connect(file);
-        return new CrrAccess(SessionCrrApi.agentConnection(c, CrrEngine.attach(c)));
+        return new CrrAccess(PlainSessionApi.agentConnection(c, CrrEngine.attach(c)));
     }
 
     private static SQLiteConnection connect(Path file) throws SQLException {

@@ -5,21 +5,20 @@ import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.crr.CrrSession;
+import io.corrosion.jdbc.crr.SessionCrrApi;
 import java.sql.SQLException;
 import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /** The CRR API straight on a session, for store tests without the driver (no commit hand-off). */
-class SessionCrrApi implements CrrApi {
-    private final CrrSession session;
-
-    SessionCrrApi(CrrSession session) {
-        this.session = session;
+class PlainSessionApi extends SessionCrrApi {
+    PlainSessionApi(CrrSession session) {
+        super(session);
     }
 
     /** An agent connection on a plain sqlite-jdbc connection with the engine attached; closing it closes both. */
     static AgentConnection agentConnection(SQLiteConnection connection, CrrSession session) {
-        return agentConnection(connection, session, new SessionCrrApi(session));
+        return agentConnection(connection, session, new PlainSessionApi(session));
     }
 
     /** The same with {@code api} (which wraps the session) as the connection's CRR API. */
@@ -41,26 +40,6 @@ class SessionCrrApi implements CrrApi {
                 connection.close();
             }
         };
-    }
-
-    @Override
-    public byte[] siteId() {
-        return session.siteId();
-    }
-
-    @Override
-    public long dbVersion() throws SQLException {
-        return session.dbVersion();
-    }
-
-    @Override
-    public List<Change> changesSince(long dbVersion) throws SQLException {
-        return session.changesSince(dbVersion);
-    }
-
-    @Override
-    public List<Change> changes(byte[] siteId, long fromDbVersion, long toDbVersion) throws SQLException {
-        return session.changes(siteId, fromDbVersion, toDbVersion);
     }
 
     @Override

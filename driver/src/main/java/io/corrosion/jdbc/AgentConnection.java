@@ -17,6 +17,12 @@ public interface AgentConnection extends AutoCloseable {
     /** The CRR engine on this connection. */
     CrrApi crr();
 
+    /**
+     * Begins a transaction with {@code BEGIN IMMEDIATE} that the caller ends with {@code COMMIT} or {@code ROLLBACK}
+     * on {@link #connection()}; the engine knows of it, so merges inside go straight to a savepoint.
+     */
+    void beginImmediate() throws SQLException;
+
     /** Detaches the engine and closes the connection. */
     @Override
     void close() throws SQLException;

@@ -310,8 +310,7 @@ public final class CrrSession implements AutoCloseable {
         tx.readFrom = own ? fromDbVersion : 1;
         tx.readTo = own ? toDbVersion : 0;
         try {
-            return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion,
-                    toDbVersion);
+            return readChanges(BY_SITE, site, fromDbVersion, toDbVersion);
         } finally {
             tx.readFrom = 0;
             tx.readTo = Long.MAX_VALUE;
@@ -320,9 +319,29 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */
     public List<Change> changesSince(long dbVersion) throws SQLException {
-        // The IN term is always true; it lets the planner walk the version log site by site instead of scanning it.
-        return ChangeReader.read(conn, "WHERE db_version > ? AND site_id IN (SELECT site_id FROM " + CrrMetadata.SITE_ID + ")",
-                dbVersion);
+        return readChanges(SINCE, dbVersion);
+    }
+
+    private static final String BY_SITE = ChangeReader.sql("WHERE site_id = ? AND db_version BETWEEN ? AND ?");
+    /** The IN term is always true; it lets the planner walk the version log site by site instead of scanning it. */
+    private static final String SINCE = ChangeReader.sql("WHERE db_version > ? AND site_id IN (SELECT site_id FROM "
+            + CrrMetadata.SITE_ID + ")");
+
+    /** Reads with a kept statement; one that failed is prepared afresh next time (sqlite-jdbc may have finalized it). */
+    private List<Change> readChanges(String sql, Object... params) throws SQLException {
+        try {
+            return ChangeReader.read(prepared(sql), params);
+        } catch (SQLException | RuntimeException e) {
+            PreparedStatement p = prepared.remove(sql);
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (SQLException close) {
+                    e.addSuppressed(close);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
@@ -678,9 +697,18 @@ public final class CrrSession implements AutoCloseable {
         return Reentrant.withoutGeneratedKeys(conn, () -> topLevelTransaction(work));
     }
 
+    /**
+     * Begins a transaction with {@code BEGIN IMMEDIATE} that the caller ends with {@code COMMIT} or {@code ROLLBACK} on
+     * the connection (in auto-commit mode, as the replication agent does); work inside runs in savepoints.
+     */
+    public void beginImmediate() throws SQLException {
+        exec("BEGIN IMMEDIATE");
+        tx.begunByOwner = true;
+    }
+
     private <T> T topLevelTransaction(Reentrant.Work<T> work) throws SQLException {
         boolean own = false;
-        if (conn.getAutoCommit()) {
+        if (conn.getAutoCommit() && !tx.begunByOwner) {
             try {
                 exec("BEGIN IMMEDIATE");
                 own = true;

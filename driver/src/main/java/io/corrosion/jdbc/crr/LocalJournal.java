@@ -347,9 +347,17 @@ final class LocalJournal {
         p.executeUpdate();
     }
 
+    private static final String WATERMARK = "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
+            + FLUSHED_KEY + "'), 0)";
+
     private static long persistedWatermark(SQLiteConnection c) throws SQLException {
-        return longOf(c, "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '" + FLUSHED_KEY
-                + "'), 0)");
+        return longOf(c, WATERMARK);
+    }
+
+    private static long persistedWatermark(Statements statements) throws SQLException {
+        try (ResultSet rs = statements.prepare(WATERMARK).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     // ---- the read side ----------------------------------------------------------------------------------------
@@ -426,6 +434,8 @@ final class LocalJournal {
      */
     private final class Watcher extends Thread {
         private SQLiteConnection conn;
+        /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
+        private Statements.OneUse kept;
         private long lastCheckpoint = System.nanoTime();
         private long maintainedUpTo;
         private boolean failing;
@@ -461,6 +471,7 @@ final class LocalJournal {
                         LOG.warn("{}: the journal watcher failed (retrying): {}", file, e.toString());
                     }
                     failing = true;
+                    forgetStatements(); // sqlite-jdbc may have finalized the one that failed
                 }
             }
         }
@@ -475,6 +486,9 @@ final class LocalJournal {
             if (conn == null) {
                 conn = opener.open();
             }
+            if (kept == null) {
+                kept = new Statements.OneUse(conn);
+            }
             long latest;
             synchronized (LocalJournal.this) {
                 latest = entries.isEmpty() ? 0 : entries.lastKey();
@@ -482,12 +496,12 @@ final class LocalJournal {
             boolean deliver = !listeners.isEmpty() && hasUndelivered();
             if (deliver) {
                 // Holding the write lock an instant proves that every commit filed before it completed.
-                exec(conn, "BEGIN IMMEDIATE");
-                exec(conn, "ROLLBACK");
+                kept.prepare("BEGIN IMMEDIATE").execute();
+                kept.prepare("ROLLBACK").execute();
             }
-            confirm(persistedWatermark(conn));
+            confirm(persistedWatermark(kept));
             if (deliver) {
-                deliver(conn, latest);
+                deliver(kept, latest);
             } else {
                 markDelivered(latest); // nobody listens: nothing to deliver later either
             }
@@ -498,7 +512,19 @@ final class LocalJournal {
             }
         }
 
+        private void forgetStatements() {
+            if (kept != null) {
+                try {
+                    kept.close();
+                } catch (SQLException e) {
+                    LOG.debug("Closing the journal watcher's statements of {}", file, e);
+                }
+                kept = null;
+            }
+        }
+
         void closeConnection() {
+            forgetStatements();
             if (conn != null) {
                 try {
                     conn.close();
@@ -531,8 +557,10 @@ final class LocalJournal {
                     rollbackQuietly(conn, e);
                     throw e;
                 }
-                confirm(persistedWatermark(conn));
-                deliver(conn, Long.MAX_VALUE);
+                try (Statements.OneUse statements = new Statements.OneUse(conn)) {
+                    confirm(persistedWatermark(statements));
+                    deliver(statements, Long.MAX_VALUE);
+                }
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("{}: could not write the version log at close; the next open recovers it: {}", file, e.toString());
             }
@@ -583,7 +611,7 @@ final class LocalJournal {
     }
 
     /** Tells the listeners about the commits up to {@code upTo} not yet delivered, in order. */
-    private void deliver(SQLiteConnection c, long upTo) throws SQLException {
+    private void deliver(Statements statements, long upTo) throws SQLException {
         List<Entry> due;
         synchronized (this) {
             due = upTo <= deliveredUpTo ? List.of()
@@ -592,7 +620,7 @@ final class LocalJournal {
         if (due.isEmpty()) {
             return;
         }
-        Map<Long, TableName> names = tableNames(c);
+        Map<Long, TableName> names = tableNames(statements);
         for (Entry e : due) {
             CommitListener.Commit commit = commitOf(e, names);
             for (CommitListener l : listeners) {
@@ -608,10 +636,9 @@ final class LocalJournal {
 
     private record TableName(String name, TableInfo.KeyKind kind) {}
 
-    private static Map<Long, TableName> tableNames(SQLiteConnection c) throws SQLException {
+    private static Map<Long, TableName> tableNames(Statements statements) throws SQLException {
         Map<Long, TableName> out = new HashMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY)) {
+        try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
             }

@@ -32,6 +32,12 @@ final class TxState {
      */
     long readFrom;
     long readTo = Long.MAX_VALUE;
+    /**
+     * The connection's owner began this transaction ({@link CrrSession#beginImmediate}): work that needs one runs in a
+     * savepoint without first trying a BEGIN that fails (sqlite-jdbc's auto-commit flag does not know of it, and a
+     * failed statement costs an exception with a formatted message).
+     */
+    boolean begunByOwner;
 
     long nextSeq() {
         return seq++;
@@ -47,6 +53,7 @@ final class TxState {
         touched.clear();
         floorRecorded = false;
         flushedUpTo = 0;
+        begunByOwner = false;
         if (committed) {
             rowsImpacted = 0;
         }

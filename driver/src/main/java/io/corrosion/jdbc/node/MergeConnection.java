@@ -54,6 +54,11 @@ public final class MergeConnection implements AgentConnection {
         return connection;
     }
 
+    @Override
+    public void beginImmediate() throws SQLException {
+        session.beginImmediate();
+    }
+
     /** The CRR engine on this connection. */
     public CrrSession session() {
         return session;

@@ -46,6 +46,8 @@ final class Bookkeeping {
     private final Set<SiteId> touched = new HashSet<>();
     private final Object publication = new Object();
     private volatile Map<SiteId, SiteVersions> published = Map.of();
+    /** The apply thread's statements for {@link #persist}, on the connection it last persisted with. */
+    private PersistStatements statements;
 
     /** Loads every site's bookkeeping from the tables (at start). */
     void load(Connection c) throws SQLException {
@@ -92,27 +94,66 @@ final class Bookkeeping {
 
     /** Writes the heads and gaps of the sites booked since the last commit, in the caller's transaction. */
     void persist(Connection c) throws SQLException {
-        try (PreparedStatement head = c.prepareStatement("INSERT INTO " + ReplicationSchema.HEADS
-                + " (site, head) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET head = excluded.head");
-                PreparedStatement clear = c.prepareStatement("DELETE FROM " + ReplicationSchema.GAPS + " WHERE site = ?");
-                PreparedStatement gap = c.prepareStatement("INSERT INTO " + ReplicationSchema.GAPS
-                        + " (site, first, last) VALUES (?, ?, ?)")) {
-            for (SiteId site : touched) {
-                BookedVersions book = books.get(site);
-                byte[] id = site.toBytes();
-                head.setBytes(1, id);
-                head.setLong(2, book.head());
-                head.executeUpdate();
-                List<LongRange> gaps = book.needed().ranges();
-                if (!gaps.equals(persistedGaps.get(site))) {
-                    clear.setBytes(1, id);
-                    clear.executeUpdate();
-                    for (LongRange r : gaps) {
-                        gap.setBytes(1, id);
-                        gap.setLong(2, r.start());
-                        gap.setLong(3, r.end());
-                        gap.executeUpdate();
-                    }
+        if (statements == null || statements.connection != c) {
+            statements = new PersistStatements(c);
+        }
+        try {
+            persist(statements.head, statements.clear, statements.gap);
+        } catch (SQLException | RuntimeException e) {
+            forgetStatements(e); // sqlite-jdbc may have finalized the one that failed
+            throw e;
+        }
+    }
+
+    /** Statements of {@link #persist}, prepared once per connection: it runs in every apply transaction. */
+    private static final class PersistStatements {
+        final Connection connection;
+        final PreparedStatement head;
+        final PreparedStatement clear;
+        final PreparedStatement gap;
+
+        PersistStatements(Connection c) throws SQLException {
+            connection = c;
+            head = c.prepareStatement("INSERT INTO " + ReplicationSchema.HEADS
+                    + " (site, head) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET head = excluded.head");
+            clear = c.prepareStatement("DELETE FROM " + ReplicationSchema.GAPS + " WHERE site = ?");
+            gap = c.prepareStatement("INSERT INTO " + ReplicationSchema.GAPS + " (site, first, last) VALUES (?, ?, ?)");
+        }
+
+        void close() throws SQLException {
+            try (head; clear; gap) {
+                // closes all three
+            }
+        }
+    }
+
+    private void forgetStatements(Exception cause) {
+        if (statements != null) {
+            try {
+                statements.close();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+            statements = null;
+        }
+    }
+
+    private void persist(PreparedStatement head, PreparedStatement clear, PreparedStatement gap) throws SQLException {
+        for (SiteId site : touched) {
+            BookedVersions book = books.get(site);
+            byte[] id = site.toBytes();
+            head.setBytes(1, id);
+            head.setLong(2, book.head());
+            head.executeUpdate();
+            List<LongRange> gaps = book.needed().ranges();
+            if (!gaps.equals(persistedGaps.get(site))) {
+                clear.setBytes(1, id);
+                clear.executeUpdate();
+                for (LongRange r : gaps) {
+                    gap.setBytes(1, id);
+                    gap.setLong(2, r.start());
+                    gap.setLong(3, r.end());
+                    gap.executeUpdate();
                 }
             }
         }

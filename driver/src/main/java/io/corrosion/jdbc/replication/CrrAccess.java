@@ -30,6 +30,11 @@ final class CrrAccess implements AutoCloseable {
         return connection;
     }
 
+    /** Begins the writer's transaction (see {@link AgentConnection#beginImmediate}). */
+    void beginImmediate() throws SQLException {
+        agentConnection.beginImmediate();
+    }
+
     CrrApi api() {
         return crr;
     }

@@ -75,7 +75,7 @@ final class WriterConnection implements AutoCloseable {
         long backoff = 5;
         while (true) {
             try {
-                exec("BEGIN IMMEDIATE");
+                crr.beginImmediate();
                 return;
             } catch (SQLException e) {
                 if (!isBusy(e) || System.currentTimeMillis() + backoff > deadline) {

@@ -35,6 +35,11 @@ class PlainSessionApi extends SessionCrrApi {
             }
 
             @Override
+            public void beginImmediate() throws SQLException {
+                session.beginImmediate();
+            }
+
+            @Override
             public void close() throws SQLException {
                 session.close();
                 connection.close();

@@ -248,9 +248,17 @@ public final class ReplicationBenchmark {
         }
     }
 
-    /** Node JVM options; {@code -Dbench.jfr=true} records the second cluster node with Flight Recorder. */
+    /**
+     * Node JVM options; {@code -Dbench.jfr=true} records the second cluster node with Flight Recorder,
+     * {@code -Dbench.jvmArgs="..."} adds options (space-separated) to every node JVM.
+     */
     private static String[] jvmOptions(Path jfr, boolean candidate) {
         List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        for (String option : System.getProperty("bench.jvmArgs", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
+        }
         if (!System.getProperty("bench.logback", "").isEmpty()) {
             options.add("-Dlogback.configurationFile=" + System.getProperty("bench.logback"));
         }

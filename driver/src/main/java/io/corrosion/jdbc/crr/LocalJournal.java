@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -28,7 +27,7 @@ import org.sqlite.SQLiteConnection;
  * {@code crsql_master}) in the same transaction. No thread of the driver's commits anything beside the application:
  * a background commit would make every read-then-write transaction of the application fail with SQLITE_BUSY.
  *
- * <p>A background thread per file ({@link Watcher}) never writes: it checkpoints the WAL (PASSIVE), so commits do not
+ * <p>A background thread per file ({@link JournalWatcher}) never writes: it checkpoints the WAL (PASSIVE), so commits do not
  * pay for that, confirms the watermark, and tells the {@link CommitListener}s about every commit once it is durable
  * (it takes the write lock for an instant to know that), in db version order.
  *
@@ -62,7 +61,7 @@ final class LocalJournal {
      */
     static final long WATCH_DELAY_MS = Long.getLong("corrosion.journal.watchDelayMs", 2);
     /** How often the watcher checkpoints the WAL while commits happen. */
-    private static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Commits checkpoint only once the WAL passed this many pages: the watcher's checkpoints normally keep it small. */
     static final int WAL_AUTOCHECKPOINT_CAP = 10_000;
 
@@ -72,27 +71,9 @@ final class LocalJournal {
         SQLiteConnection open() throws SQLException;
     }
 
-    /** One committed local transaction. */
-    private static final class Entry {
-        final long dbVersion;
-        final Map<Long, List<Object>> rows;
-        final int rowCount;
-        final long committedAt = System.nanoTime();
-
-        Entry(long dbVersion, Map<Long, List<Object>> rows) {
-            this.dbVersion = dbVersion;
-            this.rows = rows;
-            int n = 0;
-            for (List<Object> keys : rows.values()) {
-                n += keys.size();
-            }
-            this.rowCount = n;
-        }
-    }
-
     private final String file;
     private final Opener opener;
-    private final NavigableMap<Long, Entry> entries = new TreeMap<>();
+    private final NavigableMap<Long, JournalEntry> entries = new TreeMap<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     /** Highest local db version whose commit hook ran. */
     private long committed;
@@ -116,7 +97,7 @@ final class LocalJournal {
     private boolean loaded;
     private boolean writable;
     private boolean closed;
-    private Watcher watcher;
+    private JournalWatcher watcher;
 
     /** @param file the database file; null for an in-memory database */
     LocalJournal(String file, Opener opener) {
@@ -156,22 +137,18 @@ final class LocalJournal {
             if (writable || closed || c.isReadOnly() || !c.getAutoCommit()) {
                 return;
             }
-            exec(c, "BEGIN IMMEDIATE");
-            try {
+            inTransaction(c, () -> {
                 long clean = longOf(c, "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
                         + CLEAN_KEY + "'), 0)");
                 if (clean != 1) {
                     recover(c, session);
                 }
                 setMaster(c, CLEAN_KEY, 0);
-                exec(c, "COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
+                return null;
+            });
             writable = true;
             if (file != null) {
-                watcher = new Watcher();
+                watcher = new JournalWatcher(this);
                 watcher.start();
             }
         }
@@ -183,41 +160,8 @@ final class LocalJournal {
      */
     private void recover(SQLiteConnection c, CrrSession session) throws SQLException {
         long start = System.nanoTime();
-        long found = 0;
-        long max = flushed;
-        try (PreparedStatement log = c.prepareStatement(LOG_INSERT)) {
-            for (TableInfo t : session.catalog().tables()) {
-                StringBuilder select = new StringBuilder("SELECT key");
-                StringBuilder where = new StringBuilder();
-                for (int s = 0; s <= t.maxSlot(); s++) {
-                    select.append(", ").append(Sql.f(s, "db")).append(", ").append(Sql.f(s, "site"));
-                    where.append(s == 0 ? "" : " OR ").append("(").append(Sql.f(s, "site")).append(" = 0 AND ")
-                            .append(Sql.f(s, "db")).append(" > ").append(flushed).append(")");
-                }
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                        select + " FROM " + Sql.ident(t.clockTable()) + " WHERE " + where)) {
-                    while (rs.next()) {
-                        Object key = SqlValues.normalize(rs.getObject(1));
-                        for (int s = 0; s <= t.maxSlot(); s++) {
-                            long db = rs.getLong(2 + 2 * s);
-                            boolean present = !rs.wasNull();
-                            long site = rs.getLong(3 + 2 * s);
-                            if (present && !rs.wasNull() && site == 0 && db > flushed) {
-                                log.setLong(1, db);
-                                log.setLong(2, t.id());
-                                log.setObject(3, key);
-                                log.addBatch();
-                                found++;
-                                max = Math.max(max, db);
-                            }
-                        }
-                    }
-                }
-            }
-            if (found > 0) {
-                log.executeBatch();
-            }
-        }
+        JournalRecovery.Found found = JournalRecovery.relog(c, session.catalog().tables(), flushed);
+        long max = found.highest();
         try (Statements.OneUse statements = new Statements.OneUse(c)) {
             writeWatermark(statements, max);
         }
@@ -228,7 +172,7 @@ final class LocalJournal {
             committed = Math.max(committed, max);
         }
         LOG.info("{}: recovered {} version log entries after an unclean stop ({} ms)", file == null ? ":memory:" : file,
-                found, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                found.entries(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     // ---- the write side ---------------------------------------------------------------------------------------
@@ -243,7 +187,7 @@ final class LocalJournal {
 
     /** Called by a session's commit hook: the transaction that wrote {@code rows} under {@code dbVersion} commits. */
     void committed(long dbVersion, Touched rows) {
-        Entry e = new Entry(dbVersion, rows.snapshot());
+        JournalEntry e = new JournalEntry(dbVersion, rows.snapshot());
         synchronized (this) {
             entries.put(dbVersion, e);
             committed = Math.max(committed, dbVersion);
@@ -272,7 +216,7 @@ final class LocalJournal {
      * current db version themselves. Returns the watermark written.
      */
     long flushInline(Statements statements) throws SQLException {
-        List<Entry> batch;
+        List<JournalEntry> batch;
         long upTo;
         synchronized (this) {
             batch = new ArrayList<>(entries.tailMap(flushed, false).values());
@@ -293,7 +237,7 @@ final class LocalJournal {
         flushed = watermark;
         unflushedVersions = 0;
         unflushedRows = 0;
-        for (Entry e : entries.tailMap(flushed, false).values()) {
+        for (JournalEntry e : entries.tailMap(flushed, false).values()) {
             if (unflushedVersions++ == 0) {
                 oldestUnflushedAt = e.committedAt;
             }
@@ -302,12 +246,12 @@ final class LocalJournal {
     }
 
     /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
-    private static void writeEntries(Statements statements, List<Entry> batch) throws SQLException {
+    private static void writeEntries(Statements statements, List<JournalEntry> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
         LogWriter out = new LogWriter(statements);
-        for (Entry e : batch) {
+        for (JournalEntry e : batch) {
             for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
                 List<Object> keys = table.getValue();
                 if (keys.size() >= LogWriter.GROUP) {
@@ -321,7 +265,6 @@ final class LocalJournal {
         }
         out.finish();
     }
-
 
     /** The watermark and, as the local floor, the same version. */
     private static void writeWatermark(Statements statements, long upTo) throws SQLException {
@@ -354,7 +297,7 @@ final class LocalJournal {
         return longOf(c, WATERMARK);
     }
 
-    private static long persistedWatermark(Statements statements) throws SQLException {
+    static long persistedWatermark(Statements statements) throws SQLException {
         try (ResultSet rs = statements.prepare(WATERMARK).executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
@@ -377,40 +320,22 @@ final class LocalJournal {
                         + " in memory (" + RETENTION_SECONDS + " s); run it again in a new transaction", "40001");
             }
             long lo = Math.max(since + 1, from);
-            for (Entry e : lo > to ? List.<Entry>of() : entries.subMap(lo, true, to, true).values()) {
+            for (JournalEntry e : lo > to ? List.<JournalEntry>of() : entries.subMap(lo, true, to, true).values()) {
                 List<Object> keys = e.rows.get(table);
                 if (keys != null) {
                     for (Object key : keys) {
-                        appendEntry(json, e.dbVersion, key);
+                        JournalEntry.appendJson(json, e.dbVersion, key);
                     }
                 }
             }
         }
         if (ownVersion >= from && ownVersion <= to) {
             for (Object key : ownKeys) {
-                appendEntry(json, ownVersion, key);
+                JournalEntry.appendJson(json, ownVersion, key);
             }
         }
         return json.append(']').toString();
     }
-
-    private static void appendEntry(StringBuilder json, long dbVersion, Object key) {
-        if (json.length() > 1) {
-            json.append(',');
-        }
-        json.append('[').append(dbVersion).append(',');
-        if (key instanceof Long l) {
-            json.append(l);
-        } else if (key instanceof String s) {
-            LogWriter.appendString(json, s);
-        } else if (key instanceof byte[] b) {
-            json.append("{\"b\":\"").append(SqlValues.hex(b)).append("\"}");
-        } else {
-            json.append("{\"p\":\"").append(SqlValues.hex(PackedColumns.pack(key))).append("\"}");
-        }
-        json.append(']');
-    }
-
 
     // ---- listeners --------------------------------------------------------------------------------------------
 
@@ -426,149 +351,24 @@ final class LocalJournal {
         return () -> listeners.remove(listener);
     }
 
-    // ---- the background thread --------------------------------------------------------------------------------
+    // ---- what the watcher reads and confirms ({@link JournalWatcher}) -----------------------------------------
 
-    /**
-     * Checkpoints the WAL, confirms the watermark, evicts what readers no longer need and tells the listeners about
-     * durable commits. Never writes: its only lock is the instant write lock that proves earlier commits completed.
-     */
-    private final class Watcher extends Thread {
-        private SQLiteConnection conn;
-        /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
-        private Statements.OneUse kept;
-        private long lastCheckpoint = System.nanoTime();
-        private long maintainedUpTo;
-        private boolean failing;
+    SQLiteConnection openWatcherConnection() throws SQLException {
+        return opener.open();
+    }
 
-        Watcher() {
-            super("corrosion-journal-" + java.nio.file.Path.of(file).getFileName());
-            setDaemon(true);
-        }
+    /** Whether {@link #close} ran; the caller holds this journal's monitor or accepts a stale answer. */
+    synchronized boolean closed() {
+        return closed;
+    }
 
-        @Override
-        public void run() {
-            while (true) {
-                synchronized (LocalJournal.this) {
-                    while (!closed && !listenersWaiting() && !maintenanceDue()) {
-                        try {
-                            LocalJournal.this.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(CHECKPOINT_NANOS)));
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    if (closed) {
-                        return;
-                    }
-                }
-                try {
-                    Thread.sleep(failing ? 1000 : WATCH_DELAY_MS); // let commits gather; back off on failures
-                    cycle();
-                    failing = false;
-                } catch (InterruptedException e) {
-                    return;
-                } catch (SQLException | RuntimeException e) {
-                    if (!failing) {
-                        LOG.warn("{}: the journal watcher failed (retrying): {}", file, e.toString());
-                    }
-                    failing = true;
-                    forgetStatements(); // sqlite-jdbc may have finalized the one that failed
-                }
-            }
-        }
-
-        /** Commits happened since the last checkpoint, which was a while ago. */
-        private boolean maintenanceDue() {
-            return !entries.isEmpty() && entries.lastKey() > maintainedUpTo
-                    && System.nanoTime() - lastCheckpoint > CHECKPOINT_NANOS;
-        }
-
-        private void cycle() throws SQLException {
-            if (conn == null) {
-                conn = opener.open();
-            }
-            if (kept == null) {
-                kept = new Statements.OneUse(conn);
-            }
-            long latest;
-            synchronized (LocalJournal.this) {
-                latest = entries.isEmpty() ? 0 : entries.lastKey();
-            }
-            boolean deliver = !listeners.isEmpty() && hasUndelivered();
-            if (deliver) {
-                // Holding the write lock an instant proves that every commit filed before it completed.
-                kept.prepare("BEGIN IMMEDIATE").execute();
-                kept.prepare("ROLLBACK").execute();
-            }
-            confirm(persistedWatermark(kept));
-            if (deliver) {
-                deliver(kept, latest);
-            } else {
-                markDelivered(latest); // nobody listens: nothing to deliver later either
-            }
-            if (System.nanoTime() - lastCheckpoint > CHECKPOINT_NANOS) {
-                checkpoint(conn);
-                lastCheckpoint = System.nanoTime();
-                maintainedUpTo = latest;
-            }
-        }
-
-        private void forgetStatements() {
-            if (kept != null) {
-                try {
-                    kept.close();
-                } catch (SQLException e) {
-                    LOG.debug("Closing the journal watcher's statements of {}", file, e);
-                }
-                kept = null;
-            }
-        }
-
-        void closeConnection() {
-            forgetStatements();
-            if (conn != null) {
-                try {
-                    conn.close();
-                } catch (SQLException e) {
-                    LOG.debug("Closing the journal connection of {}", file, e);
-                }
-                conn = null;
-            }
-        }
-
-        /** The last flush, on the watcher's connection: nobody writes any more when the file closes. */
-        void finalFlush() {
-            try {
-                if (conn == null) {
-                    conn = opener.open();
-                }
-                exec(conn, "BEGIN IMMEDIATE");
-                try (Statements.OneUse statements = new Statements.OneUse(conn)) {
-                    List<Entry> batch;
-                    long upTo;
-                    synchronized (LocalJournal.this) {
-                        batch = new ArrayList<>(entries.tailMap(Math.min(confirmed, flushed), false).values());
-                        upTo = committed;
-                    }
-                    writeEntries(statements, batch);
-                    writeWatermark(statements, upTo);
-                    setMaster(conn, CLEAN_KEY, 1);
-                    exec(conn, "COMMIT");
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(conn, e);
-                    throw e;
-                }
-                try (Statements.OneUse statements = new Statements.OneUse(conn)) {
-                    confirm(persistedWatermark(statements));
-                    deliver(statements, Long.MAX_VALUE);
-                }
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("{}: could not write the version log at close; the next open recovers it: {}", file, e.toString());
-            }
-        }
+    /** The newest committed local version this journal holds; 0 if none. */
+    synchronized long latest() {
+        return entries.isEmpty() ? 0 : entries.lastKey();
     }
 
     /** Listeners wait for commits: deliver soon. */
-    private synchronized boolean listenersWaiting() {
+    synchronized boolean listenersWaiting() {
         return !listeners.isEmpty() && hasUndelivered();
     }
 
@@ -576,11 +376,20 @@ final class LocalJournal {
         return !entries.isEmpty() && entries.lastKey() > deliveredUpTo;
     }
 
+    List<CommitListener> listeners() {
+        return listeners;
+    }
+
+    /** The entries after the delivered ones, up to {@code upTo}, in version order. */
+    synchronized List<JournalEntry> undelivered(long upTo) {
+        return upTo <= deliveredUpTo ? List.of() : new ArrayList<>(entries.subMap(deliveredUpTo, false, upTo, true).values());
+    }
+
     /**
      * The watermark the file has. A transaction that flushed may have lost its flush to a rollback to a savepoint and
      * still committed: then the file has less than was claimed, and its entries are due again.
      */
-    private synchronized void confirm(long inFile) {
+    synchronized void confirm(long inFile) {
         confirmed = Math.max(confirmed, inFile);
         if (flushed > inFile) {
             setFlushed(inFile);
@@ -591,7 +400,7 @@ final class LocalJournal {
     private void evict() {
         long horizon = System.nanoTime() - TimeUnit.SECONDS.toNanos(RETENTION_SECONDS);
         while (entries.size() > MIN_RETAINED) {
-            Entry first = entries.firstEntry().getValue();
+            JournalEntry first = entries.firstEntry().getValue();
             if (first.dbVersion > confirmed || first.dbVersion > deliveredUpTo || first.committedAt > horizon) {
                 break;
             }
@@ -600,73 +409,36 @@ final class LocalJournal {
         }
     }
 
-    private synchronized void markDelivered(long upTo) {
+    synchronized void markDelivered(long upTo) {
         deliveredUpTo = Math.max(deliveredUpTo, upTo);
-    }
-
-    private static void checkpoint(SQLiteConnection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            rs.next();
-        }
-    }
-
-    /** Tells the listeners about the commits up to {@code upTo} not yet delivered, in order. */
-    private void deliver(Statements statements, long upTo) throws SQLException {
-        List<Entry> due;
-        synchronized (this) {
-            due = upTo <= deliveredUpTo ? List.of()
-                    : new ArrayList<>(entries.subMap(deliveredUpTo, false, upTo, true).values());
-        }
-        if (due.isEmpty()) {
-            return;
-        }
-        Map<Long, TableName> names = tableNames(statements);
-        for (Entry e : due) {
-            CommitListener.Commit commit = commitOf(e, names);
-            for (CommitListener l : listeners) {
-                try {
-                    l.committed(commit);
-                } catch (RuntimeException ex) {
-                    LOG.error("Commit listener {} failed on db version {}", l, e.dbVersion, ex);
-                }
-            }
-        }
-        markDelivered(due.get(due.size() - 1).dbVersion);
-    }
-
-    private record TableName(String name, TableInfo.KeyKind kind) {}
-
-    private static Map<Long, TableName> tableNames(Statements statements) throws SQLException {
-        Map<Long, TableName> out = new HashMap<>();
-        try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
-            }
-        }
-        return out;
-    }
-
-    private static CommitListener.Commit commitOf(Entry e, Map<Long, TableName> names) {
-        Map<String, List<byte[]>> rows = new java.util.LinkedHashMap<>();
-        for (Map.Entry<Long, List<Object>> r : e.rows.entrySet()) {
-            TableName t = names.get(r.getKey());
-            if (t == null) {
-                continue; // dropped since
-            }
-            List<byte[]> pks = new ArrayList<>(r.getValue().size());
-            for (Object key : r.getValue()) {
-                pks.add(t.kind() == TableInfo.KeyKind.PACKED ? (byte[]) key : PackedColumns.pack(key));
-            }
-            rows.put(t.name(), pks);
-        }
-        return new CommitListener.Commit(e.dbVersion, rows);
     }
 
     // ---- closing ----------------------------------------------------------------------------------------------
 
+    /**
+     * The last flush, on the watcher's connection {@code c} at close (nobody writes any more): every entry the file may
+     * lack, the watermark, and the clean-close mark.
+     */
+    void writeFinal(SQLiteConnection c) throws SQLException {
+        inTransaction(c, () -> {
+            List<JournalEntry> batch;
+            long upTo;
+            synchronized (this) {
+                batch = new ArrayList<>(entries.tailMap(Math.min(confirmed, flushed), false).values());
+                upTo = committed;
+            }
+            try (Statements.OneUse statements = new Statements.OneUse(c)) {
+                writeEntries(statements, batch);
+                writeWatermark(statements, upTo);
+            }
+            setMaster(c, CLEAN_KEY, 1);
+            return null;
+        });
+    }
+
     /** Stops the watcher after a last flush that marks the file cleanly closed. Idempotent. */
     void close() {
-        Watcher w;
+        JournalWatcher w;
         synchronized (this) {
             if (closed) {
                 return;
@@ -704,17 +476,25 @@ final class LocalJournal {
         }
     }
 
-    private static void exec(SQLiteConnection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
+    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws. */
+    private static void inTransaction(SQLiteConnection c, CrrSession.Work<Void> work) throws SQLException {
+        exec(c, "BEGIN IMMEDIATE");
+        try {
+            work.run();
+            exec(c, "COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            try {
+                exec(c, "ROLLBACK");
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
         }
     }
 
-    private static void rollbackQuietly(SQLiteConnection c, Exception cause) {
-        try {
-            exec(c, "ROLLBACK");
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
+    private static void exec(SQLiteConnection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 }

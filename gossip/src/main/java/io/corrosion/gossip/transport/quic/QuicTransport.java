@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,8 @@ public final class QuicTransport implements Transport {
     private volatile InetSocketAddress localAddress;
     private TransportContext context;
     private EventLoopGroup group;
+    /** The event loops' threads, joined at close. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private Channel listenSocket;
     private Channel dialSocket;
 
@@ -87,8 +90,12 @@ public final class QuicTransport implements Transport {
                 throw new TransportException(Reason.NOT_RUNNING, "a transport starts once; this one is " + state);
             }
             QuicTls tls = SecurityPolicy.tlsFor(config);
-            group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                    new DefaultThreadFactory(THREAD_NAME_PREFIX, true), NioIoHandler.newFactory());
+            DefaultThreadFactory named = new DefaultThreadFactory(THREAD_NAME_PREFIX, true);
+            group = new MultiThreadIoEventLoopGroup(config.ioThreads(), (Runnable r) -> {
+                Thread t = named.newThread(r);
+                threads.add(t);
+                return t;
+            }, NioIoHandler.newFactory());
             try {
                 context = new TransportContext(config, counters, tls, handler);
                 StreamSetup streamSetup = new StreamSetup(context);
@@ -276,6 +283,15 @@ public final class QuicTransport implements Transport {
         if (group != null && !group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(timeoutMillis + 1000)) {
             LOG.warn("[{}] QUIC event loops did not stop within {} ms", config.nodeName(), timeoutMillis);
+        }
+        // A loop's termination is announced from its thread just before the thread ends: wait for the end itself.
+        for (Thread t : threads) {
+            try {
+                t.join(timeoutMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

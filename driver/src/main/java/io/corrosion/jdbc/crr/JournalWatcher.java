@@ -1,0 +1,200 @@
+package io.corrosion.jdbc.crr;
+
+import io.corrosion.jdbc.CommitListener;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The background thread of a {@link LocalJournal}: checkpoints the WAL, confirms the watermark, evicts what readers no
+ * longer need and tells the listeners about durable commits, in db version order. Never writes while the file is
+ * open: its only lock is the instant write lock that proves earlier commits completed (a commit hook runs before its
+ * commit is durable). At close it makes the journal's last flush on its own connection.
+ */
+final class JournalWatcher extends Thread {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWatcher.class);
+
+    private final LocalJournal journal;
+    private SQLiteConnection conn;
+    /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
+    private Statements.OneUse kept;
+    private long lastCheckpoint = System.nanoTime();
+    private long maintainedUpTo;
+    private boolean failing;
+
+    JournalWatcher(LocalJournal journal) {
+        super("corrosion-journal-" + java.nio.file.Path.of(journal.file()).getFileName());
+        this.journal = journal;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            synchronized (journal) {
+                while (!journal.closed() && !journal.listenersWaiting() && !maintenanceDue()) {
+                    try {
+                        journal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(LocalJournal.CHECKPOINT_NANOS)));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (journal.closed()) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(failing ? 1000 : LocalJournal.WATCH_DELAY_MS); // let commits gather; back off on failures
+                cycle();
+                failing = false;
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("{}: the journal watcher failed (retrying): {}", journal.file(), e.toString());
+                }
+                failing = true;
+                forgetStatements(); // sqlite-jdbc may have finalized the one that failed
+            }
+        }
+    }
+
+    /** Commits happened since the last checkpoint, which was a while ago. */
+    private boolean maintenanceDue() {
+        return journal.latest() > maintainedUpTo && System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS;
+    }
+
+    private void cycle() throws SQLException {
+        if (conn == null) {
+            conn = journal.openWatcherConnection();
+        }
+        if (kept == null) {
+            kept = new Statements.OneUse(conn);
+        }
+        long latest = journal.latest();
+        boolean deliver = journal.listenersWaiting();
+        if (deliver) {
+            // Holding the write lock an instant proves that every commit filed before it completed.
+            kept.prepare("BEGIN IMMEDIATE").execute();
+            kept.prepare("ROLLBACK").execute();
+        }
+        journal.confirm(LocalJournal.persistedWatermark(kept));
+        if (deliver) {
+            deliver(kept, latest);
+        } else {
+            journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
+        }
+        if (System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS) {
+            checkpoint(conn);
+            lastCheckpoint = System.nanoTime();
+            maintainedUpTo = latest;
+        }
+    }
+
+    private static void checkpoint(SQLiteConnection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            rs.next();
+        }
+    }
+
+    // ---- delivery ---------------------------------------------------------------------------------------------
+
+    /** Tells the listeners about the commits up to {@code upTo} not yet delivered, in order. */
+    private void deliver(Statements statements, long upTo) throws SQLException {
+        List<JournalEntry> due = journal.undelivered(upTo);
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<Long, TableName> names = tableNames(statements);
+        for (JournalEntry e : due) {
+            CommitListener.Commit commit = commitOf(e, names);
+            for (CommitListener l : journal.listeners()) {
+                try {
+                    l.committed(commit);
+                } catch (RuntimeException ex) {
+                    LOG.error("Commit listener {} failed on db version {}", l, e.dbVersion, ex);
+                }
+            }
+        }
+        journal.markDelivered(due.get(due.size() - 1).dbVersion);
+    }
+
+    private record TableName(String name, TableInfo.KeyKind kind) {}
+
+    private static Map<Long, TableName> tableNames(Statements statements) throws SQLException {
+        Map<Long, TableName> out = new HashMap<>();
+        try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
+            }
+        }
+        return out;
+    }
+
+    private static CommitListener.Commit commitOf(JournalEntry e, Map<Long, TableName> names) {
+        Map<String, List<byte[]>> rows = new LinkedHashMap<>();
+        for (Map.Entry<Long, List<Object>> r : e.rows.entrySet()) {
+            TableName t = names.get(r.getKey());
+            if (t == null) {
+                continue; // dropped since
+            }
+            List<byte[]> pks = new ArrayList<>(r.getValue().size());
+            for (Object key : r.getValue()) {
+                pks.add(t.kind() == TableInfo.KeyKind.PACKED ? (byte[]) key : PackedColumns.pack(key));
+            }
+            rows.put(t.name(), pks);
+        }
+        return new CommitListener.Commit(e.dbVersion, rows);
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------------------
+
+    /** The last flush, then the last deliveries; after the thread ended ({@link LocalJournal#close}). */
+    void finalFlush() {
+        try {
+            if (conn == null) {
+                conn = journal.openWatcherConnection();
+            }
+            journal.writeFinal(conn);
+            try (Statements.OneUse statements = new Statements.OneUse(conn)) {
+                journal.confirm(LocalJournal.persistedWatermark(statements));
+                deliver(statements, Long.MAX_VALUE);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: could not write the version log at close; the next open recovers it: {}", journal.file(),
+                    e.toString());
+        }
+    }
+
+    private void forgetStatements() {
+        if (kept != null) {
+            try {
+                kept.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the journal watcher's statements of {}", journal.file(), e);
+            }
+            kept = null;
+        }
+    }
+
+    void closeConnection() {
+        forgetStatements();
+        if (conn != null) {
+            try {
+                conn.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the journal connection of {}", journal.file(), e);
+            }
+            conn = null;
+        }
+    }
+}

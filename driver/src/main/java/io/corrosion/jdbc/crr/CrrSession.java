@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +30,9 @@ public final class CrrSession implements AutoCloseable {
     private final LocalWrites localWrites = new LocalWrites(this);
     private final BulkInserts bulkInserts = new BulkInserts(this);
     private final CrrDdl ddl;
-    private final Map<String, TableStatements> statements = new HashMap<>();
-    private final Map<ByteBuffer, Long> ordinals = new HashMap<>();
-    private final Map<Long, byte[]> siteIds = new HashMap<>();
-    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final SessionStatements statements;
+    private final SiteOrdinals sites;
+    private final SessionTransactions transactions;
     private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
         /** Runs inside SQLite's commit, before it is durable: files the transaction's rows with the journal. */
         @Override
@@ -52,7 +49,7 @@ public final class CrrSession implements AutoCloseable {
         @Override
         public void onRollback() {
             tx.endTransaction(false);
-            forgetSiteOrdinals();
+            sites.forget();
         }
     };
     private byte[] siteId;
@@ -63,6 +60,9 @@ public final class CrrSession implements AutoCloseable {
 
     CrrSession(SQLiteConnection conn) {
         this.conn = conn;
+        this.statements = new SessionStatements(conn);
+        this.sites = new SiteOrdinals(conn);
+        this.transactions = new SessionTransactions(conn, tx, this::forgetTransactionCaches);
         this.catalog = new CrrCatalog(conn);
         this.ddl = new CrrDdl(this, conn);
     }
@@ -72,19 +72,13 @@ public final class CrrSession implements AutoCloseable {
         CrrFunctions.register(this);
         // Writes only when there is something to write, so read-only connections can attach to a prepared file.
         if (!CrrMetadata.isBootstrapped(conn)) {
-            inTransaction(() -> {
-                CrrMetadata.bootstrap(conn);
-                return null;
-            });
+            inTransactionDo(() -> CrrMetadata.bootstrap(conn));
         }
         siteId = CrrMetadata.localSiteId(conn);
         journal = Journals.acquire(conn);
         long format = CrrMetadata.format(conn);
         if (!conn.isReadOnly() && format < CrrMetadata.FORMAT_VERSION) {
-            inTransaction(() -> {
-                ddl.migrateFormat(format);
-                return null;
-            });
+            inTransactionDo(() -> ddl.migrateFormat(format));
         }
         journal.load(conn);
         journal.openWritable(conn, this);
@@ -126,26 +120,17 @@ public final class CrrSession implements AutoCloseable {
 
     /** Makes {@code table} a CRR, enforcing only the given restrictions. */
     public void asCrr(String table, Set<CrrRule> rules) throws SQLException {
-        inTransaction(() -> {
-            ddl.asCrr(table, rules);
-            return null;
-        });
+        inTransactionDo(() -> ddl.asCrr(table, rules));
     }
 
     /** Makes one of the driver's own tables a CRR (they are internal, which {@link #asCrr} refuses). */
     public void asInternalCrr(String table) throws SQLException {
-        inTransaction(() -> {
-            ddl.asInternalCrr(table);
-            return null;
-        });
+        inTransactionDo(() -> ddl.asInternalCrr(table));
     }
 
     /** After {@code ALTER TABLE from RENAME TO to}, between {@link #beginAlter} and instead of {@link #commitAlter}. */
     public void renameCrr(String from, String to) throws SQLException {
-        inTransaction(() -> {
-            ddl.renameCrr(from, to);
-            return null;
-        });
+        inTransactionDo(() -> ddl.renameCrr(from, to));
     }
 
     /**
@@ -153,18 +138,12 @@ public final class CrrSession implements AutoCloseable {
      * {@link UniqueChecks}: merges are never refused by it).
      */
     public void enforceUnique(String table, String index) throws SQLException {
-        inTransaction(() -> {
-            UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table));
-            return null;
-        });
+        inTransactionDo(() -> UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table)));
     }
 
     /** Stops enforcing {@code index} as UNIQUE; call after DROP INDEX. */
     public void dropUnique(String index) throws SQLException {
-        inTransaction(() -> {
-            UniqueChecks.drop(conn, index);
-            return null;
-        });
+        inTransactionDo(() -> UniqueChecks.drop(conn, index));
     }
 
     /**
@@ -211,26 +190,17 @@ public final class CrrSession implements AutoCloseable {
 
     /** {@code crsql_begin_alter}: call before ALTER TABLE on a CRR. */
     public void beginAlter(String table) throws SQLException {
-        inTransaction(() -> {
-            ddl.beginAlter(table);
-            return null;
-        });
+        inTransactionDo(() -> ddl.beginAlter(table));
     }
 
     /** {@code crsql_commit_alter}: call after ALTER TABLE on a CRR. */
     public void commitAlter(String table) throws SQLException {
-        inTransaction(() -> {
-            ddl.commitAlter(table, true);
-            return null;
-        });
+        inTransactionDo(() -> ddl.commitAlter(table, true));
     }
 
     /** Forgets a CRR's metadata; call after DROP TABLE or to stop replicating a table. */
     public void dropCrr(String table) throws SQLException {
-        inTransaction(() -> {
-            ddl.dropCrr(table);
-            return null;
-        });
+        inTransactionDo(() -> ddl.dropCrr(table));
     }
 
     /** Repairs CRRs whose tables were altered or dropped without the engine; returns their names. */
@@ -257,10 +227,7 @@ public final class CrrSession implements AutoCloseable {
      * carries them, see {@link LocalJournal}): in the caller's transaction if one is open, else in one of its own.
      */
     public void flushJournal() throws SQLException {
-        inTransaction(() -> {
-            flushJournalInline();
-            return null;
-        });
+        inTransactionDo(() -> flushJournalInline());
     }
 
     /** The CRR tables, by name. */
@@ -277,10 +244,6 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
-     * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
-     * gone. The driver calls it for the application's {@code ROLLBACK TO}.
-     */
-    /**
      * Runs {@code batch}, a JDBC batch of plain single-row INSERTs into {@code table} whose integer keys the driver
      * allocated ({@code keys}, one per row, in row order), capturing its rows at once instead of row by row where that
      * gives the same clock records ({@link BulkInserts}); otherwise it just runs the batch. In an open transaction
@@ -294,8 +257,12 @@ public final class CrrSession implements AutoCloseable {
         return bulkInserts.run(t, keys, batch);
     }
 
+    /**
+     * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
+     * gone. The driver calls it for the application's {@code ROLLBACK TO}.
+     */
     public void forgetTransactionCaches() {
-        forgetSiteOrdinals();
+        sites.forget();
         tx.recordedDbVersions.clear();
         tx.mergeEqualValues = null;
         tx.catalogChecked = false;
@@ -332,14 +299,7 @@ public final class CrrSession implements AutoCloseable {
         try {
             return ChangeReader.read(prepared(sql), params);
         } catch (SQLException | RuntimeException e) {
-            PreparedStatement p = prepared.remove(sql);
-            if (p != null) {
-                try {
-                    p.close();
-                } catch (SQLException close) {
-                    e.addSuppressed(close);
-                }
-            }
+            statements.forget(sql, e);
             throw e;
         }
     }
@@ -391,22 +351,12 @@ public final class CrrSession implements AutoCloseable {
         if (journal != null) {
             Journals.release(journal);
         }
-        if (conn.isClosed()) {
+        if (!conn.isClosed()) {
             // sqlite-jdbc frees the native handle on close: removing a hook after that crashes the JVM (SIGSEGV in
-            // DB.removeCommitListener), and the statements died with the connection
-            statements.clear();
-            prepared.clear();
-            return;
+            // DB.removeCommitListener)
+            conn.removeCommitListener(hooks);
         }
-        conn.removeCommitListener(hooks);
-        for (TableStatements s : statements.values()) {
-            s.close();
-        }
-        statements.clear();
-        for (PreparedStatement p : prepared.values()) {
-            p.close();
-        }
-        prepared.clear();
+        statements.close();
     }
 
     // ---- engine internals --------------------------------------------------------------------------------
@@ -440,56 +390,16 @@ public final class CrrSession implements AutoCloseable {
     }
 
     TableStatements statements(TableInfo t) throws SQLException {
-        TableStatements s = statements.get(t.name());
-        if (s == null || s.table != t) {
-            if (s != null) {
-                s.close();
-            }
-            s = new TableStatements(conn, t);
-            statements.put(t.name(), s);
-        }
-        return s;
-    }
-
-    /**
-     * Closes every cached statement, to be prepared again on next use: sqlite-jdbc finalizes a statement whose step
-     * failed with an error such as SQLITE_FULL or SQLITE_IOERR, and the cached one would fail with "statement is not
-     * executing" from then on (a full disk would stop the merges for good, not just until there is space).
-     */
-    private void forgetStatements(Exception cause) {
-        for (TableStatements s : statements.values()) {
-            try {
-                s.close();
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
-            }
-        }
-        statements.clear();
-        for (PreparedStatement p : prepared.values()) {
-            try {
-                p.close();
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
-            }
-        }
-        prepared.clear();
+        return statements.of(t);
     }
 
     void dropStatements(String table) throws SQLException {
-        TableStatements s = statements.remove(table);
-        if (s != null) {
-            s.close();
-        }
+        statements.drop(table);
     }
 
     /** A statement the engine runs often, prepared once per connection. */
     PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement p = prepared.get(sql);
-        if (p == null) {
-            p = conn.prepareStatement(sql);
-            prepared.put(sql, p);
-        }
-        return p;
+        return statements.prepared(sql);
     }
 
     /** The highest local db version committed on this file (by any connection of this JVM). */
@@ -591,58 +501,13 @@ public final class CrrSession implements AutoCloseable {
         tx.mergeEqualValues = null;
     }
 
-    /** A site ordinal allocated in what was rolled back is gone: ask the table again. */
-    private void forgetSiteOrdinals() {
-        ordinals.clear();
-        siteIds.clear();
-    }
-
     /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */
     long siteOrdinal(byte[] site) throws SQLException {
-        if (site.length == 0) {
-            return 0;
-        }
-        ByteBuffer k = ByteBuffer.wrap(site);
-        Long cached = ordinals.get(k);
-        if (cached != null) {
-            return cached;
-        }
-        long ordinal;
-        try (PreparedStatement p = conn.prepareStatement("SELECT ordinal FROM " + CrrMetadata.SITE_ID + " WHERE site_id = ?")) {
-            p.setBytes(1, site);
-            try (ResultSet rs = p.executeQuery()) {
-                ordinal = rs.next() ? rs.getLong(1) : -1;
-            }
-        }
-        if (ordinal < 0) {
-            try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + CrrMetadata.SITE_ID
-                    + " (site_id, ordinal) SELECT ?, COALESCE(max(ordinal), 0) + 1 FROM " + CrrMetadata.SITE_ID)) {
-                p.setBytes(1, site);
-                p.executeUpdate();
-            }
-            return siteOrdinal(site);
-        }
-        ordinals.put(ByteBuffer.wrap(site.clone()), ordinal);
-        return ordinal;
+        return sites.ordinal(site);
     }
 
     byte[] siteIdOf(long ordinal) throws SQLException {
-        byte[] cached = siteIds.get(ordinal);
-        if (cached != null) {
-            return cached;
-        }
-        try (PreparedStatement p = conn.prepareStatement("SELECT site_id FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = ?")) {
-            p.setLong(1, ordinal);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("could not find site_id for previous change, cr-sqlite clock table might be corrupt",
-                            CrrErrors.INTERNAL);
-                }
-                byte[] s = rs.getBytes(1);
-                siteIds.put(ordinal, s);
-                return s;
-            }
-        }
+        return sites.siteId(ordinal);
     }
 
     /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
@@ -668,7 +533,7 @@ public final class CrrSession implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             forgetTransactionCaches();
             if (e instanceof org.sqlite.SQLiteException) {
-                forgetStatements(e);
+                statements.forgetAll(e);
             }
             throw e;
         } finally {
@@ -694,7 +559,20 @@ public final class CrrSession implements AutoCloseable {
         if (nested > 0) {
             return work.run();
         }
-        return Reentrant.withoutGeneratedKeys(conn, () -> topLevelTransaction(work));
+        return Reentrant.withoutGeneratedKeys(conn, () -> transactions.run(work));
+    }
+
+    /** {@link #inTransaction} for work without a result. */
+    private void inTransactionDo(Action action) throws SQLException {
+        inTransaction(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws SQLException;
     }
 
     /**
@@ -702,57 +580,6 @@ public final class CrrSession implements AutoCloseable {
      * the connection (in auto-commit mode, as the replication agent does); work inside runs in savepoints.
      */
     public void beginImmediate() throws SQLException {
-        exec("BEGIN IMMEDIATE");
-        tx.begunByOwner = true;
+        transactions.beginImmediate();
     }
-
-    private <T> T topLevelTransaction(Reentrant.Work<T> work) throws SQLException {
-        boolean own = false;
-        if (conn.getAutoCommit() && !tx.begunByOwner) {
-            try {
-                exec("BEGIN IMMEDIATE");
-                own = true;
-            } catch (SQLException e) {
-                if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
-                    throw e;
-                }
-            }
-        }
-        if (own) {
-            try {
-                T result = work.run();
-                exec("COMMIT");
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly("ROLLBACK", e);
-                throw e;
-            }
-        }
-        exec("SAVEPOINT crsql_op");
-        try {
-            T result = work.run();
-            exec("RELEASE crsql_op");
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly("ROLLBACK TO crsql_op", e);
-            forgetTransactionCaches();
-            rollbackQuietly("RELEASE crsql_op", e);
-            throw e;
-        }
-    }
-
-    private void rollbackQuietly(String sql, Exception cause) {
-        try {
-            exec(sql);
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Statement s = conn.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
 }

@@ -1,0 +1,84 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The transactions a {@link CrrSession} runs its work in: in auto-commit mode one of its own (BEGIN IMMEDIATE: merges
+ * read before they write), inside the application's or the owner's transaction a savepoint, so the work is atomic
+ * either way.
+ */
+final class SessionTransactions {
+    private static final String SAVEPOINT = "crsql_op";
+
+    private final SQLiteConnection conn;
+    private final TxState tx;
+    /** What the session forgets when a savepoint's work is undone (caches of what it wrote). */
+    private final Runnable undone;
+
+    SessionTransactions(SQLiteConnection conn, TxState tx, Runnable undone) {
+        this.conn = conn;
+        this.tx = tx;
+        this.undone = undone;
+    }
+
+    /**
+     * Begins a transaction with {@code BEGIN IMMEDIATE} that the caller ends with {@code COMMIT} or {@code ROLLBACK} on
+     * the connection (in auto-commit mode, as the replication agent does); work inside runs in savepoints.
+     */
+    void beginImmediate() throws SQLException {
+        exec("BEGIN IMMEDIATE");
+        tx.begunByOwner = true;
+    }
+
+    /** Runs {@code work} atomically, outside any running statement. */
+    <T> T run(Reentrant.Work<T> work) throws SQLException {
+        boolean own = false;
+        if (conn.getAutoCommit() && !tx.begunByOwner) {
+            try {
+                exec("BEGIN IMMEDIATE");
+                own = true;
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+                    throw e;
+                }
+            }
+        }
+        if (own) {
+            try {
+                T result = work.run();
+                exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly("ROLLBACK", e);
+                throw e;
+            }
+        }
+        exec("SAVEPOINT " + SAVEPOINT);
+        try {
+            T result = work.run();
+            exec("RELEASE " + SAVEPOINT);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly("ROLLBACK TO " + SAVEPOINT, e);
+            undone.run();
+            rollbackQuietly("RELEASE " + SAVEPOINT, e);
+            throw e;
+        }
+    }
+
+    private void rollbackQuietly(String sql, Exception cause) {
+        try {
+            exec(sql);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -28,6 +28,9 @@ final class CaptureTriggers {
     /** The transaction's db version: the pending one, or on its first write the committed local version + 1. */
     private static final String DB_VERSION = "crsql_internal_dbv()";
 
+    /** The names an UPDATE may set the rowid by, which an {@code INTEGER PRIMARY KEY} aliases. */
+    private static final List<String> ROWID_NAMES = List.of("rowid", "oid", "_rowid_");
+
     /** Prefix of every capture trigger's name: {@code <table>__crsql_}. */
     static String namePrefix(String table) {
         return table + "__crsql_";
@@ -182,12 +185,21 @@ final class CaptureTriggers {
                 + " = excluded." + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts") + "; END";
     }
 
+    /**
+     * Only UPDATEs that set a primary-key column fire it ({@code UPDATE OF}): a row trigger costs SQLite per row even
+     * when its WHEN is false (measured ~0.8 µs on an UPDATE of one other column). SQLite matches the names of the SET
+     * list, so an {@code INTEGER PRIMARY KEY} table also lists the rowid's names, which change the key as well.
+     */
     private static String pkChangeTrigger(TableInfo t) {
         StringBuilder mask = new StringBuilder("''");
         for (TableInfo.Column c : t.columns()) {
             mask.append(" || ").append(changed(c.name()));
         }
-        return head(t, "__crsql_utrig_pk", "UPDATE", "NOT (" + pkSame(t) + ") AND crsql_internal_capture()")
+        List<String> keyNames = new ArrayList<>(t.pkColumns());
+        if (t.keyKind() == TableInfo.KeyKind.ROWID) {
+            ROWID_NAMES.stream().filter(n -> !n.equalsIgnoreCase(t.pkColumns().get(0))).forEach(keyNames::add);
+        }
+        return head(t, "__crsql_utrig_pk", "UPDATE OF " + Sql.idents(keyNames, ""), "NOT (" + pkSame(t) + ") AND crsql_internal_capture()")
                 + "SELECT crsql_internal_pk_change(" + t.id() + ", " + key(t, "old") + ", " + key(t, "new") + ", " + mask + "); END";
     }
 

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -92,7 +90,7 @@ final class LocalJournal {
 
     private final String file;
     private final Opener opener;
-    private final NavigableMap<Long, Entry> entries = new TreeMap<>();
+    private final VersionQueue<Entry> entries = new VersionQueue<>(e -> e.dbVersion);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     /** Highest local db version whose commit hook ran. */
     private long committed;
@@ -245,7 +243,7 @@ final class LocalJournal {
     void committed(long dbVersion, Touched rows) {
         Entry e = new Entry(dbVersion, rows.snapshot());
         synchronized (this) {
-            entries.put(dbVersion, e);
+            entries.put(e);
             committed = Math.max(committed, dbVersion);
             if (!listeners.isEmpty()) {
                 notifyAll(); // the watcher delivers soon; otherwise its periodic round is enough
@@ -275,7 +273,7 @@ final class LocalJournal {
         List<Entry> batch;
         long upTo;
         synchronized (this) {
-            batch = new ArrayList<>(entries.tailMap(flushed, false).values());
+            batch = entries.above(flushed);
             upTo = committed;
         }
         writeEntries(statements, batch);
@@ -293,12 +291,12 @@ final class LocalJournal {
         flushed = watermark;
         unflushedVersions = 0;
         unflushedRows = 0;
-        for (Entry e : entries.tailMap(flushed, false).values()) {
+        entries.forEachBetween(flushed + 1, Long.MAX_VALUE, e -> {
             if (unflushedVersions++ == 0) {
                 oldestUnflushedAt = e.committedAt;
             }
             unflushedRows += e.rowCount;
-        }
+        });
     }
 
     /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
@@ -369,14 +367,14 @@ final class LocalJournal {
                         + " in memory (" + RETENTION_SECONDS + " s); run it again in a new transaction", "40001");
             }
             long lo = Math.max(since + 1, from);
-            for (Entry e : lo > to ? List.<Entry>of() : entries.subMap(lo, true, to, true).values()) {
+            entries.forEachBetween(lo, to, e -> {
                 List<Object> keys = e.rows.get(table);
                 if (keys != null) {
                     for (Object key : keys) {
                         appendEntry(json, e.dbVersion, key);
                     }
                 }
-            }
+            });
         }
         if (ownVersion >= from && ownVersion <= to) {
             for (Object key : ownKeys) {
@@ -467,7 +465,7 @@ final class LocalJournal {
 
         /** Commits happened since the last checkpoint, which was a while ago. */
         private boolean maintenanceDue() {
-            return !entries.isEmpty() && entries.lastKey() > maintainedUpTo
+            return !entries.isEmpty() && entries.lastVersion() > maintainedUpTo
                     && System.nanoTime() - lastCheckpoint > CHECKPOINT_NANOS;
         }
 
@@ -477,7 +475,7 @@ final class LocalJournal {
             }
             long latest;
             synchronized (LocalJournal.this) {
-                latest = entries.isEmpty() ? 0 : entries.lastKey();
+                latest = entries.isEmpty() ? 0 : entries.lastVersion();
             }
             boolean deliver = !listeners.isEmpty() && hasUndelivered();
             if (deliver) {
@@ -520,7 +518,7 @@ final class LocalJournal {
                     List<Entry> batch;
                     long upTo;
                     synchronized (LocalJournal.this) {
-                        batch = new ArrayList<>(entries.tailMap(Math.min(confirmed, flushed), false).values());
+                        batch = entries.above(Math.min(confirmed, flushed));
                         upTo = committed;
                     }
                     writeEntries(statements, batch);
@@ -545,7 +543,7 @@ final class LocalJournal {
     }
 
     private synchronized boolean hasUndelivered() {
-        return !entries.isEmpty() && entries.lastKey() > deliveredUpTo;
+        return !entries.isEmpty() && entries.lastVersion() > deliveredUpTo;
     }
 
     /**
@@ -563,11 +561,11 @@ final class LocalJournal {
     private void evict() {
         long horizon = System.nanoTime() - TimeUnit.SECONDS.toNanos(RETENTION_SECONDS);
         while (entries.size() > MIN_RETAINED) {
-            Entry first = entries.firstEntry().getValue();
+            Entry first = entries.first();
             if (first.dbVersion > confirmed || first.dbVersion > deliveredUpTo || first.committedAt > horizon) {
                 break;
             }
-            entries.pollFirstEntry();
+            entries.removeFirst();
             evicted = Math.max(evicted, first.dbVersion);
         }
     }
@@ -587,7 +585,7 @@ final class LocalJournal {
         List<Entry> due;
         synchronized (this) {
             due = upTo <= deliveredUpTo ? List.of()
-                    : new ArrayList<>(entries.subMap(deliveredUpTo, false, upTo, true).values());
+                    : entries.between(deliveredUpTo + 1, upTo);
         }
         if (due.isEmpty()) {
             return;

@@ -9,9 +9,10 @@ import java.util.StringJoiner;
  * cr-sqlite's {@code after_insert/after_update/after_delete} would write its clock rows.
  *
  * <p>The common paths are plain SQL evaluated inside SQLite. A captured row costs one call into Java,
- * {@code crsql_internal_stamp(seqs, tbl, key)}: it takes the seqs from the transaction's counter, notes the row for
- * the version log ({@link Touched}, {@link LocalJournal}) and returns the transaction's db version and first seq packed
- * in one integer (see {@link #stamp}), or NULL while capture is off (a merge writes), so the trigger writes nothing.
+ * {@code crsql_internal_stamp(seqs, tbl, key)} ({@code crsql_internal_stamp(tbl, key)} for one seq): it takes the seqs
+ * from the transaction's counter, notes the row for the version log ({@link Touched}, {@link LocalJournal}) and returns
+ * the transaction's db version and first seq packed in one integer (see {@link #stamp}), or NULL while capture is off
+ * (a merge writes), so the trigger writes nothing.
  * Each call from SQLite into Java costs about as much as a small b-tree write (measured ~0.6 µs through sqlite-jdbc),
  * which is why there is one per row and not one per value. An UPDATE is captured by one trigger per column
  * ({@code AFTER UPDATE OF c}), so an update of one column touches one clock field and SQLite skips the triggers of
@@ -75,8 +76,8 @@ final class CaptureTriggers {
     private static String stamp(TableInfo t, int seqs, String keyExpr) {
         return "(SELECT z.k, CASE WHEN z.s >= 0 THEN z.s >> " + SEQ_BITS + " ELSE " + DB_VERSION + " END AS d,"
                 + " CASE WHEN z.s >= 0 THEN z.s & " + ((1 << SEQ_BITS) - 1) + " ELSE crsql_internal_last_seq() END AS q,"
-                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (SELECT y.k, crsql_internal_stamp(" + seqs
-                + ", " + t.id() + ", y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y" + ONCE + ") AS z"
+                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (SELECT y.k, crsql_internal_stamp("
+                + (seqs == 1 ? "" : seqs + ", ") + t.id() + ", y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y" + ONCE + ") AS z"
                 + " WHERE z.s IS NOT NULL" + ONCE + ") AS x";
     }
 

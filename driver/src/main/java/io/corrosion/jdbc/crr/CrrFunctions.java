@@ -57,19 +57,10 @@ final class CrrFunctions {
             tx.touched.add((Long) a[1], a[2]);
             return base;
         });
-        // (seqs, table id, clock key): the capture triggers' one call per row; see CaptureTriggers.stamp.
-        fn(s, "crsql_internal_stamp", 3, false, a -> {
-            if (!tx.capturing) {
-                return null;
-            }
-            long dbv = tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion();
-            long base = tx.seq;
-            tx.seq += (Long) a[0];
-            tx.lastSeq = base;
-            tx.touched.add((Long) a[1], a[2]);
-            boolean fits = tx.seq <= 1L << CaptureTriggers.SEQ_BITS && dbv < 1L << (62 - CaptureTriggers.SEQ_BITS);
-            return fits && "0".equals(tx.ts) ? dbv << CaptureTriggers.SEQ_BITS | base : -1L;
-        });
+        // (seqs, table id, clock key), or (table id, clock key) for one seq: the capture triggers' one call per row; see
+        // CaptureTriggers.stamp.
+        fn(s, "crsql_internal_stamp", 3, 2, a -> stamp(s, (Long) a[0], (Long) a[1], a[2]));
+        fn(s, "crsql_internal_stamp", 2, 1, a -> stamp(s, 1, (Long) a[0], a[1]));
         fn(s, "crsql_internal_last_seq", 0, false, a -> tx.lastSeq);
         fn(s, "crsql_internal_unflushed", 2, false, a -> {
             long table = (Long) a[0];
@@ -99,10 +90,38 @@ final class CrrFunctions {
         })));
     }
 
-    /** Every function fails once its session is closed: a detached connection cannot write CRRs unnoticed. */
+    /**
+     * Takes {@code seqs} seqs for a captured row of {@code table} and notes the row for the version log; returns the
+     * transaction's db version and first seq packed ({@link CaptureTriggers#SEQ_BITS}), -1 if they do not fit or a
+     * timestamp is set, NULL while capture is off.
+     */
+    private static Long stamp(CrrSession s, long seqs, long table, Object key) throws SQLException {
+        TxState tx = s.tx();
+        if (!tx.capturing) {
+            return null;
+        }
+        long dbv = tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion();
+        long base = tx.seq;
+        tx.seq += seqs;
+        tx.lastSeq = base;
+        tx.touched.add(table, key);
+        boolean fits = tx.seq <= 1L << CaptureTriggers.SEQ_BITS && dbv < 1L << (62 - CaptureTriggers.SEQ_BITS);
+        return fits && "0".equals(tx.ts) ? dbv << CaptureTriggers.SEQ_BITS | base : -1L;
+    }
+
     private static void fn(CrrSession s, String name, int nArgs, boolean deterministic, SqlFunction.Body body)
             throws SQLException {
-        SqlFunction.register(s.connection(), name, nArgs, deterministic, a -> {
+        fn(s, name, nArgs, 0, deterministic, body);
+    }
+
+    private static void fn(CrrSession s, String name, int nArgs, int longArgs, SqlFunction.Body body) throws SQLException {
+        fn(s, name, nArgs, longArgs, false, body);
+    }
+
+    /** Every function fails once its session is closed: a detached connection cannot write CRRs unnoticed. */
+    private static void fn(CrrSession s, String name, int nArgs, int longArgs, boolean deterministic, SqlFunction.Body body)
+            throws SQLException {
+        SqlFunction.register(s.connection(), name, nArgs, longArgs, deterministic, a -> {
             if (s.isClosed()) {
                 throw new SQLException(name + ": the CRR engine was detached from this connection; attach it again"
                         + " (CrrEngine.attach) before writing to CRR tables", "55000");

@@ -17,8 +17,10 @@ final class CrrMetadata {
      * Bumped when the layout of the internal tables changes; stored in crsql_master. 2: local log entries are written
      * by the journal ({@link LocalJournal}), not by the capture triggers. 3: the capture triggers call Java once per
      * row ({@code crsql_internal_stamp}). 4: runs of integer keys go to the log as ranges ({@link #LOG_RANGES}).
+     * 5: the primary-key change trigger fires only for UPDATEs that set a key column ({@code UPDATE OF}), one-seq stamps
+     * take two arguments; every format change recreates the capture triggers.
      */
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

@@ -5,11 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,7 +70,7 @@ final class LocalJournal {
 
     private final String file;
     private final Opener opener;
-    private final NavigableMap<Long, JournalEntry> entries = new TreeMap<>();
+    private final VersionQueue<JournalEntry> entries = new VersionQueue<>(e -> e.dbVersion);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     /** Highest local db version whose commit hook ran. */
     private long committed;
@@ -189,7 +186,7 @@ final class LocalJournal {
     void committed(long dbVersion, Touched rows) {
         JournalEntry e = new JournalEntry(dbVersion, rows.snapshot());
         synchronized (this) {
-            entries.put(dbVersion, e);
+            entries.put(e);
             committed = Math.max(committed, dbVersion);
             if (!listeners.isEmpty()) {
                 notifyAll(); // the watcher delivers soon; otherwise its periodic round is enough
@@ -219,7 +216,7 @@ final class LocalJournal {
         List<JournalEntry> batch;
         long upTo;
         synchronized (this) {
-            batch = new ArrayList<>(entries.tailMap(flushed, false).values());
+            batch = entries.above(flushed);
             upTo = committed;
         }
         writeEntries(statements, batch);
@@ -237,12 +234,12 @@ final class LocalJournal {
         flushed = watermark;
         unflushedVersions = 0;
         unflushedRows = 0;
-        for (JournalEntry e : entries.tailMap(flushed, false).values()) {
+        entries.forEachBetween(flushed + 1, Long.MAX_VALUE, e -> {
             if (unflushedVersions++ == 0) {
                 oldestUnflushedAt = e.committedAt;
             }
             unflushedRows += e.rowCount;
-        }
+        });
     }
 
     /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
@@ -320,14 +317,14 @@ final class LocalJournal {
                         + " in memory (" + RETENTION_SECONDS + " s); run it again in a new transaction", "40001");
             }
             long lo = Math.max(since + 1, from);
-            for (JournalEntry e : lo > to ? List.<JournalEntry>of() : entries.subMap(lo, true, to, true).values()) {
+            entries.forEachBetween(lo, to, e -> {
                 List<Object> keys = e.rows.get(table);
                 if (keys != null) {
                     for (Object key : keys) {
                         JournalEntry.appendJson(json, e.dbVersion, key);
                     }
                 }
-            }
+            });
         }
         if (ownVersion >= from && ownVersion <= to) {
             for (Object key : ownKeys) {
@@ -364,7 +361,7 @@ final class LocalJournal {
 
     /** The newest committed local version this journal holds; 0 if none. */
     synchronized long latest() {
-        return entries.isEmpty() ? 0 : entries.lastKey();
+        return entries.isEmpty() ? 0 : entries.lastVersion();
     }
 
     /** Listeners wait for commits: deliver soon. */
@@ -373,7 +370,7 @@ final class LocalJournal {
     }
 
     private synchronized boolean hasUndelivered() {
-        return !entries.isEmpty() && entries.lastKey() > deliveredUpTo;
+        return !entries.isEmpty() && entries.lastVersion() > deliveredUpTo;
     }
 
     List<CommitListener> listeners() {
@@ -382,7 +379,7 @@ final class LocalJournal {
 
     /** The entries after the delivered ones, up to {@code upTo}, in version order. */
     synchronized List<JournalEntry> undelivered(long upTo) {
-        return upTo <= deliveredUpTo ? List.of() : new ArrayList<>(entries.subMap(deliveredUpTo, false, upTo, true).values());
+        return upTo <= deliveredUpTo ? List.of() : entries.between(deliveredUpTo + 1, upTo);
     }
 
     /**
@@ -400,11 +397,11 @@ final class LocalJournal {
     private void evict() {
         long horizon = System.nanoTime() - TimeUnit.SECONDS.toNanos(RETENTION_SECONDS);
         while (entries.size() > MIN_RETAINED) {
-            JournalEntry first = entries.firstEntry().getValue();
+            JournalEntry first = entries.first();
             if (first.dbVersion > confirmed || first.dbVersion > deliveredUpTo || first.committedAt > horizon) {
                 break;
             }
-            entries.pollFirstEntry();
+            entries.removeFirst();
             evicted = Math.max(evicted, first.dbVersion);
         }
     }
@@ -424,7 +421,7 @@ final class LocalJournal {
             List<JournalEntry> batch;
             long upTo;
             synchronized (this) {
-                batch = new ArrayList<>(entries.tailMap(Math.min(confirmed, flushed), false).values());
+                batch = entries.above(Math.min(confirmed, flushed));
                 upTo = committed;
             }
             try (Statements.OneUse statements = new Statements.OneUse(c)) {

@@ -14,21 +14,34 @@ final class SqlFunction extends Function {
     private final Body body;
     /** Fixed argument count, or -1: saves a JNI call per invocation (functions run once per captured row). */
     private final int nArgs;
+    /** How many leading arguments are always integers (literals of the calling SQL): read without asking their type. */
+    private final int longArgs;
 
-    private SqlFunction(Body body, int nArgs) {
+    private SqlFunction(Body body, int nArgs, int longArgs) {
         this.body = body;
         this.nArgs = nArgs;
+        this.longArgs = longArgs;
     }
 
     static void register(java.sql.Connection conn, String name, int nArgs, boolean deterministic, Body body) throws SQLException {
-        Function.create(conn, name, new SqlFunction(body, nArgs), nArgs, deterministic ? Function.FLAG_DETERMINISTIC : 0);
+        register(conn, name, nArgs, 0, deterministic, body);
+    }
+
+    /** A function whose first {@code longArgs} arguments are always integers: each of them costs one JNI call, not two. */
+    static void register(java.sql.Connection conn, String name, int nArgs, int longArgs, boolean deterministic, Body body)
+            throws SQLException {
+        Function.create(conn, name, new SqlFunction(body, nArgs, longArgs), nArgs,
+                deterministic ? Function.FLAG_DETERMINISTIC : 0);
     }
 
     @Override
     protected void xFunc() throws SQLException {
         int n = nArgs >= 0 ? nArgs : args();
         Object[] args = n == 0 ? NO_ARGS : new Object[n];
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < longArgs; i++) {
+            args[i] = value_long(i);
+        }
+        for (int i = longArgs; i < args.length; i++) {
             args[i] = switch (value_type(i)) {
                 case 1 -> value_long(i);
                 case 2 -> value_double(i);

@@ -29,11 +29,31 @@ final class Touched {
         }
     }
 
+    /**
+     * The only row while the transaction wrote one, most transactions' case: kept without the collections below, which
+     * cost a commit more than anything else the journal does for it.
+     */
+    private boolean one;
+    private long oneTable;
+    private Object oneKey;
+    /** From the second row on: per table, its keys in order. */
     private final Map<Long, Set<Key>> rows = new LinkedHashMap<>();
     private long lastTable = -1;
     private Set<Key> lastKeys;
 
     void add(long table, Object key) {
+        if (rows.isEmpty()) {
+            if (!one) {
+                one = true;
+                oneTable = table;
+                oneKey = key;
+                return;
+            }
+            if (table == oneTable && SqlValues.same(oneKey, key)) {
+                return;
+            }
+            spill();
+        }
         if (table != lastTable) {
             lastTable = table;
             lastKeys = rows.computeIfAbsent(table, t -> new LinkedHashSet<>());
@@ -41,8 +61,21 @@ final class Touched {
         lastKeys.add(new Key(key));
     }
 
+    /** Moves the one row into the collections: a second one comes. */
+    private void spill() {
+        if (one) {
+            one = false;
+            lastTable = oneTable;
+            lastKeys = new LinkedHashSet<>();
+            lastKeys.add(new Key(oneKey));
+            rows.put(oneTable, lastKeys);
+            oneKey = null;
+        }
+    }
+
     /** Many keys at once (a bulk insert): the table's set grows once, not step by step. */
     void addAll(long table, List<Object> keys) {
+        spill();
         Set<Key> old = rows.get(table);
         int size = (old == null ? 0 : old.size()) + keys.size();
         Set<Key> set = new LinkedHashSet<>((int) (size / 0.75f) + 1);
@@ -58,10 +91,12 @@ final class Touched {
     }
 
     boolean isEmpty() {
-        return rows.isEmpty();
+        return !one && rows.isEmpty();
     }
 
     void clear() {
+        one = false;
+        oneKey = null;
         rows.clear();
         lastTable = -1;
         lastKeys = null;
@@ -69,6 +104,9 @@ final class Touched {
 
     /** The keys written in {@code table}; empty if none. */
     List<Object> keys(long table) {
+        if (one) {
+            return table == oneTable ? List.of(oneKey) : List.of();
+        }
         Set<Key> keys = rows.get(table);
         List<Object> out = new ArrayList<>(keys == null ? 0 : keys.size());
         if (keys != null) {
@@ -81,8 +119,8 @@ final class Touched {
 
     /** A snapshot: per table id, its keys in order. Compact for one row (what the journal keeps of most transactions). */
     Map<Long, List<Object>> snapshot() {
-        if (rows.size() == 1 && lastKeys.size() == 1) {
-            return Map.of(lastTable, List.of(lastKeys.iterator().next().value()));
+        if (one) {
+            return Map.of(oneTable, List.of(oneKey));
         }
         Map<Long, List<Object>> out = new LinkedHashMap<>();
         for (Long table : rows.keySet()) {

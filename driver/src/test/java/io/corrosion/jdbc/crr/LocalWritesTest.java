@@ -209,4 +209,65 @@ class LocalWritesTest {
             assertThat(r.scalar("SELECT last_insert_rowid()")).isNotEqualTo(0L);
         }
     }
+
+    /**
+     * The primary-key change trigger fires only for UPDATEs that set a key column (UPDATE OF): setting an INTEGER
+     * PRIMARY KEY through any of the rowid's names, or in an upsert's DO UPDATE, is captured as SET id is.
+     */
+    @Test
+    void aKeyChangeThroughTheRowidOrAnUpsertIsCapturedAsThroughTheKeyColumn() throws SQLException {
+        String changes = "SELECT \"table\", quote(pk), cid, quote(val), col_version, db_version, cl, seq FROM crsql_changes"
+                + " ORDER BY db_version, seq";
+        List<String> ways = List.of("UPDATE t SET id = 9 WHERE id = 1", "UPDATE t SET rowid = 9 WHERE id = 1",
+                "UPDATE t SET _rowid_ = 9 WHERE id = 1", "UPDATE t SET OID = 9, b = b WHERE id = 1",
+                "INSERT INTO t VALUES (1, 'x', 5) ON CONFLICT (id) DO UPDATE SET id = 9");
+        List<List<Object>> expected = null;
+        for (int i = 0; i < ways.size(); i++) {
+            try (Replica r = new Replica(dir, "r" + i, SCHEMA)) {
+                r.exec("INSERT INTO t VALUES (1, 'x', 5); INSERT INTO t VALUES (2, 'y', 6)");
+                r.exec(ways.get(i));
+                r.exec("UPDATE t SET a = 'z' WHERE id = 9"); // a column of the moved row, after the move
+                assertThat(r.query("SELECT id, a, b FROM t ORDER BY id")).hasToString("[[2, y, 6], [9, z, 5]]");
+                List<List<Object>> got = r.query(changes);
+                if (expected == null) {
+                    expected = got;
+                    // the old key's row is deleted (cl 2), the new one has every column at the move's version
+                    assertThat(got).contains(List.of("t", "X'010901'", "-1", "NULL", 2L, 3L, 2L, 0L));
+                } else {
+                    assertThat(got).as(ways.get(i)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /**
+     * A file of format 4 has a primary-key trigger that fires on every UPDATE and three-argument stamps: the next open
+     * recreates its triggers.
+     */
+    @Test
+    void aFileOfTheFormerFormatGetsTheNewCaptureTriggers() throws SQLException {
+        String pkTrigger = "SELECT sql FROM sqlite_master WHERE name = 't__crsql_utrig_pk'";
+        String aTrigger = "SELECT sql FROM sqlite_master WHERE name = 't__crsql_utrig_1'";
+        try (Replica r = new Replica(dir, "a", SCHEMA)) {
+            r.exec("INSERT INTO t VALUES (1, 'x', 5)");
+            String current = (String) r.scalar(pkTrigger);
+            assertThat(current).contains("AFTER UPDATE OF \"id\", \"rowid\", \"oid\", \"_rowid_\" ON \"t\"");
+            r.exec("DROP TRIGGER t__crsql_utrig_pk; " + current.replaceFirst("AFTER UPDATE OF .* ON \"t\"", "AFTER UPDATE ON \"t\"")
+                    + "; UPDATE crsql_master SET value = 4 WHERE key = 'corrosion_format'");
+            assertThat((String) r.scalar(pkTrigger)).contains("AFTER UPDATE ON \"t\" WHEN");
+            String column = (String) r.scalar(aTrigger);
+            assertThat(column).contains("crsql_internal_stamp(1, y.k)");
+            r.exec("DROP TRIGGER t__crsql_utrig_1; " + column.replace("crsql_internal_stamp(1, y.k)", "crsql_internal_stamp(1, 1, y.k)"));
+        }
+        try (Replica r = new Replica(dir, "a")) {
+            assertThat(r.scalar("SELECT value FROM crsql_master WHERE key = 'corrosion_format'"))
+                    .isEqualTo((long) CrrMetadata.FORMAT_VERSION);
+            assertThat((String) r.scalar(pkTrigger)).contains("AFTER UPDATE OF \"id\"");
+            assertThat((String) r.scalar(aTrigger)).contains("crsql_internal_stamp(1, y.k)");
+            r.exec("UPDATE t SET a = 'y' WHERE id = 1; UPDATE t SET rowid = 2 WHERE id = 1");
+            assertThat(r.query("SELECT quote(pk), cid, quote(val), db_version, cl FROM crsql_changes ORDER BY pk, cid"))
+                    .hasToString("[[X'010901', -1, NULL, 3, 2], [X'010902', -1, NULL, 3, 1], [X'010902', a, 'y', 3, 1],"
+                            + " [X'010902', b, 5, 3, 1]]");
+        }
+    }
 }

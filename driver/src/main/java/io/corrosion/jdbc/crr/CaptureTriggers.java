@@ -71,14 +71,19 @@ final class CaptureTriggers {
      * version, the first of {@code seqs} seqs and the HLC timestamp (NULL unless one is set). No row while capture is
      * off. {@code crsql_internal_stamp} returns {@code db_version << 24 | seq}; when that does not fit, or a timestamp
      * is set, it returns -1 and the rare slow path asks for each value ({@code crsql_internal_dbv},
-     * {@code crsql_internal_last_seq}, {@code crsql_internal_ts}).
+     * {@code crsql_internal_last_seq}, {@code crsql_internal_ts}). Only the inner query {@code z} that calls it is kept
+     * whole ({@link #ONCE}); SQLite flattens {@code x} into the statement (one co-routine instead of three). A packed
+     * key is computed once, in {@code y}; another key is a column of the row, named twice.
      */
     private static String stamp(TableInfo t, int seqs, String keyExpr) {
+        String call = "crsql_internal_stamp(" + (seqs == 1 ? "" : seqs + ", ") + t.id() + ", ";
+        String z = t.keyKind() == TableInfo.KeyKind.PACKED
+                ? "SELECT y.k, " + call + "y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y"
+                : "SELECT " + keyExpr + " AS k, " + call + keyExpr + ") AS s";
         return "(SELECT z.k, CASE WHEN z.s >= 0 THEN z.s >> " + SEQ_BITS + " ELSE " + DB_VERSION + " END AS d,"
                 + " CASE WHEN z.s >= 0 THEN z.s & " + ((1 << SEQ_BITS) - 1) + " ELSE crsql_internal_last_seq() END AS q,"
-                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (SELECT y.k, crsql_internal_stamp("
-                + (seqs == 1 ? "" : seqs + ", ") + t.id() + ", y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y" + ONCE + ") AS z"
-                + " WHERE z.s IS NOT NULL" + ONCE + ") AS x";
+                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (" + z + ONCE + ") AS z"
+                + " WHERE z.s IS NOT NULL) AS x";
     }
 
     static String key(TableInfo t, String row) {
@@ -200,7 +205,8 @@ final class CaptureTriggers {
         if (t.keyKind() == TableInfo.KeyKind.ROWID) {
             ROWID_NAMES.stream().filter(n -> !n.equalsIgnoreCase(t.pkColumns().get(0))).forEach(keyNames::add);
         }
-        return head(t, "__crsql_utrig_pk", "UPDATE OF " + Sql.idents(keyNames, ""), "NOT (" + pkSame(t) + ") AND crsql_internal_capture()")
+        return head(t, "__crsql_utrig_pk", "UPDATE OF " + Sql.idents(keyNames, ""),
+                "NOT (" + pkSame(t) + ") AND crsql_internal_capture()")
                 + "SELECT crsql_internal_pk_change(" + t.id() + ", " + key(t, "old") + ", " + key(t, "new") + ", " + mask + "); END";
     }
 

@@ -40,7 +40,8 @@
  * of INSERTs with driver-allocated keys skip the insert trigger (from 4096 rows on, drop it for the batch: a trigger
  * costs SQLite per row even when its WHEN is false) and get their clock records in one statement
  * ({@link io.corrosion.jdbc.crr.BulkInserts}). Reads pay nothing. A primary-key change runs in Java
- * ({@link io.corrosion.jdbc.crr.LocalWrites}).
+ * ({@link io.corrosion.jdbc.crr.LocalWrites}); its trigger fires only for UPDATEs that set a key column (or the rowid),
+ * so an UPDATE of other columns runs one trigger per column it sets and nothing else.
  *
  * <h2>Merge</h2>
  * {@link io.corrosion.jdbc.crr.Merger} implements {@code merge_insert} on the clock record in memory, row by row;

@@ -256,14 +256,15 @@ class LocalWritesTest {
                     + "; UPDATE crsql_master SET value = 4 WHERE key = 'corrosion_format'");
             assertThat((String) r.scalar(pkTrigger)).contains("AFTER UPDATE ON \"t\" WHEN");
             String column = (String) r.scalar(aTrigger);
-            assertThat(column).contains("crsql_internal_stamp(1, y.k)");
-            r.exec("DROP TRIGGER t__crsql_utrig_1; " + column.replace("crsql_internal_stamp(1, y.k)", "crsql_internal_stamp(1, 1, y.k)"));
+            String twoArguments = "crsql_internal_stamp(1, new.\"id\")";
+            assertThat(column).contains(twoArguments);
+            r.exec("DROP TRIGGER t__crsql_utrig_1; " + column.replace(twoArguments, "crsql_internal_stamp(1, 1, new.\"id\")"));
         }
         try (Replica r = new Replica(dir, "a")) {
             assertThat(r.scalar("SELECT value FROM crsql_master WHERE key = 'corrosion_format'"))
                     .isEqualTo((long) CrrMetadata.FORMAT_VERSION);
             assertThat((String) r.scalar(pkTrigger)).contains("AFTER UPDATE OF \"id\"");
-            assertThat((String) r.scalar(aTrigger)).contains("crsql_internal_stamp(1, y.k)");
+            assertThat((String) r.scalar(aTrigger)).contains("crsql_internal_stamp(1, new.\"id\")");
             r.exec("UPDATE t SET a = 'y' WHERE id = 1; UPDATE t SET rowid = 2 WHERE id = 1");
             assertThat(r.query("SELECT quote(pk), cid, quote(val), db_version, cl FROM crsql_changes ORDER BY pk, cid"))
                     .hasToString("[[X'010901', -1, NULL, 3, 2], [X'010902', -1, NULL, 3, 1], [X'010902', a, 'y', 3, 1],"

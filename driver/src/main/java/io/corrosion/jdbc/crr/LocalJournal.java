@@ -27,8 +27,9 @@ import org.sqlite.SQLiteConnection;
  * a background commit would make every read-then-write transaction of the application fail with SQLITE_BUSY.
  *
  * <p>A background thread per file ({@link Watcher}) never writes: it checkpoints the WAL (PASSIVE) every 200 ms or
- * 1000 local commits while commits happen, so commits do not pay for that, confirms the watermark, and tells the {@link CommitListener}s about every commit once it is durable
- * (it takes the write lock for an instant to know that), in db version order.
+ * 1000 local commits while commits happen, so commits do not pay for that, confirms the watermark, and tells the
+ * {@link CommitListener}s about every commit once it is durable (it takes the write lock for an instant to know that),
+ * in db version order.
  *
  * <p>Readers: {@code crsql_changes} reads the log plus, through {@code crsql_internal_unflushed}, the entries here above
  * the watermark its snapshot sees; flushed entries stay in memory {@value #RETENTION_SECONDS} s for readers whose

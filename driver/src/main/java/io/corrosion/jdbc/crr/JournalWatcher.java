@@ -28,7 +28,6 @@ final class JournalWatcher extends Thread {
     /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
     private Statements.OneUse kept;
     private long lastCheckpoint = System.nanoTime();
-    private long maintainedUpTo;
     private boolean failing;
 
     JournalWatcher(LocalJournal journal) {
@@ -68,9 +67,15 @@ final class JournalWatcher extends Thread {
         }
     }
 
-    /** Commits happened since the last checkpoint, which was a while ago. */
+    /** Commits happened since the last checkpoint, which was a while ago or many commits ago. */
     private boolean maintenanceDue() {
-        return journal.latest() > maintainedUpTo && System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS;
+        long latest = journal.latest();
+        return latest > journal.checkpointedUpTo() && checkpointDue(latest);
+    }
+
+    private boolean checkpointDue(long latest) {
+        return System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS
+                || latest - journal.checkpointedUpTo() >= LocalJournal.CHECKPOINT_COMMITS;
     }
 
     private void cycle() throws SQLException {
@@ -93,10 +98,10 @@ final class JournalWatcher extends Thread {
         } else {
             journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
         }
-        if (System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS) {
+        if (checkpointDue(latest)) {
             checkpoint(conn);
             lastCheckpoint = System.nanoTime();
-            maintainedUpTo = latest;
+            journal.checkpointed(latest);
         }
     }
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes version log entries for {@link LocalJournal}. A table's many rows of one version ({@value #GROUP} or more,
@@ -186,5 +187,26 @@ final class LogWriter {
             }
         }
         json.append('"');
+    }
+
+    /** Writes journal entries' rows into the log: a table's many rows of one version as a group. */
+    static void writeEntries(Statements statements, List<JournalEntry> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        LogWriter out = new LogWriter(statements);
+        for (JournalEntry e : batch) {
+            for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
+                List<Object> keys = table.getValue();
+                if (keys.size() >= LogWriter.GROUP) {
+                    out.group(e.dbVersion, table.getKey(), keys);
+                } else {
+                    for (Object key : keys) {
+                        out.row(e.dbVersion, table.getKey(), key);
+                    }
+                }
+            }
+        }
+        out.finish();
     }
 }

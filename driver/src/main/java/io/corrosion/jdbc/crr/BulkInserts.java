@@ -213,7 +213,7 @@ final class BulkInserts {
      */
     private void writeClocks(TableInfo t, Keys keys) throws SQLException {
         TxState tx = session.tx();
-        long dbv = session.transactionDbVersion();
+        long dbv = session.versions().current();
         int perRow = Math.max(1, t.columns().size());
         long base = tx.seq;
         String key = Sql.ident(t.pkColumns().get(0));

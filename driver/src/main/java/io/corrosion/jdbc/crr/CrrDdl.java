@@ -219,7 +219,7 @@ final class CrrDdl {
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */
     void dropCrr(String table) throws SQLException {
         TableInfo t = requireCrr(table);
-        session.flushJournalInline(); // its clocks go: the journal's entries and the local floor stay recorded
+        session.versions().flushInline(); // its clocks go: the journal's entries and the local floor stay recorded
         session.dropStatements(table);
         dropTriggers(table);
         exec("DROP TABLE IF EXISTS " + Sql.ident(t.clockTable()));
@@ -277,7 +277,7 @@ final class CrrDdl {
      * committed local db version is first recorded as the floor, so it never goes back. Returns entries removed.
      */
     long compactLog() throws SQLException {
-        session.flushJournalInline(); // also records the committed local db version as the floor
+        session.versions().flushInline(); // also records the committed local db version as the floor
         long removed = 0;
         List<Long> ids = new ArrayList<>();
         for (TableInfo t : session.catalog().tables()) {
@@ -452,16 +452,16 @@ final class CrrDdl {
 
     private long backfillVersion(boolean nextVersion) throws SQLException {
         if (nextVersion) {
-            return session.transactionDbVersion();
+            return session.versions().current();
         }
-        session.flushJournalInline(); // log entries at the current version: the journal's must be in the log first
-        return session.committedDbVersion();
+        session.versions().flushInline(); // log entries at the current version: the journal's must be in the log first
+        return session.versions().committed();
     }
 
     private void logBackfilled(TableStatements ops, TableInfo t, boolean nextVersion, long dbv, Object key)
             throws SQLException {
         if (nextVersion) {
-            session.touch(t.id(), key);
+            session.versions().touch(t.id(), key);
         } else {
             ops.log(0, dbv, key);
         }

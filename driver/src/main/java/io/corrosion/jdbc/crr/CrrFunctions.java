@@ -16,7 +16,7 @@ final class CrrFunctions {
         fn(s, "crsql_site_id", 0, true, a -> s.siteId());
         fn(s, "crsql_db_version", 0, false, a -> s.nested(s::dbVersion));
         fn(s, "crsql_peek_next_db_version", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.committedDbVersion() + 1);
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().committed() + 1);
         fn(s, "crsql_rows_impacted", 0, false, a -> tx.rowsImpacted);
         fn(s, "crsql_set_ts", 1, false, a -> {
             s.setTimestamp(a[0] == null ? null : String.valueOf(a[0]));
@@ -24,12 +24,12 @@ final class CrrFunctions {
         });
         fn(s, "crsql_config_set", 2, false, a -> {
             s.nested(() -> {
-                s.setConfig(String.valueOf(a[0]), a[1]);
+                s.config().set(String.valueOf(a[0]), a[1]);
                 return null;
             });
             return a[1];
         });
-        fn(s, "crsql_config_get", 1, false, a -> s.nested(() -> s.config(String.valueOf(a[0]))));
+        fn(s, "crsql_config_get", 1, false, a -> s.nested(() -> s.config().get(String.valueOf(a[0]))));
         fn(s, "crsql_pack_columns", -1, true, a -> PackedColumns.pack(Arrays.asList(a)));
         fn(s, "crsql_as_crr", 1, false, a -> s.nested(() -> {
             s.ddl().asCrr(String.valueOf(a[0]), CrrRule.ALL);
@@ -49,8 +49,8 @@ final class CrrFunctions {
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
         fn(s, "crsql_internal_dbv", 0, false,
-                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion());
-        fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.committedDbVersion());
+                a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().current());
+        fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.versions().committed());
         fn(s, "crsql_internal_seq", 3, false, a -> { // (seqs, table id, clock key): triggers of format 2
             long base = tx.seq;
             tx.seq += (Long) a[0];
@@ -100,7 +100,7 @@ final class CrrFunctions {
         if (!tx.capturing) {
             return null;
         }
-        long dbv = tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.transactionDbVersion();
+        long dbv = tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().current();
         long base = tx.seq;
         tx.seq += seqs;
         tx.lastSeq = base;

@@ -3,12 +3,10 @@ package io.corrosion.jdbc.crr;
 import io.corrosion.jdbc.Change;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConnection;
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrrSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrrSession.class);
-    private static final String CONFIG_MERGE_EQUAL_VALUES = "config.merge-equal-values";
 
     private final SQLiteConnection conn;
     private final TxState tx = new TxState();
@@ -33,6 +30,8 @@ public final class CrrSession implements AutoCloseable {
     private final SessionStatements statements;
     private final SiteOrdinals sites;
     private final SessionTransactions transactions;
+    private final TxVersions versions;
+    private final CrrConfig config;
     private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
         /** Runs inside SQLite's commit, before it is durable: files the transaction's rows with the journal. */
         @Override
@@ -63,6 +62,8 @@ public final class CrrSession implements AutoCloseable {
         this.statements = new SessionStatements(conn);
         this.sites = new SiteOrdinals(conn);
         this.transactions = new SessionTransactions(conn, tx, this::forgetTransactionCaches);
+        this.versions = new TxVersions(conn, tx, this::prepared);
+        this.config = new CrrConfig(conn, tx, this::prepared);
         this.catalog = new CrrCatalog(conn);
         this.ddl = new CrrDdl(this, conn);
     }
@@ -76,6 +77,7 @@ public final class CrrSession implements AutoCloseable {
         }
         siteId = CrrMetadata.localSiteId(conn);
         journal = Journals.acquire(conn);
+        versions.attach(journal);
         long format = CrrMetadata.format(conn);
         if (!conn.isReadOnly() && format < CrrMetadata.FORMAT_VERSION) {
             inTransactionDo(() -> ddl.migrateFormat(format));
@@ -104,13 +106,12 @@ public final class CrrSession implements AutoCloseable {
 
     /** The committed local db version ({@code crsql_db_version()}). */
     public long dbVersion() throws SQLException {
-        return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : committedDbVersion();
+        return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : versions.committed();
     }
 
     /** Whether {@code merge-equal-values} is on for this file ({@code crsql_config_get('merge-equal-values')}). */
     public boolean mergeEqualValuesSetting() throws SQLException {
-        Object v = config("merge-equal-values");
-        return v instanceof Long l && l == 1;
+        return CrrConfig.isOn(config.get(CrrConfig.MERGE_EQUAL_VALUES));
     }
 
     /** Makes {@code table} a CRR under every cr-sqlite restriction ({@code crsql_as_crr}). */
@@ -227,7 +228,7 @@ public final class CrrSession implements AutoCloseable {
      * carries them, see {@link LocalJournal}): in the caller's transaction if one is open, else in one of its own.
      */
     public void flushJournal() throws SQLException {
-        inTransactionDo(() -> flushJournalInline());
+        inTransactionDo(versions::flushInline);
     }
 
     /** The CRR tables, by name. */
@@ -277,7 +278,7 @@ public final class CrrSession implements AutoCloseable {
         tx.readFrom = own ? fromDbVersion : 1;
         tx.readTo = own ? toDbVersion : 0;
         try {
-            return readChanges(BY_SITE, site, fromDbVersion, toDbVersion);
+            return ChangeReader.bySite(statements, site, fromDbVersion, toDbVersion);
         } finally {
             tx.readFrom = 0;
             tx.readTo = Long.MAX_VALUE;
@@ -286,22 +287,7 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */
     public List<Change> changesSince(long dbVersion) throws SQLException {
-        return readChanges(SINCE, dbVersion);
-    }
-
-    private static final String BY_SITE = ChangeReader.sql("WHERE site_id = ? AND db_version BETWEEN ? AND ?");
-    /** The IN term is always true; it lets the planner walk the version log site by site instead of scanning it. */
-    private static final String SINCE = ChangeReader.sql("WHERE db_version > ? AND site_id IN (SELECT site_id FROM "
-            + CrrMetadata.SITE_ID + ")");
-
-    /** Reads with a kept statement; one that failed is prepared afresh next time (sqlite-jdbc may have finalized it). */
-    private List<Change> readChanges(String sql, Object... params) throws SQLException {
-        try {
-            return ChangeReader.read(prepared(sql), params);
-        } catch (SQLException | RuntimeException e) {
-            statements.forget(sql, e);
-            throw e;
-        }
+        return ChangeReader.since(statements, dbVersion);
     }
 
     /**
@@ -338,7 +324,7 @@ public final class CrrSession implements AutoCloseable {
     }
 
     public void setMergeEqualValues(boolean on) throws SQLException {
-        setConfig("merge-equal-values", on ? 1L : 0L);
+        config.set(CrrConfig.MERGE_EQUAL_VALUES, on ? 1L : 0L);
     }
 
     /** Detaches the engine; the connection stays open, but its CRR writes fail until it is attached again. */
@@ -402,53 +388,12 @@ public final class CrrSession implements AutoCloseable {
         return statements.prepared(sql);
     }
 
-    /** The highest local db version committed on this file (by any connection of this JVM). */
-    long committedDbVersion() {
-        return journal.committed();
+    CrrConfig config() {
+        return config;
     }
 
-    /**
-     * The db version of the current transaction's local writes; the first call in a transaction picks it. It runs
-     * under the write lock (a write is under way), so no other connection commits in between.
-     */
-    long transactionDbVersion() throws SQLException {
-        if (tx.pendingDbVersion == 0) {
-            tx.pendingDbVersion = journal.committed() + 1;
-            carryJournal();
-        }
-        return tx.pendingDbVersion;
-    }
-
-    /**
-     * Writes the journal's waiting entries into the log in this transaction if enough wait (see {@link LocalJournal}):
-     * at a transaction's first local write and in merges, which hold the write lock then.
-     */
-    void carryJournal() throws SQLException {
-        if (journal.flushDue()) {
-            long upTo = Reentrant.run(conn, () -> journal.flushInline(this::prepared));
-            tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
-        }
-    }
-
-    /** Notes a row the current transaction wrote locally, for the version log. */
-    void touch(long table, Object key) {
-        tx.touched.add(table, key);
-    }
-
-    /**
-     * Writes the journal's committed entries into the log in the current transaction, so that it may write log
-     * entries at the current db version itself (schema changes); also records the local floor.
-     */
-    void flushJournalInline() throws SQLException {
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(this::prepared));
-    }
-
-    /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
-    void recordLocalFloor() throws SQLException {
-        if (!tx.floorRecorded) {
-            LocalJournal.writeFloor(this::prepared, journal.committed());
-            tx.floorRecorded = true;
-        }
+    TxVersions versions() {
+        return versions;
     }
 
     LocalJournal journal() {
@@ -470,35 +415,6 @@ public final class CrrSession implements AutoCloseable {
      */
     public AutoCloseable addCommitListener(io.corrosion.jdbc.CommitListener listener) {
         return journal.addListener(listener);
-    }
-
-    boolean mergeEqualValues() throws SQLException {
-        if (tx.mergeEqualValues == null) {
-            Object v = config("merge-equal-values");
-            tx.mergeEqualValues = v instanceof Long l && l == 1;
-        }
-        return tx.mergeEqualValues;
-    }
-
-    Object config(String name) throws SQLException {
-        PreparedStatement p = prepared("SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = ?");
-        p.setString(1, "config." + name);
-        try (ResultSet rs = p.executeQuery()) {
-            return rs.next() ? SqlValues.normalize(rs.getObject(1)) : null;
-        }
-    }
-
-    void setConfig(String name, Object value) throws SQLException {
-        if (!name.equals("merge-equal-values")) {
-            throw new SQLException("unknown crsql config " + name + "; known: merge-equal-values", "42000");
-        }
-        try (PreparedStatement p = conn.prepareStatement(
-                "INSERT OR REPLACE INTO " + CrrMetadata.MASTER + " (key, value) VALUES (?, ?)")) {
-            p.setString(1, CONFIG_MERGE_EQUAL_VALUES);
-            p.setObject(2, value);
-            p.executeUpdate();
-        }
-        tx.mergeEqualValues = null;
     }
 
     /** The ordinal a site id is stored under, allocating one on first sight. Empty = local, as cr-sqlite. */

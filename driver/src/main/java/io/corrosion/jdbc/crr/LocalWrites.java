@@ -25,7 +25,7 @@ final class LocalWrites {
         }
         TableStatements ops = session.statements(t);
         TxState tx = session.tx();
-        long dbv = session.transactionDbVersion();
+        long dbv = session.versions().current();
         String ts = tx.ts;
         ClockRecord from = ops.load(oldKey);
         ClockRecord to = ops.load(newKey);
@@ -52,7 +52,7 @@ final class LocalWrites {
         }
         ops.store(from);
         ops.store(to);
-        session.touch(t.id(), oldKey);
-        session.touch(t.id(), newKey);
+        session.versions().touch(t.id(), oldKey);
+        session.versions().touch(t.id(), newKey);
     }
 }

@@ -31,7 +31,7 @@ final class Merger {
 
     /** Applies the changes on the session's connection; the caller provides the transaction. Returns rows impacted. */
     long apply(List<Change> changes) throws SQLException {
-        boolean mergeEqualValues = session.mergeEqualValues();
+        boolean mergeEqualValues = session.config().mergeEqualValues();
         Map<RowRef, List<Change>> rows = new LinkedHashMap<>();
         Map<ByteBuffer, Long> seen = new LinkedHashMap<>();
         Map<String, TableInfo> tables = new HashMap<>();
@@ -41,7 +41,7 @@ final class Merger {
         }
         tx.catalogChecked = true;
         checkSchema(changes, tables);
-        session.carryJournal();
+        session.versions().carry();
         byte[] ownSite = session.siteId();
         for (Change ch : changes) {
             TableInfo t = tables.get(ch.table());
@@ -75,7 +75,7 @@ final class Merger {
             session.recordDbVersion(e.getKey().array(), e.getValue());
         }
         if (impacted > 0) {
-            session.recordLocalFloor(); // a won merge may overwrite the last traces of a local version
+            session.versions().recordFloor(); // a won merge may overwrite the last traces of a local version
         }
         return impacted;
     }

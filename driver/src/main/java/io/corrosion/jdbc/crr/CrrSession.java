@@ -305,10 +305,7 @@ public final class CrrSession implements AutoCloseable {
         T run() throws SQLException;
     }
 
-    /**
-     * Runs work on this session's connection atomically: inside the open transaction (in a savepoint), else in a
-     * transaction of its own (BEGIN IMMEDIATE).
-     */
+    /** Runs work atomically: in a savepoint inside the open transaction, else in a transaction of its own. */
     public <T> T atomically(Work<T> work) throws SQLException {
         return inTransaction(work::run);
     }

@@ -14,10 +14,11 @@ import org.sqlite.SQLiteConnection;
 final class SessionStatements {
     private final SQLiteConnection conn;
     private final Map<String, TableStatements> tables = new HashMap<>();
-    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private Statements.OneUse prepared;
 
     SessionStatements(SQLiteConnection conn) {
         this.conn = conn;
+        this.prepared = new Statements.OneUse(conn);
     }
 
     /** The merge statements of {@code t}, prepared again when its shape changed. */
@@ -35,20 +36,12 @@ final class SessionStatements {
 
     /** The statement for {@code sql}, prepared on first use. */
     PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement p = prepared.get(sql);
-        if (p == null) {
-            p = conn.prepareStatement(sql);
-            prepared.put(sql, p);
-        }
-        return p;
+        return prepared.prepare(sql);
     }
 
     /** Closes and forgets the statement for {@code sql} (it failed: sqlite-jdbc may have finalized it). */
     void forget(String sql, Exception cause) {
-        PreparedStatement p = prepared.remove(sql);
-        if (p != null) {
-            closeInto(p::close, cause);
-        }
+        closeInto(() -> prepared.forget(sql), cause);
     }
 
     /**
@@ -61,10 +54,7 @@ final class SessionStatements {
             closeInto(s::close, cause);
         }
         tables.clear();
-        for (PreparedStatement p : prepared.values()) {
-            closeInto(p::close, cause);
-        }
-        prepared.clear();
+        closeInto(prepared::close, cause);
     }
 
     /** Closes the statements of a table that is no more. */
@@ -79,7 +69,7 @@ final class SessionStatements {
     void close() throws SQLException {
         if (conn.isClosed()) {
             tables.clear();
-            prepared.clear();
+            prepared = new Statements.OneUse(conn); // they died with the connection: nothing to close
             return;
         }
         SQLException failed = new SQLException("closing the session's statements failed");

@@ -17,7 +17,10 @@ interface Statements {
     /** The statement for {@code sql}, reset and ready to bind; its owner closes it. */
     PreparedStatement prepare(String sql) throws SQLException;
 
-    /** Statements prepared on a connection for one piece of work (recovery, the last flush); closing closes them. */
+    /**
+     * Statements prepared on a connection as first asked for and kept until closed: for one piece of work (recovery,
+     * the last flush) or a thread's or session's life; closing closes them.
+     */
     final class OneUse implements Statements, AutoCloseable {
         private final SQLiteConnection c;
         private final Map<String, PreparedStatement> open = new HashMap<>();
@@ -34,6 +37,14 @@ interface Statements {
                 open.put(sql, p);
             }
             return p;
+        }
+
+        /** Closes and forgets the statement for {@code sql}, if there is one. */
+        void forget(String sql) throws SQLException {
+            PreparedStatement p = open.remove(sql);
+            if (p != null) {
+                p.close();
+            }
         }
 
         @Override

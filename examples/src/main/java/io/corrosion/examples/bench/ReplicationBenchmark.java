@@ -51,6 +51,10 @@ public final class ReplicationBenchmark {
     }
 
     private static void overheadAndPropagation(Path dir, double rate, double seconds, int nodes) throws Exception {
+        if (!Boolean.parseBoolean(System.getProperty("bench.local", "true"))) {
+            load(dir.resolve("cluster"), nodes, rate, seconds, true); // -Dbench.local=false: the cluster run only
+            return;
+        }
         double[] local = load(dir.resolve("local"), nodes, rate, seconds, false);
         double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true);
         System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes):%n");

@@ -106,6 +106,9 @@ final class MessageStream {
             if (f.isSuccess()) {
                 write.done.complete(null);
             } else {
+                if (stream == on) {
+                    stream = null; // reset or broken: the next message opens a new stream
+                }
                 write.done.completeExceptionally(new TransportException(Reason.CONNECTION_LOST,
                         "could not send a message to " + on.parent().remoteSocketAddress() + ": " + f.cause(),
                         f.cause()));

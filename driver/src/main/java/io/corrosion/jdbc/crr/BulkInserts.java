@@ -11,7 +11,8 @@ import java.util.List;
  * (a row in {@code __corrosion_bulk} for the table, read by the trigger's WHEN: no call into Java per row, which is
  * most of what row-by-row capture costs), then one statement writes every row's clock record exactly as the trigger
  * would have (each column at col version 1, the transaction's db version, {@code n} seqs per row in row order, the
- * HLC timestamp) and the rows go to the version log through the journal as usual.
+ * HLC timestamp) and the rows go to the version log through the journal as usual (generated keys, a progression, as
+ * one range there).
  *
  * <p>Only where that is exactly what the trigger would write: an integer key the clock table has never seen, a table
  * with no triggers but the capture triggers (no UNIQUE checks, no application triggers that could write the table or
@@ -34,8 +35,8 @@ final class BulkInserts {
     }
 
     int[] run(TableInfo t, List<Object> keys, CrrSession.Work<int[]> batch) throws SQLException {
-        String json = keysJson(keys);
-        if (json == null || !eligible(t, keys, json)) {
+        Keys k = Keys.of(keys);
+        if (k == null || !eligible(t, k)) {
             return batch.run();
         }
         exec("SAVEPOINT " + SAVEPOINT);
@@ -56,9 +57,9 @@ final class BulkInserts {
             } else {
                 exec(trigger);
             }
-            int inserted = batchFailure == null ? keys.size() : insertedPrefix(t, keys, json);
+            int inserted = batchFailure == null ? keys.size() : insertedPrefix(t, k);
             if (inserted > 0) {
-                writeClocks(t, keys.subList(0, inserted), inserted == keys.size() ? json : keysJson(keys.subList(0, inserted)));
+                writeClocks(t, inserted == keys.size() ? k : Keys.of(keys.subList(0, inserted)));
             }
             exec("RELEASE " + SAVEPOINT);
         } catch (SQLException | RuntimeException e) {
@@ -74,20 +75,73 @@ final class BulkInserts {
         return counts;
     }
 
-    /** {@code [k1,k2,...]}, or null unless every key is an integer. */
-    private static String keysJson(List<Object> keys) {
-        StringBuilder json = new StringBuilder(keys.size() * 8 + 2).append('[');
-        for (Object k : keys) {
-            if (!(k instanceof Long l)) {
-                return null;
+    /**
+     * The batch's keys, all integers: as a JSON array for statements to read with {@code json_each}, or, when they grow
+     * by one step ({@code lo, lo + step, ...}, as the keys the driver allocates do), as that progression, which
+     * statements read from the b-trees directly (no JSON to build or parse).
+     */
+    record Keys(List<Object> list, long lo, long step) {
+        /** The keys, or null unless every one is an integer. */
+        static Keys of(List<Object> keys) {
+            long lo = 0;
+            long step = 0;
+            for (int i = 0; i < keys.size(); i++) {
+                if (!(keys.get(i) instanceof Long k)) {
+                    return null;
+                }
+                if (i == 0) {
+                    lo = k;
+                } else if (i == 1) {
+                    step = k > lo && k - lo > 0 ? k - lo : -1;
+                } else if (step > 0 && (k <= (Long) keys.get(i - 1) || k - (Long) keys.get(i - 1) != step)) {
+                    step = -1;
+                }
             }
-            json.append(json.length() > 1 ? "," : "").append((long) l);
+            return new Keys(keys, lo, keys.size() == 1 ? 1 : Math.max(step, 0));
         }
-        return json.append(']').toString();
+
+        boolean progression() {
+            return step > 0;
+        }
+
+        long hi() {
+            return lo + step * (list.size() - 1);
+        }
+
+        long smallest() {
+            if (progression()) {
+                return lo;
+            }
+            long min = Long.MAX_VALUE;
+            for (Object k : list) {
+                min = Math.min(min, (Long) k);
+            }
+            return min;
+        }
+
+        /** {@code [k1,k2,...]}. */
+        String json() {
+            StringBuilder json = new StringBuilder(list.size() * 8 + 2).append('[');
+            for (Object k : list) {
+                json.append(json.length() > 1 ? "," : "").append((long) (Long) k);
+            }
+            return json.append(']').toString();
+        }
+
+        /** SQL condition that {@code column} is one of the keys of a progression: lo at ?1, hi at ?2, step at ?3. */
+        static String inProgression(String column) {
+            return column + " BETWEEN ?1 AND ?2 AND (" + column + " - ?1) % ?3 = 0";
+        }
+
+        void bindProgression(PreparedStatement p) throws SQLException {
+            p.setLong(1, lo);
+            p.setLong(2, hi());
+            p.setLong(3, step);
+        }
     }
 
     /** No trigger on the table but the capture triggers, and no key with a clock record already. */
-    private boolean eligible(TableInfo t, List<Object> keys, String keysJson) throws SQLException {
+    private boolean eligible(TableInfo t, Keys keys) throws SQLException {
         if (t.keyKind() != TableInfo.KeyKind.ROWID) {
             return false;
         }
@@ -98,22 +152,21 @@ final class BulkInserts {
         }
         // Keys the driver allocates grow past every key the clock table holds: one b-tree seek shows none was seen.
         PreparedStatement highest = session.prepared("SELECT max(key) >= ? FROM " + Sql.ident(t.clockTable()));
-        highest.setLong(1, smallest(keys));
+        highest.setLong(1, keys.smallest());
         if (longOf(highest) == 0) {
             return true;
         }
-        PreparedStatement seen = session.prepared("SELECT EXISTS (SELECT 1 FROM json_each(?) AS j JOIN "
-                + Sql.ident(t.clockTable()) + " AS c ON c.key = j.value)");
-        seen.setString(1, keysJson);
-        return longOf(seen) == 0;
-    }
-
-    private static long smallest(List<Object> keys) {
-        long min = Long.MAX_VALUE;
-        for (Object k : keys) {
-            min = Math.min(min, (Long) k);
+        PreparedStatement seen;
+        if (keys.progression()) {
+            seen = session.prepared("SELECT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " WHERE "
+                    + Keys.inProgression("key") + ")");
+            keys.bindProgression(seen);
+        } else {
+            seen = session.prepared("SELECT EXISTS (SELECT 1 FROM json_each(?) AS j JOIN " + Sql.ident(t.clockTable())
+                    + " AS c ON c.key = j.value)");
+            seen.setString(1, keys.json());
         }
-        return min;
+        return longOf(seen) == 0;
     }
 
     /**
@@ -145,49 +198,60 @@ final class BulkInserts {
     }
 
     /** How many of the batch's rows are in the table: those before the row that failed. */
-    private int insertedPrefix(TableInfo t, List<Object> keys, String keysJson) throws SQLException {
+    private int insertedPrefix(TableInfo t, Keys keys) throws SQLException {
         PreparedStatement p = session.prepared("SELECT COALESCE(min(j.key), ?) FROM json_each(?) AS j WHERE NOT EXISTS"
                 + " (SELECT 1 FROM " + Sql.ident(t.name()) + " AS u WHERE u." + Sql.ident(t.pkColumns().get(0)) + " = j.value)");
-        p.setLong(1, keys.size());
-        p.setString(2, keysJson);
+        p.setLong(1, keys.list().size());
+        p.setString(2, keys.json());
         return (int) longOf(p);
     }
 
-    /** The clock records of rows with fresh keys, as the insert trigger writes them row by row. */
-    private void writeClocks(TableInfo t, List<Object> keys, String keysJson) throws SQLException {
+    /**
+     * The clock records of rows with fresh keys, as the insert trigger writes them row by row: row {@code i} of the
+     * batch gets seqs from {@code base + i * n}. A progression of keys reads the new rows from the table itself (row
+     * {@code i} has key {@code lo + i * step}), other keys come from JSON.
+     */
+    private void writeClocks(TableInfo t, Keys keys) throws SQLException {
         TxState tx = session.tx();
         long dbv = session.transactionDbVersion();
         int perRow = Math.max(1, t.columns().size());
         long base = tx.seq;
+        String key = Sql.ident(t.pkColumns().get(0));
+        String position = keys.progression() ? "(u." + key + " - ?1) / ?3" : "j.key";
         StringBuilder cols = new StringBuilder("key");
-        StringBuilder vals = new StringBuilder("j.value");
+        StringBuilder vals = new StringBuilder(keys.progression() ? "u." + key : "j.value");
         if (t.columns().isEmpty()) {
-            appendSlot(cols, vals, 0, 0, perRow);
+            appendSlot(cols, vals, 0, 0, perRow, position);
         }
         for (int i = 0; i < t.columns().size(); i++) {
-            appendSlot(cols, vals, t.columns().get(i).slot(), i, perRow);
+            appendSlot(cols, vals, t.columns().get(i).slot(), i, perRow, position);
         }
+        String source = keys.progression()
+                ? Sql.ident(t.name()) + " AS u WHERE " + Keys.inProgression("u." + key)
+                : "json_each(?6) AS j WHERE true";
         PreparedStatement p = session.prepared("INSERT INTO " + Sql.ident(t.clockTable()) + " (" + cols + ") SELECT " + vals
-                + " FROM json_each(?4) AS j WHERE true ON CONFLICT (key) DO NOTHING");
-        p.setLong(1, dbv);
-        p.setLong(2, base);
-        p.setString(3, "0".equals(tx.ts) ? null : tx.ts);
-        p.setString(4, keysJson);
+                + " FROM " + source + " ON CONFLICT (key) DO NOTHING");
+        if (keys.progression()) {
+            keys.bindProgression(p);
+        } else {
+            p.setString(6, keys.json());
+        }
+        p.setLong(4, dbv);
+        p.setLong(5, base);
+        p.setString(7, "0".equals(tx.ts) ? null : tx.ts);
         int written = Reentrant.withoutGeneratedKeys(session.connection(), p::executeUpdate);
-        if (written != keys.size()) {
+        if (written != keys.list().size()) {
             throw new SQLException("crsql - bulk capture of " + t.name() + " wrote " + written + " clock records for "
-                    + keys.size() + " new rows", CrrErrors.INTERNAL);
+                    + keys.list().size() + " new rows", CrrErrors.INTERNAL);
         }
-        tx.seq += (long) perRow * keys.size();
-        for (Object key : keys) {
-            tx.touched.add(t.id(), key);
-        }
+        tx.seq += (long) perRow * keys.list().size();
+        tx.touched.addAll(t.id(), keys.list());
     }
 
-    private static void appendSlot(StringBuilder cols, StringBuilder vals, int slot, int index, int perRow) {
+    private static void appendSlot(StringBuilder cols, StringBuilder vals, int slot, int index, int perRow, String position) {
         cols.append(", ").append(Sql.f(slot, "v")).append(", ").append(Sql.f(slot, "db")).append(", ").append(Sql.f(slot, "site"))
             .append(", ").append(Sql.f(slot, "seq")).append(", ").append(Sql.f(slot, "ts"));
-        vals.append(", 1, ?1, 0, ?2 + j.key * ").append(perRow).append(" + ").append(index).append(", ?3");
+        vals.append(", 1, ?4, 0, ?5 + ").append(position).append(" * ").append(perRow).append(" + ").append(index).append(", ?7");
     }
 
     private static long longOf(PreparedStatement p) throws SQLException {

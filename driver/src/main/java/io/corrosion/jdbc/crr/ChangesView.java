@@ -5,8 +5,8 @@ import java.util.StringJoiner;
 
 /**
  * The {@code crsql_changes} relation: a view, regenerated whenever the set of CRRs or their columns change,
- * with two arms per CRR that emit every clock field whose (site, db_version) is a version log entry's: one walks
- * {@code __corrosion_log}, the other this site's entries the journal has not flushed yet ({@link LocalJournal}: JSON
+ * with three arms per CRR that emit every clock field whose (site, db_version) is a version log entry's: one walks
+ * {@code __corrosion_log}, one its ranges ({@code __corrosion_log_range}, not for composite keys), the other this site's entries the journal has not flushed yet ({@link LocalJournal}: JSON
  * from {@code crsql_internal_unflushed}, above the flushed watermark the reader's snapshot sees, so no entry is
  * emitted twice or missed). {@code INSERT INTO crsql_changes} is an INSTEAD OF trigger that merges the row.
  *
@@ -34,10 +34,18 @@ final class ChangesView {
     static String create(Collection<TableInfo> tables) {
         StringJoiner arms = new StringJoiner(" UNION ALL ");
         for (TableInfo t : tables) {
-            arms.add(arm(t, "l.db_version", "l.site", "l.key", CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID
+            arms.add(arm(t, "l.db_version", "l.site", "c.key = l.key", CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID
                     + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id() + " AND "));
-            arms.add(arm(t, "(j.value ->> '$[0]')", "0", JOURNAL_KEY, "json_each(crsql_internal_unflushed(" + t.id() + ", "
-                    + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));
+            if (t.keyKind() != TableInfo.KeyKind.PACKED) {
+                // A key both in a range and in the log (an entry written beside a range of its version) shows once;
+                // +c.key: compared without the clock key's INTEGER affinity, the probe can use the log's whole key.
+                arms.add(arm(t, "l.db_version", "l.site", CrrMetadata.inLogRange(t, "c.key", "l"), CrrMetadata.LOG_RANGES
+                        + " AS l JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id()
+                        + " AND NOT EXISTS (SELECT 1 FROM " + CrrMetadata.LOG + " AS x WHERE x.site = l.site AND"
+                        + " x.db_version = l.db_version AND x.tbl = l.tbl AND x.key = +c.key) AND "));
+            }
+            arms.add(arm(t, "(j.value ->> '$[0]')", "0", "c.key = " + JOURNAL_KEY, "json_each(crsql_internal_unflushed("
+                    + t.id() + ", " + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));
         }
         if (tables.isEmpty()) {
             arms.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
@@ -53,9 +61,10 @@ final class ChangesView {
     /**
      * One arm: every clock field of {@code t} whose (site, db_version) is that of an entry of {@code source}.
      *
-     * @param dbVersion, site, key the entry's columns in {@code source}
+     * @param dbVersion, site the entry's columns in {@code source}
+     * @param keyMatch   the condition on the clock record {@code c} that it is a row of the entry
      */
-    private static String arm(TableInfo t, String dbVersion, String site, String key, String source, String filter) {
+    private static String arm(TableInfo t, String dbVersion, String site, String keyMatch, String source, String filter) {
         StringJoiner fieldSlots = new StringJoiner(", ");
         fieldSlots.add("(0, '-1')");
         for (TableInfo.Column c : t.columns()) {
@@ -75,7 +84,7 @@ final class ChangesView {
         return "SELECT " + Sql.literal(t.name()) + ", " + pk + ", f.column2, " + byslot(t, "val", null, null)
                 + ", " + byslot(t, "v", null, null) + ", " + dbVersion + ", s.site_id, COALESCE(c.cl, 1), "
                 + byslot(t, "seq", null, null) + ", COALESCE(" + byslot(t, "ts", null, null) + ", '0')"
-                + " FROM " + source + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON c.key = " + key
+                + " FROM " + source + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON " + keyMatch
                 + " JOIN (VALUES " + fieldSlots + ") AS f" + userJoin
                 + " WHERE " + filter + byslot(t, "match", dbVersion, site);
     }

@@ -290,11 +290,17 @@ final class CrrDdl {
                 removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + " AS l WHERE l.tbl = " + t.id()
                         + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE c.key = l.key AND ("
                         + String.join(" OR ", matches) + "))");
+                // A range goes once none of its keys has a field of its version left (a partly stale one stays).
+                removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG_RANGES + " AS l WHERE l.tbl = " + t.id()
+                        + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE "
+                        + CrrMetadata.inLogRange(t, "c.key", "l") + " AND (" + String.join(" OR ", matches) + "))");
             }
         }
+        String others = ids.isEmpty() ? "" : " WHERE tbl NOT IN ("
+                + ids.stream().map(String::valueOf).reduce((x, y) -> x + ", " + y).orElse("") + ")";
         try (Statement st = conn.createStatement()) {
-            removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + (ids.isEmpty() ? "" : " WHERE tbl NOT IN ("
-                    + ids.stream().map(String::valueOf).reduce((x, y) -> x + ", " + y).orElse("") + ")"));
+            removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + others);
+            removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG_RANGES + others);
         }
         return removed;
     }
@@ -357,10 +363,12 @@ final class CrrDdl {
 
     /**
      * Brings a file of an older format to this one: 1 to 2, the capture triggers write no log entries any more (the
-     * journal does); 2 to 3, they call Java once per row. Both recreate the capture triggers.
+     * journal does); 2 to 3, they call Java once per row; 3 to 4, the log gets ranges (and the view reads them). All
+     * recreate the capture triggers and the view.
      */
     void migrateFormat(long from) throws SQLException {
         exec(CrrMetadata.createBulk());
+        exec(CrrMetadata.createLogRanges());
         if (from < 2) {
             CrrMetadata.migrateShared(conn);
         } else {

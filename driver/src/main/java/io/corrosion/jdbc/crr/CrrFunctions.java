@@ -74,7 +74,8 @@ final class CrrFunctions {
         fn(s, "crsql_internal_unflushed", 2, false, a -> {
             long table = (Long) a[0];
             long since = a[1] instanceof Long l ? l : 0;
-            return s.journal().unflushedJson(table, since, tx.pendingDbVersion, tx.touched.keys(table));
+            return s.journal().unflushedJson(table, since, tx.readFrom, tx.readTo, tx.pendingDbVersion,
+                    tx.touched.keys(table));
         });
         fn(s, "crsql_internal_reseq", 2, false, a -> {
             if (!tx.capturing) {

@@ -16,9 +16,9 @@ final class CrrMetadata {
     /**
      * Bumped when the layout of the internal tables changes; stored in crsql_master. 2: local log entries are written
      * by the journal ({@link LocalJournal}), not by the capture triggers. 3: the capture triggers call Java once per
-     * row ({@code crsql_internal_stamp}).
+     * row ({@code crsql_internal_stamp}). 4: runs of integer keys go to the log as ranges ({@link #LOG_RANGES}).
      */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";
@@ -27,6 +27,11 @@ final class CrrMetadata {
     static final String REGISTRY = "__corrosion_crr";
     static final String REGISTRY_COLUMNS = "__corrosion_crr_column";
     static final String LOG = "__corrosion_log";
+    /**
+     * Log entries of many integer keys at once: the keys {@code lo, lo + step, ..., hi} of one (site, db version,
+     * table), as {@link LogWriter} finds them in a version's rows (a JDBC batch of generated keys is one range).
+     */
+    static final String LOG_RANGES = "__corrosion_log_range";
     /**
      * One row per CRR whose inserts the current statement captures in bulk ({@link BulkInserts}); its insert trigger
      * skips while the row exists. Only ever non-empty inside the writing transaction.
@@ -54,6 +59,7 @@ final class CrrMetadata {
             s.execute(createBulk());
             s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
                     + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
+            s.execute(createLogRanges());
             s.execute(dbVersionsView(true));
         }
         try (PreparedStatement p = c.prepareStatement(
@@ -86,7 +92,8 @@ final class CrrMetadata {
      * kept in {@code __corrosion_db_versions} (the journal adds what it has not flushed yet).
      */
     static String persistedLocalDbVersionExpr() {
-        return "max(COALESCE((SELECT max(db_version) FROM " + LOG + " WHERE site = 0), 0), COALESCE((SELECT db_version FROM "
+        return "max(COALESCE((SELECT max(db_version) FROM " + LOG + " WHERE site = 0), 0), COALESCE((SELECT max(db_version)"
+                + " FROM " + LOG_RANGES + " WHERE site = 0), 0), COALESCE((SELECT db_version FROM "
                 + DB_VERSIONS_TABLE + " WHERE site_id = (SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)), 0))";
     }
 
@@ -107,6 +114,21 @@ final class CrrMetadata {
                     + persistedLocalDbVersionExpr());
         }
         setFormat(c);
+    }
+
+    static String createLogRanges() {
+        return "CREATE TABLE IF NOT EXISTS " + LOG_RANGES + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
+                + " tbl INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, step INTEGER NOT NULL,"
+                + " PRIMARY KEY (site, db_version, tbl, lo)) WITHOUT ROWID";
+    }
+
+    /**
+     * SQL condition: the clock key {@code key} of {@code t} is one of the keys of the range row {@code range}. Only
+     * integers are: a REAL or TEXT key of a table without an INTEGER PRIMARY KEY never is.
+     */
+    static String inLogRange(TableInfo t, String key, String range) {
+        return (t.keyKind() == TableInfo.KeyKind.ROWID ? "" : "typeof(" + key + ") = 'integer' AND ") + key + " BETWEEN "
+                + range + ".lo AND " + range + ".hi AND (" + key + " - " + range + ".lo) % " + range + ".step = 0";
     }
 
     static String createBulk() {

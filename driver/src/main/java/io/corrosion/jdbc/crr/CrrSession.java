@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -304,7 +305,17 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
-        return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion, toDbVersion);
+        // The view's journal arm holds this node's recent versions only: it need not build the JSON of any other.
+        boolean own = Arrays.equals(site, siteId);
+        tx.readFrom = own ? fromDbVersion : 1;
+        tx.readTo = own ? toDbVersion : 0;
+        try {
+            return ChangeReader.read(conn, "WHERE site_id = ? AND db_version BETWEEN ? AND ?", site, fromDbVersion,
+                    toDbVersion);
+        } finally {
+            tx.readFrom = 0;
+            tx.readTo = Long.MAX_VALUE;
+        }
     }
 
     /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */
@@ -484,8 +495,10 @@ public final class CrrSession implements AutoCloseable {
      * at a transaction's first local write and in merges, which hold the write lock then.
      */
     void carryJournal() throws SQLException {
-        long upTo = Reentrant.run(conn, () -> journal.flushIfDue(conn));
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        if (journal.flushDue()) {
+            long upTo = Reentrant.run(conn, () -> journal.flushInline(this::prepared));
+            tx.flushedUpTo = Math.max(tx.flushedUpTo, upTo);
+        }
     }
 
     /** Notes a row the current transaction wrote locally, for the version log. */
@@ -498,13 +511,13 @@ public final class CrrSession implements AutoCloseable {
      * entries at the current db version itself (schema changes); also records the local floor.
      */
     void flushJournalInline() throws SQLException {
-        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(conn));
+        tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(this::prepared));
     }
 
     /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
     void recordLocalFloor() throws SQLException {
         if (!tx.floorRecorded) {
-            LocalJournal.writeFloor(conn, journal.committed());
+            LocalJournal.writeFloor(this::prepared, journal.committed());
             tx.floorRecorded = true;
         }
     }

@@ -23,7 +23,7 @@ import org.sqlite.SQLiteConnection;
  * <p>Why: a local transaction that wrote the log entry of each row it changed would touch one more b-tree, which costs
  * a small transaction about half again its time (measured; see the package doc). Instead the capture triggers hand the
  * rows to the session ({@link Touched}), the commit hook files them here under the transaction's db version, and a
- * later local write transaction carries them into {@code __corrosion_log} ({@link #flushIfDue}: once 64 transactions
+ * later local write transaction carries them into {@code __corrosion_log} ({@link #flushDue}: once 64 transactions
  * or 4096 rows wait, or the oldest waits 2 s), with the flushed watermark ({@value #FLUSHED_KEY} in
  * {@code crsql_master}) in the same transaction. No thread of the driver's commits anything beside the application:
  * a background commit would make every read-then-write transaction of the application fail with SQLITE_BUSY.
@@ -101,6 +101,8 @@ final class LocalJournal {
     /** Committed entries above {@link #flushed}: how many, and their rows. */
     private int unflushedVersions;
     private long unflushedRows;
+    /** When the oldest of them committed ({@link System#nanoTime}); meaningless while there is none. */
+    private long oldestUnflushedAt;
     /** Watermark read back from the file: entries up to it are surely in the log. */
     private long confirmed;
     /** Highest version dropped from memory. */
@@ -216,7 +218,9 @@ final class LocalJournal {
                 log.executeBatch();
             }
         }
-        writeWatermark(c, max);
+        try (Statements.OneUse statements = new Statements.OneUse(c)) {
+            writeWatermark(statements, max);
+        }
         synchronized (this) {
             setFlushed(Math.max(flushed, max));
             confirmed = Math.max(confirmed, max);
@@ -246,40 +250,36 @@ final class LocalJournal {
             if (!listeners.isEmpty()) {
                 notifyAll(); // the watcher delivers soon; otherwise its periodic round is enough
             }
-            unflushedVersions++;
+            if (unflushedVersions++ == 0) {
+                oldestUnflushedAt = e.committedAt;
+            }
             unflushedRows += e.rowCount;
         }
     }
 
     /**
-     * If enough entries wait, writes them into the log in the caller's transaction on {@code c}, which holds the write
-     * lock (so every commit filed here has completed). Returns the watermark written, for {@link #flushCommitted}
-     * once that transaction commits; 0 if nothing was due.
+     * Whether enough entries wait for a local write transaction to carry them into the log ({@link #flushInline}); asked
+     * at every transaction's first write, so it reads counters only.
      */
-    long flushIfDue(SQLiteConnection c) throws SQLException {
-        synchronized (this) {
-            if (unflushedVersions == 0 || unflushedVersions < FLUSH_VERSIONS && unflushedRows < FLUSH_ROWS
-                    && System.nanoTime() - entries.higherEntry(flushed).getValue().committedAt < FLUSH_AGE_NANOS) {
-                return 0;
-            }
-        }
-        return flushInline(c);
+    synchronized boolean flushDue() {
+        return unflushedVersions > 0 && (unflushedVersions >= FLUSH_VERSIONS || unflushedRows >= FLUSH_ROWS
+                || System.nanoTime() - oldestUnflushedAt >= FLUSH_AGE_NANOS);
     }
 
     /**
-     * Writes every committed entry not yet flushed into the log, in the caller's transaction on {@code c} (which holds
-     * the write lock): also what schema changes do before they write log entries at the current db version themselves.
-     * Returns the watermark written.
+     * Writes every committed entry not yet flushed into the log, in the caller's transaction on the connection of
+     * {@code statements} (which holds the write lock): also what schema changes do before they write log entries at the
+     * current db version themselves. Returns the watermark written.
      */
-    long flushInline(SQLiteConnection c) throws SQLException {
+    long flushInline(Statements statements) throws SQLException {
         List<Entry> batch;
         long upTo;
         synchronized (this) {
             batch = new ArrayList<>(entries.tailMap(flushed, false).values());
             upTo = committed;
         }
-        writeEntries(c, batch);
-        writeWatermark(c, upTo);
+        writeEntries(statements, batch);
+        writeWatermark(statements, upTo);
         return upTo;
     }
 
@@ -294,55 +294,57 @@ final class LocalJournal {
         unflushedVersions = 0;
         unflushedRows = 0;
         for (Entry e : entries.tailMap(flushed, false).values()) {
-            unflushedVersions++;
+            if (unflushedVersions++ == 0) {
+                oldestUnflushedAt = e.committedAt;
+            }
             unflushedRows += e.rowCount;
         }
     }
 
     /** Writes the entries' rows into the log ({@link LogWriter}): a table's many rows of one version as a group. */
-    private static void writeEntries(SQLiteConnection c, List<Entry> batch) throws SQLException {
+    private static void writeEntries(Statements statements, List<Entry> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
-        try (LogWriter out = new LogWriter(c)) {
-            for (Entry e : batch) {
-                for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
-                    List<Object> keys = table.getValue();
-                    if (keys.size() >= LogWriter.GROUP) {
-                        out.group(e.dbVersion, table.getKey(), keys);
-                    } else {
-                        for (Object key : keys) {
-                            out.row(e.dbVersion, table.getKey(), key);
-                        }
+        LogWriter out = new LogWriter(statements);
+        for (Entry e : batch) {
+            for (Map.Entry<Long, List<Object>> table : e.rows.entrySet()) {
+                List<Object> keys = table.getValue();
+                if (keys.size() >= LogWriter.GROUP) {
+                    out.group(e.dbVersion, table.getKey(), keys);
+                } else {
+                    for (Object key : keys) {
+                        out.row(e.dbVersion, table.getKey(), key);
                     }
                 }
             }
-            out.finish();
         }
+        out.finish();
     }
 
 
     /** The watermark and, as the local floor, the same version. */
-    private static void writeWatermark(SQLiteConnection c, long upTo) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + CrrMetadata.MASTER + " (key, value) VALUES ('"
-                + FLUSHED_KEY + "', ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)")) {
-            p.setLong(1, upTo);
-            p.executeUpdate();
-        }
-        writeFloor(c, upTo);
+    private static void writeWatermark(Statements statements, long upTo) throws SQLException {
+        PreparedStatement p = statements.prepare(WATERMARK_UPSERT);
+        p.setLong(1, upTo);
+        p.executeUpdate();
+        writeFloor(statements, upTo);
     }
 
+    private static final String WATERMARK_UPSERT = "INSERT INTO " + CrrMetadata.MASTER + " (key, value) VALUES ('"
+            + FLUSHED_KEY + "', ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)";
+    private static final String FLOOR_UPSERT = "INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
+            + " (site_id, db_version) SELECT site_id, ? FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = 0"
+            + " ON CONFLICT (site_id) DO UPDATE SET db_version = max(db_version, excluded.db_version)";
+
     /** Records {@code dbVersion} as the lowest the local db version may ever be again. */
-    static void writeFloor(SQLiteConnection c, long dbVersion) throws SQLException {
+    static void writeFloor(Statements statements, long dbVersion) throws SQLException {
         if (dbVersion <= 0) {
             return;
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
-                + " (site_id, db_version) SELECT site_id, ? FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = 0"
-                + " ON CONFLICT (site_id) DO UPDATE SET db_version = max(db_version, excluded.db_version)")) {
-            p.setLong(1, dbVersion);
-            p.executeUpdate();
-        }
+        PreparedStatement p = statements.prepare(FLOOR_UPSERT);
+        p.setLong(1, dbVersion);
+        p.executeUpdate();
     }
 
     private static long persistedWatermark(SQLiteConnection c) throws SQLException {
@@ -355,16 +357,19 @@ final class LocalJournal {
     /**
      * The entries of {@code table} above {@code since} (the watermark the reader's snapshot sees), plus the reader's
      * own transaction's rows, as JSON {@code [[db_version, key], ...]}: keys are JSON numbers (integers), strings
-     * (text), {@code {"b": hex}} (blobs) or {@code {"p": hex}} (another value, packed).
+     * (text), {@code {"b": hex}} (blobs) or {@code {"p": hex}} (another value, packed). Only versions in
+     * [{@code from}, {@code to}] are given: a reader that filters on db_version needs no others.
      */
-    String unflushedJson(long table, long since, long ownVersion, List<Object> ownKeys) throws SQLException {
+    String unflushedJson(long table, long since, long from, long to, long ownVersion, List<Object> ownKeys)
+            throws SQLException {
         StringBuilder json = new StringBuilder("[");
         synchronized (this) {
             if (since < evicted) {
                 throw new SQLException("crsql_changes: this read's snapshot is older than the version log entries kept"
                         + " in memory (" + RETENTION_SECONDS + " s); run it again in a new transaction", "40001");
             }
-            for (Entry e : entries.tailMap(since, false).values()) {
+            long lo = Math.max(since + 1, from);
+            for (Entry e : lo > to ? List.<Entry>of() : entries.subMap(lo, true, to, true).values()) {
                 List<Object> keys = e.rows.get(table);
                 if (keys != null) {
                     for (Object key : keys) {
@@ -373,8 +378,10 @@ final class LocalJournal {
                 }
             }
         }
-        for (Object key : ownKeys) {
-            appendEntry(json, ownVersion, key);
+        if (ownVersion >= from && ownVersion <= to) {
+            for (Object key : ownKeys) {
+                appendEntry(json, ownVersion, key);
+            }
         }
         return json.append(']').toString();
     }
@@ -509,15 +516,15 @@ final class LocalJournal {
                     conn = opener.open();
                 }
                 exec(conn, "BEGIN IMMEDIATE");
-                try {
+                try (Statements.OneUse statements = new Statements.OneUse(conn)) {
                     List<Entry> batch;
                     long upTo;
                     synchronized (LocalJournal.this) {
                         batch = new ArrayList<>(entries.tailMap(Math.min(confirmed, flushed), false).values());
                         upTo = committed;
                     }
-                    writeEntries(conn, batch);
-                    writeWatermark(conn, upTo);
+                    writeEntries(statements, batch);
+                    writeWatermark(statements, upTo);
                     setMaster(conn, CLEAN_KEY, 1);
                     exec(conn, "COMMIT");
                 } catch (SQLException | RuntimeException e) {

@@ -41,6 +41,22 @@ final class Touched {
         lastKeys.add(new Key(key));
     }
 
+    /** Many keys at once (a bulk insert): the table's set grows once, not step by step. */
+    void addAll(long table, List<Object> keys) {
+        Set<Key> old = rows.get(table);
+        int size = (old == null ? 0 : old.size()) + keys.size();
+        Set<Key> set = new LinkedHashSet<>((int) (size / 0.75f) + 1);
+        if (old != null) {
+            set.addAll(old);
+        }
+        rows.put(table, set); // an existing table keeps its place in the order
+        lastTable = table;
+        lastKeys = set;
+        for (Object key : keys) {
+            set.add(new Key(key));
+        }
+    }
+
     boolean isEmpty() {
         return rows.isEmpty();
     }
@@ -63,8 +79,11 @@ final class Touched {
         return out;
     }
 
-    /** A snapshot: per table id, its keys in order. */
+    /** A snapshot: per table id, its keys in order. Compact for one row (what the journal keeps of most transactions). */
     Map<Long, List<Object>> snapshot() {
+        if (rows.size() == 1 && lastKeys.size() == 1) {
+            return Map.of(lastTable, List.of(lastKeys.iterator().next().value()));
+        }
         Map<Long, List<Object>> out = new LinkedHashMap<>();
         for (Long table : rows.keySet()) {
             out.put(table, keys(table));

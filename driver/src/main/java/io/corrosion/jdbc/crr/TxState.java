@@ -26,6 +26,12 @@ final class TxState {
     boolean floorRecorded;
     /** The journal watermark this transaction wrote with the entries it carried into the log; 0 if none. */
     long flushedUpTo;
+    /**
+     * While {@link CrrSession#changes} reads: the local versions it asks for ({@code readFrom > readTo} when it asks
+     * for another site's), so the journal turns only those of its entries into JSON. Otherwise 0 and MAX_VALUE.
+     */
+    long readFrom;
+    long readTo = Long.MAX_VALUE;
 
     long nextSeq() {
         return seq++;

@@ -17,14 +17,17 @@ import java.util.Map;
  *   <li>A committed id is never handed out again, after a crash neither: the persisted counter is at least one above
  *       every committed id, written in the same transaction.</li>
  *   <li>Ids of transactions that never committed are skipped after a restart too, except those of a transaction that
- *       itself had to extend the reservation (every {@value #RESERVE_AHEAD}th id): the node starts at the persisted
- *       reservation end, burning its unused tail.</li>
+ *       itself had to extend the reservation (every {@value #RESERVE_AHEAD}th id; a transaction of many inserts
+ *       extends it by as many as it used, up to {@value #RESERVE_MAX}): the node starts at the persisted reservation
+ *       end, burning its unused tail.</li>
  * </ul>
  * The lock here guards memory only; reservation writes happen outside it, as they may wait for SQLite's write lock.
  */
 final class KeyAllocator {
-    /** Counter values reserved by one write; also what a restart burns at most per table. */
+    /** Counter values reserved by one write; also what a restart burns at most per table, unless... */
     static final long RESERVE_AHEAD = 64;
+    /** ...the last transaction used many keys: its reservations grow with what it used, up to this many values. */
+    static final long RESERVE_MAX = 4096;
 
     private final Reservations reservations;
     private final NodeSlots slots;
@@ -52,7 +55,7 @@ final class KeyAllocator {
             }
             counter[0] = n + 1;
         }
-        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+        reservations.coverGrowing(c, target.counterName(), n + 1, RESERVE_AHEAD, RESERVE_MAX);
         return IdScheme.id(n, slot);
     }
 

@@ -46,4 +46,18 @@ final class Reservations {
         }
         c.persist(name, needed + ahead, step);
     }
+
+    /**
+     * {@link #cover} for generated keys: reserves {@code ahead} values, or as many as were handed out since the last
+     * committed reservation, up to {@code maxAhead}: a transaction of many inserts (a large JDBC batch) writes its
+     * reservation a few times, not once every {@code ahead} keys; a restart burns at most {@code maxAhead} values.
+     */
+    void coverGrowing(ConnectionKeys c, String name, long needed, long ahead, long maxAhead) throws SQLException {
+        long committed = durable(name);
+        if (needed <= Math.max(committed, c.pending(name))) {
+            return;
+        }
+        long grown = committed == 0 ? ahead : Math.min(maxAhead, Math.max(ahead, needed - committed));
+        c.persist(name, needed + grown, 0);
+    }
 }

@@ -271,14 +271,14 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             SqlPlan plan = plan(sql);
             if (plan.plainRead()) {
-                return new PreparedStatementProxy(this, preparer.prepare(sql), plan, null, null, null);
+                return new PreparedStatementProxy(this, preparer.prepare(sql), sql, plan, null, null, null);
             }
             String toRun = rewrite(plan);
             ParameterBinder binder = hook.parameterBinder(plan, raw);
             BatchCapture batchCapture = binder == null ? null : hook.batchCapture(plan, raw, binder);
             ChangeRecorder changes = plan.statements().size() == 1 && crr != CrrApi.NONE
                     ? ChangesInsert.parameterColumns(plan.first()).map(ChangeRecorder::new).orElse(null) : null;
-            return new PreparedStatementProxy(this, preparer.prepare(toRun), plan, binder, changes, batchCapture);
+            return new PreparedStatementProxy(this, preparer.prepare(toRun), toRun, plan, binder, changes, batchCapture);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

@@ -16,8 +16,12 @@ import java.util.concurrent.TimeUnit;
  * replication: after that the agent applies anyway, and a transaction that reads then writes across the apply gets
  * 40001, to be retried). While the agent waits, new application transactions wait too (at most until it has applied),
  * so a steady stream of overlapping transactions cannot hold replication back for the whole bound: the agent waits
- * only for the transactions already open. A thread that already has a transaction open on the file never waits here
- * (Hibernate's "isolated work" opens a second one in the middle of the first).
+ * only for the transactions already open. The other way round, the transactions that waited for an apply go first
+ * when it ends: the next apply waits for them to start (and, as for any open one, to end), so a backlog of applies
+ * run back to back (a node catching up after a partition) cannot hold the application back for the whole
+ * {@link #START_WAIT_MILLIS} either, after which it would start in the middle of an apply and likely fail with 40001.
+ * A thread that already has a transaction open on the file never waits here (Hibernate's "isolated work" opens a
+ * second one in the middle of the first).
  */
 public final class TransactionGate {
     /** How long an apply waits for open application transactions to end. */
@@ -35,6 +39,12 @@ public final class TransactionGate {
     private boolean applying;
     /** The agent waits for the open transactions to end: new ones wait behind it. */
     private boolean applyWaiting;
+    /** Applies ended so far: a transaction that waited while one ended goes before the next. */
+    private long appliesEnded;
+    /** Transactions waiting in {@link #transactionStarted}. */
+    private int waiting;
+    /** Of those, the ones an apply's end let in ahead of the next apply, not started yet. */
+    private int admitted;
 
     /** An application transaction's first statement is about to run. */
     public void transactionStarted() {
@@ -45,7 +55,16 @@ public final class TransactionGate {
         synchronized (this) {
             if (mine[0] == 0) {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_WAIT_MILLIS);
-                waitWhile(() -> applying || applyWaiting, deadline);
+                long arrived = appliesEnded;
+                waiting++;
+                try {
+                    waitWhile(() -> applying || (applyWaiting && appliesEnded == arrived), deadline);
+                } finally {
+                    waiting--;
+                    if (appliesEnded != arrived && admitted > 0) {
+                        admitted--;
+                    }
+                }
             }
             open++;
         }
@@ -65,12 +84,15 @@ public final class TransactionGate {
         }
     }
 
-    /** The agent is about to begin a transaction: waits (bounded) until no application transaction is open. */
+    /**
+     * The agent is about to begin a transaction: waits (bounded) until no application transaction is open, nor about
+     * to start after waiting for the last apply.
+     */
     synchronized void applyStarting() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(applyWaitMillis);
         applyWaiting = true;
         try {
-            waitWhile(() -> open > 0 || applying, deadline);
+            waitWhile(() -> open > 0 || applying || admitted > 0, deadline);
         } finally {
             applyWaiting = false;
         }
@@ -80,6 +102,8 @@ public final class TransactionGate {
     /** The agent's transaction committed or rolled back. */
     synchronized void applyEnded() {
         applying = false;
+        appliesEnded++;
+        admitted = waiting;
         notifyAll();
     }
 

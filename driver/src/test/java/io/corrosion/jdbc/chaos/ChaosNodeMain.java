@@ -8,6 +8,7 @@ import io.corrosion.jdbc.replication.ChangesPayload;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,26 +16,34 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One node of {@link ProcessChaos}: a {@code jdbc:corrosion:} file with {@code bind}/{@code seeds} on loopback, running
+ * One node of {@link ProcessChaos}: a {@code jdbc:corrosion:} file with {@code bind}/{@code seeds}, running
  * {@link Workload} transactions and reporting every acknowledged one with its clock entries, so the parent can run
  * {@link HistoryChecker}. Driven through stdin, reporting on stdout ({@code @@ } lines, as {@code ChildJvm} reads them).
+ * On loopback it runs TLS in the insecure mode; on another address (a network namespace) with the cluster CA's
+ * certificates in {@code tls-dir} ({@code ca.pem}, {@code <name>.pem}, {@code <name>.key}).
  *
  * <pre>
- * args:   file port seeds(host:port,... or -) name
- * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned)
+ * args:   file bind(host:port) seeds(host:port,... or -) name tls(insecure or tls-dir)
+ * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned,
+ *                                 "RETRIED exception" for one that failed with 40001 and is run again)
  *         STOP                    stop the load ("STOPPED")
  *         INFLIGHT from to        this site's clock entries of versions from..to ("INFLIGHT version payload-hex" each)
+ *         AWAIT id tokens seconds wait until this node has every version the tokens (site:version,...) cover
+ *                                 ("AWAITED id millis true", or false if the seconds passed first)
  *         EXIT                    shut down ("CLEAN")
- * stdout: READY site-hex dbVersion, STATUS digest=hex alive=n (every 300 ms)
+ * stdout: READY site-hex dbVersion pid, STATUS digest=hex alive=n (every 300 ms)
  * </pre>
  */
 public final class ChaosNodeMain {
+    /** SQLState of a transaction that lost a race with a merge (a stale snapshot, the lock held too long). */
+    private static final String RETRYABLE = "40001";
     private static volatile boolean loading;
 
     private ChaosNodeMain() {}
@@ -43,8 +52,9 @@ public final class ChaosNodeMain {
         String file = args[0];
         String seeds = args[2].equals("-") ? "" : args[2];
         String name = args[3];
-        String url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:" + args[1] + "&seeds=" + seeds
-                + "&tls.insecure=true&sync-interval=1s";
+        String tls = args[4].equals("insecure") ? "&tls.insecure=true" : "&tls.ca=" + Path.of(args[4], "ca.pem")
+                + "&tls.cert=" + Path.of(args[4], name + ".pem") + "&tls.key=" + Path.of(args[4], name + ".key");
+        String url = "jdbc:corrosion:" + file + "?bind=" + args[1] + "&seeds=" + seeds + tls + "&sync-interval=1s";
         Connection conn = DriverManager.getConnection(url);
         try (Statement s = conn.createStatement()) {
             for (String sql : Workload.CREATE_TABLES) {
@@ -53,7 +63,7 @@ public final class ChaosNodeMain {
         }
         CorrosionConnection node = conn.unwrap(CorrosionConnection.class);
         byte[] site = siteId(conn);
-        say("READY " + HexFormat.of().formatHex(site) + " " + dbVersion(conn));
+        say("READY " + HexFormat.of().formatHex(site) + " " + dbVersion(conn) + " " + ProcessHandle.current().pid());
         Thread status = new Thread(() -> report(url, node), "status");
         status.setDaemon(true);
         status.start();
@@ -81,6 +91,11 @@ public final class ChaosNodeMain {
                         say("INFLIGHT " + v + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(conn, site, v))));
                     }
                 }
+                case "AWAIT" -> {
+                    Thread await = new Thread(() -> await(url, words[1], words[2], Long.parseLong(words[3])), "await");
+                    await.setDaemon(true);
+                    await.start();
+                }
                 default -> {
                     if (words[0].equals("EXIT")) {
                         status.interrupt();
@@ -92,33 +107,79 @@ public final class ChaosNodeMain {
                 }
             }
         }
+        // stdin ended without EXIT: the parent is gone (killed), and so goes this node, not to outlive it
+        Runtime.getRuntime().halt(3);
     }
 
     private static void load(String url, String name, byte[] site, long seed, long pause) {
         Workload workload = new Workload(new SplittableRandom(seed), 6);
         try (Connection c = DriverManager.getConnection(url)) {
+            List<String> tx = workload.nextTransaction(name);
             while (loading) {
-                List<String> tx = workload.nextTransaction(name);
                 long before = dbVersion(c);
-                boolean explicit = tx.get(0).equals("BEGIN");
-                c.setAutoCommit(!explicit);
-                try (Statement s = c.createStatement()) {
-                    for (String sql : explicit ? tx.subList(1, tx.size() - 1) : tx) {
-                        s.execute(sql);
+                try {
+                    run(c, tx);
+                    long after = dbVersion(c);
+                    if (after > before) {
+                        say("ACK " + after + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(c, site, after))));
                     }
-                }
-                if (explicit) {
-                    c.commit();
-                }
-                long after = dbVersion(c);
-                if (after > before) {
-                    say("ACK " + after + " " + HexFormat.of().formatHex(ChangesPayload.encode(changes(c, site, after))));
+                    tx = workload.nextTransaction(name);
+                } catch (SQLException e) {
+                    if (!RETRYABLE.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    say("RETRIED " + e.toString().replace('\n', ' ')); // as an application would: the same transaction again
                 }
                 Thread.sleep(pause); // the load's pace, not synchronisation
             }
         } catch (SQLException | InterruptedException e) {
             say("LOAD-FAILED " + e);
         }
+    }
+
+    /**
+     * One transaction: a single statement in auto-commit, or BEGIN ... COMMIT with auto-commit off, rolled back if it
+     * fails; auto-commit is on again afterwards, so reading the version and the pause are outside any transaction.
+     */
+    private static void run(Connection c, List<String> tx) throws SQLException {
+        boolean explicit = tx.get(0).equals("BEGIN");
+        c.setAutoCommit(!explicit);
+        try (Statement s = c.createStatement()) {
+            for (String sql : explicit ? tx.subList(1, tx.size() - 1) : tx) {
+                s.execute(sql);
+            }
+            if (explicit) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            if (explicit) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Waits for every token, reporting how long it took from the command's arrival. */
+    private static void await(String url, String id, String tokens, long seconds) {
+        long started = System.nanoTime();
+        long deadline = started + seconds * 1_000_000_000L;
+        boolean all = true;
+        try (Connection c = DriverManager.getConnection(url)) {
+            CorrosionConnection node = c.unwrap(CorrosionConnection.class);
+            for (String token : tokens.equals("-") ? new String[0] : tokens.split(",")) {
+                all &= node.awaitVersion(token, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (SQLException e) {
+            say("AWAIT-FAILED " + id + " " + e);
+            return;
+        }
+        say("AWAITED " + id + " " + (System.nanoTime() - started) / 1_000_000 + " " + all);
     }
 
     private static byte[] siteId(Connection c) throws SQLException {

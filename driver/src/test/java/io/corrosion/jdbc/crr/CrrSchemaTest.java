@@ -189,4 +189,31 @@ class CrrSchemaTest {
             assertThat(r.changes()).isEqualTo(before);
         }
     }
+
+    @Test
+    void flushingManySmallTransactionsKeepsEveryKindOfKey() throws SQLException {
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE i(id INTEGER PRIMARY KEY NOT NULL, v TEXT);"
+                + " CREATE TABLE s(id TEXT PRIMARY KEY NOT NULL, v TEXT); CREATE TABLE b(id BLOB PRIMARY KEY NOT NULL, v TEXT);"
+                + " CREATE TABLE c(a INTEGER NOT NULL, b TEXT NOT NULL, v TEXT, PRIMARY KEY (a, b));"
+                + " CREATE TABLE f(id REAL PRIMARY KEY NOT NULL, v TEXT); SELECT crsql_as_crr('i'); SELECT crsql_as_crr('s');"
+                + " SELECT crsql_as_crr('b'); SELECT crsql_as_crr('c'); SELECT crsql_as_crr('f');")) {
+            int transactions = 45; // 225 single rows: several full statements of rows and a padded last one
+            for (int k = 0; k < transactions; k++) {
+                r.exec("INSERT INTO i VALUES (" + k + ", 'x'); INSERT INTO s VALUES ('k" + k + "' || char(0) || 'z', 'x');"
+                        + " INSERT INTO b VALUES (x'00" + String.format("%02x", k) + "', 'x'); INSERT INTO c VALUES (" + k
+                        + ", 'b" + k + "', 'x'); INSERT INTO f VALUES (" + k + ".25, 'x');");
+            }
+            r.exec("UPDATE i SET v = 'y' WHERE id = 3"); // a second version of a row flushed with the same batch
+            List<Change> before = r.changes();
+            assertThat(before).hasSize(5 * transactions);
+            r.crr.flushJournal();
+            assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).isEqualTo(5L * transactions + 1);
+            for (String type : List.of("integer", "text", "blob", "real")) {
+                long expected = type.equals("blob") ? 2L * transactions : transactions + (type.equals("integer") ? 1 : 0);
+                assertThat(r.scalar("SELECT count(*) FROM __corrosion_log WHERE typeof(key) = '" + type + "'")).as(type)
+                        .isEqualTo(expected);
+            }
+            assertThat(r.changes()).isEqualTo(before);
+        }
+    }
 }

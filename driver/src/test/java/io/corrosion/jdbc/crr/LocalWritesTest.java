@@ -49,6 +49,31 @@ class LocalWritesTest {
     }
 
     @Test
+    void aReadOfSomeLocalVersionsGetsExactlyThoseWhetherInTheJournalOrTheLog() throws SQLException {
+        try (Replica r = new Replica(dir, "a", SCHEMA); Replica other = new Replica(dir, "b", SCHEMA)) {
+            for (int i = 1; i <= 4; i++) {
+                r.exec("INSERT INTO t VALUES (" + i + ", 'v" + i + "', " + i + ")");
+            }
+            List<Change> all = r.changes();
+            assertThat(all).extracting(Change::dbVersion).containsOnly(1L, 2L, 3L, 4L);
+            List<Change> middle = all.stream().filter(c -> c.dbVersion() == 2 || c.dbVersion() == 3).toList();
+            assertThat(r.crr.changes(r.crr.siteId(), 2, 3)).isEqualTo(middle); // still in the journal, not the log
+            assertThat(r.crr.changes(other.crr.siteId(), 1, 4)).isEmpty();
+            assertThat(r.changes()).isEqualTo(all); // the read's version window ends with it
+
+            r.conn.setAutoCommit(false);
+            r.exec("UPDATE t SET a = 'w' WHERE id = 1");
+            assertThat(r.crr.changes(r.crr.siteId(), 5, 5)).extracting(Change::cid).containsExactly("a");
+            assertThat(r.crr.changes(r.crr.siteId(), 1, 4)).extracting(Change::dbVersion).doesNotContain(5L);
+            r.conn.rollback();
+            r.conn.setAutoCommit(true);
+
+            r.crr.flushJournal();
+            assertThat(r.crr.changes(r.crr.siteId(), 2, 3)).isEqualTo(middle);
+        }
+    }
+
+    @Test
     void updatesThatChangeNothingWriteNothing() throws SQLException {
         try (Replica r = new Replica(dir, "a", SCHEMA)) {
             r.exec("INSERT INTO t VALUES (1, 'x', 1)");

@@ -59,9 +59,11 @@ class SqlSurfaceTest {
                     .toString();
             assertThat(plan).contains("SEARCH s USING COVERING INDEX crsql_site_id_site_id (site_id=?)")
                     .contains("SEARCH l USING PRIMARY KEY (site=? AND db_version>? AND db_version<?)")
+                    .contains("SEARCH x USING PRIMARY KEY (site=? AND db_version=? AND tbl=? AND key=?)")
                     .doesNotContain("SCAN l]").doesNotContain("SCAN c]");
-            assertThat(plan.split("SEARCH c USING INTEGER PRIMARY KEY", -1)).as("log arm and journal arm find clocks by key")
-                    .hasSize(3);
+            assertThat(plan.split("SEARCH c USING INTEGER PRIMARY KEY", -1))
+                    .as("log arm, range arm and journal arm find clocks by key").hasSize(4);
+            assertThat(plan).as("the range arm reads a range of clocks").contains("SEARCH c USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
         }
     }
 

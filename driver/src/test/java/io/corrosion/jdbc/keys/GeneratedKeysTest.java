@@ -401,6 +401,48 @@ class GeneratedKeysTest {
     }
 
     /**
+     * A large batch reserves ahead of its keys by as many as it used, never more than {@link KeyAllocator#RESERVE_MAX}
+     * (what a restart burns at most), and a crash in the middle of the next one hands out no committed id again.
+     */
+    @Test
+    void largeBatchesReserveAheadWithinABoundAndSurviveACrash() throws SQLException {
+        List<Long> committed;
+        try (Connection c = open()) {
+            exec(c, "create table t (id integer primary key, v int)");
+            exec(c, "insert into t (v) values (0)");
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("insert into t (v) values (?)")) {
+                for (int i = 1; i <= 5000; i++) {
+                    ps.setInt(1, i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+            long last = IdScheme.counterOf(one(c, "select max(id) from t"));
+            long reserved = one(c, "select next from " + Reservations.TABLE + " where name = 'key:t'");
+            assertThat(reserved).as("grown past one step").isGreaterThan(last + 1 + KeyAllocator.RESERVE_AHEAD)
+                    .isLessThanOrEqualTo(last + 1 + KeyAllocator.RESERVE_MAX);
+            committed = longs(c, "select id from t");
+            try (PreparedStatement ps = c.prepareStatement("insert into t (v) values (?)")) {
+                for (int i = 0; i < 5000; i++) {
+                    ps.setInt(1, -1);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            assertThat(one(c, "select count(*) from t")).isEqualTo(10_001);
+        } // closed without commit
+        CorrosionDriver.shutdownAll();
+        try (Connection c = open()) {
+            assertThat(one(c, "select count(*) from t")).isEqualTo(5001);
+            exec(c, "insert into t (v) values (1)");
+            assertThat(one(c, "select last_insert_rowid()"))
+                    .isGreaterThan(committed.stream().mapToLong(Long::longValue).max().orElseThrow());
+        }
+    }
+
+    /**
      * A key declared INT stops at 2^31 - 1 with SQLState 22003 unless the table is listed in int64-keys; INTEGER (the
      * rowid type) goes on, and reading such a key as a Java int fails loudly instead of returning its low 32 bits.
      */
@@ -510,6 +552,43 @@ class GeneratedKeysTest {
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 return keys.getMetaData().getColumnLabel(1);
             }
+        }
+    }
+
+    /** What a prepared UPDATE or DELETE reports as generated keys, execution after execution: closed?, a row? */
+    private static List<Boolean> keysOfUpdates(Connection c) throws SQLException {
+        exec(c, "create table t (id integer primary key, v text)");
+        exec(c, "insert into t (id, v) values (1, 'a'), (2, 'b')");
+        List<Boolean> out = new ArrayList<>();
+        for (String sql : List.of("update t set v = ? where id = 1", "  DELETE from t where v = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < 3; i++) {
+                    ps.setString(1, "x");
+                    if (i == 1) {
+                        assertThat(ps.execute()).isFalse();
+                    } else {
+                        ps.executeUpdate();
+                    }
+                    if (i > 0) { // the first execution is never asked: sqlite-jdbc's check is skipped until it is
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            out.add(keys.isClosed());
+                            out.add(keys.next());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void preparedUpdatesAndDeletesReportNoGeneratedKeysAsSqliteJdbcDoes() throws SQLException {
+        List<Boolean> plain;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
+            plain = keysOfUpdates(c);
+        }
+        try (Connection c = open()) {
+            assertThat(keysOfUpdates(c)).isEqualTo(plain).containsOnly(false).hasSize(8);
         }
     }
 }

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The gate's order, without SQLite: a waiting apply holds new transactions back, so it waits only for open ones. */
+/**
+ * The gate's order, without SQLite: a waiting apply holds new transactions back, so it waits only for open ones; a
+ * transaction that waited for an apply goes before the next one.
+ */
 class TransactionGateOrderTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -58,5 +61,47 @@ class TransactionGateOrderTest {
         gate.applyEnded();
         second.get(10, TimeUnit.SECONDS);
         assertThat(gate.openTransactions()).isEqualTo(1);
+    }
+
+    /**
+     * A node catching up (after a partition) applies batch after batch, each apply starting the instant the last one
+     * ended. A transaction that waited for one of them must start before the next, not wait out its whole start bound
+     * and then begin in the middle of an apply (its write would then fail with 40001 when the apply commits).
+     */
+    @Test
+    void aTransactionThatWaitedForAnApplyStartsBeforeTheNextApplyRunBackToBack() throws Exception {
+        TransactionGate.applyWaitMillis = 60_000; // the test ends the transaction, not the clock
+        TransactionGate gate = new TransactionGate();
+        gate.applyStarting();
+
+        AtomicReference<Thread> app = new AtomicReference<>();
+        CompletableFuture<Void> appEnds = new CompletableFuture<>();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        threads.submit(() -> {
+            app.set(Thread.currentThread());
+            gate.transactionStarted();
+            started.complete(null);
+            appEnds.join();
+            gate.transactionEnded();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.get() != null
+                && app.get().getState() == Thread.State.TIMED_WAITING);
+        assertThat(started).as("waits while the apply runs").isNotDone();
+
+        CompletableFuture<Void> nextApply = CompletableFuture.runAsync(() -> {
+            // The next batch at once, before the woken transaction runs (as on a loaded machine): holding the gate's
+            // monitor across both calls is that schedule, every time.
+            synchronized (gate) {
+                gate.applyEnded();
+                gate.applyStarting();
+            }
+        }, threads);
+        started.get(3, TimeUnit.SECONDS); // well within the transaction's own bound of START_WAIT_MILLIS
+        assertThat(gate.openTransactions()).isEqualTo(1);
+        assertThat(nextApply).as("the next apply waits for the transaction that went first").isNotDone();
+
+        appEnds.complete(null);
+        nextApply.get(10, TimeUnit.SECONDS);
+        assertThat(gate.openTransactions()).isZero();
     }
 }

@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * the per-round ratios, next to the goals of issues 3 and 4; then the merge rate, the metadata size and the
  * interceptor's cost.
  *
- * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)]}.
+ * <p>Usage: {@code DriverBenchmark [secondsPerMeasurement (default 0.5)] [rounds (default 7)] [only]}: {@code only}, a
+ * comma-separated list of words, runs only the figures whose name contains one of them (case-insensitive), e.g.
+ * {@code batch} or {@code merge,metadata}; with the bench profile, {@code -Dbench.only=batch}.
  */
 public final class DriverBenchmark {
     private static final int ROWS = 10_000;
@@ -40,13 +42,15 @@ public final class DriverBenchmark {
     private final double seconds;
     private final int rounds;
     private final Path dir;
+    private final List<String> only;
     private final SplittableRandom random = new SplittableRandom(42);
     private long sink;
 
-    private DriverBenchmark(double seconds, int rounds, Path dir) {
+    private DriverBenchmark(double seconds, int rounds, Path dir, List<String> only) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.dir = dir;
+        this.only = only;
     }
 
     @FunctionalInterface
@@ -57,7 +61,19 @@ public final class DriverBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        new DriverBenchmark(seconds, rounds, Files.createTempDirectory("corrosion-bench")).run();
+        List<String> only = new ArrayList<>();
+        for (String word : (args.length > 2 ? args[2] : "").split(",")) {
+            if (!word.isBlank()) {
+                only.add(word.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        new DriverBenchmark(seconds, rounds, Files.createTempDirectory("corrosion-bench"), only).run();
+    }
+
+    /** Whether the figure named so runs (all of them without a filter). */
+    private boolean wanted(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return only.isEmpty() || only.stream().anyMatch(lower::contains);
     }
 
     private void run() throws Exception {
@@ -80,9 +96,13 @@ public final class DriverBenchmark {
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
         }
-        interceptorCost();
-        merges();
-        metadata();
+        if (wanted("interceptor, cached plan lookup")) {
+            interceptorCost();
+        }
+        if (wanted("merge, column changes/s") || wanted("CRR metadata, bytes per byte of user data")) {
+            merges();
+            metadata();
+        }
         CorrosionDriver.shutdownAll();
         System.out.println(sink == 42 ? "" : "\n(done)");
     }
@@ -335,6 +355,9 @@ public final class DriverBenchmark {
     }
 
     private void compare(String name, Op sqlite, Op corrosion, String goal) throws Exception {
+        if (!wanted(name)) {
+            return;
+        }
         measure(sqlite); // warm-up, both
         measure(corrosion);
         double[] a = new double[rounds];

@@ -45,7 +45,17 @@ public final class ChildJvm {
     /** Starts {@code main} with {@code args}; its stderr goes to {@code stderr}. */
     public static ChildJvm launch(String name, Class<?> main, List<String> args, Path stderr, Set<String> latestOnly)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        return launch(name, List.of(), main, args, stderr, latestOnly);
+    }
+
+    /**
+     * As {@link #launch(String, Class, List, Path, Set)}, the java command preceded by {@code prefix}, a command that
+     * runs its arguments in place (e.g. {@code ip netns exec <namespace>}), so the process is still the JVM itself.
+     */
+    public static ChildJvm launch(String name, List<String> prefix, Class<?> main, List<String> args, Path stderr,
+                                  Set<String> latestOnly) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);

@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Broadcasts on their way to each peer. While fewer than {@link #MAX_IN_FLIGHT} messages are in flight to a peer,
- * each broadcast leaves at once on its own stream; beyond that they wait, and leave together as one
- * {@link BroadcastBatch} when a stream frees up. Light load pays no delay; a burst costs a few streams instead of
- * one per changeset (Corrosion batches its broadcasts too, on a timer). What waits is bounded in bytes over all
- * peers; beyond the bound a peer's oldest waiting broadcast is dropped (sync delivers it).
+ * Broadcasts on their way to each peer. While no message is in flight to a peer, a broadcast leaves at once on its
+ * own; while one is, the next ones wait, and leave together as one {@link BroadcastBatch} when it completed (the
+ * frame was handed to the peer's stream). Light load pays no delay; under load the batches grow by themselves with
+ * the time a send takes, so a busy node pays one frame, packet and receive step per peer for many changesets
+ * instead of one per changeset (Corrosion batches its broadcasts too, on a timer). What waits is bounded in bytes
+ * over all peers; beyond the bound a peer's oldest waiting broadcast is dropped (sync delivers it).
  *
  * <p>{@link #send} runs on the protocol thread; a finished send pumps the next batch on the transport thread that
  * finished it, so the protocol thread pays one step per broadcast, not two. Each lane is guarded by its own lock;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BroadcastLanes {
 
-    static final int MAX_IN_FLIGHT = 8;
+    static final int MAX_IN_FLIGHT = 1;
     private static final int MAX_BATCH_BYTES = 256 << 10;
     private static final long MAX_WAITING_BYTES = 32L << 20;
 

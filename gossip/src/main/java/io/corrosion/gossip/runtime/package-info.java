@@ -21,13 +21,13 @@
  *   <li><b>Callers</b>: {@code broadcast} puts the changeset into a bounded hand-off queue and returns; when it is
  *       full the changeset is refused ({@code false}) and peers get it by sync.</li>
  * </ul>
- * Broadcast sends to a peer leave at once while fewer than 8 are in flight to it; beyond that they wait and leave
- * together as one {@link io.corrosion.gossip.wire.BroadcastBatch} (the next batch is sent by the transport thread
+ * A broadcast send to a peer leaves at once while none is in flight to it; otherwise it waits, and what waited
+ * leaves together as one {@link io.corrosion.gossip.wire.BroadcastBatch} (the next batch is sent by the transport thread
  * that finished the previous send, not the protocol thread).
  *
  * <h2>Channels</h2>
  * Datagram messages (probes, acks, membership gossip) go as QUIC datagrams; broadcasts and push-pull as one
- * message each on its own stream; a sync session on one bidirectional exchange keyed by its
+ * message each on the peer's message stream; a sync session on one bidirectional exchange keyed by its
  * {@link io.corrosion.gossip.wire.SessionKey}: the initiator's SyncStart opens it, every later frame of either
  * side goes on it, and it is finished when the core closes the session cleanly (aborted otherwise). When a member
  * is declared down, its cached connection is dropped, so a restarted node is dialled afresh.

@@ -61,7 +61,10 @@ public interface Transport extends AutoCloseable {
     /** Sends one unreliable datagram. A datagram may be lost, duplicated or reordered. */
     CompletionStage<Void> sendDatagram(InetSocketAddress to, byte[] datagram);
 
-    /** Sends one message reliably, on its own stream: it arrives whole and once, or the stage fails. */
+    /**
+     * Sends one message reliably: it arrives whole and once, or the stage fails. Messages to one peer may share a
+     * stream (QUIC: {@code MessageStream}), so a stalled one can hold back those sent after it.
+     */
     CompletionStage<Void> sendMessage(InetSocketAddress to, byte[] message);
 
     /**

@@ -10,8 +10,9 @@
  *   <li>SWIM probes, acks, indirect probes: {@code sendDatagram}. Small (at most {@code maxDatagramSize},
  *       1200 bytes by default), loss is part of SWIM's model, and a lost probe must not delay the next one
  *       behind a retransmission.</li>
- *   <li>Broadcast of a changeset: {@code sendMessage}, one reliable frame on its own stream, so one slow or
- *       lost changeset never holds up the others (no head-of-line blocking between messages).</li>
+ *   <li>Broadcast of a changeset: {@code sendMessage}, one reliable frame. QUIC puts a peer's messages on one
+ *       stream renewed a few times a second (a stream per message cost most of the transport's CPU under
+ *       load); a lost packet then holds back the messages behind it on that stream, for one retransmission.</li>
  *   <li>Anti-entropy sync: {@code openExchange}. The initiator sends its heads and needs, finishes; the peer
  *       answers with bounded batches and finishes. Frames are ordered within the exchange; waiting for each
  *       {@code send} stage to complete gives back-pressure from QUIC flow control, and

@@ -34,6 +34,7 @@ final class Connections {
         final CompletableFuture<QuicChannel> channel = new CompletableFuture<>();
         final CompletableFuture<Void> confirmation = new CompletableFuture<>();
         final StreamOpener opener = new StreamOpener(transport);
+        final MessageStream messages = new MessageStream(transport, opener);
         volatile long failedAtNanos;
 
         Link(InetSocketAddress address) {
@@ -73,6 +74,12 @@ final class Connections {
                                                      ChannelHandler setup) {
         Link link = link(peer);
         return link.channel.thenCompose(channel -> link.opener.open(channel, type, setup));
+    }
+
+    /** Sends {@code message} as one frame on the message stream to {@code peer} (see {@link MessageStream}). */
+    CompletableFuture<Void> sendMessage(InetSocketAddress peer, byte[] message) {
+        Link link = link(peer);
+        return link.channel.thenCompose(channel -> link.messages.send(channel, message));
     }
 
     void disconnect(InetSocketAddress peer) {

@@ -21,7 +21,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -42,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Transport} over QUIC (netty + quiche), TLS 1.3 with mutual authentication against the cluster
- * CA. Datagrams travel as QUIC DATAGRAM frames, messages on one unidirectional stream each, exchanges on a
- * bidirectional stream; see the package documentation for why, and {@link QuicTransportConfig} for limits.
+ * CA. Datagrams travel as QUIC DATAGRAM frames, messages as frames on a unidirectional stream per peer that is
+ * renewed a few times a second ({@link MessageStream}), exchanges on a bidirectional stream; see the package documentation for why, and {@link QuicTransportConfig} for limits.
  *
  * <p>Two UDP sockets: the listening one (the bind address; peers dial it) and a dialling one on the same IP
  * with an ephemeral port, which carries every outbound connection. Each connection is used one way: we send
@@ -184,19 +183,7 @@ public final class QuicTransport implements Transport {
         if (message.length > config.maxFrameSize()) {
             return Frames.tooLarge("message", message.length, config.maxFrameSize());
         }
-        return running.openStream(to, QuicStreamType.UNIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                    @Override
-                    protected void initChannel(QuicStreamChannel stream) {
-                        StreamSetup.prepare(context, stream);
-                    }
-                })
-                .thenCompose(stream -> {
-                    // One frame and the FIN in one write: the stream is complete when the write is.
-                    ChannelFuture written = stream.writeAndFlush(
-                            new DefaultQuicStreamFrame(Frames.encode(stream.alloc(), message), true));
-                    return Frames.toStage(written, cause -> new TransportException(Reason.CONNECTION_LOST,
-                            "could not send a message to " + to + ": " + cause, cause));
-                })
+        return running.sendMessage(to, message)
                 .thenApply(ignored -> {
                     counters.increment(Counter.MESSAGES_SENT);
                     counters.increment(Counter.FRAMES_SENT);

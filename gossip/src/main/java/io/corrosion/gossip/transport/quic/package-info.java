@@ -7,10 +7,11 @@
  *   <li>Datagram: a QUIC DATAGRAM frame (RFC 9221) on the connection to the peer. Unreliable like UDP, but
  *       encrypted and authenticated like everything else, and it shares the connection's congestion
  *       control.</li>
- *   <li>Message: one unidirectional stream carrying one length-prefixed frame and the FIN, written in one
- *       go. QUIC streams are cheap (no round trip to open) and independent, so messages do not queue behind
- *       each other; the receiver gives the stream credit back as it finishes reading, so a steady sender
- *       never stalls at the stream limit.</li>
+ *   <li>Message: one length-prefixed frame on the peer's current message stream, a unidirectional stream
+ *       that is finished (FIN) at most 0.5 s after it opened, the next message opening a new one
+ *       ({@code MessageStream}). A stream per message cost a stream channel, its pipeline and timers on both
+ *       sides for every changeset to every peer, which was most of the transport's CPU under load. Messages on
+ *       one stream arrive in order, and a lost packet holds back those behind it on that stream.</li>
  *   <li>Exchange: one bidirectional stream; each side writes length-prefixed frames and finishes its half
  *       with a FIN; an abort resets both halves (RESET_STREAM + STOP_SENDING) with an application code
  *       telling the peer why ({@code Frames.ResetCode}).</li>

@@ -88,6 +88,31 @@ class QuicTransportTest {
     }
 
     @Test
+    void messagesShareAStreamThatEndsByItselfAndTheNextMessageOpensANewOne() throws Exception {
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+
+        for (int i = 0; i < 20; i++) {
+            alice.sendMessage(bob.localAddress(), ("first " + i).getBytes(UTF_8)).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> bobInbox.messages.size() == 20);
+        // The message stream is finished after its lifetime (0.5 s at most), cleanly: neither side holds a stream.
+        await().atMost(Duration.ofSeconds(5)).until(() -> bob.metrics().streamsActive() == 0
+                && alice.metrics().streamsActive() == 0);
+
+        alice.sendMessage(bob.localAddress(), "second".getBytes(UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bobInbox.messages.size() == 21);
+        assertThat(new String(bobInbox.messages.get(20).payload(), UTF_8)).isEqualTo("second");
+        assertThat(bob.metrics().streamsTruncated()).isZero();
+        assertThat(bob.metrics().streamsIdleClosed()).isZero();
+        assertThat(alice.metrics().connectionsOpened()).isEqualTo(1);
+        assertThat(alice.metrics().messagesSent()).isEqualTo(21);
+    }
+
+    @Test
     void exchangeCarriesOrderedFramesBothWaysAndEndsWithBothFinishes() throws Exception {
         Recorder bobInbox = new Recorder();
         QuicTransport alice = start("alice", new Recorder());

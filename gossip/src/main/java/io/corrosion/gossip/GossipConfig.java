@@ -33,6 +33,7 @@ public record GossipConfig(
         long applyQueueMaxBytes,
         int applyBatchMaxItems,
         long applyBatchMaxBytes,
+        Duration applyLinger,
         Duration syncInterval,
         Duration syncSessionTimeout,
         int syncBatchBytes,
@@ -67,6 +68,10 @@ public record GossipConfig(
         positive("applyQueueMaxBytes", applyQueueMaxBytes);
         positive("applyBatchMaxItems", applyBatchMaxItems);
         positive("applyBatchMaxBytes", applyBatchMaxBytes);
+        Objects.requireNonNull(applyLinger, "applyLinger");
+        if (applyLinger.isNegative()) {
+            throw new IllegalArgumentException("applyLinger must not be negative, got " + applyLinger);
+        }
         positive("syncInterval", syncInterval);
         positive("syncSessionTimeout", syncSessionTimeout);
         positive("syncBatchBytes", syncBatchBytes);
@@ -128,6 +133,7 @@ public record GossipConfig(
         b.applyQueueMaxItems = applyQueueMaxItems;
         b.applyQueueMaxBytes = applyQueueMaxBytes;
         b.applyBatchMaxItems = applyBatchMaxItems;
+        b.applyLinger = applyLinger;
         b.applyBatchMaxBytes = applyBatchMaxBytes;
         b.syncInterval = syncInterval;
         b.syncSessionTimeout = syncSessionTimeout;
@@ -204,6 +210,7 @@ public record GossipConfig(
         private long applyQueueMaxBytes = 64L << 20;
         private int applyBatchMaxItems = 512;
         private long applyBatchMaxBytes = 4L << 20;
+        private Duration applyLinger = Duration.ZERO;
         private Duration syncInterval = Duration.ofSeconds(3);
         private Duration syncSessionTimeout = Duration.ofSeconds(30);
         private int syncBatchBytes = 64 << 10;
@@ -365,6 +372,16 @@ public record GossipConfig(
             return this;
         }
 
+        /**
+         * Under a steady stream of changesets (the previous apply batch began less than this long ago), how long the
+         * oldest one waits for others to join its batch: one store transaction for several changesets instead of one
+         * each. A changeset after a quiet spell is applied at once. Default ZERO (no waiting).
+         */
+        public Builder applyLinger(Duration value) {
+            this.applyLinger = value;
+            return this;
+        }
+
         /** How often a node starts an anti-entropy sync with a random member. Default Seconds(3). */
         public Builder syncInterval(Duration value) {
             this.syncInterval = value;
@@ -408,7 +425,7 @@ public record GossipConfig(
         }
 
         public GossipConfig build() {
-            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
+            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
         }
     }
 }

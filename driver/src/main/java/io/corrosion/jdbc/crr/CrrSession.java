@@ -61,7 +61,7 @@ public final class CrrSession implements AutoCloseable {
         this.conn = conn;
         this.statements = new SessionStatements(conn);
         this.sites = new SiteOrdinals(conn);
-        this.transactions = new SessionTransactions(conn, tx, this::forgetTransactionCaches);
+        this.transactions = new SessionTransactions(conn, tx, statements, this::forgetTransactionCaches);
         this.versions = new TxVersions(conn, tx, this::prepared);
         this.config = new CrrConfig(conn, tx, this::prepared);
         this.catalog = new CrrCatalog(conn);

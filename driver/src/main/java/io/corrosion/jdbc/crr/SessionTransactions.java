@@ -1,25 +1,27 @@
 package io.corrosion.jdbc.crr;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.sqlite.SQLiteConnection;
 
 /**
  * The transactions a {@link CrrSession} runs its work in: in auto-commit mode one of its own (BEGIN IMMEDIATE: merges
  * read before they write), inside the application's or the owner's transaction a savepoint, so the work is atomic
- * either way.
+ * either way. The transaction-control statements stay prepared (the session's {@link SessionStatements}): preparing
+ * one cost about as much as the merge of a small changeset.
  */
 final class SessionTransactions {
     private static final String SAVEPOINT = "crsql_op";
 
     private final SQLiteConnection conn;
     private final TxState tx;
+    private final SessionStatements statements;
     /** What the session forgets when a savepoint's work is undone (caches of what it wrote). */
     private final Runnable undone;
 
-    SessionTransactions(SQLiteConnection conn, TxState tx, Runnable undone) {
+    SessionTransactions(SQLiteConnection conn, TxState tx, SessionStatements statements, Runnable undone) {
         this.conn = conn;
         this.tx = tx;
+        this.statements = statements;
         this.undone = undone;
     }
 
@@ -77,8 +79,11 @@ final class SessionTransactions {
     }
 
     private void exec(String sql) throws SQLException {
-        try (Statement s = conn.createStatement()) {
-            s.execute(sql);
+        try {
+            statements.prepared(sql).execute();
+        } catch (SQLException | RuntimeException e) {
+            statements.forget(sql, e); // sqlite-jdbc may have finalized it
+            throw e;
         }
     }
 }

@@ -24,6 +24,9 @@ final class CrrAccess implements AutoCloseable {
         this.agentConnection = agentConnection;
         this.connection = agentConnection.connection();
         this.crr = agentConnection.crr();
+        // Nothing on the agent's connections asks for generated keys: without the flag sqlite-jdbc does not prepare
+        // and run a SELECT last_insert_rowid() after each of its INSERTs (the bookkeeping's, every apply transaction).
+        connection.getConnectionConfig().setGetGeneratedKeys(false);
     }
 
     SQLiteConnection connection() {

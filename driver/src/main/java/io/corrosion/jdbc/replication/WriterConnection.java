@@ -1,8 +1,10 @@
 package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.SqlErrors;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,6 +27,8 @@ final class WriterConnection implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final AgentCounters counters;
     private final TransactionGate gate;
+    /** COMMIT and ROLLBACK, kept prepared: one of them ends every apply transaction. Under the lock. */
+    private final Map<String, PreparedStatement> kept = new HashMap<>();
 
     WriterConnection(CrrAccess crr, AgentCounters counters, TransactionGate gate) {
         this.crr = crr;
@@ -102,8 +106,21 @@ final class WriterConnection implements AutoCloseable {
     }
 
     private void exec(String sql) throws SQLException {
-        try (Statement s = crr.connection().createStatement()) {
-            s.execute(sql);
+        PreparedStatement p = kept.get(sql);
+        if (p == null) {
+            p = crr.connection().prepareStatement(sql);
+            kept.put(sql, p);
+        }
+        try {
+            p.execute();
+        } catch (SQLException | RuntimeException e) {
+            kept.remove(sql); // sqlite-jdbc may have finalized it: prepared afresh next time
+            try {
+                p.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 
@@ -111,6 +128,7 @@ final class WriterConnection implements AutoCloseable {
     public void close() throws SQLException {
         lock.lock();
         try {
+            kept.clear(); // closed with the connection
             crr.close();
         } finally {
             lock.unlock();

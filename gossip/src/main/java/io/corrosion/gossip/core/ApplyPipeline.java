@@ -14,7 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Received changesets on their way to the store: one bounded queue, one apply batch in flight. While a batch is
- * being applied the next one accumulates, so batches grow with store latency (Corrosion's adaptive batching).
+ * being applied the next one accumulates, so batches grow with store latency (Corrosion's adaptive batching). With
+ * {@link GossipConfig#applyLinger()} set, a steady stream waits too: while the previous batch began less than the
+ * linger ago, the next one waits for the linger to have passed since then, so under load a store transaction takes
+ * what arrived in one linger where each changeset would otherwise pay for one (Corrosion waits for its apply queue
+ * too); a changeset after a quiet spell goes at once, and none waits longer than the linger.
  * When the queue is over its item or byte bound the oldest entries are dropped and reported, so the broadcast
  * dedupe forgets them; sync fetches them again later.
  */
@@ -26,7 +30,9 @@ final class ApplyPipeline {
     }
 
     private final GossipConfig config;
+    private final long lingerMillis;
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private long lastBatchAt = Long.MIN_VALUE;
     private long queuedBytes;
     private long inFlightId = -1;
     private List<Item> inFlight = List.of();
@@ -37,6 +43,7 @@ final class ApplyPipeline {
 
     ApplyPipeline(GossipConfig config) {
         this.config = config;
+        this.lingerMillis = config.applyLinger().toMillis();
     }
 
     /** Queues a changeset; reports any entries dropped to make room. */
@@ -64,11 +71,12 @@ final class ApplyPipeline {
         return n == 1;
     }
 
-    /** The next batch to apply, if none is in flight. */
-    StoreTask.Apply next(long taskId) {
-        if (inFlightId >= 0 || queue.isEmpty()) {
+    /** The next batch to apply, if none is in flight and none is lingering. */
+    StoreTask.Apply next(long taskId, long now) {
+        if (inFlightId >= 0 || queue.isEmpty() || lingering(now)) {
             return null;
         }
+        lastBatchAt = now;
         List<Item> batch = new ArrayList<>();
         long bytes = 0;
         while (!queue.isEmpty() && batch.size() < config.applyBatchMaxItems()
@@ -83,6 +91,21 @@ final class ApplyPipeline {
         List<Changeset> changesets = new ArrayList<>(batch.size());
         batch.forEach(i -> changesets.add(i.changeset));
         return new StoreTask.Apply(taskId, changesets);
+    }
+
+    /** Whether the queued changesets wait for more to join them (see the class comment). */
+    private boolean lingering(long now) {
+        return lingerMillis > 0 && lastBatchAt != Long.MIN_VALUE && now - lastBatchAt < lingerMillis
+                && now - queue.peekFirst().queuedAt < lingerMillis
+                && queue.size() < config.applyBatchMaxItems() && queuedBytes < config.applyBatchMaxBytes();
+    }
+
+    /** When a lingering batch is due (Long.MAX_VALUE if none lingers). */
+    long lingerDeadline(long now) {
+        if (inFlightId >= 0 || queue.isEmpty() || !lingering(now)) {
+            return Long.MAX_VALUE;
+        }
+        return Math.min(lastBatchAt, queue.peekFirst().queuedAt) + lingerMillis;
     }
 
     boolean owns(long taskId) {

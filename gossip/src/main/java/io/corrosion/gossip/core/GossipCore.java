@@ -151,7 +151,8 @@ public final class GossipCore {
 
     /** When {@link #onTimeout} wants to run next (Long.MAX_VALUE: never). */
     public long nextTimeout() {
-        return Math.min(membership.nextTimeout(), Math.min(broadcaster.nextTimeout(), sync.nextTimeout()));
+        long protocols = Math.min(membership.nextTimeout(), Math.min(broadcaster.nextTimeout(), sync.nextTimeout()));
+        return Math.min(protocols, pipeline.lingerDeadline(now));
     }
 
     /**
@@ -268,7 +269,7 @@ public final class GossipCore {
     }
 
     private void dispatchApply() {
-        StoreTask.Apply task = pipeline.next(nextTaskId);
+        StoreTask.Apply task = pipeline.next(nextTaskId, now);
         if (task != null) {
             nextTaskId++;
             out.task(task);

@@ -148,4 +148,53 @@ class GossipCoreTest {
                 .satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(2));
         assertThat(core.stats().broadcast().duplicates()).isEqualTo(1);
     }
+
+    @Test
+    void underASteadyStreamChangesetsWaitForOthersToShareTheirApplyAndAfterAQuietSpellGoAtOnce() {
+        GossipCore core = core(GossipConfig.defaults().toBuilder().applyLinger(java.time.Duration.ofMillis(4)).build());
+        InMemoryChangesetStore store = new InMemoryChangesetStore(self.siteId());
+
+        core.onMessage(received(1), 1000, out);
+        List<StoreTask> first = out.drainStoreTasks();
+        assertThat(first).as("nothing was applied lately: at once").singleElement();
+        core.onStoreResult(first.get(0).execute(store), 1001, out);
+
+        core.onMessage(received(2), 1002, out);
+        core.onMessage(received(3), 1003, out);
+        core.onTimeout(1003, out);
+        assertThat(out.drainStoreTasks()).as("a batch began 3 ms ago: v2 and v3 wait for company").isEmpty();
+        assertThat(core.nextTimeout()).as("the timer fires when the linger has passed since that batch")
+                .isLessThanOrEqualTo(1004);
+
+        core.onTimeout(1004, out);
+        List<StoreTask> second = out.drainStoreTasks();
+        assertThat(second).singleElement().satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(2));
+        core.onStoreResult(second.get(0).execute(store), 1005, out);
+        assertThat(out.drainStoreTasks()).as("nothing left to apply").isEmpty();
+
+        core.onMessage(received(5), 1100, out);
+        assertThat(out.drainStoreTasks()).as("after a quiet spell: at once").singleElement()
+                .satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(1));
+    }
+
+    @Test
+    void aLingeringBatchThatReachesTheBatchBoundGoesAtOnce() {
+        GossipCore core = core(GossipConfig.defaults().toBuilder().applyLinger(java.time.Duration.ofMillis(50))
+                .applyBatchMaxItems(3).build());
+        InMemoryChangesetStore store = new InMemoryChangesetStore(self.siteId());
+        core.onMessage(received(1), 0, out);
+        core.onStoreResult(out.drainStoreTasks().get(0).execute(store), 1, out);
+        core.onMessage(received(2), 2, out);
+        core.onMessage(received(3), 3, out);
+        assertThat(out.drainStoreTasks()).isEmpty();
+        core.onMessage(received(4), 4, out);
+        assertThat(out.drainStoreTasks()).singleElement()
+                .satisfies(t -> assertThat(((StoreTask.Apply) t).batch()).hasSize(3));
+    }
+
+    @Test
+    void aNegativeLingerIsRefused() {
+        assertThatThrownBy(() -> GossipConfig.defaults().toBuilder().applyLinger(java.time.Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("applyLinger");
+    }
 }

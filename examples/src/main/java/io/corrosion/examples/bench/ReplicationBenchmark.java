@@ -126,12 +126,13 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * The same load for {@code -Dbench.warmup} seconds (default 10) before the measured run, until every row is on
-     * every node; then the nodes forget what they noted. Without it a short run measures the JIT compiler: a third of
-     * a node's CPU in a 20 s run went to it. Returns the rows written.
+     * The same load for {@code -Dbench.warmup} seconds (default 120 in the Maven profile) before the measured run,
+     * until every row is on every node; then the nodes forget what they noted. Without it a run measures the JIT
+     * compiler: five JVMs on two cores kept their C2 compilers busy for about two minutes (a quarter of the machine's
+     * CPU after 10 s, ~1% after 130 s). Returns the rows written.
      */
     private static long warmUp(List<NodeProcess> nodes, double rate, boolean replicate) throws Exception {
-        double seconds = Double.parseDouble(System.getProperty("bench.warmup", "10"));
+        double seconds = Double.parseDouble(System.getProperty("bench.warmup", "120"));
         if (seconds <= 0) {
             return 0;
         }

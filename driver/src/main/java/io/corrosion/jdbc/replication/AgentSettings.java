@@ -30,8 +30,11 @@ final class AgentSettings {
 
     private AgentSettings() {}
 
-    /** How long a received changeset may wait for others to share its apply transaction, under a steady stream. */
-    static final Duration APPLY_LINGER = Duration.ofMillis(4);
+    /**
+     * How long a received changeset may wait for others to share its apply transaction, under a steady stream
+     * (system property {@code corrosion.applyLingerMs}, for benchmarks).
+     */
+    static final Duration APPLY_LINGER = Duration.ofMillis(Long.getLong("corrosion.applyLingerMs", 4));
 
     /**
      * The gossip node's configuration for a file.

@@ -19,6 +19,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -57,6 +60,11 @@ public final class QuicTransport implements Transport {
     private static final AttributeKey<QuicExchange> EXCHANGE = AttributeKey.valueOf("corrosion.exchange");
     private static final int UDP_RECEIVE_BUFFER = 2048;
     /**
+     * The UDP sockets use Linux's native epoll transport where it loads (JDK NIO's selector cost the event loops a
+     * third of their time under load); elsewhere, or with {@code -Dcorrosion.quic.nio=true}, NIO.
+     */
+    static final boolean NATIVE_EPOLL = !Boolean.getBoolean("corrosion.quic.nio") && Epoll.isAvailable();
+    /**
      * Kernel socket buffers: the Linux default (~208 KiB) overflows under a burst of QUIC packets, and every
      * drop halves the congestion window. Capped by net.core.rmem_max / wmem_max.
      */
@@ -94,7 +102,7 @@ public final class QuicTransport implements Transport {
                 Thread t = named.newThread(r);
                 threads.add(t);
                 return t;
-            }, NioIoHandler.newFactory());
+            }, NATIVE_EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             try {
                 context = new TransportContext(config, counters, tls, handler);
                 StreamSetup streamSetup = new StreamSetup(context);
@@ -285,7 +293,7 @@ public final class QuicTransport implements Transport {
     private Bootstrap udpSocket(ChannelHandler codec) {
         return new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
+                .channel(NATIVE_EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER))
                 .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Transport} over QUIC (netty + quiche), TLS 1.3 with mutual authentication against the cluster
  * CA. Datagrams travel as QUIC DATAGRAM frames, messages as frames on a unidirectional stream per peer that is
- * renewed a few times a second ({@link MessageStream}), exchanges on a bidirectional stream; see the package documentation for why, and {@link QuicTransportConfig} for limits.
+ * renewed a few times a second ({@link MessageStream}), exchanges on a bidirectional stream; see the package
+ * documentation for why, and {@link QuicTransportConfig} for limits.
  *
  * <p>Two UDP sockets: the listening one (the bind address; peers dial it) and a dialling one on the same IP
  * with an ephemeral port, which carries every outbound connection. Each connection is used one way: we send

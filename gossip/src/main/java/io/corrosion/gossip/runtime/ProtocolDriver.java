@@ -423,11 +423,24 @@ final class ProtocolDriver implements SessionLinks.Host {
         protocol.getQueue().clear();
         try {
             if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("[{}] the protocol thread did not stop within 5 s", name);
+                LOG.warn("[{}] the protocol thread did not stop within 5 s; it is at:{}", name, protocolThreadStack());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         store.stop(config.storeShutdownTimeout());
+    }
+
+    /** Where this node's protocol thread is, for the log when it does not stop. */
+    private String protocolThreadStack() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().equals(GossipNode.THREAD_NAME_PREFIX + "-" + name + "-protocol")) {
+                for (StackTraceElement frame : stack) {
+                    out.append(System.lineSeparator()).append("    at ").append(frame);
+                }
+            }
+        });
+        return out.toString();
     }
 }

@@ -373,9 +373,10 @@ public record GossipConfig(
         }
 
         /**
-         * Under a steady stream of changesets (the previous apply batch began less than this long ago), how long the
-         * oldest one waits for others to join its batch: one store transaction for several changesets instead of one
-         * each. A changeset after a quiet spell is applied at once. Default ZERO (no waiting).
+         * Under a steady stream of changesets (the previous apply batch began less than this long ago), the next batch
+         * waits until this long has passed since then, so one store transaction takes several changesets instead of
+         * one each; none waits longer than this, and a changeset after a quiet spell is applied at once. Default ZERO
+         * (no waiting).
          */
         public Builder applyLinger(Duration value) {
             this.applyLinger = value;

@@ -37,7 +37,8 @@ public final class CrrSession implements AutoCloseable {
         @Override
         public void onCommit() {
             if (tx.pendingDbVersion > 0) {
-                journal.committed(tx.pendingDbVersion, tx.touched);
+                journal.committed(tx.pendingDbVersion, tx.touched, settles);
+                settling = tx.pendingDbVersion;
             }
             if (tx.flushedUpTo > 0) {
                 journal.flushCommitted(tx.flushedUpTo);
@@ -47,12 +48,20 @@ public final class CrrSession implements AutoCloseable {
 
         @Override
         public void onRollback() {
+            settling = 0; // a commit that failed after its hook ran rolls back: nothing finished committing
             tx.endTransaction(false);
             sites.forget();
         }
     };
     private byte[] siteId;
     private LocalJournal journal;
+    /**
+     * The local version whose commit hook ran on this connection and that nobody has reported finished yet
+     * ({@link #commitFinished}); 0 if none. Set and read by the thread using the connection.
+     */
+    private long settling;
+    /** Whoever runs this connection reports when its calls return ({@link #commitFinished}): the hook need not wake the watcher. */
+    private boolean settles;
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
@@ -94,6 +103,21 @@ public final class CrrSession implements AutoCloseable {
             if (!repaired.isEmpty()) {
                 LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
             }
+        }
+    }
+
+    /**
+     * The last call on this connection returned normally: a commit whose hook ran during it has finished (SQLite ran its
+     * rollback hook otherwise), so the journal can hand it to commit listeners now, without proving it by taking the
+     * write lock. Called by the driver after every statement and commit on the application's connections; cheap when
+     * nothing committed.
+     */
+    public void commitFinished() {
+        settles = true;
+        long v = settling;
+        if (v > 0) {
+            settling = 0;
+            journal.settled(v);
         }
     }
 

@@ -16,9 +16,11 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * The background thread of a {@link LocalJournal}: checkpoints the WAL, confirms the watermark, evicts what readers no
- * longer need and tells the listeners about durable commits, in db version order. Never writes while the file is
- * open: its only lock is the instant write lock that proves earlier commits completed (a commit hook runs before its
- * commit is durable). At close it makes the journal's last flush on its own connection.
+ * longer need and tells the listeners about finished commits, in db version order. A commit hook runs before its
+ * commit is done; the driver reports when the call that committed returned ({@link LocalJournal#settled}), and the
+ * watcher delivers at once. Commits nobody reports within {@link LocalJournal#WATCH_DELAY_MS} it proves by holding the
+ * write lock an instant: its only lock, since it never writes while the file is open. At close it makes the journal's
+ * last flush on its own connection.
  */
 final class JournalWatcher extends Thread {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWatcher.class);
@@ -52,7 +54,11 @@ final class JournalWatcher extends Thread {
                 }
             }
             try {
-                Thread.sleep(failing ? 1000 : LocalJournal.WATCH_DELAY_MS); // let commits gather; back off on failures
+                if (failing) {
+                    Thread.sleep(1000); // back off
+                } else {
+                    journal.awaitSettled(TimeUnit.MILLISECONDS.toNanos(LocalJournal.WATCH_DELAY_MS));
+                }
                 cycle();
                 failing = false;
             } catch (InterruptedException e) {
@@ -87,14 +93,22 @@ final class JournalWatcher extends Thread {
         }
         long latest = journal.latest();
         boolean deliver = journal.listenersWaiting();
-        if (deliver) {
-            // Holding the write lock an instant proves that every commit filed before it completed.
-            kept.prepare("BEGIN IMMEDIATE").execute();
-            kept.prepare("ROLLBACK").execute();
+        long upTo = latest;
+        long settled = journal.settledUpTo();
+        if (deliver && settled < latest) {
+            if (settled > journal.deliveredUpTo()) {
+                upTo = settled; // what is known to have finished goes now, the rest next round
+            } else {
+                // Nobody reported the rest finished (a connection the driver does not wrap, or a call that failed):
+                // holding the write lock an instant proves that every commit filed before it completed.
+                kept.prepare("BEGIN IMMEDIATE").execute();
+                kept.prepare("ROLLBACK").execute();
+                journal.settled(latest);
+            }
         }
         journal.confirm(LocalJournal.persistedWatermark(kept));
         if (deliver) {
-            deliver(kept, latest);
+            deliver(kept, upTo);
         } else {
             journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
         }

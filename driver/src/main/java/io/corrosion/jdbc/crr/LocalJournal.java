@@ -25,8 +25,9 @@ import org.sqlite.SQLiteConnection;
  *
  * <p>A background thread per file ({@link JournalWatcher}) never writes: it checkpoints the WAL (PASSIVE) every 200 ms or
  * 1000 local commits while commits happen, so commits do not pay for that, confirms the watermark, and tells the
- * {@link CommitListener}s about every commit once it is durable (it takes the write lock for an instant to know that),
- * in db version order.
+ * {@link CommitListener}s about every commit once it finished, in db version order: the driver reports that when the
+ * call that committed returns ({@link #settled}); a commit nobody reports, the watcher proves by taking the write lock
+ * for an instant.
  *
  * <p>Readers: {@code crsql_changes} reads the log plus, through {@code crsql_internal_unflushed}, the entries here above
  * the watermark its snapshot sees; flushed entries stay in memory {@value #RETENTION_SECONDS} s for readers whose
@@ -53,8 +54,9 @@ final class LocalJournal {
     /** ...or the oldest has waited this long. */
     static final long FLUSH_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
-     * How long the watcher lets commits gather before it confirms and delivers them: short, because every commit a
-     * replicating node makes waits this long before it is broadcast (the replication latency goal is 20 ms at p99).
+     * How long the watcher waits for a commit to be reported finished ({@link #settled}) before it proves it by taking
+     * the write lock: short, because a commit nobody reports (a connection the driver does not wrap) waits this long
+     * before it is broadcast.
      */
     static final long WATCH_DELAY_MS = Long.getLong("corrosion.journal.watchDelayMs", 2);
     /** How often the watcher checkpoints the WAL while commits happen... */
@@ -99,6 +101,8 @@ final class LocalJournal {
     private long deliveredUpTo;
     /** The highest version committed when the watcher last checkpointed. */
     private long checkpointedUpTo;
+    /** Versions up to this one finished committing ({@link #settled}). */
+    private long settledUpTo;
     private boolean loaded;
     private boolean writable;
     private boolean closed;
@@ -131,6 +135,7 @@ final class LocalJournal {
         committed = Math.max(flushed, longOf(c, "SELECT " + CrrMetadata.persistedLocalDbVersionExpr()));
         deliveredUpTo = committed;
         checkpointedUpTo = committed;
+        settledUpTo = committed;
         loaded = true;
     }
 
@@ -176,6 +181,7 @@ final class LocalJournal {
             confirmed = Math.max(confirmed, max);
             evicted = Math.max(evicted, max);
             committed = Math.max(committed, max);
+            settledUpTo = Math.max(settledUpTo, max);
         }
         LOG.info("{}: recovered {} version log entries after an unclean stop ({} ms)", file == null ? ":memory:" : file,
                 found.entries(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -191,13 +197,16 @@ final class LocalJournal {
         return committed;
     }
 
-    /** Called by a session's commit hook: the transaction that wrote {@code rows} under {@code dbVersion} commits. */
-    void committed(long dbVersion, Touched rows) {
+    /**
+     * Called by a session's commit hook: the transaction that wrote {@code rows} under {@code dbVersion} commits.
+     * {@code settles}: the session will report when the commit finished ({@link #settled}), which wakes the watcher.
+     */
+    void committed(long dbVersion, Touched rows, boolean settles) {
         JournalEntry e = new JournalEntry(dbVersion, rows.snapshot());
         synchronized (this) {
             entries.put(e);
             committed = Math.max(committed, dbVersion);
-            if (!listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
+            if (!settles && !listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
                 notifyAll(); // the watcher delivers or checkpoints soon; otherwise its periodic round is enough
             }
             if (unflushedVersions++ == 0) {
@@ -205,6 +214,24 @@ final class LocalJournal {
             }
             unflushedRows += e.rowCount;
         }
+    }
+
+    /**
+     * The commit of local version {@code dbVersion} finished: the call that committed it returned. Versions commit one
+     * at a time under the write lock, so every lower version finished (or rolled back) before it.
+     */
+    synchronized void settled(long dbVersion) {
+        if (dbVersion > settledUpTo) {
+            settledUpTo = dbVersion;
+            if (!listeners.isEmpty()) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** Local versions up to this one finished committing (reported, or proven by the watcher). */
+    synchronized long settledUpTo() {
+        return settledUpTo;
     }
 
     /**
@@ -362,6 +389,21 @@ final class LocalJournal {
         checkpointedUpTo = Math.max(checkpointedUpTo, latest);
     }
 
+    /**
+     * Waits (holding this monitor) up to {@code nanos} for every commit filed to be reported finished, so the watcher
+     * need not prove them; returns early when the journal closes or nothing waits for delivery.
+     */
+    synchronized void awaitSettled(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!closed && listenersWaiting() && settledUpTo < entries.lastVersion()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** Listeners wait for commits: deliver soon. */
     synchronized boolean listenersWaiting() {
         return !listeners.isEmpty() && hasUndelivered();
@@ -402,6 +444,10 @@ final class LocalJournal {
             entries.removeFirst();
             evicted = Math.max(evicted, first.dbVersion);
         }
+    }
+
+    synchronized long deliveredUpTo() {
+        return deliveredUpTo;
     }
 
     synchronized void markDelivered(long upTo) {

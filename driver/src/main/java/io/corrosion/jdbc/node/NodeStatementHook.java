@@ -107,6 +107,10 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        NodeConnection node = connections.apply(connection);
+        if (node != null) {
+            node.session.commitFinished(); // first: a commit during this call is done, whatever follows
+        }
         keys.afterExecute(plan, connection);
         resetConflictResolution(plan, connection);
         if (isRollback(plan)) {

@@ -10,8 +10,11 @@ import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.MissingSchemaException;
 import io.corrosion.jdbc.crr.PackedColumns;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -172,6 +175,40 @@ class CrrApiThroughDriverTest {
             assertThat(keys(heard.get(1))).containsExactly("t:010902", "t:010903");
             assertThat(keys(heard.get(2))).containsExactly("t:010901", "t:010903");
             assertThat(visible).containsExactly(2, 4, 2);
+        }
+    }
+
+    /**
+     * The driver reports each commit finished when the call that made it returns, so the journal delivers it without
+     * proving it under the write lock: listeners hear it while another process holds that lock.
+     */
+    @Test
+    void commitListenersHearACommitWhileAnotherConnectionHoldsTheWriteLock() throws Exception {
+        try (Node a = new Node(dir, "a")) {
+            a.exec(DDL);
+            List<Long> heard = new CopyOnWriteArrayList<>();
+            try (AutoCloseable registration = a.crr.addCommitListener(commit -> heard.add(commit.dbVersion()));
+                    Connection holder = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+                    Statement lock = holder.createStatement()) {
+                a.exec("insert into t values (1, 'x', 1)");
+                lock.execute("BEGIN IMMEDIATE");
+                try {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+                } finally {
+                    lock.execute("ROLLBACK");
+                }
+                a.c.setAutoCommit(false);
+                a.exec("update t set a = 'w' where id = 1");
+                a.c.commit();
+                a.c.setAutoCommit(true);
+                lock.execute("BEGIN IMMEDIATE");
+                try {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+                } finally {
+                    lock.execute("ROLLBACK");
+                }
+            }
+            assertThat(heard).containsExactly(1L, 2L);
         }
     }
 

@@ -31,6 +31,9 @@ final class JournalWatcher extends Thread {
     private Statements.OneUse kept;
     private long lastCheckpoint = System.nanoTime();
     private boolean failing;
+    /** The CRRs by id as of schema version {@link #namesSchema}: every delivery names the tables of its commits. */
+    private Map<Long, TableName> names;
+    private long namesSchema;
 
     JournalWatcher(LocalJournal journal) {
         super("corrosion-journal-" + java.nio.file.Path.of(journal.file()).getFileName());
@@ -106,13 +109,18 @@ final class JournalWatcher extends Thread {
                 journal.settled(latest);
             }
         }
-        journal.confirm(LocalJournal.persistedWatermark(kept));
+        boolean maintenance = checkpointDue(latest);
+        if (maintenance) {
+            // Confirming only holds back eviction and the re-flush of a flush that was rolled back: with the checkpoint
+            // it is soon enough.
+            journal.confirm(LocalJournal.persistedWatermark(kept));
+        }
         if (deliver) {
-            deliver(kept, upTo);
+            deliver(kept, upTo, false);
         } else {
             journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
         }
-        if (checkpointDue(latest)) {
+        if (maintenance) {
             checkpoint(conn);
             lastCheckpoint = System.nanoTime();
             journal.checkpointed(latest);
@@ -128,14 +136,14 @@ final class JournalWatcher extends Thread {
     // ---- delivery ---------------------------------------------------------------------------------------------
 
     /** Tells the listeners about the commits up to {@code upTo} not yet delivered, in order. */
-    private void deliver(Statements statements, long upTo) throws SQLException {
+    private void deliver(Statements statements, long upTo, boolean freshNames) throws SQLException {
         List<JournalEntry> due = journal.undelivered(upTo);
         if (due.isEmpty()) {
             return;
         }
-        Map<Long, TableName> names = tableNames(statements);
+        Map<Long, TableName> tables = tableNames(statements, freshNames);
         for (JournalEntry e : due) {
-            CommitListener.Commit commit = commitOf(e, names);
+            CommitListener.Commit commit = commitOf(e, tables);
             for (CommitListener l : journal.listeners()) {
                 try {
                     l.committed(commit);
@@ -149,14 +157,23 @@ final class JournalWatcher extends Thread {
 
     private record TableName(String name, TableInfo.KeyKind kind) {}
 
-    private static Map<Long, TableName> tableNames(Statements statements) throws SQLException {
-        Map<Long, TableName> out = new HashMap<>();
-        try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
-            }
+    /** The CRRs by id, read again only when the schema changed since the last delivery (or {@code fresh}). */
+    private Map<Long, TableName> tableNames(Statements statements, boolean fresh) throws SQLException {
+        long schema;
+        try (ResultSet rs = statements.prepare("PRAGMA schema_version").executeQuery()) {
+            schema = rs.next() ? rs.getLong(1) : -1;
         }
-        return out;
+        if (fresh || names == null || schema != namesSchema) {
+            Map<Long, TableName> out = new HashMap<>();
+            try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
+                }
+            }
+            names = out;
+            namesSchema = schema;
+        }
+        return names;
     }
 
     private static CommitListener.Commit commitOf(JournalEntry e, Map<Long, TableName> names) {
@@ -186,7 +203,7 @@ final class JournalWatcher extends Thread {
             journal.writeFinal(conn);
             try (Statements.OneUse statements = new Statements.OneUse(conn)) {
                 journal.confirm(LocalJournal.persistedWatermark(statements));
-                deliver(statements, Long.MAX_VALUE);
+                deliver(statements, Long.MAX_VALUE, true);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{}: could not write the version log at close; the next open recovers it: {}", journal.file(),

@@ -50,6 +50,11 @@ final class CrrCatalog {
         return byId.get(id);
     }
 
+    /** The table with this id as of the last check of the schema version ({@link #tables(boolean)}). */
+    TableInfo checkedTable(long id) {
+        return byId.get(id);
+    }
+
     void invalidate() {
         schemaVersion = -1;
     }

@@ -299,6 +299,16 @@ public final class CrrSession implements AutoCloseable {
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
         // The view's journal arm holds this node's recent versions only: it need not build the JSON of any other.
         boolean own = Arrays.equals(site, siteId);
+        List<JournalEntry> recent = own ? journal.entriesCovering(fromDbVersion, toDbVersion) : null;
+        if (recent != null) {
+            return transactions.read(() -> ChangeReader.ofEntries(this, recent, siteId));
+        }
+        return changesFromView(site, fromDbVersion, toDbVersion);
+    }
+
+    /** {@link #changes} through {@code crsql_changes}, for versions of any age and any site. */
+    List<Change> changesFromView(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
+        boolean own = Arrays.equals(site, siteId);
         tx.readFrom = own ? fromDbVersion : 1;
         tx.readTo = own ? toDbVersion : 0;
         try {

@@ -349,6 +349,18 @@ final class LocalJournal {
         return json.append(']').toString();
     }
 
+    /**
+     * The entries of every local version in [{@code from}, {@code to}], or null unless this journal holds one for each
+     * (evicted, not committed yet, or a version without an entry).
+     */
+    synchronized List<JournalEntry> entriesCovering(long from, long to) {
+        if (from <= evicted || from > to || entries.isEmpty() || to > entries.lastVersion() || to - from >= entries.size()) {
+            return null;
+        }
+        List<JournalEntry> out = entries.between(from, to);
+        return out.size() == to - from + 1 ? out : null;
+    }
+
     // ---- listeners --------------------------------------------------------------------------------------------
 
     AutoCloseable addListener(CommitListener listener) {

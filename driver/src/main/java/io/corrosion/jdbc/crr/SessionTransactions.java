@@ -11,6 +11,7 @@ import org.sqlite.SQLiteConnection;
  */
 final class SessionTransactions {
     private static final String SAVEPOINT = "crsql_op";
+    private static final String READ_SAVEPOINT = "crsql_read";
 
     private final SQLiteConnection conn;
     private final TxState tx;
@@ -66,6 +67,19 @@ final class SessionTransactions {
             rollbackQuietly("ROLLBACK TO " + SAVEPOINT, e);
             undone.run();
             rollbackQuietly("RELEASE " + SAVEPOINT, e);
+            throw e;
+        }
+    }
+
+    /** Runs reads in one snapshot: a savepoint (a deferred transaction of its own in auto-commit mode). */
+    <T> T read(Reentrant.Work<T> work) throws SQLException {
+        exec("SAVEPOINT " + READ_SAVEPOINT);
+        try {
+            T result = work.run();
+            exec("RELEASE " + READ_SAVEPOINT);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly("RELEASE " + READ_SAVEPOINT, e);
             throw e;
         }
     }

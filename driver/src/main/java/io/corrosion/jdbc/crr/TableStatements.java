@@ -190,6 +190,30 @@ final class TableStatements implements AutoCloseable {
         return sb.toString();
     }
 
+    /** The row's non-key columns in {@link TableInfo#columns()} order (values normalized), or null if there is none. */
+    Object[] row(Object key) throws SQLException {
+        if (table.columns().isEmpty()) {
+            return new Object[0];
+        }
+        StringJoiner cols = new StringJoiner(", ");
+        for (TableInfo.Column c : table.columns()) {
+            cols.add(Sql.ident(c.name()));
+        }
+        PreparedStatement p = stmt("SELECT " + cols + " FROM " + Sql.ident(table.name()) + " WHERE "
+                + Sql.pkMatch(table.pkColumns(), ""));
+        bindPk(p, key, 1);
+        try (ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            Object[] out = new Object[table.columns().size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = SqlValues.normalize(rs.getObject(i + 1));
+            }
+            return out;
+        }
+    }
+
     /** The current value of a column; throws if the row does not exist. */
     Object value(Object key, String column) throws SQLException {
         PreparedStatement p = stmt("SELECT " + Sql.ident(column) + " FROM " + Sql.ident(table.name()) + " WHERE "

@@ -37,7 +37,7 @@ public final class CrrSession implements AutoCloseable {
         @Override
         public void onCommit() {
             if (tx.pendingDbVersion > 0) {
-                journal.committed(tx.pendingDbVersion, tx.touched, settles);
+                journal.committed(tx.pendingDbVersion, tx.touched);
                 settling = tx.pendingDbVersion;
             }
             if (tx.flushedUpTo > 0) {
@@ -60,8 +60,6 @@ public final class CrrSession implements AutoCloseable {
      * ({@link #commitFinished}); 0 if none. Set and read by the thread using the connection.
      */
     private long settling;
-    /** Whoever runs this connection reports when its calls return ({@link #commitFinished}): the hook need not wake the watcher. */
-    private boolean settles;
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
@@ -113,7 +111,6 @@ public final class CrrSession implements AutoCloseable {
      * nothing committed.
      */
     public void commitFinished() {
-        settles = true;
         long v = settling;
         if (v > 0) {
             settling = 0;

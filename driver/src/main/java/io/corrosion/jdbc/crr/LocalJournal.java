@@ -198,15 +198,16 @@ final class LocalJournal {
     }
 
     /**
-     * Called by a session's commit hook: the transaction that wrote {@code rows} under {@code dbVersion} commits.
-     * {@code settles}: the session will report when the commit finished ({@link #settled}), which wakes the watcher.
+     * Called by a session's commit hook: the transaction that wrote {@code rows} under {@code dbVersion} commits. The
+     * watcher wakes and waits for it to be reported finished ({@link #settled}): a write statement that returns rows
+     * (RETURNING) commits only when its results are closed, after the driver's last word on the call.
      */
-    void committed(long dbVersion, Touched rows, boolean settles) {
+    void committed(long dbVersion, Touched rows) {
         JournalEntry e = new JournalEntry(dbVersion, rows.snapshot());
         synchronized (this) {
             entries.put(e);
             committed = Math.max(committed, dbVersion);
-            if (!settles && !listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
+            if (!listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
                 notifyAll(); // the watcher delivers or checkpoints soon; otherwise its periodic round is enough
             }
             if (unflushedVersions++ == 0) {

@@ -129,22 +129,34 @@ public final class ReplicationBenchmark {
      * The same load for {@code -Dbench.warmup} seconds (default 120 in the Maven profile) before the measured run,
      * until every row is on every node; then the nodes forget what they noted. Without it a run measures the JIT
      * compiler: five JVMs on two cores kept their C2 compilers busy for about two minutes (a quarter of the machine's
-     * CPU after 10 s, ~1% after 130 s). Returns the rows written.
+     * CPU after 10 s, ~1% after 130 s). The last {@value #SETTLE_SECONDS} s are a round of their own: the first
+     * round's end (the row counts, FORGET) made the JIT compile again for ~15 s (C2 at a fifth of the machine's CPU in
+     * the first 10 s of the measured run); after the second round's end it does not. Returns the rows written.
      */
     private static long warmUp(List<NodeProcess> nodes, double rate, boolean replicate) throws Exception {
         double seconds = Double.parseDouble(System.getProperty("bench.warmup", "120"));
         if (seconds <= 0) {
             return 0;
         }
-        int count = nodes.size();
         System.out.printf(Locale.ROOT, "%s: warming up, %.0f s ...%n", replicate ? "cluster" : "local", seconds);
+        double settle = Math.min(SETTLE_SECONDS, seconds / 4);
+        long rows = warmUpRound(nodes, rate, seconds - settle, 5_000_000L, replicate, 0);
+        return warmUpRound(nodes, rate, settle, 8_000_000L, replicate, rows);
+    }
+
+    private static final int SETTLE_SECONDS = 20;
+
+    /** One round of the warm-up with keys from {@code keyOffset} on; returns the rows written so far. */
+    private static long warmUpRound(List<NodeProcess> nodes, double rate, double seconds, long keyOffset, boolean replicate,
+            long rowsBefore) throws Exception {
+        int count = nodes.size();
         for (int i = 0; i < count; i++) {
-            nodes.get(i).tell("RUN " + rate / count + " " + seconds + " " + ((i + 1) * 10_000_000L + 5_000_000L));
+            nodes.get(i).tell("RUN " + rate / count + " " + seconds + " " + ((i + 1) * 10_000_000L + keyOffset));
         }
         for (NodeProcess n : nodes) {
             n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));
         }
-        long rows = Math.round(rate * seconds / count) * count;
+        long rows = rowsBefore + Math.round(rate * seconds / count) * count;
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         for (NodeProcess n : nodes) {
             while (replicate && Long.parseLong(n.ask("COUNT bench", "COUNT")) < rows && System.nanoTime() < deadline) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,7 +28,10 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess(String name, Class<?> main, List<String> args, Path log, String... jvmOptions) throws IOException {
         this.name = name;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+                .toString(), "--enable-native-access=ALL-UNNAMED"));
+        if (Arrays.stream(jvmOptions).noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            command.add("-XX:+UseSerialGC"); // unless the options choose a collector
+        }
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);

@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,34 +31,9 @@ public final class CrrSession implements AutoCloseable {
     private final SessionTransactions transactions;
     private final TxVersions versions;
     private final CrrConfig config;
-    private final SQLiteCommitListener hooks = new SQLiteCommitListener() {
-        /** Runs inside SQLite's commit, before it is durable: files the transaction's rows with the journal. */
-        @Override
-        public void onCommit() {
-            if (tx.pendingDbVersion > 0) {
-                journal.committed(tx.pendingDbVersion, tx.touched);
-                settling = tx.pendingDbVersion;
-            }
-            if (tx.flushedUpTo > 0) {
-                journal.flushCommitted(tx.flushedUpTo);
-            }
-            tx.endTransaction(true);
-        }
-
-        @Override
-        public void onRollback() {
-            settling = 0; // a commit that failed after its hook ran rolls back: nothing finished committing
-            tx.endTransaction(false);
-            sites.forget();
-        }
-    };
+    private final TransactionHooks hooks;
     private byte[] siteId;
     private LocalJournal journal;
-    /**
-     * The local version whose commit hook ran on this connection and that nobody has reported finished yet
-     * ({@link #commitFinished}); 0 if none. Set and read by the thread using the connection.
-     */
-    private long settling;
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
@@ -68,6 +42,7 @@ public final class CrrSession implements AutoCloseable {
         this.conn = conn;
         this.statements = new SessionStatements(conn);
         this.sites = new SiteOrdinals(conn);
+        this.hooks = new TransactionHooks(tx, sites);
         this.transactions = new SessionTransactions(conn, tx, statements, this::forgetTransactionCaches);
         this.versions = new TxVersions(conn, tx, this::prepared);
         this.config = new CrrConfig(conn, tx, this::prepared);
@@ -84,6 +59,7 @@ public final class CrrSession implements AutoCloseable {
         }
         siteId = CrrMetadata.localSiteId(conn);
         journal = Journals.acquire(conn);
+        hooks.attach(journal);
         versions.attach(journal);
         long format = CrrMetadata.format(conn);
         if (!conn.isReadOnly() && format < CrrMetadata.FORMAT_VERSION) {
@@ -111,11 +87,7 @@ public final class CrrSession implements AutoCloseable {
      * nothing committed.
      */
     public void commitFinished() {
-        long v = settling;
-        if (v > 0) {
-            settling = 0;
-            journal.settled(v);
-        }
+        hooks.finished();
     }
 
     // ---- the Java API ------------------------------------------------------------------------------------
@@ -294,17 +266,15 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
-        // The view's journal arm holds this node's recent versions only: it need not build the JSON of any other.
-        boolean own = Arrays.equals(site, siteId);
-        List<JournalEntry> recent = own ? journal.entriesCovering(fromDbVersion, toDbVersion) : null;
-        if (recent != null) {
-            return transactions.read(() -> ChangeReader.ofEntries(this, recent, siteId));
-        }
-        return changesFromView(site, fromDbVersion, toDbVersion);
+        // This node's recent versions: their journal entries name the rows to read by key.
+        List<JournalEntry> recent = Arrays.equals(site, siteId) ? journal.entriesCovering(fromDbVersion, toDbVersion) : null;
+        return recent != null ? transactions.read(() -> ChangeReader.ofEntries(this, recent, siteId))
+                : changesFromView(site, fromDbVersion, toDbVersion);
     }
 
     /** {@link #changes} through {@code crsql_changes}, for versions of any age and any site. */
     List<Change> changesFromView(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
+        // The view's journal arm holds this node's recent versions only: it need not build the JSON of any other.
         boolean own = Arrays.equals(site, siteId);
         tx.readFrom = own ? fromDbVersion : 1;
         tx.readTo = own ? toDbVersion : 0;

@@ -113,7 +113,7 @@ final class JournalWatcher extends Thread {
         if (maintenance) {
             // Confirming only holds back eviction and the re-flush of a flush that was rolled back: with the checkpoint
             // it is soon enough.
-            journal.confirm(LocalJournal.persistedWatermark(kept));
+            journal.confirm(JournalMarks.read(kept));
         }
         if (deliver) {
             deliver(kept, upTo, false);
@@ -202,7 +202,7 @@ final class JournalWatcher extends Thread {
             }
             journal.writeFinal(conn);
             try (Statements.OneUse statements = new Statements.OneUse(conn)) {
-                journal.confirm(LocalJournal.persistedWatermark(statements));
+                journal.confirm(JournalMarks.read(statements));
                 deliver(statements, Long.MAX_VALUE, true);
             }
         } catch (SQLException | RuntimeException e) {

@@ -1,8 +1,6 @@
 package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.CommitListener;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -129,10 +127,10 @@ final class LocalJournal {
         if (loaded) {
             return;
         }
-        flushed = persistedWatermark(c);
+        flushed = JournalMarks.read(c);
         confirmed = flushed;
         evicted = flushed;
-        committed = Math.max(flushed, longOf(c, "SELECT " + CrrMetadata.persistedLocalDbVersionExpr()));
+        committed = Math.max(flushed, JournalMarks.longOf(c, "SELECT " + CrrMetadata.persistedLocalDbVersionExpr()));
         deliveredUpTo = committed;
         checkpointedUpTo = committed;
         settledUpTo = committed;
@@ -149,12 +147,10 @@ final class LocalJournal {
                 return;
             }
             inTransaction(c, () -> {
-                long clean = longOf(c, "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
-                        + CLEAN_KEY + "'), 0)");
-                if (clean != 1) {
+                if (!JournalMarks.closedCleanly(c)) {
                     recover(c, session);
                 }
-                setMaster(c, CLEAN_KEY, 0);
+                JournalMarks.setClean(c, false);
                 return null;
             });
             writable = true;
@@ -174,7 +170,7 @@ final class LocalJournal {
         JournalRecovery.Found found = JournalRecovery.relog(c, session.catalog().tables(), flushed);
         long max = found.highest();
         try (Statements.OneUse statements = new Statements.OneUse(c)) {
-            writeWatermark(statements, max);
+            JournalMarks.write(statements, max);
         }
         synchronized (this) {
             setFlushed(Math.max(flushed, max));
@@ -257,7 +253,7 @@ final class LocalJournal {
             upTo = committed;
         }
         LogWriter.writeEntries(statements, batch);
-        writeWatermark(statements, upTo);
+        JournalMarks.write(statements, upTo);
         return upTo;
     }
 
@@ -277,43 +273,6 @@ final class LocalJournal {
             }
             unflushedRows += e.rowCount;
         });
-    }
-
-    /** The watermark and, as the local floor, the same version. */
-    private static void writeWatermark(Statements statements, long upTo) throws SQLException {
-        PreparedStatement p = statements.prepare(WATERMARK_UPSERT);
-        p.setLong(1, upTo);
-        p.executeUpdate();
-        writeFloor(statements, upTo);
-    }
-
-    private static final String WATERMARK_UPSERT = "INSERT INTO " + CrrMetadata.MASTER + " (key, value) VALUES ('"
-            + FLUSHED_KEY + "', ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)";
-    private static final String FLOOR_UPSERT = "INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
-            + " (site_id, db_version) SELECT site_id, ? FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = 0"
-            + " ON CONFLICT (site_id) DO UPDATE SET db_version = max(db_version, excluded.db_version)";
-
-    /** Records {@code dbVersion} as the lowest the local db version may ever be again. */
-    static void writeFloor(Statements statements, long dbVersion) throws SQLException {
-        if (dbVersion <= 0) {
-            return;
-        }
-        PreparedStatement p = statements.prepare(FLOOR_UPSERT);
-        p.setLong(1, dbVersion);
-        p.executeUpdate();
-    }
-
-    private static final String WATERMARK = "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
-            + FLUSHED_KEY + "'), 0)";
-
-    private static long persistedWatermark(SQLiteConnection c) throws SQLException {
-        return longOf(c, WATERMARK);
-    }
-
-    static long persistedWatermark(Statements statements) throws SQLException {
-        try (ResultSet rs = statements.prepare(WATERMARK).executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     // ---- the read side ----------------------------------------------------------------------------------------
@@ -483,9 +442,9 @@ final class LocalJournal {
             }
             try (Statements.OneUse statements = new Statements.OneUse(c)) {
                 LogWriter.writeEntries(statements, batch);
-                writeWatermark(statements, upTo);
+                JournalMarks.write(statements, upTo);
             }
-            setMaster(c, CLEAN_KEY, 1);
+            JournalMarks.setClean(c, true);
             return null;
         });
     }
@@ -514,21 +473,6 @@ final class LocalJournal {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
-
-    private static void setMaster(SQLiteConnection c, String key, long value) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + CrrMetadata.MASTER
-                + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
-            p.setString(1, key);
-            p.setLong(2, value);
-            p.executeUpdate();
-        }
-    }
-
-    private static long longOf(SQLiteConnection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
 
     /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws. */
     private static void inTransaction(SQLiteConnection c, CrrSession.Work<Void> work) throws SQLException {

@@ -58,28 +58,25 @@ final class SessionTransactions {
                 throw e;
             }
         }
-        exec("SAVEPOINT " + SAVEPOINT);
-        try {
-            T result = work.run();
-            exec("RELEASE " + SAVEPOINT);
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly("ROLLBACK TO " + SAVEPOINT, e);
-            undone.run();
-            rollbackQuietly("RELEASE " + SAVEPOINT, e);
-            throw e;
-        }
+        return inSavepoint(SAVEPOINT, work, undone);
     }
 
     /** Runs reads in one snapshot: a savepoint (a deferred transaction of its own in auto-commit mode). */
     <T> T read(Reentrant.Work<T> work) throws SQLException {
-        exec("SAVEPOINT " + READ_SAVEPOINT);
+        return inSavepoint(READ_SAVEPOINT, work, () -> {});
+    }
+
+    /** Runs {@code work} in savepoint {@code name}; if it fails, rolls back to it and runs {@code undone}. */
+    private <T> T inSavepoint(String name, Reentrant.Work<T> work, Runnable undone) throws SQLException {
+        exec("SAVEPOINT " + name);
         try {
             T result = work.run();
-            exec("RELEASE " + READ_SAVEPOINT);
+            exec("RELEASE " + name);
             return result;
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly("RELEASE " + READ_SAVEPOINT, e);
+            rollbackQuietly("ROLLBACK TO " + name, e);
+            undone.run();
+            rollbackQuietly("RELEASE " + name, e);
             throw e;
         }
     }

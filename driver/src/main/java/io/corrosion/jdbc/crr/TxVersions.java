@@ -69,7 +69,7 @@ final class TxVersions {
     /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
     void recordFloor() throws SQLException {
         if (!tx.floorRecorded) {
-            LocalJournal.writeFloor(statements, journal.committed());
+            JournalMarks.writeFloor(statements, journal.committed());
             tx.floorRecorded = true;
         }
     }

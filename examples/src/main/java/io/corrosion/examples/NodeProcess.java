@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,11 +24,16 @@ public final class NodeProcess implements AutoCloseable {
     private final Writer in;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
 
+    /** Whether JVM options choose a garbage collector ({@code -XX:+Use...GC}). */
+    public static boolean choosesCollector(List<String> jvmOptions) {
+        return jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+    }
+
     public NodeProcess(String name, Class<?> main, List<String> args, Path log, String... jvmOptions) throws IOException {
         this.name = name;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED"));
-        if (Arrays.stream(jvmOptions).noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+        if (!choosesCollector(List.of(jvmOptions))) {
             command.add("-XX:+UseSerialGC"); // unless the options choose a collector
         }
         command.addAll(List.of(jvmOptions));

@@ -62,7 +62,7 @@ final class ChangeReader {
      */
     static List<Change> ofEntries(CrrSession session, List<JournalEntry> entries, byte[] site) throws SQLException {
         List<Change> out = new ArrayList<>();
-        session.catalog().tables(true);
+        session.catalog().tables(true); // one check of the schema version for the whole read
         for (JournalEntry e : entries) {
             int first = out.size();
             for (Map.Entry<Long, List<Object>> rows : e.rows.entrySet()) {
@@ -88,8 +88,8 @@ final class ChangeReader {
             return;
         }
         byte[] pk = t.keyKind() == TableInfo.KeyKind.PACKED ? (byte[]) key : PackedColumns.pack(key);
-        long cl = rec.sentinel() == null ? 1 : rec.sentinel().version;
         ClockRecord.Clock sentinel = rec.sentinel();
+        long cl = sentinel == null ? 1 : sentinel.version;
         if (ours(sentinel, dbVersion)) {
             out.add(new Change(t.name(), pk, Change.SENTINEL, null, sentinel.version, dbVersion, site, cl, sentinel.seq,
                     ts(sentinel)));

@@ -24,6 +24,8 @@ final class TableStatements implements AutoCloseable {
     private final String loadSql;
     private final String storeSql;
     private final String logSql;
+    /** {@link #row}'s query, built on first use (only the agent's reads need it). */
+    private String rowSql;
 
     TableStatements(Connection conn, TableInfo table) {
         this.conn = conn;
@@ -195,12 +197,14 @@ final class TableStatements implements AutoCloseable {
         if (table.columns().isEmpty()) {
             return new Object[0];
         }
-        StringJoiner cols = new StringJoiner(", ");
-        for (TableInfo.Column c : table.columns()) {
-            cols.add(Sql.ident(c.name()));
+        if (rowSql == null) {
+            StringJoiner cols = new StringJoiner(", ");
+            for (TableInfo.Column c : table.columns()) {
+                cols.add(Sql.ident(c.name()));
+            }
+            rowSql = "SELECT " + cols + " FROM " + Sql.ident(table.name()) + " WHERE " + Sql.pkMatch(table.pkColumns(), "");
         }
-        PreparedStatement p = stmt("SELECT " + cols + " FROM " + Sql.ident(table.name()) + " WHERE "
-                + Sql.pkMatch(table.pkColumns(), ""));
+        PreparedStatement p = stmt(rowSql);
         bindPk(p, key, 1);
         try (ResultSet rs = p.executeQuery()) {
             if (!rs.next()) {

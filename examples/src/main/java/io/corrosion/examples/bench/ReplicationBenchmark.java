@@ -279,7 +279,7 @@ public final class ReplicationBenchmark {
                 extra.add(option);
             }
         }
-        if (extra.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+        if (!NodeProcess.choosesCollector(extra)) {
             options.add("-XX:+UseZGC");
         }
         options.addAll(extra);

@@ -109,6 +109,7 @@ class ConfigTest {
                     .contains(dir.resolve("u.db").toFile().getCanonicalPath());
         } finally {
             CorrosionDriver.shutdownAll();
+            TestFiles.deleteTree(dir);
         }
         assertThat(CorrosionConfig.parse("jdbc:corrosion:file:mem?mode=memory&cache=shared", null).inMemory()).isTrue();
     }

@@ -12,17 +12,17 @@ final class Ntp64 {
 
     static long fromMillis(long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000) + SECONDS_1900_TO_1970;
-        long fraction = (Math.floorMod(epochMillis, 1000) << 32) / 1000;
+        long fraction = (Math.floorMod(epochMillis, 1000L) << 32) / 1000;
         return (seconds << 32) | fraction;
     }
 
-    /** Epoch milliseconds of an NTP64 timestamp; 0 for 0 (unknown). */
+    /** Epoch milliseconds of an NTP64 timestamp, to the nearest; 0 for 0 (unknown). */
     static long toMillis(long ntp) {
         if (ntp == 0) {
             return 0;
         }
         long seconds = (ntp >>> 32) - SECONDS_1900_TO_1970;
-        long millis = ((ntp & 0xFFFFFFFFL) * 1000) >>> 32;
+        long millis = ((ntp & 0xFFFFFFFFL) * 1000 + (1L << 31)) >>> 32; // nearest: the fraction was rounded down
         return seconds * 1000 + millis;
     }
 }

@@ -2,17 +2,15 @@ package io.corrosion.jdbc.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corrosion.jdbc.TestFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,19 +45,11 @@ class ClusterSimulationTest {
                 : Files.createTempDirectory(prefix);
     }
 
-    static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static ClusterSimulation.Outcome runSeed(long seed) throws IOException, SQLException {
         Path dir = scratch("chaos-sim-" + seed + "-");
         ClusterSimulation.Outcome outcome = ClusterSimulation.run(seed, dir);
         if (outcome.ok()) {
-            delete(dir);
+            TestFiles.deleteTree(dir);
         } else {
             LOG.error("seed {} failed; files kept in {}\n{}", seed, dir, outcome.report());
         }

@@ -4,6 +4,7 @@ import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.testing.ChildJvm;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.TestFiles;
 import io.corrosion.jdbc.replication.ChangesPayload;
 import io.corrosion.jdbc.replication.PayloadException;
 import java.io.IOException;
@@ -167,7 +168,7 @@ public final class ProcessChaos {
             say(failures + " failures reported by the nodes (see above)");
         }
         if (ok) {
-            ClusterSimulationTest.delete(dir);
+            TestFiles.deleteTree(dir);
         } else {
             say("files and node logs kept in " + dir);
         }

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.chaos;
 
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.TestFiles;
 import io.corrosion.jdbc.replication.ReplicationStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -91,7 +92,7 @@ public final class ReplicationSoak {
         ca.close();
         cb.close();
         CorrosionDriver.shutdownAll();
-        ClusterSimulationTest.delete(dir);
+        TestFiles.deleteTree(dir);
     }
 
     private static boolean sameRows(Connection a, Connection b) throws SQLException {

@@ -3,6 +3,7 @@ package io.corrosion.jdbc.crr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corrosion.jdbc.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ class ConvergencePropertyTest {
             assertThat(comparable(n.get("changes"))).as("crsql_changes of every replica, seed %d", seed)
                     .isEqualTo(comparable(first.get("changes")));
         }
+        TestFiles.deleteTree(dir); // kept when an assertion fails, to look at
     }
 
     static List<String> comparable(JsonNode changes) {

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.crr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corrosion.jdbc.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ public final class DifferentialMain {
                 Files.writeString(d.resolve("actual.json"), a);
                 System.out.println("seed " + seed + " (" + delivery + "): DIFFERENT -> " + d);
             }
+            TestFiles.deleteTree(work);
         }
         System.out.println("seeds " + first + ".." + (first + count - 1) + ": " + diffs + " with differences");
     }

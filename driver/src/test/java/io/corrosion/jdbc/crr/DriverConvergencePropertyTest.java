@@ -3,6 +3,7 @@ package io.corrosion.jdbc.crr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corrosion.jdbc.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ class DriverConvergencePropertyTest {
         JsonNode scenario = RandomScenario.generateWithGeneratedKeys(seed);
         assertThat(rowsWithGeneratedKeys(first)).as("rows inserted without a key, none merged into another, seed %d", seed)
                 .isEqualTo(insertsWithoutKey(scenario));
+        TestFiles.deleteTree(dir); // kept when an assertion fails, to look at
     }
 
     /**

@@ -93,7 +93,7 @@ public final class CorrosionDatabase {
         if (path.isEmpty()) {
             throw new SQLException("An in-memory database has no second connection", SqlErrors.FEATURE_NOT_SUPPORTED);
         }
-        return openSetUp(config, lockWait(config));
+        return openSetUp(config, lockWait(config, LockWait.Contention.NONE));
     }
 
     /** A connection for the application, configured by {@code connectionConfig}. */
@@ -101,7 +101,7 @@ public final class CorrosionDatabase {
         if (closed) {
             throw new SQLException("Database " + describe() + " is shut down", SqlErrors.CONNECTION_CLOSED);
         }
-        LockWait lockWait = lockWait(connectionConfig);
+        LockWait lockWait = lockWait(connectionConfig, replication.transactionGate());
         SQLiteConnection raw = openSetUp(connectionConfig, lockWait);
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
                 extension.statementHook(), extension.crrApi(raw), replication, lockWait, this::closed);
@@ -109,9 +109,9 @@ public final class CorrosionDatabase {
         return proxy;
     }
 
-    private static LockWait lockWait(CorrosionConfig c) {
+    private static LockWait lockWait(CorrosionConfig c, LockWait.Contention contention) {
         return new LockWait(Long.parseLong(c.sqliteProperties().getOrDefault(CorrosionProperty.BUSY_TIMEOUT.key(),
-                "5000")));
+                "5000")), contention);
     }
 
     private SQLiteConnection openSetUp(CorrosionConfig c, LockWait lockWait) throws SQLException {

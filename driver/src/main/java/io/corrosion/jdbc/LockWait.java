@@ -19,21 +19,54 @@ import org.sqlite.SQLiteConnection;
  * <p>SQLite forgets its own {@code busy_timeout} once a handler is installed, so this handler answers
  * {@code PRAGMA busy_timeout} (read or set) itself ({@link #answer}): the application sees and sets the timeout it
  * honours.
+ *
+ * <p>An application connection's handler also tells the file's replication agent that a writer waits ({@link
+ * Contention}): the agent then ends its apply transaction after the changeset at hand and lets the writer in before it
+ * goes on, and the writer wakes the moment the agent's transaction ends instead of at its next retry.
  */
 public final class LockWait extends BusyHandler {
+    /**
+     * Who else writes to the file in this JVM and wants to know about writers waiting for the lock: the replication
+     * agent's {@link io.corrosion.jdbc.replication.TransactionGate}. Calls for one connection come from one thread at
+     * a time.
+     */
+    public interface Contention {
+        /** Nobody to tell: the handler just pauses. */
+        Contention NONE = new Contention() {
+            @Override public void waiting(boolean first) {}
+            @Override public void settled(long waitedNanos) {}
+            @Override public void pause(long nanos) {
+                LockSupport.parkNanos(nanos);
+            }
+        };
+
+        /** A writer found the lock taken ({@code first}: its first retry of this statement), and retries. */
+        void waiting(boolean first);
+
+        /** The writer that waited is through its statement (it got the lock, or gave up), after waiting this long. */
+        void settled(long waitedNanos);
+
+        /** Pauses before the next retry: at most {@code nanos}, less if the lock's holder lets go meanwhile. */
+        void pause(long nanos);
+    }
+
     private static final Pattern BUSY_TIMEOUT = Pattern.compile(
             "(?is)\\s*PRAGMA\\s+(?:main\\s*\\.\\s*)?busy_timeout\\s*(?:(?:=\\s*|\\(\\s*)([+-]?\\d{1,18})\\s*\\)?)?\\s*;?\\s*");
 
+    private final Contention contention;
     private volatile long timeoutNanos;
     private long waitingSince;
+    /** A statement of this connection waited and has not been reported through yet. */
+    private boolean waited;
 
-    LockWait(long timeoutMillis) {
+    LockWait(long timeoutMillis, Contention contention) {
+        this.contention = contention;
         setTimeoutMillis(timeoutMillis);
     }
 
     /** Makes {@code connection} wait for write locks this way, up to {@code timeoutMillis}; returns the handler. */
     public static LockWait install(SQLiteConnection connection, long timeoutMillis) throws SQLException {
-        LockWait wait = new LockWait(timeoutMillis);
+        LockWait wait = new LockWait(timeoutMillis, Contention.NONE);
         BusyHandler.setHandler(connection, wait);
         return wait;
     }
@@ -67,14 +100,28 @@ public final class LockWait extends BusyHandler {
     protected int callback(int attemptsBefore) {
         long now = System.nanoTime();
         long timeout = timeoutNanos;
-        if (attemptsBefore == 0) {
-            waitingSince = now;
+        if (attemptsBefore == 0 && waited) {
+            statementDone(); // an earlier statement's wait that nobody reported through
         }
+        boolean first = !waited;
+        if (first) {
+            waitingSince = now;
+            waited = true;
+        }
+        contention.waiting(first);
         if (now - waitingSince >= timeout) {
             return 0;
         }
         long pause = attemptsBefore < 20 ? 20_000 : attemptsBefore < 200 ? 100_000 : 1_000_000;
-        LockSupport.parkNanos(Math.min(pause, timeout - (now - waitingSince)));
+        contention.pause(Math.min(pause, timeout - (now - waitingSince)));
         return 1;
+    }
+
+    /** The connection's statement (or commit) is through: if it waited for the lock, tells who wants to know. */
+    public void statementDone() {
+        if (waited) {
+            waited = false;
+            contention.settled(System.nanoTime() - waitingSince);
+        }
     }
 }

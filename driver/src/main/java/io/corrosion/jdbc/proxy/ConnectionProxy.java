@@ -216,10 +216,12 @@ public final class ConnectionProxy implements CorrosionConnection {
     }
 
     void afterExecute(SqlPlan plan) throws SQLException {
+        lockWait.statementDone();
         hook.afterExecute(plan, raw);
     }
 
     void afterFailure(SqlPlan plan) {
+        lockWait.statementDone();
         hook.afterFailure(plan, raw);
     }
 
@@ -389,6 +391,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             transactionEnded();
             raw.commit();
+            lockWait.statementDone();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

@@ -17,6 +17,8 @@ final class AgentCounters {
     final LongAdder changesetsRefusedPendingFull = new LongAdder();
     /** Apply transactions committed. */
     final LongAdder applyTransactions = new LongAdder();
+    /** Of those, transactions ended before the rest of their batch to let an application writer in. */
+    final LongAdder applyYields = new LongAdder();
     /** Times a transaction had to wait for the write lock an application held. */
     final LongAdder busyRetries = new LongAdder();
     /** Changes kept because their table or column does not exist here yet, and those merged later. */

@@ -70,6 +70,9 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getRemoteVersionsApplied() { return s().remoteVersionsApplied(); }
     @Override public long getApplyTransactions() { return s().applyTransactions(); }
     @Override public long getBusyRetries() { return s().busyRetries(); }
+    @Override public long getApplyYields() { return s().applyYields(); }
+    @Override public long getWriterLockWaits() { return s().writerLockWaits(); }
+    @Override public long getWriterLockWaitMillis() { return s().writerLockWaitMillis(); }
     @Override public int getApplyQueue() { return s().applyQueue(); }
     @Override public long getApplyLagMillis() { return s().applyLagMillis(); }
     @Override public int getBroadcastQueue() { return s().broadcastQueue(); }

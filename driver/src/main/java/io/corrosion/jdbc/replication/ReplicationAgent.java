@@ -193,11 +193,13 @@ public final class ReplicationAgent implements AutoCloseable {
     public ReplicationStats stats() {
         GossipNodeStats g = node.stats();
         long samples = counters.latencySamples.sum();
+        long[] writerWaits = writer.gate().writerWaits();
         return new ReplicationStats(siteId.toString(), node.address().toString(), g.members().alive(),
                 g.members().suspect(), g.members().down(), g.changesetsBroadcast(), g.broadcastsDropped(),
                 g.changesetsReceived(), g.changesetsApplied(), counters.changesetsRejected.sum(), g.syncRounds(),
                 counters.localVersionsPublished.sum(), publisher.backlog(), counters.remoteVersionsApplied.sum(),
-                counters.applyTransactions.sum(), counters.busyRetries.sum(), g.queues().apply(),
+                counters.applyTransactions.sum(), counters.busyRetries.sum(), counters.applyYields.sum(),
+                writerWaits[0], TimeUnit.NANOSECONDS.toMillis(writerWaits[1]), g.queues().apply(),
                 g.queues().applyLagMillis(), g.queues().broadcastHandoff(), g.queues().syncSessions(),
                 books.missingVersions(), pending.count(), counters.changesMergedAfterSchema.sum(),
                 counters.changesetsRefusedPendingFull.sum(), feed.queued(),

@@ -37,6 +37,12 @@ public interface ReplicationMXBean {
 
     long getBusyRetries();
 
+    long getApplyYields();
+
+    long getWriterLockWaits();
+
+    long getWriterLockWaitMillis();
+
     int getApplyQueue();
 
     long getApplyLagMillis();

@@ -19,6 +19,10 @@ package io.corrosion.jdbc.replication;
  * @param remoteVersionsApplied    remote transactions committed here
  * @param applyTransactions        apply transactions committed
  * @param busyRetries              times the agent waited for the write lock an application held
+ * @param applyYields              apply transactions ended before the rest of their batch to let an application
+ *                                 writer waiting for the write lock in
+ * @param writerLockWaits          application statements (in this JVM) that waited for the write lock
+ * @param writerLockWaitMillis     how long they waited, in all
  * @param applyQueue               received changesets waiting to be applied
  * @param applyLagMillis           how long the oldest of them has waited
  * @param broadcastQueue           local changesets waiting for the protocol thread
@@ -52,6 +56,9 @@ public record ReplicationStats(
         long remoteVersionsApplied,
         long applyTransactions,
         long busyRetries,
+        long applyYields,
+        long writerLockWaits,
+        long writerLockWaitMillis,
         int applyQueue,
         long applyLagMillis,
         int broadcastQueue,

@@ -101,12 +101,20 @@ final class SqliteChangesetStore implements ChangesetStore {
         }
     }
 
+    /**
+     * Applies the batch in one transaction, or in consecutive ones when an application writer comes to wait for the
+     * write lock: the transaction then ends after the changeset at hand (the writer goes first, see
+     * {@link TransactionGate}) and the next one goes on from there.
+     */
     @Override
     public List<ApplyOutcome> apply(List<Changeset> batch) {
+        ApplyOutcome[] outcomes = new ApplyOutcome[batch.size()];
+        List<List<Change>> decoded = decode(batch, outcomes);
         Set<Integer> refused = new HashSet<>();
-        while (true) {
+        int from = 0;
+        while (from < batch.size()) {
             try {
-                return applyOnce(batch, refused);
+                from = applyFrom(batch, from, decoded, outcomes, refused);
             } catch (BadChangeset bad) {
                 refused.add(bad.index);
                 counters.changesetsRejected.increment();
@@ -120,6 +128,7 @@ final class SqliteChangesetStore implements ChangesetStore {
                         + e.getMessage(), e);
             }
         }
+        return Arrays.asList(outcomes);
     }
 
     /** Counted every time; logged at WARN once per origin site (a flooding peer would fill the log otherwise). */
@@ -133,21 +142,30 @@ final class SqliteChangesetStore implements ChangesetStore {
         }
     }
 
-    private List<ApplyOutcome> applyOnce(List<Changeset> batch, Set<Integer> refused)
-            throws SQLException, BadChangeset {
+    /**
+     * Applies {@code batch} from {@code from} in one transaction, up to its end or until an application writer waits
+     * for the lock; returns where the next transaction goes on. A changeset the CRR engine refuses rolls it all back
+     * ({@link BadChangeset}: the caller runs it again without that one).
+     */
+    private int applyFrom(List<Changeset> batch, int from, List<List<Change>> decoded, ApplyOutcome[] outcomes,
+            Set<Integer> refused) throws SQLException, BadChangeset {
         long started = System.nanoTime();
-        ApplyOutcome[] outcomes = new ApplyOutcome[batch.size()];
-        List<List<Change>> decoded = decode(batch, outcomes, refused);
+        ApplyOutcome[] these = new ApplyOutcome[batch.size()];
         List<AppliedVersion> versions = new ArrayList<>();
+        int end;
         try {
-            writer.transaction(() -> {
-                for (int i = 0; i < batch.size(); i++) {
-                    if (outcomes[i] == null) {
-                        outcomes[i] = applyOne(i, batch.get(i), decoded.get(i), versions);
+            end = writer.transaction(() -> {
+                int i = from;
+                while (i < batch.size()) {
+                    these[i] = outcomes[i] != null || refused.contains(i) ? ApplyOutcome.REJECTED
+                            : applyOne(i, batch.get(i), decoded.get(i), versions);
+                    i++;
+                    if (i < batch.size() && writer.applicationWaiting()) {
+                        break;
                     }
                 }
                 books.persist(writer.crr().connection());
-                return null;
+                return i;
             });
         } catch (SQLException | RuntimeException e) {
             rolledBack();
@@ -156,26 +174,33 @@ final class SqliteChangesetStore implements ChangesetStore {
             }
             throw e;
         }
+        System.arraycopy(these, from, outcomes, from, end - from);
         books.committed();
         counters.applyTransactions.increment();
+        if (end < batch.size()) {
+            counters.applyYields.increment();
+        }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("[{}] applied {} changesets in {} ms: {} versions merged", name, batch.size(),
+            LOG.debug("[{}] applied {} changesets in {} ms: {} versions merged", name, end - from,
                     (System.nanoTime() - started) / 1_000_000, versions.size());
         }
         if (!versions.isEmpty()) {
             counters.remoteVersionsApplied.add(versions.size());
             applied.accept(versions);
         }
-        return Arrays.asList(outcomes);
+        return end;
     }
 
-    /** Decodes the payloads first, outside the transaction: a bad one is refused before anything is booked. */
-    private List<List<Change>> decode(List<Changeset> batch, ApplyOutcome[] outcomes, Set<Integer> refused) {
+    /**
+     * Decodes the payloads first, outside any transaction: a bad one is {@code REJECTED} in {@code outcomes} before
+     * anything is booked. Changesets already stored are not decoded.
+     */
+    private List<List<Change>> decode(List<Changeset> batch, ApplyOutcome[] outcomes) {
         List<List<Change>> decoded = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Changeset cs = batch.get(i);
             decoded.add(null);
-            if (refused.contains(i) || cs.siteId().equals(self)) {
+            if (cs.siteId().equals(self)) {
                 outcomes[i] = ApplyOutcome.REJECTED;
             } else if (cs instanceof Changeset.Full f && !books.containsAll(f)) {
                 try {

@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.jdbc.LockWait;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps the agent's apply transactions out of the application's open transactions on the same file.
@@ -22,14 +24,31 @@ import java.util.concurrent.TimeUnit;
  * {@link #START_WAIT_MILLIS} either, after which it would start in the middle of an apply and likely fail with 40001.
  * A thread that already has a transaction open on the file never waits here (Hibernate's "isolated work" opens a
  * second one in the middle of the first).
+ *
+ * <p>Auto-commit writes do not pass the gate: they meet an apply only at SQLite's write lock. Their connections'
+ * {@link LockWait} reports to the gate ({@link LockWait.Contention}) while they wait for it, so that the apply
+ * transaction holding it ends after the changeset at hand ({@link #writerWaiting()}), the writer wakes when it ends,
+ * and the next apply lets the writer through first (at most {@link #WRITER_FIRST_MILLIS}). An application write that
+ * meets an apply so waits for one changeset's merge and a commit, not for the whole batch.
  */
-public final class TransactionGate {
+public final class TransactionGate implements LockWait.Contention {
     /** How long an apply waits for open application transactions to end. */
     static final long APPLY_WAIT_MILLIS = 500;
     /** For tests in this JVM: the wait actually used. */
     static volatile long applyWaitMillis = APPLY_WAIT_MILLIS;
     /** How long an application transaction waits for an apply to end before it starts anyway. */
     static final long START_WAIT_MILLIS = 5_000;
+    /** How long an apply lets application writers that wait for the write lock go first before it begins anyway. */
+    static final long WRITER_FIRST_MILLIS = 5;
+    /** For tests in this JVM: the wait actually used. */
+    static volatile long writerFirstMillis = WRITER_FIRST_MILLIS;
+    /**
+     * A waiting writer retries at least this often; a count no retry refreshed for this long is a statement whose end
+     * the driver did not see (its result read by a raw connection, say), not a writer still waiting.
+     */
+    static final long WRITER_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** For tests in this JVM: the staleness actually used. */
+    static volatile long writerStaleNanos = WRITER_STALE_NANOS;
 
     /** A gate that never waits: databases that do not replicate. */
     public static final TransactionGate OPEN = new TransactionGate();
@@ -43,6 +62,13 @@ public final class TransactionGate {
     private long appliesEnded;
     /** Transactions waiting in {@link #transactionStarted}. */
     private int waiting;
+    /** Application writers waiting for the write lock, not through their statement yet. */
+    private int writersWaiting;
+    /** When one of them last retried. */
+    private long writerRetriedAt;
+    /** Application statements that waited for the write lock, and how long in all. */
+    private long writerWaits;
+    private long writerWaitNanos;
     /** Of those, the ones an apply's end let in ahead of the next apply, not started yet. */
     private int admitted;
 
@@ -84,15 +110,71 @@ public final class TransactionGate {
         }
     }
 
+    @Override
+    public void waiting(boolean first) {
+        if (this == OPEN) {
+            return;
+        }
+        synchronized (this) {
+            if (first) {
+                writersWaiting++;
+            }
+            writerRetriedAt = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void settled(long waitedNanos) {
+        if (this == OPEN) {
+            return;
+        }
+        synchronized (this) {
+            writersWaiting = Math.max(0, writersWaiting - 1);
+            writerWaits++;
+            writerWaitNanos += waitedNanos;
+            notifyAll();
+        }
+    }
+
+    /** While the agent applies, the writer waits on this monitor, which {@link #applyEnded} wakes. */
+    @Override
+    public void pause(long nanos) {
+        if (this != OPEN) {
+            synchronized (this) {
+                if (applying) {
+                    long deadline = System.nanoTime() + nanos;
+                    long ended = appliesEnded;
+                    waitWhile(() -> appliesEnded == ended, deadline);
+                    return;
+                }
+            }
+        }
+        LockSupport.parkNanos(nanos);
+    }
+
+    /** An application writer waits for the write lock (and retried lately). */
+    synchronized boolean writerWaiting() {
+        return writersWaiting > 0 && System.nanoTime() - writerRetriedAt < writerStaleNanos;
+    }
+
+    /** Application statements that waited for the write lock so far, and how long they waited in all. */
+    synchronized long[] writerWaits() {
+        return new long[] {writerWaits, writerWaitNanos};
+    }
+
     /**
      * The agent is about to begin a transaction: waits (bounded) until no application transaction is open, nor about
-     * to start after waiting for the last apply.
+     * to start after waiting for the last apply, and until the application writers waiting for the lock are through
+     * (bounded more tightly: they may be waiting for someone else).
      */
     synchronized void applyStarting() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(applyWaitMillis);
+        long now = System.nanoTime();
+        long deadline = now + TimeUnit.MILLISECONDS.toNanos(applyWaitMillis);
+        long writersDeadline = now + TimeUnit.MILLISECONDS.toNanos(writerFirstMillis);
         applyWaiting = true;
         try {
-            waitWhile(() -> open > 0 || applying || admitted > 0, deadline);
+            waitWhile(() -> open > 0 || applying || admitted > 0
+                    || writerWaiting() && System.nanoTime() < writersDeadline, deadline);
         } finally {
             applyWaiting = false;
         }
@@ -115,7 +197,10 @@ public final class TransactionGate {
         boolean holds();
     }
 
-    /** Waits on this monitor while the condition holds, until the deadline; keeps the interrupt flag. */
+    /**
+     * Waits on this monitor while the condition holds, until the deadline; keeps the interrupt flag. Looks again at
+     * least every {@link #WRITER_STALE_NANOS}: whether a writer waits also changes with time alone.
+     */
     private void waitWhile(Condition condition, long deadline) {
         boolean interrupted = false;
         try {
@@ -125,7 +210,7 @@ public final class TransactionGate {
                     return;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, writerStaleNanos));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

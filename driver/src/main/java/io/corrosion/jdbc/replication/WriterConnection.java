@@ -40,6 +40,10 @@ final class WriterConnection implements AutoCloseable {
         return crr;
     }
 
+    TransactionGate gate() {
+        return gate;
+    }
+
     /** Runs {@code work} in one transaction, holding the writer; rolls back if it throws. */
     <T> T transaction(Work<T> work) throws SQLException {
         lock.lock();
@@ -62,6 +66,11 @@ final class WriterConnection implements AutoCloseable {
             gate.applyEnded();
             lock.unlock();
         }
+    }
+
+    /** An application writer waits for the write lock this writer's transaction holds: end it soon. */
+    boolean applicationWaiting() {
+        return gate.writerWaiting();
     }
 
     /** Runs {@code work} holding the writer, outside any transaction (reads, or work that runs its own). */

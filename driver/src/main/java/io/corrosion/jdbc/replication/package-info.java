@@ -33,6 +33,8 @@
  * <h2>Sharing the file</h2>
  * Every connection of the file waits for another's write lock with a fine-grained handler
  * ({@code io.corrosion.jdbc.LockWait}); the agent's transactions start with {@code BEGIN IMMEDIATE}, are one apply
- * batch long, and retry the begin with back-off while the application holds the lock, on the store thread only.
+ * batch long, and retry the begin with back-off while the application holds the lock, on the store thread only. An
+ * application writer that waits for the lock an apply holds goes first: the apply commits after the changeset at hand
+ * and the next one begins after the writer ({@code TransactionGate}).
  */
 package io.corrosion.jdbc.replication;

@@ -21,6 +21,7 @@ final class StoreNode implements AutoCloseable {
     final CrrAccess app;
     final CrrSession crr;
     final AgentCounters counters = new AgentCounters();
+    final TransactionGate gate = new TransactionGate();
     final List<AppliedVersion> applied = new ArrayList<>();
     final List<Changeset> published = new ArrayList<>();
     WriterConnection writer;
@@ -59,7 +60,7 @@ final class StoreNode implements AutoCloseable {
     }
 
     private void start() throws SQLException {
-        writer = new WriterConnection(open(file), counters, new TransactionGate());
+        writer = new WriterConnection(open(file), counters, gate);
         writer.transaction(() -> {
             ReplicationSchema.create(writer.crr().connection());
             return null;

@@ -56,6 +56,8 @@ public final class LockWait extends BusyHandler {
     private final Contention contention;
     private volatile long timeoutNanos;
     private long waitingSince;
+    /** When the last pause of that wait ended: the wait's end, however late the statement is reported through. */
+    private long waitedUntil;
     /** A statement of this connection waited and has not been reported through yet. */
     private boolean waited;
 
@@ -110,10 +112,12 @@ public final class LockWait extends BusyHandler {
         }
         contention.waiting(first);
         if (now - waitingSince >= timeout) {
+            waitedUntil = now;
             return 0;
         }
         long pause = attemptsBefore < 20 ? 20_000 : attemptsBefore < 200 ? 100_000 : 1_000_000;
         contention.pause(Math.min(pause, timeout - (now - waitingSince)));
+        waitedUntil = System.nanoTime();
         return 1;
     }
 
@@ -121,7 +125,7 @@ public final class LockWait extends BusyHandler {
     public void statementDone() {
         if (waited) {
             waited = false;
-            contention.settled(System.nanoTime() - waitingSince);
+            contention.settled(waitedUntil - waitingSince);
         }
     }
 }

@@ -216,13 +216,18 @@ public final class ConnectionProxy implements CorrosionConnection {
     }
 
     void afterExecute(SqlPlan plan) throws SQLException {
-        lockWait.statementDone();
+        statementThrough();
         hook.afterExecute(plan, raw);
     }
 
     void afterFailure(SqlPlan plan) {
-        lockWait.statementDone();
+        statementThrough();
         hook.afterFailure(plan, raw);
+    }
+
+    /** A statement ran (or failed): if it waited for the write lock, the agent hears that it is through. */
+    void statementThrough() {
+        lockWait.statementDone();
     }
 
     private void checkOpen() throws SQLException {
@@ -391,7 +396,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             transactionEnded();
             raw.commit();
-            lockWait.statementDone();
+            statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

@@ -174,12 +174,16 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private void afterExecute() throws SQLException {
         if (hooked) {
             connection.afterExecute(plan);
+        } else {
+            connection.statementThrough();
         }
     }
 
     private SQLException failed(SQLException e) {
         if (hooked) {
             connection.afterFailure(plan);
+        } else {
+            connection.statementThrough();
         }
         return SqlErrors.translate(e);
     }

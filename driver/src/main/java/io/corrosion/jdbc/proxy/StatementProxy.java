@@ -41,7 +41,11 @@ public class StatementProxy implements Statement {
             SqlPlan plan = connection.plan(sql);
             ddlExecuted = isDdl(plan);
             if (plan.plainRead()) {
-                return call.run(sql);
+                try {
+                    return call.run(sql);
+                } finally {
+                    connection.statementThrough();
+                }
             }
             String rewritten = connection.rewrite(plan);
             T result;

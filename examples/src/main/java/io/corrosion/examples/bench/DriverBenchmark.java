@@ -104,6 +104,7 @@ public final class DriverBenchmark {
             metadata();
         }
         CorrosionDriver.shutdownAll();
+        Scratch.delete(dir);
         System.out.println(sink == 42 ? "" : "\n(done)");
     }
 

@@ -51,6 +51,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private final SiteId siteId;
     private final AgentCounters counters;
     private final ChangeFeed feed;
+    private final TransactionGate gate;
     private final WriterConnection writer;
     private final CrrAccess reader;
     private final CrrAccess publisherConnection;
@@ -72,6 +73,7 @@ public final class ReplicationAgent implements AutoCloseable {
         this.name = name;
         this.counters = counters;
         this.feed = feed;
+        this.gate = gate;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             CrrAccess writerCrr = connections.open();
@@ -193,7 +195,7 @@ public final class ReplicationAgent implements AutoCloseable {
     public ReplicationStats stats() {
         GossipNodeStats g = node.stats();
         long samples = counters.latencySamples.sum();
-        long[] writerWaits = writer.gate().writerWaits();
+        long[] writerWaits = gate.writerWaits();
         return new ReplicationStats(siteId.toString(), node.address().toString(), g.members().alive(),
                 g.members().suspect(), g.members().down(), g.changesetsBroadcast(), g.broadcastsDropped(),
                 g.changesetsReceived(), g.changesetsApplied(), counters.changesetsRejected.sum(), g.syncRounds(),

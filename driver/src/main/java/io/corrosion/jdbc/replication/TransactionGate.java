@@ -62,6 +62,8 @@ public final class TransactionGate implements LockWait.Contention {
     private long appliesEnded;
     /** Transactions waiting in {@link #transactionStarted}. */
     private int waiting;
+    /** Of those, the ones an apply's end let in ahead of the next apply, not started yet. */
+    private int admitted;
     /** Application writers waiting for the write lock, not through their statement yet. */
     private int writersWaiting;
     /** When one of them last retried. */
@@ -69,8 +71,6 @@ public final class TransactionGate implements LockWait.Contention {
     /** Application statements that waited for the write lock, and how long in all. */
     private long writerWaits;
     private long writerWaitNanos;
-    /** Of those, the ones an apply's end let in ahead of the next apply, not started yet. */
-    private int admitted;
 
     /** An application transaction's first statement is about to run. */
     public void transactionStarted() {

@@ -40,10 +40,6 @@ final class WriterConnection implements AutoCloseable {
         return crr;
     }
 
-    TransactionGate gate() {
-        return gate;
-    }
-
     /** Runs {@code work} in one transaction, holding the writer; rolls back if it throws. */
     <T> T transaction(Work<T> work) throws SQLException {
         lock.lock();

@@ -2,7 +2,6 @@ package io.corrosion.jdbc.crr;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
@@ -47,23 +46,18 @@ final class TableStatements implements AutoCloseable {
     }
 
     ClockRecord load(Object key) throws SQLException {
-        PreparedStatement p = stmt(loadSql);
-        p.setObject(1, key);
         ClockRecord rec = new ClockRecord(key, table.maxSlot());
-        try (ResultSet rs = p.executeQuery()) {
-            if (rs.next()) {
-                rec.stored = true;
-                for (int s = 0; s <= table.maxSlot(); s++) {
-                    int base = 2 + s * ClockTables.FIELDS.size();
-                    long v = rs.getLong(base);
-                    if (!rs.wasNull()) {
-                        rec.slots[s] = new ClockRecord.Clock(v, rs.getLong(base + 1), rs.getLong(base + 2),
-                                rs.getLong(base + 3), rs.getString(base + 4));
-                    }
+        return FirstRow.read(stmt(loadSql), new Object[] {key}, row -> {
+            rec.stored = true;
+            for (int s = 0; s <= table.maxSlot(); s++) {
+                int base = 1 + s * ClockTables.FIELDS.size();
+                if (!row.isNull(base)) {
+                    rec.slots[s] = new ClockRecord.Clock(row.getLong(base), row.getLong(base + 1), row.getLong(base + 2),
+                            row.getLong(base + 3), row.getString(base + 4));
                 }
             }
-        }
-        return rec;
+            return rec;
+        }, rec);
     }
 
     void store(ClockRecord rec) throws SQLException {
@@ -204,31 +198,25 @@ final class TableStatements implements AutoCloseable {
             }
             rowSql = "SELECT " + cols + " FROM " + Sql.ident(table.name()) + " WHERE " + Sql.pkMatch(table.pkColumns(), "");
         }
-        PreparedStatement p = stmt(rowSql);
-        bindPk(p, key, 1);
-        try (ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            Object[] out = new Object[table.columns().size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = SqlValues.normalize(rs.getObject(i + 1));
+        int n = table.columns().size();
+        return FirstRow.read(stmt(rowSql), table.pkValuesOf(key).toArray(), r -> {
+            Object[] out = new Object[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = r.getObject(i);
             }
             return out;
-        }
+        }, null);
     }
 
     /** The current value of a column; throws if the row does not exist. */
     Object value(Object key, String column) throws SQLException {
         PreparedStatement p = stmt("SELECT " + Sql.ident(column) + " FROM " + Sql.ident(table.name()) + " WHERE "
                 + Sql.pkMatch(table.pkColumns(), ""));
-        bindPk(p, key, 1);
-        try (ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("could not find row to merge with for tbl " + table.name(), CrrErrors.INTERNAL);
-            }
-            return SqlValues.normalize(rs.getObject(1));
+        Object[] value = FirstRow.read(p, table.pkValuesOf(key).toArray(), r -> new Object[] {r.getObject(0)}, null);
+        if (value == null) {
+            throw new SQLException("could not find row to merge with for tbl " + table.name(), CrrErrors.INTERNAL);
         }
+        return value[0];
     }
 
     @Override

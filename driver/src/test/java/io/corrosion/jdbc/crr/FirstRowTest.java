@@ -15,9 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sqlite.SQLiteConnection;
 
-/** {@link FirstRow} reads what sqlite-jdbc's ResultSet reads, and leaves the statement as executeQuery would. */
+/**
+ * {@link FirstRow} reads what sqlite-jdbc's ResultSet reads, and leaves the statement as executeQuery would: directly
+ * through sqlite-jdbc's internals, and through a ResultSet (what it falls back to on a sqlite-jdbc without them).
+ */
 class FirstRowTest {
     @TempDir
     Path dir;
@@ -48,22 +53,29 @@ class FirstRowTest {
     }
 
     @Test
-    void readsEveryTypeAsTheResultSetDoes() throws SQLException {
+    void theSqliteJdbcThisDriverIsBuiltWithHasTheDirectCalls() {
+        assertThat(FirstRow.DIRECT_AVAILABLE).isTrue();
+    }
+
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void readsEveryTypeAsTheResultSetDoes(boolean direct) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT x FROM v WHERE k = ?")) {
             for (long k = 1; k <= 9; k++) {
-                Object direct = FirstRow.read(p, new Object[] {k}, r -> new Object[] {r.getObject(0)}, null)[0];
+                Object got = FirstRow.read(p, new Object[] {k}, r -> new Object[] {r.getObject(0)}, null, direct)[0];
                 Object expected = viaResultSet(p, k);
                 if (expected instanceof byte[] b) {
-                    assertThat((byte[]) direct).as("k=%d", k).isEqualTo(b);
+                    assertThat((byte[]) got).as("k=%d", k).isEqualTo(b);
                 } else {
-                    assertThat(direct).as("k=%d", k).isEqualTo(expected);
+                    assertThat(got).as("k=%d", k).isEqualTo(expected);
                 }
             }
         }
     }
 
-    @Test
-    void typedReadsAndNullsOfSeveralColumns() throws SQLException {
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void typedReadsAndNullsOfSeveralColumns(boolean direct) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT a.x, b.x, c.x FROM v a, v b, v c WHERE a.k = ? AND b.k = ? AND c.k = ?")) {
             List<Object> got = FirstRow.read(p, new Object[] {2L, 1L, 4L}, r -> {
                 List<Object> out = new ArrayList<>();
@@ -73,39 +85,42 @@ class FirstRowTest {
                 out.add(r.getString(1));
                 out.add(r.getString(2));
                 return out;
-            }, null);
+            }, null, direct);
             assertThat(got).containsExactly(42L, true, false, null, "-2.5");
         }
     }
 
-    @Test
-    void noRowGivesTheDefaultAndTheStatementStaysUsable() throws SQLException {
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void noRowGivesTheDefaultAndTheStatementStaysUsable(boolean direct) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT x FROM v WHERE k = ?")) {
-            assertThat(FirstRow.read(p, new Object[] {100L}, r -> "row", "none")).isEqualTo("none");
-            assertThat(FirstRow.read(p, new Object[] {9L}, r -> r.getLong(0), -1L)).isEqualTo(7L);
+            assertThat(FirstRow.read(p, new Object[] {100L}, r -> "row", "none", direct)).isEqualTo("none");
+            assertThat(FirstRow.read(p, new Object[] {9L}, r -> r.getLong(0), -1L, direct)).isEqualTo(7L);
             assertThat(viaResultSet(p, 2)).isEqualTo(42L);
         }
     }
 
-    @Test
-    void aFailingReaderLeavesTheStatementResetSoWritersAreNotBlocked() throws SQLException {
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void aFailingReaderLeavesTheStatementResetSoWritersAreNotBlocked(boolean direct) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT x FROM v WHERE k = ?")) {
             assertThatThrownBy(() -> FirstRow.read(p, new Object[] {2L}, r -> {
                 throw new SQLException("reader failed", "XX000");
-            }, null)).hasMessage("reader failed");
+            }, null, direct)).hasMessage("reader failed");
             // A statement left mid-result keeps its read open: a checkpoint on the connection fails with SQLITE_LOCKED.
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).as("checkpoint busy").isZero();
             }
-            assertThat(FirstRow.read(p, new Object[] {2L}, r -> r.getLong(0), -1L)).isEqualTo(42L);
+            assertThat(FirstRow.read(p, new Object[] {2L}, r -> r.getLong(0), -1L, direct)).isEqualTo(42L);
         }
     }
 
+    /** Directly only: a ResultSet would bind NULL to the parameter left out, as sqlite-jdbc does. */
     @Test
     void aTooShortParameterListIsRefused() throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT x FROM v WHERE k = ? AND x = ?")) {
-            assertThatThrownBy(() -> FirstRow.read(p, new Object[] {2L}, r -> 1, 0)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> FirstRow.read(p, new Object[] {2L}, r -> 1, 0, true)).isInstanceOf(SQLException.class);
         }
     }
 }

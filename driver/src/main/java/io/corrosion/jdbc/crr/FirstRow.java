@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 final class FirstRow {
     private static final Logger LOG = LoggerFactory.getLogger(FirstRow.class);
 
-    /** The columns of the current row, by 0-based index, as SQLite's {@code sqlite3_column_*} see them. */
+    /**
+     * The columns of the current row, by 0-based index, as SQLite's {@code sqlite3_column_*} see them (type codes as in
+     * {@link PackedColumns}: SQLite's fundamental types).
+     */
     interface Columns {
         boolean isNull(int col) throws SQLException;
 
@@ -95,15 +98,14 @@ final class FirstRow {
             Class<?> statement = Class.forName("org.sqlite.core.CoreStatement");
             Class<?> db = Class.forName("org.sqlite.core.DB");
             Class<?> pointer = Class.forName("org.sqlite.core.SafeStmtPtr");
-            boolean shaped = statement.getField("pointer").getType() == pointer
-                    && db.getMethod("execute", statement, Object[].class).getReturnType() == boolean.class;
             pointer.getMethod("safeRun", Class.forName("org.sqlite.core.SafeStmtPtr$SafePtrFunction"));
             pointer.getMethod("safeRunConsume", Class.forName("org.sqlite.core.SafeStmtPtr$SafePtrConsumer"));
             for (String column : new String[] {"column_type", "column_long", "column_double", "column_text", "column_blob"}) {
                 db.getMethod(column, long.class, int.class);
             }
             db.getMethod("reset", long.class);
-            if (shaped) {
+            if (statement.getField("pointer").getType() == pointer
+                    && db.getMethod("execute", statement, Object[].class).getReturnType() == boolean.class) {
                 return true;
             }
         } catch (ReflectiveOperationException | LinkageError e) {
@@ -117,11 +119,6 @@ final class FirstRow {
 
     /** The reads through {@code org.sqlite.core}; loaded only when {@link #DIRECT_AVAILABLE}. */
     private static final class Direct {
-        private static final int SQLITE_INTEGER = 1;
-        private static final int SQLITE_FLOAT = 2;
-        private static final int SQLITE_BLOB = 4;
-        private static final int SQLITE_NULL = 5;
-
         private Direct() {}
 
         static <T> T read(PreparedStatement query, Object[] params, Reader<T> reader, T none) throws SQLException {
@@ -141,7 +138,7 @@ final class FirstRow {
         private record Row(org.sqlite.core.DB db, long stmt) implements Columns {
             @Override
             public boolean isNull(int col) throws SQLException {
-                return db.column_type(stmt, col) == SQLITE_NULL;
+                return db.column_type(stmt, col) == PackedColumns.NULL;
             }
 
             @Override
@@ -152,10 +149,10 @@ final class FirstRow {
             @Override
             public Object getObject(int col) throws SQLException {
                 return switch (db.column_type(stmt, col)) {
-                    case SQLITE_INTEGER -> db.column_long(stmt, col);
-                    case SQLITE_FLOAT -> db.column_double(stmt, col);
-                    case SQLITE_BLOB -> db.column_blob(stmt, col);
-                    case SQLITE_NULL -> null;
+                    case PackedColumns.INTEGER -> db.column_long(stmt, col);
+                    case PackedColumns.REAL -> db.column_double(stmt, col);
+                    case PackedColumns.BLOB -> db.column_blob(stmt, col);
+                    case PackedColumns.NULL -> null;
                     default -> db.column_text(stmt, col);
                 };
             }

@@ -39,6 +39,8 @@ final class BulkInserts {
         if (k == null || !eligible(t, k)) {
             return batch.run();
         }
+        // Generated keys of a large batch, or of any bulk batch once the table has ranges, get one clock range.
+        boolean asRange = k.progression() && (t.ranged() || keys.size() >= UNTRIGGERED);
         exec("SAVEPOINT " + SAVEPOINT);
         SQLException batchFailure = null;
         int[] counts = null;
@@ -52,14 +54,22 @@ final class BulkInserts {
             } catch (SQLException e) {
                 batchFailure = e;
             }
+            TableInfo after = t;
             if (trigger == null) {
                 setBulk(t, false);
+            } else if (asRange && !t.ranged()) {
+                after = session.ddl().enterRangeMode(t);
             } else {
                 exec(trigger);
             }
             int inserted = batchFailure == null ? keys.size() : insertedPrefix(t, k);
             if (inserted > 0) {
-                writeClocks(t, inserted == keys.size() ? k : Keys.of(keys.subList(0, inserted)));
+                Keys written = inserted == keys.size() ? k : Keys.of(keys.subList(0, inserted));
+                if (asRange) {
+                    writeRange(after, written);
+                } else {
+                    writeClocks(t, written);
+                }
             }
             exec("RELEASE " + SAVEPOINT);
         } catch (SQLException | RuntimeException e) {
@@ -140,7 +150,7 @@ final class BulkInserts {
         }
     }
 
-    /** No trigger on the table but the capture triggers, and no key with a clock record already. */
+    /** No trigger on the table but the capture triggers, and no key with a clock record (or range) already. */
     private boolean eligible(TableInfo t, Keys keys) throws SQLException {
         if (t.keyKind() != TableInfo.KeyKind.ROWID) {
             return false;
@@ -149,6 +159,16 @@ final class BulkInserts {
         triggers.setString(1, t.name());
         if (longOf(triggers) != CaptureTriggers.count(t)) {
             return false;
+        }
+        if (t.ranged()) {
+            PreparedStatement ranges = session.prepared("SELECT EXISTS (SELECT 1 FROM " + ClockRanges.TABLE
+                    + " WHERE tbl = ? AND lo <= ? AND hi >= ?)");
+            ranges.setLong(1, t.id());
+            ranges.setLong(2, keys.progression() ? keys.hi() : Long.MAX_VALUE);
+            ranges.setLong(3, keys.smallest());
+            if (longOf(ranges) != 0) {
+                return false;
+            }
         }
         // Keys the driver allocates grow past every key the clock table holds: one b-tree seek shows none was seen.
         PreparedStatement highest = session.prepared("SELECT max(key) >= ? FROM " + Sql.ident(t.clockTable()));
@@ -245,6 +265,21 @@ final class BulkInserts {
                     + keys.list().size() + " new rows", CrrErrors.INTERNAL);
         }
         tx.seq += (long) perRow * keys.list().size();
+        tx.touched.addAll(t.id(), keys.list());
+    }
+
+    /** The clock records of rows with fresh keys in progression, as one range ({@link ClockRanges}). */
+    private void writeRange(TableInfo t, Keys keys) throws SQLException {
+        TxState tx = session.tx();
+        int[] slots = ClockRanges.slotsOf(t);
+        ClockRanges.Range range = new ClockRanges.Range(keys.lo(), keys.hi(), keys.step(), session.versions().current(),
+                tx.seq, slots, "0".equals(tx.ts) ? null : tx.ts);
+        PreparedStatement insert = session.prepared(ClockRanges.INSERT);
+        Reentrant.withoutGeneratedKeys(session.connection(), () -> {
+            ClockRanges.add(insert, t.id(), range);
+            return null;
+        });
+        tx.seq += (long) slots.length * keys.list().size();
         tx.touched.addAll(t.id(), keys.list());
     }
 

@@ -53,6 +53,16 @@ final class CaptureTriggers {
     }
 
     private static final String INSERT_SUFFIX = "__crsql_itrig";
+    private static final String DELETE_SUFFIX = "__crsql_dtrig";
+
+    static String deleteTriggerName(String table) {
+        return table + DELETE_SUFFIX;
+    }
+
+    /** A ranged table's triggers first write out the record of a key a clock range stands for ({@link ClockRanges}). */
+    private static String rangeStep(TableInfo t, String keyExpr) {
+        return t.ranged() ? ClockRanges.triggerStep(t, keyExpr) : "";
+    }
 
     static String insertTriggerName(TableInfo t) {
         return t.name() + INSERT_SUFFIX;
@@ -104,7 +114,7 @@ final class CaptureTriggers {
         String k = key(t, "new");
         // Skipped while a bulk insert into the table captures its rows itself (BulkInserts): a read, not a Java call.
         StringBuilder sb = new StringBuilder(head(t, INSERT_SUFFIX, "INSERT",
-                "NOT EXISTS (SELECT 1 FROM " + CrrMetadata.BULK + " WHERE tbl = " + t.id() + ")"));
+                "NOT EXISTS (SELECT 1 FROM " + CrrMetadata.BULK + " WHERE tbl = " + t.id() + ")")).append(rangeStep(t, k));
         if (t.columns().isEmpty()) {
             sb.append("INSERT INTO ").append(clock).append(" (key, cl, cl_db, cl_site, cl_seq, cl_ts)")
               .append(" SELECT x.k, 1, x.d, 0, x.q, x.ts FROM ").append(stamp(t, 1, k)).append(" WHERE true")
@@ -184,7 +194,7 @@ final class CaptureTriggers {
         String v = Sql.f(s, "v");
         return "CREATE TRIGGER " + Sql.ident(namePrefix(t.name()) + "utrig_" + s) + " AFTER UPDATE OF " + Sql.ident(c.name())
                 + " ON " + Sql.ident(t.name()) + " WHEN " + changed(c.name()) + " AND (" + pkSame(t) + ")"
-                + " BEGIN INSERT INTO " + clock + " (key, " + v + ", " + Sql.f(s, "db") + ", " + Sql.f(s, "site") + ", "
+                + " BEGIN " + rangeStep(t, key(t, "new")) + "INSERT INTO " + clock + " (key, " + v + ", " + Sql.f(s, "db") + ", " + Sql.f(s, "site") + ", "
                 + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT x.k, 1, x.d, 0, x.q, x.ts FROM " + stamp(t, 1, key(t, "new"))
                 + " WHERE true ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
                 + Sql.f(s, "db") + " = excluded." + Sql.f(s, "db") + ", " + Sql.f(s, "site") + " = 0, " + Sql.f(s, "seq")
@@ -219,7 +229,7 @@ final class CaptureTriggers {
                 clear.add(Sql.f(s, f) + " = NULL");
             }
         }
-        return head(t, "__crsql_dtrig", "DELETE", "")
+        return head(t, DELETE_SUFFIX, "DELETE", "") + rangeStep(t, k)
                 + "INSERT INTO " + clock + " (key, cl, cl_db, cl_site, cl_seq, cl_ts) SELECT x.k, 2, x.d, 0, x.q, x.ts FROM "
                 + stamp(t, 1, k) + " WHERE true"
                 + " ON CONFLICT (key) DO UPDATE SET cl = COALESCE(cl + 1, 2), cl_db = excluded.cl_db, cl_site = 0,"

@@ -46,6 +46,9 @@ final class ChangesView {
             }
             arms.add(arm(t, "(j.value ->> '$[0]')", "0", "c.key = " + JOURNAL_KEY, "json_each(crsql_internal_unflushed("
                     + t.id() + ", " + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));
+            if (t.ranged()) {
+                arms.add(rangeArm(t));
+            }
         }
         if (tables.isEmpty()) {
             arms.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
@@ -87,6 +90,33 @@ final class ChangesView {
                 + " FROM " + source + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON " + keyMatch
                 + " JOIN (VALUES " + fieldSlots + ") AS f" + userJoin
                 + " WHERE " + filter + byslot(t, "match", dbVersion, site);
+    }
+
+    /**
+     * The records clock ranges stand for ({@link ClockRanges}): every key of a range still in the table (all of them, as
+     * the key leaves its range when its record becomes a row), each column at col_version 1 and the range's version,
+     * seq and timestamp. A range has the table's current columns in order (schema changes write ranges out first).
+     */
+    private static String rangeArm(TableInfo t) {
+        String key = "u." + Sql.ident(t.pkColumns().get(0));
+        StringJoiner fields = new StringJoiner(", ");
+        StringBuilder val = new StringBuilder("NULL");
+        if (t.columns().isEmpty()) {
+            fields.add("(0, '-1', 0)");
+        } else {
+            val = new StringBuilder("CASE f.column1");
+            for (int i = 0; i < t.columns().size(); i++) {
+                TableInfo.Column c = t.columns().get(i);
+                fields.add("(" + c.slot() + ", " + Sql.literal(c.name()) + ", " + i + ")");
+                val.append(" WHEN ").append(c.slot()).append(" THEN u.").append(Sql.ident(c.name()));
+            }
+            val.append(" END");
+        }
+        return "SELECT " + Sql.literal(t.name()) + ", crsql_pack_columns(" + key + "), f.column2, " + val + ", 1, r.db,"
+                + " s.site_id, 1, r.seq + (" + key + " - r.lo) / r.step * r.width + f.column3, COALESCE(r.ts, '0')"
+                + " FROM " + ClockRanges.TABLE + " AS r JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0"
+                + " JOIN " + Sql.ident(t.name()) + " AS u ON " + key + " BETWEEN r.lo AND r.hi AND (" + key + " - r.lo) % r.step = 0"
+                + " JOIN (VALUES " + fields + ") AS f WHERE r.tbl = " + t.id();
     }
 
     /** A CASE over the field's slot: a clock field, the user value, or whether the field belongs to the entry. */

@@ -27,6 +27,8 @@ final class ClockRecord {
 
     final Object key;
     boolean stored;
+    /** Read from a range ({@link ClockRanges}): no row in the clock table yet; storing it cuts the key out of the range. */
+    boolean virtual;
     final Clock[] slots;
 
     ClockRecord(Object key, int maxSlot) {

@@ -117,7 +117,19 @@ final class CrrCatalog {
                 fills.put(col.name(), TableInfo.fillLiteral(col.type()));
             }
         }
-        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills);
+        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills, ranged(c, name));
+    }
+
+    /** Whether the table's capture triggers look clock ranges up: its delete trigger names the ranges' table. */
+    private static boolean ranged(Connection c, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                + " AND name = ? AND instr(sql, ?) > 0")) {
+            p.setString(1, CaptureTriggers.deleteTriggerName(table));
+            p.setString(2, ClockRanges.TABLE);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        }
     }
 
     /** A column as {@code pragma_table_info} reports it. */

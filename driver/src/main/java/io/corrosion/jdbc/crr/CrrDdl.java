@@ -107,12 +107,15 @@ final class CrrDdl {
         TableInfo.KeyKind kind = CrrCatalog.keyKind(conn, table);
         if (!pks.equals(old.pkColumns()) || kind != old.keyKind()) {
             exec("DROP TABLE IF EXISTS " + Sql.ident(old.clockTable()));
+            ClockRanges.drop(conn, old.id());
             exec("DELETE FROM " + CrrMetadata.REGISTRY + " WHERE tbl = " + old.id());
             exec("DELETE FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = " + old.id());
             session.catalog().invalidate();
             asCrrUnchecked(table, Set.of());
             return;
         }
+        // Ranges have the columns of their table: written out before they change (the triggers come back unranged).
+        ClockRanges.materializeAll(conn, old);
         Map<String, Integer> live = new HashMap<>();
         for (TableInfo.Column c : old.columns()) {
             live.put(c.name(), c.slot());
@@ -223,6 +226,7 @@ final class CrrDdl {
         session.dropStatements(table);
         dropTriggers(table);
         exec("DROP TABLE IF EXISTS " + Sql.ident(t.clockTable()));
+        ClockRanges.drop(conn, t.id());
         exec("DELETE FROM " + CrrMetadata.REGISTRY + " WHERE tbl = " + t.id());
         exec("DELETE FROM " + CrrMetadata.REGISTRY_COLUMNS + " WHERE tbl = " + t.id());
         // Version log entries of this table stay until compaction: they keep the local db version from going back.
@@ -331,6 +335,19 @@ final class CrrDdl {
         session.catalog().invalidate();
     }
 
+    /**
+     * Gives {@code t} capture triggers that look clock ranges up, so its bulk inserts may write ranges ({@link
+     * ClockRanges}); returns it as it is now. A schema change: every connection reloads its schema.
+     */
+    TableInfo enterRangeMode(TableInfo t) throws SQLException {
+        session.dropStatements(t.name());
+        dropTriggers(t.name());
+        TableInfo ranged = t.withRanged(true);
+        createTriggers(ranged);
+        regenerateView();
+        return session.catalog().table(t.name());
+    }
+
     private void createTriggers(TableInfo t) throws SQLException {
         for (String ddl : CaptureTriggers.create(t)) {
             exec(ddl);
@@ -369,6 +386,7 @@ final class CrrDdl {
     void migrateFormat(long from) throws SQLException {
         exec(CrrMetadata.createBulk());
         exec(CrrMetadata.createLogRanges());
+        exec(ClockRanges.create());
         if (from < 2) {
             CrrMetadata.migrateShared(conn);
         } else {

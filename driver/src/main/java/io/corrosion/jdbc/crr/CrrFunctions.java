@@ -82,6 +82,11 @@ final class CrrFunctions {
             s.localWrites().primaryKeyChanged((Long) a[0], a[1], a[2], String.valueOf(a[3]));
             return null;
         }));
+        // A ranged table's capture triggers, for a key a clock range stands for: its record becomes a row (ClockRanges).
+        fn(s, "crsql_internal_materialize", 2, false, a -> s.nested(() -> {
+            TableInfo t = s.catalog().table((Long) a[0]);
+            return t != null && a[1] instanceof Long key && s.statements(t).materialize(key) ? 1L : 0L;
+        }));
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
         fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {

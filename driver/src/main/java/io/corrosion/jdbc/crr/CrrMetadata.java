@@ -18,9 +18,10 @@ final class CrrMetadata {
      * by the journal ({@link LocalJournal}), not by the capture triggers. 3: the capture triggers call Java once per
      * row ({@code crsql_internal_stamp}). 4: runs of integer keys go to the log as ranges ({@link #LOG_RANGES}).
      * 5: the primary-key change trigger fires only for UPDATEs that set a key column ({@code UPDATE OF}), one-seq stamps
-     * take two arguments; every format change recreates the capture triggers.
+     * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}). Every format
+     * change recreates the capture triggers.
      */
-    static final int FORMAT_VERSION = 5;
+    static final int FORMAT_VERSION = 6;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";
@@ -62,6 +63,7 @@ final class CrrMetadata {
             s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
                     + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
             s.execute(createLogRanges());
+            s.execute(ClockRanges.create());
             s.execute(dbVersionsView(true));
         }
         try (PreparedStatement p = c.prepareStatement(

@@ -9,7 +9,8 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * After an unclean stop, the version log entries a {@link LocalJournal} may not have flushed: every clock field of this
- * site newer than the flushed watermark gets its {@code __corrosion_log} entry back (a scan of the clock tables).
+ * site newer than the flushed watermark gets its {@code __corrosion_log} entry back (a scan of the clock tables), and
+ * every such clock range ({@link ClockRanges}) its {@code __corrosion_log_range} entry.
  */
 final class JournalRecovery {
     /** What {@link #relog} wrote: how many entries, and the highest db version among them (or the watermark). */
@@ -52,6 +53,23 @@ final class JournalRecovery {
             }
             if (found > 0) {
                 log.executeBatch();
+            }
+        }
+        // Records clock ranges stand for ({@link ClockRanges}): one log range each.
+        try (PreparedStatement ranges = c.prepareStatement("SELECT tbl, lo, hi, step, db FROM " + ClockRanges.TABLE
+                + " WHERE db > ?"); PreparedStatement log = c.prepareStatement(LogWriter.INSERT_RANGE)) {
+            ranges.setLong(1, flushed);
+            try (ResultSet rs = ranges.executeQuery()) {
+                while (rs.next()) {
+                    log.setLong(1, rs.getLong(5));
+                    log.setLong(2, rs.getLong(1));
+                    log.setLong(3, rs.getLong(2));
+                    log.setLong(4, rs.getLong(3));
+                    log.setLong(5, rs.getLong(4));
+                    log.executeUpdate();
+                    found++;
+                    max = Math.max(max, rs.getLong(5));
+                }
             }
         }
         return new Found(found, max);

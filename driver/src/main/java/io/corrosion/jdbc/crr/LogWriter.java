@@ -25,7 +25,7 @@ final class LogWriter {
             + " SELECT 0, ?1, ?2, %s FROM json_each(?3) AS j WHERE true ON CONFLICT DO NOTHING";
     private static final String INSERT_FLAT_PLAIN = INSERT_FLAT.formatted("j.value");
     private static final String INSERT_FLAT_BLOBS = INSERT_FLAT.formatted("unhex(j.value)");
-    private static final String INSERT_RANGE = "INSERT INTO " + CrrMetadata.LOG_RANGES + " (site, db_version, tbl, lo, hi,"
+    static final String INSERT_RANGE = "INSERT INTO " + CrrMetadata.LOG_RANGES + " (site, db_version, tbl, lo, hi,"
             + " step) VALUES (0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final int CHUNK = 4096;
     /** Integer keys in arithmetic progression go as a range from this many on. */

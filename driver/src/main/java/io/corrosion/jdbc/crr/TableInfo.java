@@ -11,9 +11,10 @@ import java.util.Optional;
  * @param maxSlot highest slot the clock table has columns for (dropped columns keep their slot)
  * @param fills   NOT NULL columns without a DEFAULT, with the SQL literal a merge writes into them when it creates a
  *                row before their own change arrives (cr-sqlite relies on a DEFAULT there)
+ * @param ranged  whether its capture triggers look clock ranges up ({@link ClockRanges}): only then may it have any
  */
 record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, List<Column> columns, int maxSlot,
-                 Map<String, String> fills) {
+                 Map<String, String> fills, boolean ranged) {
 
     /** How a user row maps to its clock record key. */
     enum KeyKind {
@@ -51,6 +52,11 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
             return "0.0";
         }
         return "0";
+    }
+
+    /** The same table with capture triggers that look clock ranges up, or not. */
+    TableInfo withRanged(boolean on) {
+        return new TableInfo(name, id, keyKind, pkColumns, columns, maxSlot, fills, on);
     }
 
     String clockTable() {

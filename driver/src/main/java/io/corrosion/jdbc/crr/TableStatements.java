@@ -45,7 +45,35 @@ final class TableStatements implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The key's clock record: its row in the clock table, else the record a range stands for ({@link ClockRanges}), else
+     * an empty record not {@link ClockRecord#stored}.
+     */
     ClockRecord load(Object key) throws SQLException {
+        ClockRecord rec = loadRow(key);
+        if (!rec.stored && table.ranged() && key instanceof Long k) {
+            ClockRanges.Range r = ClockRanges.cover(stmt(ClockRanges.COVER), table.id(), k);
+            if (r != null) {
+                return r.record(k, table.maxSlot());
+            }
+        }
+        return rec;
+    }
+
+    /**
+     * Writes out the record of {@code key} if a range stands for it (a capture trigger is about to update it); returns
+     * whether it did.
+     */
+    boolean materialize(long key) throws SQLException {
+        ClockRanges.Range r = ClockRanges.cover(stmt(ClockRanges.COVER), table.id(), key);
+        if (r == null) {
+            return false;
+        }
+        store(r.record(key, table.maxSlot()));
+        return true;
+    }
+
+    private ClockRecord loadRow(Object key) throws SQLException {
         ClockRecord rec = new ClockRecord(key, table.maxSlot());
         return FirstRow.read(stmt(loadSql), new Object[] {key}, row -> {
             rec.stored = true;
@@ -80,6 +108,15 @@ final class TableStatements implements AutoCloseable {
         }
         p.executeUpdate();
         rec.stored = true;
+        if (rec.virtual) {
+            // Looked up again: a capture trigger may have written the record out, and cut the range, meanwhile.
+            long k = (Long) rec.key;
+            ClockRanges.Range r = ClockRanges.cover(stmt(ClockRanges.COVER), table.id(), k);
+            if (r != null) {
+                ClockRanges.punch(stmt(ClockRanges.DELETE), stmt(ClockRanges.INSERT), table.id(), r, k);
+            }
+            rec.virtual = false;
+        }
     }
 
     void log(long site, long dbVersion, Object key) throws SQLException {

@@ -9,10 +9,12 @@ import java.util.List;
 /**
  * Captures a JDBC batch of plain INSERTs of fresh keys into a CRR at once: the insert trigger skips the batch's rows
  * (a row in {@code __corrosion_bulk} for the table, read by the trigger's WHEN: no call into Java per row, which is
- * most of what row-by-row capture costs), then one statement writes every row's clock record exactly as the trigger
- * would have (each column at col version 1, the transaction's db version, {@code n} seqs per row in row order, the
- * HLC timestamp) and the rows go to the version log through the journal as usual (generated keys, a progression, as
- * one range there).
+ * most of what row-by-row capture costs), then the clock records are exactly those the trigger would have written (each
+ * column at col version 1, the transaction's db version, {@code n} seqs per row in row order, the HLC timestamp) and the
+ * rows go to the version log through the journal as usual (generated keys, a progression, as one range there).
+ * Generated keys of a batch of {@value #UNTRIGGERED} rows or more (or of any such batch into a table that has clock
+ * ranges already) get their records as one clock range ({@link ClockRanges}), written out one by one only when
+ * something writes the row later; other batches get them written by one statement.
  *
  * <p>Only where that is exactly what the trigger would write: an integer key the clock table has never seen, a table
  * with no triggers but the capture triggers (no UNIQUE checks, no application triggers that could write the table or

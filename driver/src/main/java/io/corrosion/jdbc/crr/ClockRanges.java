@@ -30,6 +30,8 @@ import java.util.StringJoiner;
  */
 final class ClockRanges {
     static final String TABLE = "__corrosion_clock_range";
+    /** Keys written out at once around one that must be ({@link Range#block}). */
+    static final int BLOCK = 64;
 
     private ClockRanges() {}
 
@@ -44,6 +46,16 @@ final class ClockRanges {
         /** The seq of the first slot of {@code key}'s record. */
         long seqOf(long key) {
             return seq + (key - lo) / step * slots.length;
+        }
+
+        /**
+         * The keys written out with {@code key} when its record must become a row: its block of {@value #BLOCK}
+         * positions, so that an UPDATE of every row of a range writes records out in blocks, not one call each.
+         */
+        long[] block(long key) {
+            long position = (key - lo) / step;
+            long first = position - position % BLOCK;
+            return new long[] {lo + first * step, Math.min(hi, lo + (first + BLOCK - 1) * step)};
         }
 
         boolean covers(long key) {
@@ -77,18 +89,48 @@ final class ClockRanges {
         return r != null && r.covers(key) ? r : null;
     }
 
-    /** Cuts {@code key} out of {@code r}: the keys below it and above it stay ranges of their own. */
-    static void punch(PreparedStatement delete, PreparedStatement insert, long table, Range r, long key)
-            throws SQLException {
+    /**
+     * Writes out the records of the keys {@code a..b} of {@code r} that are rows of the table ({@code writeOut}, from
+     * {@link #writeOutSql}) and cuts those keys out of the range: the keys below and above stay ranges of their own.
+     */
+    static void writeOut(PreparedStatement writeOut, PreparedStatement delete, PreparedStatement insert, long table, Range r,
+                         long a, long b) throws SQLException {
+        writeOut.setLong(1, r.db());
+        writeOut.setLong(2, r.seq());
+        writeOut.setLong(3, r.lo());
+        writeOut.setLong(4, r.step());
+        writeOut.setString(5, r.ts());
+        writeOut.setLong(6, a);
+        writeOut.setLong(7, b);
+        writeOut.executeUpdate();
         delete.setLong(1, table);
         delete.setLong(2, r.lo());
         delete.executeUpdate();
-        if (key > r.lo()) {
-            add(insert, table, new Range(r.lo(), key - r.step(), r.step(), r.db(), r.seq(), r.slots(), r.ts()));
+        if (a > r.lo()) {
+            add(insert, table, new Range(r.lo(), a - r.step(), r.step(), r.db(), r.seq(), r.slots(), r.ts()));
         }
-        if (key < r.hi()) {
-            add(insert, table, new Range(key + r.step(), r.hi(), r.step(), r.db(), r.seqOf(key + r.step()), r.slots(), r.ts()));
+        if (b < r.hi()) {
+            add(insert, table, new Range(b + r.step(), r.hi(), r.step(), r.db(), r.seqOf(b + r.step()), r.slots(), r.ts()));
         }
+    }
+
+    /**
+     * The records of the keys {@code ?6..?7} of a range ({@code ?1} db, {@code ?2} seq, {@code ?3} lo, {@code ?4}
+     * step, {@code ?5} ts) whose rows {@code t} has, into its clock table; a record there already stays.
+     */
+    static String writeOutSql(TableInfo t, int[] slots) {
+        String key = "u." + Sql.ident(t.pkColumns().get(0));
+        StringBuilder cols = new StringBuilder("key");
+        StringBuilder vals = new StringBuilder(key);
+        for (int i = 0; i < slots.length; i++) {
+            int s = slots[i];
+            cols.append(", ").append(Sql.f(s, "v")).append(", ").append(Sql.f(s, "db")).append(", ")
+                .append(Sql.f(s, "site")).append(", ").append(Sql.f(s, "seq")).append(", ").append(Sql.f(s, "ts"));
+            vals.append(", 1, ?1, 0, ?2 + (").append(key).append(" - ?3) / ?4 * ").append(slots.length).append(" + ")
+                .append(i).append(", ?5");
+        }
+        return "INSERT INTO " + Sql.ident(t.clockTable()) + " (" + cols + ") SELECT " + vals + " FROM " + Sql.ident(t.name())
+                + " AS u WHERE " + key + " BETWEEN ?6 AND ?7 AND (" + key + " - ?3) % ?4 = 0 ON CONFLICT (key) DO NOTHING";
     }
 
     static void add(PreparedStatement insert, long table, Range r) throws SQLException {
@@ -145,39 +187,23 @@ final class ClockRanges {
      * would leave it) and removes the ranges.
      */
     static void materializeAll(Connection c, TableInfo t) throws SQLException {
-        List<String> shapes = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT slots FROM " + TABLE + " WHERE tbl = ?")) {
+        List<Range> ranges = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT lo, hi, step, db, seq, slots, ts FROM " + TABLE
+                + " WHERE tbl = ?")) {
             p.setLong(1, t.id());
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    shapes.add(rs.getString(1));
+                    ranges.add(new Range(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            parseSlots(rs.getString(6)), rs.getString(7)));
                 }
             }
         }
-        String key = "u." + Sql.ident(t.pkColumns().get(0));
-        for (String shape : shapes) {
-            int[] slots = parseSlots(shape);
-            StringBuilder cols = new StringBuilder("key");
-            StringBuilder vals = new StringBuilder(key);
-            for (int i = 0; i < slots.length; i++) {
-                int s = slots[i];
-                cols.append(", ").append(Sql.f(s, "v")).append(", ").append(Sql.f(s, "db")).append(", ")
-                    .append(Sql.f(s, "site")).append(", ").append(Sql.f(s, "seq")).append(", ").append(Sql.f(s, "ts"));
-                vals.append(", 1, r.db, 0, r.seq + (").append(key).append(" - r.lo) / r.step * r.width + ").append(i)
-                    .append(", r.ts");
+        try (PreparedStatement delete = c.prepareStatement(DELETE); PreparedStatement insert = c.prepareStatement(INSERT)) {
+            for (Range r : ranges) {
+                try (PreparedStatement writeOut = c.prepareStatement(writeOutSql(t, r.slots()))) {
+                    writeOut(writeOut, delete, insert, t.id(), r, r.lo(), r.hi());
+                }
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO " + Sql.ident(t.clockTable()) + " (" + cols
-                    + ") SELECT " + vals + " FROM " + TABLE + " AS r JOIN " + Sql.ident(t.name()) + " AS u ON " + key
-                    + " BETWEEN r.lo AND r.hi AND (" + key + " - r.lo) % r.step = 0 WHERE r.tbl = ? AND r.slots = ?"
-                    + " ON CONFLICT (key) DO NOTHING")) {
-                p.setLong(1, t.id());
-                p.setString(2, shape);
-                p.executeUpdate();
-            }
-        }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tbl = ?")) {
-            p.setLong(1, t.id());
-            p.executeUpdate();
         }
     }
 

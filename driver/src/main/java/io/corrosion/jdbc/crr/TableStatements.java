@@ -69,8 +69,15 @@ final class TableStatements implements AutoCloseable {
         if (r == null) {
             return false;
         }
-        store(r.record(key, table.maxSlot()));
+        writeOut(r, key);
         return true;
+    }
+
+    /** Writes out the records of {@code key}'s block of {@code r} and cuts them out of it. */
+    private void writeOut(ClockRanges.Range r, long key) throws SQLException {
+        long[] block = r.block(key);
+        ClockRanges.writeOut(stmt(ClockRanges.writeOutSql(table, r.slots())), stmt(ClockRanges.DELETE),
+                stmt(ClockRanges.INSERT), table.id(), r, block[0], block[1]);
     }
 
     private ClockRecord loadRow(Object key) throws SQLException {
@@ -109,11 +116,12 @@ final class TableStatements implements AutoCloseable {
         p.executeUpdate();
         rec.stored = true;
         if (rec.virtual) {
-            // Looked up again: a capture trigger may have written the record out, and cut the range, meanwhile.
+            // Looked up again: a capture trigger may have written the record out, and cut the range, meanwhile. The
+            // record just stored stays (the block's statement keeps records there already).
             long k = (Long) rec.key;
             ClockRanges.Range r = ClockRanges.cover(stmt(ClockRanges.COVER), table.id(), k);
             if (r != null) {
-                ClockRanges.punch(stmt(ClockRanges.DELETE), stmt(ClockRanges.INSERT), table.id(), r, k);
+                writeOut(r, k);
             }
             rec.virtual = false;
         }

@@ -27,6 +27,10 @@
  *       {@code __corrosion_log_range (site, db_version, tbl, lo, hi, step)}: the same for the integer keys
  *       {@code lo, lo + step, ..., hi} at once, for runs of keys a transaction wrote in arithmetic progression (a JDBC
  *       batch of generated keys is one range, not one entry per row).</li>
+ *   <li>{@code __corrosion_clock_range (tbl, lo, hi, step, db, seq, slots, width, ts)}: the clock records of a large
+ *       JDBC batch of generated keys as one row ({@link io.corrosion.jdbc.crr.ClockRanges}) instead of a record per
+ *       row, which costs about as much as the row itself. A record becomes a row of the clock table, and its key leaves
+ *       the range, when something writes it; tables with ranges have capture triggers that look them up.</li>
  *   <li>{@code crsql_site_id}, {@code crsql_master}: as cr-sqlite. {@code crsql_db_versions}: a view over
  *       {@code __corrosion_db_versions} (highest version merged per site, won or lost) plus the local version.</li>
  * </ul>
@@ -38,7 +42,7 @@
  * log ({@link io.corrosion.jdbc.crr.LocalJournal}), and returns NULL while a merge writes (capture off). A call from
  * SQLite into Java costs about a small b-tree write, so the triggers make one, not one per value. Large JDBC batches
  * of INSERTs with driver-allocated keys skip the insert trigger (from 4096 rows on, drop it for the batch: a trigger
- * costs SQLite per row even when its WHEN is false) and get their clock records in one statement
+ * costs SQLite per row even when its WHEN is false) and get their clock records as one range
  * ({@link io.corrosion.jdbc.crr.BulkInserts}). Reads pay nothing. A primary-key change runs in Java
  * ({@link io.corrosion.jdbc.crr.LocalWrites}); its trigger fires only for UPDATEs that set a key column (or the rowid),
  * so an UPDATE of other columns runs one trigger per column it sets and nothing else.

@@ -81,6 +81,16 @@ class ClockRangesTest {
             }
             assertSame(ranged, rows);
 
+            // Renaming the table keeps its ranges (they follow its id) until the rename's schema work writes them out.
+            for (Node n : both) {
+                n.exec("alter table t rename to t2", "alter table t2 rename to t");
+            }
+            assertSame(ranged, rows);
+            insert(ranged, true, "third ", LARGE);
+            insert(rows, false, "third ", LARGE);
+            assertThat(ranges(ranged)).isEqualTo(1);
+            assertSame(ranged, rows);
+
             // A schema change writes every range out as records first.
             for (Node n : both) {
                 n.exec("alter table t add column z text default 'zz'", "update t set z = 'set' where a = 'row 30'");
@@ -117,6 +127,20 @@ class ClockRangesTest {
             assertThat(ranged.rows(all)).hasSizeGreaterThan(LARGE).isEqualTo(peer.rows(all));
             assertThat(ranged.rows("select a, b from t where b between 0 and 9 order by b"))
                     .as("updates of the same rows on both sides merged").allMatch(r -> (long) r.get(1) >= 5);
+        }
+    }
+
+    @Test
+    void droppingARangedTableDropsItsRanges() throws SQLException {
+        try (Node ranged = new Node(dir, "ranged")) {
+            ranged.exec(DDL);
+            insert(ranged, true, "row ", LARGE);
+            assertThat(ranges(ranged)).isEqualTo(1);
+            ranged.exec("drop table t", DDL);
+            assertThat(ranges(ranged)).isZero();
+            assertThat(ranged.rows(CHANGES)).isEmpty();
+            insert(ranged, true, "again ", LARGE);
+            assertThat(ranged.rows(CHANGES)).hasSize(2 * LARGE);
         }
     }
 

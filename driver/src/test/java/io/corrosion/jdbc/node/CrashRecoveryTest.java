@@ -7,8 +7,10 @@ import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
     static final int TRANSACTIONS = 150;
+    /** Rows of the child's last transaction in "bulk" mode: one JDBC batch, its clock records one range. */
+    static final int BATCH = 5000;
 
     @TempDir
     Path dir;
@@ -31,7 +35,10 @@ class CrashRecoveryTest {
         CorrosionDriver.shutdownAll();
     }
 
-    /** The child: writes {@code TRANSACTIONS} single-row transactions and an update, then halts. */
+    /**
+     * The child: writes {@code TRANSACTIONS} single-row transactions and an update (and with "bulk", a batch of {@code
+     * BATCH} rows), then halts.
+     */
     public static void main(String[] args) throws Exception {
         Connection c = DriverManager.getConnection("jdbc:corrosion:" + args[0]);
         try (Statement s = c.createStatement()) {
@@ -41,17 +48,49 @@ class CrashRecoveryTest {
             }
             s.executeUpdate("update t set v = 'last' where id = 1");
         }
+        if (args.length > 1 && args[1].equals("bulk")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("insert into t (v) values (?)")) {
+                for (int i = 0; i < BATCH; i++) {
+                    p.setString(1, "batch " + i);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            c.commit();
+        }
         Runtime.getRuntime().halt(0); // no shutdown hook, no last flush
+    }
+
+    private void runChild(Path file, String... mode) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashRecoveryTest.class.getName(), file.toString()));
+        command.addAll(List.of(mode));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isZero();
+    }
+
+    @Test
+    void aBulkInsertsRangeOfClocksSurvivesTheCrashToo() throws Exception {
+        Path file = dir.resolve("bulk.db");
+        runChild(file, "bulk");
+        try (Node n = new Node(dir, "bulk")) {
+            List<Change> changes = n.crr.changesSince(0);
+            assertThat(changes).hasSize(TRANSACTIONS + BATCH);
+            assertThat(changes.stream().filter(ch -> ch.dbVersion() == TRANSACTIONS + 2)).hasSize(BATCH);
+            assertThat(n.crr.dbVersion()).as("the batch's version is not handed out again").isEqualTo(TRANSACTIONS + 2);
+            n.exec("insert into t values (100000, 'after')", "update t set v = 'changed' where v = 'batch 7'");
+            assertThat(n.crr.dbVersion()).isEqualTo(TRANSACTIONS + 4);
+            assertThat(n.crr.changesSince(TRANSACTIONS + 2)).extracting(Change::val).containsExactly("after", "changed");
+        }
     }
 
     @Test
     void committedChangesSurviveAProcessThatDiesBeforeItsLogIsWritten() throws Exception {
         Path file = dir.resolve("crash.db");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashRecoveryTest.class.getName(), file.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).isZero();
+        runChild(file);
         try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement s = plain.createStatement()) {
             var rs = s.executeQuery("select count(*) from __corrosion_log");

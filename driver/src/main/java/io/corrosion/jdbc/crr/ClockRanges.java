@@ -55,7 +55,8 @@ final class ClockRanges {
         long[] block(long key) {
             long position = (key - lo) / step;
             long first = position - position % BLOCK;
-            return new long[] {lo + first * step, Math.min(hi, lo + (first + BLOCK - 1) * step)};
+            long last = first + Math.min(BLOCK - 1, (hi - lo) / step - first);
+            return new long[] {lo + first * step, lo + last * step};
         }
 
         boolean covers(long key) {
@@ -90,8 +91,8 @@ final class ClockRanges {
     }
 
     /**
-     * Writes out the records of the keys {@code a..b} of {@code r} that are rows of the table ({@code writeOut}, from
-     * {@link #writeOutSql}) and cuts those keys out of the range: the keys below and above stay ranges of their own.
+     * Writes out the records of the keys {@code a..b} of {@code r} ({@code writeOut}, from {@link #writeOutSql}) and cuts
+     * those keys out of the range: the keys below and above stay ranges of their own.
      */
     static void writeOut(PreparedStatement writeOut, PreparedStatement delete, PreparedStatement insert, long table, Range r,
                          long a, long b) throws SQLException {
@@ -115,22 +116,23 @@ final class ClockRanges {
     }
 
     /**
-     * The records of the keys {@code ?6..?7} of a range ({@code ?1} db, {@code ?2} seq, {@code ?3} lo, {@code ?4}
-     * step, {@code ?5} ts) whose rows {@code t} has, into its clock table; a record there already stays.
+     * The records of the keys {@code ?6, ?6 + step, ..., ?7} of a range ({@code ?1} db, {@code ?2} seq, {@code ?3} lo,
+     * {@code ?4} step, {@code ?5} ts) into {@code t}'s clock table; a record there already stays. Every key, whether its
+     * row is there or not: as the records written row by row, which a delete while capture was off (between {@code
+     * crsql_begin_alter} and {@code crsql_commit_alter}) leaves too.
      */
     static String writeOutSql(TableInfo t, int[] slots) {
-        String key = "u." + Sql.ident(t.pkColumns().get(0));
         StringBuilder cols = new StringBuilder("key");
-        StringBuilder vals = new StringBuilder(key);
+        StringBuilder vals = new StringBuilder("k.key");
         for (int i = 0; i < slots.length; i++) {
             int s = slots[i];
             cols.append(", ").append(Sql.f(s, "v")).append(", ").append(Sql.f(s, "db")).append(", ")
                 .append(Sql.f(s, "site")).append(", ").append(Sql.f(s, "seq")).append(", ").append(Sql.f(s, "ts"));
-            vals.append(", 1, ?1, 0, ?2 + (").append(key).append(" - ?3) / ?4 * ").append(slots.length).append(" + ")
-                .append(i).append(", ?5");
+            vals.append(", 1, ?1, 0, ?2 + (k.key - ?3) / ?4 * ").append(slots.length).append(" + ").append(i).append(", ?5");
         }
-        return "INSERT INTO " + Sql.ident(t.clockTable()) + " (" + cols + ") SELECT " + vals + " FROM " + Sql.ident(t.name())
-                + " AS u WHERE " + key + " BETWEEN ?6 AND ?7 AND (" + key + " - ?3) % ?4 = 0 ON CONFLICT (key) DO NOTHING";
+        // Counted up while below ?7 (never past it: no overflow next to the largest key).
+        return "WITH RECURSIVE k(key) AS (SELECT ?6 UNION ALL SELECT key + ?4 FROM k WHERE key < ?7) INSERT INTO "
+                + Sql.ident(t.clockTable()) + " (" + cols + ") SELECT " + vals + " FROM k WHERE true ON CONFLICT (key) DO NOTHING";
     }
 
     static void add(PreparedStatement insert, long table, Range r) throws SQLException {
@@ -181,11 +183,7 @@ final class ClockRanges {
                 + " WHERE r.hi >= r.k AND (r.k - r.lo) % r.step = 0;";
     }
 
-    /**
-     * Writes every range of {@code t} out as clock records (of the rows still in the table: a row deleted while capture
-     * was off, between {@code crsql_begin_alter} and {@code crsql_commit_alter}, has no clocks left, as a compaction
-     * would leave it) and removes the ranges.
-     */
+    /** Writes every range of {@code t} out as clock records and removes the ranges. */
     static void materializeAll(Connection c, TableInfo t) throws SQLException {
         List<Range> ranges = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT lo, hi, step, db, seq, slots, ts FROM " + TABLE

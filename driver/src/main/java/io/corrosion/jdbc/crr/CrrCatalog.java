@@ -117,17 +117,33 @@ final class CrrCatalog {
                 fills.put(col.name(), TableInfo.fillLiteral(col.type()));
             }
         }
-        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills, ranged(c, name));
+        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills, ranged(c, name, id));
     }
 
-    /** Whether the table's capture triggers look clock ranges up: its delete trigger names the ranges' table. */
-    private static boolean ranged(Connection c, String table) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-                + " AND name = ? AND instr(sql, ?) > 0")) {
+    /**
+     * Whether the table may have clock ranges: its capture triggers look them up (its delete trigger names their table),
+     * or it has some (between {@code crsql_begin_alter} and {@code crsql_commit_alter} it has no triggers, and its
+     * ranges are still records to read). Ranges appear only with such triggers, and a table's triggers change only with
+     * the schema, whose version the catalog is cached by; ranges written out since leave it ranged, harmlessly.
+     */
+    private static boolean ranged(Connection c, String table, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger'"
+                + " AND name = ? AND instr(sql, ?) > 0), EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                + " AND name = ?)")) {
             p.setString(1, CaptureTriggers.deleteTriggerName(table));
             p.setString(2, ClockRanges.TABLE);
+            p.setString(3, ClockRanges.TABLE);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() && rs.getInt(1) > 0;
+                rs.next();
+                if (rs.getInt(1) == 1 || rs.getInt(2) == 0) {
+                    return rs.getInt(1) == 1;
+                }
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + ClockRanges.TABLE + " WHERE tbl = ?)")) {
+            p.setLong(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
             }
         }
     }

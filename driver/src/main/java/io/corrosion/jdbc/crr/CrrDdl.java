@@ -290,14 +290,18 @@ final class CrrDdl {
             for (int s = 0; s <= t.maxSlot(); s++) {
                 matches.add("(c." + Sql.f(s, "db") + " = l.db_version AND c." + Sql.f(s, "site") + " = l.site)");
             }
+            // Records a clock range stands for carry its version too, and become rows of the clock table at that
+            // version when written out: their entries stay while the range is there (ClockRanges).
+            String ranged = " AND NOT (l.site = 0 AND EXISTS (SELECT 1 FROM " + ClockRanges.TABLE + " AS r WHERE r.tbl = l.tbl"
+                    + " AND r.db = l.db_version))";
             try (Statement st = conn.createStatement()) {
                 removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG + " AS l WHERE l.tbl = " + t.id()
                         + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE c.key = l.key AND ("
-                        + String.join(" OR ", matches) + "))");
+                        + String.join(" OR ", matches) + "))" + ranged);
                 // A range goes once none of its keys has a field of its version left (a partly stale one stays).
                 removed += st.executeUpdate("DELETE FROM " + CrrMetadata.LOG_RANGES + " AS l WHERE l.tbl = " + t.id()
                         + " AND NOT EXISTS (SELECT 1 FROM " + Sql.ident(t.clockTable()) + " AS c WHERE "
-                        + CrrMetadata.inLogRange(t, "c.key", "l") + " AND (" + String.join(" OR ", matches) + "))");
+                        + CrrMetadata.inLogRange(t, "c.key", "l") + " AND (" + String.join(" OR ", matches) + "))" + ranged);
             }
         }
         String others = ids.isEmpty() ? "" : " WHERE tbl NOT IN ("

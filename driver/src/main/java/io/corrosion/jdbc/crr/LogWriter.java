@@ -11,7 +11,7 @@ import java.util.Map;
  * Writes version log entries for {@link LocalJournal}. A table's many rows of one version ({@value #GROUP} or more,
  * e.g. a JDBC batch) go as ranges where the keys run in arithmetic progression (one entry for a batch of generated keys
  * instead of one per row, which cost about half as much as inserting the row itself), else as a flat array of keys read
- * from JSON; other rows (the common case: a few rows per small transaction, 64 transactions per flush) as {@value #ROWS}
+ * from JSON; other rows (the common case: a few rows per small transaction, 256 transactions per flush) as {@value #ROWS}
  * rows of one multi-row VALUES statement, bound directly: a third of what the same rows cost read from JSON (every
  * {@code ->>} parses its element again) and under half a JDBC batch's (a JNI round trip per row). At most {@value
  * #CHUNK} rows per JSON statement. Statements come from the caller ({@link Statements}), which keeps them prepared

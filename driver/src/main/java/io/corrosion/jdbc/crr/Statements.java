@@ -10,7 +10,7 @@ import org.sqlite.SQLiteConnection;
  * Where the engine's own statements on one connection come from: a session's, prepared once for the connection's life
  * ({@link CrrSession#prepared}), or prepared for one piece of work and closed after it ({@link OneUse}). Preparing
  * costs more than running most of them (the version log's insert: ~30 µs against ~40 µs for 64 rows), and the journal
- * runs the same few every 64 transactions.
+ * runs the same few every 256 transactions.
  */
 @FunctionalInterface
 interface Statements {

@@ -20,7 +20,7 @@ import java.util.StringJoiner;
  *
  * <p>A key is covered by a range exactly when its record is virtual: the first write that needs the record as a row
  * (a capture trigger, a merge, a primary-key change) writes it to the clock table and cuts the key out of its range
- * ({@link #materialize}), so no key is ever both. Readers of single records ({@link TableStatements#load}), the
+ * ({@link TableStatements#materialize}), so no key is ever both. Readers of single records ({@link TableStatements#load}), the
  * {@code crsql_changes} view (an arm of its own per ranged table) and journal recovery read ranges as records; schema
  * changes write every range out first ({@link #materializeAll}), so a range always has the columns of its table.
  *

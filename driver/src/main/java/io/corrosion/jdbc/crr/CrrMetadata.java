@@ -101,6 +101,20 @@ final class CrrMetadata {
                 + DB_VERSIONS_TABLE + " WHERE site_id = (SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0)), 0))";
     }
 
+    /**
+     * The format the file's metadata has; a newer one than this code's is refused: its metadata (e.g. clock ranges from
+     * format 6 on for a driver of format 5) would be misread, and written wrongly.
+     */
+    static long readableFormat(Connection c) throws SQLException {
+        long format = format(c);
+        if (format > FORMAT_VERSION) {
+            throw new SQLException("this database's replication metadata has format " + format + ", written by a newer"
+                    + " corrosion-jdbc; this one reads formats up to " + FORMAT_VERSION + ": open it with that version or"
+                    + " a later one", CrrErrors.SCHEMA_NOT_SUPPORTED);
+        }
+        return format;
+    }
+
     /** The format the file's metadata has: 0 before bootstrap. */
     static long format(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(

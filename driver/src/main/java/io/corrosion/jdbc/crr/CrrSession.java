@@ -58,13 +58,7 @@ public final class CrrSession implements AutoCloseable {
             inTransactionDo(() -> CrrMetadata.bootstrap(conn));
         }
         siteId = CrrMetadata.localSiteId(conn);
-        long format = CrrMetadata.format(conn);
-        if (format > CrrMetadata.FORMAT_VERSION) {
-            // A newer driver's metadata (e.g. clock ranges from format 6 on) would be misread, and written wrongly.
-            throw new SQLException("this database's replication metadata has format " + format + ", written by a newer"
-                    + " corrosion-jdbc; this one reads formats up to " + CrrMetadata.FORMAT_VERSION + ": open it with that"
-                    + " version or a later one", CrrErrors.SCHEMA_NOT_SUPPORTED);
-        }
+        long format = CrrMetadata.readableFormat(conn);
         journal = Journals.acquire(conn);
         hooks.attach(journal);
         versions.attach(journal);

@@ -116,13 +116,9 @@ final class TableStatements implements AutoCloseable {
         p.executeUpdate();
         rec.stored = true;
         if (rec.virtual) {
-            // Looked up again: a capture trigger may have written the record out, and cut the range, meanwhile. The
-            // record just stored stays (the block's statement keeps records there already).
-            long k = (Long) rec.key;
-            ClockRanges.Range r = ClockRanges.cover(stmt(ClockRanges.COVER), table.id(), k);
-            if (r != null) {
-                writeOut(r, k);
-            }
+            // Its range, looked up again (a capture trigger may have cut the key out meanwhile), lets go of the key; the
+            // record just stored stays (a write-out keeps records there already).
+            materialize((Long) rec.key);
             rec.virtual = false;
         }
     }

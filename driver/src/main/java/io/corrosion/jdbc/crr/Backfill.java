@@ -1,0 +1,103 @@
+package io.corrosion.jdbc.crr;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Clock records for rows that have none, when a table becomes a CRR or its columns change ({@link CrrDdl}). */
+final class Backfill {
+    private final CrrSession session;
+    private final Connection conn;
+
+    Backfill(CrrSession session, Connection conn) {
+        this.session = session;
+        this.conn = conn;
+    }
+
+    /**
+     * cr-sqlite's backfill: rows without a clock record get one clock per column (col_version 1; a sentinel for
+     * pk-only tables), in primary-key order; then rows whose column has no clock get one unless the value is the
+     * column's default. Versions: the next db version for crsql_as_crr (its rows go to the journal with the
+     * transaction's), the current one for commit_alter (its log entries written here, after the journal's).
+     */
+    void run(TableInfo t, boolean nextVersion) throws SQLException {
+        TableStatements ops = session.statements(t);
+        TxState tx = session.tx();
+        String pkList = Sql.idents(t.pkColumns(), "u.");
+        String keyExpr = t.keyKind() == TableInfo.KeyKind.PACKED
+                ? "crsql_pack_columns(" + pkList + ")" : "u." + Sql.ident(t.pkColumns().get(0));
+        List<Object> fresh = new ArrayList<>();
+        try (Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + keyExpr + " FROM " + Sql.ident(t.name()) + " AS u WHERE NOT EXISTS (SELECT 1 FROM "
+                     + Sql.ident(t.clockTable()) + " AS c WHERE c.key = " + keyExpr + ") ORDER BY " + pkList)) {
+            while (rs.next()) {
+                fresh.add(SqlValues.normalize(rs.getObject(1)));
+            }
+        }
+        Long dbv = null;
+        for (Object key : fresh) {
+            if (dbv == null) {
+                dbv = backfillVersion(nextVersion);
+            }
+            ClockRecord rec = new ClockRecord(key, t.maxSlot());
+            if (t.columns().isEmpty()) {
+                rec.slots[0] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+            }
+            for (TableInfo.Column c : t.columns()) {
+                rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+            }
+            ops.store(rec);
+            logBackfilled(ops, t, nextVersion, dbv, key);
+        }
+        for (TableInfo.Column c : t.columns()) {
+            String col = "u." + Sql.ident(c.name());
+            List<Object> missing = new ArrayList<>();
+            try (Statement s = conn.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT c.key FROM " + Sql.ident(t.name()) + " AS u JOIN " + Sql.ident(t.clockTable())
+                         + " AS c ON c.key = " + keyExpr + " WHERE c." + Sql.f(c.slot(), "v") + " IS NULL AND " + col
+                         + " IS NOT (" + defaultValueSql(t.name(), c.name()) + ") ORDER BY " + pkList)) {
+                while (rs.next()) {
+                    missing.add(SqlValues.normalize(rs.getObject(1)));
+                }
+            }
+            for (Object key : missing) {
+                if (dbv == null) {
+                    dbv = backfillVersion(nextVersion);
+                }
+                ClockRecord rec = ops.load(key);
+                rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+                ops.store(rec);
+                logBackfilled(ops, t, nextVersion, dbv, key);
+            }
+        }
+    }
+
+    private long backfillVersion(boolean nextVersion) throws SQLException {
+        if (nextVersion) {
+            return session.versions().current();
+        }
+        session.versions().flushInline(); // log entries at the current version: the journal's must be in the log first
+        return session.versions().committed();
+    }
+
+    private void logBackfilled(TableStatements ops, TableInfo t, boolean nextVersion, long dbv, Object key)
+            throws SQLException {
+        if (nextVersion) {
+            session.versions().touch(t.id(), key);
+        } else {
+            ops.log(0, dbv, key);
+        }
+    }
+
+    private String defaultValueSql(String table, String column) throws SQLException {
+        for (CrrCatalog.ColumnDef c : CrrCatalog.columns(conn, table)) {
+            if (c.name().equals(column)) {
+                return c.defaultSql() == null ? "NULL" : c.defaultSql();
+            }
+        }
+        return "NULL";
+    }
+}

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,12 +37,19 @@ class ClockRangesEdgeCasesTest {
     /** One transaction: the keys as one JDBC batch through bulkInsert (ranged) or row by row (twin). */
     static void insert(Replica r, boolean bulk, List<Object> keys) throws SQLException {
         r.conn.setAutoCommit(false);
+        batch(r, bulk, keys, key -> key % 97);
+        r.conn.commit();
+        r.conn.setAutoCommit(true);
+    }
+
+    /** One JDBC batch of rows {@code (key, 'r' || key, b(key))}, through bulkInsert (ranged) or as is (twin). */
+    static void batch(Replica r, boolean bulk, List<Object> keys, LongUnaryOperator b) throws SQLException {
         CrrSession.Work<int[]> batch = () -> {
             try (PreparedStatement p = r.conn.prepareStatement("INSERT INTO t (id, a, b) VALUES (?, ?, ?)")) {
                 for (Object key : keys) {
                     p.setLong(1, (Long) key);
                     p.setString(2, "r" + key);
-                    p.setLong(3, (Long) key % 97);
+                    p.setLong(3, b.applyAsLong((Long) key));
                     p.addBatch();
                 }
                 return p.executeBatch();
@@ -52,8 +60,6 @@ class ClockRangesEdgeCasesTest {
         } else {
             batch.run();
         }
-        r.conn.commit();
-        r.conn.setAutoCommit(true);
     }
 
     /**
@@ -106,22 +112,7 @@ class ClockRangesEdgeCasesTest {
                 boolean b = r == bulk;
                 r.conn.setAutoCommit(false);
                 for (List<Object> ks : List.of(keys(1, 2, ROWS), keys(20001, 3, 100), keys(2, 2, 50))) {
-                    CrrSession.Work<int[]> batch = () -> {
-                        try (PreparedStatement p = r.conn.prepareStatement("INSERT INTO t (id, a, b) VALUES (?, ?, ?)")) {
-                            for (Object key : ks) {
-                                p.setLong(1, (Long) key);
-                                p.setString(2, "r" + key);
-                                p.setLong(3, (Long) key % 97);
-                                p.addBatch();
-                            }
-                            return p.executeBatch();
-                        }
-                    };
-                    if (b) {
-                        r.crr.bulkInsert("t", ks, batch);
-                    } else {
-                        batch.run();
-                    }
+                    batch(r, b, ks, key -> key % 97);
                 }
                 r.exec("UPDATE t SET b = -5 WHERE id IN (3, 4, 20004, 131)");
                 r.conn.commit();
@@ -142,23 +133,8 @@ class ClockRangesEdgeCasesTest {
             List<Object> ks = keys(1, 1, ROWS); // key 4100 fails the CHECK
             for (Replica r : List.of(bulk, rows)) {
                 r.conn.setAutoCommit(false);
-                CrrSession.Work<int[]> batch = () -> {
-                    try (PreparedStatement p = r.conn.prepareStatement("INSERT INTO t (id, a, b) VALUES (?, ?, ?)")) {
-                        for (Object key : ks) {
-                            p.setLong(1, (Long) key);
-                            p.setString(2, "r" + key);
-                            p.setLong(3, (Long) key == 4100L ? 96 : (Long) key % 90);
-                            p.addBatch();
-                        }
-                        return p.executeBatch();
-                    }
-                };
                 try {
-                    if (r == bulk) {
-                        r.crr.bulkInsert("t", ks, batch);
-                    } else {
-                        batch.run();
-                    }
+                    batch(r, r == bulk, ks, key -> key == 4100L ? 96 : key % 90);
                 } catch (SQLException expected) {
                     // the prefix stays, as sqlite-jdbc keeps it
                 }

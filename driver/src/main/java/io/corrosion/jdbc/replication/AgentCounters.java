@@ -19,6 +19,8 @@ final class AgentCounters {
     final LongAdder applyTransactions = new LongAdder();
     /** Of those, transactions ended before the rest of their batch to let an application writer in. */
     final LongAdder applyYields = new LongAdder();
+    /** How long the agent's transactions held the file's write lock, in all (from their begin to their end). */
+    final LongAdder applyLockNanos = new LongAdder();
     /** Times a transaction had to wait for the write lock an application held. */
     final LongAdder busyRetries = new LongAdder();
     /** Changes kept because their table or column does not exist here yet, and those merged later. */

@@ -73,6 +73,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getApplyYields() { return s().applyYields(); }
     @Override public long getWriterLockWaits() { return s().writerLockWaits(); }
     @Override public long getWriterLockWaitMillis() { return s().writerLockWaitMillis(); }
+    @Override public long getApplyLockMillis() { return s().applyLockMillis(); }
     @Override public int getApplyQueue() { return s().applyQueue(); }
     @Override public long getApplyLagMillis() { return s().applyLagMillis(); }
     @Override public int getBroadcastQueue() { return s().broadcastQueue(); }

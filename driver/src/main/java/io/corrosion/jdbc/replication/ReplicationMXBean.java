@@ -43,6 +43,8 @@ public interface ReplicationMXBean {
 
     long getWriterLockWaitMillis();
 
+    long getApplyLockMillis();
+
     int getApplyQueue();
 
     long getApplyLagMillis();

@@ -23,6 +23,8 @@ package io.corrosion.jdbc.replication;
  *                                 writer waiting for the write lock in
  * @param writerLockWaits          application statements (in this JVM) that waited for the write lock
  * @param writerLockWaitMillis     how long they waited, in all
+ * @param applyLockMillis          how long the agent's transactions held the file's write lock, in all: over a known
+ *                                 span of time, the share of it during which an application writer would wait
  * @param applyQueue               received changesets waiting to be applied
  * @param applyLagMillis           how long the oldest of them has waited
  * @param broadcastQueue           local changesets waiting for the protocol thread
@@ -59,6 +61,7 @@ public record ReplicationStats(
         long applyYields,
         long writerLockWaits,
         long writerLockWaitMillis,
+        long applyLockMillis,
         int applyQueue,
         long applyLagMillis,
         int broadcastQueue,

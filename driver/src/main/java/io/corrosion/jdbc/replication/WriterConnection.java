@@ -46,6 +46,7 @@ final class WriterConnection implements AutoCloseable {
         gate.applyStarting();
         try {
             begin();
+            long holding = System.nanoTime();
             try {
                 T result = work.run();
                 exec("COMMIT");
@@ -57,6 +58,8 @@ final class WriterConnection implements AutoCloseable {
                     e.addSuppressed(rollback);
                 }
                 throw e;
+            } finally {
+                counters.applyLockNanos.add(System.nanoTime() - holding);
             }
         } finally {
             gate.applyEnded();

@@ -283,6 +283,11 @@ class ReplicationEndToEndTest {
                 .startsWith(stats.siteId() + " " + a.corrosion.dbVersion() + " 0");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 all.get(2).corrosion.replicationStats().orElseThrow().remoteVersionsApplied()).isPositive());
+        ObjectName third = AgentMBean.objectName(all.get(2).file.toRealPath().toString());
+        long heldBefore = all.get(2).corrosion.replicationStats().orElseThrow().applyLockMillis();
+        long heldJmx = (Long) server.getAttribute(third, "ApplyLockMillis");
+        long heldAfter = all.get(2).corrosion.replicationStats().orElseThrow().applyLockMillis();
+        assertThat(heldJmx).as("JMX: the apply transactions' hold on the write lock").isBetween(heldBefore, heldAfter);
 
         CorrosionDriver.shutdown(all.get(1).file.toString());
         assertThat(server.isRegistered(AgentMBean.objectName(all.get(1).file.toRealPath().toString()))).isFalse();

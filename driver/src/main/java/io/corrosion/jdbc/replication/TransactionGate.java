@@ -27,8 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Auto-commit writes do not pass the gate: they meet an apply only at SQLite's write lock. Their connections'
  * {@link LockWait} reports to the gate ({@link LockWait.Contention}) while they wait for it, so that the apply
- * transaction holding it ends after the changeset at hand ({@link #writerWaiting()}), the writer wakes when it ends
- * (and the agent's thread yields its core to it), and the next apply lets the writer through first (at most
+ * transaction holding it ends after the changeset at hand ({@link #writerWaiting()}), the writer wakes when it ends (the
+ * agent's thread then yields, so the writer may run first), and the next apply lets the writer through first (at most
  * {@link #WRITER_FIRST_MILLIS}). An application write that
  * meets an apply so waits for one changeset's merge and a commit, not for the whole batch.
  */

@@ -62,12 +62,13 @@ final class WriterConnection implements AutoCloseable {
                 counters.applyLockNanos.add(System.nanoTime() - holding);
             }
         } finally {
-            boolean writerWaits = gate.writerWaiting();
+            boolean writerWaiting = gate.writerWaiting();
             gate.applyEnded();
             lock.unlock();
-            if (writerWaits) {
-                // applyEnded woke the writer; without this it often waited for a core while this thread went on (on
-                // two busy cores, a median 0.2 ms and a tenth of the wake-ups over 1 ms; with it a median 60 us)
+            if (writerWaiting) {
+                // applyEnded woke the writer: give it a chance to run before this thread goes on (a hint; it helps
+                // when the writer was woken on this core). Measured on two busy cores, the writer's wake-up after the
+                // apply's end: a median ~0.2 ms and a tenth over 1 ms without, a median ~60 us with.
                 Thread.yield();
             }
         }

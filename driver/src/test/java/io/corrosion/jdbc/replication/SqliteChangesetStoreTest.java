@@ -98,6 +98,36 @@ class SqliteChangesetStoreTest {
         })).hasMessage("boom");
         assertThat(b.counters.applyLockNanos.sum()).as("a transaction rolled back held the lock too")
                 .isGreaterThan(beforeFailure);
+
+        b.writer.locked(() -> execOn(b.writer, "BEGIN")); // the agent's BEGIN IMMEDIATE fails at once
+        try {
+            long beforeRefused = b.counters.applyLockNanos.sum();
+            assertThatThrownBy(() -> b.writer.transaction(() -> null)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("within a transaction");
+            assertThat(b.counters.applyLockNanos.sum()).as("a transaction that never began held nothing")
+                    .isEqualTo(beforeRefused);
+        } finally {
+            b.writer.locked(() -> rollbackIfOpen(b.writer));
+        }
+    }
+
+    /** Ends the transaction the test opened (a writer that rolled back on its own left none). */
+    private static Void rollbackIfOpen(WriterConnection writer) throws SQLException {
+        try {
+            return execOn(writer, "ROLLBACK");
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static Void execOn(WriterConnection writer, String sql) throws SQLException {
+        try (java.sql.Statement s = writer.crr().connection().createStatement()) {
+            s.execute(sql);
+        }
+        return null;
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.corrosion.examples.bench;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.crr.PackedColumns;
+import io.corrosion.jdbc.replication.ReplicationStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -21,7 +22,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * args: file port(0 = no bind: a local node) seeds
- * stdin: RUN rate seconds baseId [secondWriterRate] | CPU | FORGET | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
+ * stdin: RUN rate seconds baseId [secondWriterRate secondWriterRanges] | CPU | FORGET | COUNT table | TOKEN | AWAIT token | MEMBERS | DUMP file | EXIT
  * </pre>
  */
 public final class BenchNode {
@@ -39,10 +42,12 @@ public final class BenchNode {
     static final String CATCHUP_TABLE = "CREATE TABLE IF NOT EXISTS catchup (id INTEGER PRIMARY KEY, a INTEGER, b TEXT,"
             + " c REAL, d TEXT)";
 
-    /** How often the second writer commits what is due: as often as the agent's apply transactions come. */
-    private static final long SECOND_WRITER_PERIOD_NANOS = 4_000_000;
-    /** The second writer's rows go to this many key ranges, as the rows of four other nodes would. */
-    private static final int SECOND_WRITER_RANGES = 4;
+    /**
+     * How often the second writer commits what is due: the agent's apply linger, as the agent reads it (its default
+     * 4 ms, or {@code -Dcorrosion.applyLingerMs}), so that it commits as often as applies come under steady load.
+     */
+    private static final long SECOND_WRITER_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(
+            Math.max(1, Long.getLong("corrosion.applyLingerMs", 4)));
 
     private final String url;
     private final Connection conn;
@@ -79,7 +84,7 @@ public final class BenchNode {
             String[] w = line.split(" ");
             switch (w[0]) {
                 case "RUN" -> bench.run(Double.parseDouble(w[1]), Double.parseDouble(w[2]), Long.parseLong(w[3]),
-                        w.length > 4 ? Double.parseDouble(w[4]) : 0);
+                        w.length > 5 ? Double.parseDouble(w[4]) : 0, w.length > 5 ? Integer.parseInt(w[5]) : 0);
                 case "CPU" -> say(String.format(Locale.ROOT, "CPU %.1f", (processCpuNanos() - bench.cpuAtRun) / 1e6));
                 case "FORGET" -> {
                     bench.commits.clear();
@@ -104,48 +109,63 @@ public final class BenchNode {
     /**
      * Inserts rows at {@code rate} per second for {@code seconds}, one transaction each; reports commit times. With
      * {@code secondWriterRate > 0} a second connection of this JVM writes that many rows per second meanwhile, the
-     * rows due every 4 ms in one transaction, spread over four key ranges: the write load the agent's applies put on a
-     * node's file, without the agent.
+     * rows due every apply linger in one transaction, spread over {@code ranges} key ranges (as many as there are other
+     * nodes): the write load the agent's applies put on a node's file, without the agent.
      */
-    private void run(double rate, double seconds, long base, double secondWriterRate) throws Exception {
-        SecondWriter second = secondWriterRate > 0 ? new SecondWriter(secondWriterRate, base) : null;
+    private void run(double rate, double seconds, long base, double secondWriterRate, int ranges) throws SQLException {
+        SecondWriter second = secondWriterRate > 0 ? new SecondWriter(secondWriterRate, Math.max(1, ranges), base) : null;
+        String ran;
         try {
-            run(rate, seconds, base);
-        } finally {
+            ran = run(rate, seconds, base);
+        } catch (SQLException | RuntimeException e) {
             if (second != null) {
-                second.stop();
+                second.stop().ifPresent(e::addSuppressed);
             }
+            throw e;
         }
+        if (second != null) {
+            Optional<Throwable> failure = second.stop();
+            if (failure.isPresent()) {
+                say("FAILED second writer: " + failure.get());
+                return;
+            }
+            ran += second.lockShare();
+        }
+        say(ran);
     }
 
-    /** The second writer of {@link #run(double, double, long, double)}, on a thread and connection of its own. */
+    /** The second writer of {@link #run(double, double, long, double, int)}, on a thread and connection of its own. */
     private final class SecondWriter {
         private final Thread thread;
+        private final long started = System.nanoTime();
         private volatile boolean stopping;
-        private volatile Exception failure;
+        private volatile Throwable failure;
+        private volatile long holdingNanos;
+        private volatile long ranNanos;
 
-        SecondWriter(double rate, long base) {
+        SecondWriter(double rate, int ranges, long base) {
             thread = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(url);
                         PreparedStatement insert = c.prepareStatement(
                                 "INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
                     c.setAutoCommit(false);
-                    long start = System.nanoTime();
                     long written = 0;
                     while (!stopping) {
                         LockSupport.parkNanos(SECOND_WRITER_PERIOD_NANOS); // the load's pace
-                        long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                        long due = (long) ((System.nanoTime() - started) / 1e9 * rate);
+                        long t0 = System.nanoTime();
                         for (; written < due; written++) {
-                            long range = written % SECOND_WRITER_RANGES + 1;
-                            long id = -(range * 1_000_000_000L + base + written / SECOND_WRITER_RANGES);
+                            long range = written % ranges + 1;
+                            long id = -(range * 1_000_000_000L + base + written / ranges);
                             insert.setLong(1, id);
                             insert.setLong(2, -range);
                             insert.setString(3, "payload of row " + id + " with a few more bytes of text");
                             insert.executeUpdate();
                         }
                         c.commit();
+                        holdingNanos += System.nanoTime() - t0; // from its first write to its commit: the lock held
                     }
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     failure = e;
                 }
             }, "second-writer");
@@ -153,20 +173,32 @@ public final class BenchNode {
             thread.start();
         }
 
-        void stop() throws Exception {
+        /** Stops the writer; what made it fail, if it did. */
+        Optional<Throwable> stop() {
             stopping = true;
-            thread.join();
-            if (failure != null) {
-                throw failure;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(e);
             }
+            ranNanos = System.nanoTime() - started;
+            return Optional.ofNullable(failure);
+        }
+
+        /** The share of the run its transactions held the write lock, as the agent's is reported. */
+        String lockShare() {
+            return String.format(Locale.ROOT, " lock %.1f%% (second writer)", 100.0 * holdingNanos / ranNanos);
         }
     }
 
-    private void run(double rate, double seconds, long base) throws SQLException {
+    /** Runs the paced inserts; returns the RAN answer (count, mean, p50, p99 commit microseconds, lock figures). */
+    private String run(double rate, double seconds, long base) throws SQLException {
         int n = (int) Math.round(rate * seconds);
         long[] commitNanos = new long[n];
         cpuAtRun = processCpuNanos();
-        var statsBefore = node.replicationStats();
+        Optional<ReplicationStats> statsBefore = node.replicationStats();
+        long started = System.nanoTime();
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
         try (PreparedStatement insert = conn.prepareStatement("INSERT INTO bench (id, origin, payload) VALUES (?, ?, ?)")) {
@@ -186,27 +218,26 @@ public final class BenchNode {
                 commits.put(id, micros());
             }
         }
+        long ranNanos = System.nanoTime() - started;
         Arrays.sort(commitNanos);
         double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
-        say(String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
-                commitNanos[(int) (n * 0.99)] / 1000.0,
-                lockShare(statsBefore, seconds)));
+        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
+                commitNanos[(int) (n * 0.99)] / 1000.0, lockFigures(statsBefore, ranNanos));
     }
 
     /**
-     * With replication: over the run, the share of the time the agent's transactions held the write lock, and the
+     * With replication: over the run, the share of its time the agent's transactions held the write lock, and the
      * application statements (all of this JVM's) that waited for it ({@code " lock 12.3% waits 1700 waited 2100 ms"}).
      */
-    private String lockShare(java.util.Optional<io.corrosion.jdbc.replication.ReplicationStats> before, double seconds)
-            throws SQLException {
-        var after = node.replicationStats();
+    private String lockFigures(Optional<ReplicationStats> before, long ranNanos) throws SQLException {
+        Optional<ReplicationStats> after = node.replicationStats();
         if (before.isEmpty() || after.isEmpty()) {
             return "";
         }
-        var b = before.get();
-        var a = after.get();
+        ReplicationStats b = before.get();
+        ReplicationStats a = after.get();
         return String.format(Locale.ROOT, " lock %.1f%% waits %d waited %d ms",
-                100.0 * (a.applyLockMillis() - b.applyLockMillis()) / (seconds * 1000),
+                100.0 * TimeUnit.MILLISECONDS.toNanos(a.applyLockMillis() - b.applyLockMillis()) / ranNanos,
                 a.writerLockWaits() - b.writerLockWaits(), a.writerLockWaitMillis() - b.writerLockWaitMillis());
     }
 

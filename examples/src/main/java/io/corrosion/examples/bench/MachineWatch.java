@@ -1,6 +1,7 @@
 package io.corrosion.examples.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What the machine did to a benchmark run, beside what the nodes measured: a thread of the (otherwise idle) harness
  * JVM that asks to wake every millisecond and notes how late it woke, and the CPU time the hypervisor took from this
- * machine ("steal", from {@code /proc/stat} where there is one). A node's latency spike that comes with a late wake-up
- * here was the machine's (every process waited), not the node's.
+ * machine ("steal", from {@code /proc/stat} where there is one). A late wake-up means the harness got no CPU for that
+ * long: the machine was overloaded or paused (or, rarely, the harness JVM itself stopped); a node's latency spike
+ * without one was the nodes' own.
  */
 final class MachineWatch {
     /** A wake-up this much later than asked counts as a stall. */
@@ -59,24 +61,25 @@ final class MachineWatch {
         stopping = true;
         thread.join();
         double seconds = (System.nanoTime() - startedAt) / 1e9;
-        String line = String.format(Locale.ROOT, "machine during the run: %d stalls of >= %d ms (harness thread woke late;"
-                        + " %.0f ms in all, longest %.0f ms)", stalls, TimeUnit.NANOSECONDS.toMillis(STALL_NANOS),
-                stalledNanos / 1e6, longestNanos / 1e6);
+        String line = String.format(Locale.ROOT, "machine during the run (%.0f s): %d times the harness got no CPU for"
+                        + " >= %d ms (%.0f ms in all, longest %.0f ms)", seconds, stalls,
+                TimeUnit.NANOSECONDS.toMillis(STALL_NANOS), stalledNanos / 1e6, longestNanos / 1e6);
         long[] cpuAfter = cpuTicks();
         if (cpuBefore != null && cpuAfter != null) {
             long total = cpuAfter[0] - cpuBefore[0];
             long steal = cpuAfter[1] - cpuBefore[1];
-            long idle = cpuAfter[2] - cpuBefore[2];
             if (total > 0) {
-                line += String.format(Locale.ROOT, "; CPU busy %.0f%%, stolen by the host %.1f%% (%.0f s)",
-                        100.0 * (total - idle - steal) / total, 100.0 * steal / total, seconds);
+                line += String.format(Locale.ROOT, "; CPU time stolen by the host %.1f%%", 100.0 * steal / total);
             }
         }
         return line;
     }
 
-    /** {total, steal, idle + iowait} jiffies of all CPUs, or null where there is no {@code /proc/stat}. */
+    /** {total, steal} jiffies of all CPUs, or null where there is no readable {@code /proc/stat}. */
     private static long[] cpuTicks() {
+        if (!Files.isReadable(PROC_STAT)) {
+            return null;
+        }
         try {
             List<String> lines = Files.readAllLines(PROC_STAT);
             String[] f = lines.get(0).trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal ...
@@ -84,10 +87,9 @@ final class MachineWatch {
             for (int i = 1; i < f.length && i <= 8; i++) {
                 total += Long.parseLong(f[i]);
             }
-            return new long[] {total, f.length > 8 ? Long.parseLong(f[8]) : 0,
-                    Long.parseLong(f[4]) + Long.parseLong(f[5])};
-        } catch (IOException | RuntimeException e) {
-            return null;
+            return new long[] {total, f.length > 8 ? Long.parseLong(f[8]) : 0};
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + PROC_STAT, e);
         }
     }
 }

@@ -55,7 +55,8 @@ public final class ReplicationBenchmark {
 
     private static void overheadAndPropagation(Path dir, double rate, double seconds, int nodes) throws Exception {
         if (!Boolean.parseBoolean(System.getProperty("bench.local", "true"))) {
-            load(dir.resolve("cluster"), nodes, rate, seconds, true, 0); // -Dbench.local=false: the cluster run only
+            // -Dbench.local=false: the cluster run only (no local run, and so no reference run either)
+            load(dir.resolve("cluster"), nodes, rate, seconds, true, 0);
             return;
         }
         double[] local = load(dir.resolve("local"), nodes, rate, seconds, false, 0);
@@ -116,22 +117,24 @@ public final class ReplicationBenchmark {
             long warmRows = warmUp(nodes, rate, replicate, secondWriterRate, label);
             System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", label, count, rate / count,
                     seconds);
-            MachineWatch machine = MachineWatch.start();
-            for (int i = 0; i < count; i++) {
-                nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L, secondWriterRate));
-            }
             double[] sums = new double[3];
-            for (NodeProcess n : nodes) {
-                String ran = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));
-                String[] w = ran.split(" ");
-                for (int k = 0; k < 3; k++) {
-                    sums[k] += Double.parseDouble(w[k + 1]) / count;
+            MachineWatch machine = MachineWatch.start();
+            try {
+                for (int i = 0; i < count; i++) {
+                    nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L, secondWriterRate, count));
                 }
-                if (w.length > 4) { // the agent's hold on the write lock, and the application's waits for it
-                    System.out.println("  " + n.name() + ":" + ran.substring(ran.indexOf(" lock ")));
+                for (NodeProcess n : nodes) {
+                    String[] w = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ", 5);
+                    for (int k = 0; k < 3; k++) {
+                        sums[k] += Double.parseDouble(w[k + 1]) / count;
+                    }
+                    if (w.length > 4) { // the write lock: the agent's (or second writer's) hold, the application's waits
+                        System.out.println("  " + n.name() + ": " + w[4]);
+                    }
                 }
+            } finally {
+                System.out.println("  " + machine.stop());
             }
-            System.out.println("  " + machine.stop());
             if (replicate) {
                 propagation(dir, nodes, warmRows + Math.round(rate * seconds / count) * count);
             }
@@ -176,8 +179,9 @@ public final class ReplicationBenchmark {
     }
 
     /** A node's RUN command. */
-    private static String run(double rate, double seconds, long baseId, double secondWriterRate) {
-        return "RUN " + rate + " " + seconds + " " + baseId + (secondWriterRate > 0 ? " " + secondWriterRate : "");
+    private static String run(double rate, double seconds, long baseId, double secondWriterRate, int nodes) {
+        return "RUN " + rate + " " + seconds + " " + baseId
+                + (secondWriterRate > 0 ? " " + secondWriterRate + " " + (nodes - 1) : "");
     }
 
     private static final int SETTLE_SECONDS = 20;
@@ -187,7 +191,7 @@ public final class ReplicationBenchmark {
             long rowsBefore, double secondWriterRate) throws Exception {
         int count = nodes.size();
         for (int i = 0; i < count; i++) {
-            nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L + keyOffset, secondWriterRate));
+            nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L + keyOffset, secondWriterRate, count));
         }
         for (NodeProcess n : nodes) {
             n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));

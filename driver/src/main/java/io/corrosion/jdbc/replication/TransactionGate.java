@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link LockWait} reports to the gate ({@link LockWait.Contention}) while they wait for it, so that the apply
  * transaction holding it ends after the changeset at hand ({@link #writerWaiting()}), the writer wakes when it ends (the
  * agent's thread then yields, so the writer may run first), and the next apply lets the writer through first (at most
- * {@link #WRITER_FIRST_MILLIS}). An application write that
- * meets an apply so waits for one changeset's merge and a commit, not for the whole batch.
+ * {@link #WRITER_FIRST_MILLIS}). An application write that meets an apply so waits for one changeset's merge and a
+ * commit, not for the whole batch.
  */
 public final class TransactionGate implements LockWait.Contention {
     /** How long an apply waits for open application transactions to end. */

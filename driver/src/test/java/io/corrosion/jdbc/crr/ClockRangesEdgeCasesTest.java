@@ -2,6 +2,7 @@ package io.corrosion.jdbc.crr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corrosion.jdbc.Change;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -90,10 +91,7 @@ class ClockRangesEdgeCasesTest {
         try (Replica bulk = new Replica(dir, "bulk", SCHEMA); Replica rows = new Replica(dir, "rows", SCHEMA)) {
             insert(bulk, true, keys(1, 1, ROWS));
             insert(rows, false, keys(1, 1, ROWS));
-            byte[] peer = new byte[16];
-            peer[0] = 7;
-            io.corrosion.jdbc.Change ch = new io.corrosion.jdbc.Change("t", PackedColumns.pack(5L), "a", "remote", 2, 1,
-                    peer, 1, 0, "0");
+            Change ch = remoteA(5L);
             for (Replica r : List.of(bulk, rows)) {
                 r.crr.beginAlter("t");
                 r.crr.apply(List.of(ch));
@@ -182,10 +180,7 @@ class ClockRangesEdgeCasesTest {
             other.exec("UPDATE t SET a = 'nothing' WHERE id = -1");
             insert(bulk, true, keys(1, 1, ROWS));
             insert(rows, false, keys(1, 1, ROWS));
-            byte[] peer = new byte[16];
-            peer[0] = 7;
-            io.corrosion.jdbc.Change ch = new io.corrosion.jdbc.Change("t", PackedColumns.pack(70L), "a", "remote", 2, 1,
-                    peer, 1, 0, "0");
+            Change ch = remoteA(70L);
             for (Replica r : List.of(other, rows)) {
                 r.exec("UPDATE t SET b = -1 WHERE id = 5");
                 r.crr.apply(List.of(ch));
@@ -236,5 +231,12 @@ class ClockRangesEdgeCasesTest {
                     .hasMessageContaining("format " + (CrrMetadata.FORMAT_VERSION + 1))
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
         }
+    }
+
+    /** Another site's write of column {@code a} = 'remote' to row {@code key}, at column version 2 of its version 1. */
+    private static Change remoteA(long key) {
+        byte[] peer = new byte[16];
+        peer[0] = 7;
+        return new Change("t", PackedColumns.pack(key), "a", "remote", 2, 1, peer, 1, 0, "0");
     }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConnectionConfig;
 
 /**
  * The agent's one writing connection, shared by the store's apply thread and the agent's own thread under a lock.
@@ -47,6 +48,12 @@ final class WriterConnection implements AutoCloseable {
         try {
             begin();
             long holding = System.nanoTime();
+            // Inside its own BEGIN the connection is not auto-committing, and sqlite-jdbc should know it: believing it
+            // auto-commits, sqlite-jdbc ends every statement by stepping a "begin;" that fails (an error message built
+            // and thrown away each time, ~4% of the apply thread).
+            SQLiteConnectionConfig config = crr.connection().getConnectionConfig();
+            boolean autoCommit = config.isAutoCommit();
+            config.setAutoCommit(false);
             try {
                 T result = work.run();
                 exec("COMMIT");
@@ -59,6 +66,7 @@ final class WriterConnection implements AutoCloseable {
                 }
                 throw e;
             } finally {
+                config.setAutoCommit(autoCommit);
                 counters.applyLockNanos.add(System.nanoTime() - holding);
             }
         } finally {

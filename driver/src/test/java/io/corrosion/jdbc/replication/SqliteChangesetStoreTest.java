@@ -111,6 +111,23 @@ class SqliteChangesetStoreTest {
         }
     }
 
+    @Test
+    void insideItsTransactionSqliteJdbcKnowsTheWriterIsNotAutoCommitting() throws SQLException {
+        StoreNode b = node("b", PERSON);
+        java.sql.Connection raw = b.writer.crr().connection();
+        assertThat(b.writer.transaction(raw::getAutoCommit)).as("inside the agent's BEGIN").isFalse();
+        assertThat(raw.getAutoCommit()).as("after COMMIT").isTrue();
+        assertThatThrownBy(() -> b.writer.transaction(() -> {
+            throw new SQLException("boom", "XX000");
+        })).hasMessage("boom");
+        assertThat(raw.getAutoCommit()).as("after ROLLBACK").isTrue();
+
+        // Back in auto-commit mode, a statement outside the agent's transactions commits by itself: another
+        // connection sees its row at once.
+        b.writer.locked(() -> execOn(b.writer, "INSERT INTO person VALUES (7, 'Grace', 85)"));
+        assertThat(b.rows("SELECT name FROM person WHERE id = 7")).containsExactly(List.of("Grace"));
+    }
+
     /** Ends the transaction the test opened (a writer that rolled back on its own left none). */
     private static Void rollbackIfOpen(WriterConnection writer) throws SQLException {
         try {

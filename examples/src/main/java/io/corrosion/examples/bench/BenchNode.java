@@ -7,6 +7,8 @@ import io.corrosion.jdbc.replication.ReplicationStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class BenchNode {
+    /** The committing thread's CPU time, read around each commit: how much of the commit time it ran. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     static final String BENCH_TABLE = "CREATE TABLE IF NOT EXISTS bench (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL,"
             + " payload TEXT)";
     static final String CATCHUP_TABLE = "CREATE TABLE IF NOT EXISTS catchup (id INTEGER PRIMARY KEY, a INTEGER, b TEXT,"
@@ -192,10 +196,14 @@ public final class BenchNode {
         }
     }
 
-    /** Runs the paced inserts; returns the RAN answer (count, mean, p50, p99 commit microseconds, lock figures). */
+    /**
+     * Runs the paced inserts; returns the RAN answer: count; mean, p50, p99, p90 and p99.9 commit microseconds; the
+     * committing thread's mean CPU time per commit in microseconds; the lock figures.
+     */
     private String run(double rate, double seconds, long base) throws SQLException {
         int n = (int) Math.round(rate * seconds);
         long[] commitNanos = new long[n];
+        long cpuNanos = 0;
         cpuAtRun = processCpuNanos();
         Optional<ReplicationStats> statsBefore = node.replicationStats();
         long started = System.nanoTime();
@@ -212,17 +220,20 @@ public final class BenchNode {
                 insert.setLong(1, id);
                 insert.setLong(2, base);
                 insert.setString(3, "payload of row " + id + " with a few more bytes of text");
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 insert.executeUpdate();
                 commitNanos[i] = System.nanoTime() - t0;
+                cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
                 commits.put(id, micros());
             }
         }
         long ranNanos = System.nanoTime() - started;
         Arrays.sort(commitNanos);
         double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
-        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
-                commitNanos[(int) (n * 0.99)] / 1000.0, lockFigures(statsBefore, ranNanos));
+        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
+                commitNanos[(int) (n * 0.99)] / 1000.0, commitNanos[(int) (n * 0.9)] / 1000.0,
+                commitNanos[(int) (n * 0.999)] / 1000.0, cpuNanos / 1000.0 / n, lockFigures(statsBefore, ranNanos));
     }
 
     /**

@@ -63,8 +63,10 @@ public final class ReplicationBenchmark {
         double[] reference = Boolean.getBoolean("bench.reference")
                 ? load(dir.resolve("reference"), nodes, rate, seconds, false, rate * (nodes - 1) / nodes) : null;
         double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true, 0);
-        System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes):%n");
-        System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s%n", "", "mean", "p50", "p99");
+        System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes; on-CPU: the"
+                + " committing thread ran, off-CPU: it waited for the write lock or a core):%n");
+        System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s %8s %8s %8s %8s%n", "", "mean", "p50", "p90", "p99", "p99.9",
+                "on-CPU", "off-CPU");
         printTimes("local (no bind)", local);
         if (reference != null) {
             printTimes("local + second writer (no bind)", reference);
@@ -77,17 +79,32 @@ public final class ReplicationBenchmark {
         }
     }
 
+    /** The columns of the overhead table, from a load's figures (mean, p50, p99, p90, p99.9, mean on-CPU). */
+    private static double[] columns(double[] t) {
+        return new double[] {t[0], t[1], t[3], t[2], t[4], t[5], t[0] - t[5]};
+    }
+
     private static void printTimes(String label, double[] times) {
-        System.out.printf(Locale.ROOT, "  %-36s %8.1f %8.1f %8.1f%n", label, times[0], times[1], times[2]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-36s", label));
+        for (double c : columns(times)) {
+            line.append(String.format(Locale.ROOT, " %8.1f", c));
+        }
+        System.out.println(line);
     }
 
     private static void printRatios(String label, double[] a, double[] b, String suffix) {
-        System.out.printf(Locale.ROOT, "  %-36s %7.2fx %7.2fx %7.2fx%s%n", label, a[0] / b[0], a[1] / b[1], a[2] / b[2],
-                suffix);
+        double[] ca = columns(a);
+        double[] cb = columns(b);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-36s", label));
+        for (int i = 0; i < ca.length; i++) {
+            line.append(String.format(Locale.ROOT, " %7.2fx", ca[i] / cb[i]));
+        }
+        System.out.println(line.append(suffix));
     }
 
     /**
-     * Runs the paced load on every node; returns the mean over nodes of mean, p50 and p99 commit microseconds.
+     * Runs the paced load on every node; returns the mean over nodes of the RAN figures (commit microseconds: mean,
+     * p50, p99, p90, p99.9, and the committing thread's CPU time).
      * {@code secondWriterRate}: rows per second each node's second writer adds (0: none).
      */
     private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate,
@@ -117,19 +134,19 @@ public final class ReplicationBenchmark {
             long warmRows = warmUp(nodes, rate, replicate, secondWriterRate, label);
             System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", label, count, rate / count,
                     seconds);
-            double[] sums = new double[3];
+            double[] sums = new double[6];
             MachineWatch machine = MachineWatch.start();
             try {
                 for (int i = 0; i < count; i++) {
                     nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L, secondWriterRate, count));
                 }
                 for (NodeProcess n : nodes) {
-                    String[] w = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ", 5);
-                    for (int k = 0; k < 3; k++) {
+                    String[] w = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ", 8);
+                    for (int k = 0; k < sums.length; k++) {
                         sums[k] += Double.parseDouble(w[k + 1]) / count;
                     }
-                    if (w.length > 4) { // the write lock: the agent's (or second writer's) hold, the application's waits
-                        System.out.println("  " + n.name() + ": " + w[4]);
+                    if (w.length > 7) { // the write lock: the agent's (or second writer's) hold, the application's waits
+                        System.out.println("  " + n.name() + ": " + w[7]);
                     }
                 }
             } finally {

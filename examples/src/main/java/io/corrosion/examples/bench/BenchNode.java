@@ -197,7 +197,7 @@ public final class BenchNode {
     }
 
     /**
-     * Runs the paced inserts; returns the RAN answer: count; mean, p50, p99, p90 and p99.9 commit microseconds; the
+     * Runs the paced inserts; returns the RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the
      * committing thread's mean CPU time per commit in microseconds; the lock figures.
      */
     private String run(double rate, double seconds, long base) throws SQLException {
@@ -231,9 +231,14 @@ public final class BenchNode {
         long ranNanos = System.nanoTime() - started;
         Arrays.sort(commitNanos);
         double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
-        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f %.1f %.1f %.1f%s", n, mean, commitNanos[n / 2] / 1000.0,
-                commitNanos[(int) (n * 0.99)] / 1000.0, commitNanos[(int) (n * 0.9)] / 1000.0,
-                commitNanos[(int) (n * 0.999)] / 1000.0, cpuNanos / 1000.0 / n, lockFigures(statsBefore, ranNanos));
+        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f %.1f %.1f %.1f%s", n, mean, percentile(commitNanos, 0.5),
+                percentile(commitNanos, 0.9), percentile(commitNanos, 0.99), percentile(commitNanos, 0.999),
+                cpuNanos / 1000.0 / n, lockFigures(statsBefore, ranNanos));
+    }
+
+    /** In microseconds, of sorted nanoseconds. */
+    private static double percentile(long[] sortedNanos, double p) {
+        return sortedNanos[(int) (sortedNanos.length * p)] / 1000.0;
     }
 
     /**

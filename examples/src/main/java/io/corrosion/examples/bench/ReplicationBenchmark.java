@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +80,11 @@ public final class ReplicationBenchmark {
         }
     }
 
-    /** The columns of the overhead table, from a load's figures (mean, p50, p99, p90, p99.9, mean on-CPU). */
+    /** The columns of the overhead table: a load's figures (mean, p50, p90, p99, p99.9, on-CPU), then off-CPU. */
     private static double[] columns(double[] t) {
-        return new double[] {t[0], t[1], t[3], t[2], t[4], t[5], t[0] - t[5]};
+        double[] c = Arrays.copyOf(t, t.length + 1);
+        c[t.length] = t[0] - t[5];
+        return c;
     }
 
     private static void printTimes(String label, double[] times) {
@@ -104,7 +107,7 @@ public final class ReplicationBenchmark {
 
     /**
      * Runs the paced load on every node; returns the mean over nodes of the RAN figures (commit microseconds: mean,
-     * p50, p99, p90, p99.9, and the committing thread's CPU time).
+     * p50, p90, p99, p99.9, and the committing thread's CPU time).
      * {@code secondWriterRate}: rows per second each node's second writer adds (0: none).
      */
     private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate,

@@ -35,7 +35,7 @@ final class AgentSettings {
      * (system property {@code corrosion.applyLingerMs}, for benchmarks); one after a quiet spell goes at once. Every
      * apply transaction holds the file's write lock, and its commit empties the application connections' page caches,
      * so fewer of them cost the application's commits less: in the replication benchmark (5 JVMs on two cores, 800
-     * remote rows/s per node) 8 ms instead of 4 took the agent's share of the write lock from 7.5-8.3% to 4.9-6.0%, the
+     * remote rows/s per node) 8 ms instead of 4 took the agent's share of the write lock from 7.4-8.3% to 4.9-6.0%, the
      * cluster's CPU per row written by ~10%, and the application's mean commit from 187-196 us (4 runs) to 167-191 us
      * (3 runs), for ~3.5 ms more on the median commit-to-visible latency (p99 8-10 ms became 11-12.5 ms).
      */

@@ -37,7 +37,7 @@ final class AgentSettings {
      * so fewer of them cost the application's commits less: in the replication benchmark (5 JVMs on two cores, 800
      * remote rows/s per node) 8 ms instead of 4 took the agent's share of the write lock from 7.4-8.3% to 4.9-6.0%, the
      * cluster's CPU per row written by ~10%, and the application's mean commit from 187-196 us (4 runs) to 167-191 us
-     * (3 runs), for ~3.5 ms more on the median commit-to-visible latency (p99 8-10 ms became 11-12.5 ms).
+     * (4 runs), for ~3.5 ms more on the median commit-to-visible latency (p99 8-10 ms became 11-12.5 ms).
      */
     static final Duration APPLY_LINGER = Duration.ofMillis(Long.getLong("corrosion.applyLingerMs", 8));
 

@@ -23,10 +23,10 @@ import java.util.Map;
  * Replication on loopback, nodes in JVMs of their own ({@link BenchNode}):
  * <ol>
  *   <li>write overhead: the same paced write load on every node, first without {@code bind} (local files), then as a
- *       cluster; the mean and p50 commit times side by side, as ratios. With {@code -Dbench.reference=true} also a
- *       run without {@code bind} in which a second connection of each node writes, in small transactions, as many rows
- *       as the other nodes do ({@link BenchNode}'s second writer): what sharing the file with the writes the agent
- *       would apply costs the application's commit, without the agent;</li>
+ *       cluster; the commit times (mean, percentiles, the mean split into on- and off-CPU) side by side, as ratios.
+ *       With {@code -Dbench.reference=true} also a run without {@code bind} in which a second connection of each node
+ *       writes, in small transactions, as many rows as the other nodes do ({@link BenchNode}'s second writer): what
+ *       sharing the file with the writes the agent would apply costs the application's commit, without the agent;</li>
  *   <li>propagation: during the cluster run, commit-to-visible-on-all-nodes per row (the commit's end on the writer
  *       to the last node's change listener hearing of it): p50, p99, max;</li>
  *   <li>catch-up: an empty node joins a peer whose file holds {@code catchupChanges} column changes; the time from its

@@ -421,6 +421,9 @@ final class ProtocolDriver implements SessionLinks.Host {
         }
         protocol.shutdown();
         protocol.getQueue().clear();
+        // shutdown() woke the idle thread before the tasks left the queue; one that went back to waiting for them
+        // would wait for ever. purge() wakes it again now that the queue is empty, and it ends.
+        protocol.purge();
         try {
             if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("[{}] the protocol thread did not stop within 5 s; it is at:{}", name, protocolThreadStack());

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.gossip.BackgroundPriority;
 import io.corrosion.jdbc.CommitListener;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ import org.sqlite.SQLiteConnection;
  * commit is done; the driver reports when the call that committed returned ({@link LocalJournal#settled}), and the
  * watcher delivers at once. Commits nobody reports within {@link LocalJournal#WATCH_DELAY_MS} it proves by holding the
  * write lock an instant: its only lock, since it never writes while the file is open. At close it makes the journal's
- * last flush on its own connection.
+ * last flush on its own connection. It runs below the application's threads ({@link BackgroundPriority}).
  */
 final class JournalWatcher extends Thread {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWatcher.class);
@@ -43,6 +44,7 @@ final class JournalWatcher extends Thread {
 
     @Override
     public void run() {
+        BackgroundPriority.lowerCurrentThread(); // its lock is an instant's, and below the application's threads
         while (true) {
             synchronized (journal) {
                 while (!journal.closed() && !journal.listenersWaiting() && !maintenanceDue()) {

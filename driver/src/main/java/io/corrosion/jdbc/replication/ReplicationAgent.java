@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.replication;
 
+import io.corrosion.gossip.BackgroundPriority;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.core.GossipCore;
@@ -112,7 +113,7 @@ public final class ReplicationAgent implements AutoCloseable {
                     : new SQLException("Cannot start replication of " + name + ": " + e, SqlErrors.GENERAL_ERROR, e);
         }
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "corrosion-agent-" + name);
+            Thread t = new Thread(BackgroundPriority.lowered(r), "corrosion-agent-" + name);
             t.setDaemon(true);
             return t;
         });

@@ -1,5 +1,6 @@
 package io.corrosion.gossip.runtime;
 
+import io.corrosion.gossip.BackgroundPriority;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads of one node, named {@code corrosion-gossip-<node>-<role>}, daemon (an application that forgets
- * {@code close()} still exits), and remembered, so {@code close()} can refuse to run on one of them.
+ * {@code close()} still exits), and remembered, so {@code close()} can refuse to run on one of them. They run below
+ * the application's threads ({@link BackgroundPriority}), except the one that applies changesets
+ * ({@link #foreground}): it holds the file's write lock while it works.
  */
 final class NodeThreads {
 
@@ -25,6 +28,11 @@ final class NodeThreads {
     }
 
     ThreadFactory named(String role) {
+        return BackgroundPriority.loweredThreads(foreground(role));
+    }
+
+    /** Threads at the application's priority. */
+    ThreadFactory foreground(String role) {
         return task -> {
             Thread thread = new Thread(task, prefix + role);
             thread.setDaemon(true);
@@ -43,16 +51,22 @@ final class NodeThreads {
 
     /** One thread working through an unbounded queue in order. */
     ThreadPoolExecutor single(String role) {
-        return single(role, new LinkedBlockingQueue<>(), new ThreadPoolExecutor.AbortPolicy());
+        return single(named(role), new LinkedBlockingQueue<>(), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** One thread at the application's priority working through an unbounded queue in order. */
+    ThreadPoolExecutor singleForeground(String role) {
+        return single(foreground(role), new LinkedBlockingQueue<>(), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** One thread working through at most {@code capacity} waiting tasks; {@code overflow} gets the rest. */
     ThreadPoolExecutor bounded(String role, int capacity, RejectedExecutionHandler overflow) {
-        return single(role, new ArrayBlockingQueue<>(capacity), overflow);
+        return single(named(role), new ArrayBlockingQueue<>(capacity), overflow);
     }
 
-    private ThreadPoolExecutor single(String role, BlockingQueue<Runnable> queue, RejectedExecutionHandler handler) {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, named(role), handler);
+    private static ThreadPoolExecutor single(ThreadFactory factory, BlockingQueue<Runnable> queue,
+            RejectedExecutionHandler handler) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, factory, handler);
     }
 
     boolean isCurrentThreadOurs() {

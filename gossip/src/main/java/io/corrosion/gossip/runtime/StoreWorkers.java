@@ -35,7 +35,11 @@ final class StoreWorkers {
         this.store = store;
         this.counters = counters;
         this.results = results;
-        this.applyThread = threads.single("store-apply");
+        // At the application's priority: it holds the file's write lock while it works, and a writer waiting for it
+        // would wait longer behind a thread the scheduler puts back. Started now, by the thread creating the node: a
+        // thread inherits its creator's priority, and the lowered protocol thread could not raise it again.
+        this.applyThread = threads.singleForeground("store-apply");
+        applyThread.prestartCoreThread();
         this.readThread = threads.single("store-read");
     }
 

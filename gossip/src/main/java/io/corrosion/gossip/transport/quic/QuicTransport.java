@@ -1,5 +1,6 @@
 package io.corrosion.gossip.transport.quic;
 
+import io.corrosion.gossip.BackgroundPriority;
 import io.corrosion.gossip.transport.Exchange;
 import io.corrosion.gossip.transport.ExchangeHandler;
 import io.corrosion.gossip.transport.InboundHandler;
@@ -99,8 +100,9 @@ public final class QuicTransport implements Transport {
             }
             QuicTls tls = SecurityPolicy.tlsFor(config);
             DefaultThreadFactory named = new DefaultThreadFactory(THREAD_NAME_PREFIX, true);
+            // Below the application's threads, like the node's other background threads.
             group = new MultiThreadIoEventLoopGroup(config.ioThreads(), (Runnable r) -> {
-                Thread t = named.newThread(r);
+                Thread t = named.newThread(BackgroundPriority.lowered(r));
                 threads.add(t);
                 return t;
             }, NATIVE_EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * threads alone) before its first task, through {@code setpriority(2)}, which on Linux applies to one thread. When
  * the cores are busy, an application thread that wakes up to commit then takes a core ahead of them rather than
  * queueing behind the network, protocol and bookkeeping work of the cluster: in the replication benchmark (5 JVMs
- * on two cores) the application's commit waited 32 us on average instead of 57 us, for ~5 ms more on the p99 of
- * commit-to-visible. The threads still get their share (nice 10 weighs a tenth of nice 0), so replication lags
+ * on two cores, same machine and day) the application's mean commit on a node of the cluster took 147-150 us instead
+ * of 169 us (its time off the CPU 30-37 us instead of 57 us), for ~2 ms more on the p99 of commit-to-visible (13.5
+ * instead of 11.5 ms). The threads still get their share (nice 10 weighs a tenth of nice 0), so replication lags
  * under a saturating load but keeps going.
  *
  * <p>Not lowered: the thread that applies remote changesets, because it holds the file's write lock while it works

@@ -37,7 +37,9 @@ public final class BackgroundPriority {
     private static final int PRIO_PROCESS = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundPriority.class);
-    private static final AtomicBoolean REPORTED = new AtomicBoolean();
+    /** The first thread's outcome (lowered or not, and why) is logged, once. */
+    private static final AtomicBoolean OUTCOME_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean BAD_PROPERTY_LOGGED = new AtomicBoolean();
 
     private BackgroundPriority() {
     }
@@ -56,7 +58,7 @@ public final class BackgroundPriority {
         } catch (NumberFormatException e) {
             // reported below
         }
-        if (REPORTED.compareAndSet(false, true)) {
+        if (BAD_PROPERTY_LOGGED.compareAndSet(false, true)) {
             LOG.warn("-D{}={} is not a nice value from 0 to {}; background threads use {}", PROPERTY, value,
                     MAX_NICE, DEFAULT_NICE);
         }
@@ -93,7 +95,7 @@ public final class BackgroundPriority {
             if (LibC.INSTANCE.setpriority(PRIO_PROCESS, tid, nice) != 0) {
                 return unchanged("setpriority failed with errno " + Native.getLastError());
             }
-            if (REPORTED.compareAndSet(false, true)) {
+            if (OUTCOME_LOGGED.compareAndSet(false, true)) {
                 LOG.debug("replication's background threads run at nice {} (-D{})", nice, PROPERTY);
             }
             return true;
@@ -109,7 +111,7 @@ public final class BackgroundPriority {
     }
 
     private static boolean unchanged(String why) {
-        if (REPORTED.compareAndSet(false, true)) {
+        if (OUTCOME_LOGGED.compareAndSet(false, true)) {
             LOG.info("replication's background threads keep the application's priority: {}", why);
         }
         return false;

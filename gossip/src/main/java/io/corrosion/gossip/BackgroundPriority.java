@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * lowers its own nice value to {@value #DEFAULT_NICE} (system property {@value #PROPERTY}, 0 to 19; 0 leaves the
  * threads alone) before its first task, through {@code setpriority(2)}, which on Linux applies to one thread. When
  * the cores are busy, an application thread that wakes up to commit then takes a core ahead of them rather than
- * queueing behind the network, protocol and bookkeeping work of the cluster: in the replication benchmark (5 JVMs
- * on two cores, same machine and day) the application's mean commit on a node of the cluster took 147-150 us instead
- * of 169 us (its time off the CPU 30-37 us instead of 57 us), for ~2 ms more on the p99 of commit-to-visible (13.5
- * instead of 11.5 ms). The threads still get their share (nice 10 weighs a tenth of nice 0), so replication lags
- * under a saturating load but keeps going.
+ * queueing behind the network, protocol and bookkeeping work of the cluster. In the replication benchmark (5 JVMs
+ * on two cores, one machine, one afternoon) the application's mean commit on a node of the cluster took 164 us at nice
+ * 5 and 147-178 us at nice 10 (3 runs) against 169-202 us at 0 (2 runs), its time off the CPU 45 and 30-45 us against
+ * 57-78 us; the p99 of commit-to-visible was 12.5 ms at 5, 13.5-19.1 ms at 10 and 11.5-14.0 ms at 0. Nice 5 keeps
+ * part of the gain (one run) and the propagation its margin. The threads still get their share (nice 5 weighs a third
+ * of nice 0), so replication lags under a load that saturates the machine but keeps going.
  *
  * <p>Not lowered: the thread that applies remote changesets, because it holds the file's write lock while it works
  * and an application writer would wait for it longer (measured: the lock waits doubled), and the threads that run
@@ -32,7 +33,7 @@ public final class BackgroundPriority {
     /** The system property that sets the nice value of background threads. */
     public static final String PROPERTY = "corrosion.backgroundNice";
     /** The nice value of background threads unless {@value #PROPERTY} says otherwise. */
-    public static final int DEFAULT_NICE = 10;
+    public static final int DEFAULT_NICE = 5;
     private static final int MAX_NICE = 19;
     private static final int PRIO_PROCESS = 0;
 

@@ -88,19 +88,23 @@ public final class ReplicationBenchmark {
     }
 
     private static void printTimes(String label, double[] times) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-36s", label));
-        for (double c : columns(times)) {
-            line.append(String.format(Locale.ROOT, " %8.1f", c));
-        }
-        System.out.println(line);
+        printRow(label, columns(times), " %8.1f", "");
     }
 
     private static void printRatios(String label, double[] a, double[] b, String suffix) {
         double[] ca = columns(a);
         double[] cb = columns(b);
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-36s", label));
+        double[] ratios = new double[ca.length];
         for (int i = 0; i < ca.length; i++) {
-            line.append(String.format(Locale.ROOT, " %7.2fx", ca[i] / cb[i]));
+            ratios[i] = ca[i] / cb[i];
+        }
+        printRow(label, ratios, " %7.2fx", suffix);
+    }
+
+    private static void printRow(String label, double[] values, String cell, String suffix) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-36s", label));
+        for (double v : values) {
+            line.append(String.format(Locale.ROOT, cell, v));
         }
         System.out.println(line.append(suffix));
     }

@@ -59,6 +59,8 @@ public final class BenchNode {
     private final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
     private final Map<Long, Long> commits = new ConcurrentHashMap<>();
     private long cpuAtRun;
+    /** The RUNs since the last FORGET: the harness runs a measured load in slices, between other JVMs' slices. */
+    private Tally tally = new Tally();
 
     private BenchNode(String url) throws SQLException {
         this.url = url;
@@ -93,6 +95,7 @@ public final class BenchNode {
                 case "FORGET" -> {
                     bench.commits.clear();
                     bench.arrivals.clear();
+                    bench.tally = new Tally();
                     say("FORGOT");
                 }
                 case "COUNT" -> say("COUNT " + bench.count(w[1]));
@@ -114,13 +117,13 @@ public final class BenchNode {
      * Inserts rows at {@code rate} per second for {@code seconds}, one transaction each; reports commit times. With
      * {@code secondWriterRate > 0} a second connection of this JVM writes that many rows per second meanwhile, the
      * rows due every apply linger in one transaction, spread over {@code ranges} key ranges (as many as there are other
-     * nodes): the write load the agent's applies put on a node's file, without the agent.
+     * nodes): the write load the agent's applies put on a node's file, without the agent. The RAN answer covers every
+     * RUN since the last FORGET.
      */
     private void run(double rate, double seconds, long base, double secondWriterRate, int ranges) throws SQLException {
         SecondWriter second = secondWriterRate > 0 ? new SecondWriter(secondWriterRate, Math.max(1, ranges), base) : null;
-        String ran;
         try {
-            ran = run(rate, seconds, base);
+            run(rate, seconds, base);
         } catch (SQLException | RuntimeException e) {
             if (second != null) {
                 second.stop().ifPresent(e::addSuppressed);
@@ -133,9 +136,10 @@ public final class BenchNode {
                 say("FAILED second writer: " + failure.get());
                 return;
             }
-            ran += second.lockShare();
+            tally.secondHoldingNanos += second.holdingNanos;
+            tally.secondRanNanos += second.ranNanos;
         }
-        say(ran);
+        say(tally.ran());
     }
 
     /** The second writer of {@link #run(double, double, long, double, int)}, on a thread and connection of its own. */
@@ -189,21 +193,11 @@ public final class BenchNode {
             ranNanos = System.nanoTime() - started;
             return Optional.ofNullable(failure);
         }
-
-        /** The share of the run its transactions held the write lock, as the agent's is reported. */
-        String lockShare() {
-            return String.format(Locale.ROOT, " lock %.1f%% (second writer)", 100.0 * holdingNanos / ranNanos);
-        }
     }
 
-    /**
-     * Runs the paced inserts; returns the RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the
-     * committing thread's mean CPU time per commit in microseconds; the lock figures.
-     */
-    private String run(double rate, double seconds, long base) throws SQLException {
+    /** Runs the paced inserts, adding their commit times, CPU and lock figures to the tally. */
+    private void run(double rate, double seconds, long base) throws SQLException {
         int n = (int) Math.round(rate * seconds);
-        long[] commitNanos = new long[n];
-        long cpuNanos = 0;
         cpuAtRun = processCpuNanos();
         Optional<ReplicationStats> statsBefore = node.replicationStats();
         long started = System.nanoTime();
@@ -223,38 +217,72 @@ public final class BenchNode {
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 insert.executeUpdate();
-                commitNanos[i] = System.nanoTime() - t0;
-                cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
+                long took = System.nanoTime() - t0;
+                tally.commit(took, THREADS.getCurrentThreadCpuTime() - cpu0);
                 commits.put(id, micros());
             }
         }
-        long ranNanos = System.nanoTime() - started;
-        Arrays.sort(commitNanos);
-        double mean = Arrays.stream(commitNanos).average().orElse(0) / 1000;
-        return String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f %.1f %.1f %.1f%s", n, mean, percentile(commitNanos, 0.5),
-                percentile(commitNanos, 0.9), percentile(commitNanos, 0.99), percentile(commitNanos, 0.999),
-                cpuNanos / 1000.0 / n, lockFigures(statsBefore, ranNanos));
+        tally.ranNanos += System.nanoTime() - started;
+        Optional<ReplicationStats> statsAfter = node.replicationStats();
+        if (statsBefore.isPresent() && statsAfter.isPresent()) {
+            ReplicationStats b = statsBefore.get();
+            ReplicationStats a = statsAfter.get();
+            tally.replicated = true;
+            tally.lockMillis += a.applyLockMillis() - b.applyLockMillis();
+            tally.waits += a.writerLockWaits() - b.writerLockWaits();
+            tally.waitedMillis += a.writerLockWaitMillis() - b.writerLockWaitMillis();
+        }
+    }
+
+    /** What the RUNs since the last FORGET measured. */
+    private static final class Tally {
+        private long[] commitNanos = new long[4096];
+        private int commits;
+        private long cpuNanos;
+        long ranNanos;
+        boolean replicated;
+        long lockMillis;
+        long waits;
+        long waitedMillis;
+        long secondHoldingNanos;
+        long secondRanNanos;
+
+        void commit(long nanos, long cpu) {
+            if (commits == commitNanos.length) {
+                commitNanos = Arrays.copyOf(commitNanos, commits * 2);
+            }
+            commitNanos[commits++] = nanos;
+            cpuNanos += cpu;
+        }
+
+        /**
+         * The RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the committing thread's mean CPU
+         * time per commit in microseconds; with replication the share of the runs' time the agent's transactions held
+         * the write lock and the application statements (all of this JVM's) that waited for it
+         * ({@code " lock 12.3% waits 1700 waited 2100 ms"}), with a second writer the share its transactions held it.
+         */
+        String ran() {
+            long[] sorted = Arrays.copyOf(commitNanos, commits);
+            Arrays.sort(sorted);
+            double mean = Arrays.stream(sorted).average().orElse(0) / 1000;
+            String ran = String.format(Locale.ROOT, "RAN %d %.1f %.1f %.1f %.1f %.1f %.1f", commits, mean,
+                    percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99),
+                    percentile(sorted, 0.999), cpuNanos / 1000.0 / Math.max(1, commits));
+            if (replicated) {
+                ran += String.format(Locale.ROOT, " lock %.1f%% waits %d waited %d ms",
+                        100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis) / ranNanos, waits, waitedMillis);
+            }
+            if (secondRanNanos > 0) {
+                ran += String.format(Locale.ROOT, " lock %.1f%% (second writer)",
+                        100.0 * secondHoldingNanos / secondRanNanos);
+            }
+            return ran;
+        }
     }
 
     /** In microseconds, of sorted nanoseconds. */
     private static double percentile(long[] sortedNanos, double p) {
         return sortedNanos[(int) (sortedNanos.length * p)] / 1000.0;
-    }
-
-    /**
-     * With replication: over the run, the share of its time the agent's transactions held the write lock, and the
-     * application statements (all of this JVM's) that waited for it ({@code " lock 12.3% waits 1700 waited 2100 ms"}).
-     */
-    private String lockFigures(Optional<ReplicationStats> before, long ranNanos) throws SQLException {
-        Optional<ReplicationStats> after = node.replicationStats();
-        if (before.isEmpty() || after.isEmpty()) {
-            return "";
-        }
-        ReplicationStats b = before.get();
-        ReplicationStats a = after.get();
-        return String.format(Locale.ROOT, " lock %.1f%% waits %d waited %d ms",
-                100.0 * TimeUnit.MILLISECONDS.toNanos(a.applyLockMillis() - b.applyLockMillis()) / ranNanos,
-                a.writerLockWaits() - b.writerLockWaits(), a.writerLockWaitMillis() - b.writerLockWaitMillis());
     }
 
     /** CPU time of this JVM, all threads: what a run cost, whatever else the machine was doing. */

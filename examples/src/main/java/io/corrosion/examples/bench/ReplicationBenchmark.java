@@ -22,8 +22,9 @@ import java.util.Map;
 /**
  * Replication on loopback, nodes in JVMs of their own ({@link BenchNode}):
  * <ol>
- *   <li>write overhead: the same paced write load on every node, first without {@code bind} (local files), then as a
- *       cluster; the commit times (mean, percentiles, the mean split into on- and off-CPU) side by side, as ratios.
+ *   <li>write overhead: the same paced write load on every node, without {@code bind} (local files) and as a
+ *       cluster, in slices that take turns ({@code -Dbench.slices}, default 6; see {@link Fleet}); the commit times
+ *       (mean, percentiles, the mean split into on- and off-CPU) side by side, as ratios.
  *       With {@code -Dbench.reference=true} also a run without {@code bind} in which a second connection of each node
  *       writes, in small transactions, as many rows as the other nodes do ({@link BenchNode}'s second writer): what
  *       sharing the file with the writes the agent would apply costs the application's commit, without the agent;</li>
@@ -55,28 +56,72 @@ public final class ReplicationBenchmark {
     }
 
     private static void overheadAndPropagation(Path dir, double rate, double seconds, int nodes) throws Exception {
-        if (!Boolean.parseBoolean(System.getProperty("bench.local", "true"))) {
-            // -Dbench.local=false: the cluster run only (no local run, and so no reference run either)
-            load(dir.resolve("cluster"), nodes, rate, seconds, true, 0);
-            return;
-        }
-        double[] local = load(dir.resolve("local"), nodes, rate, seconds, false, 0);
-        double[] reference = Boolean.getBoolean("bench.reference")
-                ? load(dir.resolve("reference"), nodes, rate, seconds, false, rate * (nodes - 1) / nodes) : null;
-        double[] cluster = load(dir.resolve("cluster"), nodes, rate, seconds, true, 0);
-        System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes; on-CPU: the"
-                + " committing thread ran, off-CPU: it waited for the write lock or a core):%n");
-        System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s %8s %8s %8s %8s%n", "", "mean", "p50", "p90", "p99", "p99.9",
-                "on-CPU", "off-CPU");
-        printTimes("local (no bind)", local);
-        if (reference != null) {
-            printTimes("local + second writer (no bind)", reference);
-        }
-        printTimes("cluster (agent running)", cluster);
-        printRatios("ratio cluster / local", cluster, local, "   (goal: <= 1.1x)");
-        if (reference != null) {
-            printRatios("ratio second writer / local", reference, local, "");
-            printRatios("ratio cluster / second writer", cluster, reference, "");
+        // -Dbench.local=false: the cluster run only (no local run, and so no reference run either)
+        boolean local = Boolean.parseBoolean(System.getProperty("bench.local", "true"));
+        List<Fleet> fleets = new ArrayList<>();
+        try {
+            if (local) {
+                fleets.add(new Fleet(dir.resolve("local"), "local", nodes, false, 0));
+                if (Boolean.getBoolean("bench.reference")) {
+                    fleets.add(new Fleet(dir.resolve("reference"), "local + second writer", nodes, false,
+                            rate * (nodes - 1) / nodes));
+                }
+            }
+            Fleet cluster = new Fleet(dir.resolve("cluster"), "cluster", nodes, true, 0);
+            fleets.add(cluster);
+            for (Fleet f : fleets) {
+                f.ready();
+            }
+            for (Fleet f : fleets) {
+                f.warmUp(rate);
+            }
+            int slices = Math.max(1, Integer.getInteger("bench.slices", 6));
+            double sliceSeconds = seconds / slices;
+            System.out.printf(Locale.ROOT, "measuring: %s in turn, %d slices of %.0f s each (%.0f s in all each), every"
+                            + " node %.0f writes/s ...%n", fleets.stream().map(f -> f.label).toList(), slices,
+                    sliceSeconds, seconds, rate / nodes);
+            MachineWatch machine = MachineWatch.start();
+            try {
+                for (int slice = 0; slice < slices; slice++) {
+                    for (Fleet f : fleets) {
+                        f.slice(rate, sliceSeconds, slice, slices);
+                    }
+                }
+            } finally {
+                System.out.println("  " + machine.stop());
+            }
+            for (Fleet f : fleets) {
+                f.report(rate * seconds);
+            }
+            propagation(cluster.dir, cluster.nodes, cluster.rows);
+            if (Boolean.getBoolean("bench.stats")) {
+                for (NodeProcess n : cluster.nodes) {
+                    System.out.println("  " + n.name() + " " + n.ask("STATS", "STATS"));
+                }
+            }
+            if (!local) {
+                return;
+            }
+            double[] localTimes = fleets.get(0).times;
+            double[] reference = fleets.size() > 2 ? fleets.get(1).times : null;
+            System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes; on-CPU: the"
+                    + " committing thread ran, off-CPU: it waited for the write lock or a core):%n");
+            System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s %8s %8s %8s %8s%n", "", "mean", "p50", "p90", "p99", "p99.9",
+                    "on-CPU", "off-CPU");
+            printTimes("local (no bind)", localTimes);
+            if (reference != null) {
+                printTimes("local + second writer (no bind)", reference);
+            }
+            printTimes("cluster (agent running)", cluster.times);
+            printRatios("ratio cluster / local", cluster.times, localTimes, "   (goal: <= 1.1x)");
+            if (reference != null) {
+                printRatios("ratio second writer / local", reference, localTimes, "");
+                printRatios("ratio cluster / second writer", cluster.times, reference, "");
+            }
+        } finally {
+            for (Fleet f : fleets) {
+                f.close();
+            }
         }
     }
 
@@ -110,15 +155,38 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * Runs the paced load on every node; returns the mean over nodes of the RAN figures (commit microseconds: mean,
-     * p50, p90, p99, p99.9, and the committing thread's CPU time).
-     * {@code secondWriterRate}: rows per second each node's second writer adds (0: none).
+     * One set of node JVMs under the same paced load: local files, local files with a second writer, or a cluster.
+     * Every set's JVMs start before any is measured, and the measured load runs in slices, the sets taking turns (the
+     * others idle meanwhile): a machine whose speed drifts over minutes (this one's did, by a third from one run to
+     * the next) then slows every set alike, and the ratios compare the loads, not the minutes they ran in.
      */
-    private static double[] load(Path dir, int count, double rate, double seconds, boolean replicate,
-            double secondWriterRate) throws Exception {
-        Files.createDirectories(dir);
-        List<NodeProcess> nodes = new ArrayList<>();
-        try {
+    private static final class Fleet implements AutoCloseable {
+        final Path dir;
+        final String label;
+        final boolean replicate;
+        /** Rows per second each node's second writer adds (0: none). */
+        final double secondWriterRate;
+        final List<NodeProcess> nodes = new ArrayList<>();
+        /** Rows written so far, warm-up included: where a cluster's propagation count must get to. */
+        long rows;
+        /** The nodes' CPU during the slices (a cluster's until every row was everywhere), milliseconds. */
+        double cpuMillis;
+        /** The mean over nodes of the RAN figures (commit microseconds: mean, p50, p90, p99, p99.9; on-CPU). */
+        double[] times;
+        /** The nodes' CPU while idle between their slices, milliseconds, and how long that was. */
+        private double idleCpuMillis;
+        private long idleNanos;
+        private final double[] cpuAtSliceEnd;
+        private long sliceEnded;
+        /** The nodes' last RAN answers (count, the figures, then what the write lock did). */
+        private String[] ran;
+
+        Fleet(Path dir, String label, int count, boolean replicate, double secondWriterRate) throws IOException {
+            this.dir = Files.createDirectories(dir);
+            this.label = label;
+            this.replicate = replicate;
+            this.secondWriterRate = secondWriterRate;
+            this.cpuAtSliceEnd = new double[count];
             String seed = "";
             for (int i = 0; i < count; i++) {
                 int port = replicate ? freePort() : 0;
@@ -127,79 +195,130 @@ public final class ReplicationBenchmark {
                         jvmOptions(dir.resolve("n" + i + ".jfr"), i == 1 && replicate)));
                 seed = seed.isEmpty() && replicate ? "127.0.0.1:" + port : seed;
             }
+        }
+
+        /** Waits until every node is up and, in a cluster, knows every other. */
+        void ready() throws Exception {
             for (NodeProcess n : nodes) {
                 n.next("READY", Duration.ofSeconds(60));
             }
             if (replicate) {
                 for (NodeProcess n : nodes) {
-                    while (Integer.parseInt(n.ask("MEMBERS", "MEMBERS")) < count - 1) {
+                    while (Integer.parseInt(n.ask("MEMBERS", "MEMBERS")) < nodes.size() - 1) {
                         Thread.sleep(100); // polling a child process
                     }
                 }
             }
-            String label = replicate ? "cluster" : secondWriterRate > 0 ? "local + second writer" : "local";
-            long warmRows = warmUp(nodes, rate, replicate, secondWriterRate, label);
-            System.out.printf(Locale.ROOT, "%s: %d nodes x %.0f writes/s for %.0f s ...%n", label, count, rate / count,
-                    seconds);
-            double[] sums = new double[6];
-            MachineWatch machine = MachineWatch.start();
-            try {
-                for (int i = 0; i < count; i++) {
-                    nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L, secondWriterRate, count));
+        }
+
+        /**
+         * The same load for {@code -Dbench.warmup} seconds (default 120 in the Maven profile) before the measured run,
+         * until every row is on every node; then the nodes forget what they noted. Without it a run measures the JIT
+         * compiler: five JVMs on two cores kept their C2 compilers busy for about two minutes (a quarter of the
+         * machine's CPU after 10 s, ~1% after 130 s). The last {@value #SETTLE_SECONDS} s are a round of their own: the
+         * first round's end (the row counts, FORGET) made the JIT compile again for ~15 s (C2 at a fifth of the
+         * machine's CPU in the first 10 s of the measured run); after the second round's end it does not.
+         */
+        void warmUp(double rate) throws Exception {
+            double seconds = Double.parseDouble(System.getProperty("bench.warmup", "120"));
+            if (seconds <= 0) {
+                return;
+            }
+            System.out.printf(Locale.ROOT, "%s: warming up, %.0f s ...%n", label, seconds);
+            double settle = Math.min(SETTLE_SECONDS, seconds / 4);
+            runAll(rate, seconds - settle, 5_000_000L);
+            forget();
+            runAll(rate, settle, 8_000_000L);
+            forget();
+        }
+
+        /**
+         * Slice {@code slice} of {@code slices} of the measured load, its keys after the slices before; a cluster's
+         * slice ends when every row is everywhere, so that its tail does not run into the next set's slice.
+         */
+        void slice(double rate, double seconds, int slice, int slices) throws Exception {
+            long perNode = Math.round(rate * seconds / nodes.size());
+            if (2 * (perNode + 1) * slices >= 5_000_000L) {
+                throw new IllegalArgumentException("too many rows per node for the key ranges: " + perNode * slices);
+            }
+            if (slice > 0) { // what it did while the other sets had their turns
+                for (int i = 0; i < nodes.size(); i++) {
+                    idleCpuMillis += Double.parseDouble(nodes.get(i).ask("CPU", "CPU")) - cpuAtSliceEnd[i];
                 }
-                for (NodeProcess n : nodes) {
-                    String[] w = n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60)).split(" ", 8);
-                    for (int k = 0; k < sums.length; k++) {
-                        sums[k] += Double.parseDouble(w[k + 1]) / count;
-                    }
-                    if (w.length > 7) { // the write lock: the agent's (or second writer's) hold, the application's waits
-                        System.out.println("  " + n.name() + ": " + w[7]);
+                idleNanos += System.nanoTime() - sliceEnded;
+            }
+            String[] ran = runAll(rate, seconds, 2 * (perNode + 1) * slice); // twice: a second writer's keys too
+            for (int i = 0; i < nodes.size(); i++) {
+                cpuAtSliceEnd[i] = Double.parseDouble(nodes.get(i).ask("CPU", "CPU"));
+                cpuMillis += cpuAtSliceEnd[i];
+            }
+            sliceEnded = System.nanoTime();
+            if (slice == slices - 1) {
+                times = new double[6];
+                for (String r : ran) {
+                    String[] w = r.split(" ", 8);
+                    for (int k = 0; k < times.length; k++) {
+                        times[k] += Double.parseDouble(w[k + 1]) / nodes.size();
                     }
                 }
-            } finally {
-                System.out.println("  " + machine.stop());
+                this.ran = ran;
             }
-            if (replicate) {
-                propagation(dir, nodes, warmRows + Math.round(rate * seconds / count) * count);
+        }
+
+        /** The lock figures per node, CPU per row written. */
+        void report(double rowsWritten) {
+            System.out.printf(Locale.ROOT, "%s:%n", label);
+            for (int i = 0; i < nodes.size(); i++) {
+                String[] w = ran[i].split(" ", 8);
+                if (w.length > 7) { // the write lock: the agent's (or second writer's) hold, the application's waits
+                    System.out.println("  " + nodes.get(i).name() + ": " + w[7]);
+                }
             }
-            double cpuMillis = 0;
-            for (NodeProcess n : nodes) {
-                cpuMillis += Double.parseDouble(n.ask("CPU", "CPU"));
-            }
-            // the nodes' CPU from the start of the run until every row was everywhere, per row written
+            // the nodes' CPU from the start of each slice until every row was everywhere, per row written
             System.out.printf(Locale.ROOT, "  CPU of all node JVMs per row written: %.0f us (steadier than the times on"
-                    + " a busy machine)%n", cpuMillis * 1000 / (rate * seconds));
-            if (replicate && Boolean.getBoolean("bench.stats")) {
-                for (NodeProcess n : nodes) {
-                    System.out.println("  " + n.name() + " " + n.ask("STATS", "STATS"));
+                    + " a busy machine)%n", cpuMillis * 1000 / rowsWritten);
+            if (idleNanos > 0) {
+                System.out.printf(Locale.ROOT, "  idle while the other sets ran: %.1f%% of a core in all%n",
+                        idleCpuMillis / (idleNanos / 1e6) * 100);
+            }
+        }
+
+        /**
+         * Every node runs the load with keys from {@code keyOffset} on; in a cluster, until every row is everywhere.
+         * Returns the nodes' RAN answers (each covering the runs since the last FORGET).
+         */
+        private String[] runAll(double rate, double seconds, long keyOffset) throws Exception {
+            int count = nodes.size();
+            for (int i = 0; i < count; i++) {
+                nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L + keyOffset, secondWriterRate,
+                        count));
+            }
+            String[] ran = new String[count];
+            for (int i = 0; i < count; i++) {
+                ran[i] = nodes.get(i).next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));
+            }
+            rows += Math.round(rate * seconds / count) * count;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            for (NodeProcess n : nodes) {
+                while (replicate && Long.parseLong(n.ask("COUNT bench", "COUNT")) < rows && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // polling a child process
                 }
             }
-            return sums;
-        } finally {
+            return ran;
+        }
+
+        private void forget() throws Exception {
+            for (NodeProcess n : nodes) {
+                n.ask("FORGET", "FORGOT");
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
             for (NodeProcess n : nodes) {
                 n.close();
             }
         }
-    }
-
-    /**
-     * The same load for {@code -Dbench.warmup} seconds (default 120 in the Maven profile) before the measured run,
-     * until every row is on every node; then the nodes forget what they noted. Without it a run measures the JIT
-     * compiler: five JVMs on two cores kept their C2 compilers busy for about two minutes (a quarter of the machine's
-     * CPU after 10 s, ~1% after 130 s). The last {@value #SETTLE_SECONDS} s are a round of their own: the first
-     * round's end (the row counts, FORGET) made the JIT compile again for ~15 s (C2 at a fifth of the machine's CPU in
-     * the first 10 s of the measured run); after the second round's end it does not. Returns the rows written.
-     */
-    private static long warmUp(List<NodeProcess> nodes, double rate, boolean replicate, double secondWriterRate,
-            String label) throws Exception {
-        double seconds = Double.parseDouble(System.getProperty("bench.warmup", "120"));
-        if (seconds <= 0) {
-            return 0;
-        }
-        System.out.printf(Locale.ROOT, "%s: warming up, %.0f s ...%n", label, seconds);
-        double settle = Math.min(SETTLE_SECONDS, seconds / 4);
-        long rows = warmUpRound(nodes, rate, seconds - settle, 5_000_000L, replicate, 0, secondWriterRate);
-        return warmUpRound(nodes, rate, settle, 8_000_000L, replicate, rows, secondWriterRate);
     }
 
     /** A node's RUN command. */
@@ -209,27 +328,6 @@ public final class ReplicationBenchmark {
     }
 
     private static final int SETTLE_SECONDS = 20;
-
-    /** One round of the warm-up with keys from {@code keyOffset} on; returns the rows written so far. */
-    private static long warmUpRound(List<NodeProcess> nodes, double rate, double seconds, long keyOffset, boolean replicate,
-            long rowsBefore, double secondWriterRate) throws Exception {
-        int count = nodes.size();
-        for (int i = 0; i < count; i++) {
-            nodes.get(i).tell(run(rate / count, seconds, (i + 1) * 10_000_000L + keyOffset, secondWriterRate, count));
-        }
-        for (NodeProcess n : nodes) {
-            n.next("RAN", Duration.ofSeconds((long) seconds * 3 + 60));
-        }
-        long rows = rowsBefore + Math.round(rate * seconds / count) * count;
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        for (NodeProcess n : nodes) {
-            while (replicate && Long.parseLong(n.ask("COUNT bench", "COUNT")) < rows && System.nanoTime() < deadline) {
-                Thread.sleep(200); // polling a child process
-            }
-            n.ask("FORGET", "FORGOT");
-        }
-        return replicate ? rows : 0;
-    }
 
     private static void propagation(Path dir, List<NodeProcess> nodes, long total) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

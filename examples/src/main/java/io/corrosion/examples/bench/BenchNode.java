@@ -5,9 +5,11 @@ import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.replication.ReplicationStats;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,6 +85,9 @@ public final class BenchNode {
     public static void main(String[] args) throws Exception {
         String url = "jdbc:corrosion:" + args[0] + (args[1].equals("0") ? "" : "?bind=127.0.0.1:" + args[1]
                 + "&seeds=" + (args.length > 2 ? args[2] : "") + "&tls.insecure=true");
+        if (THREADS.isThreadContentionMonitoringSupported()) {
+            THREADS.setThreadContentionMonitoringEnabled(true);
+        }
         BenchNode bench = new BenchNode(url);
         say("READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -200,6 +205,8 @@ public final class BenchNode {
         int n = (int) Math.round(rate * seconds);
         cpuAtRun = processCpuNanos();
         Optional<ReplicationStats> statsBefore = node.replicationStats();
+        ThreadInfo infoBefore = THREADS.getThreadInfo(Thread.currentThread().getId());
+        long switchesBefore = involuntarySwitches();
         long started = System.nanoTime();
         long interval = (long) (1e9 / rate);
         long next = System.nanoTime();
@@ -223,6 +230,11 @@ public final class BenchNode {
             }
         }
         tally.ranNanos += System.nanoTime() - started;
+        ThreadInfo infoAfter = THREADS.getThreadInfo(Thread.currentThread().getId());
+        long switchesAfter = involuntarySwitches();
+        tally.blocked += infoAfter.getBlockedCount() - infoBefore.getBlockedCount();
+        tally.blockedMillis += infoAfter.getBlockedTime() - infoBefore.getBlockedTime();
+        tally.involuntary += switchesAfter - switchesBefore;
         Optional<ReplicationStats> statsAfter = node.replicationStats();
         if (statsBefore.isPresent() && statsAfter.isPresent()) {
             ReplicationStats b = statsBefore.get();
@@ -246,6 +258,10 @@ public final class BenchNode {
         long waitedMillis;
         long secondHoldingNanos;
         long secondRanNanos;
+        long blocked;
+        long blockedMillis;
+        /** Context switches of the writing thread it did not ask for: another thread took its core. */
+        long involuntary;
 
         void commit(long nanos, long cpu) {
             if (commits == commitNanos.length) {
@@ -257,9 +273,10 @@ public final class BenchNode {
 
         /**
          * The RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the committing thread's mean CPU
-         * time per commit in microseconds; with replication the share of the runs' time the agent's transactions held
-         * the write lock and the application statements (all of this JVM's) that waited for it
-         * ({@code " lock 12.3% waits 1700 waited 2100 ms"}), with a second writer the share its transactions held it.
+         * time per commit in microseconds; then in words what the write lock and the scheduler did: with replication
+         * the share of the runs' time the agent's transactions held the write lock and the application statements (all
+         * of this JVM's) that waited for it, with a second writer the share its transactions held it, and how often the
+         * writing thread lost its core while it ran and waited to enter a Java monitor.
          */
         String ran() {
             long[] sorted = Arrays.copyOf(commitNanos, commits);
@@ -269,13 +286,16 @@ public final class BenchNode {
                     percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99),
                     percentile(sorted, 0.999), cpuNanos / 1000.0 / Math.max(1, commits));
             if (replicated) {
-                ran += String.format(Locale.ROOT, " lock %.1f%% waits %d waited %d ms",
-                        100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis) / ranNanos, waits, waitedMillis);
+                ran += String.format(Locale.ROOT, " the agent held the write lock %.1f%% of the time, application"
+                        + " statements waited for it %d times (%d ms);", 100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis)
+                        / ranNanos, waits, waitedMillis);
             }
             if (secondRanNanos > 0) {
-                ran += String.format(Locale.ROOT, " lock %.1f%% (second writer)",
+                ran += String.format(Locale.ROOT, " the second writer held the write lock %.1f%% of the time;",
                         100.0 * secondHoldingNanos / secondRanNanos);
             }
+            ran += String.format(Locale.ROOT, " the writing thread was preempted %d times, blocked on a monitor %d times"
+                    + " (%d ms)", involuntary, blocked, blockedMillis);
             return ran;
         }
     }
@@ -283,6 +303,20 @@ public final class BenchNode {
     /** In microseconds, of sorted nanoseconds. */
     private static double percentile(long[] sortedNanos, double p) {
         return sortedNanos[(int) (sortedNanos.length * p)] / 1000.0;
+    }
+
+    /** The calling thread's involuntary context switches so far (0 where there is no {@code /proc}). */
+    private static long involuntarySwitches() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     /** CPU time of this JVM, all threads: what a run cost, whatever else the machine was doing. */

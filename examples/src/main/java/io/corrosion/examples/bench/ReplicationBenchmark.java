@@ -25,9 +25,10 @@ import java.util.Map;
  *   <li>write overhead: the same paced write load on every node, without {@code bind} (local files) and as a
  *       cluster, in slices that take turns ({@code -Dbench.slices}, default 6; see {@link Fleet}); the commit times
  *       (mean, percentiles, the mean split into on- and off-CPU) side by side, as ratios.
- *       With {@code -Dbench.reference=true} also a run without {@code bind} in which a second connection of each node
- *       writes, in small transactions, as many rows as the other nodes do ({@link BenchNode}'s second writer): what
- *       sharing the file with the writes the agent would apply costs the application's commit, without the agent;</li>
+ *       Also (unless {@code -Dbench.reference=false}) the same without {@code bind} while a second connection of each
+ *       node writes, in small transactions, as many rows as the other nodes do ({@link BenchNode}'s second writer):
+ *       what sharing the file with the rows the agent applies costs the application's commit without any agent, the
+ *       floor of the cluster's figures;</li>
  *   <li>propagation: during the cluster run, commit-to-visible-on-all-nodes per row (the commit's end on the writer
  *       to the last node's change listener hearing of it): p50, p99, max;</li>
  *   <li>catch-up: an empty node joins a peer whose file holds {@code catchupChanges} column changes; the time from its
@@ -62,7 +63,7 @@ public final class ReplicationBenchmark {
         try {
             if (local) {
                 fleets.add(new Fleet(dir.resolve("local"), "local", nodes, false, 0));
-                if (Boolean.getBoolean("bench.reference")) {
+                if (Boolean.parseBoolean(System.getProperty("bench.reference", "true"))) {
                     fleets.add(new Fleet(dir.resolve("reference"), "local + second writer", nodes, false,
                             rate * (nodes - 1) / nodes));
                 }
@@ -265,12 +266,12 @@ public final class ReplicationBenchmark {
             }
         }
 
-        /** The lock figures per node, CPU per row written. */
+        /** Per node what the write lock and the scheduler did; CPU per row written. */
         void report(double rowsWritten) {
             System.out.printf(Locale.ROOT, "%s:%n", label);
             for (int i = 0; i < nodes.size(); i++) {
                 String[] w = ran[i].split(" ", 8);
-                if (w.length > 7) { // the write lock: the agent's (or second writer's) hold, the application's waits
+                if (w.length > 7) { // the write lock (the agent's or second writer's hold, the waits), the scheduler
                     System.out.println("  " + nodes.get(i).name() + ": " + w[7]);
                 }
             }

@@ -61,11 +61,15 @@ public final class ReplicationBenchmark {
         boolean local = Boolean.parseBoolean(System.getProperty("bench.local", "true"));
         List<Fleet> fleets = new ArrayList<>();
         try {
+            Fleet localFleet = null;
+            Fleet referenceFleet = null;
             if (local) {
-                fleets.add(new Fleet(dir.resolve("local"), "local", nodes, false, 0));
+                localFleet = new Fleet(dir.resolve("local"), "local", nodes, false, 0);
+                fleets.add(localFleet);
                 if (Boolean.parseBoolean(System.getProperty("bench.reference", "true"))) {
-                    fleets.add(new Fleet(dir.resolve("reference"), "local + second writer", nodes, false,
-                            rate * (nodes - 1) / nodes));
+                    referenceFleet = new Fleet(dir.resolve("reference"), "local + second writer", nodes, false,
+                            rate * (nodes - 1) / nodes);
+                    fleets.add(referenceFleet);
                 }
             }
             Fleet cluster = new Fleet(dir.resolve("cluster"), "cluster", nodes, true, 0);
@@ -92,7 +96,7 @@ public final class ReplicationBenchmark {
                 System.out.println("  " + machine.stop());
             }
             for (Fleet f : fleets) {
-                f.report(rate * seconds);
+                f.report(rate * seconds, fleets.size() > 1);
             }
             propagation(cluster.dir, cluster.nodes, cluster.rows);
             if (Boolean.getBoolean("bench.stats")) {
@@ -100,11 +104,11 @@ public final class ReplicationBenchmark {
                     System.out.println("  " + n.name() + " " + n.ask("STATS", "STATS"));
                 }
             }
-            if (!local) {
+            if (localFleet == null) {
                 return;
             }
-            double[] localTimes = fleets.get(0).times;
-            double[] reference = fleets.size() > 2 ? fleets.get(1).times : null;
+            double[] localTimes = localFleet.times();
+            double[] reference = referenceFleet == null ? null : referenceFleet.times();
             System.out.printf(Locale.ROOT, "%nWrite overhead (commit time of one INSERT transaction, us; mean over nodes; on-CPU: the"
                     + " committing thread ran, off-CPU: it waited for the write lock or a core):%n");
             System.out.printf(Locale.ROOT, "  %-36s %8s %8s %8s %8s %8s %8s %8s%n", "", "mean", "p50", "p90", "p99", "p99.9",
@@ -113,11 +117,11 @@ public final class ReplicationBenchmark {
             if (reference != null) {
                 printTimes("local + second writer (no bind)", reference);
             }
-            printTimes("cluster (agent running)", cluster.times);
-            printRatios("ratio cluster / local", cluster.times, localTimes, "   (goal: <= 1.1x)");
+            printTimes("cluster (agent running)", cluster.times());
+            printRatios("ratio cluster / local", cluster.times(), localTimes, "   (goal: <= 1.1x)");
             if (reference != null) {
                 printRatios("ratio second writer / local", reference, localTimes, "");
-                printRatios("ratio cluster / second writer", cluster.times, reference, "");
+                printRatios("ratio cluster / second writer", cluster.times(), reference, "");
             }
         } finally {
             for (Fleet f : fleets) {
@@ -172,8 +176,6 @@ public final class ReplicationBenchmark {
         long rows;
         /** The nodes' CPU during the slices (a cluster's until every row was everywhere), milliseconds. */
         double cpuMillis;
-        /** The mean over nodes of the RAN figures (commit microseconds: mean, p50, p90, p99, p99.9; on-CPU). */
-        double[] times;
         /** The nodes' CPU while idle between their slices, milliseconds, and how long that was. */
         private double idleCpuMillis;
         private long idleNanos;
@@ -254,20 +256,26 @@ public final class ReplicationBenchmark {
                 cpuMillis += cpuAtSliceEnd[i];
             }
             sliceEnded = System.nanoTime();
-            if (slice == slices - 1) {
-                times = new double[6];
-                for (String r : ran) {
-                    String[] w = r.split(" ", 8);
-                    for (int k = 0; k < times.length; k++) {
-                        times[k] += Double.parseDouble(w[k + 1]) / nodes.size();
-                    }
-                }
-                this.ran = ran;
-            }
+            this.ran = ran;
         }
 
-        /** Per node what the write lock and the scheduler did; CPU per row written. */
-        void report(double rowsWritten) {
+        /**
+         * The mean over nodes of the figures of the last RAN answers, which cover every slice (commit microseconds:
+         * mean, p50, p90, p99, p99.9; on-CPU).
+         */
+        double[] times() {
+            double[] times = new double[6];
+            for (String r : ran) {
+                String[] w = r.split(" ", 8);
+                for (int k = 0; k < times.length; k++) {
+                    times[k] += Double.parseDouble(w[k + 1]) / nodes.size();
+                }
+            }
+            return times;
+        }
+
+        /** Per node what the write lock and the scheduler did; CPU per row written, and while other loads ran. */
+        void report(double rowsWritten, boolean othersRan) {
             System.out.printf(Locale.ROOT, "%s:%n", label);
             for (int i = 0; i < nodes.size(); i++) {
                 String[] w = ran[i].split(" ", 8);
@@ -278,7 +286,7 @@ public final class ReplicationBenchmark {
             // the nodes' CPU from the start of each slice until every row was everywhere, per row written
             System.out.printf(Locale.ROOT, "  CPU of all node JVMs per row written: %.0f us (steadier than the times on"
                     + " a busy machine)%n", cpuMillis * 1000 / rowsWritten);
-            if (idleNanos > 0) {
+            if (othersRan && idleNanos > 0) {
                 System.out.printf(Locale.ROOT, "  idle while the other sets ran: %.1f%% of a core in all%n",
                         idleCpuMillis / (idleNanos / 1e6) * 100);
             }

@@ -21,6 +21,8 @@ final class AgentCounters {
     final LongAdder applyYields = new LongAdder();
     /** How long the agent's transactions held the file's write lock, in all (from their begin to their end). */
     final LongAdder applyLockNanos = new LongAdder();
+    /** Of that time, how long the thread holding the lock ran on a core; the rest it waited for one (or for I/O). */
+    final LongAdder applyLockCpuNanos = new LongAdder();
     /** Times a transaction had to wait for the write lock an application held. */
     final LongAdder busyRetries = new LongAdder();
     /** Changes kept because their table or column does not exist here yet, and those merged later. */

@@ -74,6 +74,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getWriterLockWaits() { return s().writerLockWaits(); }
     @Override public long getWriterLockWaitMillis() { return s().writerLockWaitMillis(); }
     @Override public long getApplyLockMillis() { return s().applyLockMillis(); }
+    @Override public long getApplyLockCpuMillis() { return s().applyLockCpuMillis(); }
     @Override public int getApplyQueue() { return s().applyQueue(); }
     @Override public long getApplyLagMillis() { return s().applyLagMillis(); }
     @Override public int getBroadcastQueue() { return s().broadcastQueue(); }

@@ -45,6 +45,8 @@ public interface ReplicationMXBean {
 
     long getApplyLockMillis();
 
+    long getApplyLockCpuMillis();
+
     int getApplyQueue();
 
     long getApplyLagMillis();

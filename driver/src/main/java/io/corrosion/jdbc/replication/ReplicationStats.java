@@ -27,6 +27,9 @@ package io.corrosion.jdbc.replication;
  *                                 bookkeeping) held the file's write lock, in all, each added when it ends: its growth
  *                                 over a span of time, divided by the span, is the share of it in which an application
  *                                 write would find the lock taken by the agent
+ * @param applyLockCpuMillis       of that time, how long the agent's thread ran on a core; the rest it waited for a
+ *                                 core (or the disk) while it held the lock: much less than {@code applyLockMillis}
+ *                                 means the machine's cores are busy and stretch the agent's transactions
  * @param applyQueue               received changesets waiting to be applied
  * @param applyLagMillis           how long the oldest of them has waited
  * @param broadcastQueue           local changesets waiting for the protocol thread
@@ -64,6 +67,7 @@ public record ReplicationStats(
         long writerLockWaits,
         long writerLockWaitMillis,
         long applyLockMillis,
+        long applyLockCpuMillis,
         int applyQueue,
         long applyLagMillis,
         int broadcastQueue,

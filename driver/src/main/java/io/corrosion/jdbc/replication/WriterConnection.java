@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.SqlErrors;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -17,6 +19,8 @@ import org.sqlite.SQLiteConnectionConfig;
 final class WriterConnection implements AutoCloseable {
     /** How long a transaction waits for the write lock in all before it fails (and gossip retries by sync). */
     private static final long BUSY_GIVE_UP_MILLIS = 30_000;
+    /** The holding thread's CPU time, read around each transaction (a clock read each, where the JVM supports it). */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Work inside the writer's transaction. */
     @FunctionalInterface
@@ -48,6 +52,7 @@ final class WriterConnection implements AutoCloseable {
         try {
             begin();
             long holding = System.nanoTime();
+            long cpuHolding = threadCpuNanos();
             // Inside its own BEGIN the connection is not auto-committing, and sqlite-jdbc should know it: believing it
             // auto-commits, sqlite-jdbc ends every statement by stepping a "begin;" that fails (an error message built
             // and thrown away each time, ~4% of the apply thread).
@@ -68,6 +73,9 @@ final class WriterConnection implements AutoCloseable {
             } finally {
                 config.setAutoCommit(autoCommit);
                 counters.applyLockNanos.add(System.nanoTime() - holding);
+                if (cpuHolding >= 0) {
+                    counters.applyLockCpuNanos.add(Math.max(0, threadCpuNanos() - cpuHolding));
+                }
             }
         } finally {
             boolean writerWaiting = gate.writerWaiting();
@@ -80,6 +88,11 @@ final class WriterConnection implements AutoCloseable {
                 Thread.yield();
             }
         }
+    }
+
+    /** The calling thread's CPU time in nanoseconds; -1 where the JVM cannot tell. */
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     /** An application writer waits for the write lock this writer's transaction holds: end it soon. */

@@ -11,12 +11,15 @@ import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.ChangesetStore.ReadBatch;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.crr.PackedColumns;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +112,41 @@ class SqliteChangesetStoreTest {
         } finally {
             b.writer.locked(() -> rollbackIfOpen(b.writer));
         }
+    }
+
+    @Test
+    void ofTheTimeTheAgentHoldsTheLockTheTimeItRanOnACoreIsCountedApart() throws SQLException {
+        StoreNode b = node("b", PERSON);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long held = TimeUnit.MILLISECONDS.toNanos(30);
+
+        long wallBefore = b.counters.applyLockNanos.sum();
+        long cpuBefore = b.counters.applyLockCpuNanos.sum();
+        b.writer.transaction(() -> { // holds the lock 30 ms without running, like a thread that waits for a core
+            long until = System.nanoTime() + held;
+            for (long left = held; left > 0; left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            return null;
+        });
+        long wall = b.counters.applyLockNanos.sum() - wallBefore;
+        long cpu = b.counters.applyLockCpuNanos.sum() - cpuBefore;
+        assertThat(wall).as("held").isGreaterThanOrEqualTo(held);
+        assertThat(cpu).as("of which on a core, parked").isLessThan(held / 2);
+
+        wallBefore = b.counters.applyLockNanos.sum();
+        cpuBefore = b.counters.applyLockCpuNanos.sum();
+        b.writer.transaction(() -> { // runs 30 ms of its own CPU time while it holds the lock, however long that takes
+            long start = threads.getCurrentThreadCpuTime();
+            while (threads.getCurrentThreadCpuTime() - start < held) {
+                Thread.onSpinWait();
+            }
+            return null;
+        });
+        wall = b.counters.applyLockNanos.sum() - wallBefore;
+        cpu = b.counters.applyLockCpuNanos.sum() - cpuBefore;
+        assertThat(cpu).as("of which on a core, spinning").isGreaterThanOrEqualTo(held)
+                .isLessThanOrEqualTo(wall + TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     @Test

@@ -142,6 +142,7 @@ public final class BenchNode {
                 return;
             }
             tally.secondHoldingNanos += second.holdingNanos;
+            tally.secondHoldingCpuNanos += second.holdingCpuNanos;
             tally.secondRanNanos += second.ranNanos;
         }
         say(tally.ran());
@@ -154,6 +155,7 @@ public final class BenchNode {
         private volatile boolean stopping;
         private volatile Throwable failure;
         private volatile long holdingNanos;
+        private volatile long holdingCpuNanos;
         private volatile long ranNanos;
 
         SecondWriter(double rate, int ranges, long base) {
@@ -167,6 +169,7 @@ public final class BenchNode {
                         LockSupport.parkNanos(SECOND_WRITER_PERIOD_NANOS); // the load's pace
                         long due = (long) ((System.nanoTime() - started) / 1e9 * rate);
                         long t0 = System.nanoTime();
+                        long cpu0 = THREADS.getCurrentThreadCpuTime();
                         for (; written < due; written++) {
                             long range = written % ranges + 1;
                             long id = -(range * 1_000_000_000L + base + written / ranges);
@@ -177,6 +180,7 @@ public final class BenchNode {
                         }
                         c.commit();
                         holdingNanos += System.nanoTime() - t0; // from its first write to its commit: the lock held
+                        holdingCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
                     }
                 } catch (Throwable e) {
                     failure = e;
@@ -241,6 +245,7 @@ public final class BenchNode {
             ReplicationStats a = statsAfter.get();
             tally.replicated = true;
             tally.lockMillis += a.applyLockMillis() - b.applyLockMillis();
+            tally.lockCpuMillis += a.applyLockCpuMillis() - b.applyLockCpuMillis();
             tally.waits += a.writerLockWaits() - b.writerLockWaits();
             tally.waitedMillis += a.writerLockWaitMillis() - b.writerLockWaitMillis();
         }
@@ -254,9 +259,11 @@ public final class BenchNode {
         long ranNanos;
         boolean replicated;
         long lockMillis;
+        long lockCpuMillis;
         long waits;
         long waitedMillis;
         long secondHoldingNanos;
+        long secondHoldingCpuNanos;
         long secondRanNanos;
         long blocked;
         long blockedMillis;
@@ -275,7 +282,8 @@ public final class BenchNode {
          * The RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the committing thread's mean CPU
          * time per commit in microseconds; then in words what the write lock and the scheduler did: with replication
          * the share of the runs' time the agent's transactions held the write lock and the application statements (all
-         * of this JVM's) that waited for it, with a second writer the share its transactions held it, and how often the
+         * of this JVM's) that waited for it, with a second writer the share its transactions held it (each with the share
+         * of that time the holding thread ran on a core: the rest it was waiting for one), and how often the
          * writing thread lost its core while it ran and waited to enter a Java monitor.
          */
         String ran() {
@@ -286,13 +294,15 @@ public final class BenchNode {
                     percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99),
                     percentile(sorted, 0.999), cpuNanos / 1000.0 / Math.max(1, commits));
             if (replicated) {
-                ran += String.format(Locale.ROOT, " the agent held the write lock %.1f%% of the time, application"
-                        + " statements waited for it %d times (%d ms);", 100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis)
-                        / ranNanos, waits, waitedMillis);
+                ran += String.format(Locale.ROOT, " the agent held the write lock %.1f%% of the time (on a core %.0f%% of"
+                        + " that), application statements waited for it %d times (%d ms);",
+                        100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis) / ranNanos,
+                        100.0 * lockCpuMillis / Math.max(1, lockMillis), waits, waitedMillis);
             }
             if (secondRanNanos > 0) {
-                ran += String.format(Locale.ROOT, " the second writer held the write lock %.1f%% of the time;",
-                        100.0 * secondHoldingNanos / secondRanNanos);
+                ran += String.format(Locale.ROOT, " the second writer held the write lock %.1f%% of the time (on a core"
+                        + " %.0f%% of that);", 100.0 * secondHoldingNanos / secondRanNanos,
+                        100.0 * secondHoldingCpuNanos / Math.max(1, secondHoldingNanos));
             }
             ran += String.format(Locale.ROOT, " the writing thread was preempted %d times, blocked on a monitor %d times"
                     + " (%d ms)", involuntary, blocked, blockedMillis);

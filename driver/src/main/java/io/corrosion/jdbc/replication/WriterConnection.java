@@ -72,10 +72,9 @@ final class WriterConnection implements AutoCloseable {
                 throw e;
             } finally {
                 config.setAutoCommit(autoCommit);
+                long ran = cpuHolding >= 0 ? Math.max(0, threadCpuNanos() - cpuHolding) : 0; // inside the hold's span
                 counters.applyLockNanos.add(System.nanoTime() - holding);
-                if (cpuHolding >= 0) {
-                    counters.applyLockCpuNanos.add(Math.max(0, threadCpuNanos() - cpuHolding));
-                }
+                counters.applyLockCpuNanos.add(ran);
             }
         } finally {
             boolean writerWaiting = gate.writerWaiting();

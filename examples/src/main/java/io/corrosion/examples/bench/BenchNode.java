@@ -294,20 +294,24 @@ public final class BenchNode {
                     percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99),
                     percentile(sorted, 0.999), cpuNanos / 1000.0 / Math.max(1, commits));
             if (replicated) {
-                ran += String.format(Locale.ROOT, " the agent held the write lock %.1f%% of the time (on a core %.0f%% of"
-                        + " that), application statements waited for it %d times (%d ms);",
-                        100.0 * TimeUnit.MILLISECONDS.toNanos(lockMillis) / ranNanos,
-                        100.0 * lockCpuMillis / Math.max(1, lockMillis), waits, waitedMillis);
+                ran += held("the agent", TimeUnit.MILLISECONDS.toNanos(lockMillis), ranNanos, lockCpuMillis, lockMillis)
+                        + String.format(Locale.ROOT, ", application statements waited for it %d times (%d ms);", waits,
+                        waitedMillis);
             }
             if (secondRanNanos > 0) {
-                ran += String.format(Locale.ROOT, " the second writer held the write lock %.1f%% of the time (on a core"
-                        + " %.0f%% of that);", 100.0 * secondHoldingNanos / secondRanNanos,
-                        100.0 * secondHoldingCpuNanos / Math.max(1, secondHoldingNanos));
+                ran += held("the second writer", secondHoldingNanos, secondRanNanos, secondHoldingCpuNanos,
+                        secondHoldingNanos) + ";";
             }
             ran += String.format(Locale.ROOT, " the writing thread was preempted %d times, blocked on a monitor %d times"
                     + " (%d ms)", involuntary, blocked, blockedMillis);
             return ran;
         }
+    }
+
+    /** " WHO held the write lock S% of the time (on a core C% of that)": held / ran, and on a core / held. */
+    private static String held(String who, long heldNanos, long ranNanos, long onCore, long held) {
+        return String.format(Locale.ROOT, " %s held the write lock %.1f%% of the time (on a core %.0f%% of that)", who,
+                100.0 * heldNanos / ranNanos, 100.0 * onCore / Math.max(1, held));
     }
 
     /** In microseconds, of sorted nanoseconds. */

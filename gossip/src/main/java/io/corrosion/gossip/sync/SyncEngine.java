@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * session starts as soon as it knows a peer, so a new or restarted node does not wait a sync interval to catch up.
  * The session ends when both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without
  * progress. A responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy.
+ *
+ * <p>A node has several sessions open at once (its own, and those its peers started), and both sides of each serve
+ * the other: each asks only for versions no other open session asked for and is still being served
+ * ({@link SyncNeeds#without}). A node catching up would otherwise be sent every version once per session (its
+ * peer's periodic one too), and its peer read each that many times. A session that ends without serving what it was
+ * asked (timed out, broken) leaves it to the next.
  */
 public final class SyncEngine {
 
@@ -77,6 +83,8 @@ public final class SyncEngine {
         long servedBytes;
         boolean doneSent;
         boolean peerDone;
+        /** What we asked the peer for, once we did; outstanding until it is done serving. */
+        List<SyncNeed> requested;
         long lastActivity;
 
         Session(SessionKey key, boolean initiator, NodeAddress peer, long now) {
@@ -251,8 +259,20 @@ public final class SyncEngine {
     }
 
     private void requestFrom(Session s, SyncOutput out) {
-        List<SyncNeed> needs = SyncNeeds.compute(s.ours, s.theirs);
+        List<SyncNeed> needs = SyncNeeds.without(SyncNeeds.compute(s.ours, s.theirs), outstanding(s));
+        s.requested = needs;
         out.send(s.peer, new SyncRequest(s.key, needs));
+    }
+
+    /** What other open sessions asked their peers for and are still being served. */
+    private List<SyncNeed> outstanding(Session except) {
+        List<SyncNeed> asked = new ArrayList<>();
+        for (Session other : sessions.values()) {
+            if (other != except && other.requested != null && !other.peerDone) {
+                asked.addAll(other.requested);
+            }
+        }
+        return asked;
     }
 
     private void serve(Session s, List<SyncNeed> needs, SyncOutput out) {

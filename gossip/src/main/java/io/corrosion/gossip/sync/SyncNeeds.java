@@ -7,6 +7,7 @@ import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.SyncState.SiteVersions;
 import io.corrosion.gossip.store.LongRangeSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +64,42 @@ public final class SyncNeeds {
             }
         }
         return needs;
+    }
+
+    /**
+     * {@code needs} less what {@code outstanding} (asked of peers in other sessions, not served in full yet) covers:
+     * a version asked for there, whole or in part, is not asked for again. Both sides of every session serve the
+     * other, so without this a node catching up would have each new session, its own or a peer's, read and send the
+     * versions the running one is sending already.
+     */
+    public static List<SyncNeed> without(List<SyncNeed> needs, List<SyncNeed> outstanding) {
+        if (outstanding.isEmpty()) {
+            return needs;
+        }
+        Map<SiteId, LongRangeSet> asked = new HashMap<>();
+        for (SyncNeed need : outstanding) {
+            LongRangeSet versions = asked.computeIfAbsent(need.siteId(), id -> new LongRangeSet());
+            if (need instanceof SyncNeed.Full full) {
+                versions.add(full.versions());
+            } else {
+                long v = ((SyncNeed.Partial) need).version();
+                versions.add(v, v);
+            }
+        }
+        List<SyncNeed> left = new ArrayList<>();
+        for (SyncNeed need : needs) {
+            LongRangeSet versions = asked.get(need.siteId());
+            if (versions == null) {
+                left.add(need);
+            } else if (need instanceof SyncNeed.Full full) {
+                for (LongRange gap : versions.gaps(full.versions().start(), full.versions().end())) {
+                    left.add(new SyncNeed.Full(need.siteId(), gap));
+                }
+            } else if (!versions.contains(((SyncNeed.Partial) need).version())) {
+                left.add(need);
+            }
+        }
+        return left;
     }
 
     /** Of the seqs we miss, those the peer (partial too) does not miss. */

@@ -13,6 +13,7 @@ import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncChangesets;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncReject;
+import io.corrosion.gossip.wire.SyncRequest;
 import io.corrosion.gossip.wire.SyncStart;
 import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayDeque;
@@ -33,6 +34,7 @@ class SyncEngineTest {
         Side peer;
         final List<SyncMessage> sent = new ArrayList<>();
         final List<Boolean> cleanCloses = new ArrayList<>();
+        int received;
 
         Side(int i, List<Member> peers, GossipConfig sideConfig) {
             member = new Member(new SiteId(0, i), new NodeAddress("10.0.0." + i, 7400), 1);
@@ -58,6 +60,7 @@ class SyncEngineTest {
 
         @Override
         public void received(List<Changeset> changesets) {
+            received += changesets.size();
             store.apply(changesets);
         }
 
@@ -188,5 +191,57 @@ class SyncEngineTest {
             drain();
         }
         assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
+    }
+
+    @Test
+    void twoSessionsAtOnceDoNotBothCarryWhatANodeLacks() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 20; i++) {
+            b.store.commitLocal(new byte[300], 300, 0);
+        }
+        a.engine.start(0);
+        b.engine.start(0);
+        // Both open a session before either has heard of the other's: a asks b in both.
+        long t = config.syncInterval().toMillis() * 2;
+        a.engine.onTimeout(t, a);
+        b.engine.onTimeout(t, b);
+        drain();
+
+        assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
+        assertThat(a.received).as("each of b's versions crossed once").isEqualTo(20);
+        assertThat(a.engine.stats().completed()).isEqualTo(2);
+        assertThat(b.engine.stats().changesetsSent()).isEqualTo(20);
+    }
+
+    @Test
+    void whatASessionAskedForIsAskedAgainOnceItEndsUnserved() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 5; i++) {
+            b.store.commitLocal(new byte[300], 300, 0);
+        }
+        a.engine.start(0);
+        b.engine.start(0);
+        long t = config.syncInterval().toMillis() * 2;
+        a.engine.onTimeout(t, a);
+        while (!wire.isEmpty() && a.sent.stream().noneMatch(m -> m instanceof SyncRequest r && !r.needs().isEmpty())) {
+            wire.poll().run();
+        }
+        wire.clear(); // a asked b for the five versions; b never answers that session
+
+        b.engine.onTimeout(t, b);
+        drain();
+        assertThat(a.received).as("asked of b in the open session: not asked again in b's").isZero();
+        assertThat(b.engine.stats().completed()).isEqualTo(1);
+
+        long later = t + config.syncSessionTimeout().toMillis();
+        a.engine.onTimeout(later, a); // the unserved session times out, and the next one starts
+        drain();
+        assertThat(a.engine.stats().timedOut()).isEqualTo(1);
+        assertThat(a.store.hasAllUpTo(b.member.siteId(), 5)).isTrue();
+        assertThat(a.received).isEqualTo(5);
     }
 }

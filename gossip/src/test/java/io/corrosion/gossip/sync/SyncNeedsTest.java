@@ -70,4 +70,26 @@ class SyncNeedsTest {
         SyncState ours = state(us, SiteVersions.complete(9));
         assertThat(SyncNeeds.compute(ours, theirs)).isEmpty();
     }
+
+    @Test
+    void versionsAskedOfAPeerInAnotherSessionAreNotAskedAgain() {
+        SiteId other = new SiteId(0, 4);
+        List<SyncNeed> needs = List.of(
+                new SyncNeed.Full(writer, new LongRange(1, 10)),
+                new SyncNeed.Partial(writer, 12, List.of(new LongRange(0, 3))),
+                new SyncNeed.Partial(writer, 13, List.of(new LongRange(5, 9))),
+                new SyncNeed.Full(other, new LongRange(1, 4)));
+        List<SyncNeed> outstanding = List.of(
+                new SyncNeed.Full(writer, new LongRange(3, 5)),
+                new SyncNeed.Partial(writer, 8, List.of(new LongRange(2, 2))),
+                new SyncNeed.Partial(writer, 12, List.of(new LongRange(1, 1))),
+                new SyncNeed.Full(them, new LongRange(1, 4)));
+        assertThat(SyncNeeds.without(needs, outstanding)).containsExactly(
+                new SyncNeed.Full(writer, new LongRange(1, 2)),
+                new SyncNeed.Full(writer, new LongRange(6, 7)),
+                new SyncNeed.Full(writer, new LongRange(9, 10)),
+                new SyncNeed.Partial(writer, 13, List.of(new LongRange(5, 9))),
+                new SyncNeed.Full(other, new LongRange(1, 4)));
+        assertThat(SyncNeeds.without(needs, List.of())).isEqualTo(needs);
+    }
 }

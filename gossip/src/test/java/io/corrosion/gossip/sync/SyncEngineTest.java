@@ -193,18 +193,27 @@ class SyncEngineTest {
         assertThat(a.store.hasAllUpTo(b.member.siteId(), 20)).isTrue();
     }
 
+    /** When both sides of a {@link #startedPairWhereBHas} pair are due to open a session. */
+    private final long syncDue = config.syncInterval().toMillis() * 2;
+
+    /** A pair whose b committed {@code versions} versions a lacks, both engines started at 0. */
+    private Side[] startedPairWhereBHas(int versions) {
+        Side[] s = pair();
+        for (int i = 0; i < versions; i++) {
+            s[1].store.commitLocal(new byte[300], 300, 0);
+        }
+        s[0].engine.start(0);
+        s[1].engine.start(0);
+        return s;
+    }
+
     @Test
     void twoSessionsAtOnceDoNotBothCarryWhatANodeLacks() {
-        Side[] s = pair();
+        Side[] s = startedPairWhereBHas(20);
         Side a = s[0];
         Side b = s[1];
-        for (int i = 0; i < 20; i++) {
-            b.store.commitLocal(new byte[300], 300, 0);
-        }
-        a.engine.start(0);
-        b.engine.start(0);
         // Both open a session before either has heard of the other's: a asks b in both.
-        long t = config.syncInterval().toMillis() * 2;
+        long t = syncDue;
         a.engine.onTimeout(t, a);
         b.engine.onTimeout(t, b);
         drain();
@@ -217,15 +226,10 @@ class SyncEngineTest {
 
     @Test
     void whatASessionAskedForIsAskedAgainOnceItEndsUnserved() {
-        Side[] s = pair();
+        Side[] s = startedPairWhereBHas(5);
         Side a = s[0];
         Side b = s[1];
-        for (int i = 0; i < 5; i++) {
-            b.store.commitLocal(new byte[300], 300, 0);
-        }
-        a.engine.start(0);
-        b.engine.start(0);
-        long t = config.syncInterval().toMillis() * 2;
+        long t = syncDue;
         a.engine.onTimeout(t, a);
         while (!wire.isEmpty() && a.sent.stream().noneMatch(m -> m instanceof SyncRequest r && !r.needs().isEmpty())) {
             wire.poll().run();

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,8 +45,20 @@ final class Frames {
     }
 
     static ByteBuf encode(ByteBufAllocator allocator, byte[] frame) {
-        ByteBuf buffer = allocator.directBuffer(LENGTH_PREFIX + frame.length);
-        return buffer.writeInt(frame.length).writeBytes(frame);
+        return encode(allocator, List.of(frame));
+    }
+
+    /** Several frames back to back in one buffer. */
+    static ByteBuf encode(ByteBufAllocator allocator, List<byte[]> frames) {
+        int size = 0;
+        for (byte[] frame : frames) {
+            size += LENGTH_PREFIX + frame.length;
+        }
+        ByteBuf buffer = allocator.directBuffer(size);
+        for (byte[] frame : frames) {
+            buffer.writeInt(frame.length).writeBytes(frame);
+        }
+        return buffer;
     }
 
     /** Resets both directions of a stream (as far as they exist) and closes it. */

@@ -7,11 +7,16 @@ import static org.awaitility.Awaitility.await;
 import io.corrosion.gossip.transport.Exchange;
 import io.corrosion.gossip.transport.PeerIdentity;
 import io.corrosion.gossip.transport.TransportMetrics;
+import io.netty.handler.codec.quic.QuicChannel;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,6 +115,70 @@ class QuicTransportTest {
         assertThat(bob.metrics().streamsIdleClosed()).isZero();
         assertThat(alice.metrics().connectionsOpened()).isEqualTo(1);
         assertThat(alice.metrics().messagesSent()).isEqualTo(21);
+    }
+
+    @Test
+    void messagesThatQueueWhileTheEventLoopIsBusyLeaveInOnePacket() throws Exception {
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        QuicChannel toBob = openMessageStream(alice, bob, bobInbox);
+        long packetsBefore = toBob.collectStats().get(5, TimeUnit.SECONDS).sent();
+
+        List<String> queued = IntStream.range(0, 20).mapToObj(i -> "queued " + i).toList();
+        sendWhileTheEventLoopIsBusy(alice, bob, toBob, queued);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bobInbox.messages.size() == 21);
+        assertThat(bobInbox.messages.subList(1, 21)).extracting(r -> new String(r.payload(), UTF_8))
+                .containsExactlyElementsOf(queued);
+        // One packet carries them (~250 bytes); a few more at most for acknowledgements and flow-control updates.
+        // Written one by one they took twenty.
+        long packets = toBob.collectStats().get(5, TimeUnit.SECONDS).sent() - packetsBefore;
+        assertThat(packets).isBetween(1L, 4L);
+    }
+
+    @Test
+    void aQueueLargerThanOneWriteArrivesWholeAndInOrder() throws Exception {
+        Recorder bobInbox = new Recorder();
+        QuicTransport alice = start("alice", new Recorder());
+        QuicTransport bob = start("bob", bobInbox);
+        QuicChannel toBob = openMessageStream(alice, bob, bobInbox);
+
+        // 150 messages of 2 KiB: several writes of up to 64 KiB each.
+        List<String> queued = IntStream.range(0, 150).mapToObj(i -> i + " " + "x".repeat(2048)).toList();
+        sendWhileTheEventLoopIsBusy(alice, bob, toBob, queued);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bobInbox.messages.size() == 151);
+        assertThat(bobInbox.messages.subList(1, 151)).extracting(r -> new String(r.payload(), UTF_8))
+                .containsExactlyElementsOf(queued);
+        assertThat(bob.metrics().streamsTruncated()).isZero();
+    }
+
+    /** Sends a first message from alice to bob and waits for it: the connection and its message stream are open. */
+    private static QuicChannel openMessageStream(QuicTransport alice, QuicTransport bob, Recorder bobInbox)
+            throws Exception {
+        alice.sendMessage(bob.localAddress(), "open".getBytes(UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bobInbox.messages.size() == 1);
+        return alice.connectionTo(bob.localAddress()).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code messages} from this thread while the connection's event loop is held busy, then lets it go. */
+    private static void sendWhileTheEventLoopIsBusy(QuicTransport alice, QuicTransport bob, QuicChannel toBob,
+            List<String> messages) throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        toBob.eventLoop().execute(() -> {
+            try {
+                busy.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (String message : messages) {
+            sent.add(alice.sendMessage(bob.localAddress(), message.getBytes(UTF_8)).toCompletableFuture());
+        }
+        busy.countDown();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
 
     @Test

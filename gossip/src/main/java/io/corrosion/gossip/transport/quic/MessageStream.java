@@ -140,9 +140,11 @@ final class MessageStream {
             }
             stream = opened;
             opened.eventLoop().schedule(() -> finish(opened), lifetimeNanos, TimeUnit.NANOSECONDS);
-            List<Write> batch = new ArrayList<>(waiting);
-            waiting.clear();
-            write(opened, batch);
+            if (!waiting.isEmpty()) {
+                List<Write> batch = new ArrayList<>(waiting);
+                waiting.clear();
+                write(opened, batch);
+            }
         });
     }
 

@@ -303,13 +303,13 @@ public final class QuicTransport implements Transport {
                 .handler(codec);
     }
 
-    /** The connection cache while running; {@code null} before start and after close. */
     /** The connection this transport dialled to {@code peer} (dialling it if needed): tests read its QUIC statistics. */
     CompletableFuture<QuicChannel> connectionTo(InetSocketAddress peer) {
         Connections running = running();
         return running == null ? notRunning() : running.connection(peer);
     }
 
+    /** The connection cache while running; {@code null} before start and after close. */
     private Connections running() {
         return state == State.RUNNING ? connections : null;
     }

@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * and an application writer would wait for it longer (measured: the lock waits doubled), and the threads that run
  * the application's own change listeners. Elsewhere than on Linux, or without JNA's native library, nothing
  * changes (logged once).
+ *
+ * <p>Not {@code SCHED_IDLE}, though it serves the application better while the cores have room: the replication
+ * benchmark's commit overhead fell from 1.47x to 1.26x (same machine, same day), because the apply thread then held the
+ * write lock on a core 90% of the time instead of 65%. But a thread at {@code SCHED_IDLE} gets almost nothing while
+ * the application keeps the cores busy, and it cannot raise itself back without privileges: with two busy-looping
+ * processes on the two cores, replication stalled (commit-to-visible p50 12 s, against 32 ms at nice 5) and the
+ * application's commits waited 2.3 s in all on monitors the starved threads held (0.3 s at nice 5).
  */
 public final class BackgroundPriority {
 

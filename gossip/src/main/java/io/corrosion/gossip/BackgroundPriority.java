@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * write lock on a core 90% of the time instead of 65%. But a thread at {@code SCHED_IDLE} gets almost nothing while
  * the application keeps the cores busy, and it cannot raise itself back without privileges: with two busy-looping
  * processes on the two cores, replication stalled (commit-to-visible p50 12 s, against 32 ms at nice 5) and the
- * application's commits waited 2.3 s in all on monitors the starved threads held (0.3 s at nice 5).
+ * application's writing thread was blocked on monitors it shares with those threads for 2.3 s in 40 s (0.3 s at nice 5).
  */
 public final class BackgroundPriority {
 

@@ -28,8 +28,7 @@ import java.util.Objects;
  * @param maxPendingStreams       streams per peer that may wait for the peer's stream credit; more are refused
  * @param streamWindow            per-stream flow-control window, bytes
  * @param connectionWindow        per-connection flow-control window, bytes
- * @param ioThreads               event-loop threads; 1 by default, which serves both the listening and the dialling
- *                                socket (with more, each socket uses one)
+ * @param ioThreads               event-loop threads (the listening socket and the dialling socket each use one)
  * @param closeTimeout            how long {@link QuicTransport#close} waits for connections and threads to end
  */
 public record QuicTransportConfig(
@@ -120,7 +119,7 @@ public record QuicTransportConfig(
         private int maxPendingStreams = 1024;
         private long streamWindow = 1 << 20;
         private long connectionWindow = 16 << 20;
-        private int ioThreads = 1;
+        private int ioThreads = 2;
         private Duration closeTimeout = Duration.ofSeconds(5);
 
         private Builder(InetSocketAddress bindAddress) {

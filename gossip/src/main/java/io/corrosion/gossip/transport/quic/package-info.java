@@ -45,11 +45,9 @@
  * refusals) or at most three times per connection (cut streams) at WARN.
  *
  * <h2>Threads</h2>
- * A netty event loop group of {@code ioThreads} daemon threads named {@code corrosion-quic-*}; every connection and
- * its streams live on one of them, and handlers are called there. One by default, for both sockets: with one per
- * socket, the replication benchmark's five nodes used 7–13% more CPU per row and the application waited 2–3 times as
- * long for the agent's write lock, for no faster catch-up. {@link
- * io.corrosion.gossip.transport.quic.QuicTransport#close()} closes connections (peers get a CONNECTION_CLOSE), sockets
- * and the group, and returns once the threads ended.
+ * A netty event loop group of {@code ioThreads} (2 by default: one per socket) daemon threads named
+ * {@code corrosion-quic-*}; every connection and its streams live on one of them, and handlers are called
+ * there. {@link io.corrosion.gossip.transport.quic.QuicTransport#close()} closes connections (peers get a
+ * CONNECTION_CLOSE), sockets and the group, and returns once the threads ended.
  */
 package io.corrosion.gossip.transport.quic;

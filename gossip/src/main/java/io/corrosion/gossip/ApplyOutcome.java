@@ -6,6 +6,6 @@ public enum ApplyOutcome {
     NEW,
     /** Everything in it was already known. */
     DUPLICATE,
-    /** Inconsistent with what is known (e.g. another last seq for the version) or otherwise refused. */
+    /** Refused: undecodable, or changes this node cannot take (malformed for its schema, refused by its tables). */
     REJECTED
 }

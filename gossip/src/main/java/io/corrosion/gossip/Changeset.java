@@ -1,6 +1,7 @@
 package io.corrosion.gossip;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,6 +45,23 @@ public sealed interface Changeset permits Changeset.Full, Changeset.Empty {
 
         public boolean isComplete() {
             return seqs.start() == 0 && seqs.end() == lastSeq;
+        }
+
+        /**
+         * Whether a peer missing {@code wanted} seqs of this version needs this chunk: it holds some of them, or it is
+         * the last chunk and some lie above its last seq. A peer that saw a larger last seq elsewhere asks for seqs
+         * this sender no longer has; the last chunk tells it where the version ends here (see
+         * {@code BookedVersions}).
+         */
+        public boolean answers(List<LongRange> wanted) {
+            for (LongRange w : wanted) {
+                long start = Math.min(w.start(), lastSeq);
+                long end = Math.min(w.end(), lastSeq);
+                if (start <= seqs.end() && seqs.start() <= end) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

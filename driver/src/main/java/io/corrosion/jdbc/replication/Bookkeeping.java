@@ -80,7 +80,7 @@ final class Bookkeeping {
     Booking book(Changeset changeset) {
         BookedVersions book = books.computeIfAbsent(changeset.siteId(), BookedVersions::new);
         Booking booking = book.book(changeset);
-        if (booking != Booking.DUPLICATE && booking != Booking.REJECTED) {
+        if (booking != Booking.DUPLICATE) {
             touched.add(changeset.siteId());
         }
         return booking;

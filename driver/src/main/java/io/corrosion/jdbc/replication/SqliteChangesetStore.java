@@ -79,8 +79,9 @@ final class SqliteChangesetStore implements ChangesetStore {
         this.bufferChunk = conn.prepareStatement("INSERT INTO " + ReplicationSchema.BUFFER
                 + " (site, version, start_seq, end_seq, last_seq, ts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (site, version, start_seq) DO UPDATE SET end_seq = excluded.end_seq,"
-                + " payload = excluded.payload WHERE excluded.end_seq > end_seq");
-        this.bufferedChunks = conn.prepareStatement("SELECT start_seq, end_seq, payload FROM " + ReplicationSchema.BUFFER
+                + " last_seq = excluded.last_seq, payload = excluded.payload WHERE excluded.end_seq > end_seq");
+        this.bufferedChunks = conn.prepareStatement("SELECT start_seq, end_seq, payload, last_seq FROM "
+                + ReplicationSchema.BUFFER
                 + " WHERE site = ? AND version = ? ORDER BY start_seq");
         this.dropBuffered = conn.prepareStatement("DELETE FROM " + ReplicationSchema.BUFFER
                 + " WHERE site = ? AND version BETWEEN ? AND ?");
@@ -223,16 +224,14 @@ final class SqliteChangesetStore implements ChangesetStore {
             if (booking == Booking.BUFFERED) {
                 buffer(f, site);
             } else if (booking == Booking.COMPLETED) {
-                List<Change> all = changes;
                 boolean whole = f.isComplete();
-                if (!whole) {
-                    all = bufferedAnd(f, site, changes);
-                }
+                Completed version = whole ? new Completed(changes, f.lastSeq()) : bufferedAnd(f, site, changes);
+                List<Change> all = version.changes();
                 long maxSeq = all.isEmpty() ? -1 : all.get(all.size() - 1).seq();
-                if (!whole || maxSeq != f.lastSeq()) {
+                if (!whole || maxSeq != version.lastSeq()) {
                     recordLastSeq.setBytes(1, site);
                     recordLastSeq.setLong(2, f.version());
-                    recordLastSeq.setLong(3, f.lastSeq());
+                    recordLastSeq.setLong(3, version.lastSeq());
                     recordLastSeq.executeUpdate();
                 }
                 versions.add(merge(index, f, all));
@@ -258,13 +257,19 @@ final class SqliteChangesetStore implements ChangesetStore {
         bufferChunk.executeUpdate();
     }
 
+    /** A version complete here: its changes by seq, and its last seq as booked (the smallest of its chunks'). */
+    private record Completed(List<Change> changes, long lastSeq) {
+    }
+
     /** The buffered chunks of a version now complete, with the last chunk's changes, by seq; the buffer is dropped. */
-    private List<Change> bufferedAnd(Changeset.Full last, byte[] site, List<Change> lastChanges) throws SQLException {
+    private Completed bufferedAnd(Changeset.Full last, byte[] site, List<Change> lastChanges) throws SQLException {
         List<Change> all = new ArrayList<>(lastChanges);
+        long lastSeq = last.lastSeq();
         bufferedChunks.setBytes(1, site);
         bufferedChunks.setLong(2, last.version());
         try (ResultSet rs = bufferedChunks.executeQuery()) {
             while (rs.next()) {
+                lastSeq = Math.min(lastSeq, rs.getLong(4));
                 try {
                     all.addAll(ChangesPayload.decode(rs.getBytes(3), site, last.version(),
                             new io.corrosion.gossip.LongRange(rs.getLong(1), rs.getLong(2))));
@@ -279,7 +284,7 @@ final class SqliteChangesetStore implements ChangesetStore {
         dropBuffered.setLong(3, last.version());
         dropBuffered.executeUpdate();
         all.sort(java.util.Comparator.comparingLong(Change::seq));
-        return all;
+        return new Completed(all, lastSeq);
     }
 
     /** Merges a complete version; what this node's schema cannot take yet is kept. */

@@ -171,7 +171,7 @@ final class SyncReader {
     private List<SyncNeed> addChunks(Batch batch, SiteId id, long v, List<Changeset.Full> chunks,
             List<LongRange> seqs) {
         for (Changeset.Full chunk : chunks) {
-            if (seqs != null && !overlaps(chunk.seqs(), seqs)) {
+            if (seqs != null && !chunk.answers(seqs)) {
                 continue;
             }
             if (batch.full()) {
@@ -225,15 +225,6 @@ final class SyncReader {
         }
         Long partial = site.partialNeeds().higherKey(v);
         return partial == null ? until : Math.min(until, partial - 1);
-    }
-
-    private static boolean overlaps(LongRange seqs, List<LongRange> wanted) {
-        for (LongRange w : wanted) {
-            if (w.start() <= seqs.end() && seqs.start() <= w.end()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Changesets read so far, their bytes, and a run of empty versions not emitted yet. */

@@ -28,6 +28,9 @@ class SqliteChangesetStoreTest {
     private static final String PERSON = "CREATE TABLE person (id INTEGER PRIMARY KEY NOT NULL, name TEXT, age INTEGER)";
     private static final String EXTRA = "CREATE TABLE extra (k TEXT PRIMARY KEY NOT NULL, v TEXT)";
     private static final String ALL_PERSONS = "SELECT id, name, age FROM person ORDER BY id";
+    /** One version too big for one changeset: it goes in several chunks. */
+    private static final String THREE_THOUSAND_PERSONS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+            + " FROM n WHERE i < 3000) INSERT INTO person SELECT i, 'name ' || i || ' ' || hex(randomblob(12)), i FROM n";
 
     @TempDir
     Path dir;
@@ -229,6 +232,69 @@ class SqliteChangesetStoreTest {
         assertThat(b.rows("SELECT version, last_seq FROM " + ReplicationSchema.LAST_SEQS))
                 .containsExactly(List.of(1L, ((Changeset.Full) chunks.get(0)).lastSeq()));
         assertThat(b.store.apply(chunks)).containsOnly(ApplyOutcome.DUPLICATE);
+    }
+
+    /**
+     * A version served in chunks by sync from a node that recorded no last seq for it (its origin, say, which had not
+     * published it yet: committed before the agent started, or just before a crash). Its last rows are overwritten
+     * before the peer gets the rest, so the rest comes with a smaller last seq; the peer must still complete it.
+     */
+    @Test
+    void aPartialVersionCompletesWhenItsSenderNowServesASmallerLastSeq() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec(THREE_THOUSAND_PERSONS);
+        ReadBatch first = a.store.read(List.of(new SyncNeed.Full(a.site, new LongRange(1, 1))), 1);
+        assertThat(first.changesets()).hasSize(1);
+        long firstLastSeq = ((Changeset.Full) first.changesets().get(0)).lastSeq();
+        assertThat(b.store.apply(first.changesets())).containsExactly(ApplyOutcome.NEW);
+
+        a.exec("UPDATE person SET name = 'x', age = 0 WHERE id >= 2990");
+        a.restart(); // a's reader no longer holds the chunks it cut
+        a.publisher.committed(a.app.dbVersion()); // as the agent starts: its versions so far are committed
+        List<LongRange> missing = b.store.syncState().sites().get(a.site).partialNeeds().get(1L);
+        List<Changeset> rest = a.store.read(List.of(new SyncNeed.Partial(a.site, 1, missing)), 1 << 22).changesets();
+        assertThat(rest).hasSizeGreaterThan(1)
+                .allSatisfy(c -> assertThat(((Changeset.Full) c).lastSeq()).isLessThan(firstLastSeq));
+
+        assertThat(b.store.apply(rest.subList(0, rest.size() - 1))).containsOnly(ApplyOutcome.NEW);
+        b.restart(); // the chunks booked with either last seq come back from the buffer alike
+        assertThat(b.store.syncState().sites().get(a.site).partialNeeds()).containsKey(1L);
+        assertThat(b.store.apply(rest.subList(rest.size() - 1, rest.size()))).containsExactly(ApplyOutcome.NEW);
+        assertThat(b.store.syncState().sites().get(a.site).partialNeeds()).isEmpty();
+        assertThat(b.rows("SELECT count(*) FROM " + ReplicationSchema.BUFFER)).containsExactly(List.of(0L));
+
+        b.store.apply(a.publish()); // version 2, with the rows that overwrote version 1's last ones
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
+        assertThat(b.changes()).isEqualTo(a.changes());
+    }
+
+    /** The same, when all a peer misses of the version lies above the sender's last seq now: its last chunk says so. */
+    @Test
+    void aPartialMissingOnlySeqsTheSenderNoLongerHasGetsItsLastChunk() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", PERSON);
+        a.exec(THREE_THOUSAND_PERSONS);
+        List<Changeset> chunks = a.store.read(List.of(new SyncNeed.Full(a.site, new LongRange(1, 1))), 1 << 22)
+                .changesets();
+        Changeset.Full last = (Changeset.Full) chunks.get(chunks.size() - 1);
+        assertThat(b.store.apply(chunks.subList(0, chunks.size() - 1))).containsOnly(ApplyOutcome.NEW);
+
+        a.exec("UPDATE person SET name = 'x', age = 0 WHERE id > 2000");
+        a.restart();
+        a.publisher.committed(a.app.dbVersion());
+        List<LongRange> missing = b.store.syncState().sites().get(a.site).partialNeeds().get(1L);
+        assertThat(missing).containsExactly(new LongRange(last.seqs().start(), last.lastSeq()));
+        List<Changeset> answer = a.store.read(List.of(new SyncNeed.Partial(a.site, 1, missing)), 1 << 22)
+                .changesets();
+        assertThat(answer).hasSize(1);
+        Changeset.Full tail = (Changeset.Full) answer.get(0);
+        assertThat(tail.seqs().end()).isEqualTo(tail.lastSeq()).isLessThan(last.seqs().start());
+
+        assertThat(b.store.apply(answer)).containsExactly(ApplyOutcome.NEW);
+        assertThat(b.store.syncState().sites().get(a.site).partialNeeds()).isEmpty();
+        b.store.apply(a.publish());
+        assertThat(b.rows(ALL_PERSONS)).isEqualTo(a.rows(ALL_PERSONS));
     }
 
     @Test

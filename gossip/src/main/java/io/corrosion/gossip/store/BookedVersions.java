@@ -16,6 +16,12 @@ import java.util.TreeMap;
  * ({@code partials}, with the seqs seen and the version's last seq). A version is known when it is at most the
  * head, not needed and not partial: complete, or cleared by an empty changeset.
  *
+ * <p>A version's last seq is not the same from every peer: a node serves a version with the changes it still has, and
+ * one whose last changes were overwritten there (by a later version that wins over them) may serve a smaller last
+ * seq than the chunks seen before, when it recorded none. A chunk with last seq {@code L} says its sender has nothing
+ * of the version above {@code L}: what was there lost to later changes, which reach every node in their own versions.
+ * So a partial version needs the seqs up to the smallest last seq of its chunks, whichever order they came in.
+ *
  * <p>Not thread-safe. A SQLite-backed store keeps one per site in memory, loaded at start from its bookkeeping
  * tables and updated in the same transaction that applies a batch.
  */
@@ -29,7 +35,8 @@ public final class BookedVersions {
     /** A version known in part. */
     public static final class Partial {
         private final LongRangeSet seqs = new LongRangeSet();
-        private final long lastSeq;
+        /** The smallest last seq of the chunks seen. */
+        private long lastSeq;
         private final long ts;
 
         Partial(long lastSeq, long ts) {
@@ -51,6 +58,16 @@ public final class BookedVersions {
 
         public List<LongRange> missing() {
             return seqs.gaps(0, lastSeq);
+        }
+
+        /**
+         * Whether booking a chunk of this version changes it: it lowers the last seq, or brings seqs not here yet up
+         * to the last seq (those above it are not needed).
+         */
+        private boolean changedBy(Changeset.Full f) {
+            long start = f.seqs().start();
+            long end = Math.min(f.seqs().end(), lastSeq);
+            return f.lastSeq() < lastSeq || start <= end && !seqs.containsAll(start, end);
         }
     }
 
@@ -105,7 +122,7 @@ public final class BookedVersions {
                 return true;
             }
             Partial p = partials.get(f.version());
-            return p != null && p.seqs.containsAll(f.seqs().start(), f.seqs().end());
+            return p != null && !p.changedBy(f);
         }
         LongRange vs = ((Changeset.Empty) changeset).versions();
         return vs.end() <= head && !needed.intersects(vs.start(), vs.end())
@@ -130,12 +147,10 @@ public final class BookedVersions {
         }
         Partial p = partials.get(v);
         if (p != null) {
-            if (p.lastSeq != f.lastSeq()) {
-                return Booking.REJECTED;
-            }
-            if (p.seqs.containsAll(f.seqs().start(), f.seqs().end())) {
+            if (!p.changedBy(f)) {
                 return Booking.DUPLICATE;
             }
+            p.lastSeq = Math.min(p.lastSeq, f.lastSeq());
             p.seqs.add(f.seqs());
             if (p.seqs.containsAll(0, p.lastSeq)) {
                 partials.remove(v);

@@ -6,8 +6,6 @@ import io.corrosion.gossip.ApplyOutcome;
 public enum Booking {
     /** Already known: nothing to apply. */
     DUPLICATE,
-    /** Contradicts what is known (another last seq for a version): refuse it. */
-    REJECTED,
     /** New seqs of a version still missing others: buffer them. */
     BUFFERED,
     /** The version is now complete: apply it (with whatever was buffered). */
@@ -18,7 +16,6 @@ public enum Booking {
     public ApplyOutcome outcome() {
         return switch (this) {
             case DUPLICATE -> ApplyOutcome.DUPLICATE;
-            case REJECTED -> ApplyOutcome.REJECTED;
             default -> ApplyOutcome.NEW;
         };
     }

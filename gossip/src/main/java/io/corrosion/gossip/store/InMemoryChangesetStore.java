@@ -226,7 +226,7 @@ public final class InMemoryChangesetStore implements ChangesetStore {
             }
             for (Map.Entry<Long, Changeset.Full> e : data.entrySet()) {
                 Changeset.Full chunk = e.getValue();
-                if (!overlaps(chunk.seqs(), need.seqs())) {
+                if (!chunk.answers(need.seqs())) {
                     continue;
                 }
                 if (full()) {
@@ -242,15 +242,6 @@ public final class InMemoryChangesetStore implements ChangesetStore {
             }
             return List.of();
         }
-    }
-
-    private static boolean overlaps(LongRange seqs, List<LongRange> wanted) {
-        for (LongRange w : wanted) {
-            if (w.start() <= seqs.end() && seqs.start() <= w.end()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether this store knows the version of the site whole (complete or cleared). */

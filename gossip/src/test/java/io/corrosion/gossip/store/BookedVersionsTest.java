@@ -42,9 +42,34 @@ class BookedVersionsTest {
     }
 
     @Test
-    void aChunkDisagreeingOnTheLastSeqIsRejected() {
+    void aSmallerLastSeqFromAnotherSenderEndsTheVersionThere() {
         book.book(chunk(2, 0, 3, 9));
-        assertThat(book.book(chunk(2, 4, 5, 5))).isEqualTo(Booking.REJECTED);
+        // The sender's seqs above 5 lost to later changes: nothing above 5 is needed any more.
+        assertThat(book.book(chunk(2, 4, 5, 5))).isEqualTo(Booking.COMPLETED);
+        assertThat(book.contains(2)).isTrue();
+    }
+
+    @Test
+    void theSmallestLastSeqCountsWhicheverOrderTheChunksCameIn() {
+        BookedVersions other = new BookedVersions(site);
+        assertThat(book.book(chunk(2, 4, 5, 5))).isEqualTo(Booking.BUFFERED);
+        assertThat(book.partials().get(2L).missing()).containsExactly(new LongRange(0, 3));
+        assertThat(book.book(chunk(2, 6, 9, 9))).isEqualTo(Booking.DUPLICATE); // above the last seq: not needed
+        assertThat(book.containsAll(chunk(2, 6, 9, 9))).isTrue();
+        assertThat(book.containsAll(chunk(2, 0, 1, 9))).isFalse();
+        assertThat(book.book(chunk(2, 0, 3, 9))).isEqualTo(Booking.COMPLETED);
+
+        assertThat(other.book(chunk(2, 0, 3, 9))).isEqualTo(Booking.BUFFERED);
+        assertThat(other.containsAll(chunk(2, 2, 3, 3))).as("lowers the last seq").isFalse();
+        assertThat(other.book(chunk(2, 4, 5, 5))).isEqualTo(Booking.COMPLETED);
+    }
+
+    @Test
+    void aChunkLoweringTheLastSeqBelowWhatIsMissingCompletesTheVersion() {
+        book.book(chunk(2, 0, 5, 9));
+        assertThat(book.partials().get(2L).missing()).containsExactly(new LongRange(6, 9));
+        // A sender holding nothing above 5: its last chunk, [3, 5] of 5, says so.
+        assertThat(book.book(chunk(2, 3, 5, 5))).isEqualTo(Booking.COMPLETED);
     }
 
     @Test

@@ -19,13 +19,17 @@ class InMemoryChangesetStoreTest {
     private final InMemoryChangesetStore origin = new InMemoryChangesetStore(writer);
 
     @Test
-    void applyReportsNewDuplicateAndRejected() {
+    void applyReportsNewAndDuplicate() {
         Changeset.Full v1 = origin.commitLocal(new byte[10], 100, 0).get(0);
         InMemoryChangesetStore other = new InMemoryChangesetStore(new SiteId(0, 2));
-        Changeset.Full liar = new Changeset.Full(writer, 2, LongRange.single(0), 5, 0, new byte[1]);
-        Changeset.Full liar2 = new Changeset.Full(writer, 2, LongRange.single(1), 6, 0, new byte[1]);
-        assertThat(other.apply(List.of(v1, v1, liar, liar2))).containsExactly(ApplyOutcome.NEW,
-                ApplyOutcome.DUPLICATE, ApplyOutcome.NEW, ApplyOutcome.REJECTED);
+        // Chunks of version 2 from two senders that disagree on its last seq: the smaller one counts.
+        Changeset.Full chunk = new Changeset.Full(writer, 2, LongRange.single(0), 5, 0, new byte[1]);
+        Changeset.Full another = new Changeset.Full(writer, 2, LongRange.single(1), 6, 0, new byte[1]);
+        Changeset.Full beyond = new Changeset.Full(writer, 2, LongRange.single(6), 6, 0, new byte[1]);
+        assertThat(other.apply(List.of(v1, v1, chunk, another, beyond))).containsExactly(ApplyOutcome.NEW,
+                ApplyOutcome.DUPLICATE, ApplyOutcome.NEW, ApplyOutcome.NEW, ApplyOutcome.DUPLICATE);
+        assertThat(other.syncState().sites().get(writer).partialNeeds())
+                .containsEntry(2L, List.of(new LongRange(2, 5)));
     }
 
     @Test

@@ -13,9 +13,6 @@ import org.sqlite.SQLiteConnection;
  * CRR engine's API on it: the little the agent needs. Not thread-safe, like the connection.
  */
 final class CrrAccess implements AutoCloseable {
-    /** SQLState of a malformed change (bad packed key for the table, wrong types, ...). */
-    static final String BAD_CHANGE = "22023";
-
     private final AgentConnection agentConnection;
     private final SQLiteConnection connection;
     private final CrrApi crr;

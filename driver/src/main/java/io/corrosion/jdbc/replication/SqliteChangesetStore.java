@@ -2,6 +2,7 @@ package io.corrosion.jdbc.replication;
 
 import io.corrosion.gossip.ApplyOutcome;
 import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.ChangesetId;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.SyncNeed;
 import io.corrosion.gossip.SyncState;
@@ -9,6 +10,7 @@ import io.corrosion.gossip.store.Booking;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
+import io.corrosion.jdbc.SqlErrors;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SqliteChangesetStore implements ChangesetStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteChangesetStore.class);
+    /** How many refused changesets {@link #refusalsWarned} remembers. */
+    private static final int REFUSALS_REMEMBERED = 4096;
 
     private final String name;
     private final SiteId self;
@@ -53,6 +57,14 @@ final class SqliteChangesetStore implements ChangesetStore {
     private PreparedStatement dropBuffered;
     private PreparedStatement recordLastSeq;
     private final Set<SiteId> sitesWarnedPendingFull = new HashSet<>();
+    /** Changesets refused and logged at WARN: sync brings a refused one again every round, logged at DEBUG then. */
+    private final Set<ChangesetId> refusalsWarned = java.util.Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ChangesetId, Boolean> eldest) {
+                    return size() > REFUSALS_REMEMBERED;
+                }
+            });
     private long schemaVersion = -1;
 
     /**
@@ -121,8 +133,11 @@ final class SqliteChangesetStore implements ChangesetStore {
                 counters.changesetsRejected.increment();
                 if (bad.getCause() instanceof PendingChanges.Full full) {
                     refusedPendingFull(batch.get(bad.index), full);
+                } else if (refusalsWarned.add(batch.get(bad.index).id())) {
+                    LOG.warn("[{}] refused {} (not logged again for it; sync will bring it again): {}", name,
+                            batch.get(bad.index), bad.getCause().getMessage());
                 } else {
-                    LOG.warn("[{}] refused {}: {}", name, batch.get(bad.index), bad.getCause().getMessage());
+                    LOG.debug("[{}] refused {} again: {}", name, batch.get(bad.index), bad.getCause().getMessage());
                 }
             } catch (SQLException e) {
                 throw new StoreFailure("[" + name + "] applying " + batch.size() + " changesets failed: "
@@ -293,13 +308,26 @@ final class SqliteChangesetStore implements ChangesetStore {
         try {
             impacted = mergeOrKeep(changes, true);
         } catch (SQLException e) {
-            if (CrrAccess.BAD_CHANGE.equals(e.getSQLState()) || e instanceof MissingSchemaException
-                    || e instanceof PendingChanges.Full) {
+            if (refused(e)) {
                 throw new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
             }
             throw e;
         }
         return merged(f.siteId(), f.version(), changes, impacted, f.ts());
+    }
+
+    /**
+     * Whether merging failed because of the changes rather than the node: malformed for the CRR engine, beyond the
+     * bound of changes kept for a missing schema, or refused by this node's tables (a constraint, a type, a size:
+     * their schemas differ between nodes). Such a changeset is rejected and the rest of its batch applies; anything
+     * else (busy, I/O, a full disk) fails the batch, which comes again.
+     */
+    private static boolean refused(SQLException e) {
+        if (e instanceof MissingSchemaException || e instanceof PendingChanges.Full) {
+            return true;
+        }
+        String state = SqlErrors.translate(e).getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
     }
 
     /** A merged version, for the change listeners and the latency figures. */
@@ -378,7 +406,10 @@ final class SqliteChangesetStore implements ChangesetStore {
         try {
             mergedChanges = writer.transaction(() -> mergeKept(merged));
         } catch (SQLException | RuntimeException e) {
-            pending.rolledBack();
+            writer.locked(() -> {
+                pending.rolledBack();
+                return null;
+            });
             throw e;
         }
         schemaVersion = current;
@@ -400,18 +431,30 @@ final class SqliteChangesetStore implements ChangesetStore {
         }
         long count = 0;
         for (List<Change> version : byVersion.values()) {
+            Change first = version.get(0);
             long keptBefore = pending.count();
-            long impacted = mergeOrKeep(version, false);
+            long impacted;
+            try {
+                impacted = mergeOrKeep(version, false); // atomic: the engine undoes a merge that fails
+            } catch (SQLException e) {
+                if (!refused(e)) {
+                    throw e;
+                }
+                // This node's table refuses the version: it stays kept, for a later schema, and the others go on.
+                pending.keep(version);
+                LOG.warn("[{}] the {} changes of version {} of site {} kept until their schema arrived do not merge"
+                        + " into it: {}; they stay kept until the schema changes again", name, version.size(),
+                        first.dbVersion(), SiteId.of(first.siteId()), e.getMessage());
+                continue;
+            }
             long mergedChanges = version.size() - (pending.count() - keptBefore);
             if (mergedChanges > 0) {
-                Change first = version.get(0);
                 merged.add(merged(SiteId.of(first.siteId()), first.dbVersion(), version, impacted, 0));
                 count += mergedChanges;
             }
         }
         return count;
     }
-
 
     // ---- sync ------------------------------------------------------------------------------------------------
 

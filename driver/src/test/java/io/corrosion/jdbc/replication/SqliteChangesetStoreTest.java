@@ -331,6 +331,46 @@ class SqliteChangesetStoreTest {
         assertThat(b.store.syncState().head(a.site)).isEqualTo(1);
     }
 
+    /** Schemas that differ between nodes: a change this node's NOT NULL refuses is rejected, not its whole batch. */
+    @Test
+    void aChangeThisNodesConstraintsRefuseIsRejectedAndTheRestOfItsBatchApplies() throws SQLException {
+        StoreNode a = node("a", PERSON);
+        StoreNode b = node("b", "CREATE TABLE person (id INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',"
+                + " age INTEGER)");
+        a.exec("INSERT INTO person VALUES (1, NULL, 36)");
+        a.exec("INSERT INTO person VALUES (2, 'Grace', 85)");
+
+        assertThat(b.store.apply(a.publish())).containsExactly(ApplyOutcome.REJECTED, ApplyOutcome.NEW);
+        assertThat(b.rows(ALL_PERSONS)).containsExactly(List.of(2L, "Grace", 85L));
+        assertThat(b.store.syncState().sites().get(a.site).needed()).containsExactly(LongRange.single(1));
+        assertThat(b.counters.changesetsRejected.sum()).isEqualTo(1);
+    }
+
+    /**
+     * A kept version this node's table refuses once the table exists stays kept and does not hold back the others,
+     * nor is it tried again before the schema changes again.
+     */
+    @Test
+    void aKeptVersionTheArrivedTableRefusesStaysKeptAndTheOthersMerge() throws SQLException {
+        StoreNode a = node("a", PERSON, EXTRA);
+        StoreNode b = node("b", PERSON);
+        a.exec("INSERT INTO extra VALUES ('k1', 'v1')");
+        assertThat(b.store.apply(a.publish())).containsOnly(ApplyOutcome.NEW);
+        // A two-column key for extra's one-column primary key, from another version of a.
+        Change wrongKey = new Change("extra", PackedColumns.pack("k2", "x"), "v", "bad", 1, 7, a.site.toBytes(), 1, 0);
+        Changeset bad = Changeset.Full.complete(a.site, 7, 0, 0, ChangesPayload.encode(List.of(wrongKey)));
+        assertThat(b.store.apply(List.of(bad))).containsExactly(ApplyOutcome.NEW); // kept: b has no table extra yet
+        assertThat(b.pending.count()).isEqualTo(2);
+
+        b.exec(EXTRA);
+        b.crr.asCrr("extra");
+        assertThat(b.store.mergeKeptChanges()).isEqualTo(1);
+        assertThat(b.rows("SELECT k, v FROM extra ORDER BY k")).containsExactly(List.of("k1", "v1"));
+        assertThat(b.pending.count()).isEqualTo(1);
+        assertThat(b.rows("SELECT count(*) FROM " + ReplicationSchema.PENDING)).containsExactly(List.of(1L));
+        assertThat(b.store.mergeKeptChanges()).as("not again before the schema changes").isZero();
+    }
+
     @Test
     void changesForAMissingTableWaitForItsSchemaAndAreServedMeanwhile() throws SQLException {
         StoreNode a = node("a", PERSON, EXTRA);

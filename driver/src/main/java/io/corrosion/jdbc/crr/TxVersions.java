@@ -66,6 +66,22 @@ final class TxVersions {
         tx.flushedUpTo = Math.max(tx.flushedUpTo, journal.flushInline(statements));
     }
 
+    /**
+     * Part of the open transaction was undone (ROLLBACK TO, a failed statement), perhaps every write under its version.
+     * Committed, the version is taken all the same (the agent publishes it, empty if nothing of it is left), so the
+     * floor records it in the transaction: otherwise a restart before the next flush would find no trace of it and give
+     * the number to another commit, which peers that booked it would then drop.
+     */
+    void keepTaken() throws SQLException {
+        if (tx.pendingDbVersion > 0) {
+            long taken = tx.pendingDbVersion;
+            Reentrant.run(conn, () -> {
+                JournalMarks.writeFloor(statements, taken);
+                return null;
+            });
+        }
+    }
+
     /** Records the committed local db version as a floor, once per transaction (merges may overwrite its traces). */
     void recordFloor() throws SQLException {
         if (!tx.floorRecorded) {

@@ -205,8 +205,12 @@ public final class GossipCore {
         enter(now, outbox);
         if (pipeline.owns(result.id())) {
             if (result instanceof StoreResult.Applied applied) {
-                pipeline.applied(applied.outcomes(), out::event, (item, outcome) -> broadcaster.stored(
-                        item.changeset().id(), outcome == ApplyOutcome.NEW, now, broadcastOut));
+                pipeline.applied(applied.outcomes(), out::event, (item, outcome) -> {
+                    broadcaster.stored(item.changeset().id(), outcome == ApplyOutcome.NEW, now, broadcastOut);
+                    if (outcome == ApplyOutcome.REJECTED) {
+                        sync.refused(item.changeset(), now);
+                    }
+                });
             } else {
                 pipeline.failed().forEach(item -> broadcaster.forget(item.changeset().id()));
             }

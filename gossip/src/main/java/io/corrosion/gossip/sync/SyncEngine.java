@@ -3,6 +3,7 @@ package io.corrosion.gossip.sync;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.LivePeers;
+import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.Member;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.RandomPicks;
@@ -42,23 +43,38 @@ import org.slf4j.LoggerFactory;
  * at a time, up to {@code syncMaxBytesPerSession}; a side cut short starts its next session at once. A node's first
  * session starts as soon as it knows a peer, so a new or restarted node does not wait a sync interval to catch up.
  * The session ends when both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without
- * progress. A responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy.
+ * progress (an empty batch is none), or {@link #MAX_SESSION_TIMEOUTS} times that after it began, whatever the peer
+ * sends: a peer, hostile or broken, that keeps a session going without finishing it does not keep it for good. A
+ * responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy.
  *
  * <p>A node has several sessions open at once (its own, and those its peers started), and both sides of each serve
  * the other: each asks only for versions no other open session asked for and is still being served
  * ({@link SyncNeeds#without}). A node catching up would otherwise be sent every version once per session (its
  * peer's periodic one too), and its peer read each that many times. A session that ends without serving what it was
- * asked (timed out, broken) leaves it to the next.
+ * asked (timed out, broken) leaves it to the next, and so does one that stops delivering: what it was asked stops
+ * counting as asked {@code syncSessionTimeout} after its last changesets (or the request) came.
+ *
+ * <p>Versions this node's store refused ({@link #refused}: malformed, or its tables refuse them) are not asked for
+ * again for {@link #REFUSED_BACKOFF_MILLIS}. Needs go out in a fixed order and a session carries a bounded number of
+ * bytes, so refused versions asked for again every round could fill every session and starve the needs behind them.
  */
 public final class SyncEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    /** A session lasts at most this many {@code syncSessionTimeout}s, progress or not (two minutes by default). */
+    static final int MAX_SESSION_TIMEOUTS = 4;
+    /** How long a version the store refused stays out of this node's requests. */
+    static final long REFUSED_BACKOFF_MILLIS = 60_000;
+    /** At most this many refused versions are remembered (the oldest are forgotten first). */
+    private static final int REFUSED_REMEMBERED = 100_000;
 
     private final GossipConfig config;
     private final Supplier<Member> self;
     private final LivePeers peers;
     private final RandomGenerator random;
     private final Map<SessionKey, Session> sessions = new LinkedHashMap<>();
+    /** Versions the store refused, until when they stay out of requests; in the order they were refused. */
+    private final LinkedHashMap<SyncNeed.Full, Long> refused = new LinkedHashMap<>();
     private long nextSyncAt = Long.MAX_VALUE;
     private SessionKey outgoing;
 
@@ -83,15 +99,24 @@ public final class SyncEngine {
         long servedBytes;
         boolean doneSent;
         boolean peerDone;
-        /** What we asked the peer for, once we did; outstanding until it is done serving. */
+        /** What we asked the peer for, once we did; outstanding until it is done serving or stops delivering. */
         List<SyncNeed> requested;
+        final long began;
         long lastActivity;
+        /** When we asked, or last received changesets on it. */
+        long lastDelivery;
 
         Session(SessionKey key, boolean initiator, NodeAddress peer, long now) {
             this.key = key;
             this.initiator = initiator;
             this.peer = peer;
+            this.began = now;
             this.lastActivity = now;
+        }
+
+        long deadline(GossipConfig config) {
+            long timeout = config.syncSessionTimeout().toMillis();
+            return Math.min(lastActivity + timeout, began + timeout * MAX_SESSION_TIMEOUTS);
         }
     }
 
@@ -108,7 +133,7 @@ public final class SyncEngine {
 
     public void onTimeout(long now, SyncOutput out) {
         for (Session s : new ArrayList<>(sessions.values())) {
-            if (now - s.lastActivity >= config.syncSessionTimeout().toMillis()) {
+            if (now >= s.deadline(config)) {
                 timedOut++;
                 LOG.debug("sync session {} with {} timed out", s.key, s.peer);
                 close(s, false, out);
@@ -134,7 +159,7 @@ public final class SyncEngine {
     public long nextTimeout() {
         long next = nextSyncAt;
         for (Session s : sessions.values()) {
-            next = Math.min(next, s.lastActivity + config.syncSessionTimeout().toMillis());
+            next = Math.min(next, s.deadline(config));
         }
         return next;
     }
@@ -148,13 +173,18 @@ public final class SyncEngine {
         if (s == null) {
             return; // closed or timed out already
         }
-        s.lastActivity = now;
+        if (!(message instanceof SyncChangesets batch) || !batch.changesets().isEmpty()) {
+            s.lastActivity = now; // an empty batch is no progress (a peer never sends one)
+        }
         if (message instanceof SyncStateReply reply && s.initiator && s.theirs == null) {
             s.theirs = reply.state();
-            requestFrom(s, out);
+            requestFrom(s, now, out);
         } else if (message instanceof SyncRequest request) {
             serve(s, request.needs(), out);
         } else if (message instanceof SyncChangesets batch) {
+            if (!batch.changesets().isEmpty()) {
+                s.lastDelivery = now;
+            }
             changesetsReceived += batch.changesets().size();
             out.received(batch.changesets());
         } else if (message instanceof SyncDone done) {
@@ -183,7 +213,7 @@ public final class SyncEngine {
             out.send(s.peer, new SyncStart(key, self.get(), ours));
         } else {
             out.send(s.peer, new SyncStateReply(key, ours));
-            requestFrom(s, out);
+            requestFrom(s, now, out);
         }
     }
 
@@ -234,6 +264,18 @@ public final class SyncEngine {
         }
     }
 
+    /** The store refused a changeset (received by sync or broadcast): its versions are not asked for a while. */
+    public void refused(Changeset changeset, long now) {
+        LongRange versions = changeset instanceof Changeset.Full f ? LongRange.single(f.version())
+                : ((Changeset.Empty) changeset).versions();
+        SyncNeed.Full key = new SyncNeed.Full(changeset.siteId(), versions);
+        refused.remove(key);
+        refused.put(key, now + REFUSED_BACKOFF_MILLIS);
+        if (refused.size() > REFUSED_REMEMBERED) {
+            refused.remove(refused.keySet().iterator().next());
+        }
+    }
+
     public SyncStats stats() {
         return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
                 changesetsSent, bytesSent, truncated, sessions.size());
@@ -258,17 +300,23 @@ public final class SyncEngine {
         out.requestState(key);
     }
 
-    private void requestFrom(Session s, SyncOutput out) {
-        List<SyncNeed> needs = SyncNeeds.without(SyncNeeds.compute(s.ours, s.theirs), outstanding(s));
+    private void requestFrom(Session s, long now, SyncOutput out) {
+        List<SyncNeed> needs = SyncNeeds.without(SyncNeeds.compute(s.ours, s.theirs), outstanding(s, now));
         s.requested = needs;
+        s.lastDelivery = now;
         out.send(s.peer, new SyncRequest(s.key, needs));
     }
 
-    /** What other open sessions asked their peers for and are still being served. */
-    private List<SyncNeed> outstanding(Session except) {
-        List<SyncNeed> asked = new ArrayList<>();
+    /**
+     * What other open sessions asked their peers for and are still being served (changesets came lately), and the
+     * versions refused lately.
+     */
+    private List<SyncNeed> outstanding(Session except, long now) {
+        refused.values().removeIf(until -> until <= now);
+        List<SyncNeed> asked = new ArrayList<>(refused.keySet());
         for (Session other : sessions.values()) {
-            if (other != except && other.requested != null && !other.peerDone) {
+            if (other != except && other.requested != null && !other.peerDone
+                    && now - other.lastDelivery < config.syncSessionTimeout().toMillis()) {
                 asked.addAll(other.requested);
             }
         }

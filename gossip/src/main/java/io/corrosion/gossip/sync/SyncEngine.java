@@ -88,6 +88,7 @@ public final class SyncEngine {
     private long changesetsSent;
     private long bytesSent;
     private long truncated;
+    private long tooLarge;
 
     private static final class Session {
         final SessionKey key;
@@ -223,16 +224,7 @@ public final class SyncEngine {
             return;
         }
         s.lastActivity = now;
-        if (!batch.changesets().isEmpty()) {
-            long bytes = 0;
-            for (Changeset cs : batch.changesets()) {
-                bytes += WireCodec.changesetSize(cs);
-            }
-            s.servedBytes += bytes;
-            bytesSent += bytes;
-            changesetsSent += batch.changesets().size();
-            out.send(s.peer, new SyncChangesets(key, batch.changesets()));
-        }
+        sendInFrames(s, batch.changesets(), out);
         if (batch.remaining().isEmpty() || batch.changesets().isEmpty()) {
             finishServing(s, false, out);
         } else if (s.servedBytes >= config.syncMaxBytesPerSession()) {
@@ -241,6 +233,45 @@ public final class SyncEngine {
         } else {
             out.requestRead(key, batch.remaining(), config.syncBatchBytes());
         }
+    }
+
+    /**
+     * Sends a read batch in as many messages as fit a frame each. A changeset too big for any frame (a single change
+     * of several megabytes: a version is chunked by seq, a change is not) cannot go; it is left out and logged, and the
+     * rest of the batch goes (once the whole batch was dropped at encoding, every round, with the versions in it).
+     */
+    private void sendInFrames(Session s, List<Changeset> changesets, SyncOutput out) {
+        long limit = config.maxFrameBytes() - WireCodec.SYNC_BATCH_OVERHEAD_BYTES;
+        List<Changeset> frame = new ArrayList<>();
+        long frameBytes = 0;
+        for (Changeset cs : changesets) {
+            int size = WireCodec.changesetSize(cs);
+            if (size > limit) {
+                if (tooLarge++ % 100 == 0) { // every round serves it again: the first and every 100th are logged
+                    LOG.error("{} is {} bytes, more than a frame carries ({} bytes): it cannot be sent to {}; a change"
+                            + " (one column value) that large does not replicate", cs, size, config.maxFrameBytes(),
+                            s.peer);
+                }
+                continue;
+            }
+            if (!frame.isEmpty() && frameBytes + size > limit) {
+                send(s, frame, frameBytes, out);
+                frame = new ArrayList<>();
+                frameBytes = 0;
+            }
+            frame.add(cs);
+            frameBytes += size;
+        }
+        if (!frame.isEmpty()) {
+            send(s, frame, frameBytes, out);
+        }
+    }
+
+    private void send(Session s, List<Changeset> frame, long bytes, SyncOutput out) {
+        s.servedBytes += bytes;
+        bytesSent += bytes;
+        changesetsSent += frame.size();
+        out.send(s.peer, new SyncChangesets(s.key, frame));
     }
 
     /** A store read for the session failed: give up on it. */
@@ -278,7 +309,7 @@ public final class SyncEngine {
 
     public SyncStats stats() {
         return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
-                changesetsSent, bytesSent, truncated, sessions.size());
+                changesetsSent, bytesSent, truncated, tooLarge, sessions.size());
     }
 
     private void onStart(SyncStart start, long now, SyncOutput out) {

@@ -17,6 +17,7 @@ import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncReject;
 import io.corrosion.gossip.wire.SyncRequest;
 import io.corrosion.gossip.wire.SyncStart;
+import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ class SyncLivenessTest {
         final InMemoryChangesetStore store;
         final SyncEngine engine;
         final List<Member> peers = new ArrayList<>();
+        /** The sync changesets messages this side sent. */
+        final List<SyncMessage> framesSent = new ArrayList<>();
         /** What the store refuses (REJECTED, not booked), as GossipCore then tells the engine. */
         Predicate<Changeset> refuse = cs -> false;
         int rejectsReceived;
@@ -60,6 +63,9 @@ class SyncLivenessTest {
 
         @Override
         public void send(NodeAddress to, SyncMessage message) {
+            if (message instanceof SyncChangesets) {
+                framesSent.add(message);
+            }
             if (to.equals(hostile.address())) {
                 toHostile.add(message);
                 return;
@@ -206,5 +212,36 @@ class SyncLivenessTest {
             drain();
         }
         assertThat(v.store.hasAllUpTo(site, 60)).isTrue();
+    }
+
+    /** A changeset no frame carries (one huge change) is left out; what was read with it still goes, in frames. */
+    @Test
+    void aChangesetTooBigForAFrameIsLeftOutAndTheRestOfItsBatchGoes() {
+        GossipConfig config = GossipConfig.builder().maxFrameBytes(64 << 10).syncBatchBytes(16 << 10).build();
+        Side v = new Side(1, config);
+        Side p = new Side(2, config);
+        v.peers.add(p.member);
+        p.peers.add(v.member);
+        p.store.commitLocal(new byte[10_000], 10_000, 0);
+        p.store.commitLocal(new byte[70_000], 70_000, 0); // version 2: one chunk, bigger than a frame
+        p.store.commitLocal(new byte[10_000], 10_000, 0);
+        p.store.commitLocal(new byte[50_000], 50_000, 0); // version 4: fits a frame, not with what precedes it
+        SiteId site = p.member.siteId();
+        v.engine.start(now);
+        p.engine.start(now);
+        WireCodec codec = new WireCodec(1 << 20); // large: encodes what comes, the test compares the sizes
+        for (now = 1_000; now <= 30_000; now += 1_000) {
+            v.engine.onTimeout(now, v);
+            p.engine.onTimeout(now, p);
+            while (!wire.isEmpty()) {
+                wire.poll().run();
+            }
+        }
+        assertThat(v.store.contains(site, 1) && v.store.contains(site, 3) && v.store.contains(site, 4))
+                .as("the versions that fit a frame arrived (%s)", p.engine.stats()).isTrue();
+        assertThat(v.store.contains(site, 2)).isFalse();
+        assertThat(p.engine.stats().tooLarge()).isPositive();
+        assertThat(p.framesSent).isNotEmpty().allSatisfy(m -> assertThat(codec.encode(m).length)
+                .isLessThanOrEqualTo(config.maxFrameBytes()));
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,13 @@ class SyncLivenessTest {
             store = new InMemoryChangesetStore(member.siteId());
             engine = new SyncEngine(config, () -> member, () -> peers, new SplittableRandom(i));
             sides.put(member.address(), this);
+        }
+
+        /** Makes this side and {@code other} each the other's only peer; returns {@code other}. */
+        Side peer(Side other) {
+            peers.add(other.member);
+            other.peers.add(member);
+            return other;
         }
 
         @Override
@@ -107,6 +115,15 @@ class SyncLivenessTest {
         }
     }
 
+    /** Steps both engines' timers a simulated second at a time, up to {@code until} or until {@code done}. */
+    private void runUntil(Side v, Side p, long until, BooleanSupplier done) {
+        for (now = Math.max(now, 1_000); now <= until && !done.getAsBoolean(); now += 1_000) {
+            v.engine.onTimeout(now, v);
+            p.engine.onTimeout(now, p);
+            drain();
+        }
+    }
+
     private void drain() {
         while (!wire.isEmpty()) {
             wire.poll().run();
@@ -120,9 +137,7 @@ class SyncLivenessTest {
     private void hostileSessions(int sessions, List<Changeset> keepAlive) {
         GossipConfig config = GossipConfig.builder().syncBatchBytes(2_000).build();
         Side v = new Side(1, config);
-        Side p = new Side(2, config);
-        v.peers.add(p.member);
-        p.peers.add(v.member);
+        Side p = v.peer(new Side(2, config));
         for (int i = 0; i < 10; i++) {
             p.store.commitLocal(new byte[200], 1_000, 0);
         }
@@ -179,9 +194,7 @@ class SyncLivenessTest {
     void versionsTheStoreRefusesBeyondWhatASessionCarriesDoNotStarveTheOnesAfterThem() {
         GossipConfig config = GossipConfig.builder().syncBatchBytes(2_000).syncMaxBytesPerSession(20_000).build();
         Side v = new Side(1, config);
-        Side p = new Side(2, config);
-        v.peers.add(p.member);
-        p.peers.add(v.member);
+        Side p = v.peer(new Side(2, config));
         for (int i = 0; i < 60; i++) {
             p.store.commitLocal(new byte[1_000], 2_000, 0);
         }
@@ -191,11 +204,7 @@ class SyncLivenessTest {
         v.refuse = cs -> cs instanceof Changeset.Full f && f.version() <= 30;
         v.engine.start(now);
         p.engine.start(now);
-        for (now = 1_000; now <= 300_000 && !v.store.contains(site, 60); now += 1_000) {
-            v.engine.onTimeout(now, v);
-            p.engine.onTimeout(now, p);
-            drain();
-        }
+        runUntil(v, p, 300_000, () -> v.store.contains(site, 60));
         List<Long> missing = new ArrayList<>();
         for (long version = 31; version <= 60; version++) {
             if (!v.store.contains(site, version)) {
@@ -206,11 +215,7 @@ class SyncLivenessTest {
 
         v.refuse = cs -> false; // the schema arrived: the refused versions come once their back-off ends
         long until = now + SyncEngine.REFUSED_BACKOFF_MILLIS + config.syncInterval().toMillis() * 3;
-        for (; now <= until && !v.store.hasAllUpTo(site, 60); now += 1_000) {
-            v.engine.onTimeout(now, v);
-            p.engine.onTimeout(now, p);
-            drain();
-        }
+        runUntil(v, p, until, () -> v.store.hasAllUpTo(site, 60));
         assertThat(v.store.hasAllUpTo(site, 60)).isTrue();
     }
 
@@ -219,9 +224,7 @@ class SyncLivenessTest {
     void aChangesetTooBigForAFrameIsLeftOutAndTheRestOfItsBatchGoes() {
         GossipConfig config = GossipConfig.builder().maxFrameBytes(64 << 10).syncBatchBytes(16 << 10).build();
         Side v = new Side(1, config);
-        Side p = new Side(2, config);
-        v.peers.add(p.member);
-        p.peers.add(v.member);
+        Side p = v.peer(new Side(2, config));
         p.store.commitLocal(new byte[10_000], 10_000, 0);
         p.store.commitLocal(new byte[70_000], 70_000, 0); // version 2: one chunk, bigger than a frame
         p.store.commitLocal(new byte[10_000], 10_000, 0);
@@ -230,13 +233,7 @@ class SyncLivenessTest {
         v.engine.start(now);
         p.engine.start(now);
         WireCodec codec = new WireCodec(1 << 20); // large: encodes what comes, the test compares the sizes
-        for (now = 1_000; now <= 30_000; now += 1_000) {
-            v.engine.onTimeout(now, v);
-            p.engine.onTimeout(now, p);
-            while (!wire.isEmpty()) {
-                wire.poll().run();
-            }
-        }
+        runUntil(v, p, 30_000, () -> false);
         assertThat(v.store.contains(site, 1) && v.store.contains(site, 3) && v.store.contains(site, 4))
                 .as("the versions that fit a frame arrived (%s)", p.engine.stats()).isTrue();
         assertThat(v.store.contains(site, 2)).isFalse();

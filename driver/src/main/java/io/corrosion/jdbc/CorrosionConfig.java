@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -203,20 +204,46 @@ public record CorrosionConfig(
         }
     }
 
-    /** sqlite-jdbc's enumerated pragmas are checked here so the error names the key; others are its business. */
+    /** SQLite's spellings of a boolean pragma value, as {@code jdbc:sqlite:} URLs carry them. */
+    private static final Map<String, String> SQLITE_BOOLEANS = Map.of("true", "true", "on", "true", "yes", "true",
+            "1", "true", "false", "false", "off", "false", "no", "false", "0", "false");
+    /** Enumerated pragmas whose sqlite-jdbc choices are in the order of SQLite's numeric codes (0, 1, 2, ...). */
+    private static final Set<String> NUMBERED_PRAGMAS = Set.of("temp_store");
+
+    /**
+     * sqlite-jdbc's enumerated pragmas are checked here so the error names the key; others are its business. SQLite's
+     * other spellings that a {@code jdbc:sqlite:} URL may carry ({@code foreign_keys=on}, {@code temp_store=2}) are
+     * taken and passed on as sqlite-jdbc's own.
+     */
     private static String checkSqliteValue(SQLiteConfig.Pragma pragma, String value) throws SQLException {
         if (pragma.choices == null || pragma.choices.length == 0) {
             return value;
         }
-        for (String choice : pragma.choices) {
-            if (choice.replace("'", "").equalsIgnoreCase(value.trim())) {
-                return value.trim();
+        String given = value.trim().toLowerCase(Locale.ROOT);
+        List<String> choices = Arrays.stream(pragma.choices).map(c -> c.replace("'", "")).distinct().toList();
+        if (choices.size() == 2 && choices.containsAll(List.of("true", "false"))) {
+            String canonical = SQLITE_BOOLEANS.get(given);
+            if (canonical != null && pragma.pragmaName.equals("recursive_triggers") && canonical.equals("true")) {
+                throw badProperty("recursive_triggers=" + value + " is refused: with it, INSERT OR REPLACE fires the delete"
+                        + " capture of replicated tables, which cr-sqlite does not, and this node's changes would no"
+                        + " longer merge like the other nodes'. Leave recursive_triggers off.");
+            }
+            if (canonical != null) {
+                return canonical;
+            }
+        } else {
+            for (String choice : choices) {
+                if (choice.equalsIgnoreCase(given)) {
+                    return value.trim();
+                }
+            }
+            if (NUMBERED_PRAGMAS.contains(pragma.pragmaName) && given.matches("[0-9]")
+                    && Integer.parseInt(given) < choices.size()) {
+                return choices.get(Integer.parseInt(given));
             }
         }
-        String allowed = Arrays.stream(pragma.choices).map(c -> c.replace("'", "")).distinct()
-                .collect(Collectors.joining(", "));
         throw badProperty("Bad value '" + value + "' for sqlite-jdbc property '" + pragma.pragmaName
-                + "': expected one of " + allowed);
+                + "': expected one of " + String.join(", ", choices));
     }
 
     private static Map<String, String> parseQuery(String query) throws SQLException {

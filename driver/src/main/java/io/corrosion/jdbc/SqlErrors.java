@@ -2,6 +2,7 @@ package io.corrosion.jdbc;
 
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -58,6 +59,10 @@ public final class SqlErrors {
         }
         if (CONNECTION_CLOSED.equals(state)) {
             return new SQLNonTransientConnectionException(message, state, e.getErrorCode(), e);
+        }
+        if (e instanceof SQLFeatureNotSupportedException) {
+            // frameworks catch it by class (an optional JDBC method sqlite-jdbc does not implement)
+            return new SQLFeatureNotSupportedException(message, FEATURE_NOT_SUPPORTED, e.getErrorCode(), e);
         }
         return new SQLException(message, state, e.getErrorCode(), e);
     }

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.intercept;
 
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -63,6 +64,12 @@ public interface StatementHook {
      * throws, the statement does not run and {@link #afterFailure} is called, as for a failed execution.
      */
     default void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {}
+
+    /**
+     * Before a batch of SQL strings ({@code Statement.addBatch(sql)}) runs, before {@link #beforeExecute} of each: when
+     * it throws, nothing of the batch runs.
+     */
+    default void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {}
 
     /** Work after a successful execution of {@code plan} (e.g. CRR setup after CREATE TABLE). */
     void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException;

@@ -8,6 +8,7 @@ import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Function;
 import org.sqlite.SQLiteConnection;
 
@@ -79,6 +80,12 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        if (plan.statements().size() > 1) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null) {
+                schema.refuseMixed(List.of(plan), c);
+            }
+        }
         keys.beforeExecute(plan, connection);
         String resolution = conflictResolution(plan);
         if (resolution != null) {
@@ -93,6 +100,14 @@ final class NodeStatementHook implements StatementHook {
                 c.enterDdl();
                 schema.before(plan, c);
             }
+        }
+    }
+
+    @Override
+    public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
+        NodeConnection c = connections.apply(connection);
+        if (c != null && plans.size() > 1) {
+            schema.refuseMixed(plans, c);
         }
     }
 

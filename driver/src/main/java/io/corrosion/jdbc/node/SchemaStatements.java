@@ -15,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -145,6 +147,44 @@ final class SchemaStatements {
             }
         }
         return false;
+    }
+
+    /**
+     * Refuses, before anything runs, SQL that alters a replicated table beside writes to it (in one string, or in one
+     * batch of strings), or that drops a replicated table and creates it again in one string. Capture is off for a
+     * table while it is altered, so writes beside the ALTER would not replicate (they did not); a table dropped and
+     * created again in one string was left without its capture. Each works as statements of their own.
+     */
+    void refuseMixed(List<SqlPlan> plans, NodeConnection c) throws SQLException {
+        Set<String> altered = new HashSet<>();
+        for (SqlPlan plan : plans) {
+            for (StatementPlan s : plan.statements()) {
+                if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)
+                        && c.session.crrName(s.table().get()) != null) {
+                    altered.add(s.table().get().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        for (SqlPlan plan : plans) {
+            Set<String> dropped = new HashSet<>();
+            for (StatementPlan s : plan.statements()) {
+                if (!altered.isEmpty() && s.kind().isDml() && (s.tables().isEmpty() || s.tables().stream()
+                        .anyMatch(t -> altered.contains(t.toLowerCase(java.util.Locale.ROOT))))) {
+                    throw new SQLException("ALTER TABLE of a replicated table cannot run in one SQL string or batch"
+                            + " with writes to it (" + s.sql().strip() + "): capture is off while the table is altered,"
+                            + " so those writes would not replicate. Run the ALTER TABLE on its own.", "0A000");
+                }
+                String table = s.table().map(t -> t.toLowerCase(java.util.Locale.ROOT)).orElse(null);
+                if (s.kind() == StatementKind.DROP_TABLE && table != null && policy.replicates(s)
+                        && c.session.crrName(s.table().get()) != null) {
+                    dropped.add(table);
+                } else if (s.kind() == StatementKind.CREATE_TABLE && dropped.contains(table)) {
+                    throw new SQLException("DROP TABLE and CREATE TABLE of replicated table " + s.table().get()
+                            + " cannot run in one SQL string: the table created again would not be set up for"
+                            + " replication. Run them as statements of their own.", "0A000");
+                }
+            }
+        }
     }
 
     /**

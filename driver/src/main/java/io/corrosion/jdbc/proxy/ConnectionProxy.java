@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -61,7 +62,17 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
     /** An application transaction is open on this connection and counted by the file's transaction gate. */
-    private boolean inTransaction;
+    /** The transaction gate counts this connection's transaction (auto-commit off, a statement ran since). */
+    private volatile boolean inTransaction;
+    private final Object transactionLock = new Object();
+    /**
+     * Whether sqlite-jdbc reports generated keys on this connection (its {@code getGeneratedKeys} setting at open):
+     * statements switch it off around executions that need none, and put back this, not what they read, which another
+     * thread's execution may have switched off meanwhile.
+     */
+    private final boolean generatedKeys;
+    /** A statement of this connection was given a query timeout (see {@link #statementThrough}). */
+    private volatile boolean queryTimeouts;
     private volatile boolean closed;
 
     /**
@@ -82,6 +93,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         this.hook = hook;
         this.replication = replication;
         this.lockWait = lockWait;
+        this.generatedKeys = raw.getConnectionConfig().isGetGeneratedKeys();
         this.crr = crr;
         this.onClose = onClose;
     }
@@ -199,20 +211,34 @@ public final class ConnectionProxy implements CorrosionConnection {
      */
     void statementStarting() throws SQLException {
         if (!inTransaction && !raw.getAutoCommit()) {
-            replication.transactionGate().transactionStarted();
-            inTransaction = true;
+            synchronized (transactionLock) { // two threads sharing the connection: one of them tells the gate
+                if (inTransaction) {
+                    return;
+                }
+                replication.transactionGate().transactionStarted();
+                inTransaction = true;
+            }
         }
     }
 
     private void transactionEnded() {
         if (inTransaction) {
-            inTransaction = false;
+            synchronized (transactionLock) {
+                if (!inTransaction) {
+                    return;
+                }
+                inTransaction = false;
+            }
             replication.transactionGate().transactionEnded();
         }
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {
         hook.beforeExecute(plan, raw);
+    }
+
+    void beforeBatch(List<SqlPlan> plans) throws SQLException {
+        hook.beforeBatch(plans, raw);
     }
 
     void afterExecute(SqlPlan plan) throws SQLException {
@@ -228,6 +254,24 @@ public final class ConnectionProxy implements CorrosionConnection {
     /** A statement ran (or failed): if it waited for the write lock, the agent hears that it is through. */
     void statementThrough() {
         lockWait.statementDone();
+        if (queryTimeouts) {
+            // sqlite-jdbc runs a statement that has a query timeout under SQLite's own busy handler, set to that
+            // timeout, and afterwards sets SQLite's busy timeout back, which keeps SQLite's handler: ours goes back.
+            try {
+                BusyHandler.setHandler(raw, lockWait);
+            } catch (SQLException closed) {
+                // the connection is closed: nothing waits on it any more
+            }
+        }
+    }
+
+    boolean generatedKeys() {
+        return generatedKeys;
+    }
+
+    /** A statement of this connection was given a query timeout. */
+    void queryTimeoutSet() {
+        queryTimeouts = true;
     }
 
     private void checkOpen() throws SQLException {

@@ -103,12 +103,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     /** Runs an execution without sqlite-jdbc's generated-keys check and bookkeeping. */
     private <T> T withoutKeyCheck(Execution<T> execution) throws SQLException {
         org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
-        boolean wanted = cfg.isGetGeneratedKeys();
         cfg.setGetGeneratedKeys(false);
         try {
             return execution.run();
         } finally {
-            cfg.setGetGeneratedKeys(wanted);
+            cfg.setGetGeneratedKeys(connection.generatedKeys());
         }
     }
 
@@ -126,7 +125,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
      * generated key is the key bound. A failed execution leaves the previous key, as sqlite-jdbc does.
      */
     private long keyBoundUpdate(boolean large) throws SQLException {
-        boolean wanted = connection.raw().getConnectionConfig().isGetGeneratedKeys();
+        boolean wanted = connection.generatedKeys();
         Object key = binder.lastBound();
         long count = large ? withoutKeyCheck(ps::executeLargeUpdate) : withoutKeyCheck(ps::executeUpdate);
         if (wanted) {

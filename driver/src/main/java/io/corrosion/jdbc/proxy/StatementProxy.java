@@ -211,12 +211,17 @@ public class StatementProxy implements Statement {
     <T> T batched(BatchCall<T> call) throws SQLException {
         try {
             T counts;
+            boolean ran = false;
             try {
                 connection.statementStarting();
                 beforeBatch();
+                ran = true;
                 counts = call.run();
             } catch (SQLException | RuntimeException e) {
                 batchFailed();
+                if (!ran) {
+                    clearRefusedBatch(e); // sqlite-jdbc clears a batch it ran, whatever the outcome; this one it did not
+                }
                 throw e;
             }
             for (SqlPlan plan : batchPlans) {
@@ -230,11 +235,21 @@ public class StatementProxy implements Statement {
         }
     }
 
+    private void clearRefusedBatch(Exception cause) {
+        try {
+            raw.clearBatch();
+            batchCleared();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     /** The application cleared the batch. */
     void batchCleared() {}
 
     /** Tells the hook that the batch is about to run. */
     void beforeBatch() throws SQLException {
+        connection.beforeBatch(batchPlans);
         for (SqlPlan plan : batchPlans) {
             connection.beforeExecute(plan);
         }
@@ -321,7 +336,15 @@ public class StatementProxy implements Statement {
     @Override public int getFetchDirection() throws SQLException { try { return raw.getFetchDirection(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getFetchSize() throws SQLException { try { return raw.getFetchSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public long getLargeMaxRows() throws SQLException { try { return raw.getLargeMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public long getLargeUpdateCount() throws SQLException { try { return raw.getLargeUpdateCount(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        try {
+            long count = raw.getLargeUpdateCount();
+            return ddlExecuted && count > 0 ? 0 : count;
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
     @Override public int getMaxFieldSize() throws SQLException { try { return raw.getMaxFieldSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getMaxRows() throws SQLException { try { return raw.getMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean getMoreResults() throws SQLException { try { return raw.getMoreResults(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
@@ -351,5 +374,15 @@ public class StatementProxy implements Statement {
     @Override public void setMaxFieldSize(int n) throws SQLException { try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setMaxRows(int n) throws SQLException { try { raw.setMaxRows(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setPoolable(boolean flag) throws SQLException { try { raw.setPoolable(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setQueryTimeout(int n) throws SQLException { try { raw.setQueryTimeout(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override
+    public void setQueryTimeout(int n) throws SQLException {
+        try {
+            raw.setQueryTimeout(n);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+        if (n > 0) {
+            connection.queryTimeoutSet(); // its statements' lock waits are sqlite-jdbc's (see statementThrough)
+        }
+    }
 }

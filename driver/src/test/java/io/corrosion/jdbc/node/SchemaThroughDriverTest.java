@@ -242,8 +242,66 @@ class SchemaThroughDriverTest {
         }
     }
 
+    /**
+     * Capture is off for a table while it is altered, and a table dropped and created again must be set up again: SQL
+     * that would put writes beside such DDL is refused before anything of it runs; the same statements one by one
+     * replicate.
+     */
+    @Test
+    void writesBesideAlterOrDropAndCreateInOneStringOrBatchAreRefusedWhole() throws SQLException {
+        try (Node x = new Node(dir, "x"); Node y = new Node(dir, "y")) {
+            for (Node n : List.of(x, y)) {
+                n.exec("create table t (id integer primary key, name text)", "create table other (id integer primary key)");
+            }
+            x.exec("insert into t values (1, 'one'), (2, 'two')");
+            Node.sync(x, y);
+            List<List<Object>> before = x.rows("select * from t order by id");
+
+            try (Statement s = x.c.createStatement()) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> s.executeUpdate(
+                        "update t set name = 'changed' where id = 1; alter table t add column c text"));
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                e = catchThrowableOfType(SQLException.class, () -> s.execute(
+                        "update t set name = 'exec' where id = 1; alter table t add column c text"));
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                s.addBatch("update t set name = 'batched' where id = 2");
+                s.addBatch("alter table t add column d text");
+                e = catchThrowableOfType(SQLException.class, s::executeBatch);
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(s.executeBatch()).as("the refused batch is cleared, as a batch that ran").isEmpty();
+                e = catchThrowableOfType(SQLException.class, () -> s.executeUpdate(
+                        "drop table t; create table t (id integer primary key, name text)"));
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+            }
+            assertThat(x.rows("select * from t order by id")).as("nothing of the refused SQL ran").isEqualTo(before);
+            assertThat(x.rows("select name from pragma_table_info('t') order by cid")).containsExactly(List.of("id"),
+                    List.of("name"));
+
+            // Beside writes to other tables, and as statements of their own, it runs and replicates.
+            try (Statement s = x.c.createStatement()) {
+                s.executeUpdate("insert into other values (1); alter table t add column c text");
+                s.executeUpdate("alter table t add column d text; alter table t add column e text");
+            }
+            y.exec("alter table t add column c text", "alter table t add column d text", "alter table t add column e text");
+            x.exec("update t set name = 'changed', c = 'see' where id = 1");
+            Node.sync(x, y);
+            assertThat(y.rows("select * from t order by id")).isEqualTo(x.rows("select * from t order by id"));
+            assertThat(y.rows("select * from other")).containsExactly(List.of(1L));
+        }
+    }
+
     @Test
     void recursiveTriggersAreRefused() throws SQLException {
+        for (String value : List.of("true", "on", "1")) {
+            SQLException e = catchThrowableOfType(SQLException.class,
+                    () -> new Node(dir, "url", "recursive_triggers=" + value).close());
+            assertThat((Object) e).as(value).isNotNull();
+            assertThat(e.getMessage()).contains("recursive_triggers");
+            assertThat(e.getSQLState()).isNotNull();
+        }
+        try (Node off = new Node(dir, "off", "recursive_triggers=false")) {
+            assertThat(off.scalar("PRAGMA recursive_triggers")).isEqualTo(0L);
+        }
         try (Node a = new Node(dir, "a")) {
             for (String sql : List.of("PRAGMA recursive_triggers = ON", "pragma recursive_triggers=1", "PRAGMA main.recursive_triggers(true)")) {
                 SQLException e = catchThrowableOfType(SQLException.class, () -> a.exec(sql));

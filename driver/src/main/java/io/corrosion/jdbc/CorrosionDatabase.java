@@ -106,6 +106,11 @@ public final class CorrosionDatabase {
         ConnectionProxy proxy = new ConnectionProxy(raw, connectionConfig, path, interceptor,
                 extension.statementHook(), extension.crrApi(raw), replication, lockWait, this::closed);
         openConnections.add(proxy);
+        if (closed) {
+            // Shut down while this connection was being set up: close() may not have seen it, and its engine is gone.
+            proxy.close();
+            throw new SQLException("Database " + describe() + " is shut down", SqlErrors.CONNECTION_CLOSED);
+        }
         return proxy;
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +17,8 @@ final class DatabaseRegistry {
 
     private final Map<String, CorrosionDatabase> open = new ConcurrentHashMap<>();
     private final DatabaseExtension.Factory extensions;
-    private final AtomicBoolean shutdownHookInstalled = new AtomicBoolean();
+    /** The JVM-exit hook while databases are open (installed with the first, removed after the last). */
+    private Thread shutdownHook;
 
     DatabaseRegistry(DatabaseExtension.Factory extensions) {
         this.extensions = extensions;
@@ -82,6 +82,7 @@ final class DatabaseRegistry {
             return false;
         }
         db.close();
+        removeShutdownHook();
         return true;
     }
 
@@ -96,11 +97,35 @@ final class DatabaseRegistry {
     }
 
     private void installShutdownHook() {
-        if (shutdownHookInstalled.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                log.debug("JVM exit: shutting down {} open databases", open.size());
-                shutdownAll();
-            }, "corrosion-shutdown"));
+        synchronized (this) {
+            if (shutdownHook == null) {
+                Thread hook = new Thread(() -> {
+                    log.debug("JVM exit: shutting down {} open databases", open.size());
+                    for (String key : List.copyOf(open.keySet())) {
+                        shutdown(key);
+                    }
+                }, "corrosion-shutdown");
+                hook.setContextClassLoader(null); // it must not keep an application's class loader alive
+                Runtime.getRuntime().addShutdownHook(hook);
+                shutdownHook = hook;
+            }
+        }
+    }
+
+    /**
+     * Once the last open database is shut down the hook goes too, so that an application that shut the driver down (a
+     * redeploy) leaves nothing of it registered with the JVM; the next database opened installs it again.
+     */
+    private void removeShutdownHook() {
+        synchronized (this) {
+            if (shutdownHook != null && open.isEmpty()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException exiting) {
+                    return; // the JVM is exiting: the hook runs, or already does
+                }
+                shutdownHook = null;
+            }
         }
     }
 }

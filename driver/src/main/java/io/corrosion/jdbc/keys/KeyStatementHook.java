@@ -87,7 +87,11 @@ final class KeyStatementHook implements StatementHook {
         if (cached == null) {
             cached = compute(plan, connection);
         }
-        justRewritten.set(cached);
+        if (cached.boundKey() != null) {
+            justRewritten.set(cached);
+        } else {
+            justRewritten.remove(); // nothing for parameterBinder: no value left on the thread (an app server's)
+        }
         return cached.sql();
     }
 

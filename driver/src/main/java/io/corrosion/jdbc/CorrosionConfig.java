@@ -224,9 +224,9 @@ public record CorrosionConfig(
         if (choices.size() == 2 && choices.containsAll(List.of("true", "false"))) {
             String canonical = SQLITE_BOOLEANS.get(given);
             if (canonical != null && pragma.pragmaName.equals("recursive_triggers") && canonical.equals("true")) {
-                throw badProperty("recursive_triggers=" + value + " is refused: with it, INSERT OR REPLACE fires the delete"
-                        + " capture of replicated tables, which cr-sqlite does not, and this node's changes would no"
-                        + " longer merge like the other nodes'. Leave recursive_triggers off.");
+                throw badProperty("recursive_triggers=" + value + " is refused: with it, INSERT OR REPLACE fires"
+                        + " the delete capture of replicated tables, which cr-sqlite does not, and this node's changes"
+                        + " would no longer merge like the other nodes'. Leave recursive_triggers off.");
             }
             if (canonical != null) {
                 return canonical;

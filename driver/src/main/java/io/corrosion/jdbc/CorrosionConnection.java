@@ -39,7 +39,8 @@ public interface CorrosionConnection extends Connection, CrrApi {
      *
      * @return {@code true} once they are applied, {@code false} if {@code timeout} passed first
      * @throws SQLException SQLState 22023 for a malformed token; 0A000 for another node's token when this database
-     *                      does not replicate (no {@code bind}/{@code seeds}); 57014 when the thread is interrupted
+     *                      does not replicate (no {@code bind}/{@code seeds}); 57014 when the thread is interrupted;
+     *                      08003 when the database shuts down meanwhile
      */
     boolean awaitVersion(String token, Duration timeout) throws SQLException;
 

@@ -220,7 +220,7 @@ public class StatementProxy implements Statement {
             } catch (SQLException | RuntimeException e) {
                 batchFailed();
                 if (!ran) {
-                    clearRefusedBatch(e); // sqlite-jdbc clears a batch it ran, whatever the outcome; this one it did not
+                    clearRefusedBatch(e); // sqlite-jdbc clears a batch it runs, whatever the outcome
                 }
                 throw e;
             }

@@ -7,6 +7,7 @@ import io.corrosion.gossip.SyncState.SiteVersions;
 import io.corrosion.gossip.store.BookedVersions;
 import io.corrosion.gossip.store.Booking;
 import io.corrosion.gossip.store.LongRangeSet;
+import io.corrosion.jdbc.SqlErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +46,8 @@ final class Bookkeeping {
     private final Map<SiteId, List<LongRange>> persistedGaps = new HashMap<>();
     private final Set<SiteId> touched = new HashSet<>();
     private final Object publication = new Object();
+    /** The agent stopped (under {@link #publication}). */
+    private boolean closed;
     private volatile Map<SiteId, SiteVersions> published = Map.of();
     /** The apply thread's statements for {@link #persist}, on the connection it last persisted with. */
     private PersistStatements statements;
@@ -292,17 +295,35 @@ final class Bookkeeping {
         return v.partialNeeds().isEmpty() || v.partialNeeds().firstKey() > version;
     }
 
-    /** Waits until {@link #hasAllUpTo} holds or the deadline ({@link System#nanoTime}) passes. */
-    boolean awaitAllUpTo(SiteId site, long version, long deadlineNanos) throws InterruptedException {
+    /**
+     * Waits until {@link #hasAllUpTo} holds or {@code timeoutNanos} pass (any length: {@code Long.MAX_VALUE} waits
+     * for good).
+     *
+     * @throws SQLException 08003 if the agent stops meanwhile (the database shuts down)
+     */
+    boolean awaitAllUpTo(SiteId site, long version, long timeoutNanos) throws InterruptedException, SQLException {
+        long start = System.nanoTime();
         synchronized (publication) {
             while (!hasAllUpTo(site, version)) {
-                long left = deadlineNanos - System.nanoTime();
+                if (closed) {
+                    throw new SQLException("The database shut down while waiting for version " + version + " of site "
+                            + site, SqlErrors.CONNECTION_CLOSED);
+                }
+                long left = timeoutNanos - (System.nanoTime() - start);
                 if (left <= 0) {
                     return false;
                 }
                 publication.wait(Math.max(1, left / 1_000_000));
             }
             return true;
+        }
+    }
+
+    /** The agent stops: waiters in {@link #awaitAllUpTo} end at once. */
+    void close() {
+        synchronized (publication) {
+            closed = true;
+            publication.notifyAll();
         }
     }
 

@@ -98,7 +98,7 @@ final class ChangeFeed implements AutoCloseable {
             for (ChangeListener listener : listeners) {
                 try {
                     listener.onChange(event);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too (an AssertionError, a StackOverflowError): the others go on
                     counters.listenerErrors.increment();
                     LOG.warn("[{}] change listener {} failed on {} v{}", name, listener, event.siteId(),
                             event.dbVersion(), e);

@@ -30,6 +30,8 @@ public final class NodeReplication implements AutoCloseable {
     /** For tests and benchmarks in this JVM: adjusts every agent's gossip settings and wraps its transport. */
     static volatile UnaryOperator<GossipConfig.Builder> gossipTuning = UnaryOperator.identity();
     static volatile UnaryOperator<Transport> transportDecorator = UnaryOperator.identity();
+    /** Longer timeouts of {@link #awaitVersion} wait for good ({@code Duration.toNanos} overflows past ~292 years). */
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The replication of a database that has none: tokens of its own writes only, no members, no listeners. */
     public static final NodeReplication NONE = new NodeReplication("none", null, null, TransactionGate.OPEN);
@@ -95,7 +97,8 @@ public final class NodeReplication implements AutoCloseable {
      *
      * @return true when the node has them, false when the timeout passed first
      * @throws SQLException 22023 for a malformed token, 0A000 for another node's token on a node that does not
-     *                      replicate, 57014 when interrupted
+     *                      replicate, 57014 when interrupted, 08003 when the database shuts down meanwhile; 22023 for a
+     *                      null timeout (a timeout too long to count in nanoseconds waits for good)
      */
     public boolean awaitVersion(String token, Duration timeout, byte[] siteId, long dbVersion) throws SQLException {
         VersionToken t;
@@ -111,8 +114,13 @@ public final class NodeReplication implements AutoCloseable {
             throw new SQLException("This database does not replicate (no bind or seeds), so changes of site "
                     + t.site() + " never arrive here", SqlErrors.FEATURE_NOT_SUPPORTED);
         }
+        if (timeout == null) {
+            throw new SQLException("The timeout of awaitVersion is null", "22023");
+        }
+        long nanos = timeout.isNegative() ? 0
+                : timeout.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
         try {
-            return agent.books().awaitAllUpTo(t.site(), t.version(), System.nanoTime() + timeout.toNanos());
+            return agent.books().awaitAllUpTo(t.site(), t.version(), nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("Interrupted while waiting for " + token, "57014", e);
@@ -133,7 +141,24 @@ public final class NodeReplication implements AutoCloseable {
                         commit.dbVersion(), true, commit.rows(), -1)));
             }
         }
-        return feed.add(listener);
+        // Local commits are delivered a moment after they return: one made before the listener came may be on its
+        // way. The listener hears what is committed from now on.
+        return feed.add(new FromNow(listener, crr.dbVersion()));
+    }
+
+    /** A listener that does not hear the local commits up to {@code committed}, made before it was added. */
+    private record FromNow(ChangeListener listener, long committed) implements ChangeListener {
+        @Override
+        public void onChange(ChangeEvent event) {
+            if (!event.local() || event.dbVersion() > committed) {
+                listener.onChange(event);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return listener.toString();
+        }
     }
 
     private String localSite(CrrApi crr) {

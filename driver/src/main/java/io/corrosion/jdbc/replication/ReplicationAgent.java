@@ -278,6 +278,7 @@ public final class ReplicationAgent implements AutoCloseable {
             return;
         }
         closed = true;
+        books.close(); // an awaitVersion in progress ends now, not at its timeout
         if (localCommits != null) {
             closeQuietly(localCommits, null);
         }

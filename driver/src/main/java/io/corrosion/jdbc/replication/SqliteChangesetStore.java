@@ -249,7 +249,10 @@ final class SqliteChangesetStore implements ChangesetStore {
                     recordLastSeq.setLong(3, version.lastSeq());
                     recordLastSeq.executeUpdate();
                 }
-                versions.add(merge(index, f, all));
+                AppliedVersion merged = merge(index, f, all);
+                if (merged != null) {
+                    versions.add(merged);
+                }
             }
         } else if (booking == Booking.CLEARED) {
             Changeset.Empty e = (Changeset.Empty) cs;
@@ -304,16 +307,18 @@ final class SqliteChangesetStore implements ChangesetStore {
 
     /** Merges a complete version; what this node's schema cannot take yet is kept. */
     private AppliedVersion merge(int index, Changeset.Full f, List<Change> changes) throws SQLException {
-        long impacted;
+        Merge merge;
         try {
-            impacted = mergeOrKeep(changes, true);
+            merge = mergeOrKeep(changes, true);
         } catch (SQLException e) {
             if (refused(e)) {
                 throw new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
             }
             throw e;
         }
-        return merged(f.siteId(), f.version(), changes, impacted, f.ts());
+        // What was kept for its schema is heard of when it merges (mergeKept), not now.
+        return merge.merged().isEmpty() ? null
+                : merged(f.siteId(), f.version(), merge.merged(), merge.impacted(), f.ts());
     }
 
     /**
@@ -340,9 +345,9 @@ final class SqliteChangesetStore implements ChangesetStore {
      *
      * @param arriving new arrivals, which must fit the pending bound (changes taken out of it and kept again need not)
      */
-    private long mergeOrKeep(List<Change> changes, boolean arriving) throws SQLException {
+    private Merge mergeOrKeep(List<Change> changes, boolean arriving) throws SQLException {
         try {
-            return writer.crr().apply(changes);
+            return new Merge(changes, writer.crr().apply(changes));
         } catch (MissingSchemaException missing) {
             PendingChanges.Split split = PendingChanges.split(changes, missing);
             if (split.missing().isEmpty()) {
@@ -354,8 +359,12 @@ final class SqliteChangesetStore implements ChangesetStore {
             pending.keep(split.missing());
             counters.changesKeptForSchema.add(split.missing().size());
             LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
-            return split.applicable().isEmpty() ? 0 : mergeOrKeep(split.applicable(), arriving);
+            return split.applicable().isEmpty() ? new Merge(List.of(), 0) : mergeOrKeep(split.applicable(), arriving);
         }
+    }
+
+    /** What {@link #mergeOrKeep} merged (the rest it kept for their schema), and the rows that impacted. */
+    private record Merge(List<Change> merged, long impacted) {
     }
 
     static Map<String, List<byte[]>> rowsOf(List<Change> changes) {
@@ -432,10 +441,9 @@ final class SqliteChangesetStore implements ChangesetStore {
         long count = 0;
         for (List<Change> version : byVersion.values()) {
             Change first = version.get(0);
-            long keptBefore = pending.count();
-            long impacted;
+            Merge merge;
             try {
-                impacted = mergeOrKeep(version, false); // atomic: the engine undoes a merge that fails
+                merge = mergeOrKeep(version, false); // atomic: the engine undoes a merge that fails
             } catch (SQLException e) {
                 if (!refused(e)) {
                     throw e;
@@ -447,10 +455,9 @@ final class SqliteChangesetStore implements ChangesetStore {
                         first.dbVersion(), SiteId.of(first.siteId()), e.getMessage());
                 continue;
             }
-            long mergedChanges = version.size() - (pending.count() - keptBefore);
-            if (mergedChanges > 0) {
-                merged.add(merged(SiteId.of(first.siteId()), first.dbVersion(), version, impacted, 0));
-                count += mergedChanges;
+            if (!merge.merged().isEmpty()) {
+                merged.add(merged(SiteId.of(first.siteId()), first.dbVersion(), merge.merged(), merge.impacted(), 0));
+                count += merge.merged().size();
             }
         }
         return count;

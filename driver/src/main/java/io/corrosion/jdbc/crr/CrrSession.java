@@ -262,13 +262,7 @@ public final class CrrSession implements AutoCloseable {
         tx.catalogChecked = false;
         tx.floorRecorded = false;
         tx.flushedUpTo = 0; // a flush in what was undone is gone: the journal keeps the entries due
-        try {
-            versions.keepTaken();
-        } catch (SQLException e) {
-            LOG.warn("site {}: could not record db version {} as taken after part of its transaction was undone; if"
-                    + " nothing else of it is left and the process dies before the next commit, the number may be"
-                    + " given again: {}", SqlValues.hex(siteId), tx.pendingDbVersion, e.toString());
-        }
+        versions.keepTaken();
     }
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */

@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.crr;
 
 import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -9,6 +11,8 @@ import org.sqlite.SQLiteConnection;
  * carries into the log. Not thread-safe, like the session.
  */
 final class TxVersions {
+    private static final Logger LOG = LoggerFactory.getLogger(TxVersions.class);
+
     private final SQLiteConnection conn;
     private final TxState tx;
     private final Statements statements;
@@ -72,13 +76,19 @@ final class TxVersions {
      * floor records it in the transaction: otherwise a restart before the next flush would find no trace of it and give
      * the number to another commit, which peers that booked it would then drop.
      */
-    void keepTaken() throws SQLException {
+    void keepTaken() {
         if (tx.pendingDbVersion > 0) {
             long taken = tx.pendingDbVersion;
-            Reentrant.run(conn, () -> {
-                JournalMarks.writeFloor(statements, taken);
-                return null;
-            });
+            try {
+                Reentrant.run(conn, () -> {
+                    JournalMarks.writeFloor(statements, taken);
+                    return null;
+                });
+            } catch (SQLException e) {
+                LOG.warn("could not record db version {} as taken after part of its transaction was undone; if nothing"
+                        + " else of it is left and the process dies before the next flush, the number may be given"
+                        + " again: {}", taken, e.toString());
+            }
         }
     }
 

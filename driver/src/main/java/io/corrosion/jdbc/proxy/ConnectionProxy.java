@@ -62,9 +62,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
     /** An application transaction is open on this connection and counted by the file's transaction gate. */
-    /** The transaction gate counts this connection's transaction (auto-commit off, a statement ran since). */
-    private volatile boolean inTransaction;
-    private final Object transactionLock = new Object();
+    private final GateTransaction transaction;
     /**
      * Whether sqlite-jdbc reports generated keys on this connection (its {@code getGeneratedKeys} setting at open):
      * statements switch it off around executions that need none, and put back this, not what they read, which another
@@ -92,6 +90,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         this.interceptor = interceptor;
         this.hook = hook;
         this.replication = replication;
+        this.transaction = new GateTransaction(replication.transactionGate());
         this.lockWait = lockWait;
         this.generatedKeys = raw.getConnectionConfig().isGetGeneratedKeys();
         this.crr = crr;
@@ -204,33 +203,15 @@ public final class ConnectionProxy implements CorrosionConnection {
         return hook.rewrite(plan, raw);
     }
 
-    /**
-     * Before every statement: the first one of a transaction (auto-commit off) tells the file's
-     * {@link io.corrosion.jdbc.replication.TransactionGate}, which keeps the agent's merges out of the transaction so
-     * that it never reads a snapshot a merge makes stale before it writes.
-     */
+    /** Before every statement: the first one of a transaction tells the file's gate ({@link GateTransaction}). */
     void statementStarting() throws SQLException {
-        if (!inTransaction && !raw.getAutoCommit()) {
-            synchronized (transactionLock) { // two threads sharing the connection: one of them tells the gate
-                if (inTransaction) {
-                    return;
-                }
-                replication.transactionGate().transactionStarted();
-                inTransaction = true;
-            }
+        if (!raw.getAutoCommit()) {
+            transaction.statementInTransaction();
         }
     }
 
     private void transactionEnded() {
-        if (inTransaction) {
-            synchronized (transactionLock) {
-                if (!inTransaction) {
-                    return;
-                }
-                inTransaction = false;
-            }
-            replication.transactionGate().transactionEnded();
-        }
+        transaction.ended();
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {

@@ -9,12 +9,9 @@ import io.corrosion.gossip.SyncState;
 import io.corrosion.gossip.store.Booking;
 import io.corrosion.gossip.store.ChangesetStore;
 import io.corrosion.jdbc.Change;
-import io.corrosion.jdbc.MissingSchemaException;
-import io.corrosion.jdbc.SqlErrors;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -65,7 +62,7 @@ final class SqliteChangesetStore implements ChangesetStore {
                     return size() > REFUSALS_REMEMBERED;
                 }
             });
-    private long schemaVersion = -1;
+    private final KeptChanges kept;
 
     /**
      * @param ownHead the newest local version known durable (the commit listener's): what sync offers of this site
@@ -78,6 +75,7 @@ final class SqliteChangesetStore implements ChangesetStore {
         this.self = self;
         this.writer = writer;
         this.books = books;
+        this.kept = new KeptChanges(name, writer, pending, counters, applied);
         this.pending = pending;
         this.syncReader = syncReader;
         this.ownHead = ownHead;
@@ -307,75 +305,18 @@ final class SqliteChangesetStore implements ChangesetStore {
 
     /** Merges a complete version; what this node's schema cannot take yet is kept. */
     private AppliedVersion merge(int index, Changeset.Full f, List<Change> changes) throws SQLException {
-        Merge merge;
+        KeptChanges.Merge merge;
         try {
-            merge = mergeOrKeep(changes, true);
+            merge = kept.mergeOrKeep(changes, true);
         } catch (SQLException e) {
-            if (refused(e)) {
+            if (KeptChanges.refused(e)) {
                 throw new SQLException(e.getMessage(), e.getSQLState(), new BadChangeset(index, e));
             }
             throw e;
         }
-        // What was kept for its schema is heard of when it merges (mergeKept), not now.
+        // What was kept for its schema is heard of when it merges (KeptChanges), not now.
         return merge.merged().isEmpty() ? null
-                : merged(f.siteId(), f.version(), merge.merged(), merge.impacted(), f.ts());
-    }
-
-    /**
-     * Whether merging failed because of the changes rather than the node: malformed for the CRR engine, beyond the
-     * bound of changes kept for a missing schema, or refused by this node's tables (a constraint, a type, a size:
-     * their schemas differ between nodes). Such a changeset is rejected and the rest of its batch applies; anything
-     * else (busy, I/O, a full disk) fails the batch, which comes again.
-     */
-    private static boolean refused(SQLException e) {
-        if (e instanceof MissingSchemaException || e instanceof PendingChanges.Full) {
-            return true;
-        }
-        String state = SqlErrors.translate(e).getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
-    }
-
-    /** A merged version, for the change listeners and the latency figures. */
-    private static AppliedVersion merged(SiteId site, long version, List<Change> changes, long impacted, long ts) {
-        return new AppliedVersion(site, version, rowsOf(changes), impacted, ts);
-    }
-
-    /**
-     * Merges changes; those naming a table or column this node does not have are kept for later.
-     *
-     * @param arriving new arrivals, which must fit the pending bound (changes taken out of it and kept again need not)
-     */
-    private Merge mergeOrKeep(List<Change> changes, boolean arriving) throws SQLException {
-        try {
-            return new Merge(changes, writer.crr().apply(changes));
-        } catch (MissingSchemaException missing) {
-            PendingChanges.Split split = PendingChanges.split(changes, missing);
-            if (split.missing().isEmpty()) {
-                throw missing;
-            }
-            if (arriving) {
-                pending.admit(split.missing());
-            }
-            pending.keep(split.missing());
-            counters.changesKeptForSchema.add(split.missing().size());
-            LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
-            return split.applicable().isEmpty() ? new Merge(List.of(), 0) : mergeOrKeep(split.applicable(), arriving);
-        }
-    }
-
-    /** What {@link #mergeOrKeep} merged (the rest it kept for their schema), and the rows that impacted. */
-    private record Merge(List<Change> merged, long impacted) {
-    }
-
-    static Map<String, List<byte[]>> rowsOf(List<Change> changes) {
-        Map<String, Map<java.nio.ByteBuffer, byte[]>> rows = new LinkedHashMap<>();
-        for (Change c : changes) {
-            rows.computeIfAbsent(c.table(), t -> new LinkedHashMap<>()).putIfAbsent(java.nio.ByteBuffer.wrap(c.pk()),
-                    c.pk());
-        }
-        Map<String, List<byte[]>> out = new LinkedHashMap<>();
-        rows.forEach((table, keys) -> out.put(table, List.copyOf(keys.values())));
-        return out;
+                : AppliedVersion.of(f.siteId(), f.version(), merge.merged(), merge.impacted(), f.ts());
     }
 
     private void rolledBack() {
@@ -394,73 +335,9 @@ final class SqliteChangesetStore implements ChangesetStore {
         }
     }
 
-    // ---- changes kept for a missing schema ----------------------------------------------------------------------
-
-    /**
-     * Merges kept changes whose table or column exists now, if the schema changed since the last look. Agent
-     * thread. Returns the changes merged.
-     */
+    /** See {@link KeptChanges#mergeKeptChanges}. Agent thread. */
     long mergeKeptChanges() throws SQLException {
-        long current = writer.locked(() -> {
-            try (Statement s = writer.crr().connection().createStatement();
-                    ResultSet rs = s.executeQuery("PRAGMA schema_version")) {
-                return rs.next() ? rs.getLong(1) : -1L;
-            }
-        });
-        if (current == schemaVersion) {
-            return 0;
-        }
-        List<AppliedVersion> merged = new ArrayList<>();
-        long mergedChanges;
-        try {
-            mergedChanges = writer.transaction(() -> mergeKept(merged));
-        } catch (SQLException | RuntimeException e) {
-            writer.locked(() -> {
-                pending.rolledBack();
-                return null;
-            });
-            throw e;
-        }
-        schemaVersion = current;
-        if (!merged.isEmpty()) {
-            counters.changesMergedAfterSchema.add(mergedChanges);
-            LOG.info("[{}] merged {} changes of {} versions kept until their schema arrived; {} still wait", name,
-                    mergedChanges, merged.size(), pending.count());
-            applied.accept(merged);
-        }
-        return mergedChanges;
-    }
-
-    private long mergeKept(List<AppliedVersion> merged) throws SQLException {
-        Set<String> tables = pending.tables();
-        tables.retainAll(writer.crr().crrTables());
-        Map<List<Object>, List<Change>> byVersion = new LinkedHashMap<>();
-        for (Change c : pending.takeFor(tables)) {
-            byVersion.computeIfAbsent(List.of(SiteId.of(c.siteId()), c.dbVersion()), k -> new ArrayList<>()).add(c);
-        }
-        long count = 0;
-        for (List<Change> version : byVersion.values()) {
-            Change first = version.get(0);
-            Merge merge;
-            try {
-                merge = mergeOrKeep(version, false); // atomic: the engine undoes a merge that fails
-            } catch (SQLException e) {
-                if (!refused(e)) {
-                    throw e;
-                }
-                // This node's table refuses the version: it stays kept, for a later schema, and the others go on.
-                pending.keep(version);
-                LOG.warn("[{}] the {} changes of version {} of site {} kept until their schema arrived do not merge"
-                        + " into it: {}; they stay kept until the schema changes again", name, version.size(),
-                        first.dbVersion(), SiteId.of(first.siteId()), e.getMessage());
-                continue;
-            }
-            if (!merge.merged().isEmpty()) {
-                merged.add(merged(SiteId.of(first.siteId()), first.dbVersion(), merge.merged(), merge.impacted(), 0));
-                count += merge.merged().size();
-            }
-        }
-        return count;
+        return kept.mergeKeptChanges();
     }
 
     // ---- sync ------------------------------------------------------------------------------------------------

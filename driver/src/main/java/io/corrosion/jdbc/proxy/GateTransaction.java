@@ -1,0 +1,42 @@
+package io.corrosion.jdbc.proxy;
+
+import io.corrosion.jdbc.replication.TransactionGate;
+
+/**
+ * A connection's transaction as the file's {@link TransactionGate} counts it: from the first statement run with
+ * auto-commit off (the gate keeps the agent's merges out of the transaction, so that it never reads a snapshot a merge
+ * makes stale before it writes) to commit, rollback or close. Two threads sharing the connection tell the gate once.
+ */
+final class GateTransaction {
+    private final TransactionGate gate;
+    private volatile boolean open;
+
+    GateTransaction(TransactionGate gate) {
+        this.gate = gate;
+    }
+
+    /** A statement is about to run in a transaction (auto-commit off): the first one tells the gate. */
+    void statementInTransaction() {
+        if (!open) {
+            synchronized (this) {
+                if (!open) {
+                    gate.transactionStarted();
+                    open = true;
+                }
+            }
+        }
+    }
+
+    /** The transaction ended (commit, rollback, auto-commit switched on, close). */
+    void ended() {
+        if (open) {
+            synchronized (this) {
+                if (!open) {
+                    return;
+                }
+                open = false;
+            }
+            gate.transactionEnded();
+        }
+    }
+}

@@ -235,6 +235,11 @@ public class StatementProxy implements Statement {
         }
     }
 
+    /** An update count as the application expects it: 0 after DDL (sqlite-jdbc's then counts the driver's writes). */
+    private long visible(long count) {
+        return ddlExecuted && count > 0 ? 0 : count;
+    }
+
     private void clearRefusedBatch(Exception cause) {
         try {
             raw.clearBatch();
@@ -336,15 +341,7 @@ public class StatementProxy implements Statement {
     @Override public int getFetchDirection() throws SQLException { try { return raw.getFetchDirection(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getFetchSize() throws SQLException { try { return raw.getFetchSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public long getLargeMaxRows() throws SQLException { try { return raw.getLargeMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override
-    public long getLargeUpdateCount() throws SQLException {
-        try {
-            long count = raw.getLargeUpdateCount();
-            return ddlExecuted && count > 0 ? 0 : count;
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
-    }
+    @Override public long getLargeUpdateCount() throws SQLException { try { return visible(raw.getLargeUpdateCount()); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getMaxFieldSize() throws SQLException { try { return raw.getMaxFieldSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getMaxRows() throws SQLException { try { return raw.getMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean getMoreResults() throws SQLException { try { return raw.getMoreResults(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
@@ -353,15 +350,7 @@ public class StatementProxy implements Statement {
     @Override public int getResultSetConcurrency() throws SQLException { try { return raw.getResultSetConcurrency(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getResultSetHoldability() throws SQLException { try { return raw.getResultSetHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getResultSetType() throws SQLException { try { return raw.getResultSetType(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override
-    public int getUpdateCount() throws SQLException {
-        try {
-            int count = raw.getUpdateCount();
-            return ddlExecuted && count > 0 ? 0 : count;
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
-    }
+    @Override public int getUpdateCount() throws SQLException { try { return (int) visible(raw.getUpdateCount()); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw SqlErrors.translate(e); } }

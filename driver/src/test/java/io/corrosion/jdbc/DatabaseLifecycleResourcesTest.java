@@ -169,6 +169,24 @@ class DatabaseLifecycleResourcesTest {
         }
     }
 
+    /** A statement kept past its database's shutdown fails as a closed connection does (pools evict on 08003). */
+    @Test
+    void aStatementUsedAfterItsDatabaseShutDownFailsWith08003() throws Exception {
+        Path file = dir.resolve("stale.db");
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + file)) {
+            exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            java.sql.PreparedStatement prepared = c.prepareStatement("INSERT INTO t (v) VALUES (?)");
+            Statement plain = c.createStatement();
+            assertThat(CorrosionDriver.shutdown(file.toString())).isTrue();
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert
+                    .ThrowingCallable>of(() -> prepared.setString(1, "late"), prepared::executeUpdate,
+                    () -> plain.executeQuery("SELECT 1"), () -> plain.executeUpdate("INSERT INTO t (v) VALUES ('late')"))) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, call).getSQLState())
+                        .isEqualTo("08003");
+            }
+        }
+    }
+
     // ---- open/close loops --------------------------------------------------------------------------------------
 
     @Test

@@ -205,6 +205,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     /** Before every statement: the first one of a transaction tells the file's gate ({@link GateTransaction}). */
     void statementStarting() throws SQLException {
+        checkOpen(); // a statement kept past its connection's close (a shutdown) says so: 08003, which pools act on
         if (!raw.getAutoCommit()) {
             transaction.statementInTransaction();
         }
@@ -253,6 +254,11 @@ public final class ConnectionProxy implements CorrosionConnection {
     /** A statement of this connection was given a query timeout. */
     void queryTimeoutSet() {
         queryTimeouts = true;
+    }
+
+    /** Closed by the application or by its database's shutdown. */
+    boolean wasClosed() {
+        return closed;
     }
 
     private void checkOpen() throws SQLException {

@@ -1,7 +1,6 @@
 package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.Change;
-import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ConflictResolution;
 import io.corrosion.jdbc.intercept.ParameterBinder;
@@ -184,7 +183,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         } else {
             connection.statementThrough();
         }
-        return SqlErrors.translate(e);
+        return translate(e);
     }
 
     @Override
@@ -283,7 +282,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
                 batchBound.add(binder.lastBound());
             }
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -296,7 +295,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             ps.clearBatch();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
         connection.applyChanges(rows);
         int[] counts = new int[rows.size()];
@@ -324,7 +323,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             knownKeyQuery.setLong(1, knownKey);
             return ResultSetProxy.wrap(this, knownKeyQuery.executeQuery());
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -382,7 +381,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             return ResultSetMetaDataProxy.wrap(ps.getMetaData());
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -392,61 +391,61 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return ParameterMetaDataProxy.wrap(ps.getParameterMetaData(),
                     binder == null ? 0 : binder.appendedParameters());
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
     // Plain delegation below.
 
-    @Override public void clearParameters() throws SQLException { try { if (changes != null) { changes.clearParameters(); } ps.clearParameters(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setArray(int parameterIndex, Array x) throws SQLException { try { unrecorded(parameterIndex); ps.setArray(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { try { unrecorded(parameterIndex); ps.setBigDecimal(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { try { record(parameterIndex, x ? 1L : 0L); ps.setBoolean(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setByte(int parameterIndex, byte x) throws SQLException { try { record(parameterIndex, (long) x); ps.setByte(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { try { record(parameterIndex, x); ps.setBytes(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDate(int parameterIndex, Date x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDate(int parameterIndex, Date x) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setDouble(int parameterIndex, double x) throws SQLException { try { record(parameterIndex, x); ps.setDouble(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setFloat(int parameterIndex, float x) throws SQLException { try { record(parameterIndex, (double) x); ps.setFloat(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setInt(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, (long) x); ps.setInt(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setLong(int parameterIndex, long x) throws SQLException { try { record(parameterIndex, x); ps.setLong(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x, length2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNClob(int parameterIndex, NClob x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNString(int parameterIndex, String x) throws SQLException { try { unrecorded(parameterIndex); ps.setNString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNull(int parameterIndex, int x, String s2) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x, s2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNull(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, int n2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2, n3); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setObject(int parameterIndex, Object x) throws SQLException { try { record(parameterIndex, x); ps.setObject(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { try { unrecorded(parameterIndex); ps.setRef(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { try { unrecorded(parameterIndex); ps.setRowId(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setSQLXML(int parameterIndex, SQLXML x) throws SQLException { try { unrecorded(parameterIndex); ps.setSQLXML(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShort(int parameterIndex, short x) throws SQLException { try { record(parameterIndex, (long) x); ps.setShort(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setString(int parameterIndex, String x) throws SQLException { try { record(parameterIndex, x); ps.setString(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTime(int parameterIndex, Time x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTime(int parameterIndex, Time x) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTimestamp(int parameterIndex, Timestamp x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x, calendar2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setURL(int parameterIndex, URL x) throws SQLException { try { unrecorded(parameterIndex); ps.setURL(parameterIndex, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Deprecated @Override public void setUnicodeStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setUnicodeStream(parameterIndex, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void clearParameters() throws SQLException { try { if (changes != null) { changes.clearParameters(); } ps.clearParameters(); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setArray(int parameterIndex, Array x) throws SQLException { try { unrecorded(parameterIndex); ps.setArray(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, n2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setAsciiStream(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException { try { unrecorded(parameterIndex); ps.setBigDecimal(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, n2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBinaryStream(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBlob(int parameterIndex, InputStream x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBlob(int parameterIndex, InputStream x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBlob(int parameterIndex, Blob x) throws SQLException { try { unrecorded(parameterIndex); ps.setBlob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBoolean(int parameterIndex, boolean x) throws SQLException { try { record(parameterIndex, x ? 1L : 0L); ps.setBoolean(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setByte(int parameterIndex, byte x) throws SQLException { try { record(parameterIndex, (long) x); ps.setByte(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setBytes(int parameterIndex, byte[] x) throws SQLException { try { record(parameterIndex, x); ps.setBytes(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, n2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setCharacterStream(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setClob(int parameterIndex, Clob x) throws SQLException { try { unrecorded(parameterIndex); ps.setClob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setDate(int parameterIndex, Date x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x, calendar2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setDate(int parameterIndex, Date x) throws SQLException { try { unrecorded(parameterIndex); ps.setDate(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setDouble(int parameterIndex, double x) throws SQLException { try { record(parameterIndex, x); ps.setDouble(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFloat(int parameterIndex, float x) throws SQLException { try { record(parameterIndex, (double) x); ps.setFloat(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setInt(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, (long) x); ps.setInt(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setLong(int parameterIndex, long x) throws SQLException { try { record(parameterIndex, x); ps.setLong(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNCharacterStream(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNCharacterStream(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNCharacterStream(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNClob(int parameterIndex, Reader x, long length2) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x, length2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNClob(int parameterIndex, Reader x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNClob(int parameterIndex, NClob x) throws SQLException { try { unrecorded(parameterIndex); ps.setNClob(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNString(int parameterIndex, String x) throws SQLException { try { unrecorded(parameterIndex); ps.setNString(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNull(int parameterIndex, int x, String s2) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x, s2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setNull(int parameterIndex, int x) throws SQLException { try { record(parameterIndex, null); ps.setNull(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, int n2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2, n3); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, n2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2, int n3) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2, n3); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x, SQLType sQLType2) throws SQLException { try { unrecorded(parameterIndex); ps.setObject(parameterIndex, x, sQLType2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setObject(int parameterIndex, Object x) throws SQLException { try { record(parameterIndex, x); ps.setObject(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setRef(int parameterIndex, Ref x) throws SQLException { try { unrecorded(parameterIndex); ps.setRef(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setRowId(int parameterIndex, RowId x) throws SQLException { try { unrecorded(parameterIndex); ps.setRowId(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setSQLXML(int parameterIndex, SQLXML x) throws SQLException { try { unrecorded(parameterIndex); ps.setSQLXML(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setShort(int parameterIndex, short x) throws SQLException { try { record(parameterIndex, (long) x); ps.setShort(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setString(int parameterIndex, String x) throws SQLException { try { record(parameterIndex, x); ps.setString(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setTime(int parameterIndex, Time x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x, calendar2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setTime(int parameterIndex, Time x) throws SQLException { try { unrecorded(parameterIndex); ps.setTime(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setTimestamp(int parameterIndex, Timestamp x, Calendar calendar2) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x, calendar2); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException { try { unrecorded(parameterIndex); ps.setTimestamp(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setURL(int parameterIndex, URL x) throws SQLException { try { unrecorded(parameterIndex); ps.setURL(parameterIndex, x); } catch (SQLException e) { throw translate(e); } }
+    @Deprecated @Override public void setUnicodeStream(int parameterIndex, InputStream x, int n2) throws SQLException { try { unrecorded(parameterIndex); ps.setUnicodeStream(parameterIndex, x, n2); } catch (SQLException e) { throw translate(e); } }
 }

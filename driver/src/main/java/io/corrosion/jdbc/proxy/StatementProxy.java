@@ -59,7 +59,7 @@ public class StatementProxy implements Statement {
             connection.afterExecute(plan);
             return result;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -80,7 +80,7 @@ public class StatementProxy implements Statement {
         try {
             return connection.physical().getDatabase().changes();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -177,7 +177,7 @@ public class StatementProxy implements Statement {
                 batchPlans.add(plan);
             }
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -188,7 +188,7 @@ public class StatementProxy implements Statement {
         try {
             raw.clearBatch();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -229,10 +229,18 @@ public class StatementProxy implements Statement {
             }
             return counts;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         } finally {
             batchPlans.clear();
         }
+    }
+
+    /**
+     * The exception for a failure of the raw statement: once the connection is closed (the database shut down, say),
+     * the raw statement went with it, and the application hears 08003, on which pools act, not sqlite-jdbc's HY010.
+     */
+    final SQLException translate(SQLException e) {
+        return connection.wasClosed() ? SqlErrors.connectionClosed() : SqlErrors.translate(e);
     }
 
     /** An update count as the application expects it: 0 after DDL (sqlite-jdbc's then counts the driver's writes). */
@@ -272,7 +280,7 @@ public class StatementProxy implements Statement {
         try {
             return wrap(raw.getResultSet());
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -281,7 +289,7 @@ public class StatementProxy implements Statement {
         try {
             return ResultSetProxy.wrap(this, raw.getGeneratedKeys());
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -298,7 +306,7 @@ public class StatementProxy implements Statement {
         try {
             raw.close();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         } finally {
             batchPlans.clear();
             lastRaw = null;
@@ -311,7 +319,7 @@ public class StatementProxy implements Statement {
         try {
             return raw.isClosed();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 
@@ -332,43 +340,43 @@ public class StatementProxy implements Statement {
 
     // Plain delegation below.
 
-    @Override public void cancel() throws SQLException { try { raw.cancel(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void clearWarnings() throws SQLException { try { raw.clearWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void closeOnCompletion() throws SQLException { try { raw.closeOnCompletion(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String enquoteIdentifier(String s, boolean flag1) throws SQLException { try { return raw.enquoteIdentifier(s, flag1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String enquoteLiteral(String s) throws SQLException { try { return raw.enquoteLiteral(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String enquoteNCharLiteral(String s) throws SQLException { try { return raw.enquoteNCharLiteral(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getFetchDirection() throws SQLException { try { return raw.getFetchDirection(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getFetchSize() throws SQLException { try { return raw.getFetchSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public long getLargeMaxRows() throws SQLException { try { return raw.getLargeMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public long getLargeUpdateCount() throws SQLException { try { return visible(raw.getLargeUpdateCount()); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getMaxFieldSize() throws SQLException { try { return raw.getMaxFieldSize(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getMaxRows() throws SQLException { try { return raw.getMaxRows(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean getMoreResults() throws SQLException { try { return raw.getMoreResults(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean getMoreResults(int n) throws SQLException { try { return raw.getMoreResults(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getQueryTimeout() throws SQLException { try { return raw.getQueryTimeout(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getResultSetConcurrency() throws SQLException { try { return raw.getResultSetConcurrency(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getResultSetHoldability() throws SQLException { try { return raw.getResultSetHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getResultSetType() throws SQLException { try { return raw.getResultSetType(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getUpdateCount() throws SQLException { try { return (int) visible(raw.getUpdateCount()); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isSimpleIdentifier(String s) throws SQLException { try { return raw.isSimpleIdentifier(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setCursorName(String s) throws SQLException { try { raw.setCursorName(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setEscapeProcessing(boolean flag) throws SQLException { try { raw.setEscapeProcessing(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setFetchDirection(int n) throws SQLException { try { raw.setFetchDirection(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setFetchSize(int n) throws SQLException { try { raw.setFetchSize(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setLargeMaxRows(long length) throws SQLException { try { raw.setLargeMaxRows(length); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setMaxFieldSize(int n) throws SQLException { try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setMaxRows(int n) throws SQLException { try { raw.setMaxRows(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setPoolable(boolean flag) throws SQLException { try { raw.setPoolable(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void cancel() throws SQLException { try { raw.cancel(); } catch (SQLException e) { throw translate(e); } }
+    @Override public void clearWarnings() throws SQLException { try { raw.clearWarnings(); } catch (SQLException e) { throw translate(e); } }
+    @Override public void closeOnCompletion() throws SQLException { try { raw.closeOnCompletion(); } catch (SQLException e) { throw translate(e); } }
+    @Override public String enquoteIdentifier(String s, boolean flag1) throws SQLException { try { return raw.enquoteIdentifier(s, flag1); } catch (SQLException e) { throw translate(e); } }
+    @Override public String enquoteLiteral(String s) throws SQLException { try { return raw.enquoteLiteral(s); } catch (SQLException e) { throw translate(e); } }
+    @Override public String enquoteNCharLiteral(String s) throws SQLException { try { return raw.enquoteNCharLiteral(s); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getFetchDirection() throws SQLException { try { return raw.getFetchDirection(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getFetchSize() throws SQLException { try { return raw.getFetchSize(); } catch (SQLException e) { throw translate(e); } }
+    @Override public long getLargeMaxRows() throws SQLException { try { return raw.getLargeMaxRows(); } catch (SQLException e) { throw translate(e); } }
+    @Override public long getLargeUpdateCount() throws SQLException { try { return visible(raw.getLargeUpdateCount()); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getMaxFieldSize() throws SQLException { try { return raw.getMaxFieldSize(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getMaxRows() throws SQLException { try { return raw.getMaxRows(); } catch (SQLException e) { throw translate(e); } }
+    @Override public boolean getMoreResults() throws SQLException { try { return raw.getMoreResults(); } catch (SQLException e) { throw translate(e); } }
+    @Override public boolean getMoreResults(int n) throws SQLException { try { return raw.getMoreResults(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getQueryTimeout() throws SQLException { try { return raw.getQueryTimeout(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getResultSetConcurrency() throws SQLException { try { return raw.getResultSetConcurrency(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getResultSetHoldability() throws SQLException { try { return raw.getResultSetHoldability(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getResultSetType() throws SQLException { try { return raw.getResultSetType(); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getUpdateCount() throws SQLException { try { return (int) visible(raw.getUpdateCount()); } catch (SQLException e) { throw translate(e); } }
+    @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw translate(e); } }
+    @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw translate(e); } }
+    @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw translate(e); } }
+    @Override public boolean isSimpleIdentifier(String s) throws SQLException { try { return raw.isSimpleIdentifier(s); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setCursorName(String s) throws SQLException { try { raw.setCursorName(s); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setEscapeProcessing(boolean flag) throws SQLException { try { raw.setEscapeProcessing(flag); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFetchDirection(int n) throws SQLException { try { raw.setFetchDirection(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFetchSize(int n) throws SQLException { try { raw.setFetchSize(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setLargeMaxRows(long length) throws SQLException { try { raw.setLargeMaxRows(length); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setMaxFieldSize(int n) throws SQLException { try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setMaxRows(int n) throws SQLException { try { raw.setMaxRows(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setPoolable(boolean flag) throws SQLException { try { raw.setPoolable(flag); } catch (SQLException e) { throw translate(e); } }
     @Override
     public void setQueryTimeout(int n) throws SQLException {
         try {
             raw.setQueryTimeout(n);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
         if (n > 0) {
             connection.queryTimeoutSet(); // its statements' lock waits are sqlite-jdbc's (see statementThrough)

@@ -96,19 +96,15 @@ final class DatabaseRegistry {
         return Optional.ofNullable(open.get(key));
     }
 
-    private void installShutdownHook() {
-        synchronized (this) {
-            if (shutdownHook == null) {
-                Thread hook = new Thread(() -> {
-                    log.debug("JVM exit: shutting down {} open databases", open.size());
-                    for (String key : List.copyOf(open.keySet())) {
-                        shutdown(key);
-                    }
-                }, "corrosion-shutdown");
-                hook.setContextClassLoader(null); // it must not keep an application's class loader alive
-                Runtime.getRuntime().addShutdownHook(hook);
-                shutdownHook = hook;
-            }
+    private synchronized void installShutdownHook() {
+        if (shutdownHook == null) {
+            Thread hook = new Thread(() -> {
+                log.debug("JVM exit: shutting down {} open databases", open.size());
+                shutdownAll();
+            }, "corrosion-shutdown");
+            hook.setContextClassLoader(null); // it must not keep an application's class loader alive
+            Runtime.getRuntime().addShutdownHook(hook);
+            shutdownHook = hook;
         }
     }
 
@@ -116,16 +112,14 @@ final class DatabaseRegistry {
      * Once the last open database is shut down the hook goes too, so that an application that shut the driver down (a
      * redeploy) leaves nothing of it registered with the JVM; the next database opened installs it again.
      */
-    private void removeShutdownHook() {
-        synchronized (this) {
-            if (shutdownHook != null && open.isEmpty()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException exiting) {
-                    return; // the JVM is exiting: the hook runs, or already does
-                }
-                shutdownHook = null;
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook != null && open.isEmpty()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                return; // the JVM is exiting: the hook runs, or already does
             }
+            shutdownHook = null;
         }
     }
 }

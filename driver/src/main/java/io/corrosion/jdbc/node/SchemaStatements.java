@@ -159,32 +159,41 @@ final class SchemaStatements {
         Set<String> altered = new HashSet<>();
         for (SqlPlan plan : plans) {
             for (StatementPlan s : plan.statements()) {
-                if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)
-                        && c.session.crrName(s.table().get()) != null) {
-                    altered.add(s.table().get().toLowerCase(java.util.Locale.ROOT));
+                if (s.kind() == StatementKind.ALTER_TABLE) {
+                    replicatedTarget(s, c).ifPresent(altered::add);
                 }
             }
         }
         for (SqlPlan plan : plans) {
             Set<String> dropped = new HashSet<>();
             for (StatementPlan s : plan.statements()) {
-                if (!altered.isEmpty() && s.kind().isDml() && (s.tables().isEmpty() || s.tables().stream()
-                        .anyMatch(t -> altered.contains(t.toLowerCase(java.util.Locale.ROOT))))) {
+                if (!altered.isEmpty() && s.kind().isDml() && (s.tables().isEmpty()
+                        || s.tables().stream().anyMatch(t -> altered.contains(lower(t))))) {
                     throw new SQLException("ALTER TABLE of a replicated table cannot run in one SQL string or batch"
                             + " with writes to it (" + s.sql().strip() + "): capture is off while the table is altered,"
                             + " so those writes would not replicate. Run the ALTER TABLE on its own.", "0A000");
                 }
-                String table = s.table().map(t -> t.toLowerCase(java.util.Locale.ROOT)).orElse(null);
-                if (s.kind() == StatementKind.DROP_TABLE && table != null && policy.replicates(s)
-                        && c.session.crrName(s.table().get()) != null) {
-                    dropped.add(table);
-                } else if (s.kind() == StatementKind.CREATE_TABLE && dropped.contains(table)) {
+                if (s.kind() == StatementKind.DROP_TABLE) {
+                    replicatedTarget(s, c).ifPresent(dropped::add);
+                } else if (s.kind() == StatementKind.CREATE_TABLE && s.table().map(t -> dropped.contains(lower(t)))
+                        .orElse(false)) {
                     throw new SQLException("DROP TABLE and CREATE TABLE of replicated table " + s.table().get()
                             + " cannot run in one SQL string: the table created again would not be set up for"
                             + " replication. Run them as statements of their own.", "0A000");
                 }
             }
         }
+    }
+
+    /** The statement's table in lower case, if it is a replicated table of this file. */
+    private Optional<String> replicatedTarget(StatementPlan s, NodeConnection c) throws SQLException {
+        Optional<String> table = s.table();
+        return table.isPresent() && policy.replicates(s) && c.session.crrName(table.get()) != null
+                ? table.map(SchemaStatements::lower) : Optional.empty();
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -61,7 +61,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final LockWait lockWait;
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
-    /** An application transaction is open on this connection and counted by the file's transaction gate. */
+    /** This connection's transaction as the file's transaction gate counts it. */
     private final GateTransaction transaction;
     /**
      * Whether sqlite-jdbc reports generated keys on this connection (its {@code getGeneratedKeys} setting at open):
@@ -209,10 +209,6 @@ public final class ConnectionProxy implements CorrosionConnection {
         if (!raw.getAutoCommit()) {
             transaction.statementInTransaction();
         }
-    }
-
-    private void transactionEnded() {
-        transaction.ended();
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {
@@ -394,7 +390,7 @@ public final class ConnectionProxy implements CorrosionConnection {
             return;
         }
         closed = true;
-        transactionEnded();
+        transaction.ended();
         try {
             raw.close();
         } catch (SQLException e) {
@@ -425,7 +421,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     public void commit() throws SQLException {
         checkOpen();
         try {
-            transactionEnded();
+            transaction.ended();
             raw.commit();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
@@ -441,7 +437,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         try {
             boolean committing = flag && !raw.getAutoCommit();
             if (committing) {
-                transactionEnded();
+                transaction.ended();
             }
             raw.setAutoCommit(flag);
             if (committing) {
@@ -509,7 +505,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback() throws SQLException { transactionEnded(); try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void rollback() throws SQLException { transaction.ended(); try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

@@ -343,7 +343,10 @@ public final class SyncEngine {
      * versions refused lately.
      */
     private List<SyncNeed> outstanding(Session except, long now) {
-        refused.values().removeIf(until -> until <= now);
+        // Every entry backs off as long, and one refused again moves to the end: the expired ones are the first.
+        for (var first = refused.entrySet().iterator(); first.hasNext() && first.next().getValue() <= now; ) {
+            first.remove();
+        }
         List<SyncNeed> asked = new ArrayList<>(refused.keySet());
         for (Session other : sessions.values()) {
             if (other != except && other.requested != null && !other.peerDone

@@ -23,6 +23,13 @@ public interface AgentConnection extends AutoCloseable {
      */
     void beginImmediate() throws SQLException;
 
+    /**
+     * The newest local db version whose commit finished (the call that committed it returned) on any connection of
+     * this JVM: every version up to it is durable and readable. {@link CrrApi#dbVersion()} can be one whose commit is
+     * still under way.
+     */
+    long finishedLocalVersion();
+
     /** Detaches the engine and closes the connection. */
     @Override
     void close() throws SQLException;

@@ -97,6 +97,11 @@ public final class CrrSession implements AutoCloseable {
         return siteId.clone();
     }
 
+    /** The newest local db version whose commit finished: the call that committed it returned (settled). */
+    public long finishedDbVersion() {
+        return journal.settledUpTo();
+    }
+
     /** The committed local db version ({@code crsql_db_version()}). */
     public long dbVersion() throws SQLException {
         return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : versions.committed();

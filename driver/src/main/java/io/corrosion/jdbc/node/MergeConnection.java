@@ -59,6 +59,11 @@ public final class MergeConnection implements AgentConnection {
         session.beginImmediate();
     }
 
+    @Override
+    public long finishedLocalVersion() {
+        return session.finishedDbVersion();
+    }
+
     /** The CRR engine on this connection. */
     public CrrSession session() {
         return session;

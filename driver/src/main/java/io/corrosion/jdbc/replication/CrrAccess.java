@@ -35,6 +35,11 @@ final class CrrAccess implements AutoCloseable {
         agentConnection.beginImmediate();
     }
 
+    /** See {@link AgentConnection#finishedLocalVersion()}. */
+    long finishedLocalVersion() {
+        return agentConnection.finishedLocalVersion();
+    }
+
     CrrApi api() {
         return crr;
     }

@@ -13,10 +13,12 @@ import io.corrosion.jdbc.SqlErrors;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationAgent implements AutoCloseable {
     /** Period of the agent thread's upkeep. */
     static final long TICK_MILLIS = 50;
+    /** How long stopping waits for the last local commits to be handed to gossip. */
+    private static final long LAST_PUBLISH_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationAgent.class);
 
     /** Opens one of the agent's own connections to the file, with the CRR engine attached. */
@@ -279,6 +283,7 @@ public final class ReplicationAgent implements AutoCloseable {
         }
         closed = true;
         books.close(); // an awaitVersion in progress ends now, not at its timeout
+        publishLastCommits();
         if (localCommits != null) {
             closeQuietly(localCommits, null);
         }
@@ -300,6 +305,28 @@ public final class ReplicationAgent implements AutoCloseable {
             closeQuietly(c, null);
         }
         LOG.info("[{}] replication stopped: site {}", name, siteId);
+    }
+
+    /**
+     * Publishes the commits not published yet before gossip stops (it sends them before its goodbye): a node that
+     * does not come back must not take acknowledged writes with it. The commit listener hears of a commit a moment
+     * after it returned, so this goes by the commits that finished. Up to {@link #LAST_PUBLISH_SECONDS}; what is left
+     * goes by sync when the node returns.
+     */
+    private void publishLastCommits() {
+        try {
+            thread.submit(() -> {
+                publisher.committed(publisherConnection.finishedLocalVersion());
+                if (publisher.behind()) {
+                    publish();
+                }
+            }).get(LAST_PUBLISH_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("[{}] the last {} local commits were not published before stopping (peers get them by sync "
+                    + "when this node is back): {}", name, publisher.backlog(), e.toString());
+        }
     }
 
     private void closeQuietly(AutoCloseable c, Throwable failure) {

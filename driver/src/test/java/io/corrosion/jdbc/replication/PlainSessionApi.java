@@ -40,6 +40,11 @@ class PlainSessionApi extends SessionCrrApi {
             }
 
             @Override
+            public long finishedLocalVersion() {
+                return session.finishedDbVersion();
+            }
+
+            @Override
             public void close() throws SQLException {
                 session.close();
                 connection.close();

@@ -180,4 +180,35 @@ class ReplicationApiTest {
                 .collect(Collectors.toList());
         assertThat(versions).as("versions of site A heard on b: %s", fromA).doesNotHaveDuplicates();
     }
+
+    /**
+     * Commits acknowledged just before the database shuts down reach a peer that stays, though this node never comes
+     * back: the agent publishes what is committed and the gossip node sends it before saying goodbye. Sync is an hour
+     * away, so only that last publish can bring them.
+     */
+    @Test
+    void commitsMadeJustBeforeShutdownReachThePeers() throws Exception {
+        Connection a = open("a", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h");
+        exec(a, KV);
+        CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
+        String seed = ca.replicationStats().orElseThrow().address();
+        Connection b = open("b", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h&seeds=" + seed);
+        exec(b, KV);
+        CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cb.members().stream()
+                .anyMatch(m -> m.state() == MemberStatus.ALIVE) && ca.members().stream()
+                .anyMatch(m -> m.state() == MemberStatus.ALIVE));
+        exec(a, "INSERT INTO kv VALUES ('first', 'x')");
+        assertThat(cb.awaitVersion(ca.lastCommitToken(), Duration.ofSeconds(20))).isTrue();
+
+        int commits = 300;
+        for (int i = 0; i < commits; i++) {
+            exec(a, "INSERT INTO kv VALUES ('k" + i + "', 'v')");
+        }
+        CorrosionDriver.shutdown(files.get(0).toString());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                ((Number) Rows.query(b, "SELECT count(*) FROM kv").get(0).get(0)).intValue())
+                .as("rows of a on b").isEqualTo(commits + 1));
+    }
 }

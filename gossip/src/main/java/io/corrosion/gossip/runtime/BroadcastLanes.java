@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +36,8 @@ final class BroadcastLanes {
     private static final class Lane {
         final InetSocketAddress to;
         final ArrayDeque<BroadcastMessage> waiting = new ArrayDeque<>();
+        /** Completed when nothing waits and nothing is in flight ({@link #drained}). */
+        final List<CompletableFuture<Void>> idle = new ArrayList<>();
         int inFlight;
         boolean pumping;
 
@@ -78,6 +81,24 @@ final class BroadcastLanes {
         pump(lane);
     }
 
+    /**
+     * Completes when every broadcast queued so far has been handed to its peer's stream, or failed (a node that is
+     * leaving sends what it has before it closes). Any thread.
+     */
+    CompletableFuture<Void> drained() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                if (lane.inFlight > 0 || !lane.waiting.isEmpty()) {
+                    CompletableFuture<Void> idle = new CompletableFuture<>();
+                    lane.idle.add(idle);
+                    all.add(idle);
+                }
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
     /** Broadcasts waiting for a stream, over all peers. Any thread. */
     int waiting() {
         return waiting.get();
@@ -91,14 +112,23 @@ final class BroadcastLanes {
             lane.pumping = true;
         }
         while (true) {
-            List<BroadcastMessage> batch;
+            List<BroadcastMessage> batch = null;
+            List<CompletableFuture<Void>> idle = List.of();
             synchronized (lane) {
-                if (lane.inFlight >= MAX_IN_FLIGHT || lane.waiting.isEmpty()) {
+                if (lane.inFlight < MAX_IN_FLIGHT && !lane.waiting.isEmpty()) {
+                    batch = take(lane);
+                    lane.inFlight++;
+                } else {
                     lane.pumping = false;
-                    return;
+                    if (lane.inFlight == 0 && !lane.idle.isEmpty()) {
+                        idle = new ArrayList<>(lane.idle);
+                        lane.idle.clear();
+                    }
                 }
-                batch = take(lane);
-                lane.inFlight++;
+            }
+            if (batch == null) {
+                idle.forEach(f -> f.complete(null));
+                return;
             }
             transmit(lane, batch);
         }

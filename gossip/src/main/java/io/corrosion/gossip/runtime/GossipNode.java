@@ -207,7 +207,8 @@ public final class GossipNode implements AutoCloseable {
     }
 
     /**
-     * Leaves the cluster (members hear a goodbye instead of having to detect a failure), stops the protocol and
+     * Leaves the cluster (the broadcasts already handed to the node are sent first, and members hear a goodbye
+     * instead of having to detect a failure), stops the protocol and
      * store threads (a store task that is running finishes first, up to the store shutdown timeout), closes the
      * transport, delivers the events still queued to the listener, and returns when every thread of this node
      * has ended. Idempotent.

@@ -395,7 +395,8 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     /**
      * Stops the node's threads. With {@code leave}, first says goodbye (waiting up to the leave timeout for the
-     * goodbyes to be sent); then drops whatever waits for the protocol thread and stops the store threads.
+     * goodbyes and the broadcasts already queued to be sent); then drops whatever waits for the protocol thread and
+     * stops the store threads.
      */
     void stop(boolean leave) {
         if (leave) {
@@ -405,6 +406,7 @@ final class ProtocolDriver implements SessionLinks.Host {
                 core.leave(now(), outbox);
                 sessions.abortAll("node leaving");
                 flush();
+                trackedSends.add(broadcasts.drained()); // the last broadcasts leave before the node does
                 CompletableFuture.allOf(trackedSends.toArray(CompletableFuture[]::new))
                         .whenComplete((ignored, failure) -> goodbyeSent.complete(null));
                 trackedSends = null;

@@ -148,4 +148,25 @@ class BroadcastLanesTest {
         assertThat(counters.broadcastBatches.sum()).isEqualTo(1);
         assertThat(counters.sendFailures.sum()).isEqualTo(1);
     }
+
+    /** A leaving node waits for this: done only when every broadcast queued before it left or failed. */
+    @Test
+    void drainedCompletesWhenEveryQueuedBroadcastHasLeft() {
+        assertThat(lanes.drained()).as("nothing queued").isDone();
+        for (long v = 1; v <= 5; v++) {
+            lanes.send(PEER, broadcast(v));
+        }
+        lanes.send(OTHER, broadcast(99));
+        CompletableFuture<Void> drained = lanes.drained();
+        assertThat(drained).isNotDone();
+
+        sent.get(0).done().complete(null); // PEER's first; the other four now leave as a batch
+        sent.get(1).done().complete(null); // OTHER's
+        assertThat(drained).as("PEER's batch is still in flight").isNotDone();
+        lanes.send(OTHER, broadcast(100)); // queued after drained() was asked: not waited for
+        sent.get(2).done().completeExceptionally(new TransportException(TransportException.Reason.CONNECTION_LOST,
+                "gone"));
+        assertThat(versions(sent.get(2).message())).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(drained).as("a failed send counts as gone").isDone();
+    }
 }

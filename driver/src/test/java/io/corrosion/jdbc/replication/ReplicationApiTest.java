@@ -65,6 +65,18 @@ class ReplicationApiTest {
         }
     }
 
+    /** A second node seeded with {@code a}'s, once each sees the other alive. */
+    private Connection joined(Connection a, String name, String settings) throws SQLException {
+        CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
+        String seed = ca.replicationStats().orElseThrow().address();
+        Connection b = open(name, "?bind=127.0.0.1:0&tls.insecure=true&" + settings + "&seeds=" + seed);
+        CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cb.members().stream()
+                .anyMatch(m -> m.state() == MemberStatus.ALIVE) && ca.members().stream()
+                .anyMatch(m -> m.state() == MemberStatus.ALIVE));
+        return b;
+    }
+
     private static List<String> keysOf(ChangeEvent e, String table) {
         return e.rows().getOrDefault(table, List.of()).stream()
                 .map(pk -> String.valueOf(PackedColumns.unpack(pk).get(0))).collect(Collectors.toList());
@@ -153,13 +165,9 @@ class ReplicationApiTest {
     void aVersionKeptForItsSchemaThenMergedIsHeardOnce() throws Exception {
         Connection a = open("a", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=500ms");
         exec(a, ITEM);
+        Connection b = joined(a, "b", "sync-interval=500ms");
         CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
-        String seed = ca.replicationStats().orElseThrow().address();
-        Connection b = open("b", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=500ms&seeds=" + seed);
         CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cb.members().stream()
-                .anyMatch(m -> m.state() == MemberStatus.ALIVE) && ca.members().stream()
-                .anyMatch(m -> m.state() == MemberStatus.ALIVE));
         List<ChangeEvent> heard = new CopyOnWriteArrayList<>();
         cb.addChangeListener(heard::add);
         String siteA = ca.replicationStats().orElseThrow().siteId();
@@ -190,14 +198,10 @@ class ReplicationApiTest {
     void commitsMadeJustBeforeShutdownReachThePeers() throws Exception {
         Connection a = open("a", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h");
         exec(a, KV);
-        CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
-        String seed = ca.replicationStats().orElseThrow().address();
-        Connection b = open("b", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h&seeds=" + seed);
+        Connection b = joined(a, "b", "sync-interval=1h");
         exec(b, KV);
+        CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
         CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cb.members().stream()
-                .anyMatch(m -> m.state() == MemberStatus.ALIVE) && ca.members().stream()
-                .anyMatch(m -> m.state() == MemberStatus.ALIVE));
         exec(a, "INSERT INTO kv VALUES ('first', 'x')");
         assertThat(cb.awaitVersion(ca.lastCommitToken(), Duration.ofSeconds(20))).isTrue();
 

@@ -101,7 +101,8 @@ public final class Broadcaster {
             return;
         }
         delivered++;
-        int hops = message.hops() + 1;
+        // A hop count from the wire can be anything up to Integer.MAX_VALUE: at the limit is as good as past it.
+        int hops = (int) Math.min(message.hops() + 1L, config.maxHops());
         out.deliver(cs, hops);
         if (hops >= config.maxHops()) {
             hopLimited++;

@@ -97,6 +97,21 @@ class BroadcasterTest {
         assertThat(b.stats().hopLimited()).isEqualTo(1);
     }
 
+    /** The wire lets any hop count up to Integer.MAX_VALUE through: one more must not overflow into a negative. */
+    @Test
+    void theLargestHopCountIsHopLimitedAndTheRestOfTheBatchStillComes() {
+        Broadcaster b = broadcaster(GossipConfig.defaults());
+        SiteId origin = peers.get(0).siteId();
+        List<BroadcastMessage> batch = List.of(
+                new BroadcastMessage(peers.get(1).siteId(), Integer.MAX_VALUE, changeset(origin, 1)),
+                new BroadcastMessage(peers.get(1).siteId(), 1, changeset(origin, 2)));
+        for (BroadcastMessage m : batch) { // as GossipCore takes a BroadcastBatch
+            b.onMessage(m, 0, out);
+        }
+        assertThat(delivered).hasSize(2);
+        assertThat(b.stats().hopLimited()).isEqualTo(1);
+    }
+
     @Test
     void ourOwnChangesetsComingBackAreIgnored() {
         Broadcaster b = broadcaster(GossipConfig.defaults());

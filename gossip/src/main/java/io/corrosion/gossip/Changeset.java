@@ -22,6 +22,12 @@ public sealed interface Changeset permits Changeset.Full, Changeset.Empty {
     /** Bytes of payload, for queue accounting. */
     int payloadSize();
 
+    /**
+     * The highest db version a changeset may carry: far above any a site reaches, far enough below
+     * {@code Long.MAX_VALUE} that counting past one never overflows (cr-sqlite's clocks are 64-bit signed).
+     */
+    long MAX_VERSION = 1L << 62;
+
     /** One chunk of a version: its seqs {@code seqs}, out of {@code 0..lastSeq}. */
     record Full(SiteId siteId, long version, LongRange seqs, long lastSeq, long ts, byte[] payload)
             implements Changeset {
@@ -30,8 +36,8 @@ public sealed interface Changeset permits Changeset.Full, Changeset.Empty {
             Objects.requireNonNull(siteId, "siteId");
             Objects.requireNonNull(seqs, "seqs");
             Objects.requireNonNull(payload, "payload");
-            if (version < 1) {
-                throw new IllegalArgumentException("version must be >= 1, got " + version);
+            if (version < 1 || version > MAX_VERSION) {
+                throw new IllegalArgumentException("version must be in [1, 2^62], got " + version);
             }
             if (seqs.end() > lastSeq) {
                 throw new IllegalArgumentException("seqs " + seqs + " beyond last seq " + lastSeq);
@@ -98,8 +104,8 @@ public sealed interface Changeset permits Changeset.Full, Changeset.Empty {
         public Empty {
             Objects.requireNonNull(siteId, "siteId");
             Objects.requireNonNull(versions, "versions");
-            if (versions.start() < 1) {
-                throw new IllegalArgumentException("versions start at 1, got " + versions);
+            if (versions.start() < 1 || versions.end() > MAX_VERSION) {
+                throw new IllegalArgumentException("versions lie in [1, 2^62], got " + versions);
             }
         }
 

@@ -8,11 +8,17 @@ import java.util.Objects;
  */
 public record Member(SiteId siteId, NodeAddress address, long incarnation) {
 
+    /**
+     * The highest incarnation: far above any a node reaches (it starts from wall-clock milliseconds and adds one per
+     * refutation), and far enough below {@code Long.MAX_VALUE} that outbidding one is never an overflow.
+     */
+    public static final long MAX_INCARNATION = 1L << 62;
+
     public Member {
         Objects.requireNonNull(siteId, "siteId");
         Objects.requireNonNull(address, "address");
-        if (incarnation < 0) {
-            throw new IllegalArgumentException("negative incarnation " + incarnation);
+        if (incarnation < 0 || incarnation > MAX_INCARNATION) {
+            throw new IllegalArgumentException("incarnation " + incarnation + " outside [0, 2^62]");
         }
     }
 

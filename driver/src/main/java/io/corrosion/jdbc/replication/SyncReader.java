@@ -28,6 +28,11 @@ final class SyncReader {
     /** Changes a window should hold about: windows grow while they hold fewer, shrink while they hold more. */
     static final int WINDOW_CHANGES = 8192;
     private static final long MAX_WINDOW = 1L << 20;
+    /**
+     * Windows one read batch reads at most: a long run of versions with nothing left (up to 2^62 of them, which a
+     * member can claim) is served over several batches, so the store's read thread turns to other work in between.
+     */
+    static final int MAX_WINDOWS_PER_READ = 64;
 
     private final SiteId self;
     private final VersionSource source;
@@ -91,7 +96,12 @@ final class SyncReader {
                 v++;
                 continue;
             }
+            if (batch.windows == MAX_WINDOWS_PER_READ) {
+                batch.flushEmpty(id);
+                return List.of(new SyncNeed.Full(id, new LongRange(v, need.versions().end())));
+            }
             long w = Math.min(end, knownUntil(site, v, v + window - 1));
+            batch.windows++;
             NavigableMap<Long, VersionSource.Version> versions = source.read(id.toBytes(), v, w);
             for (VersionSource.Version version : versions.values()) {
                 batch.empty(id, v, version.version() - 1);
@@ -232,6 +242,7 @@ final class SyncReader {
         final List<Changeset> out = new ArrayList<>();
         final int maxBytes;
         int bytes;
+        int windows;
         long emptyFrom = -1;
         long emptyTo = -1;
 

@@ -65,13 +65,16 @@ final class ChangesetCodec {
             long lastSeq = r.uvarint();
             long ts = r.fixed64();
             byte[] payload = r.bytes("payload");
-            if (version < 1 || seqs.end() > lastSeq) {
+            if (version < 1 || version > Changeset.MAX_VERSION || seqs.end() > lastSeq) {
                 throw new DecodeException(Reason.MALFORMED, "changeset v" + version + " seqs " + seqs + "/" + lastSeq);
             }
             return new Changeset.Full(site, version, seqs, lastSeq, ts, payload);
         }
         if (kind == EMPTY) {
             LongRange versions = r.range(1);
+            if (versions.end() > Changeset.MAX_VERSION) {
+                throw new DecodeException(Reason.MALFORMED, "empty changeset of versions " + versions + " above 2^62");
+            }
             return new Changeset.Empty(site, versions, r.fixed64());
         }
         throw new DecodeException(Reason.MALFORMED, "changeset kind " + kind);

@@ -2,6 +2,7 @@ package io.corrosion.gossip.wire;
 
 import io.corrosion.gossip.Member;
 import io.corrosion.gossip.MemberStatus;
+import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.wire.DecodeException.Reason;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,12 @@ final class MembershipCodec {
 
     static Member member(WireReader r) throws DecodeException {
         SiteId site = r.siteId();
-        return new Member(site, r.address(), r.uvarint());
+        NodeAddress address = r.address();
+        long incarnation = r.uvarint();
+        if (incarnation > Member.MAX_INCARNATION) {
+            throw new DecodeException(Reason.MALFORMED, "incarnation " + incarnation + " above 2^62");
+        }
+        return new Member(site, address, incarnation);
     }
 
     static int memberSize(Member m) {

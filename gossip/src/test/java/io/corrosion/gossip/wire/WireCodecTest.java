@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.gossip.Changeset;
+import io.corrosion.gossip.LongRange;
+import io.corrosion.gossip.Member;
 import io.corrosion.gossip.wire.DecodeException.Reason;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -155,6 +158,54 @@ class WireCodecTest {
         overlong[seqAt + 1] = 0;
         System.arraycopy(frame, seqAt + 1, overlong, seqAt + 2, frame.length - seqAt - 1);
         assertRejected(overlong, Reason.MALFORMED);
+    }
+
+    /** An incarnation nobody could outbid (see {@code Member.MAX_INCARNATION}) is refused with the frame. */
+    @Test
+    void anIncarnationAbove2To62IsMalformed() {
+        Member bob = Samples.BOB.withIncarnation(Member.MAX_INCARNATION);
+        byte[] frame = codec.encode(new Ack(bob, 5, List.of()));
+        assertRejected(replace(frame, varint(Member.MAX_INCARNATION), varint(Member.MAX_INCARNATION + 1)),
+                Reason.MALFORMED);
+    }
+
+    /** Versions past 2^62 (see {@code Changeset.MAX_VERSION}), which no site reaches, are refused with the frame. */
+    @Test
+    void aChangesetAbove2To62IsMalformed() {
+        Changeset.Empty empty = new Changeset.Empty(Samples.A, new LongRange(1, Changeset.MAX_VERSION), 0);
+        byte[] frame = codec.encode(new BroadcastMessage(Samples.A, 0, empty));
+        assertRejected(replace(frame, varint(Changeset.MAX_VERSION - 1), varint(Changeset.MAX_VERSION)),
+                Reason.MALFORMED); // the range's length: it ends at 2^62 + 1
+
+        Changeset.Full full = Changeset.Full.complete(Samples.A, Changeset.MAX_VERSION, 0, 0, new byte[] {1});
+        byte[] fullFrame = codec.encode(new BroadcastMessage(Samples.A, 0, full));
+        assertRejected(replace(fullFrame, varint(Changeset.MAX_VERSION), varint(Changeset.MAX_VERSION + 1)),
+                Reason.MALFORMED);
+    }
+
+    private static byte[] varint(long value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long v = value; ; v >>>= 7) {
+            if (v < 0x80) {
+                out.write((int) v);
+                return out.toByteArray();
+            }
+            out.write((int) (v & 0x7f) | 0x80);
+        }
+    }
+
+    /** {@code frame} with its only occurrence of {@code from} replaced by {@code to}. */
+    private static byte[] replace(byte[] frame, byte[] from, byte[] to) {
+        for (int at = 0; at + from.length <= frame.length; at++) {
+            if (Arrays.equals(frame, at, at + from.length, from, 0, from.length)) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.write(frame, 0, at);
+                out.write(to, 0, to.length);
+                out.write(frame, at + from.length, frame.length - at - from.length);
+                return out.toByteArray();
+            }
+        }
+        throw new AssertionError("not in the frame");
     }
 
     private void assertRejected(byte[] frame, Reason reason) {

@@ -20,8 +20,10 @@ import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * message names its sender with its incarnation, so hearing from a member with a higher incarnation than the one
  * we declared dead brings it back (a restart); a member we think dead that talks to us at its old incarnation is
  * told so, and refutes. A full member-list exchange (push-pull) joins through seeds and repairs divergence; dead
- * members are contacted now and then, which heals partitions.
+ * members, and seeds that are not live members, are contacted now and then, which heals partitions.
  */
 public final class Membership implements LivePeers {
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    /** Accusations (suspect, dead, left) above this incarnation are ignored: the accused can always outbid them. */
+    static final long MAX_ACCUSED = Member.MAX_INCARNATION - (1L << 32);
 
     private final GossipConfig config;
     private final RandomGenerator random;
@@ -311,6 +315,11 @@ public final class Membership implements LivePeers {
      * an unknown member, an older incarnation or a member already down changes nothing.
      */
     private MemberState accused(Member m, long now) {
+        if (m.incarnation() > MAX_ACCUSED) {
+            // Nobody reaches such an incarnation honestly. Accepted, it would leave the accused no higher one to
+            // refute with: one message would keep a member down for good.
+            return null;
+        }
         if (m.siteId().equals(self.siteId())) {
             if (m.incarnation() >= self.incarnation()) {
                 refute(m.incarnation(), now);
@@ -386,7 +395,7 @@ public final class Membership implements LivePeers {
 
     /** Someone thinks we are (or were) down, or knows a newer us: outbid it. */
     private void refute(long incarnation, long now) {
-        self = self.withIncarnation(Math.max(self.incarnation(), incarnation) + 1);
+        self = self.withIncarnation(Math.min(Math.max(self.incarnation(), incarnation) + 1, Member.MAX_INCARNATION));
         refutations++;
         LOG.info("{} refutes a suspicion or death at incarnation {}", self, incarnation);
         awareness.apply(1);
@@ -471,17 +480,32 @@ public final class Membership implements LivePeers {
         }
     }
 
-    /** Push-pull with one dead member: if it was only cut off, we both find out and heal. */
+    /**
+     * Push-pull with one dead member: if it was only cut off, we both find out and heal. And with one seed that is not
+     * a live member: dead members are forgotten after the dead retention, so a partition longer than that, or a seed
+     * that restarts after saying goodbye (its own seed list names nobody else), heals through the seeds (Serf's
+     * reconnect and Consul's retry-join do the same).
+     */
     private void reconnect(MembershipOutput out) {
         List<Member> dead = new ArrayList<>();
+        Set<NodeAddress> live = new HashSet<>();
         for (MemberView v : members()) {
             if (v.status() == MemberStatus.DEAD) {
                 dead.add(v.member());
+            } else if (v.status() == MemberStatus.ALIVE || v.status() == MemberStatus.SUSPECT) {
+                live.add(v.member().address());
             }
         }
+        List<MemberUpdate> state = null;
         Member target = RandomPicks.one(dead, m -> false, random);
         if (target != null) {
-            out.send(target.address(), new PushPull(self, false, fullState()));
+            state = fullState();
+            out.send(target.address(), new PushPull(self, false, state));
+        }
+        // Alone, the join's backoff knocks on the seeds instead.
+        NodeAddress seed = live.isEmpty() ? null : RandomPicks.one(seeds, live::contains, random);
+        if (seed != null && (target == null || !seed.equals(target.address()))) {
+            out.send(seed, new PushPull(self, false, state != null ? state : fullState()));
         }
     }
 

@@ -170,6 +170,17 @@ public final class Simulation {
         stats.crashes++;
     }
 
+    /** Stops a node as a graceful close does: it says goodbye ({@code GossipCore.leave}), then goes down. */
+    public void leave(SimNode node) {
+        if (!node.isUp()) {
+            return;
+        }
+        Outbox out = new Outbox();
+        node.core.leave(now(), out);
+        flush(node, out);
+        crash(node);
+    }
+
     /** Nodes in different groups cannot talk; nodes not named stay in group 0. */
     public void partition(List<? extends Collection<SimNode>> groups) {
         nodes.forEach(n -> n.group = 0);

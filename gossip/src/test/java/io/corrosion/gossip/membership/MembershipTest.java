@@ -437,4 +437,39 @@ class MembershipTest {
         assertThat(rec.events(GossipEvent.MemberDown.class)).singleElement()
                 .satisfies(e -> assertThat(e.left()).isTrue());
     }
+
+    /**
+     * A death at the highest incarnation that counts as an accusation: the accused outbids it, without an overflow, and
+     * everyone takes the refutation. Above it, an accusation is ignored: the accused could not outbid it.
+     */
+    @Test
+    void anAccusationAtAHugeIncarnationCanAlwaysBeRefuted() {
+        Member x = peer(4);
+        Member accusedAtTheTop = x.withIncarnation(Membership.MAX_ACCUSED);
+        Gossip death = new Gossip(peer(1), List.of(new MemberUpdate(MemberStatus.DEAD, accusedAtTheTop,
+                peer(1).siteId())));
+        membership.onMessage(death, now, out);
+        assertThat(membership.status(x.siteId())).isEqualTo(MemberStatus.DEAD);
+
+        Recorder xOut = new Recorder();
+        Membership xm = new Membership(config, x, List.of(), new SplittableRandom(3));
+        xm.start(now, xOut);
+        xm.onMessage(death, now, xOut);
+        assertThat(xm.self().incarnation()).isEqualTo(Membership.MAX_ACCUSED + 1);
+        membership.onMessage(new Ping(xm.self(), 1, me.siteId(), List.of()), now + 1, out);
+        assertThat(membership.status(x.siteId())).as("x after its refutation").isEqualTo(MemberStatus.ALIVE);
+
+        Member y = peer(5);
+        membership.onMessage(new Gossip(peer(1), List.of(new MemberUpdate(MemberStatus.DEAD,
+                y.withIncarnation(Membership.MAX_ACCUSED + 1), peer(1).siteId()),
+                new MemberUpdate(MemberStatus.SUSPECT, me.withIncarnation(Member.MAX_INCARNATION), peer(1).siteId()))),
+                now + 2, out);
+        assertThat(membership.status(y.siteId())).as("an accusation nobody could outbid").isEqualTo(MemberStatus.ALIVE);
+        assertThat(membership.self().incarnation()).isEqualTo(me.incarnation());
+
+        // News of a newer us at the very top: we take it, and stop there.
+        membership.onMessage(new Gossip(peer(1), List.of(new MemberUpdate(MemberStatus.ALIVE,
+                me.withIncarnation(Member.MAX_INCARNATION), me.siteId()))), now + 3, out);
+        assertThat(membership.self().incarnation()).isEqualTo(Member.MAX_INCARNATION);
+    }
 }

@@ -60,8 +60,9 @@ public final class SqlErrors {
         if (CONNECTION_CLOSED.equals(state)) {
             return new SQLNonTransientConnectionException(message, state, e.getErrorCode(), e);
         }
-        if (e instanceof SQLFeatureNotSupportedException) {
-            // frameworks catch it by class (an optional JDBC method sqlite-jdbc does not implement)
+        if (e instanceof SQLFeatureNotSupportedException || FEATURE_NOT_SUPPORTED.equals(state)) {
+            // frameworks catch it by class (an optional JDBC method sqlite-jdbc does not implement, a cursor kind or
+            // holdability SQLite does not have)
             return new SQLFeatureNotSupportedException(message, FEATURE_NOT_SUPPORTED, e.getErrorCode(), e);
         }
         return new SQLException(message, state, e.getErrorCode(), e);
@@ -169,7 +170,8 @@ public final class SqlErrors {
         if (m.contains("database has been closed") || m.contains("database connection closed")) {
             return CONNECTION_CLOSED;
         }
-        if (m.contains("not supported") || m.contains("not implemented") || m.contains("unsupported")) {
+        if (m.contains("not supported") || m.contains("not implemented") || m.contains("unsupported")
+                || m.startsWith("sqlite only supports")) { // TYPE_FORWARD_ONLY, CONCUR_READ_ONLY, CLOSE_CURSORS_AT_COMMIT
             return FEATURE_NOT_SUPPORTED;
         }
         if (m.contains("closed") || m.contains("not executing") || m.contains("auto-commit mode")) {

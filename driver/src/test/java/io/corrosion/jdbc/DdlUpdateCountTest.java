@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,30 @@ class DdlUpdateCountTest {
             assertThat(s.executeUpdate("CREATE INDEX a_v ON a (v)")).isZero();
             s.execute("UPDATE a SET w = 'z'");
             assertThat(s.getUpdateCount()).isEqualTo(2);
+        }
+    }
+
+    /** The same through a PreparedStatement (Hibernate's schema tools and jOOQ's DDL use one). */
+    @Test
+    void preparedDdlCountsNoRows() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db"));
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)");
+            s.executeUpdate("INSERT INTO a (v) VALUES ('x'), ('y'), ('z')");
+            try (PreparedStatement p = c.prepareStatement("CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT)")) {
+                assertThat(p.executeUpdate()).as("prepared CREATE TABLE").isZero();
+            }
+            try (PreparedStatement p = c.prepareStatement("ALTER TABLE a ADD COLUMN w TEXT")) {
+                assertThat(p.execute()).isFalse();
+                assertThat(p.getUpdateCount()).as("prepared ALTER TABLE").isZero();
+            }
+            try (PreparedStatement p = c.prepareStatement("CREATE INDEX a_v ON a (v)")) {
+                assertThat(p.executeLargeUpdate()).as("prepared CREATE INDEX").isZero();
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE a SET w = ?")) {
+                p.setString(1, "z");
+                assertThat(p.executeUpdate()).isEqualTo(3);
+            }
         }
     }
 }

@@ -390,6 +390,11 @@ public final class ConnectionProxy implements CorrosionConnection {
             return;
         }
         closed = true;
+        release();
+    }
+
+    /** Ends the gate's count of this connection's transaction and closes the physical connection. */
+    private void release() throws SQLException {
         transaction.ended();
         try {
             raw.close();
@@ -400,20 +405,23 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** Closed at once, as JDBC says (pools evict with it): the physical connection is released on the executor. */
     @Override
     public void abort(Executor executor) throws SQLException {
         if (executor == null) {
             throw new SQLException("abort needs an executor", "HY009");
         }
-        if (!closed) {
-            executor.execute(() -> {
-                try {
-                    close();
-                } catch (SQLException ignored) {
-                    // abort is best effort by contract; the physical connection is gone either way
-                }
-            });
+        if (closed) {
+            return;
         }
+        closed = true;
+        executor.execute(() -> {
+            try {
+                release();
+            } catch (SQLException ignored) {
+                // abort is best effort by contract; the physical connection is gone either way
+            }
+        });
     }
 
     /** The hook sees the commit as if the application had run {@code COMMIT}. */

@@ -163,6 +163,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     }
 
     private void beforeExecute() throws SQLException {
+        executing(plan);
         connection.statementStarting();
         if (hooked) {
             connection.beforeExecute(plan);
@@ -230,7 +231,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             bindAppended();
             beforeExecute();
-            int count = keyBound ? (int) keyBoundUpdate(false) : run(ps::executeUpdate);
+            int count = keyBound ? (int) keyBoundUpdate(false) : (int) visible(run(ps::executeUpdate));
             afterExecute();
             return count;
         } catch (SQLException e) {
@@ -248,7 +249,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             bindAppended();
             beforeExecute();
-            long count = keyBound ? keyBoundUpdate(true) : run(ps::executeLargeUpdate);
+            long count = keyBound ? keyBoundUpdate(true) : visible(run(ps::executeLargeUpdate));
             afterExecute();
             return count;
         } catch (SQLException e) {

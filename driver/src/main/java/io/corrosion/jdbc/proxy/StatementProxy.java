@@ -243,8 +243,16 @@ public class StatementProxy implements Statement {
         return connection.wasClosed() ? SqlErrors.connectionClosed() : SqlErrors.translate(e);
     }
 
-    /** An update count as the application expects it: 0 after DDL (sqlite-jdbc's then counts the driver's writes). */
-    private long visible(long count) {
+    /** A prepared statement runs its plan: its update count follows the same rule as a string's. */
+    final void executing(SqlPlan plan) {
+        ddlExecuted = isDdl(plan);
+    }
+
+    /**
+     * An update count as the application expects it: 0 after DDL (sqlite-jdbc's then counts the driver's writes, or
+     * SQLite's changes() the rows of the last INSERT, UPDATE or DELETE before it).
+     */
+    final long visible(long count) {
         return ddlExecuted && count > 0 ? 0 : count;
     }
 

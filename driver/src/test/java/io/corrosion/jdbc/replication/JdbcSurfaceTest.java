@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +177,39 @@ class JdbcSurfaceTest {
         Throwable ours = unsupported("jdbc:corrosion:" + dir.resolve("c.db"));
         assertThat(plain).isInstanceOf(SQLFeatureNotSupportedException.class);
         assertThat(ours).isInstanceOf(SQLFeatureNotSupportedException.class);
+    }
+
+    /**
+     * Cursor kinds and holdability SQLite does not have: 0A000 and the feature-not-supported class, which Hibernate's
+     * scroll and Spring fall back on (sqlite-jdbc says "SQLite only supports ..." with no state).
+     */
+    @Test
+    void cursorKindsSqliteLacksAreFeatureNotSupported() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("c.db"))) {
+            List<ThrowingCallable> calls = List.of(
+                    () -> c.prepareStatement("SELECT 1", ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY),
+                    () -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE),
+                    () -> c.setHoldability(ResultSet.HOLD_CURSORS_OVER_COMMIT));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call).isInstanceOf(SQLFeatureNotSupportedException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            }
+            assertThat(c.isValid(1)).isTrue();
+        }
+    }
+
+    /** HikariCP evicts with abort: the connection is closed from that moment, before the executor releases it. */
+    @Test
+    void abortClosesAtOnce() throws Exception {
+        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("c.db"));
+        List<Runnable> later = new ArrayList<>();
+        c.abort(later::add);
+        assertThat(c.isClosed()).as("closed right after abort").isTrue();
+        assertThatThrownBy(c::createStatement).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+        assertThat(later).hasSize(1);
+        later.get(0).run();
+        assertThat(c.isClosed()).isTrue();
+        c.close(); // and closing it again is harmless
     }
 
     /** Two threads starting the same transaction on one connection: after commit the gate must count no open one. */

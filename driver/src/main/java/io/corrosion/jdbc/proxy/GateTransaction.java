@@ -9,7 +9,8 @@ import io.corrosion.jdbc.replication.TransactionGate;
  */
 final class GateTransaction {
     private final TransactionGate gate;
-    private volatile boolean open;
+    /** The open transaction as the gate counts it; null when none is open. */
+    private volatile TransactionGate.Opened open;
 
     GateTransaction(TransactionGate gate) {
         this.gate = gate;
@@ -17,11 +18,10 @@ final class GateTransaction {
 
     /** A statement is about to run in a transaction (auto-commit off): the first one tells the gate. */
     void statementInTransaction() {
-        if (!open) {
+        if (open == null) {
             synchronized (this) {
-                if (!open) {
-                    gate.transactionStarted();
-                    open = true;
+                if (open == null) {
+                    open = gate.transactionStarted();
                 }
             }
         }
@@ -29,14 +29,16 @@ final class GateTransaction {
 
     /** The transaction ended (commit, rollback, auto-commit switched on, close). */
     void ended() {
-        if (open) {
-            synchronized (this) {
-                if (!open) {
-                    return;
-                }
-                open = false;
-            }
-            gate.transactionEnded();
+        if (open == null) {
+            return; // most commits: auto-commit statements never opened one
+        }
+        TransactionGate.Opened ending;
+        synchronized (this) {
+            ending = open;
+            open = null;
+        }
+        if (ending != null) {
+            gate.transactionEnded(ending);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.LockWait;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,7 +55,20 @@ public final class TransactionGate implements LockWait.Contention {
     /** A gate that never waits: databases that do not replicate. */
     public static final TransactionGate OPEN = new TransactionGate();
 
-    private final ThreadLocal<int[]> openOnThisThread = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * An application transaction the gate counts, with the count of open transactions of the thread that started it:
+     * the transaction may end on another thread (a pool's housekeeping, {@code abort}'s executor), and the thread that
+     * started it must then count one fewer, or it would never wait at the gate again.
+     */
+    public static final class Opened {
+        private final AtomicInteger ofStartingThread;
+
+        private Opened(AtomicInteger ofStartingThread) {
+            this.ofStartingThread = ofStartingThread;
+        }
+    }
+
+    private final ThreadLocal<AtomicInteger> openOnThisThread = ThreadLocal.withInitial(AtomicInteger::new);
     private int open;
     private boolean applying;
     /** The agent waits for the open transactions to end: new ones wait behind it. */
@@ -73,14 +87,14 @@ public final class TransactionGate implements LockWait.Contention {
     private long writerWaits;
     private long writerWaitNanos;
 
-    /** An application transaction's first statement is about to run. */
-    public void transactionStarted() {
+    /** An application transaction's first statement is about to run; end it with {@link #transactionEnded}. */
+    public Opened transactionStarted() {
         if (this == OPEN) {
-            return;
+            return new Opened(new AtomicInteger());
         }
-        int[] mine = openOnThisThread.get();
+        AtomicInteger mine = openOnThisThread.get();
         synchronized (this) {
-            if (mine[0] == 0) {
+            if (mine.get() == 0) {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_WAIT_MILLIS);
                 long arrived = appliesEnded;
                 waiting++;
@@ -95,16 +109,16 @@ public final class TransactionGate implements LockWait.Contention {
             }
             open++;
         }
-        mine[0]++;
+        mine.incrementAndGet();
+        return new Opened(mine);
     }
 
-    /** An application transaction ended (commit, rollback, auto-commit switched on, connection closed). */
-    public void transactionEnded() {
+    /** An application transaction ended (commit, rollback, auto-commit switched on, connection closed): any thread. */
+    public void transactionEnded(Opened transaction) {
         if (this == OPEN) {
             return;
         }
-        int[] mine = openOnThisThread.get();
-        mine[0] = Math.max(0, mine[0] - 1);
+        transaction.ofStartingThread.updateAndGet(n -> Math.max(0, n - 1));
         synchronized (this) {
             open = Math.max(0, open - 1);
             notifyAll();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gate's order, without SQLite: a waiting apply holds new transactions back, so it waits only for open ones; a
- * transaction that waited for an apply goes before the next one.
+ * transaction that waited for an apply goes before the next one; a transaction may end on any thread.
  */
 class TransactionGateOrderTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -31,9 +31,9 @@ class TransactionGateOrderTest {
         TransactionGate gate = new TransactionGate();
         CompletableFuture<Void> firstEnds = new CompletableFuture<>();
         threads.submit(() -> {
-            gate.transactionStarted();
+            TransactionGate.Opened first = gate.transactionStarted();
             firstEnds.join();
-            gate.transactionEnded();
+            gate.transactionEnded(first);
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.openTransactions() == 1);
 
@@ -79,10 +79,10 @@ class TransactionGateOrderTest {
         CompletableFuture<Void> started = new CompletableFuture<>();
         threads.submit(() -> {
             app.set(Thread.currentThread());
-            gate.transactionStarted();
+            TransactionGate.Opened transaction = gate.transactionStarted();
             started.complete(null);
             appEnds.join();
-            gate.transactionEnded();
+            gate.transactionEnded(transaction);
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> app.get() != null
                 && app.get().getState() == Thread.State.TIMED_WAITING);
@@ -103,5 +103,31 @@ class TransactionGateOrderTest {
         appEnds.complete(null);
         nextApply.get(10, TimeUnit.SECONDS);
         assertThat(gate.openTransactions()).isZero();
+    }
+
+    /**
+     * A transaction ended on another thread than the one that started it (a pool's housekeeping, abort's executor):
+     * the starting thread has none open any more, so its next transaction waits for an apply like any other.
+     */
+    @Test
+    void aTransactionEndedOnAnotherThreadLeavesItsStarterWaitingAtTheGateAgain() throws Exception {
+        TransactionGate gate = new TransactionGate();
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            Thread starterThread = starter.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+            TransactionGate.Opened first = starter.submit(gate::transactionStarted).get(10, TimeUnit.SECONDS);
+            gate.transactionEnded(first); // on this thread
+            assertThat(gate.openTransactions()).isZero();
+
+            gate.applyStarting();
+            var next = starter.submit(gate::transactionStarted);
+            await().atMost(Duration.ofSeconds(10)).until(() -> starterThread.getState() == Thread.State.TIMED_WAITING);
+            assertThat(next).as("the starter's next transaction waits while the agent applies").isNotDone();
+            gate.applyEnded();
+            next.get(10, TimeUnit.SECONDS);
+            assertThat(gate.openTransactions()).isEqualTo(1);
+        } finally {
+            starter.shutdownNow();
+        }
     }
 }

@@ -58,8 +58,7 @@ final class BadChangesets {
                 0, site, 1, 0), true));
         out.add(bad("absurd causal length (2^63-1)", from, v++, change("kv", PackedColumns.pack(4L), "a", "max", 1, 0, site,
                 Long.MAX_VALUE, 0), true));
-        out.add(bad("absurd db_version (2^62 + 1)", from, (1L << 62) + 1, change("kv", PackedColumns.pack(5L), "a", "far", 1, 0,
-                site, 1, 0), true));
+        // A db version above 2^62 never gets this far: the frame that carries it is malformed (WireCodecTest).
         return out;
     }
 

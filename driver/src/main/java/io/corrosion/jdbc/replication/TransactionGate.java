@@ -68,6 +68,9 @@ public final class TransactionGate implements LockWait.Contention {
         }
     }
 
+    /** What the {@link #OPEN} gate hands out: it counts nothing. */
+    private static final Opened NOT_COUNTED = new Opened(new AtomicInteger());
+
     private final ThreadLocal<AtomicInteger> openOnThisThread = ThreadLocal.withInitial(AtomicInteger::new);
     private int open;
     private boolean applying;
@@ -90,7 +93,7 @@ public final class TransactionGate implements LockWait.Contention {
     /** An application transaction's first statement is about to run; end it with {@link #transactionEnded}. */
     public Opened transactionStarted() {
         if (this == OPEN) {
-            return new Opened(new AtomicInteger());
+            return NOT_COUNTED;
         }
         AtomicInteger mine = openOnThisThread.get();
         synchronized (this) {

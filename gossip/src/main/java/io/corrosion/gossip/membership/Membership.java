@@ -48,7 +48,7 @@ public final class Membership implements LivePeers {
 
     private final GossipConfig config;
     private final RandomGenerator random;
-    private final List<NodeAddress> seeds;
+    private final Seeds seeds;
     private final Map<SiteId, MemberState> members = new HashMap<>();
     private final UpdateQueue updates;
     private final Awareness awareness;
@@ -62,8 +62,6 @@ public final class Membership implements LivePeers {
     private long nextPushPullAt;
     private long nextReconnectAt;
     private long nextReapAt;
-    private long joinRetryAt = Long.MAX_VALUE;
-    private long joinBackoff;
 
     private long suspicionsRaised;
     private long refutations;
@@ -78,7 +76,7 @@ public final class Membership implements LivePeers {
         this.config = config;
         this.self = self;
         this.random = random;
-        this.seeds = seeds.stream().filter(a -> !a.equals(self.address())).distinct().toList();
+        this.seeds = new Seeds(config, self.address(), seeds, random);
         this.updates = new UpdateQueue(config.maxPendingUpdates());
         this.awareness = new Awareness(config.awarenessMax());
         this.prober = new Prober(config, random, awareness, new Prober.Host() {
@@ -122,9 +120,8 @@ public final class Membership implements LivePeers {
         nextPushPullAt = now + RandomPicks.jitter(config.pushPullInterval().toMillis(), 0.5, random);
         nextReconnectAt = now + RandomPicks.jitter(config.reconnectInterval().toMillis(), 0.5, random);
         nextReapAt = now + config.deadRetention().toMillis();
-        joinBackoff = config.joinRetryInitial().toMillis();
         if (!seeds.isEmpty()) {
-            join(now, out);
+            seeds.join(now, new PushPull(self, false, fullState()), out);
         }
     }
 
@@ -200,8 +197,8 @@ public final class Membership implements LivePeers {
             next = Math.min(next, nextGossipAt);
         }
         next = Math.min(next, suspicionTimers.next());
-        if (livePeers().isEmpty() && !seeds.isEmpty()) {
-            next = Math.min(next, joinRetryAt);
+        if (livePeers().isEmpty()) {
+            next = Math.min(next, seeds.nextRetry());
         }
         return next;
     }
@@ -316,9 +313,7 @@ public final class Membership implements LivePeers {
      */
     private MemberState accused(Member m, long now) {
         if (m.incarnation() > MAX_ACCUSED) {
-            // Nobody reaches such an incarnation honestly. Accepted, it would leave the accused no higher one to
-            // refute with: one message would keep a member down for good.
-            return null;
+            return null; // nobody reaches it honestly; accepted, it would leave the accused no higher one to outbid
         }
         if (m.siteId().equals(self.siteId())) {
             if (m.incarnation() >= self.incarnation()) {
@@ -454,37 +449,16 @@ public final class Membership implements LivePeers {
         }
     }
 
-    private void join(long now, MembershipOutput out) {
-        List<MemberUpdate> state = fullState();
-        for (NodeAddress seed : seeds) {
-            out.send(seed, new PushPull(self, false, state));
-        }
-        joinRetryAt = now + RandomPicks.jitter(joinBackoff, 0.25, random);
-        joinBackoff = Math.min(joinBackoff * 2, config.joinRetryMax().toMillis());
-    }
-
     /** Not joined yet, or everyone else is gone: keep knocking on the seeds, backing off. */
     private void rejoinIfAlone(long now, MembershipOutput out) {
-        if (!livePeers().isEmpty()) {
-            joinBackoff = config.joinRetryInitial().toMillis();
-            joinRetryAt = Long.MAX_VALUE;
-            return;
-        }
-        if (seeds.isEmpty()) {
-            return;
-        }
-        if (joinRetryAt == Long.MAX_VALUE) {
-            joinRetryAt = now + RandomPicks.jitter(joinBackoff, 0.25, random);
-        } else if (now >= joinRetryAt) {
-            join(now, out);
+        if (seeds.rejoinDue(livePeers().isEmpty(), now)) {
+            seeds.join(now, new PushPull(self, false, fullState()), out);
         }
     }
 
     /**
-     * Push-pull with one dead member: if it was only cut off, we both find out and heal. And with one seed that is not
-     * a live member: dead members are forgotten after the dead retention, so a partition longer than that, or a seed
-     * that restarts after saying goodbye (its own seed list names nobody else), heals through the seeds (Serf's
-     * reconnect and Consul's retry-join do the same).
+     * Push-pull with one dead member (if it was only cut off, we both find out and heal), and with one seed that is
+     * not a live member ({@link Seeds}: Serf's reconnect and Consul's retry-join do the same).
      */
     private void reconnect(MembershipOutput out) {
         List<Member> dead = new ArrayList<>();
@@ -496,16 +470,18 @@ public final class Membership implements LivePeers {
                 live.add(v.member().address());
             }
         }
-        List<MemberUpdate> state = null;
         Member target = RandomPicks.one(dead, m -> false, random);
-        if (target != null) {
-            state = fullState();
-            out.send(target.address(), new PushPull(self, false, state));
-        }
         // Alone, the join's backoff knocks on the seeds instead.
-        NodeAddress seed = live.isEmpty() ? null : RandomPicks.one(seeds, live::contains, random);
+        NodeAddress seed = live.isEmpty() ? null : seeds.notLive(live);
+        if (target == null && seed == null) {
+            return;
+        }
+        PushPull pushPull = new PushPull(self, false, fullState());
+        if (target != null) {
+            out.send(target.address(), pushPull);
+        }
         if (seed != null && (target == null || !seed.equals(target.address()))) {
-            out.send(seed, new PushPull(self, false, state != null ? state : fullState()));
+            out.send(seed, pushPull);
         }
     }
 

@@ -116,6 +116,10 @@ final class CertsCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Bad node name '" + name
                         + "': use letters, digits, '.', '_' and '-' (it names the files NAME.pem and NAME.key)");
             }
+            if (name.equalsIgnoreCase("ca")) {
+                throw new ParameterException(spec.commandLine(), "Bad node name '" + name + "': ca.pem and ca.key are the"
+                        + " cluster CA's files; give the node another name");
+            }
             if (eq < 0) {
                 return new NodeSpec(name, null);
             }

@@ -1,5 +1,6 @@
 package io.corrosion.cli;
 
+import io.corrosion.jdbc.CorrosionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,14 +34,16 @@ final class Database {
     }
 
     Connection open() throws SQLException {
-        if (!database.startsWith("jdbc:") && !create && !Files.exists(Path.of(database))) {
-            throw new CliException("no database file " + database + " (add --create to make one)");
-        }
         if (database.startsWith("jdbc:") && !database.startsWith("jdbc:corrosion:")) {
             throw new CliException("not a jdbc:corrosion: URL: " + database);
         }
         Properties info = new Properties();
         info.putAll(properties);
+        // The file as the driver reads it, a URL's too (:memory: has none)
+        Optional<String> file = CorrosionConfig.parse(url(), info).databaseKey();
+        if (file.isPresent() && !create && !Files.exists(Path.of(file.get()))) {
+            throw new CliException("no database file " + file.get() + " (add --create to make one)");
+        }
         return DriverManager.getConnection(url(), info);
     }
 }

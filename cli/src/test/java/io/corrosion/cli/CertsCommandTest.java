@@ -72,6 +72,12 @@ class CertsCommandTest {
         assertThat(badName.exitCode()).isEqualTo(2);
         assertThat(badName.err()).contains("Bad node name '../evil'");
 
+        for (String ca : new String[] {"ca", "CA=10.0.0.9"}) { // its files would be the cluster CA's
+            Cli named = Cli.run("certs", "-d", dir.toString(), "n1", ca);
+            assertThat(named.exitCode()).as(ca).isEqualTo(2);
+            assertThat(named.err()).contains("cluster CA's files");
+        }
+
         Cli emptyAddress = Cli.run("certs", "-d", dir.toString(), "a=");
         assertThat(emptyAddress.exitCode()).isEqualTo(2);
         assertThat(emptyAddress.err()).contains("Node a: an empty address");

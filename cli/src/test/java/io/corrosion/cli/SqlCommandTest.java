@@ -88,6 +88,12 @@ class SqlCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: no database file " + missing + " (add --create to make one)\n");
         assertThat(Files.exists(missing)).isFalse();
+        Cli missingUrl = Cli.run("sql", "jdbc:corrosion:" + missing + "?busy_timeout=1000", "SELECT 1");
+        assertThat(missingUrl.exitCode()).as("a URL to a missing file").isEqualTo(1);
+        assertThat(missingUrl.err()).contains("no database file");
+        assertThat(Files.exists(missing)).isFalse();
+        Cli memory = Cli.run("sql", ":memory:", "SELECT 1 AS one");
+        assertThat(memory.exitCode()).as(memory.toString()).isZero();
 
         Cli badKey = Cli.run("sql", "--create", "-P", "fanuot=3", dir.resolve("x.db").toString(), "SELECT 1");
         assertThat(badKey.exitCode()).isEqualTo(1);
@@ -109,7 +115,7 @@ class SqlCommandTest {
     @Test
     void aUrlWithKeysWorksAsTheDatabase() {
         String url = "jdbc:corrosion:" + dir.resolve("u.db") + "?busy_timeout=1000";
-        Cli r = Cli.run("sql", url, "CREATE TABLE t (id INTEGER PRIMARY KEY)", "SELECT count(*) AS n FROM t");
+        Cli r = Cli.run("sql", "--create", url, "CREATE TABLE t (id INTEGER PRIMARY KEY)", "SELECT count(*) AS n FROM t");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).endsWith("n\n-\n0\n(1 row)\n");
         assertThat(List.of(r.err())).containsExactly("");

@@ -100,13 +100,7 @@ public record CorrosionConfig(
         String rest = url.substring(URL_PREFIX.length());
         int q = rest.indexOf('?');
         String path = q < 0 ? rest : rest.substring(0, q);
-        Map<String, String> given = new LinkedHashMap<>(q < 0 ? Map.of() : parseQuery(rest.substring(q + 1)));
-        if (info != null) {
-            for (String key : info.stringPropertyNames()) {
-                given.put(key, info.getProperty(key));
-            }
-            info.forEach((k, v) -> given.putIfAbsent(String.valueOf(k), String.valueOf(v)));
-        }
+        Map<String, String> given = given(url, info);
 
         Map<CorrosionProperty, Object> values = new EnumMap<>(CorrosionProperty.class);
         Map<String, String> sqlite = new LinkedHashMap<>();
@@ -143,6 +137,23 @@ public record CorrosionConfig(
         return new CorrosionConfig(url, sqlitePath, inMemory, nodeSettings(values), sqlite);
     }
 
+    /**
+     * The settings a URL and its properties give, as written, by key: the URL's query, then the properties, which win.
+     *
+     * @throws SQLException SQLState 08001 for a badly percent-encoded query
+     */
+    public static Map<String, String> given(String url, Properties info) throws SQLException {
+        int q = url == null ? -1 : url.indexOf('?');
+        Map<String, String> given = new LinkedHashMap<>(q < 0 ? Map.of() : parseQuery(url.substring(q + 1)));
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                given.put(key, info.getProperty(key));
+            }
+            info.forEach((k, v) -> given.putIfAbsent(String.valueOf(k), String.valueOf(v)));
+        }
+        return given;
+    }
+
     /** The sqlite-jdbc URL to open. */
     public String sqliteUrl() {
         return "jdbc:sqlite:" + path;
@@ -168,8 +179,16 @@ public record CorrosionConfig(
             file = file.substring("file:".length());
             int q = file.indexOf('?');
             file = q < 0 ? file : file.substring(0, q);
-            file = file.startsWith("///") ? file.substring(2) : file;
-            file = URLDecoder.decode(file, StandardCharsets.UTF_8);
+            if (file.startsWith("//")) { // an authority: SQLite takes none or "localhost", as one file
+                int slash = file.indexOf('/', 2);
+                String authority = slash < 0 ? file.substring(2) : file.substring(2, slash);
+                if (!authority.isEmpty() && !authority.equalsIgnoreCase("localhost")) {
+                    throw badProperty("The file: URI '" + path + "' names the host '" + authority
+                            + "': SQLite opens local files only (file:/path, file:///path or file://localhost/path)");
+                }
+                file = slash < 0 ? "/" : file.substring(slash);
+            }
+            file = decode(file);
         }
         try {
             return Optional.of(new File(file).getCanonicalPath());
@@ -207,6 +226,10 @@ public record CorrosionConfig(
     /** SQLite's spellings of a boolean pragma value, as {@code jdbc:sqlite:} URLs carry them. */
     private static final Map<String, String> SQLITE_BOOLEANS = Map.of("true", "true", "on", "true", "yes", "true",
             "1", "true", "false", "false", "off", "false", "no", "false", "0", "false");
+    /** sqlite-jdbc's pragmas that take a whole number (it drops or ignores anything else without a word). */
+    private static final Set<String> INTEGER_PRAGMAS = Set.of("open_mode", "cache_size", "mmap_size",
+            "default_cache_size", "incremental_vacuum", "journal_size_limit", "page_size", "max_page_count",
+            "user_version", "application_id", "wal_autocheckpoint", "busy_timeout");
     /** Enumerated pragmas whose sqlite-jdbc choices are in the order of SQLite's numeric codes (0, 1, 2, ...). */
     private static final Set<String> NUMBERED_PRAGMAS = Set.of("temp_store");
 
@@ -217,6 +240,11 @@ public record CorrosionConfig(
      */
     private static String checkSqliteValue(SQLiteConfig.Pragma pragma, String value) throws SQLException {
         if (pragma.choices == null || pragma.choices.length == 0) {
+            boolean integer = INTEGER_PRAGMAS.contains(pragma.pragmaName) || pragma.pragmaName.startsWith("limit_");
+            if (integer && !value.trim().matches("[-+]?[0-9]{1,18}")) {
+                throw badProperty("Bad value '" + value + "' for sqlite-jdbc property '" + pragma.pragmaName
+                        + "': expected a whole number");
+            }
             return value;
         }
         String given = value.trim().toLowerCase(Locale.ROOT);
@@ -260,9 +288,10 @@ public record CorrosionConfig(
         return map;
     }
 
+    /** Percent-decoding as SQLite and sqlite-jdbc do it: a {@code +} stays a {@code +} (not a form's space). */
     private static String decode(String s) throws SQLException {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw badProperty("Badly encoded URL parameter '" + s + "': " + e.getMessage(), e);
         }

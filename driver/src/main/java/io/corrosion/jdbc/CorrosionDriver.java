@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -55,15 +56,15 @@ public final class CorrosionDriver implements Driver {
 
     /** Every property: the driver's own ({@link CorrosionProperty}), then sqlite-jdbc's that pass through. */
     @Override
-    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
-        Properties given = info == null ? new Properties() : info;
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        Map<String, String> given = CorrosionConfig.given(url, info); // the URL's values too, as connect reads them
         List<DriverPropertyInfo> all = new ArrayList<>();
         for (CorrosionProperty p : CorrosionProperty.values()) {
-            all.add(p.toPropertyInfo(given.getProperty(p.key())));
+            all.add(p.toPropertyInfo(given.get(p.key())));
         }
         for (SQLiteConfig.Pragma pragma : SQLiteConfig.Pragma.values()) {
             if (CorrosionProperty.forKey(pragma.pragmaName).isEmpty()) {
-                DriverPropertyInfo d = new DriverPropertyInfo(pragma.pragmaName, given.getProperty(pragma.pragmaName));
+                DriverPropertyInfo d = new DriverPropertyInfo(pragma.pragmaName, given.get(pragma.pragmaName));
                 d.description = "Passed to sqlite-jdbc: " + pragma.description;
                 d.choices = pragma.choices;
                 all.add(d);

@@ -35,10 +35,15 @@ record PropertySyntax(String describe, List<String> choices, Function<String, Ob
     static final PropertySyntax HOST_PORT = new PropertySyntax("host:port or [ipv6]:port", List.of(), HostPort::parse);
 
     static final PropertySyntax HOST_PORT_LIST =
-            new PropertySyntax("comma-separated host:port list (may be empty)", List.of(), t -> {
+            new PropertySyntax("comma-separated host:port list, ports from 1 (may be empty)", List.of(), t -> {
                 List<HostPort> list = new ArrayList<>();
                 for (String part : splitList(t)) {
-                    list.add(HostPort.parse(part));
+                    HostPort seed = HostPort.parse(part);
+                    if (seed.port() == 0) {
+                        throw new IllegalArgumentException("'" + part + "': a seed needs its port (0 only means "
+                                + "\"any free port\" in bind)");
+                    }
+                    list.add(seed);
                 }
                 return List.copyOf(list);
             });
@@ -61,13 +66,17 @@ record PropertySyntax(String describe, List<String> choices, Function<String, Ob
             });
 
     static final PropertySyntax DURATION =
-            new PropertySyntax("a positive duration: 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S", List.of(), t -> {
-                Duration d = parseDuration(t.trim());
-                if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("not positive");
-                }
-                return d;
-            });
+            new PropertySyntax("a positive duration up to a day: 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S", List.of(),
+                    t -> {
+                        Duration d = parseDuration(t.trim());
+                        if (d.isNegative() || d.isZero()) {
+                            throw new IllegalArgumentException("not positive");
+                        }
+                        if (d.compareTo(Duration.ofDays(1)) > 0) {
+                            throw new IllegalArgumentException("longer than a day"); // timers count in milliseconds
+                        }
+                        return d;
+                    });
 
     static final PropertySyntax ANY = new PropertySyntax("any text", List.of(), t -> t);
 

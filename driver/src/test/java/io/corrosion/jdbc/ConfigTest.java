@@ -80,6 +80,15 @@ class ConfigTest {
             {"synchronous=sometimes", "'synchronous'", "NORMAL"},
             {"busy_timeout=-1", "'busy_timeout'", "integer"},
             {"locking_mode=shared", "'locking_mode'", "EXCLUSIVE"},
+            // sqlite-jdbc drops or ignores a bad number without a word
+            {"cache_size=abc", "'cache_size'", "whole number"},
+            {"page_size=abc", "'page_size'", "whole number"},
+            {"mmap_size=1e9", "'mmap_size'", "whole number"},
+            {"journal_size_limit=big", "'journal_size_limit'", "whole number"},
+            {"limit_attached=x", "'limit_attached'", "whole number"},
+            {"open_mode=abc", "'open_mode'", "whole number"},
+            {"seeds=127.0.0.1:0", "'seeds'", "ports from 1"},
+            {"sync-interval=PT2562047788015215H", "'sync-interval'", "up to a day"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:corrosion::memory:?" + c[0]))
@@ -114,6 +123,40 @@ class ConfigTest {
         assertThat(CorrosionConfig.parse("jdbc:corrosion:file:mem?mode=memory&cache=shared", null).inMemory()).isTrue();
     }
 
+    /**
+     * One file, one key, however its URL spells it: SQLite opens {@code file://localhost/p} as {@code /p}, and a
+     * {@code +} is a plus (a key that differs gives one file a second agent and key allocator; one that is the same
+     * for two files mixes them up).
+     */
+    @Test
+    void theDatabaseKeyFollowsSqlitesReadingOfTheFile() throws Exception {
+        String key = CorrosionConfig.parse("jdbc:corrosion:/tmp/d/one.db", null).databaseKey().orElseThrow();
+        for (String spelling : new String[] {"file:/tmp/d/one.db", "file:///tmp/d/one.db", "file://localhost/tmp/d/one.db",
+            "file://LOCALHOST/tmp/d/one.db?mode=rwc", "file:/tmp/d/%6Fne.db"}) {
+            assertThat(CorrosionConfig.parse("jdbc:corrosion:" + spelling, null).databaseKey()).as(spelling)
+                    .contains(key);
+        }
+        assertThat(CorrosionConfig.parse("jdbc:corrosion:file:/tmp/d/a+b.db", null).databaseKey())
+                .contains(new java.io.File("/tmp/d/a+b.db").getCanonicalPath());
+        assertThat(CorrosionConfig.parse("jdbc:corrosion::memory:?tls.ca=/etc/c+c/ca.pem", null).node().tlsCa())
+                .contains("/etc/c+c/ca.pem");
+        assertThatThrownBy(() -> CorrosionConfig.parse("jdbc:corrosion:file://otherhost/tmp/d/one.db", null)
+                .databaseKey()).hasMessageContaining("otherhost")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08001"));
+    }
+
+    @Test
+    void getPropertyInfoReportsTheUrlsValuesUnderTheProperties() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("sync-interval", "2s");
+        DriverPropertyInfo[] info = new CorrosionDriver().getPropertyInfo(
+                "jdbc:corrosion:x.db?fanout=3&sync-interval=9s&cache_size=100", p);
+        var byName = Arrays.stream(info).collect(java.util.stream.Collectors.toMap(i -> i.name, i -> i));
+        assertThat(byName.get("fanout").value).isEqualTo("3");
+        assertThat(byName.get("sync-interval").value).as("properties win").isEqualTo("2s");
+        assertThat(byName.get("cache_size").value).isEqualTo("100");
+    }
+
     @Test
     void acceptsOnlyCorrosionUrls() {
         CorrosionDriver d = new CorrosionDriver();
@@ -125,7 +168,7 @@ class ConfigTest {
     }
 
     @Test
-    void getPropertyInfoListsEveryPropertyAndSqliteJdbcKeys() {
+    void getPropertyInfoListsEveryPropertyAndSqliteJdbcKeys() throws SQLException {
         DriverPropertyInfo[] info = new CorrosionDriver().getPropertyInfo("jdbc:corrosion:x.db", new Properties());
         var names = Arrays.stream(info).map(i -> i.name).toList();
         for (CorrosionProperty p : CorrosionProperty.values()) {

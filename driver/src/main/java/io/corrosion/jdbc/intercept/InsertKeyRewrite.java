@@ -3,7 +3,9 @@ package io.corrosion.jdbc.intercept;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rewrites one INSERT (also {@code INSERT OR ...}, {@code REPLACE INTO}, UPSERT, {@code RETURNING}, a leading
@@ -28,15 +30,18 @@ public final class InsertKeyRewrite extends TokenReader {
     private static final String ROWS_CTE = "__corrosion_rows";
 
     private final String keyColumn;
+    /** {@code rowid}, {@code oid} and {@code _rowid_} where no column takes them: they name the key too. */
+    private final Set<String> rowidAliases;
     private final boolean hiddenKey;
     private final String callPrefix;
     private final List<Edit> edits = new ArrayList<>();
 
     private record Edit(int start, int end, String text) {}
 
-    private InsertKeyRewrite(String sql, String keyColumn, String callPrefix) {
+    private InsertKeyRewrite(String sql, String keyColumn, Set<String> rowidAliases, String callPrefix) {
         super(sql);
         this.keyColumn = keyColumn;
+        this.rowidAliases = rowidAliases;
         this.hiddenKey = keyColumn.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN);
         this.callPrefix = callPrefix;
     }
@@ -50,10 +55,12 @@ public final class InsertKeyRewrite extends TokenReader {
      * @param keyPosition      the key's position among the table's insertable (non-generated) columns, 0-based
      * @param insertableColumns how many insertable columns the table has
      * @param callPrefix       the function call up to its last argument, e.g. {@code __corrosion_key('t', 'id', }
+     * @param rowidAliases     of {@code rowid}, {@code oid} and {@code _rowid_}, those no column of the table takes
+     *                         (lower case): a column list may name the key by them
      */
     public static Optional<String> rewrite(String statementSql, String keyColumn, int keyPosition,
-            int insertableColumns, String callPrefix) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, callPrefix);
+            int insertableColumns, String callPrefix, Set<String> rowidAliases) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix);
         return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
     }
 
@@ -67,8 +74,8 @@ public final class InsertKeyRewrite extends TokenReader {
      * @return the rewritten statement; its last parameter is the one {@code keyValue} brought
      */
     public static Optional<String> rewriteWithAppendedParameter(String statementSql, String keyColumn,
-            String keyValue) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, "");
+            String keyValue, Set<String> rowidAliases) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, "");
         return r.appendParameter(keyValue) ? Optional.of(r.apply()) : Optional.empty();
     }
 
@@ -91,7 +98,7 @@ public final class InsertKeyRewrite extends TokenReader {
             return false;
         }
         int listClose = matchingParen(pos);
-        if (listClose < 0 || indexOfIgnoreCase(names(pos + 1, listClose), keyColumn) >= 0) {
+        if (listClose < 0 || keyIndex(names(pos + 1, listClose)) >= 0) {
             return false;
         }
         pos = listClose + 1;
@@ -149,7 +156,7 @@ public final class InsertKeyRewrite extends TokenReader {
         if (pos >= tokens.size()) {
             return false;
         }
-        int keyIndex = columns == null ? keyPosition : indexOfIgnoreCase(columns, keyColumn);
+        int keyIndex = columns == null ? keyPosition : keyIndex(columns);
         if (keyIndex < 0 && columns == null) {
             return false;
         }
@@ -316,9 +323,11 @@ public final class InsertKeyRewrite extends TokenReader {
         return names;
     }
 
-    private static int indexOfIgnoreCase(List<String> names, String name) {
+    /** Where a column list names the key (by its name, or a rowid alias no column takes); -1 if it does not. */
+    private int keyIndex(List<String> names) {
         for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
+            String name = names.get(i);
+            if (name.equalsIgnoreCase(keyColumn) || rowidAliases.contains(name.toLowerCase(Locale.ROOT))) {
                 return i;
             }
         }

@@ -18,6 +18,7 @@ final class KeyFunctions {
     // sqlite3_value_type codes
     private static final int INTEGER = 1;
     private static final int FLOAT = 2;
+    private static final int TEXT = 3;
     private static final int BLOB = 4;
     private static final int NULL = 5;
 
@@ -50,8 +51,9 @@ final class KeyFunctions {
                 result(allocator.allocate(keys, targets.get(value_int(0))));
                 return;
             }
-            if (type == INTEGER) {
-                allocator.noteSupplied(keys, targets.get(value_int(0)), value_long(1));
+            Long supplied = type == INTEGER ? Long.valueOf(value_long(1)) : storedAsInteger(type);
+            if (supplied != null) {
+                allocator.noteSupplied(keys, targets.get(value_int(0)), supplied);
             }
             generators.coverHandouts(keys); // the key may come from a Hibernate generator block
             switch (type) {
@@ -60,6 +62,28 @@ final class KeyFunctions {
                 case BLOB -> result(value_blob(1));
                 default -> result(value_text(1));
             }
+        }
+
+        /**
+         * The integer a rowid key column stores for a supplied REAL or TEXT value ({@code 1030.0}, {@code '1030'}):
+         * SQLite converts both, so the allocator must know of it as of an INTEGER; null for any other value.
+         */
+        private Long storedAsInteger(int type) throws SQLException {
+            if (type == FLOAT) {
+                double d = value_double(1);
+                return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.valueOf((long) d) : null;
+            }
+            if (type == TEXT) {
+                String text = value_text(1).trim();
+                if (text.matches("[-+]?[0-9]{1,19}")) {
+                    try {
+                        return Long.valueOf(text);
+                    } catch (NumberFormatException tooLarge) {
+                        return null;
+                    }
+                }
+            }
+            return null;
         }
     }
 

@@ -168,14 +168,14 @@ final class KeyStatementHook implements StatementHook {
         String call = KeyFunctions.KEY + "(" + target.handle() + ", ";
         if (alone) {
             Optional<String> bound = InsertKeyRewrite.rewriteWithAppendedParameter(statement.sql(), k.column(),
-                    "coalesce(?, " + call + "NULL))");
+                    "coalesce(?, " + call + "NULL))", k.rowidAliases());
             if (bound.isPresent()) {
                 int parameter = InsertKeyRewrite.parameterCount(statement.sql()) + 1;
                 return Optional.of(new Rewrite(statement.sql(), bound.get(), target, parameter));
             }
         }
         Optional<String> rewritten = InsertKeyRewrite.rewrite(statement.sql(), k.column(), k.position(),
-                k.insertableColumns(), call);
+                k.insertableColumns(), call, k.rowidAliases());
         if (rewritten.isEmpty()) {
             log.debug("INSERT into {} left as written: its shape is not one the key rewrite knows: {}", k.table(),
                     statement.sql());

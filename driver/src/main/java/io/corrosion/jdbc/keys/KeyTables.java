@@ -4,9 +4,12 @@ import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConnection;
 
@@ -78,6 +81,7 @@ final class KeyTables {
         int position = -1;
         int insertable = 0;
         int keyColumns = 0;
+        Set<String> rowidAliases = new HashSet<>(List.of("rowid", "oid", "_rowid_"));
         String declaredName;
         String createSql;
         try (PreparedStatement ps = c.prepareStatement(
@@ -96,6 +100,7 @@ final class KeyTables {
             ps.setString(1, declaredName);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rowidAliases.remove(rs.getString(1).toLowerCase(Locale.ROOT)); // a column of that name is a column
                     int hidden = rs.getInt(4);
                     if (rs.getInt(3) > 0) {
                         keyColumns++;
@@ -116,6 +121,7 @@ final class KeyTables {
         if (!RowidKeyDdl.isIntegerLike(type) || !isRowidAlias(c, declaredName)) {
             return new Lookup(true, Optional.empty());
         }
-        return new Lookup(true, Optional.of(new TableKey(declaredName, column, position, insertable, type)));
+        return new Lookup(true, Optional.of(new TableKey(declaredName, column, position, insertable, type,
+                Set.copyOf(rowidAliases))));
     }
 }

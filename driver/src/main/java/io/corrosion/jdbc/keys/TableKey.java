@@ -1,5 +1,7 @@
 package io.corrosion.jdbc.keys;
 
+import java.util.Set;
+
 /**
  * A table whose primary key is one integer column and its rowid: the driver allocates that key when an INSERT leaves
  * it out or NULL.
@@ -9,5 +11,8 @@ package io.corrosion.jdbc.keys;
  * @param position          the key's position among the insertable (non-generated) columns, 0-based
  * @param insertableColumns how many insertable columns the table has
  * @param declaredType      the key's type as the application declared it (before the driver made it a rowid alias)
+ * @param rowidAliases      of {@code rowid}, {@code oid} and {@code _rowid_}, those no column takes (lower case): an
+ *                          INSERT may name the key by them
  */
-record TableKey(String table, String column, int position, int insertableColumns, String declaredType) {}
+record TableKey(String table, String column, int position, int insertableColumns, String declaredType,
+        Set<String> rowidAliases) {}

@@ -10,15 +10,18 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sqlite.Function;
 
 /** The INSERT rewrite on text, and the rewritten statements run on plain SQLite with a stand-in key function. */
 class InsertKeyRewriteTest {
     private static final String CALL = "k('t', 'id', 9, ";
+    /** No column of the table takes the names of the rowid. */
+    private static final Set<String> ALIASES = Set.of("rowid", "oid", "_rowid_");
 
     private static String rewrite(String sql) {
-        return InsertKeyRewrite.rewrite(sql, "id", 0, 3, CALL).orElseThrow();
+        return InsertKeyRewrite.rewrite(sql, "id", 0, 3, CALL, ALIASES).orElseThrow();
     }
 
     @Test
@@ -39,7 +42,7 @@ class InsertKeyRewriteTest {
 
     @Test
     void withoutColumnListTheKeyIsTheItemAtItsTablePosition() {
-        assertThat(InsertKeyRewrite.rewrite("insert into t values (1, 'a', 2)", "id", 1, 3, CALL))
+        assertThat(InsertKeyRewrite.rewrite("insert into t values (1, 'a', 2)", "id", 1, 3, CALL, ALIASES))
                 .contains("insert into t values (1, k('t', 'id', 9, 'a'), 2)");
     }
 
@@ -76,13 +79,13 @@ class InsertKeyRewriteTest {
 
     @Test
     void unknownShapesAreLeftAlone() {
-        assertThat(InsertKeyRewrite.rewrite("update t set a = 1", "id", 0, 1, CALL)).isEmpty();
-        assertThat(InsertKeyRewrite.rewrite("insert into t values (1)", "id", -1, 1, CALL)).isEmpty();
-        assertThat(InsertKeyRewrite.rewrite("insert into t (a) values (1, 2), (3)", "id", 0, 2, CALL)).isPresent();
-        assertThat(InsertKeyRewrite.rewrite("insert into t (id, a) values (1)", "id", 0, 2, CALL)).isPresent();
-        assertThat(InsertKeyRewrite.rewrite("insert into t (a, id) values (1)", "id", 0, 2, CALL)).isEmpty();
-        assertThat(InsertKeyRewrite.rewrite("insert into other.t (a) values (1)", "id", 0, 2, CALL)).isEmpty();
-        assertThat(InsertKeyRewrite.rewrite("insert into MAIN.t (a) values (1)", "id", 0, 2, CALL)).isPresent();
+        assertThat(InsertKeyRewrite.rewrite("update t set a = 1", "id", 0, 1, CALL, ALIASES)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into t values (1)", "id", -1, 1, CALL, ALIASES)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into t (a) values (1, 2), (3)", "id", 0, 2, CALL, ALIASES)).isPresent();
+        assertThat(InsertKeyRewrite.rewrite("insert into t (id, a) values (1)", "id", 0, 2, CALL, ALIASES)).isPresent();
+        assertThat(InsertKeyRewrite.rewrite("insert into t (a, id) values (1)", "id", 0, 2, CALL, ALIASES)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into other.t (a) values (1)", "id", 0, 2, CALL, ALIASES)).isEmpty();
+        assertThat(InsertKeyRewrite.rewrite("insert into MAIN.t (a) values (1)", "id", 0, 2, CALL, ALIASES)).isPresent();
     }
 
     /** Every rewrite above is valid SQLite and puts the function's value in the key column of every row. */
@@ -122,13 +125,27 @@ class InsertKeyRewriteTest {
         }
     }
 
+    /** A column list that names the key by a rowid alias supplies it: no key is appended to override it. */
+    @Test
+    void aRowidAliasInTheColumnListIsTheKey() {
+        assertThat(rewrite("insert into t (rowid, a) values (5000, 'x')"))
+                .isEqualTo("insert into t (rowid, a) values (k('t', 'id', 9, 5000), 'x')");
+        assertThat(rewrite("insert into t (a, _ROWID_) values ('x', ?)"))
+                .isEqualTo("insert into t (a, _ROWID_) values ('x', k('t', 'id', 9, ?))");
+        assertThat(InsertKeyRewrite.rewriteWithAppendedParameter("insert into t (oid, a) values (?, ?)", "id", "v",
+                ALIASES)).isEmpty();
+        // a table with a column named oid: there it is that column, and the key is still appended
+        assertThat(InsertKeyRewrite.rewrite("insert into t (oid, a) values (1, 'x')", "id", 0, 3, CALL,
+                Set.of("rowid", "_rowid_"))).contains("insert into t (oid, a, \"id\") values (1, 'x', k('t', 'id', 9, NULL))");
+    }
+
     @Test
     void preparedSingleRowInsertsGetTheKeyAsAnAppendedParameter() {
         String value = "coalesce(?, k(3, NULL))";
-        assertThat(InsertKeyRewrite.rewriteWithAppendedParameter("insert into team (name) values (?)", "id", value))
+        assertThat(InsertKeyRewrite.rewriteWithAppendedParameter("insert into team (name) values (?)", "id", value, ALIASES))
                 .contains("insert into team (name, \"id\") values (?, coalesce(?, k(3, NULL)))");
         assertThat(InsertKeyRewrite.rewriteWithAppendedParameter(
-                "insert into t (a, b) values (?, lower(?)) on conflict (a) do nothing returning id", "id", value))
+                "insert into t (a, b) values (?, lower(?)) on conflict (a) do nothing returning id", "id", value, ALIASES))
                 .contains("insert into t (a, b, \"id\") values (?, lower(?), coalesce(?, k(3, NULL))) "
                         + "on conflict (a) do nothing returning id");
         assertThat(InsertKeyRewrite.parameterCount("insert into t (a, b) values (?, lower(?))")).isEqualTo(2);
@@ -136,7 +153,7 @@ class InsertKeyRewriteTest {
         for (String sql : List.of("insert into t (id, a) values (?, ?)", "insert into t (a) values (?), (?)",
                 "insert into t (a) values (?) on conflict (a) do update set b = ?", "insert into t (a) values (?1)",
                 "insert into t (a) values ('x')", "insert into t values (?, ?)", "insert into t (a) select ?")) {
-            assertThat(InsertKeyRewrite.rewriteWithAppendedParameter(sql, "id", value)).as(sql).isEmpty();
+            assertThat(InsertKeyRewrite.rewriteWithAppendedParameter(sql, "id", value, ALIASES)).as(sql).isEmpty();
         }
     }
 

@@ -144,6 +144,42 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * The same for a key supplied as text or as a real ({@code '1030'}, {@code 2054.0}), which the rowid column stores
+     * as an integer: the next generated key is not a PRIMARY KEY error, nor, with OR REPLACE, a row silently replaced.
+     */
+    @Test
+    void suppliedKeysStoredAsIntegersAreSkippedWhateverTheirType() throws SQLException {
+        try (Connection c = open()) {
+            exec(c, "create table t (id integer primary key, v text)");
+            exec(c, "insert into t (v) values ('first')");
+            try (PreparedStatement ps = c.prepareStatement("insert into t (id, v) values (?, ?)")) {
+                ps.setString(1, Long.toString(IdScheme.id(1, SLOT)));
+                ps.setString(2, "text");
+                ps.executeUpdate();
+                ps.setDouble(1, IdScheme.id(2, SLOT));
+                ps.setString(2, "real");
+                ps.executeUpdate();
+            }
+            exec(c, "insert or replace into t (v) values ('generated')");
+            assertThat(longs(c, "select id from t order by id")).containsExactly(IdScheme.id(0, SLOT),
+                    IdScheme.id(1, SLOT), IdScheme.id(2, SLOT), IdScheme.id(3, SLOT));
+        }
+    }
+
+    /** A key named by a rowid alias in the column list is the application's: kept, and skipped by the node. */
+    @Test
+    void aKeyNamedByARowidAliasIsKept() throws SQLException {
+        try (Connection c = open()) {
+            exec(c, "create table t (id integer primary key, v text)");
+            exec(c, "insert into t (rowid, v) values (" + IdScheme.id(1, SLOT) + ", 'by rowid')");
+            exec(c, "insert into t (_rowid_, v) values (7000, 'by _rowid_')");
+            exec(c, "insert into t (v) values ('generated')");
+            assertThat(longs(c, "select id from t order by id")).containsExactly(IdScheme.id(1, SLOT),
+                    IdScheme.id(2, SLOT), 7000L);
+        }
+    }
+
     /** Rows already in a table before the driver opened the file are skipped too. */
     @Test
     void existingRowsOfTheSlotAreSkipped() throws SQLException {

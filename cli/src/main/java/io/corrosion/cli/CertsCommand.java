@@ -8,8 +8,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Spec;
 final class CertsCommand implements Callable<Integer> {
     static final String CA_CERT = "ca.pem";
     static final String CA_KEY = "ca.key";
+    /** A DNS name (which an IPv4 address also matches), optionally a wildcard's {@code *.}. */
+    private static final String DNS_NAME = "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*";
 
     @Spec
     CommandSpec spec;
@@ -57,8 +62,22 @@ final class CertsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<NodeSpec> specs = new ArrayList<>();
+        Set<String> named = new HashSet<>();
         for (String node : nodes) {
-            specs.add(NodeSpec.parse(node, spec));
+            NodeSpec parsed = NodeSpec.parse(node, spec);
+            if (!named.add(parsed.name().toLowerCase(Locale.ROOT))) { // one file name, also where case does not count
+                throw new ParameterException(spec.commandLine(), "Node " + parsed.name() + " is named twice");
+            }
+            specs.add(parsed);
+        }
+        for (String san : extraNames) {
+            if (!san.matches(DNS_NAME) && !(san.contains(":") && san.matches("[0-9A-Fa-f:.]+"))) {
+                throw new ParameterException(spec.commandLine(), "Bad --san '" + san
+                        + "': give an IP address or a DNS name (letters, digits, '-' and '.')");
+            }
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException(dir + " is not a directory");
         }
         Files.createDirectories(dir);
         PrintWriter out = spec.commandLine().getOut();

@@ -78,10 +78,25 @@ class CertsCommandTest {
             assertThat(named.err()).contains("cluster CA's files");
         }
 
+        Cli twice = Cli.run("certs", "-d", dir.toString(), "n1=10.0.0.1", "N1=10.0.0.2");
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("named twice");
+        Cli badSan = Cli.run("certs", "-d", dir.toString(), "--san", "bad name!", "n1");
+        assertThat(badSan.exitCode()).isEqualTo(2);
+        assertThat(badSan.err()).contains("Bad --san 'bad name!'");
+
         Cli emptyAddress = Cli.run("certs", "-d", dir.toString(), "a=");
         assertThat(emptyAddress.exitCode()).isEqualTo(2);
         assertThat(emptyAddress.err()).contains("Node a: an empty address");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void aFileGivenAsTheDirectoryIsNamed() throws Exception {
+        Path file = Files.createFile(dir.resolve("afile"));
+        Cli r = Cli.run("certs", "-d", file.toString(), "n1");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(file + " is not a directory");
     }
 
     @Test

@@ -229,7 +229,7 @@ public record CorrosionConfig(
     /** sqlite-jdbc's pragmas that take a whole number (it drops or ignores anything else without a word). */
     private static final Set<String> INTEGER_PRAGMAS = Set.of("open_mode", "cache_size", "mmap_size",
             "default_cache_size", "incremental_vacuum", "journal_size_limit", "page_size", "max_page_count",
-            "user_version", "application_id", "wal_autocheckpoint", "busy_timeout");
+            "user_version", "application_id", "wal_autocheckpoint");
     /** Enumerated pragmas whose sqlite-jdbc choices are in the order of SQLite's numeric codes (0, 1, 2, ...). */
     private static final Set<String> NUMBERED_PRAGMAS = Set.of("temp_store");
 

@@ -97,6 +97,9 @@ final class CrrDdl {
      */
     void commitAlter(String table, boolean compactRows) throws SQLException {
         TableInfo old = requireCrr(table);
+        // It may clear clock fields that are the last trace of a local version not in the log yet: after a crash the
+        // number would be given again. The journal's entries and the local floor go into the log first.
+        session.versions().flushInline();
         session.dropStatements(table);
         if (!CrrCatalog.tableExists(conn, table)) {
             dropCrr(table);

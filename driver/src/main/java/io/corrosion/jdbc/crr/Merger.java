@@ -148,6 +148,7 @@ final class Merger {
                     // silently (cr-sqlite counts no impacted row for it).
                     if (mergeEqualValues && rec.sentinel() != null
                             && Arrays.compareUnsigned(ch.siteId(), session.siteIdOf(rec.sentinel().site)) > 0) {
+                        session.versions().recordFloor(); // the tombstone replaced may be a local version's last trace
                         setClock(0, ch.colVersion(), ch, site);
                     }
                     return 0;

@@ -3,7 +3,9 @@ package io.corrosion.jdbc.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,7 +42,9 @@ class CrashRecoveryTest {
      * BATCH} rows), then halts.
      */
     public static void main(String[] args) throws Exception {
-        Connection c = DriverManager.getConnection("jdbc:corrosion:" + args[0]);
+        String mode = args.length > 1 ? args[1] : "";
+        Connection c = DriverManager.getConnection("jdbc:corrosion:" + args[0]
+                + (mode.equals("same-tombstone") ? "?merge-equal-values=true" : ""));
         try (Statement s = c.createStatement()) {
             s.execute("create table t (id integer primary key, v text)");
             for (int i = 1; i <= TRANSACTIONS; i++) {
@@ -75,7 +79,56 @@ class CrashRecoveryTest {
             }
             c.commit();
         }
+        if (mode.equals("drop-column")) {
+            // A version whose only trace is a column's clock, then the column goes.
+            try (Statement s = c.createStatement()) {
+                s.execute("alter table t add column b text");
+                s.executeUpdate("update t set b = 'x' where id = 2");
+                System.out.println("DBVERSION=" + c.unwrap(CorrosionConnection.class).dbVersion());
+                s.execute("alter table t drop column b");
+            }
+        }
+        if (mode.equals("same-tombstone")) {
+            // A local delete, then the same delete from a higher site id: merge-equal-values keeps that one's
+            // tombstone, which replaces the local delete's only trace (and impacts no row).
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("delete from t where id = 3");
+                System.out.println("DBVERSION=" + c.unwrap(CorrosionConnection.class).dbVersion());
+                s.executeUpdate("insert into crsql_changes (\"table\", pk, cid, val, col_version, db_version, site_id,"
+                        + " cl, seq) values ('t', crsql_pack_columns(3), '-1', NULL, 2, 7,"
+                        + " X'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF', 2, 0)");
+            }
+        }
         Runtime.getRuntime().halt(0); // no shutdown hook, no last flush
+    }
+
+    /** The child's db version as it printed it ({@code DBVERSION=n}) before its last step. */
+    private long printedDbVersion() throws Exception {
+        for (String line : Files.readAllLines(dir.resolve("child.log"))) {
+            if (line.startsWith("DBVERSION=")) {
+                return Long.parseLong(line.substring("DBVERSION=".length()));
+            }
+        }
+        throw new AssertionError("the child printed no db version");
+    }
+
+    /**
+     * A schema change or a merge that clears the last trace of a local version (a dropped column's clock, a tombstone a
+     * duplicate delete replaced) records it first: after a crash the number is not handed out again.
+     */
+    @Test
+    void aVersionWhoseLastTraceWentIsNotHandedOutAgain() throws Exception {
+        for (String mode : List.of("drop-column", "same-tombstone")) {
+            runChild(dir.resolve(mode + ".db"), mode);
+            long taken = printedDbVersion();
+            String[] query = mode.equals("same-tombstone") ? new String[] {"merge-equal-values=true"} : new String[0];
+            try (Node n = new Node(dir, mode, query)) {
+                assertThat(n.crr.dbVersion()).as("%s: the db version after the restart", mode)
+                        .isGreaterThanOrEqualTo(taken);
+                n.exec("insert into t (id, v) values (1000, 'after')");
+                assertThat(n.crr.dbVersion()).as(mode).isGreaterThan(taken);
+            }
+        }
     }
 
     private void runChild(Path file, String... mode) throws Exception {

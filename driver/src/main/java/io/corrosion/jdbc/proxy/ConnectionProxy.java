@@ -424,13 +424,16 @@ public final class ConnectionProxy implements CorrosionConnection {
         });
     }
 
-    /** The hook sees the commit as if the application had run {@code COMMIT}. */
+    /**
+     * The hook sees the commit as if the application had run {@code COMMIT}. A commit that fails (a deferred foreign
+     * key, say) leaves the transaction open and counted at the gate, for the application to roll back.
+     */
     @Override
     public void commit() throws SQLException {
         checkOpen();
         try {
-            transaction.ended();
             raw.commit();
+            transaction.ended();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -438,17 +441,28 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
-    /** Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. */
+    /**
+     * Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. When that
+     * commit fails, the connection stays in manual commit with its transaction open, as after a failed
+     * {@link #commit()}: sqlite-jdbc switches its flag before it commits, so the application's rollback was refused
+     * ("database in auto-commit mode") and the open transaction kept the file's write lock, for every writer and the
+     * agent, until the connection closed (a pool keeps it open).
+     */
     @Override
     public void setAutoCommit(boolean flag) throws SQLException {
         checkOpen();
         try {
             boolean committing = flag && !raw.getAutoCommit();
+            try {
+                raw.setAutoCommit(flag);
+            } catch (SQLException e) {
+                if (committing && raw.getAutoCommit()) {
+                    raw.getConnectionConfig().setAutoCommit(false);
+                }
+                throw e;
+            }
             if (committing) {
                 transaction.ended();
-            }
-            raw.setAutoCommit(flag);
-            if (committing) {
                 hook.afterExecute(COMMIT, raw);
             }
         } catch (SQLException e) {

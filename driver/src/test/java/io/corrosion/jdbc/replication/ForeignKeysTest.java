@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.corrosion.jdbc.CorrosionConnection;
@@ -12,9 +13,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code foreign_keys=true} checks the application's writes, never merges: a parent deleted on one node while a child
@@ -75,6 +79,54 @@ class ForeignKeysTest {
                         () -> s.execute("INSERT INTO child VALUES (11, 99, 'no such parent')"))
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23503"));
             }
+        }
+    }
+
+    /**
+     * A deferred foreign key refuses the commit and leaves the transaction open (SQLite): the application rolls it
+     * back, nothing of it reaches the peer or a change listener, and both nodes go on replicating. Switching
+     * auto-commit on to commit used to leave the connection in auto-commit with the transaction open: the rollback
+     * was refused and the transaction kept the file's write lock.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"commit()", "COMMIT", "setAutoCommit(true)"})
+    void aCommitADeferredForeignKeyRefusesLeavesTheTransactionToRollBack(String how) throws Exception {
+        try (Connection a = node("a", ""); Connection b = node("b", address(a))) {
+            for (Connection c : List.of(a, b)) {
+                c.createStatement().execute("CREATE TABLE pet (id INTEGER PRIMARY KEY,"
+                        + " owner_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, name TEXT)");
+            }
+            CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
+            CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ca.members().size() == 1 && cb.members().size() == 1);
+            List<String> heard = new CopyOnWriteArrayList<>();
+            ca.addChangeListener(commit -> heard.add(String.join(",", commit.rows().keySet())));
+
+            a.setAutoCommit(false);
+            a.createStatement().execute("INSERT INTO parent VALUES (5, 'kept out')");
+            a.createStatement().execute("INSERT INTO pet VALUES (10, 99, 'no such owner')");
+            assertThatThrownBy(() -> {
+                switch (how) {
+                    case "commit()" -> a.commit();
+                    case "COMMIT" -> a.createStatement().execute("COMMIT");
+                    default -> a.setAutoCommit(true);
+                }
+            }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23503"));
+            assertThat(a.getAutoCommit()).isFalse();
+            a.rollback();
+            a.setAutoCommit(true);
+
+            a.createStatement().execute("INSERT INTO parent VALUES (7, 'after')");
+            b.createStatement().execute("INSERT INTO parent VALUES (8, 'from b')");
+            assertThat(cb.awaitVersion(ca.lastCommitToken(), Duration.ofSeconds(30))).isTrue();
+            assertThat(ca.awaitVersion(cb.lastCommitToken(), Duration.ofSeconds(30))).isTrue();
+            for (Connection c : List.of(a, b)) {
+                assertThat(Rows.query(c, "SELECT (SELECT group_concat(id) FROM parent), (SELECT count(*) FROM pet)"))
+                        .containsExactly(List.of("7,8", 0L));
+            }
+            // a heard its own commit and b's, and nothing of the transaction rolled back
+            await().atMost(Duration.ofSeconds(30)).until(() -> heard.size() >= 2);
+            assertThat(heard).containsExactly("parent", "parent");
         }
     }
 

@@ -15,6 +15,14 @@ public sealed interface GossipEvent {
     record MemberDown(Member member, boolean left) implements GossipEvent {
     }
 
+    /**
+     * A peer holds versions of this node's own site beyond this node's latest: the node's file is older than its
+     * site's history, restored from a backup or copied to start another node. The node's next commits take version
+     * numbers the cluster already has, and peers drop them as duplicates. Reported by every sync with such a peer.
+     */
+    record OwnSiteBehind(NodeAddress peer, long theirHead, long ourHead) implements GossipEvent {
+    }
+
     /** A received changeset was stored as new. {@code hops} is 0 for sync. */
     record ChangesetApplied(Changeset changeset, ChangesetSource source, int hops) implements GossipEvent {
     }

@@ -80,6 +80,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public int getBroadcastQueue() { return s().broadcastQueue(); }
     @Override public int getSyncSessions() { return s().syncSessions(); }
     @Override public long getMissingVersions() { return s().missingVersions(); }
+    @Override public long getOwnSiteBehind() { return s().ownSiteBehind(); }
     @Override public long getPendingChanges() { return s().pendingChanges(); }
     @Override public long getChangesMergedAfterSchema() { return s().changesMergedAfterSchema(); }
     @Override public long getPendingChangesRefused() { return s().pendingChangesRefused(); }

@@ -57,6 +57,8 @@ public interface ReplicationMXBean {
 
     long getMissingVersions();
 
+    long getOwnSiteBehind();
+
     long getPendingChanges();
 
     long getChangesMergedAfterSchema();

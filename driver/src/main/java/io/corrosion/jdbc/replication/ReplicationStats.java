@@ -35,6 +35,10 @@ package io.corrosion.jdbc.replication;
  * @param broadcastQueue           local changesets waiting for the protocol thread
  * @param syncSessions             sync sessions open
  * @param missingVersions          versions of other sites known to be missing here (gaps and partial versions)
+ * @param ownSiteBehind            sync sessions whose peer held versions of this node's own site beyond this file's:
+ *                                 the file is older than its site's history (restored from a backup, or copied to
+ *                                 start another node), and its new commits take versions peers already have and drop;
+ *                                 logged as an ERROR. Should be 0
  * @param pendingChanges           changes kept until their table or column exists here
  * @param changesMergedAfterSchema kept changes merged once their schema arrived
  * @param pendingChangesRefused    received changesets refused because the changes kept for a missing schema had
@@ -73,6 +77,7 @@ public record ReplicationStats(
         int broadcastQueue,
         int syncSessions,
         long missingVersions,
+        long ownSiteBehind,
         long pendingChanges,
         long changesMergedAfterSchema,
         long pendingChangesRefused,

@@ -102,6 +102,11 @@ public final class GossipCore {
         public void sessionClosed(NodeAddress peer, SessionKey session, boolean clean) {
             out.closed(new Outbox.SessionClosed(peer, session, clean));
         }
+
+        @Override
+        public void ownSiteBehind(NodeAddress peer, long theirHead, long ourHead) {
+            out.event(new GossipEvent.OwnSiteBehind(peer, theirHead, ourHead));
+        }
     };
 
     /**

@@ -89,6 +89,7 @@ public final class SyncEngine {
     private long bytesSent;
     private long truncated;
     private long tooLarge;
+    private long ownSiteBehind;
 
     private static final class Session {
         final SessionKey key;
@@ -214,6 +215,7 @@ public final class SyncEngine {
             out.send(s.peer, new SyncStart(key, self.get(), ours));
         } else {
             out.send(s.peer, new SyncStateReply(key, ours));
+            checkOwnSite(s, out);
             requestFrom(s, now, out);
         }
     }
@@ -307,9 +309,15 @@ public final class SyncEngine {
         }
     }
 
+    /** The head of our own site in a sync state (0: none). */
+    private long ownHead(SyncState state) {
+        SyncState.SiteVersions own = state.sites().get(self.get().siteId());
+        return own == null ? 0 : own.head();
+    }
+
     public SyncStats stats() {
         return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
-                changesetsSent, bytesSent, truncated, tooLarge, sessions.size());
+                changesetsSent, bytesSent, truncated, tooLarge, ownSiteBehind, sessions.size());
     }
 
     private void onStart(SyncStart start, long now, SyncOutput out) {
@@ -329,6 +337,20 @@ public final class SyncEngine {
         sessions.put(key, s);
         served++;
         out.requestState(key);
+    }
+
+    /**
+     * Whether the peer holds versions of our own site beyond ours. Checked as the responder: our state is read after
+     * the peer's, so every version of ours it holds from us is in ours (as the initiator, ours is the older one, and
+     * a version we broadcast in between would look missing).
+     */
+    private void checkOwnSite(Session s, SyncOutput out) {
+        long ourHead = ownHead(s.ours);
+        long theirHead = ownHead(s.theirs);
+        if (theirHead > ourHead) {
+            ownSiteBehind++;
+            out.ownSiteBehind(s.peer, theirHead, ourHead);
+        }
     }
 
     private void requestFrom(Session s, long now, SyncOutput out) {

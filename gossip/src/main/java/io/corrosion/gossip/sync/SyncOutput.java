@@ -30,4 +30,10 @@ public interface SyncOutput {
      * so the peer learns at once instead of waiting for its own timeout).
      */
     void sessionClosed(NodeAddress peer, SessionKey session, boolean clean);
+
+    /**
+     * The peer holds versions of our own site up to {@code theirHead}, beyond our {@code ourHead}: this node's file is
+     * older than its site's history (restored from a backup, or a copy of it runs as another node).
+     */
+    void ownSiteBehind(NodeAddress peer, long theirHead, long ourHead);
 }

@@ -34,6 +34,7 @@ class SyncEngineTest {
         Side peer;
         final List<SyncMessage> sent = new ArrayList<>();
         final List<Boolean> cleanCloses = new ArrayList<>();
+        final List<String> ownSiteBehind = new ArrayList<>();
         int received;
 
         Side(int i, List<Member> peers, GossipConfig sideConfig) {
@@ -67,6 +68,11 @@ class SyncEngineTest {
         @Override
         public void sessionClosed(NodeAddress peerAddress, SessionKey session, boolean clean) {
             cleanCloses.add(clean);
+        }
+
+        @Override
+        public void ownSiteBehind(NodeAddress peerAddress, long theirHead, long ourHead) {
+            ownSiteBehind.add(peerAddress.host() + " " + theirHead + " > " + ourHead);
         }
     }
 
@@ -126,6 +132,65 @@ class SyncEngineTest {
         a.engine.onTimeout(config.syncInterval().toMillis() * 4, a);
         drain();
         assertThat(a.sent).noneMatch(m -> m instanceof SyncChangesets);
+    }
+
+    /**
+     * A node whose file was restored from a backup (or copied) has fewer versions of its own site than its peers
+     * hold: it commits new versions under numbers the cluster has, which peers drop. Its syncs report it.
+     */
+    @Test
+    void aPeerHoldingMoreOfOurOwnSiteThanWeHaveIsReported() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 10; i++) {
+            b.store.apply(List.copyOf(a.store.commitLocal(new byte[50], 300, 0)));
+        }
+        a.engine.start(0);
+        b.engine.start(0);
+        a.engine.onTimeout(config.syncInterval().toMillis() * 2, a);
+        b.engine.onTimeout(config.syncInterval().toMillis() * 2, b);
+        drain();
+        assertThat(a.ownSiteBehind).isEmpty();
+        assertThat(b.ownSiteBehind).isEmpty();
+
+        // a restarts from a backup taken at its 5th version: same site id, 5 versions
+        List<Member> restoredPeers = new ArrayList<>(List.of(b.member));
+        Side restored = new Side(1, restoredPeers, config);
+        restored.peer = b;
+        b.peer = restored;
+        for (int i = 0; i < 5; i++) {
+            restored.store.commitLocal(new byte[50], 300, 0);
+        }
+        b.engine.onTimeout(config.syncInterval().toMillis() * 4, b); // b asks; restored answers and sees it
+        drain();
+        assertThat(restored.ownSiteBehind).containsExactly("10.0.0.2 10 > 5");
+        assertThat(restored.engine.stats().ownSiteBehind()).isEqualTo(1);
+        assertThat(b.ownSiteBehind).isEmpty();
+    }
+
+    /**
+     * As the initiator, our state is read before the peer's: versions we broadcast in between are in the peer's
+     * state and not in ours. That is no sign of a restored file and is not reported.
+     */
+    @Test
+    void versionsBroadcastWhileOurStateWasInFlightAreNotReported() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 3; i++) {
+            b.store.apply(List.copyOf(a.store.commitLocal(new byte[50], 300, 0)));
+        }
+        a.engine.start(0);
+        a.engine.onTimeout(config.syncInterval().toMillis() * 2, a);
+        wire.poll().run(); // a reads its state (head 3) and sends it in its SyncStart
+        for (int i = 0; i < 4; i++) {
+            b.store.apply(List.copyOf(a.store.commitLocal(new byte[50], 300, 0))); // broadcast meanwhile
+        }
+        drain();
+        assertThat(a.cleanCloses).containsExactly(true);
+        assertThat(a.ownSiteBehind).isEmpty();
+        assertThat(a.engine.stats().ownSiteBehind()).isZero();
     }
 
     @Test

@@ -113,6 +113,11 @@ class SyncLivenessTest {
         @Override
         public void sessionClosed(NodeAddress peerAddress, SessionKey session, boolean clean) {
         }
+
+        @Override
+        public void ownSiteBehind(NodeAddress peerAddress, long theirHead, long ourHead) {
+            throw new AssertionError("no restored file here: " + theirHead + " > " + ourHead);
+        }
     }
 
     /** Steps both engines' timers a simulated second at a time, up to {@code until} or until {@code done}. */

@@ -19,7 +19,7 @@ record NodeStatus(String database, String target, String siteId, String address,
     /** The MBean attributes read besides members and versions. */
     static final String[] FIGURES = {"MembersAlive", "MembersSuspect", "MembersDown", "ChangesetsBroadcast",
             "BroadcastsDropped", "ChangesetsReceived", "ChangesetsApplied", "ChangesetsRejected", "SyncRounds",
-            "PublishBacklog", "ApplyQueue", "ApplyLagMillis", "MissingVersions", "PendingChanges",
+            "PublishBacklog", "ApplyQueue", "ApplyLagMillis", "MissingVersions", "PendingChanges", "OwnSiteBehind",
             "LatencyLastMillis", "LatencyMeanMillis", "LatencyMaxMillis"};
 
     /** One line of {@code SiteVersions}: a site, the highest db version of it applied here, and how many are missing. */

@@ -113,6 +113,11 @@ final class StatusCommand implements Callable<Integer> {
                 n.figure("LatencyMeanMillis"), n.figure("LatencyMaxMillis"));
         out.printf("  versions missing %d; local commits not yet sent %d; changes waiting for their schema %d%n",
                 n.figure("MissingVersions"), n.figure("PublishBacklog"), n.figure("PendingChanges"));
+        if (n.figure("OwnSiteBehind") > 0) {
+            out.printf("  ERROR: peers hold versions of this node's own site that its file lacks (%d syncs saw it): the"
+                    + " file was restored from a backup or copied, and new commits here do not reach the cluster;"
+                    + " restart this node from an empty file%n", n.figure("OwnSiteBehind"));
+        }
     }
 
     private static List<NodeStatus> read(JMXServiceURL url, String target) throws IOException, JMException {

@@ -111,6 +111,7 @@ class StatusCommandTest {
                 .containsPattern(siteLonely + " \\(this node\\) \\| " + versionLonely + " +\\| 0 +\\| 0")
                 .containsPattern(siteA + " +\\| 0 +\\| 0 +\\| " + versionA);
         assertThat(sectionB).containsPattern("changesets: \\d+ broadcast, 0 dropped, [1-9]\\d* received, [1-9]\\d* applied");
+        assertThat(out).doesNotContain("ERROR"); // no node's file is older than its site's history
     }
 
     @Test

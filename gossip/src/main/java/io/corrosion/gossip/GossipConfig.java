@@ -240,7 +240,7 @@ public record GossipConfig(
             return this;
         }
 
-        /** Minimum suspicion timeout = multiplier x log10(n) x probe interval; also sets the confirmations (multiplier - 2) that shrink a suspicion to that minimum. Default 4. */
+        /** Minimum suspicion timeout = multiplier x log10(n) x probe interval; also sets the confirmations (multiplier - 2) that shrink a suspicion to that minimum; a cluster too small to give them starts at the minimum. Default 4. */
         public Builder suspicionMultiplier(int value) {
             this.suspicionMultiplier = value;
             return this;

@@ -348,7 +348,8 @@ public final class Membership implements LivePeers {
         s.member = s.member.withIncarnation(incarnation);
         s.set(MemberStatus.SUSPECT, now);
         int n = livePeers().size() + 1;
-        s.suspicion = new Suspicion(from, incarnation, config.suspicionMultiplier() - 2,
+        int k = Suspicion.confirmationsWanted(config.suspicionMultiplier(), n);
+        s.suspicion = new Suspicion(from, incarnation, k,
                 config.suspicionMinMillis(n), config.suspicionMaxMillis(n), now);
         suspicionTimers.schedule(s.member.siteId(), s.suspicion);
         if (from.equals(self.siteId())) {

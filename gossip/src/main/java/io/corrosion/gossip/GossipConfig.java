@@ -20,6 +20,7 @@ public record GossipConfig(
         Duration pushPullInterval,
         Duration reconnectInterval,
         Duration deadRetention,
+        int maxMembers,
         Duration joinRetryInitial,
         Duration joinRetryMax,
         int maxPendingUpdates,
@@ -55,6 +56,9 @@ public record GossipConfig(
         positive("pushPullInterval", pushPullInterval);
         positive("reconnectInterval", reconnectInterval);
         positive("deadRetention", deadRetention);
+        if (maxMembers < 2) {
+            throw new IllegalArgumentException("maxMembers must be >= 2 (the node and one other), got " + maxMembers);
+        }
         positive("joinRetryInitial", joinRetryInitial);
         positive("joinRetryMax", joinRetryMax);
         positive("maxPendingUpdates", maxPendingUpdates);
@@ -121,6 +125,7 @@ public record GossipConfig(
         b.pushPullInterval = pushPullInterval;
         b.reconnectInterval = reconnectInterval;
         b.deadRetention = deadRetention;
+        b.maxMembers = maxMembers;
         b.joinRetryInitial = joinRetryInitial;
         b.joinRetryMax = joinRetryMax;
         b.maxPendingUpdates = maxPendingUpdates;
@@ -197,6 +202,7 @@ public record GossipConfig(
         private Duration pushPullInterval = Duration.ofSeconds(30);
         private Duration reconnectInterval = Duration.ofSeconds(10);
         private Duration deadRetention = Duration.ofMinutes(5);
+        private int maxMembers = 10_000;
         private Duration joinRetryInitial = Duration.ofSeconds(1);
         private Duration joinRetryMax = Duration.ofSeconds(30);
         private int maxPendingUpdates = 4096;
@@ -291,6 +297,16 @@ public record GossipConfig(
         /** How long a dead member is remembered (its incarnation guards against stale news). Default Minutes(5). */
         public Builder deadRetention(Duration value) {
             this.deadRetention = value;
+            return this;
+        }
+
+        /**
+         * Most members a node keeps, itself included. At the cap a new member takes the place of the one down the
+         * longest; with none down, new members are refused (counted, logged now and then), so a hostile member
+         * cannot grow the list without bound. Updates about known members always apply. Default 10_000.
+         */
+        public Builder maxMembers(int value) {
+            this.maxMembers = value;
             return this;
         }
 
@@ -426,7 +442,7 @@ public record GossipConfig(
         }
 
         public GossipConfig build() {
-            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
+            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, maxMembers, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
         }
     }
 }

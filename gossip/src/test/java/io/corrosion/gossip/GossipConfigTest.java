@@ -27,6 +27,7 @@ class GossipConfigTest {
                 .hasMessageContaining("maxDatagramBytes");
         assertThatThrownBy(() -> GossipConfig.builder().syncBatchBytes(3 << 20).build())
                 .hasMessageContaining("syncBatchBytes");
+        assertThatThrownBy(() -> GossipConfig.builder().maxMembers(1).build()).hasMessageContaining("maxMembers");
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class Membership implements LivePeers {
     private final UpdateQueue updates;
     private final Awareness awareness;
     private final SuspicionTimers suspicionTimers = new SuspicionTimers();
+    private final MemberCap cap;
     private final Prober prober;
 
     private Member self;
@@ -79,6 +80,7 @@ public final class Membership implements LivePeers {
         this.seeds = new Seeds(config, self.address(), seeds, random);
         this.updates = new UpdateQueue(config.maxPendingUpdates());
         this.awareness = new Awareness(config.awarenessMax());
+        this.cap = new MemberCap(config.maxMembers());
         this.prober = new Prober(config, random, awareness, new Prober.Host() {
             @Override
             public Member self() {
@@ -245,7 +247,7 @@ public final class Membership implements LivePeers {
 
     public MembershipStats stats() {
         return new MembershipStats(prober.probes, prober.failedProbes, prober.indirectProbesSent, suspicionsRaised,
-                refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), awareness.score());
+                refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), cap.refused(), awareness.score());
     }
 
     // ---------------------------------------------------------------- the rules
@@ -282,6 +284,9 @@ public final class Membership implements LivePeers {
         }
         MemberState s = members.get(m.siteId());
         if (s == null) {
+            if (!makeRoom(m, now)) {
+                return;
+            }
             s = new MemberState(m, MemberStatus.ALIVE, now);
             members.put(m.siteId(), s);
             prober.add(m.siteId());
@@ -305,6 +310,23 @@ public final class Membership implements LivePeers {
         if (!wasUp) {
             out.event(new GossipEvent.MemberUp(m));
         }
+    }
+
+    /** Room for a member we do not know: free under the cap, else the place of the member down the longest. */
+    private boolean makeRoom(Member newcomer, long now) {
+        if (!cap.full(members.size())) {
+            return true;
+        }
+        // Every member up (the cached live list says so at no cost): refuse, however many more come.
+        MemberState down = livePeers().size() == members.size() ? null : MemberCap.longestDown(members.values());
+        if (down == null) {
+            cap.refuse(self, newcomer, now);
+            return false;
+        }
+        members.remove(down.member.siteId());
+        prober.retain(members::containsKey);
+        changed();
+        return true;
     }
 
     /**

@@ -11,7 +11,6 @@ import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncStart;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -131,13 +130,14 @@ final class SessionLinks {
         Link link = new Link(session, to);
         links.put(session, link);
         link.pending.add(frame);
-        InetSocketAddress address = addresses.resolve(to);
-        if (address == null) {
-            link.lost("cannot resolve " + to);
-            return;
-        }
-        transport.openExchange(address, link).whenComplete((exchange, failure) ->
-                host.onProtocolThread("sync session opened", () -> link.opened(exchange, failure)));
+        addresses.whenResolved(to, address -> {
+            if (address == null) {
+                link.lost("cannot resolve " + to);
+                return;
+            }
+            transport.openExchange(address, link).whenComplete((exchange, failure) ->
+                    host.onProtocolThread("sync session opened", () -> link.opened(exchange, failure)));
+        });
     }
 
     /** One session's exchange. Fields are touched on the protocol thread only; callbacks hop there. */

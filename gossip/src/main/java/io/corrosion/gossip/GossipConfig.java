@@ -40,6 +40,7 @@ public record GossipConfig(
         int syncBatchBytes,
         long syncMaxBytesPerSession,
         int maxInboundSyncs,
+        int maxInboundSyncsPerPeer,
         int maxFrameBytes,
         int maxDatagramBytes) {
 
@@ -81,6 +82,10 @@ public record GossipConfig(
         positive("syncBatchBytes", syncBatchBytes);
         positive("syncMaxBytesPerSession", syncMaxBytesPerSession);
         positive("maxInboundSyncs", maxInboundSyncs);
+        if (maxInboundSyncsPerPeer < 1 || maxInboundSyncsPerPeer > maxInboundSyncs) {
+            throw new IllegalArgumentException("maxInboundSyncsPerPeer must be in 1..maxInboundSyncs, got "
+                    + maxInboundSyncsPerPeer);
+        }
         positive("maxFrameBytes", maxFrameBytes);
         positive("maxDatagramBytes", maxDatagramBytes);
         if (probeTimeout.compareTo(probeInterval) >= 0) {
@@ -145,6 +150,7 @@ public record GossipConfig(
         b.syncBatchBytes = syncBatchBytes;
         b.syncMaxBytesPerSession = syncMaxBytesPerSession;
         b.maxInboundSyncs = maxInboundSyncs;
+        b.maxInboundSyncsPerPeer = maxInboundSyncsPerPeer;
         b.maxFrameBytes = maxFrameBytes;
         b.maxDatagramBytes = maxDatagramBytes;
         return b;
@@ -222,6 +228,7 @@ public record GossipConfig(
         private int syncBatchBytes = 64 << 10;
         private long syncMaxBytesPerSession = 16L << 20;
         private int maxInboundSyncs = 3;
+        private int maxInboundSyncsPerPeer = 1;
         private int maxFrameBytes = 4 << 20;
         private int maxDatagramBytes = 1200;
 
@@ -429,6 +436,15 @@ public record GossipConfig(
             return this;
         }
 
+        /**
+         * Sync sessions one peer (initiator site) may hold of those; its newest replaces its oldest, as an honest
+         * peer runs one session at a time, so one peer cannot take every slot. Default 1.
+         */
+        public Builder maxInboundSyncsPerPeer(int value) {
+            this.maxInboundSyncsPerPeer = value;
+            return this;
+        }
+
         /** Largest encoded message; larger frames are rejected. Default 4 &lt;&lt; 20. */
         public Builder maxFrameBytes(int value) {
             this.maxFrameBytes = value;
@@ -442,7 +458,7 @@ public record GossipConfig(
         }
 
         public GossipConfig build() {
-            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, maxMembers, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
+            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, maxMembers, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxInboundSyncsPerPeer, maxFrameBytes, maxDatagramBytes);
         }
     }
 }

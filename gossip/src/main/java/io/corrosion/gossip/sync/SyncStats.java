@@ -4,7 +4,9 @@ package io.corrosion.gossip.sync;
  * Counters of one sync core.
  *
  * @param tooLarge changesets read for a peer that no frame carries (a single change of several megabytes), left out
+ * @param replaced inbound sessions given up because their peer opened a newer one ({@code maxInboundSyncsPerPeer})
  */
 public record SyncStats(long started, long served, long completed, long rejected, long timedOut, long broken,
-        long changesetsReceived, long changesetsSent, long bytesSent, long truncated, long tooLarge, int open) {
+        long changesetsReceived, long changesetsSent, long bytesSent, long truncated, long tooLarge, long replaced,
+        int open) {
 }

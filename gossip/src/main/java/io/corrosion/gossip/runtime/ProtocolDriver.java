@@ -97,7 +97,8 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.resolver = threads.bounded("resolver", AddressBook.MAX_LOOKUPS, new ThreadPoolExecutor.AbortPolicy());
         this.addresses = new AddressBook(AddressBook::systemLookup, resolver,
                 answer -> onProtocolThread("address looked up", answer), warnings);
-        this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder, this);
+        this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder,
+                config.gossip().maxInboundSyncsPerPeer(), this);
         this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
         this.snapshots = new NodeSnapshots(core);
         this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());

@@ -24,7 +24,8 @@ final class AddressBook {
     private static final int MAX_ENTRIES = 10_000;
     static final int MAX_LOOKUPS = 64;
     static final int MAX_WAITING_PER_NAME = 64;
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4_LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
 
     private record Entry(InetSocketAddress address, long resolvedAt) {
     }
@@ -143,8 +144,15 @@ final class AddressBook {
         cache.put(address, entry);
     }
 
-    /** An IPv4 or IPv6 literal: no host name contains a colon. */
+    /**
+     * A host the JDK takes as an IP literal, never asking DNS: a dotted quad without octets above 255 or leading
+     * zeros, or text with a colon that starts with a hex digit or a colon (the JDK parses it as IPv6, or fails).
+     * What merely looks like one ({@code 999.1.1.1}, {@code zz:zz}) the JDK would look up: it is a name here.
+     */
     static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || IPV4_LITERAL.matcher(host).matches();
+        if (host.indexOf(':') >= 0) {
+            return host.charAt(0) == ':' || Character.digit(host.charAt(0), 16) != -1;
+        }
+        return IPV4_LITERAL.matcher(host).matches();
     }
 }

@@ -100,6 +100,18 @@ class AddressBookTest {
     }
 
     @Test
+    void whatOnlyLooksLikeALiteralIsLookedUpOffTheProtocolThread() {
+        // The JDK asks DNS for these: not IPv4 (an octet above 255, a leading zero), not IPv6 (a colon after a
+        // letter that is no hex digit).
+        List<InetSocketAddress> sentTo = new ArrayList<>();
+        for (String host : List.of("999.1.1.1", "010.0.0.1", "zz:zz")) {
+            book.whenResolved(new NodeAddress(host, 7400), sentTo::add);
+        }
+        assertThat(sentTo).isEmpty();
+        assertThat(lookups.tasks).hasSize(3);
+    }
+
+    @Test
     void aNameThatDoesNotResolveFailsItsWaitersAndIsNotLookedUpAgainAtOnce() {
         NodeAddress missing = new NodeAddress("nx.example", 7400);
         List<InetSocketAddress> sentTo = new ArrayList<>();

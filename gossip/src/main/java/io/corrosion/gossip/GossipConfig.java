@@ -20,6 +20,7 @@ public record GossipConfig(
         Duration pushPullInterval,
         Duration reconnectInterval,
         Duration deadRetention,
+        int maxMembers,
         Duration joinRetryInitial,
         Duration joinRetryMax,
         int maxPendingUpdates,
@@ -39,6 +40,7 @@ public record GossipConfig(
         int syncBatchBytes,
         long syncMaxBytesPerSession,
         int maxInboundSyncs,
+        int maxInboundSyncsPerPeer,
         int maxFrameBytes,
         int maxDatagramBytes) {
 
@@ -55,6 +57,9 @@ public record GossipConfig(
         positive("pushPullInterval", pushPullInterval);
         positive("reconnectInterval", reconnectInterval);
         positive("deadRetention", deadRetention);
+        if (maxMembers < 2) {
+            throw new IllegalArgumentException("maxMembers must be >= 2 (the node and one other), got " + maxMembers);
+        }
         positive("joinRetryInitial", joinRetryInitial);
         positive("joinRetryMax", joinRetryMax);
         positive("maxPendingUpdates", maxPendingUpdates);
@@ -77,6 +82,10 @@ public record GossipConfig(
         positive("syncBatchBytes", syncBatchBytes);
         positive("syncMaxBytesPerSession", syncMaxBytesPerSession);
         positive("maxInboundSyncs", maxInboundSyncs);
+        if (maxInboundSyncsPerPeer < 1 || maxInboundSyncsPerPeer > maxInboundSyncs) {
+            throw new IllegalArgumentException("maxInboundSyncsPerPeer must be in 1..maxInboundSyncs, got "
+                    + maxInboundSyncsPerPeer);
+        }
         positive("maxFrameBytes", maxFrameBytes);
         positive("maxDatagramBytes", maxDatagramBytes);
         if (probeTimeout.compareTo(probeInterval) >= 0) {
@@ -121,6 +130,7 @@ public record GossipConfig(
         b.pushPullInterval = pushPullInterval;
         b.reconnectInterval = reconnectInterval;
         b.deadRetention = deadRetention;
+        b.maxMembers = maxMembers;
         b.joinRetryInitial = joinRetryInitial;
         b.joinRetryMax = joinRetryMax;
         b.maxPendingUpdates = maxPendingUpdates;
@@ -140,6 +150,7 @@ public record GossipConfig(
         b.syncBatchBytes = syncBatchBytes;
         b.syncMaxBytesPerSession = syncMaxBytesPerSession;
         b.maxInboundSyncs = maxInboundSyncs;
+        b.maxInboundSyncsPerPeer = maxInboundSyncsPerPeer;
         b.maxFrameBytes = maxFrameBytes;
         b.maxDatagramBytes = maxDatagramBytes;
         return b;
@@ -197,6 +208,7 @@ public record GossipConfig(
         private Duration pushPullInterval = Duration.ofSeconds(30);
         private Duration reconnectInterval = Duration.ofSeconds(10);
         private Duration deadRetention = Duration.ofMinutes(5);
+        private int maxMembers = 10_000;
         private Duration joinRetryInitial = Duration.ofSeconds(1);
         private Duration joinRetryMax = Duration.ofSeconds(30);
         private int maxPendingUpdates = 4096;
@@ -216,6 +228,7 @@ public record GossipConfig(
         private int syncBatchBytes = 64 << 10;
         private long syncMaxBytesPerSession = 16L << 20;
         private int maxInboundSyncs = 3;
+        private int maxInboundSyncsPerPeer = 1;
         private int maxFrameBytes = 4 << 20;
         private int maxDatagramBytes = 1200;
 
@@ -240,7 +253,7 @@ public record GossipConfig(
             return this;
         }
 
-        /** Minimum suspicion timeout = multiplier x log10(n) x probe interval; also sets the confirmations (multiplier - 2) that shrink a suspicion to that minimum. Default 4. */
+        /** Minimum suspicion timeout = multiplier x log10(n) x probe interval; also sets the confirmations (multiplier - 2) that shrink a suspicion to that minimum; a cluster too small to give them starts at the minimum. Default 4. */
         public Builder suspicionMultiplier(int value) {
             this.suspicionMultiplier = value;
             return this;
@@ -291,6 +304,16 @@ public record GossipConfig(
         /** How long a dead member is remembered (its incarnation guards against stale news). Default Minutes(5). */
         public Builder deadRetention(Duration value) {
             this.deadRetention = value;
+            return this;
+        }
+
+        /**
+         * Most members a node keeps, itself included. At the cap a new member takes the place of the one down the
+         * longest; with none down, new members are refused (counted, logged now and then), so a hostile member
+         * cannot grow the list without bound. Updates about known members always apply. Default 10_000.
+         */
+        public Builder maxMembers(int value) {
+            this.maxMembers = value;
             return this;
         }
 
@@ -413,6 +436,15 @@ public record GossipConfig(
             return this;
         }
 
+        /**
+         * Sync sessions one peer (initiator site) may hold of those; its newest replaces its oldest, as an honest
+         * peer runs one session at a time, so one peer cannot take every slot. Default 1.
+         */
+        public Builder maxInboundSyncsPerPeer(int value) {
+            this.maxInboundSyncsPerPeer = value;
+            return this;
+        }
+
         /** Largest encoded message; larger frames are rejected. Default 4 &lt;&lt; 20. */
         public Builder maxFrameBytes(int value) {
             this.maxFrameBytes = value;
@@ -426,7 +458,7 @@ public record GossipConfig(
         }
 
         public GossipConfig build() {
-            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxFrameBytes, maxDatagramBytes);
+            return new GossipConfig(probeInterval, probeTimeout, indirectProbes, suspicionMultiplier, suspicionMaxMultiplier, awarenessMax, retransmitMultiplier, gossipInterval, gossipNodes, pushPullInterval, reconnectInterval, deadRetention, maxMembers, joinRetryInitial, joinRetryMax, maxPendingUpdates, fanout, broadcastTransmissions, broadcastRetransmitDelay, maxHops, broadcastQueueMax, seenCacheSize, applyQueueMaxItems, applyQueueMaxBytes, applyBatchMaxItems, applyBatchMaxBytes, applyLinger, syncInterval, syncSessionTimeout, syncBatchBytes, syncMaxBytesPerSession, maxInboundSyncs, maxInboundSyncsPerPeer, maxFrameBytes, maxDatagramBytes);
         }
     }
 }

@@ -27,6 +27,9 @@ class GossipConfigTest {
                 .hasMessageContaining("maxDatagramBytes");
         assertThatThrownBy(() -> GossipConfig.builder().syncBatchBytes(3 << 20).build())
                 .hasMessageContaining("syncBatchBytes");
+        assertThatThrownBy(() -> GossipConfig.builder().maxMembers(1).build()).hasMessageContaining("maxMembers");
+        assertThatThrownBy(() -> GossipConfig.builder().maxInboundSyncsPerPeer(4).build())
+                .hasMessageContaining("maxInboundSyncsPerPeer");
     }
 
     @Test

@@ -18,11 +18,8 @@ import io.corrosion.gossip.wire.PingReq;
 import io.corrosion.gossip.wire.PushPull;
 import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -49,7 +46,7 @@ public final class Membership implements LivePeers {
     private final GossipConfig config;
     private final RandomGenerator random;
     private final Seeds seeds;
-    private final Map<SiteId, MemberState> members = new HashMap<>();
+    private final MemberTable members;
     private final UpdateQueue updates;
     private final Awareness awareness;
     private final SuspicionTimers suspicionTimers = new SuspicionTimers();
@@ -57,7 +54,6 @@ public final class Membership implements LivePeers {
 
     private Member self;
     private boolean left;
-    private List<Member> livePeers;
     private long nextGossipAt;
     private long nextPushPullAt;
     private long nextReconnectAt;
@@ -79,6 +75,7 @@ public final class Membership implements LivePeers {
         this.seeds = new Seeds(config, self.address(), seeds, random);
         this.updates = new UpdateQueue(config.maxPendingUpdates());
         this.awareness = new Awareness(config.awarenessMax());
+        this.members = new MemberTable(config.maxMembers());
         this.prober = new Prober(config, random, awareness, new Prober.Host() {
             @Override
             public Member self() {
@@ -211,17 +208,7 @@ public final class Membership implements LivePeers {
 
     @Override
     public List<Member> livePeers() {
-        if (livePeers == null) {
-            List<Member> list = new ArrayList<>();
-            for (MemberState s : members.values()) {
-                if (!s.status.isDown()) {
-                    list.add(s.member);
-                }
-            }
-            list.sort((a, b) -> a.siteId().compareTo(b.siteId()));
-            livePeers = Collections.unmodifiableList(list);
-        }
-        return livePeers;
+        return members.live();
     }
 
     /** The status of a member, or null if unknown. */
@@ -232,7 +219,7 @@ public final class Membership implements LivePeers {
 
     public List<MemberView> members() {
         List<MemberView> out = new ArrayList<>(members.size());
-        for (MemberState s : members.values()) {
+        for (MemberState s : members.all()) {
             out.add(new MemberView(s.member, s.status, s.statusSince));
         }
         out.sort((a, b) -> a.member().siteId().compareTo(b.member().siteId()));
@@ -245,7 +232,8 @@ public final class Membership implements LivePeers {
 
     public MembershipStats stats() {
         return new MembershipStats(prober.probes, prober.failedProbes, prober.indirectProbesSent, suspicionsRaised,
-                refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), awareness.score());
+                refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), members.refused(),
+                awareness.score());
     }
 
     // ---------------------------------------------------------------- the rules
@@ -283,9 +271,10 @@ public final class Membership implements LivePeers {
         MemberState s = members.get(m.siteId());
         if (s == null) {
             s = new MemberState(m, MemberStatus.ALIVE, now);
-            members.put(m.siteId(), s);
+            if (!members.add(s, self, now, forgotten -> prober.retain(members::contains))) {
+                return;
+            }
             prober.add(m.siteId());
-            changed();
             updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, m, m.siteId()));
             out.event(new GossipEvent.MemberUp(m));
             return;
@@ -348,7 +337,8 @@ public final class Membership implements LivePeers {
         s.member = s.member.withIncarnation(incarnation);
         s.set(MemberStatus.SUSPECT, now);
         int n = livePeers().size() + 1;
-        s.suspicion = new Suspicion(from, incarnation, config.suspicionMultiplier() - 2,
+        int k = Suspicion.confirmationsWanted(config.suspicionMultiplier(), n);
+        s.suspicion = new Suspicion(from, incarnation, k,
                 config.suspicionMinMillis(n), config.suspicionMaxMillis(n), now);
         suspicionTimers.schedule(s.member.siteId(), s.suspicion);
         if (from.equals(self.siteId())) {
@@ -486,15 +476,12 @@ public final class Membership implements LivePeers {
     }
 
     private void reap(long now) {
-        long retention = config.deadRetention().toMillis();
-        boolean removed = members.values().removeIf(s -> s.status.isDown() && now - s.statusSince >= retention);
-        if (removed) {
-            prober.retain(members::containsKey);
-            changed();
+        if (members.reap(now, config.deadRetention().toMillis())) {
+            prober.retain(members::contains);
         }
     }
 
     private void changed() {
-        livePeers = null;
+        members.changed();
     }
 }

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Lifeguard's dynamic suspicion timeout: it starts at {@code max} and shrinks towards {@code min} as independent
- * members confirm the suspicion, reaching it after {@code k} confirmations (memberlist's formula).
+ * members confirm the suspicion, reaching it after {@code k} confirmations (memberlist's formula). With
+ * {@code k = 0} it is the minimum from the start.
  */
 final class Suspicion {
 
@@ -24,6 +25,15 @@ final class Suspicion {
         this.max = max;
         this.startedAt = now;
         confirmers.add(from);
+    }
+
+    /**
+     * The confirmations a suspicion waits for (memberlist's): multiplier - 2, or none when the cluster of
+     * {@code members} (us and the accused included) has too few others to ever give them.
+     */
+    static int confirmationsWanted(int suspicionMultiplier, int members) {
+        int k = suspicionMultiplier - 2;
+        return members - 2 < k ? 0 : k;
     }
 
     /** Records an accuser; true if it is new (and so shortened the timeout). */

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +57,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final WireCodec codec;
     private final NodeCounters counters;
     private final EventDispatcher events;
+    private final ThreadPoolExecutor resolver;
     private final AddressBook addresses;
     private final SessionLinks sessions;
     private final BroadcastLanes broadcasts;
@@ -95,8 +97,11 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.codec = codec;
         this.counters = counters;
         this.events = events;
-        this.addresses = new AddressBook(warnings);
-        this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder, this);
+        this.resolver = threads.bounded("resolver", AddressBook.MAX_LOOKUPS, new ThreadPoolExecutor.AbortPolicy());
+        this.addresses = new AddressBook(AddressBook::systemLookup, resolver,
+                answer -> onProtocolThread("address looked up", answer), warnings);
+        this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder,
+                config.gossip().maxInboundSyncsPerPeer(), this);
         this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
         this.snapshots = new NodeSnapshots(core);
         this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());
@@ -245,12 +250,13 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     private void send(Outgoing outgoing) {
         if (outgoing.message() instanceof BroadcastMessage broadcast) {
-            InetSocketAddress to = addresses.resolve(outgoing.to());
-            if (to == null) {
-                counters.sendFailures.increment();
-            } else {
-                broadcasts.send(to, broadcast);
-            }
+            addresses.whenResolved(outgoing.to(), to -> {
+                if (to == null) {
+                    counters.sendFailures.increment();
+                } else {
+                    broadcasts.send(to, broadcast);
+                }
+            });
             return;
         }
         byte[] frame;
@@ -265,7 +271,10 @@ final class ProtocolDriver implements SessionLinks.Host {
             sessions.send(outgoing.to(), (SyncMessage) outgoing.message(), frame);
             return;
         }
-        InetSocketAddress to = addresses.resolve(outgoing.to());
+        addresses.whenResolved(outgoing.to(), to -> send(outgoing, frame, to));
+    }
+
+    private void send(Outgoing outgoing, byte[] frame, InetSocketAddress to) {
         if (to == null) {
             counters.sendFailures.increment();
             return;
@@ -445,6 +454,7 @@ final class ProtocolDriver implements SessionLinks.Host {
         // shutdown() woke the idle thread before the tasks left the queue; one that went back to waiting for them
         // would wait for ever. purge() wakes it again now that the queue is empty, and it ends.
         protocol.purge();
+        resolver.shutdownNow(); // a lookup stuck in DNS ends with its (daemon) thread
         try {
             if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("[{}] the protocol thread did not stop within 5 s; it is at:{}", name, protocolThreadStack());

@@ -5,15 +5,15 @@ import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.transport.Exchange;
 import io.corrosion.gossip.transport.ExchangeHandler;
+import io.corrosion.gossip.transport.PeerInfo;
 import io.corrosion.gossip.transport.Transport;
 import io.corrosion.gossip.transport.TransportException;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncStart;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>All state lives on the protocol thread; the {@link ExchangeHandler} callbacks (transport I/O threads) decode
  * and hop over. A frame naming another session than its exchange's, a first frame that is not a SyncStart, or a
  * SyncStart for a session already open is a protocol violation: the exchange is aborted.
+ *
+ * <p>One peer holds at most {@code maxInboundSyncsPerPeer} sessions it opened, its newest replacing its oldest (whose
+ * exchange is aborted and whose session the core hears is broken). The core applies the same bound per initiator
+ * site; here the peer is who the transport says it is — its certificate, or in the insecure loopback mode its
+ * connection's address — so a peer naming a new site in every session cannot take every slot either.
  */
 final class SessionLinks {
 
@@ -55,12 +60,15 @@ final class SessionLinks {
     private final AddressBook addresses;
     private final FrameDecoder decoder;
     private final Host host;
-    private final Map<SessionKey, Link> links = new HashMap<>();
+    private final int maxInboundPerPeer;
+    /** In the order the sessions opened: the first of a peer's is its oldest. */
+    private final Map<SessionKey, Link> links = new LinkedHashMap<>();
     private boolean readingPaused;
 
     SessionLinks(String nodeName, SiteId self, Transport transport, AddressBook addresses, FrameDecoder decoder,
-            Host host) {
+            int maxInboundPerPeer, Host host) {
         this.nodeName = nodeName;
+        this.maxInboundPerPeer = maxInboundPerPeer;
         this.self = self;
         this.transport = transport;
         this.addresses = addresses;
@@ -131,19 +139,42 @@ final class SessionLinks {
         Link link = new Link(session, to);
         links.put(session, link);
         link.pending.add(frame);
-        InetSocketAddress address = addresses.resolve(to);
-        if (address == null) {
-            link.lost("cannot resolve " + to);
-            return;
+        addresses.whenResolved(to, address -> {
+            if (address == null) {
+                link.lost("cannot resolve " + to);
+                return;
+            }
+            transport.openExchange(address, link).whenComplete((exchange, failure) ->
+                    host.onProtocolThread("sync session opened", () -> link.opened(exchange, failure)));
+        });
+    }
+
+    /** Who a peer is: its certificate if the cluster CA vouched for it, else its connection's address. */
+    private static Object peerOf(PeerInfo info) {
+        return info.identity().verified() ? info.identity().fingerprint() : info.address();
+    }
+
+    /** A peer at its share of inbound sessions gives up its oldest. */
+    private void makeRoomForPeer(Object peer) {
+        List<Link> its = new ArrayList<>();
+        for (Link link : links.values()) {
+            if (peer.equals(link.peer)) {
+                its.add(link);
+            }
         }
-        transport.openExchange(address, link).whenComplete((exchange, failure) ->
-                host.onProtocolThread("sync session opened", () -> link.opened(exchange, failure)));
+        for (int i = 0; i <= its.size() - maxInboundPerPeer; i++) {
+            Link oldest = its.get(i);
+            oldest.exchange.abort("replaced by the peer's newer sync session");
+            oldest.lost("replaced by the peer's newer session");
+        }
     }
 
     /** One session's exchange. Fields are touched on the protocol thread only; callbacks hop there. */
     private final class Link implements ExchangeHandler {
         private SessionKey key;
         private final NodeAddress initiatorPeer;
+        /** Who opened it ({@link #peerOf}), for a session a peer opened; null for ours. */
+        private Object peer;
         private Exchange exchange;
         private final List<byte[]> pending = new ArrayList<>();
         private CompletionStage<Void> lastSend = SENT;
@@ -204,6 +235,8 @@ final class SessionLinks {
                     return;
                 }
                 key = session;
+                peer = peerOf(from.peer());
+                makeRoomForPeer(peer);
                 links.put(key, this);
                 applyPause();
             } else if (!message.session().equals(key)) {

@@ -205,7 +205,10 @@ class MembershipTest {
 
     @Test
     void awarenessStretchesProbeTimeoutAndInterval() {
-        Membership slow = new Membership(config, me, List.of(), new SplittableRandom(1));
+        // Alone with one peer, our failed probes' suspicion of it runs at the minimum timeout: make that long, so
+        // the peer stays probed (and its deadline is not the next timeout) while we measure.
+        GossipConfig longSuspicion = GossipConfig.builder().suspicionMultiplier(30).build();
+        Membership slow = new Membership(longSuspicion, me, List.of(), new SplittableRandom(1));
         Recorder rec = new Recorder();
         slow.start(0, rec);
         slow.onMessage(new Gossip(peer(1), List.of()), 0, rec);

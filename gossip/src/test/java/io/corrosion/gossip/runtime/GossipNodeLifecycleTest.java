@@ -163,6 +163,14 @@ class GossipNodeLifecycleTest {
     }
 
     @Test
+    void aSeedGivenByHostNameIsLookedUpOffTheProtocolThreadAndJoined() {
+        GossipNode seed = start("seed", 0, List.of(), GossipListener.NONE);
+        NodeAddress byName = new NodeAddress("localhost", seed.address().port());
+        GossipNode joiner = start("joiner", 0, List.of(byName), GossipListener.NONE);
+        TestNodes.awaitFullMesh(List.of(seed, joiner), Duration.ofSeconds(15));
+    }
+
+    @Test
     void theInsecureModeWorksOnLoopbackOnly() {
         GossipNodeConfig.Builder insecure = GossipNodeConfig.builder(cluster.newSite(),
                         new InetSocketAddress(Pki.LOOPBACK, 0)).insecureLoopback(true).gossip(TestNodes.FAST);

@@ -88,4 +88,29 @@ class FailureDetectionSimTest {
         assertThat(falseDeaths.longestMillis).as("longest false death").isLessThan(10_000);
         assertThat(falseDeaths.since).as("false deaths still open").isEmpty();
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aCrashedNodeInAThreeNodeClusterIsDeadEverywhereWithinTheMinimumSuspicionTimeout(long seed) {
+        GossipConfig config = GossipConfig.defaults();
+        Simulation sim = new Simulation(seed, config, NetworkConditions.lan());
+        List<SimNode> nodes = sim.addNodes(3, 1);
+        assertThat(BroadcastSimTest.formCluster(sim, nodes, 60_000)).as(SimSeeds.replay(sim)).isTrue();
+        sim.runFor(10_000);
+        SimNode victim = nodes.get(1 + new SplittableRandom(sim.seed()).nextInt(2));
+        sim.crash(victim);
+        long killedAt = sim.now();
+        // Probe rounds to notice, the minimum suspicion timeout (nobody can give the confirmations a bigger
+        // cluster waits for), gossip rounds to spread the death.
+        long bound = 4 * config.probeInterval().toMillis() + config.suspicionMinMillis(3)
+                + 10 * config.gossipInterval().toMillis();
+        boolean detected = sim.runUntil(() -> sim.upNodes().stream()
+                .allMatch(o -> o.statusOf(victim) == MemberStatus.DEAD), bound, 100);
+        assertThat(detected).as("%s: not dead everywhere within %d ms", SimSeeds.replay(sim), bound).isTrue();
+        assertThat(sim.now() - killedAt).isLessThanOrEqualTo(bound);
+        sim.runFor(60_000);
+        List<SimNode> up = sim.upNodes();
+        assertThat(up.get(0).statusOf(up.get(1))).as(SimSeeds.replay(sim)).isEqualTo(MemberStatus.ALIVE);
+        assertThat(up.get(1).statusOf(up.get(0))).as(SimSeeds.replay(sim)).isEqualTo(MemberStatus.ALIVE);
+    }
 }

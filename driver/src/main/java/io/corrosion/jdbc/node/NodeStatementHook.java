@@ -149,11 +149,13 @@ final class NodeStatementHook implements StatementHook {
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection);
-        forgetTransactionCaches(connection); // SQLite undid the failed statement's writes, the engine's among them
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();
         }
+        // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
+        // forgetting records (the taken db version) is not undone by it
+        forgetTransactionCaches(connection);
     }
 
     private static boolean isRollback(SqlPlan plan) {

@@ -102,6 +102,15 @@ class CrashRecoveryTest {
         if (mode.equals("failed-ddl")) {
             failedSchemaChangeThenFlush(c);
         }
+        if (mode.equals("close-race")) {
+            String url = "jdbc:corrosion:" + args[0];
+            java.util.concurrent.CompletableFuture<Connection> second = io.corrosion.jdbc.crr.JournalCloseRace
+                    .openWhileClosing(Path.of(args[0]), () -> DriverManager.getConnection(url));
+            CorrosionDriver.shutdown(url);
+            try (Statement s = second.get(60, TimeUnit.SECONDS).createStatement()) {
+                s.executeUpdate("insert into t values (" + (TRANSACTIONS + 1) + ", 'after the race')");
+            }
+        }
         if (mode.equals("failed-ddl-version")) {
             // The transaction's only write is in a string beside an ALTER, and fails: its version was taken inside
             // the schema change's savepoint, and the transaction commits.
@@ -184,6 +193,18 @@ class CrashRecoveryTest {
         try (Node n = new Node(dir, "failed-ddl-version")) {
             assertThat(taken).isEqualTo(TRANSACTIONS + 2);
             assertThat(n.crr.dbVersion()).as("the db version after the restart").isEqualTo(taken);
+        }
+    }
+
+    /**
+     * A connection opened while the file shuts down starts the file's next journal: the last flush of the one closing
+     * must not mark the file cleanly closed under it, or a crash later skips the recovery of its commits.
+     */
+    @Test
+    void aConnectionOpenedWhileTheFileShutsDownLosesNothingToACrash() throws Exception {
+        runChild(dir.resolve("close-race.db"), "close-race");
+        try (Node n = new Node(dir, "close-race")) {
+            assertThat(n.crr.changesSince(TRANSACTIONS + 1)).extracting(Change::val).containsExactly("after the race");
         }
     }
 

@@ -126,7 +126,15 @@ final class NodeStatementHook implements StatementHook {
         if (node != null) {
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
         }
-        keys.afterExecute(plan, connection);
+        try {
+            keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
+        } catch (SQLException | RuntimeException e) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null && c.inDdlScope()) {
+                c.abandonDdl();
+            }
+            throw e;
+        }
         resetConflictResolution(plan, connection);
         if (isRollback(plan)) {
             forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction

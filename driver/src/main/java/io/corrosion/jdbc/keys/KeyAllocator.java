@@ -96,7 +96,8 @@ final class KeyAllocator {
             long[] inMemory = next.get(fromName);
             start = inMemory != null ? inMemory[0] : persisted != null ? persisted[0] : 0;
             if (start > 0) {
-                next.merge(toName, new long[] {start}, (mine, carried) -> mine[0] >= carried[0] ? mine : carried);
+                long[] counter = next.computeIfAbsent(toName, k -> new long[] {start});
+                counter[0] = Math.max(counter[0], start); // in place: allocations may hold the array
             }
         }
         if (persisted != null) {

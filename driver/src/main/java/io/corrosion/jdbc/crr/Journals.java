@@ -16,6 +16,16 @@ final class Journals {
     private record Held(LocalJournal journal, int holders) {}
 
     private static final Map<String, Held> OPEN = new HashMap<>();
+    /**
+     * Journals whose last holder let go and that are still closing: a new journal of the file waits for that close, or
+     * its open would read the file before the last flush and that flush would mark the file cleanly closed under it
+     * (a crash then skipped its recovery).
+     */
+    private static final Map<String, LocalJournal> CLOSING = new HashMap<>();
+    /** Acquirers waiting for such a close, by file. */
+    private static final Map<String, Integer> WAITING = new HashMap<>();
+    /** Tests only: runs on the closing thread when a file's last holder let go, before its journal closes. */
+    static volatile java.util.function.Consumer<String> beforeClose = file -> { };
 
     private Journals() {}
 
@@ -26,6 +36,7 @@ final class Journals {
             return new LocalJournal(null, null);
         }
         synchronized (Journals.class) {
+            awaitClose(file);
             Held held = OPEN.get(file);
             LocalJournal journal = held == null ? new LocalJournal(file, () -> open(file)) : held.journal();
             OPEN.put(file, new Held(journal, held == null ? 1 : held.holders() + 1));
@@ -62,13 +73,43 @@ final class Journals {
             last = held.holders() == 1;
             if (last) {
                 OPEN.remove(journal.file());
+                CLOSING.put(journal.file(), journal);
             } else {
                 OPEN.put(journal.file(), new Held(journal, held.holders() - 1));
             }
         }
         if (last) {
-            journal.close();
+            try {
+                beforeClose.accept(journal.file());
+                journal.close();
+            } finally {
+                synchronized (Journals.class) {
+                    CLOSING.remove(journal.file(), journal);
+                    Journals.class.notifyAll();
+                }
+            }
         }
+    }
+
+    /** Waits, holding the monitor between waits, until no journal of {@code file} is closing. */
+    private static void awaitClose(String file) throws SQLException {
+        while (CLOSING.containsKey(file)) {
+            WAITING.merge(file, 1, Integer::sum);
+            try {
+                Journals.class.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while the version log of " + file + " was written at shutdown",
+                        "08001", e);
+            } finally {
+                WAITING.computeIfPresent(file, (f, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /** Tests only: how many acquirers wait for a journal of {@code file} to finish closing. */
+    static synchronized int waitingForClose(String file) {
+        return WAITING.getOrDefault(file, 0);
     }
 
     /** The canonical path of the connection's main database file; null for an in-memory (or temporary) one. */

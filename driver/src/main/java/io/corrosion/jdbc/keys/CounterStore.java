@@ -24,11 +24,20 @@ final class CounterStore {
 
     /**
      * The first counter of {@code slot} above every key of that slot already in the table (rows inserted before the
-     * driver, or keys the application supplied) up to {@code maxId}; 0 for a table without any. Scans the table: runs
-     * once per table and node, when the node has no counter for it yet.
+     * driver, or keys the application supplied) up to {@code maxId}; 0 for a table without any; null if {@code c} does
+     * not see the table. Scans the table: runs once per table and node, when the node has no counter for it yet.
      */
-    static long firstFreeCounter(SQLiteConnection c, String table, String keyColumn, int slot, long maxId)
+    static Long firstFreeCounter(SQLiteConnection c, String table, String keyColumn, int slot, long maxId)
             throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+            }
+        }
         String k = Identifiers.quote(keyColumn);
         String sql = "SELECT max(" + k + ") FROM main." + Identifiers.quote(table) + " WHERE typeof(" + k
                 + ") = 'integer' AND " + k + " BETWEEN 1 AND " + maxId + " AND (" + k + " - 1) % " + IdScheme.SLOTS

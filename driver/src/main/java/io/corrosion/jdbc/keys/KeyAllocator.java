@@ -79,6 +79,32 @@ final class KeyAllocator {
         reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
     }
 
+    /**
+     * After {@code ALTER TABLE from RENAME TO to}, in its transaction on {@code c}: the counter of {@code to} goes on
+     * from {@code from}'s, in memory and persisted. A counter started afresh from the renamed table's largest key would
+     * hand out the key of a deleted row again, which other nodes may still hold or have tombstoned.
+     */
+    void renamed(ConnectionKeys c, String from, String to) throws SQLException {
+        String fromName = counterName(from);
+        String toName = counterName(to);
+        if (fromName.equals(toName)) {
+            return; // the same name in another case: the same counter
+        }
+        long[] persisted = Nested.run(c.connection(), () -> CounterStore.read(c.connection(), fromName));
+        long start;
+        synchronized (this) {
+            long[] inMemory = next.get(fromName);
+            start = inMemory != null ? inMemory[0] : persisted != null ? persisted[0] : 0;
+            if (start > 0) {
+                long[] counter = next.computeIfAbsent(toName, k -> new long[] {start});
+                counter[0] = Math.max(counter[0], start); // in place: allocations may hold the array
+            }
+        }
+        if (persisted != null) {
+            reservations.cover(c, toName, persisted[0], 0, 0);
+        }
+    }
+
     /** The table's counter; on first use in this JVM read from the committed file (or from the table's keys). */
     private long[] counter(ConnectionKeys c, KeyTarget target, int slot) throws SQLException {
         String name = target.counterName();
@@ -94,8 +120,13 @@ final class KeyAllocator {
             start = persisted[0];
             reservations.markDurable(name, persisted[0]);
         } else {
-            start = c.readCommitted(r -> CounterStore.firstFreeCounter(r, target.table(), target.column(), slot,
+            Long free = c.readCommitted(r -> CounterStore.firstFreeCounter(r, target.table(), target.column(), slot,
                     target.maxId()));
+            if (free == null) { // the application's open transaction created the table: it holds the write lock
+                free = Nested.run(c.connection(), () -> CounterStore.firstFreeCounter(c.connection(), target.table(),
+                        target.column(), slot, target.maxId()));
+            }
+            start = free == null ? 0 : free;
         }
         synchronized (this) {
             return next.computeIfAbsent(name, k -> new long[] {start});

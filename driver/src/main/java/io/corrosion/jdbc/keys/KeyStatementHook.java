@@ -2,6 +2,7 @@ package io.corrosion.jdbc.keys;
 
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.intercept.CreateTableShape;
+import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
 import io.corrosion.jdbc.intercept.InsertKeyRewrite;
 import io.corrosion.jdbc.intercept.ParameterBinder;
@@ -205,16 +206,27 @@ final class KeyStatementHook implements StatementHook {
     }
 
     @Override
-    public void afterExecute(SqlPlan plan, SQLiteConnection connection) {
+    public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         for (StatementPlan statement : plan.statements()) {
             if (statement.kind().isDdl()) {
                 schemaChanged();
                 ConnectionKeys keys = connections.apply(connection);
                 if (keys != null) {
                     keys.noteDdl();
+                    renamed(statement, keys);
                 }
             } else if (statement.kind() == StatementKind.TRANSACTION && isRollbackTo(statement.sql())) {
                 distrust(connection);
+            }
+        }
+    }
+
+    /** After {@code ALTER TABLE ... RENAME TO}, still in its transaction: the table's key counter follows it. */
+    private void renamed(StatementPlan statement, ConnectionKeys keys) throws SQLException {
+        if (statement.kind() == StatementKind.ALTER_TABLE && statement.table().isPresent()) {
+            Optional<String> to = CrrTableDdl.renamedTo(statement.sql());
+            if (to.isPresent()) {
+                allocator.renamed(keys, statement.table().get(), to.get());
             }
         }
     }

@@ -112,12 +112,14 @@ public final class KeysExtension implements DatabaseExtension {
     }
 
     /**
-     * For the replication layer, after it merged a claim of {@code slot} by {@code siteId} into
-     * {@code __corrosion_node_slots}: if that is this node's slot, applies the conflict rule ({@link SlotClaims}) in
-     * the caller's transaction on {@code connection} and returns the slot this node uses from now on.
+     * For the replication layer, after it merged changes of the claim of {@code slot} into
+     * {@code __corrosion_node_slots}: if another site claims this node's slot now, applies the conflict rule
+     * ({@link SlotClaims}) in the caller's transaction on {@code connection}. Returns the slot this node uses from now
+     * on.
      */
-    public NodeSlot claimMerged(SQLiteConnection connection, int slot, byte[] siteId) throws SQLException {
-        return slots.claimMerged(connection, slot, siteId);
+    public NodeSlot claimMerged(SQLiteConnection connection, int slot) throws SQLException {
+        SlotClaims.Claim claim = SlotClaims.claim(connection, slot);
+        return claim == null ? slots.slot() : slots.claimMerged(connection, slot, claim);
     }
 
     @Override

@@ -91,13 +91,13 @@ final class NodeSlots {
     }
 
     /** A claim naming another site for our slot was merged: apply the rule, in the caller's transaction. */
-    synchronized NodeSlot claimMerged(SQLiteConnection c, int claimedSlot, byte[] claimingSiteId)
+    synchronized NodeSlot claimMerged(SQLiteConnection c, int claimedSlot, SlotClaims.Claim claim)
             throws SQLException {
         NodeSlot ours = slot;
-        if (ours == null || ours.slot() != claimedSlot || Arrays.equals(claimingSiteId, siteId)) {
+        if (ours == null || ours.slot() != claimedSlot || Arrays.equals(claim.siteId(), siteId)) {
             return ours;
         }
-        slot = SlotClaims.resolveConflict(c, ours, siteId, claimingSiteId, System.currentTimeMillis());
+        slot = SlotClaims.resolveConflict(c, ours, siteId, claim, System.currentTimeMillis());
         return slot;
     }
 }

@@ -31,12 +31,21 @@ import org.sqlite.SQLiteConnection;
  * order, as SQLite compares BLOBs) keeps the slot and writes its claim again, so that the replicated claims table
  * converges on it; the higher site id claims a new slot for its future keys and logs an ERROR, because keys both
  * generated in the shared slot before the conflict was seen can be equal, and replicated rows with equal keys merge
- * into one. A configured slot is never given up: the node logs the ERROR and keeps it.
+ * into one. A configured slot is never given up: the node logs the ERROR and keeps it, and its claim says so
+ * ({@code configured}), so that a node that claimed the slot moves off it whatever the site ids (else neither would).
  */
 public final class SlotClaims {
     private static final Logger log = LoggerFactory.getLogger(SlotClaims.class);
 
     private SlotClaims() {}
+
+    /**
+     * One claim of a slot.
+     *
+     * @param siteId     the claiming site
+     * @param configured the site's slot is configured ({@code node-slot}): it never moves
+     */
+    public record Claim(byte[] siteId, boolean configured) {}
 
     /** True if {@code siteId} keeps a slot that {@code otherSiteId} claims too: the lower site id wins. */
     public static boolean keepsSlot(byte[] siteId, byte[] otherSiteId) {
@@ -75,14 +84,14 @@ public final class SlotClaims {
         if (row.claimSiteId != null && !Arrays.equals(row.claimSiteId, siteId)) {
             moveClaims(c, row.claimSiteId, siteId); // the node's identity source changed: its claims follow
         }
-        Map<Integer, byte[]> claims = claims(c);
+        Map<Integer, Claim> claims = claims(c);
         if (configured.isPresent()) {
             int slot = configured.get();
-            byte[] other = claims.get(slot);
-            if (other != null && !Arrays.equals(other, siteId)) {
+            Claim other = claims.get(slot);
+            if (other != null && !Arrays.equals(other.siteId(), siteId)) {
                 log.error("node-slot {} is configured for site {}, but site {} has claimed it: keys both nodes generate "
                         + "in this slot can be equal, and replicated rows with equal keys merge into one. Give every "
-                        + "node its own node-slot.", slot, hex(siteId), hex(other));
+                        + "node its own node-slot.", slot, hex(siteId), hex(other.siteId()));
             }
             if (row.slot != null && row.slot != slot) {
                 deleteClaim(c, row.slot, siteId); // free the slot it used before
@@ -90,8 +99,8 @@ public final class SlotClaims {
             return record(c, new NodeSlot(slot, true), siteId, now);
         }
         if (row.slot != null) {
-            byte[] holder = claims.get(row.slot);
-            if (holder != null && !Arrays.equals(holder, siteId)) {
+            Claim holder = claims.get(row.slot);
+            if (holder != null && !Arrays.equals(holder.siteId(), siteId)) {
                 return resolveConflict(c, new NodeSlot(row.slot, row.configured), siteId, holder, now);
             }
             return record(c, new NodeSlot(row.slot, false), siteId, now);
@@ -100,29 +109,32 @@ public final class SlotClaims {
     }
 
     /**
-     * Applies the conflict rule after a claim naming {@code otherSiteId} for this node's slot arrived (or was found
-     * at startup), and returns the slot this node generates keys in from now on. Writes in the caller's transaction;
-     * the replication layer calls it in the transaction that merged the claim.
+     * Applies the conflict rule after a claim of another site for this node's slot arrived (or was found at startup),
+     * and returns the slot this node generates keys in from now on. Writes in the caller's transaction; the replication
+     * layer calls it in the transaction that merged the claim.
      */
-    public static NodeSlot resolveConflict(SQLiteConnection c, NodeSlot ours, byte[] ourSiteId, byte[] otherSiteId,
-            long now) throws SQLException {
+    public static NodeSlot resolveConflict(SQLiteConnection c, NodeSlot ours, byte[] ourSiteId, Claim other, long now)
+            throws SQLException {
+        byte[] otherSiteId = other.siteId();
         if (ours.configured()) {
             log.error("node-slot {} is configured for site {}, but site {} claims it too: keys both nodes generate in "
                     + "this slot can be equal, and replicated rows with equal keys merge into one. Give every node its "
                     + "own node-slot.", ours.slot(), hex(ourSiteId), hex(otherSiteId));
             return record(c, ours, ourSiteId, now);
         }
-        if (keepsSlot(ourSiteId, otherSiteId)) {
+        if (!other.configured() && keepsSlot(ourSiteId, otherSiteId)) {
             log.warn("Site {} also claimed slot {}; this node (site {}) has the lower site id and keeps it. The other "
                     + "node moves to a new slot.", hex(otherSiteId), ours.slot(), hex(ourSiteId));
             return record(c, ours, ourSiteId, now);
         }
         NodeSlot moved = claimNew(c, ourSiteId, Set.of(ours.slot()), now);
-        log.error("Slot {} was claimed by this node (site {}) and by site {}, which has the lower site id and keeps it; "
+        log.error("Slot {} was claimed by this node (site {}) and by site {}, which {} and keeps it; "
                 + "this node generates new keys in slot {} from now on. Keys this node generated in slot {} before "
                 + "can equal keys site {} generated there, and replicated rows with equal keys merge into one: check "
                 + "the tables with generated keys. Set node-slot on every node to rule this out.",
-                ours.slot(), hex(ourSiteId), hex(otherSiteId), moved.slot(), ours.slot(), hex(otherSiteId));
+                ours.slot(), hex(ourSiteId), hex(otherSiteId),
+                other.configured() ? "has it configured (node-slot)" : "has the lower site id", moved.slot(), ours.slot(),
+                hex(otherSiteId));
         return moved;
     }
 
@@ -130,7 +142,7 @@ public final class SlotClaims {
             throws SQLException {
         Set<Integer> taken = new HashSet<>(alsoTaken);
         claims(c).forEach((slot, holder) -> {
-            if (!Arrays.equals(holder, siteId)) {
+            if (!Arrays.equals(holder.siteId(), siteId)) {
                 taken.add(slot);
             }
         });
@@ -145,13 +157,15 @@ public final class SlotClaims {
 
     private static NodeSlot record(SQLiteConnection c, NodeSlot slot, byte[] siteId, long now) throws SQLException {
         try (PreparedStatement claim = c.prepareStatement("INSERT INTO " + KeysSchema.SLOTS_TABLE
-                + " (slot, site_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT (slot) DO UPDATE SET "
-                + "site_id = excluded.site_id, claimed_at = excluded.claimed_at WHERE site_id <> excluded.site_id");
+                + " (slot, site_id, claimed_at, configured) VALUES (?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET "
+                + "site_id = excluded.site_id, claimed_at = excluded.claimed_at, configured = excluded.configured"
+                + " WHERE site_id <> excluded.site_id OR configured <> excluded.configured");
                 PreparedStatement node = c.prepareStatement("UPDATE " + KeysSchema.NODE_TABLE
                         + " SET claim_site_id = ?, slot = ?, slot_configured = ? WHERE id = 1")) {
             claim.setInt(1, slot.slot());
             claim.setBytes(2, siteId);
             claim.setLong(3, now);
+            claim.setInt(4, slot.configured() ? 1 : 0);
             claim.executeUpdate();
             node.setBytes(1, siteId);
             node.setInt(2, slot.slot());
@@ -173,15 +187,26 @@ public final class SlotClaims {
     }
 
     /** Every claim, by slot. */
-    static Map<Integer, byte[]> claims(SQLiteConnection c) throws SQLException {
-        Map<Integer, byte[]> claims = new HashMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT slot, site_id FROM " + KeysSchema.SLOTS_TABLE)) {
+    static Map<Integer, Claim> claims(SQLiteConnection c) throws SQLException {
+        Map<Integer, Claim> claims = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT slot, site_id, configured FROM " + KeysSchema.SLOTS_TABLE)) {
             while (rs.next()) {
-                claims.put(rs.getInt(1), rs.getBytes(2));
+                claims.put(rs.getInt(1), new Claim(rs.getBytes(2), rs.getInt(3) == 1));
             }
         }
         return claims;
+    }
+
+    /** The claim of {@code slot}; null if nobody claims it. */
+    static Claim claim(SQLiteConnection c, int slot) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT site_id, configured FROM " + KeysSchema.SLOTS_TABLE + " WHERE slot = ?")) {
+            p.setInt(1, slot);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? new Claim(rs.getBytes(1), rs.getInt(2) == 1) : null;
+            }
+        }
     }
 
     private static void moveClaims(SQLiteConnection c, byte[] from, byte[] to) throws SQLException {

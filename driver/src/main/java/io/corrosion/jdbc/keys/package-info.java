@@ -49,15 +49,16 @@
  * {@code node-slot} set: that slot, a guarantee the operator gives. Unset: on the first open of the file the node
  * claims one ({@link io.corrosion.jdbc.keys.SlotClaims}) — starting from a hash of its site id, the first slot no other
  * site holds in {@code __corrosion_node_slots(slot INTEGER PRIMARY KEY NOT NULL, site_id BLOB NOT NULL, claimed_at
- * INTEGER NOT NULL)} — and keeps it in {@code __corrosion_keys_node}. The claims table is meant to be replicated as a
+ * INTEGER NOT NULL, configured INTEGER NOT NULL)} — and keeps it in {@code __corrosion_keys_node}. A configured slot is
+ * recorded there too, with {@code configured = 1}. The claims table is meant to be replicated as a
  * CRR (its columns follow cr-sqlite's rules). Two nodes that claimed before seeing each other's claim hold the same
  * slot. <b>Rule for the replication layer</b>, when a merged claim names another site for this node's slot
  * ({@link io.corrosion.jdbc.keys.KeysExtension#claimMerged}): the lower site id (unsigned byte order, as SQLite
  * compares BLOBs) keeps the slot and writes its claim again, so that the claims table, last-writer-wins per column,
  * converges on the keeper; the higher site id claims a new slot for its future keys and logs an ERROR, because keys
  * both nodes generated in the shared slot before the conflict was seen can be equal, and replicated rows with equal
- * keys merge into one. A configured slot is never given up (ERROR logged). The same rule applies when a conflicting
- * claim is found at startup.
+ * keys merge into one. A configured slot is never given up (ERROR logged), and a node that claimed it moves whatever
+ * the site ids. The same rule applies when a conflicting claim is found at startup.
  *
  * <p>The site id comes from a {@link io.corrosion.jdbc.keys.NodeIdentity}: until the CRR engine provides its own, 16
  * random bytes kept in {@code __corrosion_keys_node}. Switching the source moves the node's claims to the new site id.

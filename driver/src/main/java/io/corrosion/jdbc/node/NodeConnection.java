@@ -87,6 +87,9 @@ final class NodeConnection {
         } else {
             exec("ROLLBACK TO " + SAVEPOINT);
             exec("RELEASE " + SAVEPOINT);
+            // The engine's work in the savepoint is undone, a journal flush among it: its watermark must not be
+            // claimed at commit. Forgotten after the rollback, so what it records (the taken db version) stays.
+            session.forgetTransactionCaches();
         }
     }
 

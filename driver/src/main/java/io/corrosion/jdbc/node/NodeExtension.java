@@ -12,8 +12,6 @@ import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.keys.KeysExtension;
 import io.corrosion.jdbc.keys.LocalTables;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +95,10 @@ public final class NodeExtension implements DatabaseExtension {
         if (s.mergeEqualValuesSetting() != mergeEqualValues) {
             s.setMergeEqualValues(mergeEqualValues);
         }
-        if (database.node().replicates() && s.crrName(LocalTables.REPLICATED_INTERNAL) == null) {
+        if (s.crrName(LocalTables.REPLICATED_INTERNAL) != null) {
+            // The key allocator may have just added a column to the claims table of a file from an older driver.
+            s.repairSchema();
+        } else if (database.node().replicates()) {
             // A node that replicates tells the others which slot it claimed (the key allocator made the claim just
             // before); a local node's claim stays local and spends no db version.
             s.asInternalCrr(LocalTables.REPLICATED_INTERNAL);
@@ -190,23 +191,10 @@ public final class NodeExtension implements DatabaseExtension {
         return session.atomically(() -> {
             long impacted = session.apply(changes);
             for (long slot : claimedSlots) {
-                byte[] holder = slotHolder(connection, slot);
-                if (holder != null) {
-                    keys.claimMerged(connection, (int) slot, holder);
-                }
+                keys.claimMerged(connection, (int) slot);
             }
             return impacted;
         });
-    }
-
-    private static byte[] slotHolder(SQLiteConnection c, long slot) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT site_id FROM " + LocalTables.REPLICATED_INTERNAL + " WHERE slot = ?")) {
-            p.setLong(1, slot);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getBytes(1) : null;
-            }
-        }
     }
 
     /** Closes one of the driver's own connections (and its CRR session). */

@@ -126,7 +126,15 @@ final class NodeStatementHook implements StatementHook {
         if (node != null) {
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
         }
-        keys.afterExecute(plan, connection);
+        try {
+            keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
+        } catch (SQLException | RuntimeException e) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null && c.inDdlScope()) {
+                c.abandonDdl();
+            }
+            throw e;
+        }
         resetConflictResolution(plan, connection);
         if (isRollback(plan)) {
             forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction
@@ -149,11 +157,13 @@ final class NodeStatementHook implements StatementHook {
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection);
-        forgetTransactionCaches(connection); // SQLite undid the failed statement's writes, the engine's among them
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();
         }
+        // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
+        // forgetting records (the taken db version) is not undone by it
+        forgetTransactionCaches(connection);
     }
 
     private static boolean isRollback(SqlPlan plan) {

@@ -72,7 +72,7 @@ class SlotClaimsTest {
 
     private static Map<Integer, String> claims(Connection c) throws SQLException {
         return SlotClaims.claims((SQLiteConnection) c).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> HexFormat.of().formatHex(e.getValue())));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> HexFormat.of().formatHex(e.getValue().siteId())));
     }
 
     @Test
@@ -119,7 +119,7 @@ class SlotClaimsTest {
         try (SQLiteConnection c = raw("a.db")) {
             NodeSlot ours = SlotClaims.establish(c, HIGH, Optional.empty(), 1);
             claim(c, ours.slot(), LOW); // a merged claim by a site with a lower id
-            NodeSlot moved = SlotClaims.resolveConflict(c, ours, HIGH, LOW, 2);
+            NodeSlot moved = SlotClaims.resolveConflict(c, ours, HIGH, new SlotClaims.Claim(LOW, false), 2);
             assertThat(moved.slot()).isNotEqualTo(ours.slot());
             assertThat(claims(c)).containsEntry(ours.slot(), HexFormat.of().formatHex(LOW))
                     .containsEntry(moved.slot(), HexFormat.of().formatHex(HIGH));
@@ -136,9 +136,20 @@ class SlotClaimsTest {
         try (SQLiteConnection c = raw("a.db")) {
             NodeSlot ours = SlotClaims.establish(c, LOW, Optional.empty(), 1);
             claim(c, ours.slot(), HIGH); // last-writer-wins replication let the other claim overwrite ours
-            assertThat(SlotClaims.resolveConflict(c, ours, LOW, HIGH, 2)).isEqualTo(ours);
+            assertThat(SlotClaims.resolveConflict(c, ours, LOW, new SlotClaims.Claim(HIGH, false), 2)).isEqualTo(ours);
             assertThat(claims(c)).containsEntry(ours.slot(), HexFormat.of().formatHex(LOW));
             assertThat(logs.list).noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+        }
+    }
+
+    /** Else neither would move: the configured node never does, and the claiming one has the lower site id. */
+    @Test
+    void lowerSiteIdMovesOffASlotAnotherNodeHasConfigured() throws SQLException {
+        try (SQLiteConnection c = raw("a.db")) {
+            NodeSlot ours = SlotClaims.establish(c, LOW, Optional.empty(), 1);
+            NodeSlot moved = SlotClaims.resolveConflict(c, ours, LOW, new SlotClaims.Claim(HIGH, true), 2);
+            assertThat(moved.slot()).isNotEqualTo(ours.slot());
+            assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("configured (node-slot)"));
         }
     }
 
@@ -146,7 +157,7 @@ class SlotClaimsTest {
     void configuredSlotIsKeptEvenAgainstALowerSiteIdButLoggedAsAnError() throws SQLException {
         try (SQLiteConnection c = raw("a.db")) {
             NodeSlot ours = SlotClaims.establish(c, HIGH, Optional.of(9), 1);
-            assertThat(SlotClaims.resolveConflict(c, ours, HIGH, LOW, 2)).isEqualTo(ours);
+            assertThat(SlotClaims.resolveConflict(c, ours, HIGH, new SlotClaims.Claim(LOW, false), 2)).isEqualTo(ours);
             assertThat(logs.list).anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
         }
     }
@@ -221,7 +232,7 @@ class SlotClaimsTest {
             int before = slots.current();
             byte[] lower = new byte[16]; // all zeros: no random site id is lower
             claim(c, before, lower);
-            NodeSlot after = slots.claimMerged(c, before, lower);
+            NodeSlot after = slots.claimMerged(c, before, new SlotClaims.Claim(lower, false));
             assertThat(after.slot()).isNotEqualTo(before).isEqualTo(slots.current());
             exec(c, insert);
             try (ResultSet rs = c.createStatement().executeQuery("select id from t order by rowid")) {
@@ -230,7 +241,7 @@ class SlotClaimsTest {
                 rs.next();
                 assertThat(IdScheme.slotOf(rs.getLong(1))).isEqualTo(after.slot());
             }
-            assertThat(slots.claimMerged(c, after.slot(), slots.siteId())).as("our own claim").isEqualTo(after);
+            assertThat(slots.claimMerged(c, after.slot(), new SlotClaims.Claim(slots.siteId(), false))).as("our own claim").isEqualTo(after);
         }
     }
 }

@@ -99,7 +99,113 @@ class CrashRecoveryTest {
                         + " X'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF', 2, 0)");
             }
         }
+        if (mode.equals("failed-ddl")) {
+            failedSchemaChangeThenFlush(c);
+        }
+        if (mode.equals("close-race")) {
+            String url = "jdbc:corrosion:" + args[0];
+            java.util.concurrent.CompletableFuture<Connection> second = io.corrosion.jdbc.crr.JournalCloseRace
+                    .openWhileClosing(Path.of(args[0]), () -> DriverManager.getConnection(url));
+            CorrosionDriver.shutdown(url);
+            try (Statement s = second.get(60, TimeUnit.SECONDS).createStatement()) {
+                s.executeUpdate("insert into t values (" + (TRANSACTIONS + 1) + ", 'after the race')");
+            }
+        }
+        if (mode.equals("failed-ddl-version")) {
+            // The transaction's only write is in a string beside an ALTER, and fails: its version was taken inside
+            // the schema change's savepoint, and the transaction commits.
+            try (Statement s = c.createStatement()) {
+                s.execute("create table w (id integer primary key, v text)");
+                c.setAutoCommit(false);
+                try {
+                    s.executeUpdate("alter table t add column b text; insert into w values (1, 'x'), (1, 'again')");
+                    throw new AssertionError("the duplicate key was inserted");
+                } catch (SQLException expected) {
+                    // the whole string is undone
+                }
+                c.commit();
+                System.out.println("DBVERSION=" + c.unwrap(CorrosionConnection.class).dbVersion());
+            }
+        }
         Runtime.getRuntime().halt(0); // no shutdown hook, no last flush
+    }
+
+    /**
+     * In an application transaction, a schema change whose first part flushed the journal (ALTER TABLE) fails in its
+     * second (the UNIQUE constraint's index is named like a table) and is undone; the transaction commits, and a later
+     * flush writes the watermark. The watcher is held in a commit listener meanwhile, so it cannot confirm the
+     * watermark in between.
+     */
+    private static void failedSchemaChangeThenFlush(Connection c) throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        c.unwrap(CorrosionConnection.class).addCommitListener(commit -> {
+            held.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("insert into t values (" + (TRANSACTIONS + 1) + ", 'heard')");
+            if (!held.await(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the watcher delivered no commit");
+            }
+            c.setAutoCommit(false);
+            try {
+                s.executeUpdate("alter table t add column b text;"
+                        + " create table u (id integer primary key, x text, constraint t unique (x))");
+                throw new AssertionError("the index named like table t was created");
+            } catch (SQLException expected) {
+                System.out.println("FAILED=" + expected.getMessage());
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            s.execute("alter table t add column c text"); // flushes the journal and writes the watermark
+        }
+    }
+
+    /**
+     * A schema change that fails inside an application transaction undoes the journal flush it made: the transaction
+     * that commits afterwards must not move the watermark past entries the file does not hold, or a later flush writes
+     * that watermark and a crash loses them from the version log.
+     */
+    @Test
+    void aFailedSchemaChangeInATransactionLosesNoLogEntryToACrash() throws Exception {
+        runChild(dir.resolve("failed-ddl.db"), "failed-ddl");
+        assertThat(Files.readString(dir.resolve("child.log"))).contains("FAILED=").contains("already a table named t");
+        try (Node n = new Node(dir, "failed-ddl")) {
+            List<Change> changes = n.crr.changesSince(0);
+            assertThat(changes).extracting(Change::dbVersion).as("every committed version can still be synced")
+                    .contains((long) TRANSACTIONS + 1, (long) TRANSACTIONS + 2).hasSize(TRANSACTIONS + 1);
+        }
+    }
+
+    /**
+     * A write that takes the transaction's db version beside a schema change, and fails with it: the version is taken
+     * all the same once the transaction commits, so the record of it must outlive the undoing of the schema change.
+     */
+    @Test
+    void theVersionTakenInAFailedSchemaChangeIsNotHandedOutAgain() throws Exception {
+        runChild(dir.resolve("failed-ddl-version.db"), "failed-ddl-version");
+        long taken = printedDbVersion();
+        try (Node n = new Node(dir, "failed-ddl-version")) {
+            assertThat(taken).isEqualTo(TRANSACTIONS + 2);
+            assertThat(n.crr.dbVersion()).as("the db version after the restart").isEqualTo(taken);
+        }
+    }
+
+    /**
+     * A connection opened while the file shuts down starts the file's next journal: the last flush of the one closing
+     * must not mark the file cleanly closed under it, or a crash later skips the recovery of its commits.
+     */
+    @Test
+    void aConnectionOpenedWhileTheFileShutsDownLosesNothingToACrash() throws Exception {
+        runChild(dir.resolve("close-race.db"), "close-race");
+        try (Node n = new Node(dir, "close-race")) {
+            assertThat(n.crr.changesSince(TRANSACTIONS + 1)).extracting(Change::val).containsExactly("after the race");
+        }
     }
 
     /** The child's db version as it printed it ({@code DBVERSION=n}) before its last step. */

@@ -163,10 +163,12 @@ class GossipClusterTest {
         assertThat(detectedMillis).isLessThan(bound);
         for (GossipNode survivor : survivors) {
             EventLog log = logs.get(nodes.indexOf(survivor));
-            assertThat(log.of(GossipEvent.MemberDown.class)).anySatisfy(down -> {
-                assertThat(down.member().siteId()).isEqualTo(victim.siteId());
-                assertThat(down.left()).isFalse();
-            });
+            // the status changes on the protocol thread; the listener hears of it a moment later, on its own thread
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(log.of(GossipEvent.MemberDown.class)).anySatisfy(down -> {
+                        assertThat(down.member().siteId()).isEqualTo(victim.siteId());
+                        assertThat(down.left()).isFalse();
+                    }));
             // No live node was buried along the way.
             assertThat(survivors).allSatisfy(other -> assertThat(other == survivor
                     || statusOf(survivor, other.siteId()) != MemberStatus.DEAD).isTrue());

@@ -20,7 +20,7 @@ record NodeStatus(String database, String target, String siteId, String address,
     static final String[] FIGURES = {"MembersAlive", "MembersSuspect", "MembersDown", "ChangesetsBroadcast",
             "BroadcastsDropped", "ChangesetsReceived", "ChangesetsApplied", "ChangesetsRejected", "SyncRounds",
             "PublishBacklog", "ApplyQueue", "ApplyLagMillis", "MissingVersions", "PendingChanges", "OwnSiteBehind",
-            "LatencyLastMillis", "LatencyMeanMillis", "LatencyMaxMillis"};
+            "SiteIdShared", "LatencyLastMillis", "LatencyMeanMillis", "LatencyMaxMillis"};
 
     /** One line of {@code SiteVersions}: a site, the highest db version of it applied here, and how many are missing. */
     record SiteVersion(String siteId, long head, long missing) {

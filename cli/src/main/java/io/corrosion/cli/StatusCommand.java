@@ -118,6 +118,11 @@ final class StatusCommand implements Callable<Integer> {
                     + " file was restored from a backup or copied, and new commits here do not reach the cluster;"
                     + " restart this node from an empty file%n", n.figure("OwnSiteBehind"));
         }
+        if (n.figure("SiteIdShared") > 0) {
+            out.printf("  ERROR: another node runs with this node's site id (%d messages showed it): one file is a copy"
+                    + " of the other, and peers keep only one of the two nodes' commits of each version; restart one of"
+                    + " them from an empty file%n", n.figure("SiteIdShared"));
+        }
     }
 
     private static List<NodeStatus> read(JMXServiceURL url, String target) throws IOException, JMException {

@@ -16,6 +16,14 @@ public sealed interface GossipEvent {
     }
 
     /**
+     * Another node, at {@code other}, runs with this node's site id: one of the two files is a copy of the other. Both
+     * nodes' commits take the same db versions, and every peer keeps only one of each. Reported by every message that
+     * shows it.
+     */
+    record SiteIdShared(NodeAddress other) implements GossipEvent {
+    }
+
+    /**
      * A peer holds versions of this node's own site beyond this node's latest: the node's file is older than its
      * site's history, restored from a backup or copied to start another node. The node's next commits take version
      * numbers the cluster already has, and peers drop them as duplicates. Reported by every sync with such a peer.

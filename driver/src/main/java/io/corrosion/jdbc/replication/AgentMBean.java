@@ -81,6 +81,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public int getSyncSessions() { return s().syncSessions(); }
     @Override public long getMissingVersions() { return s().missingVersions(); }
     @Override public long getOwnSiteBehind() { return s().ownSiteBehind(); }
+    @Override public long getSiteIdShared() { return s().siteIdShared(); }
     @Override public long getPendingChanges() { return s().pendingChanges(); }
     @Override public long getChangesMergedAfterSchema() { return s().changesMergedAfterSchema(); }
     @Override public long getPendingChangesRefused() { return s().pendingChangesRefused(); }

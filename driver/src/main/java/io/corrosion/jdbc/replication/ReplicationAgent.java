@@ -210,7 +210,8 @@ public final class ReplicationAgent implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(counters.applyLockNanos.sum()),
                 TimeUnit.NANOSECONDS.toMillis(counters.applyLockCpuNanos.sum()), g.queues().apply(),
                 g.queues().applyLagMillis(), g.queues().broadcastHandoff(), g.queues().syncSessions(),
-                books.missingVersions(), g.core().sync().ownSiteBehind(), pending.count(), counters.changesMergedAfterSchema.sum(),
+                books.missingVersions(), g.core().sync().ownSiteBehind(),
+                g.core().membership().siteIdShared(), pending.count(), counters.changesMergedAfterSchema.sum(),
                 counters.changesetsRefusedPendingFull.sum(), feed.queued(),
                 counters.listenerEventsDropped.sum(), counters.listenerErrors.sum(), counters.latencyMillisLast.get(),
                 samples == 0 ? 0 : counters.latencyMillisTotal.sum() / samples, counters.latencyMillisMax.get());

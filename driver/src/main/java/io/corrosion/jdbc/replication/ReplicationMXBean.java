@@ -59,6 +59,8 @@ public interface ReplicationMXBean {
 
     long getOwnSiteBehind();
 
+    long getSiteIdShared();
+
     long getPendingChanges();
 
     long getChangesMergedAfterSchema();

@@ -39,6 +39,9 @@ package io.corrosion.jdbc.replication;
  *                                 the file is older than its site's history (restored from a backup, or copied to
  *                                 start another node), and its new commits take versions peers already have and drop;
  *                                 logged as an ERROR. Should be 0
+ * @param siteIdShared             messages that showed another node running with this node's site id: one file is a
+ *                                 copy of the other, and both nodes' commits take the same versions; logged as an
+ *                                 ERROR. Should be 0
  * @param pendingChanges           changes kept until their table or column exists here
  * @param changesMergedAfterSchema kept changes merged once their schema arrived
  * @param pendingChangesRefused    received changesets refused because the changes kept for a missing schema had
@@ -78,6 +81,7 @@ public record ReplicationStats(
         int syncSessions,
         long missingVersions,
         long ownSiteBehind,
+        long siteIdShared,
         long pendingChanges,
         long changesMergedAfterSchema,
         long pendingChangesRefused,

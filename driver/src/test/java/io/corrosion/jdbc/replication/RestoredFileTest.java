@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node's file restored from a backup is older than its site's history: the peers hold later versions of its site,
- * and its next commits take those numbers again, which the peers drop as duplicates. The driver cannot merge the
- * node's own lost versions back (its site's versions come from its own journal), so it makes the mistake visible:
- * {@code ownSiteBehind} in the replication stats (and JMX) and an ERROR naming the remedy, an empty file.
+ * "One file, one node", broken two ways the driver cannot repair but makes visible (stats, JMX, an ERROR naming the
+ * remedy: an empty file). A node's file restored from a backup is older than its site's history: the peers hold later
+ * versions of its site, and its next commits take those numbers again, which the peers drop as duplicates (the node's
+ * own lost versions cannot be merged back: its site's versions come from its own journal). A copy of a node's file
+ * started as another node runs with the same site id: both nodes' commits take the same versions.
  */
 class RestoredFileTest {
     private static final String KV = "CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v TEXT)";
@@ -83,5 +84,23 @@ class RestoredFileTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> cr.replicationStats().orElseThrow().ownSiteBehind() > 0);
         assertThat(cb.replicationStats().orElseThrow().ownSiteBehind()).isZero();
         assertThat(Rows.query(restored, "SELECT count(*) FROM kv")).containsExactly(List.of(5L));
+    }
+
+    @Test
+    void aCopyOfANodesFileStartedAsAnotherNodeIsReportedOnBoth() throws Exception {
+        Path fileA = dir.resolve("a.db");
+        Connection a = open(fileA, "");
+        exec(a, "INSERT INTO kv VALUES (1, 'a')");
+        Path copy = dir.resolve("copy.db");
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + fileA);
+                Statement s = plain.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        Connection b = open(copy, "&seeds=" + corrosion(a).replicationStats().orElseThrow().address());
+        assertThat(corrosion(b).siteId()).isEqualTo(corrosion(a).siteId());
+        for (Connection c : List.of(a, b)) {
+            CorrosionConnection cc = corrosion(c);
+            await().atMost(Duration.ofSeconds(30)).until(() -> cc.replicationStats().orElseThrow().siteIdShared() > 0);
+        }
     }
 }

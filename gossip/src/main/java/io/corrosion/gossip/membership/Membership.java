@@ -61,6 +61,7 @@ public final class Membership implements LivePeers {
 
     private long suspicionsRaised;
     private long refutations;
+    private long siteIdShared;
     private long deadDeclared;
 
     /**
@@ -233,7 +234,7 @@ public final class Membership implements LivePeers {
     public MembershipStats stats() {
         return new MembershipStats(prober.probes, prober.failedProbes, prober.indirectProbesSent, suspicionsRaised,
                 refutations, deadDeclared, prober.misdirectedPings, updates.dropped(), members.refused(),
-                awareness.score());
+                siteIdShared, awareness.score());
     }
 
     // ---------------------------------------------------------------- the rules
@@ -241,6 +242,9 @@ public final class Membership implements LivePeers {
     /** Every message names its sender: new members join, restarted ones come back, ones we buried are told. */
     private void observeSender(Member sender, long now, MembershipOutput out) {
         if (sender.siteId().equals(self.siteId())) {
+            if (!sender.address().equals(self.address())) {
+                siteIdShared(sender.address(), out); // a live process elsewhere sends as us
+            }
             return;
         }
         MemberState s = members.get(sender.siteId());
@@ -263,6 +267,7 @@ public final class Membership implements LivePeers {
 
     private void alive(Member m, long now, MembershipOutput out) {
         if (m.siteId().equals(self.siteId())) {
+            noticeUsElsewhere(m, out);
             if (m.incarnation() > self.incarnation()) {
                 refute(m.incarnation(), now);
             }
@@ -300,11 +305,12 @@ public final class Membership implements LivePeers {
      * The member an accusation (suspect or dead) applies to, or null: an accusation of us is refuted, one about
      * an unknown member, an older incarnation or a member already down changes nothing.
      */
-    private MemberState accused(Member m, long now) {
+    private MemberState accused(Member m, long now, MembershipOutput out) {
         if (m.incarnation() > MAX_ACCUSED) {
             return null; // nobody reaches it honestly; accepted, it would leave the accused no higher one to outbid
         }
         if (m.siteId().equals(self.siteId())) {
+            noticeUsElsewhere(m, out);
             if (m.incarnation() >= self.incarnation()) {
                 refute(m.incarnation(), now);
             }
@@ -318,7 +324,7 @@ public final class Membership implements LivePeers {
     }
 
     private void suspectUpdate(Member m, SiteId from, long now, MembershipOutput out) {
-        MemberState s = accused(m, now);
+        MemberState s = accused(m, now, out);
         if (s == null) {
             return;
         }
@@ -349,7 +355,7 @@ public final class Membership implements LivePeers {
     }
 
     private void dead(Member m, MemberStatus status, long now, MembershipOutput out) {
-        MemberState s = accused(m, now);
+        MemberState s = accused(m, now, out);
         if (s == null) {
             return;
         }
@@ -376,6 +382,22 @@ public final class Membership implements LivePeers {
                     t.suspicion().confirmations());
             declareDown(s, s.member.incarnation(), MemberStatus.DEAD, now, out);
         }
+    }
+
+    /**
+     * News of our site at another address, as new as we are or newer (what a restart on another port leaves behind is
+     * older: an incarnation is the clock at start): another node runs with our site id.
+     */
+    private void noticeUsElsewhere(Member m, MembershipOutput out) {
+        if (!m.address().equals(self.address()) && m.incarnation() >= self.incarnation()) {
+            siteIdShared(m.address(), out);
+        }
+    }
+
+    /** Another node runs with our site id: one of the two files is a copy of the other. */
+    private void siteIdShared(NodeAddress other, MembershipOutput out) {
+        siteIdShared++;
+        out.event(new GossipEvent.SiteIdShared(other));
     }
 
     /** Someone thinks we are (or were) down, or knows a newer us: outbid it. */

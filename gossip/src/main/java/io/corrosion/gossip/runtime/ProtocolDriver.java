@@ -65,9 +65,9 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final ScheduledThreadPoolExecutor protocol;
     private final StoreWorkers store;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 5, 10_000);
-    private static final long OWN_SITE_BEHIND_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** When the last {@link GossipEvent.OwnSiteBehind} was logged (protocol thread; 0: never). */
-    private long ownSiteBehindLoggedAt;
+    /** Each logged when first seen, then once a minute. */
+    private final OncePerMinute ownSiteBehindLog = new OncePerMinute();
+    private final OncePerMinute siteIdSharedLog = new OncePerMinute();
     private final Outbox outbox = new Outbox();
     private final long epochNanos = System.nanoTime();
 
@@ -307,6 +307,8 @@ final class ProtocolDriver implements SessionLinks.Host {
             }
         } else if (event instanceof GossipEvent.OwnSiteBehind behind) {
             logOwnSiteBehind(behind);
+        } else if (event instanceof GossipEvent.SiteIdShared shared) {
+            logSiteIdShared(shared);
         } else {
             logMemberEvent(event);
             snapshots.membersChanged();
@@ -314,18 +316,24 @@ final class ProtocolDriver implements SessionLinks.Host {
         events.publish(event);
     }
 
-    /** Every sync with such a peer reports it: logged when first seen, then at most once a minute. */
     private void logOwnSiteBehind(GossipEvent.OwnSiteBehind behind) {
-        long now = System.nanoTime();
-        if (ownSiteBehindLoggedAt != 0 && now - ownSiteBehindLoggedAt < OWN_SITE_BEHIND_LOG_NANOS) {
+        if (!ownSiteBehindLog.due()) {
             return;
         }
-        ownSiteBehindLoggedAt = now;
         LOG.error("[{}] {} holds versions of this node's own site up to {}, and this node's file only up to {}: the file"
                 + " is older than its site's history (restored from a backup, or a copy of it runs as another node)."
                 + " This node's new commits take versions the cluster already has, and peers drop them. Stop this"
                 + " node and start it from an empty file: it catches up by sync.", name, behind.peer(),
                 behind.theirHead(), behind.ourHead());
+    }
+
+    private void logSiteIdShared(GossipEvent.SiteIdShared shared) {
+        if (!siteIdSharedLog.due()) {
+            return;
+        }
+        LOG.error("[{}] the node at {} runs with this node's site id: one of the two files is a copy of the other."
+                + " Both nodes' commits take the same versions, and peers keep only one of each. Stop one of them"
+                + " and start it from an empty file: it catches up by sync.", name, shared.other());
     }
 
     private void logMemberEvent(GossipEvent event) {

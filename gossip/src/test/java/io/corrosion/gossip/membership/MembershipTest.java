@@ -475,4 +475,33 @@ class MembershipTest {
                 me.withIncarnation(Member.MAX_INCARNATION), me.siteId()))), now + 3, out);
         assertThat(membership.self().incarnation()).isEqualTo(Member.MAX_INCARNATION);
     }
+
+    /**
+     * A copy of this node's file started as another node runs with the same site id: both commit the same versions and
+     * peers keep one of each. A message from it, or news of it as new as we are, is reported; news of our own earlier
+     * run on another port (older: an incarnation is the clock at start) and our own news are not.
+     */
+    @Test
+    void anotherNodeWithOurSiteIdIsReported() {
+        Member ourEarlierRun = new Member(me.siteId(), new NodeAddress("10.0.0.99", 7400), me.incarnation() - 5);
+        membership.onMessage(new Gossip(peer(1), List.of(new MemberUpdate(MemberStatus.ALIVE, ourEarlierRun,
+                me.siteId()), new MemberUpdate(MemberStatus.SUSPECT, ourEarlierRun, peer(1).siteId()),
+                new MemberUpdate(MemberStatus.ALIVE, me, me.siteId()))), now, out);
+        assertThat(out.events).noneMatch(e -> e instanceof GossipEvent.SiteIdShared);
+        assertThat(membership.stats().siteIdShared()).isZero();
+
+        Member copy = new Member(me.siteId(), new NodeAddress("10.0.0.50", 7400), me.incarnation() + 1_000);
+        membership.onMessage(new Gossip(peer(2), List.of(new MemberUpdate(MemberStatus.ALIVE, copy, me.siteId()))),
+                now + 1, out);
+        assertThat(out.events).filteredOn(e -> e instanceof GossipEvent.SiteIdShared)
+                .containsExactly(new GossipEvent.SiteIdShared(copy.address()));
+
+        // the copy sends to us itself (it joined through us), whatever its incarnation
+        out.clear();
+        Member olderCopy = copy.withIncarnation(1);
+        membership.onMessage(new Ping(olderCopy, 7, me.siteId(), List.of()), now + 2, out);
+        assertThat(out.events).filteredOn(e -> e instanceof GossipEvent.SiteIdShared)
+                .containsExactly(new GossipEvent.SiteIdShared(copy.address()));
+        assertThat(membership.stats().siteIdShared()).isEqualTo(2);
+    }
 }

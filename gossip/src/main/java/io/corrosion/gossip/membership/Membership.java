@@ -305,12 +305,11 @@ public final class Membership implements LivePeers {
      * The member an accusation (suspect or dead) applies to, or null: an accusation of us is refuted, one about
      * an unknown member, an older incarnation or a member already down changes nothing.
      */
-    private MemberState accused(Member m, long now, MembershipOutput out) {
+    private MemberState accused(Member m, long now) {
         if (m.incarnation() > MAX_ACCUSED) {
             return null; // nobody reaches it honestly; accepted, it would leave the accused no higher one to outbid
         }
         if (m.siteId().equals(self.siteId())) {
-            noticeUsElsewhere(m, out);
             if (m.incarnation() >= self.incarnation()) {
                 refute(m.incarnation(), now);
             }
@@ -324,7 +323,7 @@ public final class Membership implements LivePeers {
     }
 
     private void suspectUpdate(Member m, SiteId from, long now, MembershipOutput out) {
-        MemberState s = accused(m, now, out);
+        MemberState s = accused(m, now);
         if (s == null) {
             return;
         }
@@ -336,11 +335,21 @@ public final class Membership implements LivePeers {
             }
             return;
         }
-        suspect(s, m.incarnation(), from, now, out);
+        suspect(s, m, from, now, out);
     }
 
-    private void suspect(MemberState s, long incarnation, SiteId from, long now, MembershipOutput out) {
-        s.member = s.member.withIncarnation(incarnation);
+    /**
+     * The member as an accusation names it: at a newer incarnation, with the address that goes with it (a member
+     * restarted on another port is accused at its new one; the old address with the new incarnation would be passed
+     * on, and reach the member itself as news of another node with its site id).
+     */
+    private static Member accusedAs(MemberState s, Member accused) {
+        return accused.incarnation() > s.member.incarnation() ? accused : s.member;
+    }
+
+    private void suspect(MemberState s, Member accused, SiteId from, long now, MembershipOutput out) {
+        s.member = accusedAs(s, accused);
+        long incarnation = s.member.incarnation();
         s.set(MemberStatus.SUSPECT, now);
         int n = livePeers().size() + 1;
         int k = Suspicion.confirmationsWanted(config.suspicionMultiplier(), n);
@@ -355,15 +364,15 @@ public final class Membership implements LivePeers {
     }
 
     private void dead(Member m, MemberStatus status, long now, MembershipOutput out) {
-        MemberState s = accused(m, now, out);
+        MemberState s = accused(m, now);
         if (s == null) {
             return;
         }
-        declareDown(s, m.incarnation(), status, now, out);
+        declareDown(s, m, status, now, out);
     }
 
-    private void declareDown(MemberState s, long incarnation, MemberStatus status, long now, MembershipOutput out) {
-        s.member = s.member.withIncarnation(incarnation);
+    private void declareDown(MemberState s, Member accused, MemberStatus status, long now, MembershipOutput out) {
+        s.member = accusedAs(s, accused);
         s.set(status, now);
         changed();
         updates.enqueue(new MemberUpdate(status, s.member, self.siteId()));
@@ -380,13 +389,14 @@ public final class Membership implements LivePeers {
             deadDeclared++;
             LOG.debug("{} declares {} dead: suspicion expired with {} confirmations", self, s.member,
                     t.suspicion().confirmations());
-            declareDown(s, s.member.incarnation(), MemberStatus.DEAD, now, out);
+            declareDown(s, s.member, MemberStatus.DEAD, now, out);
         }
     }
 
     /**
-     * News of our site at another address, as new as we are or newer (what a restart on another port leaves behind is
-     * older: an incarnation is the clock at start): another node runs with our site id.
+     * Alive news of our site at another address, as new as we are or newer (what a restart on another port leaves
+     * behind is older: an incarnation is the clock at start): another node runs with our site id. Accusations do not
+     * count: a member that has not heard of our restart yet may accuse our new incarnation at our old address.
      */
     private void noticeUsElsewhere(Member m, MembershipOutput out) {
         if (!m.address().equals(self.address()) && m.incarnation() >= self.incarnation()) {

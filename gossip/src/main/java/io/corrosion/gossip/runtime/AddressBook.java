@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Member addresses as socket addresses. An IP literal becomes one at once, without a lookup. A host name — a seed's,
  * or one any member advertises — is looked up off the protocol thread (a member could name a DNS server that never
- * answers), at most once a minute (a failed lookup too); meanwhile the last answer serves, and what waits for the
- * first one is sent when it comes. Lookups in flight and what waits for them are bounded. Protocol thread only.
+ * answers), each on a thread of its own, at most once a minute (a failed lookup too); meanwhile, and when a later
+ * lookup fails, the last answer serves, and what waits for the first one is sent when it comes. Lookups in flight and
+ * what waits for them are bounded. Protocol thread only.
  */
 final class AddressBook {
 
@@ -123,12 +124,18 @@ final class AddressBook {
         }
     }
 
-    private void answered(NodeAddress address, InetSocketAddress answer) {
-        Entry entry = new Entry(answer, System.nanoTime());
-        remember(address, entry);
-        if (answer.isUnresolved()) {
-            warnings.warn("cannot resolve " + address + "; retrying in a minute");
+    private void answered(NodeAddress address, InetSocketAddress lookedUp) {
+        Entry before = cache.get(address);
+        InetSocketAddress answer = lookedUp;
+        if (lookedUp.isUnresolved()) {
+            boolean keep = before != null && !before.address.isUnresolved();
+            if (keep) {
+                answer = before.address; // one failed refresh (a DNS hiccup) must not make the member unreachable
+            }
+            warnings.warn("cannot resolve " + address + (keep ? "; keeping " + answer.getAddress().getHostAddress()
+                    + " and" : ";") + " retrying in a minute");
         }
+        remember(address, new Entry(answer, System.nanoTime()));
         List<Consumer<InetSocketAddress>> waiting = lookingUp.remove(address);
         if (waiting != null) {
             for (Consumer<InetSocketAddress> then : waiting) {

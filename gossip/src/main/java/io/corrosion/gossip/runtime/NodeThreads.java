@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,13 @@ final class NodeThreads {
     /** Threads at the application's priority. */
     ThreadFactory foreground(String role) {
         return task -> {
-            Thread thread = new Thread(task, prefix + role);
+            Thread thread = new Thread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    threads.remove(Thread.currentThread()); // a pool's idle thread ends: not ours any more
+                }
+            }, prefix + role);
             thread.setDaemon(true);
             threads.add(thread);
             return thread;
@@ -62,6 +69,15 @@ final class NodeThreads {
     /** One thread working through at most {@code capacity} waiting tasks; {@code overflow} gets the rest. */
     ThreadPoolExecutor bounded(String role, int capacity, RejectedExecutionHandler overflow) {
         return single(named(role), new ArrayBlockingQueue<>(capacity), overflow);
+    }
+
+    /**
+     * Up to {@code maxThreads} threads, one per task, none kept idle for long: a task that blocks (a DNS lookup that
+     * never answers) holds up no other. Tasks beyond that are refused.
+     */
+    ThreadPoolExecutor pool(String role, int maxThreads) {
+        return new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), named(role),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     private static ThreadPoolExecutor single(ThreadFactory factory, BlockingQueue<Runnable> queue,

@@ -97,7 +97,7 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.codec = codec;
         this.counters = counters;
         this.events = events;
-        this.resolver = threads.bounded("resolver", AddressBook.MAX_LOOKUPS, new ThreadPoolExecutor.AbortPolicy());
+        this.resolver = threads.pool("resolver", AddressBook.MAX_LOOKUPS);
         this.addresses = new AddressBook(AddressBook::systemLookup, resolver,
                 answer -> onProtocolThread("address looked up", answer), warnings);
         this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder,

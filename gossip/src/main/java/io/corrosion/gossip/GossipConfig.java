@@ -437,8 +437,8 @@ public record GossipConfig(
         }
 
         /**
-         * Sync sessions one peer (initiator site) may hold of those; its newest replaces its oldest, as an honest
-         * peer runs one session at a time, so one peer cannot take every slot. Default 1.
+         * Sync sessions one peer (its connection's address) may hold of those; its newest replaces its oldest, as an
+         * honest peer runs one session at a time, so one peer cannot take every slot. Default 1.
          */
         public Builder maxInboundSyncsPerPeer(int value) {
             this.maxInboundSyncsPerPeer = value;

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * SyncStart for a session already open is a protocol violation: the exchange is aborted.
  *
  * <p>One peer holds at most {@code maxInboundSyncsPerPeer} sessions it opened, its newest replacing its oldest (whose
- * exchange is aborted and whose session the core hears is broken). The core applies the same bound per initiator
- * site; here the peer is who the transport says it is — its certificate, or in the insecure loopback mode its
- * connection's address — so a peer naming a new site in every session cannot take every slot either.
+ * exchange is aborted and whose session the core hears is broken). The peer is its connection's address (a node dials
+ * from one socket), not the site its SyncStart names, which is the sender's word: a peer naming a new site in every
+ * session cannot take every slot, and another member naming ours cannot end our sessions. Nor the certificate: nodes
+ * may share one.
  */
 final class SessionLinks {
 
@@ -140,6 +141,9 @@ final class SessionLinks {
         links.put(session, link);
         link.pending.add(frame);
         addresses.whenResolved(to, address -> {
+            if (link.closed) {
+                return; // the core closed the session while the peer's name was looked up: nothing to open
+            }
             if (address == null) {
                 link.lost("cannot resolve " + to);
                 return;
@@ -149,9 +153,9 @@ final class SessionLinks {
         });
     }
 
-    /** Who a peer is: its certificate if the cluster CA vouched for it, else its connection's address. */
+    /** Who a peer is, for the bound on its sessions: its connection's address. */
     private static Object peerOf(PeerInfo info) {
-        return info.identity().verified() ? info.identity().fingerprint() : info.address();
+        return info.address();
     }
 
     /** A peer at its share of inbound sessions gives up its oldest. */

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * The session ends when both sides have sent {@link SyncDone}, or after {@code syncSessionTimeout} without
  * progress (an empty batch is none), or {@link #MAX_SESSION_TIMEOUTS} times that after it began, whatever the peer
  * sends: a peer, hostile or broken, that keeps a session going without finishing it does not keep it for good. A
- * responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy, and at most
- * {@code maxInboundSyncsPerPeer} of them for one peer: its newest replaces its oldest.
+ * responder serves at most {@code maxInboundSyncs} sessions and refuses more as busy. (The bound per peer,
+ * {@code maxInboundSyncsPerPeer}, is the runtime's: only the transport knows who a peer is; the site a SyncStart
+ * names is the sender's word, and another member could name ours to end our sessions.)
  *
  * <p>A node has several sessions open at once (its own, and those its peers started), and both sides of each serve
  * the other: each asks only for versions no other open session asked for and is still being served
@@ -92,7 +93,6 @@ public final class SyncEngine {
     private long truncated;
     private long tooLarge;
     private long ownSiteBehind;
-    private long replaced;
 
     private static final class Session {
         final SessionKey key;
@@ -320,7 +320,7 @@ public final class SyncEngine {
 
     public SyncStats stats() {
         return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
-                changesetsSent, bytesSent, truncated, tooLarge, replaced, ownSiteBehind, sessions.size());
+                changesetsSent, bytesSent, truncated, tooLarge, ownSiteBehind, sessions.size());
     }
 
     private void onStart(SyncStart start, long now, SyncOutput out) {
@@ -328,7 +328,6 @@ public final class SyncEngine {
         if (sessions.containsKey(key) || key.initiator().equals(self.get().siteId())) {
             return;
         }
-        makeRoomForPeer(key.initiator(), out);
         long inbound = sessions.values().stream().filter(s -> !s.initiator).count();
         if (inbound >= config.maxInboundSyncs()) {
             out.send(start.initiator().address(), new SyncReject(key, SyncReject.Reason.BUSY));
@@ -354,21 +353,6 @@ public final class SyncEngine {
         if (theirHead > ourHead) {
             ownSiteBehind++;
             out.ownSiteBehind(s.peer, theirHead, ourHead);
-        }
-    }
-
-    /**
-     * A peer at its share of inbound sessions gives up its oldest: an honest one runs one session at a time, so its
-     * new one means the old is over on its side (whose SyncDone may still be on the way, on another stream).
-     */
-    private void makeRoomForPeer(SiteId initiator, SyncOutput out) {
-        List<Session> its = sessions.values().stream().filter(s -> !s.initiator && s.key.initiator().equals(initiator))
-                .toList();
-        for (int i = 0; i <= its.size() - config.maxInboundSyncsPerPeer(); i++) {
-            Session oldest = its.get(i); // sessions keep the order they opened in
-            LOG.debug("sync session {} with {} replaced by the peer's newer one", oldest.key, oldest.peer);
-            replaced++;
-            close(oldest, false, out);
         }
     }
 

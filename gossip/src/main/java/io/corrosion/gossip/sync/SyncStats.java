@@ -4,11 +4,10 @@ package io.corrosion.gossip.sync;
  * Counters of one sync core.
  *
  * @param tooLarge changesets read for a peer that no frame carries (a single change of several megabytes), left out
- * @param replaced inbound sessions given up because their peer opened a newer one ({@code maxInboundSyncsPerPeer})
  * @param ownSiteBehind sessions whose peer held versions of our own site beyond ours (see
  *     {@link SyncOutput#ownSiteBehind})
  */
 public record SyncStats(long started, long served, long completed, long rejected, long timedOut, long broken,
-        long changesetsReceived, long changesetsSent, long bytesSent, long truncated, long tooLarge, long replaced,
+        long changesetsReceived, long changesetsSent, long bytesSent, long truncated, long tooLarge,
         long ownSiteBehind, int open) {
 }

@@ -207,23 +207,6 @@ class SyncEngineTest {
     }
 
     @Test
-    void onePeerHoldsOneInboundSessionSoOthersStillSync() {
-        Side b = pair()[1];
-        Member hog = new Member(new SiteId(0, 5), new NodeAddress("10.0.0.5", 7400), 1);
-        for (int i = 0; i < config.maxInboundSyncs(); i++) {
-            b.engine.onMessage(new SyncStart(new SessionKey(hog.siteId(), i), hog, b.store.syncState()), 0, b);
-        }
-        assertThat(b.engine.stats().open()).as("the hog's newest session only").isEqualTo(1);
-        assertThat(b.cleanCloses).as("its older sessions, given up").containsExactly(false, false);
-        assertThat(b.sent).noneMatch(m -> m instanceof SyncReject);
-
-        Member other = new Member(new SiteId(0, 6), new NodeAddress("10.0.0.6", 7400), 1);
-        b.engine.onMessage(new SyncStart(new SessionKey(other.siteId(), 1), other, b.store.syncState()), 0, b);
-        assertThat(b.sent).noneMatch(m -> m instanceof SyncReject);
-        assertThat(b.engine.stats().open()).isEqualTo(2);
-    }
-
-    @Test
     void aSessionWithoutProgressTimesOut() {
         Side[] s = pair();
         Side a = s[0];

@@ -136,9 +136,8 @@ class SyncLivenessTest {
     }
 
     /**
-     * The scripted member opens {@code sessions} sessions to the victim (naming a different site in each), claiming
-     * a million versions of the honest peer, and every 5 s sends each a batch ({@code keepAlive}), never
-     * {@code SyncDone}.
+     * The scripted member opens {@code sessions} sessions to the victim, claiming a million versions of the honest
+     * peer, and every 5 s sends each a batch ({@code keepAlive}), never {@code SyncDone}.
      */
     private void hostileSessions(int sessions, List<Changeset> keepAlive) {
         GossipConfig config = GossipConfig.builder().syncBatchBytes(2_000).build();
@@ -152,8 +151,7 @@ class SyncLivenessTest {
         SyncState lie = new SyncState(hostile.siteId(), claim);
         List<SessionKey> keys = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            // Each under a made-up site: a responder serves one peer one session (maxInboundSyncsPerPeer).
-            SessionKey key = new SessionKey(i == 0 ? hostile.siteId() : new SiteId(0xbad, i), 100 + i);
+            SessionKey key = new SessionKey(hostile.siteId(), 100 + i);
             keys.add(key);
             v.engine.onMessage(new SyncStart(key, hostile, lie), now, v);
         }

@@ -424,16 +424,13 @@ public final class ConnectionProxy implements CorrosionConnection {
         });
     }
 
-    /**
-     * The hook sees the commit as if the application had run {@code COMMIT}. A commit that fails (a deferred foreign
-     * key, say) leaves the transaction open and counted at the gate, for the application to roll back.
-     */
+    /** The hook sees the commit as if the application had run {@code COMMIT}. */
     @Override
     public void commit() throws SQLException {
         checkOpen();
         try {
-            raw.commit();
             transaction.ended();
+            raw.commit();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -441,32 +438,46 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
-    /**
-     * Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. When that
-     * commit fails, the connection stays in manual commit with its transaction open, as after a failed
-     * {@link #commit()}: sqlite-jdbc switches its flag before it commits, so the application's rollback was refused
-     * ("database in auto-commit mode") and the open transaction kept the file's write lock, for every writer and the
-     * agent, until the connection closed (a pool keeps it open).
-     */
+    /** Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. */
     @Override
     public void setAutoCommit(boolean flag) throws SQLException {
         checkOpen();
         try {
             boolean committing = flag && !raw.getAutoCommit();
+            if (committing) {
+                transaction.ended();
+            }
             try {
                 raw.setAutoCommit(flag);
             } catch (SQLException e) {
                 if (committing && raw.getAutoCommit()) {
-                    raw.getConnectionConfig().setAutoCommit(false);
+                    stayInManualCommit();
                 }
                 throw e;
             }
             if (committing) {
-                transaction.ended();
                 hook.afterExecute(COMMIT, raw);
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
+        }
+    }
+
+    /**
+     * Switching auto-commit on failed to commit: the connection stays in manual commit, as after a failed
+     * {@link #commit()}, with a transaction open as sqlite-jdbc keeps one in that mode. sqlite-jdbc switches its flag
+     * before it commits, so after a commit a deferred foreign key refused, the application's rollback was refused
+     * ("database in auto-commit mode") and the open transaction kept the file's write lock, for every writer and the
+     * agent, until the connection closed (a pool keeps it open). When SQLite had ended the transaction itself
+     * ({@code RAISE(ROLLBACK)}, a {@code COMMIT} run as SQL, a full disk), a new one begins, as sqlite-jdbc's
+     * {@code rollback()} would begin it.
+     */
+    private void stayInManualCommit() throws SQLException {
+        raw.getConnectionConfig().setAutoCommit(false);
+        try (Statement s = raw.createStatement()) {
+            s.execute("BEGIN " + raw.getConnectionConfig().getTransactionMode().name());
+        } catch (SQLException stillOpen) {
+            // "cannot start a transaction within a transaction": the one the failed commit left open goes on
         }
     }
 

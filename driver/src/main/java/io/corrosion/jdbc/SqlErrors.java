@@ -133,7 +133,27 @@ public final class SqlErrors {
         if (String.valueOf(message).contains("ON CONFLICT clause does not match")) {
             return FEATURE_NOT_SUPPORTED; // see UPSERT_ON_UNIQUE_HINT
         }
+        String transactionState = transactionState(message);
+        if (transactionState != null) {
+            return transactionState;
+        }
         return isSyntaxOrSchemaError(message) ? "42000" : GENERAL_ERROR;
+    }
+
+    /**
+     * SQLite's refusals that depend on whether a transaction is open: {@code 25001} (active SQL transaction) for what
+     * cannot run inside one ({@code BEGIN}, {@code VACUUM}, a journal mode change), {@code 25000} (invalid transaction
+     * state) for a commit or rollback with none open; null for anything else.
+     */
+    private static String transactionState(String message) {
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+        if (m.contains("within a transaction")) {
+            return "25001";
+        }
+        if (m.contains("no transaction is active")) {
+            return "25000";
+        }
+        return null;
     }
 
     private static boolean isSyntaxOrSchemaError(String message) {

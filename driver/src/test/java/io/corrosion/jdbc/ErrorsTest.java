@@ -139,6 +139,23 @@ class ErrorsTest {
         }
     }
 
+    /** What depends on whether a transaction is open says so: 25001 inside one, 25000 with none (not HY000). */
+    @Test
+    void transactionStateErrorsAre25xxx() throws SQLException {
+        try (Statement s = c.createStatement()) {
+            assertThat(catchThrowableOfType(SQLException.class, () -> s.execute("COMMIT")).getSQLState())
+                    .as("COMMIT with no transaction").isEqualTo("25000");
+            assertThat(catchThrowableOfType(SQLException.class, () -> s.execute("ROLLBACK")).getSQLState())
+                    .as("ROLLBACK with no transaction").isEqualTo("25000");
+            s.execute("BEGIN");
+            assertThat(catchThrowableOfType(SQLException.class, () -> s.execute("BEGIN")).getSQLState())
+                    .as("BEGIN inside one").isEqualTo("25001");
+            assertThat(catchThrowableOfType(SQLException.class, () -> s.execute("VACUUM")).getSQLState())
+                    .as("VACUUM inside one").isEqualTo("25001");
+            s.execute("ROLLBACK");
+        }
+    }
+
     @Test
     void everyResultCodeHasAState() {
         for (SQLiteErrorCode code : SQLiteErrorCode.values()) {

@@ -102,7 +102,7 @@ public final class Membership implements LivePeers {
             public void probeFailed(MemberState target, long now, MembershipOutput out) {
                 if (members.get(target.member.siteId()) == target) {
                     // Starts a suspicion, or confirms one we heard of: our failed probe is independent evidence.
-                    suspectUpdate(target.member, Membership.this.self.siteId(), now, out);
+                    suspectUpdate(target.member, Membership.this.self.siteId(), true, now, out);
                 }
             }
         });
@@ -260,7 +260,7 @@ public final class Membership implements LivePeers {
     private void apply(MemberUpdate u, long now, MembershipOutput out) {
         switch (u.status()) {
             case ALIVE -> alive(u.member(), now, out);
-            case SUSPECT -> suspectUpdate(u.member(), u.from(), now, out);
+            case SUSPECT -> suspectUpdate(u.member(), u.from(), false, now, out);
             case DEAD, LEFT -> dead(u.member(), u.status(), now, out);
         }
     }
@@ -305,9 +305,11 @@ public final class Membership implements LivePeers {
      * The member an accusation (suspect or dead) applies to, or null: an accusation of us is refuted, one about
      * an unknown member, an older incarnation or a member already down changes nothing.
      */
-    private MemberState accused(Member m, long now) {
-        if (m.incarnation() > MAX_ACCUSED) {
-            return null; // nobody reaches it honestly; accepted, it would leave the accused no higher one to outbid
+    private MemberState accused(Member m, boolean ourProbe, long now) {
+        if (m.incarnation() > MAX_ACCUSED && !ourProbe) {
+            // Nobody reaches it honestly; accepted, it would leave the accused no higher one to outbid. Our own failed
+            // probe still counts: a member that news put up there must not be undetectable for good.
+            return null;
         }
         if (m.siteId().equals(self.siteId())) {
             if (m.incarnation() >= self.incarnation()) {
@@ -322,8 +324,8 @@ public final class Membership implements LivePeers {
         return s;
     }
 
-    private void suspectUpdate(Member m, SiteId from, long now, MembershipOutput out) {
-        MemberState s = accused(m, now);
+    private void suspectUpdate(Member m, SiteId from, boolean ourProbe, long now, MembershipOutput out) {
+        MemberState s = accused(m, ourProbe, now);
         if (s == null) {
             return;
         }
@@ -348,7 +350,11 @@ public final class Membership implements LivePeers {
     }
 
     private void suspect(MemberState s, Member accused, SiteId from, long now, MembershipOutput out) {
+        Member before = s.member;
         s.member = accusedAs(s, accused);
+        if (!s.member.address().equals(before.address())) {
+            changed(); // the live list (gossip, push-pull, helpers, sync peers) goes to the new address too
+        }
         long incarnation = s.member.incarnation();
         s.set(MemberStatus.SUSPECT, now);
         int n = livePeers().size() + 1;
@@ -364,7 +370,7 @@ public final class Membership implements LivePeers {
     }
 
     private void dead(Member m, MemberStatus status, long now, MembershipOutput out) {
-        MemberState s = accused(m, now);
+        MemberState s = accused(m, false, now);
         if (s == null) {
             return;
         }
@@ -463,7 +469,7 @@ public final class Membership implements LivePeers {
                 case ALIVE -> alive(u.member(), now, out);
                 case LEFT -> dead(u.member(), MemberStatus.LEFT, now, out);
                 // A remote death is only a suspicion here: we want our own evidence (memberlist's mergeState).
-                case SUSPECT, DEAD -> suspectUpdate(u.member(), pushPull.sender().siteId(), now, out);
+                case SUSPECT, DEAD -> suspectUpdate(u.member(), pushPull.sender().siteId(), false, now, out);
             }
         }
         if (!pushPull.reply()) {

@@ -24,6 +24,12 @@ final class AddressBook {
     private static final long TTL_NANOS = 60_000_000_000L;
     private static final int MAX_ENTRIES = 10_000;
     static final int MAX_LOOKUPS = 64;
+    /**
+     * Threads for lookups. The book counts a lookup done when the protocol thread takes its answer in, a pool when its
+     * thread is free again: room for twice as many, so that threads between the two never make the pool refuse a
+     * lookup the book has room for (a refused one would be taken as a name that does not resolve, for a minute).
+     */
+    static final int RESOLVER_THREADS = 2 * MAX_LOOKUPS;
     static final int MAX_WAITING_PER_NAME = 64;
     private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
     private static final Pattern IPV4_LITERAL = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");

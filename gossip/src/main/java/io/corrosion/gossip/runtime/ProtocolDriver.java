@@ -97,7 +97,7 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.codec = codec;
         this.counters = counters;
         this.events = events;
-        this.resolver = threads.pool("resolver", AddressBook.MAX_LOOKUPS);
+        this.resolver = threads.pool("resolver", AddressBook.RESOLVER_THREADS);
         this.addresses = new AddressBook(AddressBook::systemLookup, resolver,
                 answer -> onProtocolThread("address looked up", answer), warnings);
         this.sessions = new SessionLinks(name, core.self().siteId(), transport, addresses, decoder,

@@ -32,7 +32,7 @@ class ResolverHeadOfLineTest {
     @Test
     void aNameWhoseDnsNeverAnswersDoesNotBlockTheLookupOfAnother() throws Exception {
         CountDownLatch hungDns = new CountDownLatch(1);
-        ThreadPoolExecutor resolver = new NodeThreads("probe").pool("resolver", AddressBook.MAX_LOOKUPS); // as ProtocolDriver builds it
+        ThreadPoolExecutor resolver = new NodeThreads("probe").pool("resolver", AddressBook.RESOLVER_THREADS); // as ProtocolDriver builds it
         Inbox protocolThread = new Inbox();
         AddressBook book = new AddressBook(address -> {
             if (address.host().startsWith("hung")) {

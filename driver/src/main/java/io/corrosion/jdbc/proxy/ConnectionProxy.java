@@ -451,7 +451,7 @@ public final class ConnectionProxy implements CorrosionConnection {
                 raw.setAutoCommit(flag);
             } catch (SQLException e) {
                 if (committing && raw.getAutoCommit()) {
-                    stayInManualCommit();
+                    stayInManualCommit(e);
                 }
                 throw e;
             }
@@ -470,14 +470,19 @@ public final class ConnectionProxy implements CorrosionConnection {
      * ("database in auto-commit mode") and the open transaction kept the file's write lock, for every writer and the
      * agent, until the connection closed (a pool keeps it open). When SQLite had ended the transaction itself
      * ({@code RAISE(ROLLBACK)}, a {@code COMMIT} run as SQL, a full disk), a new one begins, as sqlite-jdbc's
-     * {@code rollback()} would begin it.
+     * {@code rollback()} would begin it. If that cannot begin either (another writer holds the lock for
+     * {@code BEGIN IMMEDIATE}), the connection is left in auto-commit, which is then SQLite's state, and the commit's
+     * failure carries the reason.
      */
-    private void stayInManualCommit() throws SQLException {
+    private void stayInManualCommit(SQLException commitFailure) throws SQLException {
         raw.getConnectionConfig().setAutoCommit(false);
         try (Statement s = raw.createStatement()) {
             s.execute("BEGIN " + raw.getConnectionConfig().getTransactionMode().name());
-        } catch (SQLException stillOpen) {
-            // "cannot start a transaction within a transaction": the one the failed commit left open goes on
+        } catch (SQLException notBegun) {
+            if (!String.valueOf(notBegun.getMessage()).contains("within a transaction")) {
+                raw.getConnectionConfig().setAutoCommit(true);
+                commitFailure.addSuppressed(notBegun);
+            } // else the transaction the failed commit left open goes on
         }
     }
 

@@ -429,12 +429,28 @@ public final class ConnectionProxy implements CorrosionConnection {
     public void commit() throws SQLException {
         checkOpen();
         try {
+            try {
+                raw.commit();
+            } catch (SQLException e) {
+                endedUnlessStillOpen(e);
+                throw e;
+            }
             transaction.ended();
-            raw.commit();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
+        }
+    }
+
+    /**
+     * A commit failed. One a deferred constraint refused leaves the transaction open, holding the write lock, for the
+     * application to repair or roll back: it stays counted at the gate, or its next statement would wait there for an
+     * apply that waits for that lock (up to the gate's bound, 5 s). Any other failure ended it.
+     */
+    private void endedUnlessStillOpen(SQLException commitFailure) {
+        if (!SqlErrors.translate(commitFailure).getSQLState().startsWith("23")) {
+            transaction.ended();
         }
     }
 
@@ -444,18 +460,19 @@ public final class ConnectionProxy implements CorrosionConnection {
         checkOpen();
         try {
             boolean committing = flag && !raw.getAutoCommit();
-            if (committing) {
-                transaction.ended();
-            }
             try {
                 raw.setAutoCommit(flag);
             } catch (SQLException e) {
-                if (committing && raw.getAutoCommit()) {
-                    stayInManualCommit(e);
+                if (committing) {
+                    endedUnlessStillOpen(e);
+                    if (raw.getAutoCommit()) {
+                        stayInManualCommit(e);
+                    }
                 }
                 throw e;
             }
             if (committing) {
+                transaction.ended();
                 hook.afterExecute(COMMIT, raw);
             }
         } catch (SQLException e) {

@@ -130,6 +130,44 @@ class ForeignKeysTest {
         }
     }
 
+    /**
+     * The application repairs a transaction a deferred foreign key refused (inserts the parent) while the agent waits
+     * to apply a peer's change: the transaction holds the write lock, so it must still count at the gate, or its next
+     * statement waits for the agent's apply, which waits for that lock, until the gate gives up (5 s).
+     */
+    @Test
+    void repairingARefusedCommitWhileTheAgentWaitsToApplyDoesNotStall() throws Exception {
+        try (Connection a = node("a", ""); Connection b = node("b", address(a))) {
+            for (Connection c : List.of(a, b)) {
+                c.createStatement().execute("CREATE TABLE pet (id INTEGER PRIMARY KEY,"
+                        + " owner_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, name TEXT)");
+            }
+            CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
+            CorrosionConnection cb = b.unwrap(CorrosionConnection.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ca.members().size() == 1 && cb.members().size() == 1);
+
+            a.setAutoCommit(false);
+            a.createStatement().execute("INSERT INTO pet VALUES (10, 5, 'waits for its owner')");
+            assertThatThrownBy(a::commit).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo("23503"));
+            long busyBefore = ca.replicationStats().orElseThrow().busyRetries();
+            b.createStatement().execute("INSERT INTO parent VALUES (8, 'from b')");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ca.replicationStats().orElseThrow().busyRetries() > busyBefore);
+
+            long started = System.nanoTime();
+            a.createStatement().execute("INSERT INTO parent VALUES (5, 'the owner')");
+            a.commit();
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            a.setAutoCommit(true);
+            assertThat(tookMillis).as("the repair and its commit, while the agent waits for the lock")
+                    .isLessThan(TransactionGate.START_WAIT_MILLIS / 2);
+            assertThat(ca.awaitVersion(cb.lastCommitToken(), Duration.ofSeconds(30))).isTrue();
+            assertThat(Rows.query(a, "SELECT group_concat(id) FROM (SELECT id FROM parent ORDER BY id)"))
+                    .containsExactly(List.of("5,8"));
+        }
+    }
+
     private static String address(Connection c) throws SQLException {
         return c.unwrap(CorrosionConnection.class).replicationStats().orElseThrow().address();
     }

@@ -43,6 +43,7 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.sqlite.BusyHandler;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -203,12 +204,22 @@ public final class ConnectionProxy implements CorrosionConnection {
         return hook.rewrite(plan, raw);
     }
 
-    /** Before every statement: the first one of a transaction tells the file's gate ({@link GateTransaction}). */
+    /**
+     * Before every statement: the first one of a transaction tells the file's gate ({@link GateTransaction}). One that
+     * sqlite-jdbc began {@code IMMEDIATE} or {@code EXCLUSIVE} ({@code transaction_mode}) took the write lock at its
+     * BEGIN (which sqlite-jdbc runs at once after each commit): no apply can come between its read and its write, so
+     * it does not wait at the gate (it waited for an apply that waited for its lock, up to the gate's bound, 5 s).
+     */
     void statementStarting() throws SQLException {
         checkOpen(); // a statement kept past its connection's close (a shutdown) says so: 08003, which pools act on
         if (!raw.getAutoCommit()) {
-            transaction.statementInTransaction();
+            transaction.statementInTransaction(beganHoldingTheWriteLock());
         }
+    }
+
+    private boolean beganHoldingTheWriteLock() {
+        SQLiteConfig.TransactionMode mode = raw.getCurrentTransactionMode();
+        return mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE;
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {

@@ -16,12 +16,15 @@ final class GateTransaction {
         this.gate = gate;
     }
 
-    /** A statement is about to run in a transaction (auto-commit off): the first one tells the gate. */
-    void statementInTransaction() {
+    /**
+     * A statement is about to run in a transaction (auto-commit off): the first one tells the gate, and waits there
+     * for an apply unless the transaction {@code holdsWriteLock} since its BEGIN.
+     */
+    void statementInTransaction(boolean holdsWriteLock) {
         if (open == null) {
             synchronized (this) {
                 if (open == null) {
-                    open = gate.transactionStarted();
+                    open = holdsWriteLock ? gate.transactionHoldingWriteLock() : gate.transactionStarted();
                 }
             }
         }

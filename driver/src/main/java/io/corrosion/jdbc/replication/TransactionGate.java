@@ -116,6 +116,23 @@ public final class TransactionGate implements LockWait.Contention {
         return new Opened(mine);
     }
 
+    /**
+     * An application transaction that took the write lock at its BEGIN ({@code IMMEDIATE}, {@code EXCLUSIVE}) runs its
+     * first statement: it is counted (its thread does not wait for it when it opens another), but does not wait for an
+     * apply, which cannot come between its read and its write, and which would be waiting for its lock.
+     */
+    public Opened transactionHoldingWriteLock() {
+        if (this == OPEN) {
+            return NOT_COUNTED;
+        }
+        AtomicInteger mine = openOnThisThread.get();
+        synchronized (this) {
+            open++;
+        }
+        mine.incrementAndGet();
+        return new Opened(mine);
+    }
+
     /** An application transaction ended (commit, rollback, auto-commit switched on, connection closed): any thread. */
     public void transactionEnded(Opened transaction) {
         if (this == OPEN) {

@@ -64,6 +64,8 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final Consumer<ConnectionProxy> onClose;
     /** This connection's transaction as the file's transaction gate counts it. */
     private final GateTransaction transaction;
+    /** The open transaction was begun by a savepoint set in auto-commit: a DEFERRED one ({@link #savepoint}). */
+    private volatile boolean savepointBegan;
     /**
      * Whether sqlite-jdbc reports generated keys on this connection (its {@code getGeneratedKeys} setting at open):
      * statements switch it off around executions that need none, and put back this, not what they read, which another
@@ -218,6 +220,9 @@ public final class ConnectionProxy implements CorrosionConnection {
     }
 
     private boolean beganHoldingTheWriteLock() {
+        if (savepointBegan) {
+            return false;
+        }
         SQLiteConfig.TransactionMode mode = raw.getCurrentTransactionMode();
         return mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE;
     }
@@ -406,7 +411,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     /** Ends the gate's count of this connection's transaction and closes the physical connection. */
     private void release() throws SQLException {
-        transaction.ended();
+        transactionEnded();
         try {
             raw.close();
         } catch (SQLException e) {
@@ -435,6 +440,52 @@ public final class ConnectionProxy implements CorrosionConnection {
         });
     }
 
+    /** The gate stops counting this connection's transaction, which is over. */
+    private void transactionEnded() {
+        transaction.ended();
+        savepointBegan = false;
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        transactionEnded();
+        try {
+            raw.rollback();
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return savepoint(raw::setSavepoint);
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return savepoint(() -> raw.setSavepoint(name));
+    }
+
+    private interface SavepointCall {
+        Savepoint run() throws SQLException;
+    }
+
+    /**
+     * sqlite-jdbc lets a savepoint be set in auto-commit (JDBC does not): it switches to manual commit and its
+     * SAVEPOINT begins a DEFERRED transaction, whatever {@code transaction_mode} says; that transaction waits at the
+     * gate like any other that takes no write lock at its BEGIN.
+     */
+    private Savepoint savepoint(SavepointCall call) throws SQLException {
+        try {
+            boolean beginsTransaction = raw.getAutoCommit();
+            Savepoint savepoint = call.run();
+            savepointBegan |= beginsTransaction;
+            return savepoint;
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
     /** The hook sees the commit as if the application had run {@code COMMIT}. */
     @Override
     public void commit() throws SQLException {
@@ -443,10 +494,10 @@ public final class ConnectionProxy implements CorrosionConnection {
             try {
                 raw.commit();
             } catch (SQLException e) {
-                endedUnlessStillOpen(e);
+                endedUnlessStillOpen();
                 throw e;
             }
-            transaction.ended();
+            transactionEnded();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -455,35 +506,61 @@ public final class ConnectionProxy implements CorrosionConnection {
     }
 
     /**
-     * A commit failed. One a deferred constraint refused leaves the transaction open, holding the write lock, for the
-     * application to repair or roll back: it stays counted at the gate, or its next statement would wait there for an
-     * apply that waits for that lock (up to the gate's bound, 5 s). Any other failure ended it.
+     * A commit failed. One that leaves the transaction open (a deferred constraint refused it; a statement of it is
+     * still running: "SQL statements in progress") leaves it holding the write lock, for the application to repair or
+     * roll back: it stays counted at the gate, or its next statement would wait there for an apply that waits for
+     * that lock (up to the gate's bound, 5 s).
      */
-    private void endedUnlessStillOpen(SQLException commitFailure) {
-        if (!SqlErrors.translate(commitFailure).getSQLState().startsWith("23")) {
-            transaction.ended();
+    private void endedUnlessStillOpen() {
+        if (!sqliteTransactionOpen()) {
+            transactionEnded();
         }
     }
 
-    /** Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. */
+    /** Whether SQLite has a transaction open on this connection: a BEGIN says so by its refusal (one it allows is undone). */
+    private boolean sqliteTransactionOpen() {
+        try (Statement s = raw.createStatement()) {
+            s.execute("BEGIN");
+        } catch (SQLException refused) {
+            return String.valueOf(refused.getMessage()).contains("within a transaction");
+        }
+        try (Statement s = raw.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException emptyTransaction) {
+            // the transaction just begun holds nothing: if it cannot be undone now, the application's next commit,
+            // rollback or close ends it
+        }
+        return false;
+    }
+
+    /**
+     * Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. Switching it
+     * off begins one; if that BEGIN fails ({@code BEGIN IMMEDIATE} while another writer holds the lock), the
+     * connection stays in auto-commit: sqlite-jdbc switches its flag first, and left it in manual commit with no
+     * transaction, every statement committing on its own (a pool then handed it out so, and Spring, seeing manual
+     * commit, began nothing).
+     */
     @Override
     public void setAutoCommit(boolean flag) throws SQLException {
         checkOpen();
         try {
-            boolean committing = flag && !raw.getAutoCommit();
+            boolean wasAutoCommit = raw.getAutoCommit();
+            boolean committing = flag && !wasAutoCommit;
             try {
                 raw.setAutoCommit(flag);
             } catch (SQLException e) {
                 if (committing) {
-                    endedUnlessStillOpen(e);
+                    endedUnlessStillOpen();
                     if (raw.getAutoCommit()) {
                         stayInManualCommit(e);
                     }
+                } else if (!flag && wasAutoCommit && !raw.getAutoCommit()) {
+                    raw.getConnectionConfig().setAutoCommit(true); // the BEGIN failed: SQLite still auto-commits
                 }
                 throw e;
             }
             if (committing) {
-                transaction.ended();
+                transactionEnded();
                 hook.afterExecute(COMMIT, raw);
             }
         } catch (SQLException e) {
@@ -571,7 +648,6 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void rollback() throws SQLException { transaction.ended(); try { raw.rollback(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }
@@ -579,8 +655,6 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public void setHoldability(int n) throws SQLException { try { raw.setHoldability(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setNetworkTimeout(Executor executor, int x) throws SQLException { try { raw.setNetworkTimeout(executor, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setReadOnly(boolean flag) throws SQLException { try { raw.setReadOnly(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Savepoint setSavepoint() throws SQLException { try { return raw.setSavepoint(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Savepoint setSavepoint(String s) throws SQLException { try { return raw.setSavepoint(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setSchema(String s) throws SQLException { try { raw.setSchema(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setShardingKey(ShardingKey shardingKey, ShardingKey x) throws SQLException { try { raw.setShardingKey(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setShardingKey(ShardingKey shardingKey) throws SQLException { try { raw.setShardingKey(shardingKey); } catch (SQLException e) { throw SqlErrors.translate(e); } }

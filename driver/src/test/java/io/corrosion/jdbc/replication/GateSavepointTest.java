@@ -1,0 +1,126 @@
+package io.corrosion.jdbc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.proxy.ConnectionProxy;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * A savepoint set in auto-commit (sqlite-jdbc allows it) begins a DEFERRED transaction whatever transaction_mode says:
+ * its first read waits at the gate for an apply in progress, as any transaction that takes no write lock at BEGIN
+ * (with transaction_mode=IMMEDIATE it skipped the wait, and a later write could get 40001).
+ */
+class GateSavepointTest {
+    @TempDir
+    Path dir;
+
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void shutdown() {
+        executor.shutdownNow();
+        CorrosionDriver.shutdownAll();
+    }
+
+    private Connection node(String extra) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
+                + "?bind=127.0.0.1:0&tls.insecure=true" + extra);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v TEXT)");
+        }
+        return c;
+    }
+
+    private static TransactionGate gateOf(Connection c) throws Exception {
+        ConnectionProxy proxy = c.unwrap(ConnectionProxy.class);
+        Field transaction = ConnectionProxy.class.getDeclaredField("transaction");
+        transaction.setAccessible(true);
+        Object gateTransaction = transaction.get(proxy);
+        Field gate = gateTransaction.getClass().getDeclaredField("gate");
+        gate.setAccessible(true);
+        return (TransactionGate) gate.get(gateTransaction);
+    }
+
+    /** A fresh transaction_mode=IMMEDIATE connection: SAVEPOINT begins a DEFERRED transaction, but sqlite-jdbc says IMMEDIATE. */
+    @Test
+    void savepointTransactionOfAFreshImmediateModeConnectionWaitsForTheApplyInProgress() throws Exception {
+        try (Connection a = node("&transaction_mode=IMMEDIATE")) {
+            TransactionGate gate = gateOf(a);
+            assertThat(a.unwrap(SQLiteConnection.class).getCurrentTransactionMode())
+                    .as("sqlite-jdbc's current transaction mode in auto-commit, never set by a BEGIN")
+                    .isEqualTo(SQLiteConfig.TransactionMode.IMMEDIATE);
+            gate.applyStarting(); // the agent begins an apply: no application transaction is open
+            boolean waited;
+            Future<Integer> read = executor.submit(() -> {
+                Savepoint sp = a.setSavepoint(); // SAVEPOINT outside a transaction = BEGIN DEFERRED
+                try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            try {
+                read.get(1, TimeUnit.SECONDS);
+                waited = false;
+            } catch (TimeoutException e) {
+                waited = true;
+            } finally {
+                gate.applyEnded();
+            }
+            read.get(10, TimeUnit.SECONDS);
+            // the transaction holds no write lock: another connection can take it
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+                    Statement s = plain.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                s.execute("ROLLBACK");
+            }
+            assertThat(waited)
+                    .as("the first read of a DEFERRED (SAVEPOINT) transaction waited for the apply in progress;"
+                            + " started mid-apply it reads a snapshot the apply makes stale and its write gets 40001")
+                    .isTrue();
+        }
+    }
+
+    /** Control: the same in the default (DEFERRED) mode waits, as it should. */
+    @Test
+    void savepointTransactionOfADeferredModeConnectionWaitsForTheApplyInProgress() throws Exception {
+        try (Connection a = node("")) {
+            TransactionGate gate = gateOf(a);
+            gate.applyStarting();
+            boolean waited;
+            Future<?> read = executor.submit(() -> {
+                a.setSavepoint();
+                try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
+                    return rs.next();
+                }
+            });
+            try {
+                read.get(1, TimeUnit.SECONDS);
+                waited = false;
+            } catch (TimeoutException e) {
+                waited = true;
+            } finally {
+                gate.applyEnded();
+            }
+            read.get(10, TimeUnit.SECONDS);
+            assertThat(waited).isTrue();
+        }
+    }
+}

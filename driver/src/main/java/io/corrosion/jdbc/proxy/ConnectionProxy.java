@@ -43,7 +43,6 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.sqlite.BusyHandler;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -62,10 +61,8 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final LockWait lockWait;
     private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
-    /** This connection's transaction as the file's transaction gate counts it. */
-    private final GateTransaction transaction;
-    /** The open transaction was begun by a savepoint set in auto-commit: a DEFERRED one ({@link #savepoint}). */
-    private volatile boolean savepointBegan;
+    /** This connection's transaction as SQLite, sqlite-jdbc and the file's transaction gate see it. */
+    private final ConnectionTransaction transaction;
     /**
      * Whether sqlite-jdbc reports generated keys on this connection (its {@code getGeneratedKeys} setting at open):
      * statements switch it off around executions that need none, and put back this, not what they read, which another
@@ -93,7 +90,7 @@ public final class ConnectionProxy implements CorrosionConnection {
         this.interceptor = interceptor;
         this.hook = hook;
         this.replication = replication;
-        this.transaction = new GateTransaction(replication.transactionGate());
+        this.transaction = new ConnectionTransaction(raw, new GateTransaction(replication.transactionGate()));
         this.lockWait = lockWait;
         this.generatedKeys = raw.getConnectionConfig().isGetGeneratedKeys();
         this.crr = crr;
@@ -206,25 +203,10 @@ public final class ConnectionProxy implements CorrosionConnection {
         return hook.rewrite(plan, raw);
     }
 
-    /**
-     * Before every statement: the first one of a transaction tells the file's gate ({@link GateTransaction}). One that
-     * sqlite-jdbc began {@code IMMEDIATE} or {@code EXCLUSIVE} ({@code transaction_mode}) took the write lock at its
-     * BEGIN (which sqlite-jdbc runs at once after each commit): no apply can come between its read and its write, so
-     * it does not wait at the gate (it waited for an apply that waited for its lock, up to the gate's bound, 5 s).
-     */
+    /** Before every statement: the first one of a transaction tells the file's gate ({@link ConnectionTransaction}). */
     void statementStarting() throws SQLException {
         checkOpen(); // a statement kept past its connection's close (a shutdown) says so: 08003, which pools act on
-        if (!raw.getAutoCommit()) {
-            transaction.statementInTransaction(beganHoldingTheWriteLock());
-        }
-    }
-
-    private boolean beganHoldingTheWriteLock() {
-        if (savepointBegan) {
-            return false;
-        }
-        SQLiteConfig.TransactionMode mode = raw.getCurrentTransactionMode();
-        return mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE;
+        transaction.statementStarting();
     }
 
     void beforeExecute(SqlPlan plan) throws SQLException {
@@ -411,7 +393,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     /** Ends the gate's count of this connection's transaction and closes the physical connection. */
     private void release() throws SQLException {
-        transactionEnded();
+        transaction.ended();
         try {
             raw.close();
         } catch (SQLException e) {
@@ -440,17 +422,10 @@ public final class ConnectionProxy implements CorrosionConnection {
         });
     }
 
-    /** The gate stops counting this connection's transaction, which is over. */
-    private void transactionEnded() {
-        transaction.ended();
-        savepointBegan = false;
-    }
-
     @Override
     public void rollback() throws SQLException {
-        transactionEnded();
         try {
-            raw.rollback();
+            transaction.rollback();
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -458,29 +433,17 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return savepoint(raw::setSavepoint);
+        try {
+            return transaction.setSavepoint(raw::setSavepoint);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return savepoint(() -> raw.setSavepoint(name));
-    }
-
-    private interface SavepointCall {
-        Savepoint run() throws SQLException;
-    }
-
-    /**
-     * sqlite-jdbc lets a savepoint be set in auto-commit (JDBC does not): it switches to manual commit and its
-     * SAVEPOINT begins a DEFERRED transaction, whatever {@code transaction_mode} says; that transaction waits at the
-     * gate like any other that takes no write lock at its BEGIN.
-     */
-    private Savepoint savepoint(SavepointCall call) throws SQLException {
         try {
-            boolean beginsTransaction = raw.getAutoCommit();
-            Savepoint savepoint = call.run();
-            savepointBegan |= beginsTransaction;
-            return savepoint;
+            return transaction.setSavepoint(() -> raw.setSavepoint(name));
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -491,13 +454,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     public void commit() throws SQLException {
         checkOpen();
         try {
-            try {
-                raw.commit();
-            } catch (SQLException e) {
-                endedUnlessStillOpen();
-                throw e;
-            }
-            transactionEnded();
+            transaction.commit();
             statementThrough();
             hook.afterExecute(COMMIT, raw);
         } catch (SQLException e) {
@@ -505,89 +462,16 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
-    /**
-     * A commit failed. One that leaves the transaction open (a deferred constraint refused it; a statement of it is
-     * still running: "SQL statements in progress") leaves it holding the write lock, for the application to repair or
-     * roll back: it stays counted at the gate, or its next statement would wait there for an apply that waits for
-     * that lock (up to the gate's bound, 5 s).
-     */
-    private void endedUnlessStillOpen() {
-        if (!sqliteTransactionOpen()) {
-            transactionEnded();
-        }
-    }
-
-    /** Whether SQLite has a transaction open on this connection: a BEGIN says so by its refusal (one it allows is undone). */
-    private boolean sqliteTransactionOpen() {
-        try (Statement s = raw.createStatement()) {
-            s.execute("BEGIN");
-        } catch (SQLException refused) {
-            return String.valueOf(refused.getMessage()).contains("within a transaction");
-        }
-        try (Statement s = raw.createStatement()) {
-            s.execute("ROLLBACK");
-        } catch (SQLException emptyTransaction) {
-            // the transaction just begun holds nothing: if it cannot be undone now, the application's next commit,
-            // rollback or close ends it
-        }
-        return false;
-    }
-
-    /**
-     * Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. Switching it
-     * off begins one; if that BEGIN fails ({@code BEGIN IMMEDIATE} while another writer holds the lock), the
-     * connection stays in auto-commit: sqlite-jdbc switches its flag first, and left it in manual commit with no
-     * transaction, every statement committing on its own (a pool then handed it out so, and Spring, seeing manual
-     * commit, began nothing).
-     */
+    /** Switching auto-commit on commits an open transaction (JDBC): the hook sees that as {@code COMMIT}. */
     @Override
     public void setAutoCommit(boolean flag) throws SQLException {
         checkOpen();
         try {
-            boolean wasAutoCommit = raw.getAutoCommit();
-            boolean committing = flag && !wasAutoCommit;
-            try {
-                raw.setAutoCommit(flag);
-            } catch (SQLException e) {
-                if (committing) {
-                    endedUnlessStillOpen();
-                    if (raw.getAutoCommit()) {
-                        stayInManualCommit(e);
-                    }
-                } else if (!flag && wasAutoCommit && !raw.getAutoCommit()) {
-                    raw.getConnectionConfig().setAutoCommit(true); // the BEGIN failed: SQLite still auto-commits
-                }
-                throw e;
-            }
-            if (committing) {
-                transactionEnded();
+            if (transaction.setAutoCommit(flag)) {
                 hook.afterExecute(COMMIT, raw);
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
-        }
-    }
-
-    /**
-     * Switching auto-commit on failed to commit: the connection stays in manual commit, as after a failed
-     * {@link #commit()}, with a transaction open as sqlite-jdbc keeps one in that mode. sqlite-jdbc switches its flag
-     * before it commits, so after a commit a deferred foreign key refused, the application's rollback was refused
-     * ("database in auto-commit mode") and the open transaction kept the file's write lock, for every writer and the
-     * agent, until the connection closed (a pool keeps it open). When SQLite had ended the transaction itself
-     * ({@code RAISE(ROLLBACK)}, a {@code COMMIT} run as SQL, a full disk), a new one begins, as sqlite-jdbc's
-     * {@code rollback()} would begin it. If that cannot begin either (another writer holds the lock for
-     * {@code BEGIN IMMEDIATE}), the connection is left in auto-commit, which is then SQLite's state, and the commit's
-     * failure carries the reason.
-     */
-    private void stayInManualCommit(SQLException commitFailure) throws SQLException {
-        raw.getConnectionConfig().setAutoCommit(false);
-        try (Statement s = raw.createStatement()) {
-            s.execute("BEGIN " + raw.getConnectionConfig().getTransactionMode().name());
-        } catch (SQLException notBegun) {
-            if (!String.valueOf(notBegun.getMessage()).contains("within a transaction")) {
-                raw.getConnectionConfig().setAutoCommit(true);
-                commitFailure.addSuppressed(notBegun);
-            } // else the transaction the failed commit left open goes on
         }
     }
 

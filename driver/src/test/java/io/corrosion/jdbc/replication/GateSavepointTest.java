@@ -2,9 +2,9 @@ package io.corrosion.jdbc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
-import io.corrosion.jdbc.proxy.ConnectionProxy;
-import java.lang.reflect.Field;
+import io.corrosion.jdbc.TestAccess;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,14 +49,9 @@ class GateSavepointTest {
         return c;
     }
 
+    /** The gate of the file {@code c} is open on. */
     private static TransactionGate gateOf(Connection c) throws Exception {
-        ConnectionProxy proxy = c.unwrap(ConnectionProxy.class);
-        Field transaction = ConnectionProxy.class.getDeclaredField("transaction");
-        transaction.setAccessible(true);
-        Object gateTransaction = transaction.get(proxy);
-        Field gate = gateTransaction.getClass().getDeclaredField("gate");
-        gate.setAccessible(true);
-        return (TransactionGate) gate.get(gateTransaction);
+        return TestAccess.transactionGate(c.unwrap(CorrosionConnection.class).databasePath().orElseThrow());
     }
 
     /** A fresh transaction_mode=IMMEDIATE connection: SAVEPOINT begins a DEFERRED transaction, but sqlite-jdbc says IMMEDIATE. */

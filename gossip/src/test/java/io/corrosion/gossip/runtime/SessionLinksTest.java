@@ -22,7 +22,10 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Sync sessions peers open to us, on fake exchanges; every step runs at once, as if on the protocol thread. */
+/**
+ * Sync sessions on fake exchanges; every step runs at once, as if on the protocol thread, except host-name lookups,
+ * which wait in {@code lookups} until the test answers them.
+ */
 class SessionLinksTest {
 
     private static final class FakeExchange implements Exchange {
@@ -103,9 +106,30 @@ class SessionLinksTest {
         }
     };
 
-    private final SessionLinks links = new SessionLinks("me", new SiteId(0, 1), null,
-            new AddressBook(AddressBook::systemLookup, Runnable::run, Runnable::run,
-                    new RateLimitedLog(LoggerFactory.getLogger(SessionLinksTest.class), 5, 10_000)),
+    private final java.util.ArrayDeque<Runnable> lookups = new java.util.ArrayDeque<>();
+    private final List<InetSocketAddress> opened = new ArrayList<>();
+
+    /** Records openExchange; nothing else is used. */
+    private final io.corrosion.gossip.transport.Transport transport = new io.corrosion.gossip.transport.Transport() {
+        @Override public void start(io.corrosion.gossip.transport.InboundHandler handler) { }
+        @Override public InetSocketAddress localAddress() { return null; }
+        @Override public int maxDatagramSize() { return 1200; }
+        @Override public int maxFrameSize() { return 1 << 20; }
+        @Override public CompletionStage<Void> sendDatagram(InetSocketAddress to, byte[] d) { return null; }
+        @Override public CompletionStage<Void> sendMessage(InetSocketAddress to, byte[] m) { return null; }
+        @Override public CompletionStage<Exchange> openExchange(InetSocketAddress to, ExchangeHandler handler) {
+            opened.add(to);
+            return CompletableFuture.completedFuture(new FakeExchange(peer("them", to.getPort())));
+        }
+        @Override public void disconnect(InetSocketAddress peer) { }
+        @Override public io.corrosion.gossip.transport.TransportMetrics metrics() { return null; }
+        @Override public void close() { }
+    };
+
+    private final SessionLinks links = new SessionLinks("me", new SiteId(0, 1), transport,
+            new AddressBook(a -> new InetSocketAddress("127.0.0.1", a.port()), lookups::add, Runnable::run,
+                    new RateLimitedLog(LoggerFactory.getLogger(SessionLinksTest.class), 5,
+                            10_000)),
             new FrameDecoder("me", codec, new NodeCounters()), 1, host);
 
     private static PeerInfo peer(String name, int port) {
@@ -121,6 +145,26 @@ class SessionLinksTest {
         SessionKey key = new SessionKey(site, id);
         handler.onFrame(exchange, codec.encode(new SyncStart(key, initiator, SyncState.empty(site))));
         return exchange;
+    }
+
+    /**
+     * Our sync session to a peer named by host name waits for the lookup; the core gives up on it meanwhile (session
+     * timeout, node leaving: abortAll). When the lookup answers, the link still opens an exchange and sends the
+     * stale SyncStart: the peer starts serving a session nobody wants, and (maxInboundSyncsPerPeer = 1) it replaces
+     * our newer session there if it arrives after it.
+     */
+    @Test
+    void aSessionClosedWhileItsPeerIsLookedUpOpensNoExchange() {
+        SiteId me = new SiteId(0, 1);
+        SessionKey key = new SessionKey(me, 42);
+        Member self = new Member(me, new NodeAddress("10.0.0.1", 7400), 1);
+        SyncStart start = new SyncStart(key, self, SyncState.empty(me));
+        links.send(new NodeAddress("peer.example", 7400), start, codec.encode(start));
+        links.closed(key, false); // the core timed the session out (or the node left)
+        while (!lookups.isEmpty()) {
+            lookups.poll().run(); // DNS answers
+        }
+        assertThat(opened).as("exchanges opened for a session the core already closed").isEmpty();
     }
 
     @Test
@@ -155,5 +199,26 @@ class SessionLinksTest {
         FakeExchange againA = open(a, new SiteId(9, 3), 1);
         assertThat(fromA.aborted).isTrue();
         assertThat(againA.aborted).isFalse();
+    }
+
+    /**
+     * Two different nodes (own site, own address) that present the same verified certificate — one node certificate
+     * deployed to every node (a wildcard or a shared secret), which mutual TLS accepts — are one "peer" here: with the
+     * default maxInboundSyncsPerPeer = 1, each one's session aborts the other's, so in a cluster all sharing a
+     * certificate a node serves one inbound sync at a time and every new one kills the one in progress (a node
+     * catching up loses its session whenever anyone else syncs with the same peer).
+     */
+    @Test
+    void twoNodesSharingACertificateDoNotReplaceEachOthersSessions() {
+        PeerInfo nodeB = new PeerInfo(new InetSocketAddress("10.0.0.2", 7400),
+                new PeerIdentity("CN=corrosion-node", "fingerprint-of-the-shared-cert", true, null));
+        PeerInfo nodeC = new PeerInfo(new InetSocketAddress("10.0.0.3", 7400),
+                new PeerIdentity("CN=corrosion-node", "fingerprint-of-the-shared-cert", true, null));
+        FakeExchange fromB = open(nodeB, new SiteId(2, 2), 1);
+        FakeExchange fromC = open(nodeC, new SiteId(3, 3), 1);
+        assertThat(fromC.aborted).isFalse();
+        assertThat(fromB.aborted).as("B's sync session (B catching up) aborted because C, another node with its own"
+                + " site and address, opened one with the same certificate").isFalse();
+        assertThat(broken).as("sessions the core hears are broken").isEmpty();
     }
 }

@@ -123,10 +123,12 @@ final class ConnectionTransaction {
 
     /** Whether SQLite has a transaction open: a BEGIN says so by its refusal (one it allows is undone at once). */
     private boolean sqliteTransactionOpen() {
-        try (Statement s = raw.createStatement()) {
-            s.execute("BEGIN");
-        } catch (SQLException refused) {
-            return String.valueOf(refused.getMessage()).contains("within a transaction");
+        try {
+            if (!begin("BEGIN")) {
+                return true;
+            }
+        } catch (SQLException notBegun) {
+            return false; // not for an open transaction: as if none were open, the count ends
         }
         try (Statement s = raw.createStatement()) {
             s.execute("ROLLBACK");
@@ -150,13 +152,24 @@ final class ConnectionTransaction {
      */
     private void stayInManualCommit(SQLException commitFailure) {
         raw.getConnectionConfig().setAutoCommit(false);
-        try (Statement s = raw.createStatement()) {
-            s.execute("BEGIN " + raw.getConnectionConfig().getTransactionMode().name());
+        try {
+            begin("BEGIN " + raw.getConnectionConfig().getTransactionMode().name()); // or the one left open goes on
         } catch (SQLException notBegun) {
-            if (!String.valueOf(notBegun.getMessage()).contains("within a transaction")) {
-                raw.getConnectionConfig().setAutoCommit(true);
-                commitFailure.addSuppressed(notBegun);
-            } // else the transaction the failed commit left open goes on
+            raw.getConnectionConfig().setAutoCommit(true);
+            commitFailure.addSuppressed(notBegun);
+        }
+    }
+
+    /** Runs {@code beginSql}: true if it began a transaction, false if SQLite had one open already. */
+    private boolean begin(String beginSql) throws SQLException {
+        try (Statement s = raw.createStatement()) {
+            s.execute(beginSql);
+            return true;
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("within a transaction")) {
+                return false;
+            }
+            throw e;
         }
     }
 }

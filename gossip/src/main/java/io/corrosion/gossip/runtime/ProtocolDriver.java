@@ -323,8 +323,8 @@ final class ProtocolDriver implements SessionLinks.Host {
         LOG.error("[{}] {} holds versions of this node's own site up to {}, and this node's file only up to {}: the file"
                 + " is older than its site's history (restored from a backup, or a copy of it runs as another node)."
                 + " This node's new commits take versions the cluster already has, and peers drop them: they stay"
-                + " in this file only. Stop this node and start it from an empty file: it catches up by sync.", name, behind.peer(),
-                behind.theirHead(), behind.ourHead());
+                + " in this file only. Stop this node and start it from an empty file: it catches up by sync.", name,
+                behind.peer(), behind.theirHead(), behind.ourHead());
     }
 
     private void logSiteIdShared(GossipEvent.SiteIdShared shared) {

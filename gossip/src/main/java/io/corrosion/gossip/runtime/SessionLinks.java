@@ -5,13 +5,13 @@ import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.transport.Exchange;
 import io.corrosion.gossip.transport.ExchangeHandler;
-import io.corrosion.gossip.transport.PeerInfo;
 import io.corrosion.gossip.transport.Transport;
 import io.corrosion.gossip.transport.TransportException;
 import io.corrosion.gossip.wire.GossipMessage;
 import io.corrosion.gossip.wire.SessionKey;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncStart;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,13 +153,8 @@ final class SessionLinks {
         });
     }
 
-    /** Who a peer is, for the bound on its sessions: its connection's address. */
-    private static Object peerOf(PeerInfo info) {
-        return info.address();
-    }
-
-    /** A peer at its share of inbound sessions gives up its oldest. */
-    private void makeRoomForPeer(Object peer) {
+    /** A peer (its connection's address) at its share of inbound sessions gives up its oldest. */
+    private void makeRoomForPeer(InetSocketAddress peer) {
         List<Link> its = new ArrayList<>();
         for (Link link : links.values()) {
             if (peer.equals(link.peer)) {
@@ -177,8 +172,8 @@ final class SessionLinks {
     private final class Link implements ExchangeHandler {
         private SessionKey key;
         private final NodeAddress initiatorPeer;
-        /** Who opened it ({@link #peerOf}), for a session a peer opened; null for ours. */
-        private Object peer;
+        /** The connection address of the peer that opened it; null for ours. */
+        private InetSocketAddress peer;
         private Exchange exchange;
         private final List<byte[]> pending = new ArrayList<>();
         private CompletionStage<Void> lastSend = SENT;
@@ -239,7 +234,7 @@ final class SessionLinks {
                     return;
                 }
                 key = session;
-                peer = peerOf(from.peer());
+                peer = from.peer().address();
                 makeRoomForPeer(peer);
                 links.put(key, this);
                 applyPause();

@@ -95,7 +95,7 @@ public final class GeneratorStatements {
         if (i != t.size()) {
             return Optional.empty();
         }
-        return Optional.of("select " + function + "(" + literal(table) + ", " + segment + ") as "
+        return Optional.of("select " + function + "(" + Identifiers.literal(table) + ", " + segment + ") as "
                 + Identifiers.quote(label));
     }
 
@@ -140,7 +140,7 @@ public final class GeneratorStatements {
         if (!old) {
             return Optional.empty();
         }
-        return Optional.of("update temp." + ACK_TABLE + " set v = 0 where " + function + "(" + literal(table) + ", '"
+        return Optional.of("update temp." + ACK_TABLE + " set v = 0 where " + function + "(" + Identifiers.literal(table) + ", '"
                 + roles + "', " + values + ")");
     }
 
@@ -179,9 +179,5 @@ public final class GeneratorStatements {
             }
         }
         return -1;
-    }
-
-    static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -1,6 +1,6 @@
 package io.corrosion.jdbc.intercept;
 
-/** SQLite identifier quoting: "x", `x`, [x]. */
+/** SQLite identifier quoting: "x", `x`, [x]; and names as string literals. */
 public final class Identifiers {
     private Identifiers() {}
 
@@ -24,5 +24,10 @@ public final class Identifiers {
     /** The identifier in double quotes, safe to splice into SQL. */
     public static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** The text as an SQL string literal: how a rewrite passes a name to a function. */
+    public static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -34,16 +34,20 @@ public final class InsertKeyRewrite extends TokenReader {
     private final Set<String> rowidAliases;
     private final boolean hiddenKey;
     private final String callPrefix;
+    /** A statement of a trigger body, where SQLite allows no {@code WITH}: selects are wrapped as a subquery. */
+    private final boolean inTrigger;
     private final List<Edit> edits = new ArrayList<>();
 
     private record Edit(int start, int end, String text) {}
 
-    private InsertKeyRewrite(String sql, String keyColumn, Set<String> rowidAliases, String callPrefix) {
+    private InsertKeyRewrite(String sql, String keyColumn, Set<String> rowidAliases, String callPrefix,
+            boolean inTrigger) {
         super(sql);
         this.keyColumn = keyColumn;
         this.rowidAliases = rowidAliases;
         this.hiddenKey = keyColumn.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN);
         this.callPrefix = callPrefix;
+        this.inTrigger = inTrigger;
     }
 
     /**
@@ -60,7 +64,18 @@ public final class InsertKeyRewrite extends TokenReader {
      */
     public static Optional<String> rewrite(String statementSql, String keyColumn, int keyPosition,
             int insertableColumns, String callPrefix, Set<String> rowidAliases) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix);
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, false);
+        return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
+    }
+
+    /**
+     * As {@link #rewrite}, for an INSERT inside a trigger body, where SQLite allows no {@code WITH}: an
+     * {@code INSERT ... SELECT} becomes {@code SELECT *, <call>NULL) FROM (<select>) WHERE true}, so it is rewritten
+     * only if its rows leave the key out and it goes first or last. Empty for any other shape.
+     */
+    public static Optional<String> rewriteInTrigger(String statementSql, String keyColumn, int keyPosition,
+            int insertableColumns, String callPrefix, Set<String> rowidAliases) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, true);
         return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
     }
 
@@ -75,7 +90,7 @@ public final class InsertKeyRewrite extends TokenReader {
      */
     public static Optional<String> rewriteWithAppendedParameter(String statementSql, String keyColumn,
             String keyValue, Set<String> rowidAliases) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, "");
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, "", false);
         return r.appendParameter(keyValue) ? Optional.of(r.apply()) : Optional.empty();
     }
 
@@ -207,6 +222,10 @@ public final class InsertKeyRewrite extends TokenReader {
         if (columnCount < 1 || from >= end) {
             return false;
         }
+        if (inTrigger) {
+            return keyIndex == columnCount ? subquery(from, end, "*, " + call("NULL"))
+                    : keyIndex == 0 && subquery(from, end, call("NULL") + ", *");
+        }
         StringBuilder names = new StringBuilder();
         StringBuilder items = new StringBuilder();
         for (int c = 1; c <= columnCount; c++) {
@@ -263,6 +282,9 @@ public final class InsertKeyRewrite extends TokenReader {
         if (columnCount < 1 || from >= end) {
             return false;
         }
+        if (inTrigger) {
+            return keyIndex < 0 && subquery(from, end, "*, " + call("NULL"));
+        }
         int start = tokens.get(from).start();
         int stop = tokens.get(end - 1).end();
         StringBuilder names = new StringBuilder();
@@ -277,6 +299,15 @@ public final class InsertKeyRewrite extends TokenReader {
         }
         edits.add(new Edit(start, start, "WITH " + ROWS_CTE + "(" + names + ") AS ("));
         edits.add(new Edit(stop, stop, ") SELECT " + items + " FROM " + ROWS_CTE + " WHERE true"));
+        return true;
+    }
+
+    /** The select between two token indexes as the subquery of {@code SELECT <items> FROM (...) WHERE true}. */
+    private boolean subquery(int from, int end, String items) {
+        int start = tokens.get(from).start();
+        int stop = tokens.get(end - 1).end();
+        edits.add(new Edit(start, start, "SELECT " + items + " FROM ("));
+        edits.add(new Edit(stop, stop, ") WHERE true"));
         return true;
     }
 

@@ -10,6 +10,11 @@ import org.sqlite.Function;
 final class KeyFunctions {
     /** {@code __corrosion_key(target, value)}: {@code value}, or a new key of the {@link KeyTargets} target if NULL. */
     static final String KEY = "__corrosion_key";
+    /**
+     * {@code __corrosion_trigger_key(table, value)}: as {@link #KEY} for the key of the table so named, in the
+     * INSERTs of trigger bodies, which the schema keeps beyond this file's open (no handles there).
+     */
+    static final String TRIGGER_KEY = "__corrosion_trigger_key";
     /** {@code __corrosion_generator_next(table, segment)}: the next value of a Hibernate id generator. */
     static final String GENERATOR_NEXT = "__corrosion_generator_next";
     /** {@code __corrosion_generator_accept(table, roles, values...)}: 1 if the generator UPDATE is accepted, else 0. */
@@ -24,39 +29,60 @@ final class KeyFunctions {
 
     private KeyFunctions() {}
 
-    static void register(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators)
-            throws SQLException {
-        Function.create(keys.connection(), KEY, new Key(keys, targets, allocator, generators), 2, 0);
+    /** The key target of a table named in a trigger body; null if the driver gives that table no keys (any more). */
+    @FunctionalInterface
+    interface TableTargets {
+        KeyTargets.KeyTarget of(ConnectionKeys keys, String table) throws SQLException;
+    }
+
+    static void register(ConnectionKeys keys, KeyTargets targets, TableTargets tableTargets, KeyAllocator allocator,
+            GeneratorBlocks generators) throws SQLException {
+        Function.create(keys.connection(), KEY, new Key(keys, allocator, generators) {
+            @Override
+            KeyTargets.KeyTarget target() throws SQLException {
+                return targets.get(value_int(0));
+            }
+        }, 2, 0);
+        Function.create(keys.connection(), TRIGGER_KEY, new Key(keys, allocator, generators) {
+            @Override
+            KeyTargets.KeyTarget target() throws SQLException {
+                return tableTargets.of(keys, value_text(0));
+            }
+        }, 2, 0);
         Function.create(keys.connection(), GENERATOR_NEXT, new GeneratorNext(keys, generators), 2, 0);
         Function.create(keys.connection(), GENERATOR_ACCEPT, new GeneratorAccept(keys, generators), -1, 0);
     }
 
-    private static final class Key extends Function {
+    /** {@code (target, value)}: the value, or a new key of the target if the value is NULL. */
+    private abstract static class Key extends Function {
         private final ConnectionKeys keys;
-        private final KeyTargets targets;
         private final KeyAllocator allocator;
         private final GeneratorBlocks generators;
 
-        Key(ConnectionKeys keys, KeyTargets targets, KeyAllocator allocator, GeneratorBlocks generators) {
+        Key(ConnectionKeys keys, KeyAllocator allocator, GeneratorBlocks generators) {
             this.keys = keys;
-            this.targets = targets;
             this.allocator = allocator;
             this.generators = generators;
         }
 
+        /** The target the first argument names; null if there is none to allocate in. */
+        abstract KeyTargets.KeyTarget target() throws SQLException;
+
         @Override
         protected void xFunc() throws SQLException {
             int type = value_type(1);
-            if (type == NULL) {
-                result(allocator.allocate(keys, targets.get(value_int(0))));
+            KeyTargets.KeyTarget target = target();
+            if (type == NULL && target != null) {
+                result(allocator.allocate(keys, target));
                 return;
             }
             Long supplied = type == INTEGER ? Long.valueOf(value_long(1)) : storedAsInteger(type);
-            if (supplied != null) {
-                allocator.noteSupplied(keys, targets.get(value_int(0)), supplied);
+            if (supplied != null && target != null) {
+                allocator.noteSupplied(keys, target, supplied);
             }
             generators.coverHandouts(keys); // the key may come from a Hibernate generator block
             switch (type) {
+                case NULL -> result();
                 case INTEGER -> result(value_long(1));
                 case FLOAT -> result(value_double(1));
                 case BLOB -> result(value_blob(1));

@@ -4,6 +4,7 @@ import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
+import io.corrosion.jdbc.intercept.Identifiers;
 import io.corrosion.jdbc.intercept.InsertKeyRewrite;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.RowidKeyDdl;
@@ -11,14 +12,20 @@ import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +40,8 @@ import org.sqlite.SQLiteConnection;
  *       {@code __corrosion_key} ({@link InsertKeyRewrite});</li>
  *   <li>CREATE TABLE so such a key is a rowid alias ({@link RowidKeyDdl}), and notes generator-shaped tables
  *       ({@link LocalTables});</li>
+ *   <li>CREATE TRIGGER so the INSERTs of its body pass their keys through {@code __corrosion_trigger_key}, which
+ *       names the table ({@link TriggerKeyRewrite}): a trigger outlives the handles of this file's open;</li>
  *   <li>Hibernate's generator SELECT/UPDATE into driver-answered calls ({@link GeneratorStatements}).</li>
  * </ul>
  * Local, TEMP and internal tables are left alone. Rewrites depend on the schema and are cached per file by SQL text
@@ -125,8 +134,8 @@ final class KeyStatementHook implements StatementHook {
             result = changed ? new Rewrite(plan.sql(), String.join(";\n", statements), null, 0)
                     : Rewrite.unchanged(plan.sql());
         }
-        boolean cacheable = plan.statements().stream()
-                .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE); // noting generator tables is a side effect
+        boolean cacheable = plan.statements().stream() // noting generator tables, warning of triggers: side effects
+                .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE || isCreateTrigger(s));
         if (cacheable && schemaGeneration.get() == generation) {
             if (rewrites.size() >= MAX_CACHED) {
                 rewrites.clear();
@@ -143,6 +152,9 @@ final class KeyStatementHook implements StatementHook {
             case CREATE_TABLE -> createTable(statement).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
             case READ -> generator(statement, true).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
             case UPDATE -> generator(statement, false).map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+            case OTHER -> isCreateTrigger(statement)
+                    ? createTrigger(statement, connection).map(sql -> new Rewrite(statement.sql(), sql, null, 0))
+                    : Optional.empty();
             default -> Optional.empty();
         };
         return rewritten.orElse(Rewrite.unchanged(statement.sql()));
@@ -163,9 +175,7 @@ final class KeyStatementHook implements StatementHook {
             return Optional.empty();
         }
         TableKey k = key.get();
-        long maxId = IdScheme.is32Bit(k.declaredType()) && !node.hasInt64Keys(k.table())
-                ? IdScheme.MAX_INT32_ID : IdScheme.MAX_INT64_ID;
-        KeyTargets.KeyTarget target = targets.register(k.table(), k.column(), maxId);
+        KeyTargets.KeyTarget target = target(k);
         String call = KeyFunctions.KEY + "(" + target.handle() + ", ";
         if (alone) {
             Optional<String> bound = InsertKeyRewrite.rewriteWithAppendedParameter(statement.sql(), k.column(),
@@ -182,6 +192,48 @@ final class KeyStatementHook implements StatementHook {
                     statement.sql());
         }
         return rewritten.map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+    }
+
+    private KeyTargets.KeyTarget target(TableKey k) {
+        long maxId = IdScheme.is32Bit(k.declaredType()) && !node.hasInt64Keys(k.table())
+                ? IdScheme.MAX_INT32_ID : IdScheme.MAX_INT64_ID;
+        return targets.register(k.table(), k.column(), maxId);
+    }
+
+    private static boolean isCreateTrigger(StatementPlan statement) {
+        return statement.kind() == StatementKind.OTHER && TriggerKeyRewrite.isCreateTrigger(statement.sql());
+    }
+
+    /** The trigger with its body's INSERTs allocating keys; a WARN for those whose shape keeps SQLite's keys. */
+    private Optional<String> createTrigger(StatementPlan statement, SQLiteConnection connection) throws SQLException {
+        TriggerKeyRewrite.Result result = TriggerKeyRewrite.rewrite(statement.sql(), table -> {
+            if (localTables.isLocal(table)) {
+                return Optional.empty();
+            }
+            return keyTables.lookup(schema.readerFor(connection), connection, table).map(k -> new TriggerKeyRewrite
+                    .InsertKey(k.column(), k.position(), k.insertableColumns(), k.rowidAliases(),
+                            KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(k.table()) + ", "));
+        });
+        for (String table : result.leftAsWritten()) {
+            log.warn("Trigger {}: an INSERT into {} keeps SQLite's own keys (max(rowid) + 1) for rows that leave the "
+                    + "key NULL, and another node can generate the same: an INSERT ... SELECT in a trigger gets the "
+                    + "node's keys only if its column list leaves the key out. Give the key explicitly, or leave it "
+                    + "out of the column list", statement.objectName(), table);
+        }
+        return result.sql().equals(statement.sql()) ? Optional.empty() : Optional.of(result.sql());
+    }
+
+    /**
+     * The key target of {@code table} for {@code __corrosion_trigger_key}, which runs inside the trigger's statement;
+     * null if the driver gives the table no keys (a table dropped and created again since the trigger was).
+     */
+    KeyTargets.KeyTarget triggerTarget(ConnectionKeys keys, String table) throws SQLException {
+        SQLiteConnection c = keys.connection();
+        if (localTables.isLocal(table)) {
+            return null;
+        }
+        Optional<TableKey> key = Nested.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table));
+        return key.map(this::target).orElse(null);
     }
 
     private Optional<String> createTable(StatementPlan statement) {
@@ -227,6 +279,36 @@ final class KeyStatementHook implements StatementHook {
             Optional<String> to = CrrTableDdl.renamedTo(statement.sql());
             if (to.isPresent()) {
                 allocator.renamed(keys, statement.table().get(), to.get());
+                renameInTriggers(keys.connection(), statement.table().get(), to.get());
+            }
+        }
+    }
+
+    /**
+     * SQLite renamed the table in the trigger bodies that insert into it, but not in their allocating calls' string
+     * literal: those triggers are created again with the new name there, in the rename's transaction.
+     */
+    private static void renameInTriggers(SQLiteConnection c, String from, String to) throws SQLException {
+        Pattern call = Pattern.compile(Pattern.quote(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(from) + ","),
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        String renamed = Matcher.quoteReplacement(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(to) + ",");
+        Map<String, String> triggers = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, sql FROM main.sqlite_master"
+                + " WHERE type = 'trigger' AND instr(sql, ?) > 0")) {
+            ps.setString(1, KeyFunctions.TRIGGER_KEY + "(");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Matcher m = call.matcher(rs.getString(2));
+                    if (m.find()) {
+                        triggers.put(rs.getString(1), m.replaceAll(renamed));
+                    }
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (Map.Entry<String, String> trigger : triggers.entrySet()) {
+                s.execute("DROP TRIGGER main." + Identifiers.quote(trigger.getKey()));
+                s.execute(trigger.getValue());
             }
         }
     }

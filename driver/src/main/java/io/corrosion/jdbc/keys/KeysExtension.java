@@ -73,7 +73,7 @@ public final class KeysExtension implements DatabaseExtension {
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
                 hook::schemaChanged, schema.readerFor(connection));
-        KeyFunctions.register(keys, targets, allocator, generators);
+        KeyFunctions.register(keys, targets, hook::triggerTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
     }

@@ -20,6 +20,9 @@
  * with {@code coalesce(?, __corrosion_key(n, NULL))}: the driver binds a fresh key to that last parameter before each
  * execution and batch row ({@link io.corrosion.jdbc.keys.KeyBinder}), the function only runs if nothing was bound.
  * Every other INSERT passes each row's key through {@code __corrosion_key(n, value)} (an SQL function, per row).
+ * The INSERTs of a trigger body are rewritten at {@code CREATE TRIGGER} to call
+ * {@code __corrosion_trigger_key('table', value)}, which names its table because the trigger outlives the numbers
+ * ({@link io.corrosion.jdbc.intercept.TriggerKeyRewrite}); a table's rename renames it in those calls.
  *
  * <p>Persistence ({@link io.corrosion.jdbc.keys.Reservations}): counters live in memory, shared by the file's
  * connections, and are persisted in {@code __corrosion_counters} in the transaction that uses them, 64 values ahead

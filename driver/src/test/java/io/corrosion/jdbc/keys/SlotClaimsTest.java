@@ -224,7 +224,7 @@ class SlotClaimsTest {
                 }
             });
             KeyTargets targets = new KeyTargets();
-            KeyFunctions.register(keys, targets, allocator, new GeneratorBlocks(reservations, slots));
+            KeyFunctions.register(keys, targets, (k, table) -> null, allocator, new GeneratorBlocks(reservations, slots));
             exec(c, "create table t (id integer primary key)");
             int handle = targets.register("t", "id", Long.MAX_VALUE).handle();
             String insert = "insert into t (id) values (__corrosion_key(" + handle + ", null))";

@@ -1,0 +1,62 @@
+package io.corrosion.jdbc.intercept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TriggerKeyRewriteTest {
+    /** audit(id, order_id, action) gets keys; every other table none. */
+    private static TriggerKeyRewrite.Result rewrite(String sql) throws SQLException {
+        return TriggerKeyRewrite.rewrite(sql, table -> table.equalsIgnoreCase("audit")
+                ? Optional.of(new TriggerKeyRewrite.InsertKey("id", 0, 3, Set.of(), "k('audit', "))
+                : Optional.empty());
+    }
+
+    @Test
+    void onlyTheBodysInsertsIntoTablesWithKeysAreRewritten() throws SQLException {
+        String sql = "CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE WHEN new.x THEN 1 END BEGIN\n"
+                + "  INSERT INTO audit (order_id, action) VALUES (new.id, 'a; END');\n"
+                + "  UPDATE counts SET n = n + 1; -- BEGIN; END;\n"
+                + "  INSERT INTO other (v) VALUES (1);\n"
+                + "  INSERT INTO audit VALUES (NULL, new.id, 'b');\n"
+                + "END;";
+        assertThat(rewrite(sql).sql()).isEqualTo("CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE WHEN new.x THEN 1"
+                + " END BEGIN\n"
+                + "  INSERT INTO audit (order_id, action, \"id\") VALUES (new.id, 'a; END', k('audit', NULL));\n"
+                + "  UPDATE counts SET n = n + 1; -- BEGIN; END;\n"
+                + "  INSERT INTO other (v) VALUES (1);\n"
+                + "  INSERT INTO audit VALUES (k('audit', NULL), new.id, 'b');\n"
+                + "END;");
+        assertThat(rewrite(sql).leftAsWritten()).isEmpty();
+    }
+
+    @Test
+    void anInsertSelectLeavingTheKeyOutBecomesASubqueryForSQLiteAllowsNoWithInATrigger() throws SQLException {
+        assertThat(rewrite("create trigger a after insert on orders begin insert into audit (order_id, action) "
+                + "select new.id, 'x' union all select new.id, 'y' on conflict do nothing; end").sql())
+                .isEqualTo("create trigger a after insert on orders begin insert into audit (order_id, action, \"id\")"
+                        + " SELECT *, k('audit', NULL) FROM (select new.id, 'x' union all select new.id, 'y') WHERE true"
+                        + " on conflict do nothing; end");
+    }
+
+    @Test
+    void anInsertSelectNamingTheKeyIsLeftAsWrittenAndReported() throws SQLException {
+        String sql = "create trigger a after insert on orders begin "
+                + "insert into audit (id, order_id) select null, new.id; end";
+        TriggerKeyRewrite.Result result = rewrite(sql);
+        assertThat(result.sql()).isEqualTo(sql);
+        assertThat(result.leftAsWritten()).containsExactly("audit");
+    }
+
+    @Test
+    void recognisesCreateTriggerOnly() {
+        assertThat(TriggerKeyRewrite.isCreateTrigger("create temp trigger if not exists a after insert on t begin "
+                + "select 1; end")).isTrue();
+        assertThat(TriggerKeyRewrite.isCreateTrigger("/* c */ CREATE TRIGGER a ...")).isTrue();
+        assertThat(TriggerKeyRewrite.isCreateTrigger("create table trigger_log (id integer primary key)")).isFalse();
+        assertThat(TriggerKeyRewrite.isCreateTrigger("drop trigger a")).isFalse();
+    }
+}

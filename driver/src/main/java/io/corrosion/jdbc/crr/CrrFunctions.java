@@ -45,6 +45,10 @@ final class CrrFunctions {
         }));
         fn(s, "crsql_finalize", 0, false, a -> "OK");
 
+        // cr-sqlite's: 1 while changes of other nodes merge, for an application trigger that must not write then
+        // (what it writes during a merge is not captured, so it stays on this node).
+        fn(s, "crsql_internal_sync_bit", 0, false, a -> tx.capturing ? 0L : 1L);
+
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);

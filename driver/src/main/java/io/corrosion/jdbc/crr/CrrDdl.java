@@ -322,7 +322,9 @@ final class CrrDdl {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
                 + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'crsql\\_%' ESCAPE '\\'"
                 + " AND name NOT LIKE '%\\_\\_crsql\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_corrosion\\_%' ESCAPE '\\'"
-                + " AND name NOT IN (SELECT name FROM " + CrrMetadata.REGISTRY + ") ORDER BY name")) {
+                + " AND name NOT IN (SELECT name FROM " + CrrMetadata.REGISTRY + ")"
+                + " AND name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main'"
+                + " AND type IN ('virtual', 'shadow')) ORDER BY name")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

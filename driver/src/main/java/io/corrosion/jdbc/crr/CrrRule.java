@@ -8,13 +8,22 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Restrictions on what may become a CRR. The first five are cr-sqlite's ({@code tableinfo.rs::is_table_compatible}),
+ * Restrictions on what may become a CRR. Five are cr-sqlite's ({@code tableinfo.rs::is_table_compatible}),
  * checked in cr-sqlite's order; {@link #ALL} is what {@code crsql_as_crr} enforces. The driver enforces
  * {@link #DRIVER} instead: it makes the others harmless — merges fill NOT NULL columns that have no default, the key
  * allocator makes auto-increment keys node-private, foreign keys are not enforced by the driver's merges, and UNIQUE
  * constraints are enforced for local writes only (see the README, "Schemas").
  */
 public enum CrrRule {
+    /**
+     * The driver's, checked first: a virtual table's module keeps its rows, and its shadow tables are that module's
+     * storage in the module's own format: no merge may write either.
+     */
+    ORDINARY_TABLE(
+            "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = ?1 AND type IN ('virtual', 'shadow')",
+            "is a virtual table (FTS5, R*Tree, ...) or the storage of one",
+            "keep the rows in an ordinary table, which replicates, and let a trigger without a sync-bit guard keep the"
+                    + " virtual table in step on each node"),
     NO_UNIQUE_INDEX(
             "SELECT count(*) FROM pragma_index_list(?) WHERE origin != 'pk' AND \"unique\" = 1",
             "has unique indices besides the primary key",
@@ -55,11 +64,12 @@ public enum CrrRule {
 
     /** cr-sqlite's rules: what {@code crsql_as_crr} enforces. */
     public static final Set<CrrRule> ALL = java.util.Collections.unmodifiableSet(
-            EnumSet.of(NO_UNIQUE_INDEX, PRIMARY_KEY_NOT_NULL, NO_AUTOINCREMENT, NO_FOREIGN_KEYS, NOT_NULL_HAS_DEFAULT));
+            EnumSet.of(ORDINARY_TABLE, NO_UNIQUE_INDEX, PRIMARY_KEY_NOT_NULL, NO_AUTOINCREMENT, NO_FOREIGN_KEYS,
+                    NOT_NULL_HAS_DEFAULT));
 
     /** What the driver enforces when it makes a table a CRR (after turning UNIQUE constraints into checks). */
     public static final Set<CrrRule> DRIVER = java.util.Collections.unmodifiableSet(
-            EnumSet.of(PRIMARY_KEY_NOT_NULL_OR_ROWID, NO_UNIQUE_INDEX));
+            EnumSet.of(ORDINARY_TABLE, PRIMARY_KEY_NOT_NULL_OR_ROWID, NO_UNIQUE_INDEX));
 
     private final String violationQuery;
     private final String violation;

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.intercept;
 
+import java.util.List;
 import net.sf.jsqlparser.statement.Statement;
 
 /**
@@ -31,6 +32,14 @@ public final class Interceptor {
     /** Classifies without touching any cache. */
     public static SqlPlan classify(String sql) {
         return StatementClassifier.plan(sql);
+    }
+
+    /**
+     * The statements of a string in order, each trimmed to its text, as {@link SqlPlan#statements()} holds them; for a
+     * rewritten string, whose statements have no plan of their own.
+     */
+    public static List<String> split(String sql) {
+        return SqlSplitter.split(sql);
     }
 
     /**

@@ -31,6 +31,8 @@ import org.sqlite.SQLiteConnection;
  *       setup after CREATE TABLE/ALTER TABLE) is fine.</li>
  *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order; it may append
  *       parameters after the application's last one if {@link #parameterBinder} binds them.</li>
+ *   <li>A rewrite of a string of several statements keeps one statement for each, in order:
+ *       {@code Statement.executeUpdate} runs them one by one to count the rows each changed.</li>
  *   <li>Throw {@link SQLException} with a real SQLState to refuse a statement (e.g. a schema cr-sqlite rejects).</li>
  * </ul>
  */

@@ -1,7 +1,9 @@
 package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +11,7 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.sqlite.core.DB;
 
 /**
  * The driver's Statement: every SQL string passes the interceptor (a cached plan lookup) and, unless it is a plain
@@ -21,7 +24,7 @@ public class StatementProxy implements Statement {
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
     private ResultSet lastWrapped;
-    /** The last string executed was DDL only: its update count is 0 (SQLite's changes() still counts older rows). */
+    /** The last statement executed was DDL: its update count is 0 (SQLite's changes() still counts older rows). */
     private boolean ddlExecuted;
 
     StatementProxy(ConnectionProxy connection, Statement raw) {
@@ -39,7 +42,7 @@ public class StatementProxy implements Statement {
         try {
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
-            ddlExecuted = isDdl(plan);
+            ddlExecuted = firstIsDdl(plan);
             if (plan.plainRead()) {
                 try {
                     return call.run(sql);
@@ -64,17 +67,22 @@ public class StatementProxy implements Statement {
     }
 
     /**
-     * The row count of {@code Statement.executeUpdate(sql)}. sqlite-jdbc reports how much {@code total_changes()} grew,
-     * which also counts rows that triggers and the driver's own SQL functions wrote inside the statement; for a string
-     * of one INSERT/UPDATE/DELETE this reports SQLite's {@code changes()} instead: the statement's own rows, as a
-     * PreparedStatement reports them.
+     * {@code Statement.executeUpdate(sql)} and its variants: the rows the string's INSERT, UPDATE and DELETE statements
+     * changed, the sum of SQLite's {@code changes()} of each, as a PreparedStatement reports one. sqlite-jdbc reports
+     * how much {@code total_changes()} grew, which also counts the rows that triggers and the driver's own SQL
+     * functions wrote; so a string of several statements runs one statement at a time here, as sqlite-jdbc's
+     * {@code sqlite3_exec} would run them.
      */
-    final long rowCount(String sql, long sqliteJdbcCount) throws SQLException {
+    final long update(String sql, SqlCall<? extends Number> call) throws SQLException {
         SqlPlan plan = connection.plan(sql);
-        if (isDdl(plan)) {
+        if (plan.isMultiStatement()) {
+            return intercepted(sql, toRun -> eachStatement(plan, toRun, call));
+        }
+        long sqliteJdbcCount = intercepted(sql, call).longValue();
+        if (firstIsDdl(plan)) {
             return 0;
         }
-        if (plan.plainRead() || plan.statements().size() != 1 || !plan.first().kind().isDml()) {
+        if (plan.plainRead() || !plan.first().kind().isDml()) {
             return sqliteJdbcCount;
         }
         try {
@@ -84,9 +92,39 @@ public class StatementProxy implements Statement {
         }
     }
 
-    /** DDL only: JDBC's update count is 0, whatever rows the CRR setup wrote or SQLite's changes() still counts. */
-    private static boolean isDdl(SqlPlan plan) {
-        return !plan.plainRead() && plan.statements().stream().allMatch(p -> p.kind().isDdl());
+    /**
+     * Runs the statements of {@code toRun}, the rewrite of {@code plan}, one by one, and adds up {@code changes()} of
+     * those that are the application's INSERT, UPDATE or DELETE (SQLite counts no other). A rewrite keeps one statement
+     * for each; on the database's lock, as sqlite-jdbc runs a string, so that no other thread's statement comes between.
+     */
+    private long eachStatement(SqlPlan plan, String toRun, SqlCall<? extends Number> call) throws SQLException {
+        List<String> statements = toRun.equals(plan.sql())
+                ? plan.statements().stream().map(StatementPlan::sql).toList() : Interceptor.split(toRun);
+        if (statements.size() != plan.statements().size()) {
+            throw new SQLException("The driver rewrote a string of " + plan.statements().size() + " statements into "
+                    + statements.size() + " (a bug in the driver; run the statements one by one): " + plan.sql(),
+                    SqlErrors.GENERAL_ERROR);
+        }
+        DB db = connection.physical().getDatabase();
+        synchronized (db) {
+            long changed = 0;
+            for (int i = 0; i < statements.size(); i++) {
+                call.run(statements.get(i));
+                if (plan.statements().get(i).kind().isDml()) {
+                    changed += db.changes();
+                }
+            }
+            return changed;
+        }
+    }
+
+    /**
+     * The statement that {@code execute(sql)} or a prepared statement runs, the string's first (sqlite-jdbc runs no
+     * other), is DDL, or there is none: JDBC's update count is 0, whatever rows the CRR setup wrote or SQLite's
+     * changes() still counts.
+     */
+    private static boolean firstIsDdl(SqlPlan plan) {
+        return !plan.plainRead() && (plan.statements().isEmpty() || plan.first().kind().isDdl());
     }
 
     /** The wrapper of a result set this statement produced; the same wrapper for the same result set. */
@@ -128,42 +166,42 @@ public class StatementProxy implements Statement {
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return (int) rowCount(sql, intercepted(sql, raw::executeUpdate));
+        return (int) update(sql, raw::executeUpdate);
     }
 
     @Override
     public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return (int) rowCount(sql, intercepted(sql, s -> raw.executeUpdate(s, autoGeneratedKeys)));
+        return (int) update(sql, s -> raw.executeUpdate(s, autoGeneratedKeys));
     }
 
     @Override
     public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return (int) rowCount(sql, intercepted(sql, s -> raw.executeUpdate(s, columnIndexes)));
+        return (int) update(sql, s -> raw.executeUpdate(s, columnIndexes));
     }
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        return (int) rowCount(sql, intercepted(sql, s -> raw.executeUpdate(s, columnNames)));
+        return (int) update(sql, s -> raw.executeUpdate(s, columnNames));
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        return rowCount(sql, intercepted(sql, raw::executeLargeUpdate));
+        return update(sql, raw::executeLargeUpdate);
     }
 
     @Override
     public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return rowCount(sql, intercepted(sql, s -> raw.executeLargeUpdate(s, autoGeneratedKeys)));
+        return update(sql, s -> raw.executeLargeUpdate(s, autoGeneratedKeys));
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        return rowCount(sql, intercepted(sql, s -> raw.executeLargeUpdate(s, columnIndexes)));
+        return update(sql, s -> raw.executeLargeUpdate(s, columnIndexes));
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return rowCount(sql, intercepted(sql, s -> raw.executeLargeUpdate(s, columnNames)));
+        return update(sql, s -> raw.executeLargeUpdate(s, columnNames));
     }
 
     @Override
@@ -245,7 +283,7 @@ public class StatementProxy implements Statement {
 
     /** A prepared statement runs its plan: its update count follows the same rule as a string's. */
     final void executing(SqlPlan plan) {
-        ddlExecuted = isDdl(plan);
+        ddlExecuted = firstIsDdl(plan);
     }
 
     /**

@@ -124,6 +124,18 @@ class MultiStatementUpdateCountTest {
         }
     }
 
+    /** A batch entry that is DDL counts 0, as DDL through executeUpdate does. */
+    @Test
+    void aDdlBatchEntryCountsNoRows() throws SQLException {
+        s.addBatch("INSERT INTO t (v) VALUES ('a'), ('b')");
+        s.addBatch("CREATE INDEX t_v ON t (v)");
+        s.addBatch("CREATE TABLE u (id INTEGER PRIMARY KEY); UPDATE t SET v = 'x'");
+        assertThat(s.executeBatch()).containsExactly(2, 0, 0);
+        s.addBatch("UPDATE t SET v = 'y'");
+        s.addBatch("DROP INDEX t_v");
+        assertThat(s.executeLargeBatch()).containsExactly(2L, 0L);
+    }
+
     /** As in sqlite-jdbc: the statements before a failing one stand (auto-commit), the rest do not run. */
     @Test
     void aFailingStatementStopsTheStringAndKeepsTheRowsBeforeIt() throws SQLException {

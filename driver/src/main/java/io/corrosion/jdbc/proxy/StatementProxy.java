@@ -20,7 +20,7 @@ import org.sqlite.core.DB;
 public class StatementProxy implements Statement {
     final ConnectionProxy connection;
     private final Statement raw;
-    /** Plans of {@code addBatch(sql)} strings the hook must see after {@code executeBatch()}. */
+    /** Plans of the {@code addBatch(sql)} strings in order; the hook sees those that are not plain reads. */
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
     private ResultSet lastWrapped;
@@ -208,12 +208,8 @@ public class StatementProxy implements Statement {
     public void addBatch(String sql) throws SQLException {
         try {
             SqlPlan plan = connection.plan(sql);
-            if (plan.plainRead()) {
-                raw.addBatch(sql);
-            } else {
-                raw.addBatch(connection.rewrite(plan));
-                batchPlans.add(plan);
-            }
+            raw.addBatch(plan.plainRead() ? sql : connection.rewrite(plan));
+            batchPlans.add(plan);
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -230,14 +226,25 @@ public class StatementProxy implements Statement {
         }
     }
 
+    /** sqlite-jdbc runs the first statement of each string: one that is DDL counts 0, as {@link #visible} has it. */
     @Override
     public int[] executeBatch() throws SQLException {
-        return batched(raw::executeBatch);
+        List<SqlPlan> plans = List.copyOf(batchPlans);
+        int[] counts = batched(raw::executeBatch);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = firstIsDdl(plans.get(i)) ? 0 : counts[i];
+        }
+        return counts;
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return batched(raw::executeLargeBatch);
+        List<SqlPlan> plans = List.copyOf(batchPlans);
+        long[] counts = batched(raw::executeLargeBatch);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = firstIsDdl(plans.get(i)) ? 0 : counts[i];
+        }
+        return counts;
     }
 
     @FunctionalInterface
@@ -262,7 +269,7 @@ public class StatementProxy implements Statement {
                 }
                 throw e;
             }
-            for (SqlPlan plan : batchPlans) {
+            for (SqlPlan plan : hookedBatch()) {
                 connection.afterExecute(plan);
             }
             return counts;
@@ -308,17 +315,23 @@ public class StatementProxy implements Statement {
 
     /** Tells the hook that the batch is about to run. */
     void beforeBatch() throws SQLException {
-        connection.beforeBatch(batchPlans);
-        for (SqlPlan plan : batchPlans) {
+        List<SqlPlan> hooked = hookedBatch();
+        connection.beforeBatch(hooked);
+        for (SqlPlan plan : hooked) {
             connection.beforeExecute(plan);
         }
     }
 
     /** Tells the hook that the batch failed. */
     void batchFailed() {
-        for (SqlPlan plan : batchPlans) {
+        for (SqlPlan plan : hookedBatch()) {
             connection.afterFailure(plan);
         }
+    }
+
+    /** The {@code addBatch(sql)} strings the hook sees: all but plain reads. */
+    private List<SqlPlan> hookedBatch() {
+        return batchPlans.stream().filter(p -> !p.plainRead()).toList();
     }
 
     @Override

@@ -113,14 +113,26 @@ class MultiStatementUpdateCountTest {
         assertThat(scalar("SELECT count(*) FROM audit")).isEqualTo(4);
     }
 
-    /** The generated key of a string of INSERTs is the last row's, as sqlite-jdbc reports it for the whole string. */
+    /**
+     * The generated keys of a string answer for its last statement, which runs last: the row it inserted, none if it is
+     * no INSERT (sqlite-jdbc, running the string at once, reports {@code last_insert_rowid()} if its first one is).
+     */
     @Test
-    void theGeneratedKeyOfAStringOfInsertsIsTheLastRows() throws SQLException {
+    void generatedKeysAnswerForTheStringsLastStatement() throws SQLException {
         assertThat(s.executeUpdate("INSERT INTO t (v) VALUES ('a'); INSERT INTO t (v) VALUES ('b')",
                 Statement.RETURN_GENERATED_KEYS)).isEqualTo(2);
         try (ResultSet keys = s.getGeneratedKeys()) {
             assertThat(keys.next()).isTrue();
             assertThat(keys.getLong(1)).isEqualTo(scalar("SELECT id FROM t WHERE v = 'b'"));
+        }
+        s.executeUpdate("UPDATE t SET v = v; INSERT INTO t (v) VALUES ('c')", Statement.RETURN_GENERATED_KEYS);
+        try (ResultSet keys = s.getGeneratedKeys()) {
+            assertThat(keys.next()).isTrue();
+            assertThat(keys.getLong(1)).isEqualTo(scalar("SELECT id FROM t WHERE v = 'c'"));
+        }
+        s.executeUpdate("INSERT INTO t (v) VALUES ('d'); SELECT 1", Statement.RETURN_GENERATED_KEYS);
+        try (ResultSet keys = s.getGeneratedKeys()) {
+            assertThat(keys.next()).isFalse();
         }
     }
 

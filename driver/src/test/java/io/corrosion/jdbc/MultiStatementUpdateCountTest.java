@@ -52,6 +52,8 @@ class MultiStatementUpdateCountTest {
     void twoSingleRowInsertsIntoAReplicatedTableCountTwo() throws SQLException {
         assertThat(s.executeUpdate("INSERT INTO t (v) VALUES ('a'); INSERT INTO t (v) VALUES ('b')")).isEqualTo(2);
         assertThat(scalar("SELECT count(*) FROM t")).isEqualTo(2);
+        assertThat(scalar("SELECT count(*) FROM crsql_changes WHERE \"table\" = 't' AND cid = 'v'"))
+                .as("both rows captured for replication").isEqualTo(2);
     }
 
     @Test

@@ -70,8 +70,8 @@ public class StatementProxy implements Statement {
      * {@code Statement.executeUpdate(sql)} and its variants: the rows the string's INSERT, UPDATE and DELETE statements
      * changed, the sum of SQLite's {@code changes()} of each, as a PreparedStatement reports one. sqlite-jdbc reports
      * how much {@code total_changes()} grew, which also counts the rows that triggers and the driver's own SQL
-     * functions wrote; so a string of several statements runs one statement at a time here, as sqlite-jdbc's
-     * {@code sqlite3_exec} would run them.
+     * functions wrote; so a string of several statements runs one statement at a time here, in the order SQLite's
+     * {@code sqlite3_exec} (sqlite-jdbc's way) would run them.
      */
     final long update(String sql, SqlCall<? extends Number> call) throws SQLException {
         SqlPlan plan = connection.plan(sql);
@@ -94,8 +94,9 @@ public class StatementProxy implements Statement {
 
     /**
      * Runs the statements of {@code toRun}, the rewrite of {@code plan}, one by one, and adds up {@code changes()} of
-     * those that are the application's INSERT, UPDATE or DELETE (SQLite counts no other). A rewrite keeps one statement
-     * for each; on the database's lock, as sqlite-jdbc runs a string, so that no other thread's statement comes between.
+     * those that are the application's INSERT, UPDATE or DELETE (SQLite counts no other); a rewrite keeps one statement
+     * for each ({@link io.corrosion.jdbc.intercept.StatementHook}). All of it on the database's lock, as sqlite-jdbc
+     * runs a string, so that no other thread's statement comes between.
      */
     private long eachStatement(SqlPlan plan, String toRun, SqlCall<? extends Number> call) throws SQLException {
         List<String> statements = toRun.equals(plan.sql())

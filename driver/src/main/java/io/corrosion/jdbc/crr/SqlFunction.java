@@ -53,7 +53,12 @@ final class SqlFunction extends Function {
                 default -> null;
             };
         }
-        Object r = body.call(args);
+        Object r;
+        try {
+            r = body.call(args);
+        } catch (SQLException e) {
+            throw withStateInMessage(e);
+        }
         if (r == null) {
             result();
         } else if (r instanceof Long l) {
@@ -69,5 +74,17 @@ final class SqlFunction extends Function {
         } else {
             result((byte[]) r);
         }
+    }
+
+    /**
+     * SQLite passes on only the text of a function's error, as an SQLITE_ERROR: the SQLState goes into the text, where
+     * the driver's error translation finds it again ({@code io.corrosion.jdbc.SqlErrors}).
+     */
+    private static SQLException withStateInMessage(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e.getSQLState() == null || message.contains("(SQLSTATE ")) {
+            return e;
+        }
+        return new SQLException(message + " (SQLSTATE " + e.getSQLState() + ")", e.getSQLState(), e);
     }
 }

@@ -81,6 +81,7 @@ class VirtualTablesTest {
                 SQLException refused = catchThrowableOfType(SQLException.class,
                         () -> exec(c, "select crsql_as_crr('" + table + "')"));
                 assertThat((Object) refused).as(table).isNotNull();
+                assertThat(refused.getSQLState()).isEqualTo("0A000");
                 assertThat(refused.getMessage()).contains("is a virtual table", "ORDINARY_TABLE");
             }
         }

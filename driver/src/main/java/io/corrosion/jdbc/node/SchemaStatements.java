@@ -256,13 +256,34 @@ final class SchemaStatements {
                 c.session.enforceUnique(table, index);
             }
         }
+        warnOfCollatedKey(c, table);
         log.debug("Table {} is a CRR", table);
+    }
+
+    /** A key column compared with a collation: two nodes can write one row under two spellings (README, "Constraints"). */
+    private static void warnOfCollatedKey(NodeConnection c, String table) throws SQLException {
+        try (PreparedStatement p = c.raw.prepareStatement("SELECT group_concat(name || ' ' || coll, ', ')"
+                + " FROM pragma_index_xinfo((SELECT name FROM pragma_index_list(?1) WHERE origin = 'pk'))"
+                + " WHERE key = 1 AND coll <> 'BINARY'")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null) {
+                    log.warn("Table {}: its primary key is compared with a collation ({}), but changes carry keys byte"
+                            + " for byte: rows that two nodes write under two spellings of one key stay different on"
+                            + " each node. Keep keys in one spelling, e.g. lower(...), with the BINARY collation",
+                            table, rs.getString(1));
+                }
+            }
+        }
     }
 
     /** A table made outside the driver: upgraded like those found when the file opened, or left local with a WARN. */
     void upgradeExisting(NodeConnection c, String table) throws SQLException {
         try {
             c.session.upgradeToCrr(table);
+            if (c.session.crrName(table) != null) {
+                warnOfCollatedKey(c, table);
+            }
         } catch (CrrSchemaException e) {
             policy.leaveLocal(table, e.getMessage());
             log.warn("Table {} stays local (not replicated): {}", table, e.getMessage());

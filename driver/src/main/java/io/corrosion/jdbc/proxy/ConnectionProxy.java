@@ -141,9 +141,13 @@ public final class ConnectionProxy implements CorrosionConnection {
         return crr(() -> crr.changes(siteId, fromDbVersion, toDbVersion));
     }
 
+    /** In manual commit the changes are a statement of the application's transaction. */
     @Override
     public long applyChanges(List<Change> changes) throws SQLException {
-        return crr(() -> crr.applyChanges(changes));
+        return crr(() -> {
+            transaction.statementStarting();
+            return crr.applyChanges(changes);
+        });
     }
 
     @Override

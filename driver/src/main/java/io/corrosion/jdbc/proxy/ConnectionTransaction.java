@@ -16,6 +16,11 @@ final class ConnectionTransaction {
     private final GateTransaction gate;
     /** The open transaction was begun by a savepoint set in auto-commit: a DEFERRED one ({@link #setSavepoint}). */
     private volatile boolean savepointBegan;
+    /**
+     * In manual commit with {@code transaction_mode} IMMEDIATE or EXCLUSIVE, a commit or rollback ended the transaction
+     * and the next one is to begin before the next statement ({@link #endThenBeginLazily}).
+     */
+    private volatile boolean beginPending;
 
     ConnectionTransaction(SQLiteConnection raw, GateTransaction gate) {
         this.raw = raw;
@@ -28,14 +33,30 @@ final class ConnectionTransaction {
     }
 
     /**
-     * Before every statement: the first one of a transaction tells the gate. One that sqlite-jdbc began
-     * {@code IMMEDIATE} or {@code EXCLUSIVE} ({@code transaction_mode}) took the write lock at its BEGIN (which
-     * sqlite-jdbc runs at once after each commit): no apply can come between its read and its write, so it does not
-     * wait at the gate (it waited for an apply that waited for its lock, up to the gate's bound, 5 s).
+     * Before every statement: the first one of a transaction tells the gate. One begun {@code IMMEDIATE} or
+     * {@code EXCLUSIVE} ({@code transaction_mode}) took the write lock at its BEGIN (run by setAutoCommit(false), or
+     * here after a commit or rollback): no apply can come between its read and its write, so it does not wait at the
+     * gate (it waited for an apply that waited for its lock, up to the gate's bound, 5 s).
      */
     void statementStarting() throws SQLException {
         if (!raw.getAutoCommit()) {
+            beginIfPending();
             gate.statementInTransaction(beganHoldingTheWriteLock());
+        }
+    }
+
+    /**
+     * Begins the transaction a commit or rollback left to the next statement; if its BEGIN is refused (another writer
+     * holds the lock), the statement fails (40001) and the next one tries again.
+     */
+    private void beginIfPending() throws SQLException {
+        if (beginPending) {
+            synchronized (this) {
+                if (beginPending) {
+                    beginConfigured();
+                    beginPending = false;
+                }
+            }
         }
     }
 
@@ -54,8 +75,42 @@ final class ConnectionTransaction {
     }
 
     void rollback() throws SQLException {
+        if (beginsHoldingTheWriteLock()) {
+            endThenBeginLazily("ROLLBACK");
+            return;
+        }
         ended();
         raw.rollback();
+    }
+
+    /** In manual commit, the configured {@code transaction_mode} takes the write lock at BEGIN. */
+    private boolean beginsHoldingTheWriteLock() throws SQLException {
+        SQLiteConfig.TransactionMode mode = raw.getConnectionConfig().getTransactionMode();
+        return !raw.getAutoCommit()
+                && (mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE);
+    }
+
+    /**
+     * Ends the transaction ({@code COMMIT} or {@code ROLLBACK}) and leaves the next one to begin before the next
+     * statement. sqlite-jdbc's commit() and rollback() run {@code BEGIN IMMEDIATE} at once after it, and fail if
+     * another writer (the agent, another connection) took the lock in between: a commit that succeeded failed with
+     * 40001, an application that retries on 40001 ran its transaction twice, and the connection was left in manual
+     * commit with no transaction, its next statements committing one by one. Begun later, the BEGIN's refusal is the
+     * next statement's, which belongs to the next transaction; and a connection left in manual commit holds no lock.
+     * A COMMIT or ROLLBACK that fails leaves the connection as sqlite-jdbc's would ({@link #endedUnlessStillOpen}).
+     */
+    private synchronized void endThenBeginLazily(String sql) throws SQLException {
+        if (beginPending) {
+            return; // no statement since the last commit or rollback: nothing to end
+        }
+        try (Statement s = raw.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            endedUnlessStillOpen();
+            throw e;
+        }
+        ended();
+        beginPending = true;
     }
 
     /**
@@ -65,12 +120,19 @@ final class ConnectionTransaction {
      */
     Savepoint setSavepoint(SavepointCall call) throws SQLException {
         boolean beginsTransaction = raw.getAutoCommit();
+        if (!beginsTransaction) {
+            beginIfPending(); // the savepoint goes in the transaction a commit left to begin, not in one of its own
+        }
         Savepoint savepoint = call.run();
         savepointBegan |= beginsTransaction;
         return savepoint;
     }
 
     void commit() throws SQLException {
+        if (beginsHoldingTheWriteLock()) {
+            endThenBeginLazily("COMMIT");
+            return;
+        }
         try {
             raw.commit();
         } catch (SQLException e) {
@@ -88,6 +150,9 @@ final class ConnectionTransaction {
      * manual commit, began nothing).
      */
     boolean setAutoCommit(boolean flag) throws SQLException {
+        if (flag && switchedOnWithNothingBegun()) {
+            return false;
+        }
         boolean wasAutoCommit = raw.getAutoCommit();
         boolean committing = flag && !wasAutoCommit;
         try {
@@ -107,6 +172,20 @@ final class ConnectionTransaction {
             ended();
         }
         return committing;
+    }
+
+    /**
+     * Switching auto-commit on while the next transaction is still to begin ({@link #beginPending}): there is nothing
+     * to commit, and sqlite-jdbc's COMMIT would fail ("no transaction is active"); only its flag switches.
+     */
+    private synchronized boolean switchedOnWithNothingBegun() {
+        if (!beginPending) {
+            return false;
+        }
+        beginPending = false;
+        raw.getConnectionConfig().setAutoCommit(true);
+        raw.setCurrentTransactionMode(null); // as sqlite-jdbc's own switch leaves it
+        return true;
     }
 
     /**
@@ -153,11 +232,16 @@ final class ConnectionTransaction {
     private void stayInManualCommit(SQLException commitFailure) {
         raw.getConnectionConfig().setAutoCommit(false);
         try {
-            begin("BEGIN " + raw.getConnectionConfig().getTransactionMode().name()); // or the one left open goes on
+            beginConfigured(); // or the one left open goes on
         } catch (SQLException notBegun) {
             raw.getConnectionConfig().setAutoCommit(true);
             commitFailure.addSuppressed(notBegun);
         }
+    }
+
+    /** Begins a transaction in the configured {@code transaction_mode}, unless SQLite has one open already. */
+    private void beginConfigured() throws SQLException {
+        begin("BEGIN " + raw.getConnectionConfig().getTransactionMode().name());
     }
 
     /** Runs {@code beginSql}: true if it began a transaction, false if SQLite had one open already. */

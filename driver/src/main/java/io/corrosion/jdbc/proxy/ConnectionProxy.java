@@ -491,6 +491,16 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** A release that commits (the savepoint began the transaction in auto-commit) ends it ({@link ConnectionTransaction}). */
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        try {
+            transaction.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
+        }
+    }
+
     @Override
     public boolean isClosed() throws SQLException {
         return closed || raw.isClosed();
@@ -535,7 +545,6 @@ public final class ConnectionProxy implements CorrosionConnection {
     @Override public boolean isReadOnly() throws SQLException { try { return raw.isReadOnly(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException { try { raw.releaseSavepoint(savepoint); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
     @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }

@@ -128,6 +128,20 @@ final class ConnectionTransaction {
         return savepoint;
     }
 
+    /**
+     * Releasing the outermost savepoint of a transaction a savepoint began in auto-commit commits it (SQLite), but
+     * sqlite-jdbc stays in manual commit: the connection goes back to auto-commit, as SQLite is, and the gate stops
+     * counting the transaction. It counted it until a commit, rollback or close, and every apply of the agent waited
+     * the gate's bound (500 ms) meanwhile; the statements in between committed one by one all the same.
+     */
+    void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        raw.releaseSavepoint(savepoint);
+        if (savepointBegan && !sqliteTransactionOpen()) {
+            ended();
+            raw.getConnectionConfig().setAutoCommit(true);
+        }
+    }
+
     void commit() throws SQLException {
         if (beginsHoldingTheWriteLock()) {
             endThenBeginLazily("COMMIT");

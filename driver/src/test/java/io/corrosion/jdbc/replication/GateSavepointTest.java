@@ -118,4 +118,40 @@ class GateSavepointTest {
             assertThat(waited).isTrue();
         }
     }
+
+    /**
+     * Releasing the outermost savepoint of a transaction a savepoint began in auto-commit commits it (SQLite): the gate
+     * stops counting it. It counted it on until the connection committed, rolled back or closed, and every apply of the
+     * agent waited the gate's bound (500 ms) meanwhile.
+     */
+    @Test
+    void releasingASavepointSetInAutoCommitEndsTheTransactionAtTheGate() throws Exception {
+        try (Connection a = node("")) {
+            TransactionGate gate = gateOf(a);
+            Savepoint sp = a.setSavepoint();
+            try (Statement s = a.createStatement()) {
+                s.execute("INSERT INTO kv VALUES (1, 'one')");
+            }
+            int inTransaction = gate.openTransactions();
+            a.releaseSavepoint(sp);
+            int afterRelease = gate.openTransactions();
+            try (Statement s = a.createStatement()) {
+                s.execute("INSERT INTO kv VALUES (2, 'two')");
+            }
+            int afterNextStatement = gate.openTransactions();
+            int rowsSeenByOther;
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+                    Statement s = plain.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
+                rs.next();
+                rowsSeenByOther = rs.getInt(1);
+            }
+
+            assertThat(inTransaction).as("counted at the gate in the savepoint's transaction").isEqualTo(1);
+            assertThat(new int[] {afterRelease, afterNextStatement})
+                    .as("counted at the gate after the release committed, and after the next statement")
+                    .containsExactly(0, 0);
+            assertThat(a.getAutoCommit()).as("auto-commit after the release committed, as SQLite is").isTrue();
+            assertThat(rowsSeenByOther).as("rows committed, as another connection sees them").isEqualTo(2);
+        }
+    }
 }

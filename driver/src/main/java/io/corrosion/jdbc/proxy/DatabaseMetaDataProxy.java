@@ -24,6 +24,17 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
         this.md = md;
     }
 
+    /**
+     * sqlite-jdbc's metadata query about to run reads the schema: in manual commit it is a statement of the
+     * transaction, whose snapshot it pins as any read does, so the gate counts the transaction from here
+     * ({@link ConnectionProxy#statementStarting}). Uncounted, an apply could commit between it and the transaction's
+     * first write, which then failed with 40001.
+     */
+    private DatabaseMetaData schemaRead() throws SQLException {
+        connection.statementStarting();
+        return md;
+    }
+
     private ResultSet wrap(ResultSet rs) {
         return ResultSetProxy.wrap(null, rs);
     }
@@ -70,7 +81,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types)
             throws SQLException {
         try {
-            return hiding(md.getTables(catalog, schemaPattern, tableNamePattern, types), "TABLE_NAME");
+            return hiding(schemaRead().getTables(catalog, schemaPattern, tableNamePattern, types), "TABLE_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -80,7 +91,8 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getColumns(String catalog, String schemaPattern, String tableNamePattern,
             String columnNamePattern) throws SQLException {
         try {
-            ResultSet columns = hiding(md.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern),
+            ResultSet columns = hiding(
+                    schemaRead().getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern),
                     "TABLE_NAME", "COLUMN_NAME");
             try (Statement schema = connection.physical().createStatement()) {
                 return DeclaredKeyTypes.restore(columns, schema);
@@ -94,7 +106,8 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate)
             throws SQLException {
         try {
-            return hiding(md.getIndexInfo(catalog, schema, table, unique, approximate), "TABLE_NAME", "COLUMN_NAME");
+            return hiding(schemaRead().getIndexInfo(catalog, schema, table, unique, approximate),
+                    "TABLE_NAME", "COLUMN_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -103,7 +116,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     @Override
     public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
         try {
-            return hiding(md.getPrimaryKeys(catalog, schema, table), "TABLE_NAME", "COLUMN_NAME");
+            return hiding(schemaRead().getPrimaryKeys(catalog, schema, table), "TABLE_NAME", "COLUMN_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -112,7 +125,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     @Override
     public ResultSet getImportedKeys(String catalog, String schema, String table) throws SQLException {
         try {
-            return hiding(md.getImportedKeys(catalog, schema, table), "PKTABLE_NAME", "FKTABLE_NAME");
+            return hiding(schemaRead().getImportedKeys(catalog, schema, table), "PKTABLE_NAME", "FKTABLE_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -121,7 +134,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     @Override
     public ResultSet getExportedKeys(String catalog, String schema, String table) throws SQLException {
         try {
-            return hiding(md.getExportedKeys(catalog, schema, table), "PKTABLE_NAME", "FKTABLE_NAME");
+            return hiding(schemaRead().getExportedKeys(catalog, schema, table), "PKTABLE_NAME", "FKTABLE_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
@@ -131,7 +144,7 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getCrossReference(String parentCatalog, String parentSchema, String parentTable,
             String foreignCatalog, String foreignSchema, String foreignTable) throws SQLException {
         try {
-            return hiding(md.getCrossReference(parentCatalog, parentSchema, parentTable, foreignCatalog,
+            return hiding(schemaRead().getCrossReference(parentCatalog, parentSchema, parentTable, foreignCatalog,
                     foreignSchema, foreignTable), "PKTABLE_NAME", "FKTABLE_NAME");
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

@@ -223,11 +223,13 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     void afterExecute(SqlPlan plan) throws SQLException {
         statementThrough();
+        transaction.transactionControlRan(plan, false);
         hook.afterExecute(plan, raw);
     }
 
     void afterFailure(SqlPlan plan) {
         statementThrough();
+        transaction.transactionControlRan(plan, true);
         hook.afterFailure(plan, raw);
     }
 

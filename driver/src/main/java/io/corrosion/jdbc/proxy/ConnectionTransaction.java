@@ -1,8 +1,12 @@
 package io.corrosion.jdbc.proxy;
 
+import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementKind;
+import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
@@ -12,6 +16,8 @@ import org.sqlite.SQLiteConnection;
  * should go with it, and carries on as if that had run. Errors leave untranslated; the connection translates them.
  */
 final class ConnectionTransaction {
+    private static final Pattern BEGIN_TAKING_THE_LOCK = Pattern.compile("(?i)^\\s*BEGIN\\s+(IMMEDIATE|EXCLUSIVE)\\b");
+
     private final SQLiteConnection raw;
     private final GateTransaction gate;
     /** The open transaction was begun by a savepoint set in auto-commit: a DEFERRED one ({@link #setSavepoint}). */
@@ -21,6 +27,13 @@ final class ConnectionTransaction {
      * and the next one is to begin before the next statement ({@link #endThenBeginLazily}).
      */
     private volatile boolean beginPending;
+    /**
+     * SQLite has a transaction open that SQL began ({@code BEGIN}, or {@code SAVEPOINT} outside a transaction) while
+     * sqlite-jdbc is in auto-commit: the gate counts it as any other ({@link #transactionControlRan}).
+     */
+    private volatile boolean sqlBegan;
+    /** That transaction's BEGIN was IMMEDIATE or EXCLUSIVE: it holds the write lock. */
+    private volatile boolean sqlBeganHoldingTheWriteLock;
 
     ConnectionTransaction(SQLiteConnection raw, GateTransaction gate) {
         this.raw = raw;
@@ -42,6 +55,40 @@ final class ConnectionTransaction {
         if (!raw.getAutoCommit()) {
             beginIfPending();
             gate.statementInTransaction(beganHoldingTheWriteLock());
+        } else if (sqlBegan) {
+            gate.statementInTransaction(sqlBeganHoldingTheWriteLock);
+        }
+    }
+
+    /**
+     * A statement ran (or {@code failed}) in auto-commit. If it controls transactions ({@code BEGIN}, {@code COMMIT},
+     * {@code SAVEPOINT}, ...), or failed inside a transaction SQL began (SQLite may have rolled it back:
+     * {@code RAISE(ROLLBACK)}), SQLite is asked whether a transaction is open now: the gate counts one SQL began from
+     * its next statement, and stops counting it when it ended. It counted none, so an apply could commit between such
+     * a transaction's read and its write (40001).
+     */
+    void transactionControlRan(SqlPlan plan, boolean failed) {
+        if (!raw.getConnectionConfig().isAutoCommit()) {
+            return;
+        }
+        boolean control = false;
+        boolean takesTheLock = false;
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.TRANSACTION) {
+                control = true;
+                takesTheLock |= BEGIN_TAKING_THE_LOCK.matcher(s.sql()).find();
+            }
+        }
+        if (!control && !(failed && sqlBegan)) {
+            return;
+        }
+        boolean open = sqliteTransactionOpen();
+        if (open && !sqlBegan) {
+            sqlBeganHoldingTheWriteLock = takesTheLock;
+            sqlBegan = true;
+        } else if (!open && sqlBegan) {
+            sqlBegan = false;
+            ended();
         }
     }
 

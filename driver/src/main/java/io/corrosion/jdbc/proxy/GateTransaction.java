@@ -4,8 +4,9 @@ import io.corrosion.jdbc.replication.TransactionGate;
 
 /**
  * A connection's transaction as the file's {@link TransactionGate} counts it: from the first statement run with
- * auto-commit off (the gate keeps the agent's merges out of the transaction, so that it never reads a snapshot a merge
- * makes stale before it writes) to commit, rollback or close. Two threads sharing the connection tell the gate once.
+ * auto-commit off, or in a transaction SQL began ({@code BEGIN} run as a statement), to its end: commit, rollback or
+ * close. The gate keeps the agent's merges out of the transaction, so that it never reads a snapshot a merge makes
+ * stale before it writes. Two threads sharing the connection tell the gate once.
  */
 final class GateTransaction {
     private final TransactionGate gate;

@@ -111,7 +111,10 @@ final class ConnectionTransaction {
         if (savepointBegan) {
             return false;
         }
-        SQLiteConfig.TransactionMode mode = raw.getCurrentTransactionMode();
+        return takesTheWriteLock(raw.getCurrentTransactionMode());
+    }
+
+    private static boolean takesTheWriteLock(SQLiteConfig.TransactionMode mode) {
         return mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE;
     }
 
@@ -122,7 +125,7 @@ final class ConnectionTransaction {
     }
 
     void rollback() throws SQLException {
-        if (beginsHoldingTheWriteLock()) {
+        if (immediateManualCommit()) {
             endThenBeginLazily("ROLLBACK");
             return;
         }
@@ -130,11 +133,9 @@ final class ConnectionTransaction {
         raw.rollback();
     }
 
-    /** In manual commit, the configured {@code transaction_mode} takes the write lock at BEGIN. */
-    private boolean beginsHoldingTheWriteLock() throws SQLException {
-        SQLiteConfig.TransactionMode mode = raw.getConnectionConfig().getTransactionMode();
-        return !raw.getAutoCommit()
-                && (mode == SQLiteConfig.TransactionMode.IMMEDIATE || mode == SQLiteConfig.TransactionMode.EXCLUSIVE);
+    /** In manual commit with a {@code transaction_mode} whose BEGIN takes the write lock (IMMEDIATE, EXCLUSIVE). */
+    private boolean immediateManualCommit() throws SQLException {
+        return !raw.getAutoCommit() && takesTheWriteLock(raw.getConnectionConfig().getTransactionMode());
     }
 
     /**
@@ -190,7 +191,7 @@ final class ConnectionTransaction {
     }
 
     void commit() throws SQLException {
-        if (beginsHoldingTheWriteLock()) {
+        if (immediateManualCommit()) {
             endThenBeginLazily("COMMIT");
             return;
         }

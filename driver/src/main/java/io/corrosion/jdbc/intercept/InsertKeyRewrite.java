@@ -34,20 +34,25 @@ public final class InsertKeyRewrite extends TokenReader {
     private final Set<String> rowidAliases;
     private final boolean hiddenKey;
     private final String callPrefix;
-    /** A statement of a trigger body, where SQLite allows no {@code WITH}: selects are wrapped as a subquery. */
+    /**
+     * A statement of a trigger body, where SQLite allows no {@code WITH}: selects are wrapped as a subquery. Null
+     * outside one; in one, the table's insertable columns in order, for a column list where the rows leave the key out.
+     */
+    private final List<String> triggerColumns;
     private final boolean inTrigger;
     private final List<Edit> edits = new ArrayList<>();
 
     private record Edit(int start, int end, String text) {}
 
     private InsertKeyRewrite(String sql, String keyColumn, Set<String> rowidAliases, String callPrefix,
-            boolean inTrigger) {
+            List<String> triggerColumns) {
         super(sql);
         this.keyColumn = keyColumn;
         this.rowidAliases = rowidAliases;
         this.hiddenKey = keyColumn.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN);
         this.callPrefix = callPrefix;
-        this.inTrigger = inTrigger;
+        this.triggerColumns = triggerColumns;
+        this.inTrigger = triggerColumns != null;
     }
 
     /**
@@ -64,19 +69,26 @@ public final class InsertKeyRewrite extends TokenReader {
      */
     public static Optional<String> rewrite(String statementSql, String keyColumn, int keyPosition,
             int insertableColumns, String callPrefix, Set<String> rowidAliases) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, false);
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, null);
         return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
     }
 
     /**
      * As {@link #rewrite}, for an INSERT inside a trigger body, where SQLite allows no {@code WITH}: an
      * {@code INSERT ... SELECT} becomes {@code SELECT *, <call>NULL) FROM (<select>) WHERE true}, so it is rewritten
-     * only if its rows leave the key out and it goes first or last. Empty for any other shape.
+     * only if its rows leave the key out (a column list without it, or a table whose hidden key the application never
+     * names: then the columns are listed). Empty for any other shape.
+     *
+     * @param insertable the table's insertable (non-generated) columns in order, the key among them
      */
-    public static Optional<String> rewriteInTrigger(String statementSql, String keyColumn, int keyPosition,
-            int insertableColumns, String callPrefix, Set<String> rowidAliases) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, true);
-        return r.run(keyPosition, insertableColumns) ? Optional.of(r.apply()) : Optional.empty();
+    public static Optional<String> rewriteInTrigger(String statementSql, String keyColumn, List<String> insertable,
+            String callPrefix, Set<String> rowidAliases) {
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, callPrefix, insertable);
+        int keyPosition = -1;
+        for (int i = 0; i < insertable.size(); i++) {
+            keyPosition = insertable.get(i).equalsIgnoreCase(keyColumn) ? i : keyPosition;
+        }
+        return keyPosition >= 0 && r.run(keyPosition, insertable.size()) ? Optional.of(r.apply()) : Optional.empty();
     }
 
     /**
@@ -90,7 +102,7 @@ public final class InsertKeyRewrite extends TokenReader {
      */
     public static Optional<String> rewriteWithAppendedParameter(String statementSql, String keyColumn,
             String keyValue, Set<String> rowidAliases) {
-        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, "", false);
+        InsertKeyRewrite r = new InsertKeyRewrite(statementSql, keyColumn, rowidAliases, "", null);
         return r.appendParameter(keyValue) ? Optional.of(r.apply()) : Optional.empty();
     }
 
@@ -222,9 +234,16 @@ public final class InsertKeyRewrite extends TokenReader {
         if (columnCount < 1 || from >= end) {
             return false;
         }
-        if (inTrigger) {
-            return keyIndex == columnCount ? subquery(from, end, "*, " + call("NULL"))
-                    : keyIndex == 0 && subquery(from, end, call("NULL") + ", *");
+        if (inTrigger) { // the rows supply every column but the key, in order: listed, with the key last
+            StringBuilder list = new StringBuilder(" (");
+            for (String column : triggerColumns) {
+                if (!column.equalsIgnoreCase(keyColumn)) {
+                    list.append(Identifiers.quote(column)).append(", ");
+                }
+            }
+            int at = tokens.get(from - 1).end();
+            edits.add(new Edit(at, at, list.append(Identifiers.quote(keyColumn)).append(")").toString()));
+            return subquery(from, end, "*, " + call("NULL"));
         }
         StringBuilder names = new StringBuilder();
         StringBuilder items = new StringBuilder();

@@ -27,15 +27,17 @@ final class SqlSplitter {
 
     /** Index of the terminating semicolon (or tokens.size()) of the statement starting at {@code first}. */
     private static int endOfStatement(List<SqlToken> tokens, int first) {
-        boolean trigger = isCreateTrigger(tokens, first);
-        int blockDepth = 0;
-        for (int i = first; i < tokens.size(); i++) {
-            SqlToken t = tokens.get(i);
-            if (trigger && (t.isWord("BEGIN") || t.isWord("CASE"))) {
-                blockDepth++;
-            } else if (trigger && t.isWord("END") && blockDepth > 0) {
-                blockDepth--;
-            } else if (t.isSymbol(';') && blockDepth == 0) {
+        int from = first;
+        if (isCreateTrigger(tokens, first)) {
+            int begin = TriggerBody.begin(tokens, first);
+            int end = begin < 0 ? -1 : TriggerBody.end(tokens, begin);
+            if (end < 0) {
+                return tokens.size(); // no body that ends: SQLite refuses the rest as one statement
+            }
+            from = end;
+        }
+        for (int i = from; i < tokens.size(); i++) {
+            if (tokens.get(i).isSymbol(';')) {
                 return i;
             }
         }

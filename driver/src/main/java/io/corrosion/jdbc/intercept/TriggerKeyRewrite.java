@@ -25,10 +25,10 @@ public final class TriggerKeyRewrite {
     /**
      * The key of one table, as {@link InsertKeyRewrite#rewriteInTrigger} takes it.
      *
+     * @param insertable the table's insertable (non-generated) columns in order, the key among them
      * @param callPrefix the allocating call up to its last argument, naming the table
      */
-    public record InsertKey(String column, int position, int insertableColumns, Set<String> rowidAliases,
-            String callPrefix) {}
+    public record InsertKey(String column, List<String> insertable, Set<String> rowidAliases, String callPrefix) {}
 
     /**
      * The trigger as it runs.
@@ -56,12 +56,9 @@ public final class TriggerKeyRewrite {
     /** The trigger with the INSERTs of its body rewritten; {@code sql} must be a {@code CREATE TRIGGER}. */
     public static Result rewrite(String sql, KeyColumns keys) throws SQLException {
         List<SqlToken> tokens = SqlLexer.tokenize(sql);
-        int begin = TokenReader.topLevel(tokens, 0, t -> t.isWord("BEGIN"));
-        int end = tokens.size() - 1;
-        while (end > begin && tokens.get(end).isSymbol(';')) {
-            end--;
-        }
-        if (begin < 0 || !tokens.get(end).isWord("END")) {
+        int begin = TriggerBody.begin(tokens, 0);
+        int end = begin < 0 ? -1 : TriggerBody.end(tokens, begin);
+        if (end < 0) {
             return new Result(sql, List.of()); // not a trigger SQLite accepts: it says why
         }
         StringBuilder out = new StringBuilder();
@@ -97,8 +94,8 @@ public final class TriggerKeyRewrite {
             return Optional.empty();
         }
         InsertKey k = key.get();
-        Optional<String> rewritten = InsertKeyRewrite.rewriteInTrigger(statement, k.column(), k.position(),
-                k.insertableColumns(), k.callPrefix(), k.rowidAliases());
+        Optional<String> rewritten = InsertKeyRewrite.rewriteInTrigger(statement, k.column(), k.insertable(),
+                k.callPrefix(), k.rowidAliases());
         if (rewritten.isEmpty()) {
             leftAsWritten.add(plan.table().get());
         }

@@ -50,6 +50,8 @@ import org.sqlite.SQLiteConnection;
 final class KeyStatementHook implements StatementHook {
     private static final Logger log = LoggerFactory.getLogger(KeyStatementHook.class);
     private static final int MAX_CACHED = 4096;
+    /** SQLite keeps a TEMP trigger's SQL as {@code CREATE TRIGGER ...}. */
+    private static final Pattern TEMP_KEPT_AS = Pattern.compile("^CREATE\\s+TRIGGER", Pattern.CASE_INSENSITIVE);
     private static final Pattern ROLLBACK_TO =
             Pattern.compile("ROLLBACK(\\s+TRANSACTION)?\\s+TO\\b", Pattern.CASE_INSENSITIVE);
 
@@ -61,6 +63,8 @@ final class KeyStatementHook implements StatementHook {
     private final KeyAllocator allocator;
     private final Function<SQLiteConnection, ConnectionKeys> connections;
     private final Map<String, Rewrite> rewrites = new ConcurrentHashMap<>();
+    /** {@link #triggerTarget} by table name as trigger bodies spell it; until the next DDL statement. */
+    private final Map<String, Optional<KeyTargets.KeyTarget>> triggerTargets = new ConcurrentHashMap<>();
     private final AtomicLong schemaGeneration = new AtomicLong();
     /** The rewrite {@link #rewrite} just returned on this thread, for {@link #parameterBinder} right after it. */
     private final ThreadLocal<Rewrite> justRewritten = new ThreadLocal<>();
@@ -211,7 +215,7 @@ final class KeyStatementHook implements StatementHook {
                 return Optional.empty();
             }
             return keyTables.lookup(schema.readerFor(connection), connection, table).map(k -> new TriggerKeyRewrite
-                    .InsertKey(k.column(), k.position(), k.insertableColumns(), k.rowidAliases(),
+                    .InsertKey(k.column(), k.insertable(), k.rowidAliases(),
                             KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(k.table()) + ", "));
         });
         for (String table : result.leftAsWritten()) {
@@ -228,12 +232,18 @@ final class KeyStatementHook implements StatementHook {
      * null if the driver gives the table no keys (a table dropped and created again since the trigger was).
      */
     KeyTargets.KeyTarget triggerTarget(ConnectionKeys keys, String table) throws SQLException {
-        SQLiteConnection c = keys.connection();
-        if (localTables.isLocal(table)) {
-            return null;
+        Optional<KeyTargets.KeyTarget> cached = triggerTargets.get(table);
+        if (cached != null) {
+            return cached.orElse(null);
         }
-        Optional<TableKey> key = Nested.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table));
-        return key.map(this::target).orElse(null);
+        long generation = schemaGeneration.get();
+        SQLiteConnection c = keys.connection();
+        Optional<KeyTargets.KeyTarget> target = localTables.isLocal(table) ? Optional.empty()
+                : Nested.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table)).map(this::target);
+        if (schemaGeneration.get() == generation) {
+            triggerTargets.put(table, target);
+        }
+        return target.orElse(null);
     }
 
     private Optional<String> createTable(StatementPlan statement) {
@@ -286,29 +296,33 @@ final class KeyStatementHook implements StatementHook {
 
     /**
      * SQLite renamed the table in the trigger bodies that insert into it, but not in their allocating calls' string
-     * literal: those triggers are created again with the new name there, in the rename's transaction.
+     * literal: those triggers are created again with the new name there, in the rename's transaction; this
+     * connection's TEMP triggers too (SQLite renames nothing in other connections' TEMP triggers either).
      */
     private static void renameInTriggers(SQLiteConnection c, String from, String to) throws SQLException {
         Pattern call = Pattern.compile(Pattern.quote(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(from) + ","),
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         String renamed = Matcher.quoteReplacement(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(to) + ",");
-        Map<String, String> triggers = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name, sql FROM main.sqlite_master"
-                + " WHERE type = 'trigger' AND instr(sql, ?) > 0")) {
-            ps.setString(1, KeyFunctions.TRIGGER_KEY + "(");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Matcher m = call.matcher(rs.getString(2));
-                    if (m.find()) {
-                        triggers.put(rs.getString(1), m.replaceAll(renamed));
+        for (String schema : List.of("main", "temp")) {
+            Map<String, String> triggers = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, sql FROM " + schema + ".sqlite_master"
+                    + " WHERE type = 'trigger' AND instr(sql, ?) > 0")) {
+                ps.setString(1, KeyFunctions.TRIGGER_KEY + "(");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Matcher m = call.matcher(rs.getString(2));
+                        if (m.find()) {
+                            triggers.put(rs.getString(1), m.replaceAll(renamed));
+                        }
                     }
                 }
             }
-        }
-        try (Statement s = c.createStatement()) {
-            for (Map.Entry<String, String> trigger : triggers.entrySet()) {
-                s.execute("DROP TRIGGER main." + Identifiers.quote(trigger.getKey()));
-                s.execute(trigger.getValue());
+            try (Statement s = c.createStatement()) {
+                for (Map.Entry<String, String> trigger : triggers.entrySet()) {
+                    s.execute("DROP TRIGGER " + schema + "." + Identifiers.quote(trigger.getKey()));
+                    s.execute(schema.equals("temp") ? TEMP_KEPT_AS.matcher(trigger.getValue()).replaceFirst(
+                            "CREATE TEMP TRIGGER") : trigger.getValue());
+                }
             }
         }
     }
@@ -322,6 +336,7 @@ final class KeyStatementHook implements StatementHook {
         schemaGeneration.incrementAndGet();
         keyTables.invalidate();
         rewrites.clear();
+        triggerTargets.clear();
     }
 
     private void distrust(SQLiteConnection connection) {

@@ -4,6 +4,7 @@ import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,7 @@ final class KeyTables {
         String column = null;
         String type = null;
         int position = -1;
-        int insertable = 0;
+        List<String> insertable = new ArrayList<>();
         int keyColumns = 0;
         Set<String> rowidAliases = new HashSet<>(List.of("rowid", "oid", "_rowid_"));
         String declaredName;
@@ -106,10 +107,10 @@ final class KeyTables {
                         keyColumns++;
                         column = rs.getString(1);
                         type = rs.getString(2);
-                        position = hidden == 0 ? insertable : -1;
+                        position = hidden == 0 ? insertable.size() : -1;
                     }
                     if (hidden == 0) {
-                        insertable++;
+                        insertable.add(rs.getString(1));
                     }
                 }
             }

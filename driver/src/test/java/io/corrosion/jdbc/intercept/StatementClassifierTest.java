@@ -186,6 +186,15 @@ class StatementClassifierTest {
     }
 
     @Test
+    void columnsNamedBeginAndEndDoNotEndATriggerBody() {
+        SqlPlan p = Interceptor.classify("create trigger t after update of begin on shifts when new.end > new.begin begin "
+                + "update shifts set end = new.begin where id = new.id; insert into log (x) values (new.end); end;"
+                + " insert into shifts (id) values (1)");
+        assertThat(p.statements()).extracting(StatementPlan::kind).containsExactly(OTHER, INSERT);
+        assertThat(p.first().sql()).endsWith("values (new.end); end");
+    }
+
+    @Test
     void tempTablesAreMarked() {
         assertThat(plan("create temp table scratch (id integer primary key)").temporary()).isTrue();
         assertThat(plan("create temporary table if not exists scratch (id int)").temporary()).isTrue();

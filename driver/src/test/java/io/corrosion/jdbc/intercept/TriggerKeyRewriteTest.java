@@ -3,6 +3,7 @@ package io.corrosion.jdbc.intercept;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,8 @@ class TriggerKeyRewriteTest {
     /** audit(id, order_id, action) gets keys; every other table none. */
     private static TriggerKeyRewrite.Result rewrite(String sql) throws SQLException {
         return TriggerKeyRewrite.rewrite(sql, table -> table.equalsIgnoreCase("audit")
-                ? Optional.of(new TriggerKeyRewrite.InsertKey("id", 0, 3, Set.of(), "k('audit', "))
+                ? Optional.of(new TriggerKeyRewrite.InsertKey("id", List.of("id", "order_id", "action"), Set.of(),
+                        "k('audit', "))
                 : Optional.empty());
     }
 

@@ -32,12 +32,12 @@ public enum CorrosionProperty {
                     + "development."),
     MERGE_EQUAL_VALUES("merge-equal-values", "false", Scope.NODE, PropertySyntax.BOOLEAN,
             "When two versions of a column tie on causal length, col version and value, let the larger site id win "
-                    + "(cr-sqlite's option of the same name). *Arrives with the CRR engine: kept only.*"),
+                    + "(cr-sqlite's option of the same name)."),
     LOCAL_TABLES("local-tables", "", Scope.NODE, PropertySyntax.TABLE_PATTERN_LIST,
             "Tables that stay on this node and are never replicated, besides those the driver keeps local anyway "
-                    + "(Hibernate's `HTE_*`, `*_SEQ` and `hibernate_sequences`, `sqlite_*`, TEMP tables; see "
-                    + "'Local tables'). No node-private keys are allocated in them. "
-                    + "*Replication arrives with a later issue.*"),
+                    + "(Hibernate's `HTE_*`, `*_SEQ` and `hibernate_sequences`, Flyway's and Liquibase's migration "
+                    + "histories, `sqlite_*`, virtual tables, TEMP tables; see 'Local tables'). No node-private keys "
+                    + "are allocated in them."),
     NODE_SLOT("node-slot", null, Scope.NODE, PropertySyntax.intRange(0, 1023),
             "This node's slot for generated keys (id = counter x 1024 + slot + 1). Give every node of a cluster its own "
                     + "slot to guarantee that generated keys never collide; unset, the node claims a free slot itself "

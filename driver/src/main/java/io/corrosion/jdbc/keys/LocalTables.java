@@ -29,6 +29,8 @@ import org.sqlite.SQLiteConnection;
  *       {@code hibernate_sequence}, and any table shaped like one — only the column {@code next_val} (a sequence
  *       table, e.g. a {@code @SequenceGenerator} on SQLite), or {@code next_val} plus a {@code sequence_name} primary key
  *       (a {@code @TableGenerator} table) — seen in a CREATE TABLE or in the schema when the file was opened;</li>
+ *   <li>migration histories: Flyway's {@code flyway_schema_history}, Liquibase's {@code databasechangelog} and
+ *       {@code databasechangeloglock} (each node runs its own migrations);</li>
  *   <li>every table named in the {@code local-tables} property: names and globs ({@code *}, {@code ?});</li>
  *   <li>TEMP tables (they live in the connection's temp schema): {@link #isLocal(StatementPlan)}.</li>
  * </ul>
@@ -40,6 +42,14 @@ public final class LocalTables {
      * replicated, so not local. Nothing makes it a CRR on its own; the replication layer does.
      */
     public static final String REPLICATED_INTERNAL = KeysSchema.SLOTS_TABLE;
+
+    /**
+     * The migration histories of Flyway ({@code flyway_schema_history}) and Liquibase ({@code databasechangelog} and
+     * its lock): each node runs its own migrations, so each keeps its own record of them. Replicated, a node upgraded
+     * after another found the new migrations recorded as applied, skipped them, and never had their tables.
+     */
+    private static final Set<String> MIGRATION_HISTORIES =
+            Set.of("flyway_schema_history", "databasechangelog", "databasechangeloglock");
 
     private final CorrosionConfig.NodeSettings node;
     private final Set<String> generatorTables = ConcurrentHashMap.newKeySet();
@@ -69,7 +79,7 @@ public final class LocalTables {
             return false;
         }
         return InternalTables.isInternal(name) || name.startsWith("sqlite_") || name.startsWith("hte_")
-                || isGeneratorName(name);
+                || isGeneratorName(name) || MIGRATION_HISTORIES.contains(name);
     }
 
     /** True if the table is one of Hibernate's id-generator tables, by name or by shape. */

@@ -38,6 +38,10 @@ class LocalTablesTest {
         assertThat(local.isLocal("Person")).isFalse();
         assertThat(local.isLocal("sequence")).isFalse();
         assertThat(local.isLocal("seq_numbers")).isFalse();
+        assertThat(local.isLocal("flyway_schema_history")).isTrue();
+        assertThat(local.isLocal("DATABASECHANGELOG")).isTrue();
+        assertThat(local.isLocal("DATABASECHANGELOGLOCK")).isTrue();
+        assertThat(local.isLocal("schema_history")).isFalse();
     }
 
     @Test

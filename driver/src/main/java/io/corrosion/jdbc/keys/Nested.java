@@ -8,7 +8,9 @@ import org.sqlite.SQLiteConnection;
  * connection; their writes belong to the running statement and its transaction). sqlite-jdbc ends every statement it
  * runs in auto-commit mode with its own BEGIN and COMMIT, which inside another statement would open a transaction it
  * cannot commit; its auto-commit flag is lowered meanwhile (that changes nothing in SQLite, which commits the
- * outermost statement itself).
+ * outermost statement itself). Its generated keys are off meanwhile too: after an INSERT sqlite-jdbc runs
+ * {@code SELECT last_insert_rowid()} and keeps that query open until the statement runs again, and an open query on
+ * the connection makes the application's {@code VACUUM} fail ("SQL statements in progress").
  */
 final class Nested {
     @FunctionalInterface
@@ -21,10 +23,13 @@ final class Nested {
     static <T> T run(SQLiteConnection connection, Work<T> work) throws SQLException {
         var config = connection.getConnectionConfig();
         boolean autoCommit = config.isAutoCommit();
+        boolean generatedKeys = config.isGetGeneratedKeys();
         config.setAutoCommit(false);
+        config.setGetGeneratedKeys(false);
         try {
             return work.run();
         } finally {
+            config.setGetGeneratedKeys(generatedKeys);
             config.setAutoCommit(autoCommit);
         }
     }

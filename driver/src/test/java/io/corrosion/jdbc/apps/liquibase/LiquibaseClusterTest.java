@@ -1,0 +1,74 @@
+package io.corrosion.jdbc.apps.liquibase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.jdbc.apps.LoopbackCluster;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Liquibase 4 on a cluster, upgraded one node at a time: each node keeps its own changelog and lock, so the node
+ * upgraded second still runs the new changeset (a replicated changelog told it the changeset had run).
+ */
+class LiquibaseClusterTest {
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("deprecation") // Liquibase's own facade; the command API needs more set-up for the same
+    private static void update(String url, String changelog) throws Exception {
+        try (Connection c = DriverManager.getConnection(url)) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+            try (Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(), database)) {
+                liquibase.update("");
+            }
+        }
+    }
+
+    private static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aRollingUpgradeRunsTheNewChangesetOnEveryNode() throws Exception {
+        try (LoopbackCluster cluster = LoopbackCluster.start(dir, "liquibase", 2)) {
+            for (int i = 0; i < 2; i++) {
+                update(cluster.url(i), "liquibase/v1/changelog.sql");
+            }
+            update(cluster.url(0), "liquibase/v2/changelog.sql");
+            try (Statement s = cluster.corrosion(0).createStatement()) {
+                s.executeUpdate("insert into orders (item) values ('from node 0')");
+            }
+            cluster.awaitReplicatedFrom(0);
+
+            update(cluster.url(1), "liquibase/v2/changelog.sql");
+            for (int i = 0; i < 2; i++) {
+                Connection c = cluster.corrosion(i);
+                assertThat(strings(c, "select id from databasechangelog order by orderexecuted"))
+                        .as("changelog of node %d", i).containsExactly("1", "2");
+                assertThat(strings(c, "select name from sqlite_master where type = 'table' and name = 'audit'"))
+                        .as("node %d ran changeset 2", i).containsExactly("audit");
+                assertThat(strings(c, "select locked from databasechangeloglock")).as("lock of node %d", i)
+                        .containsExactly("0");
+            }
+        }
+    }
+}

@@ -1,25 +1,15 @@
 package io.corrosion.jdbc.replication;
 
+import static io.corrosion.jdbc.replication.GateHarness.exec;
+import static io.corrosion.jdbc.replication.GateHarness.gateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.CorrosionConnection;
-import io.corrosion.jdbc.CorrosionDriver;
-import io.corrosion.jdbc.TestAccess;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A metadata query (DatabaseMetaData) in manual commit reads the schema, and pins the transaction's snapshot as any
@@ -27,50 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and the transaction's first write made that write fail with 40001.
  */
 class GateMetadataQueryTest {
-    @TempDir
-    Path dir;
-
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-
-    @AfterEach
-    void shutdown() {
-        executor.shutdownNow();
-        CorrosionDriver.shutdownAll();
-    }
+    @RegisterExtension
+    final GateHarness harness = new GateHarness();
 
     private Connection node() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
-                + "?bind=127.0.0.1:0&tls.insecure=true");
-        exec(c, "CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v TEXT)");
-        return c;
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    /** The gate of the file {@code c} is open on. */
-    private static TransactionGate gateOf(Connection c) throws Exception {
-        return TestAccess.transactionGate(c.unwrap(CorrosionConnection.class).databasePath().orElseThrow());
-    }
-
-    /** Whether {@code firstReads} waited (more than a second) for the apply the agent has in progress. */
-    private boolean waitedForAnApply(TransactionGate gate, Callable<?> firstReads) throws Exception {
-        gate.applyStarting();
-        Future<?> reads = executor.submit(firstReads);
-        boolean waited;
-        try {
-            reads.get(1, TimeUnit.SECONDS);
-            waited = false;
-        } catch (TimeoutException e) {
-            waited = true;
-        } finally {
-            gate.applyEnded();
-        }
-        reads.get(10, TimeUnit.SECONDS);
-        return waited;
+        return harness.node("");
     }
 
     @Test
@@ -78,7 +29,7 @@ class GateMetadataQueryTest {
         try (Connection a = node()) {
             TransactionGate gate = gateOf(a);
             a.setAutoCommit(false);
-            boolean waited = waitedForAnApply(gate, () -> {
+            boolean waited = harness.waitedForAnApply(gate, Duration.ofSeconds(1), () -> {
                 try (ResultSet rs = a.getMetaData().getColumns(null, null, "kv", null)) {
                     return rs.next();
                 }

@@ -1,25 +1,17 @@
 package io.corrosion.jdbc.replication;
 
+import static io.corrosion.jdbc.replication.GateHarness.count;
+import static io.corrosion.jdbc.replication.GateHarness.gateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.CorrosionConnection;
-import io.corrosion.jdbc.CorrosionDriver;
-import io.corrosion.jdbc.TestAccess;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
@@ -29,29 +21,11 @@ import org.sqlite.SQLiteConnection;
  * (with transaction_mode=IMMEDIATE it skipped the wait, and a later write could get 40001).
  */
 class GateSavepointTest {
-    @TempDir
-    Path dir;
-
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-
-    @AfterEach
-    void shutdown() {
-        executor.shutdownNow();
-        CorrosionDriver.shutdownAll();
-    }
+    @RegisterExtension
+    final GateHarness harness = new GateHarness();
 
     private Connection node(String extra) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
-                + "?bind=127.0.0.1:0&tls.insecure=true" + extra);
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v TEXT)");
-        }
-        return c;
-    }
-
-    /** The gate of the file {@code c} is open on. */
-    private static TransactionGate gateOf(Connection c) throws Exception {
-        return TestAccess.transactionGate(c.unwrap(CorrosionConnection.class).databasePath().orElseThrow());
+        return harness.node(extra);
     }
 
     /** A fresh transaction_mode=IMMEDIATE connection: SAVEPOINT begins a DEFERRED transaction, but sqlite-jdbc says IMMEDIATE. */
@@ -62,26 +36,13 @@ class GateSavepointTest {
             assertThat(a.unwrap(SQLiteConnection.class).getCurrentTransactionMode())
                     .as("sqlite-jdbc's current transaction mode in auto-commit, never set by a BEGIN")
                     .isEqualTo(SQLiteConfig.TransactionMode.IMMEDIATE);
-            gate.applyStarting(); // the agent begins an apply: no application transaction is open
-            boolean waited;
-            Future<Integer> read = executor.submit(() -> {
-                Savepoint sp = a.setSavepoint(); // SAVEPOINT outside a transaction = BEGIN DEFERRED
-                try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
+            // the agent begins an apply while no application transaction is open
+            boolean waited = harness.waitedForAnApply(gate, Duration.ofSeconds(1), () -> {
+                a.setSavepoint(); // SAVEPOINT outside a transaction = BEGIN DEFERRED
+                return count(a);
             });
-            try {
-                read.get(1, TimeUnit.SECONDS);
-                waited = false;
-            } catch (TimeoutException e) {
-                waited = true;
-            } finally {
-                gate.applyEnded();
-            }
-            read.get(10, TimeUnit.SECONDS);
             // the transaction holds no write lock: another connection can take it
-            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+            try (Connection plain = harness.plain();
                     Statement s = plain.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
                 s.execute("ROLLBACK");
@@ -98,23 +59,10 @@ class GateSavepointTest {
     void savepointTransactionOfADeferredModeConnectionWaitsForTheApplyInProgress() throws Exception {
         try (Connection a = node("")) {
             TransactionGate gate = gateOf(a);
-            gate.applyStarting();
-            boolean waited;
-            Future<?> read = executor.submit(() -> {
+            boolean waited = harness.waitedForAnApply(gate, Duration.ofSeconds(1), () -> {
                 a.setSavepoint();
-                try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
-                    return rs.next();
-                }
+                return count(a);
             });
-            try {
-                read.get(1, TimeUnit.SECONDS);
-                waited = false;
-            } catch (TimeoutException e) {
-                waited = true;
-            } finally {
-                gate.applyEnded();
-            }
-            read.get(10, TimeUnit.SECONDS);
             assertThat(waited).isTrue();
         }
     }
@@ -140,7 +88,7 @@ class GateSavepointTest {
             }
             int afterNextStatement = gate.openTransactions();
             int rowsSeenByOther;
-            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+            try (Connection plain = harness.plain();
                     Statement s = plain.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
                 rs.next();
                 rowsSeenByOther = rs.getInt(1);

@@ -1,25 +1,15 @@
 package io.corrosion.jdbc.replication;
 
+import static io.corrosion.jdbc.replication.GateHarness.count;
+import static io.corrosion.jdbc.replication.GateHarness.exec;
+import static io.corrosion.jdbc.replication.GateHarness.gateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.CorrosionConnection;
-import io.corrosion.jdbc.CorrosionDriver;
-import io.corrosion.jdbc.TestAccess;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A transaction begun by SQL ({@code BEGIN}, run as a statement) in auto-commit is an application transaction like
@@ -27,57 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * SQLite's own rollback). It was not counted, and an apply could commit between its read and its write (40001).
  */
 class GateSqlBeginTest {
-    @TempDir
-    Path dir;
-
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-
-    @AfterEach
-    void shutdown() {
-        executor.shutdownNow();
-        CorrosionDriver.shutdownAll();
-    }
+    @RegisterExtension
+    final GateHarness harness = new GateHarness();
 
     private Connection node() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
-                + "?bind=127.0.0.1:0&tls.insecure=true");
-        exec(c, "CREATE TABLE IF NOT EXISTS kv (k INTEGER PRIMARY KEY, v TEXT)");
-        return c;
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static int count(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    /** The gate of the file {@code c} is open on. */
-    private static TransactionGate gateOf(Connection c) throws Exception {
-        return TestAccess.transactionGate(c.unwrap(CorrosionConnection.class).databasePath().orElseThrow());
-    }
-
-    /** Whether {@code firstReads} waited (more than a second) for the apply the agent has in progress. */
-    private boolean waitedForAnApply(TransactionGate gate, Callable<?> firstReads) throws Exception {
-        gate.applyStarting();
-        Future<?> reads = executor.submit(firstReads);
-        boolean waited;
-        try {
-            reads.get(1, TimeUnit.SECONDS);
-            waited = false;
-        } catch (TimeoutException e) {
-            waited = true;
-        } finally {
-            gate.applyEnded();
-        }
-        reads.get(10, TimeUnit.SECONDS);
-        return waited;
+        return harness.node("");
     }
 
     @Test
@@ -101,7 +45,7 @@ class GateSqlBeginTest {
     @Test
     void theFirstReadOfATransactionBegunBySqlWaitsForTheApplyInProgress() throws Exception {
         try (Connection a = node()) {
-            boolean waited = waitedForAnApply(gateOf(a), () -> {
+            boolean waited = harness.waitedForAnApply(gateOf(a), Duration.ofSeconds(1), () -> {
                 exec(a, "BEGIN");
                 return count(a);
             });
@@ -116,7 +60,7 @@ class GateSqlBeginTest {
         try (Connection a = node()) {
             TransactionGate gate = gateOf(a);
             exec(a, "BEGIN IMMEDIATE");
-            boolean waited = waitedForAnApply(gate, () -> count(a));
+            boolean waited = harness.waitedForAnApply(gate, Duration.ofSeconds(1), () -> count(a));
             int counted = gate.openTransactions();
             exec(a, "ROLLBACK");
             int afterRollback = gate.openTransactions();

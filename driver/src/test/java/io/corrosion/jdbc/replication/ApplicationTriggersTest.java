@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.corrosion.jdbc.apps.LoopbackCluster;
 import java.nio.file.Path;
@@ -76,6 +78,33 @@ class ApplicationTriggersTest {
                         .as("full-text index of node %d", i)
                         .isEqualTo(rows(c, "select id, item from orders order by id"));
             }
+        }
+    }
+
+    @Test
+    void aValidationTriggerRefusesMergedRowsUnlessItSkipsMerges() throws SQLException {
+        try (LoopbackCluster cluster = LoopbackCluster.start(dir, "validation", NODES)) {
+            for (int i = 0; i < NODES; i++) {
+                exec(cluster.corrosion(i), "create table guarded (id integer primary key, v text)");
+                exec(cluster.corrosion(i), "create table unguarded (id integer primary key, v text)");
+            }
+            Connection b = cluster.corrosion(1);
+            exec(b, "create trigger guarded_check before insert on guarded"
+                    + " when crsql_internal_sync_bit() = 0 and new.v = 'bad' begin select raise(abort, 'bad'); end");
+            exec(b, "create trigger unguarded_check before insert on unguarded"
+                    + " when new.v = 'bad' begin select raise(abort, 'bad'); end");
+            Connection a = cluster.corrosion(0);
+            exec(a, "insert into guarded (id, v) values (1, 'bad')");
+            exec(a, "insert into unguarded (id, v) values (1, 'bad')");
+            exec(a, "insert into unguarded (id, v) values (2, 'good')");
+
+            await().atMost(LoopbackCluster.PATIENCE).until(() -> rows(b, "select id, v from unguarded").contains("2|good")
+                    && rows(b, "select id, v from guarded").contains("1|bad"));
+            assertThat(rows(b, "select id, v from unguarded")).as("the row the unguarded trigger refused in the merge")
+                    .containsExactly("2|good");
+            assertThat(catchThrowableOfType(SQLException.class, () -> exec(b, "insert into guarded (id, v)"
+                    + " values (2, 'bad')")).getMessage()).as("the guarded trigger still checks local writes")
+                    .contains("bad");
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.corrosion.gossip.membership;
 
 import io.corrosion.gossip.Member;
+import io.corrosion.gossip.MemberStatus;
 import io.corrosion.gossip.SiteId;
+import io.corrosion.gossip.wire.MemberUpdate;
+import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -67,6 +70,45 @@ final class MemberTable {
             live = Collections.unmodifiableList(list);
         }
         return live;
+    }
+
+    /** Every member as a view, by site id. */
+    List<MemberView> views() {
+        List<MemberView> out = new ArrayList<>(members.size());
+        for (MemberState s : members.values()) {
+            out.add(new MemberView(s.member, s.status, s.statusSince));
+        }
+        out.sort((a, b) -> a.member().siteId().compareTo(b.member().siteId()));
+        return out;
+    }
+
+    /** The members of that status, by site id. */
+    List<Member> withStatus(MemberStatus status) {
+        List<Member> out = new ArrayList<>();
+        for (MemberView v : views()) {
+            if (v.status() == status) {
+                out.add(v.member());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code first}, then every member as an update from {@code first}'s sender, by site id, as many as fit
+     * {@code budget} bytes on the wire.
+     */
+    List<MemberUpdate> asUpdates(MemberUpdate first, int budget) {
+        List<MemberUpdate> all = new ArrayList<>(members.size() + 1);
+        all.add(first);
+        for (MemberView v : views()) {
+            MemberUpdate u = new MemberUpdate(v.status(), v.member(), first.from());
+            budget -= WireCodec.updateSize(u);
+            if (budget < 0) {
+                break;
+            }
+            all.add(u);
+        }
+        return all;
     }
 
     /** A status changed, or a member came or went: the live list is out of date. */

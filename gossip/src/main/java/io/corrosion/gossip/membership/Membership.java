@@ -219,12 +219,7 @@ public final class Membership implements LivePeers {
     }
 
     public List<MemberView> members() {
-        List<MemberView> out = new ArrayList<>(members.size());
-        for (MemberState s : members.all()) {
-            out.add(new MemberView(s.member, s.status, s.statusSince));
-        }
-        out.sort((a, b) -> a.member().siteId().compareTo(b.member().siteId()));
-        return out;
+        return members.views();
     }
 
     public int awarenessScore() {
@@ -448,19 +443,10 @@ public final class Membership implements LivePeers {
 
     /** Our whole view (self first), as much as fits a frame. */
     private List<MemberUpdate> fullState() {
-        List<MemberUpdate> all = new ArrayList<>(members.size() + 1);
-        all.add(new MemberUpdate(left ? MemberStatus.LEFT : MemberStatus.ALIVE, self, self.siteId()));
+        MemberUpdate us = new MemberUpdate(left ? MemberStatus.LEFT : MemberStatus.ALIVE, self, self.siteId());
         int budget = config.maxFrameBytes() - WireCodec.memberSize(self) - WireCodec.MEMBERSHIP_OVERHEAD_BYTES
-                - WireCodec.updateSize(all.get(0));
-        for (MemberView v : members()) {
-            MemberUpdate u = new MemberUpdate(v.status(), v.member(), self.siteId());
-            budget -= WireCodec.updateSize(u);
-            if (budget < 0) {
-                break;
-            }
-            all.add(u);
-        }
-        return all;
+                - WireCodec.updateSize(us);
+        return members.asUpdates(us, budget);
     }
 
     private void merge(PushPull pushPull, long now, MembershipOutput out) {
@@ -489,16 +475,11 @@ public final class Membership implements LivePeers {
      * not a live member ({@link Seeds}: Serf's reconnect and Consul's retry-join do the same).
      */
     private void reconnect(MembershipOutput out) {
-        List<Member> dead = new ArrayList<>();
         Set<NodeAddress> live = new HashSet<>();
-        for (MemberView v : members()) {
-            if (v.status() == MemberStatus.DEAD) {
-                dead.add(v.member());
-            } else if (v.status() == MemberStatus.ALIVE || v.status() == MemberStatus.SUSPECT) {
-                live.add(v.member().address());
-            }
+        for (Member m : livePeers()) {
+            live.add(m.address());
         }
-        Member target = RandomPicks.one(dead, m -> false, random);
+        Member target = RandomPicks.one(members.withStatus(MemberStatus.DEAD), m -> false, random);
         // Alone, the join's backoff knocks on the seeds instead.
         NodeAddress seed = live.isEmpty() ? null : seeds.notLive(live);
         if (target == null && seed == null) {

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.intercept.CrrTableDdl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
@@ -34,7 +36,10 @@ final class UniqueChecks {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX);
     }
 
-    /** Creates (or keeps) the checks for {@code index}, a plain index on {@code table} standing in for a UNIQUE one. */
+    /**
+     * Creates (or keeps) the checks for {@code index}, a plain index on {@code table} standing in for a UNIQUE one. A
+     * partial index's checks look only at rows its WHERE selects: the written row, if it does, and the others that do.
+     */
     static void create(Connection c, String table, String index, List<String> pkColumns) throws SQLException {
         List<IndexColumn> columns = columns(c, index);
         StringJoiner notNull = new StringJoiner(" AND ");
@@ -50,17 +55,57 @@ final class UniqueChecks {
             names.add(table + "." + col.name());
             updateOf.add(q);
         }
+        Optional<String> where = partialWhere(c, index);
+        String newSelected = "";
+        String oldSelected = "";
+        if (where.isPresent()) {
+            newSelected = " AND " + rowSelected(c, table, "NEW", where.get());
+            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get());
+            match.add("(" + where.get() + ")");
+            updateOf = new StringJoiner(", ").add(allColumns(c, table, ""));
+        }
         // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
         String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
         String insertOthers = others + samePk(pkColumns, "NEW") + ")";
         String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
-                + " WHEN " + notNull + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + insertOthers + ")"
+                + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + insertOthers + ")"
                 + body(insertOthers, message));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
-                + " ON " + Sql.ident(table) + " WHEN " + notNull + " AND (" + changed + ") AND crsql_internal_capture()"
-                + " AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message));
+                + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
+                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message));
+    }
+
+    /** The WHERE of a partial index; empty for a full one. */
+    private static Optional<String> partialWhere(Connection c, String index) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
+            p.setString(1, index);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getString(1) != null ? CrrTableDdl.partialIndexWhere(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare. */
+    private static String rowSelected(Connection c, String table, String row, String where) throws SQLException {
+        return "EXISTS (SELECT 1 FROM (SELECT " + allColumns(c, table, row + ".") + ") AS " + Sql.ident(table)
+                + " WHERE " + where + ")";
+    }
+
+    /** The table's columns, each as {@code <prefix>"c"}, named {@code "c"} when prefixed. */
+    private static String allColumns(Connection c, String table, String prefix) throws SQLException {
+        StringJoiner out = new StringJoiner(", ");
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String q = Sql.ident(rs.getString(1));
+                    out.add(prefix.isEmpty() ? q : prefix + q + " AS " + q);
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** What a collision does, by the statement's conflict resolution. */
@@ -95,12 +140,12 @@ final class UniqueChecks {
      */
     static List<String> convertUniqueIndexes(Connection c, String table, List<String> pkColumns) throws SQLException {
         List<String[]> indexes = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT l.name, l.origin, l.partial, m.sql FROM pragma_index_list(?) AS l"
+        try (PreparedStatement p = c.prepareStatement("SELECT l.name, l.origin, m.sql FROM pragma_index_list(?) AS l"
                 + " LEFT JOIN sqlite_master AS m ON m.type = 'index' AND m.name = l.name WHERE l.\"unique\" = 1 AND l.origin != 'pk'")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    indexes.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    indexes.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                 }
             }
         }
@@ -109,13 +154,11 @@ final class UniqueChecks {
             String name = ix[0];
             if (!"c".equals(ix[1])) {
                 refused.add(name + " (a UNIQUE constraint of the table: only rebuilding the table without it removes it)");
-            } else if ("1".equals(ix[2])) {
-                refused.add(name + " (a partial unique index)");
             } else if (hasExpression(c, name)) {
                 refused.add(name + " (a unique index on an expression)");
             } else {
                 exec(c, "DROP INDEX " + Sql.ident(name));
-                exec(c, withoutUnique(ix[3]));
+                exec(c, withoutUnique(ix[2]));
                 create(c, table, name, pkColumns);
             }
         }
@@ -123,7 +166,7 @@ final class UniqueChecks {
     }
 
     private static String withoutUnique(String createIndexSql) {
-        return io.corrosion.jdbc.intercept.CrrTableDdl.withoutUnique(createIndexSql);
+        return CrrTableDdl.withoutUnique(createIndexSql);
     }
 
     private static boolean hasExpression(Connection c, String index) throws SQLException {

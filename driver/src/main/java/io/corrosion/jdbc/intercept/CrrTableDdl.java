@@ -86,6 +86,17 @@ public final class CrrTableDdl {
         return createIndexSql;
     }
 
+    /** The WHERE expression of a partial {@code CREATE INDEX ... WHERE expr}, as written; empty for a full index. */
+    public static java.util.Optional<String> partialIndexWhere(String createIndexSql) {
+        TokenReader r = new TokenReader(createIndexSql);
+        int where = r.topLevel(0, t -> t.isWord("WHERE"));
+        if (where < 0 || where + 1 >= r.tokens.size()) {
+            return java.util.Optional.empty();
+        }
+        int end = r.tokens.get(r.tokens.size() - 1).isSymbol(';') ? r.tokens.size() - 1 : r.tokens.size();
+        return java.util.Optional.of(createIndexSql.substring(r.tokens.get(where + 1).start(), r.tokens.get(end - 1).end()));
+    }
+
     /** The new name of {@code ALTER TABLE x RENAME TO y}: {@code y}, unquoted; empty for any other ALTER TABLE. */
     public static java.util.Optional<String> renamedTo(String alterTableSql) {
         TokenReader r = new TokenReader(alterTableSql);

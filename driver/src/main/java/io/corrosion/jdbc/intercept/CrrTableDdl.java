@@ -108,6 +108,13 @@ public final class CrrTableDdl {
         return java.util.Optional.empty();
     }
 
+    /** True for {@code CREATE TABLE ... AS SELECT}: a table whose columns come from a query, with no key. */
+    public static boolean isCreateTableAsSelect(String createTableSql) {
+        TokenReader r = new TokenReader(createTableSql);
+        int as = r.topLevel(0, t -> t.isWord("AS") || t.isSymbol('('));
+        return as >= 0 && r.tokens.get(as).isWord("AS");
+    }
+
     /** True for {@code CREATE UNIQUE INDEX}. */
     public static boolean isUniqueIndex(String createIndexSql) {
         TokenReader r = new TokenReader(createIndexSql);

@@ -187,7 +187,8 @@ final class UniqueChecks {
                 while (rs.next()) {
                     if (rs.getInt(3) < 0) {
                         throw new SQLException("Index " + index + " is on an expression: a replicated table can enforce"
-                                + " UNIQUE only on columns", CrrErrors.SCHEMA_NOT_SUPPORTED);
+                                + " UNIQUE only on columns. Keep the expression's value in a column and make that unique, or list the"
+                                + " table in the local-tables property", CrrErrors.SCHEMA_NOT_SUPPORTED);
                     }
                     out.add(new IndexColumn(rs.getString(1), rs.getString(2)));
                 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ALTER TABLE on one node, writes, merged into a node that has not run it yet and one that has; ATTACH; CTAS. */
-class SchemaChangesProbeTest {
+class SchemaChangesMergeTest {
     private static final String DDL = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, b INT)";
 
     @TempDir

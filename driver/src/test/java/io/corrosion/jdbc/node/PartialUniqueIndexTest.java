@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A partial UNIQUE index ({@code CREATE UNIQUE INDEX ... WHERE ...}) constrains only the rows its WHERE selects. */
-class PartialUniqueIndexProbeTest {
+class PartialUniqueIndexTest {
     private static final String DDL = "create table t (id integer primary key, email text, active int)";
     private static final String INDEX = "create unique index t_active_email on t (email) where active = 1";
 

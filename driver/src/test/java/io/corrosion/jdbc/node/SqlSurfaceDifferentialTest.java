@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Ordinary SQLite SQL through the driver: same rows as plain sqlite-jdbc, and the same rows on a second node after a merge. */
-class SqlSurfaceProbeTest {
+class SqlSurfaceDifferentialTest {
     @TempDir
     Path dir;
 

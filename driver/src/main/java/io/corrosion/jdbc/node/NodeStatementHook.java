@@ -33,6 +33,7 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        SchemaStatements.refuseRestore(plan);
         String keyed = keys.rewrite(plan, connection);
         return SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed;
     }

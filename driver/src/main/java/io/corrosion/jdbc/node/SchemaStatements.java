@@ -45,6 +45,9 @@ final class SchemaStatements {
     private static final Pattern RECURSIVE_TRIGGERS_ON = Pattern.compile(
             "(?is)\\s*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?recursive_triggers[\"`\\]]?\\s*(?:=|\\()\\s*['\"]?(\\w+)");
 
+    /** sqlite-jdbc's extended command {@code restore [db] from <file>}. */
+    private static final Pattern RESTORE = Pattern.compile("(?is)\\s*restore\\b.*\\bfrom\\b");
+
     private final SchemaPolicy policy;
 
     SchemaStatements(SchemaPolicy policy) {
@@ -110,6 +113,22 @@ final class SchemaStatements {
             default -> { }
         }
         return s.sql();
+    }
+
+    /**
+     * sqlite-jdbc's {@code RESTORE FROM <file>} replaces the live file under the node: its rows go back to the backup's
+     * while its peers keep the versions it loses, its next commits take version numbers the peers hold already and
+     * are dropped by them as duplicates, and the engine's caches no longer match the file. Refused, with what to do.
+     */
+    static void refuseRestore(SqlPlan plan) throws SQLException {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.OTHER && RESTORE.matcher(s.sql()).lookingAt()) {
+                throw new SQLException("RESTORE FROM is refused on a corrosion database: it would put the file back to"
+                        + " an older state under a live node, whose later changes its peers keep and whose next commits"
+                        + " they would drop (README, 'One file, one node'). To recover a lost node, start it from an"
+                        + " empty file and let it catch up; to read a backup, ATTACH it; BACKUP TO works", "0A000");
+            }
+        }
     }
 
     private static void refuseRecursiveTriggers(String sql) throws SQLException {

@@ -96,14 +96,15 @@ public class ResultSetProxy implements ResultSet {
         }
     }
 
+    /**
+     * sqlite-jdbc answers {@code Integer.class} for INTEGER and REAL values only ("Bad value for type Integer" for TEXT,
+     * BLOB and NULL, as for {@code Long.class}); of those, one outside the int range fails here instead of wrapping.
+     */
     @Override
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
         try {
-            if (type == Integer.class) {
-                long value = rs.getLong(columnIndex);
-                return rs.wasNull() ? null : type.cast(toInt(value, columnIndex));
-            }
-            return rs.getObject(columnIndex, type);
+            T value = rs.getObject(columnIndex, type);
+            return type == Integer.class ? type.cast(toInt(rs.getLong(columnIndex), columnIndex)) : value;
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

@@ -1,0 +1,59 @@
+package io.corrosion.jdbc.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.corrosion.jdbc.CorrosionDriver;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code getObject(i, Integer.class)} answers as sqlite-jdbc's does, but for ints out of range (22003): it refuses TEXT,
+ * BLOB and NULL values as sqlite-jdbc does ("Bad value for type Integer"). The driver returned 0 for 'one' and for a
+ * blob, 2024 for '2024-01-02', and null for NULL (where {@code Long.class} fails) — a text read as a number, silently.
+ */
+class GetObjectAsIntegerTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void shutdown() {
+        CorrosionDriver.shutdownAll();
+    }
+
+    /** For each column of the row: its value as Integer, or "refused". */
+    private static String integers(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY, txt TEXT, date TEXT, b BLOB, absent INTEGER, r REAL)");
+            s.executeUpdate("INSERT INTO t VALUES (7, 'one', '2024-01-02', x'0102', NULL, 1.5)");
+            try (ResultSet rs = s.executeQuery("SELECT * FROM t")) {
+                rs.next();
+                StringBuilder out = new StringBuilder();
+                for (int i = 1; i <= 6; i++) {
+                    int column = i;
+                    SQLException refused = catchThrowableOfType(SQLException.class,
+                            () -> rs.getObject(column, Integer.class));
+                    out.append(refused == null ? String.valueOf(rs.getObject(column, Integer.class)) : "refused")
+                            .append(refused == null || refused.getSQLState() != null || url.startsWith("jdbc:sqlite:")
+                                    ? "" : " without SQLState").append(' ');
+                }
+                SQLException byLabel = catchThrowableOfType(SQLException.class, () -> rs.getObject("txt", Integer.class));
+                return out.append(byLabel == null ? "label read" : "label refused").toString();
+            }
+        }
+    }
+
+    @Test
+    void textBlobAndNullAreRefusedAsSqliteJdbcRefusesThem() throws SQLException {
+        String plain = integers("jdbc:sqlite:" + dir.resolve("plain.db"));
+        assertThat(plain).isEqualTo("7 refused refused refused refused 1 label refused");
+        assertThat(integers("jdbc:corrosion:" + dir.resolve("corrosion.db"))).isEqualTo(plain);
+    }
+}

@@ -35,12 +35,22 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
         return md;
     }
 
-    private ResultSet wrap(ResultSet rs) {
-        return ResultSetProxy.wrap(null, rs);
+    /**
+     * The statement of a metadata result set: sqlite-jdbc's, behind the driver's proxy (sqlite-jdbc answers one where
+     * JDBC allows null, and code that closes {@code rs.getStatement()} after a metadata call must not meet null, nor
+     * reach the physical connection through it).
+     */
+    private Statement statementOf(ResultSet rs) throws SQLException {
+        Statement raw = rs.getStatement();
+        return raw == null ? null : new StatementProxy(connection, raw);
     }
 
-    private static ResultSet hiding(ResultSet rs, String... tableColumns) throws SQLException {
-        return rs == null ? null : new InternalRowsHidden(rs, tableColumns);
+    private ResultSet wrap(ResultSet rs) throws SQLException {
+        return rs == null ? null : ResultSetProxy.wrap(statementOf(rs), rs);
+    }
+
+    private ResultSet hiding(ResultSet rs, String... tableColumns) throws SQLException {
+        return rs == null ? null : new InternalRowsHidden(statementOf(rs), rs, tableColumns);
     }
 
     @Override

@@ -4,13 +4,14 @@ import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.SqlErrors;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** A metadata result set that skips rows naming an internal table in any of the given columns. */
 final class InternalRowsHidden extends ResultSetProxy {
     private final int[] tableColumns;
 
-    InternalRowsHidden(ResultSet rs, String... tableColumnLabels) throws SQLException {
-        super(null, rs);
+    InternalRowsHidden(Statement statement, ResultSet rs, String... tableColumnLabels) throws SQLException {
+        super(statement, rs);
         int[] found = new int[tableColumnLabels.length];
         int n = 0;
         for (String label : tableColumnLabels) {

@@ -23,7 +23,7 @@ final class DeclaredKeyTypes extends ResultSetProxy {
     private final int dataTypeColumn;
 
     private DeclaredKeyTypes(ResultSet rs, Map<String, Map<String, String>> declared) throws SQLException {
-        super(null, rs);
+        super(rs.getStatement(), rs); // the statement of the listing it restores
         this.declared = declared;
         this.tableColumn = rs.findColumn("TABLE_NAME");
         this.nameColumn = rs.findColumn("COLUMN_NAME");

@@ -31,6 +31,7 @@ class MetaDataResultSetStatementTest {
 
     private static List<ResultSet> listings(DatabaseMetaData md) throws SQLException {
         return List.of(md.getTables(null, null, "%", null), md.getColumns(null, null, "t", "%"),
+                md.getColumns(null, null, "%", "%"),
                 md.getPrimaryKeys(null, null, "t"), md.getIndexInfo(null, null, "t", false, false),
                 md.getImportedKeys(null, null, "t"), md.getTableTypes(), md.getSchemas(), md.getTypeInfo(),
                 md.getVersionColumns(null, null, "t"));
@@ -39,6 +40,7 @@ class MetaDataResultSetStatementTest {
     private static void statementsOfListings(String url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            s.executeUpdate("CREATE TABLE big (id BIGINT PRIMARY KEY, v TEXT)"); // its declared key type is restored
             for (ResultSet rs : listings(c.getMetaData())) {
                 Statement statement = rs.getStatement();
                 assertThat(statement).as("%s: statement of a metadata result set", url).isNotNull();

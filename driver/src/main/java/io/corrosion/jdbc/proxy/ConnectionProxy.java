@@ -267,6 +267,14 @@ public final class ConnectionProxy implements CorrosionConnection {
         }
     }
 
+    /** {@link #checkOpen} for the client-info setters, whose contract is {@link SQLClientInfoException}. */
+    private void clientInfoOpen() throws SQLClientInfoException {
+        if (closed) {
+            SQLException e = SqlErrors.connectionClosed();
+            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), 0, Map.of(), e);
+        }
+    }
+
     @Override
     public Statement createStatement() throws SQLException {
         checkOpen();
@@ -430,6 +438,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     @Override
     public void rollback() throws SQLException {
+        checkOpen(); // an aborted connection is released later, on the executor
         try {
             transaction.rollback();
         } catch (SQLException e) {
@@ -439,6 +448,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
+        checkOpen(); // an aborted connection is released later, on the executor
         try {
             return transaction.setSavepoint(raw::setSavepoint);
         } catch (SQLException e) {
@@ -448,6 +458,7 @@ public final class ConnectionProxy implements CorrosionConnection {
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
+        checkOpen(); // an aborted connection is released later, on the executor
         try {
             return transaction.setSavepoint(() -> raw.setSavepoint(name));
         } catch (SQLException e) {
@@ -496,6 +507,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     /** A release that commits (the savepoint began the transaction in auto-commit) ends it ({@link ConnectionTransaction}). */
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen(); // an aborted connection is released later, on the executor
         try {
             transaction.releaseSavepoint(savepoint);
         } catch (SQLException e) {
@@ -523,42 +535,42 @@ public final class ConnectionProxy implements CorrosionConnection {
         return "CorrosionConnection[" + databasePath.orElse(":memory:") + (closed ? ", closed" : "") + "]";
     }
 
-    // Plain delegation below.
+    // Plain delegation below: on a closed (or aborted) connection each fails with 08003 first.
 
-    @Override public void beginRequest() throws SQLException { try { raw.beginRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void clearWarnings() throws SQLException { try { raw.clearWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Array createArrayOf(String s, Object[] objects1) throws SQLException { try { return raw.createArrayOf(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Blob createBlob() throws SQLException { try { return raw.createBlob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Clob createClob() throws SQLException { try { return raw.createClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public NClob createNClob() throws SQLException { try { return raw.createNClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public SQLXML createSQLXML() throws SQLException { try { return raw.createSQLXML(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Struct createStruct(String s, Object[] objects1) throws SQLException { try { return raw.createStruct(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void endRequest() throws SQLException { try { raw.endRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean getAutoCommit() throws SQLException { try { return raw.getAutoCommit(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getCatalog() throws SQLException { try { return raw.getCatalog(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Properties getClientInfo() throws SQLException { try { return raw.getClientInfo(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getClientInfo(String s) throws SQLException { try { return raw.getClientInfo(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getHoldability() throws SQLException { try { return raw.getHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getNetworkTimeout() throws SQLException { try { return raw.getNetworkTimeout(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getSchema() throws SQLException { try { return raw.getSchema(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void beginRequest() throws SQLException { try { checkOpen(); raw.beginRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void clearWarnings() throws SQLException { try { checkOpen(); raw.clearWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Array createArrayOf(String s, Object[] objects1) throws SQLException { try { checkOpen(); return raw.createArrayOf(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Blob createBlob() throws SQLException { try { checkOpen(); return raw.createBlob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Clob createClob() throws SQLException { try { checkOpen(); return raw.createClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public NClob createNClob() throws SQLException { try { checkOpen(); return raw.createNClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public SQLXML createSQLXML() throws SQLException { try { checkOpen(); return raw.createSQLXML(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Struct createStruct(String s, Object[] objects1) throws SQLException { try { checkOpen(); return raw.createStruct(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void endRequest() throws SQLException { try { checkOpen(); raw.endRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public boolean getAutoCommit() throws SQLException { try { checkOpen(); return raw.getAutoCommit(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public String getCatalog() throws SQLException { try { checkOpen(); return raw.getCatalog(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Properties getClientInfo() throws SQLException { try { checkOpen(); return raw.getClientInfo(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public String getClientInfo(String s) throws SQLException { try { checkOpen(); return raw.getClientInfo(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public int getHoldability() throws SQLException { try { checkOpen(); return raw.getHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public int getNetworkTimeout() throws SQLException { try { checkOpen(); return raw.getNetworkTimeout(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public String getSchema() throws SQLException { try { checkOpen(); return raw.getSchema(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
     @Override public int getTransactionIsolation() throws SQLException { checkOpen(); return raw.getTransactionIsolation(); }
-    @Override public Map<String, Class<?>> getTypeMap() throws SQLException { try { return raw.getTypeMap(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isReadOnly() throws SQLException { try { return raw.isReadOnly(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isValid(int n) throws SQLException { try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String nativeSQL(String s) throws SQLException { try { return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public Map<String, Class<?>> getTypeMap() throws SQLException { try { checkOpen(); return raw.getTypeMap(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public SQLWarning getWarnings() throws SQLException { try { checkOpen(); return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public boolean isReadOnly() throws SQLException { try { checkOpen(); return raw.isReadOnly(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public boolean isValid(int n) throws SQLException { if (closed) { return false; } try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public String nativeSQL(String s) throws SQLException { try { checkOpen(); return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 
-    @Override public void setCatalog(String s) throws SQLException { try { raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { raw.setClientInfo(name, value); }
-    @Override public void setClientInfo(Properties properties) throws SQLClientInfoException { raw.setClientInfo(properties); }
-    @Override public void setHoldability(int n) throws SQLException { try { raw.setHoldability(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNetworkTimeout(Executor executor, int x) throws SQLException { try { raw.setNetworkTimeout(executor, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setReadOnly(boolean flag) throws SQLException { try { raw.setReadOnly(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setSchema(String s) throws SQLException { try { raw.setSchema(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShardingKey(ShardingKey shardingKey, ShardingKey x) throws SQLException { try { raw.setShardingKey(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShardingKey(ShardingKey shardingKey) throws SQLException { try { raw.setShardingKey(shardingKey); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, int x) throws SQLException { try { return raw.setShardingKeyIfValid(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey x, int n2) throws SQLException { try { return raw.setShardingKeyIfValid(shardingKey, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTransactionIsolation(int n) throws SQLException { try { raw.setTransactionIsolation(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTypeMap(Map<String, Class<?>> map) throws SQLException { try { raw.setTypeMap(map); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setCatalog(String s) throws SQLException { try { checkOpen(); raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { clientInfoOpen(); raw.setClientInfo(name, value); }
+    @Override public void setClientInfo(Properties properties) throws SQLClientInfoException { clientInfoOpen(); raw.setClientInfo(properties); }
+    @Override public void setHoldability(int n) throws SQLException { try { checkOpen(); raw.setHoldability(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setNetworkTimeout(Executor executor, int x) throws SQLException { try { checkOpen(); raw.setNetworkTimeout(executor, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setReadOnly(boolean flag) throws SQLException { try { checkOpen(); raw.setReadOnly(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setSchema(String s) throws SQLException { try { checkOpen(); raw.setSchema(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setShardingKey(ShardingKey shardingKey, ShardingKey x) throws SQLException { try { checkOpen(); raw.setShardingKey(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setShardingKey(ShardingKey shardingKey) throws SQLException { try { checkOpen(); raw.setShardingKey(shardingKey); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, int x) throws SQLException { try { checkOpen(); return raw.setShardingKeyIfValid(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey x, int n2) throws SQLException { try { checkOpen(); return raw.setShardingKeyIfValid(shardingKey, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTransactionIsolation(int n) throws SQLException { try { checkOpen(); raw.setTransactionIsolation(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
+    @Override public void setTypeMap(Map<String, Class<?>> map) throws SQLException { try { checkOpen(); raw.setTypeMap(map); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 }

@@ -144,14 +144,15 @@ final class ConnectionProbes {
                 x -> { x.close(); return x.isClosed(); }, x -> { x.close(); return x.isClosed(); },
                 Connection::createStatement, x -> x.prepareStatement("SELECT 1"), Connection::getAutoCommit,
                 x -> { x.setAutoCommit(false); return "set"; }, x -> { x.commit(); return "committed"; },
-                x -> { x.rollback(); return "rolled back"; },
-                Connection::getMetaData, Connection::isReadOnly,
-                x -> { x.setReadOnly(true); return "set"; }, x -> x.isValid(1), Connection::getWarnings,
-                Connection::getSchema, Connection::getCatalog, Connection::getHoldability, Connection::setSavepoint,
-                x -> { x.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE); return "set"; },
-                Connection::getNetworkTimeout, x -> x.nativeSQL("SELECT 1"), Connection::getClientInfo,
-                x -> { x.clearWarnings(); return "cleared"; }));
-        p.put("transactionIsolationAfterClose", c -> { c.close(); return c.getTransactionIsolation(); });
+                x -> { x.rollback(); return "rolled back"; }, Connection::getMetaData, x -> x.isValid(1),
+                Connection::getHoldability, Connection::setSavepoint,
+                x -> { x.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE); return "set"; }));
+        p.put("callsSqliteJdbcAnswersAfterClose", c -> each(c,
+                x -> { x.close(); return x.isClosed(); },
+                Connection::getTransactionIsolation, Connection::isReadOnly, x -> { x.setReadOnly(true); return "set"; },
+                Connection::getWarnings, x -> { x.clearWarnings(); return "cleared"; }, Connection::getSchema,
+                Connection::getCatalog, Connection::getNetworkTimeout, x -> x.nativeSQL("SELECT 1"),
+                Connection::getClientInfo));
         p.put("autoCommitCalls", c -> each(c,
                 Connection::getAutoCommit, x -> { x.commit(); return "committed"; },
                 x -> { x.rollback(); return "rolled back"; },

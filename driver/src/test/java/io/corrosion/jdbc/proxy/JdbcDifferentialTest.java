@@ -30,7 +30,7 @@ class JdbcDifferentialTest {
             Map.entry("abort", "JDBC behaviour worth knowing: abort closes at once (sqlite-jdbc stays usable)"),
             Map.entry("abortNullExecutor", "JDBC behaviour worth knowing: abort(null) is refused, HY009"),
             Map.entry("unwrapToWhatItIsNot", "JDBC behaviour worth knowing: SQLException, not a ClassCastException"),
-            Map.entry("transactionIsolationAfterClose", "Errors: closed connection 08003 (sqlite-jdbc answers 8)"),
+            Map.entry("callsSqliteJdbcAnswersAfterClose", "Errors: closed connection 08003 (sqlite-jdbc answers some)"),
             Map.entry("nullSql", "Errors: an SQLException (42000), not sqlite-jdbc's NullPointerException"),
             Map.entry("intOutOfRange", "JDBC behaviour worth knowing: getInt of a value beyond an int fails, 22003"),
             Map.entry("bigintKeyResultSetMetaData", "Generated keys, rowid alias: ResultSetMetaData shows INTEGER"),

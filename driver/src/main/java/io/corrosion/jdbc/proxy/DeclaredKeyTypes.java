@@ -1,6 +1,5 @@
 package io.corrosion.jdbc.proxy;
 
-import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,7 +76,7 @@ final class DeclaredKeyTypes extends ResultSetProxy {
         try {
             return rs.findColumn(label);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.corrosion.jdbc.proxy;
 
 import io.corrosion.jdbc.InternalTables;
-import io.corrosion.jdbc.SqlErrors;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,7 +42,7 @@ final class InternalRowsHidden extends ResultSetProxy {
             }
             return false;
         } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+            throw translate(e);
         }
     }
 

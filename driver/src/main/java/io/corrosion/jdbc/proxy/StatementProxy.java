@@ -338,6 +338,9 @@ public class StatementProxy implements Statement {
     @Override
     public ResultSet getResultSet() throws SQLException {
         try {
+            if (connection.wasClosed()) {
+                throw SqlErrors.connectionClosed(); // sqlite-jdbc's statement that never ran throws an NPE
+            }
             return wrap(raw.getResultSet());
         } catch (SQLException e) {
             throw translate(e);

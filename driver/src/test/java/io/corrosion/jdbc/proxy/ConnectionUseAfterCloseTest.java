@@ -97,6 +97,45 @@ class ConnectionUseAfterCloseTest {
         assertThat(c.isClosed()).isTrue();
     }
 
+    /**
+     * A statement or result set kept past its connection's close (a database shutdown closes the connections) says
+     * 08003, on which pools act: a result set said HY010, and {@code getResultSet()} threw a NullPointerException.
+     */
+    @Test
+    void statementsAndResultSetsOfAClosedConnectionFailWith08003() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("kept.db"));
+        java.sql.Statement s = c.createStatement();
+        s.execute("SELECT 1 UNION SELECT 2");
+        java.sql.Statement idle = c.createStatement();
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?");
+        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT 1 UNION SELECT 2");
+        rs.next();
+        java.sql.ResultSet tables = c.getMetaData().getTables(null, null, "%", null);
+        c.close();
+        Map<String, Call> calls = new LinkedHashMap<>();
+        calls.put("executeQuery", x -> s.executeQuery("SELECT 1"));
+        calls.put("getResultSet", x -> s.getResultSet());
+        calls.put("getResultSet of a statement that never ran", x -> idle.getResultSet());
+        calls.put("prepared executeQuery", x -> ps.executeQuery());
+        calls.put("setInt", x -> { ps.setInt(1, 1); return null; });
+        calls.put("next", x -> rs.next());
+        calls.put("getInt", x -> rs.getInt(1));
+        calls.put("metadata next", x -> tables.next());
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Call> e : calls.entrySet()) {
+            try {
+                wrong.add(e.getKey() + " answered " + e.getValue().call(c));
+            } catch (SQLException ex) {
+                if (!"08003".equals(ex.getSQLState())) {
+                    wrong.add(e.getKey() + " failed with " + ex.getSQLState() + ": " + ex.getMessage());
+                }
+            } catch (RuntimeException ex) {
+                wrong.add(e.getKey() + " threw " + ex);
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
     @Test
     void everyCallAfterAbortFailsWith08003BeforeTheExecutorRuns() throws SQLException {
         List<Runnable> later = new ArrayList<>();

@@ -23,6 +23,7 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The driver's ResultSet: {@link #getStatement()} answers the statement proxy the application used, and every error
@@ -30,6 +31,10 @@ import java.util.Map;
  */
 @SuppressWarnings("deprecation")
 public class ResultSetProxy implements ResultSet {
+    /** Types whose SQL NULL sqlite-jdbc's {@code getObject(i, type)} does not answer with null. */
+    private static final Set<Class<?>> NULL_REFUSED =
+            Set.of(Integer.class, Long.class, Double.class, Float.class, Boolean.class);
+
     private final Statement statement;
     final ResultSet rs;
 
@@ -102,12 +107,17 @@ public class ResultSetProxy implements ResultSet {
     }
 
     /**
-     * sqlite-jdbc answers {@code Integer.class} for INTEGER and REAL values only ("Bad value for type Integer" for TEXT,
-     * BLOB and NULL, as for {@code Long.class}); of those, one outside the int range fails here instead of wrapping.
+     * As sqlite-jdbc answers, but for two things. An SQL NULL is null, as JDBC has it, where sqlite-jdbc refuses it for
+     * {@code Integer}, {@code Long}, {@code Double} and {@code Float} ("Bad value for type ...") and answers
+     * {@code false} for {@code Boolean}. And an {@code Integer} outside the int range fails (22003) instead of wrapping.
+     * sqlite-jdbc answers {@code Integer.class} for INTEGER and REAL values only: TEXT and BLOB are refused.
      */
     @Override
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
         try {
+            if (NULL_REFUSED.contains(type) && rs.getObject(columnIndex) == null) {
+                return null;
+            }
             T value = rs.getObject(columnIndex, type);
             return type == Integer.class ? type.cast(toInt(rs.getLong(columnIndex), columnIndex)) : value;
         } catch (SQLException e) {

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code getObject(i, Integer.class)} answers as sqlite-jdbc's does, but for ints out of range (22003): it refuses TEXT,
- * BLOB and NULL values as sqlite-jdbc does ("Bad value for type Integer"). The driver returned 0 for 'one' and for a
- * blob, 2024 for '2024-01-02', and null for NULL (where {@code Long.class} fails) — a text read as a number, silently.
+ * {@code getObject(i, Integer.class)} answers as sqlite-jdbc's does, but for ints out of range (22003) and SQL NULL
+ * (null, as JDBC has it; sqlite-jdbc refuses it): it refuses TEXT and BLOB values as sqlite-jdbc does ("Bad value for
+ * type Integer"). The driver returned 0 for 'one' and for a blob, 2024 for '2024-01-02' — a text read as a number.
  */
 class GetObjectAsIntegerTest {
     @TempDir
@@ -51,9 +51,21 @@ class GetObjectAsIntegerTest {
     }
 
     @Test
-    void textBlobAndNullAreRefusedAsSqliteJdbcRefusesThem() throws SQLException {
-        String plain = integers("jdbc:sqlite:" + dir.resolve("plain.db"));
-        assertThat(plain).isEqualTo("7 refused refused refused refused 1 label refused");
-        assertThat(integers("jdbc:corrosion:" + dir.resolve("corrosion.db"))).isEqualTo(plain);
+    void textAndBlobAreRefusedAsSqliteJdbcRefusesThemAndNullIsNull() throws SQLException {
+        assertThat(integers("jdbc:sqlite:" + dir.resolve("plain.db")))
+                .isEqualTo("7 refused refused refused refused 1 label refused");
+        assertThat(integers("jdbc:corrosion:" + dir.resolve("corrosion.db")))
+                .isEqualTo("7 refused refused refused null 1 label refused");
+    }
+
+    @Test
+    void sqlNullIsNullForEveryBoxedType() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("nulls.db"));
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT NULL")) {
+            rs.next();
+            for (Class<?> type : new Class<?>[] {Integer.class, Long.class, Double.class, Float.class, Boolean.class}) {
+                assertThat(rs.getObject(1, type)).as(type.getSimpleName()).isNull();
+            }
+        }
     }
 }

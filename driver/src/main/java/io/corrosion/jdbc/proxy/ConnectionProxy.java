@@ -1,11 +1,8 @@
 package io.corrosion.jdbc.proxy;
 
-import io.corrosion.jdbc.Change;
-import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.LockWait;
-import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ChangesInsert;
@@ -15,10 +12,7 @@ import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
-import io.corrosion.jdbc.replication.ChangeListener;
-import io.corrosion.jdbc.replication.ClusterMember;
 import io.corrosion.jdbc.replication.NodeReplication;
-import io.corrosion.jdbc.replication.ReplicationStats;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -35,7 +29,6 @@ import java.sql.Savepoint;
 import java.sql.ShardingKey;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,9 +40,10 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * The application's connection: one physical sqlite-jdbc connection, the interceptor and the database file's statement
- * hook. equals/hashCode are identity (pools and Hibernate's leak detection rely on it).
+ * hook; {@link NodeApiConnection} adds the CRR and replication API. equals/hashCode are identity (pools and
+ * Hibernate's leak detection rely on it).
  */
-public final class ConnectionProxy implements CorrosionConnection {
+public final class ConnectionProxy extends NodeApiConnection {
     private static final SqlPlan COMMIT = Interceptor.classify("COMMIT");
 
     private final SQLiteConnection raw;
@@ -57,9 +51,7 @@ public final class ConnectionProxy implements CorrosionConnection {
     private final Optional<String> databasePath;
     private final Interceptor interceptor;
     private final StatementHook hook;
-    private final NodeReplication replication;
     private final LockWait lockWait;
-    private final CrrApi crr;
     private final Consumer<ConnectionProxy> onClose;
     /** This connection's transaction as SQLite, sqlite-jdbc and the file's transaction gate see it. */
     private final ConnectionTransaction transaction;
@@ -73,27 +65,19 @@ public final class ConnectionProxy implements CorrosionConnection {
     private volatile boolean queryTimeouts;
     private volatile boolean closed;
 
-    /**
-     * @param onClose called once when the application closes this connection, after the physical one is closed
-     */
-    /** The sqlite-jdbc connection underneath, for the statement proxies of this package. */
-    SQLiteConnection raw() {
-        return raw;
-    }
-
+    /** @param onClose called once when the application closes this connection, after the physical one is closed */
     public ConnectionProxy(SQLiteConnection raw, CorrosionConfig config, Optional<String> databasePath,
             Interceptor interceptor, StatementHook hook, CrrApi crr, NodeReplication replication, LockWait lockWait,
             Consumer<ConnectionProxy> onClose) {
+        super(crr, replication);
         this.raw = raw;
         this.config = config;
         this.databasePath = databasePath;
         this.interceptor = interceptor;
         this.hook = hook;
-        this.replication = replication;
         this.transaction = new ConnectionTransaction(raw, new GateTransaction(replication.transactionGate()));
         this.lockWait = lockWait;
         this.generatedKeys = raw.getConnectionConfig().isGetGeneratedKeys();
-        this.crr = crr;
         this.onClose = onClose;
     }
 
@@ -107,82 +91,9 @@ public final class ConnectionProxy implements CorrosionConnection {
         return config;
     }
 
-    @FunctionalInterface
-    private interface CrrCall<T> {
-        T call() throws SQLException;
-    }
-
-    private <T> T crr(CrrCall<T> call) throws SQLException {
-        checkOpen();
-        try {
-            return call.call();
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
-    }
-
-    @Override
-    public byte[] siteId() throws SQLException {
-        return crr(crr::siteId);
-    }
-
-    @Override
-    public long dbVersion() throws SQLException {
-        return crr(crr::dbVersion);
-    }
-
-    @Override
-    public List<Change> changesSince(long dbVersion) throws SQLException {
-        return crr(() -> crr.changesSince(dbVersion));
-    }
-
-    @Override
-    public List<Change> changes(byte[] siteId, long fromDbVersion, long toDbVersion) throws SQLException {
-        return crr(() -> crr.changes(siteId, fromDbVersion, toDbVersion));
-    }
-
-    /** In manual commit the changes are a statement of the application's transaction. */
-    @Override
-    public long applyChanges(List<Change> changes) throws SQLException {
-        return crr(() -> {
-            transaction.statementStarting();
-            return crr.applyChanges(changes);
-        });
-    }
-
-    @Override
-    public List<String> replicatedTables() throws SQLException {
-        return crr(crr::replicatedTables);
-    }
-
-    @Override
-    public AutoCloseable addCommitListener(CommitListener listener) {
-        return crr.addCommitListener(listener);
-    }
-
-    @Override
-    public String lastCommitToken() throws SQLException {
-        return crr(() -> replication.lastCommitToken(crr.siteId(), crr.dbVersion()));
-    }
-
-    @Override
-    public boolean awaitVersion(String token, Duration timeout) throws SQLException {
-        return crr(() -> replication.awaitVersion(token, timeout, crr.siteId(), crr.dbVersion()));
-    }
-
-    @Override
-    public AutoCloseable addChangeListener(ChangeListener listener) throws SQLException {
-        return crr(() -> replication.addChangeListener(listener, crr));
-    }
-
-    @Override
-    public List<ClusterMember> members() throws SQLException {
-        return crr(replication::members);
-    }
-
-    @Override
-    public Optional<ReplicationStats> replicationStats() throws SQLException {
-        return crr(replication::stats);
+    /** The sqlite-jdbc connection underneath, for the statement proxies of this package. */
+    SQLiteConnection raw() {
+        return raw;
     }
 
     /** The physical sqlite-jdbc connection underneath. */
@@ -261,7 +172,13 @@ public final class ConnectionProxy implements CorrosionConnection {
         return closed;
     }
 
-    private void checkOpen() throws SQLException {
+    @Override
+    void transactionStatementStarting() throws SQLException {
+        transaction.statementStarting();
+    }
+
+    @Override
+    void checkOpen() throws SQLException {
         if (closed) {
             throw SqlErrors.connectionClosed();
         }

@@ -1,5 +1,7 @@
 package io.corrosion.jdbc.node;
 
+import static io.corrosion.jdbc.JdbcRows.column;
+import static io.corrosion.jdbc.JdbcRows.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -7,10 +9,7 @@ import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +32,6 @@ class VirtualTablesTest {
         return "jdbc:corrosion:" + dir.resolve("virtual.db");
     }
 
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static List<String> strings(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     @Test
     void fullTextAndRTreeTablesWorkAcrossAReopenAndNoneOfTheirTablesReplicates() throws SQLException {
         try (Connection c = DriverManager.getConnection(url())) {
@@ -62,14 +45,14 @@ class VirtualTablesTest {
         try (Connection c = DriverManager.getConnection(url())) {
             exec(c, "insert into doc_fts (rowid, body) values (2, 'hello again')");
             exec(c, "insert into doc_box values (2, 5, 20)");
-            assertThat(strings(c, "select rowid from doc_fts where doc_fts match 'hello' order by rowid"))
+            assertThat(column(c, "select rowid from doc_fts where doc_fts match 'hello' order by rowid"))
                     .containsExactly("1", "2");
-            assertThat(strings(c, "select id from doc_box where minx <= 7 and maxx >= 7 order by id"))
+            assertThat(column(c, "select id from doc_box where minx <= 7 and maxx >= 7 order by id"))
                     .containsExactly("1", "2");
         }
         CorrosionDriver.shutdownAll();
         try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("virtual.db"))) {
-            assertThat(strings(plain, "select name from __corrosion_crr order by name")).containsExactly("doc");
+            assertThat(column(plain, "select name from __corrosion_crr order by name")).containsExactly("doc");
         }
     }
 

@@ -68,27 +68,47 @@ class ImmediateModeCommitTest {
         return taken;
     }
 
+    @FunctionalInterface
+    private interface Ending {
+        void run() throws SQLException;
+    }
+
+    /**
+     * In a transaction of {@code a} that inserted row 1, runs {@code end} (its commit or rollback) while {@code other}
+     * takes the write lock the moment a lets go of it; returns what {@code end} threw, or null.
+     */
+    private static SQLException endWhileAnotherTakesTheLock(Connection a, Statement other, Ending end)
+            throws SQLException {
+        other.getConnection().unwrap(SQLiteConnection.class).setBusyTimeout(0);
+        exec(a, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
+        a.setAutoCommit(false);
+        exec(a, "INSERT INTO kv VALUES (1, 'one')");
+        AtomicBoolean taken = takeTheLockWhenReleased(a, other);
+        SQLException failure = null;
+        try {
+            end.run();
+        } catch (SQLException e) {
+            failure = e;
+        } finally {
+            ProgressHandler.clearHandler(a.unwrap(SQLiteConnection.class));
+        }
+        assertThat(taken).as("the other writer took the lock as a's transaction ended").isTrue();
+        return failure;
+    }
+
+    private Connection immediateMode() throws SQLException {
+        return DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
+                + "?transaction_mode=IMMEDIATE&busy_timeout=100");
+    }
+
+    private Connection plain() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
+    }
+
     @Test
     void aCommitIsNotReportedFailedWhenAnotherWriterTakesTheLockBeforeTheNextTransaction() throws Exception {
-        Path file = dir.resolve("a.db");
-        try (Connection a = DriverManager.getConnection("jdbc:corrosion:" + file
-                        + "?transaction_mode=IMMEDIATE&busy_timeout=100");
-                Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement otherStatement = other.createStatement()) {
-            other.unwrap(SQLiteConnection.class).setBusyTimeout(0);
-            exec(a, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
-            a.setAutoCommit(false);
-            exec(a, "INSERT INTO kv VALUES (1, 'one')");
-            AtomicBoolean taken = takeTheLockWhenReleased(a, otherStatement);
-            SQLException failure = null;
-            try {
-                a.commit();
-            } catch (SQLException e) {
-                failure = e;
-            } finally {
-                ProgressHandler.clearHandler(a.unwrap(SQLiteConnection.class));
-            }
-            assertThat(taken).as("the other writer took the lock as a's COMMIT released it").isTrue();
+        try (Connection a = immediateMode(); Connection other = plain(); Statement otherStatement = other.createStatement()) {
+            SQLException failure = endWhileAnotherTakesTheLock(a, otherStatement, a::commit);
             long committedSeenByOther = count(other);
             otherStatement.execute("ROLLBACK");
 
@@ -114,25 +134,8 @@ class ImmediateModeCommitTest {
 
     @Test
     void aRollbackIsNotReportedFailedWhenAnotherWriterTakesTheLockBeforeTheNextTransaction() throws Exception {
-        Path file = dir.resolve("a.db");
-        try (Connection a = DriverManager.getConnection("jdbc:corrosion:" + file
-                        + "?transaction_mode=IMMEDIATE&busy_timeout=100");
-                Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement otherStatement = other.createStatement()) {
-            other.unwrap(SQLiteConnection.class).setBusyTimeout(0);
-            exec(a, "CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
-            a.setAutoCommit(false);
-            exec(a, "INSERT INTO kv VALUES (1, 'one')");
-            AtomicBoolean taken = takeTheLockWhenReleased(a, otherStatement);
-            SQLException failure = null;
-            try {
-                a.rollback();
-            } catch (SQLException e) {
-                failure = e;
-            } finally {
-                ProgressHandler.clearHandler(a.unwrap(SQLiteConnection.class));
-            }
-            assertThat(taken).as("the other writer took the lock as a's ROLLBACK released it").isTrue();
+        try (Connection a = immediateMode(); Connection other = plain(); Statement otherStatement = other.createStatement()) {
+            SQLException failure = endWhileAnotherTakesTheLock(a, otherStatement, a::rollback);
             otherStatement.execute("ROLLBACK");
 
             exec(a, "INSERT INTO kv VALUES (2, 'two')");

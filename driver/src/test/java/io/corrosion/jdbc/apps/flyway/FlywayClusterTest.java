@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.apps.flyway;
 
+import static io.corrosion.jdbc.JdbcRows.column;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,11 +8,8 @@ import io.corrosion.jdbc.CorrosionDataSource;
 import io.corrosion.jdbc.apps.LoopbackCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,16 +26,6 @@ class FlywayClusterTest {
     private static int migrate(String url, String... locations) {
         return Flyway.configure().dataSource(new CorrosionDataSource(url)).locations(locations).load().migrate()
                 .migrationsExecuted;
-    }
-
-    private static List<String> strings(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 
     @Test
@@ -60,10 +48,10 @@ class FlywayClusterTest {
             cluster.awaitAllReplicated();
             for (int i = 0; i < 2; i++) {
                 Connection c = cluster.corrosion(i);
-                assertThat(strings(c, "select version from flyway_schema_history order by installed_rank"))
+                assertThat(column(c, "select version from flyway_schema_history order by installed_rank"))
                         .as("history of node %d", i).containsExactly("1", "2");
                 // node 0's audit row reached node 1 before its audit table: kept, it merges once V2 made the table
-                await().atMost(LoopbackCluster.PATIENCE).untilAsserted(() -> assertThat(strings(c,
+                await().atMost(LoopbackCluster.PATIENCE).untilAsserted(() -> assertThat(column(c,
                         "select o.item from orders o join audit a on a.order_id = o.id order by o.item"))
                         .as("orders and their audit rows").containsExactly("from node 0", "from node 1"));
             }

@@ -1,16 +1,13 @@
 package io.corrosion.jdbc.apps.liquibase;
 
+import static io.corrosion.jdbc.JdbcRows.column;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.apps.LoopbackCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import liquibase.Liquibase;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -37,16 +34,6 @@ class LiquibaseClusterTest {
         }
     }
 
-    private static List<String> strings(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     @Test
     void aRollingUpgradeRunsTheNewChangesetOnEveryNode() throws Exception {
         try (LoopbackCluster cluster = LoopbackCluster.start(dir, "liquibase", 2)) {
@@ -62,11 +49,11 @@ class LiquibaseClusterTest {
             update(cluster.url(1), "liquibase/v2/changelog.sql");
             for (int i = 0; i < 2; i++) {
                 Connection c = cluster.corrosion(i);
-                assertThat(strings(c, "select id from databasechangelog order by orderexecuted"))
+                assertThat(column(c, "select id from databasechangelog order by orderexecuted"))
                         .as("changelog of node %d", i).containsExactly("1", "2");
-                assertThat(strings(c, "select name from sqlite_master where type = 'table' and name = 'audit'"))
+                assertThat(column(c, "select name from sqlite_master where type = 'table' and name = 'audit'"))
                         .as("node %d ran changeset 2", i).containsExactly("audit");
-                assertThat(strings(c, "select locked from databasechangeloglock")).as("lock of node %d", i)
+                assertThat(column(c, "select locked from databasechangeloglock")).as("lock of node %d", i)
                         .containsExactly("0");
             }
         }

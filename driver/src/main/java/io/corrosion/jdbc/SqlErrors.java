@@ -194,6 +194,9 @@ public final class SqlErrors {
                 || m.startsWith("sqlite only supports")) { // TYPE_FORWARD_ONLY, CONCUR_READ_ONLY, CLOSE_CURSORS_AT_COMMIT
             return FEATURE_NOT_SUPPORTED;
         }
+        if (m.startsWith("bad value for type")) { // getObject(i, Long.class) of a TEXT or BLOB value
+            return "22018";
+        }
         if (m.contains("closed") || m.contains("not executing") || m.contains("auto-commit mode")) {
             return "HY010";
         }

@@ -59,6 +59,18 @@ class GetObjectAsIntegerTest {
     }
 
     @Test
+    void aTextReadAsANumberIsRefusedAsAnInvalidCast() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("cast.db"));
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 'one'")) {
+            rs.next();
+            for (Class<?> type : new Class<?>[] {Integer.class, Long.class, Double.class}) {
+                SQLException refused = catchThrowableOfType(SQLException.class, () -> rs.getObject(1, type));
+                assertThat(refused.getSQLState()).as(type.getSimpleName()).isEqualTo("22018");
+            }
+        }
+    }
+
+    @Test
     void sqlNullIsNullForEveryBoxedType() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("nulls.db"));
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT NULL")) {

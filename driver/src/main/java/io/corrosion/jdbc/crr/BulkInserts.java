@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Reentrant;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

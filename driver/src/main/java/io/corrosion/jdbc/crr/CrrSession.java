@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.Reentrant;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.Reentrant;
 import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

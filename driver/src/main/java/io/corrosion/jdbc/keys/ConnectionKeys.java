@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.keys;
 
+import io.corrosion.jdbc.Reentrant;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,7 +66,7 @@ final class ConnectionKeys implements SQLiteCommitListener {
         write.setString(1, name);
         write.setLong(2, next);
         write.setLong(3, step);
-        Nested.run(connection, write::executeUpdate);
+        Reentrant.run(connection, write::executeUpdate);
         pending.merge(name, next, Math::max);
     }
 

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.keys;
 
+import io.corrosion.jdbc.Reentrant;
 import io.corrosion.jdbc.keys.KeyTargets.KeyTarget;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -90,7 +91,7 @@ final class KeyAllocator {
         if (fromName.equals(toName)) {
             return; // the same name in another case: the same counter
         }
-        long[] persisted = Nested.run(c.connection(), () -> CounterStore.read(c.connection(), fromName));
+        long[] persisted = Reentrant.run(c.connection(), () -> CounterStore.read(c.connection(), fromName));
         long start;
         synchronized (this) {
             long[] inMemory = next.get(fromName);
@@ -123,7 +124,7 @@ final class KeyAllocator {
             Long free = c.readCommitted(r -> CounterStore.firstFreeCounter(r, target.table(), target.column(), slot,
                     target.maxId()));
             if (free == null) { // the application's open transaction created the table: it holds the write lock
-                free = Nested.run(c.connection(), () -> CounterStore.firstFreeCounter(c.connection(), target.table(),
+                free = Reentrant.run(c.connection(), () -> CounterStore.firstFreeCounter(c.connection(), target.table(),
                         target.column(), slot, target.maxId()));
             }
             start = free == null ? 0 : free;

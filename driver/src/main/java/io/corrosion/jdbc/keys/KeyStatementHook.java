@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import io.corrosion.jdbc.CorrosionConfig;
+import io.corrosion.jdbc.Reentrant;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
@@ -239,7 +240,7 @@ final class KeyStatementHook implements StatementHook {
         long generation = schemaGeneration.get();
         SQLiteConnection c = keys.connection();
         Optional<KeyTargets.KeyTarget> target = localTables.isLocal(table) ? Optional.empty()
-                : Nested.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table)).map(this::target);
+                : Reentrant.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table)).map(this::target);
         if (schemaGeneration.get() == generation) {
             triggerTargets.put(table, target);
         }

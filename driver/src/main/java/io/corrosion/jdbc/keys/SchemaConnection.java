@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import io.corrosion.jdbc.CorrosionDatabase;
+import io.corrosion.jdbc.Reentrant;
 import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ final class SchemaConnection implements AutoCloseable {
             return new KeyTables.SchemaReader() {
                 @Override
                 public <T> T read(KeyTables.SchemaRead<T> read) throws SQLException {
-                    return Nested.run(application, () -> read.read(application)); // may run inside an INSERT
+                    return Reentrant.run(application, () -> read.read(application)); // may run inside an INSERT
                 }
             };
         }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.Reentrant;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -220,7 +221,7 @@ class SlotClaimsTest {
             ConnectionKeys keys = new ConnectionKeys(c, reservations, () -> {}, () -> {}, new KeyTables.SchemaReader() {
                 @Override
                 public <T> T read(KeyTables.SchemaRead<T> read) throws SQLException {
-                    return Nested.run(c, () -> read.read(c));
+                    return Reentrant.run(c, () -> read.read(c));
                 }
             });
             KeyTargets targets = new KeyTargets();

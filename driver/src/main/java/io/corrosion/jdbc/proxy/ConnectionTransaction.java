@@ -122,6 +122,8 @@ final class ConnectionTransaction {
     void ended() {
         gate.ended();
         savepointBegan = false;
+        sqlBegan = false; // a transaction SQL began can end through the JDBC API too (a savepoint, then commit())
+        sqlBeganHoldingTheWriteLock = false;
     }
 
     void rollback() throws SQLException {

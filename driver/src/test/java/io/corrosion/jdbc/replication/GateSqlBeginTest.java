@@ -91,4 +91,22 @@ class GateSqlBeginTest {
             assertThat(count(a)).isZero();
         }
     }
+
+    /** Ended through the JDBC API (a savepoint switches sqlite-jdbc to manual commit, then commit()): not counted after. */
+    @Test
+    void aTransactionBegunBySqlAndEndedThroughJdbcIsNoLongerCounted() throws Exception {
+        try (Connection a = node()) {
+            TransactionGate gate = gateOf(a);
+            exec(a, "BEGIN");
+            exec(a, "INSERT INTO kv VALUES (1, 'one')");
+            a.setSavepoint();
+            a.commit();
+            a.setAutoCommit(true);
+            exec(a, "INSERT INTO kv VALUES (2, 'two')");
+            assertThat(a.getAutoCommit()).isTrue();
+            assertThat(count(a)).isEqualTo(2);
+            assertThat(gate.openTransactions()).as("transactions counted after everything committed, in auto-commit")
+                    .isZero();
+        }
+    }
 }

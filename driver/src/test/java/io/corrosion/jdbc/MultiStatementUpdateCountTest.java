@@ -180,4 +180,14 @@ class MultiStatementUpdateCountTest {
         assertThat(s.executeBatch()).containsExactly(2, 2);
         assertThat(scalar("SELECT count(*) FROM t")).isEqualTo(2);
     }
+
+    /** The statements before the last run without generated keys: a VACUUM after an INSERT in one string works. */
+    @Test
+    void aVacuumAfterAnInsertInTheSameStringRuns() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("vacuum.db"));
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE v (id INTEGER PRIMARY KEY, x TEXT)");
+            assertThat(s.executeUpdate("INSERT INTO v (x) VALUES ('a'); VACUUM")).isEqualTo(1);
+        }
+    }
 }

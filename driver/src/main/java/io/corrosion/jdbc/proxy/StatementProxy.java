@@ -107,10 +107,18 @@ public class StatementProxy implements Statement {
                     SqlErrors.GENERAL_ERROR);
         }
         DB db = connection.physical().getDatabase();
+        org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
         synchronized (db) {
             long changed = 0;
             for (int i = 0; i < statements.size(); i++) {
-                call.run(statements.get(i));
+                // Generated keys answer for the last statement; for the others sqlite-jdbc's SELECT last_insert_rowid()
+                // would stay open while the next runs, and a VACUUM there fails ("SQL statements in progress").
+                cfg.setGetGeneratedKeys(i == statements.size() - 1 && connection.generatedKeys());
+                try {
+                    call.run(statements.get(i));
+                } finally {
+                    cfg.setGetGeneratedKeys(connection.generatedKeys());
+                }
                 if (plan.statements().get(i).kind().isDml()) {
                     changed += db.changes();
                 }

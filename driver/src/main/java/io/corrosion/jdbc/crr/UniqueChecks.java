@@ -7,8 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -59,10 +62,13 @@ final class UniqueChecks {
         String newSelected = "";
         String oldSelected = "";
         if (where.isPresent()) {
-            newSelected = " AND " + rowSelected(c, table, "NEW", where.get());
-            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get());
+            // only the columns the index and its WHERE name: a trigger naming a column keeps it from being dropped
+            Set<String> used = new HashSet<>(CrrTableDdl.namesIn(where.get()));
+            columns.forEach(col -> used.add(col.name().toLowerCase(Locale.ROOT)));
+            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used);
+            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used);
             match.add("(" + where.get() + ")");
-            updateOf = new StringJoiner(", ").add(allColumns(c, table, ""));
+            updateOf = new StringJoiner(", ").add(columnsOf(c, table, "", used));
         }
         // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
         String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
@@ -87,21 +93,27 @@ final class UniqueChecks {
         }
     }
 
-    /** True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare. */
-    private static String rowSelected(Connection c, String table, String row, String where) throws SQLException {
-        return "EXISTS (SELECT 1 FROM (SELECT " + allColumns(c, table, row + ".") + ") AS " + Sql.ident(table)
+    /**
+     * True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare
+     * (those among {@code used}, lower case).
+     */
+    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used)
+            throws SQLException {
+        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used) + ") AS " + Sql.ident(table)
                 + " WHERE " + where + ")";
     }
 
-    /** The table's columns, each as {@code <prefix>"c"}, named {@code "c"} when prefixed. */
-    private static String allColumns(Connection c, String table, String prefix) throws SQLException {
+    /** The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed. */
+    private static String columnsOf(Connection c, String table, String prefix, Set<String> used) throws SQLException {
         StringJoiner out = new StringJoiner(", ");
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    String q = Sql.ident(rs.getString(1));
-                    out.add(prefix.isEmpty() ? q : prefix + q + " AS " + q);
+                    if (used.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
+                        String q = Sql.ident(rs.getString(1));
+                        out.add(prefix.isEmpty() ? q : prefix + q + " AS " + q);
+                    }
                 }
             }
         }

@@ -108,6 +108,18 @@ public final class CrrTableDdl {
         return java.util.Optional.empty();
     }
 
+    /** The names (lower case, unquoted) an expression mentions: its columns among them. */
+    public static java.util.Set<String> namesIn(String expression) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        TokenReader r = new TokenReader(expression);
+        for (SqlToken t : r.tokens) {
+            if (t.isName()) {
+                names.add(t.name(expression).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
     /** True for {@code CREATE TABLE ... AS SELECT}: a table whose columns come from a query, with no key. */
     public static boolean isCreateTableAsSelect(String createTableSql) {
         TokenReader r = new TokenReader(createTableSql);

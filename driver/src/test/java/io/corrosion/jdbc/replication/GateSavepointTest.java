@@ -102,4 +102,27 @@ class GateSavepointTest {
             assertThat(rowsSeenByOther).as("rows committed, as another connection sees them").isEqualTo(2);
         }
     }
+
+    /**
+     * transaction_mode=IMMEDIATE: after a savepoint transaction begun in auto-commit is committed, the next
+     * transaction begins IMMEDIATE before its first statement and holds the write lock: it does not wait at the gate.
+     */
+    @Test
+    void theTransactionAfterCommittingASavepointTransactionInImmediateModeDoesNotWaitAtTheGate() throws Exception {
+        try (Connection a = node("&transaction_mode=IMMEDIATE")) {
+            TransactionGate gate = gateOf(a);
+            a.setSavepoint();
+            count(a);
+            a.commit();
+            boolean waited = harness.waitedForAnApply(gate, Duration.ofSeconds(1), () -> {
+                try (Statement s = a.createStatement()) {
+                    return s.executeUpdate("INSERT INTO kv VALUES (1, 'one')");
+                }
+            });
+            a.commit();
+            assertThat(waited).as("the first statement of a transaction that holds the write lock since its BEGIN")
+                    .isFalse();
+            assertThat(count(a)).isEqualTo(1);
+        }
+    }
 }

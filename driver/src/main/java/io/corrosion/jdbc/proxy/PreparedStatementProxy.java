@@ -51,10 +51,6 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final List<Object> batchBound = new ArrayList<>();
     /** A plain single-row INSERT whose key the binder binds: its generated key is the key bound ({@link #knownKey}). */
     private final boolean keyBound;
-    /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
-    private Long knownKey;
-    /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
-    private PreparedStatement knownKeyQuery;
     /** An UPDATE or DELETE: sqlite-jdbc's generated-keys check after each execution can only say no (see {@link #run}). */
     private final boolean neverGeneratesKeys;
     /** {@link #getGeneratedKeys} was called: sqlite-jdbc then holds a result set its check clears. */
@@ -304,39 +300,10 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return counts;
     }
 
-    private long lastInsertRowid() throws SQLException {
-        try (java.sql.Statement s = connection.raw().createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         keysAsked = true;
-        if (knownKey == null) {
-            return super.getGeneratedKeys();
-        }
-        try {
-            if (knownKeyQuery == null) {
-                knownKeyQuery = connection.raw().prepareStatement("SELECT ? AS \"last_insert_rowid()\"");
-            }
-            knownKeyQuery.setLong(1, knownKey);
-            return ResultSetProxy.wrap(this, knownKeyQuery.executeQuery());
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
-    @Override
-    public void close() throws SQLException {
-        try {
-            if (knownKeyQuery != null) {
-                knownKeyQuery.close();
-            }
-        } finally {
-            super.close();
-        }
+        return super.getGeneratedKeys();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -26,6 +27,10 @@ public class StatementProxy implements Statement {
     private ResultSet lastWrapped;
     /** The last statement executed was DDL: its update count is 0 (SQLite's changes() still counts older rows). */
     private boolean ddlExecuted;
+    /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
+    Long knownKey;
+    /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
+    private PreparedStatement knownKeyQuery;
 
     StatementProxy(ConnectionProxy connection, Statement raw) {
         this.connection = connection;
@@ -40,6 +45,7 @@ public class StatementProxy implements Statement {
     /** Runs {@code sql} through plan, hook and {@code call}; every error leaves with an SQLState. */
     final <T> T intercepted(String sql, SqlCall<T> call) throws SQLException {
         try {
+            knownKey = null;
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
             ddlExecuted = firstIsDdl(plan);
@@ -111,9 +117,9 @@ public class StatementProxy implements Statement {
         synchronized (db) {
             long changed = 0;
             for (int i = 0; i < statements.size(); i++) {
-                // Generated keys answer for the last statement; for the others sqlite-jdbc's SELECT last_insert_rowid()
-                // would stay open while the next runs, and a VACUUM there fails ("SQL statements in progress").
-                cfg.setGetGeneratedKeys(i == statements.size() - 1 && connection.generatedKeys());
+                // Without sqlite-jdbc's generated keys: its SELECT last_insert_rowid() would stay open while the next
+                // statement runs, and a VACUUM there fails ("SQL statements in progress").
+                cfg.setGetGeneratedKeys(false);
                 try {
                     call.run(statements.get(i));
                 } finally {
@@ -123,6 +129,8 @@ public class StatementProxy implements Statement {
                     changed += db.changes();
                 }
             }
+            // as sqlite-jdbc answers a string that begins with an INSERT: the last row the string inserted
+            knownKey = connection.generatedKeys() && plan.first().kind().isInsert() ? lastInsertRowid() : null;
             return changed;
         }
     }
@@ -355,10 +363,24 @@ public class StatementProxy implements Statement {
         }
     }
 
+    final long lastInsertRowid() throws SQLException {
+        try (Statement s = connection.raw().createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         try {
-            return ResultSetProxy.wrap(this, raw.getGeneratedKeys());
+            if (knownKey == null) {
+                return ResultSetProxy.wrap(this, raw.getGeneratedKeys());
+            }
+            if (knownKeyQuery == null) {
+                knownKeyQuery = connection.raw().prepareStatement("SELECT ? AS \"last_insert_rowid()\"");
+            }
+            knownKeyQuery.setLong(1, knownKey);
+            return ResultSetProxy.wrap(this, knownKeyQuery.executeQuery());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -373,6 +395,9 @@ public class StatementProxy implements Statement {
     @Override
     public void close() throws SQLException {
         try {
+            if (knownKeyQuery != null) {
+                knownKeyQuery.close();
+            }
             raw.close();
         } catch (SQLException e) {
             throw translate(e);

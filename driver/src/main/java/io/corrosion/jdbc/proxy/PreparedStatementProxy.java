@@ -80,11 +80,6 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
                 && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)) && sql.charAt(end) != '_');
     }
 
-    @FunctionalInterface
-    private interface Execution<T> {
-        T run() throws SQLException;
-    }
-
     /**
      * Runs an execution of the statement. sqlite-jdbc matches the SQL against a pattern for INSERT/REPLACE after every
      * execution to decide whether to fetch generated keys (~0.3 µs, a few percent of a small UPDATE). For SQL that
@@ -95,16 +90,6 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return neverGeneratesKeys && !keysAsked ? withoutKeyCheck(execution) : execution.run();
     }
 
-    /** Runs an execution without sqlite-jdbc's generated-keys check and bookkeeping. */
-    private <T> T withoutKeyCheck(Execution<T> execution) throws SQLException {
-        org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
-        cfg.setGetGeneratedKeys(false);
-        try {
-            return execution.run();
-        } finally {
-            cfg.setGetGeneratedKeys(connection.generatedKeys());
-        }
-    }
 
     private static boolean plainSingleInsert(SqlPlan plan) {
         if (plan.statements().size() != 1) {

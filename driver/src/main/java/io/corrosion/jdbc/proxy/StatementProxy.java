@@ -42,6 +42,25 @@ public class StatementProxy implements Statement {
         T run(String sql) throws SQLException;
     }
 
+    @FunctionalInterface
+    interface Execution<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs an execution without sqlite-jdbc's generated-keys check and bookkeeping, and puts back the connection's
+     * setting at open (not what it reads now, which another thread's execution may have switched off meanwhile).
+     */
+    final <T> T withoutKeyCheck(Execution<T> execution) throws SQLException {
+        org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
+        cfg.setGetGeneratedKeys(false);
+        try {
+            return execution.run();
+        } finally {
+            cfg.setGetGeneratedKeys(connection.generatedKeys());
+        }
+    }
+
     /** Runs {@code sql} through plan, hook and {@code call}; every error leaves with an SQLState. */
     final <T> T intercepted(String sql, SqlCall<T> call) throws SQLException {
         try {
@@ -113,18 +132,13 @@ public class StatementProxy implements Statement {
                     SqlErrors.GENERAL_ERROR);
         }
         DB db = connection.physical().getDatabase();
-        org.sqlite.SQLiteConnectionConfig cfg = connection.raw().getConnectionConfig();
         synchronized (db) {
             long changed = 0;
             for (int i = 0; i < statements.size(); i++) {
+                String statement = statements.get(i);
                 // Without sqlite-jdbc's generated keys: its SELECT last_insert_rowid() would stay open while the next
                 // statement runs, and a VACUUM there fails ("SQL statements in progress").
-                cfg.setGetGeneratedKeys(false);
-                try {
-                    call.run(statements.get(i));
-                } finally {
-                    cfg.setGetGeneratedKeys(connection.generatedKeys());
-                }
+                withoutKeyCheck(() -> call.run(statement));
                 if (plan.statements().get(i).kind().isDml()) {
                     changed += db.changes();
                 }

@@ -38,7 +38,8 @@ final class KeywordClassifier {
         KeywordClassifier c = new KeywordClassifier(statementSql);
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
-                c.onConflict, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql), null, null);
+                c.onConflict, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql),
+                StarExpansion.applies(c.tokens), null, null);
     }
 
     /**

@@ -21,6 +21,16 @@ public record SqlPlan(String sql, List<StatementPlan> statements, boolean plainR
         return new SqlPlan(sql, statements, plainRead);
     }
 
+    /** True if a statement of the string has a {@code *} result column or a NATURAL join ({@link StarExpansion}). */
+    public boolean starOrNatural() {
+        for (StatementPlan s : statements) {
+            if (s.starOrNatural()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True if the string holds more than one statement. */
     public boolean isMultiStatement() {
         return statements.size() > 1;

@@ -6,7 +6,8 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * The one place where the CRR engine sees the application's SQL. The proxies call it for every SQL string except
- * plain reads ({@link SqlPlan#plainRead()}), which run untouched and never reach the hook.
+ * plain reads ({@link SqlPlan#plainRead()}), which run untouched and never reach the hook, but for
+ * {@link #rewriteRead} of those with a {@code *} result column or a NATURAL join.
  *
  * <p>Call sequence on the application's physical connection:
  * <ul>
@@ -60,6 +61,14 @@ public interface StatementHook {
      * @param connection the application's physical connection the statement will run on
      */
     String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException;
+
+    /**
+     * The SQL to run for a plain read ({@link SqlPlan#plainRead()}) that has a {@code *} result column or a NATURAL
+     * join ({@link SqlPlan#starOrNatural()}); no other method of the hook is called for it.
+     */
+    default String rewriteRead(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return plan.sql();
+    }
 
     /**
      * Work right before an execution of {@code plan} (e.g. taking a CRR's capture off before ALTER TABLE). When it

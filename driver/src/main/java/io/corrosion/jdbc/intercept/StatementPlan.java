@@ -25,6 +25,8 @@ import net.sf.jsqlparser.statement.Statement;
  * @param mentionsInternal the text names something the driver owns or answers itself: a name matching
  *                       {@link io.corrosion.jdbc.InternalTables} (crsql_*), or Hibernate's id-generator column
  *                       {@code next_val} ({@link GeneratorStatements}); such reads reach the statement hook
+ * @param starOrNatural  the text has a {@code *} or {@code t.*} result column or a NATURAL join, which
+ *                       {@link StarExpansion} rewrites over tables with the driver's hidden key
  * @param parsed         JSqlParser's statement, null when not parsed (plain reads, or JSqlParser could not parse it)
  * @param parseProblem   why JSqlParser could not parse it; null when it parsed or was not asked to
  */
@@ -40,6 +42,7 @@ public record StatementPlan(
         boolean temporary,
         String schema,
         boolean mentionsInternal,
+        boolean starOrNatural,
         Statement parsed,
         String parseProblem) {
 
@@ -80,11 +83,11 @@ public record StatementPlan(
 
     StatementPlan withParse(List<String> parsedTables, List<String> parsedColumns, Statement statement) {
         return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict, returning,
-                temporary, schema, mentionsInternal, statement, null);
+                temporary, schema, mentionsInternal, starOrNatural, statement, null);
     }
 
     StatementPlan withParseProblem(String problem) {
         return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict, returning,
-                temporary, schema, mentionsInternal, null, problem);
+                temporary, schema, mentionsInternal, starOrNatural, null, problem);
     }
 }

@@ -24,6 +24,7 @@ final class NodeStatementHook implements StatementHook {
     private final StatementHook keys;
     private final SchemaStatements schema;
     private final Function<SQLiteConnection, NodeConnection> connections;
+    private final HiddenKeyStars stars = new HiddenKeyStars();
 
     NodeStatementHook(StatementHook keys, SchemaStatements schema, Function<SQLiteConnection, NodeConnection> connections) {
         this.keys = keys;
@@ -35,7 +36,12 @@ final class NodeStatementHook implements StatementHook {
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         SchemaStatements.refuseRestore(plan);
         String keyed = keys.rewrite(plan, connection);
-        return SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed;
+        return stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed, connection);
+    }
+
+    @Override
+    public String rewriteRead(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return stars.rewrite(plan, plan.sql(), connection);
     }
 
     @Override

@@ -108,6 +108,11 @@ public final class ConnectionProxy extends NodeApiConnection {
         return interceptor.plan(sql);
     }
 
+    /** The SQL to run for a plain read: as written, or with the hidden key left out of its {@code *}. */
+    String readSql(SqlPlan plan) throws SQLException {
+        return plan.starOrNatural() ? hook.rewriteRead(plan, raw) : plan.sql();
+    }
+
     String rewrite(SqlPlan plan) throws SQLException {
         if (plan.statements().size() == 1 && plan.first().kind() == StatementKind.PRAGMA) {
             Optional<String> busyTimeout = lockWait.answer(plan.first().sql());
@@ -234,7 +239,8 @@ public final class ConnectionProxy extends NodeApiConnection {
         try {
             SqlPlan plan = plan(sql);
             if (plan.plainRead()) {
-                return new PreparedStatementProxy(this, preparer.prepare(sql), sql, plan, null, null, null);
+                String read = readSql(plan);
+                return new PreparedStatementProxy(this, preparer.prepare(read), read, plan, null, null, null);
             }
             String toRun = rewrite(plan);
             ParameterBinder binder = hook.parameterBinder(plan, raw);

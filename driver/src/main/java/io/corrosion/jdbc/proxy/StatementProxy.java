@@ -70,7 +70,7 @@ public class StatementProxy implements Statement {
             ddlExecuted = firstIsDdl(plan);
             if (plan.plainRead()) {
                 try {
-                    return call.run(sql);
+                    return call.run(connection.readSql(plan));
                 } finally {
                     connection.statementThrough();
                 }

@@ -38,8 +38,6 @@ class JdbcDifferentialTest {
             Map.entry("generatedKeysStatement", "JDBC: the keys' getStatement() is the statement that inserted"),
             Map.entry("getObjectByClass2", "JDBC behaviour worth knowing: getObject(i, Long.class) of NULL is null"),
             // known differences, not fixed yet
-            Map.entry("keylessTableSelectStar",
-                    "known bug, README (Constraints, No primary key): SELECT * shows the hidden key column"),
             Map.entry("pragmaTableInfoMetaData",
                     "known: the driver reads PRAGMA table_info as pragma_table_info, its ResultSetMetaData table name"));
 

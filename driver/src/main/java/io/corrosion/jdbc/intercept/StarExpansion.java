@@ -1,0 +1,487 @@
+package io.corrosion.jdbc.intercept;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code *} and {@code t.*} over tables that carry the driver's hidden key ({@link CrrTableDdl#ROW_ID_COLUMN}),
+ * written out as the tables' own columns, so that the key stays out of result sets as it stays out of
+ * {@code DatabaseMetaData}: in SELECTs, subqueries, common table expressions, compound SELECTs, {@code INSERT ...
+ * SELECT *}, {@code CREATE VIEW ... AS SELECT *}, trigger bodies and {@code RETURNING *}.
+ *
+ * <p>A {@code *} of a FROM clause that names such a table becomes every FROM item's columns in order, as SQLite
+ * would list them ({@code USING} and {@code NATURAL} joins list their join columns once), each qualified by the item's
+ * alias or name; an item that is not a table or view (a subquery, a table-valued function) stays {@code alias.*}.
+ * A {@code NATURAL JOIN} of two such tables would also join on the hidden keys, which never match: it becomes a join
+ * {@code USING} the columns they share. Where a FROM clause is beyond this reading (a parenthesised join, an unnamed
+ * subquery beside such a table, a name that is not a table), the statement runs as written.
+ */
+public final class StarExpansion {
+
+    /** What a name in a FROM clause is, as {@code SELECT *} would show it. */
+    public interface Tables {
+        /**
+         * The table or view's columns in order, the hidden key included where it has one; null if the name is not a
+         * table or view of the connection (a common table expression, say).
+         *
+         * @param schema the schema it was qualified with, or null
+         */
+        List<String> columns(String schema, String name) throws SQLException;
+    }
+
+    private static final Set<String> CORE_END = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "UNION",
+            "INTERSECT", "EXCEPT", "RETURNING");
+    private static final Set<String> JOIN_WORDS = Set.of("NATURAL", "LEFT", "RIGHT", "FULL", "OUTER", "INNER", "CROSS",
+            "JOIN");
+    private static final Set<String> NOT_AN_ALIAS = Set.of("WHERE", "JOIN", "LEFT", "RIGHT", "FULL", "INNER", "CROSS",
+            "NATURAL", "OUTER", "ON", "USING", "GROUP", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "WINDOW",
+            "HAVING", "INDEXED", "NOT", "RETURNING");
+    private static final Set<String> BEFORE_STAR = Set.of("SELECT", "DISTINCT", "ALL", "RETURNING");
+
+    private final TokenReader r;
+    private final Tables tables;
+    private final String returningTable;
+    /** Names that common table expressions define: never the table of the same name. */
+    private final Set<String> cteNames = new HashSet<>();
+    private final List<Edit> edits = new ArrayList<>();
+
+    private StarExpansion(String sql, Tables tables, String returningTable) {
+        this.r = new TokenReader(sql);
+        this.tables = tables;
+        this.returningTable = returningTable;
+    }
+
+    /**
+     * True if the statement has a {@code *} or {@code t.*} result column or a {@code NATURAL} join, which
+     * {@link #rewrite} may change: a cheap test for classifying.
+     */
+    static boolean applies(List<SqlToken> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (isStar(tokens, i) || tokens.get(i).isWord("NATURAL")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The statement with its stars over hidden keys written out; the text unchanged if it has none.
+     *
+     * @param returningTable the table a DML statement writes (whose columns {@code RETURNING *} lists), or null
+     */
+    public static String rewrite(String statementSql, Tables tables, String returningTable) throws SQLException {
+        return new StarExpansion(statementSql, tables, returningTable).run();
+    }
+
+    private static boolean isStar(List<SqlToken> tokens, int i) {
+        if (i == 0 || !tokens.get(i).isSymbol('*')) {
+            return false;
+        }
+        SqlToken before = tokens.get(i - 1);
+        return before.isSymbol(',') || before.isSymbol('.') && i >= 2 && tokens.get(i - 2).isName()
+                || before.type() == SqlToken.Type.WORD && BEFORE_STAR.contains(before.text());
+    }
+
+    private String run() throws SQLException {
+        List<SqlToken> tokens = r.tokens;
+        collectCteNames();
+        for (int i = 1; i < tokens.size(); i++) {
+            if (tokens.get(i).isWord("NATURAL")) {
+                naturalJoin(i);
+            }
+            if (!isStar(tokens, i)) {
+                continue;
+            }
+            if (tokens.get(i - 1).isSymbol('.')) {
+                qualified(i);
+            } else if (tokens.get(i - 1).isWord("RETURNING")) {
+                returning(i);
+            } else {
+                unqualified(i);
+            }
+        }
+        if (edits.isEmpty()) {
+            return r.sql;
+        }
+        edits.sort(Comparator.comparingInt(Edit::start).reversed());
+        StringBuilder out = new StringBuilder(r.sql);
+        for (Edit e : edits) {
+            out.replace(e.start, e.end, e.text);
+        }
+        return out.toString();
+    }
+
+    // ---- the three kinds of star ---------------------------------------------------------------------------------
+
+    /** {@code t.*} (or {@code s.t.*}): written out if {@code t} is an item of its FROM clause with a hidden key. */
+    private void qualified(int star) throws SQLException {
+        List<SqlToken> tokens = r.tokens;
+        String qualifier = tokens.get(star - 2).name(r.sql);
+        int start = tokens.get(star - 2).start();
+        if (star >= 4 && tokens.get(star - 3).isSymbol('.') && tokens.get(star - 4).isName()) {
+            start = tokens.get(star - 4).start();
+        }
+        List<Item> items = fromItems(star);
+        if (items == null) {
+            return;
+        }
+        for (Item item : items) {
+            if (item.qualifier() != null && item.qualifier().equalsIgnoreCase(qualifier)) {
+                List<String> columns = columnsOf(item);
+                if (columns != null && hasHiddenKey(columns)) {
+                    edits.add(new Edit(start, tokens.get(star).end(), listed(r.sql.substring(start,
+                            tokens.get(star).start()), visible(columns, Set.of()))));
+                }
+                return;
+            }
+        }
+    }
+
+    /** {@code RETURNING *} of a statement that writes a table with a hidden key. */
+    private void returning(int star) throws SQLException {
+        if (returningTable == null) {
+            return;
+        }
+        List<String> columns = tables.columns(null, returningTable);
+        if (columns != null && hasHiddenKey(columns)) {
+            edits.add(new Edit(r.tokens.get(star).start(), r.tokens.get(star).end(), listed("", visible(columns, Set.of()))));
+        }
+    }
+
+    /** {@code *}: every FROM item's columns, when one of them has a hidden key. */
+    private void unqualified(int star) throws SQLException {
+        List<Item> items = fromItems(star);
+        if (items == null || items.isEmpty()) {
+            return;
+        }
+        List<List<String>> columns = new ArrayList<>(items.size());
+        boolean hidden = false;
+        for (Item item : items) {
+            List<String> c = columnsOf(item);
+            columns.add(c);
+            hidden |= c != null && hasHiddenKey(c);
+        }
+        if (!hidden) {
+            return;
+        }
+        List<String> out = new ArrayList<>();
+        Set<String> left = new HashSet<>();
+        for (int k = 0; k < items.size(); k++) {
+            Item item = items.get(k);
+            List<String> c = columns.get(k);
+            Set<String> joinColumns = Set.of();
+            if (item.natural() >= 0 || item.using() != null) {
+                if (c == null || left.contains(null)) {
+                    return; // which columns SQLite lists once is unknown
+                }
+                joinColumns = item.using() != null ? lower(item.using()) : common(left, c);
+            }
+            if (c != null) {
+                if (item.qualifier() == null) {
+                    return;
+                }
+                String prefix = Identifiers.quote(item.qualifier()) + ".";
+                for (String column : visible(c, joinColumns)) {
+                    out.add(prefix + Identifiers.quote(column));
+                }
+                for (String column : c) {
+                    left.add(column.toLowerCase(Locale.ROOT));
+                }
+            } else {
+                if (item.qualifier() == null || !joinColumns.isEmpty()) {
+                    return;
+                }
+                out.add(Identifiers.quote(item.qualifier()) + ".*");
+                left.add(null); // this item's columns are unknown from here on
+            }
+        }
+        SqlToken t = r.tokens.get(star);
+        edits.add(new Edit(t.start(), t.end(), String.join(", ", out)));
+    }
+
+    /**
+     * {@code a NATURAL JOIN b} where both have the hidden key joins on it too, and the keys of two tables never match:
+     * the join becomes one {@code USING} the columns they share (or {@code ON 1} when they share none), which is what
+     * it means without the hidden keys.
+     */
+    private void naturalJoin(int natural) throws SQLException {
+        List<Item> items = fromItems(natural);
+        if (items == null) {
+            return;
+        }
+        Set<String> left = new HashSet<>();
+        for (Item item : items) {
+            List<String> c = columnsOf(item);
+            if (c == null) {
+                return; // what the join shares is unknown
+            }
+            if (item.natural() == natural) {
+                if (!left.contains(CrrTableDdl.ROW_ID_COLUMN) || !hasHiddenKey(c)) {
+                    return;
+                }
+                List<String> shared = new ArrayList<>();
+                for (String column : visible(c, Set.of())) {
+                    if (left.contains(column.toLowerCase(Locale.ROOT))) {
+                        shared.add(Identifiers.quote(column));
+                    }
+                }
+                SqlToken word = r.tokens.get(natural);
+                SqlToken last = r.tokens.get(item.end() - 1);
+                String constraint = shared.isEmpty() ? " ON 1" : " USING (" + String.join(", ", shared) + ")";
+                edits.add(new Edit(word.start(), last.end(), r.sql.substring(word.end(), last.end()).stripLeading()
+                        + constraint));
+                return;
+            }
+            for (String column : c) {
+                left.add(column.toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    // ---- FROM clauses --------------------------------------------------------------------------------------------
+
+    /**
+     * One item of a FROM clause. {@code natural} is the index of its {@code NATURAL} token (or -1), {@code using} its
+     * USING list (or null), {@code end} the index after its last token (before any ON or USING).
+     */
+    private record Item(String schema, String table, String qualifier, int natural, List<String> using, int end) {}
+
+    /**
+     * The items of the FROM clause of the SELECT that the token at {@code star} belongs to; empty if it has none,
+     * null if the clause is beyond this reading.
+     */
+    private List<Item> fromItems(int star) {
+        List<SqlToken> tokens = r.tokens;
+        int select = -1;
+        int depth = 0;
+        for (int i = star - 1; i >= 0; i--) {
+            SqlToken t = tokens.get(i);
+            if (t.isSymbol(')')) {
+                depth++;
+            } else if (t.isSymbol('(')) {
+                if (depth == 0) {
+                    break;
+                }
+                depth--;
+            } else if (depth == 0 && t.isWord("SELECT")) {
+                select = i;
+                break;
+            }
+        }
+        if (select < 0) {
+            return null;
+        }
+        int from = -1;
+        int end = tokens.size();
+        depth = 0;
+        for (int i = select + 1; i < tokens.size(); i++) {
+            SqlToken t = tokens.get(i);
+            if (t.isSymbol('(')) {
+                depth++;
+            } else if (t.isSymbol(')')) {
+                if (depth == 0) {
+                    end = i;
+                    break;
+                }
+                depth--;
+            } else if (depth == 0 && (t.isSymbol(';') || t.type() == SqlToken.Type.WORD && CORE_END.contains(t.text()))) {
+                end = i;
+                break;
+            } else if (depth == 0 && from < 0 && t.isWord("FROM")) {
+                from = i;
+            }
+        }
+        return from < 0 ? List.of() : items(from + 1, end);
+    }
+
+    private List<Item> items(int start, int end) {
+        List<SqlToken> tokens = r.tokens;
+        List<Item> items = new ArrayList<>();
+        int pos = start;
+        int natural = -1;
+        while (pos < end) {
+            String schema = null;
+            String table = null;
+            String qualifier = null;
+            SqlToken t = tokens.get(pos);
+            if (t.isSymbol('(')) {
+                int close = r.matchingParen(pos);
+                if (close < 0 || close >= end || !(tokens.get(pos + 1).isWord("SELECT") || tokens.get(pos + 1).isWord("WITH")
+                        || tokens.get(pos + 1).isWord("VALUES"))) {
+                    return null; // a parenthesised join
+                }
+                pos = close + 1;
+            } else if (t.isName()) {
+                table = t.name(r.sql);
+                pos++;
+                if (pos + 1 < end && tokens.get(pos).isSymbol('.') && tokens.get(pos + 1).isName()) {
+                    schema = table;
+                    table = tokens.get(pos + 1).name(r.sql);
+                    pos += 2;
+                }
+                qualifier = table;
+                if (pos < end && tokens.get(pos).isSymbol('(')) { // a table-valued function
+                    int close = r.matchingParen(pos);
+                    if (close < 0 || close >= end) {
+                        return null;
+                    }
+                    pos = close + 1;
+                    table = null;
+                }
+            } else {
+                return null;
+            }
+            if (pos < end && tokens.get(pos).isWord("AS")) {
+                pos++;
+            }
+            if (pos < end && (tokens.get(pos).type() == SqlToken.Type.QUOTED_IDENTIFIER
+                    || tokens.get(pos).type() == SqlToken.Type.STRING
+                    || tokens.get(pos).type() == SqlToken.Type.WORD && !NOT_AN_ALIAS.contains(tokens.get(pos).text()))) {
+                qualifier = tokens.get(pos).name(r.sql);
+                pos++;
+            }
+            if (pos < end && tokens.get(pos).isWord("INDEXED")) {
+                pos += 3; // INDEXED BY name
+            } else if (pos + 1 < end && tokens.get(pos).isWord("NOT") && tokens.get(pos + 1).isWord("INDEXED")) {
+                pos += 2;
+            }
+            int itemEnd = Math.min(pos, end);
+            List<String> using = null;
+            if (pos < end && tokens.get(pos).isWord("USING") && pos + 1 < end && tokens.get(pos + 1).isSymbol('(')) {
+                int close = r.matchingParen(pos + 1);
+                if (close < 0 || close >= end) {
+                    return null;
+                }
+                using = new ArrayList<>();
+                for (int i = pos + 2; i < close; i++) {
+                    if (tokens.get(i).isName()) {
+                        using.add(tokens.get(i).name(r.sql));
+                    }
+                }
+                pos = close + 1;
+            } else if (pos < end && tokens.get(pos).isWord("ON")) {
+                pos = nextSeparator(pos + 1, end);
+            }
+            if (table != null && cteNames.contains(table.toLowerCase(Locale.ROOT)) && schema == null) {
+                table = null; // the common table expression, not the table
+            }
+            items.add(new Item(schema, table, qualifier, natural, using, itemEnd));
+            natural = -1;
+            if (pos >= end) {
+                break;
+            }
+            if (tokens.get(pos).isSymbol(',')) {
+                pos++;
+                continue;
+            }
+            if (tokens.get(pos).type() != SqlToken.Type.WORD || !JOIN_WORDS.contains(tokens.get(pos).text())) {
+                return null;
+            }
+            while (pos < end && tokens.get(pos).type() == SqlToken.Type.WORD && JOIN_WORDS.contains(tokens.get(pos).text())) {
+                if (tokens.get(pos).isWord("NATURAL")) {
+                    natural = pos;
+                }
+                if (tokens.get(pos++).isWord("JOIN")) {
+                    break;
+                }
+            }
+        }
+        return items;
+    }
+
+    /** The index of the next {@code ,} or join word at this level from {@code from}, or {@code end}. */
+    private int nextSeparator(int from, int end) {
+        int depth = 0;
+        for (int i = from; i < end; i++) {
+            SqlToken t = r.tokens.get(i);
+            if (t.isSymbol('(')) {
+                depth++;
+            } else if (t.isSymbol(')')) {
+                depth--;
+            } else if (depth == 0 && (t.isSymbol(',') || t.type() == SqlToken.Type.WORD && JOIN_WORDS.contains(t.text()))) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /** {@code WITH [RECURSIVE] name [(columns)] AS [NOT] [MATERIALIZED] (...)} anywhere in the statement. */
+    private void collectCteNames() {
+        List<SqlToken> tokens = r.tokens;
+        for (int i = 1; i < tokens.size(); i++) {
+            SqlToken before = tokens.get(i - 1);
+            if (!tokens.get(i).isName() || !(before.isWord("WITH") || before.isWord("RECURSIVE") || before.isSymbol(','))) {
+                continue;
+            }
+            int next = i + 1;
+            if (next < tokens.size() && tokens.get(next).isSymbol('(')) {
+                int close = r.matchingParen(next);
+                next = close < 0 ? tokens.size() : close + 1;
+            }
+            if (next + 1 < tokens.size() && tokens.get(next).isWord("AS")
+                    && (tokens.get(next + 1).isSymbol('(') || tokens.get(next + 1).isWord("NOT")
+                    || tokens.get(next + 1).isWord("MATERIALIZED"))) {
+                cteNames.add(tokens.get(i).name(r.sql).toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    // ---- columns -------------------------------------------------------------------------------------------------
+
+    private List<String> columnsOf(Item item) throws SQLException {
+        return item.table() == null ? null : tables.columns(item.schema(), item.table());
+    }
+
+    private static boolean hasHiddenKey(List<String> columns) {
+        for (String c : columns) {
+            if (c.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The columns in order without the hidden key and without {@code except} (lower-cased names). */
+    private static List<String> visible(List<String> columns, Set<String> except) {
+        List<String> out = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            if (!c.equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN) && !except.contains(c.toLowerCase(Locale.ROOT))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> common(Set<String> left, List<String> columns) {
+        Set<String> shared = new HashSet<>();
+        for (String c : columns) {
+            if (left.contains(c.toLowerCase(Locale.ROOT))) {
+                shared.add(c.toLowerCase(Locale.ROOT));
+            }
+        }
+        return shared;
+    }
+
+    private static Set<String> lower(List<String> names) {
+        Set<String> out = new HashSet<>();
+        for (String n : names) {
+            out.add(n.toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    private static String listed(String prefix, List<String> columns) {
+        List<String> out = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            out.add(prefix + Identifiers.quote(c));
+        }
+        return String.join(", ", out);
+    }
+
+    private record Edit(int start, int end, String text) {}
+}

@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <p>A {@code *} of a FROM clause that names such a table becomes every FROM item's columns in order, as SQLite
  * would list them ({@code USING} and {@code NATURAL} joins list their join columns once), each qualified by the item's
- * alias or name; an item that is not a table or view (a subquery, a table-valued function) stays {@code alias.*}.
+ * alias or name (but a join column left of a RIGHT or FULL join, which SQLite names unqualified); an item that is not
+ * a table or view (a subquery, a table-valued function) stays {@code alias.*}. A {@code *} among RETURNING's columns
+ * is the written table's.
  * A {@code NATURAL JOIN} of two such tables would also join on the hidden keys, which never match: it becomes a join
  * {@code USING} the columns they share. Where a FROM clause is beyond this reading (a parenthesised join, an unnamed
  * subquery beside such a table, a name that is not a table), the statement runs as written.
@@ -99,7 +101,7 @@ public final class StarExpansion {
             }
             if (tokens.get(i - 1).isSymbol('.')) {
                 qualified(i);
-            } else if (tokens.get(i - 1).isWord("RETURNING")) {
+            } else if (inReturning(i)) {
                 returning(i);
             } else {
                 unqualified(i);
@@ -159,49 +161,96 @@ public final class StarExpansion {
         if (items == null || items.isEmpty()) {
             return;
         }
-        List<List<String>> columns = new ArrayList<>(items.size());
+        List<List<String>> columns = columnsOf(items);
         boolean hidden = false;
-        for (Item item : items) {
-            List<String> c = columnsOf(item);
-            columns.add(c);
+        for (List<String> c : columns) {
             hidden |= c != null && hasHiddenKey(c);
         }
         if (!hidden) {
             return;
         }
+        List<Set<String>> joins = joinColumns(items, columns);
+        if (joins == null) {
+            return;
+        }
         List<String> out = new ArrayList<>();
-        Set<String> left = new HashSet<>();
         for (int k = 0; k < items.size(); k++) {
             Item item = items.get(k);
             List<String> c = columns.get(k);
-            Set<String> joinColumns = Set.of();
-            if (item.natural() >= 0 || item.using() != null) {
-                if (c == null || left.contains(null)) {
-                    return; // which columns SQLite lists once is unknown
-                }
-                joinColumns = item.using() != null ? lower(item.using()) : common(left, c);
+            Set<String> unqualified = leftOfRightJoin(items, k) ? laterJoinColumns(joins, k) : Set.of();
+            if (item.qualifier() == null || c == null && !unqualified.isEmpty()) {
+                return;
             }
-            if (c != null) {
-                if (item.qualifier() == null) {
-                    return;
-                }
-                String prefix = Identifiers.quote(item.qualifier()) + ".";
-                for (String column : visible(c, joinColumns)) {
-                    out.add(prefix + Identifiers.quote(column));
-                }
-                for (String column : c) {
-                    left.add(column.toLowerCase(Locale.ROOT));
-                }
-            } else {
-                if (item.qualifier() == null || !joinColumns.isEmpty()) {
-                    return;
-                }
-                out.add(Identifiers.quote(item.qualifier()) + ".*");
-                left.add(null); // this item's columns are unknown from here on
+            String prefix = Identifiers.quote(item.qualifier()) + ".";
+            if (c == null) {
+                out.add(prefix + "*");
+                continue;
+            }
+            for (String column : visible(c, joins.get(k))) {
+                out.add(columnReference(prefix, column, unqualified));
             }
         }
         SqlToken t = r.tokens.get(star);
         edits.add(new Edit(t.start(), t.end(), String.join(", ", out)));
+    }
+
+    /**
+     * Per FROM item, the columns that its USING or NATURAL join lists once (lower-cased; empty for other joins); null
+     * if they are unknown (the item or one left of it is not a table or view).
+     */
+    private static List<Set<String>> joinColumns(List<Item> items, List<List<String>> columns) {
+        List<Set<String>> out = new ArrayList<>(items.size());
+        Set<String> left = new HashSet<>();
+        for (int k = 0; k < items.size(); k++) {
+            Item item = items.get(k);
+            List<String> c = columns.get(k);
+            Set<String> join = Set.of();
+            if (item.natural() >= 0 || item.using() != null) {
+                if (c == null || left.contains(null)) {
+                    return null;
+                }
+                join = item.using() != null ? lower(item.using()) : common(left, c);
+            }
+            out.add(join);
+            if (c == null) {
+                left.add(null);
+            } else {
+                for (String column : c) {
+                    left.add(column.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True if a RIGHT or FULL join follows item {@code k}. */
+    private static boolean leftOfRightJoin(List<Item> items, int k) {
+        for (int j = k + 1; j < items.size(); j++) {
+            if (items.get(j).right()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The columns that the USING or NATURAL joins after item {@code k} list once. */
+    private static Set<String> laterJoinColumns(List<Set<String>> joins, int k) {
+        Set<String> out = new HashSet<>();
+        for (int j = k + 1; j < joins.size(); j++) {
+            out.addAll(joins.get(j));
+        }
+        return out;
+    }
+
+    /**
+     * A column of a {@code *}, as SQLite writes it out: qualified, but for one that a later USING or NATURAL join lists
+     * once when a RIGHT or FULL join follows. Unqualified, that reads the joined value (the right table's, or both
+     * coalesced) where the table's own would be NULL on the rows only the right side has; named, so that its label
+     * is the column's name and not the coalesce's text.
+     */
+    private static String columnReference(String prefix, String column, Set<String> unqualified) {
+        String name = Identifiers.quote(column);
+        return unqualified.contains(column.toLowerCase(Locale.ROOT)) ? name + " AS " + name : prefix + name;
     }
 
     /**
@@ -247,9 +296,11 @@ public final class StarExpansion {
 
     /**
      * One item of a FROM clause. {@code natural} is the index of its {@code NATURAL} token (or -1), {@code using} its
-     * USING list (or null), {@code end} the index after its last token (before any ON or USING).
+     * USING list (or null), {@code right} whether it is joined by a RIGHT or FULL join, {@code end} the index after
+     * its last token (before any ON or USING).
      */
-    private record Item(String schema, String table, String qualifier, int natural, List<String> using, int end) {}
+    private record Item(String schema, String table, String qualifier, int natural, boolean right, List<String> using,
+            int end) {}
 
     /**
      * The items of the FROM clause of the SELECT that the token at {@code star} belongs to; empty if it has none,
@@ -257,28 +308,13 @@ public final class StarExpansion {
      */
     private List<Item> fromItems(int star) {
         List<SqlToken> tokens = r.tokens;
-        int select = -1;
-        int depth = 0;
-        for (int i = star - 1; i >= 0; i--) {
-            SqlToken t = tokens.get(i);
-            if (t.isSymbol(')')) {
-                depth++;
-            } else if (t.isSymbol('(')) {
-                if (depth == 0) {
-                    break;
-                }
-                depth--;
-            } else if (depth == 0 && t.isWord("SELECT")) {
-                select = i;
-                break;
-            }
-        }
-        if (select < 0) {
+        int select = resultColumnsOf(star);
+        if (select < 0 || !tokens.get(select).isWord("SELECT")) {
             return null;
         }
         int from = -1;
         int end = tokens.size();
-        depth = 0;
+        int depth = 0;
         for (int i = select + 1; i < tokens.size(); i++) {
             SqlToken t = tokens.get(i);
             if (t.isSymbol('(')) {
@@ -292,11 +328,36 @@ public final class StarExpansion {
             } else if (depth == 0 && (t.isSymbol(';') || t.type() == SqlToken.Type.WORD && CORE_END.contains(t.text()))) {
                 end = i;
                 break;
-            } else if (depth == 0 && from < 0 && t.isWord("FROM")) {
-                from = i;
+            } else if (depth == 0 && from < 0 && t.isWord("FROM") && !tokens.get(i - 1).isWord("DISTINCT")) {
+                from = i; // the FROM of IS [NOT] DISTINCT FROM is an operator's
             }
         }
         return from < 0 ? List.of() : items(from + 1, end);
+    }
+
+    /** The index of the SELECT or RETURNING whose result columns hold the token at {@code at}; -1 if none. */
+    private int resultColumnsOf(int at) {
+        int depth = 0;
+        for (int i = at - 1; i >= 0; i--) {
+            SqlToken t = r.tokens.get(i);
+            if (t.isSymbol(')')) {
+                depth++;
+            } else if (t.isSymbol('(')) {
+                if (depth == 0) {
+                    return -1;
+                }
+                depth--;
+            } else if (depth == 0 && (t.isWord("SELECT") || t.isWord("RETURNING"))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True if the {@code *} at {@code star} is one of the RETURNING clause's result columns. */
+    private boolean inReturning(int star) {
+        int at = resultColumnsOf(star);
+        return at >= 0 && r.tokens.get(at).isWord("RETURNING");
     }
 
     private List<Item> items(int start, int end) {
@@ -304,6 +365,7 @@ public final class StarExpansion {
         List<Item> items = new ArrayList<>();
         int pos = start;
         int natural = -1;
+        boolean right = false;
         while (pos < end) {
             String schema = null;
             String table = null;
@@ -370,8 +432,9 @@ public final class StarExpansion {
             if (table != null && cteNames.contains(table.toLowerCase(Locale.ROOT)) && schema == null) {
                 table = null; // the common table expression, not the table
             }
-            items.add(new Item(schema, table, qualifier, natural, using, itemEnd));
+            items.add(new Item(schema, table, qualifier, natural, right, using, itemEnd));
             natural = -1;
+            right = false;
             if (pos >= end) {
                 break;
             }
@@ -386,6 +449,7 @@ public final class StarExpansion {
                 if (tokens.get(pos).isWord("NATURAL")) {
                     natural = pos;
                 }
+                right |= tokens.get(pos).isWord("RIGHT") || tokens.get(pos).isWord("FULL");
                 if (tokens.get(pos++).isWord("JOIN")) {
                     break;
                 }
@@ -435,6 +499,14 @@ public final class StarExpansion {
 
     private List<String> columnsOf(Item item) throws SQLException {
         return item.table() == null ? null : tables.columns(item.schema(), item.table());
+    }
+
+    private List<List<String>> columnsOf(List<Item> items) throws SQLException {
+        List<List<String>> columns = new ArrayList<>(items.size());
+        for (Item item : items) {
+            columns.add(columnsOf(item));
+        }
+        return columns;
     }
 
     private static boolean hasHiddenKey(List<String> columns) {

@@ -90,6 +90,31 @@ class StarExpansionTest {
     }
 
     @Test
+    void usingColumnsLeftOfARightOrFullJoinAreNamedUnqualifiedAsSqliteNamesThem() throws SQLException {
+        assertThat(expand("SELECT * FROM bag FULL JOIN tag USING (item)"))
+                .isEqualTo("SELECT \"bag\".\"owner_id\", \"item\" AS \"item\", \"tag\".\"label\" FROM bag FULL JOIN tag"
+                        + " USING (item)");
+        assertThat(expand("SELECT b.* FROM bag b RIGHT JOIN tag USING (item)")) // a qualified star keeps its table's
+                .isEqualTo("SELECT b.\"owner_id\", b.\"item\" FROM bag b RIGHT JOIN tag USING (item)");
+    }
+
+    @Test
+    void aStarAfterOtherReturningColumnsIsTheWrittenTables() throws SQLException {
+        assertThat(expand("INSERT INTO bag SELECT * FROM tag WHERE true RETURNING item, *", "bag"))
+                .isEqualTo("INSERT INTO bag SELECT \"tag\".\"item\", \"tag\".\"label\" FROM tag WHERE true"
+                        + " RETURNING item, \"owner_id\", \"item\"");
+        assertThat(expand("INSERT INTO owner SELECT * FROM bag WHERE true RETURNING id, *", "owner"))
+                .isEqualTo("INSERT INTO owner SELECT \"bag\".\"owner_id\", \"bag\".\"item\" FROM bag WHERE true"
+                        + " RETURNING id, *");
+    }
+
+    @Test
+    void isDistinctFromIsAnOperatorNotAFromClause() throws SQLException {
+        assertThat(expand("SELECT *, item IS NOT DISTINCT FROM 'x' FROM bag"))
+                .isEqualTo("SELECT \"bag\".\"owner_id\", \"bag\".\"item\", item IS NOT DISTINCT FROM 'x' FROM bag");
+    }
+
+    @Test
     void everythingElseStaysAsWritten() throws SQLException {
         for (String sql : List.of(
                 "SELECT count(*) FROM bag",

@@ -119,6 +119,39 @@ class HiddenKeyStarTest {
     }
 
     @Test
+    void rightAndFullJoinsShowTheJoinedValueOfTheirUsingColumns() throws SQLException {
+        for (String sql : List.of(
+                "SELECT * FROM bag RIGHT JOIN tag USING (item) ORDER BY 1, 2, 3",
+                "SELECT * FROM bag FULL JOIN tag USING (item) ORDER BY 1, 2, 3",
+                "SELECT * FROM bag NATURAL RIGHT JOIN tag ORDER BY 1, 2, 3",
+                "SELECT * FROM bag NATURAL FULL OUTER JOIN tag ORDER BY 1, 2, 3",
+                "SELECT * FROM tag FULL JOIN bag USING (item) FULL JOIN copy USING (item) ORDER BY 1, 2, 3, 4",
+                "SELECT * FROM owner, bag FULL JOIN tag USING (item) ORDER BY 1, 2, 3, 4, 5",
+                "SELECT b.*, t.* FROM bag b FULL JOIN tag t USING (item) ORDER BY 1, 2, 3, 4")) {
+            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
+        }
+    }
+
+    @Test
+    void aStarAfterOtherReturningColumnsListsTheWrittenTable() throws SQLException {
+        String[] schema = {"CREATE TABLE label (item TEXT PRIMARY KEY, label TEXT)", "INSERT INTO label VALUES ('hat', 'old')"};
+        JdbcRows.exec(plain, schema);
+        JdbcRows.exec(ours, schema);
+        for (String sql : List.of(
+                "INSERT INTO label SELECT * FROM tag WHERE true ON CONFLICT DO NOTHING RETURNING item, *",
+                "INSERT INTO copy SELECT * FROM bag WHERE owner_id = 3 RETURNING owner_id, *",
+                "DELETE FROM bag WHERE owner_id = 3 RETURNING owner_id * 2, *")) {
+            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
+        }
+    }
+
+    @Test
+    void isDistinctFromAmongTheResultColumnsIsNoFromClause() throws SQLException {
+        String sql = "SELECT *, owner_id IS NOT DISTINCT FROM 1 AS first FROM bag ORDER BY 1, 2";
+        assertThat(query(ours, sql)).isEqualTo(query(plain, sql));
+    }
+
+    @Test
     void aTableWithoutTheHiddenKeyIsLeftAsItIs() throws SQLException {
         JdbcRows.exec(ours, "CREATE TEMP TABLE scratch (a, b)", "INSERT INTO scratch VALUES (1, 2)");
         JdbcRows.exec(plain, "CREATE TEMP TABLE scratch (a, b)", "INSERT INTO scratch VALUES (1, 2)");

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -23,15 +24,19 @@ final class HiddenKeyStars {
     private static final String ANY_HIDDEN_KEY = "SELECT 1 FROM sqlite_schema m, pragma_table_xinfo(m.name) p"
             + " WHERE m.type = 'table' AND p.name = '" + CrrTableDdl.ROW_ID_COLUMN + "' LIMIT 1";
 
+    /** An ATTACH: the attached file (a backup, say) may have such tables where this one has none. */
+    private static final Pattern ATTACH = Pattern.compile("(?is)\\s*attach\\b");
+
     /**
-     * Whether the file has a table with the hidden key; null until read. It can only turn true, and only through a
-     * CREATE TABLE this hook sees (the driver adds the key there): once one is rewritten with it, it is true.
+     * Whether the file, or a file attached to a connection of it, has a table with the hidden key; null until read.
+     * It can only turn true, and only through a statement this hook sees: a CREATE TABLE (the driver adds the key
+     * there; once one is rewritten with it, it is true) or an ATTACH (then it is true, unread).
      */
     private volatile Boolean any;
 
     /** The SQL to run for {@code sql}, the text of {@code plan} as the other rewrites left it. */
     String rewrite(SqlPlan plan, String sql, SQLiteConnection connection) throws SQLException {
-        if (any != Boolean.TRUE && createsHiddenKey(plan, sql)) {
+        if (any != Boolean.TRUE && (createsHiddenKey(plan, sql) || attaches(plan))) {
             synchronized (this) {
                 any = true; // before the table exists: a read of the flag now may miss it, but cannot keep that
             }
@@ -63,6 +68,15 @@ final class HiddenKeyStars {
         }
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean attaches(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.OTHER && ATTACH.matcher(s.sql()).lookingAt()) {
                 return true;
             }
         }

@@ -170,6 +170,20 @@ class HiddenKeyStarTest {
         }
     }
 
+    @Test
+    void aFileWithoutSuchTablesCountsThoseOfAFileItAttaches() throws SQLException {
+        String backup = dir.resolve("backup.db").toString();
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + backup)) {
+            JdbcRows.exec(c, "CREATE TABLE kept (x TEXT)", "INSERT INTO kept VALUES ('b')");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("fresh.db"))) {
+            JdbcRows.exec(c, "CREATE TABLE k (id INTEGER PRIMARY KEY, x TEXT)");
+            assertThat(query(c, "SELECT * FROM k")).containsExactly(List.of("id", "x"));
+            JdbcRows.exec(c, "ATTACH '" + backup + "' AS backup");
+            assertThat(query(c, "SELECT * FROM backup.kept")).containsExactly(List.of("x"), List.of("b"));
+        }
+    }
+
     /** Column labels, then every row's values, as strings. */
     private static List<List<String>> query(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

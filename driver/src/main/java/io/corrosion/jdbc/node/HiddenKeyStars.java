@@ -41,6 +41,15 @@ final class HiddenKeyStars {
                 any = true; // before the table exists: a read of the flag now may miss it, but cannot keep that
             }
         }
+        return expand(plan, sql, connection);
+    }
+
+    /** The SQL to run for a plain read, which creates and attaches nothing: a flag read where no table has the key. */
+    String rewriteRead(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        return expand(plan, plan.sql(), connection);
+    }
+
+    private String expand(SqlPlan plan, String sql, SQLiteConnection connection) throws SQLException {
         if (!plan.starOrNatural() || !anyHiddenKey(connection)) {
             return sql;
         }
@@ -63,12 +72,9 @@ final class HiddenKeyStars {
     }
 
     private static boolean createsHiddenKey(SqlPlan plan, String sql) {
-        if (!sql.contains(CrrTableDdl.ROW_ID_COLUMN)) {
-            return false;
-        }
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE) {
-                return true;
+                return sql.contains(CrrTableDdl.ROW_ID_COLUMN);
             }
         }
         return false;

@@ -41,7 +41,7 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public String rewriteRead(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        return stars.rewrite(plan, plan.sql(), connection);
+        return stars.rewriteRead(plan, connection);
     }
 
     @Override

@@ -54,6 +54,8 @@ final class BroadcastLanes {
     private final Map<InetSocketAddress, Lane> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong waitingBytes = new AtomicLong();
+    /** Lanes given broadcasts by {@link #queue} since the last {@link #sendQueued}; protocol thread only. */
+    private final List<Lane> queued = new ArrayList<>();
 
     BroadcastLanes(Transport transport, WireCodec codec, DriverCallbacks host, NodeCounters counters) {
         this.transport = transport;
@@ -65,6 +67,30 @@ final class BroadcastLanes {
 
     /** Queues a broadcast for {@code to} and sends what the lane allows. Protocol thread. */
     void send(InetSocketAddress to, BroadcastMessage message) {
+        pump(enqueue(to, message));
+    }
+
+    /**
+     * Queues a broadcast for {@code to} to leave at the next {@link #sendQueued}: the broadcasts of one protocol step
+     * (the local commits the agent handed over together) then leave as one batch per peer, one packet where one would
+     * go per changeset. Protocol thread.
+     */
+    void queue(InetSocketAddress to, BroadcastMessage message) {
+        Lane lane = enqueue(to, message);
+        if (!queued.contains(lane)) {
+            queued.add(lane);
+        }
+    }
+
+    /** Sends what the lanes given broadcasts by {@link #queue} allow. Protocol thread. */
+    void sendQueued() {
+        for (Lane lane : queued) {
+            pump(lane);
+        }
+        queued.clear();
+    }
+
+    private Lane enqueue(InetSocketAddress to, BroadcastMessage message) {
         Lane lane = lanes.computeIfAbsent(to, Lane::new);
         int size = WireCodec.broadcastEntrySize(message);
         synchronized (lane) {
@@ -78,7 +104,7 @@ final class BroadcastLanes {
                 counters.broadcastsDroppedWaiting.increment();
             }
         }
-        pump(lane);
+        return lane;
     }
 
     /**

@@ -128,6 +128,32 @@ public final class GossipNode implements AutoCloseable {
      *                                  {@link #maxChangesetBytes()} (chunk big versions by seq range)
      */
     public boolean broadcast(Changeset changeset) {
+        check(changeset);
+        ProtocolDriver running = driver;
+        return counted(state == State.RUNNING && running != null && running.offerBroadcast(changeset));
+    }
+
+    /**
+     * {@link #broadcast} for several changesets at once (a publish round's): they leave together, as one message per
+     * peer, where one at a time they could leave one each. Returns how many were taken; the rest go by sync.
+     *
+     * @throws IllegalArgumentException as {@link #broadcast}, before any is taken
+     */
+    public int broadcast(List<Changeset> changesets) {
+        changesets.forEach(this::check);
+        ProtocolDriver running = driver;
+        if (state != State.RUNNING || running == null) {
+            changesets.forEach(c -> counted(false));
+            return 0;
+        }
+        int taken = 0;
+        for (boolean t : running.offerBroadcasts(changesets)) {
+            taken += counted(t) ? 1 : 0;
+        }
+        return taken;
+    }
+
+    private void check(Changeset changeset) {
         Objects.requireNonNull(changeset, "changeset");
         if (!changeset.siteId().equals(config.siteId())) {
             throw new IllegalArgumentException("a node broadcasts its own changesets (site " + config.siteId()
@@ -138,13 +164,11 @@ public final class GossipNode implements AutoCloseable {
             throw new IllegalArgumentException("changeset of " + size + " bytes exceeds the maximum of "
                     + maxChangesetBytes() + "; chunk the version by seq range");
         }
-        ProtocolDriver running = driver;
-        if (state != State.RUNNING || running == null || !running.offerBroadcast(changeset)) {
-            counters.broadcastsDropped.increment();
-            return false;
-        }
-        counters.changesetsBroadcast.increment();
-        return true;
+    }
+
+    private boolean counted(boolean taken) {
+        (taken ? counters.changesetsBroadcast : counters.broadcastsDropped).increment();
+        return taken;
     }
 
     /** Largest encoded changeset {@link #broadcast} takes ({@link WireCodec#changesetSize}). */

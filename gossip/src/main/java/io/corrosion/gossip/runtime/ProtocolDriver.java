@@ -121,10 +121,31 @@ final class ProtocolDriver implements SessionLinks.Host {
         if (!handoff.offer(changeset)) {
             return false;
         }
+        scheduleHandoff();
+        return true;
+    }
+
+    /**
+     * Local changesets for broadcast, handed over together so that one protocol step takes them all (and they leave
+     * as one message per peer); whether each was taken, in order (false: the hand-off was full). Never blocks.
+     */
+    boolean[] offerBroadcasts(List<Changeset> changesets) {
+        boolean[] taken = new boolean[changesets.size()];
+        boolean any = false;
+        for (int i = 0; i < taken.length; i++) {
+            taken[i] = handoff.offer(changesets.get(i));
+            any |= taken[i];
+        }
+        if (any) {
+            scheduleHandoff();
+        }
+        return taken;
+    }
+
+    private void scheduleHandoff() {
         if (handoffScheduled.compareAndSet(false, true)) {
             onProtocolThread("broadcast", this::drainHandoff);
         }
-        return true;
     }
 
     /** A decoded datagram or message; false if dropped because the protocol thread is too far behind. */
@@ -246,6 +267,7 @@ final class ProtocolDriver implements SessionLinks.Host {
                 sessions.closed(closed.session(), closed.clean());
             }
         }
+        broadcasts.sendQueued();
     }
 
     private void send(Outgoing outgoing) {
@@ -254,7 +276,7 @@ final class ProtocolDriver implements SessionLinks.Host {
                 if (to == null) {
                     counters.sendFailures.increment();
                 } else {
-                    broadcasts.send(to, broadcast);
+                    broadcasts.queue(to, broadcast); // sent at the end of this step's flush
                 }
             });
             return;

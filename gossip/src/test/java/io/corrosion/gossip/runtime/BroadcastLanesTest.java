@@ -125,6 +125,29 @@ class BroadcastLanesTest {
     }
 
     @Test
+    void theBroadcastsOfOneProtocolStepLeaveAsOneBatchPerPeer() {
+        for (long v = 1; v <= 3; v++) {
+            lanes.queue(PEER, broadcast(v));
+            lanes.queue(OTHER, broadcast(v));
+        }
+        assertThat(sent).isEmpty();
+
+        lanes.sendQueued();
+
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).message()).isInstanceOf(BroadcastBatch.class);
+        assertThat(sent).extracting(Sent::to).containsExactlyInAnyOrder(PEER, OTHER);
+        assertThat(sent).allSatisfy(s -> assertThat(versions(s.message())).containsExactly(1L, 2L, 3L));
+        assertThat(lanes.waiting()).isZero();
+
+        lanes.queue(PEER, broadcast(4)); // behind the batch in flight: it waits for it, as a send would
+        lanes.sendQueued();
+        assertThat(sent).hasSize(2);
+        sent.stream().filter(s -> s.to().equals(PEER)).findFirst().orElseThrow().done().complete(null);
+        assertThat(versions(sent.get(2).message())).containsExactly(4L);
+    }
+
+    @Test
     void whenStreamsToAPeerAreBusyTheRestLeaveTogetherInOrder() {
         for (long v = 1; v <= 30; v++) {
             lanes.send(PEER, broadcast(v));

@@ -5,10 +5,11 @@ import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.SiteId;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Local commits to broadcasts: each local version committed since the last round is read back (on the publisher's
@@ -24,7 +25,7 @@ final class LocalPublisher {
     private final SiteId self;
     private final VersionSource source;
     private final WriterConnection writer;
-    private final Predicate<Changeset> broadcast;
+    private final ToIntFunction<List<Changeset>> broadcast;
     private final int maxPayloadBytes;
     private final AgentCounters counters;
     private final AtomicLong latest = new AtomicLong();
@@ -33,9 +34,9 @@ final class LocalPublisher {
     /**
      * @param publishedUpTo local versions up to this one are not broadcast (they existed before the agent started;
      *                      peers get them by sync)
-     * @param broadcast     hands a changeset to gossip; false when gossip refused it
+     * @param broadcast     hands a round's changesets to gossip together; how many gossip took
      */
-    LocalPublisher(SiteId self, VersionSource source, WriterConnection writer, Predicate<Changeset> broadcast,
+    LocalPublisher(SiteId self, VersionSource source, WriterConnection writer, ToIntFunction<List<Changeset>> broadcast,
             int maxPayloadBytes, AgentCounters counters, long publishedUpTo) {
         this.self = self;
         this.source = source;
@@ -77,21 +78,23 @@ final class LocalPublisher {
             NavigableMap<Long, VersionSource.Version> versions = source.read(self.toBytes(), from, to);
             long ts = Ntp64.now();
             long emptyFrom = from;
+            List<Changeset> round = new ArrayList<>();
             for (VersionSource.Version version : versions.values()) {
                 if (version.version() > emptyFrom) {
-                    send(new Changeset.Empty(self, new LongRange(emptyFrom, version.version() - 1), ts));
+                    round.add(new Changeset.Empty(self, new LongRange(emptyFrom, version.version() - 1), ts));
                 }
                 List<Changeset.Full> chunks = VersionChunker.chunk(self, version.version(), version.changes(),
                         version.lastSeq(), ts, maxPayloadBytes);
                 if (chunks.size() > 1) {
                     recordLastSeq(version);
                 }
-                chunks.forEach(this::send);
+                round.addAll(chunks);
                 emptyFrom = version.version() + 1;
             }
             if (emptyFrom <= to) {
-                send(new Changeset.Empty(self, new LongRange(emptyFrom, to), ts));
+                round.add(new Changeset.Empty(self, new LongRange(emptyFrom, to), ts));
             }
+            counters.broadcastsRefused.add(round.size() - broadcast.applyAsInt(round));
             count += to - from + 1;
             published = to;
         }
@@ -111,11 +114,5 @@ final class LocalPublisher {
             }
             return null;
         });
-    }
-
-    private void send(Changeset changeset) {
-        if (!broadcast.test(changeset)) {
-            counters.broadcastsRefused.increment();
-        }
     }
 }

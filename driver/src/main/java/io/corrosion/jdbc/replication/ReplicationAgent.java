@@ -69,6 +69,8 @@ public final class ReplicationAgent implements AutoCloseable {
     private final GossipNode node;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean publishScheduled = new AtomicBoolean();
+    /** When the last publish round began ({@link System#nanoTime}): the next waits for the publish linger. */
+    private volatile long lastPublishRound = System.nanoTime() - AgentSettings.PUBLISH_LINGER.toNanos();
     private final AgentMBean mbean;
     private volatile boolean closed;
     private AutoCloseable localCommits;
@@ -222,7 +224,12 @@ public final class ReplicationAgent implements AutoCloseable {
     private void schedulePublish() {
         if (!closed && publishScheduled.compareAndSet(false, true)) {
             try {
-                thread.execute(this::publish);
+                long wait = AgentSettings.PUBLISH_LINGER.toNanos() - (System.nanoTime() - lastPublishRound);
+                if (wait > 0) {
+                    thread.schedule(this::publish, wait, TimeUnit.NANOSECONDS);
+                } else {
+                    thread.execute(this::publish);
+                }
             } catch (RejectedExecutionException stopped) {
                 publishScheduled.set(false);
             }
@@ -230,6 +237,7 @@ public final class ReplicationAgent implements AutoCloseable {
     }
 
     private void publish() {
+        lastPublishRound = System.nanoTime();
         publishScheduled.set(false);
         try {
             publisher.publish();
@@ -240,8 +248,8 @@ public final class ReplicationAgent implements AutoCloseable {
 
     private void tick() {
         try {
-            if (publisher.behind()) {
-                publish(); // a round that failed, or a commit told while one ran
+            if (publisher.behind() && !publishScheduled.get()) {
+                publish(); // a round that failed, or a commit told while one ran (not one waiting for its linger)
             }
             if (pending.count() > 0) {
                 store.mergeKeptChanges();
@@ -253,8 +261,8 @@ public final class ReplicationAgent implements AutoCloseable {
 
     // ---- gossip's threads ------------------------------------------------------------------------------------
 
-    private boolean broadcast(Changeset changeset) {
-        return node.broadcast(changeset);
+    private int broadcast(List<Changeset> changesets) {
+        return node.broadcast(changesets);
     }
 
     /** After an apply batch committed (store-apply thread): listeners and latency. */

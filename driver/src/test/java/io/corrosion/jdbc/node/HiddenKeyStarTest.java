@@ -45,8 +45,7 @@ class HiddenKeyStarTest {
     void open() throws SQLException {
         plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"));
         ours = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("ours.db"));
-        JdbcRows.exec(plain, SCHEMA);
-        JdbcRows.exec(ours, SCHEMA);
+        execBoth(SCHEMA);
     }
 
     @AfterEach
@@ -63,7 +62,7 @@ class HiddenKeyStarTest {
 
     @Test
     void queriesWithStarsAnswerAsPlainSqliteJdbc() throws SQLException {
-        for (String sql : List.of(
+        sameAnswers(
                 "SELECT * FROM bag ORDER BY 1, 2",
                 "SELECT b.* FROM bag b ORDER BY 1, 2",
                 "SELECT *, 1 AS one FROM bag ORDER BY 1, 2",
@@ -78,9 +77,7 @@ class HiddenKeyStarTest {
                 "WITH x AS (SELECT * FROM bag WHERE owner_id = 1) SELECT * FROM x ORDER BY 2",
                 "SELECT * FROM bag UNION ALL SELECT * FROM tag ORDER BY 1, 2",
                 "SELECT * FROM bag, json_each('[1, 2]') j ORDER BY 1, 2, j.key",
-                "SELECT * FROM bag WHERE item IN (SELECT item FROM tag) ORDER BY 1, 2")) {
-            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
-        }
+                "SELECT * FROM bag WHERE item IN (SELECT item FROM tag) ORDER BY 1, 2");
     }
 
     @Test
@@ -103,60 +100,46 @@ class HiddenKeyStarTest {
             "CREATE TRIGGER keep AFTER INSERT ON owner BEGIN INSERT INTO copy SELECT * FROM bag WHERE owner_id = NEW.id; END",
             "INSERT INTO owner VALUES (3, 'cat')",
         };
-        JdbcRows.exec(plain, writes);
-        JdbcRows.exec(ours, writes);
-        for (String sql : List.of("SELECT * FROM copy ORDER BY 1, 2", "SELECT * FROM v ORDER BY 1, 2")) {
-            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
-        }
-        for (String sql : List.of(
+        execBoth(writes);
+        sameAnswers("SELECT * FROM copy ORDER BY 1, 2", "SELECT * FROM v ORDER BY 1, 2");
+        sameAnswers(
                 "INSERT INTO bag VALUES (4, 'map') RETURNING *",
                 "UPDATE bag SET item = 'cap' WHERE item = 'hat' RETURNING *",
-                "DELETE FROM bag WHERE owner_id = 3 RETURNING *")) {
-            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
-        }
-        String sql = "SELECT * FROM bag ORDER BY 1, 2";
-        assertThat(query(ours, sql)).isEqualTo(query(plain, sql));
+                "DELETE FROM bag WHERE owner_id = 3 RETURNING *");
+        sameAnswers("SELECT * FROM bag ORDER BY 1, 2");
     }
 
     @Test
     void rightAndFullJoinsShowTheJoinedValueOfTheirUsingColumns() throws SQLException {
-        for (String sql : List.of(
+        sameAnswers(
                 "SELECT * FROM bag RIGHT JOIN tag USING (item) ORDER BY 1, 2, 3",
                 "SELECT * FROM bag FULL JOIN tag USING (item) ORDER BY 1, 2, 3",
                 "SELECT * FROM bag NATURAL RIGHT JOIN tag ORDER BY 1, 2, 3",
                 "SELECT * FROM bag NATURAL FULL OUTER JOIN tag ORDER BY 1, 2, 3",
                 "SELECT * FROM tag FULL JOIN bag USING (item) FULL JOIN copy USING (item) ORDER BY 1, 2, 3, 4",
                 "SELECT * FROM owner, bag FULL JOIN tag USING (item) ORDER BY 1, 2, 3, 4, 5",
-                "SELECT b.*, t.* FROM bag b FULL JOIN tag t USING (item) ORDER BY 1, 2, 3, 4")) {
-            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
-        }
+                "SELECT b.*, t.* FROM bag b FULL JOIN tag t USING (item) ORDER BY 1, 2, 3, 4");
     }
 
     @Test
     void aStarAfterOtherReturningColumnsListsTheWrittenTable() throws SQLException {
         String[] schema = {"CREATE TABLE label (item TEXT PRIMARY KEY, label TEXT)", "INSERT INTO label VALUES ('hat', 'old')"};
-        JdbcRows.exec(plain, schema);
-        JdbcRows.exec(ours, schema);
-        for (String sql : List.of(
+        execBoth(schema);
+        sameAnswers(
                 "INSERT INTO label SELECT * FROM tag WHERE true ON CONFLICT DO NOTHING RETURNING item, *",
                 "INSERT INTO copy SELECT * FROM bag WHERE owner_id = 3 RETURNING owner_id, *",
-                "DELETE FROM bag WHERE owner_id = 3 RETURNING owner_id * 2, *")) {
-            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
-        }
+                "DELETE FROM bag WHERE owner_id = 3 RETURNING owner_id * 2, *");
     }
 
     @Test
     void isDistinctFromAmongTheResultColumnsIsNoFromClause() throws SQLException {
-        String sql = "SELECT *, owner_id IS NOT DISTINCT FROM 1 AS first FROM bag ORDER BY 1, 2";
-        assertThat(query(ours, sql)).isEqualTo(query(plain, sql));
+        sameAnswers("SELECT *, owner_id IS NOT DISTINCT FROM 1 AS first FROM bag ORDER BY 1, 2");
     }
 
     @Test
     void aTableWithoutTheHiddenKeyIsLeftAsItIs() throws SQLException {
-        JdbcRows.exec(ours, "CREATE TEMP TABLE scratch (a, b)", "INSERT INTO scratch VALUES (1, 2)");
-        JdbcRows.exec(plain, "CREATE TEMP TABLE scratch (a, b)", "INSERT INTO scratch VALUES (1, 2)");
-        assertThat(query(ours, "SELECT * FROM scratch, owner ORDER BY 3"))
-                .isEqualTo(query(plain, "SELECT * FROM scratch, owner ORDER BY 3"));
+        execBoth("CREATE TEMP TABLE scratch (a, b)", "INSERT INTO scratch VALUES (1, 2)");
+        sameAnswers("SELECT * FROM scratch, owner ORDER BY 3");
     }
 
     @Test
@@ -181,6 +164,18 @@ class HiddenKeyStarTest {
             assertThat(query(c, "SELECT * FROM k")).containsExactly(List.of("id", "x"));
             JdbcRows.exec(c, "ATTACH '" + backup + "' AS backup");
             assertThat(query(c, "SELECT * FROM backup.kept")).containsExactly(List.of("x"), List.of("b"));
+        }
+    }
+
+    private void execBoth(String... sql) throws SQLException {
+        JdbcRows.exec(plain, sql);
+        JdbcRows.exec(ours, sql);
+    }
+
+    /** Each query gives the same labels and rows on both drivers. */
+    private void sameAnswers(String... queries) throws SQLException {
+        for (String sql : queries) {
+            assertThat(query(ours, sql)).as(sql).isEqualTo(query(plain, sql));
         }
     }
 

@@ -16,10 +16,23 @@ import java.util.function.UnaryOperator;
 /**
  * A network partition for nodes in one JVM: every node's transport is wrapped ({@link #decorator()}); while two
  * groups of listen ports are {@linkplain #cut cut}, nothing a node sends reaches the other group (sends fail as if
- * the peer were unreachable). Both directions are cut because both sides' sends are.
+ * the peer were unreachable). Both directions are cut because both sides' sends are. A test may also
+ * {@linkplain #watch watch} the messages that go through.
  */
 final class Partition {
+    /** Sees a message a node sends on a stream: the sender's listen port, the peer, the frame. */
+    @FunctionalInterface
+    interface Watcher {
+        void sent(int fromPort, InetSocketAddress to, byte[] message);
+    }
+
     private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+    private volatile Watcher watcher;
+
+    /** Sees every message sent from now on ({@code null}: none). */
+    void watch(Watcher w) {
+        watcher = w;
+    }
 
     UnaryOperator<Transport> decorator() {
         return Cuttable::new;
@@ -81,6 +94,10 @@ final class Partition {
 
         @Override
         public CompletionStage<Void> sendMessage(InetSocketAddress to, byte[] message) {
+            Watcher w = watcher;
+            if (w != null && !cut(to)) {
+                w.sent(inner.localAddress().getPort(), to, message);
+            }
             return cut(to) ? unreachable(to) : inner.sendMessage(to, message);
         }
 

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.corrosion.gossip.MemberStatus;
+import io.corrosion.gossip.wire.BroadcastBatch;
+import io.corrosion.gossip.wire.BroadcastMessage;
+import io.corrosion.gossip.wire.DecodeException;
+import io.corrosion.gossip.wire.GossipMessage;
+import io.corrosion.gossip.wire.WireCodec;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -20,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +138,7 @@ class ReplicationEndToEndTest {
     @AfterEach
     void shutdown() throws SQLException {
         PARTITION.heal();
+        PARTITION.watch(null);
         for (Node n : nodes) {
             n.conn.close();
             CorrosionDriver.shutdown(n.file.toString());
@@ -299,6 +307,58 @@ class ReplicationEndToEndTest {
         assertThat(server.isRegistered(AgentMBean.objectName(all.get(1).file.toRealPath().toString()))).isFalse();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.corrosion.members().stream()
                 .anyMatch(m -> m.state().isDown()));
+    }
+
+    @Test
+    void aStreamOfCommitsLeavesInFewMessagesAndACommitAfterAQuietSpellAlone() throws Exception {
+        List<Node> c = cluster(2, ITEM);
+        Node a = c.get(0);
+        Node b = c.get(1);
+        int from = a.port();
+        WireCodec codec = new WireCodec(16 << 20);
+        List<Integer> frames = new CopyOnWriteArrayList<>(); // changesets per broadcast frame a sends b
+        PARTITION.watch((port, to, message) -> {
+            if (port == from && to.getPort() == portOf(b)) {
+                try {
+                    GossipMessage m = codec.decode(message);
+                    if (m instanceof BroadcastBatch batch) {
+                        frames.add(batch.messages().size());
+                    } else if (m instanceof BroadcastMessage) {
+                        frames.add(1);
+                    }
+                } catch (DecodeException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        a.exec("INSERT INTO item VALUES (1, 'quiet', 0)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 1);
+        assertThat(frames).containsExactly(1);
+
+        // a steady stream, as an application's: a commit every 2 ms, each its own transaction
+        long start = System.nanoTime();
+        try (PreparedStatement insert = a.conn.prepareStatement("INSERT INTO item VALUES (?, 'stream', 0)")) {
+            for (int i = 2; i <= 41; i++) {
+                LockSupport.parkNanos(start + (i - 2) * 2_000_000L - System.nanoTime()); // paces the load
+                insert.setInt(1, i);
+                insert.executeUpdate();
+            }
+        }
+        long lingers = (System.nanoTime() - start) / Math.max(1, AgentSettings.PUBLISH_LINGER.toNanos());
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 41);
+        assertThat(frames.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(41);
+        // a publish round per linger at most (the last after the loop), its changesets in one message: without the
+        // linger, about one message per commit (17 of them here, as a send in flight gathers a few)
+        assertThat(frames.size() - 1).as("messages for 40 commits in %d lingers: %s", lingers, frames)
+                .isLessThanOrEqualTo((int) Math.min(lingers + 2, 30));
+    }
+
+    private int portOf(Node n) {
+        try {
+            return n.port();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -236,8 +236,10 @@ public final class SimReplica implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         PendingChanges pending = new PendingChanges(writer.crr().connection(), pendingLimits);
-        publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
-                VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
+        publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
+                    published.addAll(round);
+                    return round.size();
+                }, VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
         current = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
                 new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest, v -> { },
                 counters);

@@ -71,8 +71,10 @@ final class StoreNode implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         pending = new PendingChanges(writer.crr().connection());
-        publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, published::add,
-                VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
+        publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
+                    published.addAll(round);
+                    return round.size();
+                }, VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
         store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
                 new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest,
                 applied::addAll, counters);

@@ -46,9 +46,9 @@ final class AgentSettings {
      * {@code corrosion.publishLingerMs}, for benchmarks), so that the commits of that time are read in one query and
      * leave together, one message and packet per peer ({@code BroadcastLanes}); a commit after a quiet spell is
      * published at once. In the replication benchmark (5 JVMs on two cores, 200 commits/s per node) 10 ms instead of
-     * none took the cluster's CPU per row written from 1,609-1,722 to 1,445-1,514 us (3 runs against 2), the
-     * application's mean commit from 2.38-2.53x to 2.16-2.18x of the local run's, and the commit-to-visible p99 from
-     * 79-88 to 76-77 ms, for ~3.5 ms more on the median (9-10 to 13 ms).
+     * none took the cluster's CPU per row written from 1,609-1,835 to 1,445-1,613 us (4 runs against 3), the
+     * application's mean commit from 2.38-2.70x to 2.16-2.31x of the local run's, and the commit-to-visible p99 from
+     * 79-93 to 76-85 ms, for 3-4 ms more on the median.
      */
     static final Duration PUBLISH_LINGER = Duration.ofMillis(Long.getLong("corrosion.publishLingerMs", 10));
 

@@ -69,8 +69,10 @@ public final class ReplicationAgent implements AutoCloseable {
     private final GossipNode node;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean publishScheduled = new AtomicBoolean();
-    /** When the last publish round began ({@link System#nanoTime}): the next waits for the publish linger. */
+    /** When the last publish round began ({@link System#nanoTime}): the next of a stream waits for the linger. */
     private volatile long lastPublishRound = System.nanoTime() - AgentSettings.PUBLISH_LINGER.toNanos();
+    /** When the last local commit was told ({@link System#nanoTime}): one within a linger of it is a stream's. */
+    private volatile long lastCommitNotice = System.nanoTime() - AgentSettings.PUBLISH_LINGER.toNanos();
     private final AgentMBean mbean;
     private volatile boolean closed;
     private AutoCloseable localCommits;
@@ -161,8 +163,11 @@ public final class ReplicationAgent implements AutoCloseable {
 
     /** The commit listener: a local transaction with this db version is durable; publish it soon. Never blocks. */
     private void localCommitted(long dbVersion) {
+        long now = System.nanoTime();
+        boolean stream = now - lastCommitNotice < AgentSettings.PUBLISH_LINGER.toNanos();
+        lastCommitNotice = now;
         if (publisher.committed(dbVersion)) {
-            schedulePublish();
+            schedulePublish(stream);
         }
     }
 
@@ -221,10 +226,15 @@ public final class ReplicationAgent implements AutoCloseable {
 
     // ---- agent thread ----------------------------------------------------------------------------------------
 
-    private void schedulePublish() {
+    /**
+     * Publishes soon: at once, or, when this commit came within a linger of the one before (a stream), a linger after
+     * the last round began, so that the stream's commits leave a round at a time. A commit that waited for its peers
+     * before the next one (read-your-writes) is not held back.
+     */
+    private void schedulePublish(boolean stream) {
         if (!closed && publishScheduled.compareAndSet(false, true)) {
             try {
-                long wait = AgentSettings.PUBLISH_LINGER.toNanos() - (System.nanoTime() - lastPublishRound);
+                long wait = stream ? AgentSettings.PUBLISH_LINGER.toNanos() - (System.nanoTime() - lastPublishRound) : 0;
                 if (wait > 0) {
                     thread.schedule(this::publish, wait, TimeUnit.NANOSECONDS);
                 } else {

@@ -20,7 +20,6 @@ import io.corrosion.gossip.wire.WireCodec;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +29,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,8 +69,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final Outbox outbox = new Outbox();
     private final long epochNanos = System.nanoTime();
 
-    private final ArrayBlockingQueue<Changeset> handoff;
-    private final AtomicBoolean handoffScheduled = new AtomicBoolean();
+    private final BroadcastHandoff handoff;
     private final AtomicInteger inboundFrames = new AtomicInteger();
     private final AtomicLong inboundBytes = new AtomicLong();
 
@@ -104,7 +101,8 @@ final class ProtocolDriver implements SessionLinks.Host {
                 config.gossip().maxInboundSyncsPerPeer(), this);
         this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
         this.snapshots = new NodeSnapshots(core);
-        this.handoff = new ArrayBlockingQueue<>(config.broadcastHandoffCapacity());
+        this.handoff = new BroadcastHandoff(config.broadcastHandoffCapacity(),
+                () -> onProtocolThread("broadcast", this::drainHandoff));
         this.protocol = threads.scheduler("protocol");
         this.store = new StoreWorkers(name, store, threads, counters, result ->
                 onProtocolThread("store result", () -> core.onStoreResult(result, now(), outbox)));
@@ -118,34 +116,12 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     /** A local changeset for broadcast; false if the hand-off is full. Never blocks. */
     boolean offerBroadcast(Changeset changeset) {
-        if (!handoff.offer(changeset)) {
-            return false;
-        }
-        scheduleHandoff();
-        return true;
+        return handoff.offer(changeset);
     }
 
-    /**
-     * Local changesets for broadcast, handed over together so that one protocol step takes them all (and they leave
-     * as one message per peer); whether each was taken, in order (false: the hand-off was full). Never blocks.
-     */
+    /** Local changesets for broadcast, taken by one protocol step; whether each was taken. Never blocks. */
     boolean[] offerBroadcasts(List<Changeset> changesets) {
-        boolean[] taken = new boolean[changesets.size()];
-        boolean any = false;
-        for (int i = 0; i < taken.length; i++) {
-            taken[i] = handoff.offer(changesets.get(i));
-            any |= taken[i];
-        }
-        if (any) {
-            scheduleHandoff();
-        }
-        return taken;
-    }
-
-    private void scheduleHandoff() {
-        if (handoffScheduled.compareAndSet(false, true)) {
-            onProtocolThread("broadcast", this::drainHandoff);
-        }
+        return handoff.offer(changesets);
     }
 
     /** A decoded datagram or message; false if dropped because the protocol thread is too far behind. */
@@ -239,8 +215,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     }
 
     private void drainHandoff() {
-        handoffScheduled.set(false);
-        for (Changeset changeset = handoff.poll(); changeset != null; changeset = handoff.poll()) {
+        handoff.drain(changeset -> {
             try {
                 core.broadcast(changeset, now(), outbox);
             } catch (IllegalArgumentException refused) {
@@ -248,7 +223,7 @@ final class ProtocolDriver implements SessionLinks.Host {
                 counters.protocolErrors.increment();
                 warnings.warn("[" + name + "] not broadcast: " + refused.getMessage());
             }
-        }
+        });
     }
 
     /** Works the outbox off; store results and session failures may add to it, so until it is empty. */

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class AgentCounters {
     /** Local versions read after their commit and handed to gossip (as changesets or empties). */
     final LongAdder localVersionsPublished = new LongAdder();
+    /** WAL flushes that put local commits on disk before they left the node ({@link WalSync}). */
+    final LongAdder walFlushes = new LongAdder();
     /** Local changesets gossip refused at the hand-off (queue full): peers get them by sync. */
     final LongAdder broadcastsRefused = new LongAdder();
     /** Remote versions committed here (merged or kept for a missing schema). */

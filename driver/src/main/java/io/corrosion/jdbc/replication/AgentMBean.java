@@ -67,6 +67,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getSyncRounds() { return s().syncRounds(); }
     @Override public long getLocalVersionsPublished() { return s().localVersionsPublished(); }
     @Override public long getPublishBacklog() { return s().publishBacklog(); }
+    @Override public long getWalFlushes() { return s().walFlushes(); }
     @Override public long getRemoteVersionsApplied() { return s().remoteVersionsApplied(); }
     @Override public long getApplyTransactions() { return s().applyTransactions(); }
     @Override public long getBusyRetries() { return s().busyRetries(); }

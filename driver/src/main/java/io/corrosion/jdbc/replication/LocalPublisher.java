@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import java.util.function.ToIntFunction;
 
 /**
  * Local commits to broadcasts: each local version committed since the last round is read back (on the publisher's
  * own connection, off the application's thread), cut into changesets ({@link VersionChunker}) and handed to gossip;
- * versions whose changes were all overwritten before they were read go as {@link Changeset.Empty}. The commit itself
+ * versions whose changes were all overwritten before they were read go as {@link Changeset.Empty}. A version leaves
+ * only once it is on disk ({@link WalSync}): a round first flushes what it sends. The commit itself
  * never waits for any of it, and a changeset gossip refuses (its queue full) still reaches peers by sync. Runs on the
  * agent thread; {@link #committed} may be called from any thread.
  */
@@ -26,6 +28,7 @@ final class LocalPublisher {
     private final VersionSource source;
     private final WriterConnection writer;
     private final ToIntFunction<List<Changeset>> broadcast;
+    private final LongUnaryOperator durable;
     private final int maxPayloadBytes;
     private final AgentCounters counters;
     private final AtomicLong latest = new AtomicLong();
@@ -35,13 +38,16 @@ final class LocalPublisher {
      * @param publishedUpTo local versions up to this one are not broadcast (they existed before the agent started;
      *                      peers get them by sync)
      * @param broadcast     hands a round's changesets to gossip together; how many gossip took
+     * @param durable       makes the committed local versions up to the given one durable; the highest that is
+     *                      ({@link WalSync#upTo})
      */
     LocalPublisher(SiteId self, VersionSource source, WriterConnection writer, ToIntFunction<List<Changeset>> broadcast,
-            int maxPayloadBytes, AgentCounters counters, long publishedUpTo) {
+            LongUnaryOperator durable, int maxPayloadBytes, AgentCounters counters, long publishedUpTo) {
         this.self = self;
         this.source = source;
         this.writer = writer;
         this.broadcast = broadcast;
+        this.durable = durable;
         this.maxPayloadBytes = maxPayloadBytes;
         this.counters = counters;
         this.published = publishedUpTo;
@@ -68,9 +74,12 @@ final class LocalPublisher {
         return Math.max(0, latest.get() - published);
     }
 
-    /** Publishes every version committed and not published yet; returns how many. Agent thread. */
+    /**
+     * Publishes every version committed and not published yet, once on disk; returns how many. Agent thread. Versions
+     * that could not be flushed wait ({@link #behind}).
+     */
     long publish() throws SQLException {
-        long until = latest.get();
+        long until = durable.applyAsLong(latest.get());
         long count = 0;
         while (published < until) {
             long from = published + 1;

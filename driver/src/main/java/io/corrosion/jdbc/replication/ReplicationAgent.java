@@ -105,12 +105,14 @@ public final class ReplicationAgent implements AutoCloseable {
             });
             this.pending = new PendingChanges(writerCrr.connection());
             GossipNodeConfig config = configs.create(siteId);
-            this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast,
+            WalSync walSync = WalSync.of(publisherConnection.connection(), WalSync.FDATASYNC, counters.walFlushes);
+            this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast, walSync::upTo,
                     Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
                     counters,
                     publisherConnection.dbVersion());
             this.store = new SqliteChangesetStore(name, siteId, writer, books, pending,
-                    new SyncReader(siteId, readerSource, reader.connection()), publisher::latest, this::remoteApplied,
+                    new SyncReader(siteId, readerSource, reader.connection()), () -> walSync.upTo(publisher.latest()),
+                    this::remoteApplied,
                     counters);
             this.node = new GossipNode(config, store, GossipListener.NONE);
         } catch (SQLException | RuntimeException e) {
@@ -211,7 +213,8 @@ public final class ReplicationAgent implements AutoCloseable {
         return new ReplicationStats(siteId.toString(), node.address().toString(), g.members().alive(),
                 g.members().suspect(), g.members().down(), g.changesetsBroadcast(), g.broadcastsDropped(),
                 g.changesetsReceived(), g.changesetsApplied(), counters.changesetsRejected.sum(), g.syncRounds(),
-                counters.localVersionsPublished.sum(), publisher.backlog(), counters.remoteVersionsApplied.sum(),
+                counters.localVersionsPublished.sum(), publisher.backlog(), counters.walFlushes.sum(),
+                counters.remoteVersionsApplied.sum(),
                 counters.applyTransactions.sum(), counters.busyRetries.sum(), counters.applyYields.sum(),
                 writerWaits[0], TimeUnit.NANOSECONDS.toMillis(writerWaits[1]),
                 TimeUnit.NANOSECONDS.toMillis(counters.applyLockNanos.sum()),

@@ -31,6 +31,8 @@ public interface ReplicationMXBean {
 
     long getPublishBacklog();
 
+    long getWalFlushes();
+
     long getRemoteVersionsApplied();
 
     long getApplyTransactions();

@@ -281,10 +281,12 @@ class ReplicationEndToEndTest {
         assertThat(stats.membersAlive()).isEqualTo(2);
         assertThat(stats.changesetsBroadcast()).isPositive();
         assertThat(stats.localVersionsPublished()).isPositive();
+        assertThat(stats.walFlushes()).as("synchronous=NORMAL: the WAL flushed before the commit left").isPositive();
         ObjectName name = AgentMBean.objectName(a.file.toRealPath().toString());
         var server = ManagementFactory.getPlatformMBeanServer();
         assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
         assertThat((Long) server.getAttribute(name, "ChangesetsBroadcast")).isPositive();
+        assertThat((Long) server.getAttribute(name, "WalFlushes")).isPositive();
         assertThat((String[]) server.getAttribute(name, "Members")).hasSize(2)
                 .allSatisfy(line -> assertThat(line).matches("[0-9a-f]{32} \\S+:\\d+ ALIVE \\S+"));
         assertThat((String[]) server.getAttribute(name, "SiteVersions"))

@@ -239,7 +239,7 @@ public final class SimReplica implements AutoCloseable {
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
                     published.addAll(round);
                     return round.size();
-                }, VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
+                }, v -> v, VersionChunker.MAX_PAYLOAD_BYTES, counters, publisherConnection.dbVersion());
         current = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
                 new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest, v -> { },
                 counters);

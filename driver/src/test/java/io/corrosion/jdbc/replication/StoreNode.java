@@ -31,6 +31,9 @@ final class StoreNode implements AutoCloseable {
     PendingChanges pending;
     SqliteChangesetStore store;
     LocalPublisher publisher;
+    WalSync walSync;
+    /** How the WAL is flushed before local versions leave (the agent's by default); tests may replace it. */
+    WalSync.Flush flush = WalSync.FDATASYNC;
     SiteId site;
 
     StoreNode(Path file, String... schema) throws SQLException {
@@ -71,13 +74,14 @@ final class StoreNode implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         pending = new PendingChanges(writer.crr().connection());
+        walSync = WalSync.of(publisherConnection.connection(), path -> flush.flush(path), counters.walFlushes);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
                     published.addAll(round);
                     return round.size();
-                }, VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
+                }, walSync::upTo, VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);
         store = new SqliteChangesetStore(file.getFileName().toString(), site, writer, books, pending,
-                new SyncReader(site, new VersionSource(reader), reader.connection()), publisher::latest,
-                applied::addAll, counters);
+                new SyncReader(site, new VersionSource(reader), reader.connection()),
+                () -> walSync.upTo(publisher.latest()), applied::addAll, counters);
     }
 
     void restart() throws SQLException {

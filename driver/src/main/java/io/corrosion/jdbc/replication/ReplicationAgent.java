@@ -109,7 +109,7 @@ public final class ReplicationAgent implements AutoCloseable {
             this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast, walSync::upTo,
                     Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
                     counters,
-                    publisherConnection.dbVersion());
+                    publisherConnection.finishedLocalVersion());
             this.store = new SqliteChangesetStore(name, siteId, writer, books, pending,
                     new SyncReader(siteId, readerSource, reader.connection()), () -> walSync.upTo(publisher.latest()),
                     this::remoteApplied,
@@ -152,7 +152,9 @@ public final class ReplicationAgent implements AutoCloseable {
                     SqlErrors.BAD_CONNECTION_PROPERTY, e);
         }
         agent.localCommits = agent.writer.crr().api().addCommitListener(commit -> agent.localCommitted(commit.dbVersion()));
-        agent.localCommitted(agent.publisherConnection.dbVersion()); // committed before the listener was registered
+        // Committed before the listener was registered. Only finished commits: one under way may not be readable yet,
+        // and would leave as empty; the tick catches one the listener was too late for.
+        agent.localCommitted(agent.publisherConnection.finishedLocalVersion());
         agent.thread.scheduleWithFixedDelay(agent::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         agent.mbean.register();
         LOG.info("[{}] replication started: site {} at {}, seeds {}, {} versions of {} peers known", name, agent.siteId,
@@ -261,7 +263,9 @@ public final class ReplicationAgent implements AutoCloseable {
 
     private void tick() {
         try {
-            if (publisher.behind() && !publishScheduled.get()) {
+            if (publisher.committed(publisherConnection.finishedLocalVersion())) {
+                schedulePublish(true); // a commit the listener has not told (yet): no sooner than a linger
+            } else if (publisher.behind() && !publishScheduled.get()) {
                 publish(); // a round that failed, or a commit told while one ran (not one waiting for its linger)
             }
             if (pending.count() > 0) {

@@ -58,8 +58,8 @@ public enum CorrosionProperty {
                     + "(sqlite-jdbc key)."),
     SYNCHRONOUS("synchronous", "NORMAL", Scope.CONNECTION, PropertySyntax.oneOf(SQLiteConfig.Pragma.SYNCHRONOUS.choices),
             "SQLite sync mode (sqlite-jdbc key). NORMAL is durable across application crashes and safe in WAL mode; "
-                    + "FULL also survives power loss on the last transactions. A replicating node flushes the WAL "
-                    + "before a local commit leaves it, whichever the mode."),
+                    + "FULL also survives power loss on the last transactions. In WAL mode a replicating node "
+                    + "flushes the WAL before a local commit leaves it, whichever the setting; OFF gives no guarantee."),
     USER("user", null, Scope.CONNECTION, PropertySyntax.ANY,
             "Accepted and ignored: SQLite has no users. Listed so pools that always send a user name work.");
 

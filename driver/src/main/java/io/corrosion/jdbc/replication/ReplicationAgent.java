@@ -88,9 +88,9 @@ public final class ReplicationAgent implements AutoCloseable {
             CrrAccess writerCrr = connections.open();
             opened.add(writerCrr);
             this.writer = new WriterConnection(writerCrr, counters, gate);
-            writer.transaction(() -> {
+            long startedAt = writer.transaction(() -> {
                 ReplicationSchema.create(writerCrr.connection());
-                return null;
+                return finishedLocalVersion(writerCrr);
             });
             this.siteId = SiteId.of(writerCrr.siteId());
             this.reader = connections.open();
@@ -109,7 +109,7 @@ public final class ReplicationAgent implements AutoCloseable {
             this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast, walSync::upTo,
                     Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
                     counters,
-                    publisherConnection.finishedLocalVersion());
+                    startedAt);
             this.store = new SqliteChangesetStore(name, siteId, writer, books, pending,
                     new SyncReader(siteId, readerSource, reader.connection()), () -> walSync.upTo(publisher.latest()),
                     this::remoteApplied,
@@ -152,15 +152,24 @@ public final class ReplicationAgent implements AutoCloseable {
                     SqlErrors.BAD_CONNECTION_PROPERTY, e);
         }
         agent.localCommits = agent.writer.crr().api().addCommitListener(commit -> agent.localCommitted(commit.dbVersion()));
-        // Committed before the listener was registered. Only finished commits: one under way may not be readable yet,
-        // and would leave as empty; the tick catches one the listener was too late for.
-        agent.localCommitted(agent.publisherConnection.finishedLocalVersion());
+        // Committed before the listener was registered.
+        agent.localCommitted(agent.writer.transaction(() -> finishedLocalVersion(agent.writer.crr())));
         agent.thread.scheduleWithFixedDelay(agent::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         agent.mbean.register();
         LOG.info("[{}] replication started: site {} at {}, seeds {}, {} versions of {} peers known", name, agent.siteId,
                 agent.node.address(), agent.node.config().seeds(), agent.knownRemoteVersions(),
                 agent.books.snapshot().size());
         return agent;
+    }
+
+    /**
+     * The committed local db version, read in a transaction that holds the file's write lock: every commit whose hook
+     * ran has finished, so its rows are readable (a commit under way could be read back empty, and would leave as
+     * such). Outside the lock {@code dbVersion()} can name such a commit, and {@code finishedLocalVersion()} can lag
+     * behind commits nobody reported finished (the agent's own, a node slot claim).
+     */
+    private static long finishedLocalVersion(CrrAccess lockHolder) throws SQLException {
+        return lockHolder.dbVersion();
     }
 
     // ---- what the driver tells the agent --------------------------------------------------------------------
@@ -263,9 +272,7 @@ public final class ReplicationAgent implements AutoCloseable {
 
     private void tick() {
         try {
-            if (publisher.committed(publisherConnection.finishedLocalVersion())) {
-                schedulePublish(true); // a commit the listener has not told (yet): no sooner than a linger
-            } else if (publisher.behind() && !publishScheduled.get()) {
+            if (publisher.behind() && !publishScheduled.get()) {
                 publish(); // a round that failed, or a commit told while one ran (not one waiting for its linger)
             }
             if (pending.count() > 0) {

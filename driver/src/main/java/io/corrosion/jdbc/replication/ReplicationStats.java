@@ -17,7 +17,6 @@ package io.corrosion.jdbc.replication;
  * @param localVersionsPublished   local transactions read back and handed to gossip
  * @param publishBacklog           local transactions committed and not handed to gossip yet
  * @param walFlushes               flushes of the WAL file that put local commits on disk before they left the node
- *                                 (with {@code synchronous=NORMAL}; 0 with {@code FULL}, where every commit does)
  * @param remoteVersionsApplied    remote transactions committed here
  * @param applyTransactions        apply transactions committed
  * @param busyRetries              times the agent waited for the write lock an application held

@@ -22,9 +22,11 @@ import org.sqlite.SQLiteConnection;
  * offers them, this flushes the WAL file (one fdatasync per publish round; about 70 µs on the machine of the
  * benchmark). A version that a crash takes had never left the node, and the next commit takes its number afresh.
  *
- * <p>With {@code synchronous=FULL} or {@code EXTRA} on the agent's connections (the URL's setting) every commit flushed
- * the WAL itself, and a file not in WAL mode syncs at commit: then this flushes nothing. Thread-safe: the agent thread
- * and gossip's store-read thread both ask.
+ * <p>It flushes whatever {@code synchronous} says: that is a setting of each connection, and one connection of the file
+ * at {@code NORMAL} is enough for commits that are not on disk (a flush of a file with nothing unwritten costs little).
+ * Covered is WAL mode, the driver's default; a file in a rollback-journal mode is left to its own commits (there
+ * {@code synchronous=EXTRA} makes each durable), and {@code synchronous=OFF} gives no guarantee at all. Thread-safe: the
+ * agent thread and gossip's store-read thread both ask.
  */
 final class WalSync {
     private static final Logger LOG = LoggerFactory.getLogger(WalSync.class);
@@ -37,10 +39,11 @@ final class WalSync {
 
     /**
      * fdatasync of the file. A WAL file that does not exist holds nothing: the checkpoint that emptied it into the
-     * database file synced that file first (SQLite does so at {@code NORMAL}).
+     * database file synced that file first (SQLite does so at {@code NORMAL}). Opened for writing, though it writes
+     * nothing: on Windows a flush through a read-only handle is refused, and the JDK ignores the refusal.
      */
     static final Flush FDATASYNC = file -> {
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
             c.force(false);
         } catch (NoSuchFileException e) {
             // nothing written since the last checkpoint
@@ -54,7 +57,7 @@ final class WalSync {
     private boolean failing;
 
     /**
-     * @param wal     the WAL file to flush; null if commits sync themselves
+     * @param wal     the WAL file to flush; null if the file is not in WAL mode (or in memory)
      * @param flushes counts the flushes made
      */
     WalSync(Path wal, Flush flush, LongAdder flushes) {
@@ -63,19 +66,17 @@ final class WalSync {
         this.flushes = flushes;
     }
 
-    /** For the file of {@code c}, with its synchronous setting and journal mode. */
+    /** For the file of {@code c}, by its journal mode. */
     static WalSync of(SQLiteConnection c, Flush flush, LongAdder flushes) throws SQLException {
         try (Statement s = c.createStatement()) {
             boolean wal = "wal".equals(text(s, "PRAGMA journal_mode").toLowerCase(Locale.ROOT));
-            boolean commitsSync = Long.parseLong(text(s, "PRAGMA synchronous")) >= 2; // FULL, EXTRA
             String file = "";
             try (ResultSet rs = s.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
                 if (rs.next() && rs.getString(1) != null) {
                     file = rs.getString(1);
                 }
             }
-            boolean flushHere = wal && !commitsSync && !file.isEmpty();
-            return new WalSync(flushHere ? Path.of(file + "-wal") : null, flush, flushes);
+            return new WalSync(wal && !file.isEmpty() ? Path.of(file + "-wal") : null, flush, flushes);
         }
     }
 
@@ -85,7 +86,7 @@ final class WalSync {
         }
     }
 
-    /** Whether this flushes at all (false: every commit is on disk when it returns). */
+    /** Whether this flushes at all (false: the file is not in WAL mode). */
     boolean flushes() {
         return wal != null;
     }

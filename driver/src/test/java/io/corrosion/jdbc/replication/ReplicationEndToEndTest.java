@@ -267,6 +267,21 @@ class ReplicationEndToEndTest {
         assertThat(heard).hasSize(20);
     }
 
+    /**
+     * A node's first versions are its own, from before the application writes: its node slot claim. Peers get them
+     * without any write of the application's (by sync; the agent starts from the versions committed when it takes the
+     * write lock, not only those some call reported finished).
+     */
+    @Test
+    void aNodesSlotClaimReachesItsPeersBeforeAnyApplicationWrite() throws Exception {
+        List<Node> all = cluster(2, ITEM);
+        for (Node n : all) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    n.query("SELECT count(*) FROM __corrosion_node_slots")).as(n.file.toString())
+                    .containsExactly(List.of(2L)));
+        }
+    }
+
     @Test
     void membersStatsAndTheMBeanShowTheCluster() throws Exception {
         List<Node> all = cluster(3, ITEM);

@@ -34,6 +34,8 @@ final class StoreNode implements AutoCloseable {
     WalSync walSync;
     /** How the WAL is flushed before local versions leave (the agent's by default); tests may replace it. */
     WalSync.Flush flush = WalSync.FDATASYNC;
+    /** Sees each round of local changesets as the publisher hands it to gossip; tests may replace it. */
+    java.util.function.Consumer<List<Changeset>> handOff = round -> { };
     SiteId site;
 
     StoreNode(Path file, String... schema) throws SQLException {
@@ -76,6 +78,7 @@ final class StoreNode implements AutoCloseable {
         pending = new PendingChanges(writer.crr().connection());
         walSync = WalSync.of(publisherConnection.connection(), path -> flush.flush(path), counters.walFlushes);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
+                    handOff.accept(round);
                     published.addAll(round);
                     return round.size();
                 }, walSync::upTo, VersionChunker.MAX_PAYLOAD_BYTES, counters, 0);

@@ -159,11 +159,16 @@ class HiddenKeyStarTest {
         try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + backup)) {
             JdbcRows.exec(c, "CREATE TABLE kept (x TEXT)", "INSERT INTO kept VALUES ('b')");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("fresh.db"))) {
-            JdbcRows.exec(c, "CREATE TABLE k (id INTEGER PRIMARY KEY, x TEXT)");
-            assertThat(query(c, "SELECT * FROM k")).containsExactly(List.of("id", "x"));
-            JdbcRows.exec(c, "ATTACH '" + backup + "' AS backup");
-            assertThat(query(c, "SELECT * FROM backup.kept")).containsExactly(List.of("x"), List.of("b"));
+        // However the ATTACH is written: after comments too.
+        List<String> attaches = List.of("ATTACH '%s' AS backup", "/* restore */ -- the backup\n attach '%s' AS backup");
+        for (int i = 0; i < attaches.size(); i++) {
+            try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("fresh" + i + ".db"))) {
+                JdbcRows.exec(c, "CREATE TABLE k (id INTEGER PRIMARY KEY, x TEXT)");
+                assertThat(query(c, "SELECT * FROM k")).containsExactly(List.of("id", "x"));
+                JdbcRows.exec(c, String.format(attaches.get(i), backup));
+                assertThat(query(c, "SELECT * FROM backup.kept")).as(attaches.get(i))
+                        .containsExactly(List.of("x"), List.of("b"));
+            }
         }
     }
 

@@ -24,9 +24,9 @@ import org.sqlite.SQLiteConnection;
  *
  * <p>It flushes whatever {@code synchronous} says: that is a setting of each connection, and one connection of the file
  * at {@code NORMAL} is enough for commits that are not on disk (a flush of a file with nothing unwritten costs little).
- * Covered is WAL mode, the driver's default; a file in a rollback-journal mode is left to its own commits (there
- * {@code synchronous=EXTRA} makes each durable), and {@code synchronous=OFF} gives no guarantee at all. Thread-safe: the
- * agent thread and gossip's store-read thread both ask.
+ * Covered is WAL mode, the driver's default; a file in a rollback-journal mode is not (a hot journal can roll back a
+ * commit after a power loss unless it ran at {@code synchronous=EXTRA}), and {@code synchronous=OFF} gives no guarantee
+ * at all. Thread-safe: the agent thread and gossip's store-read thread both ask.
  */
 final class WalSync {
     private static final Logger LOG = LoggerFactory.getLogger(WalSync.class);

@@ -1,5 +1,7 @@
 package io.corrosion.jdbc;
 
+import io.corrosion.jdbc.replication.NodeCopies;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -107,6 +109,24 @@ public final class CorrosionDriver implements Driver {
     /** Shuts down every database file open in this JVM. */
     public static void shutdownAll() {
         DatabaseRegistry.global().shutdownAll();
+    }
+
+    /**
+     * Takes the node identity out of a copy of a node's database file (a backup made some other way than the driver's
+     * {@code BACKUP TO} or {@code VACUUM INTO}, which do this themselves; a file copied while its node was stopped):
+     * a node started from it runs as a new site, holding the changes of the node it was copied from as a remote
+     * site's, instead of reusing that node's site id and versions (README, "One file, one node"). The file must not be
+     * open, in this JVM or any other.
+     *
+     * @return false if the file had no node identity (not a corrosion database, or taken out already)
+     */
+    public static boolean forgetNodeIdentity(String urlOrPath) throws SQLException {
+        String key = databaseKey(urlOrPath);
+        if (DatabaseRegistry.global().find(key).isPresent()) {
+            throw new SQLException("Database " + key + " is open in this JVM: only a copy of a node's file (a backup)"
+                    + " should lose its node identity; shut it down first if it is one", "55006");
+        }
+        return NodeCopies.forgetIdentity(Path.of(key)).isPresent();
     }
 
     static String databaseKey(String urlOrPath) throws SQLException {

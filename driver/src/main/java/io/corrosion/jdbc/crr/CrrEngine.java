@@ -18,7 +18,7 @@ public final class CrrEngine {
      * caller's transaction if the file has none yet.
      */
     public static byte[] siteId(SQLiteConnection conn) throws SQLException {
-        if (!CrrMetadata.isBootstrapped(conn)) {
+        if (CrrMetadata.needsBootstrap(conn)) {
             CrrMetadata.bootstrap(conn);
         }
         return CrrMetadata.localSiteId(conn);

@@ -164,10 +164,19 @@ final class CrrMetadata {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0")) {
             if (!rs.next()) {
-                throw new SQLException("crsql_site_id has no local site id (ordinal 0)", "HY000");
+                throw new SQLException("crsql_site_id has no local site id (ordinal 0): the file is a copy whose node"
+                        + " identity was taken out; open it once writable to give it a new one", "HY000");
             }
             return rs.getBytes(1);
         }
+    }
+
+    /**
+     * True if the file lacks the shared tables, or a local site id: a copy whose site was detached ({@link SiteDetach})
+     * gets a new one on its next open.
+     */
+    static boolean needsBootstrap(Connection c) throws SQLException {
+        return !isBootstrapped(c) || !SiteDetach.hasLocalSite(c);
     }
 
     static boolean isBootstrapped(Connection c) throws SQLException {

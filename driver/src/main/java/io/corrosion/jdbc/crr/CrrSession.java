@@ -55,7 +55,7 @@ public final class CrrSession implements AutoCloseable {
         conn.addCommitListener(hooks);
         CrrFunctions.register(this);
         // Writes only when there is something to write, so read-only connections can attach to a prepared file.
-        if (!CrrMetadata.isBootstrapped(conn)) {
+        if (CrrMetadata.needsBootstrap(conn)) {
             inTransactionDo(() -> CrrMetadata.bootstrap(conn));
         }
         siteId = CrrMetadata.localSiteId(conn);

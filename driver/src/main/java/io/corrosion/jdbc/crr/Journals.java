@@ -107,6 +107,14 @@ final class Journals {
         }
     }
 
+    /** Whether a session of this JVM has the file of {@code conn} open (or is closing it). */
+    static boolean held(SQLiteConnection conn) throws SQLException {
+        String file = mainFile(conn);
+        synchronized (Journals.class) {
+            return file != null && (OPEN.containsKey(file) || CLOSING.containsKey(file));
+        }
+    }
+
     /** Tests only: how many acquirers wait for a journal of {@code file} to finish closing. */
     static synchronized int waitingForClose(String file) {
         return WAITING.getOrDefault(file, 0);

@@ -218,6 +218,21 @@ public final class SlotClaims {
         }
     }
 
+    /**
+     * In a copy of a node's file whose site was detached: forgets which slot the node claimed, so that the site the
+     * copy gets next claims a slot of its own (the claim stays its predecessor's). Counters stay: in a new slot they
+     * only skip values. Writes in the caller's transaction; nothing in a file without the key tables.
+     */
+    public static void forgetNode(SQLiteConnection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE"
+                + " type = 'table' AND name = '" + KeysSchema.NODE_TABLE + "'")) {
+            if (!rs.next()) {
+                return;
+            }
+        }
+        exec(c, "DELETE FROM " + KeysSchema.NODE_TABLE);
+    }
+
     private static void deleteClaim(SQLiteConnection c, int slot, byte[] siteId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM " + KeysSchema.SLOTS_TABLE + " WHERE slot = ? AND site_id = ?")) {

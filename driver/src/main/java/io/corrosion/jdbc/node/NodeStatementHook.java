@@ -158,6 +158,7 @@ final class NodeStatementHook implements StatementHook {
                 }
             }
         }
+        CopyStatements.afterCopies(plan);
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * sqlite-jdbc's extended commands: BACKUP TO works; RESTORE FROM is refused. It put a live node's file back to the
+ * sqlite-jdbc's extended commands: BACKUP TO works (its copy without the node's identity: {@code NodeCopiesTest});
+ * RESTORE FROM is refused. It put a live node's file back to the
  * backup, lost the later rows without a trace, and the node's next commits skipped versions its peers held.
  */
 class BackupRestoreCommandsTest {
@@ -56,7 +57,7 @@ class BackupRestoreCommandsTest {
             SQLException refused = catchThrowableOfType(SQLException.class, () -> exec(c, "restore from " + backup));
             assertThat((Object) refused).isNotNull();
             assertThat(refused.getSQLState()).isEqualTo("0A000");
-            assertThat(refused.getMessage()).contains("RESTORE FROM is refused", "start it from an empty file");
+            assertThat(refused.getMessage()).contains("RESTORE FROM is refused", "put a backup", "empty file");
             assertThat(values(c)).containsExactly("one", "two");
         }
         try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + backup)) {

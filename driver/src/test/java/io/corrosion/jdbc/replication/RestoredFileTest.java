@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "One file, one node", broken two ways the driver cannot repair but makes visible (stats, JMX, an ERROR naming the
- * remedy: an empty file). A node's file restored from a backup is older than its site's history: the peers hold later
+ * "One file, one node". A copy made through the driver ({@code BACKUP TO}, {@code VACUUM INTO}) loses the node's
+ * identity, so a node restored or seeded from it runs as a new site and loses nothing. A copy made beside the driver
+ * keeps it, and breaks the rule two ways the driver cannot repair but makes visible (stats, JMX, an ERROR naming the
+ * remedy: an empty file, or {@link CorrosionDriver#forgetNodeIdentity} on the copy). A node's file restored from a backup is older than its site's history: the peers hold later
  * versions of its site, and its next commits take those numbers again, which the peers drop as duplicates (the node's
  * own lost versions cannot be merged back: its site's versions come from its own journal). A copy of a node's file
  * started as another node runs with the same site id: both nodes' commits take the same versions.
@@ -84,6 +86,61 @@ class RestoredFileTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> cr.replicationStats().orElseThrow().ownSiteBehind() > 0);
         assertThat(cb.replicationStats().orElseThrow().ownSiteBehind()).isZero();
         assertThat(Rows.query(restored, "SELECT count(*) FROM kv")).containsExactly(List.of(5L));
+    }
+
+    @Test
+    void aNodeRestoredFromABackupMadeThroughTheDriverRunsAsANewSiteAndLosesNothing() throws Exception {
+        Path fileA = dir.resolve("a.db");
+        Path backup = dir.resolve("a-backup.db");
+        Connection a = open(fileA, "");
+        Connection b = open(dir.resolve("b.db"), "&seeds=" + corrosion(a).replicationStats().orElseThrow().address());
+        CorrosionConnection cb = corrosion(b);
+        byte[] formerSite = corrosion(a).siteId();
+        for (int i = 1; i <= 10; i++) {
+            exec(a, "INSERT INTO kv VALUES (" + i + ", 'a')");
+            if (i == 5) {
+                exec(a, "BACKUP TO " + backup);
+            }
+        }
+        assertThat(cb.awaitVersion(corrosion(a).lastCommitToken(), Duration.ofSeconds(30))).isTrue();
+        a.close();
+        CorrosionDriver.shutdown(fileA.toString());
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(dir.resolve("a.db" + suffix));
+        }
+        Files.copy(backup, fileA);
+
+        Connection restored = open(fileA, "&seeds=" + cb.replicationStats().orElseThrow().address());
+        CorrosionConnection cr = corrosion(restored);
+        assertThat(cr.siteId()).isNotEqualTo(formerSite);
+        exec(restored, "INSERT INTO kv VALUES (11, 'restored')");
+        assertThat(cb.awaitVersion(cr.lastCommitToken(), Duration.ofSeconds(30))).as("its next write reaches its peer")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Rows.changes(restored).equals(Rows.changes(b)));
+        assertThat(Rows.query(restored, "SELECT count(*) FROM kv")).containsExactly(List.of(11L));
+        for (CorrosionConnection c : List.of(cr, cb)) {
+            assertThat(c.replicationStats().orElseThrow().ownSiteBehind()).isZero();
+            assertThat(c.replicationStats().orElseThrow().siteIdShared()).isZero();
+        }
+    }
+
+    @Test
+    void aCopyMadeThroughTheDriverStartsBesideItsOriginalAsANewNodeInItsOwnKeySlot() throws Exception {
+        Path fileA = dir.resolve("a.db");
+        Connection a = open(fileA, "");
+        exec(a, "CREATE TABLE g (id INTEGER PRIMARY KEY, v TEXT)");
+        exec(a, "INSERT INTO g (v) VALUES ('before the copy')");
+        Path copy = dir.resolve("copy.db");
+        exec(a, "VACUUM INTO '" + copy + "'");
+        Connection c = open(copy, "&seeds=" + corrosion(a).replicationStats().orElseThrow().address());
+        assertThat(corrosion(c).siteId()).isNotEqualTo(corrosion(a).siteId());
+        exec(a, "INSERT INTO g (v) VALUES ('a')");
+        exec(c, "INSERT INTO g (v) VALUES ('c')");
+        for (Connection node : List.of(a, c)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Rows.query(node, "SELECT v FROM g ORDER BY v")
+                    .equals(List.of(List.of("a"), List.of("before the copy"), List.of("c"))));
+            assertThat(corrosion(node).replicationStats().orElseThrow().siteIdShared()).isZero();
+        }
     }
 
     @Test

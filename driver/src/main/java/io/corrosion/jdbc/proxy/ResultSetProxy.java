@@ -33,7 +33,7 @@ import java.util.Set;
 public class ResultSetProxy implements ResultSet {
     /** Types whose SQL NULL sqlite-jdbc's {@code getObject(i, type)} does not answer with null. */
     private static final Set<Class<?>> NULL_REFUSED =
-            Set.of(Integer.class, Long.class, Double.class, Float.class, Boolean.class);
+            Set.of(Integer.class, Long.class, Double.class, Float.class, Boolean.class, Short.class, Byte.class);
 
     private final Statement statement;
     final ResultSet rs;
@@ -111,12 +111,22 @@ public class ResultSetProxy implements ResultSet {
      * {@code Integer}, {@code Long}, {@code Double} and {@code Float} ("Bad value for type ...") and answers
      * {@code false} for {@code Boolean}. And an {@code Integer} outside the int range fails (22003) instead of wrapping.
      * sqlite-jdbc answers {@code Integer.class} for INTEGER and REAL values only: TEXT and BLOB are refused.
+     * {@code Short} and {@code Byte}, which sqlite-jdbc does not implement, are read as {@code Integer} is, each with its
+     * own range.
      */
     @Override
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
         try {
             if (NULL_REFUSED.contains(type) && rs.getObject(columnIndex) == null) {
                 return null;
+            }
+            if (type == Short.class || type == Byte.class) {
+                rs.getObject(columnIndex, Integer.class); // refuses TEXT and BLOB as for Integer
+                long value = rs.getLong(columnIndex);
+                if (type == Short.class) {
+                    return type.cast((short) narrow(value, Short.MIN_VALUE, Short.MAX_VALUE, columnIndex, "short"));
+                }
+                return type.cast((byte) narrow(value, Byte.MIN_VALUE, Byte.MAX_VALUE, columnIndex, "byte"));
             }
             T value = rs.getObject(columnIndex, type);
             return type == Integer.class ? type.cast(toInt(rs.getLong(columnIndex), columnIndex)) : value;
@@ -132,6 +142,14 @@ public class ResultSetProxy implements ResultSet {
         } catch (SQLException e) {
             throw translate(e);
         }
+    }
+
+    private static long narrow(long value, long min, long max, int column, String type) throws SQLException {
+        if (value < min || value > max) {
+            throw new SQLException("Column " + column + " holds " + value + ", which does not fit a Java " + type
+                    + "; read it with getInt or getLong", "22003");
+        }
+        return value;
     }
 
     private static int toInt(long value, int column) throws SQLException {

@@ -71,6 +71,31 @@ class GetObjectAsIntegerTest {
     }
 
     @Test
+    void shortAndByteAreReadAsIntegerIsWithinTheirOwnRange() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("narrow.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 7, NULL, 40000, 200, -129, 'one', x'01', 1.5")) {
+            rs.next();
+            StringBuilder shorts = new StringBuilder();
+            StringBuilder bytes = new StringBuilder();
+            for (int i = 1; i <= 8; i++) {
+                int column = i;
+                for (Class<?> type : new Class<?>[] {Short.class, Byte.class}) {
+                    SQLException refused = catchThrowableOfType(SQLException.class, () -> rs.getObject(column, type));
+                    Object value = refused == null ? rs.getObject(column, type) : refused.getSQLState();
+                    if (value != null) {
+                        assertThat(value).as(type + " " + i).isInstanceOfAny(type, String.class);
+                    }
+                    (type == Short.class ? shorts : bytes).append(value).append(' ');
+                }
+            }
+            assertThat(shorts.toString()).isEqualTo("7 null 22003 200 -129 22018 22018 1 ");
+            assertThat(bytes.toString()).isEqualTo("7 null 22003 22003 22003 22018 22018 1 ");
+            assertThat(rs.getObject(1, Short.class)).isEqualTo((short) 7);
+        }
+    }
+
+    @Test
     void sqlNullIsNullForEveryBoxedType() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("nulls.db"));
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT NULL")) {

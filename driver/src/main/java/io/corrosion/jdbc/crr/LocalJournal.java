@@ -474,12 +474,13 @@ final class LocalJournal {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws. */
-    private static void inTransaction(SQLiteConnection c, CrrSession.Work<Void> work) throws SQLException {
+    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws; its result. */
+    static <T> T inTransaction(SQLiteConnection c, CrrSession.Work<T> work) throws SQLException {
         exec(c, "BEGIN IMMEDIATE");
         try {
-            work.run();
+            T result = work.run();
             exec(c, "COMMIT");
+            return result;
         } catch (SQLException | RuntimeException e) {
             try {
                 exec(c, "ROLLBACK");

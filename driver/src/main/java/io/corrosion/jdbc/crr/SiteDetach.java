@@ -57,20 +57,11 @@ public final class SiteDetach {
         }
         try (SQLiteConnection c = opened.open()) {
             claimAlone(c);
-            exec(c, "BEGIN IMMEDIATE");
-            try {
+            return Optional.of(LocalJournal.inTransaction(c, () -> {
                 FormerSite former = detachInTransaction(c);
                 alsoDetach.run(c, former);
-                exec(c, "COMMIT");
-                return Optional.of(former);
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    exec(c, "ROLLBACK");
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            }
+                return former;
+            }));
         }
     }
 

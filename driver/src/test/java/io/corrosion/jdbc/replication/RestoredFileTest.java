@@ -50,6 +50,16 @@ class RestoredFileTest {
         }
     }
 
+    /** Stops the node of {@code file} and puts {@code backup} in place of its file. */
+    private static void restoreOver(Connection node, Path file, Path backup) throws Exception {
+        node.close();
+        CorrosionDriver.shutdown(file.toString());
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(Path.of(file + suffix));
+        }
+        Files.copy(backup, file);
+    }
+
     private static CorrosionConnection corrosion(Connection c) throws SQLException {
         return c.unwrap(CorrosionConnection.class);
     }
@@ -74,12 +84,7 @@ class RestoredFileTest {
         assertThat(cb.awaitVersion(corrosion(a).lastCommitToken(), Duration.ofSeconds(30))).isTrue();
         assertThat(corrosion(a).replicationStats().orElseThrow().ownSiteBehind()).isZero();
         assertThat(cb.replicationStats().orElseThrow().ownSiteBehind()).isZero();
-        a.close();
-        CorrosionDriver.shutdown(fileA.toString());
-        for (String suffix : List.of("", "-wal", "-shm")) {
-            Files.deleteIfExists(dir.resolve("a.db" + suffix));
-        }
-        Files.copy(backup, fileA);
+        restoreOver(a, fileA, backup);
 
         Connection restored = open(fileA, "&seeds=" + cb.replicationStats().orElseThrow().address());
         CorrosionConnection cr = corrosion(restored);
@@ -103,12 +108,7 @@ class RestoredFileTest {
             }
         }
         assertThat(cb.awaitVersion(corrosion(a).lastCommitToken(), Duration.ofSeconds(30))).isTrue();
-        a.close();
-        CorrosionDriver.shutdown(fileA.toString());
-        for (String suffix : List.of("", "-wal", "-shm")) {
-            Files.deleteIfExists(dir.resolve("a.db" + suffix));
-        }
-        Files.copy(backup, fileA);
+        restoreOver(a, fileA, backup);
 
         Connection restored = open(fileA, "&seeds=" + cb.replicationStats().orElseThrow().address());
         CorrosionConnection cr = corrosion(restored);

@@ -12,22 +12,23 @@ import picocli.CommandLine.Spec;
 /**
  * {@code corrosion}: the operators' command line. {@code certs} makes a dev CA and node certificates, {@code sql} runs
  * statements against a file through the driver, {@code changes} dumps {@code crsql_changes} as JSON lines,
- * {@code status} shows a running node's members, versions and lag over JMX, {@code backup} copies a node's file as one
- * a node can be restored or seeded from.
+ * {@code status} shows a running node's members, versions and lag over JMX, {@code backup} and {@code restore} copy a node's
+ * file as one a node can be restored or seeded from.
  *
  * <p>Exit codes: 0 done, 1 the command failed (a message on stderr says why), 2 bad arguments (with usage).
  */
 @Command(name = "corrosion", mixinStandardHelpOptions = true, versionProvider = CorrosionCli.Version.class,
-        description = "Operate corrosion-jdbc nodes: certificates, SQL, changes, status, backups.",
+        description = "Operate corrosion-jdbc nodes: certificates, SQL, changes, status, backup and restore.",
         subcommands = {CertsCommand.class, SqlCommand.class, ChangesCommand.class, StatusCommand.class,
-                BackupCommand.class, HelpCommand.class})
+                BackupCommand.class, RestoreCommand.class, HelpCommand.class})
 public final class CorrosionCli implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: certs, sql, changes, status or backup");
+        throw new ParameterException(spec.commandLine(),
+                "Missing a command: certs, sql, changes, status, backup or restore");
     }
 
     /** The command line with this tool's error handling; {@code execute(args)} returns the exit code. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** {@code corrosion backup} and {@code corrosion restore}: copies a node can start from, as a new site. */
 class BackupCommandTest {
     @TempDir
     Path dir;
@@ -26,16 +27,16 @@ class BackupCommandTest {
         CorrosionDriver.shutdownAll();
     }
 
-    private static CorrosionConnection open(Path file) throws SQLException {
-        return DriverManager.getConnection("jdbc:corrosion:" + file).unwrap(CorrosionConnection.class);
+    private static CorrosionConnection open(Path file, String settings) throws SQLException {
+        return DriverManager.getConnection("jdbc:corrosion:" + file + settings).unwrap(CorrosionConnection.class);
     }
 
     private static List<String> changes(CorrosionConnection c) throws SQLException {
         return c.changesSince(0).stream().map(Change::toString).sorted().toList();
     }
 
-    private CorrosionConnection node() throws SQLException {
-        CorrosionConnection c = open(dir.resolve("node.db"));
+    private CorrosionConnection node(String settings) throws SQLException {
+        CorrosionConnection c = open(dir.resolve("node.db"), settings);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)");
             s.execute("INSERT INTO item (name) VALUES ('a'), ('b')");
@@ -44,54 +45,96 @@ class BackupCommandTest {
         return c;
     }
 
+    private static long insertedKey(CorrosionConnection c, String name) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO item (name) VALUES ('" + name + "')");
+            return s.executeQuery("SELECT id FROM item WHERE name = '" + name + "'").getLong(1);
+        }
+    }
+
     @Test
     void copiesARunningNodesFileAsANewSiteWithEveryChange() throws Exception {
-        CorrosionConnection running = node();
+        CorrosionConnection running = node("");
         String site = HexFormat.of().formatHex(running.siteId());
         Path copy = dir.resolve("backup.db");
         Cli r = Cli.run("backup", dir.resolve("node.db").toString(), copy.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("runs as a new site").contains(site);
-        try (CorrosionConnection restored = open(copy)) {
+        assertThat(r.out()).contains("runs as a new site").contains(site).doesNotContain("node-slot");
+        try (CorrosionConnection restored = open(copy, "")) {
             assertThat(restored.siteId()).isNotEqualTo(running.siteId());
             assertThat(changes(restored)).isEqualTo(changes(running));
         }
     }
 
     @Test
+    void twoNodesRestoredFromOneBackupAreTwoSitesInTwoSlotsEvenAfterTheBackupWasOpened() throws Exception {
+        Path backup = dir.resolve("backup.db");
+        try (CorrosionConnection running = node("")) {
+            assertThat(Cli.run("backup", dir.resolve("node.db").toString(), backup.toString()).exitCode()).isZero();
+        }
+        try (CorrosionConnection look = open(backup, "")) { // a look inside gives the backup an identity of its own
+            assertThat(look.createStatement().executeQuery("SELECT count(*) FROM item").getInt(1)).isEqualTo(2);
+        }
+        CorrosionDriver.shutdownAll();
+        Path first = dir.resolve("first.db");
+        Path second = dir.resolve("second.db");
+        for (Path node : List.of(first, second)) {
+            Cli r = Cli.run("restore", backup.toString(), node.toString());
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("Restored", "runs as a new site");
+        }
+        try (CorrosionConnection a = open(first, ""); CorrosionConnection b = open(second, "")) {
+            assertThat(a.siteId()).isNotEqualTo(b.siteId());
+            assertThat((insertedKey(a, "first") - 1) % 1024).as("key slots")
+                    .isNotEqualTo((insertedKey(b, "second") - 1) % 1024);
+        }
+    }
+
+    @Test
     void inPlaceTakesTheIdentityOutOfACopyMadeOtherwiseOnce() throws Exception {
         byte[] site;
-        try (CorrosionConnection c = node()) {
+        try (CorrosionConnection c = node("")) {
             site = c.siteId();
         }
         CorrosionDriver.shutdownAll();
         Path copy = dir.resolve("copied.db");
         Files.copy(dir.resolve("node.db"), copy);
-        Cli first = Cli.run("backup", "--in-place", copy.toString());
+        Cli first = Cli.run("restore", "--in-place", copy.toString());
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.out()).contains(HexFormat.of().formatHex(site));
-        Cli again = Cli.run("backup", "--in-place", copy.toString());
+        Cli again = Cli.run("restore", "--in-place", copy.toString());
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("has no node identity");
-        try (CorrosionConnection c = open(copy)) {
+        try (CorrosionConnection c = open(copy, "")) {
             assertThat(c.siteId()).isNotEqualTo(site);
         }
     }
 
     @Test
+    void aConfiguredSlotIsNamedForTheNodeToBeStartedFromTheCopy() throws Exception {
+        node("?node-slot=7").close();
+        CorrosionDriver.shutdownAll();
+        Cli r = Cli.run("backup", dir.resolve("node.db").toString(), dir.resolve("copy.db").toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("node-slot 7 configured");
+    }
+
+    @Test
     void refusesWhatWouldLoseSomething() throws Exception {
-        node().close();
+        node("").close();
         CorrosionDriver.shutdownAll();
         Path existing = dir.resolve("existing.db");
         Files.writeString(existing, "keep me");
-        Cli taken = Cli.run("backup", dir.resolve("node.db").toString(), existing.toString());
-        assertThat(taken.exitCode()).as(taken.toString()).isEqualTo(1);
-        assertThat(taken.err()).contains("exists already");
-        assertThat(Files.readString(existing)).isEqualTo("keep me");
+        for (String command : List.of("backup", "restore")) {
+            Cli taken = Cli.run(command, dir.resolve("node.db").toString(), existing.toString());
+            assertThat(taken.exitCode()).as(taken.toString()).isEqualTo(1);
+            assertThat(taken.err()).contains("exists already");
+            assertThat(Files.readString(existing)).isEqualTo("keep me");
+        }
 
         Cli missing = Cli.run("backup", dir.resolve("nothing.db").toString(), dir.resolve("x.db").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).contains("no database file");
+        assertThat(missing.err()).contains("No database file");
         assertThat(Files.exists(dir.resolve("nothing.db"))).isFalse();
 
         Path copy = dir.resolve("copy.db");
@@ -99,15 +142,26 @@ class BackupCommandTest {
         try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = other.createStatement()) {
             s.executeQuery("SELECT count(*) FROM crsql_site_id").close(); // as a running node holds its file open
-            Cli open = Cli.run("backup", "--in-place", copy.toString());
+            Cli open = Cli.run("restore", "--in-place", copy.toString());
             assertThat(open.exitCode()).as(open.toString()).isEqualTo(1);
             assertThat(open.err()).contains("open elsewhere", "55006");
             assertThat(s.executeQuery("SELECT count(*) FROM crsql_site_id WHERE ordinal = 0").getInt(1)).isEqualTo(1);
         }
 
-        Cli noTarget = Cli.run("backup", dir.resolve("node.db").toString());
+        Path rollback = dir.resolve("rollback.db");
+        Files.copy(dir.resolve("node.db"), rollback);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + rollback); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=DELETE");
+        }
+        Cli unsure = Cli.run("restore", "--in-place", rollback.toString());
+        assertThat(unsure.exitCode()).as(unsure.toString()).isEqualTo(1);
+        assertThat(unsure.err()).contains("journal_mode=delete", "55000");
+        Cli renewed = Cli.run("restore", rollback.toString(), dir.resolve("renewed.db").toString());
+        assertThat(renewed.exitCode()).as("a new copy in any journal mode: " + renewed).isZero();
+
+        Cli noTarget = Cli.run("restore", dir.resolve("node.db").toString());
         assertThat(noTarget.exitCode()).isEqualTo(2);
-        assertThat(noTarget.err()).contains("Missing TARGET");
+        assertThat(noTarget.err()).contains("Missing DATABASE");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("node.db"));
                 Statement s = c.createStatement()) {
             assertThat(s.executeQuery("SELECT count(*) FROM crsql_site_id WHERE ordinal = 0").getInt(1)).isEqualTo(1);

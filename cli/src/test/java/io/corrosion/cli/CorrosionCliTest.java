@@ -9,7 +9,7 @@ class CorrosionCliTest {
     void withoutACommandItSaysWhichExistAndExitsWith2() {
         Cli r = Cli.run();
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("Missing a command: certs, sql, changes, status or backup").contains("Usage: corrosion");
+        assertThat(r.err()).contains("Missing a command: certs, sql, changes, status, backup or restore").contains("Usage: corrosion");
     }
 
     @Test

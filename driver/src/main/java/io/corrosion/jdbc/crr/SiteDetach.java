@@ -40,17 +40,29 @@ public final class SiteDetach {
      * the file alone and makes the change in one transaction. {@code alsoDetach} runs in that transaction after the
      * engine's part: the other layers' identity (key slot, replication bookkeeping). Empty for a file with no CRR
      * metadata, or one detached already.
+     *
+     * @param written {@code true} for a copy the caller has just written (nothing can have it open yet); otherwise the
+     *                file must be in WAL mode, the only one in which SQLite shows whether a connection (a running
+     *                node's) has it open
      */
-    public static Optional<FormerSite> detach(Opener opened, AlsoDetach alsoDetach) throws SQLException {
+    public static Optional<FormerSite> detach(Opener opened, boolean written, AlsoDetach alsoDetach)
+            throws SQLException {
         try (SQLiteConnection c = opened.open()) {
             if (Journals.held(c)) {
                 throw new SQLException("The database file is open in this JVM: shut it down (CorrosionDriver.shutdown)"
                         + " before taking its node identity out; only a copy (a backup) should lose it", IN_USE);
             }
-            claimAlone(c);
             if (!CrrMetadata.isBootstrapped(c) || !hasLocalSite(c)) {
                 return Optional.empty();
             }
+            String mode = journalMode(c);
+            if (!written && !mode.equalsIgnoreCase("wal")) {
+                throw new SQLException("The database file is in journal_mode=" + mode + ", in which SQLite cannot tell"
+                        + " whether a running node has it open, and its node identity must not change under it. With"
+                        + " its node stopped, switch it to WAL (PRAGMA journal_mode=WAL) and run this again, or make a"
+                        + " new copy of it (corrosion restore, BACKUP TO)", "55000");
+            }
+            claimAlone(c);
         }
         try (SQLiteConnection c = opened.open()) {
             CrrEngine.attach(c).close();
@@ -81,6 +93,12 @@ public final class SiteDetach {
             }
             throw new SQLException("The database file is open elsewhere (a running node, or another connection);"
                     + " only a copy that nothing has open can lose its node identity", IN_USE, e);
+        }
+    }
+
+    private static String journalMode(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            return rs.next() ? rs.getString(1) : "";
         }
     }
 

@@ -221,16 +221,24 @@ public final class SlotClaims {
     /**
      * In a copy of a node's file whose site was detached: forgets which slot the node claimed, so that the site the
      * copy gets next claims a slot of its own (the claim stays its predecessor's). Counters stay: in a new slot they
-     * only skip values. Writes in the caller's transaction; nothing in a file without the key tables.
+     * only skip values. Writes in the caller's transaction; nothing in a file without the key tables. Returns the slot
+     * if it was configured ({@code node-slot}): a node started from the copy with that slot configured would generate
+     * again the keys its predecessor generated there after the copy was made.
      */
-    public static void forgetNode(SQLiteConnection c) throws SQLException {
+    public static Optional<Integer> forgetNode(SQLiteConnection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE"
                 + " type = 'table' AND name = '" + KeysSchema.NODE_TABLE + "'")) {
             if (!rs.next()) {
-                return;
+                return Optional.empty();
             }
         }
+        Optional<Integer> configured;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT slot FROM " + KeysSchema.NODE_TABLE
+                + " WHERE slot_configured = 1 AND slot IS NOT NULL")) {
+            configured = rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        }
         exec(c, "DELETE FROM " + KeysSchema.NODE_TABLE);
+        return configured;
     }
 
     private static void deleteClaim(SQLiteConnection c, int slot, byte[] siteId) throws SQLException {

@@ -126,8 +126,8 @@ final class SchemaStatements {
                 throw new SQLException("RESTORE FROM is refused on a corrosion database: it would put the file back to"
                         + " an older state under a live node, whose later changes its peers keep and whose next commits"
                         + " they would drop (README, 'One file, one node'). To restore a node, stop it and put a backup"
-                        + " made through the driver (BACKUP TO, VACUUM INTO) in place of its file, or start it from an"
-                        + " empty file and let it catch up; to read a backup, ATTACH it", "0A000");
+                        + " in place of its file with 'corrosion restore', or start it from an empty file and let it"
+                        + " catch up; to read a backup, ATTACH it", "0A000");
             }
         }
     }

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConnection;
 
@@ -16,24 +18,61 @@ import org.sqlite.SQLiteConnection;
  * Copies of a node's file that are to run as a node: a backup to restore, a seed for a new node. A copy as made keeps
  * the node's identity (site id, key slot), and a node started from it breaks "one file, one node": restored, its
  * commits take versions of its site that its peers already hold and drop; started beside the original, both commit
- * under one site id. {@link #forgetIdentity} takes the identity out of the copy, as Corrosion's backup does: the node
- * started from it is a new site (and claims a new slot) that already holds everything its predecessor had written when
- * the copy was made, with the bookkeeping to match (the predecessor's versions up to then are known here), and it gets
- * the rest of the cluster's changes, its predecessor's later ones included, by sync.
+ * under one site id. Here the identity is taken out of the copy, as Corrosion's backup does: the node started from it
+ * is a new site (and claims a new slot) that already holds everything its predecessor had written when the copy was
+ * made, with the bookkeeping to match (the predecessor's versions up to then are known here), and it gets the rest of
+ * the cluster's changes, its predecessor's later ones included, by sync.
  */
 public final class NodeCopies {
+    /**
+     * The node a copy came from.
+     *
+     * @param siteId         its site id, a remote site's in the copy now
+     * @param dbVersion      its highest local version the copy holds
+     * @param configuredSlot its key slot, if configured ({@code node-slot}): a node started from the copy must be given
+     *                       another, or it generates again the keys its predecessor generated there after the copy
+     */
+    public record Former(byte[] siteId, long dbVersion, Optional<Integer> configuredSlot) {}
+
     private NodeCopies() {}
 
     /**
-     * Takes the node identity out of the database file {@code copy}, which nothing may have open. Empty if the file has
-     * none: not a corrosion database, or detached already.
+     * Takes the node identity out of the database file {@code copy}, a copy nothing has open; it must be in WAL mode
+     * (see {@link SiteDetach#detach}). Empty if the file has none: not a corrosion database, or taken out already.
      */
-    public static Optional<SiteDetach.FormerSite> forgetIdentity(Path copy) throws SQLException {
+    public static Optional<Former> forgetIdentity(Path copy) throws SQLException {
+        return forget(copy, false);
+    }
+
+    /** {@link #forgetIdentity} of a copy the caller has just written, in any journal mode. */
+    public static Optional<Former> forgetIdentityOfNewCopy(Path copy) throws SQLException {
+        return forget(copy, true);
+    }
+
+    /**
+     * Copies the database file {@code source} (SQLite's {@code VACUUM INTO}: a read, safe while a node runs on it, its
+     * WAL included) to {@code target}, which must not exist, and takes the node identity out of the copy.
+     */
+    public static Optional<Former> copy(Path source, Path target) throws SQLException {
+        if (!Files.isRegularFile(source)) {
+            throw new SQLException("No database file " + source + " to copy", "58030");
+        }
+        if (Files.exists(target)) {
+            throw new SQLException(target + " exists already; the copy must go to a new file", "58030");
+        }
+        try (SQLiteConnection c = open(source); Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+        }
+        return forgetIdentityOfNewCopy(target);
+    }
+
+    private static Optional<Former> forget(Path copy, boolean written) throws SQLException {
         if (!Files.isRegularFile(copy)) {
             throw new SQLException("No database file " + copy + " to take the node identity out of", "58030");
         }
-        return SiteDetach.detach(() -> open(copy), (c, former) -> {
-            SlotClaims.forgetNode(c);
+        AtomicReference<Optional<Integer>> slot = new AtomicReference<>(Optional.empty());
+        return SiteDetach.detach(() -> open(copy), written, (c, former) -> {
+            slot.set(SlotClaims.forgetNode(c));
             ReplicationSchema.create(c);
             try (PreparedStatement head = c.prepareStatement("INSERT INTO " + ReplicationSchema.HEADS + " (site, head)"
                     + " VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET head = max(head, excluded.head)")) {
@@ -47,7 +86,7 @@ public final class NodeCopies {
                     forget.executeUpdate();
                 }
             }
-        });
+        }).map(former -> new Former(former.siteId(), former.dbVersion(), slot.get()));
     }
 
     private static SQLiteConnection open(Path file) throws SQLException {

@@ -137,6 +137,10 @@ class BackupCommandTest {
         assertThat(missing.err()).contains("No database file");
         assertThat(Files.exists(dir.resolve("nothing.db"))).isFalse();
 
+        Cli nowhere = Cli.run("backup", dir.resolve("node.db").toString(), dir.resolve("no/such/dir.db").toString());
+        assertThat(nowhere.exitCode()).as(nowhere.toString()).isEqualTo(1);
+        assertThat(nowhere.err()).contains("(SQLState ");
+
         Path copy = dir.resolve("copy.db");
         Files.copy(dir.resolve("node.db"), copy);
         try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + copy);

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.LockWait;
+import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.crr.SiteDetach;
 import io.corrosion.jdbc.keys.SlotClaims;
 import java.nio.file.Files;
@@ -62,6 +63,8 @@ public final class NodeCopies {
         }
         try (SQLiteConnection c = open(source); Statement s = c.createStatement()) {
             s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e);
         }
         return forgetIdentityOfNewCopy(target);
     }
@@ -71,6 +74,15 @@ public final class NodeCopies {
             throw new SQLException("No database file " + copy + " to take the node identity out of", "58030");
         }
         AtomicReference<Optional<Integer>> slot = new AtomicReference<>(Optional.empty());
+        try {
+            return detach(copy, written, slot).map(former -> new Former(former.siteId(), former.dbVersion(), slot.get()));
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e); // sqlite-jdbc's own errors have no SQLState
+        }
+    }
+
+    private static Optional<SiteDetach.FormerSite> detach(Path copy, boolean written,
+            AtomicReference<Optional<Integer>> slot) throws SQLException {
         return SiteDetach.detach(() -> open(copy), written, (c, former) -> {
             slot.set(SlotClaims.forgetNode(c));
             ReplicationSchema.create(c);
@@ -86,7 +98,7 @@ public final class NodeCopies {
                     forget.executeUpdate();
                 }
             }
-        }).map(former -> new Former(former.siteId(), former.dbVersion(), slot.get()));
+        });
     }
 
     private static SQLiteConnection open(Path file) throws SQLException {

@@ -35,6 +35,7 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         SchemaStatements.refuseRestore(plan);
+        CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
         return stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed, connection);
     }
@@ -168,6 +169,9 @@ final class NodeStatementHook implements StatementHook {
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();
+        }
+        if (c != null) {
+            CopyStatements.afterFailedCopy(plan, c.session.siteId());
         }
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it

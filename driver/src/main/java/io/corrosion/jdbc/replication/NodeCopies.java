@@ -4,14 +4,19 @@ import io.corrosion.jdbc.LockWait;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.crr.SiteDetach;
 import io.corrosion.jdbc.keys.SlotClaims;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConnection;
 
@@ -35,6 +40,8 @@ public final class NodeCopies {
      */
     public record Former(byte[] siteId, long dbVersion, Optional<Integer> configuredSlot) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCopies.class);
+
     private NodeCopies() {}
 
     /**
@@ -52,7 +59,9 @@ public final class NodeCopies {
 
     /**
      * Copies the database file {@code source} (SQLite's {@code VACUUM INTO}: a read, safe while a node runs on it, its
-     * WAL included) to {@code target}, which must not exist, and takes the node identity out of the copy.
+     * WAL included) to {@code target}, which must not exist, and takes the node identity out of the copy. The copy is
+     * made and changed under a temporary name beside {@code target} and renamed at the end: a copy that failed, or
+     * still has the identity, never stands under {@code target}.
      */
     public static Optional<Former> copy(Path source, Path target) throws SQLException {
         if (!Files.isRegularFile(source)) {
@@ -61,12 +70,48 @@ public final class NodeCopies {
         if (Files.exists(target)) {
             throw new SQLException(target + " exists already; the copy must go to a new file", "58030");
         }
-        try (SQLiteConnection c = open(source); Statement s = c.createStatement()) {
-            s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
+        for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+            if (Files.exists(Path.of(target + suffix))) {
+                throw new SQLException(target + suffix + " exists: it belongs to the file that stood at " + target
+                        + ", and SQLite would apply it to the copy. With the node stopped, delete it", "58030");
+            }
         }
-        return forgetIdentityOfNewCopy(target);
+        Path partial = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".partial-"
+                + Long.toHexString(System.nanoTime()));
+        try {
+            try (SQLiteConnection c = open(source); Statement s = c.createStatement()) {
+                s.execute("VACUUM INTO '" + partial.toString().replace("'", "''") + "'");
+            } catch (SQLException e) {
+                throw SqlErrors.translate(e);
+            }
+            Optional<Former> former = forgetIdentityOfNewCopy(partial);
+            Files.move(partial, target); // refuses a target made meanwhile
+            return former;
+        } catch (IOException e) {
+            throw new SQLException("Could not put the copy in place as " + target + ": " + e, "58030", e);
+        } finally {
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                try {
+                    Files.deleteIfExists(Path.of(partial + suffix));
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the partial copy {}: {}", partial + suffix, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Whether {@code file} is a database file whose local site is {@code siteId}: a copy of that node. */
+    public static boolean isCopyOf(Path file, byte[] siteId) throws SQLException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (SQLiteConnection c = open(file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT site_id FROM sqlite_master, crsql_site_id WHERE"
+                        + " sqlite_master.name = 'crsql_site_id' AND ordinal = 0")) {
+            return rs.next() && Arrays.equals(rs.getBytes(1), siteId);
+        } catch (SQLException e) {
+            return false; // not a database, or none with a site table
+        }
     }
 
     private static Optional<Former> forget(Path copy, boolean written) throws SQLException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Probe: a copy of an in-memory corrosion database made through the driver holds its changes, as a new site. */
+/** A copy of an in-memory corrosion database made through the driver holds its changes, as a new site. */
 class InMemoryBackupTest {
     @TempDir
     Path dir;

@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code corrosion}: the operators' command line. {@code certs} makes a dev CA and node certificates, {@code sql} runs
  * statements against a file through the driver, {@code changes} dumps {@code crsql_changes} as JSON lines,
- * {@code status} shows a running node's members, versions and lag over JMX, {@code backup} and {@code restore} copy a node's
- * file as one a node can be restored or seeded from.
+ * {@code status} shows a running node's members, versions and lag over JMX, {@code backup} and {@code restore} copy
+ * a node's file as one a node can be restored or seeded from.
  *
  * <p>Exit codes: 0 done, 1 the command failed (a message on stderr says why), 2 bad arguments (with usage).
  */

@@ -113,10 +113,11 @@ public final class CorrosionDriver implements Driver {
 
     /**
      * Takes the node identity out of a copy of a node's database file, put in place of a lost node's file or of a new
-     * node's (a backup, a file copied while its node was stopped), as {@code corrosion restore --in-place} does: a node started from it runs as a new site, holding
-     * the changes of the node it was copied from as a remote site's, instead of reusing that node's site id and
-     * versions (README, "One file, one node"). The file must not be open, in this JVM or any other, and must be in WAL
-     * mode (in the others SQLite cannot tell whether a node has it open: SQLState 55000).
+     * node's (a backup, a file copied while its node was stopped), as {@code corrosion restore --in-place} does: a
+     * node started from it runs as a new site, holding the changes of the node it was copied from as a remote site's,
+     * instead of reusing that node's site id and versions (README, "One file, one node"). The file must not be open,
+     * in this JVM or any other, and must be in WAL mode (in the others SQLite cannot tell whether a node has it open:
+     * SQLState 55000).
      *
      * @return false if the file had no node identity (not a corrosion database, or taken out already)
      */

@@ -18,9 +18,11 @@ public final class CrrEngine {
      * caller's transaction if the file has none yet.
      */
     public static byte[] siteId(SQLiteConnection conn) throws SQLException {
-        if (CrrMetadata.needsBootstrap(conn)) {
-            CrrMetadata.bootstrap(conn);
+        byte[] site = CrrMetadata.localSiteIdIfAny(conn);
+        if (site != null) {
+            return site;
         }
+        CrrMetadata.bootstrap(conn);
         return CrrMetadata.localSiteId(conn);
     }
 

@@ -172,11 +172,17 @@ final class CrrMetadata {
     }
 
     /**
-     * True if the file lacks the shared tables, or a local site id: a copy whose site was detached ({@link SiteDetach})
-     * gets a new one on its next open.
+     * The file's local site id; null if it has none yet: no shared tables, or a copy whose site was detached
+     * ({@link SiteDetach}), which gets a new one on its next open ({@link #bootstrap}).
      */
-    static boolean needsBootstrap(Connection c) throws SQLException {
-        return !isBootstrapped(c) || !SiteDetach.hasLocalSite(c);
+    static byte[] localSiteIdIfAny(Connection c) throws SQLException {
+        if (!isBootstrapped(c)) {
+            return null;
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT site_id FROM " + SITE_ID + " WHERE ordinal = 0")) {
+            return rs.next() ? rs.getBytes(1) : null;
+        }
     }
 
     static boolean isBootstrapped(Connection c) throws SQLException {

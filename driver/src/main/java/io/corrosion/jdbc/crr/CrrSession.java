@@ -55,10 +55,12 @@ public final class CrrSession implements AutoCloseable {
         conn.addCommitListener(hooks);
         CrrFunctions.register(this);
         // Writes only when there is something to write, so read-only connections can attach to a prepared file.
-        if (CrrMetadata.needsBootstrap(conn)) {
+        byte[] site = CrrMetadata.localSiteIdIfAny(conn);
+        if (site == null) {
             inTransactionDo(() -> CrrMetadata.bootstrap(conn));
+            site = CrrMetadata.localSiteId(conn);
         }
-        siteId = CrrMetadata.localSiteId(conn);
+        siteId = site;
         long format = CrrMetadata.readableFormat(conn);
         journal = Journals.acquire(conn);
         hooks.attach(journal);

@@ -474,7 +474,7 @@ final class LocalJournal {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws; its result. */
+    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws. */
     static <T> T inTransaction(SQLiteConnection c, CrrSession.Work<T> work) throws SQLException {
         exec(c, "BEGIN IMMEDIATE");
         try {

@@ -52,7 +52,7 @@ public final class SiteDetach {
                 throw new SQLException("The database file is open in this JVM: shut it down (CorrosionDriver.shutdown)"
                         + " before taking its node identity out; only a copy (a backup) should lose it", IN_USE);
             }
-            if (!CrrMetadata.isBootstrapped(c) || !hasLocalSite(c)) {
+            if (CrrMetadata.localSiteIdIfAny(c) == null) {
                 return Optional.empty();
             }
             String mode = journalMode(c);
@@ -145,10 +145,6 @@ public final class SiteDetach {
         }
         exec(c, "UPDATE " + CrrMetadata.MASTER + " SET value = 0 WHERE key = '" + LocalJournal.FLUSHED_KEY + "'");
         return new FormerSite(site, version);
-    }
-
-    static boolean hasLocalSite(Connection c) throws SQLException {
-        return single(c, "SELECT count(*) FROM " + CrrMetadata.SITE_ID + " WHERE ordinal = 0") > 0;
     }
 
     private static long single(Connection c, String sql) throws SQLException {

@@ -59,7 +59,9 @@ class JooqReplicationTest {
 
     @Test
     void jooqSchemasWorkIdsStayNodePrivateAndNodesMerge() throws SQLException {
-        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+        // Each node its own slot, as the README asks: unconnected nodes pick theirs by a hash of their site ids, and
+        // 1 run in 1024 both picked one and generated the same ids.
+        try (Node a = new Node(dir, "a", "node-slot=1"); Node b = new Node(dir, "b", "node-slot=2")) {
             DSLContext ja = DSL.using(a.c, SQLDialect.SQLITE);
             DSLContext jb = DSL.using(b.c, SQLDialect.SQLITE);
             migrate(ja);

@@ -49,7 +49,7 @@ final class BackupCommand implements Callable<Integer> {
                 + HexFormat.of().formatHex(former.get().siteId()) + " up to its version " + former.get().dbVersion()
                 + " are there as a remote site's.");
         former.get().configuredSlot().ifPresent(slot -> out.println("That node had node-slot " + slot
-                + " configured: give the node started from " + copy + " another node-slot, or it generates again the"
-                + " keys its predecessor generated there."));
+                + " configured: give the node started from " + copy + " another node-slot: until its predecessor's"
+                + " later rows reach it, it can generate their keys again."));
     }
 }

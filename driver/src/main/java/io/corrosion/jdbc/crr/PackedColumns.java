@@ -92,6 +92,25 @@ public final class PackedColumns {
         return out;
     }
 
+    /**
+     * The value of a key of one INTEGER column if it is at least 1, read without allocating; 0 for any other key,
+     * malformed ones too. What a merge checks against the keys the node generates, once per change.
+     */
+    public static long positiveIntegerKey(byte[] packed) {
+        if (packed == null || packed.length < 2 || packed[0] != 1 || (packed[1] & 0x07) != INTEGER) {
+            return 0;
+        }
+        int n = (packed[1] & 0xFF) >>> 3;
+        if (n > 8 || packed.length != 2 + n) {
+            return 0;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 8) | (packed[2 + i] & 0xFF);
+        }
+        return Math.max(v, 0);
+    }
+
     /** Minimal byte count cr-sqlite uses for an INTEGER payload. */
     static int integerBytes(long v) {
         if ((v & 0xFF00000000000000L) != 0) {

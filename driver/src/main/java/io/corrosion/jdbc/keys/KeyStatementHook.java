@@ -64,8 +64,8 @@ final class KeyStatementHook implements StatementHook {
     private final KeyAllocator allocator;
     private final Function<SQLiteConnection, ConnectionKeys> connections;
     private final Map<String, Rewrite> rewrites = new ConcurrentHashMap<>();
-    /** {@link #triggerTarget} by table name as trigger bodies spell it; until the next DDL statement. */
-    private final Map<String, Optional<KeyTargets.KeyTarget>> triggerTargets = new ConcurrentHashMap<>();
+    /** {@link #tableTarget} by table name as trigger bodies and changes spell it; until the next DDL statement. */
+    private final Map<String, Optional<KeyTargets.KeyTarget>> tableTargets = new ConcurrentHashMap<>();
     private final AtomicLong schemaGeneration = new AtomicLong();
     /** The rewrite {@link #rewrite} just returned on this thread, for {@link #parameterBinder} right after it. */
     private final ThreadLocal<Rewrite> justRewritten = new ThreadLocal<>();
@@ -229,11 +229,13 @@ final class KeyStatementHook implements StatementHook {
     }
 
     /**
-     * The key target of {@code table} for {@code __corrosion_trigger_key}, which runs inside the trigger's statement;
-     * null if the driver gives the table no keys (a table dropped and created again since the trigger was).
+     * The key target of {@code table}, read on {@code keys}' connection inside its statement or transaction: for
+     * {@code __corrosion_trigger_key}, which runs inside a trigger's statement, and for merged rows
+     * ({@link KeysExtension#keyMerged}). Null if the driver gives the table no keys (a local table, a table without an
+     * integer rowid key, one dropped and created again since the trigger was, or one this node does not have).
      */
-    KeyTargets.KeyTarget triggerTarget(ConnectionKeys keys, String table) throws SQLException {
-        Optional<KeyTargets.KeyTarget> cached = triggerTargets.get(table);
+    KeyTargets.KeyTarget tableTarget(ConnectionKeys keys, String table) throws SQLException {
+        Optional<KeyTargets.KeyTarget> cached = tableTargets.get(table);
         if (cached != null) {
             return cached.orElse(null);
         }
@@ -242,7 +244,7 @@ final class KeyStatementHook implements StatementHook {
         Optional<KeyTargets.KeyTarget> target = localTables.isLocal(table) ? Optional.empty()
                 : Reentrant.run(c, () -> keyTables.lookup(schema.readerFor(c), c, table)).map(this::target);
         if (schemaGeneration.get() == generation) {
-            triggerTargets.put(table, target);
+            tableTargets.put(table, target);
         }
         return target.orElse(null);
     }
@@ -337,7 +339,7 @@ final class KeyStatementHook implements StatementHook {
         schemaGeneration.incrementAndGet();
         keyTables.invalidate();
         rewrites.clear();
-        triggerTargets.clear();
+        tableTargets.clear();
     }
 
     private void distrust(SQLiteConnection connection) {

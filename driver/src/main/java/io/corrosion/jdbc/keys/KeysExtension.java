@@ -22,6 +22,7 @@ import org.sqlite.SQLiteConnection;
  *       {@code afterExecute}/{@code afterFailure} to it with the application's original plan.</li>
  *   <li>{@link #localTables()}: the policy the CRR engine asks before making a table a CRR.</li>
  *   <li>{@link #claimMerged}: the slot conflict rule, for the replication layer after it merged a claim.</li>
+ *   <li>{@link #keyMerged}: the counters move past keys in this node's slot that other nodes' rows bring.</li>
  *   <li>{@link #factory(NodeIdentity)}: where the site id comes from (the CRR engine's, once there is one).</li>
  * </ul>
  */
@@ -73,7 +74,7 @@ public final class KeysExtension implements DatabaseExtension {
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
                 hook::schemaChanged, schema.readerFor(connection));
-        KeyFunctions.register(keys, targets, hook::triggerTarget, allocator, generators);
+        KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
     }
@@ -120,6 +121,29 @@ public final class KeysExtension implements DatabaseExtension {
     public NodeSlot claimMerged(SQLiteConnection connection, int slot) throws SQLException {
         SlotClaims.Claim claim = SlotClaims.claim(connection, slot);
         return claim == null ? slots.slot() : slots.claimMerged(connection, slot, claim);
+    }
+
+    /** True if {@code key} is one this node could generate: in its slot. False before it has a slot. */
+    public boolean inOwnSlot(long key) {
+        int slot = slots.current();
+        return slot >= 0 && IdScheme.slotOf(key) == slot;
+    }
+
+    /**
+     * For the replication layer, after it merged rows of {@code table} (in the caller's transaction on
+     * {@code connection}) whose largest key in this node's slot is {@code key}: the table's counter moves past it, in
+     * memory and persisted in that transaction, as for a key the application supplied. Another node's rows land in this
+     * node's slot when the node was restored from a copy with its slot configured (its predecessor's later rows), when
+     * two nodes claimed one slot before they saw each other (the one that keeps it gets the other's rows), or when
+     * another node's application supplied the key. Without this the node would generate those keys again: an INSERT
+     * would fail on the existing row, or an upsert overwrite it.
+     */
+    public void keyMerged(SQLiteConnection connection, String table, long key) throws SQLException {
+        ConnectionKeys c = connections.get(connection);
+        KeyTargets.KeyTarget target = c == null ? null : hook.tableTarget(c, table);
+        if (target != null) {
+            allocator.noteSupplied(c, target, key);
+        }
     }
 
     @Override

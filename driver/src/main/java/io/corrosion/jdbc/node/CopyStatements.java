@@ -102,8 +102,8 @@ final class CopyStatements {
                         + " holds of this one ({}) are a remote site's there, up to version {}", copy,
                         HexFormat.of().formatHex(former.siteId()), former.dbVersion());
                 former.configuredSlot().ifPresent(slot -> log.warn("This node has node-slot {} configured: give a node"
-                        + " started from the copy {} another node-slot, or it generates again the keys this node"
-                        + " generates there from now on", slot, copy));
+                        + " started from the copy {} another node-slot: until the rows this node writes from now on"
+                        + " reach it, it can generate their keys again", slot, copy));
             });
         } catch (SQLException e) {
             throw new SQLException("The database was copied to " + copy + ", but the copy still has this node's"

@@ -14,6 +14,7 @@ import io.corrosion.jdbc.keys.KeysExtension;
 import io.corrosion.jdbc.keys.LocalTables;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -172,26 +173,36 @@ public final class NodeExtension implements DatabaseExtension {
     }
 
     /**
-     * Merges {@code changes} on {@code connection} atomically and applies the slot conflict rule to the slot claims
-     * among them (in the same transaction): the one place both the application's and the agent's merges go through.
+     * Merges {@code changes} on {@code connection} atomically and, in the same transaction, applies the slot conflict
+     * rule to the slot claims among them and moves the key counters past merged keys in this node's slot: the one place
+     * both the application's and the agent's merges go through.
      */
     long merge(SQLiteConnection connection, CrrSession session, List<Change> changes) throws SQLException {
         List<Long> claimedSlots = new ArrayList<>();
+        Map<String, Long> ownSlotKeys = new HashMap<>(); // the largest merged key in this node's slot, per table
         for (Change ch : changes) {
-            if (ch.table().equals(LocalTables.REPLICATED_INTERNAL) && !ch.isSentinel()) {
-                Object slot = PackedColumns.unpack(ch.pk()).get(0);
+            if (ch.table().equals(LocalTables.REPLICATED_INTERNAL)) {
+                Object slot = ch.isSentinel() ? null : PackedColumns.unpack(ch.pk()).get(0);
                 if (slot instanceof Long l && !claimedSlots.contains(l)) {
                     claimedSlots.add(l);
                 }
+            } else {
+                long key = PackedColumns.positiveIntegerKey(ch.pk());
+                if (key > 0 && keys.inOwnSlot(key)) {
+                    ownSlotKeys.merge(ch.table(), key, Math::max);
+                }
             }
         }
-        if (claimedSlots.isEmpty()) {
+        if (claimedSlots.isEmpty() && ownSlotKeys.isEmpty()) {
             return session.apply(changes);
         }
         return session.atomically(() -> {
             long impacted = session.apply(changes);
             for (long slot : claimedSlots) {
                 keys.claimMerged(connection, (int) slot);
+            }
+            for (Map.Entry<String, Long> e : ownSlotKeys.entrySet()) {
+                keys.keyMerged(connection, e.getKey(), e.getValue());
             }
             return impacted;
         });

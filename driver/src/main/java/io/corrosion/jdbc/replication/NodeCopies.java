@@ -36,7 +36,8 @@ public final class NodeCopies {
      * @param siteId         its site id, a remote site's in the copy now
      * @param dbVersion      its highest local version the copy holds
      * @param configuredSlot its key slot, if configured ({@code node-slot}): a node started from the copy must be given
-     *                       another, or it generates again the keys its predecessor generated there after the copy
+     *                       another: until its predecessor's rows written after the copy reach it, it can generate
+     *                       their keys again
      */
     public record Former(byte[] siteId, long dbVersion, Optional<Integer> configuredSlot) {}
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Two instances of the notes service in one JVM, each with its own file, port and gossip address, configured by the
- * properties the README passes on the command line: a note posted to instance 1 is read from instance 2.
+ * properties the README passes on the command line, and each with its own key slot: a note posted to instance 1 is read
+ * from instance 2.
  */
 class TwoInstancesTest {
     @TempDir
@@ -37,18 +39,23 @@ class TwoInstancesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        one = instance("notes-1.db", "");
+        one = instance("notes-1.db", "", 1);
         String address;
         try (Connection c = one.getBean(DataSource.class).getConnection()) {
             address = c.unwrap(CorrosionConnection.class).replicationStats().orElseThrow().address();
         }
-        two = instance("notes-2.db", address);
+        two = instance("notes-2.db", address, 2);
     }
 
-    private static ConfigurableApplicationContext instance(String file, String seeds) {
+    /**
+     * An instance, with its key slot ({@code node-slot}, a driver property that Hikari passes on): the two start at the
+     * same time, and claiming their slots by a hash of their site ids they picked one slot 1 run in 1024, and could
+     * post notes in it, with equal ids, before their claims met.
+     */
+    private static ConfigurableApplicationContext instance(String file, String seeds, int slot) {
         return new SpringApplicationBuilder(NotesApplication.class).run(
                 "--notes.db=" + dir.resolve(file), "--notes.bind=127.0.0.1:0", "--notes.seeds=" + seeds,
-                "--notes.port=0");
+                "--notes.port=0", "--spring.datasource.hikari.data-source-properties[node-slot]=" + slot);
     }
 
     @AfterAll
@@ -96,6 +103,8 @@ class TwoInstancesTest {
         long fromTwo = post(two, "two");
         assertThat(fromOne).isNotEqualTo(fromTwo);
         assertThat((fromOne - 1) % 1024).isNotEqualTo((fromTwo - 1) % 1024); // different key slots
+        assertThat(List.of((fromOne - 1) % 1024, (fromTwo - 1) % 1024)).as("the configured slots")
+                .containsExactly(1L, 2L);
         JsonNode cluster = json.readTree(http.send(HttpRequest.newBuilder(uri(two, "/cluster")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(cluster.get("members")).hasSize(1);

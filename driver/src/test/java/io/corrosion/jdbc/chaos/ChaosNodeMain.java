@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * certificates in {@code tls-dir} ({@code ca.pem}, {@code <name>.pem}, {@code <name>.key}).
  *
  * <pre>
- * args:   file bind(host:port) seeds(host:port,... or -) name tls(insecure or tls-dir)
+ * args:   file bind(host:port) seeds(host:port,... or -) name tls(insecure or tls-dir) node-slot
  * stdin:  LOAD seed pauseMillis   run transactions until STOP ("ACK version payload-hex" after each commit returned,
  *                                 "RETRIED exception" for one that failed with 40001 and is run again)
  *         STOP                    stop the load ("STOPPED")
@@ -54,7 +54,8 @@ public final class ChaosNodeMain {
         String name = args[3];
         String tls = args[4].equals("insecure") ? "&tls.insecure=true" : "&tls.ca=" + Path.of(args[4], "ca.pem")
                 + "&tls.cert=" + Path.of(args[4], name + ".pem") + "&tls.key=" + Path.of(args[4], name + ".key");
-        String url = "jdbc:corrosion:" + file + "?bind=" + args[1] + "&seeds=" + seeds + tls + "&sync-interval=1s";
+        String url = "jdbc:corrosion:" + file + "?bind=" + args[1] + "&seeds=" + seeds + tls + "&sync-interval=1s"
+                + "&node-slot=" + Integer.parseInt(args[5]);
         Connection conn = DriverManager.getConnection(url);
         try (Statement s = conn.createStatement()) {
             for (String sql : Workload.CREATE_TABLES) {

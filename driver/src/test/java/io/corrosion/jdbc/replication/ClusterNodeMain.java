@@ -19,7 +19,7 @@ import java.util.HexFormat;
  * driven through stdin and reporting on stdout ({@code @@ } lines, see the gossip tests' {@code ChildJvm}).
  *
  * <pre>
- * args: file port seeds(host:port,... or -) base-id
+ * args: file port seeds(host:port,... or -) base-id node-slot
  * stdin:  LOAD n pauseMillis   insert n rows (ids base-id + 1..n, after those of earlier LOADs), one transaction each,
  *                              printing "ACK id" once each commit returned; "LOADED" at the end
  *         EXIT                 shut the driver down, print "CLEAN"
@@ -38,7 +38,7 @@ public final class ClusterNodeMain {
         String seeds = args[2].equals("-") ? "" : args[2];
         long base = Long.parseLong(args[3]);
         String url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:" + port + "&seeds=" + seeds
-                + "&tls.insecure=true&sync-interval=1s";
+                + "&tls.insecure=true&sync-interval=1s&node-slot=" + Integer.parseInt(args[4]);
         Connection conn = DriverManager.getConnection(url);
         try (Statement s = conn.createStatement()) {
             s.execute(TABLE);

@@ -32,12 +32,18 @@ class KillAndRestartTest {
 
     private final List<ChildJvm> launched = new ArrayList<>();
 
-    private record Node(String name, Path file, int port, long base) {
+    /**
+     * One node. Each has its own {@code slot} ({@code node-slot}): nodes that claim theirs by a hash of their site ids
+     * pick one slot 1 run in 1024 (per pair), and settling that writes claims again, which the final comparison of
+     * crsql_changes (claims included) would see only if they had all arrived: the wait before it watches the rows.
+     */
+    private record Node(String name, Path file, int port, long base, int slot) {
     }
 
     private ChildJvm launch(Node node, String seeds) throws IOException {
         ChildJvm jvm = ChildJvm.launch(node.name(), ClusterNodeMain.class,
-                List.of(node.file().toString(), Integer.toString(node.port()), seeds, Long.toString(node.base())),
+                List.of(node.file().toString(), Integer.toString(node.port()), seeds, Long.toString(node.base()),
+                        Integer.toString(node.slot())),
                 dir.resolve(node.name() + "-" + launched.size() + ".log"), Set.of("STATUS"));
         launched.add(jvm);
         await().atMost(Duration.ofSeconds(30)).until(() -> jvm.said("READY") || !jvm.process().isAlive());
@@ -71,9 +77,9 @@ class KillAndRestartTest {
 
     @Test
     void aNodeKilledMidLoadAndRestartedLosesNoAcknowledgedWrite() throws Exception {
-        Node a = new Node("a", dir.resolve("a.db"), freePort(), 1_000_000);
-        Node b = new Node("b", dir.resolve("b.db"), freePort(), 2_000_000);
-        Node c = new Node("c", dir.resolve("c.db"), freePort(), 3_000_000);
+        Node a = new Node("a", dir.resolve("a.db"), freePort(), 1_000_000, 1);
+        Node b = new Node("b", dir.resolve("b.db"), freePort(), 2_000_000, 2);
+        Node c = new Node("c", dir.resolve("c.db"), freePort(), 3_000_000, 3);
         String seedA = "127.0.0.1:" + a.port();
         ChildJvm ja = launch(a, "-");
         ChildJvm jb = launch(b, seedA);
@@ -87,7 +93,7 @@ class KillAndRestartTest {
         assertThat(jb.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         Set<Long> ackedBeforeKill = acked(jb);
 
-        ChildJvm jb2 = launch(new Node("b", b.file(), b.port(), 2_500_000), seedA);
+        ChildJvm jb2 = launch(new Node("b", b.file(), b.port(), 2_500_000, b.slot()), seedA);
         jb2.tell("LOAD 100 5");
         List<ChildJvm> live = List.of(ja, jb2, jc);
         await().atMost(Duration.ofSeconds(90)).until(() -> ja.said("LOADED") && jc.said("LOADED") && jb2.said("LOADED"));
@@ -108,7 +114,9 @@ class KillAndRestartTest {
         List<List<List<Object>>> tables = new ArrayList<>();
         List<List<List<Object>>> changes = new ArrayList<>();
         for (Node n : List.of(a, b, c)) {
-            try (Connection conn = DriverManager.getConnection("jdbc:corrosion:" + n.file())) {
+            // with its slot: opened without it, a node would write its claim again (as no longer configured)
+            try (Connection conn = DriverManager.getConnection("jdbc:corrosion:" + n.file() + "?node-slot="
+                    + n.slot())) {
                 List<List<Object>> rows = Rows.query(conn, "SELECT id, origin, n, val FROM item ORDER BY id");
                 Set<Long> ids = new HashSet<>();
                 rows.forEach(r -> ids.add(((Number) r.get(0)).longValue()));

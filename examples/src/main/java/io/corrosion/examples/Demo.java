@@ -51,15 +51,18 @@ public final class Demo {
         try {
             for (String name : names) {
                 int port = freePort();
+                // every node its own key slot (node-slot), as the README says: generated ids never collide
                 nodes.add(new NodeProcess(name, DemoNode.class, List.of(name, dir.resolve(name + ".db").toString(),
-                        Integer.toString(port), seed == null ? "" : seed, certs.toString()),
+                        Integer.toString(port), seed == null ? "" : seed, certs.toString(),
+                        Integer.toString(nodes.size() + 1)),
                         dir.resolve(name + ".log"), "-Xmx128m"));
                 seed = seed == null ? "127.0.0.1:" + port : seed;
             }
             for (NodeProcess n : nodes) {
                 String site = n.next("READY", Duration.ofSeconds(40));
                 System.out.println("  " + n.name() + ": jdbc:corrosion:" + dir.resolve(n.name() + ".db")
-                        + "?bind=...&seeds=" + (n == nodes.get(0) ? "" : seed) + "&tls.*=...  site " + site);
+                        + "?bind=...&seeds=" + (n == nodes.get(0) ? "" : seed) + "&node-slot=" + (nodes.indexOf(n) + 1)
+                        + "&tls.*=...  site " + site);
             }
             awaitMembers(nodes);
             System.out.println();

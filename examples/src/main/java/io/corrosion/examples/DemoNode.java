@@ -47,13 +47,13 @@ public final class DemoNode {
         });
     }
 
-    /** args: name file port seeds certificate-directory */
+    /** args: name file port seeds certificate-directory node-slot */
     public static void main(String[] args) throws Exception {
         String name = args[0];
         String certs = args[4];
         String url = "jdbc:corrosion:" + args[1] + "?bind=127.0.0.1:" + args[2] + "&seeds=" + args[3]
                 + "&tls.ca=" + certs + "/ca.pem&tls.cert=" + certs + "/" + name + ".pem&tls.key=" + certs + "/"
-                + name + ".key&sync-interval=1s";
+                + name + ".key&sync-interval=1s&node-slot=" + Integer.parseInt(args[5]);
         DemoNode demo = new DemoNode(name, url);
         say("READY " + demo.node.lastCommitToken().split(":")[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

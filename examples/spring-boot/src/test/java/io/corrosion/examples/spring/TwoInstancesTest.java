@@ -47,15 +47,11 @@ class TwoInstancesTest {
         two = instance("notes-2.db", address, 2);
     }
 
-    /**
-     * An instance, with its key slot ({@code node-slot}, a driver property that Hikari passes on): the two start at the
-     * same time, and claiming their slots by a hash of their site ids they picked one slot 1 run in 1024, and could
-     * post notes in it, with equal ids, before their claims met.
-     */
+    /** An instance, with its own key slot ({@code node-slot}) as the README's commands give it. */
     private static ConfigurableApplicationContext instance(String file, String seeds, int slot) {
         return new SpringApplicationBuilder(NotesApplication.class).run(
                 "--notes.db=" + dir.resolve(file), "--notes.bind=127.0.0.1:0", "--notes.seeds=" + seeds,
-                "--notes.port=0", "--spring.datasource.hikari.data-source-properties[node-slot]=" + slot);
+                "--notes.port=0", "--notes.slot=" + slot);
     }
 
     @AfterAll

@@ -220,6 +220,7 @@ final class CrrDdl {
         }
         session.catalog().invalidate();
         commitAlter(to, false);
+        UniqueChecks.renamed(conn, to, CrrCatalog.pkColumns(conn, to));
     }
 
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */

@@ -139,6 +139,29 @@ final class UniqueChecks {
         return same.toString();
     }
 
+    /**
+     * After {@code ALTER TABLE ... RENAME TO table}: the checks of its indexes are made again, so that their error
+     * names the table by its new name (SQLite renames the table in the triggers' SQL, not in their message).
+     */
+    static void renamed(Connection c, String table, List<String> pkColumns) throws SQLException {
+        List<String> indexes = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                + " AND tbl_name = ? AND name LIKE ? ESCAPE '\\'")) {
+            p.setString(1, table);
+            p.setString(2, "%" + INSERT_SUFFIX.replace("_", "\\_"));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String trigger = rs.getString(1);
+                    indexes.add(trigger.substring(0, trigger.length() - INSERT_SUFFIX.length()));
+                }
+            }
+        }
+        for (String index : indexes) {
+            drop(c, index);
+            create(c, table, index, pkColumns);
+        }
+    }
+
     static void drop(Connection c, String index) throws SQLException {
         for (String name : triggerNames(index)) {
             exec(c, "DROP TRIGGER IF EXISTS " + Sql.ident(name));

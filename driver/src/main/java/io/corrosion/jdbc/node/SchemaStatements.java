@@ -17,8 +17,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -49,6 +51,8 @@ final class SchemaStatements {
     private static final Pattern RESTORE = Pattern.compile("(?is)\\s*restore\\b.*\\bfrom\\b");
 
     private final SchemaPolicy policy;
+    /** Replicated tables dropped on this file since it opened, lower-cased: a table renamed to one was rebuilt. */
+    private final Set<String> droppedCrrs = ConcurrentHashMap.newKeySet();
 
     SchemaStatements(SchemaPolicy policy) {
         this.policy = policy;
@@ -135,7 +139,7 @@ final class SchemaStatements {
     private static void refuseRecursiveTriggers(String sql) throws SQLException {
         Matcher m = RECURSIVE_TRIGGERS_ON.matcher(sql);
         if (m.lookingAt()) {
-            String v = m.group(1).toLowerCase(java.util.Locale.ROOT);
+            String v = m.group(1).toLowerCase(Locale.ROOT);
             if (!(v.equals("0") || v.equals("off") || v.equals("false") || v.equals("no"))) {
                 throw new SQLException("PRAGMA recursive_triggers = ON is refused: with it, INSERT OR REPLACE fires the"
                         + " delete capture of replicated tables, which cr-sqlite does not, and this node's changes would no"
@@ -213,7 +217,7 @@ final class SchemaStatements {
     }
 
     private static String lower(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT);
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -223,7 +227,7 @@ final class SchemaStatements {
     void before(SqlPlan plan, NodeConnection c) throws SQLException {
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
-                c.preexisting.add(s.table().get().toLowerCase(java.util.Locale.ROOT));
+                c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
             }
             if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
@@ -261,7 +265,7 @@ final class SchemaStatements {
         if (table == null || c.session.crrName(table) != null) {
             return; // not created (execute() runs only a string's first statement), or IF NOT EXISTS kept a CRR
         }
-        if (c.preexisting.contains(table.toLowerCase(java.util.Locale.ROOT))) {
+        if (c.preexisting.contains(table.toLowerCase(Locale.ROOT))) {
             upgradeExisting(c, table); // IF NOT EXISTS found a table made outside the driver since the file opened
             return;
         }
@@ -275,7 +279,7 @@ final class SchemaStatements {
         c.session.asCrr(table, CrrRule.DRIVER);
         if (shape.isPresent()) {
             for (CreateTableShape.Unique u : shape.get().uniques()) {
-                String index = CrrTableDdl.uniqueIndexName(table, u);
+                String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
                         + " (" + String.join(", ", quoted) + ")");
@@ -336,7 +340,15 @@ final class SchemaStatements {
         }
         Optional<String> renamed = CrrTableDdl.renamedTo(s.sql());
         if (renamed.isPresent() && tableName(c, crr) == null) {
-            c.session.renameCrr(crr, tableName(c, renamed.get()));
+            String to = tableName(c, renamed.get());
+            c.session.renameCrr(crr, to);
+            if (droppedCrrs.remove(to.toLowerCase(Locale.ROOT))) {
+                log.warn("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}): replication sees a new"
+                        + " table, whose rows are all new writes of this node, and forgot the old one's clocks and"
+                        + " deletes. Rebuild a replicated table on every node, in one transaction each, while no node"
+                        + " writes to it and every node has every change; otherwise updates and deletes made around the"
+                        + " rebuild can be lost (README, 'Table rebuilds')", to, crr, to, crr, to);
+            }
         } else {
             c.session.commitAlter(crr);
         }
@@ -348,6 +360,34 @@ final class SchemaStatements {
         String crr = c.session.crrName(table);
         if (crr != null && tableName(c, crr) == null) {
             c.session.dropCrr(crr);
+            droppedCrrs.add(crr.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * {@code name}, or {@code name_2}, {@code name_3}, ... if another table has an index of that name: index names are
+     * global in SQLite, and a UNIQUE constraint's index is not. A table rebuilt as {@code t_new} and renamed to
+     * {@code t} keeps the index it got as {@code t_new}; the next rebuild's {@code t_new} must not take that one over
+     * (the DROP of {@code t} would take it away).
+     */
+    private static String freeIndexName(NodeConnection c, String table, String name) throws SQLException {
+        String free = name;
+        for (int n = 2; ; n++) {
+            String owner = indexTable(c, free);
+            if (owner == null || owner.equalsIgnoreCase(table)) {
+                return free;
+            }
+            free = name + "_" + n;
+        }
+    }
+
+    private static String indexTable(NodeConnection c, String index) throws SQLException {
+        try (PreparedStatement p = c.raw.prepareStatement(
+                "SELECT tbl_name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE")) {
+            p.setString(1, index);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

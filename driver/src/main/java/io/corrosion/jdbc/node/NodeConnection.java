@@ -25,6 +25,8 @@ final class NodeConnection {
     final CrrSession session;
     /** CRRs whose capture is off for an ALTER TABLE in the current scope. */
     final List<String> altering = new ArrayList<>();
+    /** The columns of the CRRs in {@link #altering}, before the ALTER TABLE ran: what it dropped is recorded. */
+    final java.util.Map<String, List<String>> columnsBeforeAlter = new java.util.HashMap<>();
     /** Tables CREATE TABLE found already there in the current scope, lower-cased. */
     final java.util.Set<String> preexisting = new java.util.HashSet<>();
     private Scope scope = Scope.NONE;
@@ -79,6 +81,7 @@ final class NodeConnection {
         scope = Scope.NONE;
         plans = 0;
         altering.clear();
+        columnsBeforeAlter.clear();
         preexisting.clear();
         if (ending == Scope.TRANSACTION) {
             exec(success ? "COMMIT" : "ROLLBACK");

@@ -234,6 +234,7 @@ final class SchemaStatements {
                 if (crr != null) {
                     c.session.beginAlter(crr);
                     c.altering.add(crr);
+                    c.columnsBeforeAlter.put(crr, columns(c, crr));
                 }
             }
         }
@@ -277,6 +278,7 @@ final class SchemaStatements {
                     + " SELECT ...");
         }
         c.session.asCrr(table, CrrRule.DRIVER);
+        DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {
             for (CreateTableShape.Unique u : shape.get().uniques()) {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
@@ -339,9 +341,12 @@ final class SchemaStatements {
             return;
         }
         Optional<String> renamed = CrrTableDdl.renamedTo(s.sql());
+        List<String> before = c.columnsBeforeAlter.remove(crr);
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
             c.session.renameCrr(crr, to);
+            DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone
+            DroppedSchema.present(c.raw, to);
             if (droppedCrrs.remove(to.toLowerCase(Locale.ROOT))) {
                 log.warn("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}): replication sees a new"
                         + " table, whose rows are all new writes of this node, and forgot the old one's clocks and"
@@ -351,6 +356,13 @@ final class SchemaStatements {
             }
         } else {
             c.session.commitAlter(crr);
+            Set<String> now = new HashSet<>(columns(c, crr));
+            List<String> gone = before == null ? List.of()
+                    : before.stream().filter(col -> !now.contains(col)).toList();
+            if (!gone.isEmpty()) {
+                DroppedSchema.dropped(c.raw, crr, gone); // DROP COLUMN, or the old name of RENAME COLUMN
+            }
+            DroppedSchema.present(c.raw, crr);
         }
     }
 
@@ -361,6 +373,7 @@ final class SchemaStatements {
         if (crr != null && tableName(c, crr) == null) {
             c.session.dropCrr(crr);
             droppedCrrs.add(crr.toLowerCase(Locale.ROOT));
+            DroppedSchema.dropped(c.raw, crr, List.of());
         }
     }
 
@@ -389,6 +402,20 @@ final class SchemaStatements {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** The table's columns, lower-cased. */
+    private static List<String> columns(NodeConnection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement p = c.raw.prepareStatement("SELECT lower(name) FROM pragma_table_info(?)")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        return columns;
     }
 
     /** The table's name as the schema spells it; null if there is no such table in the file. */

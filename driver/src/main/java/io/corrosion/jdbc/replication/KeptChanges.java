@@ -4,12 +4,17 @@ import io.corrosion.gossip.SiteId;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.node.DroppedSchema;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -29,6 +34,8 @@ final class KeptChanges {
     private final PendingChanges pending;
     private final AgentCounters counters;
     private final Consumer<List<AppliedVersion>> applied;
+    /** Dropped tables and columns ({@code table.column}, lower-cased) whose changes were logged as left out. */
+    private final Set<String> loggedDropped = new HashSet<>();
     /** The schema version the kept changes were last looked at under. */
     private long schemaVersion = -1;
 
@@ -68,14 +75,62 @@ final class KeptChanges {
             if (split.missing().isEmpty()) {
                 throw missing;
             }
-            if (arriving) {
-                pending.admit(split.missing());
+            List<Change> kept = withoutDropped(split.missing());
+            if (!kept.isEmpty()) {
+                if (arriving) {
+                    pending.admit(kept);
+                }
+                pending.keep(kept);
+                counters.changesKeptForSchema.add(kept.size());
+                LOG.debug("[{}] {} changes wait for their schema: {}", name, kept.size(), missing.getMessage());
             }
-            pending.keep(split.missing());
-            counters.changesKeptForSchema.add(split.missing().size());
-            LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
             return split.applicable().isEmpty() ? new Merge(List.of(), 0) : mergeOrKeep(split.applicable(), arriving);
         }
+    }
+
+    /**
+     * The changes that name a table or column this node has not dropped ({@link DroppedSchema}): only those wait for
+     * their schema. The others are left out, an INFO the first time for each name.
+     */
+    private List<Change> withoutDropped(List<Change> missing) throws SQLException {
+        Connection c = writer.crr().connection();
+        if (!DroppedSchema.exists(c)) {
+            return missing;
+        }
+        List<Change> waiting = new ArrayList<>();
+        Map<String, Boolean> dropped = new HashMap<>();
+        for (Change ch : missing) {
+            String what = droppedName(c, ch, dropped);
+            if (what == null) {
+                waiting.add(ch);
+            } else {
+                counters.changesOfDroppedSchema.increment();
+                if (loggedDropped.add(what.toLowerCase(Locale.ROOT))) {
+                    LOG.info("[{}] changes of {}, which this node dropped, are left out (other nodes still write it)",
+                            name, what);
+                }
+            }
+        }
+        return waiting;
+    }
+
+    /** The dropped table ({@code table}) or column ({@code table.column}) a change names; null if it names neither. */
+    private static String droppedName(Connection c, Change ch, Map<String, Boolean> dropped) throws SQLException {
+        if (isDropped(c, ch.table(), "", dropped)) {
+            return ch.table();
+        }
+        return !ch.isSentinel() && isDropped(c, ch.table(), ch.cid(), dropped) ? ch.table() + "." + ch.cid() : null;
+    }
+
+    private static boolean isDropped(Connection c, String table, String column, Map<String, Boolean> dropped)
+            throws SQLException {
+        String key = table + "." + column;
+        Boolean is = dropped.get(key);
+        if (is == null) {
+            is = DroppedSchema.isDropped(c, table, column);
+            dropped.put(key, is);
+        }
+        return is;
     }
 
     /** What {@link #mergeOrKeep} merged (the rest it kept for their schema), and the rows that impacted. */
@@ -118,6 +173,12 @@ final class KeptChanges {
     }
 
     private long mergeKept(List<AppliedVersion> merged) throws SQLException {
+        long left = pending.leaveOutDropped();
+        if (left > 0) {
+            counters.changesOfDroppedSchema.add(left);
+            LOG.info("[{}] left out {} kept changes of tables or columns this node has dropped; {} still wait", name,
+                    left, pending.count());
+        }
         Set<String> tables = pending.tables();
         tables.retainAll(writer.crr().crrTables());
         Map<List<Object>, List<Change>> byVersion = new LinkedHashMap<>();

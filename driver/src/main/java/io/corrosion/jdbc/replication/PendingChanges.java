@@ -2,6 +2,7 @@ package io.corrosion.jdbc.replication;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
+import io.corrosion.jdbc.node.DroppedSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -220,6 +221,26 @@ final class PendingChanges {
             }
         }
         return taken;
+    }
+
+    /**
+     * Deletes the kept changes of tables and columns this node has dropped since ({@link DroppedSchema}): they would
+     * never merge. In the caller's transaction; returns how many.
+     */
+    long leaveOutDropped() throws SQLException {
+        if (!DroppedSchema.exists(conn)) {
+            return 0;
+        }
+        int left;
+        try (Statement s = conn.createStatement()) {
+            left = s.executeUpdate("DELETE FROM " + ReplicationSchema.PENDING + " WHERE EXISTS (SELECT 1 FROM "
+                    + DroppedSchema.TABLE + " AS d WHERE d.tbl = lower(" + ReplicationSchema.PENDING + ".tbl)"
+                    + " AND d.col IN ('', lower(" + ReplicationSchema.PENDING + ".cid)))");
+        }
+        if (left > 0) {
+            load();
+        }
+        return left;
     }
 
     /** Tables some kept change names. */

@@ -1,0 +1,77 @@
+package io.corrosion.jdbc.node;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * The replicated tables and columns this node dropped ({@code DROP TABLE}, {@code ALTER TABLE ... DROP COLUMN}, the old
+ * name of a {@code RENAME COLUMN}), until it has them again. Changes of other nodes for a table or column the node lacks
+ * are kept until its schema has it (each node runs its own migrations), but one it dropped never comes back: nodes that
+ * have not dropped it yet go on writing it, and those changes would be kept for good, filling the bound of kept changes.
+ * The replication agent drops them instead. Kept in {@value #TABLE} (names lower-cased; column {@code ''} for a whole
+ * table), written in the transaction of the DDL, so a rolled back drop leaves no entry.
+ */
+public final class DroppedSchema {
+    /** The driver's own local table of dropped names. */
+    public static final String TABLE = "__corrosion_dropped_schema";
+
+    private DroppedSchema() {}
+
+    /** Records that this node dropped {@code columns} of {@code table}, or the whole table when there are none. */
+    static void dropped(Connection c, String table, Collection<String> columns) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (tbl TEXT NOT NULL, col TEXT NOT NULL,"
+                    + " PRIMARY KEY (tbl, col)) WITHOUT ROWID");
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT OR IGNORE INTO " + TABLE + " (tbl, col) VALUES (?, ?)")) {
+            p.setString(1, table.toLowerCase(Locale.ROOT));
+            for (String column : columns.isEmpty() ? java.util.List.of("") : columns) {
+                p.setString(2, column.toLowerCase(Locale.ROOT));
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /** After DDL made or changed {@code table}: what it has now is no longer dropped. */
+    static void present(Connection c, String table) throws SQLException {
+        if (!exists(c)) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tbl = ? AND (col = ''"
+                + " OR col IN (SELECT lower(name) FROM pragma_table_info(?)))")) {
+            p.setString(1, table.toLowerCase(Locale.ROOT));
+            p.setString(2, table);
+            p.executeUpdate();
+        }
+    }
+
+    /** True if this node dropped {@code table}, or its column {@code column}, and has not got it back since. */
+    public static boolean isDropped(Connection c, String table, String column) throws SQLException {
+        if (!exists(c)) {
+            return false;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE tbl = ? AND col IN ('', ?)")) {
+            p.setString(1, table.toLowerCase(Locale.ROOT));
+            p.setString(2, column.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** True if the node ever dropped a replicated table or column: the table is there. */
+    public static boolean exists(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, TABLE);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

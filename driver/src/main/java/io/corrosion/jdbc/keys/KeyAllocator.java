@@ -4,8 +4,12 @@ import io.corrosion.jdbc.Reentrant;
 import io.corrosion.jdbc.keys.KeyTargets.KeyTarget;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Allocates generated keys per table: {@code id = counter × 1024 + slot + 1} with one counter per table on this node,
@@ -29,11 +33,17 @@ final class KeyAllocator {
     static final long RESERVE_AHEAD = 64;
     /** ...the last transaction used many keys: its reservations grow with what it used, up to this many values. */
     static final long RESERVE_MAX = 4096;
+    /** How far past its next key a merged row's key moves a counter ({@link #noteMerged}), in counter values. */
+    static final long MERGED_SKIP_MAX = 1 << 16;
+
+    private static final Logger log = LoggerFactory.getLogger(KeyAllocator.class);
 
     private final Reservations reservations;
     private final NodeSlots slots;
     /** Next counter by counter name; guarded by this. */
     private final Map<String, long[]> next = new HashMap<>();
+    /** Counters a merged key far ahead was logged for; guarded by this. */
+    private final Set<String> warnedFar = new HashSet<>();
 
     KeyAllocator(Reservations reservations, NodeSlots slots) {
         this.reservations = reservations;
@@ -73,6 +83,42 @@ final class KeyAllocator {
         long n = IdScheme.counterOf(key);
         synchronized (this) {
             if (n < counter[0]) {
+                return;
+            }
+            counter[0] = n + 1;
+        }
+        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+    }
+
+    /**
+     * A key a merged row of another node holds: as {@link #noteSupplied}, but the counter moves only up to
+     * {@value #MERGED_SKIP_MAX} values ahead, and not from a key within the 32-bit range to one beyond it. One key another
+     * node's application chose far ahead would otherwise use up this node's keys of an {@code INT} key, or push its
+     * keys past what a Java {@code int} holds; such a key is logged (WARN, once per table) and left where it is.
+     */
+    void noteMerged(ConnectionKeys c, KeyTarget target, long key) throws SQLException {
+        int slot = slots.current();
+        if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
+            return;
+        }
+        long[] counter = counter(c, target, slot);
+        long n = IdScheme.counterOf(key);
+        long from;
+        synchronized (this) {
+            from = counter[0];
+            if (n < from) {
+                return;
+            }
+            boolean far = n - from >= MERGED_SKIP_MAX
+                    || IdScheme.id(from, slot) <= IdScheme.MAX_INT32_ID && key > IdScheme.MAX_INT32_ID;
+            if (far) {
+                if (warnedFar.add(target.counterName())) {
+                    log.warn("A row of {} merged from another node has the key {}, in this node's key slot {} but far"
+                            + " ahead of its next key {}: the node does not skip that far (it would use up its keys, or"
+                            + " pass what a Java int holds), so an insert here that reaches that key will fail on it."
+                            + " Keys an application chooses itself should keep clear of generated ones", target.table(),
+                            key, slot, IdScheme.id(from, slot));
+                }
                 return;
             }
             counter[0] = n + 1;

@@ -123,6 +123,17 @@ public final class KeysExtension implements DatabaseExtension {
         return claim == null ? slots.slot() : slots.claimMerged(connection, slot, claim);
     }
 
+    /**
+     * After a merge on {@code connection} failed: SQLite undid what it wrote, key reservations among it (an application
+     * trigger's keys, {@link #keyMerged}), which the transaction must not trust any more.
+     */
+    public void mergeFailed(SQLiteConnection connection) {
+        ConnectionKeys c = connections.get(connection);
+        if (c != null) {
+            c.distrust();
+        }
+    }
+
     /** True if {@code key} is one this node could generate: in its slot. False before it has a slot. */
     public boolean inOwnSlot(long key) {
         int slot = slots.current();
@@ -142,7 +153,7 @@ public final class KeysExtension implements DatabaseExtension {
         ConnectionKeys c = connections.get(connection);
         KeyTargets.KeyTarget target = c == null ? null : hook.tableTarget(c, table);
         if (target != null) {
-            allocator.noteSupplied(c, target, key);
+            allocator.noteMerged(c, target, key);
         }
     }
 

@@ -193,19 +193,24 @@ public final class NodeExtension implements DatabaseExtension {
                 }
             }
         }
-        if (claimedSlots.isEmpty() && ownSlotKeys.isEmpty()) {
-            return session.apply(changes);
+        try {
+            if (claimedSlots.isEmpty() && ownSlotKeys.isEmpty()) {
+                return session.apply(changes);
+            }
+            return session.atomically(() -> {
+                long impacted = session.apply(changes);
+                for (long slot : claimedSlots) {
+                    keys.claimMerged(connection, (int) slot);
+                }
+                for (Map.Entry<String, Long> e : ownSlotKeys.entrySet()) {
+                    keys.keyMerged(connection, e.getKey(), e.getValue());
+                }
+                return impacted;
+            });
+        } catch (SQLException | RuntimeException e) {
+            keys.mergeFailed(connection);
+            throw e;
         }
-        return session.atomically(() -> {
-            long impacted = session.apply(changes);
-            for (long slot : claimedSlots) {
-                keys.claimMerged(connection, (int) slot);
-            }
-            for (Map.Entry<String, Long> e : ownSlotKeys.entrySet()) {
-                keys.keyMerged(connection, e.getKey(), e.getValue());
-            }
-            return impacted;
-        });
     }
 
     /** Closes one of the driver's own connections (and its CRR session). */

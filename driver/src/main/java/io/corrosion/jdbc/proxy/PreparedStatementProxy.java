@@ -131,7 +131,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return changes == null ? null : changes.current();
     }
 
-    /** Binds what the hook appended, before an execution or a batch row. */
+    /**
+     * Binds what the hook appended, before an execution or a batch row, after the statement passed the transaction gate
+     * ({@link #beforeExecute}): binding a key may write its reservation, which takes the write lock. Taken before the
+     * gate, an apply waiting at the gate for this transaction's lock stalled both for the gate's bound.
+     */
     private void bindAppended() throws SQLException {
         if (binder != null) {
             binder.bind(ps);
@@ -192,8 +196,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public ResultSet executeQuery() throws SQLException {
         try {
             knownKey = null;
-            bindAppended();
             beforeExecute();
+            bindAppended();
             ResultSet rs = ps.executeQuery();
             afterExecute();
             return wrap(rs);
@@ -210,8 +214,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return 1; // a row inserted into crsql_changes, as cr-sqlite's virtual table counts it
         }
         try {
-            bindAppended();
             beforeExecute();
+            bindAppended();
             int count = keyBound ? (int) keyBoundUpdate(false) : (int) visible(run(ps::executeUpdate));
             afterExecute();
             return count;
@@ -228,8 +232,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return 1;
         }
         try {
-            bindAppended();
             beforeExecute();
+            bindAppended();
             long count = keyBound ? keyBoundUpdate(true) : visible(run(ps::executeLargeUpdate));
             afterExecute();
             return count;
@@ -242,8 +246,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     public boolean execute() throws SQLException {
         try {
             knownKey = null;
-            bindAppended();
             beforeExecute();
+            bindAppended();
             boolean hasResultSet = run(ps::execute);
             afterExecute();
             return hasResultSet;
@@ -255,6 +259,9 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public void addBatch() throws SQLException {
         try {
+            if (binder != null) {
+                connection.statementStarting(); // the gate, before a key's reservation takes the write lock
+            }
             bindAppended();
             ps.addBatch();
             if (changes != null) {

@@ -49,7 +49,8 @@ final class BackupCommand implements Callable<Integer> {
                 + HexFormat.of().formatHex(former.get().siteId()) + " up to its version " + former.get().dbVersion()
                 + " are there as a remote site's.");
         former.get().configuredSlot().ifPresent(slot -> out.println("That node had node-slot " + slot
-                + " configured: give the node started from " + copy + " another node-slot: until its predecessor's"
-                + " later rows reach it, it can generate their keys again."));
+                + " configured: give the node started from " + copy + " another node-slot (with the same one, its"
+                + " keys start 65,536 per table ahead of the copy's, and beyond that it can repeat keys its predecessor"
+                + " generated until their rows reach it)."));
     }
 }

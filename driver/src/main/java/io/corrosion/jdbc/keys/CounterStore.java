@@ -9,6 +9,11 @@ import org.sqlite.SQLiteConnection;
 
 /** Reads of the committed counters ({@value Reservations#TABLE}) and of the keys already in a table. */
 final class CounterStore {
+    /** Marks a copy of a node with a configured slot: that slot ({@code next}), for the node started from it. */
+    static final String COPIED_FROM_SLOT = "copied-from-slot";
+    /** How far ahead of a table's keys a counter starts that the node has not persisted yet ({@code next}). */
+    static final String KEY_SKIP = "key-skip";
+
     private CounterStore() {}
 
     /** The persisted {next, step} of a counter; null if the node never persisted it. */

@@ -173,7 +173,8 @@ final class KeyAllocator {
                 free = Reentrant.run(c.connection(), () -> CounterStore.firstFreeCounter(c.connection(), target.table(),
                         target.column(), slot, target.maxId()));
             }
-            start = free == null ? 0 : free;
+            long[] skip = c.readCommitted(r -> CounterStore.read(r, CounterStore.KEY_SKIP));
+            start = (free == null ? 0 : free) + (skip == null ? 0 : skip[0]);
         }
         synchronized (this) {
             return next.computeIfAbsent(name, k -> new long[] {start});

@@ -85,6 +85,7 @@ public final class SlotClaims {
             moveClaims(c, row.claimSiteId, siteId); // the node's identity source changed: its claims follow
         }
         Map<Integer, Claim> claims = claims(c);
+        skipPredecessorsKeys(c, configured);
         if (configured.isPresent()) {
             int slot = configured.get();
             Claim other = claims.get(slot);
@@ -238,7 +239,41 @@ public final class SlotClaims {
             configured = rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
         }
         exec(c, "DELETE FROM " + KeysSchema.NODE_TABLE);
+        if (configured.isPresent()) { // a node started from the copy with this slot moves its keys ahead (establish)
+            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO " + Reservations.TABLE
+                    + " (name, next, step) VALUES ('" + CounterStore.COPIED_FROM_SLOT + "', ?, 0)")) {
+                p.setInt(1, configured.get());
+                p.executeUpdate();
+            }
+        }
         return configured;
+    }
+
+    /**
+     * A file that is a copy of a node whose slot was configured ({@link #forgetNode}), opened by a node with the same
+     * slot (a restore with the same configuration): its predecessor may have generated keys in that slot after the copy,
+     * which reach this node only when it has synced. Until then it would generate them again, and rows with equal keys
+     * merge into one. So its key counters move {@value KeyAllocator#MERGED_SKIP_MAX} values ahead: the persisted ones
+     * now, those of tables without one when first used ({@link CounterStore#KEY_SKIP}). Keys the predecessor generated
+     * beyond that are skipped as their rows arrive ({@link KeyAllocator#noteMerged}). The mark is read once.
+     */
+    private static void skipPredecessorsKeys(SQLiteConnection c, Optional<Integer> configured) throws SQLException {
+        long[] copied = CounterStore.read(c, CounterStore.COPIED_FROM_SLOT);
+        if (copied == null) {
+            return;
+        }
+        exec(c, "DELETE FROM " + Reservations.TABLE + " WHERE name = '" + CounterStore.COPIED_FROM_SLOT + "'");
+        if (configured.isEmpty() || configured.get() != copied[0]) {
+            return; // another slot: the predecessor's keys are not this node's
+        }
+        exec(c, "UPDATE " + Reservations.TABLE + " SET next = next + " + KeyAllocator.MERGED_SKIP_MAX
+                + " WHERE name LIKE '" + KeyAllocator.counterName("") + "%'");
+        exec(c, "INSERT OR REPLACE INTO " + Reservations.TABLE + " (name, next, step) VALUES ('"
+                + CounterStore.KEY_SKIP + "', " + KeyAllocator.MERGED_SKIP_MAX + ", 0)");
+        log.warn("This file is a copy of a node with node-slot {}, and this node has the same slot: its generated keys"
+                + " move {} keys per table ahead, past those its predecessor may have generated after the copy (until"
+                + " their rows arrive, a key beyond that could repeat one of them). Give a restored node a slot of"
+                + " its own", copied[0], KeyAllocator.MERGED_SKIP_MAX);
     }
 
     private static void deleteClaim(SQLiteConnection c, int slot, byte[] siteId) throws SQLException {

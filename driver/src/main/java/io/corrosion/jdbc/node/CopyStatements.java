@@ -102,8 +102,9 @@ final class CopyStatements {
                         + " holds of this one ({}) are a remote site's there, up to version {}", copy,
                         HexFormat.of().formatHex(former.siteId()), former.dbVersion());
                 former.configuredSlot().ifPresent(slot -> log.warn("This node has node-slot {} configured: give a node"
-                        + " started from the copy {} another node-slot: until the rows this node writes from now on"
-                        + " reach it, it can generate their keys again", slot, copy));
+                        + " started from the copy {} another node-slot (with this one, its keys start 65,536 per table"
+                        + " ahead, and beyond that it can repeat keys this node generates until their rows reach it)",
+                        slot, copy));
             });
         } catch (SQLException e) {
             throw new SQLException("The database was copied to " + copy + ", but the copy still has this node's"

@@ -36,8 +36,8 @@ public final class NodeCopies {
      * @param siteId         its site id, a remote site's in the copy now
      * @param dbVersion      its highest local version the copy holds
      * @param configuredSlot its key slot, if configured ({@code node-slot}): a node started from the copy must be given
-     *                       another: until its predecessor's rows written after the copy reach it, it can generate
-     *                       their keys again
+     *                       another (with the same one, its keys start 65,536 per table ahead, and beyond that it can
+     *                       repeat keys its predecessor generated after the copy until their rows reach it)
      */
     public record Former(byte[] siteId, long dbVersion, Optional<Integer> configuredSlot) {}
 

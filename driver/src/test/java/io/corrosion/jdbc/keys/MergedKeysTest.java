@@ -152,4 +152,41 @@ class MergedKeysTest {
             }
         }
     }
+
+    /**
+     * A node restored with its predecessor's configured slot writes before its peers' rows reach it: its keys start
+     * ahead of those its predecessor generated after the backup, in a table that had a counter in the backup and in one
+     * created after it. A node restored with another slot keeps its counters.
+     */
+    @Test
+    void aRestoredNodeWithItsPredecessorsSlotGeneratesNoneOfItsKeysBeforeItHasSynced() throws SQLException {
+        int after = (int) (3 * KeyAllocator.RESERVE_AHEAD);
+        try (Connection p = open("p", 5)) {
+            exec(p, DDL);
+            insert(p, "before");
+            exec(p, "VACUUM INTO '" + dir.resolve("same.db") + "'");
+            exec(p, "VACUUM INTO '" + dir.resolve("other.db") + "'");
+            exec(p, "create table later (id integer primary key, v text)");
+            for (int i = 0; i < after; i++) {
+                insert(p, "after " + i);
+                exec(p, "insert into later (v) values ('after " + i + "')");
+            }
+            long predecessorsLast = one(p, "select max(id) from t");
+            long predecessorsLastLater = one(p, "select max(id) from later");
+            try (Connection r = open("same", 5)) {
+                long first = insert(r, "restored, not synced");
+                assertThat(first).isGreaterThan(predecessorsLast);
+                exec(r, "create table later (id integer primary key, v text)");
+                exec(r, "insert into later (v) values ('restored')");
+                assertThat(one(r, "select max(id) from later")).isGreaterThan(predecessorsLastLater);
+                send(p, r);
+                assertThat(one(r, "select count(*) from t")).isEqualTo(after + 2L);
+                assertThat(one(r, "select count(*) from later")).isEqualTo(after + 1L);
+            }
+            try (Connection o = open("other", 6)) {
+                // where the backup's reservation ended (slot 6), not moved ahead
+                assertThat(insert(o, "restored elsewhere")).isEqualTo((KeyAllocator.RESERVE_AHEAD + 1) * 1024 + 7);
+            }
+        }
+    }
 }

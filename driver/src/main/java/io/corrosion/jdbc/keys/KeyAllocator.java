@@ -75,19 +75,7 @@ final class KeyAllocator {
      * the node generates for the table), the counter moves past it, so the node never generates it again.
      */
     void noteSupplied(ConnectionKeys c, KeyTarget target, long key) throws SQLException {
-        int slot = slots.current();
-        if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
-            return;
-        }
-        long[] counter = counter(c, target, slot);
-        long n = IdScheme.counterOf(key);
-        synchronized (this) {
-            if (n < counter[0]) {
-                return;
-            }
-            counter[0] = n + 1;
-        }
-        reservations.cover(c, target.counterName(), n + 1, RESERVE_AHEAD, 0);
+        skipPast(c, target, key, false);
     }
 
     /**
@@ -97,21 +85,23 @@ final class KeyAllocator {
      * keys past what a Java {@code int} holds; such a key is logged (WARN, once per table) and left where it is.
      */
     void noteMerged(ConnectionKeys c, KeyTarget target, long key) throws SQLException {
+        skipPast(c, target, key, true);
+    }
+
+    private void skipPast(ConnectionKeys c, KeyTarget target, long key, boolean merged) throws SQLException {
         int slot = slots.current();
         if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
             return;
         }
         long[] counter = counter(c, target, slot);
         long n = IdScheme.counterOf(key);
-        long from;
         synchronized (this) {
-            from = counter[0];
+            long from = counter[0];
             if (n < from) {
                 return;
             }
-            boolean far = n - from >= MERGED_SKIP_MAX
-                    || IdScheme.id(from, slot) <= IdScheme.MAX_INT32_ID && key > IdScheme.MAX_INT32_ID;
-            if (far) {
+            if (merged && (n - from >= MERGED_SKIP_MAX
+                    || IdScheme.id(from, slot) <= IdScheme.MAX_INT32_ID && key > IdScheme.MAX_INT32_ID)) {
                 if (warnedFar.add(target.counterName())) {
                     log.warn("A row of {} merged from another node has the key {}, in this node's key slot {} but far"
                             + " ahead of its next key {}: the node does not skip that far (it would use up its keys, or"

@@ -395,13 +395,8 @@ final class SchemaStatements {
     }
 
     private static String indexTable(NodeConnection c, String index) throws SQLException {
-        try (PreparedStatement p = c.raw.prepareStatement(
-                "SELECT tbl_name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE")) {
-            p.setString(1, index);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return schemaName(c, "SELECT tbl_name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
+                index);
     }
 
     /** The table's columns, lower-cased. */
@@ -420,9 +415,14 @@ final class SchemaStatements {
 
     /** The table's name as the schema spells it; null if there is no such table in the file. */
     private static String tableName(NodeConnection c, String table) throws SQLException {
-        try (PreparedStatement p = c.raw.prepareStatement(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-            p.setString(1, table);
+        return schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                table);
+    }
+
+    /** The first column of the first row {@code query} gives for {@code name}; null for none. */
+    private static String schemaName(NodeConnection c, String query, String name) throws SQLException {
+        try (PreparedStatement p = c.raw.prepareStatement(query)) {
+            p.setString(1, name);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }

@@ -2,9 +2,9 @@ package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
+import static io.corrosion.jdbc.keys.GeneratedKeysTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,15 +40,6 @@ class ConfiguredSlotTest {
     private static long slotOfNextKey(Connection c) throws SQLException {
         exec(c, "insert into t (v) values ('x')");
         return IdScheme.slotOf(one(c, "select id from t where rowid = last_insert_rowid()"));
-    }
-
-    /** Sends {@code from}'s changes that {@code to} did not write itself. */
-    private static void send(Connection from, Connection to) throws SQLException {
-        CorrosionConnection source = from.unwrap(CorrosionConnection.class);
-        CorrosionConnection target = to.unwrap(CorrosionConnection.class);
-        byte[] theirs = target.siteId();
-        List<Change> out = source.changesSince(0).stream().filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
-        target.applyChanges(out);
     }
 
     @Test

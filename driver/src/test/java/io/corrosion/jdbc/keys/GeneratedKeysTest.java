@@ -3,6 +3,8 @@ package io.corrosion.jdbc.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +17,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +63,15 @@ class GeneratedKeysTest {
 
     static long one(Connection c, String sql) throws SQLException {
         return longs(c, sql).get(0);
+    }
+
+    /** Sends {@code from}'s changes that {@code to} did not write itself, through the CRR API (nodes synced by hand). */
+    static void send(Connection from, Connection to) throws SQLException {
+        CorrosionConnection source = from.unwrap(CorrosionConnection.class);
+        CorrosionConnection target = to.unwrap(CorrosionConnection.class);
+        byte[] theirs = target.siteId();
+        List<Change> out = source.changesSince(0).stream().filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
+        target.applyChanges(out);
     }
 
     static void assertInSlot(List<Long> ids, int slot) {

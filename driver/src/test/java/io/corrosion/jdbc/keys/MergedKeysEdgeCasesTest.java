@@ -2,6 +2,7 @@ package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
+import static io.corrosion.jdbc.keys.GeneratedKeysTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,15 +41,6 @@ class MergedKeysEdgeCasesTest {
 
     private Connection open(String name, int slot) throws SQLException {
         return DriverManager.getConnection("jdbc:corrosion:" + dir.resolve(name + ".db") + "?node-slot=" + slot);
-    }
-
-    /** Sends {@code from}'s changes that {@code to} did not write itself. */
-    static void send(Connection from, Connection to) throws SQLException {
-        CorrosionConnection source = from.unwrap(CorrosionConnection.class);
-        CorrosionConnection target = to.unwrap(CorrosionConnection.class);
-        byte[] theirs = target.siteId();
-        List<Change> out = source.changesSince(0).stream().filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
-        target.applyChanges(out);
     }
 
     static long insert(Connection c, String table, String v) throws SQLException {

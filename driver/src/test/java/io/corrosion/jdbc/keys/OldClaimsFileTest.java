@@ -2,10 +2,9 @@ package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
+import static io.corrosion.jdbc.keys.GeneratedKeysTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.Change;
-import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.crr.CrrEngine;
 import io.corrosion.jdbc.crr.CrrSession;
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,14 +55,6 @@ class OldClaimsFileTest {
             }
             session.close();
         }
-    }
-
-    private static void send(Connection from, Connection to) throws SQLException {
-        CorrosionConnection source = from.unwrap(CorrosionConnection.class);
-        CorrosionConnection target = to.unwrap(CorrosionConnection.class);
-        byte[] theirs = target.siteId();
-        List<Change> out = source.changesSince(0).stream().filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
-        target.applyChanges(out);
     }
 
     @Test

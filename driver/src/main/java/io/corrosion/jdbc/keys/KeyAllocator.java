@@ -88,6 +88,11 @@ final class KeyAllocator {
         skipPast(c, target, key, true);
     }
 
+    /** True if counter {@code to} gives keys beyond what a Java int holds while {@code from} does not. */
+    static boolean crosses32Bits(long from, long to, int slot) {
+        return IdScheme.id(from, slot) <= IdScheme.MAX_INT32_ID && IdScheme.id(to, slot) > IdScheme.MAX_INT32_ID;
+    }
+
     private void skipPast(ConnectionKeys c, KeyTarget target, long key, boolean merged) throws SQLException {
         int slot = slots.current();
         if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
@@ -100,8 +105,7 @@ final class KeyAllocator {
             if (n < from) {
                 return;
             }
-            if (merged && (n - from >= MERGED_SKIP_MAX
-                    || IdScheme.id(from, slot) <= IdScheme.MAX_INT32_ID && key > IdScheme.MAX_INT32_ID)) {
+            if (merged && (n - from >= MERGED_SKIP_MAX || crosses32Bits(from, n, slot))) {
                 if (warnedFar.add(target.counterName())) {
                     log.warn("A row of {} merged from another node has the key {}, in this node's key slot {} but far"
                             + " ahead of its next key {}: the node does not skip that far (it would use up its keys, or"
@@ -164,7 +168,8 @@ final class KeyAllocator {
                         target.column(), slot, target.maxId()));
             }
             long[] skip = c.readCommitted(r -> CounterStore.read(r, CounterStore.KEY_SKIP));
-            start = (free == null ? 0 : free) + (skip == null ? 0 : skip[0]);
+            long first = free == null ? 0 : free;
+            start = skip != null && !crosses32Bits(first, first + skip[0], slot) ? first + skip[0] : first;
         }
         synchronized (this) {
             return next.computeIfAbsent(name, k -> new long[] {start});

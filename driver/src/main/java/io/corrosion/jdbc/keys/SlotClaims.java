@@ -259,15 +259,20 @@ public final class SlotClaims {
      */
     private static void skipPredecessorsKeys(SQLiteConnection c, Optional<Integer> configured) throws SQLException {
         long[] copied = CounterStore.read(c, CounterStore.COPIED_FROM_SLOT);
-        if (copied == null) {
-            return;
+        if (copied == null || configured.isEmpty()) {
+            return; // no slot configured (a look inside a backup): the mark stays for the node it is restored as
         }
         exec(c, "DELETE FROM " + Reservations.TABLE + " WHERE name = '" + CounterStore.COPIED_FROM_SLOT + "'");
-        if (configured.isEmpty() || configured.get() != copied[0]) {
+        int slot = configured.get();
+        if (slot != copied[0]) {
             return; // another slot: the predecessor's keys are not this node's
         }
-        exec(c, "UPDATE " + Reservations.TABLE + " SET next = next + " + KeyAllocator.MERGED_SKIP_MAX
-                + " WHERE name LIKE '" + KeyAllocator.counterName("") + "%'");
+        // Not from below 2^31 to beyond it, as for merged keys: that would use up an INT key's keys.
+        long skip = KeyAllocator.MERGED_SKIP_MAX;
+        exec(c, "UPDATE " + Reservations.TABLE + " SET next = next + " + skip + " WHERE name LIKE '"
+                + KeyAllocator.counterName("") + "%' AND NOT (next * " + IdScheme.SLOTS + " + " + (slot + 1) + " <= "
+                + IdScheme.MAX_INT32_ID + " AND (next + " + skip + ") * " + IdScheme.SLOTS + " + " + (slot + 1) + " > "
+                + IdScheme.MAX_INT32_ID + ")");
         exec(c, "INSERT OR REPLACE INTO " + Reservations.TABLE + " (name, next, step) VALUES ('"
                 + CounterStore.KEY_SKIP + "', " + KeyAllocator.MERGED_SKIP_MAX + ", 0)");
         log.warn("This file is a copy of a node with node-slot {}, and this node has the same slot: its generated keys"

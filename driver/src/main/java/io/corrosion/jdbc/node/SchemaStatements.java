@@ -229,6 +229,12 @@ final class SchemaStatements {
             if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
                 c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
             }
+            if (s.kind() == StatementKind.DROP_TABLE && policy.replicates(s)) {
+                String crr = c.session.crrName(s.table().get());
+                if (crr != null) {
+                    c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
+                }
+            }
             if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
                 if (crr != null) {
@@ -313,6 +319,7 @@ final class SchemaStatements {
     void upgradeExisting(NodeConnection c, String table) throws SQLException {
         try {
             c.session.upgradeToCrr(table);
+            DroppedSchema.present(c.raw, table);
             if (c.session.crrName(table) != null) {
                 warnOfCollatedKey(c, table);
             }
@@ -345,7 +352,8 @@ final class SchemaStatements {
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
             c.session.renameCrr(crr, to);
-            DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone
+            DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
+            DroppedSchema.dropped(c.raw, crr, columns(c, to));
             DroppedSchema.present(c.raw, to);
             if (droppedCrrs.remove(to.toLowerCase(Locale.ROOT))) {
                 log.warn("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}): replication sees a new"
@@ -374,6 +382,11 @@ final class SchemaStatements {
             c.session.dropCrr(crr);
             droppedCrrs.add(crr.toLowerCase(Locale.ROOT));
             DroppedSchema.dropped(c.raw, crr, List.of());
+            // and its columns: a table created again without one of them (a rebuild) has that one dropped
+            List<String> before = c.columnsBeforeAlter.remove(crr);
+            if (before != null && !before.isEmpty()) {
+                DroppedSchema.dropped(c.raw, crr, before);
+            }
         }
     }
 

@@ -30,7 +30,7 @@ final class AgentCounters {
     /** Changes kept because their table or column does not exist here yet, and those merged later. */
     final LongAdder changesKeptForSchema = new LongAdder();
     final LongAdder changesMergedAfterSchema = new LongAdder();
-    /** Changes of a table or column this node dropped, left out instead of kept ({@code DroppedSchema}). */
+    /** Of the changes kept, those of a table or column this node dropped, kept outside the bound ({@code DroppedSchema}). */
     final LongAdder changesOfDroppedSchema = new LongAdder();
     /** Change-listener events dropped because listeners fell behind, and exceptions they threw. */
     final LongAdder listenerEventsDropped = new LongAdder();

@@ -75,24 +75,27 @@ final class KeptChanges {
             if (split.missing().isEmpty()) {
                 throw missing;
             }
-            List<Change> kept = withoutDropped(split.missing());
-            if (!kept.isEmpty()) {
-                if (arriving) {
-                    pending.admit(kept);
-                }
-                pending.keep(kept);
-                counters.changesKeptForSchema.add(kept.size());
-                LOG.debug("[{}] {} changes wait for their schema: {}", name, kept.size(), missing.getMessage());
+            List<Change> ofDropped = new ArrayList<>();
+            List<Change> waiting = splitDropped(split.missing(), ofDropped);
+            if (arriving) {
+                pending.admit(waiting);
             }
+            pending.keep(waiting);
+            pending.keep(ofDropped, false);
+            counters.changesKeptForSchema.add(split.missing().size());
+            counters.changesOfDroppedSchema.add(ofDropped.size());
+            LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
             return split.applicable().isEmpty() ? new Merge(List.of(), 0) : mergeOrKeep(split.applicable(), arriving);
         }
     }
 
     /**
-     * The changes that name a table or column this node has not dropped ({@link DroppedSchema}): only those wait for
-     * their schema. The others are left out, an INFO the first time for each name.
+     * The changes that name a table or column this node has not dropped ({@link DroppedSchema}), which wait for their
+     * schema within the bound; the others go to {@code ofDropped} (an INFO the first time for each name). Those are
+     * kept too, outside the bound: this node passes them on to peers that ask (their versions count as complete here,
+     * and a node that has the name takes them from it), and merges them if it gets the name back.
      */
-    private List<Change> withoutDropped(List<Change> missing) throws SQLException {
+    private List<Change> splitDropped(List<Change> missing, List<Change> ofDropped) throws SQLException {
         Connection c = writer.crr().connection();
         if (!DroppedSchema.exists(c)) {
             return missing;
@@ -104,9 +107,10 @@ final class KeptChanges {
             if (what == null) {
                 waiting.add(ch);
             } else {
-                counters.changesOfDroppedSchema.increment();
+                ofDropped.add(ch);
                 if (loggedDropped.add(what.toLowerCase(Locale.ROOT))) {
-                    LOG.info("[{}] changes of {}, which this node dropped, are left out (other nodes still write it)",
+                    LOG.info("[{}] changes of {}, which this node dropped, are kept outside the bound of changes kept"
+                            + " for their schema (other nodes still write it; they are passed on to nodes that ask)",
                             name, what);
                 }
             }
@@ -173,12 +177,7 @@ final class KeptChanges {
     }
 
     private long mergeKept(List<AppliedVersion> merged) throws SQLException {
-        long left = pending.leaveOutDropped();
-        if (left > 0) {
-            counters.changesOfDroppedSchema.add(left);
-            LOG.info("[{}] left out {} kept changes of tables or columns this node has dropped; {} still wait", name,
-                    left, pending.count());
-        }
+        pending.rolledBack(); // the schema changed: kept changes of a name dropped since no longer count
         Set<String> tables = pending.tables();
         tables.retainAll(writer.crr().crrTables());
         Map<List<Object>, List<Change>> byVersion = new LinkedHashMap<>();

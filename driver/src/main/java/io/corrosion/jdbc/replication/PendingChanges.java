@@ -69,6 +69,8 @@ final class PendingChanges {
     private final Map<ByteBuffer, long[]> perSite = new HashMap<>();
     private long count;
     private long bytes;
+    /** Changes kept in all, those outside the bound (of dropped names) too. */
+    private long kept;
 
     PendingChanges(Connection conn) throws SQLException {
         this(conn, Limits.DEFAULT);
@@ -85,9 +87,16 @@ final class PendingChanges {
         count = 0;
         bytes = 0;
         try (Statement s = conn.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
+            kept = rs.next() ? rs.getLong(1) : 0;
+        }
+        String notDropped = !DroppedSchema.exists(conn) ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + DroppedSchema.TABLE
+                + " AS d WHERE d.tbl = lower(" + ReplicationSchema.PENDING + ".tbl) AND d.col IN ('', lower("
+                + ReplicationSchema.PENDING + ".cid)))";
+        try (Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT site, count(*), sum(length(pk) + length(CAST(tbl AS BLOB))"
                         + " + length(CAST(cid AS BLOB)) + coalesce(length(CAST(val AS BLOB)), 0)) FROM "
-                        + ReplicationSchema.PENDING + " GROUP BY site")) {
+                        + ReplicationSchema.PENDING + notDropped + " GROUP BY site")) {
             while (rs.next()) {
                 long[] site = {rs.getLong(2), rs.getLong(3)};
                 perSite.put(ByteBuffer.wrap(rs.getBytes(1)), site);
@@ -156,9 +165,14 @@ final class PendingChanges {
         bytes += size;
     }
 
-    /** Changes waiting for their schema. */
+    /** Changes waiting for their schema, held against the bound. */
     long count() {
         return count;
+    }
+
+    /** Changes kept in all: also those of a table or column this node dropped, outside the bound. */
+    long kept() {
+        return kept;
     }
 
     /** Splits changes by what the CRR engine said is missing ({@code table} or {@code table.column}). */
@@ -175,6 +189,15 @@ final class PendingChanges {
 
     /** Keeps changes until their schema arrives, in the caller's transaction. */
     void keep(List<Change> changes) throws SQLException {
+        keep(changes, true);
+    }
+
+    /**
+     * Keeps changes, in the caller's transaction; {@code counted} false for changes of a table or column this node
+     * dropped ({@link DroppedSchema}): kept and served like the others, but not held against the bound, which they
+     * would fill for good while other nodes go on writing the name.
+     */
+    void keep(List<Change> changes, boolean counted) throws SQLException {
         try (PreparedStatement p = conn.prepareStatement("INSERT OR IGNORE INTO " + ReplicationSchema.PENDING
                 + " (site, db_version, seq, tbl, pk, cid, val, col_version, cl, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Change c : changes) {
@@ -189,7 +212,10 @@ final class PendingChanges {
                 p.setLong(9, c.cl());
                 p.setString(10, c.ts());
                 if (p.executeUpdate() > 0) {
-                    counted(c, 1);
+                    kept++;
+                    if (counted) {
+                        counted(c, 1);
+                    }
                 }
             }
         }
@@ -210,7 +236,6 @@ final class PendingChanges {
                         Change c = new Change(table, rs.getBytes(4), rs.getString(5), rs.getObject(6), rs.getLong(7),
                                 rs.getLong(2), rs.getBytes(1), rs.getLong(8), rs.getLong(3), rs.getString(9));
                         taken.add(c);
-                        counted(c, -1);
                     }
                 }
             }
@@ -220,27 +245,10 @@ final class PendingChanges {
                 p.executeUpdate();
             }
         }
+        if (!taken.isEmpty()) {
+            load(); // some of them were not counted (a dropped name): counted again from what stays
+        }
         return taken;
-    }
-
-    /**
-     * Deletes the kept changes of tables and columns this node has dropped since ({@link DroppedSchema}): they would
-     * never merge. In the caller's transaction; returns how many.
-     */
-    long leaveOutDropped() throws SQLException {
-        if (!DroppedSchema.exists(conn)) {
-            return 0;
-        }
-        int left;
-        try (Statement s = conn.createStatement()) {
-            left = s.executeUpdate("DELETE FROM " + ReplicationSchema.PENDING + " WHERE EXISTS (SELECT 1 FROM "
-                    + DroppedSchema.TABLE + " AS d WHERE d.tbl = lower(" + ReplicationSchema.PENDING + ".tbl)"
-                    + " AND d.col IN ('', lower(" + ReplicationSchema.PENDING + ".cid)))");
-        }
-        if (left > 0) {
-            load();
-        }
-        return left;
     }
 
     /** Tables some kept change names. */
@@ -255,7 +263,7 @@ final class PendingChanges {
         return tables;
     }
 
-    /** After a rollback the counts are read again. */
+    /** After a rollback, or a schema change (a name dropped since no longer counts), the counts are read again. */
     void rolledBack() throws SQLException {
         load();
     }

@@ -275,7 +275,7 @@ public final class ReplicationAgent implements AutoCloseable {
             if (publisher.behind() && !publishScheduled.get()) {
                 publish(); // a round that failed, or a commit told while one ran (not one waiting for its linger)
             }
-            if (pending.count() > 0) {
+            if (pending.kept() > 0) {
                 store.mergeKeptChanges();
             }
         } catch (SQLException | RuntimeException e) {

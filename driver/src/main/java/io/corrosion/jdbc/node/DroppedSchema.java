@@ -6,15 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
-import java.util.Locale;
 
 /**
  * The replicated tables and columns this node dropped ({@code DROP TABLE}, {@code ALTER TABLE ... DROP COLUMN}, the old
  * name of a {@code RENAME COLUMN}), until it has them again. Changes of other nodes for a table or column the node lacks
  * are kept until its schema has it (each node runs its own migrations), but one it dropped never comes back: nodes that
  * have not dropped it yet go on writing it, and those changes would be kept for good, filling the bound of kept changes.
- * The replication agent drops them instead. Kept in {@value #TABLE} (names lower-cased; column {@code ''} for a whole
- * table), written in the transaction of the DDL, so a rolled back drop leaves no entry.
+ * The replication agent keeps them outside that bound. Kept in {@value #TABLE} (names lower-cased by SQLite's
+ * {@code lower()}, ASCII only, as SQLite matches names, here and wherever they are compared; column {@code ''} for a
+ * whole table), written in the transaction of the DDL, so a rolled back drop leaves no entry.
  */
 public final class DroppedSchema {
     /** The driver's own local table of dropped names. */
@@ -28,10 +28,11 @@ public final class DroppedSchema {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (tbl TEXT NOT NULL, col TEXT NOT NULL,"
                     + " PRIMARY KEY (tbl, col)) WITHOUT ROWID");
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT OR IGNORE INTO " + TABLE + " (tbl, col) VALUES (?, ?)")) {
-            p.setString(1, table.toLowerCase(Locale.ROOT));
+        try (PreparedStatement p = c.prepareStatement("INSERT OR IGNORE INTO " + TABLE
+                + " (tbl, col) VALUES (lower(?), lower(?))")) {
+            p.setString(1, table);
             for (String column : columns.isEmpty() ? java.util.List.of("") : columns) {
-                p.setString(2, column.toLowerCase(Locale.ROOT));
+                p.setString(2, column);
                 p.executeUpdate();
             }
         }
@@ -42,9 +43,9 @@ public final class DroppedSchema {
         if (!exists(c)) {
             return;
         }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tbl = ? AND (col = ''"
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tbl = lower(?) AND (col = ''"
                 + " OR col IN (SELECT lower(name) FROM pragma_table_info(?)))")) {
-            p.setString(1, table.toLowerCase(Locale.ROOT));
+            p.setString(1, table);
             p.setString(2, table);
             p.executeUpdate();
         }
@@ -55,9 +56,10 @@ public final class DroppedSchema {
         if (!exists(c)) {
             return false;
         }
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE tbl = ? AND col IN ('', ?)")) {
-            p.setString(1, table.toLowerCase(Locale.ROOT));
-            p.setString(2, column.toLowerCase(Locale.ROOT));
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM " + TABLE + " WHERE tbl = lower(?) AND col IN ('', lower(?))")) {
+            p.setString(1, table);
+            p.setString(2, column);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next();
             }

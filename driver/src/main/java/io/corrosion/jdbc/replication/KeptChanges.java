@@ -82,8 +82,10 @@ final class KeptChanges {
             }
             pending.keep(waiting);
             pending.keep(ofDropped, false);
-            counters.changesKeptForSchema.add(split.missing().size());
-            counters.changesOfDroppedSchema.add(ofDropped.size());
+            if (arriving) {
+                counters.changesKeptForSchema.add(split.missing().size());
+                counters.changesOfDroppedSchema.add(ofDropped.size());
+            }
             LOG.debug("[{}] {} changes wait for their schema: {}", name, split.missing().size(), missing.getMessage());
             return split.applicable().isEmpty() ? new Merge(List.of(), 0) : mergeOrKeep(split.applicable(), arriving);
         }

@@ -90,9 +90,7 @@ final class PendingChanges {
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + ReplicationSchema.PENDING)) {
             kept = rs.next() ? rs.getLong(1) : 0;
         }
-        String notDropped = !DroppedSchema.exists(conn) ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + DroppedSchema.TABLE
-                + " AS d WHERE d.tbl = lower(" + ReplicationSchema.PENDING + ".tbl) AND d.col IN ('', lower("
-                + ReplicationSchema.PENDING + ".cid)))";
+        String notDropped = notDropped(" WHERE ");
         try (Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT site, count(*), sum(length(pk) + length(CAST(tbl AS BLOB))"
                         + " + length(CAST(cid AS BLOB)) + coalesce(length(CAST(val AS BLOB)), 0)) FROM "
@@ -104,6 +102,13 @@ final class PendingChanges {
                 bytes += site[1];
             }
         }
+    }
+
+    /** {@code prefix} and the condition that a kept change names no table or column this node dropped; "" if none. */
+    private String notDropped(String prefix) throws SQLException {
+        return !DroppedSchema.exists(conn) ? "" : prefix + "NOT EXISTS (SELECT 1 FROM " + DroppedSchema.TABLE
+                + " AS d WHERE d.tbl = lower(" + ReplicationSchema.PENDING + ".tbl) AND d.col IN ('', lower("
+                + ReplicationSchema.PENDING + ".cid)))";
     }
 
     /** Estimated size of a kept change, as {@link #load} sums it in SQL. */
@@ -223,13 +228,16 @@ final class PendingChanges {
 
     /**
      * Takes the kept changes of tables that exist now out of the table, in the caller's transaction, and returns
-     * them to be merged (those still lacking a column are {@linkplain #keep kept} again by the caller).
+     * them to be merged (those still lacking a column are {@linkplain #keep kept} again by the caller). Changes of a
+     * table or column this node dropped stay: they cannot merge before the name is back, itself a schema change.
      */
     List<Change> takeFor(Set<String> tables) throws SQLException {
         List<Change> taken = new ArrayList<>();
         for (String table : tables) {
+            String notDropped = notDropped(" AND ");
             try (PreparedStatement p = conn.prepareStatement("SELECT site, db_version, seq, pk, cid, val, col_version,"
-                    + " cl, ts FROM " + ReplicationSchema.PENDING + " WHERE tbl = ? ORDER BY site, db_version, seq")) {
+                    + " cl, ts FROM " + ReplicationSchema.PENDING + " WHERE tbl = ?" + notDropped
+                    + " ORDER BY site, db_version, seq")) {
                 p.setString(1, table);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
@@ -240,7 +248,7 @@ final class PendingChanges {
                 }
             }
             try (PreparedStatement p = conn.prepareStatement("DELETE FROM " + ReplicationSchema.PENDING
-                    + " WHERE tbl = ?")) {
+                    + " WHERE tbl = ?" + notDropped)) {
                 p.setString(1, table);
                 p.executeUpdate();
             }

@@ -6,13 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
+import java.util.List;
 
 /**
- * The replicated tables and columns this node dropped ({@code DROP TABLE}, {@code ALTER TABLE ... DROP COLUMN}, the old
- * name of a {@code RENAME COLUMN}), until it has them again. Changes of other nodes for a table or column the node lacks
- * are kept until its schema has it (each node runs its own migrations), but one it dropped never comes back: nodes that
- * have not dropped it yet go on writing it, and those changes would be kept for good, filling the bound of kept changes.
- * The replication agent keeps them outside that bound. Kept in {@value #TABLE} (names lower-cased by SQLite's
+ * The replicated tables and columns this node dropped ({@code DROP TABLE} with its columns, {@code ALTER TABLE ... DROP
+ * COLUMN}, the old names of a {@code RENAME COLUMN} or {@code RENAME TO}), until it has them again. Changes of other
+ * nodes for a table or column the node lacks are kept until its schema has it (each node runs its own migrations), but
+ * one it dropped may never come back: nodes that have not dropped it yet go on writing it, and those changes would fill
+ * the bound of kept changes for good. The replication agent keeps them outside that bound (still passed on to peers,
+ * and merged if the name comes back). Recorded in {@value #TABLE} (names lower-cased by SQLite's
  * {@code lower()}, ASCII only, as SQLite matches names, here and wherever they are compared; column {@code ''} for a
  * whole table), written in the transaction of the DDL, so a rolled back drop leaves no entry.
  */
@@ -31,7 +33,7 @@ public final class DroppedSchema {
         try (PreparedStatement p = c.prepareStatement("INSERT OR IGNORE INTO " + TABLE
                 + " (tbl, col) VALUES (lower(?), lower(?))")) {
             p.setString(1, table);
-            for (String column : columns.isEmpty() ? java.util.List.of("") : columns) {
+            for (String column : columns.isEmpty() ? List.of("") : columns) {
                 p.setString(2, column);
                 p.executeUpdate();
             }

@@ -74,6 +74,19 @@ class GeneratedKeysTest {
         target.applyChanges(out);
     }
 
+    /** Inserts a row into {@code table}, leaving its key out, and returns the key the driver generated. */
+    static long insertKey(Connection c, String table, String v) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("insert into " + table + " (v) values (?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, v);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                return keys.getLong(1);
+            }
+        }
+    }
+
     static void assertInSlot(List<Long> ids, int slot) {
         assertThat(ids).isNotEmpty().allSatisfy(id -> assertThat(IdScheme.slotOf(id)).as("slot of %d", id).isEqualTo(slot));
         assertThat(new HashSet<>(ids)).hasSameSizeAs(ids);

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
+import static io.corrosion.jdbc.keys.GeneratedKeysTest.insertKey;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,10 +14,7 @@ import io.corrosion.jdbc.crr.PackedColumns;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -43,16 +41,8 @@ class MergedKeysEdgeCasesTest {
         return DriverManager.getConnection("jdbc:corrosion:" + dir.resolve(name + ".db") + "?node-slot=" + slot);
     }
 
-    static long insert(Connection c, String table, String v) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("insert into " + table + " (v) values (?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            p.setString(1, v);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                assertThat(keys.next()).isTrue();
-                return keys.getLong(1);
-            }
-        }
+    private static long insert(Connection c, String table, String v) throws SQLException {
+        return insertKey(c, table, v);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
+import static io.corrosion.jdbc.keys.GeneratedKeysTest.insertKey;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +9,7 @@ import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +32,7 @@ class RestoredSlotTest {
     }
 
     private static long insert(Connection c, String v) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("insert into t (v) values (?)", Statement.RETURN_GENERATED_KEYS)) {
-            p.setString(1, v);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                assertThat(keys.next()).isTrue();
-                return keys.getLong(1);
-            }
-        }
+        return insertKey(c, "t", v);
     }
 
     /**

@@ -22,11 +22,7 @@ class DroppedKeptChangesTest {
     private final List<StoreNode> nodes = new ArrayList<>();
 
     private StoreNode node(String name, String... tables) throws SQLException {
-        StoreNode n = new StoreNode(dir.resolve(name + ".db"));
-        for (String table : tables) {
-            n.exec(table);
-            n.crr.asCrr(table.split(" ")[2]);
-        }
+        StoreNode n = StoreNode.withCrrs(dir.resolve(name + ".db"), tables);
         nodes.add(n);
         return n;
     }

@@ -49,6 +49,16 @@ final class StoreNode implements AutoCloseable {
         start();
     }
 
+    /** A node whose file has {@code tables} ({@code CREATE TABLE} statements), each made a CRR. */
+    static StoreNode withCrrs(Path file, String... tables) throws SQLException {
+        StoreNode n = new StoreNode(file);
+        for (String table : tables) {
+            n.exec(table);
+            n.crr.asCrr(table.split(" ")[2]);
+        }
+        return n;
+    }
+
     static CrrAccess open(Path file) throws SQLException {
         SQLiteConnection c = connect(file);
         return new CrrAccess(PlainSessionApi.agentConnection(c, CrrEngine.attach(c)));

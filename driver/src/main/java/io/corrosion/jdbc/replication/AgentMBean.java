@@ -86,6 +86,7 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getPendingChanges() { return s().pendingChanges(); }
     @Override public long getChangesMergedAfterSchema() { return s().changesMergedAfterSchema(); }
     @Override public long getPendingChangesRefused() { return s().pendingChangesRefused(); }
+    @Override public long getDroppedSchemaChanges() { return s().droppedSchemaChanges(); }
     @Override public int getListenerQueue() { return s().listenerQueue(); }
     @Override public long getListenerEventsDropped() { return s().listenerEventsDropped(); }
     @Override public long getListenerErrors() { return s().listenerErrors(); }

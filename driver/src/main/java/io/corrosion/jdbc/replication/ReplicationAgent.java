@@ -233,7 +233,8 @@ public final class ReplicationAgent implements AutoCloseable {
                 g.queues().applyLagMillis(), g.queues().broadcastHandoff(), g.queues().syncSessions(),
                 books.missingVersions(), g.core().sync().ownSiteBehind(),
                 g.core().membership().siteIdShared(), pending.count(), counters.changesMergedAfterSchema.sum(),
-                counters.changesetsRefusedPendingFull.sum(), feed.queued(),
+                counters.changesetsRefusedPendingFull.sum(), Math.max(0, pending.kept() - pending.count()),
+                feed.queued(),
                 counters.listenerEventsDropped.sum(), counters.listenerErrors.sum(), counters.latencyMillisLast.get(),
                 samples == 0 ? 0 : counters.latencyMillisTotal.sum() / samples, counters.latencyMillisMax.get());
     }

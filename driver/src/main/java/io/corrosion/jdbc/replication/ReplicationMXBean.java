@@ -69,6 +69,8 @@ public interface ReplicationMXBean {
 
     long getPendingChangesRefused();
 
+    long getDroppedSchemaChanges();
+
     int getListenerQueue();
 
     long getListenerEventsDropped();

@@ -47,6 +47,8 @@ package io.corrosion.jdbc.replication;
  * @param changesMergedAfterSchema kept changes merged once their schema arrived
  * @param pendingChangesRefused    received changesets refused because the changes kept for a missing schema had
  *                                 reached their bound (also counted in {@code changesetsRejected})
+ * @param droppedSchemaChanges     changes kept of tables or columns this node dropped, which nodes not migrated yet
+ *                                 wrote: outside the bound and {@code pendingChanges}, passed on to peers that ask
  * @param listenerQueue            change events waiting for the listeners
  * @param listenerEventsDropped    change events dropped because listeners fell behind
  * @param listenerErrors           exceptions change listeners threw
@@ -87,6 +89,7 @@ public record ReplicationStats(
         long pendingChanges,
         long changesMergedAfterSchema,
         long pendingChangesRefused,
+        long droppedSchemaChanges,
         int listenerQueue,
         long listenerEventsDropped,
         long listenerErrors,

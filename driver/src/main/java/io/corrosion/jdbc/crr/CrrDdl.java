@@ -63,6 +63,7 @@ final class CrrDdl {
             }
         }
         session.catalog().invalidate();
+        session.tx().crrCreated = true;
         TableInfo t = CrrCatalog.describe(conn, table, id, kind);
         exec(ClockTables.create(t));
         createTriggers(t);
@@ -206,9 +207,10 @@ final class CrrDdl {
 
     /**
      * After {@code ALTER TABLE from RENAME TO to} (between {@link #beginAlter} and this, capture was off): the CRR,
-     * its clock table and its log entries follow the table.
+     * its clock table and its log entries follow the table. If the transaction dropped a table named {@code to}, this
+     * is a rebuild, and the table keeps that one's clocks where it can ({@link Rebuilds}); returns whether it did.
      */
-    void renameCrr(String from, String to) throws SQLException {
+    boolean renameCrr(String from, String to) throws SQLException {
         TableInfo t = requireCrr(from);
         session.dropStatements(from);
         dropTriggers(from);
@@ -221,6 +223,12 @@ final class CrrDdl {
         session.catalog().invalidate();
         commitAlter(to, false);
         UniqueChecks.renamed(conn, to, CrrCatalog.pkColumns(conn, to));
+        return Rebuilds.carry(session, conn, requireCrr(to));
+    }
+
+    /** Before {@code DROP TABLE} of a CRR: see {@link Rebuilds#hold}. */
+    boolean holdForRebuild(String table) throws SQLException {
+        return Rebuilds.hold(session, conn, requireCrr(table));
     }
 
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */

@@ -131,8 +131,18 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /** After {@code ALTER TABLE from RENAME TO to}, between {@link #beginAlter} and instead of {@link #commitAlter}. */
-    public void renameCrr(String from, String to) throws SQLException {
-        inTransactionDo(() -> ddl.renameCrr(from, to));
+    public boolean renameCrr(String from, String to) throws SQLException {
+        boolean[] carried = new boolean[1];
+        inTransactionDo(() -> carried[0] = ddl.renameCrr(from, to));
+        return carried[0];
+    }
+
+    /**
+     * Before {@code DROP TABLE} of a CRR, in the transaction: if it is part of a rebuild, the table's clocks are kept
+     * for the rename that ends it ({@link #renameCrr}). Returns whether they are.
+     */
+    public boolean holdForRebuild(String table) throws SQLException {
+        return ddl.holdForRebuild(table);
     }
 
     /**

@@ -38,6 +38,10 @@ final class TxState {
      * failed statement costs an exception with a formatted message).
      */
     boolean begunByOwner;
+    /** This transaction made a table a CRR: a DROP TABLE after it may be a rebuild's ({@link Rebuilds}). */
+    boolean crrCreated;
+    /** Tables this transaction dropped that a rebuild may carry the clocks of, by lower-case name ({@link Rebuilds}). */
+    final java.util.Map<String, Rebuilds.Held> held = new java.util.HashMap<>();
 
     long nextSeq() {
         return seq++;
@@ -54,6 +58,8 @@ final class TxState {
         floorRecorded = false;
         flushedUpTo = 0;
         begunByOwner = false;
+        crrCreated = false;
+        held.clear();
         if (committed) {
             rowsImpacted = 0;
         }

@@ -233,6 +233,7 @@ final class SchemaStatements {
                 String crr = c.session.crrName(s.table().get());
                 if (crr != null) {
                     c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
+                    c.session.holdForRebuild(crr); // a rebuild's rename may take its clocks
                 }
             }
             if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {
@@ -351,16 +352,21 @@ final class SchemaStatements {
         List<String> before = c.columnsBeforeAlter.remove(crr);
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
-            c.session.renameCrr(crr, to);
+            boolean carried = c.session.renameCrr(crr, to);
             DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
             DroppedSchema.dropped(c.raw, crr, columns(c, to));
             DroppedSchema.present(c.raw, to);
-            if (droppedCrrs.remove(to.toLowerCase(Locale.ROOT))) {
-                log.warn("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}): replication sees a new"
-                        + " table, whose rows are all new writes of this node, and forgot the old one's clocks and"
-                        + " deletes. Rebuild a replicated table on every node, in one transaction each, while no node"
-                        + " writes to it and every node has every change; otherwise updates and deletes made around the"
-                        + " rebuild can be lost (README, 'Table rebuilds')", to, crr, to, crr, to);
+            boolean rebuilt = droppedCrrs.remove(to.toLowerCase(Locale.ROOT));
+            if (carried) {
+                log.info("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}) in one transaction: its"
+                        + " rows keep their clocks; values the copy changed and rows it left out replicate as updates"
+                        + " and deletes", to, crr, to, crr, to);
+            } else if (rebuilt) {
+                log.warn("Table {} was rebuilt ({} created, filled, {} dropped, {} renamed to {}) but not in one"
+                        + " transaction, or with another primary key: replication sees a new table, whose rows are all"
+                        + " new writes of this node, and forgot the old one's clocks and deletes. Updates and deletes"
+                        + " made around the rebuild can be lost; rebuild in one transaction (README, 'Table rebuilds')",
+                        to, crr, to, crr, to);
             }
         } else {
             c.session.commitAlter(crr);

@@ -91,6 +91,9 @@ public final class CrrSession implements AutoCloseable {
      */
     public void commitFinished() {
         hooks.finished();
+        if (!tx.heldUnused.isEmpty()) {
+            Rebuilds.dropUnused(conn, tx);
+        }
     }
 
     // ---- the Java API ------------------------------------------------------------------------------------

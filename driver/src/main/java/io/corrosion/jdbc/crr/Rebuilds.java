@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A table rebuild in one transaction ({@code CREATE TABLE t_new}, copy, {@code DROP TABLE t}, {@code ALTER TABLE t_new
@@ -25,9 +27,10 @@ import java.util.Set;
  * left as it was keeps its clock; a changed one gets the next col_version at this transaction's db version; a row the
  * copy left out is deleted (its causal length goes up); a tombstone stays one. Rows new in the copy and columns new in
  * the table keep what the copy wrote. So an unchanged copy sends nothing. The held copies go when the rename takes them,
- * or with the connection.
+ * or once the connection is idle after the transaction.
  */
 final class Rebuilds {
+    private static final Logger LOG = LoggerFactory.getLogger(Rebuilds.class);
     private static final String PREFIX = "__corrosion_held_";
 
     /** The dropped table as it was, and the names of the temporary tables holding its rows and its clock records. */
@@ -93,15 +96,30 @@ final class Rebuilds {
         TableInfo old = held.table();
         Map<String, Integer> oldSlots = new HashMap<>();
         old.columns().forEach(c -> oldSlots.put(lower(c.name()), c.slot()));
-        List<int[]> common = new ArrayList<>(); // {old slot, new slot}
+        Map<String, String> defaults = new HashMap<>();
+        for (CrrCatalog.ColumnDef c : CrrCatalog.columns(conn, t.name())) {
+            defaults.put(c.name(), c.defaultSql() == null ? "NULL" : c.defaultSql());
+        }
+        // The row in t under exactly the held key: a key column whose type the rebuild changed gives the row another key.
+        String newKey = t.keyKind() == TableInfo.KeyKind.PACKED ? "crsql_pack_columns(" + Sql.idents(t.pkColumns(), "u.") + ")"
+                : "u." + Sql.ident(t.pkColumns().get(0));
         StringBuilder select = new StringBuilder("SELECT hc.key, h." + Sql.ident(old.pkColumns().get(0)) + " IS NOT NULL, u."
-                + Sql.ident(t.pkColumns().get(0)) + " IS NOT NULL" + clockFields("hc", 0));
+                + Sql.ident(t.pkColumns().get(0)) + " IS NOT NULL AND typeof(" + newKey + ") = typeof(hc.key) AND " + newKey
+                + " = hc.key" + clockFields("hc", 0));
+        List<int[]> common = new ArrayList<>(); // {old slot, new slot}
+        List<Integer> added = new ArrayList<>(); // slots of columns the old table did not have
         for (TableInfo.Column c : t.columns()) {
             Integer o = oldSlots.get(lower(c.name()));
             if (o != null) {
                 common.add(new int[] {o, c.slot()});
                 select.append(", u.").append(Sql.ident(c.name())).append(" IS h.").append(Sql.ident(c.name()))
                         .append(clockFields("hc", o));
+            }
+        }
+        for (TableInfo.Column c : t.columns()) {
+            if (!oldSlots.containsKey(lower(c.name()))) {
+                added.add(c.slot());
+                select.append(", u.").append(Sql.ident(c.name())).append(" IS (").append(defaults.get(c.name())).append(')');
             }
         }
         select.append(" FROM temp.").append(Sql.ident(held.clocks())).append(" AS hc LEFT JOIN temp.")
@@ -130,6 +148,11 @@ final class Rebuilds {
                         int slot = common.get(i)[1];
                         rec.slots[slot] = rs.getBoolean(at) ? before
                                 : local(session, (before == null ? 0 : before.version) + 1, rec.slots[slot]);
+                    }
+                    for (int i = 0; i < added.size(); i++) {
+                        if (rs.getBoolean(9 + common.size() * 6 + i)) {
+                            rec.slots[added.get(i)] = null; // its default, as a column ALTER TABLE adds: no change
+                        }
                     }
                 } else if (was) { // the copy left the row out: a delete
                     rec.dropColumnClocks();
@@ -184,6 +207,24 @@ final class Rebuilds {
             return null;
         }
         return new ClockRecord.Clock(version, rs.getLong(at + 1), rs.getLong(at + 2), rs.getLong(at + 3), rs.getString(at + 4));
+    }
+
+    /**
+     * Drops the held tables of a transaction that ended without the rename (a DROP TABLE that was no rebuild's), once
+     * no transaction is open on the connection.
+     */
+    static void dropUnused(Connection conn, TxState tx) {
+        try {
+            if (!conn.getAutoCommit()) {
+                return;
+            }
+            for (Held held : tx.heldUnused) {
+                dropHeld(conn, held);
+            }
+            tx.heldUnused.clear();
+        } catch (SQLException e) {
+            LOG.debug("could not drop the temporary tables held for a rebuild; they go with the connection: {}", e.toString());
+        }
     }
 
     private static void dropHeld(Connection conn, Held held) throws SQLException {

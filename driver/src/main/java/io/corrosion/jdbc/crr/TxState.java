@@ -42,6 +42,8 @@ final class TxState {
     boolean crrCreated;
     /** Tables this transaction dropped that a rebuild may carry the clocks of, by lower-case name ({@link Rebuilds}). */
     final java.util.Map<String, Rebuilds.Held> held = new java.util.HashMap<>();
+    /** Held tables no rename took before the transaction ended: dropped once the connection is idle. */
+    final java.util.List<Rebuilds.Held> heldUnused = new java.util.ArrayList<>();
 
     long nextSeq() {
         return seq++;
@@ -59,6 +61,7 @@ final class TxState {
         flushedUpTo = 0;
         begunByOwner = false;
         crrCreated = false;
+        heldUnused.addAll(held.values());
         held.clear();
         if (committed) {
             rowsImpacted = 0;

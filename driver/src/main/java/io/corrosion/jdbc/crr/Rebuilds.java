@@ -1,12 +1,12 @@
 package io.corrosion.jdbc.crr;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,6 +92,11 @@ final class Rebuilds {
         }
     }
 
+    /**
+     * Makes {@code t}'s clock records from the held ones, in a few statements over all keys (a row at a time costs a
+     * large table seconds): the held keys, with whether their row was and is there and which values the copy kept, go
+     * into a temporary table first; then rows kept, rows left out, rows back and tombstones each get one statement.
+     */
     private static void carryRecords(CrrSession session, Connection conn, Held held, TableInfo t) throws SQLException {
         TableInfo old = held.table();
         Map<String, Integer> oldSlots = new HashMap<>();
@@ -101,112 +106,174 @@ final class Rebuilds {
             defaults.put(c.name(), c.defaultSql() == null ? "NULL" : c.defaultSql());
         }
         // The row in t under exactly the held key: a key column whose type the rebuild changed gives the row another key.
+        // Values compare byte for byte (BINARY): a copy that changes 'a' to 'A' in a NOCASE column changed it.
         String newKey = t.keyKind() == TableInfo.KeyKind.PACKED ? "crsql_pack_columns(" + Sql.idents(t.pkColumns(), "u.") + ")"
                 : "u." + Sql.ident(t.pkColumns().get(0));
-        StringBuilder select = new StringBuilder("SELECT hc.key, h." + Sql.ident(old.pkColumns().get(0)) + " IS NOT NULL, u."
-                + Sql.ident(t.pkColumns().get(0)) + " IS NOT NULL AND typeof(" + newKey + ") = typeof(hc.key) AND " + newKey
-                + " = hc.key" + clockFields("hc", 0));
-        List<int[]> common = new ArrayList<>(); // {old slot, new slot}
-        List<Integer> added = new ArrayList<>(); // slots of columns the old table did not have
+        StringBuilder select = new StringBuilder("SELECT hc.key AS key" + heldAs(0) + ", h."
+                + Sql.ident(old.pkColumns().get(0)) + " IS NOT NULL AS was, u." + Sql.ident(t.pkColumns().get(0))
+                + " IS NOT NULL AND typeof(" + newKey + ") = typeof(hc.key) AND " + newKey + " = hc.key COLLATE BINARY AS is_here");
+        Map<Integer, Integer> common = new HashMap<>(); // new slot -> old slot
+        List<Integer> added = new ArrayList<>();
         for (TableInfo.Column c : t.columns()) {
             Integer o = oldSlots.get(lower(c.name()));
+            String col = Sql.ident(c.name());
             if (o != null) {
-                common.add(new int[] {o, c.slot()});
-                select.append(", u.").append(Sql.ident(c.name())).append(" IS h.").append(Sql.ident(c.name()))
-                        .append(clockFields("hc", o));
-            }
-        }
-        for (TableInfo.Column c : t.columns()) {
-            if (!oldSlots.containsKey(lower(c.name()))) {
+                common.put(c.slot(), o);
+                select.append(heldAs(o)).append(", u.").append(col).append(" IS h.").append(col).append(" COLLATE BINARY AS same")
+                        .append(c.slot());
+            } else {
                 added.add(c.slot());
-                select.append(", u.").append(Sql.ident(c.name())).append(" IS (").append(defaults.get(c.name())).append(')');
+                select.append(", u.").append(col).append(" IS (").append(defaults.get(c.name())).append(") COLLATE BINARY AS dflt")
+                        .append(c.slot());
             }
         }
-        select.append(" FROM temp.").append(Sql.ident(held.clocks())).append(" AS hc LEFT JOIN temp.")
+        select.append(", hc.rowid AS n FROM temp.").append(Sql.ident(held.clocks())).append(" AS hc LEFT JOIN temp.")
                 .append(Sql.ident(held.rows())).append(" AS h ON ").append(CrrDdl.userRowMatchesKey(old, "h", "hc.key"))
                 .append(" LEFT JOIN main.").append(Sql.ident(t.name())).append(" AS u ON ")
-                .append(CrrDdl.userRowMatchesKey(t, "u", "hc.key"));
+                .append(CrrDdl.userRowMatchesKey(t, "u", "hc.key"))
+                // a record with neither row nor tombstone has nothing to carry
+                .append(" WHERE h.").append(Sql.ident(old.pkColumns().get(0))).append(" IS NOT NULL OR hc.cl % 2 = 0");
+        String carry = Sql.ident(held.rows() + "_carry");
         TxState tx = session.tx();
-        TableStatements ops = session.statements(t);
-        Set<Touched.Key> unchanged = new HashSet<>();
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(select.toString())) {
-            while (rs.next()) {
-                Object key = SqlValues.normalize(rs.getObject(1));
-                boolean was = rs.getBoolean(2);
-                boolean is = rs.getBoolean(3);
-                ClockRecord.Clock sentinel = clock(rs, 4);
-                boolean tombstone = !was && sentinel != null && sentinel.version % 2 == 0;
-                if (!was && !tombstone) {
-                    continue; // a record of a key with neither row nor tombstone: nothing to carry
-                }
-                ClockRecord rec = ops.load(key);
-                if (was && is) {
-                    rec.slots[0] = sentinel;
-                    for (int i = 0; i < common.size(); i++) {
-                        int at = 9 + i * 6;
-                        ClockRecord.Clock before = clock(rs, at + 1);
-                        int slot = common.get(i)[1];
-                        rec.slots[slot] = rs.getBoolean(at) ? before
-                                : local(session, (before == null ? 0 : before.version) + 1, rec.slots[slot]);
-                    }
-                    for (int i = 0; i < added.size(); i++) {
-                        if (rs.getBoolean(9 + common.size() * 6 + i)) {
-                            rec.slots[added.get(i)] = null; // its default, as a column ALTER TABLE adds: no change
-                        }
-                    }
-                } else if (was) { // the copy left the row out: a delete
-                    rec.dropColumnClocks();
-                    rec.slots[0] = local(session, (sentinel == null ? 1 : sentinel.version) + 1, null);
-                } else if (is) { // a row the copy made where the old table had a tombstone: inserted again
-                    rec.slots[0] = local(session, sentinel.version + 1, rec.slots[0]);
-                } else {
-                    rec.slots[0] = sentinel;
-                }
-                ops.store(rec);
-                if (writtenNow(tx, rec)) {
-                    tx.touched.add(t.id(), key);
-                } else {
-                    unchanged.add(new Touched.Key(key));
+        exec(conn, "DROP TABLE IF EXISTS temp." + carry);
+        exec(conn, "CREATE TEMP TABLE " + carry + " AS " + select);
+        exec(conn, "CREATE INDEX temp." + Sql.ident(held.rows() + "_carry_key") + " ON " + carry + " (key)");
+        long count = queryLong(conn, "SELECT coalesce(max(n), 0) FROM temp." + carry); // n: 1, 2, ... with gaps
+        boolean changes = queryLong(conn, "SELECT EXISTS (SELECT 1 FROM temp." + carry + " WHERE was)") != 0;
+        long dbVersion = changes ? session.versions().current() : tx.pendingDbVersion;
+        long width = t.maxSlot() + 1;
+        long seqBase = tx.seq;
+        tx.seq += (count + 1) * width; // a fresh seq per key and slot: seqBase + n * width + slot
+        String clock = "main." + Sql.ident(t.clockTable());
+        String from = " FROM temp." + carry + " AS k WHERE k.key = c.key AND ";
+        String fresh = "?2 + k.n * " + width + " + ";
+        String copied = " WHEN c.%1$s_db = ?1 AND c.%1$s_site = 0 THEN c.%1$s_seq";
+
+        // Rows kept: the old sentinel; a value kept keeps its clock, a changed one takes the next col_version (with the
+        // copy's seq); a new column holding its default has no clock, as ALTER TABLE ADD COLUMN leaves it.
+        StringBuilder kept = new StringBuilder("UPDATE " + clock + " AS c SET " + assign(0, "k.", 0, true));
+        for (TableInfo.Column c : t.columns()) {
+            int n = c.slot();
+            Integer o = common.get(n);
+            if (o != null) {
+                String same = "k.same" + n;
+                kept.append(", ").append(Sql.f(n, "v")).append(" = CASE WHEN ").append(same).append(" THEN k.").append(oldField(o, "v"))
+                        .append(" ELSE coalesce(k.").append(oldField(o, "v")).append(", 0) + 1 END");
+                kept.append(", ").append(Sql.f(n, "db")).append(" = CASE WHEN ").append(same).append(" THEN k.").append(oldField(o, "db"))
+                        .append(" ELSE ?1 END");
+                kept.append(", ").append(Sql.f(n, "site")).append(" = CASE WHEN ").append(same).append(" THEN k.")
+                        .append(oldField(o, "site")).append(" ELSE 0 END");
+                kept.append(", ").append(Sql.f(n, "seq")).append(" = CASE WHEN ").append(same).append(" THEN k.")
+                        .append(oldField(o, "seq")).append(String.format(copied, "c" + n)).append(" ELSE ").append(fresh).append(n)
+                        .append(" END");
+                kept.append(", ").append(Sql.f(n, "ts")).append(" = CASE WHEN ").append(same).append(" THEN k.").append(oldField(o, "ts"))
+                        .append(" WHEN c.").append(Sql.f(n, "db")).append(" = ?1 AND c.").append(Sql.f(n, "site")).append(" = 0 THEN c.")
+                        .append(Sql.f(n, "ts")).append(" ELSE ?3 END");
+            } else {
+                for (String f : ClockTables.FIELDS) {
+                    kept.append(", ").append(Sql.f(n, f)).append(" = CASE WHEN k.dflt").append(n).append(" THEN NULL ELSE c.")
+                            .append(Sql.f(n, f)).append(" END");
                 }
             }
         }
-        tx.touched.forget(t.id(), unchanged);
-    }
-
-    /** A clock of this node at this transaction's db version, with {@code copied}'s seq if the copy wrote one. */
-    private static ClockRecord.Clock local(CrrSession session, long version, ClockRecord.Clock copied) throws SQLException {
-        TxState tx = session.tx();
-        long dbVersion = session.versions().current();
-        boolean reuse = copied != null && copied.site == 0 && copied.dbVersion == dbVersion;
-        return new ClockRecord.Clock(version, dbVersion, 0, reuse ? copied.seq : tx.nextSeq(), tx.ts);
-    }
-
-    /** Whether a clock of the record is this transaction's local write. */
-    private static boolean writtenNow(TxState tx, ClockRecord rec) {
-        for (ClockRecord.Clock c : rec.slots) {
-            if (c != null && c.site == 0 && tx.pendingDbVersion != 0 && c.dbVersion == tx.pendingDbVersion) {
-                return true;
+        update(conn, kept + from + "k.was AND k.is_here", dbVersion, seqBase, tx.ts);
+        // Rows the copy left out: deleted (the causal length goes up, the column clocks go), as a local DELETE does.
+        StringBuilder gone = new StringBuilder("INSERT INTO " + clock + " AS c (key, cl, cl_db, cl_site, cl_seq, cl_ts) SELECT k.key,"
+                + " coalesce(k.o_cl, 1) + 1, ?1, 0, " + fresh + "0, ?3 FROM temp." + carry + " AS k WHERE k.was AND NOT k.is_here"
+                + " ON CONFLICT (key) DO UPDATE SET cl = excluded.cl, cl_db = excluded.cl_db, cl_site = 0, cl_seq = excluded.cl_seq,"
+                + " cl_ts = excluded.cl_ts");
+        for (TableInfo.Column c : t.columns()) {
+            for (String f : ClockTables.FIELDS) {
+                gone.append(", ").append(Sql.f(c.slot(), f)).append(" = NULL");
             }
         }
-        return false;
+        update(conn, gone.toString(), dbVersion, seqBase, tx.ts);
+        // A row the copy made where the old table had a tombstone: inserted again.
+        update(conn, "UPDATE " + clock + " AS c SET cl = k.o_cl + 1, cl_db = ?1, cl_site = 0, cl_seq = CASE"
+                + String.format(copied, "cl") + " ELSE " + fresh + "0 END, cl_ts = ?3" + from + "NOT k.was AND k.is_here",
+                dbVersion, seqBase, tx.ts);
+        // Tombstones stay.
+        update(conn, "INSERT INTO " + clock + " AS c (key" + fields("", 0, false) + ") SELECT k.key" + fields("k.", 0, true)
+                + " FROM temp." + carry + " AS k WHERE NOT k.was AND NOT k.is_here ON CONFLICT (key) DO UPDATE SET "
+                + assign(0, "excluded.", 0, false), dbVersion, seqBase, tx.ts);
+        exec(conn, "DROP TABLE temp." + carry);
+
+        // What this transaction wrote locally is now the records with a clock at its version: only those get log entries.
+        tx.touched.forget(t.id(), null);
+        if (tx.pendingDbVersion != 0) {
+            List<String> now = new ArrayList<>();
+            for (int slot = 0; slot <= t.maxSlot(); slot++) {
+                now.add("(" + Sql.f(slot, "db") + " = ?1 AND " + Sql.f(slot, "site") + " = 0)");
+            }
+            List<Object> keys = new ArrayList<>();
+            try (PreparedStatement p = conn.prepareStatement("SELECT key FROM " + clock + " WHERE " + String.join(" OR ", now))) {
+                p.setLong(1, tx.pendingDbVersion);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(SqlValues.normalize(rs.getObject(1)));
+                    }
+                }
+            }
+            if (!keys.isEmpty()) {
+                tx.touched.addAll(t.id(), keys);
+            }
+        }
     }
 
-    /** ", alias.cS_v, alias.cS_db, ..." for slot {@code slot}'s five fields. */
-    private static String clockFields(String alias, int slot) {
+    /** ", hc.cl AS o_cl, ...": a held slot's five fields under their carry table names. */
+    private static String heldAs(int slot) {
         StringBuilder out = new StringBuilder();
         for (String f : ClockTables.FIELDS) {
-            out.append(", ").append(alias).append('.').append(Sql.f(slot, f));
+            out.append(", hc.").append(Sql.f(slot, f)).append(" AS ").append(oldField(slot, f));
         }
         return out.toString();
     }
 
-    /** The clock in the five columns from {@code at}, or null. */
-    private static ClockRecord.Clock clock(ResultSet rs, int at) throws SQLException {
-        long version = rs.getLong(at);
-        if (rs.wasNull()) {
-            return null;
+    /** ", prefix + field, ...": a slot's five fields, under their carry table names if {@code held}. */
+    private static String fields(String prefix, int slot, boolean held) {
+        StringBuilder out = new StringBuilder();
+        for (String f : ClockTables.FIELDS) {
+            out.append(", ").append(prefix).append(held ? oldField(slot, f) : Sql.f(slot, f));
         }
-        return new ClockRecord.Clock(version, rs.getLong(at + 1), rs.getLong(at + 2), rs.getLong(at + 3), rs.getString(at + 4));
+        return out.toString();
+    }
+
+    /** "f = prefix.field, ..." setting slot {@code to}'s five fields from slot {@code from}'s (held or not). */
+    private static String assign(int to, String prefix, int from, boolean held) {
+        List<String> sets = new ArrayList<>();
+        for (String f : ClockTables.FIELDS) {
+            sets.add(Sql.f(to, f) + " = " + prefix + (held ? oldField(from, f) : Sql.f(from, f)));
+        }
+        return String.join(", ", sets);
+    }
+
+    /** The carry table's column for a held field: {@code o_cl}, {@code o_c3_v}, ... */
+    private static String oldField(int slot, String field) {
+        return "o_" + Sql.f(slot, field);
+    }
+
+    private static void update(Connection conn, String sql, long dbVersion, long seqBase, String ts) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement(sql)) {
+            int params = p.getParameterMetaData().getParameterCount();
+            Object[] values = {dbVersion, seqBase, ts == null || ts.equals("0") ? null : ts};
+            for (int i = 0; i < params; i++) {
+                p.setObject(i + 1, values[i]);
+            }
+            p.executeUpdate();
+        }
+    }
+
+    private static long queryLong(Connection conn, String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void exec(Connection conn, String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     /**

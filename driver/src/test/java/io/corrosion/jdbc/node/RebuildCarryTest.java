@@ -130,6 +130,23 @@ class RebuildCarryTest {
                 .isEqualTo(2L);
     }
 
+    /** Values compare byte for byte: a copy that changes only the case of a NOCASE column's values changed them. */
+    @Test
+    void aChangeACollationCallsEqualIsAChange() throws SQLException {
+        String v1 = "CREATE TABLE n (name TEXT PRIMARY KEY, v TEXT COLLATE NOCASE)";
+        try (Node a = new Node(dir, "a", "node-slot=1"); Node b = new Node(dir, "b", "node-slot=2")) {
+            a.exec(v1);
+            b.exec(v1);
+            a.exec("INSERT INTO n VALUES ('x', 'abc'), ('y', 'def')");
+            Node.sync(a, b);
+            inOneTransaction(a, "CREATE TABLE n_new (name TEXT PRIMARY KEY, v TEXT COLLATE NOCASE NOT NULL)",
+                    "INSERT INTO n_new SELECT name, CASE name WHEN 'x' THEN upper(v) ELSE v END FROM n", "DROP TABLE n",
+                    "ALTER TABLE n_new RENAME TO n");
+            a.sendTo(b);
+            assertThat(b.rows("SELECT name, v FROM n ORDER BY name")).containsExactly(List.of("x", "ABC"), List.of("y", "def"));
+        }
+    }
+
     /** A DROP in a transaction that created a table, with no rename after it: the held copy goes after the commit. */
     @Test
     void aDropThatNoRenameFollowsLeavesNoCopyBehind() throws SQLException {

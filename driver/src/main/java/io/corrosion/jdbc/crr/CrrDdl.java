@@ -63,7 +63,7 @@ final class CrrDdl {
             }
         }
         session.catalog().invalidate();
-        session.tx().crrCreated = true;
+        session.tx().created.add(table.toLowerCase(java.util.Locale.ROOT));
         TableInfo t = CrrCatalog.describe(conn, table, id, kind);
         exec(ClockTables.create(t));
         createTriggers(t);
@@ -223,12 +223,23 @@ final class CrrDdl {
         session.catalog().invalidate();
         commitAlter(to, false);
         UniqueChecks.renamed(conn, to, CrrCatalog.pkColumns(conn, to));
-        return Rebuilds.carry(session, conn, requireCrr(to));
+        Rebuilds.renamed(session.tx(), from, to);
+        return Rebuilds.carry(session, conn, requireCrr(to), to);
     }
 
-    /** Before {@code DROP TABLE} of a CRR: see {@link Rebuilds#hold}. */
-    boolean holdForRebuild(String table) throws SQLException {
-        return Rebuilds.hold(session, conn, requireCrr(table));
+    /**
+     * Before {@code DROP TABLE} of a CRR: holds it for a rebuild's rename ({@link Rebuilds#hold}); if the transaction
+     * renamed it away from a name a table it then created has now (the other recipe: rename {@code t} to
+     * {@code t_old}, create {@code t}, copy, drop {@code t_old}), that table takes its clocks now. Returns that table, or
+     * null.
+     */
+    String holdForRebuild(String table) throws SQLException {
+        if (!Rebuilds.hold(session, conn, requireCrr(table))) {
+            return null;
+        }
+        String original = Rebuilds.successor(session.tx(), table);
+        TableInfo successor = original == null ? null : session.catalog().table(original);
+        return successor != null && Rebuilds.carry(session, conn, successor, table) ? successor.name() : null;
     }
 
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */

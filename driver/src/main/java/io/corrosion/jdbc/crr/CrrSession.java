@@ -142,9 +142,10 @@ public final class CrrSession implements AutoCloseable {
 
     /**
      * Before {@code DROP TABLE} of a CRR, in the transaction: if it is part of a rebuild, the table's clocks are kept
-     * for the rename that ends it ({@link #renameCrr}). Returns whether they are.
+     * for the rename that ends it ({@link #renameCrr}), or go now to the table that replaced it under its old name (a
+     * rebuild that renamed it away first). Returns that table, or null.
      */
-    public boolean holdForRebuild(String table) throws SQLException {
+    public String holdForRebuild(String table) throws SQLException {
         return ddl.holdForRebuild(table);
     }
 

@@ -25,9 +25,13 @@ import org.slf4j.LoggerFactory;
  * clock records are copied into temporary tables. When a table is renamed to the dropped one's name in the same
  * transaction, with the same primary key ({@link #carry}), its records are made from the held ones: a value the copy
  * left as it was keeps its clock; a changed one gets the next col_version at this transaction's db version; a row the
- * copy left out is deleted (its causal length goes up); a tombstone stays one. Rows new in the copy and columns new in
- * the table keep what the copy wrote. So an unchanged copy sends nothing. The held copies go when the rename takes them,
- * or once the connection is idle after the transaction.
+ * copy left out is deleted (its causal length goes up); a tombstone stays one. Rows new in the copy, and columns new
+ * in the table that hold no default, keep what the copy wrote. So an unchanged copy sends nothing.
+ *
+ * <p>The other recipe (Liquibase's: {@code ALTER TABLE t RENAME TO t_temporary}, {@code CREATE TABLE t}, copy,
+ * {@code DROP TABLE t_temporary}) carries the clocks at the drop, to the table the transaction created under the
+ * dropped one's former name. The held copies go when a carry takes them, or once the connection is idle after the
+ * transaction.
  */
 final class Rebuilds {
     private static final Logger LOG = LoggerFactory.getLogger(Rebuilds.class);
@@ -44,9 +48,11 @@ final class Rebuilds {
      */
     static boolean hold(CrrSession session, Connection conn, TableInfo t) throws SQLException {
         TxState tx = session.tx();
-        if (!tx.crrCreated) {
+        if (tx.created.isEmpty()) {
             return false;
         }
+        // The log entries a carry moves must all be in the log: the journal's too.
+        session.versions().flushInline();
         ClockRanges.materializeAll(conn, t);
         Held held = new Held(t, PREFIX + "rows_" + t.id(), PREFIX + "clock_" + t.id());
         dropHeld(conn, held);
@@ -63,13 +69,29 @@ final class Rebuilds {
         return true;
     }
 
+    /** Notes that the transaction renamed CRR {@code from} to {@code to}. */
+    static void renamed(TxState tx, String from, String to) {
+        String original = tx.renamedFrom.remove(lower(from));
+        tx.renamedFrom.put(lower(to), original != null ? original : from);
+    }
+
     /**
-     * After CRR {@code t} got its name by a rename: if the transaction dropped a table of that name it {@link #hold held},
-     * and the key is the same, {@code t}'s clock records are made from the held ones. Returns whether it did.
+     * The table that takes the clocks of {@code dropped}, a table this transaction renamed away from a name it then gave
+     * a table it created (the other rebuild recipe); null if none.
      */
-    static boolean carry(CrrSession session, Connection conn, TableInfo t) throws SQLException {
+    static String successor(TxState tx, String dropped) {
+        String original = tx.renamedFrom.get(lower(dropped));
+        return original != null && tx.created.contains(lower(original)) ? original : null;
+    }
+
+    /**
+     * After CRR {@code t} got its name by a rename, or before the drop of the table it replaces: if the transaction
+     * {@link #hold held} {@code heldName}, and the key is the same, {@code t}'s clock records are made from the held
+     * ones. Returns whether they were.
+     */
+    static boolean carry(CrrSession session, Connection conn, TableInfo t, String heldName) throws SQLException {
         TxState tx = session.tx();
-        Held held = tx.held.remove(lower(t.name()));
+        Held held = tx.held.remove(lower(heldName));
         if (held == null) {
             return false;
         }

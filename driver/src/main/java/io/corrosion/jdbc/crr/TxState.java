@@ -38,8 +38,10 @@ final class TxState {
      * failed statement costs an exception with a formatted message).
      */
     boolean begunByOwner;
-    /** This transaction made a table a CRR: a DROP TABLE after it may be a rebuild's ({@link Rebuilds}). */
-    boolean crrCreated;
+    /** Tables this transaction made CRRs, lower-case: a DROP TABLE after one may be a rebuild's ({@link Rebuilds}). */
+    final java.util.Set<String> created = new java.util.HashSet<>();
+    /** CRRs this transaction renamed: lower-case name now to the name it had before ({@link Rebuilds}). */
+    final java.util.Map<String, String> renamedFrom = new java.util.HashMap<>();
     /** Tables this transaction dropped that a rebuild may carry the clocks of, by lower-case name ({@link Rebuilds}). */
     final java.util.Map<String, Rebuilds.Held> held = new java.util.HashMap<>();
     /** Held tables no rename took before the transaction ended: dropped once the connection is idle. */
@@ -60,7 +62,8 @@ final class TxState {
         floorRecorded = false;
         flushedUpTo = 0;
         begunByOwner = false;
-        crrCreated = false;
+        created.clear();
+        renamedFrom.clear();
         heldUnused.addAll(held.values());
         held.clear();
         if (committed) {

@@ -233,7 +233,12 @@ final class SchemaStatements {
                 String crr = c.session.crrName(s.table().get());
                 if (crr != null) {
                     c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
-                    c.session.holdForRebuild(crr); // a rebuild's rename may take its clocks
+                    String rebuilt = c.session.holdForRebuild(crr); // a rename may take its clocks, or a table now
+                    if (rebuilt != null) {
+                        log.info("Table {} was rebuilt ({} renamed to {}, {} created and filled, {} dropped) in one"
+                                + " transaction: its rows keep their clocks; values the copy changed and rows it left out"
+                                + " replicate as updates and deletes", rebuilt, rebuilt, crr, rebuilt, crr);
+                    }
                 }
             }
             if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {

@@ -58,4 +58,48 @@ class LiquibaseClusterTest {
             }
         }
     }
+
+    /**
+     * A change SQLite's ALTER TABLE cannot make (addDefaultValue): Liquibase renames the table away, creates it again,
+     * copies the rows and drops the old one, in the changeset's transaction. The new table keeps the old one's clocks:
+     * the copy, which changed no value, sends nothing, and updates made before it and, on the node not upgraded yet,
+     * after it win on both nodes.
+     */
+    @Test
+    void aRebuildByLiquibaseKeepsUpdatesMadeAroundIt() throws Exception {
+        try (LoopbackCluster cluster = LoopbackCluster.start(dir, "liquibase-rebuild", 2)) {
+            for (int i = 0; i < 2; i++) {
+                update(cluster.url(i), "liquibase/rebuild/v1.xml");
+            }
+            Connection n0 = cluster.corrosion(0);
+            Connection n1 = cluster.corrosion(1);
+            try (Statement s = n0.createStatement()) {
+                s.executeUpdate("insert into stock (id, item, qty) values (1, 'apple', 5), (2, 'pear', null), (3, 'fig', 7)");
+            }
+            cluster.awaitReplicatedFrom(0);
+            try (Statement s = n1.createStatement()) {
+                s.executeUpdate("update stock set qty = qty + 1 where id = 1"); // col_version 2, node 1
+            }
+            cluster.awaitReplicatedFrom(1);
+
+            long before = cluster.corrosion(0).dbVersion();
+            update(cluster.url(0), "liquibase/rebuild/v2.xml");
+            try (Statement s = n1.createStatement()) {
+                s.executeUpdate("update stock set item = 'figs' where id = 3"); // node 1, not upgraded yet
+            }
+            cluster.awaitAllReplicated();
+            assertThat(column(n0, "select crsql_internal_pk_part(pk, 0) || ':' || cid || '=' || val from crsql_changes"
+                    + " where site_id = crsql_site_id() and db_version > " + before + " and \"table\" = 'stock'"))
+                    .as("what node 0's rebuild sent").isEmpty();
+
+            update(cluster.url(1), "liquibase/rebuild/v2.xml");
+            cluster.awaitAllReplicated();
+            for (int i = 0; i < 2; i++) {
+                assertThat(column(cluster.corrosion(i), "select id || ':' || item || ':' || coalesce(qty, 'null') from stock"
+                        + " order by id")).as("node %d", i).containsExactly("1:apple:6", "2:pear:null", "3:figs:7");
+                assertThat(column(cluster.corrosion(i), "select dflt_value from pragma_table_info('stock') where name = 'qty'"))
+                        .containsExactly("0");
+            }
+        }
+    }
 }

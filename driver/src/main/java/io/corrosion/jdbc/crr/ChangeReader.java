@@ -58,7 +58,9 @@ final class ChangeReader {
      * The changes of this node's recent versions, from their journal entries: each row an entry names is read by key
      * (its clock record and its values), and every clock field that still carries the entry's version is a change,
      * exactly as the view's rows for that entry. For the agent, which reads every local commit once: the view's
-     * plan (three arms per CRR, the journal's rows as JSON) costs several times more. Call in one read snapshot.
+     * plan (three arms per CRR, the journal's rows as JSON) costs several times more. Call in one read snapshot. Null if an
+     * entry names a table the catalog no longer has: dropped, or rebuilt under another id ({@link Rebuilds}), whose
+     * clocks now belong to another table; both flushed the entries into the log first, which the view reads.
      */
     static List<Change> ofEntries(CrrSession session, List<JournalEntry> entries, byte[] site) throws SQLException {
         List<Change> out = new ArrayList<>();
@@ -68,7 +70,7 @@ final class ChangeReader {
             for (Map.Entry<Long, List<Object>> rows : e.rows.entrySet()) {
                 TableInfo t = session.catalog().checkedTable(rows.getKey());
                 if (t == null) {
-                    continue; // dropped since
+                    return null;
                 }
                 TableStatements ops = session.statements(t);
                 for (Object key : rows.getValue()) {

@@ -230,8 +230,9 @@ final class CrrDdl {
     /**
      * Before {@code DROP TABLE} of a CRR: holds it for a rebuild's rename ({@link Rebuilds#hold}); if the transaction
      * renamed it away from a name a table it then created has now (the other recipe: rename {@code t} to
-     * {@code t_old}, create {@code t}, copy, drop {@code t_old}), that table takes its clocks now. Returns that table, or
-     * null.
+     * {@code t_old}, create {@code t}, copy, drop {@code t_old}), that table takes its clocks now; and a table the
+     * transaction dropped and created again takes the clocks it had (a copy out and back: this drop is the copy's).
+     * Returns the table that took clocks, or null.
      */
     String holdForRebuild(String table) throws SQLException {
         if (!Rebuilds.hold(session, conn, requireCrr(table))) {
@@ -239,7 +240,17 @@ final class CrrDdl {
         }
         String original = Rebuilds.successor(session.tx(), table);
         TableInfo successor = original == null ? null : session.catalog().table(original);
-        return successor != null && Rebuilds.carry(session, conn, successor, table) ? successor.name() : null;
+        if (successor != null && Rebuilds.carry(session, conn, successor, table)) {
+            return successor.name();
+        }
+        // Copied out and back (create t_copy, copy, drop t, create t, copy back, drop t_copy): t is filled again now.
+        for (String name : Rebuilds.recreated(session.tx(), table)) {
+            TableInfo again = session.catalog().table(name);
+            if (again != null && Rebuilds.carry(session, conn, again, name)) {
+                return again.name();
+            }
+        }
+        return null;
     }
 
     /** Removes a CRR's metadata (its table already dropped, or it stops being replicated). */

@@ -92,7 +92,7 @@ public final class CrrSession implements AutoCloseable {
     public void commitFinished() {
         hooks.finished();
         if (!tx.heldUnused.isEmpty()) {
-            Rebuilds.dropUnused(conn, tx);
+            Rebuilds.dropUnused(this, conn);
         }
     }
 
@@ -291,8 +291,8 @@ public final class CrrSession implements AutoCloseable {
     public List<Change> changes(byte[] site, long fromDbVersion, long toDbVersion) throws SQLException {
         // This node's recent versions: their journal entries name the rows to read by key.
         List<JournalEntry> recent = Arrays.equals(site, siteId) ? journal.entriesCovering(fromDbVersion, toDbVersion) : null;
-        return recent != null ? transactions.read(() -> ChangeReader.ofEntries(this, recent, siteId))
-                : changesFromView(site, fromDbVersion, toDbVersion);
+        List<Change> read = recent == null ? null : transactions.read(() -> ChangeReader.ofEntries(this, recent, siteId));
+        return read != null ? read : changesFromView(site, fromDbVersion, toDbVersion);
     }
 
     /** {@link #changes} through {@code crsql_changes}, for versions of any age and any site. */

@@ -65,7 +65,10 @@ final class Rebuilds {
                     + Sql.idents(t.pkColumns(), "") + ")");
             s.execute("CREATE TEMP TABLE " + Sql.ident(held.clocks()) + " AS SELECT * FROM main." + Sql.ident(t.clockTable()));
         }
-        tx.held.put(lower(t.name()), held);
+        Held previous = tx.held.put(lower(t.name()), held);
+        if (previous != null && !previous.equals(held)) {
+            tx.heldUnused.add(previous);
+        }
         return true;
     }
 
@@ -84,6 +87,17 @@ final class Rebuilds {
         return original != null && tx.created.contains(lower(original)) ? original : null;
     }
 
+    /** Tables this transaction dropped, held, and created again, other than {@code dropped}: lower-case names. */
+    static List<String> recreated(TxState tx, String dropped) {
+        List<String> out = new ArrayList<>();
+        for (String name : tx.held.keySet()) {
+            if (!name.equals(lower(dropped)) && tx.created.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     /**
      * After CRR {@code t} got its name by a rename, or before the drop of the table it replaces: if the transaction
      * {@link #hold held} {@code heldName}, and the key is the same, {@code t}'s clock records are made from the held
@@ -91,8 +105,8 @@ final class Rebuilds {
      */
     static boolean carry(CrrSession session, Connection conn, TableInfo t, String heldName) throws SQLException {
         TxState tx = session.tx();
-        Held held = tx.held.remove(lower(heldName));
-        if (held == null) {
+        Held held = tx.held.get(lower(heldName));
+        if (held == null || !exists(conn, held)) {
             return false;
         }
         try {
@@ -100,6 +114,7 @@ final class Rebuilds {
             if (old.keyKind() != t.keyKind() || !lower(old.pkColumns()).equals(lower(t.pkColumns()))) {
                 return false;
             }
+            ClockRanges.materializeAll(conn, t); // a bulk copy's ranges: every record a row the statements below see
             carryRecords(session, conn, held, t);
             // The old versions' log entries now point at records of this table.
             try (Statement s = conn.createStatement()) {
@@ -299,20 +314,41 @@ final class Rebuilds {
     }
 
     /**
-     * Drops the held tables of a transaction that ended without the rename (a DROP TABLE that was no rebuild's), once
-     * no transaction is open on the connection.
+     * Drops the held tables of a transaction that ended without a carry (a DROP TABLE that was no rebuild's), once no
+     * transaction is open on the connection; a held table that has a table of its name again was rebuilt in a way the
+     * carry does not know: WARN.
      */
-    static void dropUnused(Connection conn, TxState tx) {
+    static void dropUnused(CrrSession session, Connection conn) {
+        TxState tx = session.tx();
         try {
             if (!conn.getAutoCommit()) {
                 return;
             }
-            for (Held held : tx.heldUnused) {
+            List<Held> unused = List.copyOf(tx.heldUnused);
+            tx.heldUnused.clear(); // before the drops: their commits end a transaction, which adds to it
+            for (Held held : unused) {
+                if (exists(conn, held) && session.catalog().table(held.table().name()) != null) {
+                    LOG.warn("Table {} was dropped and created again in one transaction, and not filled from a copy this"
+                            + " way knows: replication sees a new table, whose rows are all new writes of this node, and"
+                            + " forgot the old one's clocks and deletes. Updates and deletes made around it on other nodes"
+                            + " can be lost (README, 'Table rebuilds')", held.table().name());
+                }
                 dropHeld(conn, held);
             }
-            tx.heldUnused.clear();
         } catch (SQLException e) {
             LOG.debug("could not drop the temporary tables held for a rebuild; they go with the connection: {}", e.toString());
+        }
+    }
+
+    /** Whether the held tables are there: a rollback to a savepoint may have taken them, or brought them back. */
+    private static boolean exists(Connection conn, Held held) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("SELECT count(*) FROM temp.sqlite_master WHERE type = 'table'"
+                + " AND name IN (?, ?)")) {
+            p.setString(1, held.rows());
+            p.setString(2, held.clocks());
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 2;
+            }
         }
     }
 

@@ -42,7 +42,10 @@ final class TxState {
     final java.util.Set<String> created = new java.util.HashSet<>();
     /** CRRs this transaction renamed: lower-case name now to the name it had before ({@link Rebuilds}). */
     final java.util.Map<String, String> renamedFrom = new java.util.HashMap<>();
-    /** Tables this transaction dropped that a rebuild may carry the clocks of, by lower-case name ({@link Rebuilds}). */
+    /**
+     * Tables this transaction dropped that a rebuild may carry the clocks of, by lower-case name ({@link Rebuilds}); an
+     * entry stands while its temporary tables exist (a rollback to a savepoint takes them, or brings them back).
+     */
     final java.util.Map<String, Rebuilds.Held> held = new java.util.HashMap<>();
     /** Held tables no rename took before the transaction ended: dropped once the connection is idle. */
     final java.util.List<Rebuilds.Held> heldUnused = new java.util.ArrayList<>();
@@ -64,8 +67,10 @@ final class TxState {
         begunByOwner = false;
         created.clear();
         renamedFrom.clear();
-        heldUnused.addAll(held.values());
-        held.clear();
+        if (!held.isEmpty()) {
+            heldUnused.addAll(held.values());
+            held.clear();
+        }
         if (committed) {
             rowsImpacted = 0;
         }

@@ -4,18 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionDriver;
-import io.corrosion.jdbc.MissingSchemaException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SQLite's "table rebuild" migration (lang_altertable.html section 7: CREATE TABLE t_new; INSERT INTO t_new
  * SELECT ... FROM t; DROP TABLE t; ALTER TABLE t_new RENAME TO t), run by EVERY node as its own migration, at
- * different moments relative to writes and to replication. Nodes are connected by hand ({@link #deliver}), which
- * moves each (site, db_version) to a node once, as the agent does: a version a node has booked is never sent to it
- * again. In one transaction (as Flyway and Liquibase run a
- * migration) the rebuilt table keeps the old one's clocks ({@code Rebuilds}), so writes made around it converge.
+ * different moments relative to writes and to replication. Nodes are connected by hand, as the agent connects them
+ * ({@link HandDelivery}). In one transaction (as Flyway and Liquibase run a migration) the rebuilt table keeps the old
+ * one's clocks ({@code Rebuilds}), so writes made around it converge.
  */
 class RebuildMigrationTest {
     static final String V1 = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)";
@@ -37,10 +28,7 @@ class RebuildMigrationTest {
     @TempDir
     Path dir;
 
-    /** Versions (site hex + ":" + db_version) each node has received, by node. */
-    private final Map<Node, Set<String>> booked = new HashMap<>();
-    /** Versions a node refused (the agent: WARN, offered again by sync), with the reason. */
-    private final List<String> refusals = new ArrayList<>();
+    private final HandDelivery delivery = new HandDelivery();
 
     @AfterEach
     void shutdown() {
@@ -51,62 +39,15 @@ class RebuildMigrationTest {
         List<String> q = new ArrayList<>(List.of("node-slot=" + slot));
         q.addAll(List.of(extra));
         Node n = new Node(dir, name, q.toArray(String[]::new));
-        booked.put(n, new HashSet<>());
         return n;
     }
 
-    private static String site(byte[] s) {
-        return HexFormat.of().formatHex(s);
-    }
-
-    /**
-     * What the agent does: every version of any site that {@code from} holds and {@code to} has not booked yet is
-     * merged into {@code to}, one transaction per version, and booked there (never sent again). Versions the target
-     * cannot take for a missing table or column are returned (the agent would keep them) and booked too.
-     */
     private List<Change> deliver(Node from, Node to) throws SQLException {
-        String self = site(to.crr.siteId());
-        Set<String> have = booked.get(to);
-        Map<String, List<Change>> byVersion = new LinkedHashMap<>();
-        for (Change ch : from.crr.changesSince(0)) {
-            String key = site(ch.siteId()) + ":" + ch.dbVersion();
-            if (!site(ch.siteId()).equals(self) && !have.contains(key)) {
-                byVersion.computeIfAbsent(key, k -> new ArrayList<>()).add(ch);
-            }
-        }
-        // versions of from's own site that carry no change any more (overwritten, or their table dropped) are
-        // booked as empty by the agent as well
-        String fromSite = site(from.crr.siteId());
-        for (long v = 1; v <= from.crr.dbVersion(); v++) {
-            have.add(fromSite + ":" + v);
-        }
-        List<Change> kept = new ArrayList<>();
-        for (Map.Entry<String, List<Change>> e : byVersion.entrySet()) {
-            try {
-                to.crr.applyChanges(e.getValue());
-            } catch (MissingSchemaException missing) {
-                kept.addAll(e.getValue());
-            } catch (SQLException refused) {
-                // the agent refuses such a changeset (WARN), does not book it, and sync offers it again later
-                refusals.add(e.getKey() + " at " + to.url + ": " + refused.getMessage());
-                have.remove(e.getKey());
-                continue;
-            }
-            have.add(e.getKey());
-        }
-        return kept;
+        return delivery.deliver(from, to);
     }
 
     private void deliverAll(Node... nodes) throws SQLException {
-        for (int round = 0; round < 2; round++) {
-            for (Node a : nodes) {
-                for (Node b : nodes) {
-                    if (a != b) {
-                        assertThat(deliver(a, b)).as("changes %s cannot take", b.url).isEmpty();
-                    }
-                }
-            }
-        }
+        assertThat(delivery.deliverAll(nodes)).as("changes the nodes cannot take").isEmpty();
     }
 
     /** The rebuild, in one transaction (what Flyway and Liquibase do on SQLite) or statement by statement. */
@@ -331,9 +272,9 @@ class RebuildMigrationTest {
         String copy = "INSERT INTO t_new (id, v, n) SELECT id, v, coalesce(n, 0) FROM t";
         rebuild(a, true, create, copy);
         b.exec("UPDATE t SET v = 'b-v', n = NULL WHERE id = 1"); // 'b-v' < 'one++': loses a value tie
-        refusals.clear();
+        delivery.refusals.clear();
         deliver(b, a);
-        assertThat(refusals).as("A refuses B's NULL while B has not migrated").hasSize(1);
+        assertThat(delivery.refusals).as("A refuses B's NULL while B has not migrated").hasSize(1);
         rebuild(b, true, create, copy);
         deliverAll(a, b);
         assertThat(b.rows(ROWS)).isEqualTo(a.rows(ROWS));
@@ -367,7 +308,6 @@ class RebuildMigrationTest {
         a.close();
         CorrosionDriver.shutdown(urlA);
         Node a2 = new Node(dir, "a", "node-slot=1");
-        booked.put(a2, booked.remove(a));
         a2.exec("INSERT INTO t (v, n) VALUES ('a5', 5)");
         deliverAll(a2, b);
         List<List<Object>> ids = a2.rows("SELECT id FROM t ORDER BY id");

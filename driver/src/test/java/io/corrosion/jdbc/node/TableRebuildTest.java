@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TableRebuildTest {
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger schemaLog = (Logger) org.slf4j.LoggerFactory.getLogger(SchemaStatements.class);
+    private final Logger rebuildLog = (Logger) org.slf4j.LoggerFactory.getLogger("io.corrosion.jdbc.crr.Rebuilds");
 
     @TempDir
     Path dir;
@@ -32,11 +33,13 @@ class TableRebuildTest {
     void capture() {
         logs.start();
         schemaLog.addAppender(logs);
+        rebuildLog.addAppender(logs);
     }
 
     @AfterEach
     void shutdown() {
         schemaLog.detachAppender(logs);
+        rebuildLog.detachAppender(logs);
         CorrosionDriver.shutdownAll();
     }
 
@@ -90,6 +93,23 @@ class TableRebuildTest {
                     .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Table t was rebuilt",
                             "t_new renamed to t", "not in one transaction", "Table rebuilds"));
             assertThat(a.rows("SELECT id, v FROM t")).containsExactly(List.of(1L, "x"));
+        }
+    }
+
+    /** Dropped and created again in one transaction, but not filled from a copy the driver knows: WARN after it. */
+    @Test
+    void aTableDroppedAndCreatedAgainWithoutACopyIsWarnedOf() throws SQLException {
+        try (Node a = new Node(dir, "a", "node-slot=1")) {
+            a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'x')");
+            a.c.setAutoCommit(false);
+            a.exec("CREATE TABLE other (id INTEGER PRIMARY KEY)", "DROP TABLE t", "CREATE TABLE t (id INTEGER PRIMARY KEY,"
+                    + " v TEXT NOT NULL)", "INSERT INTO t VALUES (1, 'x')");
+            a.c.commit();
+            a.c.setAutoCommit(true);
+            a.exec("INSERT INTO other VALUES (1)");
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Table t was dropped and created again",
+                            "Table rebuilds"));
         }
     }
 

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,9 +19,21 @@ import java.util.Set;
  * more are booked as empty. By URL, so a node opened again keeps what it booked.
  */
 final class HandDelivery {
+    private final Path dir;
     private final Map<String, Set<String>> booked = new HashMap<>();
     /** Versions a node refused (the agent: WARN, not booked, offered again by sync), with the reason. */
     final List<String> refusals = new ArrayList<>();
+
+    HandDelivery(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A node of its own file in the test's folder, with its own {@code node-slot} (keys never collide). */
+    Node node(String name, int slot, String... extra) throws SQLException {
+        List<String> query = new ArrayList<>(List.of("node-slot=" + slot));
+        query.addAll(List.of(extra));
+        return new Node(dir, name, query.toArray(String[]::new));
+    }
 
     private static String site(byte[] s) {
         return HexFormat.of().formatHex(s);

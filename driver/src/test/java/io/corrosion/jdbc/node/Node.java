@@ -33,6 +33,15 @@ final class Node implements AutoCloseable {
         return this;
     }
 
+    /** Runs the statements in one transaction. */
+    Node inTransaction(String... sql) throws SQLException {
+        c.setAutoCommit(false);
+        exec(sql);
+        c.commit();
+        c.setAutoCommit(true);
+        return this;
+    }
+
     /** Rows as lists of values (integers as Long, blobs as hex), in the query's order. */
     List<List<Object>> rows(String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();

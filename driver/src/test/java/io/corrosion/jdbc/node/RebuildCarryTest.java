@@ -45,10 +45,7 @@ class RebuildCarryTest {
     }
 
     private static void inOneTransaction(Node n, String... sql) throws SQLException {
-        n.c.setAutoCommit(false);
-        n.exec(sql);
-        n.c.commit();
-        n.c.setAutoCommit(true);
+        n.inTransaction(sql);
     }
 
     private static void rebuild(Node n, String... before) throws SQLException {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionDriver;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SQLite's "table rebuild" migration (lang_altertable.html section 7: CREATE TABLE t_new; INSERT INTO t_new
@@ -19,32 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link HandDelivery}). In one transaction (as Flyway and Liquibase run a migration) the rebuilt table keeps the old
  * one's clocks ({@code Rebuilds}), so writes made around it converge.
  */
-class RebuildMigrationTest {
+class RebuildMigrationTest extends HandDeliveredNodes {
     static final String V1 = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)";
     /** The rebuilt table: same columns, plus a CHECK (a constraint ALTER TABLE cannot add). */
     static final String V2 = "CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT, n INTEGER CHECK (n >= 0))";
     static final String ROWS = "SELECT id, v, n FROM t ORDER BY id";
-
-    @TempDir
-    Path dir;
-
-    private final HandDelivery delivery = new HandDelivery();
-
-    @AfterEach
-    void shutdown() {
-        CorrosionDriver.shutdownAll();
-    }
-
-    private Node node(String name, int slot, String... extra) throws SQLException {
-        List<String> q = new ArrayList<>(List.of("node-slot=" + slot));
-        q.addAll(List.of(extra));
-        Node n = new Node(dir, name, q.toArray(String[]::new));
-        return n;
-    }
-
-    private List<Change> deliver(Node from, Node to) throws SQLException {
-        return delivery.deliver(from, to);
-    }
 
     private void deliverAll(Node... nodes) throws SQLException {
         assertThat(delivery.deliverAll(nodes)).as("changes the nodes cannot take").isEmpty();
@@ -56,13 +32,11 @@ class RebuildMigrationTest {
     }
 
     static void rebuild(Node n, boolean oneTransaction, String create, String copy) throws SQLException {
+        String[] recipe = {create, copy, "DROP TABLE t", "ALTER TABLE t_new RENAME TO t"};
         if (oneTransaction) {
-            n.c.setAutoCommit(false);
-        }
-        n.exec(create, copy, "DROP TABLE t", "ALTER TABLE t_new RENAME TO t");
-        if (oneTransaction) {
-            n.c.commit();
-            n.c.setAutoCommit(true);
+            n.inTransaction(recipe);
+        } else {
+            n.exec(recipe);
         }
     }
 

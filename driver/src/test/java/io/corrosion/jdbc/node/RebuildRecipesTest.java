@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionDriver;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clock-keeping table rebuild ({@code Rebuilds}) across recipes (rename, Liquibase's rename away, a copy out and
  * back), key shapes, clock ranges, savepoints, restarts and copies that change rows; nodes connected by hand
  * ({@link HandDelivery}).
  */
-class RebuildRecipesTest {
+class RebuildRecipesTest extends HandDeliveredNodes {
     static final String V1 = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)";
     static final String V2 = "CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT, n INTEGER CHECK (n >= 0))";
     static final String COPY = "INSERT INTO t_new (id, v, n) SELECT id, v, n FROM t";
@@ -29,36 +25,12 @@ class RebuildRecipesTest {
     static final String HELD = "SELECT name FROM pragma_table_list WHERE schema = 'temp' AND name LIKE '__corrosion_held%'"
             + " ORDER BY name";
 
-    @TempDir
-    Path dir;
-
-    private final HandDelivery delivery = new HandDelivery();
-
-    @AfterEach
-    void shutdown() {
-        CorrosionDriver.shutdownAll();
-    }
-
-    private Node node(String name, int slot, String... extra) throws SQLException {
-        List<String> q = new ArrayList<>(List.of("node-slot=" + slot));
-        q.addAll(List.of(extra));
-        Node n = new Node(dir, name, q.toArray(String[]::new));
-        return n;
-    }
-
-    private List<Change> deliver(Node from, Node to) throws SQLException {
-        return delivery.deliver(from, to);
-    }
-
     private void deliverAll(Node... nodes) throws SQLException {
         delivery.deliverAll(nodes);
     }
 
     private static void inTx(Node n, String... sql) throws SQLException {
-        n.c.setAutoCommit(false);
-        n.exec(sql);
-        n.c.commit();
-        n.c.setAutoCommit(true);
+        n.inTransaction(sql);
     }
 
     private static void rebuild(Node n, String create, String copy) throws SQLException {

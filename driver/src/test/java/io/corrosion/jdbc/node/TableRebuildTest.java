@@ -44,10 +44,7 @@ class TableRebuildTest {
     }
 
     private static void rebuild(Node n, String create, String copy) throws SQLException {
-        n.c.setAutoCommit(false);
-        n.exec(create, copy, "DROP TABLE t", "ALTER TABLE t_new RENAME TO t");
-        n.c.commit();
-        n.c.setAutoCommit(true);
+        n.inTransaction(create, copy, "DROP TABLE t", "ALTER TABLE t_new RENAME TO t");
     }
 
     /**

@@ -57,9 +57,10 @@
  *   <li>every connection it opens: {@code CrrEngine.attach} before any application SQL, {@code close()} with it;</li>
  *   <li>{@code CREATE TABLE} of a replicated table: {@code asCrr(table, rules)} after it, in the same transaction;</li>
  *   <li>{@code ALTER TABLE} of a CRR: {@code beginAlter} before and {@code commitAlter} after (SQLite refuses to
- *       drop or rename a column the triggers or the view name); {@code DROP TABLE} of a CRR: {@code dropCrr} after
- *       (until then crsql_changes fails); {@code CREATE UNIQUE INDEX} on a CRR: refuse ({@link
- *       io.corrosion.jdbc.crr.CrrRule#NO_UNIQUE_INDEX});</li>
+ *       drop or rename a column the triggers or the view name); {@code DROP TABLE} of a CRR: {@code holdForRebuild}
+ *       before (a rebuild in one transaction keeps the table's clocks: {@link io.corrosion.jdbc.crr.Rebuilds}) and
+ *       {@code dropCrr} after (until then crsql_changes fails); {@code ALTER TABLE ... RENAME TO}: {@code renameCrr};
+ *       {@code CREATE UNIQUE INDEX} on a CRR: refuse ({@link io.corrosion.jdbc.crr.CrrRule#NO_UNIQUE_INDEX});</li>
  *   <li>{@code INSERT INTO crsql_changes} batches: {@code apply(List<Change>)} (the view's INSTEAD OF trigger works
  *       as is, one row per call, about six times slower);</li>
  *   <li>{@code PRAGMA recursive_triggers = ON}: refuse (INSERT OR REPLACE would then capture a delete that

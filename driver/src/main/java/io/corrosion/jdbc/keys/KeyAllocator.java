@@ -132,17 +132,21 @@ final class KeyAllocator {
             return; // the same name in another case: the same counter
         }
         long[] persisted = Reentrant.run(c.connection(), () -> CounterStore.read(c.connection(), fromName));
+        // A rebuild renames t_new onto t's name: t's own counter (persisted, if this JVM has not used it yet) is past
+        // keys of t's deleted rows, which t_new's counter, moved past the copied keys only, is not.
+        long[] replaced = Reentrant.run(c.connection(), () -> CounterStore.read(c.connection(), toName));
         long start;
         synchronized (this) {
             long[] inMemory = next.get(fromName);
-            start = inMemory != null ? inMemory[0] : persisted != null ? persisted[0] : 0;
+            start = Math.max(inMemory != null ? inMemory[0] : persisted != null ? persisted[0] : 0,
+                    replaced != null ? replaced[0] : 0);
             if (start > 0) {
                 long[] counter = next.computeIfAbsent(toName, k -> new long[] {start});
                 counter[0] = Math.max(counter[0], start); // in place: allocations may hold the array
             }
         }
         if (persisted != null) {
-            reservations.cover(c, toName, persisted[0], 0, 0);
+            reservations.cover(c, toName, Math.max(persisted[0], replaced != null ? replaced[0] : 0), 0, 0);
         }
     }
 

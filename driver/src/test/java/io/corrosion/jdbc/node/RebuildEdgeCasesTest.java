@@ -25,7 +25,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
     static final String[] REBUILD = {V2, COPY, "DROP TABLE t", "ALTER TABLE t_new RENAME TO t"};
     static final String ROWS = "SELECT id, v, n FROM t ORDER BY id";
 
-    /** a generated key after the rebuild is past every key this node generated before (also a deleted row's). */
+    /** A generated key after the rebuild is past every key this node generated before (also a deleted row's). */
     @Test
     void generatedKeyAfterRebuildIsNotADeletedRowsKey() throws SQLException {
         Node a = node("a", 1);
@@ -39,7 +39,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(fresh).as("key after the rebuild (deleted max %d)", max).isGreaterThan(max);
     }
 
-    /** the same after a restart (the counter of t not in memory when the rebuild renames t_new to t). */
+    /** The same after a restart (the counter of t not in memory when the rebuild renames t_new to t). */
     @Test
     void generatedKeyAfterRestartAndRebuildIsNotADeletedRowsKey() throws SQLException {
         Node a = node("a", 1);
@@ -56,7 +56,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(fresh).as("key after restart + rebuild (deleted max %d)", max).isGreaterThan(max);
     }
 
-    /** a second connection that wrote t before the rebuild: its writes after the rebuild are captured. */
+    /** A second connection that wrote t before the rebuild: its writes after the rebuild are captured. */
     @Test
     void secondConnectionWritesAfterRebuildAreCaptured() throws SQLException {
         Node a = node("a", 1);
@@ -79,7 +79,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(a.rows(ROWS)).containsExactly(List.of(1L, "eins", 1L), List.of(3L, "three", 3L));
     }
 
-    /** changes for t kept on a node without t, then CREATE t and the rebuild in one transaction. */
+    /** Changes for t kept on a node without t, then CREATE t and the rebuild in one transaction. */
     @Test
     void keptChangesForTThenCreateAndRebuildInOneTransaction() throws SQLException {
         Node a = node("a", 1);
@@ -102,7 +102,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(b.rows(ROWS)).isEqualTo(a.rows(ROWS));
     }
 
-    /** a merge (INSERT INTO crsql_changes) in the rebuild's transaction, before the copy: the remote clock stays. */
+    /** A merge (INSERT INTO crsql_changes) in the rebuild's transaction, before the copy: the remote clock stays. */
     @Test
     void mergeInTheRebuildsTransactionKeepsTheRemoteClock() throws SQLException {
         Node a = node("a", 1);
@@ -170,7 +170,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(byApi.stream().map(Change::seq).toList()).as("ordered").isSorted();
     }
 
-    /** a table with many tombstones: the rebuild keeps them, and sends nothing. */
+    /** A table with many tombstones: the rebuild keeps them, and sends nothing. */
     @Test
     void rebuildOfATableWithManyTombstones() throws SQLException {
         Node a = node("a", 1);
@@ -229,7 +229,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
                 "INSERT INTO t (id, v, n) SELECT id, v, n FROM t_temporary", "DROP TABLE t_temporary");
     }
 
-    /** the copy out and back after a restart: no deleted row's key again. */
+    /** The copy out and back after a restart: no deleted row's key again. */
     @Test
     void generatedKeyAfterRestartAndCopyOutAndBack() throws SQLException {
         keyAfterRestartAndRecipe("CREATE TABLE t_copy (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)",
@@ -237,7 +237,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
                 "INSERT INTO t (id, v, n) SELECT id, v, n FROM t_copy", "DROP TABLE t_copy");
     }
 
-    /** a trigger on another table that inserts into t with a generated key, after t's rebuild. */
+    /** A trigger on another table that inserts into t with a generated key, after t's rebuild. */
     @Test
     void triggerInsertingIntoTAfterRebuild() throws SQLException {
         Node a = node("a", 1);
@@ -262,7 +262,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(b.rows(ROWS)).containsAll(a.rows(ROWS));
     }
 
-    /** another connection's changes(site, from, to) after the rebuild equals the view. */
+    /** Another connection's changes(site, from, to) after the rebuild equals the view. */
     @Test
     void secondConnectionReadsChangesByRangeAfterRebuild() throws SQLException {
         Node a = node("a", 1);
@@ -285,7 +285,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
             assertThat(range.toString()).as("second connection: changes(site,1,%d) vs the view", v).isEqualTo(view.toString());
         }
     }
-    /** two tables rebuilt in one transaction, interleaved; unchanged copies send nothing; a peer converges. */
+    /** Two tables rebuilt in one transaction, interleaved; unchanged copies send nothing; a peer converges. */
     @Test
     void twoTablesRebuiltInOneTransaction() throws SQLException {
         Node a = node("a", 1);
@@ -313,7 +313,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
                 .containsExactly(List.of(1L, "b2"));
     }
 
-    /** the same table rebuilt twice in one transaction (two migrations in one Flyway group). */
+    /** The same table rebuilt twice in one transaction (two migrations in one Flyway group). */
     @Test
     void tableRebuiltTwiceInOneTransaction() throws SQLException {
         Node a = node("a", 1);
@@ -341,9 +341,10 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
     }
 
     static final String HELD = "SELECT name FROM pragma_table_list WHERE schema = 'temp' AND name LIKE '__corrosion_held%'";
+
     /**
-     * A control for the restart case: after the restart an INSERT into t loads t's counter into memory before the rebuild; then
-     * the key after the rebuild is fine. So P1b's cause is KeyAllocator.renamed seeding t's counter from t_new's alone.
+     * The restart case with an INSERT into t before the rebuild, which loads t's counter into memory: the key after the
+     * rebuild is past the deleted row's too.
      */
     @Test
     void generatedKeyAfterRestartInsertAndRebuildControl() throws SQLException {
@@ -363,7 +364,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(fresh).as("key after restart + insert + rebuild (deleted max %d, loaded %d)", max, loaded)
                 .isGreaterThan(loaded);
     }
-    /** a rebuild whose copy keeps no row (the transaction's only writes are the carry's deletes). */
+    /** A rebuild whose copy keeps no row (the transaction's only writes are the carry's deletes). */
     @Test
     void rebuildWhoseCopyKeepsNoRow() throws SQLException {
         Node a = node("a", 1);
@@ -382,7 +383,7 @@ class RebuildEdgeCasesTest extends HandDeliveredNodes {
         assertThat(b.rows(ROWS)).as("b").isEmpty();
     }
 
-    /** t holds only tombstones; the migration's copy is empty but it seeds a row under a deleted key. */
+    /** T holds only tombstones; the migration's copy is empty but it seeds a row under a deleted key. */
     @Test
     void rebuildOfOnlyTombstonesWithASeedRowUnderADeletedKey() throws SQLException {
         Node a = node("a", 1);

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The other recipe (Liquibase's: {@code ALTER TABLE t RENAME TO t_temporary}, {@code CREATE TABLE t}, copy,
  * {@code DROP TABLE t_temporary}) carries the clocks at the drop, to the table the transaction created under the
- * dropped one's former name. The held copies go when a carry takes them, or once the connection is idle after the
- * transaction.
+ * dropped one's former name; a copy out and back ({@code CREATE TABLE t_copy}, copy, {@code DROP TABLE t}, {@code
+ * CREATE TABLE t}, copy back, {@code DROP TABLE t_copy}) carries them at the drop of the copy. The held copies go when a
+ * carry takes them, or once the connection is idle after the transaction.
  */
 final class Rebuilds {
     private static final Logger LOG = LoggerFactory.getLogger(Rebuilds.class);

@@ -122,7 +122,7 @@ final class Rebuilds {
                     s.executeUpdate("UPDATE OR REPLACE " + log + " SET tbl = " + t.id() + " WHERE tbl = " + old.id());
                 }
             }
-            tx.touched.forget(old.id(), null);
+            tx.touched.forget(old.id());
             return true;
         } finally {
             dropHeld(conn, held);
@@ -236,7 +236,7 @@ final class Rebuilds {
         exec(conn, "DROP TABLE temp." + carry);
 
         // What this transaction wrote locally is now the records with a clock at its version: only those get log entries.
-        tx.touched.forget(t.id(), null);
+        tx.touched.forget(t.id());
         if (tx.pendingDbVersion != 0) {
             List<String> now = new ArrayList<>();
             for (int slot = 0; slot <= t.maxSlot(); slot++) {

@@ -90,24 +90,13 @@ final class Touched {
         }
     }
 
-    /** Forgets rows of {@code table}: those of {@code keys}, or all of them if it is null. */
-    void forget(long table, Set<Key> keys) {
+    /** Forgets every row of {@code table}. */
+    void forget(long table) {
         spill();
-        Set<Key> set = rows.get(table);
-        if (set == null) {
-            return;
-        }
-        if (keys == null) {
-            set.clear();
-        } else {
-            set.removeAll(keys);
-        }
-        if (set.isEmpty()) {
-            rows.remove(table);
-            if (lastTable == table) {
-                lastTable = -1;
-                lastKeys = null;
-            }
+        rows.remove(table);
+        if (lastTable == table) {
+            lastTable = -1;
+            lastKeys = null;
         }
     }
 

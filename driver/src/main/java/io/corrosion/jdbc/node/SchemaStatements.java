@@ -235,9 +235,9 @@ final class SchemaStatements {
                     c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
                     String rebuilt = c.session.holdForRebuild(crr); // a rename may take its clocks, or a table now
                     if (rebuilt != null) {
-                        log.info("Table {} was rebuilt ({} renamed to {}, {} created and filled, {} dropped) in one"
-                                + " transaction: its rows keep their clocks; values the copy changed and rows it left out"
-                                + " replicate as updates and deletes", rebuilt, rebuilt, crr, rebuilt, crr);
+                        log.info("Table {} was rebuilt in one transaction (filled from {}, dropped now): its rows keep"
+                                + " their clocks; values the copy changed and rows it left out replicate as updates and"
+                                + " deletes", rebuilt, crr);
                     }
                 }
             }

@@ -3,9 +3,7 @@ package io.corrosion.jdbc.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.Reentrant;
 import java.nio.file.Path;
@@ -22,10 +20,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /** How a node gets its slot, and the rule when two nodes claim the same one. */
@@ -35,18 +32,11 @@ class SlotClaimsTest {
 
     @TempDir
     Path dir;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger claimsLog = (Logger) LoggerFactory.getLogger(SlotClaims.class);
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        claimsLog.addAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(SlotClaims.class);
 
     @AfterEach
     void release() {
-        claimsLog.detachAppender(logs);
         CorrosionDriver.shutdownAll();
     }
 
@@ -124,7 +114,7 @@ class SlotClaimsTest {
             assertThat(moved.slot()).isNotEqualTo(ours.slot());
             assertThat(claims(c)).containsEntry(ours.slot(), HexFormat.of().formatHex(LOW))
                     .containsEntry(moved.slot(), HexFormat.of().formatHex(HIGH));
-            assertThat(logs.list).anySatisfy(e -> {
+            assertThat(logs.events()).anySatisfy(e -> {
                 assertThat(e.getLevel()).isEqualTo(Level.ERROR);
                 assertThat(e.getFormattedMessage()).contains("slot " + moved.slot(), "merge into one",
                         HexFormat.of().formatHex(LOW));
@@ -139,7 +129,7 @@ class SlotClaimsTest {
             claim(c, ours.slot(), HIGH); // last-writer-wins replication let the other claim overwrite ours
             assertThat(SlotClaims.resolveConflict(c, ours, LOW, new SlotClaims.Claim(HIGH, false), 2)).isEqualTo(ours);
             assertThat(claims(c)).containsEntry(ours.slot(), HexFormat.of().formatHex(LOW));
-            assertThat(logs.list).noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+            assertThat(logs.events()).noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
         }
     }
 
@@ -150,7 +140,7 @@ class SlotClaimsTest {
             NodeSlot ours = SlotClaims.establish(c, LOW, Optional.empty(), 1);
             NodeSlot moved = SlotClaims.resolveConflict(c, ours, LOW, new SlotClaims.Claim(HIGH, true), 2);
             assertThat(moved.slot()).isNotEqualTo(ours.slot());
-            assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("configured (node-slot)"));
+            assertThat(logs.events()).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("configured (node-slot)"));
         }
     }
 
@@ -159,7 +149,7 @@ class SlotClaimsTest {
         try (SQLiteConnection c = raw("a.db")) {
             NodeSlot ours = SlotClaims.establish(c, HIGH, Optional.of(9), 1);
             assertThat(SlotClaims.resolveConflict(c, ours, HIGH, new SlotClaims.Claim(LOW, false), 2)).isEqualTo(ours);
-            assertThat(logs.list).anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+            assertThat(logs.events()).anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
         }
     }
 

@@ -7,9 +7,7 @@ import static io.corrosion.jdbc.keys.GeneratedKeysTest.longs;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,10 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Rows a trigger inserts get keys from the node's range as the application's own INSERTs do: an audit trigger's rows,
@@ -30,21 +27,14 @@ import org.slf4j.LoggerFactory;
  * which replication merges into one row.
  */
 class TriggerKeysTest {
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger hookLog = (Logger) LoggerFactory.getLogger(KeyStatementHook.class);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(KeyStatementHook.class);
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        hookLog.addAppender(logs);
-    }
-
     @AfterEach
     void shutdown() {
-        hookLog.detachAppender(logs);
         CorrosionDriver.shutdownAll();
     }
 
@@ -215,7 +205,7 @@ class TriggerKeysTest {
             insertOrders(c, 1);
             assertThat(longs(c, "select count(*) from audit")).containsExactly(1L);
         }
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+        assertThat(logs.events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .contains("Trigger orders_audit", "INSERT into audit keeps SQLite's own keys"));
     }
 }

@@ -3,9 +3,7 @@ package io.corrosion.jdbc.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,27 +11,20 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A replicated table whose key compares with a collation gets a WARN: its rows can differ between nodes for good. */
 class CollatedKeyWarningTest {
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger schemaLog = (Logger) org.slf4j.LoggerFactory.getLogger(SchemaStatements.class);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(SchemaStatements.class);
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void capture() {
-        logs.start();
-        schemaLog.addAppender(logs);
-    }
-
     @AfterEach
     void shutdown() {
-        schemaLog.detachAppender(logs);
         CorrosionDriver.shutdownAll();
     }
 
@@ -45,13 +36,13 @@ class CollatedKeyWarningTest {
     }
 
     private long warnings() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
+        return logs.at(Level.WARN).size();
     }
 
     @Test
     void aKeyWithACollationIsWarnedOf() throws SQLException {
         create("create table person (email text primary key collate nocase not null, name text)");
-        assertThat(logs.list).anySatisfy(e -> {
+        assertThat(logs.events()).anySatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
             assertThat(e.getFormattedMessage()).contains("Table person", "(email nocase)", "one spelling");
         });

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,24 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * driver keeps right, and the WARN that says what it does not (README, "Table rebuilds").
  */
 class TableRebuildTest {
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger schemaLog = (Logger) org.slf4j.LoggerFactory.getLogger(SchemaStatements.class);
-    private final Logger rebuildLog = (Logger) org.slf4j.LoggerFactory.getLogger("io.corrosion.jdbc.crr.Rebuilds");
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(SchemaStatements.class.getName(), "io.corrosion.jdbc.crr.Rebuilds");
 
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void capture() {
-        logs.start();
-        schemaLog.addAppender(logs);
-        rebuildLog.addAppender(logs);
-    }
-
     @AfterEach
     void shutdown() {
-        schemaLog.detachAppender(logs);
-        rebuildLog.detachAppender(logs);
         CorrosionDriver.shutdownAll();
     }
 
@@ -75,18 +63,18 @@ class TableRebuildTest {
         try (Node a = new Node(dir, "a", "node-slot=1")) {
             a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'x')");
             a.exec("ALTER TABLE t RENAME TO u", "ALTER TABLE u RENAME TO t");
-            assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.WARN || e.getFormattedMessage().contains("rebuilt"));
+            assertThat(logs.events()).noneMatch(e -> e.getLevel() == Level.WARN || e.getFormattedMessage().contains("rebuilt"));
 
             rebuild(a, "CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT NOT NULL DEFAULT '')",
                     "INSERT INTO t_new SELECT * FROM t");
-            assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.WARN);
-            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage()
+            assertThat(logs.events()).noneMatch(e -> e.getLevel() == Level.WARN);
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage()
                     .contains("Table t was rebuilt")).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
                     .contains("t_new renamed to t", "keep their clocks"));
 
             a.exec("CREATE TABLE t_new (id INTEGER PRIMARY KEY, v TEXT NOT NULL DEFAULT 'y')",
                     "INSERT INTO t_new SELECT * FROM t", "DROP TABLE t", "ALTER TABLE t_new RENAME TO t");
-            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
                     .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Table t was rebuilt",
                             "t_new renamed to t", "not in one transaction", "Table rebuilds"));
             assertThat(a.rows("SELECT id, v FROM t")).containsExactly(List.of(1L, "x"));
@@ -104,7 +92,7 @@ class TableRebuildTest {
             a.c.commit();
             a.c.setAutoCommit(true);
             a.exec("INSERT INTO other VALUES (1)");
-            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
                     .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Table t was dropped and created again",
                             "Table rebuilds"));
         }

@@ -3,14 +3,8 @@ package io.corrosion.jdbc.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.corrosion.gossip.MemberStatus;
-import io.corrosion.jdbc.CorrosionConnection;
-import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,70 +26,27 @@ class DroppedSchemaTest {
     Path dir;
 
     private static final Partition PARTITION = new Partition();
-    private final List<N> nodes = new ArrayList<>();
+    private final List<QuicNode> nodes = new ArrayList<>();
 
     @BeforeAll
     static void fastGossip() {
-        NodeReplication.gossipTuning = g -> g.probeInterval(Duration.ofMillis(300)).probeTimeout(Duration.ofMillis(150))
-                .gossipInterval(Duration.ofMillis(100));
-        NodeReplication.transportDecorator = PARTITION.decorator();
+        QuicNode.fastGossip(PARTITION);
     }
 
     @AfterAll
     static void defaultGossip() {
-        NodeReplication.gossipTuning = java.util.function.UnaryOperator.identity();
-        NodeReplication.transportDecorator = java.util.function.UnaryOperator.identity();
+        QuicNode.defaultGossip();
     }
 
-    final class N {
-        final Path file;
-        final Connection conn;
-        final CorrosionConnection corrosion;
-
-        N(String name, String seeds, String... schema) throws SQLException {
-            this.file = dir.resolve(name + ".db");
-            String url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:0&seeds=" + seeds + "&tls.insecure=true"
-                    + "&sync-interval=500ms&merge-equal-values=true&node-slot=" + (nodes.size() + 1);
-            this.conn = DriverManager.getConnection(url);
-            this.corrosion = conn.unwrap(CorrosionConnection.class);
-            for (String sql : schema) {
-                exec(sql);
-            }
-        }
-
-        String address() throws SQLException {
-            return corrosion.replicationStats().orElseThrow().address();
-        }
-
-        int port() throws SQLException {
-            String a = address();
-            return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
-        }
-
-        void exec(String sql) throws SQLException {
-            try (Statement s = conn.createStatement()) {
-                s.execute(sql);
-            }
-        }
-
-        List<List<Object>> query(String sql) throws SQLException {
-            return Rows.query(conn, sql);
-        }
-
-        long alive() throws SQLException {
-            return corrosion.members().stream().filter(m -> m.state() == MemberStatus.ALIVE).count();
-        }
-
-        long pending() throws SQLException {
-            return corrosion.replicationStats().orElseThrow().pendingChanges();
-        }
+    private QuicNode node(String name, String seeds, String... schema) throws SQLException {
+        QuicNode n = new QuicNode(dir, name, seeds, "&node-slot=" + (nodes.size() + 1), schema);
+        nodes.add(n);
+        return n;
     }
 
-    private List<N> cluster(String... schema) throws SQLException {
-        N a = new N("a", "", schema);
-        nodes.add(a);
-        N b = new N("b", a.address(), schema);
-        nodes.add(b);
+    private List<QuicNode> cluster(String... schema) throws SQLException {
+        QuicNode a = node("a", "", schema);
+        QuicNode b = node("b", a.address(), schema);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 1 && b.alive() == 1);
         return nodes;
     }
@@ -103,9 +54,8 @@ class DroppedSchemaTest {
     @AfterEach
     void shutdown() throws SQLException {
         PARTITION.heal();
-        for (N n : nodes) {
-            n.conn.close();
-            CorrosionDriver.shutdown(n.file.toString());
+        for (QuicNode n : nodes) {
+            n.close();
         }
     }
 
@@ -116,9 +66,9 @@ class DroppedSchemaTest {
      */
     @Test
     void aColumnDroppedHereAndAddedBackElsewhereKeepsTheValuesWrittenThereMeanwhile() throws Exception {
-        List<N> all = cluster(ITEM);
-        N a = all.get(0);
-        N b = all.get(1);
+        List<QuicNode> all = cluster(ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.exec("ALTER TABLE item DROP COLUMN qty"); // a at V2
         b.exec("ALTER TABLE item DROP COLUMN qty"); // b at V2
         b.exec("ALTER TABLE item ADD COLUMN qty TEXT"); // b at V3
@@ -134,9 +84,9 @@ class DroppedSchemaTest {
     @Test
     void aTableDroppedHereAndCreatedAgainElsewhereKeepsTheRowsWrittenThereMeanwhile() throws Exception {
         String note = "CREATE TABLE note (id INTEGER PRIMARY KEY NOT NULL, text TEXT)";
-        List<N> all = cluster(ITEM, note);
-        N a = all.get(0);
-        N b = all.get(1);
+        List<QuicNode> all = cluster(ITEM, note);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.exec("DROP TABLE note"); // a at V2
         b.exec("DROP TABLE note");
         b.exec(note); // b at V3
@@ -155,9 +105,9 @@ class DroppedSchemaTest {
      */
     @Test
     void aColumnLeftOutByARebuildIsDroppedToo() throws Exception {
-        List<N> all = cluster(ITEM);
-        N a = all.get(0);
-        N b = all.get(1);
+        List<QuicNode> all = cluster(ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.conn.setAutoCommit(false);
         a.exec("CREATE TABLE item_new (id INTEGER PRIMARY KEY NOT NULL, name TEXT)");
         a.exec("INSERT INTO item_new (id, name) SELECT id, name FROM item");
@@ -180,12 +130,9 @@ class DroppedSchemaTest {
      */
     @Test
     void aNodeThatDroppedNothingGetsTheColumnsAnotherNodeDropped() throws Exception {
-        N a = new N("a", "", ITEM);
-        nodes.add(a);
-        N b = new N("b", a.address(), ITEM);
-        nodes.add(b);
-        N c = new N("c", a.address(), ITEM);
-        nodes.add(c);
+        QuicNode a = node("a", "", ITEM);
+        QuicNode b = node("b", a.address(), ITEM);
+        QuicNode c = node("c", a.address(), ITEM);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 2 && b.alive() == 2 && c.alive() == 2);
         a.exec("ALTER TABLE item DROP COLUMN qty");
 

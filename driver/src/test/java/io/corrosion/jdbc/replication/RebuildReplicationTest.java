@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.apps.LoopbackCluster;
 import java.nio.file.Path;
@@ -15,14 +13,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SQLite table rebuild migration (CREATE TABLE t_new; INSERT INTO t_new SELECT ...; DROP TABLE t; ALTER
@@ -39,22 +34,11 @@ class RebuildReplicationTest {
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger corrosion = (Logger) LoggerFactory.getLogger("io.corrosion");
-
-    @BeforeEach
-    void capture() {
-        log.start();
-        corrosion.addAppender(log);
-    }
-
-    @AfterEach
-    void release() {
-        corrosion.detachAppender(log);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of("io.corrosion");
 
     private List<String> warnings() {
-        return new ArrayList<>(log.list).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        return logs.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .map(e -> e.getLevel() + " " + e.getFormattedMessage()).filter(m -> !m.contains("INSECURE mode"))
                 .toList();
     }

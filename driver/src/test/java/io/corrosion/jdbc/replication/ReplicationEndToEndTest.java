@@ -46,7 +46,7 @@ class ReplicationEndToEndTest {
     Path dir;
 
     private static final Partition PARTITION = new Partition();
-    private final List<Node> nodes = new ArrayList<>();
+    private final List<QuicNode> nodes = new ArrayList<>();
     /** More URL keys for the nodes a test starts. */
     private String urlExtra = "";
     /**
@@ -59,81 +59,28 @@ class ReplicationEndToEndTest {
 
     @BeforeAll
     static void fastGossip() {
-        NodeReplication.gossipTuning = g -> g.probeInterval(Duration.ofMillis(300)).probeTimeout(Duration.ofMillis(150))
-                .gossipInterval(Duration.ofMillis(100));
-        NodeReplication.transportDecorator = PARTITION.decorator();
+        QuicNode.fastGossip(PARTITION);
     }
 
     @AfterAll
     static void defaultGossip() {
-        NodeReplication.gossipTuning = java.util.function.UnaryOperator.identity();
-        NodeReplication.transportDecorator = java.util.function.UnaryOperator.identity();
+        QuicNode.defaultGossip();
     }
 
-    /** A node: its file, its URL, and one connection the test keeps open. */
-    final class Node {
-        final String name;
-        final Path file;
-        final String url;
-        final Connection conn;
-        final CorrosionConnection corrosion;
-
-        Node(String name, String seeds, String... schema) throws SQLException {
-            this.name = name;
-            this.file = dir.resolve(name + ".db");
-            // merge-equal-values: two nodes writing the same value at the same col_version keep their own clock
-            // otherwise (as cr-sqlite does); with it the higher site id wins and crsql_changes converge too.
-            this.url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:0&seeds=" + seeds + "&tls.insecure=true"
-                    + "&sync-interval=500ms&merge-equal-values=true" + urlExtra
-                    + (claimSlots ? "" : "&node-slot=" + (nodes.size() + 1));
-            this.conn = DriverManager.getConnection(url);
-            this.corrosion = conn.unwrap(CorrosionConnection.class);
-            for (String sql : schema) {
-                exec(sql);
-            }
-        }
-
-        String address() throws SQLException {
-            return corrosion.replicationStats().orElseThrow().address();
-        }
-
-        int port() throws SQLException {
-            String a = address();
-            return Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
-        }
-
-        void exec(String sql) throws SQLException {
-            try (Statement s = conn.createStatement()) {
-                s.execute(sql);
-            }
-        }
-
-        List<List<Object>> query(String sql) throws SQLException {
-            return Rows.query(conn, sql);
-        }
-
-        List<List<Object>> changes() throws SQLException {
-            return Rows.changes(conn);
-        }
-
-        long alive() throws SQLException {
-            return corrosion.members().stream().filter(m -> m.state() == MemberStatus.ALIVE).count();
-        }
-    }
-
-    private Node node(String name, Node seed, String... schema) throws SQLException {
-        Node n = new Node(name, seed == null ? "" : seed.address(), schema);
+    private QuicNode node(String name, QuicNode seed, String... schema) throws SQLException {
+        QuicNode n = new QuicNode(dir, name, seed == null ? "" : seed.address(),
+                urlExtra + (claimSlots ? "" : "&node-slot=" + (nodes.size() + 1)), schema);
         nodes.add(n);
         return n;
     }
 
-    private List<Node> cluster(int size, String... schema) throws SQLException {
-        Node first = node("n0", null, schema);
+    private List<QuicNode> cluster(int size, String... schema) throws SQLException {
+        QuicNode first = node("n0", null, schema);
         for (int i = 1; i < size; i++) {
             node("n" + i, first, schema);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            for (Node n : nodes) {
+            for (QuicNode n : nodes) {
                 if (n.alive() != nodes.size() - 1) {
                     return false;
                 }
@@ -147,16 +94,15 @@ class ReplicationEndToEndTest {
     void shutdown() throws SQLException {
         PARTITION.heal();
         PARTITION.watch(null);
-        for (Node n : nodes) {
-            n.conn.close();
-            CorrosionDriver.shutdown(n.file.toString());
+        for (QuicNode n : nodes) {
+            n.close();
         }
     }
 
-    private void awaitConverged(List<Node> group) {
+    private void awaitConverged(List<QuicNode> group) {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            Node first = group.get(0);
-            for (Node n : group.subList(1, group.size())) {
+            QuicNode first = group.get(0);
+            for (QuicNode n : group.subList(1, group.size())) {
                 assertSame(n.name + " rows vs " + first.name, n.query(ITEMS), first.query(ITEMS));
                 assertSame(n.name + " crsql_changes vs " + first.name, n.changes(), first.changes());
             }
@@ -176,17 +122,17 @@ class ReplicationEndToEndTest {
 
     @Test
     void concurrentInsertsConflictingUpdatesDeletesAndReinsertsConverge() throws Exception {
-        List<Node> all = cluster(3, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
-        Node c = all.get(2);
+        List<QuicNode> all = cluster(3, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
+        QuicNode c = all.get(2);
         a.exec("INSERT INTO item VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
         awaitConverged(all);
 
         List<Thread> writers = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int k = 0; k < all.size(); k++) {
-            Node n = all.get(k);
+            QuicNode n = all.get(k);
             int base = 100 * (k + 1);
             writers.add(new Thread(() -> {
                 try (Connection own = DriverManager.getConnection(n.url); Statement s = own.createStatement()) {
@@ -218,9 +164,9 @@ class ReplicationEndToEndTest {
 
     @Test
     void aTokenFromOneNodeIsAwaitedOnAnother() throws Exception {
-        List<Node> all = cluster(2, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.exec("INSERT INTO item VALUES (7, 'seven', 7)");
         String token = a.corrosion.lastCommitToken();
         assertThat(token).matches("[0-9a-f]{32}:\\d+");
@@ -238,9 +184,9 @@ class ReplicationEndToEndTest {
 
     @Test
     void listenersHearLocalAndRemoteTransactionsAndASlowOneDoesNotHoldUpReplication() throws Exception {
-        List<Node> all = cluster(2, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         List<ChangeEvent> heard = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
         AutoCloseable slow = b.corrosion.addChangeListener(event -> {
@@ -283,8 +229,8 @@ class ReplicationEndToEndTest {
     @Test
     void aNodesSlotClaimReachesItsPeersBeforeAnyApplicationWrite() throws Exception {
         claimSlots = true;
-        List<Node> all = cluster(2, ITEM);
-        for (Node n : all) {
+        List<QuicNode> all = cluster(2, ITEM);
+        for (QuicNode n : all) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     n.query("SELECT count(*) FROM __corrosion_node_slots")).as(n.file.toString())
                     .containsExactly(List.of(2L)));
@@ -293,8 +239,8 @@ class ReplicationEndToEndTest {
 
     @Test
     void membersStatsAndTheMBeanShowTheCluster() throws Exception {
-        List<Node> all = cluster(3, ITEM);
-        Node a = all.get(0);
+        List<QuicNode> all = cluster(3, ITEM);
+        QuicNode a = all.get(0);
         a.exec("INSERT INTO item VALUES (1, 'x', 1)");
         await().atMost(Duration.ofSeconds(20)).until(() -> all.get(2).query(ITEMS).size() == 1);
         assertThat(a.corrosion.members()).hasSize(2).allSatisfy(m -> {
@@ -337,9 +283,9 @@ class ReplicationEndToEndTest {
 
     @Test
     void aStreamOfCommitsLeavesInFewMessagesAndACommitAfterAQuietSpellAlone() throws Exception {
-        List<Node> c = cluster(2, ITEM);
-        Node a = c.get(0);
-        Node b = c.get(1);
+        List<QuicNode> c = cluster(2, ITEM);
+        QuicNode a = c.get(0);
+        QuicNode b = c.get(1);
         int from = a.port();
         WireCodec codec = new WireCodec(16 << 20);
         List<Integer> frames = new CopyOnWriteArrayList<>(); // changesets per broadcast frame a sends b
@@ -379,7 +325,7 @@ class ReplicationEndToEndTest {
                 .isLessThanOrEqualTo((int) Math.min(lingers + 2, 30));
     }
 
-    private int portOf(Node n) {
+    private int portOf(QuicNode n) {
         try {
             return n.port();
         } catch (SQLException e) {
@@ -389,10 +335,10 @@ class ReplicationEndToEndTest {
 
     @Test
     void aPartitionHeals() throws Exception {
-        List<Node> all = cluster(3, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
-        Node c = all.get(2);
+        List<QuicNode> all = cluster(3, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
+        QuicNode c = all.get(2);
         PARTITION.cut(Set.of(a.port()), Set.of(b.port(), c.port()));
         a.exec("INSERT INTO item VALUES (1, 'on the island', 1)");
         b.exec("INSERT INTO item VALUES (2, 'on the mainland', 2)");
@@ -411,10 +357,10 @@ class ReplicationEndToEndTest {
     @Test
     void mergesAreNotStuckOnTheApplicationsForeignKeys() throws Exception {
         urlExtra = "&foreign_keys=true";
-        List<Node> all = cluster(2, "CREATE TABLE parent (id INTEGER PRIMARY KEY NOT NULL, name TEXT)",
+        List<QuicNode> all = cluster(2, "CREATE TABLE parent (id INTEGER PRIMARY KEY NOT NULL, name TEXT)",
                 "CREATE TABLE child (id INTEGER PRIMARY KEY NOT NULL, parent_id INTEGER REFERENCES parent (id), name TEXT)");
-        Node a = all.get(0);
-        Node b = all.get(1);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.exec("INSERT INTO parent VALUES (1, 'parent')");
         await().atMost(Duration.ofSeconds(20)).until(() -> b.query("SELECT id FROM parent").size() == 1);
 
@@ -436,9 +382,9 @@ class ReplicationEndToEndTest {
 
     @Test
     void aNewNodeJoinsAndCatchesUp() throws Exception {
-        List<Node> all = cluster(2, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         for (int i = 0; i < 300; i++) {
             (i % 2 == 0 ? a : b).exec("INSERT INTO item VALUES (" + i + ", 'row " + i + "', " + i + ")");
         }
@@ -446,7 +392,7 @@ class ReplicationEndToEndTest {
         a.exec("UPDATE item SET qty = -1 WHERE id < 100");
         b.exec("DELETE FROM item WHERE id >= 290");
         awaitConverged(all);
-        Node late = node("late", b, ITEM);
+        QuicNode late = node("late", b, ITEM);
         awaitConverged(nodes);
         assertThat(late.query(ITEMS)).hasSize(290);
         assertThat(late.corrosion.awaitVersion(a.corrosion.lastCommitToken(), Duration.ZERO)).isTrue();
@@ -454,8 +400,8 @@ class ReplicationEndToEndTest {
 
     @Test
     void changesForATableThisNodeLacksWaitForItsMigration() throws Exception {
-        Node a = node("a", null, ITEM);
-        Node b = node("b", a);
+        QuicNode a = node("a", null, ITEM);
+        QuicNode b = node("b", a);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.alive() == 1 && b.alive() == 1);
         a.exec("INSERT INTO item VALUES (1, 'early', 1)");
         String token = a.corrosion.lastCommitToken();
@@ -476,9 +422,9 @@ class ReplicationEndToEndTest {
     @Test
     void changesOfAColumnOrTableThisNodeDroppedAreKeptOutsideTheBound() throws Exception {
         String note = "CREATE TABLE note (id INTEGER PRIMARY KEY NOT NULL, text TEXT)";
-        List<Node> all = cluster(2, ITEM, note);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, ITEM, note);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         a.exec("ALTER TABLE item DROP COLUMN qty");
         a.exec("DROP TABLE note");
 
@@ -506,12 +452,16 @@ class ReplicationEndToEndTest {
     void aMergedClaimOfThisNodesKeySlotByALowerSiteMovesThisNodeToAnotherSlot() throws Exception {
         String auto = "CREATE TABLE auto (id INTEGER PRIMARY KEY, v TEXT)";
         claimSlots = true; // a configured slot is never given up
-        List<Node> all = cluster(2, auto);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, auto);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         b.exec("INSERT INTO auto (v) VALUES ('before')");
         long slot = (((Number) b.query("SELECT max(id) FROM auto").get(0).get(0)).longValue() - 1) % 1024;
-        // a writes a claim of b's slot by a site id below every real one: the lower site keeps the slot.
+        // a writes a claim of b's slot by a site id below every real one: the lower site keeps the slot. Once b's own
+        // claim is on a, that is an update of it (col_version 2), which wins on b; before, it would be a second first
+        // claim (col_version 1), which b's claim wins on value.
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.query(
+                "SELECT 1 FROM __corrosion_node_slots WHERE slot = " + slot).size() == 1);
         a.exec("INSERT OR REPLACE INTO __corrosion_node_slots (slot, site_id, claimed_at) VALUES (" + slot
                 + ", zeroblob(16), 1)");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -523,9 +473,9 @@ class ReplicationEndToEndTest {
 
     @Test
     void theAgentOutlivesConnectionsAndStopsWithTheDatabase() throws Exception {
-        List<Node> all = cluster(2, ITEM);
-        Node a = all.get(0);
-        Node b = all.get(1);
+        List<QuicNode> all = cluster(2, ITEM);
+        QuicNode a = all.get(0);
+        QuicNode b = all.get(1);
         b.conn.close();
         a.exec("INSERT INTO item VALUES (1, 'while b had no connection', 1)");
         String token = a.corrosion.lastCommitToken();

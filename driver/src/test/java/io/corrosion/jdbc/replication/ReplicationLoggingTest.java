@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CapturedLogs;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,37 +14,27 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** What an operator reads at INFO: node start and stop, members joining and leaving; nothing per statement. */
 class ReplicationLoggingTest {
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger corrosion = (Logger) LoggerFactory.getLogger("io.corrosion");
-
-    @BeforeEach
-    void capture() {
-        log.start();
-        corrosion.addAppender(log);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of("io.corrosion");
 
     @AfterEach
     void release() {
-        corrosion.detachAppender(log);
         CorrosionDriver.shutdownAll();
     }
 
     private List<String> info() {
-        return new ArrayList<>(log.list).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.messages(Level.INFO);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.Reentrant;
-import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -445,21 +444,6 @@ public final class CrrSession implements AutoCloseable {
 
     byte[] siteIdOf(long ordinal) throws SQLException {
         return sites.siteId(ordinal);
-    }
-
-    /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
-    void recordDbVersion(byte[] site, long dbVersion) throws SQLException {
-        Long known = tx.recordedDbVersions.get(ByteBuffer.wrap(site));
-        if (known != null && known >= dbVersion) {
-            return;
-        }
-        tx.recordedDbVersions.put(ByteBuffer.wrap(site.clone()), dbVersion);
-        PreparedStatement p = prepared("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
-                + " (site_id, db_version) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
-                + " WHERE db_version < excluded.db_version");
-        p.setBytes(1, site);
-        p.setLong(2, dbVersion);
-        p.executeUpdate();
     }
 
     <T> T merging(Reentrant.Work<T> work) throws SQLException {

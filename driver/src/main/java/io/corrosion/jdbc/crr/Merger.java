@@ -3,6 +3,7 @@ package io.corrosion.jdbc.crr;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.MissingSchemaException;
 import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,12 +73,28 @@ final class Merger {
             row.finish();
         }
         for (Map.Entry<ByteBuffer, Long> e : seen.entrySet()) {
-            session.recordDbVersion(e.getKey().array(), e.getValue());
+            recordDbVersion(e.getKey().array(), e.getValue());
         }
         if (impacted > 0) {
             session.versions().recordFloor(); // a won merge may overwrite the last traces of a local version
         }
         return impacted;
+    }
+
+    /** crsql_db_versions: the highest db version seen from a site, for every merged change won or lost. */
+    private void recordDbVersion(byte[] site, long dbVersion) throws SQLException {
+        TxState tx = session.tx();
+        Long known = tx.recordedDbVersions.get(ByteBuffer.wrap(site));
+        if (known != null && known >= dbVersion) {
+            return;
+        }
+        tx.recordedDbVersions.put(ByteBuffer.wrap(site.clone()), dbVersion);
+        PreparedStatement p = session.prepared("INSERT INTO " + CrrMetadata.DB_VERSIONS_TABLE
+                + " (site_id, db_version) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET db_version = excluded.db_version"
+                + " WHERE db_version < excluded.db_version");
+        p.setBytes(1, site);
+        p.setLong(2, dbVersion);
+        p.executeUpdate();
     }
 
     /**

@@ -222,7 +222,7 @@ final class CrrDdl {
         }
         session.catalog().invalidate();
         commitAlter(to, false);
-        UniqueChecks.renamed(conn, to, CrrCatalog.pkColumns(conn, to));
+        UniqueChecks.recreate(conn, to, CrrCatalog.pkColumns(conn, to));
         Rebuilds.renamed(session.tx(), from, to);
         return Rebuilds.carry(session, conn, requireCrr(to), to);
     }
@@ -437,6 +437,7 @@ final class CrrDdl {
             if (CrrCatalog.tableExists(conn, t.name())) {
                 dropTriggers(t.name());
                 createTriggers(t);
+                UniqueChecks.recreate(conn, t.name(), CrrCatalog.pkColumns(conn, t.name()));
             }
         }
         regenerateView();

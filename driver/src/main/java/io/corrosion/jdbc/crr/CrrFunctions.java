@@ -52,6 +52,7 @@ final class CrrFunctions {
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
+        fn(s, "crsql_internal_upsert", 0, false, a -> tx.upsert);
         fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().current());
         fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.versions().committed());

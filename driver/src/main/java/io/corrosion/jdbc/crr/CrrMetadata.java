@@ -18,10 +18,11 @@ final class CrrMetadata {
      * by the journal ({@link LocalJournal}), not by the capture triggers. 3: the capture triggers call Java once per
      * row ({@code crsql_internal_stamp}). 4: runs of integer keys go to the log as ranges ({@link #LOG_RANGES}).
      * 5: the primary-key change trigger fires only for UPDATEs that set a key column ({@code UPDATE OF}), one-seq stamps
-     * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}). Every format
-     * change recreates the capture triggers.
+     * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}); 7: the UNIQUE
+     * checks let an UPSERT resolve a row whose key is taken ({@link UniqueChecks}). Every format change recreates the
+     * capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 6;
+    static final int FORMAT_VERSION = 7;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

@@ -315,11 +315,12 @@ public final class CrrSession implements AutoCloseable {
 
     /**
      * The conflict resolution of the statement about to run: {@code ABORT} (no OR clause), {@code FAIL},
-     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}. The UNIQUE checks of CRRs act on it ({@link UniqueChecks});
-     * set it back to ABORT after the statement.
+     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}, and whether it is an UPSERT. The UNIQUE checks of CRRs act
+     * on them ({@link UniqueChecks}); set them back to ABORT and false after the statement.
      */
-    public void setConflictResolution(String resolution) {
+    public void setConflictResolution(String resolution, boolean upsert) {
         tx.conflictResolution = resolution;
+        tx.upsert = upsert;
     }
 
     /** Work for {@link #atomically}. */

@@ -15,6 +15,8 @@ final class TxState {
     boolean capturing = true;
     /** The conflict resolution of the statement running now (its OR clause), for the UNIQUE checks. */
     String conflictResolution = "ABORT";
+    /** The statement about to run is an UPSERT ({@code INSERT ... ON CONFLICT}): see {@link UniqueChecks}. */
+    boolean upsert;
     long rowsImpacted;
     /** Per transaction caches of the merge path (cr-sqlite keeps the same per transaction). */
     Boolean mergeEqualValues;

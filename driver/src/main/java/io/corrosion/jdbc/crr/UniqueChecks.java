@@ -23,8 +23,16 @@ import java.util.StringJoiner;
  * <p>A local write that collides is treated as its statement's conflict clause says ({@link
  * CrrSession#setConflictResolution}, from {@code INSERT OR ...}/{@code UPDATE OR ...}/{@code REPLACE INTO}): ABORT
  * (the default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips
- * the row, REPLACE deletes the other rows first (a captured delete, so it replicates). An UPSERT's
- * {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants an index there.
+ * the row, REPLACE deletes the other rows first (a captured delete, so it replicates).
+ *
+ * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
+ * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
+ * ({@code DO UPDATE}, whose UPDATE is checked as any, or {@code DO NOTHING}) and its other values are not checked. A
+ * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
+ * {@code ON CONFLICT DO NOTHING} without a target (IGNORE). Not as SQLite: a last clause {@code DO UPDATE} without a
+ * target does not update the row another column collides with (the statement fails), and a {@code DO UPDATE} that
+ * collides under such a last {@code DO NOTHING} skips the row instead of failing. {@code ON CONFLICT (c)} cannot name
+ * such a constraint: SQLite wants a unique index there.
  */
 final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
@@ -75,9 +83,12 @@ final class UniqueChecks {
         String insertOthers = others + samePk(pkColumns, "NEW") + ")";
         String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String message = Sql.literal("UNIQUE constraint failed: " + names);
+        // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
+        String upsertOfTakenKey = "(crsql_internal_upsert() AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
+                + samePk(pkColumns, "NEW") + "))";
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
-                + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + insertOthers + ")"
-                + body(insertOthers, message));
+                + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
+                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
                 + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message));
@@ -140,10 +151,11 @@ final class UniqueChecks {
     }
 
     /**
-     * After {@code ALTER TABLE ... RENAME TO table}: the checks of its indexes are made again, so that their error
-     * names the table by its new name (SQLite renames the table in the triggers' SQL, not in their message).
+     * Makes the checks of the table's indexes again: after {@code ALTER TABLE ... RENAME TO table}, so that their error
+     * names the table by its new name (SQLite renames the table in the triggers' SQL, not in their message), and when
+     * the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
      */
-    static void renamed(Connection c, String table, List<String> pkColumns) throws SQLException {
+    static void recreate(Connection c, String table, List<String> pkColumns) throws SQLException {
         List<String> indexes = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'trigger'"
                 + " AND tbl_name = ? AND name LIKE ? ESCAPE '\\'")) {

@@ -25,6 +25,7 @@ final class KeywordClassifier {
     private final List<String> insertColumns = new ArrayList<>();
     private ConflictResolution orAction = ConflictResolution.NONE;
     private boolean onConflict;
+    private boolean onConflictIgnoresAny;
     private boolean returning;
     private boolean temporary;
     private String schema;
@@ -38,7 +39,7 @@ final class KeywordClassifier {
         KeywordClassifier c = new KeywordClassifier(statementSql);
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
-                c.onConflict, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql),
+                c.onConflict, c.onConflictIgnoresAny, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql),
                 StarExpansion.applies(c.tokens), null, null);
     }
 
@@ -244,8 +245,13 @@ final class KeywordClassifier {
     /** ON CONFLICT and RETURNING outside parentheses, from the cursor on. */
     private void scanTopLevelClauses() {
         int on = topLevel(pos, t -> t.isWord("ON"));
-        while (on >= 0 && !onConflict) {
-            onConflict = on + 1 < tokens.size() && tokens.get(on + 1).isWord("CONFLICT");
+        while (on >= 0) {
+            if (on + 1 < tokens.size() && tokens.get(on + 1).isWord("CONFLICT")) {
+                onConflict = true;
+                // the last clause decides: ON CONFLICT DO NOTHING, no target
+                onConflictIgnoresAny = on + 3 < tokens.size() && tokens.get(on + 2).isWord("DO")
+                        && tokens.get(on + 3).isWord("NOTHING");
+            }
             on = topLevel(on + 1, t -> t.isWord("ON"));
         }
         returning = topLevel(pos, t -> t.isWord("RETURNING")) >= 0;

@@ -18,6 +18,8 @@ import net.sf.jsqlparser.statement.Statement;
  *                       (then values go to every column in table order)
  * @param orAction       {@code INSERT OR <action>}/{@code UPDATE OR <action>}; REPLACE INTO is {@code REPLACE}
  * @param onConflict     the INSERT has an {@code ON CONFLICT} clause (UPSERT, including DO NOTHING)
+ * @param onConflictIgnoresAny its last {@code ON CONFLICT} clause is {@code DO NOTHING} without a target: a row that
+ *                       collides on any uniqueness constraint is skipped, as {@code INSERT OR IGNORE} skips it
  * @param returning      the statement has a {@code RETURNING} clause
  * @param temporary      CREATE TEMP/TEMPORARY TABLE, or a target in the {@code temp} schema
  * @param schema         the schema the target table was qualified with as written ({@code main}, {@code temp}, an
@@ -38,6 +40,7 @@ public record StatementPlan(
         List<String> insertColumns,
         ConflictResolution orAction,
         boolean onConflict,
+        boolean onConflictIgnoresAny,
         boolean returning,
         boolean temporary,
         String schema,
@@ -82,12 +85,12 @@ public record StatementPlan(
     }
 
     StatementPlan withParse(List<String> parsedTables, List<String> parsedColumns, Statement statement) {
-        return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict, returning,
-                temporary, schema, mentionsInternal, starOrNatural, statement, null);
+        return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict,
+                onConflictIgnoresAny, returning, temporary, schema, mentionsInternal, starOrNatural, statement, null);
     }
 
     StatementPlan withParseProblem(String problem) {
-        return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict, returning,
-                temporary, schema, mentionsInternal, starOrNatural, null, problem);
+        return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict,
+                onConflictIgnoresAny, returning, temporary, schema, mentionsInternal, starOrNatural, null, problem);
     }
 }

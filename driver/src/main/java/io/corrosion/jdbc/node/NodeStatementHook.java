@@ -76,14 +76,25 @@ final class NodeStatementHook implements StatementHook {
         };
     }
 
-    /** The OR clause of a statement that has one, for the UNIQUE checks of replicated tables; null otherwise. */
+    /**
+     * The OR clause of a statement that has one, for the UNIQUE checks of replicated tables: IGNORE for an UPSERT whose
+     * last clause is {@code ON CONFLICT DO NOTHING} without a target, ABORT for another UPSERT (their checks need to
+     * know it is one, {@link #isUpsert}); null for the others.
+     */
     private static String conflictResolution(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
             if (s.orAction() != ConflictResolution.NONE) {
                 return s.orAction().name();
             }
+            if (s.onConflict()) {
+                return s.onConflictIgnoresAny() ? ConflictResolution.IGNORE.name() : ConflictResolution.ABORT.name();
+            }
         }
         return null;
+    }
+
+    private static boolean isUpsert(SqlPlan plan) {
+        return plan.statements().stream().anyMatch(StatementPlan::onConflict);
     }
 
     @Override
@@ -99,7 +110,7 @@ final class NodeStatementHook implements StatementHook {
         if (resolution != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution(resolution);
+                c.session.setConflictResolution(resolution, isUpsert(plan));
             }
         }
         if (schema.needsScope(plan)) {
@@ -123,7 +134,7 @@ final class NodeStatementHook implements StatementHook {
         if (conflictResolution(plan) != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution("ABORT");
+                c.session.setConflictResolution(ConflictResolution.ABORT.name(), false);
             }
         }
     }

@@ -124,6 +124,19 @@ class StatementClassifierTest {
     }
 
     @Test
+    void onConflictIgnoresAnyWhenItsLastClauseIsDoNothingWithoutATarget() {
+        assertThat(plan("insert into t values (1) on conflict do nothing").onConflictIgnoresAny()).isTrue();
+        assertThat(plan("INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET v = 1 ON CONFLICT DO NOTHING;")
+                .onConflictIgnoresAny()).isTrue();
+        assertThat(plan("insert into t values (1) on conflict (id) do nothing").onConflictIgnoresAny()).isFalse();
+        assertThat(plan("insert into t values (1) on conflict do nothing on conflict (id) do update set v = 2")
+                .onConflictIgnoresAny()).isFalse();
+        assertThat(plan("insert into t select * from a join b on a.id = b.id where true on conflict (id) do nothing")
+                .onConflictIgnoresAny()).isFalse();
+        assertThat(plan("insert into t values (1)").onConflictIgnoresAny()).isFalse();
+    }
+
+    @Test
     void parsedStatementIsKeptWhereJsqlparserCan() {
         StatementPlan insert = plan("insert into person (id, name) values (?, ?)");
         assertThat(insert.parsed()).isInstanceOf(Insert.class);

@@ -44,6 +44,11 @@ final class Node implements AutoCloseable {
 
     /** Rows as lists of values (integers as Long, blobs as hex), in the query's order. */
     List<List<Object>> rows(String sql) throws SQLException {
+        return rows(c, sql);
+    }
+
+    /** {@link #rows(String)} of any connection (plain sqlite-jdbc too). */
+    static List<List<Object>> rows(Connection c, String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();

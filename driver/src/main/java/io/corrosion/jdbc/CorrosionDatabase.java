@@ -3,16 +3,20 @@ package io.corrosion.jdbc;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.proxy.ConnectionProxy;
 import io.corrosion.jdbc.replication.NodeReplication;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.BusyHandler;
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * One database file as this JVM sees it: shared by every connection and pool on the file, created by the first
@@ -22,6 +26,9 @@ import org.sqlite.SQLiteConnection;
  *
  * <p>Holds the node settings fixed by the first connection and the file's {@link DatabaseExtension} (later: the CRR
  * engine and the replication agent).
+ *
+ * <p>One process writes a file through the driver: the one that holds its {@link NodeLock}. While another process
+ * holds it, this one opens the file read-only (a replicating node is refused: it would be a second node on the file).
  */
 public final class CorrosionDatabase {
     private static final Logger log = LoggerFactory.getLogger(CorrosionDatabase.class);
@@ -32,6 +39,10 @@ public final class CorrosionDatabase {
     private final Set<ConnectionProxy> openConnections = ConcurrentHashMap.newKeySet();
     private final DatabaseExtension extension;
     private final NodeReplication replication;
+    /** This process writes the file; null if it does not hold the lock (in memory, read-only, or another process). */
+    private final NodeLock nodeLock;
+    /** Another process writes the file: this one opens it read-only. */
+    private final boolean writtenElsewhere;
     private volatile boolean closed;
 
     CorrosionDatabase(Optional<String> path, CorrosionConfig config, Interceptor interceptor,
@@ -39,15 +50,65 @@ public final class CorrosionDatabase {
         this.path = path;
         this.config = config;
         this.interceptor = interceptor;
-        this.extension = extensions.create(this);
+        NodeLock.Outcome lock = path.isEmpty() || opensReadOnly(config) ? new NodeLock.Unavailable("not written")
+                : takeNodeLock(Path.of(path.get()), config);
+        this.nodeLock = lock instanceof NodeLock.Acquired a ? a.lock() : null;
+        this.writtenElsewhere = lock instanceof NodeLock.HeldElsewhere;
+        try {
+            this.extension = extensions.create(this);
+        } catch (SQLException | RuntimeException e) {
+            releaseNodeLock();
+            throw e;
+        }
         try {
             this.replication = path.isEmpty() ? NodeReplication.NONE
                     : NodeReplication.open(path.get(), config.node(), extension::openAgentConnection);
         } catch (SQLException | RuntimeException e) {
             extension.close();
+            releaseNodeLock();
             throw e;
         }
         log.debug("Opened database {} with {}", describe(), extension);
+    }
+
+    private static NodeLock.Outcome takeNodeLock(Path file, CorrosionConfig config) throws SQLException {
+        NodeLock.Outcome lock;
+        try {
+            lock = NodeLock.acquire(file);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while opening " + file, SqlErrors.GENERAL_ERROR, e);
+        }
+        if (lock instanceof NodeLock.HeldElsewhere held) {
+            String holder = held.holder().map(pid -> "process " + pid).orElse("another process");
+            if (config.node().replicates()) {
+                throw new SQLException("Database " + file + " is written by " + holder + ", which runs its node: one file"
+                        + " is one node. A second process on it would commit under the same site id and db versions, and"
+                        + " peers would drop one side's writes. Stop that process first, or give this one a file of its own",
+                        "55006");
+            }
+            log.warn("Database {} is written by {} (its node): this JVM opens it read-only. Only one process writes a"
+                    + " node's file (README, 'One file, one node')", file, holder);
+        } else if (lock instanceof NodeLock.Unavailable unavailable) {
+            log.warn("Database {}: no lock on {}{} ({}): nothing keeps a second process from writing it", file,
+                    file.getFileName(), NodeLock.SUFFIX, unavailable.why());
+        }
+        return lock;
+    }
+
+    /** The application asked for a read-only file: {@code open_mode} without READWRITE, or a URI's {@code mode=ro}. */
+    private static boolean opensReadOnly(CorrosionConfig config) {
+        String mode = config.sqliteProperties().get("open_mode");
+        if (mode != null && (Integer.parseInt(mode) & SQLiteOpenMode.READONLY.flag) != 0) {
+            return true;
+        }
+        return config.sqliteUrl().matches("(?i)jdbc:sqlite:file:.*[?&]mode=ro(&.*)?");
+    }
+
+    private void releaseNodeLock() {
+        if (nodeLock != null) {
+            nodeLock.close();
+        }
     }
 
     /** The canonical path of the file; empty for an in-memory database. */
@@ -131,9 +192,16 @@ public final class CorrosionDatabase {
         }
     }
 
-    private static SQLiteConnection open(CorrosionConfig c, LockWait lockWait) throws SQLException {
+    private SQLiteConnection open(CorrosionConfig c, LockWait lockWait) throws SQLException {
         try {
-            SQLiteConnection raw = JDBC.createConnection(c.sqliteUrl(), c.toSqliteProperties());
+            Properties properties = c.toSqliteProperties();
+            if (writtenElsewhere) {
+                int flags = properties.containsKey("open_mode") ? Integer.parseInt(properties.getProperty("open_mode"))
+                        : new SQLiteConfig().getOpenModeFlags();
+                int write = SQLiteOpenMode.READWRITE.flag | SQLiteOpenMode.CREATE.flag;
+                properties.setProperty("open_mode", Integer.toString(flags & ~write | SQLiteOpenMode.READONLY.flag));
+            }
+            SQLiteConnection raw = JDBC.createConnection(c.sqliteUrl(), properties);
             if (raw == null) {
                 throw new SQLException("sqlite-jdbc refused " + c.sqliteUrl(), SqlErrors.BAD_CONNECTION_PROPERTY);
             }
@@ -155,13 +223,16 @@ public final class CorrosionDatabase {
         }
     }
 
-    /** Stops the extension and closes every connection still open on the file. Idempotent. */
+    /**
+     * Closes every connection still open on the file, then stops replication (after it sent what they committed) and
+     * the extension. Idempotent.
+     */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        replication.close();
+        // The application's connections first: a commit acknowledged after the agent's last send would stay here.
         for (ConnectionProxy c : List.copyOf(openConnections)) {
             try {
                 c.close();
@@ -169,11 +240,13 @@ public final class CorrosionDatabase {
                 log.warn("Closing a connection of {} failed during shutdown", describe(), e);
             }
         }
+        replication.close();
         try {
             extension.close();
         } catch (RuntimeException e) {
             log.warn("Extension of {} failed to close", describe(), e);
         }
+        releaseNodeLock(); // after the journal's final flush
         log.debug("Closed database {}", describe());
     }
 

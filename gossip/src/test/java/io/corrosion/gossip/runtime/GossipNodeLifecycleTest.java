@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipEvent;
 import io.corrosion.gossip.MemberStatus;
@@ -18,11 +22,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class GossipNodeLifecycleTest {
 
@@ -48,6 +54,34 @@ class GossipNodeLifecycleTest {
     private static void awaitNoNodeThreads() {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(TestNodes.nodeThreads()).isEmpty());
+    }
+
+    /** An operator's review: a seed with nobody listening was silent, and the node never replicated. */
+    @Test
+    void aNodeWhoseSeedsNeverAnswerSaysSoAtWarn() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                if (e.getLevel() == Level.WARN) {
+                    warnings.add(e.getFormattedMessage());
+                }
+            }
+        };
+        Logger log = (Logger) LoggerFactory.getLogger(ProtocolDriver.class);
+        appender.start();
+        log.addAppender(appender);
+        ProtocolDriver.joinWarnMillis = 200;
+        try (DatagramSocket nobody = new DatagramSocket(0, Pki.LOOPBACK)) { // holds the port: nobody answers there
+            NodeAddress silent = new NodeAddress(Pki.LOOPBACK.getHostAddress(), nobody.getLocalPort());
+            GossipNode a = start("lonely", 0, List.of(silent), GossipListener.NONE);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(warnings)
+                    .anySatisfy(w -> assertThat(w).contains("[lonely] not joined yet", silent.toString())));
+            a.close();
+        } finally {
+            ProtocolDriver.joinWarnMillis = ProtocolDriver.JOIN_WARN_MILLIS;
+            log.detachAppender(appender);
+        }
     }
 
     @Test

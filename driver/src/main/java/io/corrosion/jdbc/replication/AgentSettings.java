@@ -13,18 +13,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gossip node's configuration, from a file's node settings ({@code bind}, {@code seeds}, {@code tls.*},
  * {@code fanout}, {@code sync-interval}). Problems are {@link SQLException}s with SQLState 08001 naming the setting.
  */
 final class AgentSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSettings.class);
     static final int SYNC_BATCH_BYTES = 1 << 20;
     static final long SYNC_SESSION_BYTES = 64L << 20;
 
@@ -129,11 +135,23 @@ final class AgentSettings {
                     + (node.tlsKey().isPresent() ? "tls.key" : "") + ")", SqlErrors.BAD_CONNECTION_PROPERTY);
         }
         try {
-            return Optional.of(TlsMaterial.fromPemFiles(Path.of(node.tlsCa().get()), Path.of(node.tlsCert().get()),
-                    Path.of(node.tlsKey().get())));
+            TlsMaterial tls = TlsMaterial.fromPemFiles(Path.of(node.tlsCa().get()), Path.of(node.tlsCert().get()),
+                    Path.of(node.tlsKey().get()));
+            warnIfNotValidNow(tls.certificateChain().get(0), node.tlsCert().get());
+            return Optional.of(tls);
         } catch (RuntimeException e) {
             throw new SQLException("Cannot load the TLS material (tls.ca, tls.cert, tls.key): " + e.getMessage(),
                     SqlErrors.BAD_CONNECTION_PROPERTY, e);
+        }
+    }
+
+    /** A certificate out of its validity period makes peers refuse the node: said at once, not at the first peer. */
+    private static void warnIfNotValidNow(X509Certificate certificate, String file) {
+        try {
+            certificate.checkValidity();
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            LOG.warn("This node's certificate ({}) is valid from {} to {}, not now: peers will refuse it. Issue a new one",
+                    file, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.corrosion.gossip.tls;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -35,6 +37,10 @@ public record TlsMaterial(List<X509Certificate> trustedCas, List<X509Certificate
                     .map(X509Certificate::getSubjectX500Principal).toList()
                     + "; peers would refuse it");
         }
+        if (!keyMatches(certificateChain.get(0), privateKey)) {
+            throw new IllegalArgumentException("the private key is not the key of this node's certificate ("
+                    + certificateChain.get(0).getSubjectX500Principal() + "): TLS handshakes would fail");
+        }
     }
 
     public static TlsMaterial of(X509Certificate clusterCa, NodeCredentials node) {
@@ -53,6 +59,32 @@ public record TlsMaterial(List<X509Certificate> trustedCas, List<X509Certificate
 
     public NodeCredentials node() {
         return new NodeCredentials(certificateChain, privateKey);
+    }
+
+    /** Whether {@code key} signs what the certificate's public key verifies; true for key types it cannot try. */
+    private static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true;
+        }
+        try {
+            byte[] probe = "corrosion key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // a key of another type than the certificate's, say
+        }
     }
 
     private static boolean issued(X509Certificate ca, X509Certificate certificate) {

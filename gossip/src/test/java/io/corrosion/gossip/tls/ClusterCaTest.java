@@ -110,4 +110,16 @@ class ClusterCaTest {
         self.certificate().verify(self.certificate().getPublicKey());
         assertThat(self.certificate().getSubjectX500Principal()).isEqualTo(self.certificate().getIssuerX500Principal());
     }
+
+    /** An operator's review: a key that is not the certificate's was taken, and every handshake then failed obscurely. */
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefused() {
+        NodeCredentials one = CA.issueNode("one", List.of("127.0.0.1"));
+        NodeCredentials other = CA.issueNode("other", List.of("127.0.0.1"));
+        assertThat(new TlsMaterial(List.of(CA.certificate()), one.certificateChain(), one.privateKey(), true).node())
+                .isEqualTo(one);
+        assertThatThrownBy(() -> new TlsMaterial(List.of(CA.certificate()), one.certificateChain(), other.privateKey(),
+                true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the private key is not the key of this node's certificate (CN=one, O=corrosion)");
+    }
 }

@@ -75,6 +75,11 @@ final class ConnectionKeys implements SQLiteCommitListener {
         ranDdl = true;
     }
 
+    /** This connection's transaction changed the schema: only this connection sees its tables as they are now. */
+    synchronized boolean inSchemaTransaction() {
+        return ranDdl;
+    }
+
     private void schemaTransactionEnded() {
         boolean ddl;
         synchronized (this) {

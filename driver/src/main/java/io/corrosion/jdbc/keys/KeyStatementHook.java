@@ -98,7 +98,7 @@ final class KeyStatementHook implements StatementHook {
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        Rewrite cached = rewrites.get(plan.sql());
+        Rewrite cached = ownSchema(connection) ? null : rewrites.get(plan.sql());
         if (cached == null) {
             cached = compute(plan, connection);
         }
@@ -121,6 +121,20 @@ final class KeyStatementHook implements StatementHook {
         return keys == null ? null : new KeyBinder(keys, allocator, rewrite.boundKey(), rewrite.keyParameter());
     }
 
+    /**
+     * The connection's transaction changed the schema (an ALTER before an INSERT in one migration): its statements are
+     * rewritten for the tables as it sees them, which no other connection does yet, and nothing of that is cached.
+     */
+    private boolean ownSchema(SQLiteConnection connection) {
+        ConnectionKeys keys = connections.apply(connection);
+        return keys != null && keys.inSchemaTransaction();
+    }
+
+    private Optional<TableKey> tableKey(SQLiteConnection connection, String table) throws SQLException {
+        return ownSchema(connection) ? keyTables.lookupInTransaction(connection, table)
+                : keyTables.lookup(schema.readerFor(connection), connection, table);
+    }
+
     private Rewrite compute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         long generation = schemaGeneration.get();
         Rewrite result;
@@ -141,7 +155,7 @@ final class KeyStatementHook implements StatementHook {
         }
         boolean cacheable = plan.statements().stream() // noting generator tables, warning of triggers: side effects
                 .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE || isCreateTrigger(s));
-        if (cacheable && schemaGeneration.get() == generation) {
+        if (cacheable && schemaGeneration.get() == generation && !ownSchema(connection)) {
             if (rewrites.size() >= MAX_CACHED) {
                 rewrites.clear();
             }
@@ -175,7 +189,7 @@ final class KeyStatementHook implements StatementHook {
         if (statement.table().isEmpty() || localTables.isLocal(statement)) {
             return Optional.empty();
         }
-        Optional<TableKey> key = keyTables.lookup(schema.readerFor(connection), connection, statement.table().get());
+        Optional<TableKey> key = tableKey(connection, statement.table().get());
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -215,7 +229,7 @@ final class KeyStatementHook implements StatementHook {
             if (localTables.isLocal(table)) {
                 return Optional.empty();
             }
-            return keyTables.lookup(schema.readerFor(connection), connection, table).map(k -> new TriggerKeyRewrite
+            return tableKey(connection, table).map(k -> new TriggerKeyRewrite
                     .InsertKey(k.column(), k.insertable(), k.rowidAliases(),
                             KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(k.table()) + ", "));
         });

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.keys;
 
+import io.corrosion.jdbc.Reentrant;
 import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,16 @@ final class KeyTables {
     /** Reads the committed schema; the application's connection for in-memory databases. */
     interface SchemaReader {
         <T> T read(SchemaRead<T> read) throws SQLException;
+
+        /** Reads on {@code connection} itself (maybe inside a running INSERT). */
+        static SchemaReader of(SQLiteConnection connection) {
+            return new SchemaReader() {
+                @Override
+                public <T> T read(SchemaRead<T> read) throws SQLException {
+                    return Reentrant.run(connection, () -> read.read(connection));
+                }
+            };
+        }
     }
 
     @FunctionalInterface
@@ -55,6 +66,14 @@ final class KeyTables {
             cache.put(name, lookup.key());
         }
         return lookup.key();
+    }
+
+    /**
+     * The table as {@code application}'s transaction sees it, which changed the schema: read there, and not cached (no
+     * other connection sees it so yet, and the transaction may roll back).
+     */
+    Optional<TableKey> lookupInTransaction(SQLiteConnection application, String table) throws SQLException {
+        return SchemaReader.of(application).read(c -> read(c, table)).key();
     }
 
     void invalidate() {

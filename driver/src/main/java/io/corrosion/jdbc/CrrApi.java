@@ -38,9 +38,14 @@ public interface CrrApi {
      * Merges changes exactly as {@code INSERT INTO crsql_changes} does, atomically: all or none. Inside an open
      * transaction it joins it (a failure undoes only these changes); otherwise it commits them in one transaction.
      * Returns the rows impacted ({@code crsql_rows_impacted()}): winning column changes, deletes and resurrections.
+     * Like the replication agent's merges, it checks neither foreign keys nor CHECK constraints and runs no foreign-key
+     * actions (a cascade would delete rows without a change for other nodes): on a connection with
+     * {@code foreign_keys} on it turns them off for its own transaction, and inside an open transaction, where SQLite
+     * cannot turn them off, it is refused (SQLState 0A000).
      *
      * @throws MissingSchemaException if a change names a table or column this node does not have (nothing merged)
-     * @throws SQLException           SQLState 22023 for a malformed change (bad packed key, the node's own site id)
+     * @throws SQLException           SQLState 22023 for a malformed change (bad packed key, the node's own site id);
+     *                                0A000 in a transaction on a connection with {@code foreign_keys} on
      */
     long applyChanges(List<Change> changes) throws SQLException;
 

@@ -55,6 +55,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private final boolean neverGeneratesKeys;
     /** {@link #getGeneratedKeys} was called: sqlite-jdbc then holds a result set its check clears. */
     private boolean keysAsked;
+    /** The parameters of the SQL the application prepared, once asked ({@link #checkIndex}); -1 before. */
+    private int applicationParameters = -1;
 
     /** @param sql what {@code ps} was prepared with */
     PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, String sql, SqlPlan plan,
@@ -114,16 +116,36 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         return count;
     }
 
-    private void record(int parameterIndex, Object value) {
+    private void record(int parameterIndex, Object value) throws SQLException {
+        checkIndex(parameterIndex);
         if (changes != null) {
             changes.set(parameterIndex, value);
         }
     }
 
-    private void unrecorded(int parameterIndex) {
+    private void unrecorded(int parameterIndex) throws SQLException {
+        checkIndex(parameterIndex);
         if (changes != null) {
             changes.unknown(parameterIndex);
         }
+    }
+
+    /**
+     * The parameters the driver appended (a key it allocates) are not the application's: binding one is out of range,
+     * as it is without them (a bug in the application's parameter count must not pass unnoticed).
+     */
+    private void checkIndex(int parameterIndex) throws SQLException {
+        if (binder != null && parameterIndex > applicationParameters()) {
+            throw new SQLException("Parameter index " + parameterIndex + " out of range: the statement has "
+                    + applicationParameters() + " parameters", "07009");
+        }
+    }
+
+    private int applicationParameters() throws SQLException {
+        if (applicationParameters < 0) {
+            applicationParameters = ps.getParameterMetaData().getParameterCount() - binder.appendedParameters();
+        }
+        return applicationParameters;
     }
 
     /** The bound change merged through the CRR API: what the view's trigger would do, without the trigger. */

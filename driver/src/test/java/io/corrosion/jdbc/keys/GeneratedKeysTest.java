@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.corrosion.jdbc.Change;
@@ -650,6 +651,31 @@ class GeneratedKeysTest {
         }
         try (Connection c = open()) {
             assertThat(keysOfUpdates(c)).isEqualTo(plain).containsOnly(false).hasSize(8);
+        }
+    }
+
+    /**
+     * The key parameter the driver appends to a prepared INSERT is not the application's: binding past the statement's
+     * own parameters is an error, as on sqlite-jdbc (from a review: it was taken, then overwritten by the key).
+     */
+    @Test
+    void aValueBoundPastTheStatementsParametersIsRefused() throws SQLException {
+        try (Connection c = open()) {
+            exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)");
+            for (String sql : List.of("INSERT INTO t (v, n) VALUES (?, ?)",
+                    "INSERT INTO t (v, n) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET n = excluded.n")) {
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                    assertThat(p.getParameterMetaData().getParameterCount()).isEqualTo(2);
+                    p.setString(1, "a");
+                    p.setInt(2, 1);
+                    assertThatThrownBy(() -> p.setLong(3, 4242)).isInstanceOf(SQLException.class)
+                            .hasMessageContaining("Parameter index 3 out of range: the statement has 2 parameters")
+                            .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("07009");
+                    assertThatThrownBy(() -> p.setObject(3, null)).isInstanceOf(SQLException.class);
+                    assertThat(p.executeUpdate()).isEqualTo(1);
+                }
+            }
+            assertThat(longs(c, "SELECT count(*) FROM t WHERE id = 4242")).containsExactly(0L);
         }
     }
 }

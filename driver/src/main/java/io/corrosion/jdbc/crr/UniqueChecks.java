@@ -34,7 +34,7 @@ import java.util.StringJoiner;
  * collides under such a last {@code DO NOTHING} skips the row instead of failing. {@code ON CONFLICT (c)} cannot name
  * such a constraint: SQLite wants a unique index there.
  */
-final class UniqueChecks {
+public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
 
@@ -42,6 +42,26 @@ final class UniqueChecks {
     private record IndexColumn(String name, String collation) {}
 
     private UniqueChecks() {}
+
+    /**
+     * The indexes of {@code table} (any case) whose uniqueness these checks enforce, lower-cased: for metadata, which
+     * sees plain indexes.
+     */
+    public static Set<String> enforcedIndexes(Connection c, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM main.sqlite_master WHERE type = 'trigger'"
+                + " AND tbl_name = ? COLLATE NOCASE AND name LIKE ? ESCAPE '\\'")) {
+            p.setString(1, table);
+            p.setString(2, "%" + INSERT_SUFFIX.replace("_", "\\_"));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String trigger = rs.getString(1);
+                    out.add(trigger.substring(0, trigger.length() - INSERT_SUFFIX.length()).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
 
     static List<String> triggerNames(String index) {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX);

@@ -3,12 +3,14 @@ package io.corrosion.jdbc.proxy;
 import io.corrosion.jdbc.DriverVersion;
 import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.crr.UniqueChecks;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.RowIdLifetime;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 
 /**
  * sqlite-jdbc's metadata under the driver's own name and URL, with the driver's internal tables
@@ -116,8 +118,14 @@ final class DatabaseMetaDataProxy implements DatabaseMetaData {
     public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate)
             throws SQLException {
         try {
-            return hiding(schemaRead().getIndexInfo(catalog, schema, table, unique, approximate),
-                    "TABLE_NAME", "COLUMN_NAME");
+            Set<String> enforced = table == null ? Set.of() : UniqueChecks.enforcedIndexes(connection.physical(), table);
+            if (enforced.isEmpty()) {
+                return hiding(schemaRead().getIndexInfo(catalog, schema, table, unique, approximate),
+                        "TABLE_NAME", "COLUMN_NAME");
+            }
+            // all of them: the driver's unique indexes are plain ones to SQLite
+            return new EnforcedUniqueIndexes(hiding(schemaRead().getIndexInfo(catalog, schema, table, false,
+                    approximate), "TABLE_NAME", "COLUMN_NAME"), enforced);
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

@@ -388,6 +388,13 @@ final class CrrDdl {
         return session.catalog().table(t.name());
     }
 
+    /** The capture triggers of a CRR, dropped and made again: the newest triggers of the table. */
+    void recreateCaptureTriggers(String table) throws SQLException {
+        TableInfo t = requireCrr(table);
+        dropTriggers(t.name());
+        createTriggers(t);
+    }
+
     private void createTriggers(TableInfo t) throws SQLException {
         for (String ddl : CaptureTriggers.create(t)) {
             exec(ddl);

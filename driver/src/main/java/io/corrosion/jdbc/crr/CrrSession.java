@@ -213,6 +213,16 @@ public final class CrrSession implements AutoCloseable {
         inTransactionDo(() -> ddl.commitAlter(table, true));
     }
 
+    /**
+     * After the application created a trigger on the CRR {@code table} (the newest trigger): its capture triggers are
+     * made again, after it, so that they fire first (SQLite fires a table's newest trigger first). An application
+     * trigger that writes the same table (puts back a row its statement deleted, deletes a row just inserted) then
+     * writes after the statement's own change was captured, as a statement after it would.
+     */
+    public void captureBeforeNewestTrigger(String table) throws SQLException {
+        inTransactionDo(() -> ddl.recreateCaptureTriggers(table));
+    }
+
     /** Forgets a CRR's metadata; call after DROP TABLE or to stop replicating a table. */
     public void dropCrr(String table) throws SQLException {
         inTransactionDo(() -> ddl.dropCrr(table));

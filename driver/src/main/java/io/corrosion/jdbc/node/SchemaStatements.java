@@ -10,6 +10,7 @@ import io.corrosion.jdbc.intercept.SchemaReads;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -167,6 +168,11 @@ final class SchemaStatements {
                         return true;
                     }
                 }
+                case OTHER -> {
+                    if (TriggerKeyRewrite.isCreateTrigger(s.sql())) {
+                        return true;
+                    }
+                }
                 default -> { }
             }
         }
@@ -265,8 +271,33 @@ final class SchemaStatements {
                         c.session.dropUnique(s.objectName());
                     }
                 }
+                case OTHER -> {
+                    if (TriggerKeyRewrite.isCreateTrigger(s.sql())) {
+                        triggerCreated(c);
+                    }
+                }
                 default -> { }
             }
+        }
+    }
+
+    /**
+     * An application trigger on a CRR: the table's capture triggers go after it, so that they fire first. The newest
+     * trigger of the file is the one created (or, with IF NOT EXISTS, one that was there: remaking capture is harmless).
+     */
+    private static void triggerCreated(NodeConnection c) throws SQLException {
+        String table = null;
+        String trigger = null;
+        try (Statement st = c.raw.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT tbl_name, name FROM main.sqlite_master WHERE type = 'trigger' ORDER BY rowid DESC LIMIT 1")) {
+            if (rs.next()) {
+                table = rs.getString(1);
+                trigger = rs.getString(2);
+            }
+        }
+        boolean driversOwn = trigger != null && (trigger.contains("__crsql_") || trigger.contains("__corrosion_"));
+        if (table != null && !driversOwn && c.session.crrName(table) != null) {
+            c.session.captureBeforeNewestTrigger(c.session.crrName(table));
         }
     }
 

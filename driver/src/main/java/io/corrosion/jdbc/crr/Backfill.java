@@ -58,7 +58,8 @@ final class Backfill {
             try (Statement s = conn.createStatement();
                  ResultSet rs = s.executeQuery("SELECT c.key FROM " + Sql.ident(t.name()) + " AS u JOIN " + Sql.ident(t.clockTable())
                          + " AS c ON c.key = " + keyExpr + " WHERE c." + Sql.f(c.slot(), "v") + " IS NULL AND " + col
-                         + " IS NOT (" + defaultValueSql(t.name(), c.name()) + ") ORDER BY " + pkList)) {
+                         // byte for byte: 'b' is not a DEFAULT 'B', whatever the column's collation
+                         + " IS NOT (" + defaultValueSql(t.name(), c.name()) + ") COLLATE BINARY ORDER BY " + pkList)) {
                 while (rs.next()) {
                     missing.add(SqlValues.normalize(rs.getObject(1)));
                 }

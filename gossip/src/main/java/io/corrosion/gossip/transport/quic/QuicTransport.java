@@ -129,7 +129,8 @@ public final class QuicTransport implements Transport {
                     connections.closeAll();
                 }
                 releaseSockets();
-                throw new TransportException(Reason.BIND_FAILED, "cannot bind " + config.bindAddress() + ": " + e, e);
+                throw new TransportException(Reason.BIND_FAILED, "cannot bind " + config.bindAddress() + ": "
+                        + bindFailure(e), e);
             }
         }
         LOG.info("[{}] QUIC transport listening on {} ({})", config.nodeName(), localAddress,
@@ -322,5 +323,16 @@ public final class QuicTransport implements Transport {
     public String toString() {
         return "QuicTransport[" + config.nodeName() + ", " + (localAddress != null ? localAddress
                 : config.bindAddress()) + ", " + state + "]";
+    }
+
+    /** Why a bind failed, in the operating system's words ("Address already in use"), not netty's exception. */
+    private static String bindFailure(Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int colon = message.lastIndexOf("failed with error(");
+        if (colon >= 0) {
+            int close = message.indexOf("): ", colon);
+            return close >= 0 ? message.substring(close + 3) : message;
+        }
+        return message;
     }
 }

@@ -51,10 +51,10 @@ final class JournalMarks {
         }
     }
 
-    /** Whether the last process that had the file open made its final flush. */
-    static boolean closedCleanly(SQLiteConnection c) throws SQLException {
+    /** The clean-close mark: 1 closed cleanly, 0 open or stopped uncleanly, -1 none yet (a new file). */
+    static long cleanMark(SQLiteConnection c) throws SQLException {
         return longOf(c, "SELECT COALESCE((SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
-                + LocalJournal.CLEAN_KEY + "'), 0)") == 1;
+                + LocalJournal.CLEAN_KEY + "'), -1)");
     }
 
     static void setClean(SQLiteConnection c, boolean clean) throws SQLException {

@@ -147,8 +147,9 @@ final class LocalJournal {
                 return;
             }
             inTransaction(c, () -> {
-                if (!JournalMarks.closedCleanly(c)) {
-                    recover(c, session);
+                long mark = JournalMarks.cleanMark(c);
+                if (mark != 1) {
+                    recover(c, session, mark == 0);
                 }
                 JournalMarks.setClean(c, false);
                 return null;
@@ -165,7 +166,7 @@ final class LocalJournal {
      * Gives every local clock field newer than the watermark its log entry back: no transaction may have carried
      * them into the log before the last process stopped.
      */
-    private void recover(SQLiteConnection c, CrrSession session) throws SQLException {
+    private void recover(SQLiteConnection c, CrrSession session, boolean afterUncleanStop) throws SQLException {
         long start = System.nanoTime();
         JournalRecovery.Found found = JournalRecovery.relog(c, session.catalog().tables(), flushed);
         long max = found.highest();
@@ -179,8 +180,12 @@ final class LocalJournal {
             committed = Math.max(committed, max);
             settledUpTo = Math.max(settledUpTo, max);
         }
-        LOG.info("{}: recovered {} version log entries after an unclean stop ({} ms)", file == null ? ":memory:" : file,
-                found.entries(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        if (afterUncleanStop) {
+            LOG.info("{}: recovered {} version log entries after an unclean stop ({} ms)", file == null ? ":memory:" : file,
+                    found.entries(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } else { // a new file: nothing to recover, checked all the same
+            LOG.debug("{}: {} version log entries to recover in a file without a clean-close mark", file, found.entries());
+        }
     }
 
     // ---- the write side ---------------------------------------------------------------------------------------

@@ -52,7 +52,11 @@ final class CrrFunctions {
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
-        fn(s, "crsql_internal_upsert", 0, false, a -> tx.upsert);
+        // (table): 0 if the statement running is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
+        // 2 if its last clause is ON CONFLICT DO NOTHING without a target
+        fn(s, "crsql_internal_upsert", 1, false, a -> tx.upsertTable == null
+                || !tx.upsertTable.equals(String.valueOf(a[0]).toLowerCase(java.util.Locale.ROOT)) ? 0L
+                : tx.upsertIgnoresAny ? 2L : 1L);
         fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().current());
         fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.versions().committed());

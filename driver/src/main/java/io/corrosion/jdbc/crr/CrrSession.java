@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
@@ -325,12 +326,21 @@ public final class CrrSession implements AutoCloseable {
 
     /**
      * The conflict resolution of the statement about to run: {@code ABORT} (no OR clause), {@code FAIL},
-     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}, and whether it is an UPSERT. The UNIQUE checks of CRRs act
-     * on them ({@link UniqueChecks}); set them back to ABORT and false after the statement.
+     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}. The UNIQUE checks of CRRs act on it ({@link UniqueChecks});
+     * set it back to ABORT after the statement.
      */
-    public void setConflictResolution(String resolution, boolean upsert) {
+    public void setConflictResolution(String resolution) {
         tx.conflictResolution = resolution;
-        tx.upsert = upsert;
+    }
+
+    /**
+     * The statement about to run is an UPSERT into {@code table} (null: none), whose last clause is
+     * {@code ON CONFLICT DO NOTHING} without a target if {@code ignoresAny}: for the UNIQUE checks of that table
+     * ({@link UniqueChecks}); an INSERT a trigger makes into another table is no UPSERT. Set it back to null after.
+     */
+    public void setUpsert(String table, boolean ignoresAny) {
+        tx.upsertTable = table == null ? null : table.toLowerCase(Locale.ROOT);
+        tx.upsertIgnoresAny = ignoresAny;
     }
 
     /** Work for {@link #atomically}. */

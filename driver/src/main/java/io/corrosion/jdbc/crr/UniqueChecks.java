@@ -29,10 +29,10 @@ import java.util.StringJoiner;
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
  * ({@code DO UPDATE}, whose UPDATE is checked as any, or {@code DO NOTHING}) and its other values are not checked. A
  * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
- * {@code ON CONFLICT DO NOTHING} without a target (IGNORE). Not as SQLite: a last clause {@code DO UPDATE} without a
- * target does not update the row another column collides with (the statement fails), and a {@code DO UPDATE} that
- * collides under such a last {@code DO NOTHING} skips the row instead of failing. {@code ON CONFLICT (c)} cannot name
- * such a constraint: SQLite wants a unique index there.
+ * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own table only: an INSERT a trigger makes
+ * into another table is checked as any. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update
+ * the row another column collides with (the statement fails), and an UPSERT in a trigger's body is checked as a plain
+ * INSERT. {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
  */
 public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
@@ -104,14 +104,16 @@ public final class UniqueChecks {
         String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
-        String upsertOfTakenKey = "(crsql_internal_upsert() AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
+        String upsert = "crsql_internal_upsert(" + Sql.literal(table) + ")";
+        String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message));
+                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
-                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message));
+                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message,
+                "0"));
     }
 
     /** The WHERE of a partial index; empty for a full one. */
@@ -152,9 +154,10 @@ public final class UniqueChecks {
     }
 
     /** What a collision does, by the statement's conflict resolution. */
-    private static String body(String others, String message) {
+    /** {@code ignores}: also skip the row where this is true (the UPSERT's targetless DO NOTHING). */
+    private static String body(String others, String message, String ignores) {
         String mode = "crsql_internal_conflict()";
-        return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE';"
+        return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE' OR " + ignores + ";"
                 + " DELETE " + others + " AND " + mode + " = 'REPLACE';"
                 + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"
                 + " SELECT RAISE(ROLLBACK, " + message + ") WHERE " + mode + " = 'ROLLBACK';"

@@ -76,25 +76,24 @@ final class NodeStatementHook implements StatementHook {
         };
     }
 
-    /**
-     * The OR clause of a statement that has one, for the UNIQUE checks of replicated tables: IGNORE for an UPSERT whose
-     * last clause is {@code ON CONFLICT DO NOTHING} without a target, ABORT for another UPSERT (their checks need to
-     * know it is one, {@link #isUpsert}); null for the others.
-     */
+    /** The OR clause of a statement that has one, for the UNIQUE checks of replicated tables; null otherwise. */
     private static String conflictResolution(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
             if (s.orAction() != ConflictResolution.NONE) {
                 return s.orAction().name();
             }
-            if (s.onConflict()) {
-                return s.onConflictIgnoresAny() ? ConflictResolution.IGNORE.name() : ConflictResolution.ABORT.name();
-            }
         }
         return null;
     }
 
-    private static boolean isUpsert(SqlPlan plan) {
-        return plan.statements().stream().anyMatch(StatementPlan::onConflict);
+    /** The UPSERT of the plan, for the UNIQUE checks of its table; null if it has none. */
+    private static StatementPlan upsert(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.onConflict() && s.table().isPresent()) {
+                return s;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -107,10 +106,16 @@ final class NodeStatementHook implements StatementHook {
         }
         keys.beforeExecute(plan, connection);
         String resolution = conflictResolution(plan);
-        if (resolution != null) {
+        StatementPlan upsert = upsert(plan);
+        if (resolution != null || upsert != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution(resolution, isUpsert(plan));
+                if (resolution != null) {
+                    c.session.setConflictResolution(resolution);
+                }
+                if (upsert != null) {
+                    c.session.setUpsert(upsert.table().get(), upsert.onConflictIgnoresAny());
+                }
             }
         }
         if (schema.needsScope(plan)) {
@@ -131,10 +136,11 @@ final class NodeStatementHook implements StatementHook {
     }
 
     private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection) {
-        if (conflictResolution(plan) != null) {
+        if (conflictResolution(plan) != null || upsert(plan) != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution(ConflictResolution.ABORT.name(), false);
+                c.session.setConflictResolution(ConflictResolution.ABORT.name());
+                c.session.setUpsert(null, false);
             }
         }
     }

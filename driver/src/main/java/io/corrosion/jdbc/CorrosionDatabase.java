@@ -40,9 +40,11 @@ public final class CorrosionDatabase {
     private final DatabaseExtension extension;
     private final NodeReplication replication;
     /** This process writes the file; null if it does not hold the lock (in memory, read-only, or another process). */
-    private final NodeLock nodeLock;
+    private NodeLock nodeLock;
     /** Another process writes the file: this one opens it read-only. */
-    private final boolean writtenElsewhere;
+    private boolean writtenElsewhere;
+    /** The lock was tried (at the first connection that may write): the two fields above hold. Guarded by this. */
+    private boolean lockDecided;
     private volatile boolean closed;
 
     CorrosionDatabase(Optional<String> path, CorrosionConfig config, Interceptor interceptor,
@@ -50,10 +52,7 @@ public final class CorrosionDatabase {
         this.path = path;
         this.config = config;
         this.interceptor = interceptor;
-        NodeLock.Outcome lock = path.isEmpty() || opensReadOnly(config) ? new NodeLock.Unavailable("not written")
-                : takeNodeLock(Path.of(path.get()), config);
-        this.nodeLock = lock instanceof NodeLock.Acquired a ? a.lock() : null;
-        this.writtenElsewhere = lock instanceof NodeLock.HeldElsewhere;
+        readOnlyFor(config); // takes the lock, or refuses a second node, before anything opens
         try {
             this.extension = extensions.create(this);
         } catch (SQLException | RuntimeException e) {
@@ -69,6 +68,26 @@ public final class CorrosionDatabase {
             throw e;
         }
         log.debug("Opened database {} with {}", describe(), extension);
+    }
+
+    /**
+     * Whether a connection of {@code c} opens the file read-only: asked for, or another process writes the file. The
+     * first connection that may write takes the lock (a database whose first connection only read takes it then).
+     */
+    private synchronized boolean readOnlyFor(CorrosionConfig c) throws SQLException {
+        if (path.isEmpty()) {
+            return false;
+        }
+        if (opensReadOnly(c)) {
+            return true;
+        }
+        if (!lockDecided) {
+            NodeLock.Outcome lock = takeNodeLock(Path.of(path.get()), config);
+            nodeLock = lock instanceof NodeLock.Acquired a ? a.lock() : null;
+            writtenElsewhere = lock instanceof NodeLock.HeldElsewhere;
+            lockDecided = true;
+        }
+        return writtenElsewhere;
     }
 
     private static NodeLock.Outcome takeNodeLock(Path file, CorrosionConfig config) throws SQLException {
@@ -105,9 +124,10 @@ public final class CorrosionDatabase {
         return config.sqliteUrl().matches("(?i)jdbc:sqlite:file:.*[?&]mode=ro(&.*)?");
     }
 
-    private void releaseNodeLock() {
+    private synchronized void releaseNodeLock() {
         if (nodeLock != null) {
             nodeLock.close();
+            nodeLock = null;
         }
     }
 
@@ -195,7 +215,7 @@ public final class CorrosionDatabase {
     private SQLiteConnection open(CorrosionConfig c, LockWait lockWait) throws SQLException {
         try {
             Properties properties = c.toSqliteProperties();
-            if (writtenElsewhere) {
+            if (readOnlyFor(c)) { // also for a URI's mode=ro, which sqlite-jdbc's isReadOnly() does not see
                 int flags = properties.containsKey("open_mode") ? Integer.parseInt(properties.getProperty("open_mode"))
                         : new SQLiteConfig().getOpenModeFlags();
                 int write = SQLiteOpenMode.READWRITE.flag | SQLiteOpenMode.CREATE.flag;

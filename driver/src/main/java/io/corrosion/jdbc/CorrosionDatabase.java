@@ -1,5 +1,6 @@
 package io.corrosion.jdbc;
 
+import io.corrosion.jdbc.crr.CrrSession;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.proxy.ConnectionProxy;
 import io.corrosion.jdbc.replication.NodeReplication;
@@ -86,8 +87,26 @@ public final class CorrosionDatabase {
             nodeLock = lock instanceof NodeLock.Acquired a ? a.lock() : null;
             writtenElsewhere = lock instanceof NodeLock.HeldElsewhere;
             lockDecided = true;
+            if (writtenElsewhere) {
+                logUnflushed();
+            }
         }
         return writtenElsewhere;
+    }
+
+    /**
+     * What the writing process has not flushed to the version log yet goes there now, once, so that this process reads
+     * its changes as of now ({@code crsql_changes}, {@code crsql_db_version()}); later ones it reads once flushed.
+     */
+    private void logUnflushed() {
+        try (SQLiteConnection c = JDBC.createConnection(config.sqliteUrl(), config.toSqliteProperties())) {
+            long entries = CrrSession.logUnflushed(c);
+            log.debug("Database {}: {} version log entries of the writing process logged for this reader", describe(),
+                    entries);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Database {}: could not log the changes the writing process has not flushed yet; crsql_changes read"
+                    + " here may lack its latest ones: {}", describe(), e.toString());
+        }
     }
 
     private static NodeLock.Outcome takeNodeLock(Path file, CorrosionConfig config) throws SQLException {

@@ -69,8 +69,8 @@ class NodeProcessesTest {
     }
 
     /**
-     * A reader in another JVM opens the file read-only: it reads, its writes are refused, and it leaves the node's
-     * crash recovery alone. Its final flush used to mark the file cleanly closed under the running node, whose next
+     * A reader in another JVM opens the file read-only: it reads (the node's changes too), its writes are refused, and
+     * it leaves the node's crash recovery alone. Its final flush used to mark the file cleanly closed under the running node, whose next
      * kill -9 then skipped recovery: the versions its journal had not flushed were never sent.
      */
     @Test
@@ -83,6 +83,10 @@ class NodeProcessesTest {
         try (Connection reader = DriverManager.getConnection("jdbc:corrosion:" + file)) {
             assertThat(reader.isReadOnly()).isTrue();
             assertThat(count(reader, "SELECT count(*) FROM item")).isEqualTo(20);
+            // what the node has not flushed to the version log yet is logged at the reader's open (from a review)
+            assertThat(count(reader, "SELECT count(DISTINCT pk) FROM crsql_changes WHERE \"table\" = 'item'"))
+                    .isEqualTo(20);
+            assertThat(count(reader, "SELECT crsql_db_version()")).isGreaterThanOrEqualTo(20); // and its slot claim
             try (Statement s = reader.createStatement()) {
                 assertThatThrownBy(() -> s.executeUpdate("INSERT INTO item (id, origin) VALUES (1, 'the reader')"))
                         .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())

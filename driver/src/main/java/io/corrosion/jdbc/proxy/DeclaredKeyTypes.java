@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code INTEGER} to make them rowid aliases ({@link RowidKeyDdl}) and keeps the declared type in the table's SQL;
  * TYPE_NAME and DATA_TYPE of those columns report it the way sqlite-jdbc reports a column declared so.
  */
-final class DeclaredKeyTypes extends ResultSetProxy {
+final class DeclaredKeyTypes extends ColumnsRestored {
     private final Map<String, Map<String, String>> declared;
     private final int tableColumn;
     private final int nameColumn;
@@ -64,72 +64,12 @@ final class DeclaredKeyTypes extends ResultSetProxy {
         return declaredType.isEmpty() ? Types.VARCHAR : Types.INTEGER;
     }
 
-    private Object restored(int column) throws SQLException {
+    @Override
+    Object restored(int column) throws SQLException {
         String type = column == typeNameColumn || column == dataTypeColumn ? declaredType() : null;
         if (type == null) {
             return null;
         }
         return column == typeNameColumn ? typeName(type) : (Object) dataType(type);
-    }
-
-    private int index(String label) throws SQLException {
-        try {
-            return rs.findColumn(label);
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
-    @Override
-    public String getString(int column) throws SQLException {
-        Object r = restored(column);
-        return r == null ? super.getString(column) : r.toString();
-    }
-
-    @Override
-    public String getString(String label) throws SQLException {
-        return getString(index(label));
-    }
-
-    @Override
-    public Object getObject(int column) throws SQLException {
-        Object r = restored(column);
-        return r == null ? super.getObject(column) : r;
-    }
-
-    @Override
-    public Object getObject(String label) throws SQLException {
-        return getObject(index(label));
-    }
-
-    @Override
-    public int getInt(int column) throws SQLException {
-        Object r = column == dataTypeColumn ? restored(column) : null;
-        return r == null ? super.getInt(column) : (Integer) r;
-    }
-
-    @Override
-    public int getInt(String label) throws SQLException {
-        return getInt(index(label));
-    }
-
-    @Override
-    public long getLong(int column) throws SQLException {
-        return column == dataTypeColumn ? getInt(column) : super.getLong(column);
-    }
-
-    @Override
-    public long getLong(String label) throws SQLException {
-        return getLong(index(label));
-    }
-
-    @Override
-    public short getShort(int column) throws SQLException {
-        return column == dataTypeColumn ? (short) getInt(column) : super.getShort(column);
-    }
-
-    @Override
-    public short getShort(String label) throws SQLException {
-        return getShort(index(label));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
  * readers (Liquibase's diff, jOOQ's code generation) would see no unique key. Every index is listed, whatever
  * {@code unique} asked, as sqlite-jdbc lists them.
  */
-final class EnforcedUniqueIndexes extends ResultSetProxy {
+final class EnforcedUniqueIndexes extends ColumnsRestored {
     private final Set<String> enforced;
     private final int nonUniqueColumn;
     private final int indexNameColumn;
@@ -26,99 +26,17 @@ final class EnforcedUniqueIndexes extends ResultSetProxy {
     }
 
     private boolean enforcedHere() throws SQLException {
-        String index = rs.getString(indexNameColumn);
-        return index != null && enforced.contains(index.toLowerCase(Locale.ROOT));
-    }
-
-    private boolean nonUnique() throws SQLException {
         try {
-            return rs.getBoolean(nonUniqueColumn) && !enforcedHere();
+            String index = rs.getString(indexNameColumn);
+            return index != null && enforced.contains(index.toLowerCase(Locale.ROOT));
         } catch (SQLException e) {
             throw translate(e);
         }
     }
 
-    private int index(String label) throws SQLException {
-        try {
-            return rs.findColumn(label);
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
+    /** NON_UNIQUE is 0 for the driver's unique indexes; the other values are sqlite-jdbc's. */
     @Override
-    public boolean getBoolean(int column) throws SQLException {
-        return column == nonUniqueColumn ? nonUnique() : super.getBoolean(column);
-    }
-
-    @Override
-    public boolean getBoolean(String label) throws SQLException {
-        return getBoolean(index(label));
-    }
-
-    @Override
-    public int getInt(int column) throws SQLException {
-        return column == nonUniqueColumn ? (nonUnique() ? 1 : 0) : super.getInt(column);
-    }
-
-    @Override
-    public int getInt(String label) throws SQLException {
-        return getInt(index(label));
-    }
-
-    @Override
-    public long getLong(int column) throws SQLException {
-        return column == nonUniqueColumn ? getInt(column) : super.getLong(column);
-    }
-
-    @Override
-    public long getLong(String label) throws SQLException {
-        return getLong(index(label));
-    }
-
-    @Override
-    public short getShort(int column) throws SQLException {
-        return column == nonUniqueColumn ? (short) getInt(column) : super.getShort(column);
-    }
-
-    @Override
-    public short getShort(String label) throws SQLException {
-        return getShort(index(label));
-    }
-
-    @Override
-    public String getString(int column) throws SQLException {
-        return column == nonUniqueColumn ? Integer.toString(getInt(column)) : super.getString(column);
-    }
-
-    @Override
-    public String getString(String label) throws SQLException {
-        return getString(index(label));
-    }
-
-    @Override
-    public Object getObject(int column) throws SQLException {
-        return column == nonUniqueColumn ? (Object) getInt(column) : super.getObject(column);
-    }
-
-    @Override
-    public Object getObject(String label) throws SQLException {
-        return getObject(index(label));
-    }
-
-    @Override
-    public <T> T getObject(int column, Class<T> type) throws SQLException {
-        if (column != nonUniqueColumn) {
-            return super.getObject(column, type);
-        }
-        Object value = type == Boolean.class ? (Object) nonUnique() : type == Long.class ? (Object) getLong(column)
-                : type == Short.class ? (Object) getShort(column) : type == String.class ? getString(column)
-                : (Object) getInt(column);
-        return type.cast(value);
-    }
-
-    @Override
-    public <T> T getObject(String label, Class<T> type) throws SQLException {
-        return getObject(index(label), type);
+    Object restored(int column) throws SQLException {
+        return column == nonUniqueColumn && enforcedHere() ? (Object) 0 : null;
     }
 }

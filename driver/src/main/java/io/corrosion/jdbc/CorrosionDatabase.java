@@ -1,6 +1,6 @@
 package io.corrosion.jdbc;
 
-import io.corrosion.jdbc.crr.CrrSession;
+import io.corrosion.jdbc.crr.ReaderLog;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.proxy.ConnectionProxy;
 import io.corrosion.jdbc.replication.NodeReplication;
@@ -100,7 +100,7 @@ public final class CorrosionDatabase {
      */
     private void logUnflushed() {
         try (SQLiteConnection c = JDBC.createConnection(config.sqliteUrl(), config.toSqliteProperties())) {
-            long entries = CrrSession.logUnflushed(c);
+            long entries = ReaderLog.logUnflushed(c);
             log.debug("Database {}: {} version log entries of the writing process logged for this reader", describe(),
                     entries);
         } catch (SQLException | RuntimeException e) {

@@ -55,6 +55,20 @@ final class CrrCatalog {
         return byId.get(id);
     }
 
+    /** The CRR's name as registered, for a name that matches it ignoring case (as SQLite does); null if none. */
+    String nameIgnoringCase(String table) throws SQLException {
+        TableInfo t = table(table);
+        if (t != null) {
+            return t.name();
+        }
+        for (TableInfo candidate : tables()) {
+            if (candidate.name().equalsIgnoreCase(table)) {
+                return candidate.name();
+            }
+        }
+        return null;
+    }
+
     void invalidate() {
         schemaVersion = -1;
     }

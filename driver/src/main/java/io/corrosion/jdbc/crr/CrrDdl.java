@@ -388,6 +388,16 @@ final class CrrDdl {
         return session.catalog().table(t.name());
     }
 
+    /** {@link CrrSession#upgradeToCrr}, in the caller's transaction. */
+    void upgradeToCrr(String table) throws SQLException {
+        CrrRule.check(conn, table, java.util.EnumSet.of(CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID));
+        List<String> refused = UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table));
+        if (!refused.isEmpty()) {
+            throw new CrrSchemaException(table, CrrRule.NO_UNIQUE_INDEX, String.join(", ", refused));
+        }
+        asCrr(table, CrrRule.DRIVER);
+    }
+
     /** The capture triggers of a CRR, dropped and made again: the newest triggers of the table. */
     void recreateCaptureTriggers(String table) throws SQLException {
         TableInfo t = requireCrr(table);

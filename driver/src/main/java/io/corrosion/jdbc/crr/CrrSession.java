@@ -103,26 +103,6 @@ public final class CrrSession implements AutoCloseable {
         return siteId.clone();
     }
 
-    /**
-     * For a process that reads a file another process writes (its node): writes the version log entries that process
-     * has not flushed yet, from the clock tables as crash recovery does, so that {@code crsql_changes} and
-     * {@code crsql_db_version()} read here show every change committed so far. Leaves that process's clean-close mark
-     * alone; what it flushes later is the same entries. {@code c}: a writable connection of the driver's own, not in a
-     * transaction. Returns the entries written.
-     */
-    public static long logUnflushed(SQLiteConnection c) throws SQLException {
-        if (CrrMetadata.localSiteIdIfAny(c) == null) {
-            return 0; // not a file of this driver (yet)
-        }
-        return LocalJournal.inTransaction(c, () -> {
-            JournalRecovery.Found found = JournalRecovery.relog(c, new CrrCatalog(c).tables(), JournalMarks.read(c));
-            try (Statements.OneUse statements = new Statements.OneUse(c)) {
-                JournalMarks.write(statements, found.highest());
-            }
-            return found.entries();
-        });
-    }
-
     /** The newest local db version whose commit finished: the call that committed it returned (settled). */
     public long finishedDbVersion() {
         return journal.settledUpTo();
@@ -199,29 +179,12 @@ public final class CrrSession implements AutoCloseable {
      *                            changed then
      */
     public void upgradeToCrr(String table) throws SQLException {
-        inTransaction(() -> {
-            CrrRule.check(conn, table, java.util.EnumSet.of(CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID));
-            List<String> refused = UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table));
-            if (!refused.isEmpty()) {
-                throw new CrrSchemaException(table, CrrRule.NO_UNIQUE_INDEX, String.join(", ", refused));
-            }
-            ddl.asCrr(table, CrrRule.DRIVER);
-            return null;
-        });
+        inTransactionDo(() -> ddl.upgradeToCrr(table));
     }
 
     /** The CRR's name as registered, for a name that matches it ignoring case (as SQLite does); null if none. */
     public String crrName(String table) throws SQLException {
-        TableInfo t = catalog.table(table);
-        if (t != null) {
-            return t.name();
-        }
-        for (TableInfo candidate : catalog.tables()) {
-            if (candidate.name().equalsIgnoreCase(table)) {
-                return candidate.name();
-            }
-        }
-        return null;
+        return catalog.nameIgnoringCase(table);
     }
 
     /** {@code crsql_begin_alter}: call before ALTER TABLE on a CRR. */

@@ -4,7 +4,6 @@ import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.Channel;
 import io.corrosion.gossip.ChangesetSource;
 import io.corrosion.gossip.GossipEvent;
-import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.core.CoreStats;
 import io.corrosion.gossip.core.GossipCore;
 import io.corrosion.gossip.core.Outbox;
@@ -64,14 +63,8 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final ScheduledThreadPoolExecutor protocol;
     private final StoreWorkers store;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 5, 10_000);
+    private final JoinWatch joinWatch;
     /** Each logged when first seen, then once a minute. */
-    /** How long a node given seeds may go without a live member before it warns (and again after as long). */
-    static final long JOIN_WARN_MILLIS = 30_000;
-    /** For tests in this JVM: the period actually used. */
-    static volatile long joinWarnMillis = JOIN_WARN_MILLIS;
-    /** A live member was seen once: no more warnings about joining. Protocol thread. */
-    private boolean joined;
-    private int joinChecks;
     private final OncePerMinute ownSiteBehindLog = new OncePerMinute();
     private final OncePerMinute siteIdSharedLog = new OncePerMinute();
     private final Outbox outbox = new Outbox();
@@ -98,6 +91,8 @@ final class ProtocolDriver implements SessionLinks.Host {
         this.config = config;
         this.name = config.nodeName();
         this.core = core;
+        this.joinWatch = new JoinWatch(name, config.seeds().stream().filter(a -> !a.equals(config.advertiseAddress()))
+                .toList(), () -> !core.membership().livePeers().isEmpty());
         this.transport = transport;
         this.codec = codec;
         this.counters = counters;
@@ -120,32 +115,15 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     void start() {
         onProtocolThread("start", () -> core.start(now(), outbox));
-        if (!otherSeeds().isEmpty()) {
-            schedule("joined check", joinWarnMillis, this::warnIfNeverJoined);
+        if (joinWatch.needed()) {
+            schedule("joined check", JoinWatch.periodMillis, this::checkJoined);
         }
     }
 
-    /**
-     * A node given seeds that has never seen a live member says so, at WARN, every {@link #JOIN_WARN_MILLIS} until it
-     * has one: a seed address with nobody listening, or a firewall, is otherwise silent (the node keeps knocking).
-     */
-    private void warnIfNeverJoined() {
-        if (joined) {
-            return;
+    private void checkJoined() {
+        if (joinWatch.stillAlone()) {
+            schedule("joined check", JoinWatch.periodMillis, this::checkJoined);
         }
-        if (!core.membership().livePeers().isEmpty()) {
-            joined = true;
-            return;
-        }
-        joinChecks++;
-        LOG.warn("[{}] not joined yet: none of the seeds {} answered in {} s. The node keeps trying; check that they run,"
-                + " that UDP reaches them and that they use the same TLS CA", name, otherSeeds(),
-                TimeUnit.MILLISECONDS.toSeconds(joinWarnMillis * joinChecks));
-        schedule("joined check", joinWarnMillis, this::warnIfNeverJoined);
-    }
-
-    private List<NodeAddress> otherSeeds() {
-        return config.seeds().stream().filter(a -> !a.equals(config.advertiseAddress())).toList();
     }
 
     /** A local changeset for broadcast; false if the hand-off is full. Never blocks. */

@@ -68,10 +68,10 @@ class GossipNodeLifecycleTest {
                 }
             }
         };
-        Logger log = (Logger) LoggerFactory.getLogger(ProtocolDriver.class);
+        Logger log = (Logger) LoggerFactory.getLogger(JoinWatch.class);
         appender.start();
         log.addAppender(appender);
-        ProtocolDriver.joinWarnMillis = 200;
+        JoinWatch.periodMillis = 200;
         try (DatagramSocket nobody = new DatagramSocket(0, Pki.LOOPBACK)) { // holds the port: nobody answers there
             NodeAddress silent = new NodeAddress(Pki.LOOPBACK.getHostAddress(), nobody.getLocalPort());
             GossipNode a = start("lonely", 0, List.of(silent), GossipListener.NONE);
@@ -79,7 +79,7 @@ class GossipNodeLifecycleTest {
                     .anySatisfy(w -> assertThat(w).contains("[lonely] not joined yet", silent.toString())));
             a.close();
         } finally {
-            ProtocolDriver.joinWarnMillis = ProtocolDriver.JOIN_WARN_MILLIS;
+            JoinWatch.periodMillis = JoinWatch.PERIOD_MILLIS;
             log.detachAppender(appender);
         }
     }

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Recognises the prepared {@code INSERT INTO crsql_changes (<columns>) VALUES (?, ..., ?)} that sync tools run once per
- * change, so the driver can merge a JDBC batch of them at once instead of row by row through the view's trigger.
+ * change, so the driver can merge a JDBC batch of them at once instead of row by row through the view's trigger; and
+ * any INSERT into it, a merge, which runs without foreign keys and CHECK constraints as the agent's merges do.
  */
 public final class ChangesInsert {
     private static final String TABLE = "crsql_changes";
@@ -17,6 +18,12 @@ public final class ChangesInsert {
     private static final Set<String> REQUIRED = Set.of("table", "pk", "cid", "col_version", "db_version", "cl", "seq");
 
     private ChangesInsert() {}
+
+    /** Whether the statement inserts into {@code crsql_changes} (any form): a merge. */
+    public static boolean insertsChanges(StatementPlan plan) {
+        return plan.kind() == StatementKind.INSERT && plan.table().map(TABLE::equalsIgnoreCase).orElse(false)
+                && plan.targetsMainSchema();
+    }
 
     /**
      * The column of each parameter, lower-cased, if the statement is one such INSERT: a plain INSERT into

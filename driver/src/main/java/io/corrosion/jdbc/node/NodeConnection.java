@@ -29,6 +29,8 @@ final class NodeConnection {
     final java.util.Map<String, List<String>> columnsBeforeAlter = new java.util.HashMap<>();
     /** Tables CREATE TABLE found already there in the current scope, lower-cased. */
     final java.util.Set<String> preexisting = new java.util.HashSet<>();
+    /** Foreign keys and CHECK constraints as the statement running an {@code INSERT INTO crsql_changes} found them. */
+    MergePragmas merging;
     private Scope scope = Scope.NONE;
     /** Plans that entered the scope and have not left it (a batch enters once per string). */
     private int plans;

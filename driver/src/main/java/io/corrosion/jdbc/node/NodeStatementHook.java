@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.intercept.BatchCapture;
+import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.ConflictResolution;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
@@ -10,6 +11,8 @@ import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -20,6 +23,7 @@ import org.sqlite.SQLiteConnection;
 final class NodeStatementHook implements StatementHook {
     /** Below this many rows a batch is captured row by row: the bulk path costs a few statements of its own. */
     static final int BULK_ROWS = 64;
+    private static final Logger log = LoggerFactory.getLogger(NodeStatementHook.class);
 
     private final StatementHook keys;
     private final SchemaStatements schema;
@@ -104,6 +108,12 @@ final class NodeStatementHook implements StatementHook {
                 schema.refuseMixed(List.of(plan), c);
             }
         }
+        if (plan.statements().stream().anyMatch(ChangesInsert::insertsChanges)) {
+            NodeConnection c = connections.apply(connection);
+            if (c != null && c.merging == null) {
+                c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
+            }
+        }
         keys.beforeExecute(plan, connection);
         String resolution = conflictResolution(plan);
         StatementPlan upsert = upsert(plan);
@@ -145,12 +155,22 @@ final class NodeStatementHook implements StatementHook {
         }
     }
 
+    /** After a statement that merged: the connection's foreign keys and CHECK constraints back as they were. */
+    private static void mergeDone(NodeConnection c) throws SQLException {
+        if (c != null && c.merging != null) {
+            MergePragmas merging = c.merging;
+            c.merging = null;
+            merging.close();
+        }
+    }
+
     @Override
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         NodeConnection node = connections.apply(connection);
         if (node != null) {
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
         }
+        mergeDone(node);
         try {
             keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
         } catch (SQLException | RuntimeException e) {
@@ -181,6 +201,11 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        try {
+            mergeDone(connections.apply(connection));
+        } catch (SQLException e) {
+            log.warn("{}", e.getMessage(), e);
+        }
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection);
         NodeConnection c = connections.apply(connection);

@@ -128,8 +128,7 @@ class NodeProcessesTest {
     /**
      * SIGTERM while the application commits: the JVM's shutdown closes the application's connections before the
      * agent's last send (commits acknowledged during the shutdown were left out of it), the peer sees the node leave,
-     * and no acknowledged commit is lost: what the last send did not deliver (under heavy load it can miss some, seen
-     * once in CI) reaches the peer when the node comes back.
+     * and no acknowledged commit is lost once the node is back.
      */
     @Test
     void aSigtermUnderLoadLeavesAndLosesNoAcknowledgedWrite() throws Exception {
@@ -157,6 +156,38 @@ class NodeProcessesTest {
                 Rows.query(a, "SELECT id FROM item").forEach(r -> missing.remove(((Number) r.get(0)).longValue()));
                 assertThat(missing).as("acknowledged on b (%d), missing on a", acked.size()).isEmpty();
             });
+        }
+    }
+
+    /**
+     * SIGTERM while the application commits, and the node stays down: by the time the peer sees it leave, every commit
+     * acknowledged before the signal is on the peer (nothing reaches it by sync from a node that is gone). The last
+     * send used to lose the versions of its last broadcast batch now and then (135 once in CI; 3 runs in 56 here, the
+     * peer logging "frame incomplete" for that batch): QUIC had taken the frame, and the connection closed before it
+     * was delivered. The node now hands its versions over before its goodbye.
+     */
+    @Test
+    void aSigtermUnderLoadDeliversEveryAcknowledgedWriteBeforeTheNodeIsGone() throws Exception {
+        try (Connection a = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db")
+                + "?bind=127.0.0.1:0&tls.insecure=true&node-slot=1")) {
+            try (Statement s = a.createStatement()) {
+                s.execute(ClusterNodeMain.TABLE);
+            }
+            CorrosionConnection ca = a.unwrap(CorrosionConnection.class);
+            launch(dir.resolve("b.db"), ca.replicationStats().orElseThrow().address());
+            await().atMost(Duration.ofSeconds(30)).until(() -> ca.replicationStats().orElseThrow().membersAlive() == 1);
+            node.tell("LOAD 1000000 0");
+            node.tell("LOAD 1000000 0"); // two writers
+            await().atMost(Duration.ofSeconds(60)).until(() -> acked().size() >= 5000);
+            Set<Long> ackedBeforeTheSignal = acked();
+            new ProcessBuilder("kill", "-TERM", Long.toString(node.process().pid())).inheritIO().start().waitFor();
+            assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ca.members())
+                    .allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberStatus.LEFT)));
+            Set<Long> missing = new TreeSet<>(ackedBeforeTheSignal);
+            Rows.query(a, "SELECT id FROM item").forEach(r -> missing.remove(((Number) r.get(0)).longValue()));
+            assertThat(missing).as("acknowledged on b before the signal (%d), missing on a", ackedBeforeTheSignal.size())
+                    .isEmpty();
         }
     }
 }

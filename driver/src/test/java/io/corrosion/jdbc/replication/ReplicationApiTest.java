@@ -191,8 +191,8 @@ class ReplicationApiTest {
 
     /**
      * Commits acknowledged just before the database shuts down reach a peer that stays, though this node never comes
-     * back: the agent publishes what is committed and the gossip node sends it before saying goodbye. Sync is an hour
-     * away, so only that last publish can bring them.
+     * back: the agent publishes what is committed, and the gossip node hands its versions over (until the peer
+     * answers it holds them all) before saying goodbye. Sync is an hour away: only the shutdown can bring them.
      */
     @Test
     void commitsMadeJustBeforeShutdownReachThePeers() throws Exception {

@@ -240,6 +240,29 @@ public final class GossipCore {
         sync.onSessionBroken(session, now, syncOut);
     }
 
+    /**
+     * Before leaving: hands this node's own versions over to a live peer (see {@link SyncEngine#handOver}); false if
+     * no member is alive. {@link #handedOver} tells when a peer holds them all.
+     */
+    public boolean handOver(long now, Outbox outbox) {
+        enter(now, outbox);
+        return sync.handOver(now, syncOut);
+    }
+
+    public boolean handedOver() {
+        return sync.handedOver();
+    }
+
+    /** Whether every member left or died before one held this node's versions. */
+    public boolean handoverAbandoned() {
+        return sync.handoverAbandoned();
+    }
+
+    /** How the handover stands, for the log. */
+    public String handoverProgress() {
+        return sync.handoverProgress();
+    }
+
     /** Leaves the cluster gracefully; the core stays quiet afterwards. */
     public void leave(long now, Outbox outbox) {
         enter(now, outbox);

@@ -231,8 +231,10 @@ public final class GossipNode implements AutoCloseable {
     }
 
     /**
-     * Leaves the cluster (the broadcasts already handed to the node are sent first, and members hear a goodbye
-     * instead of having to detect a failure), stops the protocol and
+     * Leaves the cluster: first hands this node's own versions over (up to the handover timeout, until a live peer
+     * answers that it holds every one; a broadcast reported sent may never have arrived), then says goodbye (the
+     * broadcasts already handed to the node are sent first, and members hear a goodbye instead of having to detect a
+     * failure); stops the protocol and
      * store threads (a store task that is running finishes first, up to the store shutdown timeout), closes the
      * transport, delivers the events still queued to the listener, and returns when every thread of this node
      * has ended. Idempotent.

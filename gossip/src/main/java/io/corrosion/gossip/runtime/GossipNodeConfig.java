@@ -32,6 +32,9 @@ import java.util.function.UnaryOperator;
  * @param inboundMaxFrames         received frames waiting for the protocol thread; beyond it they are dropped
  * @param inboundMaxBytes          bytes of received frames waiting for the protocol thread; beyond it they are dropped
  * @param eventQueueCapacity       events waiting for the listener; beyond it they are dropped and counted
+ * @param handoverTimeout          how long {@link GossipNode#close} waits, before its goodbye, for a live peer to
+ *                                 answer that it holds every version of this node's site this node holds (the
+ *                                 versions it lacks are sent meanwhile); zero skips the handover
  * @param leaveTimeout             how long {@link GossipNode#close} waits for the goodbye to be sent
  * @param storeShutdownTimeout     how long {@link GossipNode#close} waits for a running store task to finish
  * @param transportTuning          adjusts the QUIC settings derived from the above (timeouts, windows, threads)
@@ -51,6 +54,7 @@ public record GossipNodeConfig(
         int inboundMaxFrames,
         long inboundMaxBytes,
         int eventQueueCapacity,
+        Duration handoverTimeout,
         Duration leaveTimeout,
         Duration storeShutdownTimeout,
         UnaryOperator<QuicTransportConfig.Builder> transportTuning,
@@ -60,6 +64,7 @@ public record GossipNodeConfig(
         Objects.requireNonNull(siteId, "siteId");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(gossip, "gossip");
+        Objects.requireNonNull(handoverTimeout, "handoverTimeout");
         Objects.requireNonNull(leaveTimeout, "leaveTimeout");
         Objects.requireNonNull(storeShutdownTimeout, "storeShutdownTimeout");
         seeds = List.copyOf(seeds);
@@ -97,7 +102,7 @@ public record GossipNodeConfig(
             throw new IllegalArgumentException("inboundMaxBytes must hold at least one frame of "
                     + gossip.maxFrameBytes() + " bytes");
         }
-        if (leaveTimeout.isNegative() || storeShutdownTimeout.isNegative()) {
+        if (handoverTimeout.isNegative() || leaveTimeout.isNegative() || storeShutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
     }
@@ -142,6 +147,8 @@ public record GossipNodeConfig(
         private int inboundMaxFrames = 16384;
         private long inboundMaxBytes = 64L << 20;
         private int eventQueueCapacity = 65536;
+        /** A healthy peer answers within a round trip and an apply batch; 5 s also covers a backlog of seconds. */
+        private Duration handoverTimeout = Duration.ofSeconds(5);
         private Duration leaveTimeout = Duration.ofSeconds(1);
         private Duration storeShutdownTimeout = Duration.ofSeconds(10);
         private UnaryOperator<QuicTransportConfig.Builder> transportTuning = UnaryOperator.identity();
@@ -202,6 +209,11 @@ public record GossipNodeConfig(
             return this;
         }
 
+        public Builder handoverTimeout(Duration value) {
+            handoverTimeout = value;
+            return this;
+        }
+
         public Builder leaveTimeout(Duration value) {
             leaveTimeout = value;
             return this;
@@ -225,7 +237,7 @@ public record GossipNodeConfig(
         public GossipNodeConfig build() {
             GossipNodeConfig config = new GossipNodeConfig(siteId, nodeName, bindAddress, advertiseAddress, seeds,
                     tls, insecureLoopback, gossip, broadcastHandoffCapacity, inboundMaxFrames, inboundMaxBytes,
-                    eventQueueCapacity, leaveTimeout, storeShutdownTimeout, transportTuning, transportDecorator);
+                    eventQueueCapacity, handoverTimeout, leaveTimeout, storeShutdownTimeout, transportTuning, transportDecorator);
             config.transportConfig(); // validates the tuning's ranges now, not at start
             return config;
         }

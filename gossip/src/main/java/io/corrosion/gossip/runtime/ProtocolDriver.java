@@ -84,6 +84,8 @@ final class ProtocolDriver implements SessionLinks.Host {
     private long syncAppliedTotal;
     private boolean progressScheduled;
     private List<CompletableFuture<Void>> trackedSends;
+    /** The handover under way before the goodbye, if any. */
+    private LeaveHandover handover;
 
     ProtocolDriver(GossipNodeConfig config, GossipCore core, Transport transport, ChangesetStore store,
             WireCodec codec, FrameDecoder decoder, NodeCounters counters, EventDispatcher events,
@@ -219,6 +221,7 @@ final class ProtocolDriver implements SessionLinks.Host {
             checkBacklog();
             refreshSnapshots();
             scheduleProgressLog();
+            checkHandover();
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             // A bug in a core or here: the executor would swallow it silently. Say so, and go on with the next step.
             counters.protocolErrors.increment();
@@ -377,6 +380,12 @@ final class ProtocolDriver implements SessionLinks.Host {
         });
     }
 
+    private void checkHandover() {
+        if (handover != null && handover.check(core)) {
+            handover = null;
+        }
+    }
+
     /** Sync streams are read no faster than the store applies what they bring. */
     private void checkBacklog() {
         if (!readingPaused && core.applyBacklogHigh()) {
@@ -439,12 +448,14 @@ final class ProtocolDriver implements SessionLinks.Host {
     // ---------------------------------------------------------------- stopping
 
     /**
-     * Stops the node's threads. With {@code leave}, first says goodbye (waiting up to the leave timeout for the
+     * Stops the node's threads. With {@code leave}, first hands this node's versions over ({@link LeaveHandover}),
+     * then says goodbye (waiting up to the leave timeout for the
      * goodbyes and the broadcasts already queued to be sent); then drops whatever waits for the protocol thread and
      * stops the store threads.
      */
     void stop(boolean leave) {
         if (leave) {
+            handOver();
             CompletableFuture<Void> goodbyeSent = new CompletableFuture<>();
             onProtocolThread("leave", () -> {
                 trackedSends = new ArrayList<>();
@@ -480,6 +491,20 @@ final class ProtocolDriver implements SessionLinks.Host {
             Thread.currentThread().interrupt();
         }
         store.stop(config.storeShutdownTimeout());
+    }
+
+    /** Before the goodbye: waits up to the handover timeout for a live peer to hold every version of ours. */
+    private void handOver() {
+        if (config.handoverTimeout().isZero()) {
+            return;
+        }
+        LeaveHandover h = new LeaveHandover(name, config.handoverTimeout());
+        onProtocolThread("hand over", () -> {
+            if (h.begin(core, now(), outbox)) {
+                handover = h;
+            }
+        });
+        h.await();
     }
 
     /** Where this node's protocol thread is, for the log when it does not stop. */

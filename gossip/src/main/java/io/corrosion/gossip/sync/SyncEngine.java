@@ -70,6 +70,8 @@ public final class SyncEngine {
     static final long REFUSED_BACKOFF_MILLIS = 60_000;
     /** At most this many refused versions are remembered (the oldest are forgotten first). */
     private static final int REFUSED_REMEMBERED = 100_000;
+    /** Handover sessions begin at most this often: the peer stores what the last one served meanwhile. */
+    static final long HANDOVER_ROUND_MILLIS = 100;
 
     private final GossipConfig config;
     private final Supplier<Member> self;
@@ -80,6 +82,14 @@ public final class SyncEngine {
     private final LinkedHashMap<SyncNeed.Full, Long> refused = new LinkedHashMap<>();
     private long nextSyncAt = Long.MAX_VALUE;
     private SessionKey outgoing;
+    /** Handing this node's own versions over before it leaves ({@link #handOver}); the open session, if any. */
+    private boolean handingOver;
+    private SessionKey handover;
+    private long nextHandoverAt = Long.MAX_VALUE;
+    /** Versions of our own site the last handover peer lacked (-1: no answer yet; 0: handed over). */
+    private long handoverLacking = -1;
+    private NodeAddress handoverPeer;
+    private boolean handoverAbandoned;
 
     private long started;
     private long served;
@@ -144,6 +154,9 @@ public final class SyncEngine {
                 close(s, false, out);
             }
         }
+        if (handingOver) {
+            continueHandover(now, out);
+        }
         // A node that never synced does so as soon as it knows a peer: a new or restarted node catches up at once.
         boolean firstChance = started == 0 && outgoing == null && !peers.livePeers().isEmpty();
         if (now >= nextSyncAt || firstChance) {
@@ -162,7 +175,7 @@ public final class SyncEngine {
     }
 
     public long nextTimeout() {
-        long next = nextSyncAt;
+        long next = Math.min(nextSyncAt, nextHandoverAt);
         for (Session s : sessions.values()) {
             next = Math.min(next, s.deadline(config));
         }
@@ -183,7 +196,11 @@ public final class SyncEngine {
         }
         if (message instanceof SyncStateReply reply && s.initiator && s.theirs == null) {
             s.theirs = reply.state();
-            requestFrom(s, now, out);
+            if (s.key.equals(handover)) {
+                handoverAnswered(s, out);
+            } else {
+                requestFrom(s, now, out);
+            }
         } else if (message instanceof SyncRequest request) {
             serve(s, request.needs(), out);
         } else if (message instanceof SyncChangesets batch) {
@@ -318,6 +335,82 @@ public final class SyncEngine {
         return own == null ? 0 : own.head();
     }
 
+    /**
+     * Before this node leaves: hands its own versions over to a live peer, so that a node that does not come back
+     * takes none with it. A session opens at once; the peer's state reply says whether it holds every version of our
+     * site that we hold ({@link #handedOver}); if not, the peer asks for the rest in that session and is served, and
+     * the next session (with any live peer) asks again, until one answers that it holds them all. Changesets in
+     * flight, broadcast or served and not stored by the peer yet, count once its reply shows them. This node asks
+     * for nothing in these sessions. Returns false if no member is alive to hand over to.
+     */
+    public boolean handOver(long now, SyncOutput out) {
+        if (peers.livePeers().isEmpty()) {
+            return false;
+        }
+        handingOver = true;
+        if (handover == null && handoverLacking != 0) {
+            openHandover(now, out);
+        }
+        return true;
+    }
+
+    /** Whether a peer answered that it holds every version of our own site that we hold ({@link #handOver}). */
+    public boolean handedOver() {
+        return handoverLacking == 0;
+    }
+
+    /** How the handover stands, for the log: who answered last, and how many versions of our site it lacked. */
+    public String handoverProgress() {
+        return handoverLacking < 0 ? "no peer answered" : handoverLacking == 0 ? handoverPeer + " holds them all"
+                : handoverPeer + " lacked " + handoverLacking + " versions";
+    }
+
+    /** Whether the handover ended without a peer holding our versions: every member left or died meanwhile. */
+    public boolean handoverAbandoned() {
+        return handoverAbandoned;
+    }
+
+    private void continueHandover(long now, SyncOutput out) {
+        Session open = handover == null ? null : sessions.get(handover);
+        if (open != null && peers.livePeers().stream().noneMatch(m -> m.address().equals(open.peer))) {
+            broken++;
+            close(open, false, out); // its peer left or died: no answer is coming; ask another at once
+            nextHandoverAt = now;
+        }
+        if (handover == null && handoverLacking != 0 && !handoverAbandoned && now >= nextHandoverAt) {
+            openHandover(now, out);
+        }
+    }
+
+    private void openHandover(long now, SyncOutput out) {
+        Member peer = RandomPicks.one(peers.livePeers(), m -> false, random);
+        nextHandoverAt = Long.MAX_VALUE;
+        if (peer == null) {
+            handoverAbandoned = true;
+            return;
+        }
+        SessionKey key = new SessionKey(self.get().siteId(), random.nextLong());
+        sessions.put(key, new Session(key, true, peer.address(), now));
+        handover = key;
+        started++;
+        out.requestState(key);
+    }
+
+    /** The handover peer's state: what it lacks of our own site (it asks for that itself); we ask for nothing. */
+    private void handoverAnswered(Session s, SyncOutput out) {
+        SiteId own = self.get().siteId();
+        long lacking = 0;
+        for (SyncNeed need : SyncNeeds.compute(s.theirs, s.ours)) {
+            if (need.siteId().equals(own)) {
+                lacking += need instanceof SyncNeed.Full full ? full.versions().length() : 1;
+            }
+        }
+        handoverLacking = lacking;
+        handoverPeer = s.peer;
+        s.requested = List.of();
+        out.send(s.peer, new SyncRequest(s.key, List.of()));
+    }
+
     public SyncStats stats() {
         return new SyncStats(started, served, completed, rejected, timedOut, broken, changesetsReceived,
                 changesetsSent, bytesSent, truncated, tooLarge, ownSiteBehind, sessions.size());
@@ -407,6 +500,10 @@ public final class SyncEngine {
         sessions.remove(s.key);
         if (s.key.equals(outgoing)) {
             outgoing = null;
+        }
+        if (s.key.equals(handover)) {
+            handover = null;
+            nextHandoverAt = handoverLacking == 0 ? Long.MAX_VALUE : s.began + HANDOVER_ROUND_MILLIS;
         }
         out.sessionClosed(s.peer, s.key, clean);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipConfig;
+import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.Member;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.SiteId;
@@ -29,6 +30,7 @@ class SyncEngineTest {
 
     private final class Side implements SyncOutput {
         final Member member;
+        final List<Member> peers;
         final InMemoryChangesetStore store;
         final SyncEngine engine;
         Side peer;
@@ -36,9 +38,12 @@ class SyncEngineTest {
         final List<Boolean> cleanCloses = new ArrayList<>();
         final List<String> ownSiteBehind = new ArrayList<>();
         int received;
+        /** Drops what sync brings instead of storing it (a receiver whose apply queue overflowed). */
+        boolean dropsReceived;
 
         Side(int i, List<Member> peers, GossipConfig sideConfig) {
             member = new Member(new SiteId(0, i), new NodeAddress("10.0.0." + i, 7400), 1);
+            this.peers = peers;
             store = new InMemoryChangesetStore(member.siteId());
             engine = new SyncEngine(sideConfig, () -> member, () -> peers, new SplittableRandom(i));
         }
@@ -62,7 +67,9 @@ class SyncEngineTest {
         @Override
         public void received(List<Changeset> changesets) {
             received += changesets.size();
-            store.apply(changesets);
+            if (!dropsReceived) {
+                store.apply(changesets);
+            }
         }
 
         @Override
@@ -312,5 +319,111 @@ class SyncEngineTest {
         assertThat(a.engine.stats().timedOut()).isEqualTo(1);
         assertThat(a.store.hasAllUpTo(b.member.siteId(), 5)).isTrue();
         assertThat(a.received).isEqualTo(5);
+    }
+
+    /**
+     * A node about to leave hands its own versions over: the peer's answer says it lacks them, asks for them and is
+     * served; the next round's answer says it holds them all. The leaving node asks for nothing meanwhile.
+     */
+    @Test
+    void aLeavingNodeHandsItsVersionsOverUntilAPeerAnswersItHoldsThemAll() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 20; i++) {
+            a.store.commitLocal(new byte[100], 300, 0);
+        }
+        b.store.commitLocal(new byte[100], 300, 0);
+
+        assertThat(a.engine.handOver(0, a)).isTrue();
+        drain();
+
+        assertThat(b.store.hasAllUpTo(a.member.siteId(), 20)).isTrue();
+        assertThat(a.engine.handedOver()).as("the first answer was given before the versions came").isFalse();
+        assertThat(a.engine.handoverProgress()).endsWith("lacked 20 versions");
+        assertThat(a.engine.nextTimeout()).isEqualTo(SyncEngine.HANDOVER_ROUND_MILLIS);
+
+        a.engine.onTimeout(SyncEngine.HANDOVER_ROUND_MILLIS, a);
+        drain();
+
+        assertThat(a.engine.handedOver()).isTrue();
+        assertThat(a.received).as("a leaving node asks for nothing").isZero();
+        assertThat(a.engine.stats().open()).isZero();
+        a.engine.onTimeout(10 * SyncEngine.HANDOVER_ROUND_MILLIS, a);
+        assertThat(a.engine.stats().started()).as("no round after the handover").isEqualTo(2);
+    }
+
+    @Test
+    void aPeerThatHoldsEveryVersionAlreadyEndsTheHandoverInOneRound() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 5; i++) {
+            a.store.commitLocal(new byte[100], 300, 0);
+        }
+        b.store.apply(a.store.read(List.of(new SyncNeed.Full(a.member.siteId(), new LongRange(1, 5))),
+                1 << 20).changesets());
+
+        a.engine.handOver(0, a);
+        drain();
+
+        assertThat(a.engine.handedOver()).isTrue();
+        assertThat(a.engine.stats().started()).isEqualTo(1);
+    }
+
+    /** Served versions the peer does not store (its queue overflowed) are asked for, and served, again. */
+    @Test
+    void aHandoverGoesOnWhileThePeerStillLacksVersions() {
+        Side[] s = pair();
+        Side a = s[0];
+        Side b = s[1];
+        for (int i = 0; i < 3; i++) {
+            a.store.commitLocal(new byte[100], 300, 0);
+        }
+        b.dropsReceived = true;
+
+        a.engine.handOver(0, a);
+        drain();
+        a.engine.onTimeout(SyncEngine.HANDOVER_ROUND_MILLIS, a);
+        drain();
+
+        assertThat(a.engine.handedOver()).isFalse();
+        assertThat(a.engine.handoverProgress()).endsWith("lacked 3 versions");
+        assertThat(b.received).as("served in both rounds").isEqualTo(6);
+
+        b.dropsReceived = false;
+        a.engine.onTimeout(2 * SyncEngine.HANDOVER_ROUND_MILLIS, a);
+        drain();
+        a.engine.onTimeout(3 * SyncEngine.HANDOVER_ROUND_MILLIS, a);
+        drain();
+        assertThat(a.engine.handedOver()).isTrue();
+    }
+
+    @Test
+    void aNodeWithNoLivePeerHasNobodyToHandOverTo() {
+        Side a = new Side(1, List.of(), config);
+        a.store.commitLocal(new byte[100], 300, 0);
+
+        assertThat(a.engine.handOver(0, a)).isFalse();
+        assertThat(a.engine.stats().started()).isZero();
+        assertThat(a.engine.handoverProgress()).isEqualTo("no peer answered");
+    }
+
+    /** The peer asked leaves (or dies) before it answers, and no other member is alive: the handover is abandoned. */
+    @Test
+    void aHandoverWhosePeersAllLeftIsAbandoned() {
+        Side[] s = pair();
+        Side a = s[0];
+        a.store.commitLocal(new byte[100], 300, 0);
+        a.engine.handOver(0, a);
+        wire.clear(); // the peer never answers
+        a.peers.clear(); // and is seen to leave
+
+        a.engine.onTimeout(1, a);
+
+        assertThat(a.engine.handoverAbandoned()).isTrue();
+        assertThat(a.engine.handedOver()).isFalse();
+        assertThat(a.cleanCloses).as("the unanswered session is aborted").containsExactly(false);
+        assertThat(a.engine.stats().open()).isZero();
     }
 }

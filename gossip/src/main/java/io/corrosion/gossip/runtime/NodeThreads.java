@@ -28,6 +28,19 @@ final class NodeThreads {
         this.prefix = GossipNode.THREAD_NAME_PREFIX + "-" + nodeName + "-";
     }
 
+    /** Where the thread of {@code role} of the node named so is, one line per frame, for a log line. */
+    static String stackOf(String nodeName, String role) {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().equals(GossipNode.THREAD_NAME_PREFIX + "-" + nodeName + "-" + role)) {
+                for (StackTraceElement frame : stack) {
+                    out.append(System.lineSeparator()).append("    at ").append(frame);
+                }
+            }
+        });
+        return out.toString();
+    }
+
     ThreadFactory named(String role) {
         return BackgroundPriority.loweredThreads(foreground(role));
     }

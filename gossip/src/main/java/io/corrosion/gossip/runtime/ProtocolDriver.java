@@ -485,7 +485,8 @@ final class ProtocolDriver implements SessionLinks.Host {
         resolver.shutdownNow(); // a lookup stuck in DNS ends with its (daemon) thread
         try {
             if (!protocol.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("[{}] the protocol thread did not stop within 5 s; it is at:{}", name, protocolThreadStack());
+                LOG.warn("[{}] the protocol thread did not stop within 5 s; it is at:{}", name,
+                        NodeThreads.stackOf(name, "protocol"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -505,18 +506,5 @@ final class ProtocolDriver implements SessionLinks.Host {
             }
         });
         h.await();
-    }
-
-    /** Where this node's protocol thread is, for the log when it does not stop. */
-    private String protocolThreadStack() {
-        StringBuilder out = new StringBuilder();
-        Thread.getAllStackTraces().forEach((thread, stack) -> {
-            if (thread.getName().equals(GossipNode.THREAD_NAME_PREFIX + "-" + name + "-protocol")) {
-                for (StackTraceElement frame : stack) {
-                    out.append(System.lineSeparator()).append("    at ").append(frame);
-                }
-            }
-        });
-        return out.toString();
     }
 }

@@ -38,8 +38,11 @@ public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
 
-    /** One column of the index: its name and collation. */
-    private record IndexColumn(String name, String collation) {}
+    /**
+     * One column of the index: its name, its collation, and the value the written row will hold, as an expression over
+     * NEW.
+     */
+    private record IndexColumn(String name, String collation, String newValue) {}
 
     private UniqueChecks() {}
 
@@ -72,7 +75,7 @@ public final class UniqueChecks {
      * partial index's checks look only at rows its WHERE selects: the written row, if it does, and the others that do.
      */
     static void create(Connection c, String table, String index, List<String> pkColumns) throws SQLException {
-        List<IndexColumn> columns = columns(c, index);
+        List<IndexColumn> columns = columns(c, table, index);
         StringJoiner notNull = new StringJoiner(" AND ");
         StringJoiner match = new StringJoiner(" AND ");
         StringJoiner changed = new StringJoiner(" OR ");
@@ -80,9 +83,9 @@ public final class UniqueChecks {
         StringJoiner updateOf = new StringJoiner(", ");
         for (IndexColumn col : columns) {
             String q = Sql.ident(col.name());
-            notNull.add("NEW." + q + " IS NOT NULL");
-            match.add(q + " = NEW." + q + " COLLATE " + col.collation());
-            changed.add("NEW." + q + " IS NOT OLD." + q);
+            notNull.add(col.newValue() + " IS NOT NULL");
+            match.add(q + " = " + col.newValue() + " COLLATE " + col.collation());
+            changed.add(col.newValue() + " IS NOT OLD." + q);
             names.add(table + "." + col.name());
             updateOf.add(q);
         }
@@ -93,8 +96,8 @@ public final class UniqueChecks {
             // only the columns the index and its WHERE name: a trigger naming a column keeps it from being dropped
             Set<String> used = new HashSet<>(CrrTableDdl.namesIn(where.get()));
             columns.forEach(col -> used.add(col.name().toLowerCase(Locale.ROOT)));
-            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used);
-            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used);
+            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used, columns);
+            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used, List.of());
             match.add("(" + where.get() + ")");
             updateOf = new StringJoiner(", ").add(columnsOf(c, table, "", used));
         }
@@ -130,22 +133,33 @@ public final class UniqueChecks {
      * True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare
      * (those among {@code used}, lower case).
      */
-    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used)
-            throws SQLException {
-        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used) + ") AS " + Sql.ident(table)
-                + " WHERE " + where + ")";
+    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used,
+            List<IndexColumn> values) throws SQLException {
+        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used, values) + ") AS "
+                + Sql.ident(table) + " WHERE " + where + ")";
     }
 
-    /** The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed. */
     private static String columnsOf(Connection c, String table, String prefix, Set<String> used) throws SQLException {
+        return columnsOf(c, table, prefix, used, List.of());
+    }
+
+    /**
+     * The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed; a column
+     * among {@code values} as its {@link IndexColumn#newValue}.
+     */
+    private static String columnsOf(Connection c, String table, String prefix, Set<String> used,
+            List<IndexColumn> values) throws SQLException {
         StringJoiner out = new StringJoiner(", ");
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     if (used.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
-                        String q = Sql.ident(rs.getString(1));
-                        out.add(prefix.isEmpty() ? q : prefix + q + " AS " + q);
+                        String name = rs.getString(1);
+                        String q = Sql.ident(name);
+                        String value = values.stream().filter(v -> v.name().equalsIgnoreCase(name))
+                                .map(IndexColumn::newValue).findFirst().orElse(prefix + q);
+                        out.add(prefix.isEmpty() ? q : value + " AS " + q);
                     }
                 }
             }
@@ -248,11 +262,17 @@ public final class UniqueChecks {
         }
     }
 
-    private static List<IndexColumn> columns(Connection c, String index) throws SQLException {
+    /**
+     * The index's columns. A NULL written with REPLACE resolution into a NOT NULL column that has a default is stored as
+     * the default (SQLite resolves the NOT NULL conflict after the BEFORE triggers ran): the checks look at that value.
+     */
+    private static List<IndexColumn> columns(Connection c, String table, String index) throws SQLException {
         List<IndexColumn> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT name, coll, cid FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT x.name, x.coll, x.cid, t.\"notnull\", t.dflt_value"
+                + " FROM pragma_index_xinfo(?) AS x LEFT JOIN pragma_table_xinfo(?) AS t ON t.cid = x.cid"
+                + " WHERE x.key = 1 ORDER BY x.seqno")) {
             p.setString(1, index);
+            p.setString(2, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getInt(3) < 0) {
@@ -260,7 +280,12 @@ public final class UniqueChecks {
                                 + " UNIQUE only on columns. Keep the expression's value in a column and make that unique, or list the"
                                 + " table in the local-tables property", CrrErrors.SCHEMA_NOT_SUPPORTED);
                     }
-                    out.add(new IndexColumn(rs.getString(1), rs.getString(2)));
+                    String value = "NEW." + Sql.ident(rs.getString(1));
+                    if (rs.getInt(4) == 1 && rs.getString(5) != null) {
+                        value = "COALESCE(" + value + ", CASE WHEN crsql_internal_conflict() = 'REPLACE' THEN ("
+                                + rs.getString(5) + ") END)";
+                    }
+                    out.add(new IndexColumn(rs.getString(1), rs.getString(2), value));
                 }
             }
         }

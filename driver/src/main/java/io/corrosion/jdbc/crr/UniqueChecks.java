@@ -188,9 +188,9 @@ public final class UniqueChecks {
     }
 
     /**
-     * Makes the checks of the table's indexes again: after {@code ALTER TABLE ... RENAME TO table}, so that their error
-     * names the table by its new name (SQLite renames the table in the triggers' SQL, not in their message), and when
-     * the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
+     * Makes the checks of the table's indexes again: after {@code ALTER TABLE ... RENAME TO table} or any other ALTER
+     * of it, so that their error names the table and its columns by their new names (SQLite renames them in the
+     * triggers' SQL, not in their message), and when the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
      */
     static void recreate(Connection c, String table, List<String> pkColumns) throws SQLException {
         List<String> indexes = new ArrayList<>();

@@ -23,7 +23,22 @@ import java.util.StringJoiner;
  * <p>A local write that collides is treated as its statement's conflict clause says ({@link
  * CrrSession#setConflictResolution}, from {@code INSERT OR ...}/{@code UPDATE OR ...}/{@code REPLACE INTO}): ABORT
  * (the default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips
- * the row, REPLACE deletes the other rows first (a captured delete, so it replicates).
+ * the row, REPLACE deletes the other rows first (a captured delete, so it replicates). A NULL that REPLACE turns into a
+ * NOT NULL column's default is checked as that default.
+ *
+ * <p>Not as SQLite, and why. (1) REPLACE deletes the other rows with a DELETE in the check's body, so the application's
+ * DELETE triggers on the table fire for them; SQLite fires none for a REPLACE's deletes (recursive_triggers, which would
+ * fire them, is refused). A trigger can take a row away only by a DELETE, and a DELETE fires every DELETE trigger of
+ * the table: the capture ones must fire (the delete replicates), the application's must not, and only a guard in the
+ * application's triggers (their WHEN rewritten at CREATE TRIGGER, and in the triggers of existing files) could tell
+ * them apart. (2) The resolution is the top-level statement's: an {@code OR IGNORE}/{@code OR REPLACE} on a statement
+ * in a trigger's body is not seen (the statement's collision fails with 23505 unless the top-level statement has a
+ * clause, which SQLite lets override the body's). A trigger fires per row, between the checks of the top-level
+ * statement's rows, and nothing tells the checks which body statement runs. The way to it: rewrite the body at CREATE
+ * TRIGGER (as {@code TriggerKeyRewrite} rewrites its INSERTs' keys) so that a statement with a clause or an UPSERT is
+ * bracketed by calls that push and pop its resolution (the outermost explicit clause wins, as in SQLite), clear that
+ * stack at each top-level statement (a failing body statement skips its pop), and rewrite the triggers of existing
+ * files at the format change. Not done yet.
  *
  * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve

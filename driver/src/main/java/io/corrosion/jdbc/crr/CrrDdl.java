@@ -164,6 +164,8 @@ final class CrrDdl {
             compactGoneRows(t);
         }
         createTriggers(t);
+        // SQLite renames a column in the checks' SQL, not in their error message
+        UniqueChecks.recreate(conn, table, pks);
         new Backfill(session, conn).run(t, false);
         regenerateView();
     }

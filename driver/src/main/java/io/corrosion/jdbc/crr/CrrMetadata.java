@@ -19,10 +19,10 @@ final class CrrMetadata {
      * row ({@code crsql_internal_stamp}). 4: runs of integer keys go to the log as ranges ({@link #LOG_RANGES}).
      * 5: the primary-key change trigger fires only for UPDATEs that set a key column ({@code UPDATE OF}), one-seq stamps
      * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}); 7: the UNIQUE
-     * checks let an UPSERT resolve a row whose key is taken ({@link UniqueChecks}). Every format change recreates the
-     * capture triggers and the UNIQUE checks.
+     * checks let an UPSERT resolve a row whose key is taken ({@link UniqueChecks}); 8: they see the default a REPLACE
+     * writes for a NULL in a NOT NULL column. Every format change recreates the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 7;
+    static final int FORMAT_VERSION = 8;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

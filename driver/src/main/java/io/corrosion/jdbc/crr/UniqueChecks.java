@@ -23,7 +23,22 @@ import java.util.StringJoiner;
  * <p>A local write that collides is treated as its statement's conflict clause says ({@link
  * CrrSession#setConflictResolution}, from {@code INSERT OR ...}/{@code UPDATE OR ...}/{@code REPLACE INTO}): ABORT
  * (the default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips
- * the row, REPLACE deletes the other rows first (a captured delete, so it replicates).
+ * the row, REPLACE deletes the other rows first (a captured delete, so it replicates). A NULL that REPLACE turns into a
+ * NOT NULL column's default is checked as that default.
+ *
+ * <p>Not as SQLite, and why. (1) REPLACE deletes the other rows with a DELETE in the check's body, so the application's
+ * DELETE triggers on the table fire for them; SQLite fires none for a REPLACE's deletes (recursive_triggers, which would
+ * fire them, is refused). A trigger can take a row away only by a DELETE, and a DELETE fires every DELETE trigger of
+ * the table: the capture ones must fire (the delete replicates), the application's must not, and only a guard in the
+ * application's triggers (their WHEN rewritten at CREATE TRIGGER, and in the triggers of existing files) could tell
+ * them apart. (2) The resolution is the top-level statement's: an {@code OR IGNORE}/{@code OR REPLACE} on a statement
+ * in a trigger's body is not seen (the statement's collision fails with 23505 unless the top-level statement has a
+ * clause, which SQLite lets override the body's). A trigger fires per row, between the checks of the top-level
+ * statement's rows, and nothing tells the checks which body statement runs. The way to it: rewrite the body at CREATE
+ * TRIGGER (as {@code TriggerKeyRewrite} rewrites its INSERTs' keys) so that a statement with a clause or an UPSERT is
+ * bracketed by calls that push and pop its resolution (the outermost explicit clause wins, as in SQLite), clear that
+ * stack at each top-level statement (a failing body statement skips its pop), and rewrite the triggers of existing
+ * files at the format change. Not done yet.
  *
  * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
@@ -38,8 +53,11 @@ public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
 
-    /** One column of the index: its name and collation. */
-    private record IndexColumn(String name, String collation) {}
+    /**
+     * One column of the index: its name, its collation, and the value the written row will hold, as an expression over
+     * NEW.
+     */
+    private record IndexColumn(String name, String collation, String newValue) {}
 
     private UniqueChecks() {}
 
@@ -72,7 +90,7 @@ public final class UniqueChecks {
      * partial index's checks look only at rows its WHERE selects: the written row, if it does, and the others that do.
      */
     static void create(Connection c, String table, String index, List<String> pkColumns) throws SQLException {
-        List<IndexColumn> columns = columns(c, index);
+        List<IndexColumn> columns = columns(c, table, index);
         StringJoiner notNull = new StringJoiner(" AND ");
         StringJoiner match = new StringJoiner(" AND ");
         StringJoiner changed = new StringJoiner(" OR ");
@@ -80,9 +98,9 @@ public final class UniqueChecks {
         StringJoiner updateOf = new StringJoiner(", ");
         for (IndexColumn col : columns) {
             String q = Sql.ident(col.name());
-            notNull.add("NEW." + q + " IS NOT NULL");
-            match.add(q + " = NEW." + q + " COLLATE " + col.collation());
-            changed.add("NEW." + q + " IS NOT OLD." + q);
+            notNull.add(col.newValue() + " IS NOT NULL");
+            match.add(q + " = " + col.newValue() + " COLLATE " + col.collation());
+            changed.add(col.newValue() + " IS NOT OLD." + q);
             names.add(table + "." + col.name());
             updateOf.add(q);
         }
@@ -93,8 +111,8 @@ public final class UniqueChecks {
             // only the columns the index and its WHERE name: a trigger naming a column keeps it from being dropped
             Set<String> used = new HashSet<>(CrrTableDdl.namesIn(where.get()));
             columns.forEach(col -> used.add(col.name().toLowerCase(Locale.ROOT)));
-            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used);
-            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used);
+            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used, columns);
+            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used, List.of());
             match.add("(" + where.get() + ")");
             updateOf = new StringJoiner(", ").add(columnsOf(c, table, "", used));
         }
@@ -130,22 +148,33 @@ public final class UniqueChecks {
      * True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare
      * (those among {@code used}, lower case).
      */
-    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used)
-            throws SQLException {
-        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used) + ") AS " + Sql.ident(table)
-                + " WHERE " + where + ")";
+    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used,
+            List<IndexColumn> values) throws SQLException {
+        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used, values) + ") AS "
+                + Sql.ident(table) + " WHERE " + where + ")";
     }
 
-    /** The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed. */
     private static String columnsOf(Connection c, String table, String prefix, Set<String> used) throws SQLException {
+        return columnsOf(c, table, prefix, used, List.of());
+    }
+
+    /**
+     * The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed; a column
+     * among {@code values} as its {@link IndexColumn#newValue}.
+     */
+    private static String columnsOf(Connection c, String table, String prefix, Set<String> used,
+            List<IndexColumn> values) throws SQLException {
         StringJoiner out = new StringJoiner(", ");
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     if (used.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
-                        String q = Sql.ident(rs.getString(1));
-                        out.add(prefix.isEmpty() ? q : prefix + q + " AS " + q);
+                        String name = rs.getString(1);
+                        String q = Sql.ident(name);
+                        String value = values.stream().filter(v -> v.name().equalsIgnoreCase(name))
+                                .map(IndexColumn::newValue).findFirst().orElse(prefix + q);
+                        out.add(prefix.isEmpty() ? q : value + " AS " + q);
                     }
                 }
             }
@@ -174,9 +203,9 @@ public final class UniqueChecks {
     }
 
     /**
-     * Makes the checks of the table's indexes again: after {@code ALTER TABLE ... RENAME TO table}, so that their error
-     * names the table by its new name (SQLite renames the table in the triggers' SQL, not in their message), and when
-     * the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
+     * Makes the checks of the table's indexes again: after {@code ALTER TABLE ... RENAME TO table} or any other ALTER
+     * of it, so that their error names the table and its columns by their new names (SQLite renames them in the
+     * triggers' SQL, not in their message), and when the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
      */
     static void recreate(Connection c, String table, List<String> pkColumns) throws SQLException {
         List<String> indexes = new ArrayList<>();
@@ -248,11 +277,17 @@ public final class UniqueChecks {
         }
     }
 
-    private static List<IndexColumn> columns(Connection c, String index) throws SQLException {
+    /**
+     * The index's columns. A NULL written with REPLACE resolution into a NOT NULL column that has a default is stored as
+     * the default (SQLite resolves the NOT NULL conflict after the BEFORE triggers ran): the checks look at that value.
+     */
+    private static List<IndexColumn> columns(Connection c, String table, String index) throws SQLException {
         List<IndexColumn> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT name, coll, cid FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT x.name, x.coll, x.cid, t.\"notnull\", t.dflt_value"
+                + " FROM pragma_index_xinfo(?) AS x LEFT JOIN pragma_table_xinfo(?) AS t ON t.cid = x.cid"
+                + " WHERE x.key = 1 ORDER BY x.seqno")) {
             p.setString(1, index);
+            p.setString(2, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getInt(3) < 0) {
@@ -260,7 +295,12 @@ public final class UniqueChecks {
                                 + " UNIQUE only on columns. Keep the expression's value in a column and make that unique, or list the"
                                 + " table in the local-tables property", CrrErrors.SCHEMA_NOT_SUPPORTED);
                     }
-                    out.add(new IndexColumn(rs.getString(1), rs.getString(2)));
+                    String value = "NEW." + Sql.ident(rs.getString(1));
+                    if (rs.getInt(4) == 1 && rs.getString(5) != null) {
+                        value = "COALESCE(" + value + ", CASE WHEN crsql_internal_conflict() = 'REPLACE' THEN ("
+                                + rs.getString(5) + ") END)";
+                    }
+                    out.add(new IndexColumn(rs.getString(1), rs.getString(2), value));
                 }
             }
         }

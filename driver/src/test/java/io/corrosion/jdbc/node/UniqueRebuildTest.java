@@ -62,4 +62,17 @@ class UniqueRebuildTest {
             }
         }
     }
+
+    @Test
+    void aRenamedColumnIsNamedByItsNewNameWhenItsValueCollides() throws SQLException {
+        try (Node a = new Node(dir, "a", "node-slot=1")) {
+            a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, mail TEXT UNIQUE, k TEXT, n TEXT)",
+                    "CREATE UNIQUE INDEX t_k_n ON t (k, n) WHERE k != 'z'", "INSERT INTO t VALUES (1, 'a@x', 'p', 'q')");
+            a.exec("ALTER TABLE t RENAME COLUMN mail TO email", "ALTER TABLE t RENAME COLUMN n TO m");
+            refused(a, "INSERT INTO t VALUES (2, 'a@x', 'r', 's')", "UNIQUE constraint failed: t.email");
+            refused(a, "INSERT INTO t VALUES (3, 'b@x', 'p', 'q')", "UNIQUE constraint failed: t.k, t.m");
+            a.exec("INSERT INTO t VALUES (4, 'c@x', 'z', 'q')", "INSERT INTO t VALUES (5, 'd@x', 'z', 'q')");
+            refused(a, "UPDATE t SET email = 'a@x' WHERE id = 4", "UNIQUE constraint failed: t.email");
+        }
+    }
 }

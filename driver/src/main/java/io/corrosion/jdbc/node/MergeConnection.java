@@ -72,7 +72,7 @@ public final class MergeConnection implements AgentConnection {
     /** The CRR API on this connection; its merges go through {@link #apply}'s rules. */
     @Override
     public CrrApi crr() {
-        return new SessionApi(session, connection, node);
+        return new SessionApi(session, connection, node, true);
     }
 
     @Override

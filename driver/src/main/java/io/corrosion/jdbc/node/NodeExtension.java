@@ -134,7 +134,7 @@ public final class NodeExtension implements DatabaseExtension {
     @Override
     public CrrApi crrApi(SQLiteConnection connection) {
         NodeConnection c = connections.get(connection);
-        return c == null ? CrrApi.NONE : new SessionApi(c.session, connection, this);
+        return c == null ? CrrApi.NONE : new SessionApi(c.session, connection, this, false);
     }
 
     /**

@@ -4,10 +4,7 @@ import static io.corrosion.gossip.runtime.TestNodes.statusOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import io.corrosion.gossip.MemberStatus;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.store.InMemoryChangesetStore;
@@ -23,13 +20,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A node that leaves hands its own versions over to a live peer before its goodbye. Its last broadcasts can be
@@ -184,18 +179,8 @@ class GossipLeaveHandoverTest {
     /** No peer can take the versions (its sync sessions cannot open): close waits the bound, then says so at WARN. */
     @Test
     void aHandoverNoPeerConfirmsEndsAtItsBoundWithAWarning() {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                if (e.getLevel() == Level.WARN) {
-                    warnings.add(e.getFormattedMessage());
-                }
-            }
-        };
-        Logger log = (Logger) LoggerFactory.getLogger(LeaveHandover.class);
-        appender.start();
-        log.addAppender(appender);
+        Warnings logged = new Warnings(LeaveHandover.class);
+        List<String> warnings = logged.lines;
         try {
             Pair p = pair(Duration.ofSeconds(1));
             p.transport.exchangesFail = true;
@@ -209,7 +194,7 @@ class GossipLeaveHandoverTest {
                     "no peer answered"));
             assertThat(p.peerStore.head(p.leaving.siteId())).isEqualTo(20);
         } finally {
-            log.detachAppender(appender);
+            logged.close();
         }
     }
 }

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipEvent;
 import io.corrosion.gossip.MemberStatus;
@@ -22,13 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 class GossipNodeLifecycleTest {
 
@@ -59,18 +54,8 @@ class GossipNodeLifecycleTest {
     /** An operator's review: a seed with nobody listening was silent, and the node never replicated. */
     @Test
     void aNodeWhoseSeedsNeverAnswerSaysSoAtWarn() throws Exception {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent e) {
-                if (e.getLevel() == Level.WARN) {
-                    warnings.add(e.getFormattedMessage());
-                }
-            }
-        };
-        Logger log = (Logger) LoggerFactory.getLogger(JoinWatch.class);
-        appender.start();
-        log.addAppender(appender);
+        Warnings logged = new Warnings(JoinWatch.class);
+        List<String> warnings = logged.lines;
         JoinWatch.periodMillis = 200;
         try (DatagramSocket nobody = new DatagramSocket(0, Pki.LOOPBACK)) { // holds the port: nobody answers there
             NodeAddress silent = new NodeAddress(Pki.LOOPBACK.getHostAddress(), nobody.getLocalPort());
@@ -80,7 +65,7 @@ class GossipNodeLifecycleTest {
             a.close();
         } finally {
             JoinWatch.periodMillis = JoinWatch.PERIOD_MILLIS;
-            log.detachAppender(appender);
+            logged.close();
         }
     }
 

@@ -64,6 +64,16 @@ final class Node implements AutoCloseable {
         return rows;
     }
 
+    /** What a statement did: its update count, or its error (SQLite's UNIQUE message as plain SQLite words it). */
+    static String outcome(Connection c, String sql) {
+        try (Statement s = c.createStatement()) {
+            return "updated " + s.executeUpdate(sql);
+        } catch (SQLException e) {
+            return "failed: " + e.getMessage().replaceFirst("^\\[SQLITE_CONSTRAINT_\\w+\\]\\s*", "")
+                    .replaceFirst("^.*\\((UNIQUE constraint failed: [^)]*)\\)$", "$1");
+        }
+    }
+
     Object scalar(String sql) throws SQLException {
         List<List<Object>> rows = rows(sql);
         return rows.isEmpty() ? null : rows.get(0).get(0);

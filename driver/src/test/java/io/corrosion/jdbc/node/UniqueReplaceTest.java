@@ -32,15 +32,6 @@ class UniqueReplaceTest {
         CorrosionDriver.shutdownAll();
     }
 
-    /** What a statement did: its update count, or its error with its SQLState. */
-    private static String outcome(Connection c, String sql) {
-        try (Statement s = c.createStatement()) {
-            return "updated " + s.executeUpdate(sql);
-        } catch (SQLException e) {
-            return "failed: " + e.getMessage().replaceFirst("^\\[SQLITE_CONSTRAINT_\\w+\\]\\s*", "")
-                    .replaceFirst("^.*\\((UNIQUE constraint failed: [^)]*)\\)$", "$1");
-        }
-    }
 
     /**
      * Runs the schema, the setup and the writes on plain sqlite-jdbc and on a node: the writes' outcomes and the rows of
@@ -56,7 +47,7 @@ class UniqueReplaceTest {
             JdbcRows.exec(p, schema.toArray(String[]::new));
             JdbcRows.exec(p, setup.toArray(String[]::new));
             for (String w : writes) {
-                plain.add(outcome(p, w));
+                plain.add(Node.outcome(p, w));
             }
             plainRows = Node.rows(p, query);
         }
@@ -65,7 +56,7 @@ class UniqueReplaceTest {
             b.exec(schema.toArray(String[]::new));
             List<String> driver = new ArrayList<>();
             for (String w : writes) {
-                driver.add(outcome(a.c, w));
+                driver.add(Node.outcome(a.c, w));
             }
             assertThat(driver).as("outcomes through the driver").isEqualTo(plain);
             assertThat(a.rows(query)).as("rows through the driver").isEqualTo(plainRows);
@@ -127,7 +118,7 @@ class UniqueReplaceTest {
             s.execute("UPDATE crsql_master SET value = 7 WHERE key = 'corrosion_format'");
         }
         try (Node a = new Node(dir, "old")) {
-            assertThat(outcome(a.c, "INSERT OR REPLACE INTO t VALUES (2, NULL)")).isEqualTo("updated 1");
+            assertThat(Node.outcome(a.c, "INSERT OR REPLACE INTO t VALUES (2, NULL)")).isEqualTo("updated 1");
             assertThat(a.rows("SELECT * FROM t ORDER BY id")).containsExactly(List.of(2L, "x"));
         }
     }
@@ -169,18 +160,18 @@ class UniqueReplaceTest {
         String withClause = "INSERT OR REPLACE INTO t2 VALUES (1, 'x')";
         try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
             JdbcRows.exec(p, sql);
-            assertThat(outcome(p, write)).startsWith("updated");
+            assertThat(Node.outcome(p, write)).startsWith("updated");
             assertThat(Node.rows(p, "SELECT * FROM t1")).containsExactly(List.of(1L, "x"));
             JdbcRows.exec(p, "DELETE FROM t2", "DELETE FROM t1", "INSERT INTO t1 VALUES (5, 'x')");
-            assertThat(outcome(p, withClause)).startsWith("updated");
+            assertThat(Node.outcome(p, withClause)).startsWith("updated");
         }
         try (Node a = new Node(dir, "a")) {
             a.exec(sql);
-            assertThat(outcome(a.c, write)).isEqualTo("failed: UNIQUE constraint failed: t1.b");
+            assertThat(Node.outcome(a.c, write)).isEqualTo("failed: UNIQUE constraint failed: t1.b");
             assertThatThrownBy(() -> a.exec(write)).isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"));
             // the statement that fired the trigger decides: with its own OR REPLACE, the body's row replaces
-            assertThat(outcome(a.c, withClause)).startsWith("updated");
+            assertThat(Node.outcome(a.c, withClause)).startsWith("updated");
             assertThat(a.rows("SELECT * FROM t1")).containsExactly(List.of(1L, "x"));
         }
     }

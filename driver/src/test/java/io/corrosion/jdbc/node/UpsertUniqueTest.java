@@ -36,15 +36,6 @@ class UpsertUniqueTest {
         CorrosionDriver.shutdownAll();
     }
 
-    /** What a statement did: its update count, or its error. */
-    private static String outcome(Connection c, String sql) {
-        try (Statement s = c.createStatement()) {
-            return "updated " + s.executeUpdate(sql);
-        } catch (SQLException e) {
-            return "failed: " + e.getMessage().replaceFirst("^\\[SQLITE_CONSTRAINT_\\w+\\]\\s*", "")
-                    .replaceFirst("^.*\\((UNIQUE constraint failed: [^)]*)\\)$", "$1");
-        }
-    }
 
     /**
      * Runs the setup and then the upserts on plain sqlite-jdbc and on a node; the upserts' outcomes and the rows must be
@@ -57,7 +48,7 @@ class UpsertUniqueTest {
         try (Connection p = plain("plain" + runs)) {
             JdbcRows.exec(p, ddl, setup);
             for (String u : upserts) {
-                plain.add(outcome(p, u));
+                plain.add(Node.outcome(p, u));
             }
             plainRows = Node.rows(p, rows);
         }
@@ -66,7 +57,7 @@ class UpsertUniqueTest {
             b.exec(ddl);
             List<String> driver = new ArrayList<>();
             for (String u : upserts) {
-                driver.add(outcome(a.c, u));
+                driver.add(Node.outcome(a.c, u));
             }
             for (String other : List.of(setup, String.join("\n", upserts))) {
                 for (String statement : other.split("\n")) {
@@ -216,9 +207,9 @@ class UpsertUniqueTest {
             s.execute("UPDATE crsql_master SET value = 6 WHERE key = 'corrosion_format'");
         }
         try (Node a = new Node(dir, "old")) {
-            assertThat(outcome(a.c, "INSERT INTO users VALUES (1, 'b@x', 5) ON CONFLICT (id) DO UPDATE SET n = excluded.n"))
+            assertThat(Node.outcome(a.c, "INSERT INTO users VALUES (1, 'b@x', 5) ON CONFLICT (id) DO UPDATE SET n = excluded.n"))
                     .isEqualTo("updated 1");
-            assertThat(outcome(a.c, "INSERT INTO users VALUES (3, 'b@x', 5)"))
+            assertThat(Node.outcome(a.c, "INSERT INTO users VALUES (3, 'b@x', 5)"))
                     .isEqualTo("failed: UNIQUE constraint failed: users.email");
             assertThat(a.rows(ALL_USERS)).containsExactly(List.of(1L, "a@x", 5L), List.of(2L, "b@x", 0L));
         }

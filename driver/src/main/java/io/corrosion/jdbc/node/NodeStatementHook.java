@@ -90,6 +90,16 @@ final class NodeStatementHook implements StatementHook {
         return null;
     }
 
+    /** Whether the plan inserts into {@code crsql_changes}: a merge ({@link MergePragmas}). */
+    private static boolean mergesChanges(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (ChangesInsert.insertsChanges(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The UPSERT of the plan, for the UNIQUE checks of its table; null if it has none. */
     private static StatementPlan upsert(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
@@ -108,7 +118,7 @@ final class NodeStatementHook implements StatementHook {
                 schema.refuseMixed(List.of(plan), c);
             }
         }
-        if (plan.statements().stream().anyMatch(ChangesInsert::insertsChanges)) {
+        if (mergesChanges(plan)) {
             NodeConnection c = connections.apply(connection);
             if (c != null && c.merging == null) {
                 c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");

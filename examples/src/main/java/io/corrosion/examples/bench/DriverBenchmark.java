@@ -36,6 +36,8 @@ public final class DriverBenchmark {
     private static final int MERGE_CHUNK = 2_000;
     private static final String POINT_SELECT = "select id, name, age from person where id = ?";
     private static final String INSERT = "insert into person (name, age) values (?, ?)";
+    private static final int WIDE_TABLES = 30;
+    private static final String WIDE_OPEN = "connection open+close, 30 tables of 8 columns";
     private static final String ITEM = "create table item (id integer primary key, name text, qty integer, price real,"
             + " note text)";
 
@@ -82,13 +84,16 @@ public final class DriverBenchmark {
                 ROWS, seconds, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-46s %12s %12s %8s %15s %s%n", "operation", "sqlite ns/op", "corrosion", "ratio",
                 "round ratios", "goal");
-        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db") + "?" + pragmas);
-                Connection corrosion = DriverManager.getConnection(
-                        "jdbc:corrosion:" + dir.resolve("corrosion.db") + "?" + pragmas)) {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db") + "?" + pragmas;
+        String corrosionUrl = "jdbc:corrosion:" + dir.resolve("corrosion.db") + "?" + pragmas;
+        try (Connection sqlite = DriverManager.getConnection(plainUrl);
+                Connection corrosion = DriverManager.getConnection(corrosionUrl)) {
             fill(sqlite);
             fill(corrosion);
             compare("point SELECT (prepared once)", pointSelect(sqlite), pointSelect(corrosion), "<= 1.05x (3, 4)");
             compare("point SELECT (prepare+execute+close)", prepareSelectClose(sqlite), prepareSelectClose(corrosion), "");
+            compare("connection open+SELECT+close, no pool", openSelectClose(sqlite, plainUrl),
+                    openSelectClose(corrosion, corrosionUrl), "");
             compare("single-row INSERT transaction", insertTransaction(sqlite), insertTransaction(corrosion),
                     "<= 1.5x (4)");
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
@@ -106,6 +111,9 @@ public final class DriverBenchmark {
             compare("BACKUP TO a copy (the whole file)", backup(sqlite, dir.resolve("plain-copy.db")),
                     backup(corrosion, dir.resolve("corrosion-copy.db")), "");
             compare("table rebuild of 10k rows, one transaction", rebuild(sqlite), rebuild(corrosion), "");
+        }
+        if (wanted(WIDE_OPEN)) {
+            wideSchemaOpen(pragmas);
         }
         if (wanted("interceptor, cached plan lookup")) {
             interceptorCost();
@@ -206,6 +214,59 @@ public final class DriverBenchmark {
                 }
             }
         };
+    }
+
+    /**
+     * An application without a pool: a new connection per request (the file stays open in another connection, as a
+     * server's would), one point SELECT, close.
+     */
+    private Op openSelectClose(Connection open, String url) throws SQLException {
+        long[] ids = ids(open);
+        return () -> {
+            try (Connection c = DriverManager.getConnection(url);
+                    PreparedStatement ps = c.prepareStatement(POINT_SELECT)) {
+                ps.setLong(1, ids[random.nextInt(ROWS)]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    sink += rs.getLong(1);
+                }
+            }
+        };
+    }
+
+    /**
+     * Connection open and close on a file of {@value #WIDE_TABLES} tables of 8 columns: SQLite reads the whole schema
+     * when a connection first prepares a statement, and a replicated table brings its clock table, capture triggers and
+     * a part of the {@code crsql_changes} view.
+     */
+    private void wideSchemaOpen(String pragmas) throws Exception {
+        List<String> urls = new ArrayList<>();
+        List<Connection> held = new ArrayList<>();
+        for (String url : List.of("jdbc:sqlite:" + dir.resolve("wide-plain.db"), "jdbc:corrosion:" + dir.resolve("wide.db"))) {
+            Connection c = DriverManager.getConnection(url + "?" + pragmas);
+            try (Statement s = c.createStatement()) {
+                for (int i = 0; i < WIDE_TABLES; i++) {
+                    s.execute("create table wide_" + i + " (id integer primary key, a text, b int, c text, d real,"
+                            + " e int, f text, g blob)");
+                }
+            }
+            held.add(c);
+            urls.add(url + "?" + pragmas);
+        }
+        Op[] ops = new Op[2];
+        for (int i = 0; i < 2; i++) {
+            String url = urls.get(i);
+            ops[i] = () -> {
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("select count(*) from wide_0")) {
+                    sink += rs.getLong(1);
+                }
+            };
+        }
+        compare(WIDE_OPEN, ops[0], ops[1], "");
+        for (Connection c : held) {
+            c.close();
+        }
     }
 
     private Op insertTransaction(Connection c) throws SQLException {

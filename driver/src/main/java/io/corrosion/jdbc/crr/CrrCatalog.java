@@ -73,15 +73,45 @@ final class CrrCatalog {
         schemaVersion = -1;
     }
 
-    private void refreshIfStale() throws SQLException {
+    /** The file's schema version as this connection sees it: SQLite changes it with every change of the schema. */
+    long schemaVersion() throws SQLException {
         if (schemaVersionQuery == null) {
             schemaVersionQuery = conn.prepareStatement("PRAGMA schema_version");
         }
-        long current;
         try (ResultSet rs = schemaVersionQuery.executeQuery()) {
             rs.next();
-            current = rs.getLong(1);
+            return rs.getLong(1);
         }
+    }
+
+    /**
+     * Takes the CRRs another connection of the file read and checked at this schema version ({@link CheckedCatalog});
+     * false if no connection did.
+     */
+    boolean adoptChecked(LocalJournal journal, long version) {
+        CheckedCatalog checked = CheckedCatalog.of(journal);
+        if (checked == null || checked.schemaVersion() != version) {
+            return false;
+        }
+        byName = checked.byName();
+        byId = checked.byId();
+        schemaVersion = version;
+        return true;
+    }
+
+    /**
+     * Offers this connection's CRRs to the file's later connections ({@link CheckedCatalog}), if the schema is still
+     * at {@code version}, the one found in order. Outside a transaction only: what it reads is committed.
+     */
+    void publishChecked(LocalJournal journal, long version) throws SQLException {
+        refreshIfStale();
+        if (schemaVersion == version) {
+            CheckedCatalog.offer(journal, new CheckedCatalog(version, byName, byId));
+        }
+    }
+
+    private void refreshIfStale() throws SQLException {
+        long current = schemaVersion();
         if (current == schemaVersion) {
             return;
         }

@@ -75,11 +75,17 @@ public final class CrrSession implements AutoCloseable {
                 s.execute("PRAGMA wal_autocheckpoint = " + LocalJournal.WAL_AUTOCHECKPOINT_CAP);
             }
         }
-        if (ddl.needsRepair()) {
-            List<String> repaired = inTransaction(ddl::repairDrift);
-            if (!repaired.isEmpty()) {
-                LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
-            }
+        long schema = catalog.schemaVersion();
+        if (catalog.adoptChecked(journal, schema)) {
+            return; // a connection of the file found this schema in order
+        }
+        if (!ddl.needsRepair()) {
+            catalog.publishChecked(journal, schema);
+            return;
+        }
+        List<String> repaired = inTransaction(ddl::repairDrift);
+        if (!repaired.isEmpty()) {
+            LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
         }
     }
 

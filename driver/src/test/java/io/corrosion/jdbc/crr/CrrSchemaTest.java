@@ -109,6 +109,28 @@ class CrrSchemaTest {
     }
 
     @Test
+    void aConnectionTakesTheCatalogAnotherCheckedOnlyAtThatSchemaVersion() throws SQLException {
+        try (Replica held = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT);"
+                + " SELECT crsql_as_crr('t');")) {
+            try (Replica second = new Replica(dir, "a")) { // checks the file at this version and offers what it read
+                assertThat(CheckedCatalog.of(second.crr.journal()).schemaVersion()).isEqualTo(second.crr.catalog().schemaVersion());
+            }
+            try (Replica third = new Replica(dir, "a")) {
+                assertThat(third.crr.catalog().table("t")).as("taken, not read again")
+                        .isSameAs(CheckedCatalog.of(third.crr.journal()).byName().get("t"));
+            }
+            // Behind the engine: a connection without it adds a column; the next connection must repair t's capture
+            try (org.sqlite.SQLiteConnection plain = Replica.open(dir.resolve("a.db"))) {
+                plain.getDatabase()._exec("ALTER TABLE t ADD COLUMN c TEXT");
+            }
+            try (Replica fourth = new Replica(dir, "a")) {
+                fourth.exec("INSERT INTO t VALUES (1, 'x', 'y')");
+                assertThat(fourth.query("SELECT cid, val FROM crsql_changes ORDER BY cid")).hasToString("[[a, x], [c, y]]");
+            }
+        }
+    }
+
+    @Test
     void internalTablesFollowTheHidingRule() throws SQLException {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
                 + " CREATE TABLE p(a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)); SELECT crsql_as_crr('p');")) {

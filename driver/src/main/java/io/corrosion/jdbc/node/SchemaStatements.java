@@ -314,12 +314,6 @@ final class SchemaStatements {
             return;
         }
         Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
-        if (shape.isEmpty() && CrrTableDdl.isCreateTableAsSelect(s.sql())) {
-            throw new CrrSchemaException(table, CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID, "CREATE TABLE ... AS SELECT, which"
-                    + " gives a table no key (and no way to declare one). Create the table first, with a PRIMARY KEY or"
-                    + " with none (the driver then adds a hidden one), and fill it with INSERT INTO " + table
-                    + " SELECT ...");
-        }
         c.session.asCrr(table, CrrRule.DRIVER);
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code CREATE TABLE}: rewritten ({@link CrrTableDdl}: key NOT NULL, hidden key for keyless tables, UNIQUE
  *       constraints out), then made a CRR in the same scope; a table that cannot be one is refused with the rule and
- *       the remedy and not created.</li>
+ *       the remedy and not created. {@code CREATE TABLE ... AS SELECT} comes here as the CREATE TABLE it runs as
+ *       ({@link TableAsSelect}).</li>
  *   <li>{@code CREATE UNIQUE INDEX}: created as a plain index enforced as UNIQUE for local writes.</li>
  *   <li>{@code ALTER TABLE}: capture off before ({@code crsql_begin_alter}), metadata updated after
  *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>

@@ -111,6 +111,8 @@ class CreateTableAsSelectTest {
             assertThat(b.executeUpdate()).isZero();
         }
         sameTable(sql);
+        assertThat(ours.scalar("SELECT last_insert_rowid()")).as("as the README says")
+                .isEqualTo(ours.scalar("SELECT max(__corrosion_row_id) FROM copy"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.intercept;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -43,17 +44,27 @@ public record CreateTableAsSelect(String head, String select) {
     }
 
     /**
-     * The query with no rows and the same result columns, for {@code CREATE TEMP TABLE ... AS} to declare them as the
-     * statement would: its top-level {@code LIMIT} becomes {@code LIMIT 0}. A query whose last part is {@code VALUES},
-     * which takes no LIMIT, is wrapped as a subquery (that would name a {@code rowid} result column otherwise).
+     * The type SQLite's {@code CREATE TABLE ... AS} declares for a result column that a view of the same query declares
+     * {@code viewType}: the name of that type's affinity, by SQLite's rules in their order ({@code INT} for a type that
+     * contains "INT", {@code TEXT} for "CHAR", "CLOB" or "TEXT", none for "BLOB" or no type, {@code REAL} for "REAL",
+     * "FLOA" or "DOUB", else {@code NUM}). A view keeps a column's declared type ({@code VARCHAR(20)}) where the
+     * table's statement spells only its affinity ({@code TEXT}).
      */
-    public String withoutRows() {
-        TokenReader r = new TokenReader(select);
-        if (r.topLevel(0, t -> t.isWord("VALUES")) >= 0) {
-            return "SELECT * FROM (" + select + "\n) LIMIT 0";
+    public static String tableType(String viewType) {
+        String type = viewType == null ? "" : viewType.toUpperCase(Locale.ROOT);
+        if (type.contains("INT")) {
+            return "INT";
         }
-        int limit = r.topLevel(0, t -> t.isWord("LIMIT"));
-        return limit < 0 ? select + " LIMIT 0" : select.substring(0, r.tokens.get(limit).start()) + "LIMIT 0";
+        if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT")) {
+            return "TEXT";
+        }
+        if (type.contains("BLOB") || type.isEmpty()) {
+            return "";
+        }
+        if (type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB")) {
+            return "REAL";
+        }
+        return "NUM";
     }
 
     /** {@code CREATE TABLE [IF NOT EXISTS] name ("a" TEXT, "b", ...)}: the table the statement creates, as DDL. */

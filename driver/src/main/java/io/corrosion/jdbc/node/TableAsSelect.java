@@ -22,13 +22,12 @@ import java.util.Optional;
  * of the application's): {@code CREATE TABLE copy (<columns>)}, which gets the driver's hidden key like any keyless
  * table, then {@code INSERT INTO copy (<columns>) SELECT ...}, whose rows get node-private keys and replicate.
  *
- * <p>The columns are SQLite's own: the query runs, without rows, into a TEMP table of SQLite's {@code CREATE ... AS},
- * whose names ({@code a:1} for a second {@code a}) and types (from the expressions' affinity) are read back and the
- * TEMP table dropped. {@code SELECT *} over a table with the hidden key is written out without it first
+ * <p>The columns are SQLite's own: a TEMP view of the query has the names SQLite's {@code CREATE ... AS} gives them
+ * ({@code a:1} for a second {@code a}), and the affinities of their types are the types it declares. {@code SELECT *} over a table with the hidden key is written out without it first
  * ({@link HiddenKeyStars}), so the key never becomes a column. TEMP and local tables are left to SQLite.
  */
 final class TableAsSelect {
-    /** The TEMP table that shows the columns; dropped right after. */
+    /** The TEMP view that shows the columns; dropped right after. */
     private static final String SCRATCH = "__corrosion_ctas_columns";
 
     private final SchemaPolicy policy;
@@ -109,23 +108,27 @@ final class TableAsSelect {
                 + " (a bug in the driver; create the table, then INSERT INTO it SELECT ...)", SqlErrors.GENERAL_ERROR));
     }
 
-    /** The columns SQLite's {@code CREATE TABLE ... AS} gives the query's result, read from a TEMP table of it. */
+    /**
+     * The columns SQLite's {@code CREATE TABLE ... AS} gives the query's result: a TEMP view of the query has its names,
+     * and the affinities of its declared types are the table's types. A view runs nothing, and unlike a table it can be
+     * dropped while a result set of the connection is open.
+     */
     private static List<CreateTableAsSelect.Column> columns(Connection raw, CreateTableAsSelect parts)
             throws SQLException {
         try (Statement s = raw.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS temp." + SCRATCH); // one a failed DROP left behind
-            s.execute("CREATE TEMP TABLE " + SCRATCH + " AS " + parts.withoutRows());
+            s.execute("CREATE TEMP VIEW " + SCRATCH + " AS " + parts.select());
             try {
                 List<CreateTableAsSelect.Column> columns = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery(
                         "SELECT name, type FROM pragma_table_info('" + SCRATCH + "', 'temp') ORDER BY cid")) {
                     while (rs.next()) {
-                        columns.add(new CreateTableAsSelect.Column(rs.getString(1), rs.getString(2)));
+                        columns.add(new CreateTableAsSelect.Column(rs.getString(1),
+                                CreateTableAsSelect.tableType(rs.getString(2))));
                     }
                 }
                 return columns;
             } finally {
-                s.execute("DROP TABLE temp." + SCRATCH);
+                s.execute("DROP VIEW temp." + SCRATCH);
             }
         }
     }

@@ -122,6 +122,25 @@ class TableAsSelectTest {
     }
 
     @Test
+    void aBatchOfItAloneRunsItAndABatchWithOtherStringsIsRefusedWhole() throws SQLException {
+        String sql = "CREATE TABLE copy AS SELECT item FROM bag WHERE owner_id = 1";
+        try (Statement s = plain.createStatement()) {
+            s.execute(sql);
+        }
+        try (Statement s = ours.c.createStatement()) {
+            s.addBatch(sql);
+            assertThat(s.executeBatch()).containsExactly(0);
+            sameTable(sql);
+            s.addBatch("CREATE TABLE copy2 AS SELECT * FROM bag");
+            s.addBatch("INSERT INTO bag VALUES (8, 'cap')");
+            SQLException e = catchThrowableOfType(SQLException.class, s::executeBatch);
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+        }
+        assertThat(ours.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'copy2'")).isEqualTo(0L);
+        assertThat(ours.scalar("SELECT count(*) FROM bag WHERE owner_id = 8")).isEqualTo(0L);
+    }
+
+    @Test
     void itRunsWhileAResultSetOfTheConnectionIsOpen() throws SQLException {
         for (Connection c : List.of(plain, ours.c)) {
             try (Statement reading = c.createStatement();

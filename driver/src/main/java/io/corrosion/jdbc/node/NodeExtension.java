@@ -55,7 +55,8 @@ public final class NodeExtension implements DatabaseExtension {
         this.keys = KeysExtension.create(database, CrrEngine::siteId);
         this.policy = new SchemaPolicy(keys.localTables());
         this.schema = new SchemaStatements(policy);
-        this.hook = new NodeStatementHook(keys.statementHook(), schema, connections::get);
+        this.hook = new NodeStatementHook(keys.statementHook(), schema, new TableAsSelect(policy),
+                connections::get);
     }
 
     /**

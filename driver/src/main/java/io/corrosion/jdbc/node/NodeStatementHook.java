@@ -3,13 +3,16 @@ package io.corrosion.jdbc.node;
 import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.ConflictResolution;
+import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.ParameterBinder;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +32,13 @@ final class NodeStatementHook implements StatementHook {
     private final SchemaStatements schema;
     private final Function<SQLiteConnection, NodeConnection> connections;
     private final HiddenKeyStars stars = new HiddenKeyStars();
+    private final TableAsSelect tableAsSelect;
 
-    NodeStatementHook(StatementHook keys, SchemaStatements schema, Function<SQLiteConnection, NodeConnection> connections) {
+    NodeStatementHook(StatementHook keys, SchemaStatements schema, TableAsSelect tableAsSelect,
+            Function<SQLiteConnection, NodeConnection> connections) {
         this.keys = keys;
         this.schema = schema;
+        this.tableAsSelect = tableAsSelect;
         this.connections = connections;
     }
 
@@ -41,7 +47,30 @@ final class NodeStatementHook implements StatementHook {
         SchemaStatements.refuseRestore(plan);
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
-        return stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed, connection);
+        String sql = stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed,
+                connection);
+        StatementPlan ctas = tableAsSelect.of(plan);
+        if (ctas == null) {
+            return sql;
+        }
+        tableAsSelect.refuseBesideOthers(List.of(plan));
+        // the CREATE TABLE it runs as, rewritten as the application's own: with the hidden key
+        return rewrite(Interceptor.classify(tableAsSelect.createTable(ctas, sql, connection)), connection);
+    }
+
+    /**
+     * After a {@code CREATE TABLE ... AS SELECT} of a replicated table ran as a CREATE TABLE and the table became a
+     * CRR, in its scope: the rows of the query, inserted as the application's INSERT would be (node-private keys).
+     */
+    private void fill(SqlPlan plan, NodeConnection c) throws SQLException {
+        StatementPlan ctas = tableAsSelect.of(plan);
+        Optional<String> insert = ctas == null ? Optional.empty() : tableAsSelect.fill(ctas, c);
+        if (insert.isPresent()) {
+            String sql = rewrite(Interceptor.classify(insert.get()), c.raw);
+            try (Statement st = c.raw.createStatement()) {
+                st.executeUpdate(sql);
+            }
+        }
     }
 
     @Override
@@ -152,6 +181,7 @@ final class NodeStatementHook implements StatementHook {
         NodeConnection c = connections.apply(connection);
         if (c != null && plans.size() > 1) {
             schema.refuseMixed(plans, c);
+            tableAsSelect.refuseBesideOthers(plans);
         }
     }
 
@@ -199,6 +229,7 @@ final class NodeStatementHook implements StatementHook {
             if (c != null && c.inDdlScope()) {
                 try {
                     schema.after(plan, c);
+                    fill(plan, c);
                     c.leaveDdl(true);
                 } catch (SQLException | RuntimeException e) {
                     c.abandonDdl();

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code CREATE TABLE}: rewritten ({@link CrrTableDdl}: key NOT NULL, hidden key for keyless tables, UNIQUE
  *       constraints out), then made a CRR in the same scope; a table that cannot be one is refused with the rule and
- *       the remedy and not created.</li>
+ *       the remedy and not created. {@code CREATE TABLE ... AS SELECT} comes here as the CREATE TABLE it runs as
+ *       ({@link TableAsSelect}).</li>
  *   <li>{@code CREATE UNIQUE INDEX}: created as a plain index enforced as UNIQUE for local writes.</li>
  *   <li>{@code ALTER TABLE}: capture off before ({@code crsql_begin_alter}), metadata updated after
  *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>
@@ -314,12 +315,6 @@ final class SchemaStatements {
             return;
         }
         Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
-        if (shape.isEmpty() && CrrTableDdl.isCreateTableAsSelect(s.sql())) {
-            throw new CrrSchemaException(table, CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID, "CREATE TABLE ... AS SELECT, which"
-                    + " gives a table no key (and no way to declare one). Create the table first, with a PRIMARY KEY or"
-                    + " with none (the driver then adds a hidden one), and fill it with INSERT INTO " + table
-                    + " SELECT ...");
-        }
         c.session.asCrr(table, CrrRule.DRIVER);
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {

@@ -85,29 +85,27 @@ final class CrrCatalog {
     }
 
     /**
-     * Takes the CRRs another connection of the file read and checked at this schema version ({@link CheckedCatalog});
-     * false if no connection did.
+     * Whether the file's schema is in order, as a connection that just opened checks it: another connection found it so
+     * at this schema version (its catalog is taken as is, {@link CheckedCatalog}), or {@code ddl} finds nothing to
+     * repair now (this catalog is offered to the connections after it).
      */
-    boolean adoptChecked(LocalJournal journal, long version) {
+    boolean checkedOnOpen(LocalJournal journal, CrrDdl ddl) throws SQLException {
+        long version = schemaVersion();
         CheckedCatalog checked = CheckedCatalog.of(journal);
-        if (checked == null || checked.schemaVersion() != version) {
+        if (checked != null && checked.schemaVersion() == version) {
+            byName = checked.byName();
+            byId = checked.byId();
+            schemaVersion = version;
+            return true;
+        }
+        if (ddl.needsRepair()) {
             return false;
         }
-        byName = checked.byName();
-        byId = checked.byId();
-        schemaVersion = version;
-        return true;
-    }
-
-    /**
-     * Offers this connection's CRRs to the file's later connections ({@link CheckedCatalog}), if the schema is still
-     * at {@code version}, the one found in order. Outside a transaction only: what it reads is committed.
-     */
-    void publishChecked(LocalJournal journal, long version) throws SQLException {
-        refreshIfStale();
+        refreshIfStale(); // outside a transaction: what it reads is committed
         if (schemaVersion == version) {
             CheckedCatalog.offer(journal, new CheckedCatalog(version, byName, byId));
         }
+        return true;
     }
 
     private void refreshIfStale() throws SQLException {

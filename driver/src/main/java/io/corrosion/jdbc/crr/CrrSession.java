@@ -75,12 +75,7 @@ public final class CrrSession implements AutoCloseable {
                 s.execute("PRAGMA wal_autocheckpoint = " + LocalJournal.WAL_AUTOCHECKPOINT_CAP);
             }
         }
-        long schema = catalog.schemaVersion();
-        if (catalog.adoptChecked(journal, schema)) {
-            return; // a connection of the file found this schema in order
-        }
-        if (!ddl.needsRepair()) {
-            catalog.publishChecked(journal, schema);
+        if (catalog.checkedOnOpen(journal, ddl)) {
             return;
         }
         List<String> repaired = inTransaction(ddl::repairDrift);

@@ -314,22 +314,14 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
-     * The conflict resolution of the statement about to run: {@code ABORT} (no OR clause), {@code FAIL},
-     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}. The UNIQUE checks of CRRs act on it ({@link UniqueChecks});
-     * set it back to ABORT after the statement.
+     * A top-level statement is about to run, with its conflict clause ({@code FAIL}, {@code IGNORE}, {@code REPLACE},
+     * {@code ROLLBACK}, {@code ABORT}; null if it has none) and, if it is an UPSERT, its table (null if not) and whether
+     * its last clause is {@code ON CONFLICT DO NOTHING} without a target: for the UNIQUE checks of CRRs
+     * ({@link UniqueChecks}). An INSERT a trigger makes into another table is no UPSERT. Forgets the clauses of trigger
+     * body statements an earlier statement left (a body statement that failed). Call it with nulls after the statement.
      */
-    public void setConflictResolution(String resolution) {
-        tx.conflictResolution = resolution;
-    }
-
-    /**
-     * The statement about to run is an UPSERT into {@code table} (null: none), whose last clause is
-     * {@code ON CONFLICT DO NOTHING} without a target if {@code ignoresAny}: for the UNIQUE checks of that table
-     * ({@link UniqueChecks}); an INSERT a trigger makes into another table is no UPSERT. Set it back to null after.
-     */
-    public void setUpsert(String table, boolean ignoresAny) {
-        tx.upsertTable = table == null ? null : table.toLowerCase(Locale.ROOT);
-        tx.upsertIgnoresAny = ignoresAny;
+    public void statementConflicts(String resolution, String upsertTable, boolean upsertIgnoresAny) {
+        tx.conflicts.statement(resolution, upsertTable, upsertIgnoresAny);
     }
 
     /** Work for {@link #atomically}. */

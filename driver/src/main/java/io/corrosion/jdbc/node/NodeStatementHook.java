@@ -154,18 +154,11 @@ final class NodeStatementHook implements StatementHook {
             }
         }
         keys.beforeExecute(plan, connection);
-        String resolution = conflictResolution(plan);
-        StatementPlan upsert = upsert(plan);
-        if (resolution != null || upsert != null) {
-            NodeConnection c = connections.apply(connection);
-            if (c != null) {
-                if (resolution != null) {
-                    c.session.setConflictResolution(resolution);
-                }
-                if (upsert != null) {
-                    c.session.setUpsert(upsert.table().get(), upsert.onConflictIgnoresAny());
-                }
-            }
+        NodeConnection node = connections.apply(connection);
+        if (node != null) { // also forgets the trigger body clauses a failed statement left: a lookup and two stores
+            StatementPlan upsert = upsert(plan);
+            node.session.statementConflicts(conflictResolution(plan), upsert == null ? null : upsert.table().get(),
+                    upsert != null && upsert.onConflictIgnoresAny());
         }
         if (schema.needsScope(plan)) {
             NodeConnection c = connections.apply(connection);
@@ -185,12 +178,12 @@ final class NodeStatementHook implements StatementHook {
         }
     }
 
-    private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection) {
-        if (conflictResolution(plan) != null || upsert(plan) != null) {
+    /** After a statement: no clause of it stays for what the driver writes on the connection before the next one. */
+    private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection, boolean failed) {
+        if (failed || conflictResolution(plan) != null || upsert(plan) != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution(ConflictResolution.ABORT.name());
-                c.session.setUpsert(null, false);
+                c.session.statementConflicts(null, null, false);
             }
         }
     }
@@ -220,7 +213,7 @@ final class NodeStatementHook implements StatementHook {
             }
             throw e;
         }
-        resetConflictResolution(plan, connection);
+        resetConflictResolution(plan, connection, false);
         if (isRollback(plan)) {
             forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction
         }
@@ -248,7 +241,7 @@ final class NodeStatementHook implements StatementHook {
             log.warn("{}", e.getMessage(), e);
         }
         keys.afterFailure(plan, connection);
-        resetConflictResolution(plan, connection);
+        resetConflictResolution(plan, connection, true);
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();

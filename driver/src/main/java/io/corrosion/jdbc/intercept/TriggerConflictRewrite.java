@@ -1,0 +1,49 @@
+package io.corrosion.jdbc.intercept;
+
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Brackets each statement of a {@code CREATE TRIGGER} body that has a conflict clause ({@code INSERT OR IGNORE},
+ * {@code REPLACE INTO}, {@code UPDATE OR FAIL}, ...) or an UPSERT ({@code ON CONFLICT}) by calls that push and pop its
+ * resolution on the connection's CRR session while it runs:
+ * {@code SELECT crsql_internal_conflict_push('IGNORE', NULL, 0); INSERT OR IGNORE ...; SELECT crsql_internal_conflict_pop();}.
+ * The UNIQUE checks of replicated tables are triggers over a plain index and cannot see which statement writes; with
+ * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
+ * wins). A statement without either is left as written: it resolves as what fired the trigger.
+ */
+public final class TriggerConflictRewrite {
+    static final String PUSH = "crsql_internal_conflict_push";
+    static final String POP = "crsql_internal_conflict_pop";
+
+    private TriggerConflictRewrite() {}
+
+    /** True for the driver's own triggers (capture, UNIQUE checks, ...), which are never rewritten. */
+    public static boolean isDriversOwn(String triggerName) {
+        return triggerName != null && (triggerName.contains("__crsql_") || triggerName.contains("__corrosion_"));
+    }
+
+    /**
+     * The trigger with its body's statements that have a conflict clause or an UPSERT bracketed; {@code sql} as it is
+     * if none has, or if it is bracketed already. {@code sql} must be a {@code CREATE TRIGGER}.
+     */
+    public static String rewrite(String sql) throws SQLException {
+        if (sql.contains(PUSH)) {
+            return sql;
+        }
+        return TriggerBody.rewriteStatements(sql, TriggerConflictRewrite::bracket);
+    }
+
+    private static Optional<String> bracket(String statement) {
+        StatementPlan plan = StatementClassifier.classify(statement);
+        boolean clause = plan.orAction() != ConflictResolution.NONE;
+        boolean upsert = plan.onConflict() && plan.table().isPresent();
+        if (!clause && !upsert) {
+            return Optional.empty();
+        }
+        String push = "SELECT " + PUSH + "(" + (clause ? Identifiers.literal(plan.orAction().name()) : "NULL") + ", "
+                + (upsert ? Identifiers.literal(plan.table().get()) : "NULL") + ", "
+                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ")";
+        return Optional.of(push + "; " + statement + "; SELECT " + POP + "()");
+    }
+}

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -194,5 +195,62 @@ class TriggerConflictClauseTest {
         c.commit();
         c.setAutoCommit(true);
         return out;
+    }
+
+    /**
+     * A file an earlier version made (metadata format 8) has triggers without the brackets: opening it brackets them,
+     * keeps the order the application's triggers fire in, and the driver's capture still fires first.
+     */
+    @Test
+    void theTriggersOfAnEarlierFormatSeeTheirClausesAfterTheUpgrade() throws SQLException {
+        List<String> schema = with(TAGS, "CREATE TABLE log (v TEXT PRIMARY KEY, n INTEGER)",
+                "CREATE TRIGGER post_tag AFTER INSERT ON post BEGIN INSERT OR IGNORE INTO tag (name) VALUES (new.tag);"
+                        + " INSERT INTO log VALUES ('tag ' || new.id, (SELECT count(*) FROM log)); END",
+                "CREATE TRIGGER post_log AFTER INSERT ON post BEGIN"
+                        + " INSERT INTO log VALUES ('log ' || new.id, (SELECT count(*) FROM log)); END");
+        String[] writes = {"INSERT INTO post (id, tag) VALUES (1, 'a')", "INSERT INTO post (id, tag) VALUES (2, 'a')"};
+        String rows = POSTS_AND_TAGS.replace(" ORDER BY", " UNION ALL SELECT v, n FROM log ORDER BY");
+        List<String> plain = new ArrayList<>();
+        List<List<Object>> plainRows;
+        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
+            JdbcRows.exec(p, schema.toArray(String[]::new));
+            for (String w : writes) {
+                plain.add(Node.outcome(p, w));
+            }
+            plainRows = Node.rows(p, rows);
+        }
+        try (Node a = new Node(dir, "old")) {
+            a.exec(schema.toArray(String[]::new));
+        }
+        CorrosionDriver.shutdownAll();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+                Statement s = raw.createStatement()) {
+            // the triggers of post as format 8 made them, in the same order: the application's without the brackets
+            List<List<Object>> triggers = Node.rows(raw, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                    + " AND tbl_name = 'post' ORDER BY rowid");
+            assertThat(triggers.stream().map(t -> (String) t.get(1)).filter(sql -> sql.contains("crsql_internal_conflict_push")))
+                    .hasSize(1);
+            for (List<Object> t : triggers) {
+                s.execute("DROP TRIGGER \"" + t.get(0) + "\"");
+            }
+            for (List<Object> t : triggers) {
+                s.execute(((String) t.get(1)).replaceAll("SELECT crsql_internal_conflict_push\\([^)]*\\); ", "")
+                        .replace("; SELECT crsql_internal_conflict_pop()", ""));
+            }
+            assertThat(Node.rows(raw, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%crsql_internal_conflict_p%'"))
+                    .containsExactly(List.of(0L));
+            s.execute("UPDATE crsql_master SET value = 8 WHERE key = 'corrosion_format'");
+        }
+        try (Node a = new Node(dir, "old"); Node b = new Node(dir, "b")) {
+            b.exec(TAGS.toArray(String[]::new)).exec("CREATE TABLE log (v TEXT PRIMARY KEY, n INTEGER)");
+            List<String> driver = new ArrayList<>();
+            for (String w : writes) {
+                driver.add(Node.outcome(a.c, w));
+            }
+            assertThat(driver).isEqualTo(plain).containsOnly("updated 1");
+            assertThat(a.rows(rows)).isEqualTo(plainRows);
+            a.sendTo(b);
+            assertThat(b.rows(rows)).as("captured and merged").isEqualTo(plainRows);
+        }
     }
 }

@@ -21,7 +21,9 @@ import org.sqlite.SQLiteConnection;
 /**
  * The node's statement hook: the key allocator's hook first (its SQL is what the CRR side rewrites further; its
  * parameter binder right after its rewrite), then the CRR side ({@link SchemaStatements}). After an execution both see
- * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds.
+ * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds;
+ * a statement through the hook also looks its connection up once before it runs, to tell the UNIQUE checks its
+ * conflict clause (none, mostly) and forget what trigger bodies of an earlier, failed statement left.
  */
 final class NodeStatementHook implements StatementHook {
     /** Below this many rows a batch is captured row by row: the bulk path costs a few statements of its own. */

@@ -155,6 +155,20 @@ class TriggerConflictClauseTest {
                 .containsExactly(List.of("b", 1L, "x"), List.of("b", 2L, "x"), List.of("c", 2L, "x"));
     }
 
+    /** The brackets run in merges too (application triggers fire there): the merge goes through. */
+    @Test
+    void aBracketedTriggerFiresInAMerge() throws SQLException {
+        String[] schema = with(TAGS, "CREATE TRIGGER post_tag AFTER INSERT ON post BEGIN"
+                + " INSERT OR IGNORE INTO tag (name) VALUES (new.tag); END").toArray(String[]::new);
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            a.exec(schema).exec("INSERT INTO post (tag) VALUES ('a')", "INSERT INTO post (tag) VALUES ('a')");
+            b.exec(schema);
+            assertThat(a.sendTo(b)).isPositive();
+            assertThat(b.rows("SELECT tag FROM post")).containsExactly(List.of("a"), List.of("a"));
+            assertThat(Node.outcome(b.c, "INSERT INTO post (tag) VALUES ('a')")).isEqualTo("updated 1");
+        }
+    }
+
     /**
      * A body statement that fails leaves its clause behind (its pop does not run): the next statement, in the same
      * transaction, resolves by its own clause, not by the failed one's.

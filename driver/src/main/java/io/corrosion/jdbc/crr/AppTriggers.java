@@ -6,28 +6,47 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * The application's triggers of a file an earlier format made: their body statements with a conflict clause get the
- * brackets the driver adds at CREATE TRIGGER now ({@link TriggerConflictRewrite}), so that the UNIQUE checks see
- * those clauses (format 9).
+ * The application's triggers (in {@code main}), made again with the brackets the driver adds at CREATE TRIGGER
+ * ({@link TriggerConflictRewrite}) changed: added to the triggers of a file an earlier format made (format 9), and
+ * following a table's rename.
  */
 final class AppTriggers {
     private record Trigger(String name, String table, String sql) {}
 
+    /** A trigger's SQL as it should be; the same string if it needs no change. */
+    @FunctionalInterface
+    private interface Rewrite {
+        String of(String sql) throws SQLException;
+    }
+
     private AppTriggers() {}
 
+    /** Brackets the conflict clauses of the application's triggers. Returns the tables whose triggers were made again. */
+    static List<String> bracketConflictClauses(Connection c) throws SQLException {
+        return rewrite(c, TriggerConflictRewrite::rewrite);
+    }
+
     /**
-     * Rewrites the application's triggers that need the brackets. SQLite fires a table's triggers newest first, and a
-     * trigger made again is the newest: every application trigger of a table with one rewritten is made again, oldest
-     * first, so they keep their order. The driver's triggers are not touched here; the format change makes them again
-     * after these, so they stay the newest and fire first. Returns the tables whose triggers were made again.
+     * After {@code ALTER TABLE from RENAME TO to}: the brackets of body UPSERTs into the table name it in a string
+     * literal, which SQLite does not rename. Returns the tables whose triggers were made again.
      */
-    static Set<String> bracketConflictClauses(Connection c) throws SQLException {
+    static List<String> renameUpsertTable(Connection c, String from, String to) throws SQLException {
+        return rewrite(c, sql -> TriggerConflictRewrite.renamed(sql, from, to));
+    }
+
+    /**
+     * Makes the application's triggers that {@code rewrite} changes again. SQLite fires a table's triggers newest
+     * first, and a trigger made again is the newest: every application trigger of a table with one changed is made
+     * again, oldest first, so they keep their order. The driver's triggers are not touched: the caller makes those of
+     * the tables returned again after these, so they stay the newest and fire first.
+     */
+    private static List<String> rewrite(Connection c, Rewrite rewrite) throws SQLException {
         List<Trigger> triggers = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, tbl_name, sql"
                 + " FROM main.sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid")) {
@@ -37,20 +56,20 @@ final class AppTriggers {
                 }
             }
         }
-        Set<String> tables = new HashSet<>();
+        Map<String, String> tables = new LinkedHashMap<>();
         for (Trigger t : triggers) {
-            if (!TriggerConflictRewrite.rewrite(t.sql()).equals(t.sql())) {
-                tables.add(t.table().toLowerCase(Locale.ROOT));
+            if (!rewrite.of(t.sql()).equals(t.sql())) {
+                tables.put(t.table().toLowerCase(Locale.ROOT), t.table());
             }
         }
         for (Trigger t : triggers) {
-            if (tables.contains(t.table().toLowerCase(Locale.ROOT))) {
+            if (tables.containsKey(t.table().toLowerCase(Locale.ROOT))) {
                 try (Statement s = c.createStatement()) {
                     s.execute("DROP TRIGGER main." + Sql.ident(t.name()));
-                    s.execute(TriggerConflictRewrite.rewrite(t.sql()));
+                    s.execute(rewrite.of(t.sql()));
                 }
             }
         }
-        return tables;
+        return List.copyOf(tables.values());
     }
 }

@@ -147,6 +147,22 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
+     * After {@code ALTER TABLE from RENAME TO to}, in its transaction: the application's triggers whose body UPSERTs
+     * into the table tell the UNIQUE checks its new name ({@link AppTriggers}); the capture of the CRRs among their
+     * tables is made again after them, so that it still fires first.
+     */
+    public void renamedInTriggers(String from, String to) throws SQLException {
+        inTransactionDo(() -> {
+            for (String table : AppTriggers.renameUpsertTable(conn, from, to)) {
+                String crr = crrName(table);
+                if (crr != null) {
+                    ddl.recreateCaptureTriggers(crr);
+                }
+            }
+        });
+    }
+
+    /**
      * Before {@code DROP TABLE} of a CRR, in the transaction: if it is part of a rebuild, the table's clocks are kept
      * for the rename that ends it ({@link #renameCrr}), or go now to the table that replaced it under its old name (a
      * rebuild that renamed it away first). Returns that table, or null.

@@ -2,6 +2,8 @@ package io.corrosion.jdbc.intercept;
 
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Brackets each statement of a {@code CREATE TRIGGER} body that has a conflict clause ({@code INSERT OR IGNORE},
@@ -32,6 +34,17 @@ public final class TriggerConflictRewrite {
             return sql;
         }
         return TriggerBody.rewriteStatements(sql, TriggerConflictRewrite::bracket);
+    }
+
+    /**
+     * The trigger with the brackets of its body's UPSERTs into {@code from} naming {@code to}: after {@code ALTER TABLE
+     * from RENAME TO to}, for SQLite renames the table in the statement but not in the bracket's string literal.
+     */
+    public static String renamed(String sql, String from, String to) {
+        Matcher m = Pattern.compile(Pattern.quote(PUSH + "(") + "(NULL|'[A-Z]+'), " + Pattern.quote(Identifiers.literal(from))
+                + ", ", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);
+        return m.find() ? m.replaceAll(m2 -> Matcher.quoteReplacement(PUSH + "(" + m2.group(1) + ", "
+                + Identifiers.literal(to) + ", ")) : sql;
     }
 
     private static Optional<String> bracket(String statement) {

@@ -393,6 +393,7 @@ final class SchemaStatements {
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
             boolean carried = c.session.renameCrr(crr, to);
+            c.session.renamedInTriggers(crr, to);
             DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
             DroppedSchema.dropped(c.raw, crr, columns(c, to));
             DroppedSchema.present(c.raw, to);

@@ -44,6 +44,20 @@ class TriggerConflictRewriteTest {
     }
 
     @Test
+    void aRenameChangesTheUpsertTableOfTheBrackets() throws SQLException {
+        String sql = TriggerConflictRewrite.rewrite("create trigger a after insert on t begin"
+                + " insert into Tag values (new.id) on conflict do nothing; insert or ignore into tag values (1);"
+                + " insert into tagged values (2) on conflict do nothing; end");
+        assertThat(TriggerConflictRewrite.renamed(sql, "tag", "it's")).isEqualTo("create trigger a after insert on t"
+                + " begin SELECT crsql_internal_conflict_push(NULL, 'it''s', 1); insert into Tag values (new.id)"
+                + " on conflict do nothing; SELECT crsql_internal_conflict_pop(); SELECT crsql_internal_conflict_push("
+                + "'IGNORE', NULL, 0); insert or ignore into tag values (1); SELECT crsql_internal_conflict_pop();"
+                + " SELECT crsql_internal_conflict_push(NULL, 'tagged', 1); insert into tagged values (2)"
+                + " on conflict do nothing; SELECT crsql_internal_conflict_pop(); end");
+        assertThat(TriggerConflictRewrite.renamed(sql, "other", "x")).isSameAs(sql);
+    }
+
+    @Test
     void theDriversOwnTriggersAreKnownByName() {
         assertThat(TriggerConflictRewrite.isDriversOwn("t__crsql_itrig")).isTrue();
         assertThat(TriggerConflictRewrite.isDriversOwn("t_u__corrosion_uq_ins")).isTrue();

@@ -19,10 +19,10 @@ import java.util.Map;
 final class AppTriggers {
     private record Trigger(String name, String table, String sql) {}
 
-    /** A trigger's SQL as it should be; the same string if it needs no change. */
+    /** The SQL of trigger {@code name} as it should be; the same string if it needs no change. */
     @FunctionalInterface
     private interface Rewrite {
-        String of(String sql) throws SQLException;
+        String of(String sql, String name) throws SQLException;
     }
 
     private AppTriggers() {}
@@ -37,7 +37,7 @@ final class AppTriggers {
      * literal, which SQLite does not rename. Returns the tables whose triggers were made again.
      */
     static List<String> renameUpsertTable(Connection c, String from, String to) throws SQLException {
-        return rewrite(c, sql -> TriggerConflictRewrite.renamed(sql, from, to));
+        return rewrite(c, (sql, name) -> TriggerConflictRewrite.renamed(sql, from, to));
     }
 
     /**
@@ -58,7 +58,7 @@ final class AppTriggers {
         }
         Map<String, String> tables = new LinkedHashMap<>();
         for (Trigger t : triggers) {
-            if (!rewrite.of(t.sql()).equals(t.sql())) {
+            if (!rewrite.of(t.sql(), t.name()).equals(t.sql())) {
                 tables.put(t.table().toLowerCase(Locale.ROOT), t.table());
             }
         }
@@ -66,7 +66,7 @@ final class AppTriggers {
             if (tables.containsKey(t.table().toLowerCase(Locale.ROOT))) {
                 try (Statement s = c.createStatement()) {
                     s.execute("DROP TRIGGER main." + Sql.ident(t.name()));
-                    s.execute(rewrite.of(t.sql()));
+                    s.execute(rewrite.of(t.sql(), t.name()));
                 }
             }
         }

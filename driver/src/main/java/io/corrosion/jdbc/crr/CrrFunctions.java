@@ -55,15 +55,15 @@ final class CrrFunctions {
         // (table): 0 if the statement writing is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
         // 2 if its last clause is ON CONFLICT DO NOTHING without a target
         fn(s, "crsql_internal_upsert", 1, false, a -> tx.conflicts.upsert(String.valueOf(a[0])));
-        // (OR clause or NULL, UPSERT table or NULL, 1 if its last clause is a targetless DO NOTHING): around a statement
-        // of an application trigger's body (TriggerConflictRewrite)
-        fn(s, "crsql_internal_conflict_push", 3, false, a -> {
+        // (OR clause or NULL, UPSERT table or NULL, 1 if its last clause is a targetless DO NOTHING, bracket id), then
+        // (bracket id): around a statement of an application trigger's body (TriggerConflictRewrite)
+        fn(s, "crsql_internal_conflict_push", 4, false, a -> {
             tx.conflicts.push(a[0] == null ? null : String.valueOf(a[0]), a[1] == null ? null : String.valueOf(a[1]),
-                    a[2] instanceof Long l && l != 0);
+                    a[2] instanceof Long l && l != 0, String.valueOf(a[3]));
             return null;
         });
-        fn(s, "crsql_internal_conflict_pop", 0, false, a -> {
-            tx.conflicts.pop();
+        fn(s, "crsql_internal_conflict_pop", 1, false, a -> {
+            tx.conflicts.pop(String.valueOf(a[0]));
             return null;
         });
         fn(s, "crsql_internal_dbv", 0, false,

@@ -10,11 +10,15 @@ import java.util.Locale;
  * Each body statement with an {@code OR} clause or an {@code ON CONFLICT} is bracketed at CREATE TRIGGER by calls that
  * push and pop a frame ({@code crsql_internal_conflict_push}/{@code _pop}), so the frames are the body statements of
  * the current chain of triggers, outermost first. A body statement that fails skips its pop: the frames are cleared
- * when the next top-level statement starts.
+ * when the next top-level statement starts. One that a RAISE(IGNORE) abandons skips it too, and the statement goes on:
+ * the next pop or push of an enclosing or the same bracket takes its frame away (TriggerConflictRewrite).
  */
 final class StatementConflicts {
-    /** A body statement's clause (null: none) and UPSERT target (lower case; null: no UPSERT). */
-    private record Frame(String resolution, String upsertTable, boolean upsertIgnoresAny) {}
+    /**
+     * A body statement's clause (null: none) and UPSERT target (lower case; null: no UPSERT); {@code id} names its
+     * bracket in the file's triggers.
+     */
+    private record Frame(String resolution, String upsertTable, boolean upsertIgnoresAny, String id) {}
 
     private String resolution;
     private String upsertTable;
@@ -31,13 +35,23 @@ final class StatementConflicts {
         }
     }
 
-    void push(String resolution, String upsertTable, boolean upsertIgnoresAny) {
-        frames.add(new Frame(resolution, lower(upsertTable), upsertIgnoresAny));
+    /** A bracketed body statement starts; a frame of the same bracket still there was left by a RAISE(IGNORE). */
+    void push(String resolution, String upsertTable, boolean upsertIgnoresAny, String id) {
+        popTo(id);
+        frames.add(new Frame(resolution, lower(upsertTable), upsertIgnoresAny, id));
     }
 
-    void pop() {
-        if (!frames.isEmpty()) {
-            frames.remove(frames.size() - 1);
+    /** The bracketed body statement {@code id} ended: its frame goes, with any a RAISE(IGNORE) left above it. */
+    void pop(String id) {
+        popTo(id);
+    }
+
+    private void popTo(String id) {
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            if (frames.get(i).id().equals(id)) {
+                frames.subList(i, frames.size()).clear();
+                return;
+            }
         }
     }
 

@@ -38,9 +38,10 @@ import java.util.StringJoiner;
  * application's triggers (their WHEN rewritten at CREATE TRIGGER, and in the triggers of existing files) could tell
  * them apart. (2) A trigger created without the driver (plain SQLite on the file) after the file's format change has no
  * brackets: the clauses of its body are not seen (a collision fails with 23505 unless an outer statement has a clause).
- * (3) A body statement that a {@code RAISE(IGNORE)} of its own expressions abandons skips its pop: the rest of the
- * top-level statement then resolves as that statement would (not the checks' own RAISE(IGNORE), which abandons only
- * the row of the statement it guards).
+ * (3) A body statement that a {@code RAISE(IGNORE)} in its own expressions abandons skips its pop (the checks' own
+ * RAISE(IGNORE) abandons only the row of the statement they guard, whose trigger goes on with its pop). The pop of an
+ * enclosing bracket, or the next push of the same one, takes its frame away; until then, at the top of the chain, a
+ * trigger that fires for a later row of the top-level statement resolves as that statement would.
  *
  * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * Brackets each statement of a {@code CREATE TRIGGER} body that has a conflict clause ({@code INSERT OR IGNORE},
  * {@code REPLACE INTO}, {@code UPDATE OR FAIL}, ...) or an UPSERT ({@code ON CONFLICT}) by calls that push and pop its
  * resolution on the connection's CRR session while it runs:
- * {@code SELECT crsql_internal_conflict_push('IGNORE', NULL, 0); INSERT OR IGNORE ...; SELECT crsql_internal_conflict_pop();}.
+ * {@code SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'trigger/1'); INSERT OR IGNORE ...;
+ * SELECT crsql_internal_conflict_pop('trigger/1');}.
  * The UNIQUE checks of replicated tables are triggers over a plain index and cannot see which statement writes; with
  * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
  * wins). A statement without either is left as written: it resolves as what fired the trigger.
@@ -27,13 +28,19 @@ public final class TriggerConflictRewrite {
 
     /**
      * The trigger with its body's statements that have a conflict clause or an UPSERT bracketed; {@code sql} as it is
-     * if none has, or if it is bracketed already. {@code sql} must be a {@code CREATE TRIGGER}.
+     * if none has, or if it is bracketed already. {@code sql} must be a {@code CREATE TRIGGER}, named {@code name}: a
+     * bracket's frame is known by the trigger's name and the bracket's ordinal ({@link #bracket}).
      */
-    public static String rewrite(String sql) throws SQLException {
+    public static String rewrite(String sql, String name) throws SQLException {
         if (sql.contains(PUSH)) {
             return sql;
         }
-        return TriggerBody.rewriteStatements(sql, TriggerConflictRewrite::bracket);
+        int[] brackets = {0};
+        return TriggerBody.rewriteStatements(sql, statement -> bracket(statement, name + "/" + (brackets[0] + 1))
+                .map(b -> {
+                    brackets[0]++;
+                    return b;
+                }));
     }
 
     /**
@@ -47,7 +54,14 @@ public final class TriggerConflictRewrite {
                 + Identifiers.literal(to) + ", ")) : sql;
     }
 
-    private static Optional<String> bracket(String statement) {
+    /**
+     * {@code SELECT push(clause, upsert table, ignores any, id); statement; SELECT pop(id)}. The pop takes the frames
+     * above its own too: a {@code RAISE(IGNORE)} in a nested trigger's statement skips that statement's pop, and the
+     * trigger that fired it goes on with its next statement, this pop. SQLite fires no trigger inside itself (recursive
+     * triggers are refused), so a push whose id is on the stack finds a frame a {@code RAISE(IGNORE)} in its own
+     * statement left, and takes it away first.
+     */
+    private static Optional<String> bracket(String statement, String id) {
         StatementPlan plan = StatementClassifier.classify(statement);
         boolean clause = plan.orAction() != ConflictResolution.NONE;
         boolean upsert = plan.onConflict() && plan.table().isPresent();
@@ -56,7 +70,7 @@ public final class TriggerConflictRewrite {
         }
         String push = "SELECT " + PUSH + "(" + (clause ? Identifiers.literal(plan.orAction().name()) : "NULL") + ", "
                 + (upsert ? Identifiers.literal(plan.table().get()) : "NULL") + ", "
-                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ")";
-        return Optional.of(push + "; " + statement + "; SELECT " + POP + "()");
+                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ", " + Identifiers.literal(id) + ")";
+        return Optional.of(push + "; " + statement + "; SELECT " + POP + "(" + Identifiers.literal(id) + ")");
     }
 }

@@ -122,7 +122,7 @@ final class SchemaStatements {
             }
             case OTHER -> {
                 if (TriggerKeyRewrite.isCreateTrigger(s.sql()) && !TriggerConflictRewrite.isDriversOwn(s.objectName())) {
-                    return TriggerConflictRewrite.rewrite(s.sql());
+                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName());
                 }
             }
             default -> { }

@@ -452,6 +452,9 @@ final class CrrDdl {
             CrrMetadata.setFormat(conn);
         }
         session.catalog().invalidate();
+        if (from < 9) {
+            AppTriggers.bracketConflictClauses(conn); // first: the driver's triggers made below stay the newest
+        }
         for (TableInfo t : List.copyOf(session.catalog().tables())) {
             if (CrrCatalog.tableExists(conn, t.name())) {
                 dropTriggers(t.name());

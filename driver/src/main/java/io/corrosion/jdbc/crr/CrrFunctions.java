@@ -51,12 +51,21 @@ final class CrrFunctions {
 
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
-        fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflictResolution);
-        // (table): 0 if the statement running is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
+        fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflicts.resolution());
+        // (table): 0 if the statement writing is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
         // 2 if its last clause is ON CONFLICT DO NOTHING without a target
-        fn(s, "crsql_internal_upsert", 1, false, a -> tx.upsertTable == null
-                || !tx.upsertTable.equals(String.valueOf(a[0]).toLowerCase(java.util.Locale.ROOT)) ? 0L
-                : tx.upsertIgnoresAny ? 2L : 1L);
+        fn(s, "crsql_internal_upsert", 1, false, a -> tx.conflicts.upsert(String.valueOf(a[0])));
+        // (OR clause or NULL, UPSERT table or NULL, 1 if its last clause is a targetless DO NOTHING, bracket id), then
+        // (bracket id): around a statement of an application trigger's body (TriggerConflictRewrite)
+        fn(s, "crsql_internal_conflict_push", 4, false, a -> {
+            tx.conflicts.push(a[0] == null ? null : String.valueOf(a[0]), a[1] == null ? null : String.valueOf(a[1]),
+                    a[2] instanceof Long l && l != 0, String.valueOf(a[3]));
+            return null;
+        });
+        fn(s, "crsql_internal_conflict_pop", 1, false, a -> {
+            tx.conflicts.pop(String.valueOf(a[0]));
+            return null;
+        });
         fn(s, "crsql_internal_dbv", 0, false,
                 a -> tx.pendingDbVersion > 0 ? tx.pendingDbVersion : s.versions().current());
         fn(s, "crsql_internal_committed_dbv", 0, false, a -> s.versions().committed());

@@ -20,9 +20,11 @@ final class CrrMetadata {
      * 5: the primary-key change trigger fires only for UPDATEs that set a key column ({@code UPDATE OF}), one-seq stamps
      * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}); 7: the UNIQUE
      * checks let an UPSERT resolve a row whose key is taken ({@link UniqueChecks}); 8: they see the default a REPLACE
-     * writes for a NULL in a NOT NULL column. Every format change recreates the capture triggers and the UNIQUE checks.
+     * writes for a NULL in a NOT NULL column; 9: the statements of application
+     * triggers' bodies that have a conflict clause or an UPSERT tell the checks so ({@link AppTriggers}). Every format
+     * change recreates the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 8;
+    static final int FORMAT_VERSION = 9;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

@@ -142,6 +142,22 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
+     * After {@code ALTER TABLE from RENAME TO to}, in its transaction: the application's triggers whose body UPSERTs
+     * into the table tell the UNIQUE checks its new name ({@link AppTriggers}); the capture of the CRRs among their
+     * tables is made again after them, so that it still fires first.
+     */
+    public void renamedInTriggers(String from, String to) throws SQLException {
+        inTransactionDo(() -> {
+            for (String table : AppTriggers.renameUpsertTable(conn, from, to)) {
+                String crr = crrName(table);
+                if (crr != null) {
+                    ddl.recreateCaptureTriggers(crr);
+                }
+            }
+        });
+    }
+
+    /**
      * Before {@code DROP TABLE} of a CRR, in the transaction: if it is part of a rebuild, the table's clocks are kept
      * for the rename that ends it ({@link #renameCrr}), or go now to the table that replaced it under its old name (a
      * rebuild that renamed it away first). Returns that table, or null.
@@ -309,22 +325,14 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
-     * The conflict resolution of the statement about to run: {@code ABORT} (no OR clause), {@code FAIL},
-     * {@code IGNORE}, {@code REPLACE} or {@code ROLLBACK}. The UNIQUE checks of CRRs act on it ({@link UniqueChecks});
-     * set it back to ABORT after the statement.
+     * A top-level statement is about to run, with its conflict clause ({@code FAIL}, {@code IGNORE}, {@code REPLACE},
+     * {@code ROLLBACK}, {@code ABORT}; null if it has none) and, if it is an UPSERT, its table (null if not) and whether
+     * its last clause is {@code ON CONFLICT DO NOTHING} without a target: for the UNIQUE checks of CRRs
+     * ({@link UniqueChecks}). An INSERT a trigger makes into another table is no UPSERT. Forgets the clauses of trigger
+     * body statements an earlier statement left (a body statement that failed). Call it with nulls after the statement.
      */
-    public void setConflictResolution(String resolution) {
-        tx.conflictResolution = resolution;
-    }
-
-    /**
-     * The statement about to run is an UPSERT into {@code table} (null: none), whose last clause is
-     * {@code ON CONFLICT DO NOTHING} without a target if {@code ignoresAny}: for the UNIQUE checks of that table
-     * ({@link UniqueChecks}); an INSERT a trigger makes into another table is no UPSERT. Set it back to null after.
-     */
-    public void setUpsert(String table, boolean ignoresAny) {
-        tx.upsertTable = table == null ? null : table.toLowerCase(Locale.ROOT);
-        tx.upsertIgnoresAny = ignoresAny;
+    public void statementConflicts(String resolution, String upsertTable, boolean upsertIgnoresAny) {
+        tx.conflicts.statement(resolution, upsertTable, upsertIgnoresAny);
     }
 
     /** Work for {@link #atomically}. */

@@ -13,14 +13,8 @@ final class TxState {
     long lastSeq;
     String ts = "0";
     boolean capturing = true;
-    /** The conflict resolution of the statement running now (its OR clause), for the UNIQUE checks. */
-    String conflictResolution = "ABORT";
-    /**
-     * The statement about to run is an UPSERT ({@code INSERT ... ON CONFLICT}) into this table, lower-cased (null if
-     * none), and whether its last clause is {@code DO NOTHING} without a target: see {@link UniqueChecks}.
-     */
-    String upsertTable;
-    boolean upsertIgnoresAny;
+    /** The conflict clauses and UPSERTs of the statements running now, for the UNIQUE checks. */
+    final StatementConflicts conflicts = new StatementConflicts();
     long rowsImpacted;
     /** Per transaction caches of the merge path (cr-sqlite keeps the same per transaction). */
     Boolean mergeEqualValues;

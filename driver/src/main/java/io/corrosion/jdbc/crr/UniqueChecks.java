@@ -20,34 +20,37 @@ import java.util.StringJoiner;
  * fails once fails forever: replication would stop. The checks run only while capture is on (local writes) and let
  * merges through; rows that collide across nodes both survive.
  *
- * <p>A local write that collides is treated as its statement's conflict clause says ({@link
- * CrrSession#setConflictResolution}, from {@code INSERT OR ...}/{@code UPDATE OR ...}/{@code REPLACE INTO}): ABORT
- * (the default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips
- * the row, REPLACE deletes the other rows first (a captured delete, so it replicates). A NULL that REPLACE turns into a
- * NOT NULL column's default is checked as that default.
+ * <p>A local write that collides is treated as its statement's conflict clause says ({@code INSERT OR ...}/{@code
+ * UPDATE OR ...}/{@code REPLACE INTO}; {@code crsql_internal_conflict()}, {@link StatementConflicts}): ABORT (the
+ * default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips the
+ * row, REPLACE deletes the other rows first (a captured delete, so it replicates). A NULL that REPLACE turns into a NOT
+ * NULL column's default is checked as that default. The statement is the top-level one ({@link
+ * CrrSession#statementConflicts}) or one in a trigger's body: a trigger fires per row, between the checks of the
+ * top-level statement's rows, so the body statements that have a clause or an UPSERT tell the session while they run
+ * (bracketed at CREATE TRIGGER by {@code TriggerConflictRewrite}, and in the triggers of files of an earlier format by
+ * {@link AppTriggers}). As in SQLite, the outermost explicit clause wins: the top-level statement's, else that of the
+ * outermost body statement of the chain of triggers that leads to the write.
  *
  * <p>Not as SQLite, and why. (1) REPLACE deletes the other rows with a DELETE in the check's body, so the application's
  * DELETE triggers on the table fire for them; SQLite fires none for a REPLACE's deletes (recursive_triggers, which would
  * fire them, is refused). A trigger can take a row away only by a DELETE, and a DELETE fires every DELETE trigger of
  * the table: the capture ones must fire (the delete replicates), the application's must not, and only a guard in the
  * application's triggers (their WHEN rewritten at CREATE TRIGGER, and in the triggers of existing files) could tell
- * them apart. (2) The resolution is the top-level statement's: an {@code OR IGNORE}/{@code OR REPLACE} on a statement
- * in a trigger's body is not seen (the statement's collision fails with 23505 unless the top-level statement has a
- * clause, which SQLite lets override the body's). A trigger fires per row, between the checks of the top-level
- * statement's rows, and nothing tells the checks which body statement runs. The way to it: rewrite the body at CREATE
- * TRIGGER (as {@code TriggerKeyRewrite} rewrites its INSERTs' keys) so that a statement with a clause or an UPSERT is
- * bracketed by calls that push and pop its resolution (the outermost explicit clause wins, as in SQLite), clear that
- * stack at each top-level statement (a failing body statement skips its pop), and rewrite the triggers of existing
- * files at the format change. Not done yet.
+ * them apart. (2) A trigger created without the driver (plain SQLite on the file) after the file's format change has no
+ * brackets: the clauses of its body are not seen (a collision fails with 23505 unless an outer statement has a clause).
+ * (3) A body statement that a {@code RAISE(IGNORE)} in its own expressions abandons skips its pop (the checks' own
+ * RAISE(IGNORE) abandons only the row of the statement they guard, whose trigger goes on with its pop). The pop of an
+ * enclosing bracket, or the next push of the same one, takes its frame away; until then, at the top of the chain, a
+ * trigger that fires for a later row of the top-level statement resolves as that statement would.
  *
  * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
  * ({@code DO UPDATE}, whose UPDATE is checked as any, or {@code DO NOTHING}) and its other values are not checked. A
  * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
  * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own table only: an INSERT a trigger makes
- * into another table is checked as any. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update
- * the row another column collides with (the statement fails), and an UPSERT in a trigger's body is checked as a plain
- * INSERT. {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
+ * into another table is checked as any. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
+ * same way. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update the row another column
+ * collides with (the statement fails). {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
  */
 public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";

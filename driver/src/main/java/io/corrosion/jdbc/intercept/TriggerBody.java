@@ -1,6 +1,8 @@
 package io.corrosion.jdbc.intercept;
 
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the body of a {@code CREATE TRIGGER} begins and ends, on tokens. {@code BEGIN} and {@code END} are also valid
@@ -10,6 +12,44 @@ import java.util.List;
  */
 final class TriggerBody {
     private TriggerBody() {}
+
+    /** A rewrite of one statement of a body, without its {@code ;}; empty to keep it as written. */
+    @FunctionalInterface
+    interface StatementRewrite {
+        Optional<String> of(String statement) throws SQLException;
+    }
+
+    /**
+     * The {@code CREATE TRIGGER} with each statement of its body rewritten by {@code rewrite}; {@code sql} as it is if
+     * it has no body SQLite would accept (SQLite says why when it runs).
+     */
+    static String rewriteStatements(String sql, StatementRewrite rewrite) throws SQLException {
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
+        int begin = begin(tokens, 0);
+        int end = begin < 0 ? -1 : end(tokens, begin);
+        if (end < 0) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder();
+        int copied = 0;
+        int first = begin + 1;
+        for (int i = first; i <= end; i++) {
+            if (i < end && !tokens.get(i).isSymbol(';')) {
+                continue;
+            }
+            if (i > first) {
+                int start = tokens.get(first).start();
+                int stop = tokens.get(i - 1).end();
+                Optional<String> rewritten = rewrite.of(sql.substring(start, stop));
+                if (rewritten.isPresent()) {
+                    out.append(sql, copied, start).append(rewritten.get());
+                    copied = stop;
+                }
+            }
+            first = i + 1;
+        }
+        return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+    }
 
     /** Index of the body's {@code BEGIN} in the trigger starting at {@code first}; -1 if there is none. */
     static int begin(List<SqlToken> tokens, int first) {

@@ -55,32 +55,9 @@ public final class TriggerKeyRewrite {
 
     /** The trigger with the INSERTs of its body rewritten; {@code sql} must be a {@code CREATE TRIGGER}. */
     public static Result rewrite(String sql, KeyColumns keys) throws SQLException {
-        List<SqlToken> tokens = SqlLexer.tokenize(sql);
-        int begin = TriggerBody.begin(tokens, 0);
-        int end = begin < 0 ? -1 : TriggerBody.end(tokens, begin);
-        if (end < 0) {
-            return new Result(sql, List.of()); // not a trigger SQLite accepts: it says why
-        }
-        StringBuilder out = new StringBuilder();
         List<String> leftAsWritten = new ArrayList<>();
-        int copied = 0;
-        int first = begin + 1;
-        for (int i = first; i <= end; i++) {
-            if (i < end && !tokens.get(i).isSymbol(';')) {
-                continue;
-            }
-            if (i > first) {
-                int start = tokens.get(first).start();
-                int stop = tokens.get(i - 1).end();
-                Optional<String> rewritten = rewriteInsert(sql.substring(start, stop), keys, leftAsWritten);
-                if (rewritten.isPresent()) {
-                    out.append(sql, copied, start).append(rewritten.get());
-                    copied = stop;
-                }
-            }
-            first = i + 1;
-        }
-        return new Result(out.append(sql, copied, sql.length()).toString(), List.copyOf(leftAsWritten));
+        String out = TriggerBody.rewriteStatements(sql, statement -> rewriteInsert(statement, keys, leftAsWritten));
+        return new Result(out, List.copyOf(leftAsWritten));
     }
 
     private static Optional<String> rewriteInsert(String statement, KeyColumns keys, List<String> leftAsWritten)

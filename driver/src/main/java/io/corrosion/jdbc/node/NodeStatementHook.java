@@ -21,7 +21,9 @@ import org.sqlite.SQLiteConnection;
 /**
  * The node's statement hook: the key allocator's hook first (its SQL is what the CRR side rewrites further; its
  * parameter binder right after its rewrite), then the CRR side ({@link SchemaStatements}). After an execution both see
- * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds.
+ * the application's original plan. DML and reads cost the key hook's lookup plus a scan of the plan's statement kinds;
+ * a statement through the hook also looks its connection up once before it runs, to tell the UNIQUE checks its
+ * conflict clause (none, mostly) and forget what trigger bodies of an earlier, failed statement left.
  */
 final class NodeStatementHook implements StatementHook {
     /** Below this many rows a batch is captured row by row: the bulk path costs a few statements of its own. */
@@ -154,18 +156,11 @@ final class NodeStatementHook implements StatementHook {
             }
         }
         keys.beforeExecute(plan, connection);
-        String resolution = conflictResolution(plan);
-        StatementPlan upsert = upsert(plan);
-        if (resolution != null || upsert != null) {
-            NodeConnection c = connections.apply(connection);
-            if (c != null) {
-                if (resolution != null) {
-                    c.session.setConflictResolution(resolution);
-                }
-                if (upsert != null) {
-                    c.session.setUpsert(upsert.table().get(), upsert.onConflictIgnoresAny());
-                }
-            }
+        NodeConnection node = connections.apply(connection);
+        if (node != null) { // also forgets the trigger body clauses a failed statement left: a lookup and two stores
+            StatementPlan upsert = upsert(plan);
+            node.session.statementConflicts(conflictResolution(plan), upsert == null ? null : upsert.table().get(),
+                    upsert != null && upsert.onConflictIgnoresAny());
         }
         if (schema.needsScope(plan)) {
             NodeConnection c = connections.apply(connection);
@@ -185,12 +180,12 @@ final class NodeStatementHook implements StatementHook {
         }
     }
 
-    private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection) {
-        if (conflictResolution(plan) != null || upsert(plan) != null) {
+    /** After a statement: no clause of it stays for what the driver writes on the connection before the next one. */
+    private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection, boolean failed) {
+        if (failed || conflictResolution(plan) != null || upsert(plan) != null) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
-                c.session.setConflictResolution(ConflictResolution.ABORT.name());
-                c.session.setUpsert(null, false);
+                c.session.statementConflicts(null, null, false);
             }
         }
     }
@@ -220,7 +215,7 @@ final class NodeStatementHook implements StatementHook {
             }
             throw e;
         }
-        resetConflictResolution(plan, connection);
+        resetConflictResolution(plan, connection, false);
         if (isRollback(plan)) {
             forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction
         }
@@ -248,7 +243,7 @@ final class NodeStatementHook implements StatementHook {
             log.warn("{}", e.getMessage(), e);
         }
         keys.afterFailure(plan, connection);
-        resetConflictResolution(plan, connection);
+        resetConflictResolution(plan, connection, true);
         NodeConnection c = connections.apply(connection);
         if (c != null && c.inDdlScope()) {
             c.abandonDdl();

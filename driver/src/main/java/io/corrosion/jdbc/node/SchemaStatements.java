@@ -10,6 +10,7 @@ import io.corrosion.jdbc.intercept.SchemaReads;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import io.corrosion.jdbc.intercept.TriggerConflictRewrite;
 import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       the remedy and not created. {@code CREATE TABLE ... AS SELECT} comes here as the CREATE TABLE it runs as
  *       ({@link TableAsSelect}).</li>
  *   <li>{@code CREATE UNIQUE INDEX}: created as a plain index enforced as UNIQUE for local writes.</li>
+ *   <li>{@code CREATE TRIGGER}: body statements with a conflict clause or an UPSERT bracketed for those checks
+ *       ({@link TriggerConflictRewrite}).</li>
  *   <li>{@code ALTER TABLE}: capture off before ({@code crsql_begin_alter}), metadata updated after
  *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>
  *   <li>{@code DROP TABLE}/{@code DROP INDEX}: the CRR's metadata or the index's checks go with it.</li>
@@ -70,7 +73,8 @@ final class SchemaStatements {
         for (StatementPlan s : plan.statements()) {
             StatementKind k = s.kind();
             if (k == StatementKind.CREATE_TABLE || k == StatementKind.CREATE_INDEX || k == StatementKind.PRAGMA
-                    || k == StatementKind.READ && s.mentionsInternal()) {
+                    || k == StatementKind.READ && s.mentionsInternal()
+                    || k == StatementKind.OTHER && TriggerKeyRewrite.isCreateTrigger(s.sql())) {
                 return true;
             }
         }
@@ -115,6 +119,11 @@ final class SchemaStatements {
             }
             case READ -> {
                 return s.mentionsInternal() ? SchemaReads.rewrite(s.sql()) : s.sql();
+            }
+            case OTHER -> {
+                if (TriggerKeyRewrite.isCreateTrigger(s.sql()) && !TriggerConflictRewrite.isDriversOwn(s.objectName())) {
+                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName());
+                }
             }
             default -> { }
         }
@@ -296,7 +305,7 @@ final class SchemaStatements {
                 trigger = rs.getString(2);
             }
         }
-        boolean driversOwn = trigger != null && (trigger.contains("__crsql_") || trigger.contains("__corrosion_"));
+        boolean driversOwn = TriggerConflictRewrite.isDriversOwn(trigger);
         if (table != null && !driversOwn && c.session.crrName(table) != null) {
             c.session.captureBeforeNewestTrigger(c.session.crrName(table));
         }
@@ -384,6 +393,7 @@ final class SchemaStatements {
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
             boolean carried = c.session.renameCrr(crr, to);
+            c.session.renamedInTriggers(crr, to);
             DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
             DroppedSchema.dropped(c.raw, crr, columns(c, to));
             DroppedSchema.present(c.raw, to);

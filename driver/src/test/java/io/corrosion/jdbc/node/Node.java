@@ -1,7 +1,11 @@
 package io.corrosion.jdbc.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.JdbcRows;
+import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,14 +68,58 @@ final class Node implements AutoCloseable {
         return rows;
     }
 
-    /** What a statement did: its update count, or its error (SQLite's UNIQUE message as plain SQLite words it). */
+    /**
+     * What a statement did: its update count, or its error (SQLite's UNIQUE message as plain SQLite words it). The count
+     * is SQLite's {@code changes()}, the rows the statement itself wrote, as the driver counts them: plain sqlite-jdbc's
+     * {@code executeUpdate} also counts the rows its triggers wrote.
+     */
     static String outcome(Connection c, String sql) {
         try (Statement s = c.createStatement()) {
-            return "updated " + s.executeUpdate(sql);
+            if (c.isWrapperFor(CorrosionConnection.class)) {
+                return "updated " + s.executeUpdate(sql);
+            }
+            s.executeUpdate(sql);
+            try (ResultSet rs = s.executeQuery("SELECT changes()")) {
+                rs.next();
+                return "updated " + rs.getLong(1);
+            }
         } catch (SQLException e) {
             return "failed: " + e.getMessage().replaceFirst("^\\[SQLITE_CONSTRAINT_\\w+\\]\\s*", "")
                     .replaceFirst("^.*\\((UNIQUE constraint failed: [^)]*)\\)$", "$1");
         }
+    }
+
+    /**
+     * Runs the schema, the setup and the writes on plain sqlite-jdbc and on a node (files named after {@code name} in
+     * {@code dir}): the writes' outcomes ({@link #outcome}) and the rows of {@code query} must be the same; then the
+     * node's rows must reach a second node unchanged. The second node gets the schema's tables and indexes, not its
+     * triggers: they would fire again for the merged rows. Returns the rows.
+     */
+    static List<List<Object>> sameAsPlain(Path dir, String name, List<String> schema, List<String> setup, String query,
+            String... writes) throws SQLException {
+        List<String> plain = new ArrayList<>();
+        List<List<Object>> plainRows;
+        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + "-plain.db"))) {
+            JdbcRows.exec(p, schema.toArray(String[]::new));
+            JdbcRows.exec(p, setup.toArray(String[]::new));
+            for (String w : writes) {
+                plain.add(outcome(p, w));
+            }
+            plainRows = rows(p, query);
+        }
+        try (Node a = new Node(dir, name + "-a"); Node b = new Node(dir, name + "-b")) {
+            a.exec(schema.toArray(String[]::new)).exec(setup.toArray(String[]::new));
+            b.exec(schema.stream().filter(sql -> !TriggerKeyRewrite.isCreateTrigger(sql)).toArray(String[]::new));
+            List<String> driver = new ArrayList<>();
+            for (String w : writes) {
+                driver.add(outcome(a.c, w));
+            }
+            assertThat(driver).as("outcomes through the driver").isEqualTo(plain);
+            assertThat(a.rows(query)).as("rows through the driver").isEqualTo(plainRows);
+            a.sendTo(b);
+            assertThat(b.rows(query)).as("rows on a second node").isEqualTo(plainRows);
+        }
+        return plainRows;
     }
 
     Object scalar(String sql) throws SQLException {

@@ -1,7 +1,6 @@
 package io.corrosion.jdbc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Conflict resolution of the UNIQUE checks (UniqueChecks) where plain SQLite does more than delete the colliding row:
- * the default a REPLACE stores for a NULL in a NOT NULL column; and the two places where the checks still differ from
- * SQLite, pinned. Each write has the same outcome and leaves the same rows
+ * the default a REPLACE stores for a NULL in a NOT NULL column; a conflict clause in a trigger's body; and the place
+ * where the checks still differ from SQLite, pinned. Each write has the same outcome and leaves the same rows
  * as on plain sqlite-jdbc, and the rows reach a second node unchanged (found by a randomized differential test).
  */
 class UniqueReplaceTest {
@@ -32,38 +30,10 @@ class UniqueReplaceTest {
         CorrosionDriver.shutdownAll();
     }
 
-
-    /**
-     * Runs the schema, the setup and the writes on plain sqlite-jdbc and on a node: the writes' outcomes and the rows of
-     * {@code query} must be the same; then the node's rows must reach a second node (with the schema only) unchanged.
-     * Returns the rows.
-     */
+    /** {@link Node#sameAsPlain} on files of their own. */
     private List<List<Object>> same(List<String> schema, List<String> setup, String query, String... writes)
             throws SQLException {
-        runs++;
-        List<String> plain = new ArrayList<>();
-        List<List<Object>> plainRows;
-        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain" + runs + ".db"))) {
-            JdbcRows.exec(p, schema.toArray(String[]::new));
-            JdbcRows.exec(p, setup.toArray(String[]::new));
-            for (String w : writes) {
-                plain.add(Node.outcome(p, w));
-            }
-            plainRows = Node.rows(p, query);
-        }
-        try (Node a = new Node(dir, "a" + runs); Node b = new Node(dir, "b" + runs)) {
-            a.exec(schema.toArray(String[]::new)).exec(setup.toArray(String[]::new));
-            b.exec(schema.toArray(String[]::new));
-            List<String> driver = new ArrayList<>();
-            for (String w : writes) {
-                driver.add(Node.outcome(a.c, w));
-            }
-            assertThat(driver).as("outcomes through the driver").isEqualTo(plain);
-            assertThat(a.rows(query)).as("rows through the driver").isEqualTo(plainRows);
-            a.sendTo(b);
-            assertThat(b.rows(query)).as("rows on a second node").isEqualTo(plainRows);
-        }
-        return plainRows;
+        return Node.sameAsPlain(dir, "run" + ++runs, schema, setup, query, writes);
     }
 
     @Test
@@ -148,31 +118,19 @@ class UniqueReplaceTest {
     }
 
     /**
-     * Not as SQLite (UniqueChecks, README): a conflict clause on a statement in a trigger's body is not seen by the
-     * checks, which use the clause of the statement that fired the trigger. Pinned so that a fix shows here.
+     * A conflict clause on a statement in a trigger's body resolves its collisions, unless the statement that fired the
+     * trigger has one of its own (TriggerConflictRewrite; more in TriggerConflictClauseTest).
      */
     @Test
-    void aConflictClauseInATriggerBodyIsNotSeenByTheChecks() throws SQLException {
-        String[] sql = {"CREATE TABLE t1 (id INTEGER PRIMARY KEY, b TEXT UNIQUE)", "CREATE TABLE t2 (id INTEGER PRIMARY KEY, v TEXT)",
-                "CREATE TRIGGER g AFTER INSERT ON t2 BEGIN INSERT OR REPLACE INTO t1 (id, b) VALUES (new.id, new.v); END",
-                "INSERT INTO t1 VALUES (5, 'x')"};
-        String write = "INSERT INTO t2 VALUES (1, 'x')";
-        String withClause = "INSERT OR REPLACE INTO t2 VALUES (1, 'x')";
-        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
-            JdbcRows.exec(p, sql);
-            assertThat(Node.outcome(p, write)).startsWith("updated");
-            assertThat(Node.rows(p, "SELECT * FROM t1")).containsExactly(List.of(1L, "x"));
-            JdbcRows.exec(p, "DELETE FROM t2", "DELETE FROM t1", "INSERT INTO t1 VALUES (5, 'x')");
-            assertThat(Node.outcome(p, withClause)).startsWith("updated");
-        }
-        try (Node a = new Node(dir, "a")) {
-            a.exec(sql);
-            assertThat(Node.outcome(a.c, write)).isEqualTo("failed: UNIQUE constraint failed: t1.b");
-            assertThatThrownBy(() -> a.exec(write)).isInstanceOf(SQLException.class)
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"));
-            // the statement that fired the trigger decides: with its own OR REPLACE, the body's row replaces
-            assertThat(Node.outcome(a.c, withClause)).startsWith("updated");
-            assertThat(a.rows("SELECT * FROM t1")).containsExactly(List.of(1L, "x"));
-        }
+    void aConflictClauseInATriggerBodyIsSeenByTheChecks() throws SQLException {
+        List<String> schema = List.of("CREATE TABLE t1 (id INTEGER PRIMARY KEY, b TEXT UNIQUE)",
+                "CREATE TABLE t2 (id INTEGER PRIMARY KEY, v TEXT)",
+                "CREATE TRIGGER g AFTER INSERT ON t2 BEGIN INSERT OR REPLACE INTO t1 (id, b) VALUES (new.id, new.v); END");
+        assertThat(same(schema, List.of("INSERT INTO t1 VALUES (5, 'x')"), "SELECT * FROM t1",
+                "INSERT INTO t2 VALUES (1, 'x')")).containsExactly(List.of(1L, "x"));
+        assertThat(same(schema, List.of("INSERT INTO t1 VALUES (5, 'x')"), "SELECT * FROM t1",
+                "INSERT OR REPLACE INTO t2 VALUES (1, 'x')")).containsExactly(List.of(1L, "x"));
+        assertThat(same(schema, List.of("INSERT INTO t1 VALUES (5, 'x')"), "SELECT * FROM t1 ORDER BY id",
+                "INSERT OR ABORT INTO t2 VALUES (1, 'x')")).containsExactly(List.of(5L, "x"));
     }
 }

@@ -1,0 +1,76 @@
+package io.corrosion.jdbc.intercept;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Brackets each statement of a {@code CREATE TRIGGER} body that has a conflict clause ({@code INSERT OR IGNORE},
+ * {@code REPLACE INTO}, {@code UPDATE OR FAIL}, ...) or an UPSERT ({@code ON CONFLICT}) by calls that push and pop its
+ * resolution on the connection's CRR session while it runs:
+ * {@code SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'trigger/1'); INSERT OR IGNORE ...;
+ * SELECT crsql_internal_conflict_pop('trigger/1');}.
+ * The UNIQUE checks of replicated tables are triggers over a plain index and cannot see which statement writes; with
+ * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
+ * wins). A statement without either is left as written: it resolves as what fired the trigger.
+ */
+public final class TriggerConflictRewrite {
+    static final String PUSH = "crsql_internal_conflict_push";
+    static final String POP = "crsql_internal_conflict_pop";
+
+    private TriggerConflictRewrite() {}
+
+    /** True for the driver's own triggers (capture, UNIQUE checks, ...), which are never rewritten. */
+    public static boolean isDriversOwn(String triggerName) {
+        return triggerName != null && (triggerName.contains("__crsql_") || triggerName.contains("__corrosion_"));
+    }
+
+    /**
+     * The trigger with its body's statements that have a conflict clause or an UPSERT bracketed; {@code sql} as it is
+     * if none has, or if it is bracketed already. {@code sql} must be a {@code CREATE TRIGGER}, named {@code name}: a
+     * bracket's frame is known by the trigger's name and the bracket's ordinal ({@link #bracket}).
+     */
+    public static String rewrite(String sql, String name) throws SQLException {
+        if (sql.contains(PUSH)) {
+            return sql;
+        }
+        int[] brackets = {0};
+        return TriggerBody.rewriteStatements(sql, statement -> bracket(statement, name + "/" + (brackets[0] + 1))
+                .map(b -> {
+                    brackets[0]++;
+                    return b;
+                }));
+    }
+
+    /**
+     * The trigger with the brackets of its body's UPSERTs into {@code from} naming {@code to}: after {@code ALTER TABLE
+     * from RENAME TO to}, for SQLite renames the table in the statement but not in the bracket's string literal.
+     */
+    public static String renamed(String sql, String from, String to) {
+        Matcher m = Pattern.compile(Pattern.quote(PUSH + "(") + "(NULL|'[A-Z]+'), " + Pattern.quote(Identifiers.literal(from))
+                + ", ", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);
+        return m.find() ? m.replaceAll(m2 -> Matcher.quoteReplacement(PUSH + "(" + m2.group(1) + ", "
+                + Identifiers.literal(to) + ", ")) : sql;
+    }
+
+    /**
+     * {@code SELECT push(clause, upsert table, ignores any, id); statement; SELECT pop(id)}. The pop takes the frames
+     * above its own too: a {@code RAISE(IGNORE)} in a nested trigger's statement skips that statement's pop, and the
+     * trigger that fired it goes on with its next statement, this pop. SQLite fires no trigger inside itself (recursive
+     * triggers are refused), so a push whose id is on the stack finds a frame a {@code RAISE(IGNORE)} in its own
+     * statement left, and takes it away first.
+     */
+    private static Optional<String> bracket(String statement, String id) {
+        StatementPlan plan = StatementClassifier.classify(statement);
+        boolean clause = plan.orAction() != ConflictResolution.NONE;
+        boolean upsert = plan.onConflict() && plan.table().isPresent();
+        if (!clause && !upsert) {
+            return Optional.empty();
+        }
+        String push = "SELECT " + PUSH + "(" + (clause ? Identifiers.literal(plan.orAction().name()) : "NULL") + ", "
+                + (upsert ? Identifiers.literal(plan.table().get()) : "NULL") + ", "
+                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ", " + Identifiers.literal(id) + ")";
+        return Optional.of(push + "; " + statement + "; SELECT " + POP + "(" + Identifiers.literal(id) + ")");
+    }
+}

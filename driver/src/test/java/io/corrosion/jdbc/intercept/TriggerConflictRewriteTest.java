@@ -1,0 +1,66 @@
+package io.corrosion.jdbc.intercept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class TriggerConflictRewriteTest {
+    @Test
+    void bodyStatementsWithAClauseOrAnUpsertAreBracketedAndTheOthersLeftAsWritten() throws SQLException {
+        String sql = "CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE WHEN new.x THEN 1 END BEGIN\n"
+                + "  INSERT OR IGNORE INTO tag (name) VALUES ('a; END');\n"
+                + "  UPDATE counts SET n = n + 1; -- OR REPLACE; END;\n"
+                + "  REPLACE INTO t VALUES (1);\n"
+                + "  update or fail t set v = 2;\n"
+                + "  INSERT INTO Tag (name) VALUES (new.v) ON CONFLICT DO NOTHING;\n"
+                + "  INSERT INTO tag (id) VALUES (new.id) ON CONFLICT (id) DO UPDATE SET n = n + 1;\n"
+                + "  DELETE FROM t WHERE id = 3;\n"
+                + "END;";
+        assertThat(TriggerConflictRewrite.rewrite(sql, "a")).isEqualTo("CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE"
+                + " WHEN new.x THEN 1 END BEGIN\n"
+                + "  SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'a/1'); INSERT OR IGNORE INTO tag (name)"
+                + " VALUES ('a; END'); SELECT crsql_internal_conflict_pop('a/1');\n"
+                + "  UPDATE counts SET n = n + 1; -- OR REPLACE; END;\n"
+                + "  SELECT crsql_internal_conflict_push('REPLACE', NULL, 0, 'a/2'); REPLACE INTO t VALUES (1);"
+                + " SELECT crsql_internal_conflict_pop('a/2');\n"
+                + "  SELECT crsql_internal_conflict_push('FAIL', NULL, 0, 'a/3'); update or fail t set v = 2;"
+                + " SELECT crsql_internal_conflict_pop('a/3');\n"
+                + "  SELECT crsql_internal_conflict_push(NULL, 'Tag', 1, 'a/4'); INSERT INTO Tag (name) VALUES (new.v)"
+                + " ON CONFLICT DO NOTHING; SELECT crsql_internal_conflict_pop('a/4');\n"
+                + "  SELECT crsql_internal_conflict_push(NULL, 'tag', 0, 'a/5'); INSERT INTO tag (id) VALUES (new.id)"
+                + " ON CONFLICT (id) DO UPDATE SET n = n + 1; SELECT crsql_internal_conflict_pop('a/5');\n"
+                + "  DELETE FROM t WHERE id = 3;\n"
+                + "END;");
+    }
+
+    @Test
+    void aTriggerBracketedAlreadyOrWithoutClausesIsLeftAsItIs() throws SQLException {
+        String plain = "create trigger a after insert on t begin insert into u values (new.id); end";
+        assertThat(TriggerConflictRewrite.rewrite(plain, "a")).isSameAs(plain);
+        String once = TriggerConflictRewrite.rewrite("create trigger a after insert on t begin"
+                + " insert or ignore into u values (new.id); end", "a");
+        assertThat(TriggerConflictRewrite.rewrite(once, "a")).isEqualTo(once);
+    }
+
+    @Test
+    void aRenameChangesTheUpsertTableOfTheBrackets() throws SQLException {
+        String sql = TriggerConflictRewrite.rewrite("create trigger a after insert on t begin"
+                + " insert into Tag values (new.id) on conflict do nothing; insert or ignore into tag values (1);"
+                + " insert into tagged values (2) on conflict do nothing; end", "a");
+        assertThat(TriggerConflictRewrite.renamed(sql, "tag", "it's")).isEqualTo("create trigger a after insert on t"
+                + " begin SELECT crsql_internal_conflict_push(NULL, 'it''s', 1, 'a/1'); insert into Tag values (new.id)"
+                + " on conflict do nothing; SELECT crsql_internal_conflict_pop('a/1'); SELECT crsql_internal_conflict_push("
+                + "'IGNORE', NULL, 0, 'a/2'); insert or ignore into tag values (1); SELECT crsql_internal_conflict_pop('a/2');"
+                + " SELECT crsql_internal_conflict_push(NULL, 'tagged', 1, 'a/3'); insert into tagged values (2)"
+                + " on conflict do nothing; SELECT crsql_internal_conflict_pop('a/3'); end");
+        assertThat(TriggerConflictRewrite.renamed(sql, "other", "x")).isSameAs(sql);
+    }
+
+    @Test
+    void theDriversOwnTriggersAreKnownByName() {
+        assertThat(TriggerConflictRewrite.isDriversOwn("t__crsql_itrig")).isTrue();
+        assertThat(TriggerConflictRewrite.isDriversOwn("t_u__corrosion_uq_ins")).isTrue();
+        assertThat(TriggerConflictRewrite.isDriversOwn("post_tag")).isFalse();
+    }
+}

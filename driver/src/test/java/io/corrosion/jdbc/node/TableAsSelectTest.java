@@ -82,10 +82,20 @@ class TableAsSelectTest {
         CorrosionDriver.shutdownAll();
     }
 
+    /**
+     * What plain sqlite-jdbc's {@code executeUpdate} returns for the statement. Not {@link Node#outcome}, which reads
+     * {@code changes()} on a plain connection: DDL leaves that at the connection's last INSERT.
+     */
+    private String plainCount(String sql) throws SQLException {
+        try (Statement s = plain.createStatement()) {
+            return "updated " + s.executeUpdate(sql);
+        }
+    }
+
     @Test
     void everyFormGivesPlainSqlitesColumnsAndRowsAndTheHiddenKey() throws SQLException {
         for (String form : FORMS) {
-            assertThat(Node.outcome(ours.c, form)).as(form).isEqualTo(Node.outcome(plain, form)).isEqualTo("updated 0");
+            assertThat(Node.outcome(ours.c, form)).as(form).isEqualTo(plainCount(form)).isEqualTo("updated 0");
             sameTable(form);
             assertThat(ours.scalar("SELECT count(DISTINCT __corrosion_row_id) FROM copy"))
                     .as("the hidden key of %s", form).isEqualTo(ours.scalar("SELECT count(*) FROM copy"));
@@ -100,7 +110,7 @@ class TableAsSelectTest {
         execBoth("CREATE TABLE copy AS SELECT item FROM bag WHERE owner_id = 1");
         for (String sql : List.of("CREATE TABLE IF NOT EXISTS copy AS SELECT * FROM item",
                 "CREATE TABLE IF NOT EXISTS copy AS SELECT no_such_column FROM item")) {
-            assertThat(Node.outcome(ours.c, sql)).as(sql).isEqualTo(Node.outcome(plain, sql)).isEqualTo("updated 0");
+            assertThat(Node.outcome(ours.c, sql)).as(sql).isEqualTo(plainCount(sql)).isEqualTo("updated 0");
             sameTable(sql);
         }
         String again = "CREATE TABLE copy AS SELECT * FROM item";

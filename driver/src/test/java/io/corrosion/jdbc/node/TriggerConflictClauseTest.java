@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,9 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A conflict clause ({@code INSERT OR IGNORE}, {@code REPLACE INTO}, {@code UPDATE OR ...}) or an UPSERT on a statement
@@ -23,26 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * nested triggers wins (TriggerConflictRewrite, UniqueChecks). Each write has the same outcome and leaves the same rows
  * as on plain sqlite-jdbc, and the rows reach a second node unchanged.
  */
-class TriggerConflictClauseTest {
+class TriggerConflictClauseTest extends PlainDifferentialTest {
     private static final List<String> TAGS = List.of("CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT UNIQUE)",
             "CREATE TABLE post (id INTEGER PRIMARY KEY, tag TEXT)");
     /** The posts and the tags, without the keys the driver allocates. */
     private static final String POSTS_AND_TAGS =
             "SELECT 'post', tag FROM post UNION ALL SELECT 'tag', name FROM tag ORDER BY 1, 2";
-
-    @TempDir
-    Path dir;
-    private int runs;
-
-    @AfterEach
-    void shutdown() {
-        CorrosionDriver.shutdownAll();
-    }
-
-    private List<List<Object>> same(List<String> schema, List<String> setup, String query, String... writes)
-            throws SQLException {
-        return Node.sameAsPlain(dir, "run" + ++runs, schema, setup, query, writes);
-    }
 
     private static List<String> with(List<String> schema, String... more) {
         return Stream.concat(schema.stream(), Stream.of(more)).toList();

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Conflict resolution of the UNIQUE checks (UniqueChecks) where plain SQLite does more than delete the colliding row:
@@ -20,22 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * where the checks still differ from SQLite, pinned. Each write has the same outcome and leaves the same rows
  * as on plain sqlite-jdbc, and the rows reach a second node unchanged (found by a randomized differential test).
  */
-class UniqueReplaceTest {
-    @TempDir
-    Path dir;
-    private int runs;
-
-    @AfterEach
-    void shutdown() {
-        CorrosionDriver.shutdownAll();
-    }
-
-    /** {@link Node#sameAsPlain} on files of their own. */
-    private List<List<Object>> same(List<String> schema, List<String> setup, String query, String... writes)
-            throws SQLException {
-        return Node.sameAsPlain(dir, "run" + ++runs, schema, setup, query, writes);
-    }
-
+class UniqueReplaceTest extends PlainDifferentialTest {
     @Test
     void insertOrReplaceOfNullIntoANotNullDefaultUniqueColumnReplacesTheRowHoldingTheDefault() throws SQLException {
         assertThat(same(List.of("CREATE TABLE t (id INTEGER PRIMARY KEY, b REAL NOT NULL DEFAULT 2.5 UNIQUE)"),

@@ -71,6 +71,7 @@ public final class NodeExtension implements DatabaseExtension {
             holdJournal(session);
             keys.setUpConnection(connection);
             openOnce(node);
+            KeysExtension.forgetSetUpInserts(connection);
         } catch (SQLException | RuntimeException e) {
             connections.remove(connection);
             closeQuietly(session);

@@ -608,6 +608,36 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * A connection that has inserted nothing reads {@code last_insert_rowid()} 0, and an INSERT OR IGNORE that it
+     * ignores reports key 0, as in sqlite-jdbc: the driver's setup of each connection (its one-row TEMP table) made it
+     * 1, the key of a row the application may well have, on the file's first connection and on every later one.
+     */
+    @Test
+    void aFreshConnectionHasInsertedNoRow() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection first = DriverManager.getConnection(url)) {
+                assertThat(one(first, "select last_insert_rowid()")).as("first connection of %s", url).isZero();
+                exec(first, "create table person (id integer primary key, name text)");
+                exec(first, "insert into person (id, name) values (1, 'a')");
+            }
+            try (Connection later = DriverManager.getConnection(url)) {
+                assertThat(one(later, "select last_insert_rowid()")).as("later connection of %s", url).isZero();
+                try (PreparedStatement ps = later.prepareStatement("insert or ignore into person (id, name) values (?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setLong(1, 1);
+                    ps.setString(2, "again");
+                    assertThat(ps.executeUpdate()).isZero();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        assertThat(keys.next()).isTrue();
+                        assertThat(keys.getLong(1)).as("key of the ignored row on %s", url).isZero();
+                    }
+                }
+            }
+        }
+    }
+
     private static String label(Connection plain) throws SQLException {
         try (PreparedStatement ps = plain.prepareStatement("insert into person (name) values ('x')")) {
             ps.executeUpdate();

@@ -4,7 +4,6 @@ import io.corrosion.jdbc.CorrosionDatabase;
 import io.corrosion.jdbc.DatabaseExtension;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
 import io.corrosion.jdbc.intercept.StatementHook;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -69,8 +68,8 @@ public final class KeysExtension implements DatabaseExtension {
             localTables.scan(connection);
         }
         try (Statement s = connection.createStatement()) {
-            // CREATE ... AS SELECT, not an INSERT: that would set the connection's last_insert_rowid() to 1, which
-            // the application reads as the key of its own row (after an INSERT OR IGNORE that ignored one, say).
+            // CREATE ... AS SELECT, not an INSERT: that would set the connection's last_insert_rowid() to 1
+            // (LastInsertRowid), on every connection.
             s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " AS SELECT 0 AS v");
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
@@ -78,26 +77,7 @@ public final class KeysExtension implements DatabaseExtension {
         KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
-        forgetSetUpInserts(connection);
-    }
-
-    /**
-     * Sets the connection's {@code last_insert_rowid()} back to 0, as a connection that has inserted nothing has it,
-     * after the rows that the setup of a file's first connection inserted on it (internal tables, the slot claim): the
-     * application reads it, and sqlite-jdbc's generated keys, as the key of its own row (after an INSERT OR IGNORE that
-     * ignored its row, say). A composite extension calls it once its own setup is done.
-     */
-    public static void forgetSetUpInserts(SQLiteConnection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
-                if (!rs.next() || rs.getLong(1) == 0) {
-                    return;
-                }
-            }
-            // No SQL sets it; inserting rowid 0 does, and deleting that row again leaves it 0.
-            s.executeUpdate("INSERT INTO temp." + GeneratorStatements.ACK_TABLE + " (rowid, v) VALUES (0, 0)");
-            s.executeUpdate("DELETE FROM temp." + GeneratorStatements.ACK_TABLE + " WHERE rowid = 0");
-        }
+        LastInsertRowid.restore(connection, 0); // after the file's first connection inserted its internal rows
     }
 
     @Override

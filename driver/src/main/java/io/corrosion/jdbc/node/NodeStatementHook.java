@@ -8,6 +8,7 @@ import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import io.corrosion.jdbc.keys.LastInsertRowid;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
@@ -198,7 +199,9 @@ final class NodeStatementHook implements StatementHook {
             NodeConnection c = connections.apply(connection);
             if (c != null && c.inDdlScope()) {
                 try {
+                    long rowid = LastInsertRowid.of(connection);
                     schema.after(plan, c);
+                    LastInsertRowid.restore(connection, rowid); // the engine's rows are not the application's
                     c.leaveDdl(true);
                 } catch (SQLException | RuntimeException e) {
                     c.abandonDdl();

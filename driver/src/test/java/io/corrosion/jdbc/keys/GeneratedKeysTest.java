@@ -638,6 +638,36 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * Schema changes leave {@code last_insert_rowid()} at the application's last row, as in SQLite: the CRR setup of a
+     * CREATE TABLE or an ALTER TABLE ... ADD COLUMN inserted rows of its own on the application's connection and left
+     * their rowid (1, 2, ...) there.
+     */
+    @Test
+    void schemaChangesLeaveTheLastInsertedRowid() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection c = DriverManager.getConnection(url)) {
+                exec(c, "create table person (id integer primary key, name text)");
+                exec(c, "insert into person (id, name) values (77, 'a')");
+                exec(c, "create table pet (id integer primary key, name text)");
+                assertThat(one(c, "select last_insert_rowid()")).as("after CREATE TABLE on %s", url).isEqualTo(77);
+                exec(c, "alter table person add column age int");
+                assertThat(one(c, "select last_insert_rowid()")).as("after ADD COLUMN on %s", url).isEqualTo(77);
+                exec(c, "create unique index pet_name on pet (name)");
+                assertThat(one(c, "select last_insert_rowid()")).as("after CREATE UNIQUE INDEX on %s", url).isEqualTo(77);
+                exec(c, "alter table person add column nick text; insert into pet (id, name) values (88, 'b')");
+                assertThat(one(c, "select last_insert_rowid()")).as("after a string ending in an INSERT on %s", url)
+                        .isEqualTo(88);
+                c.setAutoCommit(false);
+                exec(c, "insert into person (id, name) values (99, 'c')");
+                exec(c, "create table toy (id integer primary key, name text)");
+                assertThat(one(c, "select last_insert_rowid()")).as("in a transaction on %s", url).isEqualTo(99);
+                c.commit();
+            }
+        }
+    }
+
     private static String label(Connection plain) throws SQLException {
         try (PreparedStatement ps = plain.prepareStatement("insert into person (name) values ('x')")) {
             ps.executeUpdate();

@@ -229,6 +229,42 @@ class SchemaThroughDriverTest {
         }
     }
 
+    /**
+     * A local table renamed to a name the local-tables property does not match replicates from the rename on, as
+     * the next open would make it (back-filled): it stayed local until a restart, which then sent all its rows.
+     */
+    @Test
+    void aLocalTableRenamedToAReplicatedNameReplicatesFromTheRename() throws SQLException {
+        try (Node x = new Node(dir, "x", "local-tables=scratch_*", "node-slot=5"); Node y = new Node(dir, "y")) {
+            x.exec("create table scratch_users (id integer primary key, name text)",
+                    "insert into scratch_users values (1, 'ann')");
+            y.exec("create table users (id integer primary key, name text)");
+            x.exec("alter table scratch_users rename to users");
+            assertThat(x.crr.replicatedTables()).containsExactly("users");
+            x.exec("insert into users values (2, 'bob')", "update users set name = 'anna' where id = 1");
+            Node.sync(x, y);
+            assertThat(y.rows("select * from users order by id")).containsExactly(List.of(1L, "anna"), List.of(2L, "bob"));
+
+            x.c.setAutoCommit(false); // in a transaction too, with a temporary name that stays local
+            x.exec("create table scratch_orders (id integer primary key, item text)",
+                    "insert into scratch_orders values (1, 'pen')", "alter table scratch_orders rename to orders");
+            x.c.commit();
+            x.c.setAutoCommit(true);
+            assertThat(x.crr.replicatedTables()).containsExactlyInAnyOrder("users", "orders");
+            assertThat(x.rows("select cid, val from crsql_changes where \"table\" = 'orders'"))
+                    .containsExactly(List.of("item", "pen"));
+
+            // The other way is refused: the table would go on replicating with SQLite's keys (max + 1), which another
+            // node generates too.
+            SQLException e = catchThrowableOfType(SQLException.class, () -> x.exec("alter table orders rename to scratch_orders"));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("orders").contains("scratch_orders").contains("local");
+            x.exec("insert into orders (item) values ('ink')");
+            assertThat(x.rows("select item from orders order by item")).containsExactly(List.of("ink"), List.of("pen"));
+            assertThat(x.scalar("select id % 1024 from orders where item = 'ink'")).as("a key of slot 5").isEqualTo(6L);
+        }
+    }
+
     @Test
     void schemaChangesInsideATransactionRollBackWithIt() throws SQLException {
         try (Node a = new Node(dir, "a")) {

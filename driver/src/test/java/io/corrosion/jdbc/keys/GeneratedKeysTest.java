@@ -668,6 +668,35 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * A TEMP table hides the file's table of the same name from statements that name no schema, as in SQLite: their
+     * INSERTs write the TEMP table, with its columns and SQLite's keys. The driver rewrote them as INSERTs into the
+     * replicated table, with its key column: "table t has no column named id". Other connections, which have no such
+     * TEMP table, still write the replicated table with the node's keys.
+     */
+    @Test
+    void aTempTableHidesTheReplicatedTableOfItsName() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection c = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+                exec(c, "create table t (id integer primary key, v text)");
+                exec(c, "create temp table t (x text, y int)");
+                String[] writes = {"insert into t (x) values ('a')", "insert into t values ('b', 2)",
+                    "insert into t (x, y) select 'c', 3", "insert into t default values"};
+                for (String sql : writes) {
+                    exec(c, sql);
+                    exec(other, "insert into t (v) values ('other')");
+                }
+                assertThat(longs(c, "select count(*) from temp.t")).as("TEMP rows on %s", url).containsExactly(4L);
+                assertThat(longs(c, "select count(*) from main.t")).as("the file's rows on %s", url).containsExactly(4L);
+                exec(c, "insert into main.t (v) values ('main')");
+                if (!url.equals(plainUrl)) {
+                    assertInSlot(longs(c, "select id from main.t"), SLOT);
+                }
+            }
+        }
+    }
+
     private static String label(Connection plain) throws SQLException {
         try (PreparedStatement ps = plain.prepareStatement("insert into person (name) values ('x')")) {
             ps.executeUpdate();

@@ -283,11 +283,37 @@ class SchemaThroughDriverTest {
             x.exec("insert into main.bag values (2, 'bone')", "insert into toy (id, name) values (1, 'rope')",
                     "insert into main.pet (id, name) values (1, 'rex')");
             assertThat(x.crr.replicatedTables()).containsExactlyInAnyOrder("bag", "pet", "toy");
-            Node.sync(x, y);
+            x.sendTo(y); // not back: a merge into x, whose TEMP tables hide bag and pet, is refused (test below)
             assertThat(y.rows("select owner, item from bag order by owner"))
                     .containsExactly(List.of(1L, "ball"), List.of(2L, "bone"));
             assertThat(y.rows("select name from toy")).containsExactly(List.of("rope"));
             assertThat(y.rows("select name from pet")).containsExactly(List.of("rex"));
+        }
+    }
+
+    /**
+     * A merge on a connection whose TEMP table hides a replicated table of its name is refused: its writes went into
+     * the TEMP table (gone with the connection), and the change counted as merged, so no sync brought it again.
+     */
+    @Test
+    void aMergeIntoAReplicatedTableThatATempTableHidesIsRefused() throws SQLException {
+        try (Node x = new Node(dir, "x"); Node y = new Node(dir, "y")) {
+            for (Node n : List.of(x, y)) {
+                n.exec("create table t (id integer primary key, v text)");
+            }
+            x.exec("insert into t (id, v) values (1, 'one')");
+            y.exec("create temp table t (id integer primary key, v text)");
+            SQLException e = catchThrowableOfType(SQLException.class, () -> x.sendTo(y));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("TEMP t");
+            SQLException viaSql = catchThrowableOfType(SQLException.class, () -> y.exec("insert into crsql_changes"
+                    + " (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq)"
+                    + " values ('t', x'010902', 'v', 'two', 1, 9, zeroblob(16), 1, 0)"));
+            assertThat(viaSql.getSQLState()).isEqualTo("0A000");
+            assertThat(y.rows("select count(*) from temp.t")).containsExactly(List.of(0L));
+            y.exec("drop table temp.t");
+            x.sendTo(y);
+            assertThat(y.rows("select id, v from t")).containsExactly(List.of(1L, "one"));
         }
     }
 

@@ -64,4 +64,34 @@ class DdlUpdateCountTest {
             }
         }
     }
+
+    /**
+     * Views, triggers, ANALYZE, PRAGMA and transaction control change no rows either. They reported SQLite's
+     * {@code changes()}, which after the CRR setup of a CREATE TABLE counts the driver's own bookkeeping rows: 1 for
+     * a CREATE TRIGGER run right after one.
+     */
+    @Test
+    void otherStatementsThatChangeNoRowsCountNone() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("a.db"));
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)");
+            assertThat(s.execute("CREATE TRIGGER a_ins AFTER INSERT ON a BEGIN SELECT 1; END")).isFalse();
+            assertThat(s.getUpdateCount()).as("CREATE TRIGGER after CREATE TABLE").isZero();
+            s.executeUpdate("INSERT INTO a (v) VALUES ('x'), ('y')");
+            s.execute("CREATE VIEW av AS SELECT v FROM a");
+            assertThat(s.getUpdateCount()).as("CREATE VIEW").isZero();
+            s.execute("ANALYZE");
+            assertThat(s.getLargeUpdateCount()).as("ANALYZE").isZero();
+            s.execute("PRAGMA user_version = 3");
+            assertThat(s.getUpdateCount()).as("PRAGMA").isZero();
+            try (PreparedStatement p = c.prepareStatement("DROP VIEW av")) {
+                assertThat(p.executeUpdate()).as("prepared DROP VIEW").isZero();
+            }
+            s.addBatch("DROP TRIGGER a_ins");
+            s.addBatch("UPDATE a SET v = 'z'");
+            assertThat(s.executeBatch()).containsExactly(0, 2);
+            s.execute("UPDATE a SET v = 'w'");
+            assertThat(s.getUpdateCount()).isEqualTo(2);
+        }
+    }
 }

@@ -193,10 +193,14 @@ final class CrrCatalog {
     /** A column as {@code pragma_table_info} reports it. */
     record ColumnDef(String name, String type, boolean notNull, String defaultSql, int pk) {}
 
+    /**
+     * The columns of {@code table} in the database file. Reads name the {@code main} schema: a TEMP table of the same
+     * name would hide the table from them.
+     */
     static List<ColumnDef> columns(Connection c, String table) throws SQLException {
         List<ColumnDef> out = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid")) {
+                "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?, 'main') ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
@@ -209,7 +213,7 @@ final class CrrCatalog {
 
     static List<String> pkColumns(Connection c, String table) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?, 'main') WHERE pk > 0 ORDER BY pk")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
@@ -226,7 +230,7 @@ final class CrrCatalog {
         if (pks.size() != 1) {
             return TableInfo.KeyKind.PACKED;
         }
-        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM pragma_index_list(?) WHERE origin = 'pk'")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM pragma_index_list(?, 'main') WHERE origin = 'pk'")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();

@@ -29,7 +29,8 @@ import org.sqlite.SQLiteConnection;
  *   <li>Be cheap for statements you do not care about: check {@link StatementPlan#kind()} first.</li>
  *   <li>Never write on {@code connection} between a DML statement and the application's next statement: the
  *       application may read {@code last_insert_rowid()} or {@code getGeneratedKeys()} next. Work after DDL (CRR
- *       setup after CREATE TABLE/ALTER TABLE) is fine.</li>
+ *       setup after CREATE TABLE/ALTER TABLE) is fine if it sets {@code last_insert_rowid()} back
+ *       ({@code io.corrosion.jdbc.keys.LastInsertRowid}).</li>
  *   <li>A rewrite must keep the statement's parameters ({@code ?}) in the same number and order; it may append
  *       parameters after the application's last one if {@link #parameterBinder} binds them.</li>
  *   <li>A rewrite of a string of several statements keeps one statement for each, in order:

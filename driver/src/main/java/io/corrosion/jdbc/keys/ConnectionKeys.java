@@ -26,6 +26,8 @@ final class ConnectionKeys implements SQLiteCommitListener {
     private final KeyTables.SchemaReader committed;
     private PreparedStatement write;
     private boolean ranDdl;
+    /** A TEMP table or view of this connection may have the name of a table of the file, which it then hides. */
+    private volatile boolean madeTempObjects;
 
     /**
      * @param afterPromotion         runs after a commit made this connection's reservations durable
@@ -73,6 +75,33 @@ final class ConnectionKeys implements SQLiteCommitListener {
     /** The current transaction changed the schema; its end changes what other connections see. */
     synchronized void noteDdl() {
         ranDdl = true;
+    }
+
+    /** A TEMP table or view of this connection may hide a table of the file. */
+    void noteTempObject() {
+        madeTempObjects = true;
+    }
+
+    /**
+     * True if {@code table}, written without a schema, is a TEMP table or view of this connection: SQLite looks there
+     * first, so the statement writes it, not the file's table of that name.
+     */
+    boolean hiddenByTemp(String table) throws SQLException {
+        if (!madeTempObjects) {
+            return false;
+        }
+        try (PreparedStatement p = connection.prepareStatement("SELECT 1 FROM temp.sqlite_master"
+                + " WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE")) {
+            p.setString(1, table);
+            try (java.sql.ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** True once a TEMP table or view hides a table of the file here: its statements' rewrites are its own. */
+    boolean madeTempObjects() {
+        return madeTempObjects;
     }
 
     /** This connection's transaction changed the schema: only this connection sees its tables as they are now. */

@@ -98,7 +98,7 @@ final class KeyStatementHook implements StatementHook {
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        Rewrite cached = ownSchema(connection) ? null : rewrites.get(plan.sql());
+        Rewrite cached = ownRewrites(connection) ? null : rewrites.get(plan.sql());
         if (cached == null) {
             cached = compute(plan, connection);
         }
@@ -130,6 +130,15 @@ final class KeyStatementHook implements StatementHook {
         return keys != null && keys.inSchemaTransaction();
     }
 
+    /**
+     * Whether the connection's statements are rewritten for it alone, not cached for every connection: its schema
+     * changes, or its TEMP tables and views, which hide the file's tables of the same name from its statements.
+     */
+    private boolean ownRewrites(SQLiteConnection connection) {
+        ConnectionKeys keys = connections.apply(connection);
+        return keys != null && (keys.inSchemaTransaction() || keys.madeTempObjects());
+    }
+
     private Optional<TableKey> tableKey(SQLiteConnection connection, String table) throws SQLException {
         return ownSchema(connection) ? keyTables.lookupInTransaction(connection, table)
                 : keyTables.lookup(schema.readerFor(connection), connection, table);
@@ -155,7 +164,7 @@ final class KeyStatementHook implements StatementHook {
         }
         boolean cacheable = plan.statements().stream() // noting generator tables, warning of triggers: side effects
                 .noneMatch(s -> s.kind() == StatementKind.CREATE_TABLE || isCreateTrigger(s));
-        if (cacheable && schemaGeneration.get() == generation && !ownSchema(connection)) {
+        if (cacheable && schemaGeneration.get() == generation && !ownRewrites(connection)) {
             if (rewrites.size() >= MAX_CACHED) {
                 rewrites.clear();
             }
@@ -186,7 +195,7 @@ final class KeyStatementHook implements StatementHook {
      */
     private Optional<Rewrite> insert(StatementPlan statement, SQLiteConnection connection, boolean alone)
             throws SQLException {
-        if (statement.table().isEmpty() || localTables.isLocal(statement)) {
+        if (statement.table().isEmpty() || localTables.isLocal(statement) || hiddenByTemp(statement, connection)) {
             return Optional.empty();
         }
         Optional<TableKey> key = tableKey(connection, statement.table().get());
@@ -211,6 +220,12 @@ final class KeyStatementHook implements StatementHook {
                     statement.sql());
         }
         return rewritten.map(sql -> new Rewrite(statement.sql(), sql, null, 0));
+    }
+
+    /** The statement names its table without a schema, and a TEMP table or view of that name hides the file's. */
+    private boolean hiddenByTemp(StatementPlan statement, SQLiteConnection connection) throws SQLException {
+        ConnectionKeys keys = connections.apply(connection);
+        return statement.schema() == null && keys != null && keys.hiddenByTemp(statement.table().get());
     }
 
     private KeyTargets.KeyTarget target(TableKey k) {
@@ -287,6 +302,10 @@ final class KeyStatementHook implements StatementHook {
     @Override
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         for (StatementPlan statement : plan.statements()) {
+            if (statement.temporary() && (statement.kind() == StatementKind.CREATE_TABLE
+                    || statement.kind() == StatementKind.OTHER)) {
+                tempObjectCreated(connection);
+            }
             if (statement.kind().isDdl()) {
                 schemaChanged();
                 ConnectionKeys keys = connections.apply(connection);
@@ -296,6 +315,27 @@ final class KeyStatementHook implements StatementHook {
                 }
             } else if (statement.kind() == StatementKind.TRANSACTION && isRollbackTo(statement.sql())) {
                 distrust(connection);
+            }
+        }
+    }
+
+    /**
+     * A TEMP table or view that is not local by its name (Hibernate's HTE_ tables are) may hide a table of the file:
+     * the connection's INSERTs are rewritten for it alone from then on. Reads only the TEMP schema, which starts no
+     * snapshot of the file.
+     */
+    private void tempObjectCreated(SQLiteConnection connection) throws SQLException {
+        ConnectionKeys keys = connections.apply(connection);
+        if (keys == null || keys.madeTempObjects()) {
+            return;
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT name FROM temp.sqlite_master WHERE type IN ('table', 'view')")) {
+            while (rs.next()) {
+                if (!localTables.isLocal(rs.getString(1))) {
+                    keys.noteTempObject();
+                    return;
+                }
             }
         }
     }

@@ -68,15 +68,16 @@ public final class KeysExtension implements DatabaseExtension {
             localTables.scan(connection);
         }
         try (Statement s = connection.createStatement()) {
-            s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " (v INTEGER)");
-            s.executeUpdate("INSERT INTO temp." + GeneratorStatements.ACK_TABLE + " (v) SELECT 0 WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM temp." + GeneratorStatements.ACK_TABLE + ")");
+            // CREATE ... AS SELECT, not an INSERT: that would set the connection's last_insert_rowid() to 1
+            // (LastInsertRowid), on every connection.
+            s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " AS SELECT 0 AS v");
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
                 hook::schemaChanged, schema.readerFor(connection));
         KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
+        LastInsertRowid.restore(connection, 0); // after the file's first connection inserted its internal rows
     }
 
     @Override

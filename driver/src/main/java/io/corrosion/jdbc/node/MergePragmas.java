@@ -30,6 +30,7 @@ final class MergePragmas implements AutoCloseable {
      * @throws SQLException 0A000 in a transaction on a connection with {@code foreign_keys} on
      */
     static MergePragmas enter(SQLiteConnection connection, String merge) throws SQLException {
+        refuseHiddenTables(connection, merge);
         boolean foreignKeys = pragma(connection, "foreign_keys");
         if (foreignKeys) {
             if (connection.getAutoCommit()) {
@@ -52,6 +53,26 @@ final class MergePragmas implements AutoCloseable {
             }
         }
         return new MergePragmas(connection, foreignKeys, checks);
+    }
+
+    /**
+     * A TEMP table or view of the connection with the name of a replicated table hides it from the merge's writes,
+     * which name no schema (they run in triggers too): the merged rows would go into the TEMP table, gone with the
+     * connection, while the changes count as merged.
+     *
+     * @throws SQLException 0A000 naming the table
+     */
+    private static void refuseHiddenTables(SQLiteConnection connection, String merge) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT t.name FROM"
+                + " temp.sqlite_master AS t JOIN main.sqlite_master AS m ON m.type = 'table' AND m.name = t.name"
+                + " COLLATE NOCASE WHERE t.type IN ('table', 'view') AND EXISTS (SELECT 1 FROM main.sqlite_master AS c"
+                + " WHERE c.name = m.name || '__crsql_clock' COLLATE NOCASE) LIMIT 1")) {
+            if (rs.next()) {
+                throw new SQLException(merge + " on a connection whose TEMP " + rs.getString(1) + " hides the"
+                        + " replicated table of that name: the merge would write the TEMP one. Merge on another"
+                        + " connection, or drop the TEMP table first", SqlErrors.FEATURE_NOT_SUPPORTED);
+            }
+        }
     }
 
     /** Puts back what {@link #enter} changed. */

@@ -11,6 +11,7 @@ import io.corrosion.jdbc.crr.CrrSession;
 import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.keys.KeysExtension;
+import io.corrosion.jdbc.keys.LastInsertRowid;
 import io.corrosion.jdbc.keys.LocalTables;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class NodeExtension implements DatabaseExtension {
             holdJournal(session);
             keys.setUpConnection(connection);
             openOnce(node);
+            LastInsertRowid.restore(connection, 0); // after the setup's inserts: the application inserted nothing yet
         } catch (SQLException | RuntimeException e) {
             connections.remove(connection);
             closeQuietly(session);

@@ -9,6 +9,7 @@ import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import io.corrosion.jdbc.keys.LastInsertRowid;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -223,8 +224,11 @@ final class NodeStatementHook implements StatementHook {
             NodeConnection c = connections.apply(connection);
             if (c != null && c.inDdlScope()) {
                 try {
+                    long rowid = LastInsertRowid.of(connection);
                     schema.after(plan, c);
                     fill(plan, c);
+                    // the engine's rows are not the application's, nor are a CREATE TABLE ... AS SELECT's, in SQLite
+                    LastInsertRowid.restore(connection, rowid);
                     c.leaveDdl(true);
                 } catch (SQLException | RuntimeException e) {
                     c.abandonDdl();

@@ -164,7 +164,7 @@ final class SchemaStatements {
         for (StatementPlan s : plan.statements()) {
             switch (s.kind()) {
                 case CREATE_TABLE, ALTER_TABLE, DROP_TABLE -> {
-                    if (policy.replicates(s)) {
+                    if (policy.replicates(s) || localRenamedToReplicated(s).isPresent()) {
                         return true;
                     }
                 }
@@ -259,6 +259,14 @@ final class SchemaStatements {
             }
             if (s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
+                Optional<String> renamed = CrrTableDdl.renamedTo(s.sql());
+                if (crr != null && renamed.isPresent() && !policy.replicates(renamed.get())) {
+                    throw new SQLException("Table " + crr + " replicates, and " + renamed.get() + " is a name the"
+                            + " driver keeps local (the local-tables property, or a name of its own list): a replicated"
+                            + " table cannot take it (it would go on replicating, with keys that are no longer"
+                            + " node-private). Rename it to another name, or copy its rows into a new table of that"
+                            + " name", "0A000");
+                }
                 if (crr != null) {
                     c.session.beginAlter(crr);
                     c.altering.add(crr);
@@ -380,7 +388,26 @@ final class SchemaStatements {
         }
     }
 
+    /**
+     * The new name of a local table that {@code ALTER TABLE ... RENAME TO} gives a name that replicates: it is upgraded
+     * then, as the next open would upgrade it.
+     */
+    private Optional<String> localRenamedToReplicated(StatementPlan s) {
+        if (s.kind() != StatementKind.ALTER_TABLE || !s.targetsMainSchema() || policy.replicates(s)) {
+            return Optional.empty();
+        }
+        return CrrTableDdl.renamedTo(s.sql()).filter(policy::replicates);
+    }
+
     private void altered(StatementPlan s, NodeConnection c) throws SQLException {
+        Optional<String> fromLocal = localRenamedToReplicated(s);
+        if (fromLocal.isPresent()) {
+            String to = tableName(c, fromLocal.get());
+            if (to != null && c.session.crrName(to) == null) {
+                upgradeExisting(c, to);
+            }
+            return;
+        }
         if (!policy.replicates(s)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.corrosion.jdbc.proxy;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +26,11 @@ public class StatementProxy implements Statement {
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
     private ResultSet lastWrapped;
-    /** The last statement executed was DDL: its update count is 0 (SQLite's changes() still counts older rows). */
-    private boolean ddlExecuted;
+    /**
+     * The last statement executed changes no rows (DDL, a view, a trigger, a PRAGMA, ...): its update count is 0
+     * (SQLite's changes() still counts older rows, the driver's own bookkeeping's too).
+     */
+    private boolean noRowsChanged;
     /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
     Long knownKey;
     /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
@@ -67,7 +71,7 @@ public class StatementProxy implements Statement {
             knownKey = null;
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
-            ddlExecuted = firstIsDdl(plan);
+            noRowsChanged = changesNoRows(plan);
             if (plan.plainRead()) {
                 try {
                     return call.run(connection.readSql(plan));
@@ -104,7 +108,7 @@ public class StatementProxy implements Statement {
             return intercepted(sql, toRun -> eachStatement(plan, toRun, call));
         }
         long sqliteJdbcCount = intercepted(sql, call).longValue();
-        if (firstIsDdl(plan)) {
+        if (changesNoRows(plan)) {
             return 0;
         }
         if (plan.plainRead() || !plan.first().kind().isDml()) {
@@ -154,8 +158,10 @@ public class StatementProxy implements Statement {
      * other), is DDL, or there is none: JDBC's update count is 0, whatever rows the CRR setup wrote or SQLite's
      * changes() still counts.
      */
-    private static boolean firstIsDdl(SqlPlan plan) {
-        return !plan.plainRead() && (plan.statements().isEmpty() || plan.first().kind().isDdl());
+    /** The plan's first statement, the one sqlite-jdbc runs, is neither a read nor an INSERT, UPDATE or DELETE. */
+    private static boolean changesNoRows(SqlPlan plan) {
+        return !plan.plainRead() && (plan.statements().isEmpty()
+                || plan.first().kind() != StatementKind.READ && !plan.first().kind().isDml());
     }
 
     /** The wrapper of a result set this statement produced; the same wrapper for the same result set. */
@@ -257,13 +263,16 @@ public class StatementProxy implements Statement {
         }
     }
 
-    /** sqlite-jdbc runs the first statement of each string: one that is DDL counts 0, as {@link #visible} has it. */
+    /**
+     * sqlite-jdbc runs the first statement of each string: one that changes no rows counts 0, as {@link #visible} has
+     * it.
+     */
     @Override
     public int[] executeBatch() throws SQLException {
         List<SqlPlan> plans = List.copyOf(batchPlans);
         int[] counts = batched(raw::executeBatch);
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = firstIsDdl(plans.get(i)) ? 0 : counts[i];
+            counts[i] = changesNoRows(plans.get(i)) ? 0 : counts[i];
         }
         return counts;
     }
@@ -273,7 +282,7 @@ public class StatementProxy implements Statement {
         List<SqlPlan> plans = List.copyOf(batchPlans);
         long[] counts = batched(raw::executeLargeBatch);
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = firstIsDdl(plans.get(i)) ? 0 : counts[i];
+            counts[i] = changesNoRows(plans.get(i)) ? 0 : counts[i];
         }
         return counts;
     }
@@ -321,15 +330,15 @@ public class StatementProxy implements Statement {
 
     /** A prepared statement runs its plan: its update count follows the same rule as a string's. */
     final void executing(SqlPlan plan) {
-        ddlExecuted = firstIsDdl(plan);
+        noRowsChanged = changesNoRows(plan);
     }
 
     /**
-     * An update count as the application expects it: 0 after DDL (sqlite-jdbc's then counts the driver's writes, or
-     * SQLite's changes() the rows of the last INSERT, UPDATE or DELETE before it).
+     * An update count as the application expects it: 0 after a statement that changes no rows (sqlite-jdbc's then counts
+     * the driver's writes, or SQLite's changes() the rows of the last INSERT, UPDATE or DELETE before it).
      */
     final long visible(long count) {
-        return ddlExecuted && count > 0 ? 0 : count;
+        return noRowsChanged && count > 0 ? 0 : count;
     }
 
     private void clearRefusedBatch(Exception cause) {

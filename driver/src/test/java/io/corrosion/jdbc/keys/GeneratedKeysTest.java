@@ -608,6 +608,95 @@ class GeneratedKeysTest {
         }
     }
 
+    /**
+     * A connection that has inserted nothing reads {@code last_insert_rowid()} 0, and an INSERT OR IGNORE that it
+     * ignores reports key 0, as in sqlite-jdbc: the driver's setup of each connection (its one-row TEMP table) made it
+     * 1, the key of a row the application may well have, on the file's first connection and on every later one.
+     */
+    @Test
+    void aFreshConnectionHasInsertedNoRow() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection first = DriverManager.getConnection(url)) {
+                assertThat(one(first, "select last_insert_rowid()")).as("first connection of %s", url).isZero();
+                exec(first, "create table person (id integer primary key, name text)");
+                exec(first, "insert into person (id, name) values (1, 'a')");
+            }
+            try (Connection later = DriverManager.getConnection(url)) {
+                assertThat(one(later, "select last_insert_rowid()")).as("later connection of %s", url).isZero();
+                try (PreparedStatement ps = later.prepareStatement("insert or ignore into person (id, name) values (?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setLong(1, 1);
+                    ps.setString(2, "again");
+                    assertThat(ps.executeUpdate()).isZero();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        assertThat(keys.next()).isTrue();
+                        assertThat(keys.getLong(1)).as("key of the ignored row on %s", url).isZero();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Schema changes leave {@code last_insert_rowid()} at the application's last row, as in SQLite: the CRR setup of a
+     * CREATE TABLE or an ALTER TABLE ... ADD COLUMN inserted rows of its own on the application's connection and left
+     * their rowid (1, 2, ...) there.
+     */
+    @Test
+    void schemaChangesLeaveTheLastInsertedRowid() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection c = DriverManager.getConnection(url)) {
+                exec(c, "create table person (id integer primary key, name text)");
+                exec(c, "insert into person (id, name) values (77, 'a')");
+                exec(c, "create table pet (id integer primary key, name text)");
+                assertThat(one(c, "select last_insert_rowid()")).as("after CREATE TABLE on %s", url).isEqualTo(77);
+                exec(c, "alter table person add column age int");
+                assertThat(one(c, "select last_insert_rowid()")).as("after ADD COLUMN on %s", url).isEqualTo(77);
+                exec(c, "create unique index pet_name on pet (name)");
+                assertThat(one(c, "select last_insert_rowid()")).as("after CREATE UNIQUE INDEX on %s", url).isEqualTo(77);
+                exec(c, "alter table person add column nick text; insert into pet (id, name) values (88, 'b')");
+                assertThat(one(c, "select last_insert_rowid()")).as("after a string ending in an INSERT on %s", url)
+                        .isEqualTo(88);
+                c.setAutoCommit(false);
+                exec(c, "insert into person (id, name) values (99, 'c')");
+                exec(c, "create table toy (id integer primary key, name text)");
+                assertThat(one(c, "select last_insert_rowid()")).as("in a transaction on %s", url).isEqualTo(99);
+                c.commit();
+            }
+        }
+    }
+
+    /**
+     * A TEMP table hides the file's table of the same name from statements that name no schema, as in SQLite: their
+     * INSERTs write the TEMP table, with its columns and SQLite's keys. The driver rewrote them as INSERTs into the
+     * replicated table, with its key column: "table t has no column named id". Other connections, which have no such
+     * TEMP table, still write the replicated table with the node's keys.
+     */
+    @Test
+    void aTempTableHidesTheReplicatedTableOfItsName() throws SQLException {
+        String plainUrl = "jdbc:sqlite:" + dir.resolve("plain.db");
+        for (String url : List.of(plainUrl, url("keys.db"))) {
+            try (Connection c = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url)) {
+                exec(c, "create table t (id integer primary key, v text)");
+                exec(c, "create temp table t (x text, y int)");
+                String[] writes = {"insert into t (x) values ('a')", "insert into t values ('b', 2)",
+                    "insert into t (x, y) select 'c', 3", "insert into t default values"};
+                for (String sql : writes) {
+                    exec(c, sql);
+                    exec(other, "insert into t (v) values ('other')");
+                }
+                assertThat(longs(c, "select count(*) from temp.t")).as("TEMP rows on %s", url).containsExactly(4L);
+                assertThat(longs(c, "select count(*) from main.t")).as("the file's rows on %s", url).containsExactly(4L);
+                exec(c, "insert into main.t (v) values ('main')");
+                if (!url.equals(plainUrl)) {
+                    assertInSlot(longs(c, "select id from main.t"), SLOT);
+                }
+            }
+        }
+    }
+
     private static String label(Connection plain) throws SQLException {
         try (PreparedStatement ps = plain.prepareStatement("insert into person (name) values ('x')")) {
             ps.executeUpdate();

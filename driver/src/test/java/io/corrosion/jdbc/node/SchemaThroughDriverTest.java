@@ -232,6 +232,94 @@ class SchemaThroughDriverTest {
         }
     }
 
+    /**
+     * A local table renamed to a name the local-tables property does not match replicates from the rename on, as
+     * the next open would make it (back-filled): it stayed local until a restart, which then sent all its rows.
+     */
+    @Test
+    void aLocalTableRenamedToAReplicatedNameReplicatesFromTheRename() throws SQLException {
+        try (Node x = new Node(dir, "x", "local-tables=scratch_*", "node-slot=5"); Node y = new Node(dir, "y")) {
+            x.exec("create table scratch_users (id integer primary key, name text)",
+                    "insert into scratch_users values (1, 'ann')");
+            y.exec("create table users (id integer primary key, name text)");
+            x.exec("alter table scratch_users rename to users");
+            assertThat(x.crr.replicatedTables()).containsExactly("users");
+            x.exec("insert into users values (2, 'bob')", "update users set name = 'anna' where id = 1");
+            Node.sync(x, y);
+            assertThat(y.rows("select * from users order by id")).containsExactly(List.of(1L, "anna"), List.of(2L, "bob"));
+
+            x.c.setAutoCommit(false); // in a transaction too, with a temporary name that stays local
+            x.exec("create table scratch_orders (id integer primary key, item text)",
+                    "insert into scratch_orders values (1, 'pen')", "alter table scratch_orders rename to orders");
+            x.c.commit();
+            x.c.setAutoCommit(true);
+            assertThat(x.crr.replicatedTables()).containsExactlyInAnyOrder("users", "orders");
+            assertThat(x.rows("select cid, val from crsql_changes where \"table\" = 'orders'"))
+                    .containsExactly(List.of("item", "pen"));
+
+            // The other way is refused: the table would go on replicating with SQLite's keys (max + 1), which another
+            // node generates too.
+            SQLException e = catchThrowableOfType(SQLException.class, () -> x.exec("alter table orders rename to scratch_orders"));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("orders").contains("scratch_orders").contains("local");
+            x.exec("insert into orders (item) values ('ink')");
+            assertThat(x.rows("select item from orders order by item")).containsExactly(List.of("ink"), List.of("pen"));
+            assertThat(x.scalar("select id % 1024 from orders where item = 'ink'")).as("a key of slot 5").isEqualTo(6L);
+        }
+    }
+
+    /**
+     * A TEMP table with the name of a replicated table hides it from SQL that names no schema, the driver's reads of
+     * the replicated tables' columns among them: creating any other table then failed with an
+     * ArrayIndexOutOfBoundsException (the hidden table's key read as the TEMP table's, which has none).
+     */
+    @Test
+    void aTempTableWithTheNameOfAReplicatedTableLeavesItsSetupAlone() throws SQLException {
+        try (Node x = new Node(dir, "x"); Node y = new Node(dir, "y")) {
+            for (Node n : List.of(x, y)) {
+                n.exec("create table bag (owner int, item text)", "create table pet (id integer primary key, name text)");
+            }
+            x.exec("insert into bag values (1, 'ball')", "create temp table bag (note text)",
+                    "create temp table pet (note text)");
+            x.exec("create table toy (id integer primary key, name text unique)");
+            y.exec("create table toy (id integer primary key, name text unique)");
+            x.exec("insert into main.bag values (2, 'bone')", "insert into toy (id, name) values (1, 'rope')",
+                    "insert into main.pet (id, name) values (1, 'rex')");
+            assertThat(x.crr.replicatedTables()).containsExactlyInAnyOrder("bag", "pet", "toy");
+            x.sendTo(y); // not back: a merge into x, whose TEMP tables hide bag and pet, is refused (test below)
+            assertThat(y.rows("select owner, item from bag order by owner"))
+                    .containsExactly(List.of(1L, "ball"), List.of(2L, "bone"));
+            assertThat(y.rows("select name from toy")).containsExactly(List.of("rope"));
+            assertThat(y.rows("select name from pet")).containsExactly(List.of("rex"));
+        }
+    }
+
+    /**
+     * A merge on a connection whose TEMP table hides a replicated table of its name is refused: its writes went into
+     * the TEMP table (gone with the connection), and the change counted as merged, so no sync brought it again.
+     */
+    @Test
+    void aMergeIntoAReplicatedTableThatATempTableHidesIsRefused() throws SQLException {
+        try (Node x = new Node(dir, "x"); Node y = new Node(dir, "y")) {
+            for (Node n : List.of(x, y)) {
+                n.exec("create table t (id integer primary key, v text)");
+            }
+            x.exec("insert into t (id, v) values (1, 'one')");
+            y.exec("create temp table t (id integer primary key, v text)");
+            SQLException e = catchThrowableOfType(SQLException.class, () -> x.sendTo(y));
+            assertThat(e.getSQLState()).isEqualTo("0A000");
+            assertThat(e.getMessage()).contains("TEMP t");
+            SQLException viaSql = catchThrowableOfType(SQLException.class, () -> y.exec("insert into crsql_changes"
+                    + " (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq)"
+                    + " values ('t', x'010902', 'v', 'two', 1, 9, zeroblob(16), 1, 0)"));
+            assertThat(viaSql.getSQLState()).isEqualTo("0A000");
+            assertThat(y.rows("select count(*) from temp.t")).containsExactly(List.of(0L));
+            y.exec("drop table temp.t");
+            x.sendTo(y);
+            assertThat(y.rows("select id, v from t")).containsExactly(List.of(1L, "one"));
+        }
+    }
+
     @Test
     void schemaChangesInsideATransactionRollBackWithIt() throws SQLException {
         try (Node a = new Node(dir, "a")) {

@@ -144,31 +144,23 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        if (plan.statements().size() > 1) {
-            NodeConnection c = connections.apply(connection);
-            if (c != null) {
-                schema.refuseMixed(List.of(plan), c);
-            }
+        NodeConnection c = connections.apply(connection);
+        if (c != null && plan.statements().size() > 1) {
+            schema.refuseMixed(List.of(plan), c);
         }
-        if (mergesChanges(plan)) {
-            NodeConnection c = connections.apply(connection);
-            if (c != null && c.merging == null) {
-                c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
-            }
+        if (c != null && c.merging == null && mergesChanges(plan)) {
+            c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
         }
         keys.beforeExecute(plan, connection);
-        NodeConnection node = connections.apply(connection);
-        if (node != null) { // also forgets the trigger body clauses a failed statement left: a lookup and two stores
-            StatementPlan upsert = upsert(plan);
-            node.session.statementConflicts(conflictResolution(plan), upsert == null ? null : upsert.table().get(),
-                    upsert != null && upsert.onConflictIgnoresAny());
+        if (c == null) {
+            return;
         }
+        StatementPlan upsert = upsert(plan); // also forgets the trigger body clauses a failed statement left
+        c.session.statementConflicts(conflictResolution(plan), upsert == null ? null : upsert.table().get(),
+                upsert != null && upsert.onConflictIgnoresAny());
         if (schema.needsScope(plan)) {
-            NodeConnection c = connections.apply(connection);
-            if (c != null) {
-                c.enterDdl();
-                schema.before(plan, c);
-            }
+            c.enterDdl();
+            schema.before(plan, c);
         }
     }
 

@@ -155,10 +155,9 @@ public class StatementProxy implements Statement {
 
     /**
      * The statement that {@code execute(sql)} or a prepared statement runs, the string's first (sqlite-jdbc runs no
-     * other), is DDL, or there is none: JDBC's update count is 0, whatever rows the CRR setup wrote or SQLite's
-     * changes() still counts.
+     * other), is neither a read nor an INSERT, UPDATE or DELETE, or there is none: JDBC's update count is 0, whatever
+     * rows the CRR setup wrote or SQLite's changes() still counts.
      */
-    /** The plan's first statement, the one sqlite-jdbc runs, is neither a read nor an INSERT, UPDATE or DELETE. */
     private static boolean changesNoRows(SqlPlan plan) {
         return !plan.plainRead() && (plan.statements().isEmpty()
                 || plan.first().kind() != StatementKind.READ && !plan.first().kind().isDml());

@@ -106,6 +106,9 @@ public final class ClusterSimulation {
         sim.heal();
         sim.setConditions(NetworkConditions.lan());
         for (int i = 0; i < nodes.size(); i++) {
+            // An armed crash that no apply has set off yet would fire while the cluster converges, after the faults
+            // stopped, and the convergence check needs every node open
+            replicas.get(i).crashDuringNextApply(null);
             if (!replicas.get(i).isOpen()) {
                 restart(i);
             }

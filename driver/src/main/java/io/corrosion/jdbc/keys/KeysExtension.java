@@ -77,7 +77,6 @@ public final class KeysExtension implements DatabaseExtension {
         KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
-        LastInsertRowid.restore(connection, 0); // after the file's first connection inserted its internal rows
     }
 
     @Override

@@ -53,6 +53,7 @@ public record CorrosionConfig(
             boolean mergeEqualValues,
             Set<String> localTables,
             Duration syncInterval,
+            Duration handoverTimeout,
             int fanout,
             Optional<Integer> nodeSlot,
             Set<String> int64Keys) {
@@ -210,6 +211,7 @@ public record CorrosionConfig(
                 (Boolean) v.get(CorrosionProperty.MERGE_EQUAL_VALUES),
                 (Set<String>) v.get(CorrosionProperty.LOCAL_TABLES),
                 (Duration) v.get(CorrosionProperty.SYNC_INTERVAL),
+                (Duration) v.get(CorrosionProperty.HANDOVER_TIMEOUT),
                 (Integer) v.get(CorrosionProperty.FANOUT),
                 Optional.ofNullable((Integer) v.get(CorrosionProperty.NODE_SLOT)),
                 (Set<String>) v.get(CorrosionProperty.INT64_KEYS));

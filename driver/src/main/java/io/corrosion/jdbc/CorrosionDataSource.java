@@ -99,6 +99,10 @@ public class CorrosionDataSource implements DataSource, AutoCloseable {
         set(CorrosionProperty.SYNC_INTERVAL, duration);
     }
 
+    public void setHandoverTimeout(String duration) {
+        set(CorrosionProperty.HANDOVER_TIMEOUT, duration);
+    }
+
     public void setFanout(int peers) {
         set(CorrosionProperty.FANOUT, peers);
     }

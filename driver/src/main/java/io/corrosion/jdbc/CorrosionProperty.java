@@ -49,6 +49,10 @@ public enum CorrosionProperty {
     SYNC_INTERVAL("sync-interval", "5s", Scope.NODE, PropertySyntax.DURATION,
             "How often the node runs anti-entropy sync with a random peer (catch-up after downtime or lost broadcasts; "
                     + "a new or restarted node syncs at once)."),
+    HANDOVER_TIMEOUT("handover-timeout", "5s", Scope.NODE, PropertySyntax.DURATION_OR_ZERO,
+            "How long a clean shutdown waits, before the node leaves the cluster, for a live peer to hold every change "
+                    + "this node wrote (sending it what it lacks meanwhile; see 'What happens'). 0s leaves at once: "
+                    + "changes no peer has received yet reach the cluster only when this node comes back."),
     FANOUT("fanout", "8", Scope.NODE, PropertySyntax.intRange(1, 64),
             "Peers each changeset is broadcast to per hop."),
     JOURNAL_MODE("journal_mode", "WAL", Scope.CONNECTION, PropertySyntax.oneOf(SQLiteConfig.Pragma.JOURNAL_MODE.choices),

@@ -65,18 +65,24 @@ record PropertySyntax(String describe, List<String> choices, Function<String, Ob
                 return Set.copyOf(tables);
             });
 
-    static final PropertySyntax DURATION =
-            new PropertySyntax("a positive duration up to a day: 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S", List.of(),
-                    t -> {
-                        Duration d = parseDuration(t.trim());
-                        if (d.isNegative() || d.isZero()) {
-                            throw new IllegalArgumentException("not positive");
-                        }
-                        if (d.compareTo(Duration.ofDays(1)) > 0) {
-                            throw new IllegalArgumentException("longer than a day"); // timers count in milliseconds
-                        }
-                        return d;
-                    });
+    static final PropertySyntax DURATION = duration(false);
+
+    /** As {@link #DURATION}, and zero too (a wait that may be switched off). */
+    static final PropertySyntax DURATION_OR_ZERO = duration(true);
+
+    private static PropertySyntax duration(boolean zero) {
+        return new PropertySyntax((zero ? "zero (0s) or a" : "a positive")
+                + " duration up to a day: 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S", List.of(), t -> {
+                    Duration d = parseDuration(t.trim());
+                    if (d.isNegative() || (d.isZero() && !zero)) {
+                        throw new IllegalArgumentException(zero ? "negative" : "not positive");
+                    }
+                    if (d.compareTo(Duration.ofDays(1)) > 0) {
+                        throw new IllegalArgumentException("longer than a day"); // timers count in milliseconds
+                    }
+                    return d;
+                });
+    }
 
     static final PropertySyntax ANY = new PropertySyntax("any text", List.of(), t -> t);
 

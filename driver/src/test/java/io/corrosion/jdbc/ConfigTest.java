@@ -22,7 +22,7 @@ class ConfigTest {
         CorrosionConfig c = CorrosionConfig.parse("jdbc:corrosion:/data/app.db?bind=10.0.0.5:7400"
                 + "&seeds=10.0.0.6:7400,%5B::1%5D:7401&tls.ca=/etc/ca.pem&tls.cert=/etc/n.pem&tls.key=/etc/n.key"
                 + "&tls.insecure=false&merge-equal-values=true&local-tables=Person_SEQ,scratch&sync-interval=500ms"
-                + "&fanout=4&journal_mode=wal&busy_timeout=100&synchronous=full&foreign_keys=true", null);
+                + "&handover-timeout=0s&fanout=4&journal_mode=wal&busy_timeout=100&synchronous=full&foreign_keys=true", null);
         CorrosionConfig.NodeSettings n = c.node();
         assertThat(c.path()).isEqualTo("/data/app.db");
         assertThat(n.bind()).contains(new HostPort("10.0.0.5", 7400));
@@ -31,6 +31,7 @@ class ConfigTest {
         assertThat(n.mergeEqualValues()).isTrue();
         assertThat(n.isLocalTable("person_seq")).isTrue();
         assertThat(n.syncInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(n.handoverTimeout()).as("zero: leave without the handover").isZero();
         assertThat(n.fanout()).isEqualTo(4);
         assertThat(c.sqliteProperties()).containsEntry("journal_mode", "WAL").containsEntry("busy_timeout", "100")
                 .containsEntry("synchronous", "FULL").containsEntry("foreign_keys", "true");
@@ -43,6 +44,7 @@ class ConfigTest {
         assertThat(c.node().seeds()).isEmpty();
         assertThat(c.node().fanout()).isEqualTo(8);
         assertThat(c.node().syncInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.node().handoverTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.sqliteProperties()).containsEntry("journal_mode", "WAL").containsEntry("synchronous", "NORMAL")
                 .containsEntry("busy_timeout", "5000");
     }
@@ -76,6 +78,8 @@ class ConfigTest {
             {"tls.insecure=yes", "'tls.insecure'", "true or false"},
             {"sync-interval=soon", "'sync-interval'", "duration"},
             {"sync-interval=0s", "'sync-interval'", "positive"},
+            {"handover-timeout=-1s", "'handover-timeout'", "zero (0s) or a duration"},
+            {"handover-timeout=later", "'handover-timeout'", "duration"},
             {"journal_mode=fast", "'journal_mode'", "WAL"},
             {"synchronous=sometimes", "'synchronous'", "NORMAL"},
             {"busy_timeout=-1", "'busy_timeout'", "integer"},

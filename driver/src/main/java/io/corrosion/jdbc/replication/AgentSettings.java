@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gossip node's configuration, from a file's node settings ({@code bind}, {@code seeds}, {@code tls.*},
- * {@code fanout}, {@code sync-interval}). Problems are {@link SQLException}s with SQLState 08001 naming the setting.
+ * {@code fanout}, {@code sync-interval}, {@code handover-timeout}). Problems are {@link SQLException}s with SQLState 08001 naming the setting.
  */
 final class AgentSettings {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSettings.class);
@@ -88,6 +88,7 @@ final class AgentSettings {
                     .seeds(seeds)
                     .tls(tls(node).orElse(null))
                     .insecureLoopback(node.tlsInsecure())
+                    .handoverTimeout(node.handoverTimeout())
                     .gossip(gossip)
                     .transportDecorator(transportDecorator)
                     .build();

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * UNIQUE constraints of CRRs, enforced for local writes by BEFORE triggers over a plain index instead of by a unique
@@ -135,6 +137,32 @@ public final class UniqueChecks {
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
                 + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message,
                 "0"));
+    }
+
+    /**
+     * Fails as SQLite's CREATE UNIQUE INDEX does ({@code SQLITE_CONSTRAINT_UNIQUE}, SQLite's text) if two rows of
+     * {@code table} that {@code index} covers hold the same values: NULLs never collide, a partial index looks only at
+     * the rows its WHERE selects, and each column compares with its collation.
+     */
+    static void refuseCollidingRows(Connection c, String table, String index) throws SQLException {
+        List<IndexColumn> columns = columns(c, table, index);
+        StringJoiner covered = new StringJoiner(" AND ");
+        StringJoiner groups = new StringJoiner(", ");
+        StringJoiner names = new StringJoiner(", ");
+        for (IndexColumn col : columns) {
+            covered.add(Sql.ident(col.name()) + " IS NOT NULL");
+            groups.add(Sql.ident(col.name()) + " COLLATE " + col.collation());
+            names.add(table + "." + col.name());
+        }
+        partialWhere(c, index).ifPresent(where -> covered.add("(" + where + ")"));
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM " + Sql.ident(table)
+                + " WHERE " + covered + " GROUP BY " + groups + " HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                SQLiteErrorCode code = SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+                throw new SQLiteException("[" + code.name() + "] " + code.message + " (UNIQUE constraint failed: "
+                        + names + ")", code);
+            }
+        }
     }
 
     /** The WHERE of a partial index; empty for a full one. */

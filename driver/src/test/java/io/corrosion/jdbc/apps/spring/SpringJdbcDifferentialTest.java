@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.apps.spring;
 
+import static io.corrosion.jdbc.apps.Outcomes.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,18 +45,6 @@ class SpringJdbcDifferentialTest {
         return new HikariDataSource(config);
     }
 
-    /** What {@code call} returned, or the exception classes of its cause chain. */
-    private static String attempt(Callable<Object> call) {
-        try {
-            return String.valueOf(call.call());
-        } catch (Exception e) {
-            StringBuilder b = new StringBuilder("threw");
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                b.append(' ').append(t.getClass().getSimpleName());
-            }
-            return b.toString();
-        }
-    }
 
     private static List<String> outcomes(String url) {
         List<String> out = new ArrayList<>();

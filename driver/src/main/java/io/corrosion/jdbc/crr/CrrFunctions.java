@@ -52,6 +52,8 @@ final class CrrFunctions {
         // Called by the capture triggers and the crsql_changes view.
         fn(s, "crsql_internal_capture", 0, false, a -> tx.capturing);
         fn(s, "crsql_internal_conflict", 0, false, a -> tx.conflicts.resolution());
+        // (the UNIQUE constraint's own ON CONFLICT action): that action where no statement has a clause
+        fn(s, "crsql_internal_conflict", 1, false, a -> tx.conflicts.resolution(String.valueOf(a[0])));
         // (table): 0 if the statement writing is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
         // 2 if its last clause is ON CONFLICT DO NOTHING without a target
         fn(s, "crsql_internal_upsert", 1, false, a -> tx.conflicts.upsert(String.valueOf(a[0])));

@@ -168,10 +168,17 @@ public final class CrrSession implements AutoCloseable {
 
     /**
      * Enforces {@code index}, a plain index on the CRR {@code table}, as a UNIQUE constraint for local writes (see
-     * {@link UniqueChecks}: merges are never refused by it).
+     * {@link UniqueChecks}: merges are never refused by it). An index not enforced yet must hold for the rows already
+     * there, as SQLite's CREATE UNIQUE INDEX requires; one enforced already (IF NOT EXISTS, run again) is kept as it
+     * is, whatever merges brought since.
      */
     public void enforceUnique(String table, String index) throws SQLException {
-        inTransactionDo(() -> UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table)));
+        inTransactionDo(() -> {
+            if (!UniqueChecks.enforcedIndexes(conn, table).contains(index.toLowerCase(Locale.ROOT))) {
+                UniqueChecks.refuseCollidingRows(conn, table, index);
+            }
+            UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table));
+        });
     }
 
     /** Stops enforcing {@code index} as UNIQUE; call after DROP INDEX. */

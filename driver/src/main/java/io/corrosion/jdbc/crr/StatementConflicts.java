@@ -60,6 +60,11 @@ final class StatementConflicts {
      * the write (the top-level statement's, else the outermost body statement's), ABORT if none has one.
      */
     String resolution() {
+        return resolution("ABORT");
+    }
+
+    /** As {@link #resolution()}, but {@code constraints} (a UNIQUE constraint's own ON CONFLICT) if none has one. */
+    String resolution(String constraints) {
         if (resolution != null) {
             return resolution;
         }
@@ -68,7 +73,7 @@ final class StatementConflicts {
                 return f.resolution();
             }
         }
-        return "ABORT";
+        return constraints;
     }
 
     /**

@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * UNIQUE constraints of CRRs, enforced for local writes by BEFORE triggers over a plain index instead of by a unique
@@ -55,6 +59,8 @@ import java.util.StringJoiner;
 public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
+    private static final Pattern ON_CONFLICT_NOTE =
+            Pattern.compile("/\\*corrosion:on-conflict=(ABORT|FAIL|IGNORE|REPLACE|ROLLBACK)\\*/");
 
     /**
      * One column of the index: its name, its collation, and the value the written row will hold, as an expression over
@@ -93,6 +99,7 @@ public final class UniqueChecks {
      * partial index's checks look only at rows its WHERE selects: the written row, if it does, and the others that do.
      */
     static void create(Connection c, String table, String index, List<String> pkColumns) throws SQLException {
+        String indexSql = indexSql(c, index);
         List<IndexColumn> columns = columns(c, table, index);
         StringJoiner notNull = new StringJoiner(" AND ");
         StringJoiner match = new StringJoiner(" AND ");
@@ -107,7 +114,7 @@ public final class UniqueChecks {
             names.add(table + "." + col.name());
             updateOf.add(q);
         }
-        Optional<String> where = partialWhere(c, index);
+        Optional<String> where = partialWhere(indexSql);
         String newSelected = "";
         String oldSelected = "";
         if (where.isPresent()) {
@@ -126,25 +133,72 @@ public final class UniqueChecks {
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
         String upsert = "crsql_internal_upsert(" + Sql.literal(table) + ")";
+        String mode = onConflict(indexSql).map(action -> "crsql_internal_conflict(" + Sql.literal(action) + ")")
+                .orElse("crsql_internal_conflict()");
         String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, upsert + " = 2"));
+                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
                 + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message,
-                "0"));
+                mode, "0"));
     }
 
-    /** The WHERE of a partial index; empty for a full one. */
-    private static Optional<String> partialWhere(Connection c, String index) throws SQLException {
+    /**
+     * Fails as SQLite's CREATE UNIQUE INDEX does ({@code SQLITE_CONSTRAINT_UNIQUE}, SQLite's text) if two rows of
+     * {@code table} that {@code index} covers hold the same values: NULLs never collide, a partial index looks only at
+     * the rows its WHERE selects, and each column compares with its collation.
+     */
+    static void refuseCollidingRows(Connection c, String table, String index) throws SQLException {
+        List<IndexColumn> columns = columns(c, table, index);
+        StringJoiner covered = new StringJoiner(" AND ");
+        StringJoiner groups = new StringJoiner(", ");
+        StringJoiner names = new StringJoiner(", ");
+        for (IndexColumn col : columns) {
+            covered.add(Sql.ident(col.name()) + " IS NOT NULL");
+            groups.add(Sql.ident(col.name()) + " COLLATE " + col.collation());
+            names.add(table + "." + col.name());
+        }
+        partialWhere(indexSql(c, index)).ifPresent(where -> covered.add("(" + where + ")"));
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM " + Sql.ident(table)
+                + " WHERE " + covered + " GROUP BY " + groups + " HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                SQLiteErrorCode code = SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+                throw new SQLiteException("[" + code.name() + "] " + code.message + " (UNIQUE constraint failed: "
+                        + names + ")", code);
+            }
+        }
+    }
+
+    /** The SQL of {@code index}; null for an index SQLite made for a constraint (it has none). */
+    private static String indexSql(Connection c, String index) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
             p.setString(1, index);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? CrrTableDdl.partialIndexWhere(rs.getString(1)) : Optional.empty();
+                return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** The WHERE of a partial index; empty for a full one. */
+    private static Optional<String> partialWhere(String indexSql) {
+        return indexSql == null ? Optional.empty() : CrrTableDdl.partialIndexWhere(indexSql);
+    }
+
+    /**
+     * The note that keeps a UNIQUE constraint's {@code ON CONFLICT <action>} in the SQL of the plain index standing in
+     * for it, inside the column list (SQLite keeps a comment there, and renames and rebuilds carry it); empty for none.
+     */
+    public static String onConflictNote(String action) {
+        return action == null ? "" : " /*corrosion:on-conflict=" + action + "*/";
+    }
+
+    /** The constraint's own conflict action, as {@link #onConflictNote} kept it in the index's SQL. */
+    private static Optional<String> onConflict(String indexSql) {
+        Matcher m = ON_CONFLICT_NOTE.matcher(indexSql == null ? "" : indexSql);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /**
@@ -185,10 +239,11 @@ public final class UniqueChecks {
         return out.toString();
     }
 
-    /** What a collision does, by the statement's conflict resolution. */
-    /** {@code ignores}: also skip the row where this is true (the UPSERT's targetless DO NOTHING). */
-    private static String body(String others, String message, String ignores) {
-        String mode = "crsql_internal_conflict()";
+    /**
+     * What a collision does, by {@code mode}: the statement's conflict resolution, else the constraint's own.
+     * {@code ignores}: also skip the row where this is true (the UPSERT's targetless DO NOTHING).
+     */
+    private static String body(String others, String message, String mode, String ignores) {
         return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE' OR " + ignores + ";"
                 + " DELETE " + others + " AND " + mode + " = 'REPLACE';"
                 + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"

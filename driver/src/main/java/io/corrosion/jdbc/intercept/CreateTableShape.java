@@ -48,8 +48,9 @@ public record CreateTableShape(
      * @param start   offset of its text: for a column constraint the {@code CONSTRAINT} or {@code UNIQUE} word, for a
      *                table constraint the comma before it
      * @param end     offset after its text (including an {@code ON CONFLICT} clause)
+     * @param onConflict the action of its {@code ON CONFLICT} clause, upper case; null if it has none
      */
-    public record Unique(String name, List<String> columns, int start, int end) {
+    public record Unique(String name, List<String> columns, int start, int end, String onConflict) {
         public Unique {
             columns = List.copyOf(columns);
         }
@@ -222,11 +223,17 @@ public record CreateTableShape(
                         start = i - 2;
                         name = tokens.get(i - 1).name(sql);
                     }
-                    uniques.add(new Unique(name, List.of(column), tokens.get(start).start(),
-                            tokens.get(afterConflictClause(i + 1, end) - 1).end()));
+                    int after = afterConflictClause(i + 1, end);
+                    uniques.add(new Unique(name, List.of(column), tokens.get(start).start(), tokens.get(after - 1).end(),
+                            conflictAction(i + 1, after)));
                     return;
                 }
             }
+        }
+
+        /** The action of the {@code ON CONFLICT <action>} between tokens {@code i} and {@code after}; null if none. */
+        private String conflictAction(int i, int after) {
+            return after == i + 3 ? tokens.get(i + 2).text().toUpperCase(Locale.ROOT) : null;
         }
 
         /** The token after an optional {@code ON CONFLICT <action>} starting at token {@code i}, before {@code end}. */
@@ -277,7 +284,8 @@ public record CreateTableShape(
                     }
                     String name = unique == start ? null : tokens.get(start + 1).name(sql);
                     int comma = tokens.get(start - 1).start(); // definitions after the first follow a comma
-                    uniques.add(new Unique(name, columns, comma, tokens.get(end - 1).end()));
+                    uniques.add(new Unique(name, columns, comma, tokens.get(end - 1).end(),
+                            conflictAction(close + 1, afterConflictClause(close + 1, end))));
                 }
                 return;
             }

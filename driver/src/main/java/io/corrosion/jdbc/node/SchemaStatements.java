@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
 import io.corrosion.jdbc.intercept.CreateTableShape;
@@ -339,7 +340,7 @@ final class SchemaStatements {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
-                        + " (" + String.join(", ", quoted) + ")");
+                        + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict()) + ")");
                 c.session.enforceUnique(table, index);
             }
         }

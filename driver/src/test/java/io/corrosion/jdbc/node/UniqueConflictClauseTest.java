@@ -1,0 +1,48 @@
+package io.corrosion.jdbc.node;
+
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A UNIQUE constraint's own {@code ON CONFLICT} clause ({@code email TEXT UNIQUE ON CONFLICT REPLACE},
+ * {@code UNIQUE (c) ON CONFLICT IGNORE}) resolves collisions on a replicated table as in SQLite, where the statement has
+ * no clause of its own; a statement's clause overrides it.
+ */
+class UniqueConflictClauseTest extends PlainDifferentialTest {
+    private static final List<String> SCHEMA = List.of("create table u (id integer primary key,"
+            + " a text unique on conflict ignore, b text unique on conflict replace, c text, d text,"
+            + " unique (c) on conflict fail, constraint u_d unique (d) on conflict rollback)");
+    private static final List<String> ROW = List.of("insert into u values (1, 'a', 'b', 'c', 'd')", "delete from u where 0");
+    private static final String ROWS = "select * from u order by id";
+
+    @Test
+    void theConstraintsClauseResolvesInsertsAndUpdates() throws SQLException {
+        same(SCHEMA, ROW, ROWS,
+                "insert into u values (2, 'a', 'b2', 'c2', 'd2')",
+                "insert into u values (3, 'a3', 'b', 'c3', 'd3')",
+                "insert into u values (4, 'a4', 'b4', 'c', 'd4')",
+                "insert into u values (5, 'a5', 'b5', 'c5', 'd3')",
+                "update u set a = 'a3' where id = 4",
+                "update u set b = 'b3' where id = 4",
+                "insert into u values (6, 'a6', 'b6', 'c6', 'd6'), (7, 'a7', 'b7', 'c6', 'd7')");
+    }
+
+    @Test
+    void aStatementsClauseOverridesTheConstraints() throws SQLException {
+        same(SCHEMA, ROW, ROWS,
+                "insert or abort into u values (2, 'a', 'b2', 'c2', 'd2')",
+                "insert or ignore into u values (3, 'a3', 'b', 'c3', 'd3')",
+                "insert or replace into u values (4, 'a4', 'b4', 'c', 'd4')",
+                "update or ignore u set b = 'b' where id = 4");
+    }
+
+    @Test
+    void theClauseSurvivesARename() throws SQLException {
+        same(List.of(SCHEMA.get(0), "alter table u rename to u2"),
+                List.of("insert into u2 values (1, 'a', 'b', 'c', 'd')", "delete from u2 where 0"),
+                "select * from u2 order by id",
+                "insert into u2 values (2, 'a', 'b2', 'c2', 'd2')",
+                "insert into u2 values (3, 'a3', 'b', 'c3', 'd3')");
+    }
+}

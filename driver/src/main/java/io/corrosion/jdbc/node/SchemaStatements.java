@@ -1,8 +1,8 @@
 package io.corrosion.jdbc.node;
 
-import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
+import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.Identifiers;

@@ -88,7 +88,7 @@ final class CrrDdl {
     void beginAlter(String table) throws SQLException {
         requireCrr(table);
         dropTriggers(table);
-        exec(ChangesView.drop());
+        session.changesView().drop();
     }
 
     /**
@@ -277,7 +277,7 @@ final class CrrDdl {
                 return true;
             }
         }
-        return !viewExists();
+        return false;
     }
 
     /** Repairs CRRs whose tables were dropped or altered without the engine. Returns the tables it repaired. */
@@ -291,9 +291,6 @@ final class CrrDdl {
                 commitAlter(t.name(), true);
                 repaired.add(t.name());
             }
-        }
-        if (!viewExists()) {
-            regenerateView();
         }
         return repaired;
     }
@@ -365,16 +362,10 @@ final class CrrDdl {
         return out;
     }
 
-    private boolean viewExists() throws SQLException {
-        return queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = '" + ChangesView.NAME + "'") > 0;
-    }
-
+    /** After a change of the CRRs ({@link ConnectionChangesView#crrsChanged}). */
     void regenerateView() throws SQLException {
-        exec(ChangesView.drop());
         session.catalog().invalidate();
-        exec(ChangesView.create(session.catalog().tables()));
-        exec(ChangesView.insertTrigger());
-        session.catalog().invalidate();
+        session.changesView().crrsChanged();
     }
 
     /**
@@ -454,6 +445,9 @@ final class CrrDdl {
         session.catalog().invalidate();
         if (from < 9) {
             AppTriggers.bracketConflictClauses(conn); // first: the driver's triggers made below stay the newest
+        }
+        if (from < 10) {
+            exec(ChangesView.dropFromMain());
         }
         for (TableInfo t : List.copyOf(session.catalog().tables())) {
             if (CrrCatalog.tableExists(conn, t.name())) {

@@ -73,6 +73,33 @@ class ChangesViewPerConnectionTest {
     }
 
     @Test
+    void anAlterTableFindsNoViewOfColumnsAnotherConnectionDropped() throws SQLException {
+        try (Node a = new Node(dir, "a"); Connection other = DriverManager.getConnection(a.url)) {
+            a.exec("create table t (id integer primary key, a text, b text)", "insert into t values (1, 'x', 'y')");
+            assertThat(a.scalar("select count(*) from crsql_changes")).isEqualTo(2L);
+            try (Statement s = other.createStatement()) {
+                s.execute("alter table t drop column b");
+            }
+            // SQLite checks every view of the connection, TEMP ones too, against a renamed column
+            a.exec("create temp table scratch (x int)", "alter table scratch rename column x to y");
+            assertThat(a.rows("select cid, val from crsql_changes")).containsExactly(List.of("a", "x"));
+        }
+    }
+
+    @Test
+    void makingTheViewLeavesLastInsertRowidAlone() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec(DDL, "insert into t values (41, 'x')");
+            assertThat(a.scalar("select last_insert_rowid()")).isEqualTo(41L);
+            a.exec("insert into t values (42, 'y')");
+            try (PreparedStatement p = a.c.prepareStatement("select count(*) from crsql_changes")) {
+                p.executeQuery().close();
+            }
+            assertThat(a.scalar("select last_insert_rowid()")).isEqualTo(42L);
+        }
+    }
+
+    @Test
     void aRolledBackTransactionOrSavepointThatMadeTheViewLeavesItUsable() throws SQLException {
         try (Node a = new Node(dir, "a")) {
             a.exec(DDL, "insert into t values (1, 'x')");

@@ -71,13 +71,17 @@ final class NodeStatementHook implements StatementHook {
      * columns of CRRs as they were before another connection changed them.
      */
     private void changesViewFor(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        boolean names = InternalTables.changesMentionedIn(plan.sql());
-        boolean alters = !names && plan.statements().stream().anyMatch(s -> s.kind() == StatementKind.ALTER_TABLE);
+        boolean names = false;
+        boolean alters = false;
+        for (StatementPlan s : plan.statements()) { // runs before every DML statement: no scan of the text unless needed
+            names |= s.mentionsInternal() && InternalTables.changesMentionedIn(s.sql());
+            alters |= s.kind() == StatementKind.ALTER_TABLE;
+        }
         NodeConnection c = names || alters ? connections.apply(connection) : null;
         if (c == null) {
             return;
         }
-        if (names) {
+        if (names) { // an ALTER TABLE that names it too (in a string) makes it: SQLite then checks it as it is now
             c.session.ensureChangesView();
         } else {
             c.session.dropChangesView();

@@ -39,6 +39,14 @@ class ChangesViewPerConnectionTest {
         try (Node a = new Node(dir, "a")) {
             a.exec(DDL, "insert into t values (1, 'x')");
             assertThat(a.rows("select cid, val from crsql_changes where cid = 'a'")).containsExactly(List.of("a", "x"));
+            assertThat(a.rows("select name from sqlite_temp_master")).as("the driver's own objects are left out").isEmpty();
+            try (java.sql.ResultSet tables = a.c.getMetaData().getTables(null, null, "%", null)) {
+                List<String> names = new java.util.ArrayList<>();
+                while (tables.next()) {
+                    names.add(tables.getString("TABLE_NAME"));
+                }
+                assertThat(names).contains("t").doesNotContain("crsql_changes", "crsql_changes__crsql_insert");
+            }
             try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"))) {
                 assertThat(Node.rows(plain, "select name from sqlite_master where name like 'crsql\\_changes%' escape '\\'"))
                         .isEmpty();

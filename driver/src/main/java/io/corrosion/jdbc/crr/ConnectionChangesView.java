@@ -45,19 +45,38 @@ final class ConnectionChangesView {
             return;
         }
         madeOf = null;
-        try (Statement s = session.connection().createStatement()) {
-            s.execute(ChangesView.drop());
-            s.execute(ChangesView.create(tables));
-            s.execute(ChangesView.insertTrigger());
-        }
+        inTemp(ChangesView.drop(), ChangesView.create(tables), ChangesView.insertTrigger());
         madeOf = tables;
     }
 
     /** Drops the view, e.g. before an ALTER TABLE (SQLite refuses to drop or rename a column a view names). */
     void drop() throws SQLException {
         madeOf = null;
+        inTemp(ChangesView.drop());
+    }
+
+    /**
+     * Runs DDL of the TEMP schema, also on a connection with {@code PRAGMA query_only} on (it refuses writes to TEMP
+     * too): the view is the connection's own, not a write to the file.
+     */
+    private void inTemp(String... ddl) throws SQLException {
         try (Statement s = session.connection().createStatement()) {
-            s.execute(ChangesView.drop());
+            boolean queryOnly;
+            try (ResultSet rs = s.executeQuery("PRAGMA query_only")) {
+                queryOnly = rs.next() && rs.getBoolean(1);
+            }
+            if (queryOnly) {
+                s.execute("PRAGMA query_only = 0");
+            }
+            try {
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+            } finally {
+                if (queryOnly) {
+                    s.execute("PRAGMA query_only = 1");
+                }
+            }
         }
     }
 

@@ -144,6 +144,17 @@ class ChangesViewPerConnectionTest {
     }
 
     @Test
+    void aQueryOnlyConnectionReadsChanges() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec(DDL, "insert into t values (1, 'x')");
+            try (Connection q = DriverManager.getConnection(a.url)) {
+                q.createStatement().execute("pragma query_only = 1");
+                assertThat(Node.rows(q, "select val from crsql_changes where cid = 'a'")).containsExactly(List.of("x"));
+            }
+        }
+    }
+
+    @Test
     void aFileOfTheOlderFormatLosesItsChangesViewOnUpgrade() throws SQLException {
         try (Node a = new Node(dir, "a")) {
             a.exec(DDL, "insert into t values (1, 'x')");

@@ -14,6 +14,8 @@ import java.util.Locale;
 public final class InternalTables {
     /** Prefix of cr-sqlite's relations and functions. */
     public static final String CRSQL_PREFIX = "crsql_";
+    /** cr-sqlite's relation of changes, to read and merge. */
+    public static final String CHANGES = "crsql_changes";
     /** Infix of per-table companion tables: {@code <table>__crsql_clock}, {@code <table>__crsql_pks}. */
     public static final String CRSQL_INFIX = "__crsql_";
     /** Prefix of the driver's own bookkeeping tables. */
@@ -46,6 +48,11 @@ public final class InternalTables {
      */
     public static boolean mentionedIn(String sql) {
         return containsIgnoreCase(sql, CRSQL_PREFIX) || containsIgnoreCase(sql, CORROSION_PREFIX);
+    }
+
+    /** True if the SQL text could name {@code crsql_changes} (a cheap substring test, as {@link #mentionedIn}). */
+    public static boolean changesMentionedIn(String sql) {
+        return containsIgnoreCase(sql, CHANGES);
     }
 
     private static boolean containsIgnoreCase(String text, String lowerCaseNeedle) {

@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.StringJoiner;
 
 /**
- * The {@code crsql_changes} relation: a view, regenerated whenever the set of CRRs or their columns change,
- * with three arms per CRR that emit every clock field whose (site, db_version) is a version log entry's: one walks
+ * The {@code crsql_changes} relation: a TEMP view of each connection that uses it ({@link ConnectionChangesView}),
+ * made again when the set of CRRs or their columns change, with three arms per CRR that emit every clock field whose
+ * (site, db_version) is a version log entry's: one walks
  * {@code __corrosion_log}, one its ranges ({@code __corrosion_log_range}, not for composite keys), the other this site's entries the journal has not flushed yet ({@link LocalJournal}: JSON
  * from {@code crsql_internal_unflushed}, above the flushed watermark the reader's snapshot sees, so no entry is
  * emitted twice or missed). {@code INSERT INTO crsql_changes} is an INSTEAD OF trigger that merges the row.
@@ -19,12 +20,27 @@ final class ChangesView {
 
     private ChangesView() {}
 
+    /** Drops this connection's view (and its trigger); a main-schema one of an older format stays. */
     static String drop() {
-        return "DROP VIEW IF EXISTS " + NAME;
+        return "DROP VIEW IF EXISTS temp." + NAME;
     }
 
+    /**
+     * Drops the view files of format 9 and older keep in their schema: every connection parsed its SQL on its first
+     * statement, about a third of the cost of opening one.
+     */
+    static String dropFromMain() {
+        return "DROP VIEW IF EXISTS main." + NAME;
+    }
+
+    // The file's relations, qualified: a TEMP view's unqualified names look in temp first, where the application may
+    // have a table of a CRR's name.
+    private static final String LOG = "main." + CrrMetadata.LOG;
+    private static final String LOG_RANGES = "main." + CrrMetadata.LOG_RANGES;
+    private static final String SITE_ID = "main." + CrrMetadata.SITE_ID;
+
     /** The flushed watermark as the reader's snapshot has it. */
-    private static final String FLUSHED = "(SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = '"
+    private static final String FLUSHED = "(SELECT value FROM main." + CrrMetadata.MASTER + " WHERE key = '"
             + LocalJournal.FLUSHED_KEY + "')";
     /** A journal entry's key: JSON number or string as is, a blob from hex, any other value packed. */
     private static final String JOURNAL_KEY = "CASE json_type(j.value, '$[1]') WHEN 'object' THEN"
@@ -34,18 +50,18 @@ final class ChangesView {
     static String create(Collection<TableInfo> tables) {
         StringJoiner arms = new StringJoiner(" UNION ALL ");
         for (TableInfo t : tables) {
-            arms.add(arm(t, "l.db_version", "l.site", "c.key = l.key", CrrMetadata.LOG + " AS l JOIN " + CrrMetadata.SITE_ID
+            arms.add(arm(t, "l.db_version", "l.site", "c.key = l.key", LOG + " AS l JOIN " + SITE_ID
                     + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id() + " AND "));
             if (t.keyKind() != TableInfo.KeyKind.PACKED) {
                 // A key both in a range and in the log (an entry written beside a range of its version) shows once;
                 // +c.key: compared without the clock key's INTEGER affinity, the probe can use the log's whole key.
-                arms.add(arm(t, "l.db_version", "l.site", CrrMetadata.inLogRange(t, "c.key", "l"), CrrMetadata.LOG_RANGES
-                        + " AS l JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id()
-                        + " AND NOT EXISTS (SELECT 1 FROM " + CrrMetadata.LOG + " AS x WHERE x.site = l.site AND"
+                arms.add(arm(t, "l.db_version", "l.site", CrrMetadata.inLogRange(t, "c.key", "l"), LOG_RANGES
+                        + " AS l JOIN " + SITE_ID + " AS s ON s.ordinal = l.site", "l.tbl = " + t.id()
+                        + " AND NOT EXISTS (SELECT 1 FROM " + LOG + " AS x WHERE x.site = l.site AND"
                         + " x.db_version = l.db_version AND x.tbl = l.tbl AND x.key = +c.key) AND "));
             }
             arms.add(arm(t, "(j.value ->> '$[0]')", "0", "c.key = " + JOURNAL_KEY, "json_each(crsql_internal_unflushed("
-                    + t.id() + ", " + FLUSHED + ")) AS j JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0", ""));
+                    + t.id() + ", " + FLUSHED + ")) AS j JOIN " + SITE_ID + " AS s ON s.ordinal = 0", ""));
             if (t.ranged()) {
                 arms.add(rangeArm(t));
             }
@@ -53,12 +69,14 @@ final class ChangesView {
         if (tables.isEmpty()) {
             arms.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
         }
-        return "CREATE VIEW " + NAME + " (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq, ts) AS " + arms;
+        return "CREATE TEMP VIEW " + NAME + " (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq, ts)"
+                + " AS " + arms;
     }
 
     static String insertTrigger() {
-        return "CREATE TRIGGER " + INSERT_TRIGGER + " INSTEAD OF INSERT ON " + NAME + " BEGIN SELECT crsql_internal_merge("
-                + "NEW.\"table\", NEW.pk, NEW.cid, NEW.val, NEW.col_version, NEW.db_version, NEW.site_id, NEW.cl, NEW.seq, NEW.ts); END";
+        return "CREATE TEMP TRIGGER " + INSERT_TRIGGER + " INSTEAD OF INSERT ON temp." + NAME
+                + " BEGIN SELECT crsql_internal_merge(NEW.\"table\", NEW.pk, NEW.cid, NEW.val, NEW.col_version,"
+                + " NEW.db_version, NEW.site_id, NEW.cl, NEW.seq, NEW.ts); END";
     }
 
     /**
@@ -74,7 +92,7 @@ final class ChangesView {
             fieldSlots.add("(" + c.slot() + ", " + Sql.literal(c.name()) + ")");
         }
         String pk = t.keyKind() == TableInfo.KeyKind.PACKED ? "c.key" : "crsql_pack_columns(c.key)";
-        StringBuilder userJoin = new StringBuilder(" LEFT JOIN " + Sql.ident(t.name()) + " AS u ON ");
+        StringBuilder userJoin = new StringBuilder(" LEFT JOIN main." + Sql.ident(t.name()) + " AS u ON ");
         if (t.keyKind() == TableInfo.KeyKind.PACKED) {
             StringJoiner on = new StringJoiner(" AND ");
             for (int i = 0; i < t.pkColumns().size(); i++) {
@@ -87,7 +105,7 @@ final class ChangesView {
         return "SELECT " + Sql.literal(t.name()) + ", " + pk + ", f.column2, " + byslot(t, "val", null, null)
                 + ", " + byslot(t, "v", null, null) + ", " + dbVersion + ", s.site_id, COALESCE(c.cl, 1), "
                 + byslot(t, "seq", null, null) + ", COALESCE(" + byslot(t, "ts", null, null) + ", '0')"
-                + " FROM " + source + " JOIN " + Sql.ident(t.clockTable()) + " AS c ON " + keyMatch
+                + " FROM " + source + " JOIN main." + Sql.ident(t.clockTable()) + " AS c ON " + keyMatch
                 + " JOIN (VALUES " + fieldSlots + ") AS f" + userJoin
                 + " WHERE " + filter + byslot(t, "match", dbVersion, site);
     }
@@ -114,8 +132,8 @@ final class ChangesView {
         }
         return "SELECT " + Sql.literal(t.name()) + ", crsql_pack_columns(" + key + "), f.column2, " + val + ", 1, r.db,"
                 + " s.site_id, 1, r.seq + (" + key + " - r.lo) / r.step * r.width + f.column3, COALESCE(r.ts, '0')"
-                + " FROM " + ClockRanges.TABLE + " AS r JOIN " + CrrMetadata.SITE_ID + " AS s ON s.ordinal = 0"
-                + " JOIN " + Sql.ident(t.name()) + " AS u ON " + key + " BETWEEN r.lo AND r.hi AND (" + key + " - r.lo) % r.step = 0"
+                + " FROM main." + ClockRanges.TABLE + " AS r JOIN " + SITE_ID + " AS s ON s.ordinal = 0"
+                + " JOIN main." + Sql.ident(t.name()) + " AS u ON " + key + " BETWEEN r.lo AND r.hi AND (" + key + " - r.lo) % r.step = 0"
                 + " JOIN (VALUES " + fields + ") AS f WHERE r.tbl = " + t.id();
     }
 

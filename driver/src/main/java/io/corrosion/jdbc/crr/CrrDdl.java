@@ -88,7 +88,7 @@ final class CrrDdl {
     void beginAlter(String table) throws SQLException {
         requireCrr(table);
         dropTriggers(table);
-        exec(ChangesView.drop());
+        session.changesView().drop();
     }
 
     /**
@@ -277,7 +277,7 @@ final class CrrDdl {
                 return true;
             }
         }
-        return !viewExists();
+        return false;
     }
 
     /** Repairs CRRs whose tables were dropped or altered without the engine. Returns the tables it repaired. */
@@ -291,9 +291,6 @@ final class CrrDdl {
                 commitAlter(t.name(), true);
                 repaired.add(t.name());
             }
-        }
-        if (!viewExists()) {
-            regenerateView();
         }
         return repaired;
     }
@@ -365,16 +362,10 @@ final class CrrDdl {
         return out;
     }
 
-    private boolean viewExists() throws SQLException {
-        return queryLong("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = '" + ChangesView.NAME + "'") > 0;
-    }
-
+    /** After a change of the CRRs ({@link ConnectionChangesView#crrsChanged}). */
     void regenerateView() throws SQLException {
-        exec(ChangesView.drop());
         session.catalog().invalidate();
-        exec(ChangesView.create(session.catalog().tables()));
-        exec(ChangesView.insertTrigger());
-        session.catalog().invalidate();
+        session.changesView().crrsChanged();
     }
 
     /**
@@ -439,8 +430,8 @@ final class CrrDdl {
 
     /**
      * Brings a file of an older format to this one: 1 to 2, the capture triggers write no log entries any more (the
-     * journal does); 2 to 3, they call Java once per row; 3 to 4, the log gets ranges (and the view reads them). All
-     * recreate the capture triggers and the view.
+     * journal does); 2 to 3, they call Java once per row; 3 to 4, the log gets ranges (and the view reads them); 9 to
+     * 10, the file's {@code crsql_changes} view goes (connections make TEMP ones). All recreate the capture triggers.
      */
     void migrateFormat(long from) throws SQLException {
         exec(CrrMetadata.createBulk());
@@ -454,6 +445,9 @@ final class CrrDdl {
         session.catalog().invalidate();
         if (from < 9) {
             AppTriggers.bracketConflictClauses(conn); // first: the driver's triggers made below stay the newest
+        }
+        if (from < 10) {
+            exec(ChangesView.dropFromMain());
         }
         for (TableInfo t : List.copyOf(session.catalog().tables())) {
             if (CrrCatalog.tableExists(conn, t.name())) {

@@ -21,10 +21,11 @@ final class CrrMetadata {
      * take two arguments; 6: large bulk inserts keep their clock records as ranges ({@link ClockRanges}); 7: the UNIQUE
      * checks let an UPSERT resolve a row whose key is taken ({@link UniqueChecks}); 8: they see the default a REPLACE
      * writes for a NULL in a NOT NULL column; 9: the statements of application
-     * triggers' bodies that have a conflict clause or an UPSERT tell the checks so ({@link AppTriggers}). Every format
-     * change recreates the capture triggers and the UNIQUE checks.
+     * triggers' bodies that have a conflict clause or an UPSERT tell the checks so ({@link AppTriggers}); 10: no
+     * {@code crsql_changes} view in the file, each connection makes a TEMP one when it uses it ({@link
+     * ConnectionChangesView}). Every format change recreates the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 9;
+    static final int FORMAT_VERSION = 10;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

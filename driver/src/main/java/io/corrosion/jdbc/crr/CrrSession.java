@@ -33,14 +33,17 @@ public final class CrrSession implements AutoCloseable {
     private final TxVersions versions;
     private final CrrConfig config;
     private final TransactionHooks hooks;
+    private final ConnectionChangesView changesView;
     private byte[] siteId;
     private LocalJournal journal;
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
 
-    CrrSession(SQLiteConnection conn) {
+    /** @param changesViewOnDemand whether {@code crsql_changes} is made only by {@link #ensureChangesView} and reads */
+    CrrSession(SQLiteConnection conn, boolean changesViewOnDemand) {
         this.conn = conn;
+        this.changesView = new ConnectionChangesView(this, !changesViewOnDemand);
         this.statements = new SessionStatements(conn);
         this.sites = new SiteOrdinals(conn);
         this.hooks = new TransactionHooks(tx, sites);
@@ -75,13 +78,14 @@ public final class CrrSession implements AutoCloseable {
                 s.execute("PRAGMA wal_autocheckpoint = " + LocalJournal.WAL_AUTOCHECKPOINT_CAP);
             }
         }
-        if (catalog.checkedOnOpen(journal, ddl)) {
-            return;
+        if (!catalog.checkedOnOpen(journal, ddl)) {
+            List<String> repaired = inTransaction(ddl::repairDrift);
+            if (!repaired.isEmpty()) {
+                LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId),
+                        repaired);
+            }
         }
-        List<String> repaired = inTransaction(ddl::repairDrift);
-        if (!repaired.isEmpty()) {
-            LOG.info("site {}: repaired CRR metadata of tables changed outside the engine: {}", SqlValues.hex(siteId), repaired);
-        }
+        changesView.crrsChanged();
     }
 
     /**
@@ -319,7 +323,7 @@ public final class CrrSession implements AutoCloseable {
         tx.readFrom = own ? fromDbVersion : 1;
         tx.readTo = own ? toDbVersion : 0;
         try {
-            return ChangeReader.bySite(statements, site, fromDbVersion, toDbVersion);
+            return readThroughView(() -> ChangeReader.bySite(statements, site, fromDbVersion, toDbVersion));
         } finally {
             tx.readFrom = 0;
             tx.readTo = Long.MAX_VALUE;
@@ -328,7 +332,29 @@ public final class CrrSession implements AutoCloseable {
 
     /** Every change with {@code db_version > dbVersion}, of any site, by db_version and seq. */
     public List<Change> changesSince(long dbVersion) throws SQLException {
-        return ChangeReader.since(statements, dbVersion);
+        return readThroughView(() -> ChangeReader.since(statements, dbVersion));
+    }
+
+    /** A read of {@code crsql_changes} in one snapshot with the check that the view has the CRRs that snapshot has. */
+    private List<Change> readThroughView(Reentrant.Work<List<Change>> read) throws SQLException {
+        return transactions.read(() -> {
+            changesView.ensure();
+            return read.run();
+        });
+    }
+
+    /**
+     * Makes this connection's {@code crsql_changes} (a TEMP view, see {@link ConnectionChangesView}) if it has none or
+     * one of other CRRs than the file has now. Call before preparing or running SQL that names it; in auto-commit mode
+     * a schema change by another connection between this call and the statement is not seen by that statement.
+     */
+    public void ensureChangesView() throws SQLException {
+        changesView.ensure();
+    }
+
+    /** Drops this connection's {@code crsql_changes}: before an ALTER TABLE, which SQLite checks every view against. */
+    public void dropChangesView() throws SQLException {
+        changesView.drop();
     }
 
     /**
@@ -393,6 +419,10 @@ public final class CrrSession implements AutoCloseable {
 
     SQLiteConnection connection() {
         return conn;
+    }
+
+    ConnectionChangesView changesView() {
+        return changesView;
     }
 
     TxState tx() {

@@ -65,7 +65,7 @@ public final class SiteDetach {
             claimAlone(c);
         }
         try (SQLiteConnection c = opened.open()) {
-            CrrEngine.attach(c).close();
+            CrrEngine.attach(c, true).close();
         }
         try (SQLiteConnection c = opened.open()) {
             claimAlone(c);

@@ -67,6 +67,10 @@
  *       cr-sqlite does not);</li>
  *   <li>on open of a file: {@code nonCrrTables()} to upgrade; now and then: {@code compactLog()}.</li>
  * </ul>
- * Reads of {@code crsql_changes} and the {@code crsql_*} functions need no routing on attached connections.
+ * The {@code crsql_*} functions need no routing on attached connections. {@code crsql_changes} is a TEMP view of each
+ * connection ({@link io.corrosion.jdbc.crr.ConnectionChangesView}): the driver attaches with it made on demand and calls
+ * {@code ensureChangesView()} before SQL that names it, and {@code dropChangesView()} before an ALTER TABLE; a raw
+ * connection attached with {@code CrrEngine.attach(conn)} has it from the start and after its own schema changes, and
+ * calls {@code ensureChangesView()} after another connection's.
  */
 package io.corrosion.jdbc.crr;

@@ -66,7 +66,7 @@ public final class NodeExtension implements DatabaseExtension {
      */
     @Override
     public void setUpConnection(SQLiteConnection connection) throws SQLException {
-        CrrSession session = CrrEngine.attach(connection);
+        CrrSession session = CrrEngine.attach(connection, true);
         NodeConnection node = new NodeConnection(connection, session);
         connections.put(connection, node);
         try {

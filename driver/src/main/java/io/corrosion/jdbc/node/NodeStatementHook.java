@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.intercept.BatchCapture;
 import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.ConflictResolution;
@@ -48,6 +49,8 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         SchemaStatements.refuseRestore(plan);
+        SchemaStatements.refuseMainObjectOnChanges(plan);
+        changesViewFor(plan, connection); // sqlite-jdbc prepares the statement right after
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
         String sql = stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed,
@@ -59,6 +62,30 @@ final class NodeStatementHook implements StatementHook {
         tableAsSelect.refuseBesideOthers(List.of(plan));
         // the CREATE TABLE it runs as, rewritten as the application's own: with the hidden key
         return rewrite(Interceptor.classify(tableAsSelect.createTable(ctas, sql, connection)), connection);
+    }
+
+    /**
+     * SQL that names {@code crsql_changes} finds the connection's view of it made, of the CRRs as they are now: it is a
+     * TEMP view made on demand ({@link io.corrosion.jdbc.crr.CrrSession#ensureChangesView}). An ALTER TABLE finds it
+     * gone: SQLite checks every view, TEMP ones too, against a renamed or dropped column, and this one may name the
+     * columns of CRRs as they were before another connection changed them.
+     */
+    private void changesViewFor(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        boolean names = false;
+        boolean alters = false;
+        for (StatementPlan s : plan.statements()) { // runs before every DML statement: no scan of the text unless needed
+            names |= s.mentionsInternal() && InternalTables.changesMentionedIn(s.sql());
+            alters |= s.kind() == StatementKind.ALTER_TABLE;
+        }
+        NodeConnection c = names || alters ? connections.apply(connection) : null;
+        if (c == null) {
+            return;
+        }
+        if (names) { // an ALTER TABLE that names it too (in a string) makes it: SQLite then checks it as it is now
+            c.session.ensureChangesView();
+        } else {
+            c.session.dropChangesView();
+        }
     }
 
     /**
@@ -144,6 +171,7 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+        changesViewFor(plan, connection); // a rollback since the prepare may have taken the view away
         NodeConnection c = connections.apply(connection);
         if (c != null && plan.statements().size() > 1) {
             schema.refuseMixed(List.of(plan), c);

@@ -1,5 +1,7 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.InternalTables;
+import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
 import io.corrosion.jdbc.crr.UniqueChecks;
@@ -55,6 +57,8 @@ final class SchemaStatements {
 
     /** sqlite-jdbc's extended command {@code restore [db] from <file>}. */
     private static final Pattern RESTORE = Pattern.compile("(?is)\\s*restore\\b.*\\bfrom\\b");
+    /** A view or trigger of the file's schema (not TEMP). */
+    private static final Pattern MAIN_VIEW_OR_TRIGGER = Pattern.compile("(?i)\\s*create\\s+(view|trigger)\\b");
 
     private final SchemaPolicy policy;
     /** Replicated tables dropped on this file since it opened, lower-cased: a table renamed to one was rebuilt. */
@@ -144,6 +148,22 @@ final class SchemaStatements {
                         + " they would drop (README, 'One file, one node'). To restore a node, stop it and put a backup"
                         + " in place of its file with 'corrosion restore', or start it from an empty file and let it"
                         + " catch up; to read a backup, ATTACH it", "0A000");
+            }
+        }
+    }
+
+    /**
+     * Refuses a view or trigger of the file's schema that names {@code crsql_changes}: that is a TEMP view of each
+     * connection (made when used), and SQLite resolves the names of a main-schema object in main only, so it would fail
+     * on every use. A TEMP view or trigger can name it.
+     */
+    static void refuseMainObjectOnChanges(SqlPlan plan) throws SQLException {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.OTHER && MAIN_VIEW_OR_TRIGGER.matcher(s.sql()).lookingAt()
+                    && InternalTables.changesMentionedIn(s.sql())) {
+                throw new SQLException("a view or trigger of the database cannot name crsql_changes: the driver makes it"
+                        + " per connection, as a TEMP view; create yours as CREATE TEMP VIEW or CREATE TEMP TRIGGER on each"
+                        + " connection that uses it", SqlErrors.FEATURE_NOT_SUPPORTED);
             }
         }
     }

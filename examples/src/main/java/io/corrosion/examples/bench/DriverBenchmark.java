@@ -236,8 +236,8 @@ public final class DriverBenchmark {
 
     /**
      * Connection open and close on a file of {@value #WIDE_TABLES} tables of 8 columns: SQLite reads the whole schema
-     * when a connection first prepares a statement, and a replicated table brings its clock table, capture triggers and
-     * a part of the {@code crsql_changes} view.
+     * when a connection first prepares a statement, and a replicated table brings its clock table and capture triggers
+     * ({@code crsql_changes} is a TEMP view a connection makes only when it uses it).
      */
     private void wideSchemaOpen(String pragmas) throws Exception {
         List<String> urls = new ArrayList<>();

@@ -381,7 +381,7 @@ final class CrrDdl {
         return session.catalog().table(t.name());
     }
 
-    /** {@link CrrSession#upgradeToCrr}, in the caller's transaction. */
+    /** {@link SessionSchema#upgradeToCrr}, in the caller's transaction. */
     void upgradeToCrr(String table) throws SQLException {
         CrrRule.check(conn, table, java.util.EnumSet.of(CrrRule.PRIMARY_KEY_NOT_NULL_OR_ROWID));
         List<String> refused = UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table));

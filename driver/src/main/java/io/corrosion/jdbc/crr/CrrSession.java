@@ -27,6 +27,7 @@ public final class CrrSession implements AutoCloseable {
     private final LocalWrites localWrites = new LocalWrites(this);
     private final BulkInserts bulkInserts = new BulkInserts(this);
     private final CrrDdl ddl;
+    private final SessionSchema schema;
     private final SessionStatements statements;
     private final SiteOrdinals sites;
     private final SessionTransactions transactions;
@@ -52,6 +53,7 @@ public final class CrrSession implements AutoCloseable {
         this.config = new CrrConfig(conn, tx, this::prepared);
         this.catalog = new CrrCatalog(conn);
         this.ddl = new CrrDdl(this, conn);
+        this.schema = new SessionSchema(this, conn, ddl);
     }
 
     void open() throws SQLException {
@@ -103,6 +105,11 @@ public final class CrrSession implements AutoCloseable {
 
     // ---- the Java API ------------------------------------------------------------------------------------
 
+    /** The schema operations: making, altering, renaming and dropping CRRs, their UNIQUE checks, compaction. */
+    public SessionSchema schema() {
+        return schema;
+    }
+
     /** This file's 16-byte site id ({@code crsql_site_id()}). */
     public byte[] siteId() {
         return siteId.clone();
@@ -123,140 +130,9 @@ public final class CrrSession implements AutoCloseable {
         return CrrConfig.isOn(config.get(CrrConfig.MERGE_EQUAL_VALUES));
     }
 
-    /** Makes {@code table} a CRR under every cr-sqlite restriction ({@code crsql_as_crr}). */
-    public void asCrr(String table) throws SQLException {
-        asCrr(table, CrrRule.ALL);
-    }
-
-    /** Makes {@code table} a CRR, enforcing only the given restrictions. */
-    public void asCrr(String table, Set<CrrRule> rules) throws SQLException {
-        inTransactionDo(() -> ddl.asCrr(table, rules));
-    }
-
-    /** Makes one of the driver's own tables a CRR (they are internal, which {@link #asCrr} refuses). */
-    public void asInternalCrr(String table) throws SQLException {
-        inTransactionDo(() -> ddl.asInternalCrr(table));
-    }
-
-    /** After {@code ALTER TABLE from RENAME TO to}, between {@link #beginAlter} and instead of {@link #commitAlter}. */
-    public boolean renameCrr(String from, String to) throws SQLException {
-        boolean[] carried = new boolean[1];
-        inTransactionDo(() -> carried[0] = ddl.renameCrr(from, to));
-        return carried[0];
-    }
-
-    /**
-     * After {@code ALTER TABLE from RENAME TO to}, in its transaction: the application's triggers whose body UPSERTs
-     * into the table tell the UNIQUE checks its new name ({@link AppTriggers}); the capture of the CRRs among their
-     * tables is made again after them, so that it still fires first.
-     */
-    public void renamedInTriggers(String from, String to) throws SQLException {
-        inTransactionDo(() -> {
-            for (String table : AppTriggers.renameUpsertTable(conn, from, to)) {
-                String crr = crrName(table);
-                if (crr != null) {
-                    ddl.recreateCaptureTriggers(crr);
-                }
-            }
-        });
-    }
-
-    /**
-     * Before {@code DROP TABLE} of a CRR, in the transaction: if it is part of a rebuild, the table's clocks are kept
-     * for the rename that ends it ({@link #renameCrr}), or go now to the table that replaced it under its old name (a
-     * rebuild that renamed it away first). Returns that table, or null.
-     */
-    public String holdForRebuild(String table) throws SQLException {
-        return ddl.holdForRebuild(table);
-    }
-
-    /**
-     * Enforces {@code index}, a plain index on the CRR {@code table}, as a UNIQUE constraint for local writes (see
-     * {@link UniqueChecks}: merges are never refused by it). An index not enforced yet must hold for the rows already
-     * there, as SQLite's CREATE UNIQUE INDEX requires; one enforced already (IF NOT EXISTS, run again) is kept as it
-     * is, whatever merges brought since.
-     */
-    public void enforceUnique(String table, String index) throws SQLException {
-        inTransactionDo(() -> {
-            if (!UniqueChecks.enforcedIndexes(conn, table).contains(index.toLowerCase(Locale.ROOT))) {
-                UniqueChecks.refuseCollidingRows(conn, table, index);
-            }
-            UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table));
-        });
-    }
-
-    /** Stops enforcing {@code index} as UNIQUE; call after DROP INDEX. */
-    public void dropUnique(String index) throws SQLException {
-        inTransactionDo(() -> UniqueChecks.drop(conn, index));
-    }
-
-    /**
-     * Turns the unique indexes of {@code table} that CREATE UNIQUE INDEX made into plain ones enforced as in
-     * {@link #enforceUnique}. Returns those it cannot turn (UNIQUE constraints of the table, partial or expression
-     * indexes), each with why; the table cannot be a CRR while they exist.
-     */
-    public List<String> convertUniqueIndexes(String table) throws SQLException {
-        return inTransaction(() -> UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table)));
-    }
-
-    /**
-     * Makes a table that existed before the driver opened the file a CRR, under the driver's rules: its unique
-     * indexes become checks ({@link #convertUniqueIndexes}) and its rows are back-filled, all in one transaction.
-     *
-     * @throws CrrSchemaException if it cannot be one (no primary key, a UNIQUE constraint of the table, ...); nothing
-     *                            changed then
-     */
-    public void upgradeToCrr(String table) throws SQLException {
-        inTransactionDo(() -> ddl.upgradeToCrr(table));
-    }
-
     /** The CRR's name as registered, for a name that matches it ignoring case (as SQLite does); null if none. */
     public String crrName(String table) throws SQLException {
         return catalog.nameIgnoringCase(table);
-    }
-
-    /** {@code crsql_begin_alter}: call before ALTER TABLE on a CRR. */
-    public void beginAlter(String table) throws SQLException {
-        inTransactionDo(() -> ddl.beginAlter(table));
-    }
-
-    /** {@code crsql_commit_alter}: call after ALTER TABLE on a CRR. */
-    public void commitAlter(String table) throws SQLException {
-        inTransactionDo(() -> ddl.commitAlter(table, true));
-    }
-
-    /**
-     * After the application created a trigger on the CRR {@code table} (the newest trigger): its capture triggers are
-     * made again, after it, so that they fire first (SQLite fires a table's newest trigger first). An application
-     * trigger that writes the same table (puts back a row its statement deleted, deletes a row just inserted) then
-     * writes after the statement's own change was captured, as a statement after it would.
-     */
-    public void captureBeforeNewestTrigger(String table) throws SQLException {
-        inTransactionDo(() -> ddl.recreateCaptureTriggers(table));
-    }
-
-    /** Forgets a CRR's metadata; call after DROP TABLE or to stop replicating a table. */
-    public void dropCrr(String table) throws SQLException {
-        inTransactionDo(() -> ddl.dropCrr(table));
-    }
-
-    /** Repairs CRRs whose tables were altered or dropped without the engine; returns their names. */
-    public List<String> repairSchema() throws SQLException {
-        return inTransaction(ddl::repairDrift);
-    }
-
-    /** Tables of this file that are not CRRs (nor internal): candidates to upgrade with {@link #asCrr}. */
-    public List<String> nonCrrTables() throws SQLException {
-        return ddl.candidateTables();
-    }
-
-    /**
-     * Drops version log entries that no clock refers to any more (each local UPDATE transaction adds one; a
-     * later write to the same row makes it stale). Run it now and then, e.g. from the replication agent.
-     * Returns the number of entries removed; crsql_changes and the db versions are unchanged by it.
-     */
-    public long compactLog() throws SQLException {
-        return inTransaction(ddl::compactLog);
     }
 
     /**
@@ -534,7 +410,7 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /** {@link #inTransaction} for work without a result. */
-    private void inTransactionDo(Action action) throws SQLException {
+    void inTransactionDo(Action action) throws SQLException {
         inTransaction(() -> {
             action.run();
             return null;
@@ -542,7 +418,7 @@ public final class CrrSession implements AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface Action {
+    interface Action {
         void run() throws SQLException;
     }
 

@@ -23,7 +23,7 @@
  *       some clock field of the row carries: the index replication reads by site and version range walk, shared by
  *       all tables (one page per local transaction), and the source of the local db version (its maximum for site
  *       ordinal 0; {@code __corrosion_db_versions} keeps a floor for when entries go). Stale entries (the row was
- *       written again) are skipped by readers and removed by {@link io.corrosion.jdbc.crr.CrrSession#compactLog()}.
+ *       written again) are skipped by readers and removed by {@link io.corrosion.jdbc.crr.SessionSchema#compactLog()}.
  *       {@code __corrosion_log_range (site, db_version, tbl, lo, hi, step)}: the same for the integer keys
  *       {@code lo, lo + step, ..., hi} at once, for runs of keys a transaction wrote in arithmetic progression (a JDBC
  *       batch of generated keys is one range, not one entry per row).</li>

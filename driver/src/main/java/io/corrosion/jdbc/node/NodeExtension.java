@@ -101,14 +101,14 @@ public final class NodeExtension implements DatabaseExtension {
         }
         if (s.crrName(LocalTables.REPLICATED_INTERNAL) != null) {
             // The key allocator may have just added a column to the claims table of a file from an older driver.
-            s.repairSchema();
+            s.schema().repairSchema();
         } else if (database.node().replicates()) {
             // A node that replicates tells the others which slot it claimed (the key allocator made the claim just
             // before); a local node's claim stays local and spends no db version.
-            s.asInternalCrr(LocalTables.REPLICATED_INTERNAL);
+            s.schema().asInternalCrr(LocalTables.REPLICATED_INTERNAL);
         }
         int upgraded = 0;
-        for (String table : s.nonCrrTables()) {
+        for (String table : s.schema().nonCrrTables()) {
             if (!policy.localTables().isLocal(table)) {
                 schema.upgradeExisting(c, table);
                 upgraded += s.crrName(table) != null ? 1 : 0;

@@ -270,7 +270,7 @@ final class SchemaStatements {
                 String crr = c.session.crrName(s.table().get());
                 if (crr != null) {
                     c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
-                    String rebuilt = c.session.holdForRebuild(crr); // a rename may take its clocks, or a table now
+                    String rebuilt = c.session.schema().holdForRebuild(crr); // a rename may take its clocks, or a table now
                     if (rebuilt != null) {
                         log.info("Table {} was rebuilt in one transaction (filled from {}, dropped now): its rows keep"
                                 + " their clocks; values the copy changed and rows it left out replicate as updates and"
@@ -289,7 +289,7 @@ final class SchemaStatements {
                             + " name", "0A000");
                 }
                 if (crr != null) {
-                    c.session.beginAlter(crr);
+                    c.session.schema().beginAlter(crr);
                     c.altering.add(crr);
                     c.columnsBeforeAlter.put(crr, columns(c, crr));
                 }
@@ -307,7 +307,7 @@ final class SchemaStatements {
                 case DROP_TABLE -> dropped(s, c);
                 case DROP_INDEX -> {
                     if (s.targetsMainSchema() && s.objectName() != null) {
-                        c.session.dropUnique(s.objectName());
+                        c.session.schema().dropUnique(s.objectName());
                     }
                 }
                 case OTHER -> {
@@ -336,7 +336,7 @@ final class SchemaStatements {
         }
         boolean driversOwn = TriggerConflictRewrite.isDriversOwn(trigger);
         if (table != null && !driversOwn && c.session.crrName(table) != null) {
-            c.session.captureBeforeNewestTrigger(c.session.crrName(table));
+            c.session.schema().captureBeforeNewestTrigger(c.session.crrName(table));
         }
     }
 
@@ -353,7 +353,7 @@ final class SchemaStatements {
             return;
         }
         Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
-        c.session.asCrr(table, CrrRule.DRIVER);
+        c.session.schema().asCrr(table, CrrRule.DRIVER);
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {
             for (CreateTableShape.Unique u : shape.get().uniques()) {
@@ -361,7 +361,7 @@ final class SchemaStatements {
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
                         + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict()) + ")");
-                c.session.enforceUnique(table, index);
+                c.session.schema().enforceUnique(table, index);
             }
         }
         warnOfCollatedKey(c, table);
@@ -388,7 +388,7 @@ final class SchemaStatements {
     /** A table made outside the driver: upgraded like those found when the file opened, or left local with a WARN. */
     void upgradeExisting(NodeConnection c, String table) throws SQLException {
         try {
-            c.session.upgradeToCrr(table);
+            c.session.schema().upgradeToCrr(table);
             DroppedSchema.present(c.raw, table);
             if (c.session.crrName(table) != null) {
                 warnOfCollatedKey(c, table);
@@ -405,7 +405,7 @@ final class SchemaStatements {
         }
         String crr = c.session.crrName(s.table().get());
         if (crr != null) {
-            c.session.enforceUnique(crr, s.objectName());
+            c.session.schema().enforceUnique(crr, s.objectName());
         }
     }
 
@@ -440,8 +440,8 @@ final class SchemaStatements {
         List<String> before = c.columnsBeforeAlter.remove(crr);
         if (renamed.isPresent() && tableName(c, crr) == null) {
             String to = tableName(c, renamed.get());
-            boolean carried = c.session.renameCrr(crr, to);
-            c.session.renamedInTriggers(crr, to);
+            boolean carried = c.session.schema().renameCrr(crr, to);
+            c.session.schema().renamedInTriggers(crr, to);
             DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
             DroppedSchema.dropped(c.raw, crr, columns(c, to));
             DroppedSchema.present(c.raw, to);
@@ -458,7 +458,7 @@ final class SchemaStatements {
                         to, crr, to, crr, to);
             }
         } else {
-            c.session.commitAlter(crr);
+            c.session.schema().commitAlter(crr);
             Set<String> now = new HashSet<>(columns(c, crr));
             List<String> gone = before == null ? List.of()
                     : before.stream().filter(col -> !now.contains(col)).toList();
@@ -474,7 +474,7 @@ final class SchemaStatements {
         policy.forget(table);
         String crr = c.session.crrName(table);
         if (crr != null && tableName(c, crr) == null) {
-            c.session.dropCrr(crr);
+            c.session.schema().dropCrr(crr);
             droppedCrrs.add(crr.toLowerCase(Locale.ROOT));
             DroppedSchema.dropped(c.raw, crr, List.of());
             // and its columns: a table created again without one of them (a rebuild) has that one dropped

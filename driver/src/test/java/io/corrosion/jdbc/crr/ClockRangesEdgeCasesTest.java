@@ -75,7 +75,7 @@ class ClockRangesEdgeCasesTest {
             assertThat(bulk.scalar("SELECT count(*) FROM " + ClockRanges.TABLE)).isEqualTo(1L);
             for (Replica r : List.of(bulk, rows)) {
                 r.crr.flushJournal();
-                r.crr.compactLog();
+                r.crr.schema().compactLog();
             }
             assertThat(bulk.query(CHANGES)).isEqualTo(rows.query(CHANGES));
             for (Replica r : List.of(bulk, rows)) {
@@ -93,9 +93,9 @@ class ClockRangesEdgeCasesTest {
             insert(rows, false, keys(1, 1, ROWS));
             Change ch = remoteA(5L);
             for (Replica r : List.of(bulk, rows)) {
-                r.crr.beginAlter("t");
+                r.crr.schema().beginAlter("t");
                 r.crr.apply(List.of(ch));
-                r.crr.commitAlter("t");
+                r.crr.schema().commitAlter("t");
             }
             assertThat(bulk.query("SELECT a, b FROM t WHERE id = 5")).isEqualTo(rows.query("SELECT a, b FROM t WHERE id = 5"));
             assertThat(bulk.query(CHANGES)).hasSize(rows.query(CHANGES).size()).isEqualTo(rows.query(CHANGES));
@@ -198,7 +198,7 @@ class ClockRangesEdgeCasesTest {
             insert(bulk, true, keys(1, 1, ROWS));
             insert(rows, false, keys(1, 1, ROWS));
             for (Replica r : List.of(bulk, rows)) {
-                r.crr.beginAlter("t");
+                r.crr.schema().beginAlter("t");
             }
             long v = bulk.crr.dbVersion();
             assertThat(rows.crr.changes(rows.crr.siteId(), v, v)).hasSize(2 * ROWS);

@@ -30,7 +30,7 @@ class CrrSchemaTest {
         "CREATE TABLE x(id INTEGER PRIMARY KEY NOT NULL, e TEXT NOT NULL)|NOT_NULL_HAS_DEFAULT"})
     void restrictedSchemasAreRefusedNamingTableRuleAndRemedy(String ddl, CrrRule rule) throws SQLException {
         try (Replica r = new Replica(dir, "a", ddl)) {
-            assertThatThrownBy(() -> r.crr.asCrr("x"))
+            assertThatThrownBy(() -> r.crr.schema().asCrr("x"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("Table x cannot be a CRR")
                     .hasMessageContaining("rule " + rule.name())
@@ -39,7 +39,7 @@ class CrrSchemaTest {
             Set<CrrRule> relaxed = EnumSet.allOf(CrrRule.class);
             relaxed.remove(rule);
             if (rule != CrrRule.PRIMARY_KEY_NOT_NULL) {
-                r.crr.asCrr("x", relaxed); // each rule can be switched off on its own
+                r.crr.schema().asCrr("x", relaxed); // each rule can be switched off on its own
                 assertThat(r.crr.crrTables()).contains("x");
             }
         }
@@ -49,10 +49,10 @@ class CrrSchemaTest {
     void existingRowsAreBackFilledInPrimaryKeyOrderUnderOneVersion() throws SQLException {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT, b INTEGER DEFAULT 4);"
                 + " INSERT INTO t VALUES (3, 'c', 4), (1, NULL, NULL);")) {
-            r.crr.asCrr("t");
+            r.crr.schema().asCrr("t");
             assertThat(r.query("SELECT hex(pk), cid, col_version, db_version, seq FROM crsql_changes ORDER BY seq"))
                     .hasToString("[[010901, a, 1, 1, 0], [010901, b, 1, 1, 1], [010903, a, 1, 1, 2], [010903, b, 1, 1, 3]]");
-            r.crr.asCrr("t"); // idempotent
+            r.crr.schema().asCrr("t"); // idempotent
             assertThat(r.query("SELECT count(*) FROM crsql_changes")).hasToString("[[4]]");
         }
     }
@@ -61,9 +61,9 @@ class CrrSchemaTest {
     void addedColumnsGetClocksOnlyWhenWrittenOrNotDefault() throws SQLException {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
                 + " INSERT INTO t VALUES (1, 'x');")) {
-            r.crr.beginAlter("t");
+            r.crr.schema().beginAlter("t");
             r.exec("ALTER TABLE t ADD COLUMN c TEXT DEFAULT 'dc'");
-            r.crr.commitAlter("t");
+            r.crr.schema().commitAlter("t");
             assertThat(r.query("SELECT cid FROM crsql_changes")).hasToString("[[a]]");
             r.exec("UPDATE t SET c = 'set' WHERE id = 1; INSERT INTO t (id) VALUES (2);");
             assertThat(r.query("SELECT hex(pk), cid, val FROM crsql_changes ORDER BY pk, cid"))
@@ -88,7 +88,7 @@ class CrrSchemaTest {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
                 + " CREATE TABLE u(id INTEGER PRIMARY KEY NOT NULL); SELECT crsql_as_crr('u'); INSERT INTO t VALUES (1, 'x'); INSERT INTO u VALUES (1);")) {
             r.exec("DROP TABLE t");
-            r.crr.dropCrr("t");
+            r.crr.schema().dropCrr("t");
             assertThat(r.query("SELECT \"table\" FROM crsql_changes")).hasToString("[[u]]");
             assertThat(r.query("SELECT name FROM sqlite_master WHERE name LIKE 't\\_\\_crsql%' ESCAPE '\\'")).isEmpty();
             assertThat(r.crr.dbVersion()).isEqualTo(2); // the log keeps the local version from going back
@@ -137,7 +137,7 @@ class CrrSchemaTest {
             assertThat(r.query("SELECT name FROM sqlite_master WHERE name NOT IN ('t', 'p') AND name NOT LIKE 'sqlite%'"
                     + " AND NOT (name LIKE 'crsql\\_%' ESCAPE '\\' OR name LIKE '%\\_\\_crsql\\_%' ESCAPE '\\'"
                     + " OR name LIKE '\\_\\_corrosion\\_%' ESCAPE '\\')")).isEmpty();
-            assertThatThrownBy(() -> r.crr.asCrr("__corrosion_log")).hasMessageContaining("internal");
+            assertThatThrownBy(() -> r.crr.schema().asCrr("__corrosion_log")).hasMessageContaining("internal");
         }
     }
 
@@ -146,7 +146,7 @@ class CrrSchemaTest {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
                 + " INSERT INTO t VALUES (1, 'x');")) {
             r.exec("CREATE INDEX t_a ON t(a); UPDATE t SET a = 'y' WHERE id = 1;");
-            assertThat(r.crr.repairSchema()).isEmpty();
+            assertThat(r.crr.schema().repairSchema()).isEmpty();
             assertThat(r.query("SELECT cid, val, col_version FROM crsql_changes")).hasToString("[[a, y, 2]]");
         }
     }
@@ -155,9 +155,9 @@ class CrrSchemaTest {
     void tablesMadeWithoutTheEngineAreListedForUpgrade() throws SQLException {
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, a TEXT); SELECT crsql_as_crr('t');"
                 + " CREATE TABLE old(id INTEGER PRIMARY KEY NOT NULL, v TEXT); INSERT INTO old VALUES (1, 'kept');")) {
-            assertThat(r.crr.nonCrrTables()).containsExactly("old");
-            r.crr.asCrr("old");
-            assertThat(r.crr.nonCrrTables()).isEmpty();
+            assertThat(r.crr.schema().nonCrrTables()).containsExactly("old");
+            r.crr.schema().asCrr("old");
+            assertThat(r.crr.schema().nonCrrTables()).isEmpty();
             assertThat(r.query("SELECT \"table\", cid, val FROM crsql_changes")).hasToString("[[old, v, kept]]");
         }
     }
@@ -174,11 +174,11 @@ class CrrSchemaTest {
             r.crr.flushJournal();
             assertThat(r.scalar("SELECT count(*) FROM __corrosion_log")).isEqualTo(7L);
             assertThat(r.changes()).isEqualTo(before);
-            assertThat(r.crr.compactLog()).isEqualTo(5);
+            assertThat(r.crr.schema().compactLog()).isEqualTo(5);
             assertThat(r.changes()).isEqualTo(before);
             assertThat(r.crr.dbVersion()).isEqualTo(7);
             r.exec("DELETE FROM t WHERE id = 1");
-            assertThat(r.crr.compactLog()).isEqualTo(1);
+            assertThat(r.crr.schema().compactLog()).isEqualTo(1);
             assertThat(r.crr.dbVersion()).isEqualTo(8);
             r.exec("INSERT INTO t VALUES (3, 'z')");
             assertThat(r.crr.dbVersion()).isEqualTo(9);

@@ -21,7 +21,7 @@ class CrrSessionCloseTest {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY NOT NULL, v TEXT)");
         }
-        session.asCrr("t");
+        session.schema().asCrr("t");
         try (Statement s = c.createStatement()) {
             s.execute("INSERT INTO t VALUES (1, 'x')");
         }

@@ -59,21 +59,21 @@ class LogRangesTest {
             r.exec(progression("i", 50));
             r.exec("UPDATE i SET v = 'new' WHERE id < 100"); // keys 1 to 97: a range of version 2
             r.crr.flushJournal();
-            assertThat(r.crr.compactLog()).as("keys 100 to 148 still carry version 1").isEqualTo(0);
+            assertThat(r.crr.schema().compactLog()).as("keys 100 to 148 still carry version 1").isEqualTo(0);
             assertThat(r.scalar("SELECT count(*) FROM __corrosion_log_range")).isEqualTo(2L);
             List<Change> before = r.changes();
 
             r.exec("UPDATE i SET v = 'newer'");
             r.exec("INSERT INTO i VALUES (100000, 'later')");
             r.crr.flushJournal();
-            assertThat(r.crr.compactLog()).as("the ranges of versions 1 and 2").isEqualTo(2);
+            assertThat(r.crr.schema().compactLog()).as("the ranges of versions 1 and 2").isEqualTo(2);
             assertThat(r.query("SELECT db_version FROM __corrosion_log_range")).containsExactly(List.of(3L));
             assertThat(r.changes()).hasSize(before.size() + 1).allMatch(c -> c.dbVersion() >= 3);
             assertThat(r.crr.dbVersion()).isEqualTo(4);
 
             r.exec("DELETE FROM i");
             r.crr.flushJournal();
-            assertThat(r.crr.compactLog()).as("the range of version 3, the entry of version 4").isEqualTo(2);
+            assertThat(r.crr.schema().compactLog()).as("the range of version 3, the entry of version 4").isEqualTo(2);
             assertThat(r.query("SELECT db_version FROM __corrosion_log_range")).containsExactly(List.of(5L));
             assertThat(r.changes()).hasSize(51).allMatch(c -> c.cid().equals("-1"));
             assertThat(r.crr.dbVersion()).isEqualTo(5);

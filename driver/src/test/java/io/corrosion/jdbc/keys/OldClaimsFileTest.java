@@ -48,7 +48,7 @@ class OldClaimsFileTest {
                 s.execute("CREATE TABLE " + KeysSchema.SLOTS_TABLE + " (slot INTEGER PRIMARY KEY NOT NULL, "
                         + "site_id BLOB NOT NULL DEFAULT x'', claimed_at INTEGER NOT NULL DEFAULT 0)");
             }
-            session.asInternalCrr(KeysSchema.SLOTS_TABLE);
+            session.schema().asInternalCrr(KeysSchema.SLOTS_TABLE);
             try (Statement s = raw.createStatement()) {
                 s.execute("INSERT INTO " + KeysSchema.SLOTS_TABLE + " VALUES (900, x'" + java.util.HexFormat.of()
                         .formatHex(session.siteId()) + "', 1)");

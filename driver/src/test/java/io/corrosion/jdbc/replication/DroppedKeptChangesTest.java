@@ -111,9 +111,9 @@ class DroppedKeptChangesTest {
         assertThat(b.pending.count()).isZero();
         b.store.mergeKeptChanges();
         b.exec("DELETE FROM " + DroppedSchema.TABLE);
-        b.crr.beginAlter("person");
+        b.crr.schema().beginAlter("person");
         b.exec("ALTER TABLE person ADD COLUMN age INTEGER");
-        b.crr.commitAlter("person");
+        b.crr.schema().commitAlter("person");
         assertThat(b.store.mergeKeptChanges()).isEqualTo(1);
         assertThat(b.rows("SELECT id, name, age FROM person")).containsExactly(List.of(1L, "Ada", 36L));
         assertThat(b.pending.kept()).isZero();

@@ -65,7 +65,7 @@ public final class SimReplica implements AutoCloseable {
                     s.execute(sql);
                 }
                 for (String table : tableNames) {
-                    crr.asCrr(table);
+                    crr.schema().asCrr(table);
                 }
             }
         }
@@ -163,7 +163,7 @@ public final class SimReplica implements AutoCloseable {
         try (Statement s = app.createStatement()) {
             s.execute(createSql);
         }
-        appCrr.asCrr(table);
+        appCrr.schema().asCrr(table);
     }
 
     /** What the agent thread does after a migration: merges the kept changes whose schema exists now. */

@@ -360,7 +360,7 @@ class SqliteChangesetStoreTest {
         assertThat(b.pending.count()).isEqualTo(2);
 
         b.exec(EXTRA);
-        b.crr.asCrr("extra");
+        b.crr.schema().asCrr("extra");
         assertThat(b.store.mergeKeptChanges()).isEqualTo(1);
         assertThat(b.rows("SELECT k, v FROM extra ORDER BY k")).containsExactly(List.of("k1", "v1"));
         assertThat(b.pending.count()).isEqualTo(1);
@@ -398,9 +398,9 @@ class SqliteChangesetStoreTest {
         assertThat(c.changes()).as("served whole").isEqualTo(a.changes());
 
         b.exec("DELETE FROM " + DroppedSchema.TABLE);
-        b.crr.beginAlter("person");
+        b.crr.schema().beginAlter("person");
         b.exec("ALTER TABLE person ADD COLUMN age INTEGER");
-        b.crr.commitAlter("person");
+        b.crr.schema().commitAlter("person");
         assertThat(b.store.mergeKeptChanges()).isEqualTo(1);
         assertThat(b.rows(ALL_PERSONS)).containsExactly(List.of(1L, "Ada", 36L));
     }
@@ -424,7 +424,7 @@ class SqliteChangesetStoreTest {
 
         assertThat(b.store.mergeKeptChanges()).isZero();
         b.exec(EXTRA);
-        b.crr.asCrr("extra");
+        b.crr.schema().asCrr("extra");
         assertThat(b.store.mergeKeptChanges()).isEqualTo(2);
         assertThat(b.pending.count()).isZero();
         assertThat(b.changes()).isEqualTo(a.changes());

@@ -54,7 +54,7 @@ final class StoreNode implements AutoCloseable {
         StoreNode n = new StoreNode(file);
         for (String table : tables) {
             n.exec(table);
-            n.crr.asCrr(table.split(" ")[2]);
+            n.crr.schema().asCrr(table.split(" ")[2]);
         }
         return n;
     }

@@ -54,7 +54,7 @@ class WalSyncTest {
         n.handOff = round -> assertThat(highestVersion(round)).as("what leaves survives a power loss, when it leaves")
                 .isLessThanOrEqualTo(survivesPowerLoss());
         n.exec(PERSON);
-        n.crr.asCrr("person");
+        n.crr.schema().asCrr("person");
         n.flush = path -> {
             if (diskFails) {
                 throw new IOException("EIO (test)");

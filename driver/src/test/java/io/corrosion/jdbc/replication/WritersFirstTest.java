@@ -111,8 +111,8 @@ class WritersFirstTest {
         String person = "CREATE TABLE person (id INTEGER PRIMARY KEY NOT NULL, name TEXT)";
         try (StoreNode a = new StoreNode(dir.resolve("a.db"), person);
                 StoreNode b = new StoreNode(dir.resolve("b.db"), person)) {
-            a.crr.asCrr("person");
-            b.crr.asCrr("person");
+            a.crr.schema().asCrr("person");
+            b.crr.schema().asCrr("person");
             for (int i = 1; i <= 8; i++) {
                 a.exec("INSERT INTO person VALUES (" + i + ", 'p" + i + "')");
             }

@@ -48,8 +48,8 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        SchemaStatements.refuseRestore(plan);
-        SchemaStatements.refuseMainObjectOnChanges(plan);
+        SchemaRefusals.refuseRestore(plan);
+        SchemaRefusals.refuseMainObjectOnChanges(plan);
         changesViewFor(plan, connection); // sqlite-jdbc prepares the statement right after
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
@@ -174,7 +174,7 @@ final class NodeStatementHook implements StatementHook {
         changesViewFor(plan, connection); // a rollback since the prepare may have taken the view away
         NodeConnection c = connections.apply(connection);
         if (c != null && plan.statements().size() > 1) {
-            schema.refuseMixed(List.of(plan), c);
+            schema.refusals().refuseMixed(List.of(plan), c);
         }
         if (c != null && c.merging == null && mergesChanges(plan)) {
             c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
@@ -196,7 +196,7 @@ final class NodeStatementHook implements StatementHook {
     public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
         NodeConnection c = connections.apply(connection);
         if (c != null && plans.size() > 1) {
-            schema.refuseMixed(plans, c);
+            schema.refusals().refuseMixed(plans, c);
             tableAsSelect.refuseBesideOthers(plans);
         }
     }

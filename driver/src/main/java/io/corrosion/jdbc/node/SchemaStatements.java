@@ -1,7 +1,5 @@
 package io.corrosion.jdbc.node;
 
-import io.corrosion.jdbc.InternalTables;
-import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
 import io.corrosion.jdbc.crr.UniqueChecks;
@@ -26,8 +24,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code ALTER TABLE}: capture off before ({@code crsql_begin_alter}), metadata updated after
  *       ({@code crsql_commit_alter}; a rename moves the CRR).</li>
  *   <li>{@code DROP TABLE}/{@code DROP INDEX}: the CRR's metadata or the index's checks go with it.</li>
- *   <li>{@code PRAGMA recursive_triggers = ON}: refused.</li>
+ *   <li>{@code PRAGMA recursive_triggers = ON}, {@code RESTORE FROM} and more: refused ({@link SchemaRefusals}).</li>
  *   <li>reads of {@code sqlite_master}, {@code pragma_table_xinfo}, ...: without the driver's objects
  *       ({@link SchemaReads}).</li>
  * </ul>
@@ -52,20 +48,19 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaStatements {
     private static final Logger log = LoggerFactory.getLogger(SchemaStatements.class);
-    private static final Pattern RECURSIVE_TRIGGERS_ON = Pattern.compile(
-            "(?is)\\s*PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?recursive_triggers[\"`\\]]?\\s*(?:=|\\()\\s*['\"]?(\\w+)");
-
-    /** sqlite-jdbc's extended command {@code restore [db] from <file>}. */
-    private static final Pattern RESTORE = Pattern.compile("(?is)\\s*restore\\b.*\\bfrom\\b");
-    /** A view or trigger of the file's schema (not TEMP). */
-    private static final Pattern MAIN_VIEW_OR_TRIGGER = Pattern.compile("(?i)\\s*create\\s+(view|trigger)\\b");
-
     private final SchemaPolicy policy;
+    private final SchemaRefusals refusals;
     /** Replicated tables dropped on this file since it opened, lower-cased: a table renamed to one was rebuilt. */
     private final Set<String> droppedCrrs = ConcurrentHashMap.newKeySet();
 
     SchemaStatements(SchemaPolicy policy) {
         this.policy = policy;
+        this.refusals = new SchemaRefusals(policy);
+    }
+
+    /** What this file's schema statements refuse before anything runs. */
+    SchemaRefusals refusals() {
+        return refusals;
     }
 
     /** True if the statement's target table replicates. */
@@ -119,7 +114,7 @@ final class SchemaStatements {
                 }
             }
             case PRAGMA -> {
-                refuseRecursiveTriggers(s.sql());
+                SchemaRefusals.refuseRecursiveTriggers(s.sql());
                 return SchemaReads.rewrite(s.sql());
             }
             case READ -> {
@@ -133,51 +128,6 @@ final class SchemaStatements {
             default -> { }
         }
         return s.sql();
-    }
-
-    /**
-     * sqlite-jdbc's {@code RESTORE FROM <file>} replaces the live file under the node: its rows go back to the backup's
-     * while its peers keep the versions it loses, its next commits take version numbers the peers hold already and
-     * are dropped by them as duplicates, and the engine's caches no longer match the file. Refused, with what to do.
-     */
-    static void refuseRestore(SqlPlan plan) throws SQLException {
-        for (StatementPlan s : plan.statements()) {
-            if (s.kind() == StatementKind.OTHER && RESTORE.matcher(s.sql()).lookingAt()) {
-                throw new SQLException("RESTORE FROM is refused on a corrosion database: it would put the file back to"
-                        + " an older state under a live node, whose later changes its peers keep and whose next commits"
-                        + " they would drop (README, 'One file, one node'). To restore a node, stop it and put a backup"
-                        + " in place of its file with 'corrosion restore', or start it from an empty file and let it"
-                        + " catch up; to read a backup, ATTACH it", "0A000");
-            }
-        }
-    }
-
-    /**
-     * Refuses a view or trigger of the file's schema that names {@code crsql_changes}: that is a TEMP view of each
-     * connection (made when used), and SQLite resolves the names of a main-schema object in main only, so it would fail
-     * on every use. A TEMP view or trigger can name it.
-     */
-    static void refuseMainObjectOnChanges(SqlPlan plan) throws SQLException {
-        for (StatementPlan s : plan.statements()) {
-            if (s.kind() == StatementKind.OTHER && MAIN_VIEW_OR_TRIGGER.matcher(s.sql()).lookingAt()
-                    && InternalTables.changesMentionedIn(s.sql())) {
-                throw new SQLException("a view or trigger of the database cannot name crsql_changes: the driver makes it"
-                        + " per connection, as a TEMP view; create yours as CREATE TEMP VIEW or CREATE TEMP TRIGGER on each"
-                        + " connection that uses it", SqlErrors.FEATURE_NOT_SUPPORTED);
-            }
-        }
-    }
-
-    private static void refuseRecursiveTriggers(String sql) throws SQLException {
-        Matcher m = RECURSIVE_TRIGGERS_ON.matcher(sql);
-        if (m.lookingAt()) {
-            String v = m.group(1).toLowerCase(Locale.ROOT);
-            if (!(v.equals("0") || v.equals("off") || v.equals("false") || v.equals("no"))) {
-                throw new SQLException("PRAGMA recursive_triggers = ON is refused: with it, INSERT OR REPLACE fires the"
-                        + " delete capture of replicated tables, which cr-sqlite does not, and this node's changes would no"
-                        + " longer merge like the other nodes'. Leave recursive_triggers off.", "0A000");
-            }
-        }
     }
 
     /** True if the plan changes the schema of a replicated table: it runs in a DDL scope. */
@@ -208,53 +158,6 @@ final class SchemaStatements {
             }
         }
         return false;
-    }
-
-    /**
-     * Refuses, before anything runs, SQL that alters a replicated table beside writes to it (in one string, or in one
-     * batch of strings), or that drops a replicated table and creates it again in one string. Capture is off for a
-     * table while it is altered, so writes beside the ALTER would not replicate (they did not); a table dropped and
-     * created again in one string was left without its capture. Each works as statements of their own.
-     */
-    void refuseMixed(List<SqlPlan> plans, NodeConnection c) throws SQLException {
-        Set<String> altered = new HashSet<>();
-        for (SqlPlan plan : plans) {
-            for (StatementPlan s : plan.statements()) {
-                if (s.kind() == StatementKind.ALTER_TABLE) {
-                    replicatedTarget(s, c).ifPresent(altered::add);
-                }
-            }
-        }
-        for (SqlPlan plan : plans) {
-            Set<String> dropped = new HashSet<>();
-            for (StatementPlan s : plan.statements()) {
-                if (!altered.isEmpty() && s.kind().isDml() && (s.tables().isEmpty()
-                        || s.tables().stream().anyMatch(t -> altered.contains(lower(t))))) {
-                    throw new SQLException("ALTER TABLE of a replicated table cannot run in one SQL string or batch"
-                            + " with writes to it (" + s.sql().strip() + "): capture is off while the table is altered,"
-                            + " so those writes would not replicate. Run the ALTER TABLE on its own.", "0A000");
-                }
-                if (s.kind() == StatementKind.DROP_TABLE) {
-                    replicatedTarget(s, c).ifPresent(dropped::add);
-                } else if (s.kind() == StatementKind.CREATE_TABLE && s.table().map(t -> dropped.contains(lower(t)))
-                        .orElse(false)) {
-                    throw new SQLException("DROP TABLE and CREATE TABLE of replicated table " + s.table().get()
-                            + " cannot run in one SQL string: the table created again would not be set up for"
-                            + " replication. Run them as statements of their own.", "0A000");
-                }
-            }
-        }
-    }
-
-    /** The statement's table in lower case, if it is a replicated table of this file. */
-    private Optional<String> replicatedTarget(StatementPlan s, NodeConnection c) throws SQLException {
-        Optional<String> table = s.table();
-        return table.isPresent() && policy.replicates(s) && c.session.crrName(table.get()) != null
-                ? table.map(SchemaStatements::lower) : Optional.empty();
-    }
-
-    private static String lower(String name) {
-        return name.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -336,7 +337,7 @@ final class SchemaStatements {
         c.session.asCrr(table, CrrRule.DRIVER);
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {
-            for (CreateTableShape.Unique u : shape.get().uniques()) {
+            for (CreateTableShape.Unique u : replaceLast(shape.get().uniques())) {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
@@ -346,6 +347,17 @@ final class SchemaStatements {
         }
         warnOfCollatedKey(c, table);
         log.debug("Table {} is a CRR", table);
+    }
+
+    /**
+     * The UNIQUE constraints in the order to enforce them: SQLite checks those declared {@code ON CONFLICT REPLACE}
+     * after the others (a row that another one ignores, fails or aborts deletes nothing), and fires the newest trigger
+     * first, so their checks are made first. {@link UniqueChecks#recreate} keeps the order.
+     */
+    private static List<CreateTableShape.Unique> replaceLast(List<CreateTableShape.Unique> uniques) {
+        List<CreateTableShape.Unique> out = new ArrayList<>(uniques);
+        out.sort(Comparator.comparing(u -> !"REPLACE".equals(u.onConflict())));
+        return out;
     }
 
     /** A key column compared with a collation: two nodes can write one row under two spellings (README, "Constraints"). */

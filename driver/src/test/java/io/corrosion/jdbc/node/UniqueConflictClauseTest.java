@@ -65,4 +65,18 @@ class UniqueConflictClauseTest extends PlainDifferentialTest {
                 "update u set b = 'x', d = 'd' where id = 2",
                 "update u set b = 'x', c = 'c' where id = 2");
     }
+
+    /** An UPSERT's DO UPDATE aborts on a collision, as in SQLite: neither the constraint's clause nor the statement's applies. */
+    @Test
+    void anUpsertsDoUpdateAborts() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, b text unique on conflict"
+                        + " replace, c text unique)"),
+                List.of("insert into u values (1, 'a', 'b', 'c'), (5, 'a5', 'b5', 'c5')", "delete from u where 0"),
+                "select * from u order by id",
+                "insert into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set b = 'b'",
+                "insert into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set a = 'a'",
+                "insert or replace into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
+                "insert or ignore into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
+                "insert into u values (2, 'q', 'b', 'q') on conflict (id) do update set c = 'c'");
+    }
 }

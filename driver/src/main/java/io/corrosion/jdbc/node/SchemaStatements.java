@@ -239,13 +239,18 @@ final class SchemaStatements {
     }
 
     /**
-     * In the scope, before the statements run: notes which tables CREATE TABLE finds already there, and takes capture
-     * off the CRRs that ALTER TABLE changes.
+     * In the scope, before the statements run: notes which tables CREATE TABLE and which indexes CREATE INDEX find
+     * already there, and takes capture off the CRRs that ALTER TABLE changes.
      */
     void before(SqlPlan plan, NodeConnection c) throws SQLException {
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
                 c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
+            }
+            if (s.kind() == StatementKind.CREATE_INDEX && policy.replicates(s) && s.objectName() != null
+                    && schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
+                            s.objectName()) != null) {
+                c.preexistingIndexes.add(lower(s.objectName()));
             }
             if (s.kind() == StatementKind.DROP_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
@@ -392,8 +397,9 @@ final class SchemaStatements {
     }
 
     private void indexed(StatementPlan s, NodeConnection c) throws SQLException {
-        if (!policy.replicates(s) || !CrrTableDdl.isUniqueIndex(s.sql()) || s.objectName() == null) {
-            return;
+        if (!policy.replicates(s) || !CrrTableDdl.isUniqueIndex(s.sql()) || s.objectName() == null
+                || c.preexistingIndexes.contains(lower(s.objectName()))) {
+            return; // IF NOT EXISTS found an index of that name: SQLite keeps it as it is, unique or not
         }
         String crr = c.session.crrName(s.table().get());
         if (crr != null) {

@@ -56,4 +56,19 @@ class UniqueIndexOnExistingRowsTest extends PlainDifferentialTest {
             assertThat(a.scalar("select count(*) from sqlite_master where name like 't_email2%'")).isEqualTo(0L);
         }
     }
+
+    /**
+     * IF NOT EXISTS that finds an index of that name, a plain one or another table's, leaves it as it is, as in
+     * SQLite: no check of the rows, and the table's writes stay unchecked.
+     */
+    @Test
+    void ifNotExistsKeepsAPlainIndexOfThatNameAsItIs() throws SQLException {
+        List<String> schema = List.of(SCHEMA.get(0), "create table s (id integer primary key, name text)",
+                "create index t_email on t (email)", "create index t_name on s (name)");
+        same(schema, ROWS, "select id, email, name from t order by id",
+                "create unique index if not exists t_email on t (email)",
+                "create unique index if not exists t_name on t (name)",
+                "insert into t (id, email) values (10, 'x')",
+                "insert into t (id, name) values (11, 'b')");
+    }
 }

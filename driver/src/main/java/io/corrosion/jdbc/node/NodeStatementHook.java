@@ -50,7 +50,7 @@ final class NodeStatementHook implements StatementHook {
         SchemaStatements.refuseRestore(plan);
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
-        String sql = stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed,
+        String sql = stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed, connection) : keyed,
                 connection);
         StatementPlan ctas = tableAsSelect.of(plan);
         if (ctas == null) {

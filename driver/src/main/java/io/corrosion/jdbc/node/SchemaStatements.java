@@ -13,6 +13,7 @@ import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import io.corrosion.jdbc.intercept.TriggerConflictRewrite;
 import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -83,14 +84,14 @@ final class SchemaStatements {
         return false;
     }
 
-    /** The SQL to run for {@code original}, whose key rewrite produced {@code keyed}. */
-    String rewrite(SqlPlan original, String keyed) throws SQLException {
+    /** The SQL to run for {@code original}, whose key rewrite produced {@code keyed}, on {@code connection}. */
+    String rewrite(SqlPlan original, String keyed, Connection connection) throws SQLException {
         List<StatementPlan> statements = keyed.equals(original.sql()) ? original.statements()
                 : Interceptor.classify(keyed).statements();
         List<String> out = new ArrayList<>(statements.size());
         boolean changed = false;
         for (StatementPlan s : statements) {
-            String sql = rewriteOne(s);
+            String sql = rewriteOne(s, connection);
             changed |= !sql.equals(s.sql());
             out.add(sql);
         }
@@ -100,7 +101,7 @@ final class SchemaStatements {
         return out.size() == 1 ? out.get(0) : String.join(";\n", out);
     }
 
-    private String rewriteOne(StatementPlan s) throws SQLException {
+    private String rewriteOne(StatementPlan s, Connection connection) throws SQLException {
         switch (s.kind()) {
             case CREATE_TABLE -> {
                 if (policy.replicates(s)) {
@@ -111,7 +112,7 @@ final class SchemaStatements {
                 }
             }
             case CREATE_INDEX -> {
-                if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql())) {
+                if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql()) && !onTempTable(s, connection)) {
                     return CrrTableDdl.withoutUnique(s.sql());
                 }
             }
@@ -130,6 +131,23 @@ final class SchemaStatements {
             default -> { }
         }
         return s.sql();
+    }
+
+    /**
+     * True if {@code index}, a CREATE INDEX naming no schema, is on a TEMP table: SQLite finds a TEMP table before one of
+     * main, and its UNIQUE index stays unique (a TEMP table is never replicated).
+     */
+    private static boolean onTempTable(StatementPlan index, Connection connection) throws SQLException {
+        if (index.schema() != null || index.table().isEmpty()) {
+            return false;
+        }
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            p.setString(1, index.table().get());
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**

@@ -49,7 +49,7 @@ import org.sqlite.SQLiteException;
  *
  * <p>An UPSERT ({@code INSERT ... ON CONFLICT}) as SQLite runs it: the primary key, the only uniqueness constraint
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
- * ({@code DO UPDATE}, whose UPDATE is checked as any, or {@code DO NOTHING}) and its other values are not checked. A
+ * ({@code DO UPDATE}, whose UPDATE is checked as any but always with ABORT, as SQLite runs it, or {@code DO NOTHING}) and its other values are not checked. A
  * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
  * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own table only: an INSERT a trigger makes
  * into another table is checked as any. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
@@ -137,13 +137,15 @@ public final class UniqueChecks {
                 .orElse("crsql_internal_conflict()");
         String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
+        // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
+        String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
                 + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
                 + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message,
-                mode, "0"));
+                updateMode, "0"));
     }
 
     /**

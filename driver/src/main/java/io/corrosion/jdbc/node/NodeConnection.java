@@ -29,6 +29,8 @@ final class NodeConnection {
     final java.util.Map<String, List<String>> columnsBeforeAlter = new java.util.HashMap<>();
     /** Tables CREATE TABLE found already there in the current scope, lower-cased. */
     final java.util.Set<String> preexisting = new java.util.HashSet<>();
+    /** Indexes CREATE UNIQUE INDEX (IF NOT EXISTS) found already there in the current scope, lower-cased. */
+    final java.util.Set<String> preexistingIndexes = new java.util.HashSet<>();
     /** Foreign keys and CHECK constraints as the statement running an {@code INSERT INTO crsql_changes} found them. */
     MergePragmas merging;
     private Scope scope = Scope.NONE;
@@ -85,6 +87,7 @@ final class NodeConnection {
         altering.clear();
         columnsBeforeAlter.clear();
         preexisting.clear();
+        preexistingIndexes.clear();
         if (ending == Scope.TRANSACTION) {
             exec(success ? "COMMIT" : "ROLLBACK");
         } else if (success) {

@@ -53,8 +53,8 @@ final class NodeStatementHook implements StatementHook {
         changesViewFor(plan, connection); // sqlite-jdbc prepares the statement right after
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
-        String sql = stars.rewrite(plan, SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed) : keyed,
-                connection);
+        String schemaSql = SchemaStatements.mayRewrite(plan) ? schema.rewrite(plan, keyed, connection) : keyed;
+        String sql = stars.rewrite(plan, schemaSql, connection);
         StatementPlan ctas = tableAsSelect.of(plan);
         if (ctas == null) {
             return sql;

@@ -13,11 +13,13 @@ import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import io.corrosion.jdbc.intercept.TriggerConflictRewrite;
 import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -81,14 +83,14 @@ final class SchemaStatements {
         return false;
     }
 
-    /** The SQL to run for {@code original}, whose key rewrite produced {@code keyed}. */
-    String rewrite(SqlPlan original, String keyed) throws SQLException {
+    /** The SQL to run for {@code original}, whose key rewrite produced {@code keyed}, on {@code connection}. */
+    String rewrite(SqlPlan original, String keyed, Connection connection) throws SQLException {
         List<StatementPlan> statements = keyed.equals(original.sql()) ? original.statements()
                 : Interceptor.classify(keyed).statements();
         List<String> out = new ArrayList<>(statements.size());
         boolean changed = false;
         for (StatementPlan s : statements) {
-            String sql = rewriteOne(s);
+            String sql = rewriteOne(s, connection);
             changed |= !sql.equals(s.sql());
             out.add(sql);
         }
@@ -98,7 +100,7 @@ final class SchemaStatements {
         return out.size() == 1 ? out.get(0) : String.join(";\n", out);
     }
 
-    private String rewriteOne(StatementPlan s) throws SQLException {
+    private String rewriteOne(StatementPlan s, Connection connection) throws SQLException {
         switch (s.kind()) {
             case CREATE_TABLE -> {
                 if (policy.replicates(s)) {
@@ -109,7 +111,7 @@ final class SchemaStatements {
                 }
             }
             case CREATE_INDEX -> {
-                if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql())) {
+                if (policy.replicates(s) && CrrTableDdl.isUniqueIndex(s.sql()) && !onTempTable(s, connection)) {
                     return CrrTableDdl.withoutUnique(s.sql());
                 }
             }
@@ -128,6 +130,23 @@ final class SchemaStatements {
             default -> { }
         }
         return s.sql();
+    }
+
+    /**
+     * True if {@code index}, a CREATE INDEX naming no schema, is on a TEMP table: SQLite finds a TEMP table before one of
+     * main, and its UNIQUE index stays unique (a TEMP table is never replicated).
+     */
+    private static boolean onTempTable(StatementPlan index, Connection connection) throws SQLException {
+        if (index.schema() != null || index.table().isEmpty()) {
+            return false;
+        }
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            p.setString(1, index.table().get());
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** True if the plan changes the schema of a replicated table: it runs in a DDL scope. */
@@ -160,14 +179,23 @@ final class SchemaStatements {
         return false;
     }
 
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
     /**
-     * In the scope, before the statements run: notes which tables CREATE TABLE finds already there, and takes capture
-     * off the CRRs that ALTER TABLE changes.
+     * In the scope, before the statements run: notes which tables CREATE TABLE and which indexes CREATE INDEX find
+     * already there, and takes capture off the CRRs that ALTER TABLE changes.
      */
     void before(SqlPlan plan, NodeConnection c) throws SQLException {
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
                 c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
+            }
+            if (s.kind() == StatementKind.CREATE_INDEX && policy.replicates(s) && s.objectName() != null
+                    && schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
+                            s.objectName()) != null) {
+                c.preexistingIndexes.add(lower(s.objectName()));
             }
             if (s.kind() == StatementKind.DROP_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
@@ -259,7 +287,7 @@ final class SchemaStatements {
         c.session.schema().asCrr(table, CrrRule.DRIVER);
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {
-            for (CreateTableShape.Unique u : shape.get().uniques()) {
+            for (CreateTableShape.Unique u : replaceLast(shape.get().uniques())) {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
@@ -269,6 +297,17 @@ final class SchemaStatements {
         }
         warnOfCollatedKey(c, table);
         log.debug("Table {} is a CRR", table);
+    }
+
+    /**
+     * The UNIQUE constraints in the order to enforce them: SQLite checks those declared {@code ON CONFLICT REPLACE}
+     * after the others (a row that another one ignores, fails or aborts deletes nothing), and fires the newest trigger
+     * first, so their checks are made first. {@link UniqueChecks#recreate} keeps the order.
+     */
+    private static List<CreateTableShape.Unique> replaceLast(List<CreateTableShape.Unique> uniques) {
+        List<CreateTableShape.Unique> out = new ArrayList<>(uniques);
+        out.sort(Comparator.comparing(u -> !"REPLACE".equals(u.onConflict())));
+        return out;
     }
 
     /** A key column compared with a collation: two nodes can write one row under two spellings (README, "Constraints"). */
@@ -303,8 +342,9 @@ final class SchemaStatements {
     }
 
     private void indexed(StatementPlan s, NodeConnection c) throws SQLException {
-        if (!policy.replicates(s) || !CrrTableDdl.isUniqueIndex(s.sql()) || s.objectName() == null) {
-            return;
+        if (!policy.replicates(s) || !CrrTableDdl.isUniqueIndex(s.sql()) || s.objectName() == null
+                || c.preexistingIndexes.contains(lower(s.objectName()))) {
+            return; // IF NOT EXISTS found an index of that name: SQLite keeps it as it is, unique or not
         }
         String crr = c.session.crrName(s.table().get());
         if (crr != null) {

@@ -45,4 +45,38 @@ class UniqueConflictClauseTest extends PlainDifferentialTest {
                 "insert into u2 values (2, 'a', 'b2', 'c2', 'd2')",
                 "insert into u2 values (3, 'a3', 'b', 'c3', 'd3')");
     }
+
+    /**
+     * SQLite checks a constraint declared ON CONFLICT REPLACE after the others: a row another one ignores, fails or
+     * aborts deletes nothing, whatever order the constraints are declared in.
+     */
+    @Test
+    void aReplaceConstraintIsCheckedAfterTheOthers() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, b text unique on conflict"
+                        + " replace, c text unique on conflict fail, d text unique, e text, unique (a, e) on conflict replace)",
+                        "alter table u rename column e to e2"),
+                List.of("insert into u values (1, 'a', 'x', 'c', 'd', 'e'), (2, 'y', 'b', 'y', 'y', 'y')",
+                        "delete from u where 0"),
+                "select * from u order by id",
+                "insert into u values (3, 'a', 'b', 'q', 'q', 'q')",
+                "insert into u values (4, 'r', 'b', 'c', 'r', 'r')",
+                "insert into u values (5, 's', 'b', 's', 'd', 's')",
+                "insert into u values (6, 'a', 's', 's', 's', 'e')",
+                "update u set b = 'x', d = 'd' where id = 2",
+                "update u set b = 'x', c = 'c' where id = 2");
+    }
+
+    /** An UPSERT's DO UPDATE aborts on a collision, as in SQLite: neither the constraint's clause nor the statement's applies. */
+    @Test
+    void anUpsertsDoUpdateAborts() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, b text unique on conflict"
+                        + " replace, c text unique)"),
+                List.of("insert into u values (1, 'a', 'b', 'c'), (5, 'a5', 'b5', 'c5')", "delete from u where 0"),
+                "select * from u order by id",
+                "insert into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set b = 'b'",
+                "insert into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set a = 'a'",
+                "insert or replace into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
+                "insert or ignore into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
+                "insert into u values (2, 'q', 'b', 'q') on conflict (id) do update set c = 'c'");
+    }
 }

@@ -56,4 +56,32 @@ class UniqueIndexOnExistingRowsTest extends PlainDifferentialTest {
             assertThat(a.scalar("select count(*) from sqlite_master where name like 't_email2%'")).isEqualTo(0L);
         }
     }
+
+    /**
+     * IF NOT EXISTS that finds an index of that name, a plain one or another table's, leaves it as it is, as in
+     * SQLite: no check of the rows, and the table's writes stay unchecked.
+     */
+    @Test
+    void ifNotExistsKeepsAPlainIndexOfThatNameAsItIs() throws SQLException {
+        List<String> schema = List.of(SCHEMA.get(0), "create table s (id integer primary key, name text)",
+                "create index t_email on t (email)", "create index t_name on s (name)");
+        same(schema, ROWS, "select id, email, name from t order by id",
+                "create unique index if not exists t_email on t (email)",
+                "create unique index if not exists t_name on t (name)",
+                "insert into t (id, email) values (10, 'x')",
+                "insert into t (id, name) values (11, 'b')");
+    }
+
+    /** A TEMP table is never replicated: its UNIQUE index is SQLite's own, over the rows there and later writes. */
+    @Test
+    void aUniqueIndexOnATempTableIsSQLitesOwn() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec(SCHEMA.get(0), "create temp table tt (id integer primary key, a text, b text)",
+                    "insert into tt values (1, 'a', 'x'), (2, 'a', 'y')");
+            assertThat(Node.outcome(a.c, "create unique index tt_a on tt (a)")).isEqualTo("failed: UNIQUE constraint failed: tt.a");
+            a.exec("create unique index tt_b on tt (b)");
+            assertThat(Node.outcome(a.c, "insert into tt values (3, 'b', 'x')")).isEqualTo("failed: UNIQUE constraint failed: tt.b");
+            assertThat(a.rows("select name, \"unique\" from pragma_index_list('tt')")).containsExactly(List.of("tt_b", 1L));
+        }
+    }
 }

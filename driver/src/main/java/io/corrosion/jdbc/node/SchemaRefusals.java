@@ -2,6 +2,7 @@ package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
@@ -27,6 +28,14 @@ final class SchemaRefusals {
     private static final Pattern RESTORE = Pattern.compile("(?is)\\s*restore\\b.*\\bfrom\\b");
     /** A view or trigger of the file's schema (not TEMP). */
     private static final Pattern MAIN_VIEW_OR_TRIGGER = Pattern.compile("(?i)\\s*create\\s+(view|trigger)\\b");
+
+    /**
+     * A NOT NULL or PRIMARY KEY constraint whose own clause skips or stops the row ({@code ON CONFLICT IGNORE} or
+     * {@code FAIL}): {@code NOT NULL ON CONFLICT IGNORE}, {@code PRIMARY KEY DESC ON CONFLICT FAIL},
+     * {@code PRIMARY KEY (a, b) ON CONFLICT IGNORE}.
+     */
+    private static final Pattern SKIPPING_CONSTRAINT = Pattern.compile("(?is)\\b(?:NOT\\s+NULL|PRIMARY\\s+KEY"
+            + "(?:\\s+(?:ASC|DESC))?(?:\\s*\\([^)]*\\))?)\\s+ON\\s+CONFLICT\\s+(?:IGNORE|FAIL)\\b");
 
     private final SchemaPolicy policy;
 
@@ -64,6 +73,24 @@ final class SchemaRefusals {
                         + " per connection, as a TEMP view; create yours as CREATE TEMP VIEW or CREATE TEMP TRIGGER on each"
                         + " connection that uses it", SqlErrors.FEATURE_NOT_SUPPORTED);
             }
+        }
+    }
+
+    /**
+     * Refuses a replicated table with a UNIQUE constraint declared {@code ON CONFLICT REPLACE} beside a NOT NULL or
+     * PRIMARY KEY constraint declared {@code ON CONFLICT IGNORE} or {@code FAIL}. SQLite checks REPLACE last, so a row
+     * the other skips or stops deletes nothing; the driver's UNIQUE checks run before SQLite's own constraints, and the
+     * rows such a row collides with would be deleted (and the deletes replicated) although the row itself never goes in.
+     */
+    static void refuseReplaceBesideSkippingConstraint(String sql, CreateTableShape shape) throws SQLException {
+        boolean replaces = shape.uniques().stream().anyMatch(u -> "REPLACE".equals(u.onConflict()));
+        Matcher m = SKIPPING_CONSTRAINT.matcher(sql);
+        if (replaces && m.find()) {
+            throw new SQLException("A replicated table cannot have a UNIQUE constraint declared ON CONFLICT REPLACE"
+                    + " beside '" + m.group().replaceAll("\\s+", " ") + "': the driver checks UNIQUE before SQLite"
+                    + " checks that constraint, so a row it skips would still delete the rows it collides with. Leave"
+                    + " one of the two clauses out (a statement's INSERT OR REPLACE / OR IGNORE works with either)",
+                    SqlErrors.FEATURE_NOT_SUPPORTED);
         }
     }
 

@@ -106,6 +106,7 @@ final class SchemaStatements {
                 if (policy.replicates(s)) {
                     Optional<CreateTableShape> shape = CreateTableShape.parse(s.sql());
                     if (shape.isPresent()) {
+                        SchemaRefusals.refuseReplaceBesideSkippingConstraint(s.sql(), shape.get());
                         return CrrTableDdl.rewrite(s.sql(), shape.get()).sql();
                     }
                 }

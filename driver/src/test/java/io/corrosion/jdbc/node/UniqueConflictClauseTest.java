@@ -1,5 +1,8 @@
 package io.corrosion.jdbc.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,5 +81,33 @@ class UniqueConflictClauseTest extends PlainDifferentialTest {
                 "insert or replace into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
                 "insert or ignore into u values (5, 'a5', 'b5', 'c5') on conflict (id) do update set c = 'c'",
                 "insert into u values (2, 'q', 'b', 'q') on conflict (id) do update set c = 'c'");
+    }
+
+    /**
+     * Not as SQLite, refused: a REPLACE constraint beside a NOT NULL or PRIMARY KEY constraint that skips or stops the
+     * row. SQLite checks REPLACE last, so a row the other skips deletes nothing; the driver's checks run first and would
+     * delete the rows it collides with. Without the REPLACE, or with ABORT on the other, the table is as in SQLite.
+     */
+    @Test
+    void aReplaceConstraintBesideASkippingNotNullOrKeyIsRefused() throws SQLException {
+        try (Node n = new Node(dir, "refused")) {
+            for (String table : List.of(
+                    "create table u (id integer primary key, a text not null on conflict ignore, b text unique on conflict replace)",
+                    "create table u (id integer primary key on conflict fail, b text unique on conflict replace)",
+                    "create table u (id integer, k text, b text, primary key (id, k) on conflict ignore,"
+                            + " unique (b) on conflict replace)")) {
+                assertThatThrownBy(() -> n.exec(table)).as(table).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("ON CONFLICT REPLACE")
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                assertThat(n.rows("select name from sqlite_master where name = 'u'")).as("nothing created").isEmpty();
+            }
+        }
+        same(List.of("create table u (id integer primary key, a text not null on conflict abort, b text unique on conflict"
+                        + " replace, c text not null unique)"),
+                List.of("insert into u values (1, 'a', 'b', 'c')", "delete from u where 0"),
+                "select * from u order by id",
+                "insert into u values (2, null, 'b', 'c2')",
+                "insert into u values (3, 'a3', 'b', 'c3')",
+                "insert into u values (4, 'a4', 'b4', null)");
     }
 }

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Clock records for rows that have none, when a table becomes a CRR or its columns change ({@link CrrDdl}). */
 final class Backfill {
@@ -21,11 +23,16 @@ final class Backfill {
      * cr-sqlite's backfill: rows without a clock record get one clock per column (col_version 1; a sentinel for
      * pk-only tables), in primary-key order; then rows whose column has no clock get one unless the value is the
      * column's default. Versions: the next db version for crsql_as_crr (its rows go to the journal with the
-     * transaction's), the current one for commit_alter (its log entries written here, after the journal's).
+     * transaction's), the current one for commit_alter (its log entries written here, after the journal's), except for
+     * rows the open transaction wrote: their other columns' clocks are at its version, which peers have not seen.
      */
     void run(TableInfo t, boolean nextVersion) throws SQLException {
         TableStatements ops = session.statements(t);
         TxState tx = session.tx();
+        Set<Touched.Key> writtenHere = new HashSet<>();
+        for (Object key : tx.touched.keys(t.id())) {
+            writtenHere.add(new Touched.Key(key));
+        }
         String pkList = Sql.idents(t.pkColumns(), "u.");
         String keyExpr = t.keyKind() == TableInfo.KeyKind.PACKED
                 ? "crsql_pack_columns(" + pkList + ")" : "u." + Sql.ident(t.pkColumns().get(0));
@@ -65,13 +72,15 @@ final class Backfill {
                 }
             }
             for (Object key : missing) {
-                if (dbv == null) {
+                boolean here = !nextVersion && writtenHere.contains(new Touched.Key(key));
+                if (dbv == null && !here) {
                     dbv = backfillVersion(nextVersion);
                 }
+                long version = here ? session.versions().current() : dbv;
                 ClockRecord rec = ops.load(key);
-                rec.slots[c.slot()] = new ClockRecord.Clock(1, dbv, 0, tx.nextSeq(), tx.ts);
+                rec.slots[c.slot()] = new ClockRecord.Clock(1, version, 0, tx.nextSeq(), tx.ts);
                 ops.store(rec);
-                logBackfilled(ops, t, nextVersion, dbv, key);
+                logBackfilled(ops, t, nextVersion || here, version, key);
             }
         }
     }

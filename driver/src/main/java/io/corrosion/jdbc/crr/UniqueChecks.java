@@ -133,19 +133,31 @@ public final class UniqueChecks {
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
         String upsert = "crsql_internal_upsert(" + Sql.literal(table) + ")";
-        String mode = onConflict(indexSql).map(action -> "crsql_internal_conflict(" + Sql.literal(action) + ")")
-                .orElse("crsql_internal_conflict()");
+        Optional<String> action = onConflict(indexSql);
+        String mode = action.map(a -> "crsql_internal_conflict(" + Sql.literal(a) + ")").orElse("crsql_internal_conflict()");
         String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
+        String rowidFirst = "";
+        String rowidFirstOnUpdate = "";
+        if (action.filter(a -> !a.equals("ABORT")).isPresent()
+                && CrrCatalog.keyKind(c, table) == TableInfo.KeyKind.ROWID) {
+            // SQLite checks a rowid key before any UNIQUE index: a row whose key is taken fails with the key's error
+            // (the statement's clause, else ABORT) before the constraint's own clause resolves anything.
+            String keyTaken = " AND NOT (crsql_internal_conflict() = 'ABORT' AND EXISTS (SELECT 1 FROM " + Sql.ident(table)
+                    + " WHERE " + samePk(pkColumns, "NEW");
+            rowidFirst = keyTaken + "))";
+            rowidFirstOnUpdate = keyTaken + " AND NOT (" + samePk(pkColumns, "OLD") + ")))";
+        }
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode, upsert + " = 2"));
+                + rowidFirst + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode,
+                upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
-                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")" + body(updateOthers, message,
-                updateMode, "0"));
+                + " AND crsql_internal_capture()" + rowidFirstOnUpdate + " AND EXISTS (SELECT 1 " + updateOthers + ")"
+                + body(updateOthers, message, updateMode, "0"));
     }
 
     /**

@@ -81,6 +81,31 @@ class SchemaChangesMergeTest {
         }
     }
 
+    /**
+     * Rows written in the transaction that renames a column: the renamed column's value reaches peers, also one that
+     * has every earlier version already (its backfilled clock took the last committed version, which peers had seen or,
+     * on a new file, 0; found by a randomized differential test).
+     */
+    @Test
+    void renameColumnInTheTransactionThatWroteTheRowsReplicatesTheirValues() throws SQLException {
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            for (Node n : List.of(a, b)) {
+                n.exec(DDL);
+            }
+            a.inTransaction("INSERT INTO t VALUES (1, 'x', 1)", "ALTER TABLE t RENAME COLUMN b TO c");
+            b.exec("ALTER TABLE t RENAME COLUMN b TO c");
+            a.sendTo(b);
+            assertThat(b.rows("SELECT * FROM t ORDER BY id")).isEqualTo(a.rows("SELECT * FROM t ORDER BY id"))
+                    .containsExactly(List.of(1L, "x", 1L));
+            a.inTransaction("INSERT INTO t VALUES (2, 'y', 2)", "UPDATE t SET c = 3 WHERE id = 1",
+                    "ALTER TABLE t RENAME COLUMN c TO d");
+            b.exec("ALTER TABLE t RENAME COLUMN c TO d");
+            a.sendTo(b);
+            assertThat(b.rows("SELECT * FROM t ORDER BY id")).isEqualTo(a.rows("SELECT * FROM t ORDER BY id"))
+                    .containsExactly(List.of(1L, "x", 3L), List.of(2L, "y", 2L));
+        }
+    }
+
     @Test
     void addColumnThenWritesWaitForTheAlterAndThenMerge() throws SQLException {
         try (Node a = new Node(dir, "a"); Node old = new Node(dir, "old"); Node same = new Node(dir, "same")) {

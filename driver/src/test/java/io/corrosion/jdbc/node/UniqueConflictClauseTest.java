@@ -40,6 +40,26 @@ class UniqueConflictClauseTest extends PlainDifferentialTest {
                 "update or ignore u set b = 'b' where id = 4");
     }
 
+    /**
+     * SQLite checks an INTEGER PRIMARY KEY before any UNIQUE index: a row whose key is taken fails (ABORT, the whole
+     * statement undone) though its UNIQUE value collides too under a constraint that says IGNORE or FAIL. The driver
+     * resolved the constraint's clause first: the row was ignored, or FAIL kept the statement's earlier rows (found by a
+     * randomized differential test).
+     */
+    @Test
+    void aTakenIntegerKeyFailsBeforeTheConstraintsClause() throws SQLException {
+        same(List.of("create table v (id integer primary key, a text unique on conflict ignore,"
+                        + " b text unique on conflict fail)"),
+                List.of("insert into v values (1, 'a1', 'b1'), (2, 'a2', 'b2'), (5, 'a5', 'b5')"),
+                "select * from v order by id",
+                "insert into v values (1, 'a2', 'x')",
+                "insert into v values (2, 'y', 'b1')",
+                "update v set id = id + 3, b = 'b' where id < 3",
+                "update v set id = 5, a = 'a1' where id = 2",
+                "insert or ignore into v values (1, 'a2', 'z')",
+                "insert into v values (3, 'a1', 'b3')");
+    }
+
     @Test
     void theClauseSurvivesARename() throws SQLException {
         same(List.of(SCHEMA.get(0), "alter table u rename to u2"),

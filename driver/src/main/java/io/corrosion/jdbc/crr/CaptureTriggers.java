@@ -16,8 +16,10 @@ import java.util.StringJoiner;
  * Each call from SQLite into Java costs about as much as a small b-tree write (measured ~0.6 µs through sqlite-jdbc),
  * which is why there is one per row and not one per value. An UPDATE is captured by one trigger per column
  * ({@code AFTER UPDATE OF c}), so an update of one column touches one clock field and SQLite skips the triggers of
- * columns the statement does not set. A primary-key change, which is rare and intricate, is delegated to Java
- * ({@code crsql_internal_pk_change}).
+ * columns the statement does not set. A primary-key change and an insert of a key seen before (a deleted row inserted
+ * again, an INSERT OR REPLACE over a row), which are rare and intricate, are delegated to Java
+ * ({@code crsql_internal_pk_change}, {@code crsql_internal_reinsert}): every connection parses every trigger's text on
+ * its first statement, so text only the rare paths need costs each open.
  */
 final class CaptureTriggers {
     /**
@@ -124,46 +126,18 @@ final class CaptureTriggers {
             int n = t.columns().size();
             StringJoiner cols = new StringJoiner(", ");
             StringJoiner vals = new StringJoiner(", ");
-            StringJoiner sets = new StringJoiner(", ");
-            int first = t.columns().get(0).slot();
-            // A key seen before (deleted row, INSERT OR REPLACE) spends one seq on the sentinel, bumped only if it exists.
-            sets.add("cl = CASE WHEN cl IS NULL THEN NULL WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END");
-            for (String f : List.of("db", "site", "seq", "ts")) {
-                String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
-                sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
-            }
-            // On a key seen before, columns that still have a clock take the seqs after the sentinel's in column
-            // order, then the columns without one (cr-sqlite's mark_locally_inserted hands a missing column's seq
-            // to the next column it updates and inserts the missing ones last).
-            String base = "excluded." + Sql.f(first, "seq") + " + 1";
-            StringJoiner allExisting = new StringJoiner(" + ");
-            for (TableInfo.Column c : t.columns()) {
-                allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
-            }
-            StringBuilder existingBefore = new StringBuilder("0");
             for (int i = 0; i < n; i++) {
                 int s = t.columns().get(i).slot();
-                String exists = Sql.f(s, "v") + " IS NOT NULL";
                 cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
                 vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
-                sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
-                    .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
-                    .add(Sql.f(s, "site") + " = 0")
-                    .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
-                            + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
-                    .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
-                existingBefore.append(" + (").append(exists).append(")");
             }
-            // First as a fresh key (the common case: a plain insert); if the key has a record already (changes()
-            // is 0 right after), the seqs are taken back and the seen-before path runs as an upsert. While capture is
-            // off neither writes: no stamp, and crsql_internal_reseq returns NULL.
+            // First as a fresh key (the common case: a plain insert). If the key has a record already (changes() is 0
+            // right after: a deleted row inserted again, an INSERT OR REPLACE over a row), Java writes it
+            // (LocalWrites.reinserted): rare, and as SQL its text grows with the square of the columns, which every
+            // connection's first statement parses. While capture is off neither writes.
             sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
               .append(" FROM ").append(stamp(t, n, k)).append(" WHERE true ON CONFLICT (key) DO NOTHING;");
-            sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM (SELECT z.k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, z.q FROM (SELECT ").append(k)
-              .append(" AS k, crsql_internal_reseq(").append(n).append(", ").append(n + 1).append(") AS q WHERE changes() = 0")
-              .append(ONCE).append(") AS z WHERE z.q IS NOT NULL").append(ONCE)
-              .append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ").append(sets).append(';');
+            sb.append("SELECT crsql_internal_reinsert(").append(t.id()).append(", ").append(k).append(") WHERE changes() = 0;");
         }
         sb.append(" END");
         return sb.toString();

@@ -123,25 +123,73 @@ final class CaptureTriggers {
               .append(" ON CONFLICT (key) DO UPDATE SET cl = CASE WHEN cl IS NULL THEN 1 WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END,")
               .append(" cl_db = excluded.cl_db, cl_site = 0, cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts;");
         } else {
-            int n = t.columns().size();
-            StringJoiner cols = new StringJoiner(", ");
-            StringJoiner vals = new StringJoiner(", ");
-            for (int i = 0; i < n; i++) {
-                int s = t.columns().get(i).slot();
-                cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
-                vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
-            }
             // First as a fresh key (the common case: a plain insert). If the key has a record already (changes() is 0
             // right after: a deleted row inserted again, an INSERT OR REPLACE over a row), Java writes it
-            // (LocalWrites.reinserted): rare, and as SQL its text grows with the square of the columns, which every
-            // connection's first statement parses. While capture is off neither writes.
-            sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM ").append(stamp(t, n, k)).append(" WHERE true ON CONFLICT (key) DO NOTHING;");
+            // (LocalWrites.reinserted with reinsert below): rare, and its text grows with the square of the columns,
+            // which as a trigger every connection's first statement would parse. While capture is off neither writes.
+            sb.append(freshRecord(t)).append(stamp(t, t.columns().size(), k)).append(" WHERE true ON CONFLICT (key) DO NOTHING;");
             sb.append("SELECT crsql_internal_reinsert(").append(t.id()).append(", ").append(k).append(") WHERE changes() = 0;");
         }
         sb.append(" END");
         return sb.toString();
     }
+
+    /**
+     * {@code INSERT INTO <clock> (...) SELECT ... FROM }, to be followed by a one-row source {@code x(k, d, q, ts)}: a
+     * record of key {@code x.k} whose every column has col_version 1 at db version {@code x.d}, seqs from {@code x.q}
+     * in column order.
+     */
+    private static String freshRecord(TableInfo t) {
+        StringJoiner cols = new StringJoiner(", ");
+        StringJoiner vals = new StringJoiner(", ");
+        for (int i = 0; i < t.columns().size(); i++) {
+            int s = t.columns().get(i).slot();
+            cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
+            vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
+        }
+        return "INSERT INTO " + Sql.ident(t.clockTable()) + " (key, " + cols + ") SELECT x.k, " + vals + " FROM ";
+    }
+
+    /**
+     * cr-sqlite's insert of a key seen before, for a table with non-key columns; parameters: key, db version, first
+     * seq, ts. Prepared by Java on a connection's first such insert ({@link LocalWrites#reinserted}), which has taken
+     * the row's seqs: one for the sentinel, which goes to the next odd causal length and is spent even if the key has
+     * none, then one per column, whose col_version goes up by one (1 where it had no clock).
+     */
+    static String reinsert(TableInfo t) {
+        int n = t.columns().size();
+        StringJoiner sets = new StringJoiner(", ");
+        int first = t.columns().get(0).slot();
+        sets.add("cl = CASE WHEN cl IS NULL THEN NULL WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END");
+        for (String f : List.of("db", "site", "seq", "ts")) {
+            String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
+            sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
+        }
+        // Columns that still have a clock take the seqs after the sentinel's in column order, then the columns without
+        // one (cr-sqlite's mark_locally_inserted hands a missing column's seq to the next column it updates and inserts
+        // the missing ones last).
+        String base = "excluded." + Sql.f(first, "seq") + " + 1";
+        StringJoiner allExisting = new StringJoiner(" + ");
+        for (TableInfo.Column c : t.columns()) {
+            allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
+        }
+        StringBuilder existingBefore = new StringBuilder("0");
+        for (int i = 0; i < n; i++) {
+            int s = t.columns().get(i).slot();
+            String exists = Sql.f(s, "v") + " IS NOT NULL";
+            sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
+                .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
+                .add(Sql.f(s, "site") + " = 0")
+                .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
+                        + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
+                .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
+            existingBefore.append(" + (").append(exists).append(")");
+        }
+        return freshRecord(t) + REINSERT_SOURCE + " WHERE true ON CONFLICT (key) DO UPDATE SET " + sets;
+    }
+
+    /** The one-row source of {@link #reinsert}: its parameters. */
+    static final String REINSERT_SOURCE = "(SELECT ? AS k, ? AS d, ? AS q, ? AS ts) AS x";
 
     /** 1 if the column's value changed in cr-sqlite's sense (type or bytes differ), else 0. */
     static String changed(String col) {

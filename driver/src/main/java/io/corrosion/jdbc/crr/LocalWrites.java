@@ -58,12 +58,9 @@ final class LocalWrites {
     }
 
     /**
-     * cr-sqlite's insert of a key that has a clock record already: the sentinel, if there is one, goes to the next odd
-     * causal length (one seq, spent even when there is none), then every column's col_version goes up by one (1 where
-     * it had no clock). The columns that had a clock take the seqs after the sentinel's in column order, then those
-     * without one (cr-sqlite's {@code mark_locally_inserted} hands a missing column's seq to the next column it
-     * updates and inserts the missing ones last). The insert trigger's stamp took one seq per column already; they are
-     * given back and the row takes one more. Nothing while capture is off (a merge writes).
+     * cr-sqlite's insert of a key that has a clock record already ({@link CaptureTriggers#reinsert}). The insert
+     * trigger's stamp took one seq per column for a fresh key; they are given back and the row takes one more, for the
+     * sentinel. Nothing while capture is off (a merge writes).
      */
     void reinserted(long tableId, Object key) throws SQLException {
         TxState tx = session.tx();
@@ -74,31 +71,11 @@ final class LocalWrites {
         if (t == null) {
             throw new SQLException("crsql - no CRR with id " + tableId, CrrErrors.INTERNAL);
         }
-        TableStatements ops = session.statements(t);
         int n = t.columns().size();
         long dbv = session.versions().current();
-        String ts = tx.ts;
         tx.seq -= n;
         long first = tx.seq;
         tx.seq += n + 1;
-        ClockRecord rec = ops.load(key);
-        ClockRecord.Clock sentinel = rec.sentinel();
-        if (sentinel != null) {
-            long cl = sentinel.version + (sentinel.version % 2 == 0 ? 1 : 2);
-            rec.slots[0] = new ClockRecord.Clock(cl, dbv, 0, first, ts);
-        }
-        int existing = 0;
-        for (TableInfo.Column c : t.columns()) {
-            existing += rec.slots[c.slot()] == null ? 0 : 1;
-        }
-        int before = 0;
-        for (int i = 0; i < n; i++) {
-            int slot = t.columns().get(i).slot();
-            ClockRecord.Clock c = rec.slots[slot];
-            long seq = c != null ? first + 1 + before : first + 1 + existing + i - before;
-            rec.slots[slot] = new ClockRecord.Clock(c == null ? 1 : c.version + 1, dbv, 0, seq, ts);
-            before += c == null ? 0 : 1;
-        }
-        ops.store(rec);
+        session.statements(t).reinsert(key, dbv, first, "0".equals(tx.ts) ? null : tx.ts);
     }
 }

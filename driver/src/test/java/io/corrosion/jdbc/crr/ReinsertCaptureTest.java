@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,42 +120,17 @@ class ReinsertCaptureTest {
         }
     }
 
-    /** The insert trigger's second statement as format 10 made it (CaptureTriggers.insertTrigger at a2bfa6f). */
+    /**
+     * The insert trigger's second statement as format 10 made it (CaptureTriggers.insertTrigger at a2bfa6f): the upsert
+     * Java runs now, its values read in SQL after a check of changes().
+     */
     private static String seenBeforeAsFormat10(TableInfo t) {
-        String clock = Sql.ident(t.clockTable());
-        String k = CaptureTriggers.key(t, "new");
         int n = t.columns().size();
-        StringJoiner cols = new StringJoiner(", ");
-        StringJoiner vals = new StringJoiner(", ");
-        StringJoiner sets = new StringJoiner(", ");
-        int first = t.columns().get(0).slot();
-        sets.add("cl = CASE WHEN cl IS NULL THEN NULL WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END");
-        for (String f : List.of("db", "site", "seq", "ts")) {
-            String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
-            sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
-        }
-        String base = "excluded." + Sql.f(first, "seq") + " + 1";
-        StringJoiner allExisting = new StringJoiner(" + ");
-        for (TableInfo.Column c : t.columns()) {
-            allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
-        }
-        StringBuilder existingBefore = new StringBuilder("0");
-        for (int i = 0; i < n; i++) {
-            int s = t.columns().get(i).slot();
-            String exists = Sql.f(s, "v") + " IS NOT NULL";
-            cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
-            vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
-            sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
-                .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
-                .add(Sql.f(s, "site") + " = 0")
-                .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
-                        + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
-                .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
-            existingBefore.append(" + (").append(exists).append(")");
-        }
-        return "INSERT INTO " + clock + " (key, " + cols + ") SELECT x.k, " + vals
-                + " FROM (SELECT z.k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, z.q FROM (SELECT " + k
-                + " AS k, crsql_internal_reseq(" + n + ", " + (n + 1) + ") AS q WHERE changes() = 0 LIMIT 1 OFFSET 0) AS z"
-                + " WHERE z.q IS NOT NULL LIMIT 1 OFFSET 0) AS x WHERE true ON CONFLICT (key) DO UPDATE SET " + sets + ";";
+        String source = "(SELECT z.k, crsql_internal_dbv() AS d, crsql_internal_ts() AS ts, z.q FROM (SELECT "
+                + CaptureTriggers.key(t, "new") + " AS k, crsql_internal_reseq(" + n + ", " + (n + 1) + ") AS q WHERE"
+                + " changes() = 0 LIMIT 1 OFFSET 0) AS z WHERE z.q IS NOT NULL LIMIT 1 OFFSET 0) AS x";
+        String upsert = CaptureTriggers.reinsert(t);
+        assertThat(upsert).contains(CaptureTriggers.REINSERT_SOURCE);
+        return upsert.replace(CaptureTriggers.REINSERT_SOURCE, source) + ";";
     }
 }

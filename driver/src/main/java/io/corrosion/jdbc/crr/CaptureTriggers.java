@@ -84,18 +84,29 @@ final class CaptureTriggers {
      * off. {@code crsql_internal_stamp} returns {@code db_version << 24 | seq}; when that does not fit, or a timestamp
      * is set, it returns -1 and the rare slow path asks for each value ({@code crsql_internal_dbv},
      * {@code crsql_internal_last_seq}, {@code crsql_internal_ts}). Only the inner query {@code z} that calls it is kept
-     * whole ({@link #ONCE}); SQLite flattens {@code x} into the statement (one co-routine instead of three). A packed
-     * key is computed once, in {@code y}; another key is a column of the row, named twice.
+     * whole ({@link #ONCE}); SQLite flattens {@code x} into the statement (one co-routine instead of three).
      */
     private static String stamp(TableInfo t, int seqs, String keyExpr) {
+        return "(SELECT z.k, " + STAMP_DB_VERSION + " AS d, " + STAMP_SEQ + " AS q, " + STAMP_TS + " AS ts FROM "
+                + stampCall(t, seqs, keyExpr) + ") AS x";
+    }
+
+    /** The db version, first seq and timestamp of a stamp {@code z}. */
+    private static final String STAMP_DB_VERSION = "iif(z.s >= 0, z.s >> " + SEQ_BITS + ", " + DB_VERSION + ")";
+    private static final String STAMP_SEQ = "iif(z.s >= 0, z.s & " + ((1 << SEQ_BITS) - 1) + ", crsql_internal_last_seq())";
+    private static final String STAMP_TS = "iif(z.s < 0, crsql_internal_ts(), NULL)";
+
+    /**
+     * {@code (...) AS z WHERE z.s IS NOT NULL}: the one-row query {@code z(k, s)} that calls {@code crsql_internal_stamp}
+     * once, no row while capture is off. A packed key is computed once, in {@code y}; another key is a column of the
+     * row, named twice.
+     */
+    private static String stampCall(TableInfo t, int seqs, String keyExpr) {
         String call = "crsql_internal_stamp(" + (seqs == 1 ? "" : seqs + ", ") + t.id() + ", ";
         String z = t.keyKind() == TableInfo.KeyKind.PACKED
                 ? "SELECT y.k, " + call + "y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y"
                 : "SELECT " + keyExpr + " AS k, " + call + keyExpr + ") AS s";
-        return "(SELECT z.k, CASE WHEN z.s >= 0 THEN z.s >> " + SEQ_BITS + " ELSE " + DB_VERSION + " END AS d,"
-                + " CASE WHEN z.s >= 0 THEN z.s & " + ((1 << SEQ_BITS) - 1) + " ELSE crsql_internal_last_seq() END AS q,"
-                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (" + z + ONCE + ") AS z"
-                + " WHERE z.s IS NOT NULL) AS x";
+        return "(" + z + ONCE + ") AS z WHERE z.s IS NOT NULL";
     }
 
     static String key(TableInfo t, String row) {
@@ -208,7 +219,9 @@ final class CaptureTriggers {
 
     /**
      * One column's update capture: a changed value bumps the column's clock (col_version + 1, or 1 if it had none) at
-     * the transaction's db version and next seq. Not fired for statements that do not set the column.
+     * the transaction's db version and next seq. Not fired for statements that do not set the column. It reads the
+     * stamp without the subquery {@code x} (which SQLite flattens anyway): a table has one per column, and every
+     * connection parses them all on its first statement.
      */
     private static String columnUpdateTrigger(TableInfo t, TableInfo.Column c) {
         String clock = Sql.ident(t.clockTable());
@@ -217,8 +230,8 @@ final class CaptureTriggers {
         return "CREATE TRIGGER " + Sql.ident(namePrefix(t.name()) + "utrig_" + s) + " AFTER UPDATE OF " + Sql.ident(c.name())
                 + " ON " + Sql.ident(t.name()) + " WHEN " + changed(c.name()) + " AND (" + pkSame(t) + ")"
                 + " BEGIN " + rangeStep(t, key(t, "new")) + "INSERT INTO " + clock + " (key, " + v + ", " + Sql.f(s, "db") + ", " + Sql.f(s, "site") + ", "
-                + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT x.k, 1, x.d, 0, x.q, x.ts FROM " + stamp(t, 1, key(t, "new"))
-                + " WHERE true ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
+                + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT z.k, 1, " + STAMP_DB_VERSION + ", 0, " + STAMP_SEQ + ", "
+                + STAMP_TS + " FROM " + stampCall(t, 1, key(t, "new")) + " ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
                 + Sql.f(s, "db") + " = excluded." + Sql.f(s, "db") + ", " + Sql.f(s, "site") + " = 0, " + Sql.f(s, "seq")
                 + " = excluded." + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts") + "; END";
     }

@@ -16,8 +16,10 @@ import java.util.StringJoiner;
  * Each call from SQLite into Java costs about as much as a small b-tree write (measured ~0.6 µs through sqlite-jdbc),
  * which is why there is one per row and not one per value. An UPDATE is captured by one trigger per column
  * ({@code AFTER UPDATE OF c}), so an update of one column touches one clock field and SQLite skips the triggers of
- * columns the statement does not set. A primary-key change, which is rare and intricate, is delegated to Java
- * ({@code crsql_internal_pk_change}).
+ * columns the statement does not set. A primary-key change and an insert of a key seen before (a deleted row inserted
+ * again, an INSERT OR REPLACE over a row), which are rare and intricate, are delegated to Java
+ * ({@code crsql_internal_pk_change}, {@code crsql_internal_reinsert}): every connection parses every trigger's text on
+ * its first statement, so text only the rare paths need costs each open.
  */
 final class CaptureTriggers {
     /**
@@ -82,18 +84,29 @@ final class CaptureTriggers {
      * off. {@code crsql_internal_stamp} returns {@code db_version << 24 | seq}; when that does not fit, or a timestamp
      * is set, it returns -1 and the rare slow path asks for each value ({@code crsql_internal_dbv},
      * {@code crsql_internal_last_seq}, {@code crsql_internal_ts}). Only the inner query {@code z} that calls it is kept
-     * whole ({@link #ONCE}); SQLite flattens {@code x} into the statement (one co-routine instead of three). A packed
-     * key is computed once, in {@code y}; another key is a column of the row, named twice.
+     * whole ({@link #ONCE}); SQLite flattens {@code x} into the statement (one co-routine instead of three).
      */
     private static String stamp(TableInfo t, int seqs, String keyExpr) {
+        return "(SELECT z.k, " + STAMP_DB_VERSION + " AS d, " + STAMP_SEQ + " AS q, " + STAMP_TS + " AS ts FROM "
+                + stampCall(t, seqs, keyExpr) + ") AS x";
+    }
+
+    /** The db version, first seq and timestamp of a stamp {@code z}. */
+    private static final String STAMP_DB_VERSION = "iif(z.s >= 0, z.s >> " + SEQ_BITS + ", " + DB_VERSION + ")";
+    private static final String STAMP_SEQ = "iif(z.s >= 0, z.s & " + ((1 << SEQ_BITS) - 1) + ", crsql_internal_last_seq())";
+    private static final String STAMP_TS = "iif(z.s < 0, crsql_internal_ts(), NULL)";
+
+    /**
+     * {@code (...) AS z WHERE z.s IS NOT NULL}: the one-row query {@code z(k, s)} that calls {@code crsql_internal_stamp}
+     * once, no row while capture is off. A packed key is computed once, in {@code y}; another key is a column of the
+     * row, named twice.
+     */
+    private static String stampCall(TableInfo t, int seqs, String keyExpr) {
         String call = "crsql_internal_stamp(" + (seqs == 1 ? "" : seqs + ", ") + t.id() + ", ";
         String z = t.keyKind() == TableInfo.KeyKind.PACKED
                 ? "SELECT y.k, " + call + "y.k) AS s FROM (SELECT " + keyExpr + " AS k) AS y"
                 : "SELECT " + keyExpr + " AS k, " + call + keyExpr + ") AS s";
-        return "(SELECT z.k, CASE WHEN z.s >= 0 THEN z.s >> " + SEQ_BITS + " ELSE " + DB_VERSION + " END AS d,"
-                + " CASE WHEN z.s >= 0 THEN z.s & " + ((1 << SEQ_BITS) - 1) + " ELSE crsql_internal_last_seq() END AS q,"
-                + " CASE WHEN z.s < 0 THEN crsql_internal_ts() END AS ts FROM (" + z + ONCE + ") AS z"
-                + " WHERE z.s IS NOT NULL) AS x";
+        return "(" + z + ONCE + ") AS z WHERE z.s IS NOT NULL";
     }
 
     static String key(TableInfo t, String row) {
@@ -121,53 +134,73 @@ final class CaptureTriggers {
               .append(" ON CONFLICT (key) DO UPDATE SET cl = CASE WHEN cl IS NULL THEN 1 WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END,")
               .append(" cl_db = excluded.cl_db, cl_site = 0, cl_seq = excluded.cl_seq, cl_ts = excluded.cl_ts;");
         } else {
-            int n = t.columns().size();
-            StringJoiner cols = new StringJoiner(", ");
-            StringJoiner vals = new StringJoiner(", ");
-            StringJoiner sets = new StringJoiner(", ");
-            int first = t.columns().get(0).slot();
-            // A key seen before (deleted row, INSERT OR REPLACE) spends one seq on the sentinel, bumped only if it exists.
-            sets.add("cl = CASE WHEN cl IS NULL THEN NULL WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END");
-            for (String f : List.of("db", "site", "seq", "ts")) {
-                String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
-                sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
-            }
-            // On a key seen before, columns that still have a clock take the seqs after the sentinel's in column
-            // order, then the columns without one (cr-sqlite's mark_locally_inserted hands a missing column's seq
-            // to the next column it updates and inserts the missing ones last).
-            String base = "excluded." + Sql.f(first, "seq") + " + 1";
-            StringJoiner allExisting = new StringJoiner(" + ");
-            for (TableInfo.Column c : t.columns()) {
-                allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
-            }
-            StringBuilder existingBefore = new StringBuilder("0");
-            for (int i = 0; i < n; i++) {
-                int s = t.columns().get(i).slot();
-                String exists = Sql.f(s, "v") + " IS NOT NULL";
-                cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
-                vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
-                sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
-                    .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
-                    .add(Sql.f(s, "site") + " = 0")
-                    .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
-                            + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
-                    .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
-                existingBefore.append(" + (").append(exists).append(")");
-            }
-            // First as a fresh key (the common case: a plain insert); if the key has a record already (changes()
-            // is 0 right after), the seqs are taken back and the seen-before path runs as an upsert. While capture is
-            // off neither writes: no stamp, and crsql_internal_reseq returns NULL.
-            sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM ").append(stamp(t, n, k)).append(" WHERE true ON CONFLICT (key) DO NOTHING;");
-            sb.append("INSERT INTO ").append(clock).append(" (key, ").append(cols).append(") SELECT x.k, ").append(vals)
-              .append(" FROM (SELECT z.k, " + DB_VERSION + " AS d, crsql_internal_ts() AS ts, z.q FROM (SELECT ").append(k)
-              .append(" AS k, crsql_internal_reseq(").append(n).append(", ").append(n + 1).append(") AS q WHERE changes() = 0")
-              .append(ONCE).append(") AS z WHERE z.q IS NOT NULL").append(ONCE)
-              .append(") AS x WHERE true ON CONFLICT (key) DO UPDATE SET ").append(sets).append(';');
+            // First as a fresh key (the common case: a plain insert). If the key has a record already (changes() is 0
+            // right after: a deleted row inserted again, an INSERT OR REPLACE over a row), Java writes it
+            // (LocalWrites.reinserted with reinsert below): rare, and its text grows with the square of the columns,
+            // which as a trigger every connection's first statement would parse. While capture is off neither writes.
+            sb.append(freshRecord(t)).append(stamp(t, t.columns().size(), k)).append(" WHERE true ON CONFLICT (key) DO NOTHING;");
+            sb.append("SELECT crsql_internal_reinsert(").append(t.id()).append(", ").append(k).append(") WHERE changes() = 0;");
         }
         sb.append(" END");
         return sb.toString();
     }
+
+    /**
+     * {@code INSERT INTO <clock> (...) SELECT ... FROM }, to be followed by a one-row source {@code x(k, d, q, ts)}: a
+     * record of key {@code x.k} whose every column has col_version 1 at db version {@code x.d}, seqs from {@code x.q}
+     * in column order.
+     */
+    private static String freshRecord(TableInfo t) {
+        StringJoiner cols = new StringJoiner(", ");
+        StringJoiner vals = new StringJoiner(", ");
+        for (int i = 0; i < t.columns().size(); i++) {
+            int s = t.columns().get(i).slot();
+            cols.add(Sql.f(s, "v")).add(Sql.f(s, "db")).add(Sql.f(s, "site")).add(Sql.f(s, "seq")).add(Sql.f(s, "ts"));
+            vals.add("1").add("x.d").add("0").add("x.q + " + i).add("x.ts");
+        }
+        return "INSERT INTO " + Sql.ident(t.clockTable()) + " (key, " + cols + ") SELECT x.k, " + vals + " FROM ";
+    }
+
+    /**
+     * cr-sqlite's insert of a key seen before, for a table with non-key columns; parameters: key, db version, first
+     * seq, ts. Prepared by Java on a connection's first such insert ({@link LocalWrites#reinserted}), which has taken
+     * the row's seqs: one for the sentinel, which goes to the next odd causal length and is spent even if the key has
+     * none, then one per column, whose col_version goes up by one (1 where it had no clock).
+     */
+    static String reinsert(TableInfo t) {
+        int n = t.columns().size();
+        StringJoiner sets = new StringJoiner(", ");
+        int first = t.columns().get(0).slot();
+        sets.add("cl = CASE WHEN cl IS NULL THEN NULL WHEN cl % 2 = 0 THEN cl + 1 ELSE cl + 2 END");
+        for (String f : List.of("db", "site", "seq", "ts")) {
+            String v = f.equals("site") ? "0" : "excluded." + Sql.f(first, f);
+            sets.add(Sql.f(0, f) + " = CASE WHEN cl IS NULL THEN NULL ELSE " + v + " END");
+        }
+        // Columns that still have a clock take the seqs after the sentinel's in column order, then the columns without
+        // one (cr-sqlite's mark_locally_inserted hands a missing column's seq to the next column it updates and inserts
+        // the missing ones last).
+        String base = "excluded." + Sql.f(first, "seq") + " + 1";
+        StringJoiner allExisting = new StringJoiner(" + ");
+        for (TableInfo.Column c : t.columns()) {
+            allExisting.add("(" + Sql.f(c.slot(), "v") + " IS NOT NULL)");
+        }
+        StringBuilder existingBefore = new StringBuilder("0");
+        for (int i = 0; i < n; i++) {
+            int s = t.columns().get(i).slot();
+            String exists = Sql.f(s, "v") + " IS NOT NULL";
+            sets.add(Sql.f(s, "v") + " = COALESCE(" + Sql.f(s, "v") + " + 1, 1)")
+                .add(Sql.f(s, "db") + " = excluded." + Sql.f(s, "db"))
+                .add(Sql.f(s, "site") + " = 0")
+                .add(Sql.f(s, "seq") + " = CASE WHEN " + exists + " THEN " + base + " + " + existingBefore
+                        + " ELSE " + base + " + " + allExisting + " + " + i + " - (" + existingBefore + ") END")
+                .add(Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts"));
+            existingBefore.append(" + (").append(exists).append(")");
+        }
+        return freshRecord(t) + REINSERT_SOURCE + " WHERE true ON CONFLICT (key) DO UPDATE SET " + sets;
+    }
+
+    /** The one-row source of {@link #reinsert}: its parameters. */
+    static final String REINSERT_SOURCE = "(SELECT ? AS k, ? AS d, ? AS q, ? AS ts) AS x";
 
     /** 1 if the column's value changed in cr-sqlite's sense (type or bytes differ), else 0. */
     static String changed(String col) {
@@ -186,7 +219,9 @@ final class CaptureTriggers {
 
     /**
      * One column's update capture: a changed value bumps the column's clock (col_version + 1, or 1 if it had none) at
-     * the transaction's db version and next seq. Not fired for statements that do not set the column.
+     * the transaction's db version and next seq. Not fired for statements that do not set the column. It reads the
+     * stamp without the subquery {@code x} (which SQLite flattens anyway): a table has one per column, and every
+     * connection parses them all on its first statement.
      */
     private static String columnUpdateTrigger(TableInfo t, TableInfo.Column c) {
         String clock = Sql.ident(t.clockTable());
@@ -195,8 +230,8 @@ final class CaptureTriggers {
         return "CREATE TRIGGER " + Sql.ident(namePrefix(t.name()) + "utrig_" + s) + " AFTER UPDATE OF " + Sql.ident(c.name())
                 + " ON " + Sql.ident(t.name()) + " WHEN " + changed(c.name()) + " AND (" + pkSame(t) + ")"
                 + " BEGIN " + rangeStep(t, key(t, "new")) + "INSERT INTO " + clock + " (key, " + v + ", " + Sql.f(s, "db") + ", " + Sql.f(s, "site") + ", "
-                + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT x.k, 1, x.d, 0, x.q, x.ts FROM " + stamp(t, 1, key(t, "new"))
-                + " WHERE true ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
+                + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + ") SELECT z.k, 1, " + STAMP_DB_VERSION + ", 0, " + STAMP_SEQ + ", "
+                + STAMP_TS + " FROM " + stampCall(t, 1, key(t, "new")) + " ON CONFLICT (key) DO UPDATE SET " + v + " = COALESCE(" + v + " + 1, 1), "
                 + Sql.f(s, "db") + " = excluded." + Sql.f(s, "db") + ", " + Sql.f(s, "site") + " = 0, " + Sql.f(s, "seq")
                 + " = excluded." + Sql.f(s, "seq") + ", " + Sql.f(s, "ts") + " = excluded." + Sql.f(s, "ts") + "; END";
     }

@@ -431,7 +431,8 @@ final class CrrDdl {
     /**
      * Brings a file of an older format to this one: 1 to 2, the capture triggers write no log entries any more (the
      * journal does); 2 to 3, they call Java once per row; 3 to 4, the log gets ranges (and the view reads them); 9 to
-     * 10, the file's {@code crsql_changes} view goes (connections make TEMP ones). All recreate the capture triggers.
+     * 10, the file's {@code crsql_changes} view goes (connections make TEMP ones); 10 to 11, a shorter insert trigger. All
+     * recreate the capture triggers, after the application's (capture triggers fire first: newest first).
      */
     void migrateFormat(long from) throws SQLException {
         exec(CrrMetadata.createBulk());

@@ -88,7 +88,12 @@ final class CrrFunctions {
             return s.journal().unflushedJson(table, since, tx.readFrom, tx.readTo, tx.pendingDbVersion,
                     tx.touched.keys(table));
         });
-        fn(s, "crsql_internal_reseq", 2, false, a -> {
+        // (table id, clock key): the insert trigger's second statement, for a key seen before (LocalWrites.reinserted)
+        fn(s, "crsql_internal_reinsert", 2, 1, a -> s.nested(() -> {
+            s.localWrites().reinserted((Long) a[0], a[1]);
+            return null;
+        }));
+        fn(s, "crsql_internal_reseq", 2, false, a -> { // insert triggers of format 10
             if (!tx.capturing) {
                 return null;
             }

@@ -23,9 +23,10 @@ final class CrrMetadata {
      * writes for a NULL in a NOT NULL column; 9: the statements of application
      * triggers' bodies that have a conflict clause or an UPSERT tell the checks so ({@link AppTriggers}); 10: no
      * {@code crsql_changes} view in the file, each connection makes a TEMP one when it uses it ({@link
-     * ConnectionChangesView}). Every format change recreates the capture triggers and the UNIQUE checks.
+     * ConnectionChangesView}); 11: the insert trigger leaves a key seen before to Java ({@code crsql_internal_reinsert}),
+     * a shorter text to parse on open. Every format change recreates the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 10;
+    static final int FORMAT_VERSION = 11;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

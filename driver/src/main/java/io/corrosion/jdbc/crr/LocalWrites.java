@@ -4,7 +4,8 @@ import java.sql.SQLException;
 
 /**
  * The parts of local write capture that run in Java: a primary-key change ({@code after_update} with changed pk
- * values), which marks the old key deleted, the new key created and moves every column clock over.
+ * values), which marks the old key deleted, the new key created and moves every column clock over; and an insert of a
+ * key seen before ({@code after_insert} of a deleted row inserted again, or an INSERT OR REPLACE over a row).
  */
 final class LocalWrites {
     private final CrrSession session;
@@ -54,5 +55,27 @@ final class LocalWrites {
         ops.store(to);
         session.versions().touch(t.id(), oldKey);
         session.versions().touch(t.id(), newKey);
+    }
+
+    /**
+     * cr-sqlite's insert of a key that has a clock record already ({@link CaptureTriggers#reinsert}). The insert
+     * trigger's stamp took one seq per column for a fresh key; they are given back and the row takes one more, for the
+     * sentinel. Nothing while capture is off (a merge writes).
+     */
+    void reinserted(long tableId, Object key) throws SQLException {
+        TxState tx = session.tx();
+        if (!tx.capturing) {
+            return;
+        }
+        TableInfo t = session.catalog().table(tableId);
+        if (t == null) {
+            throw new SQLException("crsql - no CRR with id " + tableId, CrrErrors.INTERNAL);
+        }
+        int n = t.columns().size();
+        long dbv = session.versions().current();
+        tx.seq -= n;
+        long first = tx.seq;
+        tx.seq += n + 1;
+        session.statements(t).reinsert(key, dbv, first, "0".equals(tx.ts) ? null : tx.ts);
     }
 }

@@ -23,6 +23,8 @@ final class TableStatements implements AutoCloseable {
     private final String loadSql;
     private final String storeSql;
     private final String logSql;
+    /** {@link #reinsert}'s statement, built on first use (only a connection that inserts a key seen before needs it). */
+    private String reinsertSql;
     /** {@link #row}'s query, built on first use (only the agent's reads need it). */
     private String rowSql;
 
@@ -121,6 +123,19 @@ final class TableStatements implements AutoCloseable {
             materialize((Long) rec.key);
             rec.virtual = false;
         }
+    }
+
+    /** Writes the record of a key seen before, inserted again ({@link CaptureTriggers#reinsert}). */
+    void reinsert(Object key, long dbVersion, long firstSeq, String ts) throws SQLException {
+        if (reinsertSql == null) {
+            reinsertSql = CaptureTriggers.reinsert(table);
+        }
+        PreparedStatement p = stmt(reinsertSql);
+        p.setObject(1, key);
+        p.setLong(2, dbVersion);
+        p.setLong(3, firstSeq);
+        p.setString(4, ts);
+        p.executeUpdate();
     }
 
     void log(long site, long dbVersion, Object key) throws SQLException {

@@ -174,6 +174,11 @@ class LocalWritesTest {
         try (Replica r = new Replica(dir, "a", SCHEMA)) {
             r.exec("SELECT crsql_set_ts('7205759403792793600'); INSERT INTO t VALUES (1, 'x', 1);");
             assertThat(r.query("SELECT DISTINCT ts FROM crsql_changes")).hasToString("[[7205759403792793600]]");
+            // a set timestamp takes the stamp's slow path: db version, seq and ts asked for one by one
+            r.exec("SELECT crsql_set_ts('8'); BEGIN; UPDATE t SET a = 'y' WHERE id = 1; UPDATE t SET b = 2 WHERE id = 1;"
+                    + " COMMIT;");
+            assertThat(r.query("SELECT \"table\", cid, col_version, db_version, seq, ts FROM crsql_changes WHERE \"table\" = 't'"
+                    + " ORDER BY seq")).hasToString("[[t, a, 2, 2, 0, 8], [t, b, 2, 2, 1, 8]]");
         }
     }
 

@@ -98,6 +98,7 @@ public final class DriverBenchmark {
                     "<= 1.5x (4)");
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
+            compare("INSERT OR REPLACE of an existing row", replaceExisting(sqlite), replaceExisting(corrosion), "");
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
         }
@@ -302,6 +303,18 @@ public final class DriverBenchmark {
         return () -> {
             ps.setInt(1, random.nextInt(1000));
             ps.setLong(2, ids[random.nextInt(ROWS)]);
+            ps.executeUpdate();
+        };
+    }
+
+    /** A key seen before: the capture path of a re-inserted row (every column's clock bumped, the sentinel if any). */
+    private Op replaceExisting(Connection c) throws SQLException {
+        PreparedStatement ps = c.prepareStatement("insert or replace into person (id, name, age) values (?, ?, ?)");
+        long[] ids = ids(c);
+        return () -> {
+            ps.setLong(1, ids[random.nextInt(ROWS)]);
+            ps.setString(2, "replaced");
+            ps.setInt(3, random.nextInt(1000));
             ps.executeUpdate();
         };
     }

@@ -47,8 +47,9 @@ public sealed interface StoreTask {
     }
 
     /**
-     * Read one bounded batch for a peer. The runtime may hold it back until the session's previous batch was taken
-     * by the network (back-pressure from the peer's flow control).
+     * Read one bounded batch for a peer. The runtime may hold it back until the session's batch before the previous
+     * one was taken by the network (back-pressure from the peer's flow control; the read overlaps the previous
+     * batch's transfer).
      */
     record Read(long id, SessionKey session, List<SyncNeed> needs, int maxBytes) implements StoreTask {
         public Read {

@@ -104,13 +104,21 @@ final class SessionLinks {
     }
 
     /**
-     * Runs {@code action} once the session's frames sent so far were taken by the network (at once if there is
-     * no such session): a read for the peer waits for the peer to take the previous batch. Protocol thread.
+     * Runs {@code action} (the session's next store read) once the frames it had sent before the previous call were
+     * taken by the network (at once if there is no such session): the read goes on while the batch before it is on
+     * its way, and waits for the peer to take the one before that. Waiting for the last batch instead put the
+     * transfer of each batch between two reads, and a catch-up's read thread sat idle for it. A peer that takes
+     * nothing so holds at most two of a session's batches here (one being sent, one queued behind it). Protocol
+     * thread.
      */
     void afterSent(SessionKey session, Runnable action) {
         Link link = links.get(session);
-        CompletionStage<Void> last = link == null ? SENT : link.lastSend;
-        last.whenComplete((ignored, failure) -> action.run());
+        CompletionStage<Void> before = SENT;
+        if (link != null) {
+            before = link.sentBeforeLastRead;
+            link.sentBeforeLastRead = link.lastSend;
+        }
+        before.whenComplete((ignored, failure) -> action.run());
     }
 
     /** Stops (or resumes) reading every session's incoming frames, and those of sessions opened later. */
@@ -177,6 +185,8 @@ final class SessionLinks {
         private Exchange exchange;
         private final List<byte[]> pending = new ArrayList<>();
         private CompletionStage<Void> lastSend = SENT;
+        /** The last frame sent before the session's last read began: the next read waits for it. */
+        private CompletionStage<Void> sentBeforeLastRead = SENT;
         private boolean closed;
         private boolean closedClean;
         private boolean paused;

@@ -15,8 +15,9 @@
  *       At most {@code inboundMaxFrames} / {@code inboundMaxBytes} wait; beyond that frames are dropped (a sync
  *       stream is aborted instead, and retried by the next session).</li>
  *   <li><b>Store threads</b>: one runs apply batches (the core keeps at most one outstanding), one runs sync
- *       reads, so reads go on beside an apply. A sync read for a peer waits until the peer's flow control took the
- *       session's previous batch; while the apply queue is over half full, sync streams are not read.</li>
+ *       reads, so reads go on beside an apply. A sync read for a peer goes on while the session's previous batch is
+ *       on its way, and waits until the peer's flow control took the batch before that; while the apply queue is
+ *       over half full, sync streams are not read.</li>
  *   <li><b>Event thread</b>: delivers events to the listener in order through a bounded queue.</li>
  *   <li><b>Callers</b>: {@code broadcast} puts the changeset into a bounded hand-off queue and returns; when it is
  *       full the changeset is refused ({@code false}) and peers get it by sync.</li>

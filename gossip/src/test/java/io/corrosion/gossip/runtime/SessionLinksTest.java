@@ -11,6 +11,7 @@ import io.corrosion.gossip.transport.ExchangeHandler;
 import io.corrosion.gossip.transport.PeerIdentity;
 import io.corrosion.gossip.transport.PeerInfo;
 import io.corrosion.gossip.wire.SessionKey;
+import io.corrosion.gossip.wire.SyncChangesets;
 import io.corrosion.gossip.wire.SyncMessage;
 import io.corrosion.gossip.wire.SyncStart;
 import io.corrosion.gossip.wire.WireCodec;
@@ -31,6 +32,9 @@ class SessionLinksTest {
     private static final class FakeExchange implements Exchange {
         final PeerInfo peer;
         boolean aborted;
+        /** Whether sends wait in {@code held} until the test lets the peer take them. */
+        boolean hold;
+        final List<CompletableFuture<Void>> held = new ArrayList<>();
 
         FakeExchange(PeerInfo peer) {
             this.peer = peer;
@@ -48,7 +52,12 @@ class SessionLinksTest {
 
         @Override
         public CompletionStage<Void> send(byte[] frame) {
-            return CompletableFuture.completedFuture(null);
+            if (!hold) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> taken = new CompletableFuture<>();
+            held.add(taken);
+            return taken;
         }
 
         @Override
@@ -220,5 +229,33 @@ class SessionLinksTest {
         assertThat(fromB.aborted).as("B's sync session (B catching up) aborted because C, another node with its own"
                 + " site and address, opened one with the same certificate").isFalse();
         assertThat(broken).as("sessions the core hears are broken").isEmpty();
+    }
+
+    /**
+     * A session's next store read goes on while the batch before it is on its way, so its transfer is no pause
+     * between two reads of a catch-up; it waits for the peer to take the batch before that, so a peer that takes
+     * nothing holds two of the session's batches at most.
+     */
+    @Test
+    void aReadOverlapsThePreviousBatchsTransferAndWaitsForTheOneBefore() {
+        SessionKey key = new SessionKey(new SiteId(5, 1), 1);
+        FakeExchange exchange = open(peer("catching-up", 40_005), key.initiator(), key.id());
+        exchange.hold = true;
+        NodeAddress to = new NodeAddress("10.0.0.5", 7400);
+        SyncChangesets batch = new SyncChangesets(key, List.of());
+        List<String> reads = new ArrayList<>();
+
+        links.afterSent(key, () -> reads.add("first"));
+        links.send(to, batch, codec.encode(batch));
+        links.afterSent(key, () -> reads.add("second"));
+        assertThat(reads).as("the second read goes on while the first batch is on its way")
+                .containsExactly("first", "second");
+
+        links.send(to, batch, codec.encode(batch));
+        links.afterSent(key, () -> reads.add("third"));
+        assertThat(reads).as("the third read waits for the peer to take the first batch")
+                .containsExactly("first", "second");
+        exchange.held.get(0).complete(null);
+        assertThat(reads).containsExactly("first", "second", "third");
     }
 }

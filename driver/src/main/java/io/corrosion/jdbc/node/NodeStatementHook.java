@@ -37,13 +37,21 @@ final class NodeStatementHook implements StatementHook {
     private final Function<SQLiteConnection, NodeConnection> connections;
     private final HiddenKeyStars stars = new HiddenKeyStars();
     private final TableAsSelect tableAsSelect;
+    private final ClaimsRule claims;
+
+    /** The slot conflict rule for the claims a statement merged through {@code crsql_changes}, after it ran. */
+    @FunctionalInterface
+    interface ClaimsRule {
+        void resolve(NodeConnection c) throws SQLException;
+    }
 
     NodeStatementHook(StatementHook keys, SchemaStatements schema, TableAsSelect tableAsSelect,
-            Function<SQLiteConnection, NodeConnection> connections) {
+            Function<SQLiteConnection, NodeConnection> connections, ClaimsRule claims) {
         this.keys = keys;
         this.schema = schema;
         this.tableAsSelect = tableAsSelect;
         this.connections = connections;
+        this.claims = claims;
     }
 
     @Override
@@ -225,8 +233,13 @@ final class NodeStatementHook implements StatementHook {
         NodeConnection node = connections.apply(connection);
         if (node != null) {
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
+            try {
+                claims.resolve(node);
+                node.session.commitFinished(); // in auto-commit mode the rule commits on its own
+            } finally {
+                mergeDone(node);
+            }
         }
-        mergeDone(node);
         try {
             keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
         } catch (SQLException | RuntimeException e) {
@@ -261,8 +274,12 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        NodeConnection failed = connections.apply(connection);
+        if (failed != null) {
+            failed.claimsMerged.clear(); // SQLite undid the statement's merges
+        }
         try {
-            mergeDone(connections.apply(connection));
+            mergeDone(failed);
         } catch (SQLException e) {
             log.warn("{}", e.getMessage(), e);
         }

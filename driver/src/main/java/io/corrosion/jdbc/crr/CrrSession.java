@@ -42,6 +42,8 @@ public final class CrrSession implements AutoCloseable {
     private int nested;
     /** How rows inserted into {@code crsql_changes} are merged: {@link #apply}, unless the node routes them. */
     private MergeRoute mergeRoute = this::apply;
+    /** Rows inserted into {@code crsql_changes} on this connection, ever: statements count theirs by difference. */
+    private long changesInserted;
 
     /** @param changesViewOnDemand whether {@code crsql_changes} is made only by {@link #ensureChangesView} and reads */
     CrrSession(SQLiteConnection conn, boolean changesViewOnDemand) {
@@ -172,9 +174,18 @@ public final class CrrSession implements AutoCloseable {
         mergeRoute = route;
     }
 
-    /** A row inserted into {@code crsql_changes}: merged through the route. */
+    /**
+     * The rows inserted into {@code crsql_changes} on this connection so far: a statement's update count is the
+     * difference across it, one per row, as cr-sqlite's virtual table counts them (SQLite counts none for a view).
+     */
+    public long changesInserted() {
+        return changesInserted;
+    }
+
+    /** A row inserted into {@code crsql_changes}: merged through the route, and counted. */
     void mergeInserted(Change change) throws SQLException {
         mergeRoute.merge(List.of(change));
+        changesInserted++;
     }
 
     /**

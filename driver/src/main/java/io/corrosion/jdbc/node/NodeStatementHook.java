@@ -297,6 +297,12 @@ final class NodeStatementHook implements StatementHook {
         forgetTransactionCaches(connection);
     }
 
+    @Override
+    public long changesInserted(SQLiteConnection connection) {
+        NodeConnection c = connections.apply(connection);
+        return c == null ? 0 : c.session.changesInserted();
+    }
+
     private static boolean isRollback(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.TRANSACTION && s.sql().stripLeading().regionMatches(true, 0, "ROLLBACK", 0, 8)) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every form of {@code INSERT INTO crsql_changes} a cr-sqlite application writes merges as {@code applyChanges} does:
- * the same rows and clock records, and key counters moved past merged keys in the node's slot.
+ * the same rows and clock records, key counters moved past merged keys in the node's slot, and an update count of one
+ * per row inserted, as cr-sqlite's virtual table counts them.
  */
 class ChangesInsertFormsTest {
     private static final String[] DDL = {"create table t (id integer primary key, v text)",
@@ -215,5 +216,55 @@ class ChangesInsertFormsTest {
         assertThat(o.target()).isEqualTo(o.reference());
         assertThat(o.target().get(STATE.get(0))).as("the key generated after the merge: past those in the slot")
                 .contains(List.of(3 * 1024L + SLOT + 1, "after"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void eachFormCountsOneRowPerChangeInserted(Form form) throws SQLException {
+        Outcome o = merge(form, false);
+        assertThat(o.count()).isEqualTo(o.changes());
+    }
+
+    /**
+     * sqlite-jdbc runs a batch at once: a string that inserts into {@code crsql_changes} counts its rows when it is the
+     * batch's only such string, and {@link Statement#SUCCESS_NO_INFO} when there are several; every row merges.
+     */
+    @org.junit.jupiter.api.Test
+    void batchesCountTheRowsOfTheirOnlyInsertIntoCrsqlChangesAndNoInfoForSeveral() throws SQLException {
+        try (Node source = new Node(dir, "source"); Node target = new Node(dir, "target");
+                Node reference = new Node(dir, "reference")) {
+            source.exec(DDL);
+            source.exec("insert into t values (1, 'one'), (2, 'two')", "insert into u (k) values ('x')");
+            target.exec(DDL);
+            reference.exec(DDL);
+            List<Change> changes = source.crr.changesSince(0);
+            List<Change> first = changes.subList(0, 3);
+            List<Change> rest = changes.subList(3, changes.size());
+            try (Statement s = target.c.createStatement()) {
+                s.addBatch("insert into u (k) values ('local')");
+                s.addBatch(ChangesSql.insert(first));
+                assertThat(s.executeBatch()).containsExactly(1, 3);
+                s.addBatch(ChangesSql.insert(rest.subList(0, 1)));
+                s.addBatch(ChangesSql.insert(rest.subList(1, rest.size())));
+                assertThat(s.executeBatch()).containsExactly(Statement.SUCCESS_NO_INFO, Statement.SUCCESS_NO_INFO);
+            }
+            reference.exec("insert into u (k) values ('local')");
+            reference.crr.applyChanges(changes);
+            for (String q : List.of("select * from t order by id", "select * from u order by k")) {
+                assertThat(target.rows(q)).as(q).isEqualTo(reference.rows(q));
+            }
+            target.exec("delete from t", "delete from u");
+            try (PreparedStatement p = target.c.prepareStatement(
+                    "INSERT INTO crsql_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Change ch : List.of(changes.get(0), changes.get(1))) {
+                    Form.bind(p, ch);
+                    p.addBatch();
+                }
+                assertThat(p.executeBatch()).containsExactly(Statement.SUCCESS_NO_INFO, Statement.SUCCESS_NO_INFO);
+                Form.bind(p, changes.get(2));
+                p.addBatch();
+                assertThat(p.executeBatch()).containsExactly(1);
+            }
+        }
     }
 }

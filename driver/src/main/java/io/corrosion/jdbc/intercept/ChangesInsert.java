@@ -48,6 +48,28 @@ public final class ChangesInsert {
         return Optional.of(List.copyOf(columns));
     }
 
+    /**
+     * The schema of the first schema-qualified {@code crsql_changes} that {@code sql} names, other than {@code temp}
+     * (where each connection's view is): SQLite finds no such relation, as a TEMP view is not reached through the name
+     * of another schema.
+     */
+    public static Optional<String> otherSchemaNamed(String sql) {
+        List<SqlToken> tokens = new TokenReader(sql).tokens;
+        for (int i = 2; i < tokens.size(); i++) {
+            SqlToken name = tokens.get(i);
+            SqlToken schema = tokens.get(i - 2);
+            if (isIdentifier(name) && name.name(sql).equalsIgnoreCase(TABLE) && tokens.get(i - 1).isSymbol('.')
+                    && isIdentifier(schema) && !schema.name(sql).equalsIgnoreCase("temp")) {
+                return Optional.of(schema.name(sql));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isIdentifier(SqlToken t) {
+        return t.type() == SqlToken.Type.WORD || t.type() == SqlToken.Type.QUOTED_IDENTIFIER;
+    }
+
     /** {@code ... VALUES (?, ?, ..., ?)} with {@code n} parameters and nothing after but a semicolon. */
     private static boolean onlyParameters(String sql, int n) {
         TokenReader r = new TokenReader(sql);

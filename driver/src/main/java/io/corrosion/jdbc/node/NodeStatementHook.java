@@ -58,6 +58,7 @@ final class NodeStatementHook implements StatementHook {
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         SchemaRefusals.refuseRestore(plan);
         SchemaRefusals.refuseMainObjectOnChanges(plan);
+        SchemaRefusals.refuseChangesOfOtherSchema(plan);
         changesViewFor(plan, connection); // sqlite-jdbc prepares the statement right after
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);

@@ -86,6 +86,35 @@ class ChangesInsertFormsTest {
                 return count;
             }
         },
+        /** One multi-row VALUES of literals without a column list, cr-sqlite's nine values a row (no ts). */
+        NINE_VALUES_WITHOUT_COLUMNS {
+            @Override
+            long run(Node target, List<Change> changes, Path dir) throws SQLException {
+                StringJoiner rows = new StringJoiner(", ", "INSERT INTO crsql_changes VALUES ", "");
+                changes.forEach(ch -> rows.add(ChangesSql.nine(ch)));
+                try (Statement s = target.c.createStatement()) {
+                    return s.executeUpdate(rows.toString());
+                }
+            }
+        },
+        /** A prepared batch of {@code VALUES} with cr-sqlite's nine {@code ?}s and no column list. */
+        PREPARED_NINE_WITHOUT_COLUMNS_BATCH {
+            @Override
+            long run(Node target, List<Change> changes, Path dir) throws SQLException {
+                try (PreparedStatement p = target.c.prepareStatement(
+                        "insert into crsql_changes values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Change ch : changes) {
+                        Object[] values = {ch.table(), ch.pk(), ch.cid(), ch.val(), ch.colVersion(), ch.dbVersion(),
+                                ch.siteId(), ch.cl(), ch.seq()};
+                        for (int i = 0; i < values.length; i++) {
+                            p.setObject(i + 1, values[i]);
+                        }
+                        p.addBatch();
+                    }
+                    return java.util.Arrays.stream(p.executeBatch()).sum();
+                }
+            }
+        },
         /** All single-row INSERTs in one string. */
         MULTI_STATEMENT_STRING {
             @Override
@@ -255,7 +284,7 @@ class ChangesInsertFormsTest {
             }
             target.exec("delete from t", "delete from u");
             try (PreparedStatement p = target.c.prepareStatement(
-                    "INSERT INTO crsql_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO crsql_changes SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?")) {
                 for (Change ch : List.of(changes.get(0), changes.get(1))) {
                     Form.bind(p, ch);
                     p.addBatch();

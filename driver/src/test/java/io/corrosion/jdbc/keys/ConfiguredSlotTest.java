@@ -58,14 +58,27 @@ class ConfiguredSlotTest {
     /** Claims merged by an {@code INSERT INTO crsql_changes} of literal rows meet the same rule, after the statement. */
     @Test
     void aClaimMergedByAnInsertIntoCrsqlChangesMeetsTheSameRule() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot(ConfiguredSlotTest::sendAsSql);
+    }
+
+    /** ... in the application's transaction, when the statement runs in one. */
+    @Test
+    void aClaimMergedByAnInsertIntoCrsqlChangesInATransactionMeetsTheRuleInIt() throws SQLException {
         claimingNodeMovesOffConfiguredSlot((from, to) -> {
-            byte[] theirs = to.unwrap(CorrosionConnection.class).siteId();
-            List<Change> out = from.unwrap(CorrosionConnection.class).changesSince(0).stream()
-                    .filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
-            if (!out.isEmpty()) {
-                exec(to, ChangesSql.insert(out));
-            }
+            to.setAutoCommit(false);
+            sendAsSql(from, to);
+            to.commit();
+            to.setAutoCommit(true);
         });
+    }
+
+    private static void sendAsSql(Connection from, Connection to) throws SQLException {
+        byte[] theirs = to.unwrap(CorrosionConnection.class).siteId();
+        List<Change> out = from.unwrap(CorrosionConnection.class).changesSince(0).stream()
+                .filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
+        if (!out.isEmpty()) {
+            exec(to, ChangesSql.insert(out));
+        }
     }
 
     private void claimingNodeMovesOffConfiguredSlot(Sync sync) throws SQLException {

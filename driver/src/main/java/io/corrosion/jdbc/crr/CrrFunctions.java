@@ -114,10 +114,10 @@ final class CrrFunctions {
         }));
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
-        fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> s.merging(() -> {
-            s.merger().apply(List.of(ChangeColumns.of(a)));
+        fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> {
+            s.mergeInserted(ChangeColumns.of(a));
             return null;
-        })));
+        }));
     }
 
     /**

@@ -40,6 +40,10 @@ public final class CrrSession implements AutoCloseable {
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
+    /** How rows inserted into {@code crsql_changes} are merged: {@link #apply}, unless the node routes them. */
+    private MergeRoute mergeRoute = this::apply;
+    /** Rows inserted into {@code crsql_changes} on this connection, ever: statements count theirs by difference. */
+    private long changesInserted;
 
     /** @param changesViewOnDemand whether {@code crsql_changes} is made only by {@link #ensureChangesView} and reads */
     CrrSession(SQLiteConnection conn, boolean changesViewOnDemand) {
@@ -154,6 +158,34 @@ public final class CrrSession implements AutoCloseable {
      */
     public long apply(List<Change> changes) throws SQLException {
         return inTransaction(() -> merging(() -> merger.apply(changes)));
+    }
+
+    /** How a row inserted into {@code crsql_changes} (the view's trigger) is merged. */
+    @FunctionalInterface
+    public interface MergeRoute {
+        long merge(List<Change> changes) throws SQLException;
+    }
+
+    /**
+     * Routes the rows that statements insert into {@code crsql_changes} (its INSTEAD OF trigger merges them one by
+     * one, inside the statement) through {@code route}, so that they merge as {@code applyChanges} does.
+     */
+    public void routeMerges(MergeRoute route) {
+        mergeRoute = route;
+    }
+
+    /**
+     * The rows inserted into {@code crsql_changes} on this connection so far: a statement's update count is the
+     * difference across it, one per row, as cr-sqlite's virtual table counts them (SQLite counts none for a view).
+     */
+    public long changesInserted() {
+        return changesInserted;
+    }
+
+    /** A row inserted into {@code crsql_changes}: merged through the route, and counted. */
+    void mergeInserted(Change change) throws SQLException {
+        mergeRoute.merge(List.of(change));
+        changesInserted++;
     }
 
     /**
@@ -311,10 +343,6 @@ public final class CrrSession implements AutoCloseable {
 
     CrrDdl ddl() {
         return ddl;
-    }
-
-    Merger merger() {
-        return merger;
     }
 
     LocalWrites localWrites() {

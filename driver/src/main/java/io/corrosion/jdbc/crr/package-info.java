@@ -50,7 +50,9 @@
  * <h2>Merge</h2>
  * {@link io.corrosion.jdbc.crr.Merger} implements {@code merge_insert} on the clock record in memory, row by row;
  * it backs both {@link io.corrosion.jdbc.crr.CrrSession#apply} and the INSTEAD OF INSERT trigger of the
- * {@code crsql_changes} view.
+ * {@code crsql_changes} view, whose rows go through the session's merge route
+ * ({@link io.corrosion.jdbc.crr.CrrSession#routeMerges}: {@code apply} unless the driver routes them through its
+ * key-counter and slot-claim steps) and are counted ({@link io.corrosion.jdbc.crr.CrrSession#changesInserted}).
  *
  * <h2>What the driver (phase B) routes here</h2>
  * <ul>

@@ -110,4 +110,12 @@ public interface StatementHook {
      * Must not throw.
      */
     default void afterFailure(SqlPlan plan, SQLiteConnection connection) {}
+
+    /**
+     * The rows statements on {@code connection} have inserted into {@code crsql_changes} so far: the update count of
+     * such an INSERT is the difference across it (SQLite counts no row of an INSERT into a view).
+     */
+    default long changesInserted(SQLiteConnection connection) {
+        return 0;
+    }
 }

@@ -33,6 +33,8 @@ final class NodeConnection {
     final java.util.Set<String> preexistingIndexes = new java.util.HashSet<>();
     /** Foreign keys and CHECK constraints as the statement running an {@code INSERT INTO crsql_changes} found them. */
     MergePragmas merging;
+    /** Slots whose claims the running statement merged through {@code crsql_changes}, for the rule at its end. */
+    final List<Long> claimsMerged = new ArrayList<>();
     private Scope scope = Scope.NONE;
     /** Plans that entered the scope and have not left it (a batch enters once per string). */
     private int plans;

@@ -8,14 +8,11 @@ import io.corrosion.jdbc.CrrApi;
 import io.corrosion.jdbc.DatabaseExtension;
 import io.corrosion.jdbc.crr.CrrEngine;
 import io.corrosion.jdbc.crr.CrrSession;
-import io.corrosion.jdbc.crr.PackedColumns;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.keys.KeysExtension;
 import io.corrosion.jdbc.keys.LastInsertRowid;
 import io.corrosion.jdbc.keys.LocalTables;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +54,7 @@ public final class NodeExtension implements DatabaseExtension {
         this.policy = new SchemaPolicy(keys.localTables());
         this.schema = new SchemaStatements(policy);
         this.hook = new NodeStatementHook(keys.statementHook(), schema, new TableAsSelect(policy),
-                connections::get);
+                connections::get, this::resolveClaims);
     }
 
     /**
@@ -68,6 +65,7 @@ public final class NodeExtension implements DatabaseExtension {
     public void setUpConnection(SQLiteConnection connection) throws SQLException {
         CrrSession session = CrrEngine.attach(connection, true);
         NodeConnection node = new NodeConnection(connection, session);
+        session.routeMerges(changes -> mergeInStatement(node, changes));
         connections.put(connection, node);
         try {
             holdJournal(session);
@@ -181,39 +179,58 @@ public final class NodeExtension implements DatabaseExtension {
      * both the application's and the agent's merges go through.
      */
     long merge(SQLiteConnection connection, CrrSession session, List<Change> changes) throws SQLException {
-        List<Long> claimedSlots = new ArrayList<>();
-        Map<String, Long> ownSlotKeys = new HashMap<>(); // the largest merged key in this node's slot, per table
-        for (Change ch : changes) {
-            if (ch.table().equals(LocalTables.REPLICATED_INTERNAL)) {
-                Object slot = ch.isSentinel() ? null : PackedColumns.unpack(ch.pk()).get(0);
-                if (slot instanceof Long l && !claimedSlots.contains(l)) {
-                    claimedSlots.add(l);
-                }
-            } else {
-                long key = PackedColumns.positiveIntegerKey(ch.pk());
-                if (key > 0 && keys.inOwnSlot(key)) {
-                    ownSlotKeys.merge(ch.table(), key, Math::max);
-                }
-            }
-        }
+        MergedKeys merged = MergedKeys.of(changes, keys);
         try {
-            if (claimedSlots.isEmpty() && ownSlotKeys.isEmpty()) {
+            if (merged.none()) {
                 return session.apply(changes);
             }
             return session.atomically(() -> {
                 long impacted = session.apply(changes);
-                for (long slot : claimedSlots) {
-                    keys.claimMerged(connection, (int) slot);
-                }
-                for (Map.Entry<String, Long> e : ownSlotKeys.entrySet()) {
-                    keys.keyMerged(connection, e.getKey(), e.getValue());
-                }
+                MergedKeys.resolveClaims(keys, connection, merged.claimedSlots());
+                merged.skipKeys(keys, connection);
                 return impacted;
             });
         } catch (SQLException | RuntimeException e) {
             keys.mergeFailed(connection);
             throw e;
         }
+    }
+
+    /**
+     * A row the application's statement inserts into {@code crsql_changes}, merged by the view's trigger inside that
+     * statement, as {@link #merge} merges it: the key counters move past a merged key in this node's slot right away;
+     * a slot claim waits for the statement's end ({@link #resolveClaims}), since the trigger merges a claim's row one
+     * column at a time and the conflict rule must see the whole row (its site id and whether it was configured).
+     */
+    private long mergeInStatement(NodeConnection c, List<Change> changes) throws SQLException {
+        MergedKeys merged = MergedKeys.of(changes, keys);
+        long impacted = c.session.apply(changes); // inside the running statement: its transaction, no savepoint
+        merged.skipKeys(keys, c.raw);
+        for (long slot : merged.claimedSlots()) {
+            if (!c.claimsMerged.contains(slot)) {
+                c.claimsMerged.add(slot);
+            }
+        }
+        return impacted;
+    }
+
+    /**
+     * After a statement that merged rows of {@code crsql_changes}: the slot conflict rule for the claims among them, in
+     * the statement's transaction if one is open, else in one of its own right after it. SQLite's
+     * {@code last_insert_rowid()} stays the application's.
+     */
+    private void resolveClaims(NodeConnection c) throws SQLException {
+        if (c.claimsMerged.isEmpty()) {
+            return;
+        }
+        List<Long> slots = List.copyOf(c.claimsMerged);
+        c.claimsMerged.clear();
+        long rowid = LastInsertRowid.of(c.raw);
+        c.session.atomically(() -> {
+            MergedKeys.resolveClaims(keys, c.raw, slots);
+            return null;
+        });
+        LastInsertRowid.restore(c.raw, rowid);
     }
 
     /** Closes one of the driver's own connections (and its CRR session). */

@@ -37,19 +37,28 @@ final class NodeStatementHook implements StatementHook {
     private final Function<SQLiteConnection, NodeConnection> connections;
     private final HiddenKeyStars stars = new HiddenKeyStars();
     private final TableAsSelect tableAsSelect;
+    private final ClaimsRule claims;
+
+    /** The slot conflict rule for the claims a statement merged through {@code crsql_changes}, after it ran. */
+    @FunctionalInterface
+    interface ClaimsRule {
+        void resolve(NodeConnection c) throws SQLException;
+    }
 
     NodeStatementHook(StatementHook keys, SchemaStatements schema, TableAsSelect tableAsSelect,
-            Function<SQLiteConnection, NodeConnection> connections) {
+            Function<SQLiteConnection, NodeConnection> connections, ClaimsRule claims) {
         this.keys = keys;
         this.schema = schema;
         this.tableAsSelect = tableAsSelect;
         this.connections = connections;
+        this.claims = claims;
     }
 
     @Override
     public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         SchemaRefusals.refuseRestore(plan);
         SchemaRefusals.refuseMainObjectOnChanges(plan);
+        SchemaRefusals.refuseChangesOfOtherSchema(plan);
         changesViewFor(plan, connection); // sqlite-jdbc prepares the statement right after
         CopyStatements.refuseInAString(plan);
         String keyed = keys.rewrite(plan, connection);
@@ -225,8 +234,13 @@ final class NodeStatementHook implements StatementHook {
         NodeConnection node = connections.apply(connection);
         if (node != null) {
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
+            try {
+                claims.resolve(node);
+                node.session.commitFinished(); // in auto-commit mode the rule commits on its own
+            } finally {
+                mergeDone(node);
+            }
         }
-        mergeDone(node);
         try {
             keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
         } catch (SQLException | RuntimeException e) {
@@ -261,8 +275,12 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
+        NodeConnection failed = connections.apply(connection);
+        if (failed != null) {
+            failed.claimsMerged.clear(); // SQLite undid the statement's merges
+        }
         try {
-            mergeDone(connections.apply(connection));
+            mergeDone(failed);
         } catch (SQLException e) {
             log.warn("{}", e.getMessage(), e);
         }
@@ -278,6 +296,12 @@ final class NodeStatementHook implements StatementHook {
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it
         forgetTransactionCaches(connection);
+    }
+
+    @Override
+    public long changesInserted(SQLiteConnection connection) {
+        NodeConnection c = connections.apply(connection);
+        return c == null ? 0 : c.session.changesInserted();
     }
 
     private static boolean isRollback(SqlPlan plan) {

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
@@ -72,6 +73,28 @@ final class SchemaRefusals {
                 throw new SQLException("a view or trigger of the database cannot name crsql_changes: the driver makes it"
                         + " per connection, as a TEMP view; create yours as CREATE TEMP VIEW or CREATE TEMP TRIGGER on each"
                         + " connection that uses it", SqlErrors.FEATURE_NOT_SUPPORTED);
+            }
+        }
+    }
+
+    /**
+     * Refuses {@code <schema>.crsql_changes} for any schema but {@code temp}: the driver makes {@code crsql_changes}
+     * per connection as a TEMP view of this file, so an attached file has none (cr-sqlite's {@code other.crsql_changes}
+     * after ATTACH), and SQLite reaches a TEMP view by no other schema's name, {@code main} included.
+     */
+    static void refuseChangesOfOtherSchema(SqlPlan plan) throws SQLException {
+        for (StatementPlan s : plan.statements()) {
+            if (!s.mentionsInternal() || !InternalTables.changesMentionedIn(s.sql())) {
+                continue;
+            }
+            Optional<String> schema = ChangesInsert.otherSchemaNamed(s.sql());
+            if (schema.isPresent()) {
+                throw new SQLException(schema.get() + ".crsql_changes does not exist: the driver makes crsql_changes per"
+                        + " connection as a TEMP view of its own file, which an attached file does not have and no"
+                        + " schema name but temp reaches. Name this file's as crsql_changes; read another file's on a"
+                        + " jdbc:corrosion: connection to that file (or CorrosionConnection.changesSince) and merge the"
+                        + " rows here with INSERT INTO crsql_changes (...) VALUES (?, ...) or applyChanges",
+                        SqlErrors.FEATURE_NOT_SUPPORTED);
             }
         }
     }

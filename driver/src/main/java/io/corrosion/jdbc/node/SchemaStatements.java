@@ -3,6 +3,7 @@ package io.corrosion.jdbc.node;
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
 import io.corrosion.jdbc.crr.UniqueChecks;
+import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.Identifiers;
@@ -76,7 +77,8 @@ final class SchemaStatements {
             StatementKind k = s.kind();
             if (k == StatementKind.CREATE_TABLE || k == StatementKind.CREATE_INDEX || k == StatementKind.PRAGMA
                     || k == StatementKind.READ && s.mentionsInternal()
-                    || k == StatementKind.OTHER && TriggerKeyRewrite.isCreateTrigger(s.sql())) {
+                    || k == StatementKind.OTHER && TriggerKeyRewrite.isCreateTrigger(s.sql())
+                    || k == StatementKind.INSERT && s.insertColumns().isEmpty() && ChangesInsert.insertsChanges(s)) {
                 return true;
             }
         }
@@ -122,6 +124,9 @@ final class SchemaStatements {
             }
             case READ -> {
                 return s.mentionsInternal() ? SchemaReads.rewrite(s.sql()) : s.sql();
+            }
+            case INSERT -> {
+                return ChangesInsert.withCrSqliteColumns(s);
             }
             case OTHER -> {
                 if (TriggerKeyRewrite.isCreateTrigger(s.sql()) && !TriggerConflictRewrite.isDriversOwn(s.objectName())) {

@@ -133,6 +133,11 @@ public final class ConnectionProxy extends NodeApiConnection {
         hook.beforeExecute(plan, raw);
     }
 
+    /** The rows this connection's statements have inserted into {@code crsql_changes} so far. */
+    long changesInserted() {
+        return hook.changesInserted(raw);
+    }
+
     void beforeBatch(List<SqlPlan> plans) throws SQLException {
         hook.beforeBatch(plans, raw);
     }

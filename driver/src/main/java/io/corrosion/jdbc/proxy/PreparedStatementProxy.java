@@ -170,7 +170,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     }
 
     private void beforeExecute() throws SQLException {
-        executing(plan);
+        counts.executing(plan);
         connection.statementStarting();
         if (hooked) {
             connection.beforeExecute(plan);
@@ -238,7 +238,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             beforeExecute();
             bindAppended();
-            int count = keyBound ? (int) keyBoundUpdate(false) : (int) visible(run(ps::executeUpdate));
+            int count = keyBound ? (int) keyBoundUpdate(false)
+                    : (int) counts.visible(counts.counting(plan, () -> run(ps::executeUpdate)));
             afterExecute();
             return count;
         } catch (SQLException e) {
@@ -256,7 +257,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         try {
             beforeExecute();
             bindAppended();
-            long count = keyBound ? keyBoundUpdate(true) : visible(run(ps::executeLargeUpdate));
+            long count = keyBound ? keyBoundUpdate(true)
+                    : counts.visible(counts.counting(plan, () -> run(ps::executeLargeUpdate)));
             afterExecute();
             return count;
         } catch (SQLException e) {
@@ -270,7 +272,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             knownKey = null;
             beforeExecute();
             bindAppended();
-            boolean hasResultSet = run(ps::execute);
+            boolean hasResultSet = counts.counting(plan, () -> run(ps::execute));
             afterExecute();
             return hasResultSet;
         } catch (SQLException e) {
@@ -327,11 +329,25 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         if (merged != null) {
             return merged;
         }
-        return batched(() -> {
-            int[] counts = runBatch();
+        return Arrays.stream(executeChangesBatch()).mapToInt(n -> (int) n).toArray();
+    }
+
+    /**
+     * A batch as written; if it inserts into {@code crsql_changes} (a form the driver does not merge itself), a single
+     * row's count is the rows it inserted, and each of several rows counts {@link java.sql.Statement#SUCCESS_NO_INFO}:
+     * sqlite-jdbc runs them at once, and SQLite counts none of them (an INSERT into a view).
+     */
+    private long[] executeChangesBatch() throws SQLException {
+        long before = connection.changesInserted();
+        long[] result = batched(() -> {
+            long[] c = Arrays.stream(runBatch()).asLongStream().toArray();
             afterExecute();
-            return counts;
+            return c;
         });
+        if (UpdateCounts.insertsChanges(plan)) {
+            Arrays.fill(result, result.length == 1 ? connection.changesInserted() - before : SUCCESS_NO_INFO);
+        }
+        return result;
     }
 
     /** The batch, through the hook's batch capture if it has one. */
@@ -351,11 +367,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         if (merged != null) {
             return Arrays.stream(merged).asLongStream().toArray();
         }
-        return batched(() -> {
-            long[] counts = Arrays.stream(runBatch()).asLongStream().toArray();
-            afterExecute();
-            return counts;
-        });
+        return executeChangesBatch();
     }
 
     @Override

@@ -26,11 +26,8 @@ public class StatementProxy implements Statement {
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
     private ResultSet lastWrapped;
-    /**
-     * The last statement executed changes no rows (DDL, a view, a trigger, a PRAGMA, ...): its update count is 0
-     * (SQLite's changes() still counts older rows, the driver's own bookkeeping's too).
-     */
-    private boolean noRowsChanged;
+    /** The update counts of this statement's executions. */
+    final UpdateCounts counts;
     /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
     Long knownKey;
     /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
@@ -39,6 +36,7 @@ public class StatementProxy implements Statement {
     StatementProxy(ConnectionProxy connection, Statement raw) {
         this.connection = connection;
         this.raw = raw;
+        this.counts = new UpdateCounts(connection);
     }
 
     @FunctionalInterface
@@ -71,7 +69,7 @@ public class StatementProxy implements Statement {
             knownKey = null;
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
-            noRowsChanged = changesNoRows(plan);
+            counts.executing(plan);
             if (plan.plainRead()) {
                 try {
                     return call.run(connection.readSql(plan));
@@ -83,7 +81,7 @@ public class StatementProxy implements Statement {
             T result;
             try {
                 connection.beforeExecute(plan);
-                result = call.run(rewritten);
+                result = counts.counting(plan, () -> call.run(rewritten));
             } catch (SQLException | RuntimeException e) {
                 connection.afterFailure(plan);
                 throw e;
@@ -108,7 +106,10 @@ public class StatementProxy implements Statement {
             return intercepted(sql, toRun -> eachStatement(plan, toRun, call));
         }
         long sqliteJdbcCount = intercepted(sql, call).longValue();
-        if (changesNoRows(plan)) {
+        if (counts.changesInserted() >= 0) {
+            return counts.changesInserted();
+        }
+        if (UpdateCounts.changesNoRows(plan)) {
             return 0;
         }
         if (plan.plainRead() || !plan.first().kind().isDml()) {
@@ -142,25 +143,13 @@ public class StatementProxy implements Statement {
                 String statement = statements.get(i);
                 // Without sqlite-jdbc's generated keys: its SELECT last_insert_rowid() would stay open while the next
                 // statement runs, and a VACUUM there fails ("SQL statements in progress").
-                withoutKeyCheck(() -> call.run(statement));
-                if (plan.statements().get(i).kind().isDml()) {
-                    changed += db.changes();
-                }
+                changed += counts.ofStatement(plan.statements().get(i), db,
+                        () -> withoutKeyCheck(() -> call.run(statement)));
             }
             // as sqlite-jdbc answers a string that begins with an INSERT: the last row the string inserted
             knownKey = connection.generatedKeys() && plan.first().kind().isInsert() ? lastInsertRowid() : null;
             return changed;
         }
-    }
-
-    /**
-     * The statement that {@code execute(sql)} or a prepared statement runs, the string's first (sqlite-jdbc runs no
-     * other), is neither a read nor an INSERT, UPDATE or DELETE, or there is none: JDBC's update count is 0, whatever
-     * rows the CRR setup wrote or SQLite's changes() still counts.
-     */
-    private static boolean changesNoRows(SqlPlan plan) {
-        return !plan.plainRead() && (plan.statements().isEmpty()
-                || plan.first().kind() != StatementKind.READ && !plan.first().kind().isDml());
     }
 
     /** The wrapper of a result set this statement produced; the same wrapper for the same result set. */
@@ -269,21 +258,23 @@ public class StatementProxy implements Statement {
     @Override
     public int[] executeBatch() throws SQLException {
         List<SqlPlan> plans = List.copyOf(batchPlans);
-        int[] counts = batched(raw::executeBatch);
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = changesNoRows(plans.get(i)) ? 0 : counts[i];
+        long before = connection.changesInserted();
+        int[] result = batched(raw::executeBatch);
+        for (int i = 0; i < result.length; i++) {
+            result[i] = (int) counts.ofBatch(plans, i, result[i], before);
         }
-        return counts;
+        return result;
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         List<SqlPlan> plans = List.copyOf(batchPlans);
-        long[] counts = batched(raw::executeLargeBatch);
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = changesNoRows(plans.get(i)) ? 0 : counts[i];
+        long before = connection.changesInserted();
+        long[] result = batched(raw::executeLargeBatch);
+        for (int i = 0; i < result.length; i++) {
+            result[i] = counts.ofBatch(plans, i, result[i], before);
         }
-        return counts;
+        return result;
     }
 
     @FunctionalInterface
@@ -325,19 +316,6 @@ public class StatementProxy implements Statement {
      */
     final SQLException translate(SQLException e) {
         return connection.wasClosed() ? SqlErrors.connectionClosed() : SqlErrors.translate(e);
-    }
-
-    /** A prepared statement runs its plan: its update count follows the same rule as a string's. */
-    final void executing(SqlPlan plan) {
-        noRowsChanged = changesNoRows(plan);
-    }
-
-    /**
-     * An update count as the application expects it: 0 after a statement that changes no rows (sqlite-jdbc's then counts
-     * the driver's writes, or SQLite's changes() the rows of the last INSERT, UPDATE or DELETE before it).
-     */
-    final long visible(long count) {
-        return noRowsChanged && count > 0 ? 0 : count;
     }
 
     private void clearRefusedBatch(Exception cause) {
@@ -465,7 +443,7 @@ public class StatementProxy implements Statement {
     @Override public int getFetchDirection() throws SQLException { try { return raw.getFetchDirection(); } catch (SQLException e) { throw translate(e); } }
     @Override public int getFetchSize() throws SQLException { try { return raw.getFetchSize(); } catch (SQLException e) { throw translate(e); } }
     @Override public long getLargeMaxRows() throws SQLException { try { return raw.getLargeMaxRows(); } catch (SQLException e) { throw translate(e); } }
-    @Override public long getLargeUpdateCount() throws SQLException { try { return visible(raw.getLargeUpdateCount()); } catch (SQLException e) { throw translate(e); } }
+    @Override public long getLargeUpdateCount() throws SQLException { try { return counts.visible(raw.getLargeUpdateCount()); } catch (SQLException e) { throw translate(e); } }
     @Override public int getMaxFieldSize() throws SQLException { try { return raw.getMaxFieldSize(); } catch (SQLException e) { throw translate(e); } }
     @Override public int getMaxRows() throws SQLException { try { return raw.getMaxRows(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean getMoreResults() throws SQLException { try { return raw.getMoreResults(); } catch (SQLException e) { throw translate(e); } }
@@ -474,7 +452,7 @@ public class StatementProxy implements Statement {
     @Override public int getResultSetConcurrency() throws SQLException { try { return raw.getResultSetConcurrency(); } catch (SQLException e) { throw translate(e); } }
     @Override public int getResultSetHoldability() throws SQLException { try { return raw.getResultSetHoldability(); } catch (SQLException e) { throw translate(e); } }
     @Override public int getResultSetType() throws SQLException { try { return raw.getResultSetType(); } catch (SQLException e) { throw translate(e); } }
-    @Override public int getUpdateCount() throws SQLException { try { return (int) visible(raw.getUpdateCount()); } catch (SQLException e) { throw translate(e); } }
+    @Override public int getUpdateCount() throws SQLException { try { return (int) counts.visible(raw.getUpdateCount()); } catch (SQLException e) { throw translate(e); } }
     @Override public SQLWarning getWarnings() throws SQLException { try { return raw.getWarnings(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw translate(e); } }

@@ -2,9 +2,10 @@ package io.corrosion.jdbc.keys;
 
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
-import static io.corrosion.jdbc.keys.GeneratedKeysTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.ChangesSql;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +44,44 @@ class ConfiguredSlotTest {
         return IdScheme.slotOf(one(c, "select id from t where rowid = last_insert_rowid()"));
     }
 
+    /** Sends one node's changes to another, as a sync tool would. */
+    @FunctionalInterface
+    private interface Sync {
+        void send(Connection from, Connection to) throws SQLException;
+    }
+
     @Test
     void aClaimingNodeMovesOffAConfiguredSlotEvenWithTheLowerSiteId() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot(GeneratedKeysTest::send);
+    }
+
+    /** Claims merged by an {@code INSERT INTO crsql_changes} of literal rows meet the same rule, after the statement. */
+    @Test
+    void aClaimMergedByAnInsertIntoCrsqlChangesMeetsTheSameRule() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot(ConfiguredSlotTest::sendAsSql);
+    }
+
+    /** ... in the application's transaction, when the statement runs in one. */
+    @Test
+    void aClaimMergedByAnInsertIntoCrsqlChangesInATransactionMeetsTheRuleInIt() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot((from, to) -> {
+            to.setAutoCommit(false);
+            sendAsSql(from, to);
+            to.commit();
+            to.setAutoCommit(true);
+        });
+    }
+
+    private static void sendAsSql(Connection from, Connection to) throws SQLException {
+        byte[] theirs = to.unwrap(CorrosionConnection.class).siteId();
+        List<Change> out = from.unwrap(CorrosionConnection.class).changesSince(0).stream()
+                .filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
+        if (!out.isEmpty()) {
+            exec(to, ChangesSql.insert(out));
+        }
+    }
+
+    private void claimingNodeMovesOffConfiguredSlot(Sync sync) throws SQLException {
         Connection a = DriverManager.getConnection(url("a", ""));
         Connection b = DriverManager.getConnection(url("b", ""));
         for (Connection c : List.of(a, b)) {
@@ -59,8 +97,8 @@ class ConfiguredSlotTest {
         assertThat(slotOfNextKey(configured)).isEqualTo(slot);
 
         for (int round = 0; round < 2; round++) {
-            send(configured, claiming);
-            send(claiming, configured);
+            sync.send(configured, claiming);
+            sync.send(claiming, configured);
         }
         assertThat(slotOfNextKey(configured)).as("the configured node keeps its slot").isEqualTo(slot);
         assertThat(slotOfNextKey(claiming)).as("the claiming node, with the lower site id, moves").isNotEqualTo(slot);

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.ChangesSql;
 import io.corrosion.jdbc.CorrosionDriver;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,31 +85,6 @@ class ApplyChangesForeignKeysTest {
         }
     }
 
-    /** The changes as one multi-row {@code INSERT INTO crsql_changes} with literal values, as a sync script writes it. */
-    private static String sqlInsert(List<Change> changes) {
-        StringJoiner rows = new StringJoiner(", ", "INSERT INTO crsql_changes (\"table\", pk, cid, val, col_version,"
-                + " db_version, site_id, cl, seq) VALUES ", "");
-        for (Change ch : changes) {
-            rows.add("(" + String.join(", ", literal(ch.table()), literal(ch.pk()), literal(ch.cid()), literal(ch.val()),
-                    literal(ch.colVersion()), literal(ch.dbVersion()), literal(ch.siteId()), literal(ch.cl()),
-                    literal(ch.seq())) + ")");
-        }
-        return rows.toString();
-    }
-
-    private static String literal(Object v) {
-        if (v == null) {
-            return "NULL";
-        }
-        if (v instanceof byte[] b) {
-            return "x'" + HexFormat.of().formatHex(b) + "'";
-        }
-        if (v instanceof String t) {
-            return "'" + t.replace("'", "''") + "'";
-        }
-        return v.toString();
-    }
-
     private static List<Change> changesOf(Node from, Node to) throws SQLException {
         byte[] theirs = to.crr.siteId();
         return from.crr.changesSince(0).stream().filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
@@ -120,11 +94,11 @@ class ApplyChangesForeignKeysTest {
     void anInsertIntoCrsqlChangesInSqlMergesWithoutCascadesOrChecks() throws SQLException {
         try (Node a = node("a"); Node b = node("b")) {
             a.exec("INSERT INTO parent VALUES (1, 'p1')", "INSERT INTO child VALUES (10, 1, 'a')");
-            b.exec(sqlInsert(changesOf(a, b)));
+            b.exec(ChangesSql.insert(changesOf(a, b)));
             a.exec("DELETE FROM parent WHERE id = 1");
             b.exec("UPDATE child SET v = 'b' WHERE id = 10", "INSERT INTO child VALUES (11, 1, 'new')");
-            b.exec(sqlInsert(changesOf(a, b))); // the parent's delete: no cascade to 11, which a has not seen
-            a.exec(sqlInsert(changesOf(b, a)));
+            b.exec(ChangesSql.insert(changesOf(a, b))); // the parent's delete: no cascade to 11, which a has not seen
+            a.exec(ChangesSql.insert(changesOf(b, a)));
             assertThat(b.rows("SELECT * FROM child ORDER BY id")).containsExactly(List.of(11L, 1L, "new"))
                     .isEqualTo(a.rows("SELECT * FROM child ORDER BY id"));
             assertThat(a.crr.changesSince(0)).hasSameElementsAs(b.crr.changesSince(0));
@@ -142,7 +116,7 @@ class ApplyChangesForeignKeysTest {
             a.exec("INSERT INTO parent VALUES (1, 'p1')", "INSERT INTO child VALUES (10, 1, 'a')");
             List<Change> childOnly = changesOf(a, b).stream().filter(ch -> ch.table().equals("child")).toList();
             try (PreparedStatement ps = b.c.prepareStatement( // INSERT ... SELECT: not the driver's batched form
-                    sqlInsert(childOnly).replace(" VALUES ", " SELECT * FROM (VALUES ") + ")")) {
+                    ChangesSql.insert(childOnly).replace(" VALUES ", " SELECT * FROM (VALUES ") + ")")) {
                 ps.executeUpdate();
             }
             assertThat(b.rows("SELECT * FROM child")).containsExactly(List.of(10L, 1L, "a"));
@@ -155,7 +129,7 @@ class ApplyChangesForeignKeysTest {
         try (Node a = node("a"); Node b = node("b")) {
             a.exec("INSERT INTO parent VALUES (1, 'p1')");
             b.c.setAutoCommit(false);
-            assertThatThrownBy(() -> b.exec(sqlInsert(changesOf(a, b)))).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> b.exec(ChangesSql.insert(changesOf(a, b)))).isInstanceOf(SQLException.class)
                     .hasMessageContaining("INSERT INTO crsql_changes in a transaction on a connection with foreign_keys on")
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
             b.c.rollback();
@@ -164,7 +138,7 @@ class ApplyChangesForeignKeysTest {
             assertThat(b.scalar("PRAGMA foreign_keys")).isEqualTo(1L);
             b.exec("PRAGMA foreign_keys = OFF");
             b.c.setAutoCommit(false);
-            b.exec(sqlInsert(changesOf(a, b)));
+            b.exec(ChangesSql.insert(changesOf(a, b)));
             b.c.commit();
             b.c.setAutoCommit(true);
             assertThat(b.rows("SELECT id FROM parent")).containsExactly(List.of(1L));

@@ -191,6 +191,43 @@ class ChangesViewPerConnectionTest {
         }
     }
 
+    /**
+     * cr-sqlite users sync two files with {@code ATTACH} and {@code other.crsql_changes}; here each connection's view is
+     * TEMP and of its own file, so a schema-qualified name is refused with the way round, which merges the same rows.
+     */
+    @Test
+    void anAttachedFilesCrsqlChangesIsRefusedWithTheWayRound() throws SQLException {
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            a.exec(DDL, "insert into t values (1, 'x')");
+            b.exec(DDL, "attach '" + dir.resolve("a.db") + "' as other");
+            for (String sql : List.of("select * from other.crsql_changes",
+                    "insert into crsql_changes select * from other.crsql_changes where db_version > 0",
+                    "select count(*) from \"main\".crsql_changes")) {
+                SQLException refused = catchThrowableOfType(SQLException.class, () -> b.exec(sql));
+                assertThat((Throwable) refused).as(sql).isNotNull();
+                assertThat(refused.getSQLState()).as(sql).isEqualTo("0A000");
+                assertThat(refused.getMessage()).as(sql).contains(".crsql_changes does not exist", "applyChanges");
+            }
+            assertThat(b.rows("select count(*) from temp.crsql_changes")).containsExactly(List.of(0L));
+            assertThat(b.rows("select a from other.t")).as("the attached file's tables read as in SQLite")
+                    .containsExactly(List.of("x"));
+            try (PreparedStatement read = a.c.prepareStatement("select * from crsql_changes where db_version > ?");
+                    PreparedStatement merge = b.c.prepareStatement(Change.INSERT_SQL)) {
+                read.setLong(1, 0);
+                try (java.sql.ResultSet rs = read.executeQuery()) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= 10; i++) {
+                            merge.setObject(i, rs.getObject(i));
+                        }
+                        merge.addBatch();
+                    }
+                }
+                assertThat(merge.executeBatch()).containsOnly(1);
+            }
+            assertThat(b.rows("select id, a from t")).containsExactly(List.of(1L, "x"));
+        }
+    }
+
     /** Rows of a prepared query, run again. */
     private static final class JdbcRowsOf {
         static List<List<Object>> rows(PreparedStatement p) throws SQLException {

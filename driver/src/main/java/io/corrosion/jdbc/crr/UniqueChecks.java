@@ -150,14 +150,17 @@ public final class UniqueChecks {
             rowidFirst = keyTaken + "))";
             rowidFirstOnUpdate = keyTaken + " AND NOT (" + samePk(pkColumns, "OLD") + ")))";
         }
+        // SQLite checks NOT NULL and CHECK first: a row that breaks one meets that constraint's resolution, not this
+        String insertBreaks = EarlierConstraints.broken(c, table, false).map(b -> " AND NOT " + b).orElse("");
+        String updateBreaks = EarlierConstraints.broken(c, table, true).map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + rowidFirst + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode,
-                upsert + " = 2"));
+                + rowidFirst + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
+                + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
                 + " AND crsql_internal_capture()" + rowidFirstOnUpdate + " AND EXISTS (SELECT 1 " + updateOthers + ")"
-                + body(updateOthers, message, updateMode, "0"));
+                + updateBreaks + body(updateOthers, message, updateMode, "0"));
     }
 
     /**

@@ -18,11 +18,12 @@ import java.util.Set;
  * @param primaryKey   the primary key's column names in order: from a column's {@code PRIMARY KEY} or the table's
  *                     {@code PRIMARY KEY (...)}; empty if the table has none
  * @param uniques      the UNIQUE constraints, of columns and of the table, in order
+ * @param checks       the expressions of the CHECK constraints, of columns and of the table, in order
  * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
         String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
-        List<Unique> uniques, int bodyEnd) {
+        List<Unique> uniques, List<String> checks, int bodyEnd) {
 
     /**
      * One column definition.
@@ -35,10 +36,11 @@ public record CreateTableShape(
      *                       alias
      * @param generated      a generated column ({@code [GENERATED ALWAYS] AS (...)})
      * @param notNull        the column has a {@code NOT NULL} constraint
+ * @param notNullOnConflict the action of that constraint's {@code ON CONFLICT} clause, upper case; null if none
      * @param definitionEnd  offset where the column's definition ends (its comma or the closing parenthesis)
      */
     public record Column(String name, String declaredType, int typeStart, int typeEnd, boolean primaryKeyDesc,
-            boolean generated, boolean notNull, int definitionEnd) {}
+            boolean generated, boolean notNull, String notNullOnConflict, int definitionEnd) {}
 
     /**
      * A UNIQUE constraint: {@code name text UNIQUE} or {@code [CONSTRAINT n] UNIQUE (a, b)}.
@@ -65,6 +67,7 @@ public record CreateTableShape(
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         uniques = List.copyOf(uniques);
+        checks = List.copyOf(checks);
     }
 
     /** The column of this name (ignoring case). */
@@ -121,7 +124,9 @@ public record CreateTableShape(
             List<Column> columns = new ArrayList<>();
             List<String> primaryKey = new ArrayList<>();
             List<Unique> uniques = new ArrayList<>();
+            List<String> checks = new ArrayList<>();
             for (int[] def : definitions(pos + 1, close)) {
+                checks(def[0], def[1], checks);
                 if (tokens.get(def[0]).type() == SqlToken.Type.WORD
                         && TABLE_CONSTRAINT_WORDS.contains(tokens.get(def[0]).text())) {
                     tableConstraint(def[0], def[1], primaryKey, uniques);
@@ -142,7 +147,7 @@ public record CreateTableShape(
                 withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
             }
             return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
-                    tokens.get(close).start()));
+                    checks, tokens.get(close).start()));
         }
 
         /** [start, end) token ranges of the comma-separated definitions between {@code from} and {@code close}. */
@@ -202,9 +207,28 @@ public record CreateTableShape(
                 generated |= t.isWord("AS") && j + 1 < end && tokens.get(j + 1).isSymbol('(');
             }
             String type = sql.substring(typeStart, typeEnd);
-            boolean notNull = topLevelWordPair(i, end, "NOT", "NULL");
-            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull,
-                    tokens.get(end).start());
+            int notNull = topLevelWordPair(i, end, "NOT", "NULL");
+            String notNullOnConflict = notNull < 0 ? null : conflictAction(notNull + 2, afterConflictClause(notNull + 2, end));
+            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull >= 0,
+                    notNullOnConflict, tokens.get(end).start());
+        }
+
+        /** The expressions of the {@code CHECK (...)} constraints of one definition, outside parentheses. */
+        private void checks(int from, int end, List<String> checks) {
+            int depth = 0;
+            for (int i = from; i + 1 < end; i++) {
+                SqlToken t = tokens.get(i);
+                if (t.isSymbol('(')) {
+                    depth++;
+                } else if (t.isSymbol(')')) {
+                    depth--;
+                } else if (depth == 0 && t.isWord("CHECK") && tokens.get(i + 1).isSymbol('(')) {
+                    int close = matchingParen(i + 1);
+                    if (close > i + 2 && close < end) {
+                        checks.add(sql.substring(tokens.get(i + 2).start(), tokens.get(close - 1).end()));
+                    }
+                }
+            }
         }
 
         /** A column's {@code [CONSTRAINT n] UNIQUE [ON CONFLICT x]}, outside parentheses. */
@@ -244,7 +268,8 @@ public record CreateTableShape(
             return i;
         }
 
-        private boolean topLevelWordPair(int start, int end, String first, String second) {
+        /** The token where {@code first second} starts outside parentheses; -1 if none. */
+        private int topLevelWordPair(int start, int end, String first, String second) {
             int depth = 0;
             for (int i = start; i + 1 < end; i++) {
                 SqlToken t = tokens.get(i);
@@ -253,10 +278,10 @@ public record CreateTableShape(
                 } else if (t.isSymbol(')')) {
                     depth--;
                 } else if (depth == 0 && t.isWord(first) && tokens.get(i + 1).isWord(second)) {
-                    return true;
+                    return i;
                 }
             }
-            return false;
+            return -1;
         }
 
         private static boolean isTypeWord(SqlToken t) {

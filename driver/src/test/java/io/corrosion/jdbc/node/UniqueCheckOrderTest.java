@@ -1,0 +1,97 @@
+package io.corrosion.jdbc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.jdbc.CorrosionDriver;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SQLite checks a row's NOT NULL and CHECK constraints before its UNIQUE ones: a row that breaks both meets the NOT NULL
+ * or CHECK resolution (an error, mostly), never the UNIQUE constraint's own clause or message. The driver's UNIQUE
+ * checks run in BEFORE triggers, ahead of SQLite's own; they step aside for such a row.
+ */
+class UniqueCheckOrderTest extends PlainDifferentialTest {
+    private static final String ROWS = "select * from u order by id";
+
+    @Test
+    void aNotNullFailsBeforeTheConstraintsClause() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, b text not null,"
+                        + " c text unique on conflict replace, e text unique on conflict fail,"
+                        + " f text not null on conflict replace default 'f')"),
+                List.of("insert into u values (1, 'a', 'b', 'c', 'e', 'f')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', null, 'c2', 'e2', 'f')",
+                "insert into u values (3, 'a3', null, 'c', 'e3', 'f')",
+                "insert into u values (4, 'a4', 'b', 'c4', 'e', null)",
+                "insert or ignore into u values (6, 'a6', null, 'c', 'e6', 'f')",
+                "insert or replace into u values (6, 'a6', null, 'c', 'e6', 'f')",
+                "insert into u values (7, 'a7', 'b', 'c7', 'e7', 'f')",
+                "update u set a = 'a', b = null where id = 7",
+                "update u set c = 'c', b = null where id = 7",
+                "update u set e = 'e', b = null where id = 7",
+                "update u set e = 'e', f = null where id = 7",
+                "update or fail u set a = 'a', b = null where id = 7");
+    }
+
+    /** A NOT NULL's own clause (FAIL, IGNORE) resolves the row, not the UNIQUE constraint's. */
+    @Test
+    void aNotNullsOwnClauseWinsOverTheConstraints() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, e text unique,"
+                        + " d text not null on conflict fail default 'd', g text not null on conflict ignore default 'g')"),
+                List.of("insert into u values (1, 'a', 'e', 'd', 'g')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', 'e2', null, 'g'), (3, 'a3', 'e3', 'd', 'g')",
+                "insert into u values (4, 'a4', 'e', 'd', null), (5, 'a5', 'e5', 'd', 'g')",
+                "insert into u values (6, 'a6', 'e6', 'd', 'g')",
+                "update u set a = 'a', d = null where id = 6",
+                "update u set e = 'e', g = null where id = 6");
+    }
+
+    @Test
+    void aCheckFailsBeforeTheConstraintsClause() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, n integer check (n > '2'),"
+                        + " c text unique on conflict replace, e text unique, m text collate nocase,"
+                        + " constraint m_upper check (m = 'M'))"),
+                List.of("insert into u values (1, 'a', 5, 'c', 'e', 'm')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', 1, 'c2', 'e2', 'm')",
+                "insert into u values (3, 'a', 3, 'c3', 'e3', 'm')",
+                "insert into u values (4, 'a4', 1, 'c', 'e4', 'm')",
+                "insert into u values (5, 'a5', 5, 'c5', 'e', 'x')",
+                "insert or ignore into u values (6, 'a6', 0, 'c', 'e6', 'm')",
+                "insert or fail into u values (6, 'a6', 0, 'c6', 'e', 'm')",
+                "insert into u values (7, 'a7', 7, 'c7', 'e7', 'M')",
+                "update u set a = 'a', n = 0 where id = 7",
+                "update u set c = 'c', m = 'y' where id = 7",
+                "update u set a = 'a', m = 'm' where id = 7");
+    }
+
+    /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
+    @Test
+    void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {
+        try (Node a = new Node(dir, "old")) {
+            a.exec("create table u (id integer primary key, a text unique on conflict ignore, b text not null)",
+                    "insert into u values (1, 'a', 'b')");
+        }
+        CorrosionDriver.shutdownAll();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+                Statement s = raw.createStatement()) {
+            String sql = (String) Node.rows(raw, "select sql from sqlite_master where name = 'u_a_unique__corrosion_uq_ins'")
+                    .get(0).get(0);
+            String old = sql.replace(" AND NOT ((NEW.\"b\" IS NULL))", "");
+            assertThat(old).isNotEqualTo(sql);
+            s.execute("drop trigger u_a_unique__corrosion_uq_ins");
+            s.execute(old);
+            s.execute("update crsql_master set value = 11 where key = 'corrosion_format'");
+        }
+        try (Node a = new Node(dir, "old")) {
+            assertThat(Node.outcome(a.c, "insert into u values (2, 'a', null)"))
+                    .isEqualTo("failed: A NOT NULL constraint failed (NOT NULL constraint failed: u.b)");
+        }
+    }
+}

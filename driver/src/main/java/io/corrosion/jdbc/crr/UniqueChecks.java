@@ -90,6 +90,24 @@ public final class UniqueChecks {
         return out;
     }
 
+    /** True if {@code table} has a UNIQUE constraint declared {@code ON CONFLICT REPLACE} that these checks enforce. */
+    public static boolean hasReplaceConstraint(Connection c, String table) throws SQLException {
+        Set<String> enforced = enforcedIndexes(c, table);
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM main.sqlite_master WHERE type = 'index'"
+                + " AND tbl_name = ? COLLATE NOCASE AND instr(sql, ?) > 0")) {
+            p.setString(1, table);
+            p.setString(2, onConflictNote("REPLACE").strip());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (enforced.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+    }
+
     static List<String> triggerNames(String index) {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX);
     }

@@ -221,6 +221,7 @@ final class SchemaStatements {
                             + " name", "0A000");
                 }
                 if (crr != null) {
+                    SchemaRefusals.refuseSkippingColumnBesideReplace(s.sql(), c.raw, crr);
                     c.session.schema().beginAlter(crr);
                     c.altering.add(crr);
                     c.columnsBeforeAlter.put(crr, columns(c, crr));

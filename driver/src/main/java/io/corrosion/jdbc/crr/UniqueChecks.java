@@ -51,8 +51,9 @@ import org.sqlite.SQLiteException;
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
  * ({@code DO UPDATE}, whose UPDATE is checked as any but always with ABORT, as SQLite runs it, or {@code DO NOTHING}) and its other values are not checked. A
  * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
- * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own table only: an INSERT a trigger makes
- * into another table is checked as any. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
+ * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own rows only: an INSERT or UPDATE of a
+ * trigger's body (bracketed, {@link StatementConflicts}) is checked as any, but with ABORT in a trigger the DO UPDATE
+ * fired, as SQLite runs it. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
  * same way. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update the row another column
  * collides with (the statement fails). {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
  */

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * The NOT NULL and CHECK constraints SQLite checks before a row's UNIQUE ones, as a condition the {@link UniqueChecks}
+ * The NOT NULL and CHECK constraints, and the rowid key, SQLite checks before a row's UNIQUE ones, as a condition the {@link UniqueChecks}
  * of a table add to their WHEN: true where the written row breaks one, so that the checks step aside and SQLite's own
  * resolution of that constraint (its error, or the skip of an IGNORE) wins, as in plain SQLite.
  *
@@ -25,7 +25,9 @@ import java.util.StringJoiner;
  * an UPDATE only where one of its columns changes value (SQLite skips the CHECKs of columns the UPDATE does not set).
  * A CHECK is evaluated over the row with the columns' affinity and collation (a compound subquery takes them from its
  * first arm, the table itself), and not at all where it names the rowid or a generated column, or where {@code PRAGMA
- * ignore_check_constraints} is on. The rowid alias and generated columns are never a NOT NULL break.
+ * ignore_check_constraints} is on. The rowid alias and generated columns are never a NOT NULL break. A taken rowid key
+ * (INTEGER PRIMARY KEY, or the hidden key) is checked first unless it resolves by REPLACE, which SQLite checks after
+ * the UNIQUE indexes that do not.
  */
 final class EarlierConstraints {
     private EarlierConstraints() {}
@@ -35,10 +37,11 @@ final class EarlierConstraints {
             String notNullOnConflict) {}
 
     /**
-     * True where the row a trigger on {@code table} writes breaks a NOT NULL or CHECK constraint; empty if the table has
-     * none it can tell. {@code update}: for the UPDATE trigger (OLD is the row before).
+     * True where the row a trigger on {@code table} (key {@code pkColumns}) writes breaks a NOT NULL, a CHECK or a rowid
+     * key; empty if the table has none it can tell. {@code update}: for the UPDATE trigger (OLD is the row before).
      */
-    static Optional<String> broken(Connection c, String table, boolean update) throws SQLException {
+    static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean update)
+            throws SQLException {
         CreateTableShape shape = CreateTableShape.parse(tableSql(c, table)).orElse(null);
         if (shape == null) {
             return Optional.empty();
@@ -51,6 +54,13 @@ final class EarlierConstraints {
             }
         }
         checks(table, shape, columns, update).ifPresent(broken::add);
+        if (columns.stream().anyMatch(Column::rowidAlias)) {
+            String resolution = shape.primaryKeyOnConflict() == null ? "crsql_internal_conflict()"
+                    : "crsql_internal_conflict(" + Sql.literal(shape.primaryKeyOnConflict()) + ")";
+            broken.add("(" + resolution + " != 'REPLACE' AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
+                    + UniqueChecks.samePk(pkColumns, "NEW") + (update ? " AND NOT (" + UniqueChecks.samePk(pkColumns, "OLD")
+                    + ")" : "") + "))");
+        }
         return broken.length() == 0 ? Optional.empty() : Optional.of("(" + broken + ")");
     }
 

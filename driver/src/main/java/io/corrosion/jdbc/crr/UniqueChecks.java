@@ -158,27 +158,16 @@ public final class UniqueChecks {
                 + samePk(pkColumns, "NEW") + "))";
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
-        String rowidFirst = "";
-        String rowidFirstOnUpdate = "";
-        if (action.filter(a -> !a.equals("ABORT")).isPresent()
-                && CrrCatalog.keyKind(c, table) == TableInfo.KeyKind.ROWID) {
-            // SQLite checks a rowid key before any UNIQUE index: a row whose key is taken fails with the key's error
-            // (the statement's clause, else ABORT) before the constraint's own clause resolves anything.
-            String keyTaken = " AND NOT (crsql_internal_conflict() = 'ABORT' AND EXISTS (SELECT 1 FROM " + Sql.ident(table)
-                    + " WHERE " + samePk(pkColumns, "NEW");
-            rowidFirst = keyTaken + "))";
-            rowidFirstOnUpdate = keyTaken + " AND NOT (" + samePk(pkColumns, "OLD") + ")))";
-        }
-        // SQLite checks NOT NULL and CHECK first: a row that breaks one meets that constraint's resolution, not this
-        String insertBreaks = EarlierConstraints.broken(c, table, false).map(b -> " AND NOT " + b).orElse("");
-        String updateBreaks = EarlierConstraints.broken(c, table, true).map(b -> " AND NOT " + b).orElse("");
+        // SQLite checks NOT NULL, CHECK and a rowid key first: a row that breaks one meets that constraint's resolution
+        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, false).map(b -> " AND NOT " + b).orElse("");
+        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, true).map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + rowidFirst + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
+                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
                 + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
-                + " AND crsql_internal_capture()" + rowidFirstOnUpdate + " AND EXISTS (SELECT 1 " + updateOthers + ")"
+                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
                 + updateBreaks + body(updateOthers, message, updateMode, "0"));
     }
 
@@ -288,7 +277,7 @@ public final class UniqueChecks {
     }
 
     /** {@code pk1 IS <row>.pk1 AND ...} for {@code row} NEW or OLD. */
-    private static String samePk(List<String> pkColumns, String row) {
+    static String samePk(List<String> pkColumns, String row) {
         StringJoiner same = new StringJoiner(" AND ");
         for (String pk : pkColumns) {
             same.add(Sql.ident(pk) + " IS " + row + "." + Sql.ident(pk));

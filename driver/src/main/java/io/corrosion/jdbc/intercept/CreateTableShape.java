@@ -19,11 +19,12 @@ import java.util.Set;
  *                     {@code PRIMARY KEY (...)}; empty if the table has none
  * @param uniques      the UNIQUE constraints, of columns and of the table, in order
  * @param checks       the expressions of the CHECK constraints, of columns and of the table, in order
+ * @param primaryKeyOnConflict the action of the primary key's {@code ON CONFLICT} clause, upper case; null if none
  * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
         String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
-        List<Unique> uniques, List<String> checks, int bodyEnd) {
+        List<Unique> uniques, List<String> checks, String primaryKeyOnConflict, int bodyEnd) {
 
     /**
      * One column definition.
@@ -125,8 +126,10 @@ public record CreateTableShape(
             List<String> primaryKey = new ArrayList<>();
             List<Unique> uniques = new ArrayList<>();
             List<String> checks = new ArrayList<>();
+            String keyOnConflict = null;
             for (int[] def : definitions(pos + 1, close)) {
                 checks(def[0], def[1], checks);
+                keyOnConflict = keyOnConflict != null ? keyOnConflict : keyOnConflict(def[0], def[1]);
                 if (tokens.get(def[0]).type() == SqlToken.Type.WORD
                         && TABLE_CONSTRAINT_WORDS.contains(tokens.get(def[0]).text())) {
                     tableConstraint(def[0], def[1], primaryKey, uniques);
@@ -147,7 +150,7 @@ public record CreateTableShape(
                 withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
             }
             return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
-                    checks, tokens.get(close).start()));
+                    checks, keyOnConflict, tokens.get(close).start()));
         }
 
         /** [start, end) token ranges of the comma-separated definitions between {@code from} and {@code close}. */
@@ -211,6 +214,21 @@ public record CreateTableShape(
             String notNullOnConflict = notNull < 0 ? null : conflictAction(notNull + 2, afterConflictClause(notNull + 2, end));
             return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull >= 0,
                     notNullOnConflict, tokens.get(end).start());
+        }
+
+        /** The action of a {@code PRIMARY KEY [ASC|DESC] [(...)] ON CONFLICT <action>} in one definition; null if none. */
+        private String keyOnConflict(int from, int end) {
+            int key = topLevelWordPair(from, end, "PRIMARY", "KEY");
+            if (key < 0) {
+                return null;
+            }
+            int i = key + 2;
+            if (i < end && (tokens.get(i).isWord("ASC") || tokens.get(i).isWord("DESC"))) {
+                i++;
+            } else if (i < end && tokens.get(i).isSymbol('(')) {
+                i = matchingParen(i) + 1;
+            }
+            return i <= 0 ? null : conflictAction(i, afterConflictClause(i, end));
         }
 
         /** The expressions of the {@code CHECK (...)} constraints of one definition, outside parentheses. */

@@ -233,18 +233,11 @@ public record CreateTableShape(
 
         /** The expressions of the {@code CHECK (...)} constraints of one definition, outside parentheses. */
         private void checks(int from, int end, List<String> checks) {
-            int depth = 0;
-            for (int i = from; i + 1 < end; i++) {
-                SqlToken t = tokens.get(i);
-                if (t.isSymbol('(')) {
-                    depth++;
-                } else if (t.isSymbol(')')) {
-                    depth--;
-                } else if (depth == 0 && t.isWord("CHECK") && tokens.get(i + 1).isSymbol('(')) {
-                    int close = matchingParen(i + 1);
-                    if (close > i + 2 && close < end) {
-                        checks.add(sql.substring(tokens.get(i + 2).start(), tokens.get(close - 1).end()));
-                    }
+            for (int i = topLevel(from, t -> t.isWord("CHECK")); i >= 0 && i + 1 < end;
+                    i = topLevel(i + 1, t -> t.isWord("CHECK"))) {
+                int close = tokens.get(i + 1).isSymbol('(') ? matchingParen(i + 1) : -1;
+                if (close > i + 2 && close < end) {
+                    checks.add(sql.substring(tokens.get(i + 2).start(), tokens.get(close - 1).end()));
                 }
             }
         }

@@ -27,7 +27,8 @@ import java.util.StringJoiner;
  * first arm, the table itself), and not at all where it names the rowid or a generated column, or where {@code PRAGMA
  * ignore_check_constraints} is on. The rowid alias and generated columns are never a NOT NULL break. A taken rowid key
  * (INTEGER PRIMARY KEY, or the hidden key) is checked first unless it resolves by REPLACE, which SQLite checks after
- * the UNIQUE indexes that do not.
+ * the UNIQUE indexes that do not; so is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
+ * as SQLite checks a table's constraints last declared first.
  */
 final class EarlierConstraints {
     private EarlierConstraints() {}
@@ -38,9 +39,10 @@ final class EarlierConstraints {
 
     /**
      * True where the row a trigger on {@code table} (key {@code pkColumns}) writes breaks a NOT NULL, a CHECK or a rowid
-     * key; empty if the table has none it can tell. {@code update}: for the UPDATE trigger (OLD is the row before).
+     * key, or the key if {@code keyFirst}; empty if the table has none it can tell. {@code update}: for the UPDATE
+     * trigger (OLD is the row before).
      */
-    static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean update)
+    static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean keyFirst, boolean update)
             throws SQLException {
         CreateTableShape shape = CreateTableShape.parse(tableSql(c, table)).orElse(null);
         if (shape == null) {
@@ -54,7 +56,7 @@ final class EarlierConstraints {
             }
         }
         checks(table, shape, columns, update).ifPresent(broken::add);
-        if (columns.stream().anyMatch(Column::rowidAlias)) {
+        if (!pkColumns.isEmpty() && (keyFirst || columns.stream().anyMatch(Column::rowidAlias))) {
             String resolution = shape.primaryKeyOnConflict() == null ? "crsql_internal_conflict()"
                     : "crsql_internal_conflict(" + Sql.literal(shape.primaryKeyOnConflict()) + ")";
             broken.add("(" + resolution + " != 'REPLACE' AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "

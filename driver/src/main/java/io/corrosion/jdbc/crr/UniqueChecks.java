@@ -60,6 +60,7 @@ import org.sqlite.SQLiteException;
 public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
+    private static final String KEY_FIRST_NOTE = "/*corrosion:key-first*/";
     private static final Pattern ON_CONFLICT_NOTE =
             Pattern.compile("/\\*corrosion:on-conflict=(ABORT|FAIL|IGNORE|REPLACE|ROLLBACK)\\*/");
 
@@ -159,8 +160,11 @@ public final class UniqueChecks {
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
         // SQLite checks NOT NULL, CHECK and a rowid key first: a row that breaks one meets that constraint's resolution
-        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, false).map(b -> " AND NOT " + b).orElse("");
-        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, true).map(b -> " AND NOT " + b).orElse("");
+        boolean keyFirst = indexSql != null && indexSql.contains(KEY_FIRST_NOTE);
+        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, false)
+                .map(b -> " AND NOT " + b).orElse("");
+        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, true)
+                .map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
                 + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
@@ -218,6 +222,14 @@ public final class UniqueChecks {
      */
     public static String onConflictNote(String action) {
         return action == null ? "" : " /*corrosion:on-conflict=" + action + "*/";
+    }
+
+    /**
+     * The note that says the table's primary key was declared after the UNIQUE constraint the index stands in for:
+     * SQLite checks it first then (it checks a table's constraints last declared first).
+     */
+    public static String keyFirstNote(boolean keyFirst) {
+        return keyFirst ? " " + KEY_FIRST_NOTE : "";
     }
 
     /** The constraint's own conflict action, as {@link #onConflictNote} kept it in the index's SQL. */

@@ -20,11 +20,12 @@ import java.util.Set;
  * @param uniques      the UNIQUE constraints, of columns and of the table, in order
  * @param checks       the expressions of the CHECK constraints, of columns and of the table, in order
  * @param primaryKeyOnConflict the action of the primary key's {@code ON CONFLICT} clause, upper case; null if none
+ * @param primaryKeyStart offset of the primary key's {@code PRIMARY} word; -1 if the table has none
  * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
         String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
-        List<Unique> uniques, List<String> checks, String primaryKeyOnConflict, int bodyEnd) {
+        List<Unique> uniques, List<String> checks, String primaryKeyOnConflict, int primaryKeyStart, int bodyEnd) {
 
     /**
      * One column definition.
@@ -127,9 +128,14 @@ public record CreateTableShape(
             List<Unique> uniques = new ArrayList<>();
             List<String> checks = new ArrayList<>();
             String keyOnConflict = null;
+            int keyStart = -1;
             for (int[] def : definitions(pos + 1, close)) {
                 checks(def[0], def[1], checks);
-                keyOnConflict = keyOnConflict != null ? keyOnConflict : keyOnConflict(def[0], def[1]);
+                int key = keyStart >= 0 ? -1 : topLevelWordPair(def[0], def[1], "PRIMARY", "KEY");
+                if (key >= 0) {
+                    keyStart = tokens.get(key).start();
+                    keyOnConflict = keyOnConflict(key, def[1]);
+                }
                 if (tokens.get(def[0]).type() == SqlToken.Type.WORD
                         && TABLE_CONSTRAINT_WORDS.contains(tokens.get(def[0]).text())) {
                     tableConstraint(def[0], def[1], primaryKey, uniques);
@@ -150,7 +156,7 @@ public record CreateTableShape(
                 withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
             }
             return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
-                    checks, keyOnConflict, tokens.get(close).start()));
+                    checks, keyOnConflict, keyStart, tokens.get(close).start()));
         }
 
         /** [start, end) token ranges of the comma-separated definitions between {@code from} and {@code close}. */
@@ -216,12 +222,8 @@ public record CreateTableShape(
                     notNullOnConflict, tokens.get(end).start());
         }
 
-        /** The action of a {@code PRIMARY KEY [ASC|DESC] [(...)] ON CONFLICT <action>} in one definition; null if none. */
-        private String keyOnConflict(int from, int end) {
-            int key = topLevelWordPair(from, end, "PRIMARY", "KEY");
-            if (key < 0) {
-                return null;
-            }
+        /** The action of the {@code PRIMARY KEY [ASC|DESC] [(...)] ON CONFLICT <action>} at {@code key}; null if none. */
+        private String keyOnConflict(int key, int end) {
             int i = key + 2;
             if (i < end && (tokens.get(i).isWord("ASC") || tokens.get(i).isWord("DESC"))) {
                 i++;

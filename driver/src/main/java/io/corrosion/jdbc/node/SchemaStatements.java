@@ -298,7 +298,8 @@ final class SchemaStatements {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
-                        + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict()) + ")");
+                        + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict())
+                        + UniqueChecks.keyFirstNote(shape.get().primaryKeyStart() > u.start()) + ")");
                 c.session.schema().enforceUnique(table, index);
             }
         }

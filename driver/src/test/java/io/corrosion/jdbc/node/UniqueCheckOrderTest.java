@@ -96,6 +96,29 @@ class UniqueCheckOrderTest extends PlainDifferentialTest {
                 "insert into w values (1, 'a2', 'b2')");
     }
 
+    /**
+     * SQLite checks a table's UNIQUE constraints and primary key last declared first (REPLACE ones last): a row whose
+     * key, declared after the constraint, is taken meets the key's error or clause first; one declared before waits.
+     */
+    @Test
+    void aKeyDeclaredAfterTheConstraintIsCheckedFirst() throws SQLException {
+        same(List.of("create table w (a text unique on conflict ignore, id text primary key, b text unique on conflict fail)"),
+                List.of("insert into w values ('a1', '1', 'b1'), ('a2', '2', 'b2')"),
+                "select * from w order by id",
+                "insert into w values ('a2', '1', 'x')",
+                "insert into w values ('a3', '1', 'b2')",
+                "insert or ignore into w values ('a2', '1', 'x')",
+                "update w set a = 'a1', id = '1' where id = '2'",
+                "update w set a = 'a1', id = '3' where id = '2'");
+        same(List.of("create table k (a text, b text unique on conflict ignore, k1 text, k2 text, primary key (k1, k2),"
+                        + " unique (a) on conflict replace)"),
+                List.of("insert into k values ('a1', 'b1', 'x', 'y'), ('a2', 'b2', 'x', 'z')"),
+                "select * from k order by k2",
+                "insert into k values ('a3', 'b1', 'x', 'y')",
+                "insert into k values ('a1', 'b3', 'x', 'z')",
+                "insert into k values ('a4', 'b1', 'x', 'q')");
+    }
+
     /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
     @Test
     void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The application's triggers (in {@code main}), made again with the brackets the driver adds at CREATE TRIGGER
- * ({@link TriggerConflictRewrite}) changed: added to the triggers of a file an earlier format made (format 9), and
+ * ({@link TriggerConflictRewrite}) changed: added to the triggers of a file an earlier format made (formats 9, 12), and
  * following a table's rename.
  */
 final class AppTriggers {

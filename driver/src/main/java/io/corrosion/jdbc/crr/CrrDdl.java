@@ -444,7 +444,7 @@ final class CrrDdl {
             CrrMetadata.setFormat(conn);
         }
         session.catalog().invalidate();
-        if (from < 9) {
+        if (from < 12) { // 12: every write of a body bracketed, the brackets of UPDATE triggers say so
             AppTriggers.bracketConflictClauses(conn); // first: the driver's triggers made below stay the newest
         }
         if (from < 10) {

@@ -59,11 +59,13 @@ final class CrrFunctions {
         fn(s, "crsql_internal_upsert", 1, false, a -> tx.conflicts.upsert(String.valueOf(a[0])));
         // (OR clause or NULL, UPSERT table or NULL, 1 if its last clause is a targetless DO NOTHING, bracket id), then
         // (bracket id): around a statement of an application trigger's body (TriggerConflictRewrite)
-        fn(s, "crsql_internal_conflict_push", 4, false, a -> {
-            tx.conflicts.push(a[0] == null ? null : String.valueOf(a[0]), a[1] == null ? null : String.valueOf(a[1]),
-                    a[2] instanceof Long l && l != 0, String.valueOf(a[3]));
-            return null;
-        });
+        for (int args = 4; args <= 5; args++) { // 5: in an UPDATE trigger
+            fn(s, "crsql_internal_conflict_push", args, false, a -> {
+                tx.conflicts.push(a[0] == null ? null : String.valueOf(a[0]), a[1] == null ? null : String.valueOf(a[1]),
+                        a[2] instanceof Long l && l != 0, String.valueOf(a[3]), a.length == 5);
+                return null;
+            });
+        }
         fn(s, "crsql_internal_conflict_pop", 1, false, a -> {
             tx.conflicts.pop(String.valueOf(a[0]));
             return null;

@@ -24,9 +24,12 @@ final class CrrMetadata {
      * triggers' bodies that have a conflict clause or an UPSERT tell the checks so ({@link AppTriggers}); 10: no
      * {@code crsql_changes} view in the file, each connection makes a TEMP one when it uses it ({@link
      * ConnectionChangesView}); 11: the insert trigger leaves a key seen before to Java ({@code crsql_internal_reinsert}),
-     * a shorter text to parse on open. Every format change recreates the capture triggers and the UNIQUE checks.
+     * a shorter text to parse on open; 12: the UNIQUE checks step aside for a row that breaks a NOT NULL or CHECK
+     * constraint, which SQLite checks first ({@link EarlierConstraints}), and every write of an application trigger's
+     * body is bracketed ({@link AppTriggers}). Every format change recreates the capture
+     * triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 11;
+    static final int FORMAT_VERSION = 12;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

@@ -16,9 +16,10 @@ import java.util.Locale;
 final class StatementConflicts {
     /**
      * A body statement's clause (null: none) and UPSERT target (lower case; null: no UPSERT); {@code id} names its
-     * bracket in the file's triggers.
+     * bracket in the file's triggers. {@code abortsAll}: its trigger was fired by an UPSERT's DO UPDATE, which SQLite
+     * runs with ABORT, and so everything it fires.
      */
-    private record Frame(String resolution, String upsertTable, boolean upsertIgnoresAny, String id) {}
+    private record Frame(String resolution, String upsertTable, boolean upsertIgnoresAny, String id, boolean abortsAll) {}
 
     private String resolution;
     private String upsertTable;
@@ -35,10 +36,16 @@ final class StatementConflicts {
         }
     }
 
-    /** A bracketed body statement starts; a frame of the same bracket still there was left by a RAISE(IGNORE). */
-    void push(String resolution, String upsertTable, boolean upsertIgnoresAny, String id) {
+    /**
+     * A bracketed body statement starts; a frame of the same bracket still there was left by a RAISE(IGNORE).
+     * {@code updateTrigger}: its trigger fires on UPDATE, so the statement that fired it, if an UPSERT (every write of
+     * a trigger body is bracketed: the innermost frame, else the top-level statement), did so by its DO UPDATE.
+     */
+    void push(String resolution, String upsertTable, boolean upsertIgnoresAny, String id, boolean updateTrigger) {
         popTo(id);
-        frames.add(new Frame(resolution, lower(upsertTable), upsertIgnoresAny, id));
+        boolean firedByUpsert = frames.isEmpty() ? this.upsertTable != null : frames.get(frames.size() - 1).upsertTable() != null;
+        boolean abortsAll = updateTrigger && firedByUpsert || !frames.isEmpty() && frames.get(frames.size() - 1).abortsAll();
+        frames.add(new Frame(resolution, lower(upsertTable), upsertIgnoresAny, id, abortsAll));
     }
 
     /** The bracketed body statement {@code id} ended: its frame goes, with any a RAISE(IGNORE) left above it. */
@@ -65,6 +72,9 @@ final class StatementConflicts {
 
     /** As {@link #resolution()}, but {@code constraints} (a UNIQUE constraint's own ON CONFLICT) if none has one. */
     String resolution(String constraints) {
+        if (!frames.isEmpty() && frames.get(frames.size() - 1).abortsAll()) {
+            return "ABORT";
+        }
         if (resolution != null) {
             return resolution;
         }
@@ -79,7 +89,8 @@ final class StatementConflicts {
     /**
      * 0 if the statement writing is no UPSERT into {@code table}, 1 if it is, 2 if its last clause is
      * {@code ON CONFLICT DO NOTHING} without a target. The statement writing is the innermost bracketed body statement,
-     * else the top-level one (a plain statement in a trigger it fires counts as it, as before).
+     * else the top-level one (every write of a trigger body made through the driver is bracketed; one of a trigger
+     * made without it counts as what fired the trigger).
      */
     long upsert(String table) {
         String upsert = upsertTable;

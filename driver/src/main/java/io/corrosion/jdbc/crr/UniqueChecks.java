@@ -51,14 +51,16 @@ import org.sqlite.SQLiteException;
  * SQLite itself still enforces on a CRR, is checked first; a row whose key is taken is the upsert's to resolve
  * ({@code DO UPDATE}, whose UPDATE is checked as any but always with ABORT, as SQLite runs it, or {@code DO NOTHING}) and its other values are not checked. A
  * row whose key is free is checked: a collision fails the statement, or skips the row if the last clause is
- * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own table only: an INSERT a trigger makes
- * into another table is checked as any. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
+ * {@code ON CONFLICT DO NOTHING} without a target. That holds for the UPSERT's own rows only: an INSERT or UPDATE of a
+ * trigger's body (bracketed, {@link StatementConflicts}) is checked as any, but with ABORT in a trigger the DO UPDATE
+ * fired, as SQLite runs it. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
  * same way. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update the row another column
  * collides with (the statement fails). {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
  */
 public final class UniqueChecks {
     private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
     private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
+    private static final String KEY_FIRST_NOTE = "/*corrosion:key-first*/";
     private static final Pattern ON_CONFLICT_NOTE =
             Pattern.compile("/\\*corrosion:on-conflict=(ABORT|FAIL|IGNORE|REPLACE|ROLLBACK)\\*/");
 
@@ -88,6 +90,24 @@ public final class UniqueChecks {
             }
         }
         return out;
+    }
+
+    /** True if {@code table} has a UNIQUE constraint declared {@code ON CONFLICT REPLACE} that these checks enforce. */
+    public static boolean hasReplaceConstraint(Connection c, String table) throws SQLException {
+        Set<String> enforced = enforcedIndexes(c, table);
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM main.sqlite_master WHERE type = 'index'"
+                + " AND tbl_name = ? COLLATE NOCASE AND instr(sql, ?) > 0")) {
+            p.setString(1, table);
+            p.setString(2, onConflictNote("REPLACE").strip());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (enforced.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
     }
 
     static List<String> triggerNames(String index) {
@@ -139,25 +159,20 @@ public final class UniqueChecks {
                 + samePk(pkColumns, "NEW") + "))";
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
-        String rowidFirst = "";
-        String rowidFirstOnUpdate = "";
-        if (action.filter(a -> !a.equals("ABORT")).isPresent()
-                && CrrCatalog.keyKind(c, table) == TableInfo.KeyKind.ROWID) {
-            // SQLite checks a rowid key before any UNIQUE index: a row whose key is taken fails with the key's error
-            // (the statement's clause, else ABORT) before the constraint's own clause resolves anything.
-            String keyTaken = " AND NOT (crsql_internal_conflict() = 'ABORT' AND EXISTS (SELECT 1 FROM " + Sql.ident(table)
-                    + " WHERE " + samePk(pkColumns, "NEW");
-            rowidFirst = keyTaken + "))";
-            rowidFirstOnUpdate = keyTaken + " AND NOT (" + samePk(pkColumns, "OLD") + ")))";
-        }
+        // SQLite checks NOT NULL, CHECK and a rowid key first: a row that breaks one meets that constraint's resolution
+        boolean keyFirst = indexSql != null && indexSql.contains(KEY_FIRST_NOTE);
+        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, false)
+                .map(b -> " AND NOT " + b).orElse("");
+        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, true)
+                .map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
-                + rowidFirst + " AND EXISTS (SELECT 1 " + insertOthers + ")" + body(insertOthers, message, mode,
-                upsert + " = 2"));
+                + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
+                + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
-                + " AND crsql_internal_capture()" + rowidFirstOnUpdate + " AND EXISTS (SELECT 1 " + updateOthers + ")"
-                + body(updateOthers, message, updateMode, "0"));
+                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
+                + updateBreaks + body(updateOthers, message, updateMode, "0"));
     }
 
     /**
@@ -207,6 +222,14 @@ public final class UniqueChecks {
      */
     public static String onConflictNote(String action) {
         return action == null ? "" : " /*corrosion:on-conflict=" + action + "*/";
+    }
+
+    /**
+     * The note that says the table's primary key was declared after the UNIQUE constraint the index stands in for:
+     * SQLite checks it first then (it checks a table's constraints last declared first).
+     */
+    public static String keyFirstNote(boolean keyFirst) {
+        return keyFirst ? " " + KEY_FIRST_NOTE : "";
     }
 
     /** The constraint's own conflict action, as {@link #onConflictNote} kept it in the index's SQL. */
@@ -266,7 +289,7 @@ public final class UniqueChecks {
     }
 
     /** {@code pk1 IS <row>.pk1 AND ...} for {@code row} NEW or OLD. */
-    private static String samePk(List<String> pkColumns, String row) {
+    static String samePk(List<String> pkColumns, String row) {
         StringJoiner same = new StringJoiner(" AND ");
         for (String pk : pkColumns) {
             same.add(Sql.ident(pk) + " IS " + row + "." + Sql.ident(pk));

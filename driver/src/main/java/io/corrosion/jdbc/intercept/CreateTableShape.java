@@ -18,11 +18,14 @@ import java.util.Set;
  * @param primaryKey   the primary key's column names in order: from a column's {@code PRIMARY KEY} or the table's
  *                     {@code PRIMARY KEY (...)}; empty if the table has none
  * @param uniques      the UNIQUE constraints, of columns and of the table, in order
+ * @param checks       the expressions of the CHECK constraints, of columns and of the table, in order
+ * @param primaryKeyOnConflict the action of the primary key's {@code ON CONFLICT} clause, upper case; null if none
+ * @param primaryKeyStart offset of the primary key's {@code PRIMARY} word; -1 if the table has none
  * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
         String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
-        List<Unique> uniques, int bodyEnd) {
+        List<Unique> uniques, List<String> checks, String primaryKeyOnConflict, int primaryKeyStart, int bodyEnd) {
 
     /**
      * One column definition.
@@ -35,10 +38,11 @@ public record CreateTableShape(
      *                       alias
      * @param generated      a generated column ({@code [GENERATED ALWAYS] AS (...)})
      * @param notNull        the column has a {@code NOT NULL} constraint
+ * @param notNullOnConflict the action of that constraint's {@code ON CONFLICT} clause, upper case; null if none
      * @param definitionEnd  offset where the column's definition ends (its comma or the closing parenthesis)
      */
     public record Column(String name, String declaredType, int typeStart, int typeEnd, boolean primaryKeyDesc,
-            boolean generated, boolean notNull, int definitionEnd) {}
+            boolean generated, boolean notNull, String notNullOnConflict, int definitionEnd) {}
 
     /**
      * A UNIQUE constraint: {@code name text UNIQUE} or {@code [CONSTRAINT n] UNIQUE (a, b)}.
@@ -65,6 +69,7 @@ public record CreateTableShape(
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         uniques = List.copyOf(uniques);
+        checks = List.copyOf(checks);
     }
 
     /** The column of this name (ignoring case). */
@@ -121,7 +126,16 @@ public record CreateTableShape(
             List<Column> columns = new ArrayList<>();
             List<String> primaryKey = new ArrayList<>();
             List<Unique> uniques = new ArrayList<>();
+            List<String> checks = new ArrayList<>();
+            String keyOnConflict = null;
+            int keyStart = -1;
             for (int[] def : definitions(pos + 1, close)) {
+                checks(def[0], def[1], checks);
+                int key = keyStart >= 0 ? -1 : topLevelWordPair(def[0], def[1], "PRIMARY", "KEY");
+                if (key >= 0) {
+                    keyStart = tokens.get(key).start();
+                    keyOnConflict = keyOnConflict(key, def[1]);
+                }
                 if (tokens.get(def[0]).type() == SqlToken.Type.WORD
                         && TABLE_CONSTRAINT_WORDS.contains(tokens.get(def[0]).text())) {
                     tableConstraint(def[0], def[1], primaryKey, uniques);
@@ -142,7 +156,7 @@ public record CreateTableShape(
                 withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
             }
             return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
-                    tokens.get(close).start()));
+                    checks, keyOnConflict, keyStart, tokens.get(close).start()));
         }
 
         /** [start, end) token ranges of the comma-separated definitions between {@code from} and {@code close}. */
@@ -202,9 +216,32 @@ public record CreateTableShape(
                 generated |= t.isWord("AS") && j + 1 < end && tokens.get(j + 1).isSymbol('(');
             }
             String type = sql.substring(typeStart, typeEnd);
-            boolean notNull = topLevelWordPair(i, end, "NOT", "NULL");
-            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull,
-                    tokens.get(end).start());
+            int notNull = topLevelWordPair(i, end, "NOT", "NULL");
+            String notNullOnConflict = notNull < 0 ? null : conflictAction(notNull + 2, afterConflictClause(notNull + 2, end));
+            return new Column(nameToken.name(sql), type, typeStart, typeEnd, desc, generated, notNull >= 0,
+                    notNullOnConflict, tokens.get(end).start());
+        }
+
+        /** The action of the {@code PRIMARY KEY [ASC|DESC] [(...)] ON CONFLICT <action>} at {@code key}; null if none. */
+        private String keyOnConflict(int key, int end) {
+            int i = key + 2;
+            if (i < end && (tokens.get(i).isWord("ASC") || tokens.get(i).isWord("DESC"))) {
+                i++;
+            } else if (i < end && tokens.get(i).isSymbol('(')) {
+                i = matchingParen(i) + 1;
+            }
+            return i <= 0 ? null : conflictAction(i, afterConflictClause(i, end));
+        }
+
+        /** The expressions of the {@code CHECK (...)} constraints of one definition, outside parentheses. */
+        private void checks(int from, int end, List<String> checks) {
+            for (int i = topLevel(from, t -> t.isWord("CHECK")); i >= 0 && i + 1 < end;
+                    i = topLevel(i + 1, t -> t.isWord("CHECK"))) {
+                int close = tokens.get(i + 1).isSymbol('(') ? matchingParen(i + 1) : -1;
+                if (close > i + 2 && close < end) {
+                    checks.add(sql.substring(tokens.get(i + 2).start(), tokens.get(close - 1).end()));
+                }
+            }
         }
 
         /** A column's {@code [CONSTRAINT n] UNIQUE [ON CONFLICT x]}, outside parentheses. */
@@ -244,7 +281,8 @@ public record CreateTableShape(
             return i;
         }
 
-        private boolean topLevelWordPair(int start, int end, String first, String second) {
+        /** The token where {@code first second} starts outside parentheses; -1 if none. */
+        private int topLevelWordPair(int start, int end, String first, String second) {
             int depth = 0;
             for (int i = start; i + 1 < end; i++) {
                 SqlToken t = tokens.get(i);
@@ -253,10 +291,10 @@ public record CreateTableShape(
                 } else if (t.isSymbol(')')) {
                     depth--;
                 } else if (depth == 0 && t.isWord(first) && tokens.get(i + 1).isWord(second)) {
-                    return true;
+                    return i;
                 }
             }
-            return false;
+            return -1;
         }
 
         private static boolean isTypeWord(SqlToken t) {

@@ -6,18 +6,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Brackets each statement of a {@code CREATE TRIGGER} body that has a conflict clause ({@code INSERT OR IGNORE},
- * {@code REPLACE INTO}, {@code UPDATE OR FAIL}, ...) or an UPSERT ({@code ON CONFLICT}) by calls that push and pop its
- * resolution on the connection's CRR session while it runs:
+ * Brackets each INSERT, UPDATE and REPLACE of a {@code CREATE TRIGGER} body by calls that push and pop its conflict
+ * clause ({@code INSERT OR IGNORE}, {@code REPLACE INTO}, {@code UPDATE OR FAIL}, ...; NULL for none) and UPSERT
+ * ({@code ON CONFLICT}) on the connection's CRR session while it runs:
  * {@code SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'trigger/1'); INSERT OR IGNORE ...;
- * SELECT crsql_internal_conflict_pop('trigger/1');}.
+ * SELECT crsql_internal_conflict_pop('trigger/1');}; in an UPDATE trigger the push has a fifth argument, 1, for an
+ * UPSERT's DO UPDATE may be what fires it (SQLite resolves everything such a trigger writes with ABORT).
  * The UNIQUE checks of replicated tables are triggers over a plain index and cannot see which statement writes; with
  * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
- * wins). A statement without either is left as written: it resolves as what fired the trigger.
+ * wins), and a body statement is never taken for the UPSERT that fired its trigger. DELETE and SELECT are left as
+ * written.
  */
 public final class TriggerConflictRewrite {
     static final String PUSH = "crsql_internal_conflict_push";
     static final String POP = "crsql_internal_conflict_pop";
+    private static final String LITERAL = "'(?:[^']|'')*'";
+    /** A bracket as {@link #bracket} writes it, but for the statement it brackets. */
+    private static final Pattern BRACKET = Pattern.compile("SELECT " + PUSH + "\\((?:NULL|" + LITERAL + "), (?:NULL|"
+            + LITERAL + "), [01], " + LITERAL + "(?:, 1)?\\); |; SELECT " + POP + "\\(" + LITERAL + "\\)");
 
     private TriggerConflictRewrite() {}
 
@@ -27,20 +33,32 @@ public final class TriggerConflictRewrite {
     }
 
     /**
-     * The trigger with its body's statements that have a conflict clause or an UPSERT bracketed; {@code sql} as it is
-     * if none has, or if it is bracketed already. {@code sql} must be a {@code CREATE TRIGGER}, named {@code name}: a
+     * The trigger with its body's writes bracketed; {@code sql} as it is if it has none. Brackets already there (of this
+     * or an earlier format) are made again. {@code sql} must be a {@code CREATE TRIGGER}, named {@code name}: a
      * bracket's frame is known by the trigger's name and the bracket's ordinal ({@link #bracket}).
      */
     public static String rewrite(String sql, String name) throws SQLException {
-        if (sql.contains(PUSH)) {
-            return sql;
-        }
+        String plain = sql.contains(PUSH) ? BRACKET.matcher(sql).replaceAll("") : sql;
+        boolean updateTrigger = isUpdateTrigger(plain);
         int[] brackets = {0};
-        return TriggerBody.rewriteStatements(sql, statement -> bracket(statement, name + "/" + (brackets[0] + 1))
-                .map(b -> {
+        String out = TriggerBody.rewriteStatements(plain, statement -> bracket(statement, name + "/" + (brackets[0] + 1),
+                updateTrigger).map(b -> {
                     brackets[0]++;
                     return b;
                 }));
+        return out.equals(sql) ? sql : out;
+    }
+
+    /** {@code CREATE TRIGGER ... [BEFORE|AFTER|INSTEAD OF] UPDATE [OF ...] ON}. */
+    private static boolean isUpdateTrigger(String sql) {
+        TokenReader r = new TokenReader(sql);
+        int on = r.topLevel(0, t -> t.isWord("ON"));
+        for (int i = 0; i < on; i++) {
+            if (r.tokens.get(i).isWord("UPDATE")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -61,16 +79,17 @@ public final class TriggerConflictRewrite {
      * triggers are refused), so a push whose id is on the stack finds a frame a {@code RAISE(IGNORE)} in its own
      * statement left, and takes it away first.
      */
-    private static Optional<String> bracket(String statement, String id) {
+    private static Optional<String> bracket(String statement, String id, boolean updateTrigger) {
         StatementPlan plan = StatementClassifier.classify(statement);
         boolean clause = plan.orAction() != ConflictResolution.NONE;
         boolean upsert = plan.onConflict() && plan.table().isPresent();
-        if (!clause && !upsert) {
+        if (!clause && !upsert && !plan.kind().isInsert() && plan.kind() != StatementKind.UPDATE) {
             return Optional.empty();
         }
         String push = "SELECT " + PUSH + "(" + (clause ? Identifiers.literal(plan.orAction().name()) : "NULL") + ", "
                 + (upsert ? Identifiers.literal(plan.table().get()) : "NULL") + ", "
-                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ", " + Identifiers.literal(id) + ")";
+                + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ", " + Identifiers.literal(id)
+                + (updateTrigger ? ", 1" : "") + ")";
         return Optional.of(push + "; " + statement + "; SELECT " + POP + "(" + Identifiers.literal(id) + ")");
     }
 }

@@ -2,11 +2,13 @@ package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.InternalTables;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
@@ -109,12 +111,28 @@ final class SchemaRefusals {
         boolean replaces = shape.uniques().stream().anyMatch(u -> "REPLACE".equals(u.onConflict()));
         Matcher m = SKIPPING_CONSTRAINT.matcher(sql);
         if (replaces && m.find()) {
-            throw new SQLException("A replicated table cannot have a UNIQUE constraint declared ON CONFLICT REPLACE"
-                    + " beside '" + m.group().replaceAll("\\s+", " ") + "': the driver checks UNIQUE before SQLite"
-                    + " checks that constraint, so a row it skips would still delete the rows it collides with. Leave"
-                    + " one of the two clauses out (a statement's INSERT OR REPLACE / OR IGNORE works with either)",
-                    SqlErrors.FEATURE_NOT_SUPPORTED);
+            throw replaceBeside(m.group());
         }
+    }
+
+    /**
+     * Refuses {@code ALTER TABLE ... ADD COLUMN} of a NOT NULL declared {@code ON CONFLICT IGNORE} or {@code FAIL} to
+     * replicated {@code table} if it has a UNIQUE constraint declared {@code ON CONFLICT REPLACE}, as {@link
+     * #refuseReplaceBesideSkippingConstraint} refuses the table.
+     */
+    static void refuseSkippingColumnBesideReplace(String alterSql, Connection c, String table) throws SQLException {
+        Matcher m = SKIPPING_CONSTRAINT.matcher(alterSql);
+        if (m.find() && UniqueChecks.hasReplaceConstraint(c, table)) {
+            throw replaceBeside(m.group());
+        }
+    }
+
+    private static SQLException replaceBeside(String constraint) {
+        return new SQLException("A replicated table cannot have a UNIQUE constraint declared ON CONFLICT REPLACE"
+                + " beside '" + constraint.replaceAll("\\s+", " ") + "': the driver checks UNIQUE before SQLite"
+                + " checks that constraint, so a row it skips would still delete the rows it collides with. Leave"
+                + " one of the two clauses out (a statement's INSERT OR REPLACE / OR IGNORE works with either)",
+                SqlErrors.FEATURE_NOT_SUPPORTED);
     }
 
     static void refuseRecursiveTriggers(String sql) throws SQLException {

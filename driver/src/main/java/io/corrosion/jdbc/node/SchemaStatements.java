@@ -191,15 +191,20 @@ final class SchemaStatements {
 
     /**
      * In the scope, before the statements run: notes which tables CREATE TABLE and which indexes CREATE INDEX find
-     * already there, and takes capture off the CRRs that ALTER TABLE changes.
+     * already there (not one a DROP INDEX before it in the string takes away), and takes capture off the CRRs that
+     * ALTER TABLE changes.
      */
     void before(SqlPlan plan, NodeConnection c) throws SQLException {
+        Set<String> droppedIndexes = new HashSet<>();
         for (StatementPlan s : plan.statements()) {
             if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
                 c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
             }
+            if (s.kind() == StatementKind.DROP_INDEX && s.targetsMainSchema() && s.objectName() != null) {
+                droppedIndexes.add(lower(s.objectName()));
+            }
             if (s.kind() == StatementKind.CREATE_INDEX && policy.replicates(s) && s.objectName() != null
-                    && schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
+                    && !droppedIndexes.contains(lower(s.objectName())) && schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
                             s.objectName()) != null) {
                 c.preexistingIndexes.add(lower(s.objectName()));
             }
@@ -226,6 +231,7 @@ final class SchemaStatements {
                             + " name", "0A000");
                 }
                 if (crr != null) {
+                    SchemaRefusals.refuseSkippingColumnBesideReplace(s.sql(), c.raw, crr);
                     c.session.schema().beginAlter(crr);
                     c.altering.add(crr);
                     c.columnsBeforeAlter.put(crr, columns(c, crr));
@@ -297,7 +303,8 @@ final class SchemaStatements {
                 String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
-                        + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict()) + ")");
+                        + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict())
+                        + UniqueChecks.keyFirstNote(shape.get().primaryKeyStart() > u.start()) + ")");
                 c.session.schema().enforceUnique(table, index);
             }
         }

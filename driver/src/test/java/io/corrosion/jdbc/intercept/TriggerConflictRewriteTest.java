@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class TriggerConflictRewriteTest {
     @Test
-    void bodyStatementsWithAClauseOrAnUpsertAreBracketedAndTheOthersLeftAsWritten() throws SQLException {
+    void bodyWritesAreBracketedAndDeletesLeftAsWritten() throws SQLException {
         String sql = "CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE WHEN new.x THEN 1 END BEGIN\n"
                 + "  INSERT OR IGNORE INTO tag (name) VALUES ('a; END');\n"
                 + "  UPDATE counts SET n = n + 1; -- OR REPLACE; END;\n"
@@ -19,28 +19,41 @@ class TriggerConflictRewriteTest {
                 + "END;";
         assertThat(TriggerConflictRewrite.rewrite(sql, "a")).isEqualTo("CREATE TRIGGER a AFTER UPDATE ON orders WHEN CASE"
                 + " WHEN new.x THEN 1 END BEGIN\n"
-                + "  SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'a/1'); INSERT OR IGNORE INTO tag (name)"
+                + "  SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'a/1', 1); INSERT OR IGNORE INTO tag (name)"
                 + " VALUES ('a; END'); SELECT crsql_internal_conflict_pop('a/1');\n"
-                + "  UPDATE counts SET n = n + 1; -- OR REPLACE; END;\n"
-                + "  SELECT crsql_internal_conflict_push('REPLACE', NULL, 0, 'a/2'); REPLACE INTO t VALUES (1);"
-                + " SELECT crsql_internal_conflict_pop('a/2');\n"
-                + "  SELECT crsql_internal_conflict_push('FAIL', NULL, 0, 'a/3'); update or fail t set v = 2;"
+                + "  SELECT crsql_internal_conflict_push(NULL, NULL, 0, 'a/2', 1); UPDATE counts SET n = n + 1;"
+                + " SELECT crsql_internal_conflict_pop('a/2'); -- OR REPLACE; END;\n"
+                + "  SELECT crsql_internal_conflict_push('REPLACE', NULL, 0, 'a/3', 1); REPLACE INTO t VALUES (1);"
                 + " SELECT crsql_internal_conflict_pop('a/3');\n"
-                + "  SELECT crsql_internal_conflict_push(NULL, 'Tag', 1, 'a/4'); INSERT INTO Tag (name) VALUES (new.v)"
-                + " ON CONFLICT DO NOTHING; SELECT crsql_internal_conflict_pop('a/4');\n"
-                + "  SELECT crsql_internal_conflict_push(NULL, 'tag', 0, 'a/5'); INSERT INTO tag (id) VALUES (new.id)"
-                + " ON CONFLICT (id) DO UPDATE SET n = n + 1; SELECT crsql_internal_conflict_pop('a/5');\n"
+                + "  SELECT crsql_internal_conflict_push('FAIL', NULL, 0, 'a/4', 1); update or fail t set v = 2;"
+                + " SELECT crsql_internal_conflict_pop('a/4');\n"
+                + "  SELECT crsql_internal_conflict_push(NULL, 'Tag', 1, 'a/5', 1); INSERT INTO Tag (name) VALUES (new.v)"
+                + " ON CONFLICT DO NOTHING; SELECT crsql_internal_conflict_pop('a/5');\n"
+                + "  SELECT crsql_internal_conflict_push(NULL, 'tag', 0, 'a/6', 1); INSERT INTO tag (id) VALUES (new.id)"
+                + " ON CONFLICT (id) DO UPDATE SET n = n + 1; SELECT crsql_internal_conflict_pop('a/6');\n"
                 + "  DELETE FROM t WHERE id = 3;\n"
                 + "END;");
     }
 
     @Test
-    void aTriggerBracketedAlreadyOrWithoutClausesIsLeftAsItIs() throws SQLException {
-        String plain = "create trigger a after insert on t begin insert into u values (new.id); end";
+    void aTriggerBracketedAlreadyOrWithoutWritesIsLeftAsItIs() throws SQLException {
+        String plain = "create trigger a after insert on t begin delete from u where id = new.id; end";
         assertThat(TriggerConflictRewrite.rewrite(plain, "a")).isSameAs(plain);
         String once = TriggerConflictRewrite.rewrite("create trigger a after insert on t begin"
-                + " insert or ignore into u values (new.id); end", "a");
-        assertThat(TriggerConflictRewrite.rewrite(once, "a")).isEqualTo(once);
+                + " insert or ignore into u values (new.id); insert into u values (1); end", "a");
+        assertThat(TriggerConflictRewrite.rewrite(once, "a")).isSameAs(once);
+    }
+
+    /** A trigger an earlier format bracketed (only statements with a clause, no UPDATE-trigger argument) is made again. */
+    @Test
+    void theBracketsOfAnEarlierFormatAreMadeAgain() throws SQLException {
+        String earlier = "create trigger a after update on t begin SELECT crsql_internal_conflict_push('IGNORE', NULL, 0,"
+                + " 'a/1'); insert or ignore into u values (new.id); SELECT crsql_internal_conflict_pop('a/1');"
+                + " update u set v = 1; end";
+        assertThat(TriggerConflictRewrite.rewrite(earlier, "a")).isEqualTo("create trigger a after update on t begin"
+                + " SELECT crsql_internal_conflict_push('IGNORE', NULL, 0, 'a/1', 1); insert or ignore into u values"
+                + " (new.id); SELECT crsql_internal_conflict_pop('a/1'); SELECT crsql_internal_conflict_push(NULL, NULL,"
+                + " 0, 'a/2', 1); update u set v = 1; SELECT crsql_internal_conflict_pop('a/2'); end");
     }
 
     @Test

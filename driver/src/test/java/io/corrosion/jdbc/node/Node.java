@@ -99,7 +99,7 @@ final class Node implements AutoCloseable {
             String... writes) throws SQLException {
         List<String> plain = new ArrayList<>();
         List<List<Object>> plainRows;
-        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + "-plain.db"))) {
+        try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + "-plain.db") + "?journal_mode=WAL")) {
             JdbcRows.exec(p, schema.toArray(String[]::new));
             JdbcRows.exec(p, setup.toArray(String[]::new));
             for (String w : writes) {

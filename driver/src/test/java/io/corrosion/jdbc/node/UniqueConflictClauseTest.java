@@ -122,6 +122,21 @@ class UniqueConflictClauseTest extends PlainDifferentialTest {
                 assertThat(n.rows("select name from sqlite_master where name = 'u'")).as("nothing created").isEmpty();
             }
         }
+        try (Node n = new Node(dir, "altered")) {
+            n.exec("create table u (id integer primary key, b text unique on conflict replace)",
+                    "insert into u values (1, 'b'), (2, 'c')");
+            for (String alter : List.of("alter table u add column c text not null on conflict ignore default 'c'",
+                    "alter table u add d text constraint d_set not null on conflict fail default 'd'")) {
+                assertThatThrownBy(() -> n.exec(alter)).as(alter).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("ON CONFLICT REPLACE")
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                assertThat(n.rows("select name from pragma_table_info('u')")).as("nothing added")
+                        .containsExactly(List.of("id"), List.of("b"));
+            }
+            n.exec("alter table u add column c text not null default 'c'", "insert into u values (3, 'b', 'x')");
+            assertThat(n.rows("select * from u order by id"))
+                    .containsExactly(List.of(2L, "c", "c"), List.of(3L, "b", "x"));
+        }
         same(List.of("create table u (id integer primary key, a text not null on conflict abort, b text unique on conflict"
                         + " replace, c text not null unique)"),
                 List.of("insert into u values (1, 'a', 'b', 'c')", "delete from u where 0"),

@@ -72,6 +72,22 @@ class UniqueIndexOnExistingRowsTest extends PlainDifferentialTest {
                 "insert into t (id, name) values (11, 'b')");
     }
 
+    /**
+     * An index dropped earlier in the same string is not there for IF NOT EXISTS: the unique index made in its place is
+     * enforced, as in SQLite. It was taken for the index found there, and duplicates went in.
+     */
+    @Test
+    void ifNotExistsAfterADropOfThatNameInOneStringMakesTheIndex() throws SQLException {
+        List<String> schema = List.of(SCHEMA.get(0), "create index t_email on t (email)", "create index t_note on t (note)");
+        same(schema, ROWS, "select id, email, note from t order by id",
+                "drop index t_email; create unique index if not exists t_email on t (email)",
+                "insert into t (id, email) values (10, 'x')",
+                "drop index if exists t_note; create unique index if not exists t_note on t (note);"
+                        + " insert into t (id, note) values (11, 'n')",
+                "insert into t (id, note) values (12, 'n')",
+                "update t set note = 'n' where id = 1");
+    }
+
     /** A TEMP table is never replicated: its UNIQUE index is SQLite's own, over the rows there and later writes. */
     @Test
     void aUniqueIndexOnATempTableIsSQLitesOwn() throws SQLException {

@@ -1,0 +1,145 @@
+package io.corrosion.jdbc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corrosion.jdbc.CorrosionDriver;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SQLite checks a row's NOT NULL and CHECK constraints before its UNIQUE ones: a row that breaks both meets the NOT NULL
+ * or CHECK resolution (an error, mostly), never the UNIQUE constraint's own clause or message. The driver's UNIQUE
+ * checks run in BEFORE triggers, ahead of SQLite's own; they step aside for such a row.
+ */
+class UniqueCheckOrderTest extends PlainDifferentialTest {
+    private static final String ROWS = "select * from u order by id";
+
+    @Test
+    void aNotNullFailsBeforeTheConstraintsClause() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, b text not null,"
+                        + " c text unique on conflict replace, e text unique on conflict fail,"
+                        + " f text not null on conflict replace default 'f')"),
+                List.of("insert into u values (1, 'a', 'b', 'c', 'e', 'f')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', null, 'c2', 'e2', 'f')",
+                "insert into u values (3, 'a3', null, 'c', 'e3', 'f')",
+                "insert into u values (4, 'a4', 'b', 'c4', 'e', null)",
+                "insert or ignore into u values (6, 'a6', null, 'c', 'e6', 'f')",
+                "insert or replace into u values (6, 'a6', null, 'c', 'e6', 'f')",
+                "insert into u values (7, 'a7', 'b', 'c7', 'e7', 'f')",
+                "update u set a = 'a', b = null where id = 7",
+                "update u set c = 'c', b = null where id = 7",
+                "update u set e = 'e', b = null where id = 7",
+                "update u set e = 'e', f = null where id = 7",
+                "update or fail u set a = 'a', b = null where id = 7");
+    }
+
+    /** A NOT NULL's own clause (FAIL, IGNORE) resolves the row, not the UNIQUE constraint's. */
+    @Test
+    void aNotNullsOwnClauseWinsOverTheConstraints() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, e text unique,"
+                        + " d text not null on conflict fail default 'd', g text not null on conflict ignore default 'g')"),
+                List.of("insert into u values (1, 'a', 'e', 'd', 'g')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', 'e2', null, 'g'), (3, 'a3', 'e3', 'd', 'g')",
+                "insert into u values (4, 'a4', 'e', 'd', null), (5, 'a5', 'e5', 'd', 'g')",
+                "insert into u values (6, 'a6', 'e6', 'd', 'g')",
+                "update u set a = 'a', d = null where id = 6",
+                "update u set e = 'e', g = null where id = 6");
+    }
+
+    @Test
+    void aCheckFailsBeforeTheConstraintsClause() throws SQLException {
+        same(List.of("create table u (id integer primary key, a text unique on conflict ignore, n integer check (n > '2'),"
+                        + " c text unique on conflict replace, e text unique, m text collate nocase,"
+                        + " constraint m_upper check (m = 'M'))"),
+                List.of("insert into u values (1, 'a', 5, 'c', 'e', 'm')", "delete from u where 0"),
+                ROWS,
+                "insert into u values (2, 'a', 1, 'c2', 'e2', 'm')",
+                "insert into u values (3, 'a', 3, 'c3', 'e3', 'm')",
+                "insert into u values (4, 'a4', 1, 'c', 'e4', 'm')",
+                "insert into u values (5, 'a5', 5, 'c5', 'e', 'x')",
+                "insert or ignore into u values (6, 'a6', 0, 'c', 'e6', 'm')",
+                "insert or fail into u values (6, 'a6', 0, 'c6', 'e', 'm')",
+                "insert into u values (7, 'a7', 7, 'c7', 'e7', 'M')",
+                "update u set a = 'a', n = 0 where id = 7",
+                "update u set c = 'c', m = 'y' where id = 7",
+                "update u set a = 'a', m = 'm' where id = 7");
+    }
+
+    /**
+     * SQLite checks an INTEGER PRIMARY KEY before the UNIQUE constraints, but after them if it resolves by REPLACE: a
+     * row whose key is taken meets the key's error (or its own clause) first, whatever the statement's clause; a key
+     * declared ON CONFLICT REPLACE waits for the constraints' clauses. The driver stepped aside for the key only where
+     * the statement had no clause, and also for a REPLACE key: that replaced row 1 with a row the UNIQUE constraint's
+     * IGNORE skips in SQLite, which then stood beside row 2 with the same value.
+     */
+    @Test
+    void anIntegerKeyIsCheckedFirstUnlessItReplaces() throws SQLException {
+        same(List.of("create table v (id integer primary key on conflict replace, a text unique on conflict ignore,"
+                        + " b text unique)"),
+                List.of("insert into v values (1, 'a1', 'b1'), (2, 'a2', 'b2')"),
+                "select * from v order by id",
+                "insert into v values (1, 'a2', 'x')",
+                "insert into v values (1, 'q', 'b2')",
+                "insert or fail into v values (2, 'a2', 'b1')");
+        same(List.of("create table w (id integer primary key, a text unique on conflict ignore, b text unique on conflict fail)"),
+                List.of("insert into w values (1, 'a1', 'b1'), (2, 'a2', 'b2')"),
+                "select * from w order by id",
+                "insert or fail into w values (1, 'a2', 'x')",
+                "insert or rollback into w values (1, 'q', 'b2')",
+                "update or fail w set id = 1, a = 'a1' where id = 2",
+                "insert into w values (1, 'a2', 'b2')");
+    }
+
+    /**
+     * SQLite checks a table's UNIQUE constraints and primary key last declared first (REPLACE ones last): a row whose
+     * key, declared after the constraint, is taken meets the key's error or clause first; one declared before waits.
+     */
+    @Test
+    void aKeyDeclaredAfterTheConstraintIsCheckedFirst() throws SQLException {
+        same(List.of("create table w (a text unique on conflict ignore, id text primary key, b text unique on conflict fail)"),
+                List.of("insert into w values ('a1', '1', 'b1'), ('a2', '2', 'b2')"),
+                "select * from w order by id",
+                "insert into w values ('a2', '1', 'x')",
+                "insert into w values ('a3', '1', 'b2')",
+                "insert or ignore into w values ('a2', '1', 'x')",
+                "update w set a = 'a1', id = '1' where id = '2'",
+                "update w set a = 'a1', id = '3' where id = '2'");
+        same(List.of("create table k (a text, b text unique on conflict ignore, k1 text, k2 text, primary key (k1, k2),"
+                        + " unique (a) on conflict replace)"),
+                List.of("insert into k values ('a1', 'b1', 'x', 'y'), ('a2', 'b2', 'x', 'z')"),
+                "select * from k order by k2",
+                "insert into k values ('a3', 'b1', 'x', 'y')",
+                "insert into k values ('a1', 'b3', 'x', 'z')",
+                "insert into k values ('a4', 'b1', 'x', 'q')");
+    }
+
+    /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
+    @Test
+    void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {
+        try (Node a = new Node(dir, "old")) {
+            a.exec("create table u (id integer primary key, a text unique on conflict ignore, b text not null)",
+                    "insert into u values (1, 'a', 'b')");
+        }
+        CorrosionDriver.shutdownAll();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+                Statement s = raw.createStatement()) {
+            String sql = (String) Node.rows(raw, "select sql from sqlite_master where name = 'u_a_unique__corrosion_uq_ins'")
+                    .get(0).get(0);
+            String old = sql.replace("(NEW.\"b\" IS NULL) OR ", "");
+            assertThat(old).isNotEqualTo(sql);
+            s.execute("drop trigger u_a_unique__corrosion_uq_ins");
+            s.execute(old);
+            s.execute("update crsql_master set value = 11 where key = 'corrosion_format'");
+        }
+        try (Node a = new Node(dir, "old")) {
+            assertThat(Node.outcome(a.c, "insert into u values (2, 'a', null)"))
+                    .isEqualTo("failed: A NOT NULL constraint failed (NOT NULL constraint failed: u.b)");
+        }
+    }
+}

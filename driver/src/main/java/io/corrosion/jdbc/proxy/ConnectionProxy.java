@@ -133,6 +133,10 @@ public final class ConnectionProxy extends NodeApiConnection {
         hook.beforeExecute(plan, raw);
     }
 
+    void beforeStatement(SqlPlan plan, int index) throws SQLException {
+        hook.beforeStatement(plan, index, raw);
+    }
+
     void beforeBatch(List<SqlPlan> plans) throws SQLException {
         hook.beforeBatch(plans, raw);
     }

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedColumnUniqueTest extends PlainDifferentialTest {
     private static final String ROWS = "select * from t order by id";
+    private static final List<String> TWO_ROWS = List.of("insert into t (id, a) values (1, 'x'), (2, 'y')");
 
     @Test
     void anUpdateOfTheSourceColumnIsChecked() throws SQLException {
         for (String kind : List.of("virtual", "stored")) {
             same(List.of("create table t (id integer primary key, a text, g text generated always as (upper(a)) " + kind
                             + " unique)"),
-                    List.of("insert into t (id, a) values (1, 'x'), (2, 'y')"), ROWS,
+                    TWO_ROWS, ROWS,
                     "update t set a = 'X' where id = 2",
                     "update or ignore t set a = 'X' where id = 2",
                     "update or replace t set a = 'X' where id = 2",
@@ -29,7 +30,7 @@ class GeneratedColumnUniqueTest extends PlainDifferentialTest {
     void aUniqueIndexOnAGeneratedColumnChecksUpdates() throws SQLException {
         same(List.of("create table t (id integer primary key, a text, g text generated always as (upper(a)) stored)",
                         "create unique index t_g on t (g)"),
-                List.of("insert into t (id, a) values (1, 'x'), (2, 'y')"), ROWS,
+                TWO_ROWS, ROWS,
                 "update t set a = 'X' where id = 2",
                 "update t set a = 'z' where id = 2");
     }

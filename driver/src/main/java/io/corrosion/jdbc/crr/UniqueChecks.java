@@ -1,12 +1,15 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -137,14 +140,28 @@ public final class UniqueChecks {
         Optional<String> where = partialWhere(indexSql);
         String newSelected = "";
         String oldSelected = "";
+        Set<String> used = new HashSet<>();
+        columns.forEach(col -> used.add(col.name().toLowerCase(Locale.ROOT)));
         if (where.isPresent()) {
             // only the columns the index and its WHERE name: a trigger naming a column keeps it from being dropped
-            Set<String> used = new HashSet<>(CrrTableDdl.namesIn(where.get()));
-            columns.forEach(col -> used.add(col.name().toLowerCase(Locale.ROOT)));
+            used.addAll(CrrTableDdl.namesIn(where.get()));
             newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used, columns);
             oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used, List.of());
             match.add("(" + where.get() + ")");
             updateOf = new StringJoiner(", ").add(columnsOf(c, table, "", used));
+        }
+        // A generated column changes with the columns it is computed from, which an UPDATE names instead of it. In a
+        // BEFORE UPDATE trigger SQLite computes it from the columns the trigger reads (one it does not read counts as
+        // NULL): the check reads them, in a test that always holds.
+        String readSources = "";
+        Set<String> sources = sourcesOfGenerated(c, table, used);
+        if (!sources.isEmpty()) {
+            StringJoiner read = new StringJoiner(", ", " AND coalesce(", ", 1) IS NOT NULL");
+            for (String source : sources) {
+                updateOf.add(Sql.ident(source));
+                read.add("NEW." + Sql.ident(source));
+            }
+            readSources = read.toString();
         }
         // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
         String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
@@ -170,8 +187,8 @@ public final class UniqueChecks {
                 + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
                 + body(insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
-                + " ON " + Sql.ident(table) + " WHEN " + notNull + newSelected + " AND (" + changed + oldSelected + ")"
-                + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
+                + " ON " + Sql.ident(table) + " WHEN " + notNull + readSources + newSelected + " AND (" + changed
+                + oldSelected + ")" + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
                 + updateBreaks + body(updateOthers, message, updateMode, "0"));
     }
 
@@ -259,7 +276,8 @@ public final class UniqueChecks {
     private static String columnsOf(Connection c, String table, String prefix, Set<String> used,
             List<IndexColumn> values) throws SQLException {
         StringJoiner out = new StringJoiner(", ");
-        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) ORDER BY cid")) {
+        // table_xinfo: generated columns too (hidden 2 and 3; 1 is a virtual table's hidden column)
+        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_xinfo(?) WHERE hidden != 1 ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
@@ -361,6 +379,38 @@ public final class UniqueChecks {
 
     private static String withoutUnique(String createIndexSql) {
         return CrrTableDdl.withoutUnique(createIndexSql);
+    }
+
+    /**
+     * The columns, not among {@code used} (lower case), that the generated columns among them are computed from (also
+     * through other generated ones), lower-cased, as the table's SQL names them in their definitions.
+     */
+    private static Set<String> sourcesOfGenerated(Connection c, String table, Set<String> used) throws SQLException {
+        String sql;
+        try (PreparedStatement p = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                sql = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        Optional<CreateTableShape> shape = sql == null ? Optional.empty() : CreateTableShape.parse(sql);
+        if (shape.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> columns = new HashSet<>(shape.get().lowerCaseColumnNames());
+        Set<String> out = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(used);
+        while (!todo.isEmpty()) {
+            Optional<CreateTableShape.Column> col = shape.get().column(todo.pop()).filter(CreateTableShape.Column::generated);
+            if (col.isPresent()) {
+                for (String name : CrrTableDdl.namesIn(sql.substring(col.get().typeStart(), col.get().definitionEnd()))) {
+                    if (columns.contains(name) && !used.contains(name) && out.add(name)) {
+                        todo.add(name);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean hasExpression(Connection c, String index) throws SQLException {

@@ -78,6 +78,12 @@ public interface StatementHook {
     default void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {}
 
     /**
+     * Where a string of several statements runs one statement at a time ({@code Statement.executeUpdate}), before each
+     * of them, after {@link #beforeExecute}: what that statement alone needs (its conflict clause).
+     */
+    default void beforeStatement(SqlPlan plan, int index, SQLiteConnection connection) throws SQLException {}
+
+    /**
      * Before a batch of SQL strings ({@code Statement.addBatch(sql)}) runs, before {@link #beforeExecute} of each: when
      * it throws, nothing of the batch runs.
      */

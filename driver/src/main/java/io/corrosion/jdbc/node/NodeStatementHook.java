@@ -148,14 +148,14 @@ final class NodeStatementHook implements StatementHook {
         };
     }
 
-    /** The OR clause of a statement that has one, for the UNIQUE checks of replicated tables; null otherwise. */
-    private static String conflictResolution(SqlPlan plan) {
+    /** Whether a statement of the plan has an OR clause or is an UPSERT: the UNIQUE checks have heard of it. */
+    private static boolean anyConflictClause(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
-            if (s.orAction() != ConflictResolution.NONE) {
-                return s.orAction().name();
+            if (s.orAction() != ConflictResolution.NONE || isUpsert(s)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     /** Whether the plan inserts into {@code crsql_changes}: a merge ({@link MergePragmas}). */
@@ -168,14 +168,21 @@ final class NodeStatementHook implements StatementHook {
         return false;
     }
 
-    /** The UPSERT of the plan, for the UNIQUE checks of its table; null if it has none. */
-    private static StatementPlan upsert(SqlPlan plan) {
-        for (StatementPlan s : plan.statements()) {
-            if (s.onConflict() && s.table().isPresent()) {
-                return s;
-            }
-        }
-        return null;
+    private static boolean isUpsert(StatementPlan s) {
+        return s.onConflict() && s.table().isPresent();
+    }
+
+    /**
+     * Tells the UNIQUE checks of replicated tables the OR clause and the UPSERT of the statement about to run, the
+     * string's first ({@code execute}, a prepared statement: sqlite-jdbc runs no other) or, where a string runs one
+     * statement at a time ({@link #beforeStatement}), each in turn; none for an empty string. It also forgets the
+     * trigger body clauses a failed statement left.
+     */
+    private static void statementConflicts(NodeConnection c, SqlPlan plan, int index) {
+        StatementPlan s = index < plan.statements().size() ? plan.statements().get(index) : null;
+        String resolution = s == null || s.orAction() == ConflictResolution.NONE ? null : s.orAction().name();
+        boolean upsert = s != null && isUpsert(s);
+        c.session.statementConflicts(resolution, upsert ? s.table().get() : null, upsert && s.onConflictIgnoresAny());
     }
 
     @Override
@@ -192,12 +199,18 @@ final class NodeStatementHook implements StatementHook {
         if (c == null) {
             return;
         }
-        StatementPlan upsert = upsert(plan); // also forgets the trigger body clauses a failed statement left
-        c.session.statementConflicts(conflictResolution(plan), upsert == null ? null : upsert.table().get(),
-                upsert != null && upsert.onConflictIgnoresAny());
+        statementConflicts(c, plan, 0);
         if (schema.needsScope(plan)) {
             c.enterDdl();
             schema.before(plan, c);
+        }
+    }
+
+    @Override
+    public void beforeStatement(SqlPlan plan, int index, SQLiteConnection connection) {
+        NodeConnection c = connections.apply(connection);
+        if (c != null) {
+            statementConflicts(c, plan, index);
         }
     }
 
@@ -212,7 +225,7 @@ final class NodeStatementHook implements StatementHook {
 
     /** After a statement: no clause of it stays for what the driver writes on the connection before the next one. */
     private void resetConflictResolution(SqlPlan plan, SQLiteConnection connection, boolean failed) {
-        if (failed || conflictResolution(plan) != null || upsert(plan) != null) {
+        if (failed || anyConflictClause(plan)) {
             NodeConnection c = connections.apply(connection);
             if (c != null) {
                 c.session.statementConflicts(null, null, false);

@@ -138,6 +138,10 @@ public final class ConnectionProxy extends NodeApiConnection {
         return hook.changesInserted(raw);
     }
 
+    void beforeStatement(SqlPlan plan, int index) throws SQLException {
+        hook.beforeStatement(plan, index, raw);
+    }
+
     void beforeBatch(List<SqlPlan> plans) throws SQLException {
         hook.beforeBatch(plans, raw);
     }

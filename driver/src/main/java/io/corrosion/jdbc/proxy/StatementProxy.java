@@ -141,6 +141,7 @@ public class StatementProxy implements Statement {
             long changed = 0;
             for (int i = 0; i < statements.size(); i++) {
                 String statement = statements.get(i);
+                connection.beforeStatement(plan, i);
                 // Without sqlite-jdbc's generated keys: its SELECT last_insert_rowid() would stay open while the next
                 // statement runs, and a VACUUM there fails ("SQL statements in progress").
                 changed += counts.ofStatement(plan.statements().get(i), db,

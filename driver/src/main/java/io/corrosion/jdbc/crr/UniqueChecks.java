@@ -163,15 +163,16 @@ public final class UniqueChecks {
             }
             readSources = read.toString();
         }
-        // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
-        String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
-        String insertOthers = others + samePk(pkColumns, "NEW") + ")";
-        String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
         String upsert = "crsql_internal_upsert(" + Sql.literal(table) + ")";
         Optional<String> action = onConflict(indexSql);
         String mode = action.map(a -> "crsql_internal_conflict(" + Sql.literal(a) + ")").orElse("crsql_internal_conflict()");
+        // Other rows with the same values: not the row an UPDATE writes, nor the row with the key an INSERT writes if
+        // REPLACE takes it away (the key's REPLACE would too). Where the key comes first, the breaks below step aside.
+        String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
+        String insertOthers = others + samePk(pkColumns, "NEW") + " AND " + mode + " = 'REPLACE')";
+        String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say

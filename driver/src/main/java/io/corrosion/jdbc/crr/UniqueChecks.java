@@ -179,9 +179,10 @@ public final class UniqueChecks {
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
         // SQLite checks NOT NULL, CHECK and a rowid key first: a row that breaks one meets that constraint's resolution
         boolean keyFirst = indexSql != null && indexSql.contains(KEY_FIRST_NOTE);
-        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, false)
+        boolean replaces = action.filter("REPLACE"::equals).isPresent();
+        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, replaces, false)
                 .map(b -> " AND NOT " + b).orElse("");
-        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, true)
+        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, replaces, true)
                 .map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey

@@ -150,6 +150,24 @@ class UniqueCheckOrderTest extends PlainDifferentialTest {
                 "begin", "insert into r values ('z', 9)", "insert into r values ('a', 1)", "commit");
     }
 
+    /** REPLACE ones last: a key declared REPLACE waits for a constraint that is not, a constraint declared REPLACE for the key. */
+    @Test
+    void replaceWaitsWhateverTheDeclarationOrder() throws SQLException {
+        same(List.of("create table t (k text primary key on conflict replace, d integer unique on conflict ignore, e int)"),
+                List.of("insert into t values ('a', 1, 0), ('b', 2, 0)"),
+                "select * from t order by k",
+                "insert into t values ('a', 1, 5)",
+                "insert into t values ('a', 2, 5)",
+                "insert into t values ('a', 3, 5)");
+        same(List.of("create table u (k text primary key, d integer unique on conflict replace, e int)"),
+                List.of("insert into u values ('a', 1, 0), ('b', 2, 0)"),
+                "select * from u order by k",
+                "insert into u values ('a', 1, 5)",
+                "insert into u values ('a', 2, 5)",
+                "insert or fail into u values ('a', 1, 5)",
+                "update u set k = 'a', d = 1 where k = 'b'");
+    }
+
     /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
     @Test
     void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {

@@ -168,6 +168,34 @@ class UniqueCheckOrderTest extends PlainDifferentialTest {
                 "update u set k = 'a', d = 1 where k = 'b'");
     }
 
+    /**
+     * Among several constraints the last declared comes first, whatever the statement's clause; a key declared REPLACE
+     * after a constraint waits for it; a UNIQUE index made after the table comes before its key.
+     */
+    @Test
+    void severalConstraintsLastDeclaredFirst() throws SQLException {
+        same(List.of("create table m (k text primary key, a int unique on conflict ignore, b int unique on conflict fail)"),
+                List.of("insert into m values ('a', 1, 1), ('b', 2, 2)"),
+                "select * from m order by k",
+                "insert into m values ('a', 1, 1)",
+                "insert into m values ('a', 1, 2)",
+                "insert or ignore into m values ('a', 2, 1)",
+                "insert or abort into m values ('a', 1, 3)",
+                "update or fail m set k = 'a', a = 1 where k = 'b'");
+        same(List.of("create table n (d int unique on conflict ignore, k text primary key on conflict replace, e int)"),
+                List.of("insert into n values (1, 'a', 0), (2, 'b', 0)"),
+                "select * from n order by k",
+                "insert into n values (1, 'a', 5)",
+                "insert or fail into n values (1, 'a', 5)",
+                "insert into n values (2, 'a', 5)",
+                "insert into n values (3, 'a', 5)");
+        same(List.of("create table x (d int, k text primary key on conflict fail)", "create unique index xd on x (d)"),
+                List.of("insert into x values (1, 'a')"),
+                "select * from x order by k",
+                "insert into x values (1, 'a')",
+                "insert into x values (2, 'a')");
+    }
+
     /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
     @Test
     void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {

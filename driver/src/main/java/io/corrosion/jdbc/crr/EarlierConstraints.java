@@ -28,7 +28,8 @@ import java.util.StringJoiner;
  * ignore_check_constraints} is on. The rowid alias and generated columns are never a NOT NULL break. A taken rowid key
  * (INTEGER PRIMARY KEY, or the hidden key) is checked first unless it resolves by REPLACE, which SQLite checks after
  * the UNIQUE indexes that do not; so is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
- * as SQLite checks a table's constraints last declared first.
+ * as SQLite checks a table's constraints last declared first, but those declared {@code ON CONFLICT REPLACE} after the
+ * others: a key declared REPLACE waits for the constraint, a constraint declared REPLACE for the key.
  */
 final class EarlierConstraints {
     private EarlierConstraints() {}
@@ -39,11 +40,12 @@ final class EarlierConstraints {
 
     /**
      * True where the row a trigger on {@code table} (key {@code pkColumns}) writes breaks a NOT NULL, a CHECK or a rowid
-     * key, or the key if {@code keyFirst}; empty if the table has none it can tell. {@code update}: for the UPDATE
-     * trigger (OLD is the row before).
+     * key, or another key if it comes first: declared after the constraint ({@code keyFirst}), or the constraint
+     * declared {@code ON CONFLICT REPLACE} ({@code replaces}), and the key not; empty if the table has none it can
+     * tell. {@code update}: for the UPDATE trigger (OLD is the row before).
      */
-    static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean keyFirst, boolean update)
-            throws SQLException {
+    static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean keyFirst,
+            boolean replaces, boolean update) throws SQLException {
         CreateTableShape shape = CreateTableShape.parse(tableSql(c, table)).orElse(null);
         if (shape == null) {
             return Optional.empty();
@@ -56,7 +58,10 @@ final class EarlierConstraints {
             }
         }
         checks(table, shape, columns, update).ifPresent(broken::add);
-        if (!pkColumns.isEmpty() && (keyFirst || columns.stream().anyMatch(Column::rowidAlias))) {
+        boolean rowidKey = columns.stream().anyMatch(Column::rowidAlias);
+        // Another key waits for the constraint unless declared after it, or the constraint's REPLACE waits for it
+        boolean keyBefore = rowidKey || (keyFirst || replaces) && !"REPLACE".equals(shape.primaryKeyOnConflict());
+        if (!pkColumns.isEmpty() && keyBefore) {
             String resolution = shape.primaryKeyOnConflict() == null ? "crsql_internal_conflict()"
                     : "crsql_internal_conflict(" + Sql.literal(shape.primaryKeyOnConflict()) + ")";
             broken.add("(" + resolution + " != 'REPLACE' AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "

@@ -163,24 +163,26 @@ public final class UniqueChecks {
             }
             readSources = read.toString();
         }
-        // Other rows with the same values: not the row itself (an INSERT OR REPLACE of it, an UPDATE of it).
-        String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
-        String insertOthers = others + samePk(pkColumns, "NEW") + ")";
-        String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String message = Sql.literal("UNIQUE constraint failed: " + names);
         // An UPSERT's row whose key is taken: the upsert resolves it before SQLite checks anything else.
         String upsert = "crsql_internal_upsert(" + Sql.literal(table) + ")";
         Optional<String> action = onConflict(indexSql);
         String mode = action.map(a -> "crsql_internal_conflict(" + Sql.literal(a) + ")").orElse("crsql_internal_conflict()");
+        // Other rows with the same values: not the row an UPDATE writes, nor the row with the key an INSERT writes if
+        // REPLACE takes it away (the key's REPLACE would too). Where the key comes first, the breaks below step aside.
+        String others = "FROM " + Sql.ident(table) + " WHERE " + match + " AND NOT (";
+        String insertOthers = others + samePk(pkColumns, "NEW") + " AND " + mode + " = 'REPLACE')";
+        String updateOthers = others + samePk(pkColumns, "OLD") + ")";
         String upsertOfTakenKey = "(" + upsert + " > 0 AND EXISTS (SELECT 1 FROM " + Sql.ident(table) + " WHERE "
                 + samePk(pkColumns, "NEW") + "))";
         // An UPSERT's DO UPDATE aborts on a collision whatever the statement's and the constraint's clauses say
         String updateMode = "(CASE WHEN " + upsert + " > 0 THEN 'ABORT' ELSE " + mode + " END)";
         // SQLite checks NOT NULL, CHECK and a rowid key first: a row that breaks one meets that constraint's resolution
         boolean keyFirst = indexSql != null && indexSql.contains(KEY_FIRST_NOTE);
-        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, false)
+        boolean replaces = action.filter("REPLACE"::equals).isPresent();
+        String insertBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, replaces, false)
                 .map(b -> " AND NOT " + b).orElse("");
-        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, true)
+        String updateBreaks = EarlierConstraints.broken(c, table, pkColumns, keyFirst, replaces, true)
                 .map(b -> " AND NOT " + b).orElse("");
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey

@@ -119,6 +119,83 @@ class UniqueCheckOrderTest extends PlainDifferentialTest {
                 "insert into k values ('a4', 'b1', 'x', 'q')");
     }
 
+    /**
+     * The mirror: a key (not an INTEGER PRIMARY KEY) declared before a UNIQUE constraint is checked after it, so a row
+     * whose key is taken and whose value collides with that same row meets the constraint's clause and message first
+     * (IGNORE skips it, ROLLBACK ends the transaction); one declared REPLACE waits for the constraints that do not,
+     * and a constraint declared REPLACE waits for the key. The driver's check passed over the row with the written key.
+     */
+    @Test
+    void aKeyDeclaredBeforeTheConstraintIsCheckedAfterIt() throws SQLException {
+        same(List.of("create table t (k text primary key, d integer default 3 unique on conflict ignore)"),
+                List.of("insert into t(k) values ('a')"),
+                "select * from t order by k",
+                "insert into t(k) values ('a')",
+                "insert or fail into t(k) values ('a')",
+                "insert into t values ('a', 4)");
+        same(List.of("create table w (k1 text, k2 text, e integer unique on conflict ignore, d integer,"
+                        + " primary key (k1, k2), unique (d) on conflict fail) without rowid"),
+                List.of("insert into w values ('a', 'b', 1, 1), ('a', 'c', 2, 2)"),
+                "select * from w order by k2",
+                "insert into w values ('a', 'b', 1, 1)",
+                "insert into w values ('a', 'b', 9, 1)",
+                "insert or abort into w values ('a', 'b', 9, 1)",
+                "insert into w values ('a', 'b', 1, 9)",
+                "insert into w values ('a', 'z', 1, 9)",
+                "update w set k2 = 'b', e = 1 where k2 = 'c'",
+                "update w set k2 = 'b', d = 1 where k2 = 'c'");
+        same(List.of("create table r (k text primary key, d integer unique on conflict rollback) without rowid"),
+                List.of("insert into r values ('a', 1)", "delete from r where 0"),
+                "select * from r order by k",
+                "begin", "insert into r values ('z', 9)", "insert into r values ('a', 1)", "commit");
+    }
+
+    /** REPLACE ones last: a key declared REPLACE waits for a constraint that is not, a constraint declared REPLACE for the key. */
+    @Test
+    void replaceWaitsWhateverTheDeclarationOrder() throws SQLException {
+        same(List.of("create table t (k text primary key on conflict replace, d integer unique on conflict ignore, e int)"),
+                List.of("insert into t values ('a', 1, 0), ('b', 2, 0)"),
+                "select * from t order by k",
+                "insert into t values ('a', 1, 5)",
+                "insert into t values ('a', 2, 5)",
+                "insert into t values ('a', 3, 5)");
+        same(List.of("create table u (k text primary key, d integer unique on conflict replace, e int)"),
+                List.of("insert into u values ('a', 1, 0), ('b', 2, 0)"),
+                "select * from u order by k",
+                "insert into u values ('a', 1, 5)",
+                "insert into u values ('a', 2, 5)",
+                "insert or fail into u values ('a', 1, 5)",
+                "update u set k = 'a', d = 1 where k = 'b'");
+    }
+
+    /**
+     * Among several constraints the last declared comes first, whatever the statement's clause; a key declared REPLACE
+     * after a constraint waits for it; a UNIQUE index made after the table comes before its key.
+     */
+    @Test
+    void severalConstraintsLastDeclaredFirst() throws SQLException {
+        same(List.of("create table m (k text primary key, a int unique on conflict ignore, b int unique on conflict fail)"),
+                List.of("insert into m values ('a', 1, 1), ('b', 2, 2)"),
+                "select * from m order by k",
+                "insert into m values ('a', 1, 1)",
+                "insert into m values ('a', 1, 2)",
+                "insert or ignore into m values ('a', 2, 1)",
+                "insert or abort into m values ('a', 1, 3)",
+                "update or fail m set k = 'a', a = 1 where k = 'b'");
+        same(List.of("create table n (d int unique on conflict ignore, k text primary key on conflict replace, e int)"),
+                List.of("insert into n values (1, 'a', 0), (2, 'b', 0)"),
+                "select * from n order by k",
+                "insert into n values (1, 'a', 5)",
+                "insert or fail into n values (1, 'a', 5)",
+                "insert into n values (2, 'a', 5)",
+                "insert into n values (3, 'a', 5)");
+        same(List.of("create table x (d int, k text primary key on conflict fail)", "create unique index xd on x (d)"),
+                List.of("insert into x values (1, 'a')"),
+                "select * from x order by k",
+                "insert into x values (1, 'a')",
+                "insert into x values (2, 'a')");
+    }
+
     /** A file whose checks an earlier version made (metadata format 11) gets them made again when the driver opens it. */
     @Test
     void theChecksOfAnEarlierFormatAreMadeAgain() throws SQLException {

@@ -143,6 +143,11 @@ final class Merger {
         private boolean dirty;
         /** Whether the user row exists, as the clock record tells (alive); a write that finds none inserts it. */
         private boolean rowExists;
+        /**
+         * A sentinel insert not written yet: the row is created with the values of the column wins that follow it, in one
+         * statement, so that it does not depend on defaults the table may refuse (a STRICT column's, a CHECK's).
+         */
+        private boolean insertPending;
 
         RowMerge(TableStatements ops, Object key, boolean mergeEqualValues) throws SQLException {
             this.ops = ops;
@@ -170,6 +175,7 @@ final class Merger {
                     }
                     return 0;
                 }
+                insertPending = false; // the row goes anyway
                 flushValues();
                 ops.deleteRow(rec.key);
                 rowExists = false;
@@ -204,8 +210,7 @@ final class Merger {
 
         private void sentinelOnlyInsert(long version, Change ch, long site) throws SQLException {
             flushValues();
-            ops.insertPkOnly(rec.key);
-            rowExists = true;
+            insertPending = true;
             for (int s = 1; s < rec.slots.length; s++) {
                 if (rec.slots[s] != null) {
                     rec.slots[s].version = 0;
@@ -243,7 +248,11 @@ final class Merger {
                 ops.write(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()), rowExists);
                 rowExists = true;
                 pendingValues.clear();
+            } else if (insertPending) {
+                ops.insertPkOnly(rec.key);
+                rowExists = true;
             }
+            insertPending = false;
         }
 
         void finish() throws SQLException {

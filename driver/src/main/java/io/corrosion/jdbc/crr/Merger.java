@@ -145,7 +145,7 @@ final class Merger {
         private boolean rowExists;
         /**
          * A sentinel insert not written yet: the row is created with the values of the column wins that follow it, in one
-         * statement, so that it does not depend on defaults the table may refuse (a STRICT column's, a CHECK's).
+         * statement, so that it does not depend on defaults the table may refuse (a STRICT column's of another type).
          */
         private boolean insertPending;
 

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>Changes are grouped by row: a row's clock record is read once, every change for it is decided in memory in
  * the order given, and the record is written back once. Writes to the user table happen in order as cr-sqlite
- * does them, with consecutive column wins on the same row folded into one upsert.
+ * does them, with consecutive column wins on the same row folded into one upsert, and a sentinel's insert of the key
+ * folded into the wins that follow it (the row then takes no default its table may refuse, as a STRICT one can).
  */
 final class Merger {
     private final CrrSession session;

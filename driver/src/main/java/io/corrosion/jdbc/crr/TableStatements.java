@@ -204,7 +204,7 @@ final class TableStatements implements AutoCloseable {
 
     /**
      * {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults, and the
-     * table's {@link TableInfo#fills} where there is none.
+     * table's {@link TableInfo#fills} where there is none (stand-ins if the table refuses them, see {@link #insert}).
      */
     private void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
         PreparedStatement p = upserts.get(columns);

@@ -150,6 +150,7 @@ final class CrrCatalog {
         }
         List<TableInfo.Column> columns = new ArrayList<>();
         Map<String, String> fills = new LinkedHashMap<>();
+        Map<String, String> standIns = new LinkedHashMap<>();
         for (ColumnDef col : columns(c, name)) {
             Integer slot = slots.get(col.name());
             if (col.pk() == 0 && slot != null) {
@@ -158,8 +159,11 @@ final class CrrCatalog {
             if (col.pk() == 0 && col.notNull() && col.defaultSql() == null) {
                 fills.put(col.name(), TableInfo.fillLiteral(col.type()));
             }
+            if (col.pk() == 0) {
+                standIns.put(col.name(), col.notNull() ? TableInfo.fillLiteral(col.type()) : "NULL");
+            }
         }
-        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills, ranged(c, name, id));
+        return new TableInfo(name, id, kind, pkColumns(c, name), columns, maxSlot, fills, standIns, ranged(c, name, id));
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>Changes are grouped by row: a row's clock record is read once, every change for it is decided in memory in
  * the order given, and the record is written back once. Writes to the user table happen in order as cr-sqlite
- * does them, with consecutive column wins on the same row folded into one upsert.
+ * does them, with consecutive column wins on the same row folded into one upsert, and a sentinel's insert of the key
+ * folded into the wins that follow it (the row then takes no default its table may refuse, as a STRICT one can).
  */
 final class Merger {
     private final CrrSession session;
@@ -143,6 +144,11 @@ final class Merger {
         private boolean dirty;
         /** Whether the user row exists, as the clock record tells (alive); a write that finds none inserts it. */
         private boolean rowExists;
+        /**
+         * A sentinel insert not written yet: the row is created with the values of the column wins that follow it, in one
+         * statement, so that it does not depend on defaults the table may refuse (a STRICT column's of another type).
+         */
+        private boolean insertPending;
 
         RowMerge(TableStatements ops, Object key, boolean mergeEqualValues) throws SQLException {
             this.ops = ops;
@@ -170,6 +176,7 @@ final class Merger {
                     }
                     return 0;
                 }
+                insertPending = false; // the row goes anyway
                 flushValues();
                 ops.deleteRow(rec.key);
                 rowExists = false;
@@ -204,8 +211,7 @@ final class Merger {
 
         private void sentinelOnlyInsert(long version, Change ch, long site) throws SQLException {
             flushValues();
-            ops.insertPkOnly(rec.key);
-            rowExists = true;
+            insertPending = true;
             for (int s = 1; s < rec.slots.length; s++) {
                 if (rec.slots[s] != null) {
                     rec.slots[s].version = 0;
@@ -243,7 +249,11 @@ final class Merger {
                 ops.write(rec.key, new ArrayList<>(pendingValues.keySet()), new ArrayList<>(pendingValues.values()), rowExists);
                 rowExists = true;
                 pendingValues.clear();
+            } else if (insertPending) {
+                ops.insertPkOnly(rec.key);
+                rowExists = true;
             }
+            insertPending = false;
         }
 
         void finish() throws SQLException {

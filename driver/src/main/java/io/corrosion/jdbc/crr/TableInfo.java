@@ -11,10 +11,13 @@ import java.util.Optional;
  * @param maxSlot highest slot the clock table has columns for (dropped columns keep their slot)
  * @param fills   NOT NULL columns without a DEFAULT, with the SQL literal a merge writes into them when it creates a
  *                row before their own change arrives (cr-sqlite relies on a DEFAULT there)
+ * @param standIns every non-key column a merge may write, with the SQL literal a row it creates gets there when the
+ *                table refuses the column's default (a STRICT column's default of another type, or a generated column's
+ *                value computed from it): NULL, or the fill of a NOT NULL column
  * @param ranged  whether its capture triggers look clock ranges up ({@link ClockRanges}): only then may it have any
  */
 record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, List<Column> columns, int maxSlot,
-                 Map<String, String> fills, boolean ranged) {
+                 Map<String, String> fills, Map<String, String> standIns, boolean ranged) {
 
     /** How a user row maps to its clock record key. */
     enum KeyKind {
@@ -33,6 +36,7 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
         pkColumns = List.copyOf(pkColumns);
         columns = List.copyOf(columns);
         fills = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fills));
+        standIns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(standIns));
     }
 
     /**
@@ -56,7 +60,7 @@ record TableInfo(String name, long id, KeyKind keyKind, List<String> pkColumns, 
 
     /** The same table with capture triggers that look clock ranges up, or not. */
     TableInfo withRanged(boolean on) {
-        return new TableInfo(name, id, keyKind, pkColumns, columns, maxSlot, fills, on);
+        return new TableInfo(name, id, keyKind, pkColumns, columns, maxSlot, fills, standIns, on);
     }
 
     String clockTable() {

@@ -13,6 +13,8 @@ import java.util.StringJoiner;
  * connection and table shape.
  */
 final class TableStatements implements AutoCloseable {
+    /** SQLite's primary result code for a constraint failure (sqlite-jdbc's error code). */
+    private static final int SQLITE_CONSTRAINT = 19;
     private final Connection conn;
     final TableInfo table;
     private final List<String> recordColumns;
@@ -25,6 +27,8 @@ final class TableStatements implements AutoCloseable {
     private final String logSql;
     /** {@link #reinsert}'s statement, built on first use (only a connection that inserts a key seen before needs it). */
     private String reinsertSql;
+    /** {@link #insertPkOnly}'s statement, prepared on first use. */
+    private PreparedStatement pkOnly;
     /** {@link #row}'s query, built on first use (only the agent's reads need it). */
     private String rowSql;
 
@@ -163,10 +167,10 @@ final class TableStatements implements AutoCloseable {
 
     /** The row with only its key (and fills): cr-sqlite's {@code INSERT OR IGNORE INTO T(pks)}. */
     void insertPkOnly(Object key) throws SQLException {
-        PreparedStatement p = stmt("INSERT OR IGNORE INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "")
-                + fillColumns(List.of()) + ") VALUES (" + Sql.placeholders(table.pkColumns().size()) + fillValues(List.of()) + ")");
-        bindPk(p, key, 1);
-        p.executeUpdate();
+        if (pkOnly == null) {
+            pkOnly = stmt(insertSql(List.of(), table.fills()));
+        }
+        insert(pkOnly, key, List.of(), List.of());
     }
 
     /**
@@ -200,46 +204,73 @@ final class TableStatements implements AutoCloseable {
 
     /**
      * {@code INSERT ... ON CONFLICT DO UPDATE} of some columns: missing rows get the other columns' defaults, and the
-     * table's {@link TableInfo#fills} where there is none.
+     * table's {@link TableInfo#fills} where there is none (stand-ins if the table refuses them, see {@link #insert}).
      */
     private void upsert(Object key, List<String> columns, List<Object> values) throws SQLException {
         PreparedStatement p = upserts.get(columns);
         if (p == null) {
-            StringJoiner sets = new StringJoiner(", ");
-            for (String c : columns) {
-                sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
-            }
-            p = stmt("INSERT INTO " + Sql.ident(table.name()) + " (" + Sql.idents(table.pkColumns(), "") + ", "
-                    + Sql.idents(columns, "") + fillColumns(columns) + ") VALUES ("
-                    + Sql.placeholders(table.pkColumns().size() + columns.size()) + fillValues(columns)
-                    + ") ON CONFLICT DO UPDATE SET " + sets);
+            p = stmt(insertSql(columns, table.fills()));
             upserts.put(List.copyOf(columns), p);
         }
+        insert(p, key, columns, values);
+    }
+
+    /**
+     * Runs an insert of a row that may be new; if the table refuses it (a default of another type in a STRICT column, or
+     * a generated column computed from one), runs it again with the table's {@link TableInfo#standIns} in every column
+     * not written: a merge creates the row before the version that carries those columns' values arrives. A local write
+     * could not have made such a row, so this path is rare; it throws the first refusal if the second insert fails too.
+     */
+    private void insert(PreparedStatement p, Object key, List<String> columns, List<Object> values) throws SQLException {
+        try {
+            bind(p, key, values).executeUpdate();
+        } catch (SQLException refused) {
+            if (refused.getErrorCode() != SQLITE_CONSTRAINT) {
+                throw refused;
+            }
+            try {
+                bind(stmt(insertSql(columns, table.standIns())), key, values).executeUpdate();
+            } catch (SQLException again) {
+                refused.addSuppressed(again);
+                throw refused;
+            }
+        }
+    }
+
+    private PreparedStatement bind(PreparedStatement p, Object key, List<Object> values) throws SQLException {
         int i = bindPk(p, key, 1);
         for (Object v : values) {
             p.setObject(i++, v);
         }
-        p.executeUpdate();
+        return p;
     }
 
-    private String fillColumns(List<String> written) {
-        StringBuilder sb = new StringBuilder();
-        table.fills().forEach((column, literal) -> {
-            if (!written.contains(column)) {
-                sb.append(", ").append(Sql.ident(column));
+    /**
+     * The insert of a row's key and {@code columns} (an {@code INSERT OR IGNORE} of the key alone if there are none, else
+     * an upsert of them), with {@code fills}' literals in the other columns they name.
+     */
+    private String insertSql(List<String> columns, Map<String, String> fills) {
+        StringBuilder names = new StringBuilder(Sql.idents(table.pkColumns(), ""));
+        StringBuilder literals = new StringBuilder(Sql.placeholders(table.pkColumns().size()));
+        if (!columns.isEmpty()) {
+            names.append(", ").append(Sql.idents(columns, ""));
+            literals.append(", ").append(Sql.placeholders(columns.size()));
+        }
+        fills.forEach((column, literal) -> {
+            if (!columns.contains(column)) {
+                names.append(", ").append(Sql.ident(column));
+                literals.append(", ").append(literal);
             }
         });
-        return sb.toString();
-    }
-
-    private String fillValues(List<String> written) {
-        StringBuilder sb = new StringBuilder();
-        table.fills().forEach((column, literal) -> {
-            if (!written.contains(column)) {
-                sb.append(", ").append(literal);
-            }
-        });
-        return sb.toString();
+        String insert = " INTO " + Sql.ident(table.name()) + " (" + names + ") VALUES (" + literals + ")";
+        if (columns.isEmpty()) {
+            return "INSERT OR IGNORE" + insert;
+        }
+        StringJoiner sets = new StringJoiner(", ");
+        for (String c : columns) {
+            sets.add(Sql.ident(c) + " = excluded." + Sql.ident(c));
+        }
+        return "INSERT" + insert + " ON CONFLICT DO UPDATE SET " + sets;
     }
 
     /** The row's non-key columns in {@link TableInfo#columns()} order (values normalized), or null if there is none. */
@@ -283,5 +314,6 @@ final class TableStatements implements AutoCloseable {
         cache.clear();
         upserts.clear();
         updates.clear();
+        pkOnly = null;
     }
 }

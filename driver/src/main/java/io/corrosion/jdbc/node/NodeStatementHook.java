@@ -276,8 +276,14 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         NodeConnection failed = connections.apply(connection);
-        if (failed != null) {
-            failed.claimsMerged.clear(); // SQLite undid the statement's merges
+        try {
+            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
+            // it: the rule reads each claim from the file, so one that was undone is not found
+            if (failed != null) {
+                claims.resolve(failed);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
         }
         try {
             mergeDone(failed);

@@ -277,15 +277,6 @@ final class NodeStatementHook implements StatementHook {
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         NodeConnection failed = connections.apply(connection);
         try {
-            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
-            // it: the rule reads each claim from the file, so one that was undone is not found
-            if (failed != null) {
-                claims.resolve(failed);
-            }
-        } catch (SQLException | RuntimeException e) {
-            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
-        }
-        try {
             mergeDone(failed);
         } catch (SQLException e) {
             log.warn("{}", e.getMessage(), e);
@@ -302,6 +293,16 @@ final class NodeStatementHook implements StatementHook {
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it
         forgetTransactionCaches(connection);
+        try {
+            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
+            // it: the rule reads each claim from the file, so one that was undone is not found; last, on fresh caches
+            if (failed != null) {
+                claims.resolve(failed);
+                failed.session.commitFinished(); // in auto-commit mode the rule commits on its own
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
+        }
     }
 
     @Override

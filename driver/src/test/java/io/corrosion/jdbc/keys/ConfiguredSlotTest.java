@@ -88,6 +88,21 @@ class ConfiguredSlotTest {
         });
     }
 
+    /** ... and when a later statement of the same JDBC batch fails. */
+    @Test
+    void aClaimMergedBeforeAFailingStatementOfTheSameBatchMeetsTheRule() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot((from, to) -> {
+            String merge = changesSqlFor(from, to);
+            if (!merge.isEmpty()) {
+                try (Statement s = to.createStatement()) {
+                    s.addBatch(merge);
+                    s.addBatch("insert into t (id, v) values ('not a key', 'x')");
+                    assertThatThrownBy(s::executeBatch).isInstanceOf(SQLException.class);
+                }
+            }
+        });
+    }
+
     private static void sendAsSql(Connection from, Connection to) throws SQLException {
         String merge = changesSqlFor(from, to);
         if (!merge.isEmpty()) {

@@ -289,9 +289,6 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         NodeConnection failed = connections.apply(connection);
-        if (failed != null) {
-            failed.claimsMerged.clear(); // SQLite undid the statement's merges
-        }
         try {
             mergeDone(failed);
         } catch (SQLException e) {
@@ -309,6 +306,16 @@ final class NodeStatementHook implements StatementHook {
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it
         forgetTransactionCaches(connection);
+        try {
+            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
+            // it: the rule reads each claim from the file, so one that was undone is not found; last, on fresh caches
+            if (failed != null) {
+                claims.resolve(failed);
+                failed.session.commitFinished(); // in auto-commit mode the rule commits on its own
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
+        }
     }
 
     @Override

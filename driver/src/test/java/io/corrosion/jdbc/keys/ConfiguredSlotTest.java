@@ -3,6 +3,7 @@ package io.corrosion.jdbc.keys;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.exec;
 import static io.corrosion.jdbc.keys.GeneratedKeysTest.one;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.ChangesSql;
@@ -72,13 +73,49 @@ class ConfiguredSlotTest {
         });
     }
 
+    /**
+     * ... when a later statement of the same string fails: the claims merged by the statements before it stay (each
+     * committed on its own in auto-commit), and so meet the rule.
+     */
+    @Test
+    void aClaimMergedBeforeAFailingStatementOfTheSameStringMeetsTheRule() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot((from, to) -> {
+            String merge = changesSqlFor(from, to);
+            if (!merge.isEmpty()) {
+                assertThatThrownBy(() -> exec(to, merge + "; insert into t (id, v) values ('not a key', 'x')"))
+                        .isInstanceOf(SQLException.class);
+            }
+        });
+    }
+
+    /** ... and when a later statement of the same JDBC batch fails. */
+    @Test
+    void aClaimMergedBeforeAFailingStatementOfTheSameBatchMeetsTheRule() throws SQLException {
+        claimingNodeMovesOffConfiguredSlot((from, to) -> {
+            String merge = changesSqlFor(from, to);
+            if (!merge.isEmpty()) {
+                try (Statement s = to.createStatement()) {
+                    s.addBatch(merge);
+                    s.addBatch("insert into t (id, v) values ('not a key', 'x')");
+                    assertThatThrownBy(s::executeBatch).isInstanceOf(SQLException.class);
+                }
+            }
+        });
+    }
+
     private static void sendAsSql(Connection from, Connection to) throws SQLException {
+        String merge = changesSqlFor(from, to);
+        if (!merge.isEmpty()) {
+            exec(to, merge);
+        }
+    }
+
+    /** The INSERT INTO crsql_changes that sends {@code from}'s changes to {@code to}; empty if there are none. */
+    private static String changesSqlFor(Connection from, Connection to) throws SQLException {
         byte[] theirs = to.unwrap(CorrosionConnection.class).siteId();
         List<Change> out = from.unwrap(CorrosionConnection.class).changesSince(0).stream()
                 .filter(ch -> !Arrays.equals(ch.siteId(), theirs)).toList();
-        if (!out.isEmpty()) {
-            exec(to, ChangesSql.insert(out));
-        }
+        return out.isEmpty() ? "" : ChangesSql.insert(out);
     }
 
     private void claimingNodeMovesOffConfiguredSlot(Sync sync) throws SQLException {

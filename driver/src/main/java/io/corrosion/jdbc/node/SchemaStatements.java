@@ -197,21 +197,22 @@ final class SchemaStatements {
     void before(SqlPlan plan, NodeConnection c) throws SQLException {
         Set<String> droppedIndexes = new HashSet<>();
         for (StatementPlan s : plan.statements()) {
-            if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s) && tableName(c, s.table().get()) != null) {
+            if (s.kind() == StatementKind.CREATE_TABLE && policy.replicates(s)
+                    && SchemaLookup.tableName(c, s.table().get()) != null) {
                 c.preexisting.add(s.table().get().toLowerCase(Locale.ROOT));
             }
             if (s.kind() == StatementKind.DROP_INDEX && s.targetsMainSchema() && s.objectName() != null) {
                 droppedIndexes.add(lower(s.objectName()));
             }
             if (s.kind() == StatementKind.CREATE_INDEX && policy.replicates(s) && s.objectName() != null
-                    && !droppedIndexes.contains(lower(s.objectName())) && schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
-                            s.objectName()) != null) {
+                    && !droppedIndexes.contains(lower(s.objectName()))
+                    && SchemaLookup.indexName(c, s.objectName()) != null) {
                 c.preexistingIndexes.add(lower(s.objectName()));
             }
             if (s.kind() == StatementKind.DROP_TABLE && policy.replicates(s)) {
                 String crr = c.session.crrName(s.table().get());
                 if (crr != null) {
-                    c.columnsBeforeAlter.put(crr, columns(c, crr)); // recorded as dropped with the table
+                    c.columnsBeforeAlter.put(crr, SchemaLookup.columns(c, crr)); // recorded as dropped with the table
                     String rebuilt = c.session.schema().holdForRebuild(crr); // a rename may take its clocks, or a table now
                     if (rebuilt != null) {
                         log.info("Table {} was rebuilt in one transaction (filled from {}, dropped now): its rows keep"
@@ -234,7 +235,7 @@ final class SchemaStatements {
                     SchemaRefusals.refuseSkippingColumnBesideReplace(s.sql(), c.raw, crr);
                     c.session.schema().beginAlter(crr);
                     c.altering.add(crr);
-                    c.columnsBeforeAlter.put(crr, columns(c, crr));
+                    c.columnsBeforeAlter.put(crr, SchemaLookup.columns(c, crr));
                 }
             }
         }
@@ -287,7 +288,7 @@ final class SchemaStatements {
         if (!policy.replicates(s)) {
             return;
         }
-        String table = tableName(c, s.table().get());
+        String table = SchemaLookup.tableName(c, s.table().get());
         if (table == null || c.session.crrName(table) != null) {
             return; // not created (execute() runs only a string's first statement), or IF NOT EXISTS kept a CRR
         }
@@ -300,7 +301,7 @@ final class SchemaStatements {
         DroppedSchema.present(c.raw, table);
         if (shape.isPresent()) {
             for (CreateTableShape.Unique u : replaceLast(shape.get().uniques())) {
-                String index = freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
+                String index = SchemaLookup.freeIndexName(c, table, CrrTableDdl.uniqueIndexName(table, u));
                 List<String> quoted = u.columns().stream().map(Identifiers::quote).toList();
                 exec(c, "CREATE INDEX IF NOT EXISTS " + Identifiers.quote(index) + " ON " + Identifiers.quote(table)
                         + " (" + String.join(", ", quoted) + UniqueChecks.onConflictNote(u.onConflict())
@@ -379,7 +380,7 @@ final class SchemaStatements {
     private void altered(StatementPlan s, NodeConnection c) throws SQLException {
         Optional<String> fromLocal = localRenamedToReplicated(s);
         if (fromLocal.isPresent()) {
-            String to = tableName(c, fromLocal.get());
+            String to = SchemaLookup.tableName(c, fromLocal.get());
             if (to != null && c.session.crrName(to) == null) {
                 upgradeExisting(c, to);
             }
@@ -394,12 +395,12 @@ final class SchemaStatements {
         }
         Optional<String> renamed = CrrTableDdl.renamedTo(s.sql());
         List<String> before = c.columnsBeforeAlter.remove(crr);
-        if (renamed.isPresent() && tableName(c, crr) == null) {
-            String to = tableName(c, renamed.get());
+        if (renamed.isPresent() && SchemaLookup.tableName(c, crr) == null) {
+            String to = SchemaLookup.tableName(c, renamed.get());
             boolean carried = c.session.schema().renameCrr(crr, to);
             c.session.schema().renamedInTriggers(crr, to);
             DroppedSchema.dropped(c.raw, crr, List.of()); // its old name is gone, with its columns
-            DroppedSchema.dropped(c.raw, crr, columns(c, to));
+            DroppedSchema.dropped(c.raw, crr, SchemaLookup.columns(c, to));
             DroppedSchema.present(c.raw, to);
             boolean rebuilt = droppedCrrs.remove(to.toLowerCase(Locale.ROOT));
             if (carried) {
@@ -415,7 +416,7 @@ final class SchemaStatements {
             }
         } else {
             c.session.schema().commitAlter(crr);
-            Set<String> now = new HashSet<>(columns(c, crr));
+            Set<String> now = new HashSet<>(SchemaLookup.columns(c, crr));
             List<String> gone = before == null ? List.of()
                     : before.stream().filter(col -> !now.contains(col)).toList();
             if (!gone.isEmpty()) {
@@ -429,7 +430,7 @@ final class SchemaStatements {
         String table = s.table().get();
         policy.forget(table);
         String crr = c.session.crrName(table);
-        if (crr != null && tableName(c, crr) == null) {
+        if (crr != null && SchemaLookup.tableName(c, crr) == null) {
             c.session.schema().dropCrr(crr);
             droppedCrrs.add(crr.toLowerCase(Locale.ROOT));
             DroppedSchema.dropped(c.raw, crr, List.of());
@@ -437,58 +438,6 @@ final class SchemaStatements {
             List<String> before = c.columnsBeforeAlter.remove(crr);
             if (before != null && !before.isEmpty()) {
                 DroppedSchema.dropped(c.raw, crr, before);
-            }
-        }
-    }
-
-    /**
-     * {@code name}, or {@code name_2}, {@code name_3}, ... if another table has an index of that name: index names are
-     * global in SQLite, and a UNIQUE constraint's index is not. A table rebuilt as {@code t_new} and renamed to
-     * {@code t} keeps the index it got as {@code t_new}; the next rebuild's {@code t_new} must not take that one over
-     * (the DROP of {@code t} would take it away).
-     */
-    private static String freeIndexName(NodeConnection c, String table, String name) throws SQLException {
-        String free = name;
-        for (int n = 2; ; n++) {
-            String owner = indexTable(c, free);
-            if (owner == null || owner.equalsIgnoreCase(table)) {
-                return free;
-            }
-            free = name + "_" + n;
-        }
-    }
-
-    private static String indexTable(NodeConnection c, String index) throws SQLException {
-        return schemaName(c, "SELECT tbl_name FROM main.sqlite_master WHERE type = 'index' AND name = ? COLLATE NOCASE",
-                index);
-    }
-
-    /** The table's columns, lower-cased. */
-    private static List<String> columns(NodeConnection c, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement p = c.raw.prepareStatement("SELECT lower(name) FROM pragma_table_info(?)")) {
-            p.setString(1, table);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
-            }
-        }
-        return columns;
-    }
-
-    /** The table's name as the schema spells it; null if there is no such table in the file. */
-    private static String tableName(NodeConnection c, String table) throws SQLException {
-        return schemaName(c, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
-                table);
-    }
-
-    /** The first column of the first row {@code query} gives for {@code name}; null for none. */
-    private static String schemaName(NodeConnection c, String query, String name) throws SQLException {
-        try (PreparedStatement p = c.raw.prepareStatement(query)) {
-            p.setString(1, name);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
             }
         }
     }

@@ -18,9 +18,7 @@ import io.corrosion.gossip.wire.PingReq;
 import io.corrosion.gossip.wire.PushPull;
 import io.corrosion.gossip.wire.WireCodec;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * message names its sender with its incarnation, so hearing from a member with a higher incarnation than the one
  * we declared dead brings it back (a restart); a member we think dead that talks to us at its old incarnation is
  * told so, and refutes. A full member-list exchange (push-pull) joins through seeds and repairs divergence; dead
- * members, and seeds that are not live members, are contacted now and then, which heals partitions.
+ * members, and seeds that are not live members, are contacted now and then, which heals partitions
+ * ({@link PushPulls}).
  */
 public final class Membership implements LivePeers {
 
@@ -51,12 +50,11 @@ public final class Membership implements LivePeers {
     private final Awareness awareness;
     private final SuspicionTimers suspicionTimers = new SuspicionTimers();
     private final Prober prober;
+    private final PushPulls pushPulls;
 
     private Member self;
     private boolean left;
     private long nextGossipAt;
-    private long nextPushPullAt;
-    private long nextReconnectAt;
     private long nextReapAt;
 
     private long suspicionsRaised;
@@ -77,6 +75,7 @@ public final class Membership implements LivePeers {
         this.updates = new UpdateQueue(config.maxPendingUpdates());
         this.awareness = new Awareness(config.awarenessMax());
         this.members = new MemberTable(config.maxMembers());
+        this.pushPulls = new PushPulls(config, random, members, this.seeds, () -> this.self, () -> left);
         this.prober = new Prober(config, random, awareness, new Prober.Host() {
             @Override
             public Member self() {
@@ -115,11 +114,10 @@ public final class Membership implements LivePeers {
         updates.enqueue(new MemberUpdate(MemberStatus.ALIVE, self, self.siteId()));
         prober.start(now);
         nextGossipAt = now + config.gossipInterval().toMillis();
-        nextPushPullAt = now + RandomPicks.jitter(config.pushPullInterval().toMillis(), 0.5, random);
-        nextReconnectAt = now + RandomPicks.jitter(config.reconnectInterval().toMillis(), 0.5, random);
+        pushPulls.start(now);
         nextReapAt = now + config.deadRetention().toMillis();
         if (!seeds.isEmpty()) {
-            seeds.join(now, new PushPull(self, false, fullState()), out);
+            seeds.join(now, pushPulls.ours(false), out);
         }
     }
 
@@ -168,17 +166,7 @@ public final class Membership implements LivePeers {
             gossip(out);
             nextGossipAt = now + config.gossipInterval().toMillis();
         }
-        if (now >= nextPushPullAt) {
-            Member peer = RandomPicks.one(livePeers(), m -> false, random);
-            if (peer != null) {
-                out.send(peer.address(), new PushPull(self, false, fullState()));
-            }
-            nextPushPullAt = now + RandomPicks.jitter(config.pushPullInterval().toMillis(), 0.5, random);
-        }
-        if (now >= nextReconnectAt) {
-            reconnect(out);
-            nextReconnectAt = now + RandomPicks.jitter(config.reconnectInterval().toMillis(), 0.5, random);
-        }
+        pushPulls.onTimeout(now, out);
         if (now >= nextReapAt) {
             reap(now);
             nextReapAt = now + Math.max(1000, config.deadRetention().toMillis() / 4);
@@ -190,7 +178,7 @@ public final class Membership implements LivePeers {
         if (left) {
             return Long.MAX_VALUE;
         }
-        long next = Math.min(prober.nextTimeout(), Math.min(nextPushPullAt, Math.min(nextReconnectAt, nextReapAt)));
+        long next = Math.min(prober.nextTimeout(), Math.min(pushPulls.nextTimeout(), nextReapAt));
         if (!updates.isEmpty()) {
             next = Math.min(next, nextGossipAt);
         }
@@ -441,14 +429,6 @@ public final class Membership implements LivePeers {
         }
     }
 
-    /** Our whole view (self first), as much as fits a frame. */
-    private List<MemberUpdate> fullState() {
-        MemberUpdate us = new MemberUpdate(left ? MemberStatus.LEFT : MemberStatus.ALIVE, self, self.siteId());
-        int budget = config.maxFrameBytes() - WireCodec.memberSize(self) - WireCodec.MEMBERSHIP_OVERHEAD_BYTES
-                - WireCodec.updateSize(us);
-        return members.asUpdates(us, budget);
-    }
-
     private void merge(PushPull pushPull, long now, MembershipOutput out) {
         for (MemberUpdate u : pushPull.updates()) {
             switch (u.status()) {
@@ -459,38 +439,14 @@ public final class Membership implements LivePeers {
             }
         }
         if (!pushPull.reply()) {
-            out.send(pushPull.sender().address(), new PushPull(self, true, fullState()));
+            out.send(pushPull.sender().address(), pushPulls.ours(true));
         }
     }
 
     /** Not joined yet, or everyone else is gone: keep knocking on the seeds, backing off. */
     private void rejoinIfAlone(long now, MembershipOutput out) {
         if (seeds.rejoinDue(livePeers().isEmpty(), now)) {
-            seeds.join(now, new PushPull(self, false, fullState()), out);
-        }
-    }
-
-    /**
-     * Push-pull with one dead member (if it was only cut off, we both find out and heal), and with one seed that is
-     * not a live member ({@link Seeds}: Serf's reconnect and Consul's retry-join do the same).
-     */
-    private void reconnect(MembershipOutput out) {
-        Set<NodeAddress> live = new HashSet<>();
-        for (Member m : livePeers()) {
-            live.add(m.address());
-        }
-        Member target = RandomPicks.one(members.withStatus(MemberStatus.DEAD), m -> false, random);
-        // Alone, the join's backoff knocks on the seeds instead.
-        NodeAddress seed = live.isEmpty() ? null : seeds.notLive(live);
-        if (target == null && seed == null) {
-            return;
-        }
-        PushPull pushPull = new PushPull(self, false, fullState());
-        if (target != null) {
-            out.send(target.address(), pushPull);
-        }
-        if (seed != null && (target == null || !seed.equals(target.address()))) {
-            out.send(seed, pushPull);
+            seeds.join(now, pushPulls.ours(false), out);
         }
     }
 

@@ -45,8 +45,6 @@ final class ProtocolDriver implements SessionLinks.Host {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolDriver.class);
     private static final long STATS_REFRESH_MILLIS = 50;
-    private static final long PROGRESS_LOG_MILLIS = 5_000;
-    private static final int CATCH_UP_LOG_THRESHOLD = 100;
 
     private final GossipNodeConfig config;
     private final String name;
@@ -64,9 +62,7 @@ final class ProtocolDriver implements SessionLinks.Host {
     private final StoreWorkers store;
     private final RateLimitedLog warnings = new RateLimitedLog(LOG, 5, 10_000);
     private final JoinWatch joinWatch;
-    /** Each logged when first seen, then once a minute. */
-    private final OncePerMinute ownSiteBehindLog = new OncePerMinute();
-    private final OncePerMinute siteIdSharedLog = new OncePerMinute();
+    private final NodeEventLog eventLog;
     private final Outbox outbox = new Outbox();
     private final long epochNanos = System.nanoTime();
 
@@ -80,9 +76,6 @@ final class ProtocolDriver implements SessionLinks.Host {
     private long statsAt = Long.MIN_VALUE / 2;
     private boolean statsRefreshScheduled;
     private boolean readingPaused;
-    private long syncAppliedWindow;
-    private long syncAppliedTotal;
-    private boolean progressScheduled;
     private List<CompletableFuture<Void>> trackedSends;
     /** The handover under way before the goodbye, if any. */
     private LeaveHandover handover;
@@ -106,6 +99,7 @@ final class ProtocolDriver implements SessionLinks.Host {
                 config.gossip().maxInboundSyncsPerPeer(), this);
         this.broadcasts = new BroadcastLanes(transport, codec, this, counters);
         this.snapshots = new NodeSnapshots(core);
+        this.eventLog = new NodeEventLog(name, snapshots, this::schedule);
         this.handoff = new BroadcastHandoff(config.broadcastHandoffCapacity(),
                 () -> onProtocolThread("broadcast", this::drainHandoff));
         this.protocol = threads.scheduler("protocol");
@@ -220,7 +214,7 @@ final class ProtocolDriver implements SessionLinks.Host {
             armTimer();
             checkBacklog();
             refreshSnapshots();
-            scheduleProgressLog();
+            eventLog.scheduleProgressLog();
             checkHandover();
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             // A bug in a core or here: the executor would swallow it silently. Say so, and go on with the next step.
@@ -314,52 +308,27 @@ final class ProtocolDriver implements SessionLinks.Host {
     private void onEvent(GossipEvent event) {
         if (event instanceof GossipEvent.ChangesetApplied applied) {
             if (applied.source() == ChangesetSource.SYNC) {
-                syncAppliedWindow++;
-                syncAppliedTotal++;
+                eventLog.syncApplied();
             }
         } else if (event instanceof GossipEvent.OwnSiteBehind behind) {
-            logOwnSiteBehind(behind);
+            eventLog.ownSiteBehind(behind);
         } else if (event instanceof GossipEvent.SiteIdShared shared) {
-            logSiteIdShared(shared);
+            eventLog.siteIdShared(shared);
         } else {
-            logMemberEvent(event);
+            eventLog.memberEvent(event);
+            if (event instanceof GossipEvent.MemberDown down) {
+                disconnect(down);
+            }
             snapshots.membersChanged();
         }
         events.publish(event);
     }
 
-    private void logOwnSiteBehind(GossipEvent.OwnSiteBehind behind) {
-        if (!ownSiteBehindLog.due()) {
-            return;
-        }
-        LOG.error("[{}] {} holds versions of this node's own site up to {}, and this node's file only up to {}: the file"
-                + " is older than its site's history (restored from a backup, or a copy of it runs as another node)."
-                + " This node's new commits take versions the cluster already has, and peers drop them: they stay"
-                + " in this file only. Stop this node and start it from an empty file: it catches up by sync.", name,
-                behind.peer(), behind.theirHead(), behind.ourHead());
-    }
-
-    private void logSiteIdShared(GossipEvent.SiteIdShared shared) {
-        if (!siteIdSharedLog.due()) {
-            return;
-        }
-        LOG.error("[{}] the node at {} runs with this node's site id: one of the two files is a copy of the other."
-                + " Both nodes' commits take the same versions, and peers keep only one of each. Stop one of them"
-                + " and start it from an empty file: it catches up by sync.", name, shared.other());
-    }
-
-    private void logMemberEvent(GossipEvent event) {
-        if (event instanceof GossipEvent.MemberUp up) {
-            LOG.info("[{}] member up: {}", name, up.member());
-        } else if (event instanceof GossipEvent.MemberSuspected suspected) {
-            LOG.info("[{}] member suspected: {} (by {})", name, suspected.member(), suspected.by().shortString());
-        } else if (event instanceof GossipEvent.MemberDown down) {
-            LOG.info("[{}] member {}: {}", name, down.left() ? "left" : "dead", down.member());
-            // Whatever connection we hold to it is useless now; if it comes back, we dial afresh.
-            InetSocketAddress address = addresses.resolve(down.member().address());
-            if (address != null) {
-                transport.disconnect(address);
-            }
+    /** Whatever connection we hold to a member that is down is useless now; if it comes back, we dial afresh. */
+    private void disconnect(GossipEvent.MemberDown down) {
+        InetSocketAddress address = addresses.resolve(down.member().address());
+        if (address != null) {
+            transport.disconnect(address);
         }
     }
 
@@ -409,27 +378,6 @@ final class ProtocolDriver implements SessionLinks.Host {
         } else if (!statsRefreshScheduled) {
             statsRefreshScheduled = true;
             schedule("stats", STATS_REFRESH_MILLIS - (now - statsAt), () -> statsRefreshScheduled = false);
-        }
-    }
-
-    private void scheduleProgressLog() {
-        if (syncAppliedWindow > 0 && !progressScheduled) {
-            progressScheduled = true;
-            schedule("sync progress", PROGRESS_LOG_MILLIS, this::logSyncProgress);
-        }
-    }
-
-    private void logSyncProgress() {
-        progressScheduled = false;
-        long applied = syncAppliedWindow;
-        syncAppliedWindow = 0;
-        int waiting = snapshots.coreStats().apply().queued();
-        if (applied >= CATCH_UP_LOG_THRESHOLD) {
-            LOG.info("[{}] catching up: {} changesets from sync applied in the last {} s ({} in all), {} waiting",
-                    name, applied, PROGRESS_LOG_MILLIS / 1000, syncAppliedTotal, waiting);
-        } else {
-            LOG.debug("[{}] sync applied {} changesets in the last {} s ({} in all)", name, applied,
-                    PROGRESS_LOG_MILLIS / 1000, syncAppliedTotal);
         }
     }
 

@@ -3,7 +3,6 @@ package io.corrosion.gossip.sync;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.LivePeers;
-import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.Member;
 import io.corrosion.gossip.NodeAddress;
 import io.corrosion.gossip.RandomPicks;
@@ -58,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * counting as asked {@code syncSessionTimeout} after its last changesets (or the request) came.
  *
  * <p>Versions this node's store refused ({@link #refused}: malformed, or its tables refuse them) are not asked for
- * again for {@link #REFUSED_BACKOFF_MILLIS}. Needs go out in a fixed order and a session carries a bounded number of
+ * again for a while ({@link RefusedVersions}). Needs go out in a fixed order and a session carries a bounded number of
  * bytes, so refused versions asked for again every round could fill every session and starve the needs behind them.
  */
 public final class SyncEngine {
@@ -66,10 +65,6 @@ public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     /** A session lasts at most this many {@code syncSessionTimeout}s, progress or not (two minutes by default). */
     static final int MAX_SESSION_TIMEOUTS = 4;
-    /** How long a version the store refused stays out of this node's requests. */
-    static final long REFUSED_BACKOFF_MILLIS = 60_000;
-    /** At most this many refused versions are remembered (the oldest are forgotten first). */
-    private static final int REFUSED_REMEMBERED = 100_000;
     /** Handover sessions begin at most this often: the peer stores what the last one served meanwhile. */
     static final long HANDOVER_ROUND_MILLIS = 100;
 
@@ -77,9 +72,8 @@ public final class SyncEngine {
     private final Supplier<Member> self;
     private final LivePeers peers;
     private final RandomGenerator random;
-    private final Map<SessionKey, Session> sessions = new LinkedHashMap<>();
-    /** Versions the store refused, until when they stay out of requests; in the order they were refused. */
-    private final LinkedHashMap<SyncNeed.Full, Long> refused = new LinkedHashMap<>();
+    private final Map<SessionKey, SyncSession> sessions = new LinkedHashMap<>();
+    private final RefusedVersions refused = new RefusedVersions();
     private long nextSyncAt = Long.MAX_VALUE;
     private SessionKey outgoing;
     /** Handing this node's own versions over before it leaves ({@link #handOver}); the open session, if any. */
@@ -104,37 +98,6 @@ public final class SyncEngine {
     private long tooLarge;
     private long ownSiteBehind;
 
-    private static final class Session {
-        final SessionKey key;
-        final boolean initiator;
-        final NodeAddress peer;
-        SyncState ours;
-        SyncState theirs;
-        boolean haveLocalState;
-        long servedBytes;
-        boolean doneSent;
-        boolean peerDone;
-        /** What we asked the peer for, once we did; outstanding until it is done serving or stops delivering. */
-        List<SyncNeed> requested;
-        final long began;
-        long lastActivity;
-        /** When we asked, or last received changesets on it. */
-        long lastDelivery;
-
-        Session(SessionKey key, boolean initiator, NodeAddress peer, long now) {
-            this.key = key;
-            this.initiator = initiator;
-            this.peer = peer;
-            this.began = now;
-            this.lastActivity = now;
-        }
-
-        long deadline(GossipConfig config) {
-            long timeout = config.syncSessionTimeout().toMillis();
-            return Math.min(lastActivity + timeout, began + timeout * MAX_SESSION_TIMEOUTS);
-        }
-    }
-
     public SyncEngine(GossipConfig config, Supplier<Member> self, LivePeers peers, RandomGenerator random) {
         this.config = config;
         this.self = self;
@@ -147,7 +110,7 @@ public final class SyncEngine {
     }
 
     public void onTimeout(long now, SyncOutput out) {
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (SyncSession s : new ArrayList<>(sessions.values())) {
             if (now >= s.deadline(config)) {
                 timedOut++;
                 LOG.debug("sync session {} with {} timed out", s.key, s.peer);
@@ -165,7 +128,7 @@ public final class SyncEngine {
                 Member peer = RandomPicks.one(peers.livePeers(), m -> false, random);
                 if (peer != null) {
                     SessionKey key = new SessionKey(self.get().siteId(), random.nextLong());
-                    sessions.put(key, new Session(key, true, peer.address(), now));
+                    sessions.put(key, new SyncSession(key, true, peer.address(), now));
                     outgoing = key;
                     started++;
                     out.requestState(key);
@@ -176,7 +139,7 @@ public final class SyncEngine {
 
     public long nextTimeout() {
         long next = Math.min(nextSyncAt, nextHandoverAt);
-        for (Session s : sessions.values()) {
+        for (SyncSession s : sessions.values()) {
             next = Math.min(next, s.deadline(config));
         }
         return next;
@@ -187,7 +150,7 @@ public final class SyncEngine {
             onStart(start, now, out);
             return;
         }
-        Session s = sessions.get(message.session());
+        SyncSession s = sessions.get(message.session());
         if (s == null) {
             return; // closed or timed out already
         }
@@ -224,7 +187,7 @@ public final class SyncEngine {
 
     /** Our state, read for the session. */
     public void onLocalState(SessionKey key, SyncState ours, long now, SyncOutput out) {
-        Session s = sessions.get(key);
+        SyncSession s = sessions.get(key);
         if (s == null) {
             return;
         }
@@ -241,7 +204,7 @@ public final class SyncEngine {
     }
 
     public void onReadResult(SessionKey key, ReadBatch batch, long now, SyncOutput out) {
-        Session s = sessions.get(key);
+        SyncSession s = sessions.get(key);
         if (s == null) {
             return;
         }
@@ -262,7 +225,7 @@ public final class SyncEngine {
      * of several megabytes: a version is chunked by seq, a change is not) cannot go; it is left out and logged, and the
      * rest of the batch goes (once the whole batch was dropped at encoding, every round, with the versions in it).
      */
-    private void sendInFrames(Session s, List<Changeset> changesets, SyncOutput out) {
+    private void sendInFrames(SyncSession s, List<Changeset> changesets, SyncOutput out) {
         long limit = config.maxFrameBytes() - WireCodec.SYNC_BATCH_OVERHEAD_BYTES;
         List<Changeset> frame = new ArrayList<>();
         long frameBytes = 0;
@@ -289,7 +252,7 @@ public final class SyncEngine {
         }
     }
 
-    private void send(Session s, List<Changeset> frame, long bytes, SyncOutput out) {
+    private void send(SyncSession s, List<Changeset> frame, long bytes, SyncOutput out) {
         s.servedBytes += bytes;
         bytesSent += bytes;
         changesetsSent += frame.size();
@@ -298,7 +261,7 @@ public final class SyncEngine {
 
     /** A store read for the session failed: give up on it. */
     public void onStoreFailure(SessionKey key, long now, SyncOutput out) {
-        Session s = sessions.get(key);
+        SyncSession s = sessions.get(key);
         if (s != null) {
             if (!s.initiator && !s.haveLocalState) {
                 out.send(s.peer, new SyncReject(key, SyncReject.Reason.UNAVAILABLE));
@@ -310,7 +273,7 @@ public final class SyncEngine {
 
     /** The transport lost the session's stream. */
     public void onSessionBroken(SessionKey key, long now, SyncOutput out) {
-        Session s = sessions.get(key);
+        SyncSession s = sessions.get(key);
         if (s != null) {
             broken++;
             close(s, false, out);
@@ -319,14 +282,7 @@ public final class SyncEngine {
 
     /** The store refused a changeset (received by sync or broadcast): its versions are not asked for a while. */
     public void refused(Changeset changeset, long now) {
-        LongRange versions = changeset instanceof Changeset.Full f ? LongRange.single(f.version())
-                : ((Changeset.Empty) changeset).versions();
-        SyncNeed.Full key = new SyncNeed.Full(changeset.siteId(), versions);
-        refused.remove(key);
-        refused.put(key, now + REFUSED_BACKOFF_MILLIS);
-        if (refused.size() > REFUSED_REMEMBERED) {
-            refused.remove(refused.keySet().iterator().next());
-        }
+        refused.add(changeset, now);
     }
 
     /** The head of our own site in a sync state (0: none). */
@@ -371,7 +327,7 @@ public final class SyncEngine {
     }
 
     private void continueHandover(long now, SyncOutput out) {
-        Session open = handover == null ? null : sessions.get(handover);
+        SyncSession open = handover == null ? null : sessions.get(handover);
         if (open != null && peers.livePeers().stream().noneMatch(m -> m.address().equals(open.peer))) {
             broken++;
             close(open, false, out); // its peer left or died: no answer is coming; ask another at once
@@ -390,14 +346,14 @@ public final class SyncEngine {
             return;
         }
         SessionKey key = new SessionKey(self.get().siteId(), random.nextLong());
-        sessions.put(key, new Session(key, true, peer.address(), now));
+        sessions.put(key, new SyncSession(key, true, peer.address(), now));
         handover = key;
         started++;
         out.requestState(key);
     }
 
     /** The handover peer's state: what it lacks of our own site (it asks for that itself); we ask for nothing. */
-    private void handoverAnswered(Session s, SyncOutput out) {
+    private void handoverAnswered(SyncSession s, SyncOutput out) {
         SiteId own = self.get().siteId();
         long lacking = 0;
         for (SyncNeed need : SyncNeeds.compute(s.theirs, s.ours)) {
@@ -428,7 +384,7 @@ public final class SyncEngine {
             out.sessionClosed(start.initiator().address(), key, true);
             return;
         }
-        Session s = new Session(key, false, start.initiator().address(), now);
+        SyncSession s = new SyncSession(key, false, start.initiator().address(), now);
         s.theirs = start.state();
         sessions.put(key, s);
         served++;
@@ -440,7 +396,7 @@ public final class SyncEngine {
      * the peer's, so every version of ours it holds from us is in ours (as the initiator, ours is the older one, and
      * a version we broadcast in between would look missing).
      */
-    private void checkOwnSite(Session s, SyncOutput out) {
+    private void checkOwnSite(SyncSession s, SyncOutput out) {
         long ourHead = ownHead(s.ours);
         long theirHead = ownHead(s.theirs);
         if (theirHead > ourHead) {
@@ -449,7 +405,7 @@ public final class SyncEngine {
         }
     }
 
-    private void requestFrom(Session s, long now, SyncOutput out) {
+    private void requestFrom(SyncSession s, long now, SyncOutput out) {
         List<SyncNeed> needs = SyncNeeds.without(SyncNeeds.compute(s.ours, s.theirs), outstanding(s, now));
         s.requested = needs;
         s.lastDelivery = now;
@@ -460,13 +416,9 @@ public final class SyncEngine {
      * What other open sessions asked their peers for and are still being served (changesets came lately), and the
      * versions refused lately.
      */
-    private List<SyncNeed> outstanding(Session except, long now) {
-        // Every entry backs off as long, and one refused again moves to the end: the expired ones are the first.
-        for (var first = refused.entrySet().iterator(); first.hasNext() && first.next().getValue() <= now; ) {
-            first.remove();
-        }
-        List<SyncNeed> asked = new ArrayList<>(refused.keySet());
-        for (Session other : sessions.values()) {
+    private List<SyncNeed> outstanding(SyncSession except, long now) {
+        List<SyncNeed> asked = refused.lately(now);
+        for (SyncSession other : sessions.values()) {
             if (other != except && other.requested != null && !other.peerDone
                     && now - other.lastDelivery < config.syncSessionTimeout().toMillis()) {
                 asked.addAll(other.requested);
@@ -475,7 +427,7 @@ public final class SyncEngine {
         return asked;
     }
 
-    private void serve(Session s, List<SyncNeed> needs, SyncOutput out) {
+    private void serve(SyncSession s, List<SyncNeed> needs, SyncOutput out) {
         if (needs.isEmpty()) {
             finishServing(s, false, out);
             return;
@@ -483,20 +435,20 @@ public final class SyncEngine {
         out.requestRead(s.key, needs, config.syncBatchBytes());
     }
 
-    private void finishServing(Session s, boolean cut, SyncOutput out) {
+    private void finishServing(SyncSession s, boolean cut, SyncOutput out) {
         s.doneSent = true;
         out.send(s.peer, new SyncDone(s.key, cut));
         closeIfFinished(s, out);
     }
 
-    private void closeIfFinished(Session s, SyncOutput out) {
+    private void closeIfFinished(SyncSession s, SyncOutput out) {
         if (s.doneSent && s.peerDone) {
             completed++;
             close(s, true, out);
         }
     }
 
-    private void close(Session s, boolean clean, SyncOutput out) {
+    private void close(SyncSession s, boolean clean, SyncOutput out) {
         sessions.remove(s.key);
         if (s.key.equals(outgoing)) {
             outgoing = null;

@@ -219,7 +219,7 @@ class SyncLivenessTest {
         assertThat(missing).as("versions after the refused ones, never sent (%s)", v.engine.stats()).isEmpty();
 
         v.refuse = cs -> false; // the schema arrived: the refused versions come once their back-off ends
-        long until = now + SyncEngine.REFUSED_BACKOFF_MILLIS + config.syncInterval().toMillis() * 3;
+        long until = now + RefusedVersions.BACKOFF_MILLIS + config.syncInterval().toMillis() * 3;
         runUntil(v, p, until, () -> v.store.hasAllUpTo(site, 60));
         assertThat(v.store.hasAllUpTo(site, 60)).isTrue();
     }

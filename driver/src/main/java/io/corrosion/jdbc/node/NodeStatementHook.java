@@ -168,6 +168,23 @@ final class NodeStatementHook implements StatementHook {
         return false;
     }
 
+    /**
+     * Whether the plan controls transactions or runs in the DDL scope: a merge beside it runs in the transaction it
+     * makes, not in one the driver begins around the merge ({@link NodeConnection#beginMerge}), which its BEGIN would
+     * fail in, or its COMMIT end early.
+     */
+    private boolean ownsTransaction(SqlPlan plan) {
+        if (schema.needsScope(plan)) {
+            return true;
+        }
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.TRANSACTION) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isUpsert(StatementPlan s) {
         return s.onConflict() && s.table().isPresent();
     }
@@ -193,7 +210,10 @@ final class NodeStatementHook implements StatementHook {
             schema.refusals().refuseMixed(List.of(plan), c);
         }
         if (c != null && c.merging == null && mergesChanges(plan)) {
-            c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
+            c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes"); // before BEGIN: pragmas of its own
+            if (!c.batchOwnsTransaction && !ownsTransaction(plan)) {
+                c.beginMerge();
+            }
         }
         keys.beforeExecute(plan, connection);
         if (c == null) {
@@ -217,6 +237,9 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
         NodeConnection c = connections.apply(connection);
+        if (c != null) {
+            c.batchOwnsTransaction = plans.stream().anyMatch(this::ownsTransaction);
+        }
         if (c != null && plans.size() > 1) {
             schema.refusals().refuseMixed(plans, c);
             tableAsSelect.refuseBesideOthers(plans);
@@ -246,13 +269,20 @@ final class NodeStatementHook implements StatementHook {
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         NodeConnection node = connections.apply(connection);
         if (node != null) {
+            node.batchOwnsTransaction = false;
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
             try {
                 claims.resolve(node);
-                node.session.commitFinished(); // in auto-commit mode the rule commits on its own
-            } finally {
-                mergeDone(node);
+                node.commitMerge();
+            } catch (SQLException | RuntimeException e) {
+                // the statement's merges do not stay without their rule: in auto-commit mode undone with the driver's
+                // transaction (nothing committed), in the application's left to its rollback; a failed statement's end
+                node.rollbackMerge(e);
+                afterFailure(plan, connection);
+                throw e;
             }
+            node.session.commitFinished(); // the rule's commit, or the statement's with it
+            mergeDone(node); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
         }
         try {
             keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
@@ -289,10 +319,8 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         NodeConnection failed = connections.apply(connection);
-        try {
-            mergeDone(failed);
-        } catch (SQLException e) {
-            log.warn("{}", e.getMessage(), e);
+        if (failed != null) {
+            failed.batchOwnsTransaction = false;
         }
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection, true);
@@ -306,15 +334,24 @@ final class NodeStatementHook implements StatementHook {
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it
         forgetTransactionCaches(connection);
-        try {
-            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
-            // it: the rule reads each claim from the file, so one that was undone is not found; last, on fresh caches
-            if (failed != null) {
+        if (failed != null) {
+            try {
+                // SQLite undid the failed statement's merges, not those of the statements of the string (or batch)
+                // before it, which commit with their rule as in auto-commit each would have: the rule reads each claim
+                // from the file, so one that was undone is not found; last, on fresh caches
                 claims.resolve(failed);
-                failed.session.commitFinished(); // in auto-commit mode the rule commits on its own
+                failed.commitMerge();
+            } catch (SQLException | RuntimeException e) {
+                failed.rollbackMerge(e);
+                log.warn("The slot conflict rule for the claims merged before a failed statement failed; the claims"
+                        + " and the rows merged with them were rolled back: {}", e.getMessage(), e);
             }
-        } catch (SQLException | RuntimeException e) {
-            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
+            failed.session.commitFinished();
+            try {
+                mergeDone(failed); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
+            } catch (SQLException e) {
+                log.warn("{}", e.getMessage(), e);
+            }
         }
     }
 

@@ -1,0 +1,204 @@
+package io.corrosion.jdbc.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.corrosion.jdbc.Change;
+import io.corrosion.jdbc.ChangesSql;
+import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.crr.PackedColumns;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * In auto-commit mode, a merge through {@code INSERT INTO crsql_changes} (or {@code applyChanges}) and the slot conflict
+ * rule for the claims it merged commit as one transaction: when the rule fails, nothing of the statement is committed
+ * and the caller hears it with an SQLState; when it succeeds, there is one commit, not the merge's and then the rule's.
+ * The node's slot is configured, so the rule rewrites its claim over the other site's, and a trigger of the test on the
+ * node's own row makes that write fail.
+ */
+class AutoCommitClaimRuleTest {
+    private static final int SLOT = 5;
+    private static final byte[] OTHER = HexFormat.of().parseHex("01000000000000000000000000000000");
+    private static final String RULE_FAILS = "CREATE TRIGGER rule_fails BEFORE UPDATE ON " + KeysSchema.NODE_TABLE
+            + " BEGIN SELECT RAISE(ABORT, 'the slot rule fails (test)'); END";
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void shutdown() {
+        CorrosionDriver.shutdownAll();
+    }
+
+    /** A way the application merges the other site's changes in auto-commit mode, with a row of its own or without. */
+    enum Form {
+        VALUES(false) {
+            @Override
+            void merge(Connection c, List<Change> changes) throws SQLException {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate(ChangesSql.insert(changes));
+                }
+            }
+        },
+        MULTI_STATEMENT_STRING(true) {
+            @Override
+            void merge(Connection c, List<Change> changes) throws SQLException {
+                StringJoiner string = new StringJoiner("; ", LOCAL_ROW + "; ", "");
+                changes.forEach(ch -> string.add(oneRow(ch)));
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate(string.toString());
+                }
+            }
+        },
+        BATCH(true) {
+            @Override
+            void merge(Connection c, List<Change> changes) throws SQLException {
+                try (Statement s = c.createStatement()) {
+                    s.addBatch(LOCAL_ROW);
+                    for (Change ch : changes) {
+                        s.addBatch(oneRow(ch));
+                    }
+                    s.executeBatch();
+                }
+            }
+        },
+        APPLY_CHANGES(false) {
+            @Override
+            void merge(Connection c, List<Change> changes) throws SQLException {
+                c.unwrap(CorrosionConnection.class).applyChanges(changes);
+            }
+        };
+
+        static final String LOCAL_ROW = "insert into t (id, v) values (2, 'local')";
+
+        final boolean writesLocalRow;
+
+        Form(boolean writesLocalRow) {
+            this.writesLocalRow = writesLocalRow;
+        }
+
+        abstract void merge(Connection c, List<Change> changes) throws SQLException;
+
+        static String oneRow(Change ch) {
+            return "INSERT INTO crsql_changes " + ChangesSql.NINE_COLUMNS + " VALUES " + ChangesSql.nine(ch);
+        }
+    }
+
+    private Path file() {
+        return dir.resolve("node.db");
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:corrosion:" + file() + "?bind=127.0.0.1:0&tls.insecure=true"
+                + "&node-slot=" + SLOT);
+        try (Statement s = c.createStatement()) {
+            s.execute("create table t (id integer primary key, v text)");
+        }
+        return c;
+    }
+
+    /** Another site's claim of this node's slot, winning the merge with {@code colVersion} above the node's. */
+    private static Change otherClaim(long colVersion, long dbVersion) {
+        return new Change(KeysSchema.SLOTS_TABLE, PackedColumns.pack((long) SLOT), "site_id", OTHER, colVersion,
+                dbVersion, OTHER, 1, 0);
+    }
+
+    /** Another site's claim of this node's slot and a row of {@code t}. */
+    private static List<Change> otherClaimAndRow() {
+        byte[] slot = PackedColumns.pack((long) SLOT);
+        byte[] row = PackedColumns.pack(1L);
+        return List.of(otherClaim(9, 1), new Change(KeysSchema.SLOTS_TABLE, slot, "configured", 0L, 9, 1, OTHER, 1, 1),
+                new Change("t", row, Change.SENTINEL, null, 1, 1, OTHER, 1, 2),
+                new Change("t", row, "v", "merged", 1, 1, OTHER, 1, 3));
+    }
+
+    /** Runs DDL of the test on the file through plain sqlite-jdbc, beside the driver. */
+    private void plain(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** What is committed, read on a connection of its own: the rows of t, and who claims the slot. */
+    private List<String> committed() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("select group_concat(v, ',') from (select v from t order by id)")) {
+            String t = rows.getString(1);
+            try (ResultSet claim = s.executeQuery("select hex(site_id) from " + KeysSchema.SLOTS_TABLE
+                    + " where slot = " + SLOT)) {
+                return java.util.Arrays.asList(t, claim.getString(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void aFailingClaimRuleLeavesNothingOfTheMergeCommitted(Form form) throws SQLException {
+        try (Connection c = open()) {
+            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            assertThat(committed()).containsExactly(null, site);
+            plain(RULE_FAILS);
+
+            assertThatThrownBy(() -> form.merge(c, otherClaimAndRow())).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("the slot rule fails (test)")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23000"));
+            assertThat(committed()).as("neither the merged claim nor the rows of the statement").containsExactly(null, site);
+            assertThat(c.getAutoCommit()).isTrue();
+
+            plain("DROP TRIGGER rule_fails");
+            AtomicInteger commits = new AtomicInteger();
+            SQLiteCommitListener counter = new SQLiteCommitListener() {
+                @Override
+                public void onCommit() {
+                    commits.incrementAndGet();
+                }
+
+                @Override
+                public void onRollback() {}
+            };
+            SQLiteConnection raw = c.unwrap(SQLiteConnection.class);
+            raw.addCommitListener(counter);
+            try {
+                form.merge(c, otherClaimAndRow());
+            } finally {
+                raw.removeCommitListener(counter);
+            }
+            assertThat(commits).as("the merge and its slot rule commit together").hasValue(1);
+            assertThat(committed()).as("merged, and the configured node claims its slot again")
+                    .containsExactly(form.writesLocalRow ? "merged,local" : "merged", site);
+        }
+    }
+
+    /** A string that begins and commits its own transaction merges in it; the rule follows in one of its own. */
+    @Test
+    void aMergeInAStringThatControlsItsTransactionStillMeetsTheRule() throws SQLException {
+        try (Connection c = open(); Statement s = c.createStatement()) {
+            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            s.executeUpdate("BEGIN; " + ChangesSql.insert(otherClaimAndRow()) + "; COMMIT");
+            assertThat(committed()).containsExactly("merged", site);
+            s.addBatch("BEGIN");
+            s.addBatch("update t set v = 'again' where id = 1");
+            s.addBatch(ChangesSql.insert(List.of(otherClaim(50, 2))));
+            s.addBatch("COMMIT");
+            s.executeBatch();
+            assertThat(committed()).containsExactly("again", site);
+        }
+    }
+}

@@ -36,8 +36,8 @@ final class NodeConnection {
     /** Slots whose claims the running statement merged through {@code crsql_changes}, for the rule at its end. */
     final List<Long> claimsMerged = new ArrayList<>();
     /**
-     * A string of the batch about to run controls transactions or changes a schema (its own transaction, the DDL
-     * scope): a merge in it runs without {@link #beginMerge}. Set before a batch, cleared once it ran or failed.
+     * A string of the batch about to run is not only reads and writes of rows (BEGIN, DDL, ATTACH, ...): a merge in the
+     * batch runs without {@link #beginMerge}. Set before a batch, cleared once it ran or failed.
      */
     boolean batchOwnsTransaction;
     /** {@link #beginMerge} began a transaction that is not ended yet. */
@@ -136,10 +136,13 @@ final class NodeConnection {
         mergeBegun = false;
     }
 
-    /** Rolls back the transaction {@link #beginMerge} began, if it is still open: nothing of the statement stays. */
-    void rollbackMerge(Exception cause) {
+    /**
+     * Rolls back the transaction {@link #beginMerge} began, if it did: nothing of the statement stays. False if it began
+     * none (the application's transaction is left to the application).
+     */
+    boolean rollbackMerge(Exception cause) {
         if (!mergeBegun) {
-            return;
+            return false;
         }
         mergeBegun = false;
         try {
@@ -151,6 +154,7 @@ final class NodeConnection {
         }
         // the engine's work in it is undone; forgotten after the rollback, so what it records (the taken db version) stays
         session.forgetTransactionCaches();
+        return true;
     }
 
     /**

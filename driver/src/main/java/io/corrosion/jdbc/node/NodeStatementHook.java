@@ -169,16 +169,14 @@ final class NodeStatementHook implements StatementHook {
     }
 
     /**
-     * Whether the plan controls transactions or runs in the DDL scope: a merge beside it runs in the transaction it
-     * makes, not in one the driver begins around the merge ({@link NodeConnection#beginMerge}), which its BEGIN would
-     * fail in, or its COMMIT end early.
+     * Whether a statement of the plan is neither a read nor a write of rows: BEGIN or COMMIT, DDL (its own scope),
+     * ATTACH, DETACH, VACUUM, a PRAGMA, ... A merge beside it runs as written, not in a transaction the driver begins
+     * around the merge ({@link NodeConnection#beginMerge}), where a BEGIN or DETACH would fail, a COMMIT end it early,
+     * and a PRAGMA do nothing.
      */
-    private boolean ownsTransaction(SqlPlan plan) {
-        if (schema.needsScope(plan)) {
-            return true;
-        }
+    private static boolean ownsTransaction(SqlPlan plan) {
         for (StatementPlan s : plan.statements()) {
-            if (s.kind() == StatementKind.TRANSACTION) {
+            if (s.kind() != StatementKind.READ && !s.kind().isDml()) {
                 return true;
             }
         }
@@ -238,7 +236,7 @@ final class NodeStatementHook implements StatementHook {
     public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
         NodeConnection c = connections.apply(connection);
         if (c != null) {
-            c.batchOwnsTransaction = plans.stream().anyMatch(this::ownsTransaction);
+            c.batchOwnsTransaction = plans.stream().anyMatch(NodeStatementHook::ownsTransaction);
         }
         if (c != null && plans.size() > 1) {
             schema.refusals().refuseMixed(plans, c);
@@ -276,7 +274,8 @@ final class NodeStatementHook implements StatementHook {
                 node.commitMerge();
             } catch (SQLException | RuntimeException e) {
                 // the statement's merges do not stay without their rule: in auto-commit mode undone with the driver's
-                // transaction (nothing committed), in the application's left to its rollback; a failed statement's end
+                // transaction (nothing committed), in the application's left to its rollback; then cleaned up after as
+                // a failed statement is
                 node.rollbackMerge(e);
                 afterFailure(plan, connection);
                 throw e;
@@ -342,9 +341,10 @@ final class NodeStatementHook implements StatementHook {
                 claims.resolve(failed);
                 failed.commitMerge();
             } catch (SQLException | RuntimeException e) {
-                failed.rollbackMerge(e);
-                log.warn("The slot conflict rule for the claims merged before a failed statement failed; the claims"
-                        + " and the rows merged with them were rolled back: {}", e.getMessage(), e);
+                boolean undone = failed.rollbackMerge(e);
+                log.warn("The slot conflict rule for the claims merged before a failed statement failed{}: {}",
+                        undone ? "; the statements of its string or batch before it were rolled back with them" : "",
+                        e.getMessage(), e);
             }
             failed.session.commitFinished();
             try {

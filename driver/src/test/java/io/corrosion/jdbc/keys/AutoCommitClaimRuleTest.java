@@ -39,6 +39,8 @@ class AutoCommitClaimRuleTest {
     private static final String RULE_FAILS = "CREATE TRIGGER rule_fails BEFORE UPDATE ON " + KeysSchema.NODE_TABLE
             + " BEGIN SELECT RAISE(ABORT, 'the slot rule fails (test)'); END";
 
+    private static final String NOT_A_KEY = "insert into t (id, v) values ('not a key', 'x')";
+
     @TempDir
     Path dir;
 
@@ -186,19 +188,61 @@ class AutoCommitClaimRuleTest {
         }
     }
 
-    /** A string that begins and commits its own transaction merges in it; the rule follows in one of its own. */
+    /**
+     * A later statement of the string or batch fails: the statements before it stay, as in auto-commit, only with the
+     * rule for their claims; if that fails too, none of them does (the caller hears the statement's failure).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Form.class, names = {"MULTI_STATEMENT_STRING", "BATCH"})
+    void aFailingRuleAfterAFailedStatementLeavesNothingOfTheStringCommitted(Form form) throws SQLException {
+        try (Connection c = open()) {
+            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            plain(RULE_FAILS);
+            List<Change> changes = otherClaimAndRow();
+            try (Statement s = c.createStatement()) {
+                if (form == Form.BATCH) {
+                    s.addBatch(Form.LOCAL_ROW);
+                    s.addBatch(ChangesSql.insert(changes));
+                    s.addBatch(NOT_A_KEY);
+                    assertThatThrownBy(s::executeBatch).isInstanceOf(SQLException.class);
+                } else {
+                    assertThatThrownBy(() -> s.executeUpdate(Form.LOCAL_ROW + "; " + ChangesSql.insert(changes) + "; "
+                            + NOT_A_KEY)).isInstanceOf(SQLException.class);
+                }
+            }
+            assertThat(committed()).containsExactly(null, site);
+        }
+    }
+
+    /**
+     * Beside statements that must not run in a transaction the driver begins (BEGIN, COMMIT, ATTACH, ...), a merge runs
+     * as written and the rule follows it.
+     */
     @Test
-    void aMergeInAStringThatControlsItsTransactionStillMeetsTheRule() throws SQLException {
+    void aMergeBesideStatementsThatControlTransactionsStillMeetsTheRule() throws SQLException {
         try (Connection c = open(); Statement s = c.createStatement()) {
             String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
             s.executeUpdate("BEGIN; " + ChangesSql.insert(otherClaimAndRow()) + "; COMMIT");
             assertThat(committed()).containsExactly("merged", site);
+
             s.addBatch("BEGIN");
             s.addBatch("update t set v = 'again' where id = 1");
             s.addBatch(ChangesSql.insert(List.of(otherClaim(50, 2))));
             s.addBatch("COMMIT");
             s.executeBatch();
             assertThat(committed()).containsExactly("again", site);
+
+            Path copy = dir.resolve("changes.db");
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                    Statement p = plain.createStatement()) {
+                p.execute("CREATE TABLE changes (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq, ts)");
+                p.execute("INSERT INTO changes VALUES " + ChangesSql.ten(otherClaim(90, 3)));
+            }
+            s.executeUpdate("ATTACH '" + copy + "' AS other; INSERT INTO crsql_changes SELECT * FROM other.changes;"
+                    + " DETACH other");
+            assertThat(committed()).as("the rule wrote the claim over the merged one").containsExactly("again", site);
+            assertThat(GeneratedKeysTest.one(c, "select max(col_version) from crsql_changes where \"table\" = '"
+                    + KeysSchema.SLOTS_TABLE + "' and cid = 'site_id'")).isGreaterThan(90);
         }
     }
 }

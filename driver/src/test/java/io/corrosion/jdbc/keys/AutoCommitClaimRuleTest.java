@@ -11,9 +11,11 @@ import io.corrosion.jdbc.crr.PackedColumns;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
@@ -81,6 +83,24 @@ class AutoCommitClaimRuleTest {
                 }
             }
         },
+        /** A prepared batch the view's trigger merges row by row (an INSERT ... SELECT the driver does not merge itself). */
+        PREPARED_BATCH(false) {
+            @Override
+            void merge(Connection c, List<Change> changes) throws SQLException {
+                try (PreparedStatement p = c.prepareStatement(
+                        "INSERT INTO crsql_changes SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?")) {
+                    for (Change ch : changes) {
+                        Object[] values = {ch.table(), ch.pk(), ch.cid(), ch.val(), ch.colVersion(), ch.dbVersion(),
+                                ch.siteId(), ch.cl(), ch.seq(), ch.ts()};
+                        for (int i = 0; i < values.length; i++) {
+                            p.setObject(i + 1, values[i]);
+                        }
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+            }
+        },
         APPLY_CHANGES(false) {
             @Override
             void merge(Connection c, List<Change> changes) throws SQLException {
@@ -131,6 +151,11 @@ class AutoCommitClaimRuleTest {
                 new Change("t", row, "v", "merged", 1, 1, OTHER, 1, 3));
     }
 
+    /** The node's site id as SQLite's {@code hex()} writes it. */
+    private static String siteHex(Connection c) throws SQLException {
+        return HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+    }
+
     /** Runs DDL of the test on the file through plain sqlite-jdbc, beside the driver. */
     private void plain(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
@@ -145,7 +170,7 @@ class AutoCommitClaimRuleTest {
             String t = rows.getString(1);
             try (ResultSet claim = s.executeQuery("select hex(site_id) from " + KeysSchema.SLOTS_TABLE
                     + " where slot = " + SLOT)) {
-                return java.util.Arrays.asList(t, claim.getString(1));
+                return Arrays.asList(t, claim.getString(1));
             }
         }
     }
@@ -154,7 +179,7 @@ class AutoCommitClaimRuleTest {
     @EnumSource(Form.class)
     void aFailingClaimRuleLeavesNothingOfTheMergeCommitted(Form form) throws SQLException {
         try (Connection c = open()) {
-            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            String site = siteHex(c);
             assertThat(committed()).containsExactly(null, site);
             plain(RULE_FAILS);
 
@@ -196,7 +221,7 @@ class AutoCommitClaimRuleTest {
     @EnumSource(value = Form.class, names = {"MULTI_STATEMENT_STRING", "BATCH"})
     void aFailingRuleAfterAFailedStatementLeavesNothingOfTheStringCommitted(Form form) throws SQLException {
         try (Connection c = open()) {
-            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            String site = siteHex(c);
             plain(RULE_FAILS);
             List<Change> changes = otherClaimAndRow();
             try (Statement s = c.createStatement()) {
@@ -221,13 +246,21 @@ class AutoCommitClaimRuleTest {
     @Test
     void aMergeBesideStatementsThatControlTransactionsStillMeetsTheRule() throws SQLException {
         try (Connection c = open(); Statement s = c.createStatement()) {
-            String site = HexFormat.of().withUpperCase().formatHex(c.unwrap(CorrosionConnection.class).siteId());
+            String site = siteHex(c);
             s.executeUpdate("BEGIN; " + ChangesSql.insert(otherClaimAndRow()) + "; COMMIT");
             assertThat(committed()).containsExactly("merged", site);
 
+            s.execute("BEGIN"); // SQL's own transaction in auto-commit mode: the merge and its rule join it
+            s.executeUpdate(ChangesSql.insert(List.of(otherClaim(30, 2))));
+            assertThat(committed()).as("nothing committed before the application's COMMIT").containsExactly("merged", site);
+            s.execute("COMMIT");
+            assertThat(committed()).containsExactly("merged", site);
+            assertThat(GeneratedKeysTest.one(c, "select max(col_version) from crsql_changes where \"table\" = '"
+                    + KeysSchema.SLOTS_TABLE + "' and cid = 'site_id'")).isGreaterThan(30);
+
             s.addBatch("BEGIN");
             s.addBatch("update t set v = 'again' where id = 1");
-            s.addBatch(ChangesSql.insert(List.of(otherClaim(50, 2))));
+            s.addBatch(ChangesSql.insert(List.of(otherClaim(50, 3))));
             s.addBatch("COMMIT");
             s.executeBatch();
             assertThat(committed()).containsExactly("again", site);
@@ -236,7 +269,7 @@ class AutoCommitClaimRuleTest {
             try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + copy);
                     Statement p = plain.createStatement()) {
                 p.execute("CREATE TABLE changes (\"table\", pk, cid, val, col_version, db_version, site_id, cl, seq, ts)");
-                p.execute("INSERT INTO changes VALUES " + ChangesSql.ten(otherClaim(90, 3)));
+                p.execute("INSERT INTO changes VALUES " + ChangesSql.ten(otherClaim(90, 4)));
             }
             s.executeUpdate("ATTACH '" + copy + "' AS other; INSERT INTO crsql_changes SELECT * FROM other.changes;"
                     + " DETACH other");

@@ -35,6 +35,13 @@ final class NodeConnection {
     MergePragmas merging;
     /** Slots whose claims the running statement merged through {@code crsql_changes}, for the rule at its end. */
     final List<Long> claimsMerged = new ArrayList<>();
+    /**
+     * A string of the batch about to run is not only reads and writes of rows (BEGIN, DDL, ATTACH, ...): a merge in the
+     * batch runs without {@link #beginMerge}. Set before a batch, cleared once it ran or failed.
+     */
+    boolean batchOwnsTransaction;
+    /** {@link #beginMerge} began a transaction that is not ended yet. */
+    private boolean mergeBegun;
     private Scope scope = Scope.NONE;
     /** Plans that entered the scope and have not left it (a batch enters once per string). */
     private int plans;
@@ -57,18 +64,14 @@ final class NodeConnection {
         if (scope != Scope.NONE) {
             return;
         }
-        if (raw.getAutoCommit()) {
-            try {
-                exec("BEGIN IMMEDIATE");
+        try {
+            if (beginImmediate()) {
                 scope = Scope.TRANSACTION;
                 return;
-            } catch (SQLException e) {
-                if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
-                    plans--;
-                    throw e;
-                }
-                // the application ran BEGIN itself: join its transaction
             }
+        } catch (SQLException e) {
+            plans--;
+            throw e;
         }
         exec("DELETE FROM crsql_master WHERE 0"); // a write that writes nothing: takes the write lock
         exec("SAVEPOINT " + SAVEPOINT);
@@ -100,6 +103,76 @@ final class NodeConnection {
             // The engine's work in the savepoint is undone, a journal flush among it: its watermark must not be
             // claimed at commit. Forgotten after the rollback, so what it records (the taken db version) stays.
             session.forgetTransactionCaches();
+        }
+    }
+
+    /**
+     * In auto-commit mode, begins the transaction that an application's statement merging rows through
+     * {@code crsql_changes} runs in, so that the slot conflict rule for the claims it merged commits with them
+     * ({@link #commitMerge}): with a commit of their own, a crash between the two left a claim without its rule, and a
+     * rule that failed left the statement's rows committed although it threw. Joins a transaction SQL began.
+     */
+    void beginMerge() throws SQLException {
+        if (!mergeBegun) {
+            mergeBegun = beginImmediate();
+        }
+    }
+
+    /**
+     * Commits the transaction {@link #beginMerge} began, if it did. One that SQLite ended itself (a trigger's
+     * {@code RAISE(ROLLBACK)}, a full disk failed the statement) is over: nothing to commit.
+     */
+    void commitMerge() throws SQLException {
+        if (!mergeBegun) {
+            return;
+        }
+        try {
+            exec("COMMIT");
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                throw e; // still open: rollbackMerge ends it
+            }
+        }
+        mergeBegun = false;
+    }
+
+    /**
+     * Rolls back the transaction {@link #beginMerge} began, if it did: nothing of the statement stays. False if it began
+     * none (the application's transaction is left to the application).
+     */
+    boolean rollbackMerge(Exception cause) {
+        if (!mergeBegun) {
+            return false;
+        }
+        mergeBegun = false;
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                cause.addSuppressed(e);
+            }
+        }
+        // the engine's work in it is undone; forgotten after the rollback, so what it records (the taken db version) stays
+        session.forgetTransactionCaches();
+        return true;
+    }
+
+    /**
+     * {@code BEGIN IMMEDIATE} in auto-commit mode: true if it began a transaction, false if one is open already (the
+     * application ran BEGIN itself, or is not in auto-commit mode) and the caller joins it.
+     */
+    private boolean beginImmediate() throws SQLException {
+        if (!raw.getAutoCommit()) {
+            return false;
+        }
+        try {
+            exec("BEGIN IMMEDIATE");
+            return true;
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+                throw e;
+            }
+            return false;
         }
     }
 

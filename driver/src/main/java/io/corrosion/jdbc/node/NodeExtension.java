@@ -216,8 +216,10 @@ public final class NodeExtension implements DatabaseExtension {
 
     /**
      * After a statement that merged rows of {@code crsql_changes}: the slot conflict rule for the claims among them, in
-     * the statement's transaction if one is open, else in one of its own right after it. Also after a failed one: the
-     * statements of its string or batch before it kept theirs. SQLite's
+     * the statement's transaction — in auto-commit mode the one the driver began around it
+     * ({@link NodeConnection#beginMerge}), committed after the rule — or, beside SQL that is not a read or write of rows
+     * (BEGIN, DDL, ATTACH, ...), in one of its own right after it. Also after a failed one: the statements of its string or batch before it kept
+     * theirs. SQLite's
      * {@code last_insert_rowid()} stays the application's.
      */
     private void resolveClaims(NodeConnection c) throws SQLException {

@@ -168,6 +168,21 @@ final class NodeStatementHook implements StatementHook {
         return false;
     }
 
+    /**
+     * Whether a statement of the plan is neither a read nor a write of rows: BEGIN or COMMIT, DDL (its own scope),
+     * ATTACH, DETACH, VACUUM, a PRAGMA, ... A merge beside it runs as written, not in a transaction the driver begins
+     * around the merge ({@link NodeConnection#beginMerge}), where a BEGIN or DETACH would fail, a COMMIT end it early,
+     * and a PRAGMA do nothing.
+     */
+    private static boolean ownsTransaction(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() != StatementKind.READ && !s.kind().isDml()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isUpsert(StatementPlan s) {
         return s.onConflict() && s.table().isPresent();
     }
@@ -193,7 +208,10 @@ final class NodeStatementHook implements StatementHook {
             schema.refusals().refuseMixed(List.of(plan), c);
         }
         if (c != null && c.merging == null && mergesChanges(plan)) {
-            c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes");
+            c.merging = MergePragmas.enter(connection, "INSERT INTO crsql_changes"); // before BEGIN: pragmas of its own
+            if (!c.batchOwnsTransaction && !ownsTransaction(plan)) {
+                c.beginMerge();
+            }
         }
         keys.beforeExecute(plan, connection);
         if (c == null) {
@@ -217,6 +235,9 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
         NodeConnection c = connections.apply(connection);
+        if (c != null) {
+            c.batchOwnsTransaction = plans.stream().anyMatch(NodeStatementHook::ownsTransaction);
+        }
         if (c != null && plans.size() > 1) {
             schema.refusals().refuseMixed(plans, c);
             tableAsSelect.refuseBesideOthers(plans);
@@ -246,13 +267,21 @@ final class NodeStatementHook implements StatementHook {
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         NodeConnection node = connections.apply(connection);
         if (node != null) {
+            node.batchOwnsTransaction = false;
             node.session.commitFinished(); // first: a commit during this call is done, whatever follows
             try {
                 claims.resolve(node);
-                node.session.commitFinished(); // in auto-commit mode the rule commits on its own
-            } finally {
-                mergeDone(node);
+                node.commitMerge();
+            } catch (SQLException | RuntimeException e) {
+                // the statement's merges do not stay without their rule: in auto-commit mode undone with the driver's
+                // transaction (nothing committed), in the application's left to its rollback; then cleaned up after as
+                // a failed statement is
+                node.rollbackMerge(e);
+                afterFailure(plan, connection);
+                throw e;
             }
+            node.session.commitFinished(); // the rule's commit, or the statement's with it
+            mergeDone(node); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
         }
         try {
             keys.afterExecute(plan, connection); // within the schema change's scope: a renamed table's key counter
@@ -289,10 +318,8 @@ final class NodeStatementHook implements StatementHook {
     @Override
     public void afterFailure(SqlPlan plan, SQLiteConnection connection) {
         NodeConnection failed = connections.apply(connection);
-        try {
-            mergeDone(failed);
-        } catch (SQLException e) {
-            log.warn("{}", e.getMessage(), e);
+        if (failed != null) {
+            failed.batchOwnsTransaction = false;
         }
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection, true);
@@ -306,15 +333,25 @@ final class NodeStatementHook implements StatementHook {
         // SQLite undid the failed statement's writes, the engine's among them; after the scope's rollback, so that what
         // forgetting records (the taken db version) is not undone by it
         forgetTransactionCaches(connection);
-        try {
-            // SQLite undid the failed statement's merges, not those of the statements of the string (or batch) before
-            // it: the rule reads each claim from the file, so one that was undone is not found; last, on fresh caches
-            if (failed != null) {
+        if (failed != null) {
+            try {
+                // SQLite undid the failed statement's merges, not those of the statements of the string (or batch)
+                // before it, which commit with their rule as in auto-commit each would have: the rule reads each claim
+                // from the file, so one that was undone is not found; last, on fresh caches
                 claims.resolve(failed);
-                failed.session.commitFinished(); // in auto-commit mode the rule commits on its own
+                failed.commitMerge();
+            } catch (SQLException | RuntimeException e) {
+                boolean undone = failed.rollbackMerge(e);
+                log.warn("The slot conflict rule for the claims merged before a failed statement failed{}: {}",
+                        undone ? "; the statements of its string or batch before it were rolled back with them" : "",
+                        e.getMessage(), e);
             }
-        } catch (SQLException | RuntimeException e) {
-            log.warn("The slot conflict rule for the claims merged before a failed statement: {}", e.getMessage(), e);
+            failed.session.commitFinished();
+            try {
+                mergeDone(failed); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
+            } catch (SQLException e) {
+                log.warn("{}", e.getMessage(), e);
+            }
         }
     }
 

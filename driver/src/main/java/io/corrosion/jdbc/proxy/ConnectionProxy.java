@@ -13,26 +13,15 @@ import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.replication.NodeReplication;
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
-import java.sql.ShardingKey;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.sqlite.BusyHandler;
@@ -40,10 +29,10 @@ import org.sqlite.SQLiteConnection;
 
 /**
  * The application's connection: one physical sqlite-jdbc connection, the interceptor and the database file's statement
- * hook; {@link NodeApiConnection} adds the CRR and replication API. equals/hashCode are identity (pools and
+ * hook; {@link NodeApiConnection} adds the CRR and replication API, {@link DelegatedCalls} the plain calls. equals/hashCode are identity (pools and
  * Hibernate's leak detection rely on it).
  */
-public final class ConnectionProxy extends NodeApiConnection {
+public final class ConnectionProxy extends DelegatedCalls {
     private static final SqlPlan COMMIT = Interceptor.classify("COMMIT");
 
     private final SQLiteConnection raw;
@@ -92,6 +81,7 @@ public final class ConnectionProxy extends NodeApiConnection {
     }
 
     /** The sqlite-jdbc connection underneath, for the statement proxies of this package. */
+    @Override
     SQLiteConnection raw() {
         return raw;
     }
@@ -182,6 +172,7 @@ public final class ConnectionProxy extends NodeApiConnection {
     }
 
     /** Closed by the application or by its database's shutdown. */
+    @Override
     boolean wasClosed() {
         return closed;
     }
@@ -195,14 +186,6 @@ public final class ConnectionProxy extends NodeApiConnection {
     void checkOpen() throws SQLException {
         if (closed) {
             throw SqlErrors.connectionClosed();
-        }
-    }
-
-    /** {@link #checkOpen} for the client-info setters, whose contract is {@link SQLClientInfoException}. */
-    private void clientInfoOpen() throws SQLClientInfoException {
-        if (closed) {
-            SQLException e = SqlErrors.connectionClosed();
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), 0, Map.of(), e);
         }
     }
 
@@ -466,43 +449,4 @@ public final class ConnectionProxy extends NodeApiConnection {
     public String toString() {
         return "CorrosionConnection[" + databasePath.orElse(":memory:") + (closed ? ", closed" : "") + "]";
     }
-
-    // Plain delegation below: on a closed (or aborted) connection each fails with 08003 first.
-
-    @Override public void beginRequest() throws SQLException { try { checkOpen(); raw.beginRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void clearWarnings() throws SQLException { try { checkOpen(); raw.clearWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Array createArrayOf(String s, Object[] objects1) throws SQLException { try { checkOpen(); return raw.createArrayOf(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Blob createBlob() throws SQLException { try { checkOpen(); return raw.createBlob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Clob createClob() throws SQLException { try { checkOpen(); return raw.createClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public NClob createNClob() throws SQLException { try { checkOpen(); return raw.createNClob(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public SQLXML createSQLXML() throws SQLException { try { checkOpen(); return raw.createSQLXML(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Struct createStruct(String s, Object[] objects1) throws SQLException { try { checkOpen(); return raw.createStruct(s, objects1); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void endRequest() throws SQLException { try { checkOpen(); raw.endRequest(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean getAutoCommit() throws SQLException { try { checkOpen(); return raw.getAutoCommit(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getCatalog() throws SQLException { try { checkOpen(); return raw.getCatalog(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public Properties getClientInfo() throws SQLException { try { checkOpen(); return raw.getClientInfo(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getClientInfo(String s) throws SQLException { try { checkOpen(); return raw.getClientInfo(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getHoldability() throws SQLException { try { checkOpen(); return raw.getHoldability(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getNetworkTimeout() throws SQLException { try { checkOpen(); return raw.getNetworkTimeout(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String getSchema() throws SQLException { try { checkOpen(); return raw.getSchema(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public int getTransactionIsolation() throws SQLException { checkOpen(); return raw.getTransactionIsolation(); }
-    @Override public Map<String, Class<?>> getTypeMap() throws SQLException { try { checkOpen(); return raw.getTypeMap(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public SQLWarning getWarnings() throws SQLException { try { checkOpen(); return raw.getWarnings(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isReadOnly() throws SQLException { try { checkOpen(); return raw.isReadOnly(); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean isValid(int n) throws SQLException { if (closed) { return false; } try { return raw.isValid(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public String nativeSQL(String s) throws SQLException { try { checkOpen(); return raw.nativeSQL(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-
-    @Override public void setCatalog(String s) throws SQLException { try { checkOpen(); raw.setCatalog(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setClientInfo(String name, String value) throws SQLClientInfoException { clientInfoOpen(); raw.setClientInfo(name, value); }
-    @Override public void setClientInfo(Properties properties) throws SQLClientInfoException { clientInfoOpen(); raw.setClientInfo(properties); }
-    @Override public void setHoldability(int n) throws SQLException { try { checkOpen(); raw.setHoldability(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setNetworkTimeout(Executor executor, int x) throws SQLException { try { checkOpen(); raw.setNetworkTimeout(executor, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setReadOnly(boolean flag) throws SQLException { try { checkOpen(); raw.setReadOnly(flag); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setSchema(String s) throws SQLException { try { checkOpen(); raw.setSchema(s); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShardingKey(ShardingKey shardingKey, ShardingKey x) throws SQLException { try { checkOpen(); raw.setShardingKey(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setShardingKey(ShardingKey shardingKey) throws SQLException { try { checkOpen(); raw.setShardingKey(shardingKey); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, int x) throws SQLException { try { checkOpen(); return raw.setShardingKeyIfValid(shardingKey, x); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey x, int n2) throws SQLException { try { checkOpen(); return raw.setShardingKeyIfValid(shardingKey, x, n2); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTransactionIsolation(int n) throws SQLException { try { checkOpen(); raw.setTransactionIsolation(n); } catch (SQLException e) { throw SqlErrors.translate(e); } }
-    @Override public void setTypeMap(Map<String, Class<?>> map) throws SQLException { try { checkOpen(); raw.setTypeMap(map); } catch (SQLException e) { throw SqlErrors.translate(e); } }
 }

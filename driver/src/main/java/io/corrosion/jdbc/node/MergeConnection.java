@@ -40,7 +40,7 @@ public final class MergeConnection implements AgentConnection {
      * @throws io.corrosion.jdbc.MissingSchemaException if a change names a table or column this node lacks (nothing merged)
      */
     public long apply(List<Change> changes) throws SQLException {
-        return node.merge(connection, session, changes);
+        return node.merge(connection, session, changes, false);
     }
 
     /** The changes of one site in a db version range, as {@link io.corrosion.jdbc.CrrApi#changes} reads them. */

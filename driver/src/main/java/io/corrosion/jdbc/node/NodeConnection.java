@@ -23,6 +23,8 @@ final class NodeConnection {
 
     final SQLiteConnection raw;
     final CrrSession session;
+    /** The merges the application makes on this connection, for the commit listeners. */
+    final MergeNotices notices;
     /** CRRs whose capture is off for an ALTER TABLE in the current scope. */
     final List<String> altering = new ArrayList<>();
     /** The columns of the CRRs in {@link #altering}, before the ALTER TABLE ran: what it dropped is recorded. */
@@ -46,9 +48,10 @@ final class NodeConnection {
     /** Plans that entered the scope and have not left it (a batch enters once per string). */
     private int plans;
 
-    NodeConnection(SQLiteConnection raw, CrrSession session) {
+    NodeConnection(SQLiteConnection raw, CrrSession session, MergeNotices notices) {
         this.raw = raw;
         this.session = session;
+        this.notices = notices;
     }
 
     boolean inDdlScope() {

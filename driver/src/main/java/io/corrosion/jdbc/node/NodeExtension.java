@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -44,6 +45,8 @@ public final class NodeExtension implements DatabaseExtension {
     private final NodeStatementHook hook;
     /** Every connection set up on the file (the application's and the driver's own), until closed. */
     private final Map<SQLiteConnection, NodeConnection> connections = new ConcurrentHashMap<>();
+    /** The file's commit listeners, for the merges the application makes itself ({@link MergeNotices}). */
+    private final List<CommitListener> commitListeners = new CopyOnWriteArrayList<>();
     private boolean opened;
     private CrrSession first;
     private AutoCloseable journalHold;
@@ -64,7 +67,8 @@ public final class NodeExtension implements DatabaseExtension {
     @Override
     public void setUpConnection(SQLiteConnection connection) throws SQLException {
         CrrSession session = CrrEngine.attach(connection, true);
-        NodeConnection node = new NodeConnection(connection, session);
+        NodeConnection node = new NodeConnection(connection, session, new MergeNotices(commitListeners));
+        connection.addCommitListener(node.notices);
         session.routeMerges(changes -> mergeInStatement(node, changes));
         connections.put(connection, node);
         try {
@@ -123,6 +127,7 @@ public final class NodeExtension implements DatabaseExtension {
         keys.connectionClosed(connection);
         NodeConnection c = connections.remove(connection);
         if (c != null) {
+            c.notices.finished(); // a commit no statement followed (Connection.releaseSavepoint)
             closeQuietly(c.session);
         }
     }
@@ -149,7 +154,12 @@ public final class NodeExtension implements DatabaseExtension {
         synchronized (this) {
             s = first;
         }
-        return s.addCommitListener(listener);
+        AutoCloseable local = s.addCommitListener(listener);
+        commitListeners.add(listener);
+        return () -> {
+            commitListeners.remove(listener);
+            local.close();
+        };
     }
 
     /** The replication agent's connections are {@link MergeConnection}s. */
@@ -176,24 +186,45 @@ public final class NodeExtension implements DatabaseExtension {
     /**
      * Merges {@code changes} on {@code connection} atomically and, in the same transaction, applies the slot conflict
      * rule to the slot claims among them and moves the key counters past merged keys in this node's slot: the one place
-     * both the application's and the agent's merges go through.
+     * both the application's and the agent's merges go through. The application's are told to the commit listeners
+     * once they commit ({@link MergeNotices}; the agent tells of its own).
      */
-    long merge(SQLiteConnection connection, CrrSession session, List<Change> changes) throws SQLException {
+    long merge(SQLiteConnection connection, CrrSession session, List<Change> changes, boolean application)
+            throws SQLException {
         MergedKeys merged = MergedKeys.of(changes, keys);
+        NodeConnection c = application ? connections.get(connection) : null;
+        MergeNotices notices = c != null && c.notices.wanted() ? c.notices : null;
         try {
+            if (notices != null) {
+                int mark = notices.mark();
+                try {
+                    long impacted = mergeAtomically(connection, session, changes, merged, notices);
+                    notices.finished(); // in auto-commit mode they committed: told now
+                    return impacted;
+                } catch (SQLException | RuntimeException e) {
+                    notices.undoSince(mark); // undone with the merge's savepoint
+                    throw e;
+                }
+            }
             if (merged.none()) {
                 return session.apply(changes);
             }
-            return session.atomically(() -> {
-                long impacted = session.apply(changes);
-                MergedKeys.resolveClaims(keys, connection, merged.claimedSlots());
-                merged.skipKeys(keys, connection);
-                return impacted;
-            });
+            return mergeAtomically(connection, session, changes, merged, null);
         } catch (SQLException | RuntimeException e) {
             keys.mergeFailed(connection);
             throw e;
         }
+    }
+
+    /** {@link #merge}'s transaction (or savepoint): the changes, then the claims' rule and the keys to skip. */
+    private long mergeAtomically(SQLiteConnection connection, CrrSession session, List<Change> changes,
+            MergedKeys merged, MergeNotices notices) throws SQLException {
+        return session.atomically(() -> {
+            long impacted = notices == null ? session.apply(changes) : applyTold(session, changes, notices);
+            MergedKeys.resolveClaims(keys, connection, merged.claimedSlots());
+            merged.skipKeys(keys, connection);
+            return impacted;
+        });
     }
 
     /**
@@ -204,12 +235,24 @@ public final class NodeExtension implements DatabaseExtension {
      */
     private long mergeInStatement(NodeConnection c, List<Change> changes) throws SQLException {
         MergedKeys merged = MergedKeys.of(changes, keys);
-        long impacted = c.session.apply(changes); // inside the running statement: its transaction, no savepoint
+        // inside the running statement: its transaction, no savepoint
+        long impacted = c.notices.wanted() ? applyTold(c.session, changes, c.notices) : c.session.apply(changes);
         merged.skipKeys(keys, c.raw);
         for (long slot : merged.claimedSlots()) {
             if (!c.claimsMerged.contains(slot)) {
                 c.claimsMerged.add(slot);
             }
+        }
+        return impacted;
+    }
+
+    /** Merges the changes one origin version at a time, each version's told to {@code notices} with its impact. */
+    private static long applyTold(CrrSession session, List<Change> changes, MergeNotices notices) throws SQLException {
+        long impacted = 0;
+        for (List<Change> version : MergeNotices.byOrigin(changes)) {
+            long n = session.apply(version);
+            notices.merged(version, n);
+            impacted += n;
         }
         return impacted;
     }

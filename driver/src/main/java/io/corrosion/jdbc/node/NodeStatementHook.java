@@ -202,8 +202,11 @@ final class NodeStatementHook implements StatementHook {
 
     @Override
     public void beforeExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
-        changesViewFor(plan, connection); // a rollback since the prepare may have taken the view away
         NodeConnection c = connections.apply(connection);
+        if (c != null) {
+            c.notices.statementStarting(); // first: a failure from here on is this statement's
+        }
+        changesViewFor(plan, connection); // a rollback since the prepare may have taken the view away
         if (c != null && plan.statements().size() > 1) {
             schema.refusals().refuseMixed(List.of(plan), c);
         }
@@ -228,6 +231,7 @@ final class NodeStatementHook implements StatementHook {
     public void beforeStatement(SqlPlan plan, int index, SQLiteConnection connection) {
         NodeConnection c = connections.apply(connection);
         if (c != null) {
+            c.notices.statementStarting();
             statementConflicts(c, plan, index);
         }
     }
@@ -236,6 +240,7 @@ final class NodeStatementHook implements StatementHook {
     public void beforeBatch(List<SqlPlan> plans, SQLiteConnection connection) throws SQLException {
         NodeConnection c = connections.apply(connection);
         if (c != null) {
+            c.notices.statementStarting();
             c.batchOwnsTransaction = plans.stream().anyMatch(NodeStatementHook::ownsTransaction);
         }
         if (c != null && plans.size() > 1) {
@@ -281,6 +286,7 @@ final class NodeStatementHook implements StatementHook {
                 throw e;
             }
             node.session.commitFinished(); // the rule's commit, or the statement's with it
+            node.notices.finished();
             mergeDone(node); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
         }
         try {
@@ -320,6 +326,7 @@ final class NodeStatementHook implements StatementHook {
         NodeConnection failed = connections.apply(connection);
         if (failed != null) {
             failed.batchOwnsTransaction = false;
+            failed.notices.statementFailed();
         }
         keys.afterFailure(plan, connection);
         resetConflictResolution(plan, connection, true);
@@ -347,6 +354,7 @@ final class NodeStatementHook implements StatementHook {
                         e.getMessage(), e);
             }
             failed.session.commitFinished();
+            failed.notices.finished();
             try {
                 mergeDone(failed); // after the commit: SQLite keeps foreign_keys as it is inside a transaction
             } catch (SQLException e) {

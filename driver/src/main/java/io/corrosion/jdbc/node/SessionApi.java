@@ -33,10 +33,10 @@ final class SessionApi extends SessionCrrApi {
     @Override
     public long applyChanges(List<Change> changes) throws SQLException {
         if (mergeConnection) {
-            return node.merge(connection, session, changes);
+            return node.merge(connection, session, changes, false);
         }
         try (MergePragmas merging = MergePragmas.enter(connection, "applyChanges")) {
-            return node.merge(connection, session, changes);
+            return node.merge(connection, session, changes, true);
         }
     }
 

@@ -4,9 +4,10 @@ import io.corrosion.gossip.GossipConfig;
 import io.corrosion.gossip.SiteId;
 import io.corrosion.gossip.transport.Transport;
 import io.corrosion.jdbc.AgentConnection;
+import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CorrosionConfig;
-import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.CrrApi;
+import io.corrosion.jdbc.SqlErrors;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class NodeReplication implements AutoCloseable {
 
     /**
      * Registers a change listener of this file; closing the handle removes it. The first one also subscribes the
-     * listeners to the file's local commits, through {@code crr}.
+     * listeners to the file's local commits and to the merges the application makes itself, through {@code crr}.
      */
     public AutoCloseable addChangeListener(ChangeListener listener, CrrApi crr) throws SQLException {
         if (feed == null) {
@@ -137,8 +138,19 @@ public final class NodeReplication implements AutoCloseable {
         }
         synchronized (this) {
             if (localCommits == null) {
-                localCommits = crr.addCommitListener(commit -> feed.publish(new ChangeEvent(localSite(crr),
-                        commit.dbVersion(), true, commit.rows(), -1)));
+                String site = localSite(crr);
+                localCommits = crr.addCommitListener(new CommitListener() {
+                    @Override
+                    public void committed(Commit commit) {
+                        feed.publish(new ChangeEvent(site, commit.dbVersion(), true, commit.rows(), -1));
+                    }
+
+                    @Override
+                    public void merged(Merge merge) { // the application's own merges; the agent tells of its own
+                        feed.publish(new ChangeEvent(SiteId.of(merge.siteId()).toString(), merge.dbVersion(), false,
+                                merge.rows(), merge.rowsImpacted()));
+                    }
+                });
             }
         }
         // Local commits are delivered a moment after they return: one made before the listener came may be on its

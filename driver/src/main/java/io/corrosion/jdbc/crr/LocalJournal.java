@@ -2,7 +2,6 @@ package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.CommitListener;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +145,7 @@ final class LocalJournal {
             if (writable || closed || c.isReadOnly() || !c.getAutoCommit()) {
                 return;
             }
-            inTransaction(c, () -> {
+            OwnTransaction.run(c, () -> {
                 long mark = JournalMarks.cleanMark(c);
                 if (mark != 1) {
                     recover(c, session, mark == 0);
@@ -438,7 +437,7 @@ final class LocalJournal {
      * lack, the watermark, and the clean-close mark.
      */
     void writeFinal(SQLiteConnection c) throws SQLException {
-        inTransaction(c, () -> {
+        OwnTransaction.run(c, () -> {
             List<JournalEntry> batch;
             long upTo;
             synchronized (this) {
@@ -475,30 +474,5 @@ final class LocalJournal {
         }
         w.finalFlush();
         w.closeConnection();
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------------
-
-    /** Runs {@code work} in a transaction of its own on {@code c} (BEGIN IMMEDIATE), rolled back if it throws. */
-    static <T> T inTransaction(SQLiteConnection c, CrrSession.Work<T> work) throws SQLException {
-        exec(c, "BEGIN IMMEDIATE");
-        try {
-            T result = work.run();
-            exec(c, "COMMIT");
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                exec(c, "ROLLBACK");
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        }
-    }
-
-    private static void exec(SQLiteConnection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

@@ -18,7 +18,7 @@ public final class ReaderLog {
         if (CrrMetadata.localSiteIdIfAny(c) == null) {
             return 0; // not a file of this driver (yet)
         }
-        return LocalJournal.inTransaction(c, () -> {
+        return OwnTransaction.run(c, () -> {
             JournalRecovery.Found found = JournalRecovery.relog(c, new CrrCatalog(c).tables(), JournalMarks.read(c));
             try (Statements.OneUse statements = new Statements.OneUse(c)) {
                 JournalMarks.write(statements, found.highest());

@@ -69,7 +69,7 @@ public final class SiteDetach {
         }
         try (SQLiteConnection c = opened.open()) {
             claimAlone(c);
-            return Optional.of(LocalJournal.inTransaction(c, () -> {
+            return Optional.of(OwnTransaction.run(c, () -> {
                 FormerSite former = detachInTransaction(c);
                 alsoDetach.run(c, former);
                 return former;

@@ -22,14 +22,10 @@ final class ConnectionKeys implements SQLiteCommitListener {
     private final Reservations reservations;
     private final Runnable afterPromotion;
     private final Runnable afterSchemaTransaction;
-    private final NodeSlots nodeSlots;
     private final Map<String, Long> pending = new HashMap<>();
     private final KeyTables.SchemaReader committed;
     private PreparedStatement write;
     private boolean ranDdl;
-    /** The slot the running transaction moved the node to, and the one it left; null if it moved none. */
-    private NodeSlot movingTo;
-    private NodeSlot movingFrom;
     /** A TEMP table or view of this connection may have the name of a table of the file, which it then hides. */
     private volatile boolean madeTempObjects;
 
@@ -37,12 +33,10 @@ final class ConnectionKeys implements SQLiteCommitListener {
      * @param afterPromotion         runs after a commit made this connection's reservations durable
      * @param afterSchemaTransaction runs after a transaction that ran DDL committed or rolled back
      * @param committed              reads the committed state of the file
-     * @param nodeSlots              the node's slot, which a committed slot rule moves
      */
     ConnectionKeys(SQLiteConnection connection, Reservations reservations, Runnable afterPromotion,
-            Runnable afterSchemaTransaction, KeyTables.SchemaReader committed, NodeSlots nodeSlots) {
+            Runnable afterSchemaTransaction, KeyTables.SchemaReader committed) {
         this.connection = connection;
-        this.nodeSlots = nodeSlots;
         this.committed = committed;
         this.reservations = reservations;
         this.afterPromotion = afterPromotion;
@@ -131,46 +125,9 @@ final class ConnectionKeys implements SQLiteCommitListener {
         pending.clear();
     }
 
-    /**
-     * The node's slot as this connection's transaction has it: where the slot rule moved it in this transaction, else
-     * the node's ({@code slots}).
-     */
-    synchronized NodeSlot slot(NodeSlots slots) {
-        return movingTo != null ? movingTo : slots.slot();
-    }
-
-    /** The slot this connection's transaction moved the node to; -1 if it moved none. */
-    synchronized int movedSlot() {
-        return movingTo == null ? -1 : movingTo.slot();
-    }
-
-    /** The slot rule moved the node from {@code from} to {@code to} in this connection's transaction. */
-    synchronized void slotMoving(NodeSlot from, NodeSlot to) {
-        if (movingTo == null) {
-            movingFrom = from;
-        }
-        movingTo = to;
-    }
-
-    /** The slot move of the transaction that ended, if it committed: the node takes it. */
-    private void slotMoveEnded(NodeSlots slots, boolean committed) {
-        NodeSlot from;
-        NodeSlot to;
-        synchronized (this) {
-            from = movingFrom;
-            to = movingTo;
-            movingFrom = null;
-            movingTo = null;
-        }
-        if (committed && to != null) {
-            slots.moved(from, to);
-        }
-    }
-
     @Override
     public void onCommit() {
         schemaTransactionEnded();
-        slotMoveEnded(nodeSlots, true);
         Map<String, Long> committed;
         synchronized (this) {
             if (pending.isEmpty()) {
@@ -186,7 +143,6 @@ final class ConnectionKeys implements SQLiteCommitListener {
     @Override
     public void onRollback() {
         schemaTransactionEnded();
-        slotMoveEnded(nodeSlots, false);
         distrust();
     }
 

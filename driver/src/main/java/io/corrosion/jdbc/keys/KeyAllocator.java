@@ -56,8 +56,7 @@ final class KeyAllocator {
 
     /** A new key for the target; its reservation is persisted in the current transaction of {@code c}. */
     long allocate(ConnectionKeys c, KeyTarget target) throws SQLException {
-        int moved = c.movedSlot(); // the slot rule moved the node in this transaction: the file claims that one now
-        int slot = moved >= 0 ? moved : slots.require();
+        int slot = slots.require();
         long[] counter = counter(c, target, slot);
         long n;
         synchronized (this) {
@@ -95,8 +94,7 @@ final class KeyAllocator {
     }
 
     private void skipPast(ConnectionKeys c, KeyTarget target, long key, boolean merged) throws SQLException {
-        int moved = c.movedSlot();
-        int slot = moved >= 0 ? moved : slots.current();
+        int slot = slots.current();
         if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
             return;
         }

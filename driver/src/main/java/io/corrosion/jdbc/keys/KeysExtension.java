@@ -73,7 +73,7 @@ public final class KeysExtension implements DatabaseExtension {
             s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " AS SELECT 0 AS v");
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
-                hook::schemaChanged, schema.readerFor(connection), slots);
+                hook::schemaChanged, schema.readerFor(connection));
         KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
@@ -116,21 +116,11 @@ public final class KeysExtension implements DatabaseExtension {
      * For the replication layer, after it merged changes of the claim of {@code slot} into
      * {@code __corrosion_node_slots}: if another site claims this node's slot now, applies the conflict rule
      * ({@link SlotClaims}) in the caller's transaction on {@code connection}. Returns the slot this node uses from now
-     * on: in that transaction at once, on the file's other connections once it commits (nothing if it rolls back).
+     * on.
      */
     public NodeSlot claimMerged(SQLiteConnection connection, int slot) throws SQLException {
-        ConnectionKeys c = connections.get(connection);
-        NodeSlot ours = c == null ? slots.slot() : c.slot(slots);
         SlotClaims.Claim claim = SlotClaims.claim(connection, slot);
-        NodeSlot after = claim == null ? ours : slots.claimMerged(connection, ours, slot, claim);
-        if (after != null && !after.equals(ours)) {
-            if (c != null) {
-                c.slotMoving(slots.slot(), after);
-            } else { // not a connection of the file's (none is): no commit to wait for
-                slots.moved(ours, after);
-            }
-        }
-        return after;
+        return claim == null ? slots.slot() : slots.claimMerged(connection, slot, claim);
     }
 
     /**

@@ -90,24 +90,14 @@ final class NodeSlots {
         }
     }
 
-    /**
-     * A claim naming another site for {@code ours} (the slot as the caller's transaction has it) was merged: applies
-     * the rule in that transaction and returns the slot it leaves this node in. The node moves to it only once that
-     * transaction commits ({@link #moved}): until then the file still holds the old claim, and a node generating keys
-     * in a slot the file does not claim for it could share it with a node that claims it next.
-     */
-    synchronized NodeSlot claimMerged(SQLiteConnection c, NodeSlot ours, int claimedSlot, SlotClaims.Claim claim)
+    /** A claim naming another site for our slot was merged: apply the rule, in the caller's transaction. */
+    synchronized NodeSlot claimMerged(SQLiteConnection c, int claimedSlot, SlotClaims.Claim claim)
             throws SQLException {
+        NodeSlot ours = slot;
         if (ours == null || ours.slot() != claimedSlot || Arrays.equals(claim.siteId(), siteId)) {
             return ours;
         }
-        return SlotClaims.resolveConflict(c, ours, siteId, claim, System.currentTimeMillis());
-    }
-
-    /** The transaction that moved the node from slot {@code from} to {@code to} committed. */
-    synchronized void moved(NodeSlot from, NodeSlot to) {
-        if (from.equals(slot)) {
-            slot = to;
-        }
+        slot = SlotClaims.resolveConflict(c, ours, siteId, claim, System.currentTimeMillis());
+        return slot;
     }
 }

@@ -68,7 +68,7 @@ final class GeneratorBlocks {
 
     /** The next value Hibernate's generator {@code table}/{@code segment} reads. Writes nothing. */
     long next(ConnectionKeys c, String table, String segment) throws SQLException {
-        int slot = slots.require();
+        int slot = slots.require(c);
         Generator g = generator(c, counterName(table, segment));
         synchronized (this) {
             long increment = g.step > 0 ? g.step : DEFAULT_INCREMENT;

@@ -179,7 +179,7 @@ public final class NodeExtension implements DatabaseExtension {
      * both the application's and the agent's merges go through.
      */
     long merge(SQLiteConnection connection, CrrSession session, List<Change> changes) throws SQLException {
-        MergedKeys merged = MergedKeys.of(changes, keys);
+        MergedKeys merged = MergedKeys.of(changes, keys, connection);
         try {
             if (merged.none()) {
                 return session.apply(changes);
@@ -203,7 +203,7 @@ public final class NodeExtension implements DatabaseExtension {
      * column at a time and the conflict rule must see the whole row (its site id and whether it was configured).
      */
     private long mergeInStatement(NodeConnection c, List<Change> changes) throws SQLException {
-        MergedKeys merged = MergedKeys.of(changes, keys);
+        MergedKeys merged = MergedKeys.of(changes, keys, c.raw);
         long impacted = c.session.apply(changes); // inside the running statement: its transaction, no savepoint
         merged.skipKeys(keys, c.raw);
         for (long slot : merged.claimedSlots()) {

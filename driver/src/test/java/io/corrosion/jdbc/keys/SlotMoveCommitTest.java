@@ -7,7 +7,10 @@ import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.ChangesSql;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.TestAccess;
 import io.corrosion.jdbc.crr.PackedColumns;
+import io.corrosion.jdbc.node.MergeConnection;
+import io.corrosion.jdbc.node.NodeExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +24,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The node's slot follows the file: when a merged claim of another site for this node's slot makes the node move
@@ -44,8 +49,12 @@ class SlotMoveCommitTest {
         return dir.resolve("node.db");
     }
 
+    private String url() {
+        return "jdbc:corrosion:" + file() + "?bind=127.0.0.1:0&tls.insecure=true";
+    }
+
     private Connection open() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:corrosion:" + file() + "?bind=127.0.0.1:0&tls.insecure=true");
+        Connection c = DriverManager.getConnection(url());
         try (Statement s = c.createStatement()) {
             s.execute("create table t (id integer primary key, v text)");
         }
@@ -125,8 +134,7 @@ class SlotMoveCommitTest {
             assertThat(nextKeySlot(c)).isEqualTo(moved);
             assertThat(committedClaims()).containsEntry(slot, HexFormat.of().formatHex(LOWER))
                     .containsEntry(moved, site(c));
-            try (Connection other = DriverManager.getConnection("jdbc:corrosion:" + file()
-                    + "?bind=127.0.0.1:0&tls.insecure=true")) {
+            try (Connection other = DriverManager.getConnection(url())) {
                 assertThat(nextKeySlot(other)).as("another connection of the node").isEqualTo(moved);
             }
         }
@@ -170,6 +178,30 @@ class SlotMoveCommitTest {
 
             assertThat(nextKeySlot(c)).isEqualTo(slot);
             assertThat(committedClaims()).isEqualTo(before);
+        }
+    }
+
+    /** The replication agent's apply transaction: its move is the node's when it commits, not when it rolls back. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theAgentsApplyTransactionMovesTheSlotWhenItCommits(boolean commits) throws SQLException {
+        try (Connection c = open()) {
+            int slot = nextKeySlot(c);
+            Map<Integer, String> before = committedClaims();
+            int moved;
+            NodeExtension node = (NodeExtension) TestAccess.extension(url());
+            try (MergeConnection agent = node.openMergeConnection()) {
+                agent.beginImmediate();
+                agent.apply(lowerClaim(slot)); // runs the rule
+                moved = node.keys().claimMerged(agent.connection(), slot).slot(); // the transaction's slot
+                assertThat(moved).isNotEqualTo(slot);
+                assertThat(node.keys().slot().slot()).as("not the node's before the commit").isEqualTo(slot);
+                execute(agent.connection(), commits ? "COMMIT" : "ROLLBACK"); // the agent's bookkeeping failed, or not
+            }
+            assertThat(nextKeySlot(c)).isEqualTo(commits ? moved : slot);
+            if (!commits) {
+                assertThat(committedClaims()).isEqualTo(before);
+            }
         }
     }
 }

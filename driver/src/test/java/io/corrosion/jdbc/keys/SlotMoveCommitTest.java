@@ -97,6 +97,30 @@ class SlotMoveCommitTest {
         return claims;
     }
 
+    /** Something that merges the lower site's claim on a connection. */
+    @FunctionalInterface
+    private interface Merge {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Begins a transaction on {@code c} and merges the lower site's claim of the node's {@code slot} in it: returns the
+     * slot of the transaction's next key, the one the rule moved the node to.
+     */
+    private static int mergeInTransaction(Connection c, Merge merge, int slot) throws SQLException {
+        c.setAutoCommit(false);
+        merge.run();
+        int moved = nextKeySlot(c);
+        assertThat(moved).as("the transaction's claim names the new slot").isNotEqualTo(slot);
+        return moved;
+    }
+
+    /** The node generates keys in {@code slot} still, and the file's claims are {@code claims}, as before the merge. */
+    private void assertKeeps(Connection c, int slot, Map<Integer, String> claims) throws SQLException {
+        assertThat(nextKeySlot(c)).as("the file still claims the old slot").isEqualTo(slot);
+        assertThat(committedClaims()).isEqualTo(claims);
+    }
+
     private static String site(Connection c) throws SQLException {
         return HexFormat.of().formatHex(c.unwrap(CorrosionConnection.class).siteId());
     }
@@ -108,15 +132,11 @@ class SlotMoveCommitTest {
             Map<Integer, String> before = committedClaims();
             assertThat(before).containsEntry(slot, site(c));
 
-            c.setAutoCommit(false);
-            execute(c, ChangesSql.insert(lowerClaim(slot)));
-            int inTransaction = nextKeySlot(c);
-            assertThat(inTransaction).as("the transaction's claim names the new slot").isNotEqualTo(slot);
+            mergeInTransaction(c, () -> execute(c, ChangesSql.insert(lowerClaim(slot))), slot);
             c.rollback();
             c.setAutoCommit(true);
 
-            assertThat(nextKeySlot(c)).as("the file still claims the old slot").isEqualTo(slot);
-            assertThat(committedClaims()).isEqualTo(before);
+            assertKeeps(c, slot, before);
         }
     }
 
@@ -124,10 +144,7 @@ class SlotMoveCommitTest {
     void aCommittedMergeOfAConflictingClaimMovesTheSlot() throws SQLException {
         try (Connection c = open()) {
             int slot = nextKeySlot(c);
-            c.setAutoCommit(false);
-            execute(c, ChangesSql.insert(lowerClaim(slot)));
-            int moved = nextKeySlot(c);
-            assertThat(moved).isNotEqualTo(slot);
+            int moved = mergeInTransaction(c, () -> execute(c, ChangesSql.insert(lowerClaim(slot))), slot);
             c.commit();
             c.setAutoCommit(true);
 
@@ -147,15 +164,12 @@ class SlotMoveCommitTest {
             Map<Integer, String> before = committedClaims();
             c.setAutoCommit(false);
             execute(c, "SAVEPOINT before_merge");
-            execute(c, ChangesSql.insert(lowerClaim(slot)));
-            assertThat(nextKeySlot(c)).isNotEqualTo(slot);
+            mergeInTransaction(c, () -> execute(c, ChangesSql.insert(lowerClaim(slot))), slot);
             execute(c, "ROLLBACK TO before_merge");
             assertThat(nextKeySlot(c)).as("in the transaction, after the claim was undone").isEqualTo(slot);
             c.commit();
             c.setAutoCommit(true);
-
-            assertThat(nextKeySlot(c)).isEqualTo(slot);
-            assertThat(committedClaims()).isEqualTo(before);
+            assertKeeps(c, slot, before);
         }
     }
 
@@ -165,19 +179,15 @@ class SlotMoveCommitTest {
             int slot = nextKeySlot(c);
             Map<Integer, String> before = committedClaims();
 
-            c.setAutoCommit(false);
-            c.unwrap(CorrosionConnection.class).applyChanges(lowerClaim(slot));
-            int moved = nextKeySlot(c);
-            assertThat(moved).isNotEqualTo(slot);
+            int moved = mergeInTransaction(c,
+                    () -> c.unwrap(CorrosionConnection.class).applyChanges(lowerClaim(slot)), slot);
             assertThatThrownBy(() -> execute(c, "insert into t (id, v) select min(id), 'taken' from t"))
                     .isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"));
             assertThat(nextKeySlot(c)).as("the failed statement left the claim in the transaction").isEqualTo(moved);
             c.rollback();
             c.setAutoCommit(true);
-
-            assertThat(nextKeySlot(c)).isEqualTo(slot);
-            assertThat(committedClaims()).isEqualTo(before);
+            assertKeeps(c, slot, before);
         }
     }
 
@@ -198,9 +208,10 @@ class SlotMoveCommitTest {
                 assertThat(node.keys().slot().slot()).as("not the node's before the commit").isEqualTo(slot);
                 execute(agent.connection(), commits ? "COMMIT" : "ROLLBACK"); // the agent's bookkeeping failed, or not
             }
-            assertThat(nextKeySlot(c)).isEqualTo(commits ? moved : slot);
-            if (!commits) {
-                assertThat(committedClaims()).isEqualTo(before);
+            if (commits) {
+                assertThat(nextKeySlot(c)).isEqualTo(moved);
+            } else {
+                assertKeeps(c, slot, before);
             }
         }
     }

@@ -68,7 +68,8 @@ final class GeneratorBlocks {
 
     /** The next value Hibernate's generator {@code table}/{@code segment} reads. Writes nothing. */
     long next(ConnectionKeys c, String table, String segment) throws SQLException {
-        int slot = slots.require();
+        // the transaction's slot: one whose merge moved it hands out blocks of the slot its claim row names
+        int slot = slots.require(c);
         Generator g = generator(c, counterName(table, segment));
         synchronized (this) {
             long increment = g.step > 0 ? g.step : DEFAULT_INCREMENT;

@@ -56,7 +56,7 @@ final class KeyAllocator {
 
     /** A new key for the target; its reservation is persisted in the current transaction of {@code c}. */
     long allocate(ConnectionKeys c, KeyTarget target) throws SQLException {
-        int slot = slots.require();
+        int slot = slots.require(c);
         long[] counter = counter(c, target, slot);
         long n;
         synchronized (this) {
@@ -94,7 +94,7 @@ final class KeyAllocator {
     }
 
     private void skipPast(ConnectionKeys c, KeyTarget target, long key, boolean merged) throws SQLException {
-        int slot = slots.current();
+        int slot = slots.current(c);
         if (slot < 0 || key > target.maxId() || IdScheme.slotOf(key) != slot) {
             return;
         }

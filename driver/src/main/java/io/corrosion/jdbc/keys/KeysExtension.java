@@ -73,7 +73,7 @@ public final class KeysExtension implements DatabaseExtension {
             s.executeUpdate("CREATE TEMP TABLE IF NOT EXISTS " + GeneratorStatements.ACK_TABLE + " AS SELECT 0 AS v");
         }
         ConnectionKeys keys = new ConnectionKeys(connection, reservations, generators::recheckOutstanding,
-                hook::schemaChanged, schema.readerFor(connection));
+                hook::schemaChanged, schema.readerFor(connection), slots);
         KeyFunctions.register(keys, targets, hook::tableTarget, allocator, generators);
         connection.addCommitListener(keys);
         connections.put(connection, keys);
@@ -102,7 +102,10 @@ public final class KeysExtension implements DatabaseExtension {
         return localTables;
     }
 
-    /** The slot this node generates keys in; null before it has one (read-only file). */
+    /**
+     * The slot this node generates keys in, as the file has it committed; null before it has one (read-only file). A
+     * transaction whose merge moved the slot generates its own keys in the new one until it commits ({@link NodeSlots}).
+     */
     public NodeSlot slot() {
         return slots.slot();
     }
@@ -115,12 +118,22 @@ public final class KeysExtension implements DatabaseExtension {
     /**
      * For the replication layer, after it merged changes of the claim of {@code slot} into
      * {@code __corrosion_node_slots}: if another site claims this node's slot now, applies the conflict rule
-     * ({@link SlotClaims}) in the caller's transaction on {@code connection}. Returns the slot this node uses from now
-     * on.
+     * ({@link SlotClaims}) in the caller's transaction on {@code connection}. Returns the slot that transaction generates
+     * keys in; it becomes the node's when the transaction commits, and a rollback leaves the node's slot as it was.
      */
     public NodeSlot claimMerged(SQLiteConnection connection, int slot) throws SQLException {
+        ConnectionKeys c = keysOf(connection);
         SlotClaims.Claim claim = SlotClaims.claim(connection, slot);
-        return claim == null ? slots.slot() : slots.claimMerged(connection, slot, claim);
+        return claim == null ? slots.slot(c) : slots.claimMerged(c, slot, claim);
+    }
+
+    private ConnectionKeys keysOf(SQLiteConnection connection) throws SQLException {
+        ConnectionKeys c = connections.get(connection);
+        if (c == null) {
+            throw new SQLException("The connection is closed or was not opened by the driver: it has no generated keys."
+                    + " Use a connection of the driver. (SQLSTATE 08003)", "08003");
+        }
+        return c;
     }
 
     /**
@@ -134,9 +147,13 @@ public final class KeysExtension implements DatabaseExtension {
         }
     }
 
-    /** True if {@code key} is one this node could generate: in its slot. False before it has a slot. */
-    public boolean inOwnSlot(long key) {
-        int slot = slots.current();
+    /**
+     * True if {@code key} is one this node could generate in the transaction on {@code connection}: in its slot. False
+     * before it has a slot.
+     */
+    public boolean inOwnSlot(SQLiteConnection connection, long key) {
+        ConnectionKeys c = connections.get(connection);
+        int slot = c == null ? slots.current() : slots.current(c);
         return slot >= 0 && IdScheme.slotOf(key) == slot;
     }
 

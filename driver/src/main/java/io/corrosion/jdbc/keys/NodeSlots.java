@@ -12,6 +12,13 @@ import org.sqlite.SQLiteConnection;
 /**
  * The node's site id and slot for one database file: established once, on the first connection the driver opens
  * (before the application uses it), in one write transaction that also creates the internal tables.
+ *
+ * <p>The slot here follows the committed file. When the conflict rule moves it ({@link #claimMerged}), the move is the
+ * transaction's until it commits ({@link ConnectionKeys#movedSlot}): that transaction's own keys come from the new
+ * slot already, because its claim rows say so and, if it rolls back, its keys and the claim of the new slot go away
+ * together; every other transaction, and this one's after a rollback, keeps the slot the file claims. Moving at once
+ * would leave a rolled-back node generating keys in a slot nobody claims in the file, which another node may claim
+ * next: equal keys, and replicated rows with equal keys merge into one.
  */
 final class NodeSlots {
     private static final Logger log = LoggerFactory.getLogger(NodeSlots.class);
@@ -26,23 +33,42 @@ final class NodeSlots {
         this.configured = configured;
     }
 
-    /** The current slot; -1 before the node has one. */
+    /** The committed slot; -1 before the node has one. */
     int current() {
         NodeSlot s = slot;
         return s == null ? -1 : s.slot();
     }
 
+    /** The slot of {@code c}'s transaction: the one the rule moved it to, else the committed one; -1 if none. */
+    int current(ConnectionKeys c) {
+        NodeSlot s = slot(c);
+        return s == null ? -1 : s.slot();
+    }
+
+    /** The committed slot; null before the node has one. */
     NodeSlot slot() {
         return slot;
+    }
+
+    /** The slot of {@code c}'s transaction ({@link #current(ConnectionKeys)}); null before the node has one. */
+    NodeSlot slot(ConnectionKeys c) {
+        NodeSlot moved = c.movedSlot();
+        return moved != null ? moved : slot;
+    }
+
+    /** A transaction that moved the slot ({@link #claimMerged}) committed: the node's slot is the new one. */
+    synchronized void committed(NodeSlot moved) {
+        slot = moved;
+        log.debug("Node slot {} committed for site {}", moved, SlotClaims.hex(siteId));
     }
 
     byte[] siteId() {
         return siteId == null ? null : siteId.clone();
     }
 
-    /** The current slot, or an error saying why there is none. */
-    int require() throws SQLException {
-        NodeSlot s = slot;
+    /** The slot of {@code c}'s transaction, or an error saying why there is none. */
+    int require(ConnectionKeys c) throws SQLException {
+        NodeSlot s = slot(c);
         if (s == null) {
             throw new SQLException("This node has no slot for generated keys yet: the driver could not write its "
                     + "internal tables when the file was opened (read-only?). Reopen the file writable or supply "
@@ -90,14 +116,20 @@ final class NodeSlots {
         }
     }
 
-    /** A claim naming another site for our slot was merged: apply the rule, in the caller's transaction. */
-    synchronized NodeSlot claimMerged(SQLiteConnection c, int claimedSlot, SlotClaims.Claim claim)
+    /**
+     * A claim naming another site for our slot was merged: applies the rule, in the transaction of {@code c}, and
+     * returns that transaction's slot. A move stays the transaction's until it commits (see the class comment).
+     */
+    synchronized NodeSlot claimMerged(ConnectionKeys c, int claimedSlot, SlotClaims.Claim claim)
             throws SQLException {
-        NodeSlot ours = slot;
+        NodeSlot ours = slot(c);
         if (ours == null || ours.slot() != claimedSlot || Arrays.equals(claim.siteId(), siteId)) {
             return ours;
         }
-        slot = SlotClaims.resolveConflict(c, ours, siteId, claim, System.currentTimeMillis());
-        return slot;
+        NodeSlot now = SlotClaims.resolveConflict(c.connection(), ours, siteId, claim, System.currentTimeMillis());
+        if (!now.equals(ours)) {
+            c.slotMoved(now);
+        }
+        return now;
     }
 }

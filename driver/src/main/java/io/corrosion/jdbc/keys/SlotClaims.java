@@ -176,6 +176,12 @@ public final class SlotClaims {
         return slot;
     }
 
+    /** The slot the node row records, as the caller's transaction sees it; null if none. */
+    static NodeSlot recorded(SQLiteConnection c) throws SQLException {
+        NodeRow row = nodeRow(c);
+        return row.slot == null ? null : new NodeSlot(row.slot, row.configured);
+    }
+
     private record NodeRow(byte[] claimSiteId, Integer slot, boolean configured) {}
 
     private static NodeRow nodeRow(SQLiteConnection c) throws SQLException {

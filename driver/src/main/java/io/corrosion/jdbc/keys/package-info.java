@@ -61,7 +61,9 @@
  * converges on the keeper; the higher site id claims a new slot for its future keys and logs an ERROR, because keys
  * both nodes generated in the shared slot before the conflict was seen can be equal, and replicated rows with equal
  * keys merge into one. A configured slot is never given up (ERROR logged), and a node that claimed it moves whatever
- * the site ids. The same rule applies when a conflicting claim is found at startup.
+ * the site ids. The same rule applies when a conflicting claim is found at startup. A move is the node's once the
+ * transaction that ran the rule commits: until then only that transaction generates keys in the new slot, and a
+ * rollback leaves the node in the slot the file claims for it ({@code NodeSlots}).
  *
  * <p>The site id comes from a {@link io.corrosion.jdbc.keys.NodeIdentity}: until the CRR engine provides its own, 16
  * random bytes kept in {@code __corrosion_keys_node}. Switching the source moves the node's claims to the new site id.

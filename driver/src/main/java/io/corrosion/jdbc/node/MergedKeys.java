@@ -17,7 +17,7 @@ import org.sqlite.SQLiteConnection;
  */
 record MergedKeys(List<Long> claimedSlots, Map<String, Long> ownSlotKeys) {
 
-    static MergedKeys of(List<Change> changes, KeysExtension keys) {
+    static MergedKeys of(List<Change> changes, KeysExtension keys, SQLiteConnection connection) {
         List<Long> claimedSlots = new ArrayList<>();
         Map<String, Long> ownSlotKeys = new HashMap<>();
         for (Change ch : changes) {
@@ -28,7 +28,7 @@ record MergedKeys(List<Long> claimedSlots, Map<String, Long> ownSlotKeys) {
                 }
             } else {
                 long key = PackedColumns.positiveIntegerKey(ch.pk());
-                if (key > 0 && keys.inOwnSlot(key)) {
+                if (key > 0 && keys.inOwnSlot(connection, key)) {
                     ownSlotKeys.merge(ch.table(), key, Math::max);
                 }
             }

@@ -191,7 +191,7 @@ public final class NodeExtension implements DatabaseExtension {
      */
     long merge(SQLiteConnection connection, CrrSession session, List<Change> changes, boolean application)
             throws SQLException {
-        MergedKeys merged = MergedKeys.of(changes, keys);
+        MergedKeys merged = MergedKeys.of(changes, keys, connection);
         NodeConnection c = application ? connections.get(connection) : null;
         MergeNotices notices = c != null && c.notices.wanted() ? c.notices : null;
         try {
@@ -234,7 +234,7 @@ public final class NodeExtension implements DatabaseExtension {
      * column at a time and the conflict rule must see the whole row (its site id and whether it was configured).
      */
     private long mergeInStatement(NodeConnection c, List<Change> changes) throws SQLException {
-        MergedKeys merged = MergedKeys.of(changes, keys);
+        MergedKeys merged = MergedKeys.of(changes, keys, c.raw);
         // inside the running statement: its transaction, no savepoint
         long impacted = c.notices.wanted() ? applyTold(c.session, changes, c.notices) : c.session.apply(changes);
         merged.skipKeys(keys, c.raw);

@@ -213,7 +213,7 @@ class SlotClaimsTest {
                 public <T> T read(KeyTables.SchemaRead<T> read) throws SQLException {
                     return Reentrant.run(c, () -> read.read(c));
                 }
-            });
+            }, slots);
             KeyTargets targets = new KeyTargets();
             KeyFunctions.register(keys, targets, (k, table) -> null, allocator, new GeneratorBlocks(reservations, slots));
             exec(c, "create table t (id integer primary key)");
@@ -223,8 +223,8 @@ class SlotClaimsTest {
             int before = slots.current();
             byte[] lower = new byte[16]; // all zeros: no random site id is lower
             claim(c, before, lower);
-            NodeSlot after = slots.claimMerged(c, before, new SlotClaims.Claim(lower, false));
-            assertThat(after.slot()).isNotEqualTo(before).isEqualTo(slots.current());
+            NodeSlot after = slots.claimMerged(keys, before, new SlotClaims.Claim(lower, false));
+            assertThat(after.slot()).isNotEqualTo(before).isEqualTo(slots.current(keys));
             exec(c, insert);
             try (ResultSet rs = c.createStatement().executeQuery("select id from t order by rowid")) {
                 rs.next();
@@ -232,7 +232,7 @@ class SlotClaimsTest {
                 rs.next();
                 assertThat(IdScheme.slotOf(rs.getLong(1))).isEqualTo(after.slot());
             }
-            assertThat(slots.claimMerged(c, after.slot(), new SlotClaims.Claim(slots.siteId(), false))).as("our own claim").isEqualTo(after);
+            assertThat(slots.claimMerged(keys, after.slot(), new SlotClaims.Claim(slots.siteId(), false))).as("our own claim").isEqualTo(after);
         }
     }
 }

@@ -114,10 +114,7 @@ final class MergeNotices implements SQLiteCommitListener {
         committed.clear(); // a commit that failed after its hook ran rolls back: nothing of it committed
     }
 
-    /**
-     * The last call on the connection returned normally: what its commit merged is told to the listeners. A commit
-     * through {@code Connection.releaseSavepoint} is told after the next statement, or when the connection closes.
-     */
+    /** The last call on the connection returned normally: what its commit merged is told to the listeners. */
     void finished() {
         if (committed.isEmpty()) {
             return;

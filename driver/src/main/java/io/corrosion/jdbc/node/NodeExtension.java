@@ -127,7 +127,7 @@ public final class NodeExtension implements DatabaseExtension {
         keys.connectionClosed(connection);
         NodeConnection c = connections.remove(connection);
         if (c != null) {
-            c.notices.finished(); // a commit no statement followed (Connection.releaseSavepoint)
+            c.notices.finished(); // a commit whose call did not return through the hook
             closeQuietly(c.session);
         }
     }

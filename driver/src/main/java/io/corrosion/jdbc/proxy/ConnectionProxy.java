@@ -136,10 +136,17 @@ public final class ConnectionProxy extends DelegatedCalls {
         hook.beforeBatch(plans, raw);
     }
 
+    /**
+     * The hook first: it reports a commit during the statement finished before {@link ConnectionTransaction} asks
+     * SQLite whether a transaction is open (a BEGIN and a ROLLBACK, whose rollback hook would end the commit's report).
+     */
     void afterExecute(SqlPlan plan) throws SQLException {
         statementThrough();
-        transaction.transactionControlRan(plan, false);
-        hook.afterExecute(plan, raw);
+        try {
+            hook.afterExecute(plan, raw);
+        } finally {
+            transaction.transactionControlRan(plan, false);
+        }
     }
 
     void afterFailure(SqlPlan plan) {
@@ -419,12 +426,16 @@ public final class ConnectionProxy extends DelegatedCalls {
         }
     }
 
-    /** A release that commits (the savepoint began the transaction in auto-commit) ends it ({@link ConnectionTransaction}). */
+    /**
+     * A release that commits (the savepoint began the transaction in auto-commit) ends it ({@link ConnectionTransaction}).
+     * The hook sees the {@code RELEASE SAVEPOINT} sqlite-jdbc runs, as if the application had run it: a commit is done.
+     */
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen(); // an aborted connection is released later, on the executor
         try {
-            transaction.releaseSavepoint(savepoint);
+            transaction.releaseSavepoint(savepoint, () -> hook.afterExecute(
+                    plan("RELEASE SAVEPOINT " + Identifiers.quote(savepoint.getSavepointName())), raw));
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

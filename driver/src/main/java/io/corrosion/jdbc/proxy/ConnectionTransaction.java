@@ -45,6 +45,12 @@ final class ConnectionTransaction {
         Savepoint run() throws SQLException;
     }
 
+    /** What runs once a savepoint is released. */
+    @FunctionalInterface
+    interface Released {
+        void run() throws SQLException;
+    }
+
     /**
      * Before every statement: the first one of a transaction tells the gate. One begun {@code IMMEDIATE} or
      * {@code EXCLUSIVE} ({@code transaction_mode}) took the write lock at its BEGIN (run by setAutoCommit(false), or
@@ -184,11 +190,15 @@ final class ConnectionTransaction {
      * counting the transaction. It counted it until a commit, rollback or close, and every apply of the agent waited
      * the gate's bound (500 ms) meanwhile; the statements in between committed one by one all the same.
      */
-    void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    void releaseSavepoint(Savepoint savepoint, Released released) throws SQLException {
         raw.releaseSavepoint(savepoint);
-        if (savepointBegan && !sqliteTransactionOpen()) {
-            ended();
-            raw.getConnectionConfig().setAutoCommit(true);
+        try {
+            released.run(); // before SQLite is asked whether a transaction is open: see ConnectionProxy#afterExecute
+        } finally {
+            if (savepointBegan && !sqliteTransactionOpen()) {
+                ended();
+                raw.getConnectionConfig().setAutoCommit(true);
+            }
         }
     }
 

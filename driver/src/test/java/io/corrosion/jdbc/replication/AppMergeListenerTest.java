@@ -97,6 +97,24 @@ class AppMergeListenerTest {
     }
 
     @Test
+    void aMergeInATransactionOfSqlsOwnIsHeardAtItsCommit() throws Exception {
+        exec(b, "BEGIN");
+        exec(b, ChangesSql.insert(a.changes(a.siteId(), 2, 2)));
+        exec(b, "COMMIT");
+        marker();
+        assertThat(fromA()).containsExactly("v2 [3] impacted 1");
+    }
+
+    @Test
+    void aMergeInASavepointThatCommitsIsHeard() throws Exception {
+        java.sql.Savepoint s = b.setSavepoint();
+        b.applyChanges(a.changes(a.siteId(), 2, 2));
+        b.releaseSavepoint(s);
+        marker();
+        assertThat(fromA()).containsExactly("v2 [3] impacted 1");
+    }
+
+    @Test
     void aMergeThatRolledBackIsNotHeard() throws Exception {
         b.setAutoCommit(false);
         b.applyChanges(a.changesSince(0));

@@ -51,4 +51,12 @@ public interface CommitListener {
 
     default void merged(Merge merge) {
     }
+
+    /**
+     * Whether {@link #merged} wants the application's merges: false by default, so that the merges of a file whose
+     * listeners only ship local commits (the replication agent) are not gathered for nothing.
+     */
+    default boolean hearsMerges() {
+        return false;
+    }
 }

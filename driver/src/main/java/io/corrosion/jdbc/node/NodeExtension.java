@@ -45,7 +45,7 @@ public final class NodeExtension implements DatabaseExtension {
     private final NodeStatementHook hook;
     /** Every connection set up on the file (the application's and the driver's own), until closed. */
     private final Map<SQLiteConnection, NodeConnection> connections = new ConcurrentHashMap<>();
-    /** The file's commit listeners, for the merges the application makes itself ({@link MergeNotices}). */
+    /** The file's commit listeners that hear the merges the application makes itself ({@link MergeNotices}). */
     private final List<CommitListener> commitListeners = new CopyOnWriteArrayList<>();
     private boolean opened;
     private CrrSession first;
@@ -155,6 +155,9 @@ public final class NodeExtension implements DatabaseExtension {
             s = first;
         }
         AutoCloseable local = s.addCommitListener(listener);
+        if (!listener.hearsMerges()) {
+            return local;
+        }
         commitListeners.add(listener);
         return () -> {
             commitListeners.remove(listener);

@@ -146,6 +146,11 @@ public final class NodeReplication implements AutoCloseable {
                     }
 
                     @Override
+                    public boolean hearsMerges() {
+                        return true;
+                    }
+
+                    @Override
                     public void merged(Merge merge) { // the application's own merges; the agent tells of its own
                         feed.publish(new ChangeEvent(SiteId.of(merge.siteId()).toString(), merge.dbVersion(), false,
                                 merge.rows(), merge.rowsImpacted()));

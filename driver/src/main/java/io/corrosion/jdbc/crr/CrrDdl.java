@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +21,8 @@ import java.util.Set;
 final class CrrDdl {
     private final CrrSession session;
     private final Connection conn;
+    /** Tables between {@link #beginAlter} and {@link #commitAlter}, lower-cased: the indexes whose checks are off. */
+    private final Map<String, List<String>> checksOff = new HashMap<>();
 
     CrrDdl(CrrSession session, Connection conn) {
         this.session = session;
@@ -88,6 +91,7 @@ final class CrrDdl {
     void beginAlter(String table) throws SQLException {
         requireCrr(table);
         dropTriggers(table);
+        checksOff.put(table.toLowerCase(Locale.ROOT), UniqueChecks.takeOff(conn, table));
         session.changesView().drop();
     }
 
@@ -164,6 +168,10 @@ final class CrrDdl {
             compactGoneRows(t);
         }
         createTriggers(t);
+        List<String> off = checksOff.remove(table.toLowerCase(Locale.ROOT));
+        if (off != null) {
+            UniqueChecks.restore(conn, table, off, pks);
+        }
         // SQLite renames a column in the checks' SQL, not in their error message
         UniqueChecks.recreate(conn, table, pks);
         new Backfill(session, conn).run(t, false);
@@ -223,6 +231,10 @@ final class CrrDdl {
             p.executeUpdate();
         }
         session.catalog().invalidate();
+        List<String> off = checksOff.remove(from.toLowerCase(Locale.ROOT));
+        if (off != null) {
+            checksOff.put(to.toLowerCase(Locale.ROOT), off);
+        }
         commitAlter(to, false);
         UniqueChecks.recreate(conn, to, CrrCatalog.pkColumns(conn, to));
         Rebuilds.renamed(session.tx(), from, to);

@@ -323,6 +323,41 @@ public final class UniqueChecks {
      * triggers' SQL, not in their message), and when the metadata's format changes ({@link CrrMetadata#FORMAT_VERSION}).
      */
     static void recreate(Connection c, String table, List<String> pkColumns) throws SQLException {
+        for (String index : checkedIndexes(c, table)) {
+            drop(c, index);
+            create(c, table, index, pkColumns);
+        }
+    }
+
+    /**
+     * Takes the checks of the table's indexes off before an ALTER of the table and returns those indexes, for
+     * {@link #restore}: their bodies name columns besides the index's (NOT NULL and CHECK step-asides), and SQLite
+     * refuses to rename or drop a column a trigger names in a way it cannot rewrite.
+     */
+    static List<String> takeOff(Connection c, String table) throws SQLException {
+        List<String> indexes = checkedIndexes(c, table);
+        for (String index : indexes) {
+            drop(c, index);
+        }
+        return indexes;
+    }
+
+    /** After the ALTER: the checks {@link #takeOff} took off, for the indexes still on the table. */
+    static void restore(Connection c, String table, List<String> indexes, List<String> pkColumns) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM main.sqlite_master WHERE type = 'index' AND name = ?")) {
+            for (String index : indexes) {
+                p.setString(1, index);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        create(c, table, index, pkColumns);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The indexes of {@code table} that have checks, as their triggers name them. */
+    private static List<String> checkedIndexes(Connection c, String table) throws SQLException {
         List<String> indexes = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM sqlite_master WHERE type = 'trigger'"
                 + " AND tbl_name = ? AND name LIKE ? ESCAPE '\\'")) {
@@ -335,10 +370,7 @@ public final class UniqueChecks {
                 }
             }
         }
-        for (String index : indexes) {
-            drop(c, index);
-            create(c, table, index, pkColumns);
-        }
+        return indexes;
     }
 
     static void drop(Connection c, String index) throws SQLException {

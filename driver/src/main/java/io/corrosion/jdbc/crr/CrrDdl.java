@@ -168,12 +168,14 @@ final class CrrDdl {
             compactGoneRows(t);
         }
         createTriggers(t);
+        // Made afresh, so that their error names the table and columns by their names now (SQLite renames them in
+        // the checks' SQL, not in their message): those beginAlter took off, else those still on
         List<String> off = checksOff.remove(table.toLowerCase(Locale.ROOT));
         if (off != null) {
             UniqueChecks.restore(conn, table, off, pks);
+        } else {
+            UniqueChecks.recreate(conn, table, pks);
         }
-        // SQLite renames a column in the checks' SQL, not in their error message
-        UniqueChecks.recreate(conn, table, pks);
         new Backfill(session, conn).run(t, false);
         regenerateView();
     }
@@ -235,8 +237,7 @@ final class CrrDdl {
         if (off != null) {
             checksOff.put(to.toLowerCase(Locale.ROOT), off);
         }
-        commitAlter(to, false);
-        UniqueChecks.recreate(conn, to, CrrCatalog.pkColumns(conn, to));
+        commitAlter(to, false); // the checks too, under the new name
         Rebuilds.renamed(session.tx(), from, to);
         return Rebuilds.carry(session, conn, requireCrr(to), to);
     }

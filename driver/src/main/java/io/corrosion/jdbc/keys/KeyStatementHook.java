@@ -19,10 +19,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -354,31 +356,40 @@ final class KeyStatementHook implements StatementHook {
     /**
      * SQLite renamed the table in the trigger bodies that insert into it, but not in their allocating calls' string
      * literal: those triggers are created again with the new name there, in the rename's transaction; this
-     * connection's TEMP triggers too (SQLite renames nothing in other connections' TEMP triggers either).
+     * connection's TEMP triggers too (SQLite renames nothing in other connections' TEMP triggers either). SQLite fires
+     * a table's triggers newest first, and a trigger created again is the newest: every trigger of a table that has one
+     * to change is created again, oldest first, so they keep their order (the driver's capture triggers must stay
+     * after the application's, to fire first: an application trigger that fails under {@code OR FAIL} keeps its row).
      */
+    private record Trigger(String name, String table, String sql) {}
+
     private static void renameInTriggers(SQLiteConnection c, String from, String to) throws SQLException {
         Pattern call = Pattern.compile(Pattern.quote(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(from) + ","),
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         String renamed = Matcher.quoteReplacement(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(to) + ",");
         for (String schema : List.of("main", "temp")) {
-            Map<String, String> triggers = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, sql FROM " + schema + ".sqlite_master"
-                    + " WHERE type = 'trigger' AND instr(sql, ?) > 0")) {
-                ps.setString(1, KeyFunctions.TRIGGER_KEY + "(");
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Matcher m = call.matcher(rs.getString(2));
-                        if (m.find()) {
-                            triggers.put(rs.getString(1), m.replaceAll(renamed));
-                        }
+            List<Trigger> triggers = new ArrayList<>(); // in the order they were created
+            Set<String> changed = new HashSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, tbl_name, sql FROM "
+                    + schema + ".sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid")) {
+                while (rs.next()) {
+                    Matcher m = call.matcher(rs.getString(3));
+                    boolean change = m.find();
+                    triggers.add(new Trigger(rs.getString(1), rs.getString(2), change ? m.replaceAll(renamed)
+                            : rs.getString(3)));
+                    if (change) {
+                        changed.add(rs.getString(2).toLowerCase(Locale.ROOT));
                     }
                 }
             }
+            triggers.removeIf(t -> !changed.contains(t.table().toLowerCase(Locale.ROOT)));
             try (Statement s = c.createStatement()) {
-                for (Map.Entry<String, String> trigger : triggers.entrySet()) {
-                    s.execute("DROP TRIGGER " + schema + "." + Identifiers.quote(trigger.getKey()));
-                    s.execute(schema.equals("temp") ? TEMP_KEPT_AS.matcher(trigger.getValue()).replaceFirst(
-                            "CREATE TEMP TRIGGER") : trigger.getValue());
+                for (Trigger trigger : triggers) {
+                    s.execute("DROP TRIGGER " + schema + "." + Identifiers.quote(trigger.name()));
+                }
+                for (Trigger trigger : triggers) {
+                    s.execute(schema.equals("temp") ? TEMP_KEPT_AS.matcher(trigger.sql()).replaceFirst(
+                            "CREATE TEMP TRIGGER") : trigger.sql());
                 }
             }
         }

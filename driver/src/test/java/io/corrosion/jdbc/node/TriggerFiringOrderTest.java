@@ -1,0 +1,45 @@
+package io.corrosion.jdbc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A table's triggers fire in the order SQLite gives them (newest first) after the driver made some of them again, and
+ * the driver's capture triggers still fire before the application's: a row an {@code OR FAIL} statement keeps although
+ * its AFTER trigger failed replicates. Before, renaming the table a trigger body inserts into made that trigger the
+ * newest, ahead of the capture, and the row stayed on this node only (found by the random SQL probes).
+ */
+class TriggerFiringOrderTest extends PlainDifferentialTest {
+    private static final String TARGET = "CREATE TABLE t1 (id INTEGER PRIMARY KEY, c3 NOT NULL)";
+    private static final String FAILS_ON_TAKEN_ID = "CREATE TRIGGER tr AFTER INSERT ON t0 BEGIN"
+            + " INSERT OR IGNORE INTO t1 VALUES (100, NEW.c1); END";
+
+    @Test
+    void aRowKeptUnderOrFailAfterItsTriggerFailedReplicatesOnceTheTriggersTargetWasRenamed() throws SQLException {
+        List<List<Object>> rows = same(List.of("CREATE TABLE t0 (c0, c1)", TARGET, FAILS_ON_TAKEN_ID,
+                "ALTER TABLE t1 RENAME TO t9"), List.of("INSERT INTO t9 VALUES (100, 0)"), "SELECT * FROM t0",
+                "INSERT OR FAIL INTO t0 VALUES (1, 2), (3, 4)");
+        assertThat(rows).containsExactly(List.of(1L, 2L));
+    }
+
+    @Test
+    void aKeyedStrictTableToo() throws SQLException {
+        List<List<Object>> rows = same(List.of("CREATE TABLE t0 (k TEXT PRIMARY KEY, c1 INTEGER) STRICT", TARGET,
+                FAILS_ON_TAKEN_ID, "ALTER TABLE t1 RENAME TO t9"), List.of("INSERT INTO t9 VALUES (100, 0)"),
+                "SELECT * FROM t0", "INSERT OR FAIL INTO t0 VALUES ('a', 2)");
+        assertThat(rows).containsExactly(List.of("a", 2L));
+    }
+
+    @Test
+    void theApplicationsTriggersKeepTheirOrderAfterTheRename() throws SQLException {
+        List<List<Object>> rows = same(List.of("CREATE TABLE t0 (c0, c1)", TARGET, "CREATE TABLE seen (k TEXT PRIMARY KEY,"
+                + " s TEXT)", "CREATE TRIGGER older AFTER INSERT ON t0 BEGIN INSERT INTO t1 VALUES (NEW.c0, NEW.c1);"
+                + " UPDATE seen SET s = s || 'older,'; END", "CREATE TRIGGER newer AFTER INSERT ON t0 BEGIN"
+                + " UPDATE seen SET s = s || 'newer,'; END", "ALTER TABLE t1 RENAME TO t9"),
+                List.of("INSERT INTO seen VALUES ('x', '')"), "SELECT s FROM seen", "INSERT INTO t0 VALUES (1, 2)");
+        assertThat(rows).containsExactly(List.of("newer,older,"));
+    }
+}

@@ -53,6 +53,24 @@ public final class TriggerKeyRewrite {
         return i < tokens.size() && tokens.get(i).isWord("TRIGGER");
     }
 
+    /** True for a {@code CREATE TRIGGER} that makes a TEMP trigger: {@code CREATE TEMP TRIGGER}, or one named {@code temp.x}. */
+    public static boolean isCreateTempTrigger(String sql) {
+        if (!isCreateTrigger(sql)) {
+            return false;
+        }
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
+        if (tokens.get(1).isWord("TEMP") || tokens.get(1).isWord("TEMPORARY")) {
+            return true;
+        }
+        int i = 2; // after CREATE TRIGGER
+        if (i + 2 < tokens.size() && tokens.get(i).isWord("IF") && tokens.get(i + 1).isWord("NOT")
+                && tokens.get(i + 2).isWord("EXISTS")) {
+            i += 3;
+        }
+        return i + 1 < tokens.size() && tokens.get(i + 1).isSymbol('.')
+                && tokens.get(i).name(sql).equalsIgnoreCase("temp");
+    }
+
     /** The trigger with the INSERTs of its body rewritten; {@code sql} must be a {@code CREATE TRIGGER}. */
     public static Result rewrite(String sql, KeyColumns keys) throws SQLException {
         List<String> leftAsWritten = new ArrayList<>();

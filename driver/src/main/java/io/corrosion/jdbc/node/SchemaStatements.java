@@ -255,7 +255,9 @@ final class SchemaStatements {
                     }
                 }
                 case OTHER -> {
-                    if (TriggerKeyRewrite.isCreateTrigger(s.sql())) {
+                    if (TriggerKeyRewrite.isCreateTempTrigger(s.sql())) {
+                        tempTriggerCreated(c);
+                    } else if (TriggerKeyRewrite.isCreateTrigger(s.sql())) {
                         triggerCreated(c);
                     }
                 }
@@ -281,6 +283,23 @@ final class SchemaStatements {
         boolean driversOwn = TriggerConflictRewrite.isDriversOwn(trigger);
         if (table != null && !driversOwn && c.session.crrName(table) != null) {
             c.session.schema().captureBeforeNewestTrigger(c.session.crrName(table));
+        }
+    }
+
+    /**
+     * A TEMP trigger on a CRR fires before the capture triggers, whatever the driver does (SQLite fires a connection's
+     * TEMP triggers first): said once per trigger, as a WARN, since what it does can keep a row from replicating.
+     */
+    private static void tempTriggerCreated(NodeConnection c) throws SQLException {
+        try (Statement st = c.raw.createStatement(); ResultSet rs = st.executeQuery("SELECT m.tbl_name, m.name,"
+                + " EXISTS (SELECT 1 FROM temp.sqlite_master AS t WHERE t.type = 'table' AND t.name = m.tbl_name"
+                + " COLLATE NOCASE) FROM temp.sqlite_master AS m WHERE m.type = 'trigger' ORDER BY m.rowid DESC LIMIT 1")) {
+            if (rs.next() && !rs.getBoolean(3) && c.session.crrName(rs.getString(1)) != null) {
+                log.warn("TEMP trigger {} on replicated table {} fires before the driver captures the row: a row it writes"
+                        + " in its own table replicates wrongly, and a row an OR FAIL statement keeps after it failed does"
+                        + " not replicate. Create it as a trigger of the file (README, 'Triggers')", rs.getString(2),
+                        rs.getString(1));
+            }
         }
     }
 

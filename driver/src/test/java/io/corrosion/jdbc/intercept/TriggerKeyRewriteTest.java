@@ -61,4 +61,15 @@ class TriggerKeyRewriteTest {
         assertThat(TriggerKeyRewrite.isCreateTrigger("create table trigger_log (id integer primary key)")).isFalse();
         assertThat(TriggerKeyRewrite.isCreateTrigger("drop trigger a")).isFalse();
     }
+
+    @Test
+    void recognisesATempTriggerByItsKeywordOrItsSchema() {
+        assertThat(TriggerKeyRewrite.isCreateTempTrigger("create temporary trigger a after insert on t begin select 1; end"))
+                .isTrue();
+        assertThat(TriggerKeyRewrite.isCreateTempTrigger("CREATE TRIGGER IF NOT EXISTS \"temp\".a AFTER INSERT ON t"))
+                .isTrue();
+        assertThat(TriggerKeyRewrite.isCreateTempTrigger("CREATE TRIGGER main.a AFTER INSERT ON t")).isFalse();
+        assertThat(TriggerKeyRewrite.isCreateTempTrigger("CREATE TRIGGER temp AFTER INSERT ON t")).isFalse();
+        assertThat(TriggerKeyRewrite.isCreateTempTrigger("CREATE TEMP TABLE t (a)")).isFalse();
+    }
 }

@@ -2,9 +2,13 @@ package io.corrosion.jdbc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.corrosion.jdbc.CapturedLogs;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A table's triggers fire in the order SQLite gives them (newest first) after the driver made some of them again, and
@@ -13,6 +17,9 @@ import org.junit.jupiter.api.Test;
  * newest, ahead of the capture, and the row stayed on this node only (found by the random SQL probes).
  */
 class TriggerFiringOrderTest extends PlainDifferentialTest {
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.of(SchemaStatements.class);
+
     private static final String TARGET = "CREATE TABLE t1 (id INTEGER PRIMARY KEY, c3 NOT NULL)";
     private static final String FAILS_ON_TAKEN_ID = "CREATE TRIGGER tr AFTER INSERT ON t0 BEGIN"
             + " INSERT OR IGNORE INTO t1 VALUES (100, NEW.c1); END";
@@ -41,5 +48,18 @@ class TriggerFiringOrderTest extends PlainDifferentialTest {
                 + " UPDATE seen SET s = s || 'newer,'; END", "ALTER TABLE t1 RENAME TO t9"),
                 List.of("INSERT INTO seen VALUES ('x', '')"), "SELECT s FROM seen", "INSERT INTO t0 VALUES (1, 2)");
         assertThat(rows).containsExactly(List.of("newer,older,"));
+    }
+
+    /** A TEMP trigger fires before the capture whatever the driver does: the driver says so when it is created. */
+    @Test
+    void aTempTriggerOnAReplicatedTableIsWarnedOfOnce() throws SQLException {
+        try (Node a = new Node(dir, "temp")) {
+            a.exec("CREATE TABLE t0 (c0, c1)", "CREATE TABLE loose (c0)",
+                    "CREATE TEMP TRIGGER tr AFTER INSERT ON t0 BEGIN SELECT 1; END",
+                    "CREATE TEMP TABLE scratch (c0)", "CREATE TEMP TRIGGER on_scratch AFTER INSERT ON scratch BEGIN"
+                    + " SELECT 1; END", "CREATE TRIGGER main_one AFTER INSERT ON t0 BEGIN SELECT 1; END");
+            assertThat(logs.at(Level.WARN)).map(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                    .startsWith("TEMP trigger tr on replicated table t0 fires before the driver captures the row");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.keys;
 
 import io.corrosion.jdbc.CorrosionConfig;
 import io.corrosion.jdbc.Reentrant;
+import io.corrosion.jdbc.TableTriggers;
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.GeneratorStatements;
@@ -19,12 +20,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -53,8 +51,6 @@ import org.sqlite.SQLiteConnection;
 final class KeyStatementHook implements StatementHook {
     private static final Logger log = LoggerFactory.getLogger(KeyStatementHook.class);
     private static final int MAX_CACHED = 4096;
-    /** SQLite keeps a TEMP trigger's SQL as {@code CREATE TRIGGER ...}. */
-    private static final Pattern TEMP_KEPT_AS = Pattern.compile("^CREATE\\s+TRIGGER", Pattern.CASE_INSENSITIVE);
     private static final Pattern ROLLBACK_TO =
             Pattern.compile("ROLLBACK(\\s+TRANSACTION)?\\s+TO\\b", Pattern.CASE_INSENSITIVE);
 
@@ -355,43 +351,16 @@ final class KeyStatementHook implements StatementHook {
 
     /**
      * SQLite renamed the table in the trigger bodies that insert into it, but not in their allocating calls' string
-     * literal: those triggers are created again with the new name there, in the rename's transaction; this
-     * connection's TEMP triggers too (SQLite renames nothing in other connections' TEMP triggers either). SQLite fires
-     * a table's triggers newest first, and a trigger created again is the newest: every trigger of a table that has one
-     * to change is created again, oldest first, so they keep their order (the driver's capture triggers must stay
-     * after the application's, to fire first: an application trigger that fails under {@code OR FAIL} keeps its row).
+     * literal: those triggers are created again with the new name there, in the rename's transaction, keeping their
+     * tables' trigger order ({@link TableTriggers}); this connection's TEMP triggers too (SQLite renames nothing in
+     * other connections' TEMP triggers either).
      */
-    private record Trigger(String name, String table, String sql) {}
-
     private static void renameInTriggers(SQLiteConnection c, String from, String to) throws SQLException {
         Pattern call = Pattern.compile(Pattern.quote(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(from) + ","),
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         String renamed = Matcher.quoteReplacement(KeyFunctions.TRIGGER_KEY + "(" + Identifiers.literal(to) + ",");
         for (String schema : List.of("main", "temp")) {
-            List<Trigger> triggers = new ArrayList<>(); // in the order they were created
-            Set<String> changed = new HashSet<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, tbl_name, sql FROM "
-                    + schema + ".sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid")) {
-                while (rs.next()) {
-                    Matcher m = call.matcher(rs.getString(3));
-                    boolean change = m.find();
-                    triggers.add(new Trigger(rs.getString(1), rs.getString(2), change ? m.replaceAll(renamed)
-                            : rs.getString(3)));
-                    if (change) {
-                        changed.add(rs.getString(2).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            triggers.removeIf(t -> !changed.contains(t.table().toLowerCase(Locale.ROOT)));
-            try (Statement s = c.createStatement()) {
-                for (Trigger trigger : triggers) {
-                    s.execute("DROP TRIGGER " + schema + "." + Identifiers.quote(trigger.name()));
-                }
-                for (Trigger trigger : triggers) {
-                    s.execute(schema.equals("temp") ? TEMP_KEPT_AS.matcher(trigger.sql()).replaceFirst(
-                            "CREATE TEMP TRIGGER") : trigger.sql());
-                }
-            }
+            TableTriggers.remake(c, schema, (name, sql) -> call.matcher(sql).replaceAll(renamed));
         }
     }
 

@@ -5,11 +5,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +35,35 @@ public final class TableTriggers {
     private TableTriggers() {}
 
     /**
+     * Puts the triggers of the {@code main} table {@code table} in the order of {@code rank} (lower ranks older, so
+     * fired later), keeping the order of those of one rank: the triggers from the first one out of place on are made
+     * again. Returns whether any was.
+     */
+    public static boolean sort(Connection c, String table, ToIntFunction<String> rank) throws SQLException {
+        List<Trigger> triggers = new ArrayList<>(); // oldest first
+        try (PreparedStatement p = c.prepareStatement("SELECT name, tbl_name, sql FROM main.sqlite_master"
+                + " WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL ORDER BY rowid")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    triggers.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        List<Trigger> sorted = new ArrayList<>(triggers);
+        sorted.sort(Comparator.comparingInt(t -> rank.applyAsInt(t.name())));
+        int first = 0;
+        while (first < sorted.size() && sorted.get(first).equals(triggers.get(first))) {
+            first++;
+        }
+        if (first == sorted.size()) {
+            return false;
+        }
+        make(c, "main", sorted.subList(first, sorted.size()));
+        return true;
+    }
+
+    /**
      * Makes the triggers of {@code schema} ({@code main} or {@code temp}) that {@code rewrite} changes again, with every
      * other trigger of their tables. Returns those tables.
      */
@@ -49,6 +81,12 @@ public final class TableTriggers {
             }
         }
         triggers.removeIf(t -> !tables.containsKey(t.table().toLowerCase(Locale.ROOT)));
+        make(c, schema, triggers);
+        return List.copyOf(tables.values());
+    }
+
+    /** Drops the triggers, then creates them with their SQL, in this order: the last is the newest. */
+    private static void make(Connection c, String schema, List<Trigger> triggers) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (Trigger t : triggers) {
                 s.execute("DROP TRIGGER " + schema + "." + Identifiers.quote(t.name()));
@@ -58,6 +96,5 @@ public final class TableTriggers {
                         : t.sql());
             }
         }
-        return List.copyOf(tables.values());
     }
 }

@@ -176,6 +176,7 @@ final class CrrDdl {
         } else {
             UniqueChecks.recreate(conn, table, pks);
         }
+        TriggerOrder.settle(conn, table);
         new Backfill(session, conn).run(t, false);
         regenerateView();
     }
@@ -402,13 +403,7 @@ final class CrrDdl {
             throw new CrrSchemaException(table, CrrRule.NO_UNIQUE_INDEX, String.join(", ", refused));
         }
         asCrr(table, CrrRule.DRIVER);
-    }
-
-    /** The capture triggers of a CRR, dropped and made again: the newest triggers of the table. */
-    void recreateCaptureTriggers(String table) throws SQLException {
-        TableInfo t = requireCrr(table);
-        dropTriggers(t.name());
-        createTriggers(t);
+        TriggerOrder.settle(conn, table);
     }
 
     private void createTriggers(TableInfo t) throws SQLException {
@@ -468,6 +463,7 @@ final class CrrDdl {
                 dropTriggers(t.name());
                 createTriggers(t);
                 UniqueChecks.recreate(conn, t.name(), CrrCatalog.pkColumns(conn, t.name()));
+                TriggerOrder.settle(conn, t.name());
             }
         }
         regenerateView();

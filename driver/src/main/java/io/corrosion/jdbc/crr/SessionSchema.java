@@ -46,15 +46,15 @@ public final class SessionSchema {
 
     /**
      * After {@code ALTER TABLE from RENAME TO to}, in its transaction: the application's triggers whose body UPSERTs
-     * into the table tell the UNIQUE checks its new name ({@link AppTriggers}); the capture of the CRRs among their
-     * tables is made again after them, so that it still fires first.
+     * into the table tell the UNIQUE checks its new name ({@link AppTriggers}); the triggers of the CRRs among their
+     * tables stay in their order ({@link TriggerOrder}).
      */
     public void renamedInTriggers(String from, String to) throws SQLException {
         session.inTransactionDo(() -> {
             for (String table : AppTriggers.renameUpsertTable(conn, from, to)) {
                 String crr = session.crrName(table);
                 if (crr != null) {
-                    ddl.recreateCaptureTriggers(crr);
+                    TriggerOrder.settle(conn, crr);
                 }
             }
         });
@@ -81,22 +81,13 @@ public final class SessionSchema {
                 UniqueChecks.refuseCollidingRows(conn, table, index);
             }
             UniqueChecks.create(conn, table, index, CrrCatalog.pkColumns(conn, table));
+            TriggerOrder.settle(conn, table);
         });
     }
 
     /** Stops enforcing {@code index} as UNIQUE; call after DROP INDEX. */
     public void dropUnique(String index) throws SQLException {
         session.inTransactionDo(() -> UniqueChecks.drop(conn, index));
-    }
-
-    /**
-     * Turns the unique indexes of {@code table} that CREATE UNIQUE INDEX made into plain ones enforced as in
-     * {@link #enforceUnique}. Returns those it cannot turn (UNIQUE constraints of the table, partial or expression
-     * indexes), each with why; the table cannot be a CRR while they exist.
-     */
-    public List<String> convertUniqueIndexes(String table) throws SQLException {
-        return session.inTransaction(
-                () -> UniqueChecks.convertUniqueIndexes(conn, table, CrrCatalog.pkColumns(conn, table)));
     }
 
     /**
@@ -122,12 +113,12 @@ public final class SessionSchema {
 
     /**
      * After the application created a trigger on the CRR {@code table} (the newest trigger): its capture triggers are
-     * made again, after it, so that they fire first (SQLite fires a table's newest trigger first). An application
-     * trigger that writes the same table (puts back a row its statement deleted, deletes a row just inserted) then
-     * writes after the statement's own change was captured, as a statement after it would.
+     * made again, after it, so that they fire first (SQLite fires a table's newest trigger first; {@link TriggerOrder}).
+     * An application trigger that writes the same table (puts back a row its statement deleted, deletes a row just
+     * inserted) then writes after the statement's own change was captured, as a statement after it would.
      */
     public void captureBeforeNewestTrigger(String table) throws SQLException {
-        session.inTransactionDo(() -> ddl.recreateCaptureTriggers(table));
+        session.inTransactionDo(() -> TriggerOrder.settle(conn, table));
     }
 
     /** Forgets a CRR's metadata; call after DROP TABLE or to stop replicating a table. */

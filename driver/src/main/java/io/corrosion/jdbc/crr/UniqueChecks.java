@@ -61,8 +61,8 @@ import org.sqlite.SQLiteException;
  * collides with (the statement fails). {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
  */
 public final class UniqueChecks {
-    private static final String INSERT_SUFFIX = "__corrosion_uq_ins";
-    private static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
+    static final String INSERT_SUFFIX = "__corrosion_uq_ins";
+    static final String UPDATE_SUFFIX = "__corrosion_uq_upd";
     private static final String KEY_FIRST_NOTE = "/*corrosion:key-first*/";
     private static final Pattern ON_CONFLICT_NOTE =
             Pattern.compile("/\\*corrosion:on-conflict=(ABORT|FAIL|IGNORE|REPLACE|ROLLBACK)\\*/");

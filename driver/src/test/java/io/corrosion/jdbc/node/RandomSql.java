@@ -23,6 +23,8 @@ final class RandomSql {
     /** The schema: CREATE TABLE, indexes, triggers. */
     final List<String> schema = new ArrayList<>();
     private boolean textKey;
+    /** A UNIQUE of the table fails or ignores by its own clause: an UPDATE then writes one row (see {@link #next}). */
+    private boolean resolvesByClause;
     private int added;
 
     RandomSql(long seed) {
@@ -63,7 +65,7 @@ final class RandomSql {
             t.append(", ").append(col).append(column(col));
         }
         if (r.nextInt(5) == 0) {
-            t.append(", UNIQUE (a, b)").append(r.nextBoolean() ? "" : " ON CONFLICT " + pick(RESOLUTIONS));
+            t.append(", UNIQUE (a, b)").append(r.nextBoolean() ? "" : onConflict(RESOLUTIONS));
         }
         t.append(tail).append(")").append(shape == 3 ? " WITHOUT ROWID" : "");
         schema.add(t.toString());
@@ -87,13 +89,19 @@ final class RandomSql {
             c.append(" DEFAULT ").append(literal());
         }
         if (r.nextInt(5) == 0) {
-            c.append(" UNIQUE").append(r.nextBoolean() ? "" : " ON CONFLICT " + pick(new String[] {"IGNORE", "ABORT",
-                    "FAIL", "REPLACE"}));
+            c.append(" UNIQUE").append(r.nextBoolean() ? "" : onConflict(new String[] {"IGNORE", "ABORT", "FAIL",
+                    "REPLACE"}));
         }
         if (r.nextInt(6) == 0) {
             c.append(" CHECK (").append(col).append(" IS NOT 3)");
         }
         return c.toString();
+    }
+
+    private String onConflict(String[] resolutions) {
+        String resolution = pick(resolutions);
+        resolvesByClause |= resolution.equals("FAIL") || resolution.equals("IGNORE");
+        return " ON CONFLICT " + resolution;
     }
 
     /** The next statement (or string of two). */
@@ -107,11 +115,11 @@ final class RandomSql {
         } else if (k < 42) {
             return "REPLACE" + insert("").substring("INSERT".length());
         } else if (k < 60) {
-            // with an OR clause one row: which rows of several an UPDATE writes before one collides follows the
-            // query plan (the driver's differs), in SQLite too
+            // with an OR clause (or a UNIQUE's own FAIL or IGNORE) one row: which rows of several an UPDATE writes
+            // before one collides follows the query plan (the driver's differs), in SQLite too
             boolean or = r.nextInt(3) == 0;
             return "UPDATE" + (or ? " OR " + pick(RESOLUTIONS) : "") + " t SET " + pick(values) + " = "
-                    + valueExpression() + (or ? oneRow() : where());
+                    + valueExpression() + (or || resolvesByClause ? oneRow() : where());
         } else if (k < 68) {
             return "DELETE FROM t" + where();
         } else if (k < 80) {
@@ -126,7 +134,7 @@ final class RandomSql {
                     + " ORDER BY " + String.join(", ", key); // the order rows are written in, which collisions follow
         } else if (k < 92) {
             return insert("") + "; " + (r.nextBoolean() ? insert(" OR IGNORE") : "UPDATE t SET " + pick(values) + " = "
-                    + literal() + where());
+                    + literal() + (resolvesByClause ? oneRow() : where()));
         }
         return "UPDATE t SET " + pick(values) + " = NULL" + where();
     }

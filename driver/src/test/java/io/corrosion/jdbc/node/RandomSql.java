@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.node;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -70,15 +71,18 @@ final class RandomSql {
         t.append(tail).append(")").append(shape == 3 ? " WITHOUT ROWID" : "");
         schema.add(t.toString());
         schema.add("CREATE TABLE log (id INTEGER PRIMARY KEY, msg TEXT)");
+        List<String> after = new ArrayList<>();
         if (r.nextInt(4) == 0) {
-            schema.add("CREATE UNIQUE INDEX ui ON t (b)" + (r.nextBoolean() ? " WHERE b IS NOT NULL" : ""));
+            after.add("CREATE UNIQUE INDEX ui ON t (b)" + (r.nextBoolean() ? " WHERE b IS NOT NULL" : ""));
         }
         if (r.nextInt(3) == 0) {
             // no DELETE trigger: the driver's REPLACE of a UNIQUE constraint fires it, SQLite's does not (README)
             String event = pick(new String[] {"INSERT", "UPDATE"});
-            schema.add("CREATE TRIGGER tr AFTER " + event + " ON t BEGIN INSERT INTO log (msg) VALUES ('" + event
-                    + " ' || quote(NEW.a)); END");
+            after.add("CREATE TRIGGER tr " + pick(new String[] {"BEFORE", "AFTER"}) + " " + event + " ON t BEGIN"
+                    + " INSERT INTO log (msg) VALUES ('" + event + " ' || quote(NEW.a)); END");
         }
+        Collections.shuffle(after, r); // a unique index made after a trigger, or before it
+        schema.addAll(after);
     }
 
     private String column(String col) {

@@ -3,12 +3,14 @@ package io.corrosion.jdbc.crr;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.Reentrant;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.StringJoiner;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,9 +206,26 @@ public final class CrrSession implements AutoCloseable {
 
     /**
      * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
-     * gone. The driver calls it for the application's {@code ROLLBACK TO}.
+     * gone. The driver calls it for the application's {@code ROLLBACK TO}, and then {@link #rolledBackToSavepoint}.
      */
     public void forgetTransactionCaches() {
+        forget(false);
+    }
+
+    /** After the application's {@code ROLLBACK TO}: as {@link #forgetTransactionCaches}, for rows of any statement. */
+    public void rolledBackToSavepoint() {
+        forget(true);
+    }
+
+    private void forget(boolean all) {
+        if (tx.pendingDbVersion > 0 && !tx.touched.isEmpty()) {
+            try {
+                tx.touched.recheck(all, this::stillWritten);
+            } catch (SQLException e) {
+                LOG.warn("Could not tell which rows a failed statement or a ROLLBACK TO undid; change listeners may hear"
+                        + " of rows this transaction did not write: {}", e.getMessage(), e);
+            }
+        }
         sites.forget();
         tx.recordedDbVersions.clear();
         tx.mergeEqualValues = null;
@@ -214,6 +233,25 @@ public final class CrrSession implements AutoCloseable {
         tx.floorRecorded = false;
         tx.flushedUpTo = 0; // a flush in what was undone is gone: the journal keeps the entries due
         versions.keepTaken();
+    }
+
+    /** Whether the clock record of the row has a field of this transaction's version: its write was not undone. */
+    private boolean stillWritten(long table, Object key) throws SQLException {
+        TableInfo t = catalog.table(table);
+        if (t == null) {
+            return true; // not a CRR any more: as the transaction filed it
+        }
+        StringJoiner versions = new StringJoiner(", ");
+        for (int slot = 0; slot <= t.maxSlot(); slot++) {
+            versions.add(Sql.f(slot, "db"));
+        }
+        PreparedStatement p = prepared("SELECT 1 FROM " + Sql.ident(t.clockTable()) + " WHERE key = ? AND ? IN ("
+                + versions + ")");
+        p.setObject(1, key);
+        p.setLong(2, tx.pendingDbVersion);
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next();
+        }
     }
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */

@@ -1,6 +1,9 @@
 package io.corrosion.jdbc.crr;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +43,15 @@ final class Touched {
     private final Map<Long, Set<Key>> rows = new LinkedHashMap<>();
     private long lastTable = -1;
     private Set<Key> lastKeys;
+    /** Per table, how many of its first keys {@link #recheck} found written; the keys after them are unchecked. */
+    private final Map<Long, Integer> checked = new HashMap<>();
+    private boolean oneChecked;
+
+    /** Whether a row this transaction wrote still carries its write. */
+    @FunctionalInterface
+    interface Written {
+        boolean test(long table, Object key) throws SQLException;
+    }
 
     void add(long table, Object key) {
         if (rows.isEmpty()) {
@@ -69,7 +81,11 @@ final class Touched {
             lastKeys = new LinkedHashSet<>();
             lastKeys.add(new Key(oneKey));
             rows.put(oneTable, lastKeys);
+            if (oneChecked) {
+                checked.put(oneTable, 1);
+            }
             oneKey = null;
+            oneChecked = false;
         }
     }
 
@@ -94,6 +110,7 @@ final class Touched {
     void forget(long table) {
         spill();
         rows.remove(table);
+        checked.remove(table);
         if (lastTable == table) {
             lastTable = -1;
             lastKeys = null;
@@ -107,7 +124,50 @@ final class Touched {
     void clear() {
         one = false;
         oneKey = null;
+        oneChecked = false;
+        checked.clear();
         rows.clear();
+        lastTable = -1;
+        lastKeys = null;
+    }
+
+    /**
+     * After a failed statement or a rollback to a savepoint, which undo their writes: forgets the rows whose write is
+     * gone, so that the version log and the change listeners name only rows the transaction wrote. Looks at the rows
+     * first written since the last recheck (a failed statement's), or at every row if {@code all} (a rollback to a
+     * savepoint may undo rows written before that).
+     */
+    void recheck(boolean all, Written written) throws SQLException {
+        if (all) {
+            checked.clear();
+            oneChecked = false;
+        }
+        if (one) {
+            if (!oneChecked && !written.test(oneTable, oneKey)) {
+                clear();
+            } else {
+                oneChecked = true;
+            }
+            return;
+        }
+        for (Iterator<Map.Entry<Long, Set<Key>>> tables = rows.entrySet().iterator(); tables.hasNext(); ) {
+            Map.Entry<Long, Set<Key>> table = tables.next();
+            Iterator<Key> keys = table.getValue().iterator();
+            for (int skip = checked.getOrDefault(table.getKey(), 0); skip > 0; skip--) {
+                keys.next();
+            }
+            while (keys.hasNext()) {
+                if (!written.test(table.getKey(), keys.next().value())) {
+                    keys.remove();
+                }
+            }
+            if (table.getValue().isEmpty()) {
+                tables.remove();
+                checked.remove(table.getKey());
+            } else {
+                checked.put(table.getKey(), table.getValue().size());
+            }
+        }
         lastTable = -1;
         lastKeys = null;
     }

@@ -300,7 +300,10 @@ final class NodeStatementHook implements StatementHook {
         }
         resetConflictResolution(plan, connection, false);
         if (isRollback(plan)) {
-            forgetTransactionCaches(connection); // ROLLBACK TO undid part of the transaction
+            NodeConnection c = connections.apply(connection);
+            if (c != null) {
+                c.session.rolledBackToSavepoint(); // ROLLBACK TO undid part of the transaction
+            }
         }
         if (schema.needsScope(plan)) {
             NodeConnection c = connections.apply(connection);

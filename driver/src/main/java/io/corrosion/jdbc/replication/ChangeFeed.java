@@ -69,8 +69,14 @@ final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    /** The event with the rows of the application's tables only (not the slot claims, ...); null if none is left. */
+    /**
+     * The event with the rows of the application's tables only (not the slot claims, ...); null if none is left, or if
+     * there were none (a transaction whose writes a failed statement or a ROLLBACK TO all undid).
+     */
     private static ChangeEvent applicationRows(ChangeEvent event) {
+        if (event.rows().isEmpty()) {
+            return null;
+        }
         if (event.tables().stream().noneMatch(InternalTables::isInternal)) {
             return event;
         }

@@ -2,10 +2,10 @@ package io.corrosion.jdbc;
 
 import io.corrosion.jdbc.intercept.Identifiers;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,9 +16,10 @@ import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
- * Makes triggers again with their SQL changed, keeping the order SQLite fires them in. SQLite fires a table's triggers
- * newest first, and a trigger made again is the newest: so every trigger of a table that has one to change is made
- * again, oldest first. The driver's capture triggers, made after the application's so that they fire first, stay so.
+ * The order SQLite fires a table's triggers in: newest first, and a trigger made again is the newest. Triggers made
+ * again with their SQL changed keep their order ({@link #remake}: every trigger of a table that has one to change is
+ * made again, oldest first); and a table's triggers are put in an order of ranks ({@link #sort}), as the CRR engine
+ * wants its own around the application's.
  */
 public final class TableTriggers {
     /** {@code sqlite_master} keeps a TEMP trigger's SQL as {@code CREATE TRIGGER}. */

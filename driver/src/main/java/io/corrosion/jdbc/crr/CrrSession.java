@@ -205,8 +205,8 @@ public final class CrrSession implements AutoCloseable {
     }
 
     /**
-     * After a failed statement or a rollback to a savepoint: what this transaction believed it had written may be
-     * gone. The driver calls it for the application's {@code ROLLBACK TO}, and then {@link #rolledBackToSavepoint}.
+     * After a failed statement or a rollback to a savepoint of the engine's: what this transaction believed it had
+     * written may be gone (for the application's {@code ROLLBACK TO}, {@link #rolledBackToSavepoint}).
      */
     public void forgetTransactionCaches() {
         forget(false);

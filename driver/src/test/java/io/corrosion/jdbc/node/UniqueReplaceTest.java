@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
@@ -96,6 +97,21 @@ class UniqueReplaceTest extends PlainDifferentialTest {
             assertThat(a.rows("SELECT * FROM log")).containsExactly(List.of("deleted 1"));
             a.sendTo(b);
             assertThat(b.rows("SELECT * FROM t")).containsExactly(List.of(2L, "a"));
+        }
+    }
+
+    /**
+     * The same place: a DELETE trigger that refuses the row REPLACE deletes fails the statement with the trigger's
+     * error class (23000) and its text, the DELETE running as a statement of its own (ReplaceDeletes), and keeps the rows.
+     */
+    @Test
+    void aDeleteTriggerThatRefusesTheReplacedRowFailsTheStatementWithItsClass() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)", "INSERT INTO t VALUES (1, 'a')",
+                    "CREATE TRIGGER g BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'keep it'); END");
+            assertThatThrownBy(() -> a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("keep it").extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23000");
+            assertThat(a.rows("SELECT * FROM t")).containsExactly(List.of(1L, "a"));
         }
     }
 

@@ -2,11 +2,7 @@ package io.corrosion.jdbc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corrosion.jdbc.CorrosionDriver;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,22 +55,8 @@ class StaleDeleteTriggerTest extends PlainDifferentialTest {
         try (Node a = new Node(dir, "old")) {
             a.exec(withStaleTrigger("CREATE TABLE t0 (k TEXT PRIMARY KEY, c0 UNIQUE)").toArray(String[]::new));
         }
-        CorrosionDriver.shutdownAll();
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
-                Statement s = raw.createStatement()) {
-            List<List<Object>> checks = Node.rows(raw, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                    + " AND sql LIKE '%crsql_internal_replace_delete(%'");
-            assertThat(checks).hasSize(2);
-            for (List<Object> check : checks) { // as format 12 made them
-                s.execute("DROP TRIGGER \"" + check.get(0) + "\"");
-                String sql = (String) check.get(1);
-                String format12 = sql.replace("SELECT crsql_internal_replace_delete('t0', crsql_pack_columns(\"k\"))"
-                        + " FROM", "DELETE FROM");
-                assertThat(format12).isNotEqualTo(sql).doesNotContain("crsql_internal_replace_delete");
-                s.execute(format12);
-            }
-            s.execute("UPDATE crsql_master SET value = 12 WHERE key = 'corrosion_format'");
-        }
+        Node.asEarlierFormat(dir.resolve("old.db"), "%crsql_internal_replace_delete(%", 2, 12, sql -> sql.replace(
+                "SELECT crsql_internal_replace_delete('t0', crsql_pack_columns(\"k\")) FROM", "DELETE FROM"));
         try (Node a = new Node(dir, "old")) {
             assertThat(Node.outcome(a.c, "INSERT INTO t0 VALUES ('a', 1)")).isEqualTo("updated 1");
             assertThat(a.rows("SELECT * FROM t0")).containsExactly(List.of("a", 1L));

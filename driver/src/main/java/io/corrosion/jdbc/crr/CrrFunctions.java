@@ -116,6 +116,7 @@ final class CrrFunctions {
         }));
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
+        ReplaceDeletes.register(s);
         fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> {
             s.mergeInserted(ChangeColumns.of(a));
             return null;
@@ -141,6 +142,12 @@ final class CrrFunctions {
         return fits && "0".equals(tx.ts) ? dbv << CaptureTriggers.SEQ_BITS | base : -1L;
     }
 
+    /** The error of a function called on a connection its session was detached from. */
+    static SQLException detached(String function) {
+        return new SQLException(function + ": the CRR engine was detached from this connection; attach it again"
+                + " (CrrEngine.attach) before writing to CRR tables", "55000");
+    }
+
     private static void fn(CrrSession s, String name, int nArgs, boolean deterministic, SqlFunction.Body body)
             throws SQLException {
         fn(s, name, nArgs, 0, deterministic, body);
@@ -155,8 +162,7 @@ final class CrrFunctions {
             throws SQLException {
         SqlFunction.register(s.connection(), name, nArgs, longArgs, deterministic, a -> {
             if (s.isClosed()) {
-                throw new SQLException(name + ": the CRR engine was detached from this connection; attach it again"
-                        + " (CrrEngine.attach) before writing to CRR tables", "55000");
+                throw detached(name);
             }
             return body.call(a);
         });

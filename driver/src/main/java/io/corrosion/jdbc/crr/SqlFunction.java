@@ -80,7 +80,7 @@ final class SqlFunction extends Function {
      * SQLite passes on only the text of a function's error, as an SQLITE_ERROR: the SQLState goes into the text, where
      * the driver's error translation finds it again ({@code io.corrosion.jdbc.SqlErrors}).
      */
-    private static SQLException withStateInMessage(SQLException e) {
+    static SQLException withStateInMessage(SQLException e) {
         String message = String.valueOf(e.getMessage());
         if (e.getSQLState() == null || message.contains("(SQLSTATE ")) {
             return e;

@@ -30,16 +30,16 @@ import org.sqlite.SQLiteException;
  * <p>A local write that collides is treated as its statement's conflict clause says ({@code INSERT OR ...}/{@code
  * UPDATE OR ...}/{@code REPLACE INTO}; {@code crsql_internal_conflict()}, {@link StatementConflicts}): ABORT (the
  * default), FAIL and ROLLBACK raise SQLite's own error text ({@code UNIQUE constraint failed: t.c}), IGNORE skips the
- * row, REPLACE deletes the other rows first (a captured delete, so it replicates). A NULL that REPLACE turns into a NOT
- * NULL column's default is checked as that default. The statement is the top-level one ({@link
+ * row, REPLACE deletes the other rows first (a captured delete, so it replicates; {@link ReplaceDeletes}). A NULL
+ * that REPLACE turns into a NOT NULL column's default is checked as that default. The statement is the top-level one ({@link
  * CrrSession#statementConflicts}) or one in a trigger's body: a trigger fires per row, between the checks of the
  * top-level statement's rows, so the body statements that have a clause or an UPSERT tell the session while they run
  * (bracketed at CREATE TRIGGER by {@code TriggerConflictRewrite}, and in the triggers of files of an earlier format by
  * {@link AppTriggers}). As in SQLite, the outermost explicit clause wins: the top-level statement's, else that of the
  * outermost body statement of the chain of triggers that leads to the write.
  *
- * <p>Not as SQLite, and why. (1) REPLACE deletes the other rows with a DELETE in the check's body, so the application's
- * DELETE triggers on the table fire for them; SQLite fires none for a REPLACE's deletes (recursive_triggers, which would
+ * <p>Not as SQLite, and why. (1) REPLACE deletes the other rows with a DELETE ({@link ReplaceDeletes}), so the
+ * application's DELETE triggers on the table fire for them; SQLite fires none for a REPLACE's deletes (recursive_triggers, which would
  * fire them, is refused). A trigger can take a row away only by a DELETE, and a DELETE fires every DELETE trigger of
  * the table: the capture ones must fire (the delete replicates), the application's must not, and only a guard in the
  * application's triggers (their WHEN rewritten at CREATE TRIGGER, and in the triggers of existing files) could tell
@@ -187,11 +187,11 @@ public final class UniqueChecks {
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + INSERT_SUFFIX) + " BEFORE INSERT ON " + Sql.ident(table)
                 + " WHEN " + notNull + newSelected + " AND crsql_internal_capture() AND NOT " + upsertOfTakenKey
                 + " AND EXISTS (SELECT 1 " + insertOthers + ")" + insertBreaks
-                + body(insertOthers, message, mode, upsert + " = 2"));
+                + body(table, pkColumns, insertOthers, message, mode, upsert + " = 2"));
         exec(c, "CREATE TRIGGER IF NOT EXISTS " + Sql.ident(index + UPDATE_SUFFIX) + " BEFORE UPDATE OF " + updateOf
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + readSources + newSelected + " AND (" + changed
                 + oldSelected + ")" + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
-                + updateBreaks + body(updateOthers, message, updateMode, "0"));
+                + updateBreaks + body(table, pkColumns, updateOthers, message, updateMode, "0"));
     }
 
     /**
@@ -300,9 +300,10 @@ public final class UniqueChecks {
      * What a collision does, by {@code mode}: the statement's conflict resolution, else the constraint's own.
      * {@code ignores}: also skip the row where this is true (the UPSERT's targetless DO NOTHING).
      */
-    private static String body(String others, String message, String mode, String ignores) {
+    private static String body(String table, List<String> pkColumns, String others, String message, String mode,
+            String ignores) {
         return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE' OR " + ignores + ";"
-                + " DELETE " + others + " AND " + mode + " = 'REPLACE';"
+                + " " + ReplaceDeletes.call(table, pkColumns, others + " AND " + mode + " = 'REPLACE'") + ";"
                 + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"
                 + " SELECT RAISE(ROLLBACK, " + message + ") WHERE " + mode + " = 'ROLLBACK';"
                 + " SELECT RAISE(ABORT, " + message + ") WHERE " + mode + " = 'ABORT'; END";

@@ -97,6 +97,21 @@ public final class CrrTableDdl {
         return java.util.Optional.of(createIndexSql.substring(r.tokens.get(where + 1).start(), r.tokens.get(end - 1).end()));
     }
 
+    /**
+     * The column {@code ALTER TABLE x DROP [COLUMN] c} drops: {@code c}, unquoted, spelled as written; empty for any
+     * other ALTER TABLE.
+     */
+    public static java.util.Optional<String> droppedColumn(String alterTableSql) {
+        TokenReader r = new TokenReader(alterTableSql);
+        for (int i = 2; i + 1 < r.tokens.size(); i++) {
+            if (r.tokens.get(i).isWord("DROP")) {
+                int at = r.tokens.get(i + 1).isWord("COLUMN") && r.isName(i + 2) ? i + 2 : i + 1;
+                return r.isName(at) ? java.util.Optional.of(r.tokens.get(at).name(alterTableSql)) : java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The new name of {@code ALTER TABLE x RENAME TO y}: {@code y}, unquoted; empty for any other ALTER TABLE. */
     public static java.util.Optional<String> renamedTo(String alterTableSql) {
         TokenReader r = new TokenReader(alterTableSql);

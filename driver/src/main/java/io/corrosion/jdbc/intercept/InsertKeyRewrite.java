@@ -40,6 +40,11 @@ public final class InsertKeyRewrite extends TokenReader {
      */
     private final List<String> triggerColumns;
     private final boolean inTrigger;
+    /**
+     * In a trigger body, the rowid alias that names the key where the body leaves it out ({@code rowid}, else
+     * {@code _rowid_} or {@code oid}, whichever no column takes); null outside one, or if every alias is a column.
+     */
+    private final String triggerRowid;
     private final List<Edit> edits = new ArrayList<>();
 
     private record Edit(int start, int end, String text) {}
@@ -53,6 +58,8 @@ public final class InsertKeyRewrite extends TokenReader {
         this.callPrefix = callPrefix;
         this.triggerColumns = triggerColumns;
         this.inTrigger = triggerColumns != null;
+        this.triggerRowid = !inTrigger ? null
+                : List.of("rowid", "_rowid_", "oid").stream().filter(rowidAliases::contains).findFirst().orElse(null);
     }
 
     /**
@@ -77,7 +84,11 @@ public final class InsertKeyRewrite extends TokenReader {
      * As {@link #rewrite}, for an INSERT inside a trigger body, where SQLite allows no {@code WITH}: an
      * {@code INSERT ... SELECT} becomes {@code SELECT *, <call>NULL) FROM (<select>) WHERE true}, so it is rewritten
      * only if its rows leave the key out (a column list without it, or a table whose hidden key the application never
-     * names: then the columns are listed). Empty for any other shape.
+     * names: then the columns are listed). Empty for any other shape. Where the rows leave the key out, the body names it
+     * as the rowid, first: the trigger is stored and runs against the table of that name as it is then, which a
+     * DROP and CREATE may have given another key or none of its own; the rowid is the key of any table the driver
+     * gives keys, and a key column the body names comes later in the list, so that SQLite takes its value as it would
+     * from the statement as written. Where a column takes every rowid alias, the key column is named, last.
      *
      * @param insertable the table's insertable (non-generated) columns in order, the key among them
      */
@@ -171,6 +182,7 @@ public final class InsertKeyRewrite extends TokenReader {
             return false;
         }
         List<String> columns = null;
+        int listOpen = pos;
         int listClose = -1;
         if (isSymbol(pos, '(')) {
             listClose = matchingParen(pos);
@@ -189,14 +201,19 @@ public final class InsertKeyRewrite extends TokenReader {
         }
         int columnCount = columns == null ? insertableColumns : columns.size();
         if (keyIndex < 0) {
-            edits.add(new Edit(tokens.get(listClose).start(), tokens.get(listClose).start(),
-                    ", " + Identifiers.quote(keyColumn)));
+            addKey(listOpen, listClose, keyName());
         }
         int sourceEnd = sourceEnd(pos);
         if (tokens.get(pos).isWord("DEFAULT") && pos + 1 < tokens.size() && tokens.get(pos + 1).isWord("VALUES")) {
             return columns == null && defaultValues();
         }
         boolean insertKey = columns == null && hiddenKey; // rows without the key, which goes in at keyIndex
+        if (insertKey && inTrigger) { // the rows supply every column but the key, in order: listed, with the key
+            int at = tokens.get(pos - 1).end();
+            edits.add(new Edit(at, at, " " + triggerColumnList()));
+            insertKey = false;
+            keyIndex = -1;
+        }
         if (tokens.get(pos).isWord("VALUES")) {
             return insertKey ? valuesWithoutKey(pos + 1, sourceEnd, keyIndex) : values(pos + 1, sourceEnd, keyIndex);
         }
@@ -234,17 +251,6 @@ public final class InsertKeyRewrite extends TokenReader {
         if (columnCount < 1 || from >= end) {
             return false;
         }
-        if (inTrigger) { // the rows supply every column but the key, in order: listed, with the key last
-            StringBuilder list = new StringBuilder(" (");
-            for (String column : triggerColumns) {
-                if (!column.equalsIgnoreCase(keyColumn)) {
-                    list.append(Identifiers.quote(column)).append(", ");
-                }
-            }
-            int at = tokens.get(from - 1).end();
-            edits.add(new Edit(at, at, list.append(Identifiers.quote(keyColumn)).append(")").toString()));
-            return subquery(from, end, "*, " + call("NULL"));
-        }
         StringBuilder names = new StringBuilder();
         StringBuilder items = new StringBuilder();
         for (int c = 1; c <= columnCount; c++) {
@@ -267,7 +273,7 @@ public final class InsertKeyRewrite extends TokenReader {
 
     private boolean defaultValues() {
         edits.add(new Edit(tokens.get(pos).start(), tokens.get(pos + 1).end(),
-                "(" + Identifiers.quote(keyColumn) + ") VALUES (" + call("NULL") + ")"));
+                "(" + keyName() + ") VALUES (" + call("NULL") + ")"));
         return true;
     }
 
@@ -282,7 +288,7 @@ public final class InsertKeyRewrite extends TokenReader {
                 return false;
             }
             if (keyIndex < 0) {
-                edits.add(new Edit(tokens.get(close).start(), tokens.get(close).start(), ", " + call("NULL")));
+                addKey(i, close, call("NULL"));
             } else {
                 List<int[]> items = items(i + 1, close);
                 if (keyIndex >= items.size()) {
@@ -302,7 +308,7 @@ public final class InsertKeyRewrite extends TokenReader {
             return false;
         }
         if (inTrigger) {
-            return keyIndex < 0 && subquery(from, end, "*, " + call("NULL"));
+            return keyIndex < 0 && subquery(from, end, triggerRowid != null ? call("NULL") + ", *" : "*, " + call("NULL"));
         }
         int start = tokens.get(from).start();
         int stop = tokens.get(end - 1).end();
@@ -328,6 +334,34 @@ public final class InsertKeyRewrite extends TokenReader {
         edits.add(new Edit(start, start, "SELECT " + items + " FROM ("));
         edits.add(new Edit(stop, stop, ") WHERE true"));
         return true;
+    }
+
+    /** How the statement names the key it adds: {@link #triggerRowid}, else the key column. */
+    private String keyName() {
+        return triggerRowid != null ? triggerRowid : Identifiers.quote(keyColumn);
+    }
+
+    /**
+     * Adds {@code item} to the parenthesised list between two token indexes (a column list or a row): first where the
+     * key is {@link #triggerRowid}, else last.
+     */
+    private void addKey(int open, int close, String item) {
+        if (triggerRowid != null) {
+            edits.add(new Edit(tokens.get(open).end(), tokens.get(open).end(), item + ", "));
+        } else {
+            edits.add(new Edit(tokens.get(close).start(), tokens.get(close).start(), ", " + item));
+        }
+    }
+
+    /** In a trigger body, the table's columns but the key, with the key as {@link #addKey} adds it. */
+    private String triggerColumnList() {
+        StringBuilder list = new StringBuilder();
+        for (String column : triggerColumns) {
+            if (!column.equalsIgnoreCase(keyColumn)) {
+                list.append(list.length() > 0 ? ", " : "").append(Identifiers.quote(column));
+            }
+        }
+        return "(" + (triggerRowid != null ? triggerRowid + ", " + list : list + ", " + Identifiers.quote(keyColumn)) + ")";
     }
 
     private String call(String value) {

@@ -21,9 +21,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -185,6 +187,26 @@ final class SchemaStatements {
         return false;
     }
 
+    /**
+     * {@link OnlyColumnDrops#refuseAfter} for the last ALTER of each replicated table in the plan, before any of them
+     * is taken into its CRR: the one SQLite would have refused.
+     */
+    private void refuseDropsOfEveryColumn(SqlPlan plan, NodeConnection c) throws SQLException {
+        Map<String, String> lastAlters = new HashMap<>();
+        for (StatementPlan s : plan.statements()) {
+            String crr = s.kind() == StatementKind.ALTER_TABLE && policy.replicates(s) ? c.session.crrName(s.table().get()) : null;
+            if (crr != null) {
+                lastAlters.put(crr, s.sql());
+            }
+        }
+        for (Map.Entry<String, String> alter : lastAlters.entrySet()) {
+            String table = SchemaLookup.tableName(c, alter.getKey());
+            if (table != null) { // not renamed since
+                OnlyColumnDrops.refuseAfter(alter.getValue(), c.raw, table);
+            }
+        }
+    }
+
     private static String lower(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
@@ -233,6 +255,7 @@ final class SchemaStatements {
                 }
                 if (crr != null) {
                     SchemaRefusals.refuseSkippingColumnBesideReplace(s.sql(), c.raw, crr);
+                    OnlyColumnDrops.refuseBefore(s.sql(), c.raw, SchemaLookup.tableName(c, crr));
                     c.session.schema().beginAlter(crr);
                     c.altering.add(crr);
                     c.columnsBeforeAlter.put(crr, SchemaLookup.columns(c, crr));
@@ -243,6 +266,7 @@ final class SchemaStatements {
 
     /** In the scope, after the statements ran. */
     void after(SqlPlan plan, NodeConnection c) throws SQLException {
+        refuseDropsOfEveryColumn(plan, c);
         for (StatementPlan s : plan.statements()) {
             switch (s.kind()) {
                 case CREATE_TABLE -> created(s, c);

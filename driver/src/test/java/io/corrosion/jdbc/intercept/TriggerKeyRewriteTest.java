@@ -53,6 +53,44 @@ class TriggerKeyRewriteTest {
         assertThat(result.leftAsWritten()).containsExactly("audit");
     }
 
+    /** {@code table} gets keys in {@code key}, one of {@code columns}; {@code aliases} are the rowid names no column takes. */
+    private static String rewrite(String sql, String table, String key, List<String> columns, Set<String> aliases)
+            throws SQLException {
+        return TriggerKeyRewrite.rewrite(sql, t -> t.equalsIgnoreCase(table)
+                ? Optional.of(new TriggerKeyRewrite.InsertKey(key, columns, aliases, "k('" + table + "', "))
+                : Optional.empty()).sql();
+    }
+
+    private static final Set<String> ALIASES = Set.of("rowid", "oid", "_rowid_");
+
+    @Test
+    void aKeyTheBodyLeavesOutIsNamedAsTheRowidFirstSoThatItOutlivesTheTablesKeyColumn() throws SQLException {
+        List<String> audit = List.of("id", "order_id", "action");
+        assertThat(rewrite("create trigger a after insert on orders begin insert into audit (order_id, action)"
+                + " values (new.id, 'a'), (new.id, 'b'); end", "audit", "id", audit, ALIASES))
+                .isEqualTo("create trigger a after insert on orders begin insert into audit (rowid, order_id, action)"
+                        + " values (k('audit', NULL), new.id, 'a'), (k('audit', NULL), new.id, 'b'); end");
+        assertThat(rewrite("create trigger a after insert on orders begin insert into audit (order_id) select new.id;"
+                + " end", "audit", "id", audit, Set.of("oid", "_rowid_")))
+                .isEqualTo("create trigger a after insert on orders begin insert into audit (_rowid_, order_id)"
+                        + " SELECT k('audit', NULL), * FROM (select new.id) WHERE true; end");
+        assertThat(rewrite("create trigger a after insert on orders begin insert into audit (id, action) values"
+                + " (new.id, 'c'); end", "audit", "id", audit, ALIASES)).isEqualTo("create trigger a after insert on"
+                        + " orders begin insert into audit (id, action) values (k('audit', new.id), 'c'); end");
+    }
+
+    @Test
+    void theRowsOfATableWithTheHiddenKeyGetTheirColumnsListed() throws SQLException {
+        List<String> bag = List.of("a", "b", CrrTableDdl.ROW_ID_COLUMN);
+        assertThat(rewrite("create trigger g after insert on t begin insert into bag values (new.x, 1); end", "bag",
+                CrrTableDdl.ROW_ID_COLUMN, bag, ALIASES)).isEqualTo("create trigger g after insert on t begin"
+                        + " insert into bag (rowid, \"a\", \"b\") values (k('bag', NULL), new.x, 1); end");
+        assertThat(rewrite("create trigger g after insert on t begin insert into bag select new.x, 1; end", "bag",
+                CrrTableDdl.ROW_ID_COLUMN, bag, Set.of())).isEqualTo("create trigger g after insert on t begin"
+                        + " insert into bag (\"a\", \"b\", \"__corrosion_row_id\") SELECT *, k('bag', NULL) FROM"
+                        + " (select new.x, 1) WHERE true; end");
+    }
+
     @Test
     void recognisesCreateTriggerOnly() {
         assertThat(TriggerKeyRewrite.isCreateTrigger("create temp trigger if not exists a after insert on t begin "

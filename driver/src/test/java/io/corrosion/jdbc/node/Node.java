@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CorrosionConnection;
+import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
 import io.corrosion.jdbc.intercept.TriggerKeyRewrite;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** One node for tests: a database file opened through jdbc:corrosion:, one connection to it. */
 final class Node implements AutoCloseable {
@@ -120,6 +122,29 @@ final class Node implements AutoCloseable {
             assertThat(b.rows(query)).as("rows on a second node").isEqualTo(plainRows);
         }
         return plainRows;
+    }
+
+    /**
+     * Makes a node's file (the driver shut down) look as an earlier version of the driver left it: each of the
+     * {@code count} triggers whose SQL is {@code LIKE like} made again as {@code earlier} writes its SQL (which must
+     * change it), and the metadata's format set to {@code format}.
+     */
+    static void asEarlierFormat(Path file, String like, int count, int format, UnaryOperator<String> earlier)
+            throws SQLException {
+        CorrosionDriver.shutdownAll();
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = raw.createStatement()) {
+            List<List<Object>> triggers = rows(raw, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                    + " AND sql LIKE '" + like.replace("'", "''") + "'");
+            assertThat(triggers).hasSize(count);
+            for (List<Object> trigger : triggers) {
+                s.execute("DROP TRIGGER \"" + trigger.get(0) + "\"");
+                String sql = (String) trigger.get(1);
+                String before = earlier.apply(sql);
+                assertThat(before).isNotEqualTo(sql);
+                s.execute(before);
+            }
+            s.execute("UPDATE crsql_master SET value = " + format + " WHERE key = 'corrosion_format'");
+        }
     }
 
     Object scalar(String sql) throws SQLException {

@@ -1,13 +1,12 @@
 package io.corrosion.jdbc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.corrosion.jdbc.CorrosionDriver;
 import io.corrosion.jdbc.JdbcRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,22 +52,8 @@ class UniqueReplaceTest extends PlainDifferentialTest {
         try (Node a = new Node(dir, "old")) {
             a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b TEXT NOT NULL DEFAULT 'x' UNIQUE)", "INSERT INTO t VALUES (1, 'x')");
         }
-        CorrosionDriver.shutdownAll();
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
-                Statement s = raw.createStatement()) {
-            List<List<Object>> checks = Node.rows(raw, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                    + " AND sql LIKE '%COALESCE(NEW.\"b\"%'");
-            assertThat(checks).hasSize(2);
-            for (List<Object> check : checks) { // as format 7 made them
-                s.execute("DROP TRIGGER \"" + check.get(0) + "\"");
-                String sql = (String) check.get(1);
-                String format7 = sql.replace("COALESCE(NEW.\"b\", CASE WHEN crsql_internal_conflict() = 'REPLACE'"
-                        + " THEN ('x') END)", "NEW.\"b\"");
-                assertThat(format7).isNotEqualTo(sql).doesNotContain("COALESCE");
-                s.execute(format7);
-            }
-            s.execute("UPDATE crsql_master SET value = 7 WHERE key = 'corrosion_format'");
-        }
+        Node.asEarlierFormat(dir.resolve("old.db"), "%COALESCE(NEW.\"b\"%", 2, 7, sql -> sql.replace( // as format 7 made them
+                "COALESCE(NEW.\"b\", CASE WHEN crsql_internal_conflict() = 'REPLACE' THEN ('x') END)", "NEW.\"b\""));
         try (Node a = new Node(dir, "old")) {
             assertThat(Node.outcome(a.c, "INSERT OR REPLACE INTO t VALUES (2, NULL)")).isEqualTo("updated 1");
             assertThat(a.rows("SELECT * FROM t ORDER BY id")).containsExactly(List.of(2L, "x"));
@@ -96,6 +81,21 @@ class UniqueReplaceTest extends PlainDifferentialTest {
             assertThat(a.rows("SELECT * FROM log")).containsExactly(List.of("deleted 1"));
             a.sendTo(b);
             assertThat(b.rows("SELECT * FROM t")).containsExactly(List.of(2L, "a"));
+        }
+    }
+
+    /**
+     * The same place: a DELETE trigger that refuses the row REPLACE deletes fails the statement with the trigger's
+     * error class (23000) and its text, the DELETE running as a statement of its own (ReplaceDeletes), and keeps the rows.
+     */
+    @Test
+    void aDeleteTriggerThatRefusesTheReplacedRowFailsTheStatementWithItsClass() throws SQLException {
+        try (Node a = new Node(dir, "a")) {
+            a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)", "INSERT INTO t VALUES (1, 'a')",
+                    "CREATE TRIGGER g BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'keep it'); END");
+            assertThatThrownBy(() -> a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("keep it").extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23000");
+            assertThat(a.rows("SELECT * FROM t")).containsExactly(List.of(1L, "a"));
         }
     }
 

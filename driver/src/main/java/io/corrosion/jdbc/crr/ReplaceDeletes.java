@@ -1,0 +1,85 @@
+package io.corrosion.jdbc.crr;
+
+import io.corrosion.jdbc.SqlErrors;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.Function;
+
+/**
+ * {@code crsql_internal_replace_delete(table, crsql_pack_columns(key...))}, an aggregate the UNIQUE checks call for
+ * REPLACE: it gathers the keys of the rows that collide with the written one and deletes them once they are all read,
+ * in a DELETE of its own. A DELETE in the check's body would make SQLite compile the table's DELETE triggers into every
+ * INSERT and UPDATE of the table, so a trigger whose body names a table dropped since (SQLite keeps it) would fail them
+ * all; plain SQLite fails only the statements that fire it. The DELETE, prepared when a REPLACE deletes, fires the
+ * table's DELETE triggers as the one in the body did: the capture ones, so the delete replicates, and the application's.
+ */
+final class ReplaceDeletes extends Function.Aggregate {
+    static final String NAME = "crsql_internal_replace_delete";
+
+    private final CrrSession session;
+    /** This call's table and keys; SQLite runs a clone per call, which {@link #xStep} gives lists of its own. */
+    private String table;
+    private List<byte[]> keys;
+
+    private ReplaceDeletes(CrrSession session) {
+        this.session = session;
+    }
+
+    static void register(CrrSession s) throws SQLException {
+        Function.create(s.connection(), NAME, new ReplaceDeletes(s), 2, 0);
+    }
+
+    /** The call in a check's body, over the rows of {@code from} (a FROM and WHERE of {@code table}). */
+    static String call(String table, List<String> pkColumns, String from) {
+        return "SELECT " + NAME + "(" + Sql.literal(table) + ", crsql_pack_columns(" + Sql.idents(pkColumns, "") + ")) "
+                + from;
+    }
+
+    @Override
+    protected void xStep() throws SQLException {
+        if (keys == null) {
+            table = value_text(0);
+            keys = new ArrayList<>();
+        }
+        keys.add(value_blob(1));
+    }
+
+    @Override
+    protected void xFinal() throws SQLException {
+        List<byte[]> gathered = keys;
+        keys = null;
+        if (gathered == null || gathered.isEmpty()) {
+            result();
+            return;
+        }
+        if (session.isClosed()) {
+            throw CrrFunctions.detached(NAME);
+        }
+        try {
+            session.nested(() -> {
+                delete(table, gathered);
+                return null;
+            });
+        } catch (SQLException e) { // e.g. a RAISE in a DELETE trigger: its class reaches the statement
+            throw SqlFunction.withStateInMessage(SqlErrors.translate(e));
+        }
+        result();
+    }
+
+    private void delete(String table, List<byte[]> packedKeys) throws SQLException {
+        List<String> pk = CrrCatalog.pkColumns(session.connection(), table);
+        // main: a TEMP table of the same name would hide the table the check belongs to
+        try (PreparedStatement p = session.connection().prepareStatement("DELETE FROM main." + Sql.ident(table)
+                + " WHERE " + Sql.pkMatch(pk, ""))) {
+            for (byte[] packed : packedKeys) {
+                List<Object> values = PackedColumns.unpack(packed);
+                for (int i = 0; i < values.size(); i++) {
+                    p.setObject(i + 1, values.get(i));
+                }
+                p.executeUpdate();
+            }
+        }
+    }
+}

@@ -26,10 +26,11 @@ final class CrrMetadata {
      * ConnectionChangesView}); 11: the insert trigger leaves a key seen before to Java ({@code crsql_internal_reinsert}),
      * a shorter text to parse on open; 12: the UNIQUE checks step aside for a row that breaks a NOT NULL or CHECK
      * constraint, which SQLite checks first ({@link EarlierConstraints}), and every write of an application trigger's
-     * body is bracketed ({@link AppTriggers}). Every format change recreates the capture
+     * body is bracketed ({@link AppTriggers}); 13: the checks of a partial unique index read the written row with its
+     * columns' affinity and collation ({@link PartialIndexRows}). Every format change recreates the capture
      * triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 12;
+    static final int FORMAT_VERSION = 13;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

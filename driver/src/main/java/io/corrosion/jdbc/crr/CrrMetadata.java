@@ -27,7 +27,8 @@ final class CrrMetadata {
      * a shorter text to parse on open; 12: the UNIQUE checks step aside for a row that breaks a NOT NULL or CHECK
      * constraint, which SQLite checks first ({@link EarlierConstraints}), and every write of an application trigger's
      * body is bracketed ({@link AppTriggers}); 13: the checks of a partial unique index read the written row with its
-     * columns' affinity and collation ({@link PartialIndexRows}). Every format change recreates the capture
+     * columns' affinity and collation ({@link WrittenRow}), and so do their
+     * CHECK step-asides ({@link EarlierConstraints}). Every format change recreates the capture
      * triggers and the UNIQUE checks.
      */
     static final int FORMAT_VERSION = 13;

@@ -149,8 +149,8 @@ public final class UniqueChecks {
             used.addAll(CrrTableDdl.namesIn(where.get()));
             Map<String, String> newValues = new HashMap<>();
             columns.forEach(col -> newValues.put(col.name().toLowerCase(Locale.ROOT), col.newValue()));
-            newSelected = " AND " + PartialIndexRows.selected(c, table, "NEW", where.get(), used, newValues);
-            oldSelected = " OR NOT " + PartialIndexRows.selected(c, table, "OLD", where.get(), used, Map.of());
+            newSelected = " AND " + WrittenRow.satisfies(c, table, "NEW", where.get(), used, newValues);
+            oldSelected = " OR NOT " + WrittenRow.satisfies(c, table, "OLD", where.get(), used, Map.of());
             match.add("(" + where.get() + ")");
             updateOf = new StringJoiner(", ").add(columnsOf(c, table, used));
         }

@@ -11,24 +11,24 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Whether the row a {@link UniqueChecks} trigger writes (NEW) or replaces (OLD) is one a partial unique index's WHERE
- * selects, as SQLite selects it: the WHERE reads the row's values as the table's columns, with their affinity and
- * collation. {@code NEW.c} has neither, so the values are the second arm of a compound whose first arm is the table
+ * Whether the row a {@link UniqueChecks} trigger writes (NEW) or replaces (OLD) satisfies a condition over the table's
+ * columns (a partial unique index's WHERE, a CHECK broken) as SQLite evaluates it on the table: the condition reads the
+ * row's values as the table's columns, with their affinity and collation. {@code NEW.c} has neither, so the values are the second arm of a compound whose first arm is the table
  * (which gives the columns' affinity and collation to the compound's); {@code LIMIT -1} keeps SQLite from pushing the
  * WHERE down into the arms. SQLite drops a TEXT affinity from a compound whose other arm may hold a number, and a
  * NUMERIC one where it may hold text: a TEXT column's value goes in as {@code CAST(... AS TEXT)} (the same value: a TEXT
  * column holds text or NULL, unless it holds a blob), a number-affine one as it is. Where a TEXT column holds a blob, the
  * row's TEXT columns are read without their affinity (a blob compares the same either way; the others may not).
  */
-final class PartialIndexRows {
-    private PartialIndexRows() {}
+final class WrittenRow {
+    private WrittenRow() {}
 
     /**
      * True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare
      * (those among {@code used}, lower case). {@code values}: the value a column (lower case) holds, where not
      * {@code <row>."c"}.
      */
-    static String selected(Connection c, String table, String row, String where, Set<String> used,
+    static String satisfies(Connection c, String table, String row, String where, Set<String> used,
             Map<String, String> values) throws SQLException {
         StringJoiner names = new StringJoiner(", ");
         StringJoiner raw = new StringJoiner(", ");

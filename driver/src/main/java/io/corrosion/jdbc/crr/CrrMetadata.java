@@ -28,7 +28,7 @@ final class CrrMetadata {
      * constraint, which SQLite checks first ({@link EarlierConstraints}), and every write of an application trigger's
      * body is bracketed ({@link AppTriggers}); 13: the checks of a partial unique index read the written row with its
      * columns' affinity and collation ({@link WrittenRow}), and so do their
-     * CHECK step-asides ({@link EarlierConstraints}). Every format change recreates the capture
+     * CHECK step-asides ({@link EarlierConstraints}), which take a key declared INT or BIGINT for no rowid key. Every format change recreates the capture
      * triggers and the UNIQUE checks.
      */
     static final int FORMAT_VERSION = 13;

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
+import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +28,9 @@ import java.util.StringJoiner;
  * A CHECK is evaluated over the row with the columns' affinity and collation ({@link WrittenRow}), and not at all
  * where it names the rowid or a generated column, or where {@code PRAGMA ignore_check_constraints} is on. The rowid
  * alias and generated columns are never a NOT NULL break. A taken rowid key (INTEGER PRIMARY KEY, or the hidden key)
- * is checked first unless it resolves by REPLACE, which SQLite checks after
- * the UNIQUE indexes that do not; so is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
+ * is checked first unless it resolves by REPLACE, which SQLite checks after the UNIQUE indexes that do not; a key the
+ * driver made a rowid alias ({@code RowidKeyDdl}: declared INT, BIGINT, ...) is not SQLite's rowid key, and counts as
+ * another key. So is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
  * as SQLite checks a table's constraints last declared first, but those declared {@code ON CONFLICT REPLACE} after the
  * others: a key declared REPLACE waits for the constraint, a constraint declared REPLACE for the key.
  */
@@ -47,7 +49,8 @@ final class EarlierConstraints {
      */
     static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean keyFirst,
             boolean replaces, boolean update) throws SQLException {
-        CreateTableShape shape = CreateTableShape.parse(tableSql(c, table)).orElse(null);
+        String tableSql = tableSql(c, table);
+        CreateTableShape shape = CreateTableShape.parse(tableSql).orElse(null);
         if (shape == null) {
             return Optional.empty();
         }
@@ -59,7 +62,10 @@ final class EarlierConstraints {
             }
         }
         checks(c, table, shape, columns, update).ifPresent(broken::add);
-        boolean rowidKey = columns.stream().anyMatch(Column::rowidAlias);
+        // A key the driver made a rowid alias (declared INT, BIGINT, ...) is checked where SQLite checks the declared one
+        Set<String> rewritten = RowidKeyDdl.declaredKeyTypes(tableSql).keySet();
+        boolean rowidKey = columns.stream()
+                .anyMatch(col -> col.rowidAlias() && !rewritten.contains(col.name().toLowerCase(Locale.ROOT)));
         // Another key waits for the constraint unless declared after it, or the constraint's REPLACE waits for it
         boolean keyBefore = rowidKey || (keyFirst || replaces) && !"REPLACE".equals(shape.primaryKeyOnConflict());
         if (!pkColumns.isEmpty() && keyBefore) {

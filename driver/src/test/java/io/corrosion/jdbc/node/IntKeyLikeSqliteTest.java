@@ -69,4 +69,16 @@ class IntKeyLikeSqliteTest extends PlainDifferentialTest {
             assertThat(node.rows("SELECT id, c0 FROM t")).containsExactly(List.of(1L, "a"));
         }
     }
+
+    /** Not as SQLite (README, "Rowid alias"): an untyped key, made the rowid, has INTEGER affinity. */
+    @Test
+    void anUntypedKeyTakesTextForTheNumber() throws SQLException {
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"));
+                Node node = new Node(dir, "node")) {
+            JdbcRows.exec(plain, "CREATE TABLE t (id PRIMARY KEY, c0)", "INSERT INTO t VALUES (1, 'a')");
+            node.exec("CREATE TABLE t (id PRIMARY KEY, c0)", "INSERT INTO t VALUES (1, 'a')");
+            assertThat(Node.outcome(plain, "INSERT INTO t VALUES ('1', 'b')")).isEqualTo("updated 1");
+            assertThat(Node.outcome(node.c, "INSERT INTO t VALUES ('1', 'b')")).isEqualTo("failed: UNIQUE constraint failed: t.id");
+        }
+    }
 }

@@ -122,6 +122,23 @@ final class Node implements AutoCloseable {
         return plainRows;
     }
 
+    /**
+     * Makes the closed file {@code name} in {@code dir} look as an earlier format left it: the trigger {@code trigger}
+     * made again with {@code newer} (which its SQL must hold) replaced by {@code older}, and the format {@code format}.
+     */
+    static void asEarlierFormat(Path dir, String name, String trigger, String newer, String older, int format)
+            throws SQLException {
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(name + ".db"));
+                Statement s = raw.createStatement()) {
+            String sql = (String) rows(raw, "SELECT sql FROM sqlite_master WHERE name = '" + trigger + "'").get(0).get(0);
+            String old = sql.replace(newer, older);
+            assertThat(old).isNotEqualTo(sql);
+            s.execute("DROP TRIGGER \"" + trigger + "\"");
+            s.execute(old);
+            s.execute("UPDATE crsql_master SET value = " + format + " WHERE key = 'corrosion_format'");
+        }
+    }
+
     Object scalar(String sql) throws SQLException {
         List<List<Object>> rows = rows(sql);
         return rows.isEmpty() ? null : rows.get(0).get(0);

@@ -3,10 +3,7 @@ package io.corrosion.jdbc.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corrosion.jdbc.CorrosionDriver;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -89,16 +86,7 @@ class PartialUniqueIndexAffinityTest extends PlainDifferentialTest {
                     "INSERT INTO t VALUES ('a', 2, 1)");
         }
         CorrosionDriver.shutdownAll();
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
-                Statement s = raw.createStatement()) {
-            String sql = (String) Node.rows(raw, "SELECT sql FROM sqlite_master WHERE name = 'ui__corrosion_uq_ins'")
-                    .get(0).get(0);
-            String old = sql.replace("LIMIT -1", "");
-            assertThat(old).isNotEqualTo(sql);
-            s.execute("DROP TRIGGER ui__corrosion_uq_ins");
-            s.execute(old);
-            s.execute("UPDATE crsql_master SET value = 12 WHERE key = 'corrosion_format'");
-        }
+        Node.asEarlierFormat(dir, "old", "ui__corrosion_uq_ins", "LIMIT -1", "", 12);
         try (Node a = new Node(dir, "old")) {
             assertThat(Node.outcome(a.c, "INSERT INTO t VALUES ('b', 2, 1)")).isEqualTo("failed: UNIQUE constraint failed: t.c1");
         }

@@ -27,8 +27,10 @@ final class CrrMetadata {
      * a shorter text to parse on open; 12: the UNIQUE checks step aside for a row that breaks a NOT NULL or CHECK
      * constraint, which SQLite checks first ({@link EarlierConstraints}), and every write of an application trigger's
      * body is bracketed ({@link AppTriggers}); 13: a REPLACE's delete in the UNIQUE checks runs as a statement of its
-     * own ({@link ReplaceDeletes}), so the table's DELETE triggers are no part of every INSERT. Every format change
-     * recreates the capture triggers and the UNIQUE checks.
+     * own ({@link ReplaceDeletes}), so the table's DELETE triggers are no part of every INSERT; the checks of a partial
+     * unique index read the written row with its columns' affinity and collation ({@link WrittenRow}), and so do their
+     * CHECK step-asides ({@link EarlierConstraints}), which take a key declared INT or BIGINT for no rowid key. Every
+     * format change recreates the capture triggers and the UNIQUE checks.
      */
     static final int FORMAT_VERSION = 13;
 

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.intercept.CreateTableShape;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
+import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -23,11 +25,12 @@ import java.util.StringJoiner;
  * in. So a NOT NULL counts for an UPDATE only where the column's value changes from non-NULL to NULL (SQLite checks only
  * the columns the UPDATE sets), a NULL that a REPLACE turns into a non-NULL default is no break, and a CHECK counts for
  * an UPDATE only where one of its columns changes value (SQLite skips the CHECKs of columns the UPDATE does not set).
- * A CHECK is evaluated over the row with the columns' affinity and collation (a compound subquery takes them from its
- * first arm, the table itself), and not at all where it names the rowid or a generated column, or where {@code PRAGMA
- * ignore_check_constraints} is on. The rowid alias and generated columns are never a NOT NULL break. A taken rowid key
- * (INTEGER PRIMARY KEY, or the hidden key) is checked first unless it resolves by REPLACE, which SQLite checks after
- * the UNIQUE indexes that do not; so is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
+ * A CHECK is evaluated over the row with the columns' affinity and collation ({@link WrittenRow}), and not at all
+ * where it names the rowid or a generated column, or where {@code PRAGMA ignore_check_constraints} is on. The rowid
+ * alias and generated columns are never a NOT NULL break. A taken rowid key (INTEGER PRIMARY KEY, or the hidden key)
+ * is checked first unless it resolves by REPLACE, which SQLite checks after the UNIQUE indexes that do not; a key the
+ * driver made a rowid alias ({@code RowidKeyDdl}: declared INT, BIGINT, ...) is not SQLite's rowid key, and counts as
+ * another key. So is another primary key declared after the UNIQUE constraint ({@code keyFirst}),
  * as SQLite checks a table's constraints last declared first, but those declared {@code ON CONFLICT REPLACE} after the
  * others: a key declared REPLACE waits for the constraint, a constraint declared REPLACE for the key.
  */
@@ -46,7 +49,8 @@ final class EarlierConstraints {
      */
     static Optional<String> broken(Connection c, String table, List<String> pkColumns, boolean keyFirst,
             boolean replaces, boolean update) throws SQLException {
-        CreateTableShape shape = CreateTableShape.parse(tableSql(c, table)).orElse(null);
+        String tableSql = tableSql(c, table);
+        CreateTableShape shape = CreateTableShape.parse(tableSql).orElse(null);
         if (shape == null) {
             return Optional.empty();
         }
@@ -57,8 +61,11 @@ final class EarlierConstraints {
                 broken.add(nullIn(col, update));
             }
         }
-        checks(table, shape, columns, update).ifPresent(broken::add);
-        boolean rowidKey = columns.stream().anyMatch(Column::rowidAlias);
+        checks(c, table, shape, columns, update).ifPresent(broken::add);
+        // A key the driver made a rowid alias (declared INT, BIGINT, ...) is checked where SQLite checks the declared one
+        Set<String> rewritten = RowidKeyDdl.declaredKeyTypes(tableSql).keySet();
+        boolean rowidKey = columns.stream()
+                .anyMatch(col -> col.rowidAlias() && !rewritten.contains(col.name().toLowerCase(Locale.ROOT)));
         // Another key waits for the constraint unless declared after it, or the constraint's REPLACE waits for it
         boolean keyBefore = rowidKey || (keyFirst || replaces) && !"REPLACE".equals(shape.primaryKeyOnConflict());
         if (!pkColumns.isEmpty() && keyBefore) {
@@ -84,7 +91,8 @@ final class EarlierConstraints {
     }
 
     /** The CHECKs broken, over the written row with the table's affinities and collations. */
-    private static Optional<String> checks(String table, CreateTableShape shape, List<Column> columns, boolean update) {
+    private static Optional<String> checks(Connection c, String table, CreateTableShape shape, List<Column> columns,
+            boolean update) throws SQLException {
         Set<String> readable = new HashSet<>();
         List<Column> plain = new ArrayList<>();
         for (Column col : columns) {
@@ -115,16 +123,8 @@ final class EarlierConstraints {
         if (broken.length() == 0) {
             return Optional.empty();
         }
-        StringJoiner names = new StringJoiner(", ");
-        StringJoiner values = new StringJoiner(", ");
-        for (Column col : plain) {
-            names.add(Sql.ident(col.name()));
-            values.add("NEW." + Sql.ident(col.name()));
-        }
-        String t = Sql.ident(table);
-        return Optional.of("(NOT (SELECT ignore_check_constraints FROM pragma_ignore_check_constraints) AND EXISTS"
-                + " (SELECT 1 FROM (SELECT " + names + " FROM main." + t + " WHERE 0 UNION ALL SELECT " + values + ") AS "
-                + t + " WHERE " + broken + "))");
+        return Optional.of("(NOT (SELECT ignore_check_constraints FROM pragma_ignore_check_constraints) AND "
+                + WrittenRow.satisfies(c, table, "NEW", broken.toString(), readable, Map.of()) + ")");
     }
 
     private static List<Column> columns(Connection c, String table, CreateTableShape shape) throws SQLException {

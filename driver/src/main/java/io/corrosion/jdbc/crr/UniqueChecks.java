@@ -10,9 +10,11 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -145,10 +147,12 @@ public final class UniqueChecks {
         if (where.isPresent()) {
             // only the columns the index and its WHERE name: a trigger naming a column keeps it from being dropped
             used.addAll(CrrTableDdl.namesIn(where.get()));
-            newSelected = " AND " + rowSelected(c, table, "NEW", where.get(), used, columns);
-            oldSelected = " OR NOT " + rowSelected(c, table, "OLD", where.get(), used, List.of());
+            Map<String, String> newValues = new HashMap<>();
+            columns.forEach(col -> newValues.put(col.name().toLowerCase(Locale.ROOT), col.newValue()));
+            newSelected = " AND " + WrittenRow.satisfies(c, table, "NEW", where.get(), used, newValues);
+            oldSelected = " OR NOT " + WrittenRow.satisfies(c, table, "OLD", where.get(), used, Map.of());
             match.add("(" + where.get() + ")");
-            updateOf = new StringJoiner(", ").add(columnsOf(c, table, "", used));
+            updateOf = new StringJoiner(", ").add(columnsOf(c, table, used));
         }
         // A generated column changes with the columns it is computed from, which an UPDATE names instead of it. In a
         // BEFORE UPDATE trigger SQLite computes it from the columns the trigger reads (one it does not read counts as
@@ -257,26 +261,8 @@ public final class UniqueChecks {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /**
-     * True where the trigger's {@code row} (NEW or OLD) satisfies {@code where}, which names the table's columns bare
-     * (those among {@code used}, lower case).
-     */
-    private static String rowSelected(Connection c, String table, String row, String where, Set<String> used,
-            List<IndexColumn> values) throws SQLException {
-        return "EXISTS (SELECT 1 FROM (SELECT " + columnsOf(c, table, row + ".", used, values) + ") AS "
-                + Sql.ident(table) + " WHERE " + where + ")";
-    }
-
-    private static String columnsOf(Connection c, String table, String prefix, Set<String> used) throws SQLException {
-        return columnsOf(c, table, prefix, used, List.of());
-    }
-
-    /**
-     * The table's columns among {@code used}, each as {@code <prefix>"c"}, named {@code "c"} when prefixed; a column
-     * among {@code values} as its {@link IndexColumn#newValue}.
-     */
-    private static String columnsOf(Connection c, String table, String prefix, Set<String> used,
-            List<IndexColumn> values) throws SQLException {
+    /** The table's columns among {@code used} (lower case), quoted, in the table's order. */
+    private static String columnsOf(Connection c, String table, Set<String> used) throws SQLException {
         StringJoiner out = new StringJoiner(", ");
         // table_xinfo: generated columns too (hidden 2 and 3; 1 is a virtual table's hidden column)
         try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_xinfo(?) WHERE hidden != 1 ORDER BY cid")) {
@@ -284,11 +270,7 @@ public final class UniqueChecks {
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     if (used.contains(rs.getString(1).toLowerCase(Locale.ROOT))) {
-                        String name = rs.getString(1);
-                        String q = Sql.ident(name);
-                        String value = values.stream().filter(v -> v.name().equalsIgnoreCase(name))
-                                .map(IndexColumn::newValue).findFirst().orElse(prefix + q);
-                        out.add(prefix.isEmpty() ? q : value + " AS " + q);
+                        out.add(Sql.ident(rs.getString(1)));
                     }
                 }
             }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param table        the table name, unquoted
  * @param temporary    {@code CREATE TEMP TABLE} or a {@code temp.} name
  * @param withoutRowid the table has the {@code WITHOUT ROWID} option
+ * @param strict       the table has the {@code STRICT} option
  * @param columns      the column definitions in order
  * @param primaryKey   the primary key's column names in order: from a column's {@code PRIMARY KEY} or the table's
  *                     {@code PRIMARY KEY (...)}; empty if the table has none
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param bodyEnd      offset of the parenthesis that closes the definitions
  */
 public record CreateTableShape(
-        String table, boolean temporary, boolean withoutRowid, List<Column> columns, List<String> primaryKey,
+        String table, boolean temporary, boolean withoutRowid, boolean strict, List<Column> columns, List<String> primaryKey,
         List<Unique> uniques, List<String> checks, String primaryKeyOnConflict, int primaryKeyStart, int bodyEnd) {
 
     /**
@@ -152,10 +153,12 @@ public record CreateTableShape(
                 }
             }
             boolean withoutRowid = false;
-            for (int i = close + 1; i + 1 < tokens.size(); i++) {
-                withoutRowid |= tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
+            boolean strict = false;
+            for (int i = close + 1; i < tokens.size(); i++) {
+                withoutRowid |= i + 1 < tokens.size() && tokens.get(i).isWord("WITHOUT") && tokens.get(i + 1).isWord("ROWID");
+                strict |= tokens.get(i).isWord("STRICT");
             }
-            return Optional.of(new CreateTableShape(table, temporary, withoutRowid, columns, primaryKey, uniques,
+            return Optional.of(new CreateTableShape(table, temporary, withoutRowid, strict, columns, primaryKey, uniques,
                     checks, keyOnConflict, keyStart, tokens.get(close).start()));
         }
 

@@ -18,7 +18,10 @@ import java.util.Optional;
  * {@code DatabaseMetaData.getColumns} reports it (Hibernate's schema validation compares it).
  *
  * <p>Values keep working as before: all these types have INTEGER affinity already (an untyped column had none; its
- * keys must now be integers, which a generated key always is).
+ * keys must now be integers, which a generated key always is). Not as before, and not rewritten so: a key that is no
+ * integer (text that is no number, {@code 1.5}, a blob) fails with SQLite's datatype mismatch, and a NULL one gets a
+ * key, where SQLite stores them in a key that is not the rowid. A STRICT table's key keeps its type: SQLite refuses
+ * both there (its type, and NOT NULL for a STRICT table's key), which an application that declares STRICT relies on.
  */
 public final class RowidKeyDdl {
     static final String MARKER_PREFIX = "/*corrosion:declared=";
@@ -33,10 +36,11 @@ public final class RowidKeyDdl {
 
     /**
      * The key column the rewrite would turn into a rowid alias: the table's only primary-key column, integer-like,
-     * not already {@code INTEGER}, in a rowid table, and not {@code PRIMARY KEY DESC} (which SQLite never aliases).
+     * not already {@code INTEGER}, in a rowid table that is not STRICT, and not {@code PRIMARY KEY DESC} (which SQLite
+     * never aliases).
      */
     public static Optional<CreateTableShape.Column> convertibleKey(CreateTableShape shape) {
-        if (shape.withoutRowid() || shape.primaryKey().size() != 1) {
+        if (shape.withoutRowid() || shape.strict() || shape.primaryKey().size() != 1) {
             return Optional.empty();
         }
         return shape.column(shape.primaryKey().get(0))

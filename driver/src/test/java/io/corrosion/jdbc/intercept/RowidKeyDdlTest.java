@@ -63,6 +63,7 @@ class RowidKeyDdlTest {
         assertThat(RowidKeyDdl.convertibleKey(shape("create table t (a int, b int, primary key (a, b))"))).isEmpty();
         assertThat(RowidKeyDdl.convertibleKey(shape("create table t (id bigint primary key) without rowid"))).isEmpty();
         assertThat(RowidKeyDdl.convertibleKey(shape("create table t (id bigint primary key desc)"))).isEmpty();
+        assertThat(RowidKeyDdl.convertibleKey(shape("create table t (id int primary key, x any) strict"))).isEmpty();
     }
 
     /** The rewritten key is a rowid alias in SQLite, and its declared type reads back from sqlite_master. */

@@ -1,0 +1,99 @@
+package io.corrosion.jdbc.node;
+
+import io.corrosion.jdbc.node.ProbeDdl.Ddl;
+import io.corrosion.jdbc.node.ProbeSchema.Col;
+import io.corrosion.jdbc.node.ProbeSchema.Table;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Random triggers and views for the probe. A trigger's body writes another table from NEW/OLD values only: a body
+ * whose SELECT reads what it writes is a known difference. No DELETE trigger on a table with a UNIQUE besides its key
+ * unless {@code fuzz.known} names {@link ProbeKnown#REPLACE_FIRES_DELETE_TRIGGER}.
+ */
+final class ProbeTriggers {
+    private final ProbeSchema s;
+    private final ProbeValues v;
+
+    ProbeTriggers(ProbeSchema s, ProbeValues v) {
+        this.s = s;
+        this.v = v;
+    }
+
+    /** An AFTER trigger on {@code t} writing one row into another table, or null if there is none to write. */
+    Ddl trigger(Table t) {
+        List<Table> targets = s.tables.values().stream().filter(u -> u != t && !u.strict).toList();
+        if (targets.isEmpty()) {
+            return null;
+        }
+        Table u = v.one(targets);
+        String event = v.one(t.mayGetDeleteTrigger() ? List.of("INSERT", "UPDATE", "DELETE") : List.of("INSERT", "UPDATE"));
+        String row = event.equals("DELETE") ? "OLD" : "NEW";
+        String name = s.fresh("tr");
+        String clause = v.one(u.replaceFiresDeleteTrigger() ? List.of("", " OR IGNORE") : List.of("", " OR IGNORE", " OR REPLACE"));
+        String body = "INSERT" + clause + " INTO " + u.name + " (" + String.join(", ", names(u.writable())) + ") VALUES ("
+                + String.join(", ", from(t, u, row)) + ")";
+        if (v.chance(30) && !u.plainCols().isEmpty() && !u.hasUnique()) {
+            Col c = v.one(u.plainCols());
+            body = "UPDATE " + u.name + " SET " + c.name() + " = " + row + "." + v.one(t.cols).name() + " WHERE "
+                    + v.where(u);
+        }
+        String sql = "CREATE TRIGGER " + name + " AFTER " + event + " ON " + t.name + " BEGIN " + body + "; END";
+        String table = t.name;
+        return new Ddl(sql, m -> {
+            m.triggers.put(name, table);
+            m.targets.put(name, u.name);
+            if (event.equals("DELETE")) {
+                m.tables.get(table).deleteTrigger = true;
+            }
+        });
+    }
+
+    /** Values for the columns of {@code u} taken from the NEW or OLD row of {@code t}: keys never NULL. */
+    private List<String> from(Table t, Table u, String row) {
+        List<String> out = new ArrayList<>();
+        for (Col c : u.writable()) {
+            String src = row + "." + v.one(t.cols).name();
+            if (u.pk.contains(c.name())) {
+                out.add(c.type().contains("INT") ? "100 + abs(coalesce(length(" + src + "), 0))" : "'k' || coalesce(" + src + ", '')");
+            } else {
+                out.add(v.chance(70) ? src : v.of(c, false));
+            }
+        }
+        return out;
+    }
+
+    /** A view of {@code t} with an INSTEAD OF INSERT trigger that writes its rows into {@code t}. */
+    List<Ddl> view(Table t) {
+        String view = s.fresh("v");
+        List<Col> cols = t.writable();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) {
+            names.add("w" + i);
+        }
+        Table shown = new Table(view);
+        shown.base = t.name;
+        for (int i = 0; i < cols.size(); i++) {
+            Col c = cols.get(i);
+            shown.cols.add(c.renamed(names.get(i)));
+            if (t.pk.contains(c.name())) {
+                shown.pk.add(names.get(i));
+            }
+        }
+        Ddl create = new Ddl("CREATE VIEW " + view + " (" + String.join(", ", names) + ") AS SELECT "
+                + String.join(", ", names(cols)) + " FROM " + t.name, m -> m.views.put(view, shown));
+        String trigger = s.fresh("tr");
+        List<String> news = names.stream().map(n -> "NEW." + n).toList();
+        Ddl instead = new Ddl("CREATE TRIGGER " + trigger + " INSTEAD OF INSERT ON " + view + " BEGIN INSERT"
+                + (v.chance(30) ? " OR IGNORE" : "") + " INTO " + t.name + " (" + String.join(", ", names(cols)) + ") VALUES ("
+                + String.join(", ", news) + "); END", m -> {
+                    m.triggers.put(trigger, view);
+                    m.targets.put(trigger, t.name);
+                });
+        return List.of(create, instead);
+    }
+
+    static List<String> names(List<Col> cols) {
+        return cols.stream().map(Col::name).toList();
+    }
+}

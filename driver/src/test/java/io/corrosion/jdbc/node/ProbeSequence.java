@@ -8,7 +8,7 @@ import java.util.Random;
 
 /** Chooses the probe's next statement from the schema as it stands (weighted, simple statements most often). */
 final class ProbeSequence {
-    enum Kind { DDL, DML, QUERY, TXN, ALL_OF_STRING, FIRST_OF_STRING }
+    enum Kind { DDL, DML, QUERY, TXN, ALL_OF_STRING, FIRST_OF_STRING, SYNC }
 
     /** One statement; {@code ddl} is what it does to the model when it succeeds. */
     record Step(String sql, Kind kind, Ddl ddl) {
@@ -18,9 +18,14 @@ final class ProbeSequence {
 
         /** Marks a string of which {@code execute} runs only the first statement, in the log and in a replay. */
         static final String FIRST_ONLY = "[first only] ";
+        /** Sends the first node's changes to the second one (no statement), in the log and in a replay. */
+        static final String SYNC = "[sync]";
 
         /** A statement of a replayed sequence, its kind told by its first word. */
         static Step of(String sql) {
+            if (sql.startsWith(SYNC)) {
+                return new Step(sql, Kind.SYNC, null);
+            }
             if (sql.startsWith(FIRST_ONLY)) {
                 return new Step(sql.substring(FIRST_ONLY.length()), Kind.FIRST_OF_STRING, null);
             }
@@ -53,6 +58,9 @@ final class ProbeSequence {
             return pending.remove(0);
         }
         boolean inTxn = dml.inTxn;
+        if (!inTxn && v.chance(6)) {
+            return new Step(Step.SYNC, Kind.SYNC, null);
+        }
         if (!inTxn && (schema.tables.size() < 2 || schema.tables.size() < 4 && v.chance(6))) {
             return Step.of(ddl.createTable());
         }

@@ -88,7 +88,7 @@ final class ProbeDdl {
             if (kind != 9 && v.chance(20)) {
                 String clause = v.one(CLAUSES);
                 d.append(" UNIQUE").append(clause);
-                noteUnique(t, clause);
+                noteUnique(t, clause, List.of(c));
             }
             parts.add(d.toString());
             t.cols.add(new Col(c, type, notNull, dflt, null));
@@ -101,7 +101,7 @@ final class ProbeDdl {
         if (kind != 9 && plain.size() >= 2 && v.chance(20)) {
             String clause = v.one(CLAUSES);
             parts.add("UNIQUE (" + plain.get(0).name() + ", " + plain.get(1).name() + ")" + clause);
-            noteUnique(t, clause);
+            noteUnique(t, clause, List.of(plain.get(0).name(), plain.get(1).name()));
         }
         t.withoutRowid = kind >= 4 && kind < 9 && v.chance(35);
         String options = t.withoutRowid && t.strict ? " WITHOUT ROWID, STRICT" : t.withoutRowid ? " WITHOUT ROWID" : t.strict ? " STRICT" : "";
@@ -111,8 +111,9 @@ final class ProbeDdl {
         });
     }
 
-    private static void noteUnique(Table t, String clause) {
+    private static void noteUnique(Table t, String clause, List<String> cols) {
         t.unique = true;
+        t.uniqueKeys.put("constraint " + cols, new ArrayList<>(cols));
         t.uniqueIgnore |= clause.contains("IGNORE");
         t.uniqueReplace |= clause.contains("REPLACE");
         t.uniqueFail |= clause.contains("FAIL");
@@ -120,7 +121,8 @@ final class ProbeDdl {
 
     Ddl createIndex(Table t) {
         String ix = s.fresh("ix");
-        boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed());
+        boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed())
+                && (!t.beforeTrigger || ProbeKnown.BEFORE_TRIGGER_THEN_UNIQUE.allowed());
         Col c = v.one(t.cols);
         List<String> cols = new ArrayList<>(List.of(c.name()));
         if (v.chance(30)) {
@@ -138,6 +140,9 @@ final class ProbeDdl {
             on.indexes.add(ix);
             if (unique) {
                 on.uniqueIndexes.add(ix);
+                if (partial.isEmpty()) {
+                    on.uniqueKeys.put(ix, cols);
+                }
             }
         });
     }
@@ -178,6 +183,7 @@ final class ProbeDdl {
                     Table on = m.tables.get(name);
                     on.cols.replaceAll(x -> x.name().equals(c.name()) ? x.renamed(to) : x);
                     on.pk.replaceAll(p -> p.equals(c.name()) ? to : p);
+                    on.uniqueKeys.values().forEach(k -> k.replaceAll(p -> p.equals(c.name()) ? to : p));
                 });
             }
             case 2 -> {

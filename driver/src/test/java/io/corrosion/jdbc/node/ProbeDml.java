@@ -17,6 +17,8 @@ final class ProbeDml {
     private final ProbeValues v;
     /** Whether an explicit transaction is open. */
     boolean inTxn;
+    /** Whether the statement is one of a string: no UPSERT naming a UNIQUE, which the node refuses (documented). */
+    boolean inString;
 
     ProbeDml(ProbeSchema s, ProbeValues v) {
         this.s = s;
@@ -61,15 +63,22 @@ final class ProbeDml {
         }
         String upsert = "";
         if (!replaceInto && v.chance(25)) {
-            boolean target = !t.pk.isEmpty() && v.chance(70);
-            String on = " ON CONFLICT" + (target ? " (" + String.join(", ", t.pk) + ")" : "");
+            List<List<String>> keys = new ArrayList<>(inString ? List.of() : t.uniqueKeys.values());
+            if (!t.pk.isEmpty()) {
+                keys.add(0, t.pk);
+            }
+            List<String> key = !keys.isEmpty() && v.chance(70) ? v.chance(50) ? keys.get(0) : v.one(keys) : null;
+            String on = " ON CONFLICT" + (key != null ? " (" + String.join(", ", key) + ")" : "");
             List<Col> set = cols.stream().filter(c -> !t.pk.contains(c.name())).toList();
-            if (target && !set.isEmpty() && v.chance(70)) {
+            if (key != null && !set.isEmpty() && v.chance(70)) {
                 Col c = v.one(set);
                 upsert = on + " DO UPDATE SET " + c.name() + " = " + (v.chance(50) ? "excluded." + c.name() : v.value(t, c, exact(t)))
                         + (v.chance(30) ? " WHERE " + v.where(t) : "");
             } else {
                 upsert = on + " DO NOTHING";
+            }
+            if (key != null && keys.size() > 1 && v.chance(30)) {
+                upsert += " ON CONFLICT DO NOTHING"; // a second clause for the other UNIQUEs (SQLite 3.35)
             }
         }
         return head + " " + body + upsert + returning(t);
@@ -170,8 +179,16 @@ final class ProbeDml {
         };
     }
 
-    /** An INSERT into a view, which its INSTEAD OF trigger takes. */
-    String intoView(Table view) {
+    /** An INSERT into, UPDATE or DELETE of a view, which its INSTEAD OF triggers take (or SQLite refuses). */
+    String view(Table view) {
+        int roll = v.upTo(100);
+        if (roll < 25) {
+            Col c = v.one(view.cols);
+            return "UPDATE " + view.name + " SET " + c.name() + " = " + v.value(view, c, true) + " WHERE " + v.where(view);
+        }
+        if (roll < 40) {
+            return "DELETE FROM " + view.name + " WHERE " + v.where(view);
+        }
         List<String> rows = new ArrayList<>();
         for (int i = 0, n = 1 + v.upTo(2); i < n; i++) {
             rows.add("(" + String.join(", ", view.cols.stream().map(c -> v.value(view, c, true)).toList()) + ")");

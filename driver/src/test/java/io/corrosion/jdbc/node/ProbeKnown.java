@@ -26,7 +26,13 @@ enum ProbeKnown {
      * DROP TABLE of a table a trigger writes into: the stale trigger makes INSERTs into tables with a UNIQUE fail, and
      * one written while its target had no key fails after the table is made again with one.
      */
-    STALE_TRIGGER("staleTrigger");
+    STALE_TRIGGER("staleTrigger"),
+    /**
+     * A BEFORE trigger of a table that gets a UNIQUE index after it (found by this probe, seed 7128): the driver's
+     * checks are newer and fire first, so a row OR IGNORE skips or OR FAIL stops at does not fire it, as it does on
+     * SQLite.
+     */
+    BEFORE_TRIGGER_THEN_UNIQUE("beforeTriggerThenUnique");
 
     private final String name;
 

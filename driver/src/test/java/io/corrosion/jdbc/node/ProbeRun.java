@@ -72,22 +72,25 @@ final class ProbeRun {
                 JdbcRows.exec(plain, "COMMIT");
                 JdbcRows.exec(a.c, "COMMIT");
             }
-            List<String> tables = tables(plain);
-            compare("tables through the node", dump(plain, tables), dump(a.c, tables));
             sync(a, b, plain, "end: " + Step.SYNC);
         }
     }
 
-    /** Sends the first node's changes to the second one, whose tables must then hold the rows plain SQLite holds. */
+    /**
+     * Compares the first node's tables with plain SQLite's, then sends its changes to the second node, whose tables must
+     * then hold the same rows.
+     */
     private void sync(Node a, Node b, Connection plain, String line) throws SQLException {
         if (inTransaction(plain)) {
             note(line + " (left out: in a transaction)");
             return;
         }
         note(line);
-        a.sendTo(b);
         List<String> tables = tables(plain);
-        compare("tables on a second node", dump(plain, tables), dump(b.c, tables));
+        List<List<String>> want = dump(plain, tables);
+        compare("tables through the node", want, dump(a.c, tables));
+        a.sendTo(b);
+        compare("tables on a second node", want, dump(b.c, tables));
     }
 
     private static List<String> tables(Connection plain) throws SQLException {

@@ -34,8 +34,11 @@ final class ProbeSchema {
         boolean uniqueReplace;
         boolean uniqueFail;
         final Set<String> uniqueIndexes = new LinkedHashSet<>();
+        /** The columns of each UNIQUE an UPSERT may name (constraints and unique indexes that are not partial). */
+        final Map<String, List<String>> uniqueKeys = new LinkedHashMap<>();
         final Set<String> indexes = new LinkedHashSet<>();
         boolean deleteTrigger;
+        boolean beforeTrigger;
         boolean checks;
         /** For a view: the table it shows. */
         String base;
@@ -114,8 +117,10 @@ final class ProbeSchema {
         t.uniqueReplace = old.uniqueReplace;
         t.uniqueFail = old.uniqueFail;
         t.uniqueIndexes.addAll(old.uniqueIndexes);
+        t.uniqueKeys.putAll(old.uniqueKeys);
         t.indexes.addAll(old.indexes);
         t.deleteTrigger = old.deleteTrigger;
+        t.beforeTrigger = old.beforeTrigger;
         t.checks = old.checks;
         tables.put(to, t);
         triggers.replaceAll((k, on) -> on.equals(from) ? to : on);
@@ -138,6 +143,7 @@ final class ProbeSchema {
         for (Table t : tables.values()) {
             t.indexes.remove(ix);
             t.uniqueIndexes.remove(ix);
+            t.uniqueKeys.remove(ix);
         }
     }
 

@@ -80,10 +80,13 @@ final class ProbeSequence {
         }
         if (roll < 42) {
             Kind kind = v.chance(50) ? Kind.ALL_OF_STRING : Kind.FIRST_OF_STRING;
-            return new Step(write(t) + "; " + write(schema.pick(v.rnd())) + (v.chance(30) ? "; " + write(t) : ""), kind, null);
+            dml.inString = true; // a statement the node refuses would leave the ones before it in the string done
+            String string = write(t) + "; " + write(schema.pick(v.rnd())) + (v.chance(30) ? "; " + write(t) : "");
+            dml.inString = false;
+            return new Step(string, kind, null);
         }
         if (roll < 46 && !schema.views.isEmpty()) {
-            return new Step(dml.intoView(v.one(new ArrayList<>(schema.views.values()))), Kind.DML, null);
+            return new Step(dml.view(v.one(new ArrayList<>(schema.views.values()))), Kind.DML, null);
         }
         return new Step(write(t), Kind.DML, null);
     }
@@ -112,7 +115,7 @@ final class ProbeSequence {
         }
         if (roll < 75) {
             List<Ddl> view = triggers.view(t);
-            pending.add(Step.of(view.get(1)));
+            view.subList(1, view.size()).forEach(d -> pending.add(Step.of(d)));
             return Step.of(view.get(0));
         }
         Ddl trigger = triggers.trigger(t);

@@ -20,7 +20,10 @@ final class ProbeTriggers {
         this.v = v;
     }
 
-    /** An AFTER trigger on {@code t} writing one row into another table, or null if there is none to write. */
+    /**
+     * A trigger on {@code t} (AFTER or BEFORE, INSERT, UPDATE [OF a column] or DELETE, sometimes with a WHEN) whose body
+     * inserts into, updates or deletes from another table, or null if there is none to write.
+     */
     Ddl trigger(Table t) {
         List<Table> targets = s.tables.values().stream().filter(u -> u != t && !u.strict).toList();
         if (targets.isEmpty()) {
@@ -33,16 +36,24 @@ final class ProbeTriggers {
         String clause = v.one(u.replaceFiresDeleteTrigger() ? List.of("", " OR IGNORE") : List.of("", " OR IGNORE", " OR REPLACE"));
         String body = "INSERT" + clause + " INTO " + u.name + " (" + String.join(", ", names(u.writable())) + ") VALUES ("
                 + String.join(", ", from(t, u, row)) + ")";
-        if (v.chance(30) && !u.plainCols().isEmpty() && !u.hasUnique()) {
+        int roll = v.upTo(100);
+        if (roll < 25 && !u.plainCols().isEmpty() && !u.hasUnique()) {
             Col c = v.one(u.plainCols());
             body = "UPDATE " + u.name + " SET " + c.name() + " = " + row + "." + v.one(t.cols).name() + " WHERE "
                     + v.where(u);
+        } else if (roll < 40) {
+            body = "DELETE FROM " + u.name + " WHERE " + v.one(u.cols).name() + " = " + row + "." + v.one(t.cols).name();
         }
-        String sql = "CREATE TRIGGER " + name + " AFTER " + event + " ON " + t.name + " BEGIN " + body + "; END";
+        String of = event.equals("UPDATE") && v.chance(30) ? " OF " + v.one(t.cols).name() : "";
+        String when = v.chance(25) ? " WHEN " + row + "." + v.one(t.cols).name() + v.one(List.of(" IS NOT NULL", " IS NULL", " > 1")) : "";
+        boolean before = v.chance(30);
+        String sql = "CREATE TRIGGER " + name + (before ? " BEFORE " : " AFTER ") + event + of + " ON " + t.name + when
+                + " BEGIN " + body + "; END";
         String table = t.name;
         return new Ddl(sql, m -> {
             m.triggers.put(name, table);
             m.targets.put(name, u.name);
+            m.tables.get(table).beforeTrigger |= before;
             if (event.equals("DELETE")) {
                 m.tables.get(table).deleteTrigger = true;
             }
@@ -63,7 +74,7 @@ final class ProbeTriggers {
         return out;
     }
 
-    /** A view of {@code t} with an INSTEAD OF INSERT trigger that writes its rows into {@code t}. */
+    /** A view of {@code t} with INSTEAD OF triggers that write its rows into {@code t} (INSERT, sometimes UPDATE, DELETE). */
     List<Ddl> view(Table t) {
         String view = s.fresh("v");
         List<Col> cols = t.writable();
@@ -82,15 +93,28 @@ final class ProbeTriggers {
         }
         Ddl create = new Ddl("CREATE VIEW " + view + " (" + String.join(", ", names) + ") AS SELECT "
                 + String.join(", ", names(cols)) + " FROM " + t.name, m -> m.views.put(view, shown));
+        List<Ddl> out = new ArrayList<>(List.of(create, instead(view, t, "INSERT", "INSERT" + (v.chance(30) ? " OR IGNORE" : "")
+                + " INTO " + t.name + " (" + String.join(", ", names(cols)) + ") VALUES ("
+                + String.join(", ", names.stream().map(n -> "NEW." + n).toList()) + ")")));
+        // the row of the view is found by its first column (the key, if the table has one)
+        String match = cols.get(0).name() + " = OLD." + names.get(0);
+        if (v.chance(50)) {
+            int i = v.upTo(cols.size());
+            out.add(instead(view, t, "UPDATE", "UPDATE " + t.name + " SET " + cols.get(i).name() + " = NEW." + names.get(i)
+                    + " WHERE " + match));
+        }
+        if (v.chance(40)) {
+            out.add(instead(view, t, "DELETE", "DELETE FROM " + t.name + " WHERE " + match));
+        }
+        return out;
+    }
+
+    private Ddl instead(String view, Table t, String event, String body) {
         String trigger = s.fresh("tr");
-        List<String> news = names.stream().map(n -> "NEW." + n).toList();
-        Ddl instead = new Ddl("CREATE TRIGGER " + trigger + " INSTEAD OF INSERT ON " + view + " BEGIN INSERT"
-                + (v.chance(30) ? " OR IGNORE" : "") + " INTO " + t.name + " (" + String.join(", ", names(cols)) + ") VALUES ("
-                + String.join(", ", news) + "); END", m -> {
-                    m.triggers.put(trigger, view);
-                    m.targets.put(trigger, t.name);
-                });
-        return List.of(create, instead);
+        return new Ddl("CREATE TRIGGER " + trigger + " INSTEAD OF " + event + " ON " + view + " BEGIN " + body + "; END", m -> {
+            m.triggers.put(trigger, view);
+            m.targets.put(trigger, t.name);
+        });
     }
 
     static List<String> names(List<Col> cols) {

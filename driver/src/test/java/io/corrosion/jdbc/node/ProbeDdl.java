@@ -14,8 +14,11 @@ final class ProbeDdl {
     /** A statement and the change it makes to the model when it succeeds. */
     record Ddl(String sql, Consumer<ProbeSchema> apply) {}
 
-    private static final List<String> TYPES = List.of("INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", "", "VARCHAR(10)", "INT");
-    private static final List<String> STRICT_TYPES = List.of("INTEGER", "TEXT", "REAL", "BLOB", "ANY", "INT");
+    private static final List<String> TYPES = List.of("INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", "", "VARCHAR(10)", "INT",
+            "TEXT COLLATE NOCASE");
+    private static final List<String> STRICT_TYPES = List.of("INTEGER", "TEXT", "REAL", "BLOB", "ANY", "INT", "TEXT COLLATE NOCASE");
+    private static final List<String> ACTIONS = List.of("", " ON DELETE CASCADE", " ON DELETE SET NULL", " ON DELETE RESTRICT",
+            " ON UPDATE CASCADE", " ON DELETE CASCADE ON UPDATE SET NULL", " ON DELETE SET DEFAULT", " DEFERRABLE INITIALLY DEFERRED");
     private static final List<String> CLAUSES = List.of("", "", " ON CONFLICT IGNORE", " ON CONFLICT REPLACE",
             " ON CONFLICT FAIL", " ON CONFLICT ABORT", " ON CONFLICT ROLLBACK");
 
@@ -94,6 +97,15 @@ final class ProbeDdl {
             t.cols.add(new Col(c, type, notNull, dflt, null));
             lastPlain = c;
         }
+        List<Table> parents = s.tables.values().stream().filter(u -> u.pk.size() == 1).toList();
+        if (!parents.isEmpty() && v.chance(30)) {
+            Table u = v.one(parents);
+            String key = u.pk.get(0);
+            String type = u.col(key).type().contains("INT") ? "INTEGER" : "TEXT";
+            parts.add("f " + type + " REFERENCES " + u.name + " (" + key + ")" + v.one(ACTIONS));
+            t.cols.add(new Col("f", type, false, false, null, true));
+            t.parent = u.name;
+        }
         if (kind >= 6 && kind < 9) {
             parts.add("PRIMARY KEY (a, b)");
         }
@@ -122,7 +134,7 @@ final class ProbeDdl {
     Ddl createIndex(Table t) {
         String ix = s.fresh("ix");
         boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed())
-                && (!t.beforeTrigger || ProbeKnown.BEFORE_TRIGGER_THEN_UNIQUE.allowed());
+                && (!t.beforeTrigger || ProbeKnown.BEFORE_TRIGGER_BESIDE_UNIQUE.allowed());
         Col c = v.one(t.cols);
         List<String> cols = new ArrayList<>(List.of(c.name()));
         if (v.chance(30)) {
@@ -159,6 +171,9 @@ final class ProbeDdl {
         String into = ProbeKnown.STALE_TRIGGER.allowed() ? null : s.triggerInto(t.name);
         if (into != null) {
             return new Ddl("DROP TRIGGER " + into, m -> m.dropTrigger(into));
+        }
+        if (!ProbeKnown.DANGLING_FOREIGN_KEY.allowed() && s.tables.values().stream().anyMatch(c -> t.name.equals(c.parent))) {
+            return createIndex(t);
         }
         return new Ddl("DROP TABLE " + (v.chance(30) ? "IF EXISTS " : "") + t.name, m -> m.dropTable(t.name));
     }

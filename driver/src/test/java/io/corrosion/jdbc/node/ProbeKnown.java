@@ -28,11 +28,18 @@ enum ProbeKnown {
      */
     STALE_TRIGGER("staleTrigger"),
     /**
-     * A BEFORE trigger of a table that gets a UNIQUE index after it (found by this probe, seed 7128): the driver's
-     * checks are newer and fire first, so a row OR IGNORE skips or OR FAIL stops at does not fire it, as it does on
-     * SQLite.
+     * A BEFORE trigger of a table with a UNIQUE (found by this probe, seeds 7128, 9161): where the driver's checks are
+     * newer than the trigger (a UNIQUE index made after it, or checks made again by an ALTER) they fire first, unlike
+     * SQLite's own UNIQUE check; a row OR IGNORE skips or OR FAIL stops at does not fire the trigger, and a row the
+     * trigger makes collide is not checked.
      */
-    BEFORE_TRIGGER_THEN_UNIQUE("beforeTriggerThenUnique");
+    BEFORE_TRIGGER_BESIDE_UNIQUE("beforeTriggerBesideUnique"),
+    /**
+     * A FOREIGN KEY to a table dropped (or dropped and made again without the key column) (found by this probe, seeds
+     * 9002, 9211): writes that SQLite runs without looking at the parent fail on the node ({@code no such table},
+     * {@code foreign key mismatch}).
+     */
+    DANGLING_FOREIGN_KEY("danglingForeignKey");
 
     private final String name;
 

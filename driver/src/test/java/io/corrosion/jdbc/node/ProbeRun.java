@@ -37,8 +37,9 @@ final class ProbeRun {
 
     void run() throws SQLException {
         ProbeSequence seq = new ProbeSequence(seed);
-        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain" + seed + ".db") + "?journal_mode=WAL");
-                Node a = new Node(dir, "a" + seed); Node b = new Node(dir, "b" + seed)) {
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain" + seed + ".db")
+                + "?journal_mode=WAL&foreign_keys=true"); Node a = new Node(dir, "a" + seed, "foreign_keys=true");
+                Node b = new Node(dir, "b" + seed, "foreign_keys=true")) {
             for (int i = 0; i < length; i++) {
                 Step step = replay == null ? seq.next() : Step.of(replay.get(i));
                 boolean schemaChange = step.kind() == Kind.DDL && !inTransaction(plain);
@@ -69,8 +70,17 @@ final class ProbeRun {
                 seq.dml.inTxn = inTransaction(plain);
             }
             if (inTransaction(plain)) {
-                JdbcRows.exec(plain, "COMMIT");
-                JdbcRows.exec(a.c, "COMMIT");
+                Step commit = Step.of("COMMIT");
+                String node = outcome(a.c, commit);
+                String theirs = outcome(plain, commit);
+                note("end: COMMIT\n      plain: " + theirs + "\n      node:  " + node);
+                if (!same(theirs, node)) {
+                    fail("the last COMMIT differs", null);
+                }
+                if (!theirs.equals("ok")) { // a deferred foreign key
+                    JdbcRows.exec(plain, "ROLLBACK");
+                    JdbcRows.exec(a.c, "ROLLBACK");
+                }
             }
             sync(a, b, plain, "end: " + Step.SYNC);
         }

@@ -13,10 +13,17 @@ import java.util.Set;
  * views. The probe changes it only when a DDL statement succeeded on plain SQLite (DDL runs only in auto-commit).
  */
 final class ProbeSchema {
-    /** A column; {@code type} is its declared type ("" for none), {@code generated} its expression or null. */
-    record Col(String name, String type, boolean notNull, boolean hasDefault, String generated) {
+    /**
+     * A column; {@code type} is its declared type ("" for none), {@code generated} its expression or null, {@code ref}
+     * whether it refers to another table's key (FOREIGN KEY).
+     */
+    record Col(String name, String type, boolean notNull, boolean hasDefault, String generated, boolean ref) {
+        Col(String name, String type, boolean notNull, boolean hasDefault, String generated) {
+            this(name, type, notNull, hasDefault, generated, false);
+        }
+
         Col renamed(String to) {
-            return new Col(to, type, notNull, hasDefault, generated);
+            return new Col(to, type, notNull, hasDefault, generated, ref);
         }
     }
 
@@ -39,6 +46,8 @@ final class ProbeSchema {
         final Set<String> indexes = new LinkedHashSet<>();
         boolean deleteTrigger;
         boolean beforeTrigger;
+        /** The table its FOREIGN KEY refers to, or null. */
+        String parent;
         boolean checks;
         /** For a view: the table it shows. */
         String base;
@@ -121,10 +130,12 @@ final class ProbeSchema {
         t.indexes.addAll(old.indexes);
         t.deleteTrigger = old.deleteTrigger;
         t.beforeTrigger = old.beforeTrigger;
+        t.parent = old.parent;
         t.checks = old.checks;
         tables.put(to, t);
         triggers.replaceAll((k, on) -> on.equals(from) ? to : on);
         targets.replaceAll((k, into) -> into.equals(from) ? to : into); // SQLite renames it in the trigger's body too
+        tables.values().forEach(c -> c.parent = from.equals(c.parent) ? to : c.parent); // and in foreign keys
         views.values().forEach(v -> v.base = v.base.equals(from) ? to : v.base);
     }
 

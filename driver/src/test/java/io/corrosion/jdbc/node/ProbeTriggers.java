@@ -36,6 +36,11 @@ final class ProbeTriggers {
         String clause = v.one(u.replaceFiresDeleteTrigger() ? List.of("", " OR IGNORE") : List.of("", " OR IGNORE", " OR REPLACE"));
         String body = "INSERT" + clause + " INTO " + u.name + " (" + String.join(", ", names(u.writable())) + ") VALUES ("
                 + String.join(", ", from(t, u, row)) + ")";
+        if (!u.pk.isEmpty() && !u.plainCols().isEmpty() && v.chance(25)) {
+            String c = v.one(u.plainCols()).name();
+            body += " ON CONFLICT (" + String.join(", ", u.pk) + ")"
+                    + (v.chance(70) ? " DO UPDATE SET " + c + " = excluded." + c : " DO NOTHING");
+        }
         int roll = v.upTo(100);
         if (roll < 25 && !u.plainCols().isEmpty() && !u.hasUnique()) {
             Col c = v.one(u.plainCols());
@@ -46,7 +51,7 @@ final class ProbeTriggers {
         }
         String of = event.equals("UPDATE") && v.chance(30) ? " OF " + v.one(t.cols).name() : "";
         String when = v.chance(25) ? " WHEN " + row + "." + v.one(t.cols).name() + v.one(List.of(" IS NOT NULL", " IS NULL", " > 1")) : "";
-        boolean before = v.chance(30);
+        boolean before = v.chance(30) && (!t.hasUnique() || ProbeKnown.BEFORE_TRIGGER_BESIDE_UNIQUE.allowed());
         String sql = "CREATE TRIGGER " + name + (before ? " BEFORE " : " AFTER ") + event + of + " ON " + t.name + when
                 + " BEGIN " + body + "; END";
         String table = t.name;

@@ -49,11 +49,14 @@ final class ProbeValues {
             return "NULL";
         }
         String t = c.type().toUpperCase();
+        if (c.ref() && chance(75)) { // a key of the table it refers to, mostly
+            return t.contains("INT") ? Integer.toString(r.nextInt(8)) : "'k" + r.nextInt(6) + "'";
+        }
         if (t.contains("INT")) {
             return Integer.toString(r.nextInt(5));
         }
         if (t.contains("TEXT") || t.contains("CHAR")) {
-            return "'" + one(List.of("a", "b", "c", "d")) + "'";
+            return "'" + one(List.of("a", "b", "c", "d", "A", "B")) + "'";
         }
         if (t.contains("REAL")) {
             return one(List.of("0.5", "1.5", "2.0", "3.25"));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * Each seed has a watchdog ({@code fuzz.timeout} seconds): a hung one fails with its seed. {@code -Dfuzz.replay=FILE}
- * runs the statements of FILE (one a line, as a failure lists them) instead, to cut a failing sequence down. A failure
+ * runs the statements of FILE (one a line, as a failure lists them) instead, and with {@code -Dfuzz.minimize=true}
+ * cuts them down to the fewest that still fail the same way ({@link ProbeMinimizer}). A failure
  * prints the seed, the statement and every statement before it with both outcomes; {@code fuzz.trace} prints them as
  * they run. Statements the node refuses ({@code 0A000}) are not run on plain SQLite. Known differences are steered
  * clear of unless {@code fuzz.known} names them ({@link ProbeKnown}).
@@ -42,6 +43,10 @@ class RandomSchemaProbeTest extends PlainDifferentialTest {
         boolean trace = Boolean.getBoolean("fuzz.trace");
         String file = System.getProperty("fuzz.replay");
         List<String> replay = file == null ? null : Files.readAllLines(Path.of(file)).stream().filter(l -> !l.isBlank()).toList();
+        if (replay != null && Boolean.getBoolean("fuzz.minimize")) {
+            new ProbeMinimizer(dir).minimize(replay);
+            return;
+        }
         List<String> failures = new ArrayList<>();
         for (long seed : seeds) {
             Path sub = Files.createDirectories(dir.resolve("seed" + seed));

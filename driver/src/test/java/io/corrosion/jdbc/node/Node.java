@@ -55,17 +55,22 @@ final class Node implements AutoCloseable {
 
     /** {@link #rows(String)} of any connection (plain sqlite-jdbc too). */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    Object v = rs.getObject(i);
-                    row.add(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v instanceof Integer n32 ? (Object) (long) n32 : v);
-                }
-                rows.add(row);
+            return rows(rs);
+        }
+    }
+
+    /** {@link #rows(String)} of a result set. */
+    static List<List<Object>> rows(ResultSet rs) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                Object v = rs.getObject(i);
+                row.add(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v instanceof Integer n32 ? (Object) (long) n32 : v);
             }
+            rows.add(row);
         }
         return rows;
     }

@@ -51,7 +51,7 @@ final class CrrDdl {
             commitAlter(table, false);
             return;
         }
-        long id = queryLong("SELECT COALESCE(max(tbl), 0) + 1 FROM " + CrrMetadata.REGISTRY);
+        long id = CrrMetadata.nextTableId(conn);
         TableInfo.KeyKind kind = CrrCatalog.keyKind(conn, table);
         try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + CrrMetadata.REGISTRY + " (tbl, name, key_kind) VALUES (?, ?, ?)")) {
             p.setLong(1, id);
@@ -475,13 +475,6 @@ final class CrrDdl {
             throw new SQLException("Table " + table + " is not a CRR", CrrErrors.UNKNOWN_TABLE);
         }
         return t;
-    }
-
-    private long queryLong(String sql) throws SQLException {
-        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private void exec(String sql) throws SQLException {

@@ -196,6 +196,33 @@ final class CrrMetadata {
         }
     }
 
+    /** The crsql_master key of the highest CRR id ever given in this file. */
+    static final String LAST_TABLE_ID_KEY = "corrosion_last_table_id";
+
+    /**
+     * A CRR id no table of this file ever had, recorded as given (in the caller's transaction). An id is never given
+     * twice: the version log, the journal's entries not yet delivered to listeners and the agent name tables by id, and a
+     * reused one would map a dropped table's rows onto a table with another key. Files from before the record take the
+     * highest id their registry or log still names (once: the log's scan is not on every CREATE TABLE).
+     */
+    static long nextTableId(Connection c) throws SQLException {
+        String given = "(SELECT value FROM " + MASTER + " WHERE key = '" + LAST_TABLE_ID_KEY + "')";
+        String known = "COALESCE((SELECT max(tbl) FROM " + REGISTRY + "), 0)";
+        long id;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CASE WHEN " + given
+                + " IS NOT NULL THEN max(" + given + ", " + known + ") ELSE max(" + known + ", COALESCE((SELECT max(tbl)"
+                + " FROM " + LOG + "), 0), COALESCE((SELECT max(tbl) FROM " + LOG_RANGES + "), 0)) END + 1")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO " + MASTER + " (key, value) VALUES (?, ?)")) {
+            p.setString(1, LAST_TABLE_ID_KEY);
+            p.setLong(2, id);
+            p.executeUpdate();
+        }
+        return id;
+    }
+
     static boolean isBootstrapped(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + LOG + "'")) {

@@ -159,14 +159,18 @@ final class JournalWatcher extends Thread {
 
     private record TableName(String name, TableInfo.KeyKind kind) {}
 
-    /** The CRRs by id, read again only when the schema changed since the last delivery (or {@code fresh}). */
+    /**
+     * The CRRs by id, read again only when the schema changed since the last delivery (or {@code fresh}). A table dropped
+     * since keeps its name: ids are never given twice ({@link CrrMetadata#nextTableId}), and a commit before the drop
+     * still wrote its rows.
+     */
     private Map<Long, TableName> tableNames(Statements statements, boolean fresh) throws SQLException {
         long schema;
         try (ResultSet rs = statements.prepare("PRAGMA schema_version").executeQuery()) {
             schema = rs.next() ? rs.getLong(1) : -1;
         }
         if (fresh || names == null || schema != namesSchema) {
-            Map<Long, TableName> out = new HashMap<>();
+            Map<Long, TableName> out = names == null ? new HashMap<>() : new HashMap<>(names);
             try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), new TableName(rs.getString(2), TableInfo.KeyKind.valueOf(rs.getString(3))));
@@ -183,7 +187,7 @@ final class JournalWatcher extends Thread {
         for (Map.Entry<Long, List<Object>> r : e.rows.entrySet()) {
             TableName t = names.get(r.getKey());
             if (t == null) {
-                continue; // dropped since
+                continue; // created and dropped between two deliveries
             }
             List<byte[]> pks = new ArrayList<>(r.getValue().size());
             for (Object key : r.getValue()) {

@@ -1,7 +1,6 @@
 package io.corrosion.jdbc.intercept;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,7 +25,7 @@ import java.util.Set;
  * inserted at its position.
  * Works on tokens, so everything else in the statement stays as the application wrote it.
  */
-public final class InsertKeyRewrite extends TokenReader {
+public final class InsertKeyRewrite extends InsertReader {
     private static final String ROWS_CTE = "__corrosion_rows";
 
     private final String keyColumn;
@@ -45,10 +44,6 @@ public final class InsertKeyRewrite extends TokenReader {
      * {@code _rowid_} or {@code oid}, whichever no column takes); null outside one, or if every alias is a column.
      */
     private final String triggerRowid;
-    private final List<Edit> edits = new ArrayList<>();
-
-    private record Edit(int start, int end, String text) {}
-
     private InsertKeyRewrite(String sql, String keyColumn, Set<String> rowidAliases, String callPrefix,
             List<String> triggerColumns) {
         super(sql);
@@ -156,24 +151,6 @@ public final class InsertKeyRewrite extends TokenReader {
         edits.add(new Edit(tokens.get(listClose).start(), tokens.get(listClose).start(),
                 ", " + Identifiers.quote(keyColumn)));
         edits.add(new Edit(tokens.get(rowClose).start(), tokens.get(rowClose).start(), ", " + keyValue));
-        return true;
-    }
-
-    /** Moves past {@code [WITH ...] INSERT [OR x] INTO name [AS alias]}; false if the statement is not an INSERT. */
-    private boolean intoTable() {
-        pos = topLevel(0, t -> t.isWord("INSERT") || t.isWord("REPLACE"));
-        if (pos < 0) {
-            return false;
-        }
-        if (tokens.get(pos++).isWord("INSERT") && take("OR")) {
-            pos++; // the conflict resolution
-        }
-        if (!take("INTO") || !skipName()) {
-            return false;
-        }
-        if (take("AS")) {
-            pos++;
-        }
         return true;
     }
 
@@ -368,45 +345,6 @@ public final class InsertKeyRewrite extends TokenReader {
         return callPrefix + value + ")";
     }
 
-    /** Index of the first top-level {@code ON CONFLICT} or {@code RETURNING} from {@code from} on; else the end. */
-    private int sourceEnd(int from) {
-        int end = topLevel(from, t -> t.isWord("RETURNING") || t.isWord("ON"));
-        while (end >= 0 && tokens.get(end).isWord("ON")
-                && !(end + 1 < tokens.size() && tokens.get(end + 1).isWord("CONFLICT"))) {
-            end = topLevel(end + 1, t -> t.isWord("RETURNING") || t.isWord("ON"));
-        }
-        return end < 0 ? tokens.size() : end;
-    }
-
-    /** [start, end) character ranges of the comma-separated items between two token indexes. */
-    private List<int[]> items(int from, int close) {
-        List<int[]> items = new ArrayList<>();
-        int depth = 0;
-        int first = from;
-        for (int i = from; i <= close; i++) {
-            SqlToken t = tokens.get(i);
-            if (i == close || (depth == 0 && t.isSymbol(','))) {
-                if (i > first) {
-                    items.add(new int[] {tokens.get(first).start(), tokens.get(i - 1).end()});
-                }
-                first = i + 1;
-            } else if (t.isSymbol('(')) {
-                depth++;
-            } else if (t.isSymbol(')')) {
-                depth--;
-            }
-        }
-        return items;
-    }
-
-    private List<String> names(int from, int close) {
-        List<String> names = new ArrayList<>();
-        for (int[] item : items(from, close)) {
-            names.add(Identifiers.unquote(sql.substring(item[0], item[1]).trim()));
-        }
-        return names;
-    }
-
     /** Where a column list names the key (by its name, or a rowid alias no column takes); -1 if it does not. */
     private int keyIndex(List<String> names) {
         for (int i = 0; i < names.size(); i++) {
@@ -416,27 +354,5 @@ public final class InsertKeyRewrite extends TokenReader {
             }
         }
         return -1;
-    }
-
-    /** Moves past the target table; false if there is none, or it lies in an attached database (not the file's). */
-    private boolean skipName() {
-        if (pos >= tokens.size() || !tokens.get(pos).isName()) {
-            return false;
-        }
-        String first = tokens.get(pos++).name(sql);
-        if (isSymbol(pos, '.') && pos + 1 < tokens.size() && tokens.get(pos + 1).isName()) {
-            pos += 2;
-            return first.equalsIgnoreCase("main");
-        }
-        return true;
-    }
-
-    private String apply() {
-        StringBuilder out = new StringBuilder(sql);
-        edits.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end).reversed());
-        for (Edit e : edits) {
-            out.replace(e.start(), e.end(), e.text());
-        }
-        return out.toString();
     }
 }

@@ -34,8 +34,11 @@ public final class SqlErrors {
     /** Why an UPSERT's conflict target may match no index on a replicated table. */
     private static final String UPSERT_ON_UNIQUE_HINT = ". On a replicated table, UNIQUE constraints besides the primary"
             + " key are enforced by checks for local writes, not by a unique index (a merge must never fail on one), so"
-            + " ON CONFLICT can only name the primary key; UPDATE first and INSERT if no row changed, or INSERT OR"
-            + " REPLACE / INSERT OR IGNORE, which these checks honour";
+            + " ON CONFLICT can name the primary key or one UNIQUE constraint, by exactly its columns (no COLLATE, no"
+            + " WHERE: not a partial index), in an INSERT's only ON CONFLICT clause, not in a trigger's body, and not"
+            + " under OR FAIL, OR ROLLBACK or OR REPLACE where the rows bring the key; else"
+            + " UPDATE first and INSERT if no row changed, or INSERT OR REPLACE / INSERT OR IGNORE, which these checks"
+            + " honour";
 
     private SqlErrors() {}
 

@@ -57,6 +57,15 @@ final class CrrFunctions {
         // (table): 0 if the statement writing is no UPSERT into the table (a trigger's INSERT into another), 1 if it is,
         // 2 if its last clause is ON CONFLICT DO NOTHING without a target
         fn(s, "crsql_internal_upsert", 1, false, a -> tx.conflicts.upsert(String.valueOf(a[0])));
+        // (the row's target values are the ones it collides with, message): an UPSERT on a UNIQUE constraint, rewritten
+        // onto the primary key (UpsertTargetRewrite), whose row brought a key that collides while its target values do
+        // not: SQLite fails it, the key not being the target
+        fn(s, "crsql_internal_upsert_target", 2, false, a -> {
+            if (a[0] instanceof Long holds && holds != 0) {
+                return 1L;
+            }
+            throw new SQLException(String.valueOf(a[1]), "23505");
+        });
         // (OR clause or NULL, UPSERT table or NULL, 1 if its last clause is a targetless DO NOTHING, bracket id), then
         // (bracket id): around a statement of an application trigger's body (TriggerConflictRewrite)
         for (int args = 4; args <= 5; args++) { // 5: in an UPDATE trigger

@@ -60,7 +60,8 @@ import org.sqlite.SQLiteException;
  * trigger's body (bracketed, {@link StatementConflicts}) is checked as any, but with ABORT in a trigger the DO UPDATE
  * fired, as SQLite runs it. An UPSERT in a trigger's body is bracketed as a clause is, and checked the
  * same way. Not as SQLite: a last clause {@code DO UPDATE} without a target does not update the row another column
- * collides with (the statement fails). {@code ON CONFLICT (c)} cannot name such a constraint: SQLite wants a unique index there.
+ * collides with (the statement fails). {@code ON CONFLICT (c)} naming such a constraint runs on the primary key: the row takes the key of the row
+ * holding its values ({@code io.corrosion.jdbc.intercept.UpsertTargetRewrite}).
  */
 public final class UniqueChecks {
     static final String INSERT_SUFFIX = "__corrosion_uq_ins";

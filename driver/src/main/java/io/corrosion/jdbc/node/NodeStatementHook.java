@@ -55,7 +55,8 @@ final class NodeStatementHook implements StatementHook {
     }
 
     @Override
-    public String rewrite(SqlPlan plan, SQLiteConnection connection) throws SQLException {
+    public String rewrite(SqlPlan written, SQLiteConnection connection) throws SQLException {
+        SqlPlan plan = UpsertTargets.rewrite(written, connections.apply(connection));
         SchemaRefusals.refuseRestore(plan);
         SchemaRefusals.refuseMainObjectOnChanges(plan);
         SchemaRefusals.refuseChangesOfOtherSchema(plan);

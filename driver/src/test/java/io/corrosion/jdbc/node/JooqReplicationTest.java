@@ -84,6 +84,27 @@ class JooqReplicationTest {
         }
     }
 
+    /** jOOQ's upsert by a UNIQUE column, {@code onConflict(EMAIL).doUpdate()}, with the key it returns, merged. */
+    @Test
+    void jooqUpsertsByAUniqueColumn() throws SQLException {
+        try (Node a = new Node(dir, "a", "node-slot=1"); Node b = new Node(dir, "b", "node-slot=2")) {
+            DSLContext ja = DSL.using(a.c, SQLDialect.SQLITE);
+            migrate(ja);
+            migrate(DSL.using(b.c, SQLDialect.SQLITE));
+            long ada = ja.insertInto(AUTHOR, NAME, EMAIL).values("ada", "ada@x").returning(ID).fetchOne(ID);
+            long again = ja.insertInto(AUTHOR, NAME, EMAIL).values("Ada L.", "ada@x").onConflict(EMAIL).doUpdate()
+                    .set(NAME, DSL.excluded(NAME)).returning(ID).fetchOne(ID);
+            int inserted = ja.insertInto(AUTHOR, NAME, EMAIL).values("bob", "bob@x").onConflict(EMAIL).doNothing().execute();
+            int ignored = ja.insertInto(AUTHOR, NAME, EMAIL).values("bobby", "bob@x").onConflict(EMAIL).doNothing().execute();
+            assertThat(List.of(again, (long) inserted, (long) ignored)).containsExactly(ada, 1L, 0L);
+            Node.sync(a, b);
+            for (Node n : List.of(a, b)) {
+                assertThat(n.rows("SELECT name, email FROM author ORDER BY email"))
+                        .containsExactly(List.of("Ada L.", "ada@x"), List.of("bob", "bob@x"));
+            }
+        }
+    }
+
     @Test
     void jooqSchemaReadersSeeOnlyTheApplicationsTables() throws SQLException {
         try (Node a = new Node(dir, "a")) {

@@ -51,11 +51,12 @@ final class ProbeDml {
         }
         head += " (" + String.join(", ", ProbeTriggers.names(cols)) + ")";
         String body;
+        int n = 0; // rows of VALUES
         if (v.chance(15) && !exact(t) && !s.tables.isEmpty()) {
             body = select(t, cols);
         } else {
             List<String> rows = new ArrayList<>();
-            int n = v.chance(35) ? 2 + v.upTo(3) : 1;
+            n = v.chance(35) ? 2 + v.upTo(3) : 1;
             for (int i = 0; i < n; i++) {
                 rows.add("(" + String.join(", ", cols.stream().map(c -> v.value(t, c, exact(t))).toList()) + ")");
             }
@@ -68,6 +69,9 @@ final class ProbeDml {
                 keys.add(0, t.pk);
             }
             List<String> key = !keys.isEmpty() && v.chance(70) ? v.chance(50) ? keys.get(0) : v.one(keys) : null;
+            if (key != null && !key.equals(t.pk) && n != 1 && !ProbeKnown.UPSERT_SAME_VALUES.allowed()) {
+                key = t.pk.isEmpty() ? null : t.pk; // rows that may share the new values
+            }
             String on = " ON CONFLICT" + (key != null ? " (" + String.join(", ", key) + ")" : "");
             List<Col> set = cols.stream().filter(c -> !t.pk.contains(c.name())).toList();
             if (key != null && !set.isEmpty() && v.chance(70)) {

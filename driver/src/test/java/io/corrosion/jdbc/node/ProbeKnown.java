@@ -28,18 +28,16 @@ enum ProbeKnown {
      */
     STALE_TRIGGER("staleTrigger"),
     /**
-     * A BEFORE trigger of a table with a UNIQUE (found by this probe, seeds 7128, 9161): where the driver's checks are
-     * newer than the trigger (a UNIQUE index made after it, or checks made again by an ALTER) they fire first, unlike
-     * SQLite's own UNIQUE check; a row OR IGNORE skips or OR FAIL stops at does not fire the trigger, and a row the
-     * trigger makes collide is not checked.
-     */
-    BEFORE_TRIGGER_BESIDE_UNIQUE("beforeTriggerBesideUnique"),
-    /**
      * A FOREIGN KEY to a table dropped (or dropped and made again without the key column) (found by this probe, seeds
      * 9002, 9211): writes that SQLite runs without looking at the parent fail on the node ({@code no such table},
      * {@code foreign key mismatch}).
      */
-    DANGLING_FOREIGN_KEY("danglingForeignKey");
+    DANGLING_FOREIGN_KEY("danglingForeignKey"),
+    /**
+     * An UPSERT on a UNIQUE constraint whose rows (several VALUES, a select) share new values (found by this probe,
+     * seed 9648): on the node the later row collides with the earlier one, which SQLite would update.
+     */
+    UPSERT_SAME_VALUES("upsertSameValues");
 
     private final String name;
 

@@ -81,10 +81,16 @@ class SchemaThroughDriverTest {
             assertThat(b.rows("select id from team order by id")).as("the replaced row's delete replicates")
                     .containsExactly(List.of(1L), List.of(2L), List.of(6L));
 
+            a.exec("insert into team (id, name) values (8, 'red') on conflict (name) do update set city = 'x'");
+            // the merge left two rows named red: the UPSERT updates the one with the lowest key
+            List<List<Object>> updated = List.of(List.of(1L, "x"), List.of(2L, "c"));
+            assertThat(a.rows("select id, city from team where name = 'red' order by id")).isEqualTo(updated);
+            a.sendTo(b);
+            assertThat(b.rows("select id, city from team where name = 'red' order by id")).isEqualTo(updated);
             SQLException upsert = catchThrowableOfType(SQLException.class, () -> a.exec(
-                    "insert into team (id, name) values (8, 'red') on conflict (name) do update set city = 'x'"));
+                    "insert into team (id, name) values (8, 'red') on conflict (city) do update set city = 'x'"));
             assertThat(upsert.getSQLState()).isEqualTo("0A000");
-            assertThat(upsert.getMessage()).contains("ON CONFLICT can only name the primary key");
+            assertThat(upsert.getMessage()).contains("ON CONFLICT can name the primary key or one UNIQUE constraint");
         }
     }
 

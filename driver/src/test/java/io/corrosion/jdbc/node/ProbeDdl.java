@@ -133,8 +133,7 @@ final class ProbeDdl {
 
     Ddl createIndex(Table t) {
         String ix = s.fresh("ix");
-        boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed())
-                && (!t.beforeTrigger || ProbeKnown.BEFORE_TRIGGER_BESIDE_UNIQUE.allowed());
+        boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed());
         Col c = v.one(t.cols);
         List<String> cols = new ArrayList<>(List.of(c.name()));
         if (v.chance(30)) {

@@ -45,7 +45,6 @@ final class ProbeSchema {
         final Map<String, List<String>> uniqueKeys = new LinkedHashMap<>();
         final Set<String> indexes = new LinkedHashSet<>();
         boolean deleteTrigger;
-        boolean beforeTrigger;
         /** The table its FOREIGN KEY refers to, or null. */
         String parent;
         boolean checks;
@@ -129,7 +128,6 @@ final class ProbeSchema {
         t.uniqueKeys.putAll(old.uniqueKeys);
         t.indexes.addAll(old.indexes);
         t.deleteTrigger = old.deleteTrigger;
-        t.beforeTrigger = old.beforeTrigger;
         t.parent = old.parent;
         t.checks = old.checks;
         tables.put(to, t);

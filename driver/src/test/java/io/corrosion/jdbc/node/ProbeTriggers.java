@@ -51,14 +51,13 @@ final class ProbeTriggers {
         }
         String of = event.equals("UPDATE") && v.chance(30) ? " OF " + v.one(t.cols).name() : "";
         String when = v.chance(25) ? " WHEN " + row + "." + v.one(t.cols).name() + v.one(List.of(" IS NOT NULL", " IS NULL", " > 1")) : "";
-        boolean before = v.chance(30) && (!t.hasUnique() || ProbeKnown.BEFORE_TRIGGER_BESIDE_UNIQUE.allowed());
+        boolean before = v.chance(30);
         String sql = "CREATE TRIGGER " + name + (before ? " BEFORE " : " AFTER ") + event + of + " ON " + t.name + when
                 + " BEGIN " + body + "; END";
         String table = t.name;
         return new Ddl(sql, m -> {
             m.triggers.put(name, table);
             m.targets.put(name, u.name);
-            m.tables.get(table).beforeTrigger |= before;
             if (event.equals("DELETE")) {
                 m.tables.get(table).deleteTrigger = true;
             }

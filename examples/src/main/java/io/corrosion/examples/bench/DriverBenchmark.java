@@ -93,6 +93,7 @@ public final class DriverBenchmark {
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
             compare("INSERT OR REPLACE of an existing row", replaceExisting(sqlite), replaceExisting(corrosion), "");
+            compare("UPSERT by a UNIQUE column, existing row", upsertByEmail(sqlite), upsertByEmail(corrosion), "");
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
         }
@@ -308,6 +309,33 @@ public final class DriverBenchmark {
             ps.setLong(1, ids[random.nextInt(ROWS)]);
             ps.setString(2, "replaced");
             ps.setInt(3, random.nextInt(1000));
+            ps.executeUpdate();
+        };
+    }
+
+    /**
+     * {@code ON CONFLICT (email)}: on a replicated table the driver runs it on the primary key, the row taking the key of
+     * the row that holds its email; plain SQLite has a unique index on email.
+     */
+    private Op upsertByEmail(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("create table account (id integer primary key, email text unique, n int)");
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement fill = c.prepareStatement("insert into account (email, n) values (?, 0)")) {
+            for (int i = 1; i <= ROWS; i++) {
+                fill.setString(1, "u" + i + "@x");
+                fill.addBatch();
+            }
+            fill.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+        PreparedStatement ps = c.prepareStatement("insert into account (email, n) values (?, ?)"
+                + " on conflict (email) do update set n = excluded.n");
+        return () -> {
+            ps.setString(1, "u" + (1 + random.nextInt(ROWS)) + "@x");
+            ps.setInt(2, random.nextInt(1000));
             ps.executeUpdate();
         };
     }

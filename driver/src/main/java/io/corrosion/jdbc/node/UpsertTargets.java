@@ -44,7 +44,7 @@ final class UpsertTargets {
         }
         Optional<List<String>> target = UpsertTargetRewrite.target(s.sql());
         String table = target.isEmpty() ? null : c.session.crrName(s.table().get());
-        if (table == null) {
+        if (table == null || s.schema() == null && hiddenByTemp(c.raw, table)) {
             return Optional.empty();
         }
         List<String> key = new ArrayList<>();
@@ -80,6 +80,17 @@ final class UpsertTargets {
             }
         }
         return Optional.empty();
+    }
+
+    /** A TEMP table of that name hides the file's from a statement that names no schema. */
+    private static boolean hiddenByTemp(Connection c, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The rewrite's shape if {@code index}, full, has the target's columns. */

@@ -23,6 +23,8 @@ final class RandomSql {
     final List<String> values = new ArrayList<>();
     /** The schema: CREATE TABLE, indexes, triggers. */
     final List<String> schema = new ArrayList<>();
+    /** The columns of each UNIQUE an UPSERT may name besides the key: constraints and a full unique index. */
+    private final List<List<String>> uniqueTargets = new ArrayList<>();
     private boolean textKey;
     /** A UNIQUE of the table fails or ignores by its own clause: an UPDATE then writes one row (see {@link #next}). */
     private boolean resolvesByClause;
@@ -67,13 +69,18 @@ final class RandomSql {
         }
         if (r.nextInt(5) == 0) {
             t.append(", UNIQUE (a, b)").append(r.nextBoolean() ? "" : onConflict(RESOLUTIONS));
+            uniqueTargets.add(List.of("b", "a"));
         }
         t.append(tail).append(")").append(shape == 3 ? " WITHOUT ROWID" : "");
         schema.add(t.toString());
         schema.add("CREATE TABLE log (id INTEGER PRIMARY KEY, msg TEXT)");
         List<String> after = new ArrayList<>();
         if (r.nextInt(4) == 0) {
-            after.add("CREATE UNIQUE INDEX ui ON t (b)" + (r.nextBoolean() ? " WHERE b IS NOT NULL" : ""));
+            boolean partial = r.nextBoolean();
+            after.add("CREATE UNIQUE INDEX ui ON t (b)" + (partial ? " WHERE b IS NOT NULL" : ""));
+            if (!partial) {
+                uniqueTargets.add(List.of("b"));
+            }
         }
         if (r.nextInt(3) == 0) {
             // no DELETE trigger: the driver's REPLACE of a UNIQUE constraint fires it, SQLite's does not (README)
@@ -95,6 +102,7 @@ final class RandomSql {
         if (r.nextInt(5) == 0) {
             c.append(" UNIQUE").append(r.nextBoolean() ? "" : onConflict(new String[] {"IGNORE", "ABORT", "FAIL",
                     "REPLACE"}));
+            uniqueTargets.add(List.of(col));
         }
         if (r.nextInt(6) == 0) {
             c.append(" CHECK (").append(col).append(" IS NOT 3)");
@@ -114,7 +122,10 @@ final class RandomSql {
         if (k < 30) {
             return insert(r.nextInt(3) == 0 ? " OR " + pick(RESOLUTIONS) : "");
         } else if (k < 38) {
-            return insert("") + " ON CONFLICT (" + String.join(", ", key) + ") DO "
+            // a UNIQUE's columns, one row (rows sharing new values collide on the node: README)
+            List<String> target = !uniqueTargets.isEmpty() && r.nextInt(3) == 0
+                    ? uniqueTargets.get(r.nextInt(uniqueTargets.size())) : key;
+            return insert("", target == key ? List.of() : target) + " ON CONFLICT (" + String.join(", ", target) + ") DO "
                     + (r.nextBoolean() ? "NOTHING" : "UPDATE SET " + pick(values) + " = " + valueExpression());
         } else if (k < 42) {
             return "REPLACE" + insert("").substring("INSERT".length());
@@ -144,15 +155,21 @@ final class RandomSql {
     }
 
     private String insert(String or) {
+        return insert(or, List.of());
+    }
+
+    /** An INSERT; one row with every column of {@code target} if there is one (an UPSERT's on a UNIQUE). */
+    private String insert(String or, List<String> target) {
+        boolean severalRows = target.isEmpty();
         List<String> cols = new ArrayList<>(key);
         for (String v : values) {
-            if (r.nextInt(3) > 0) {
+            if (r.nextInt(3) > 0 || target.contains(v)) {
                 cols.add(v);
             }
         }
         StringBuilder s = new StringBuilder("INSERT").append(or).append(" INTO t (").append(String.join(", ", cols))
                 .append(") VALUES ");
-        int rows = 1 + (r.nextInt(4) == 0 ? r.nextInt(3) : 0);
+        int rows = severalRows ? 1 + (r.nextInt(4) == 0 ? r.nextInt(3) : 0) : 1;
         for (int i = 0; i < rows; i++) {
             s.append(i == 0 ? "" : ", ").append("(");
             for (int c = 0; c < cols.size(); c++) {

@@ -189,6 +189,19 @@ class UpsertOnUniqueTest extends PlainDifferentialTest {
                 List.of("a@x", 40L), List.of("b@x", 0L), List.of("c@x", 2L));
     }
 
+    /** A TEMP table of the name hides the replicated one: its own unique index serves the UPSERT, as in SQLite. */
+    @Test
+    void aTempTableOfTheName() throws SQLException {
+        try (Node a = new Node(dir, "temp")) {
+            a.exec(USERS.get(0), TWO.get(0), "CREATE TEMP TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE, n INTEGER)",
+                    "INSERT INTO users VALUES (5, 'a@x', 0)",
+                    "INSERT INTO users (email, n) VALUES ('a@x', 7) ON CONFLICT (email) DO UPDATE SET n = excluded.n");
+            assertThat(a.rows("SELECT id, email, n FROM temp.users")).containsExactly(List.of(5L, "a@x", 7L));
+            assertThat(a.rows("SELECT id, email, n FROM main.users ORDER BY id"))
+                    .containsExactly(List.of(1L, "a@x", 0L), List.of(2L, "b@x", 0L));
+        }
+    }
+
     /** Not the target of any constraint: fails on the node as on SQLite, with a hint. */
     @Test
     void aTargetOfNoConstraintStillFails() throws SQLException {

@@ -20,9 +20,9 @@ import java.util.StringJoiner;
  * refers to its own {@code id}, and never holds an id 0); a BEFORE DELETE trigger of the table sets their {@code ref}
  * to 0 in the delete's statement, where each missing parent now counts +1, before the row's delete counts -1 for each
  * of its own (SQLite takes one off only while the count is above 0: a statement that has none cannot go below); the
- * check's body deletes them in the writing statement, where each counts -1, as the row's delete would have there. Only immediate keys
- * count so (deferred ones are counted per transaction, the same for both statements), and only with
- * {@code foreign_keys} on. Not handed over: the rows that cascades of the delete take away.
+ * check's body deletes them in the writing statement, where each counts -1, as the row's delete would have there.
+ * Only immediate keys count so (deferred ones are counted per transaction, the same for both statements), and only
+ * with {@code foreign_keys} on. Not handed over: the rows that cascades of the delete take away.
  */
 final class ReplaceOrphans {
     static final String TABLE = "__corrosion_fk_owed";
@@ -121,7 +121,7 @@ final class ReplaceOrphans {
             to.add(col[2]);
         }
         if (to.contains(null)) {
-            to = declaredKey(c, parent);
+            to = CrrCatalog.pkColumns(c, parent); // the parent's primary key, as SQLite takes it
         }
         if (to.size() != columns.size()) {
             return null;
@@ -135,19 +135,6 @@ final class ReplaceOrphans {
         }
         return "(CASE WHEN " + set + " AND NOT EXISTS (SELECT 1 FROM main." + Sql.ident(parent) + " AS corrosion_parent WHERE "
                 + match + ") THEN 1 ELSE 0 END)";
-    }
-
-    private static List<String> declaredKey(Connection c, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
-            p.setString(1, table);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     private static boolean foreignKeysOn(Connection c) throws SQLException {

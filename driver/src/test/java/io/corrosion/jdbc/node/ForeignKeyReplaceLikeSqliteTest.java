@@ -43,6 +43,20 @@ class ForeignKeyReplaceLikeSqliteTest extends PlainDifferentialTest {
         assertThat(rows).containsExactly(List.of("b", 1L, 1L, 1L), List.of("d", 2L, 1L, 1L));
     }
 
+    /** The parent looked up as SQLite does: its column's affinity on the child's value, and its collation. */
+    @Test
+    void aKeyOfTwoColumnsIsLookedUpAsSqliteLooksUpParents() throws SQLException {
+        List<List<Object>> rows = same(List.of(FOREIGN_KEYS,
+                "CREATE TABLE p (a TEXT COLLATE NOCASE, b INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID",
+                "CREATE TABLE c (k TEXT PRIMARY KEY, u, x, y, UNIQUE (u) ON CONFLICT REPLACE, FOREIGN KEY (x, y) REFERENCES p)"),
+                List.of("INSERT INTO p VALUES ('p', 1)"), "SELECT * FROM c ORDER BY k",
+                "INSERT INTO c VALUES ('a', 1, 'z', '1'), ('b', 1, 'p', 1)",
+                "INSERT INTO c VALUES ('c', 2, 'P', '1'), ('d', 2, 'p', 1)",
+                "INSERT INTO c VALUES ('e', 3, 'p', '1.0'), ('f', 3, 'p', 'x'), ('g', 3, NULL, 5)",
+                "UPDATE OR REPLACE c SET u = 3 WHERE k = 'd'");
+        assertThat(rows).containsExactly(List.of("b", 1L, "p", 1L), List.of("d", 3L, "p", 1L));
+    }
+
     @Test
     void theChecksOfFormat13AreMadeAgainToCountTheDeletes() throws SQLException {
         String table = "CREATE TABLE c (k TEXT PRIMARY KEY, u UNIQUE ON CONFLICT REPLACE, f INTEGER REFERENCES p (id))";

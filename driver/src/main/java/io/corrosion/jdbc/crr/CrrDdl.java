@@ -444,6 +444,7 @@ final class CrrDdl {
      */
     void migrateFormat(long from) throws SQLException {
         exec(CrrMetadata.createBulk());
+        exec(ReplaceOrphans.create());
         exec(CrrMetadata.createLogRanges());
         exec(ClockRanges.create());
         if (from < 2) {

@@ -29,10 +29,13 @@ final class CrrMetadata {
      * body is bracketed ({@link AppTriggers}); 13: a REPLACE's delete in the UNIQUE checks runs as a statement of its
      * own ({@link ReplaceDeletes}), so the table's DELETE triggers are no part of every INSERT; the checks of a partial
      * unique index read the written row with its columns' affinity and collation ({@link WrittenRow}), and so do their
-     * CHECK step-asides ({@link EarlierConstraints}), which take a key declared INT or BIGINT for no rowid key. Every
+     * CHECK step-asides ({@link EarlierConstraints}), which take a key declared INT or BIGINT for no rowid key; 14: the
+     * foreign-key violations a REPLACE's delete takes away count for the statement that runs the check: a table
+     * {@code __corrosion_fk_owed}, a third trigger beside each index's checks and a statement in their bodies
+     * ({@link ReplaceOrphans}). Every
      * format change recreates the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 13;
+    static final int FORMAT_VERSION = 14;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";
@@ -71,6 +74,7 @@ final class CrrMetadata {
             // One entry per (site, db_version, table, row) whose clock holds at least one field of that version:
             // the access path for reads by site and version range. Stale entries are skipped by readers.
             s.execute(createBulk());
+            s.execute(ReplaceOrphans.create());
             s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (site INTEGER NOT NULL, db_version INTEGER NOT NULL,"
                     + " tbl INTEGER NOT NULL, key NOT NULL, PRIMARY KEY (site, db_version, tbl, key)) WITHOUT ROWID");
             s.execute(createLogRanges());

@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.crr;
 
 import io.corrosion.jdbc.SqlErrors;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.sqlite.Function;
  * INSERT and UPDATE of the table, so a trigger whose body names a table dropped since (SQLite keeps it) would fail them
  * all; plain SQLite fails only the statements that fire it. The DELETE, prepared when a REPLACE deletes, fires the
  * table's DELETE triggers as the one in the body did: the capture ones, so the delete replicates, and the application's.
+ * The foreign-key violations it takes away count for the statement that runs the check ({@link ReplaceOrphans}).
  */
 final class ReplaceDeletes extends Function.Aggregate {
     static final String NAME = "crsql_internal_replace_delete";
@@ -69,16 +71,29 @@ final class ReplaceDeletes extends Function.Aggregate {
     }
 
     private void delete(String table, List<byte[]> packedKeys) throws SQLException {
-        List<String> pk = CrrCatalog.pkColumns(session.connection(), table);
+        Connection c = session.connection();
+        List<String> pk = CrrCatalog.pkColumns(c, table);
+        String orphans = ReplaceOrphans.query(c, table, pk);
         // main: a TEMP table of the same name would hide the table the check belongs to
-        try (PreparedStatement p = session.connection().prepareStatement("DELETE FROM main." + Sql.ident(table)
-                + " WHERE " + Sql.pkMatch(pk, ""))) {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM main." + Sql.ident(table) + " WHERE " + Sql.pkMatch(pk, ""));
+                PreparedStatement owed = orphans == null ? null : c.prepareStatement(orphans)) {
             for (byte[] packed : packedKeys) {
                 List<Object> values = PackedColumns.unpack(packed);
                 for (int i = 0; i < values.size(); i++) {
                     p.setObject(i + 1, values.get(i));
+                    if (owed != null) {
+                        owed.setObject(i + 1, values.get(i));
+                    }
                 }
-                p.executeUpdate();
+                int rows = owed == null ? 0 : ReplaceOrphans.owed(owed);
+                ReplaceOrphans.owe(c, rows);
+                try {
+                    p.executeUpdate();
+                } finally {
+                    if (rows > 0) {
+                        ReplaceOrphans.clearUnturned(c);
+                    }
+                }
             }
         }
     }

@@ -21,10 +21,9 @@ final class TriggerOrder {
     }
 
     private static int rank(String trigger) {
-        String name = trigger.toLowerCase(Locale.ROOT);
-        if (name.endsWith(UniqueChecks.INSERT_SUFFIX) || name.endsWith(UniqueChecks.UPDATE_SUFFIX)) {
+        if (UniqueChecks.isCheck(trigger)) {
             return 0;
         }
-        return name.contains("__crsql_") ? 2 : 1;
+        return trigger.toLowerCase(Locale.ROOT).contains("__crsql_") ? 2 : 1;
     }
 }

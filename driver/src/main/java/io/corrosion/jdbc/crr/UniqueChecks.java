@@ -117,7 +117,7 @@ public final class UniqueChecks {
     }
 
     static List<String> triggerNames(String index) {
-        return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX);
+        return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX);
     }
 
     /**
@@ -197,6 +197,13 @@ public final class UniqueChecks {
                 + " ON " + Sql.ident(table) + " WHEN " + notNull + readSources + newSelected + " AND (" + changed
                 + oldSelected + ")" + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
                 + updateBreaks + body(table, pkColumns, updateOthers, message, updateMode, "0"));
+        exec(c, ReplaceOrphans.createTrigger(table, index));
+    }
+
+    /** True for the name of a trigger of these checks. */
+    static boolean isCheck(String trigger) {
+        String name = trigger.toLowerCase(Locale.ROOT);
+        return name.endsWith(INSERT_SUFFIX) || name.endsWith(UPDATE_SUFFIX) || name.endsWith(ReplaceOrphans.TRIGGER_SUFFIX);
     }
 
     /**
@@ -287,6 +294,7 @@ public final class UniqueChecks {
             String ignores) {
         return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE' OR " + ignores + ";"
                 + " " + ReplaceDeletes.call(table, pkColumns, others + " AND " + mode + " = 'REPLACE'") + ";"
+                + " " + ReplaceOrphans.settle() + ";"
                 + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"
                 + " SELECT RAISE(ROLLBACK, " + message + ") WHERE " + mode + " = 'ROLLBACK';"
                 + " SELECT RAISE(ABORT, " + message + ") WHERE " + mode + " = 'ABORT'; END";

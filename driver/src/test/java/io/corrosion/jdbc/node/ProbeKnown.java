@@ -28,9 +28,15 @@ enum ProbeKnown {
      */
     STALE_TRIGGER("staleTrigger"),
     /**
-     * A FOREIGN KEY to a table dropped (or dropped and made again without the key column) (found by this probe, seeds
-     * 9002, 9211): writes that SQLite runs without looking at the parent fail on the node ({@code no such table},
-     * {@code foreign key mismatch}).
+     * A FOREIGN KEY whose parent is gone (found by this probe; the REPLACE case of seed 9008 is fixed, see
+     * ForeignKeyReplaceLikeSqliteTest). (1) A table made again under the parent's name without the key the FOREIGN KEY
+     * names (seed 9211): a one-row INSERT into it fails on the node with {@code foreign key mismatch}, as it does in
+     * plain SQLite once the table has an INSERT trigger: SQLite looks for the parent key only in statements that may
+     * write more rows than one, and the capture triggers make every INSERT into a CRR one (pinned:
+     * ForeignKeyMismatchTest). (2) A child with a UNIQUE besides its key whose parent was dropped (seed 9470): plain
+     * SQLite compiles a REPLACE's delete, and its look-up of the parent ({@code no such table}), into every statement
+     * whose UNIQUE may REPLACE, even one that writes no row; the node's checks delete through
+     * {@code crsql_internal_replace_delete} only when a row collides, so such a statement runs.
      */
     DANGLING_FOREIGN_KEY("danglingForeignKey"),
     /**

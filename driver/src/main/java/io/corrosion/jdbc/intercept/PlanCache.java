@@ -3,7 +3,6 @@ package io.corrosion.jdbc.intercept;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -29,6 +28,8 @@ final class PlanCache {
             this.lastUsed = now;
         }
     }
+
+    private record Used(String sql, Entry entry, long lastUsed) {}
 
     PlanCache(int capacity, Function<String, SqlPlan> planner) {
         if (capacity < 1) {
@@ -68,10 +69,13 @@ final class PlanCache {
                 return;
             }
             int toRemove = Math.max(excess, capacity / 10);
-            List<Map.Entry<String, Entry>> all = new ArrayList<>(entries.entrySet());
-            all.sort(Comparator.comparingLong(en -> en.getValue().lastUsed));
+            // Sorted by a copy of each entry's last use: hits on other threads change it while the sort runs, and a sort
+            // whose keys change under it fails ("Comparison method violates its general contract!")
+            List<Used> all = new ArrayList<>(entries.size());
+            entries.forEach((sql, entry) -> all.add(new Used(sql, entry, entry.lastUsed)));
+            all.sort(Comparator.comparingLong(Used::lastUsed));
             for (int i = 0; i < toRemove && i < all.size(); i++) {
-                entries.remove(all.get(i).getKey(), all.get(i).getValue());
+                entries.remove(all.get(i).sql(), all.get(i).entry());
             }
         }
     }

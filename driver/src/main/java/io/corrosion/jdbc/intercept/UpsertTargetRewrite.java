@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Rewrites an UPSERT whose conflict target is a UNIQUE constraint of a CRR into one whose target is the primary key. A
@@ -155,9 +156,7 @@ public final class UpsertTargetRewrite extends InsertReader {
                     .append(collate);
         }
         // rows of two nodes may share the values (merges never fail on UNIQUE): the one with the lowest key is updated
-        StringBuilder order = new StringBuilder(" ORDER BY ");
-        shape.key().forEach(k -> order.append(order.length() > 10 ? ", " : "").append(HELD).append('.').append(Identifiers.quote(k)));
-        lookup.append(order).append(" LIMIT 1");
+        lookup.append(" ORDER BY ").append(quoted(shape.key(), HELD + ".")).append(" LIMIT 1");
         StringBuilder items = new StringBuilder();
         StringBuilder names = new StringBuilder();
         StringBuilder added = new StringBuilder();
@@ -181,20 +180,13 @@ public final class UpsertTargetRewrite extends InsertReader {
                 items.append(", ").append(free == null ? held : "COALESCE(" + held + ", (" + free + "))");
             }
         }
-        if (isSymbol(pos, '(')) {
-            edits.add(new Edit(listOpen, listOpen, added.toString()));
-        } else {
-            StringBuilder list = new StringBuilder(" (");
-            columns.forEach(c -> list.append(list.length() > 2 ? ", " : "").append(Identifiers.quote(c)));
-            edits.add(new Edit(listOpen, listOpen, list + added.toString() + ")"));
-        }
+        edits.add(new Edit(listOpen, listOpen, isSymbol(pos, '(') ? added.toString()
+                : " (" + quoted(columns, "") + added + ")"));
         int start = tokens.get(from).start();
         int stop = tokens.get(conflict - 1).end();
         edits.add(new Edit(start, start, "WITH " + ROWS + "(" + names + ") AS ("));
         edits.add(new Edit(stop, stop, ") SELECT " + items + " FROM " + ROWS + " WHERE true"));
-        StringBuilder key = new StringBuilder("(");
-        shape.key().forEach(k -> key.append(key.length() > 1 ? ", " : "").append(Identifiers.quote(k)));
-        edits.add(new Edit(tokens.get(conflict + 2).start(), tokens.get(targetClose).end(), key + ")"));
+        edits.add(new Edit(tokens.get(conflict + 2).start(), tokens.get(targetClose).end(), "(" + quoted(shape.key(), "") + ")"));
         if (!keyBrought) {
             return true;
         }
@@ -210,9 +202,12 @@ public final class UpsertTargetRewrite extends InsertReader {
 
     /** SQLite's names of the key's columns in its errors: {@code t.a, t.b}. */
     private static String keyNames(Shape shape) {
-        StringBuilder names = new StringBuilder();
-        shape.key().forEach(k -> names.append(names.length() > 0 ? ", " : "").append(shape.table()).append('.').append(k));
-        return names.toString();
+        return shape.key().stream().map(k -> shape.table() + "." + k).collect(Collectors.joining(", "));
+    }
+
+    /** {@code <prefix>"a", <prefix>"b"}. */
+    private static String quoted(List<String> names, String prefix) {
+        return names.stream().map(n -> prefix + Identifiers.quote(n)).collect(Collectors.joining(", "));
     }
 
     /**

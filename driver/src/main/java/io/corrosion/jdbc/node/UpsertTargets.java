@@ -25,7 +25,7 @@ final class UpsertTargets {
 
     /** The plan with its UPSERTs on a CRR's UNIQUE constraint rewritten; {@code plan} itself if there is none. */
     static SqlPlan rewrite(SqlPlan plan, NodeConnection c) throws SQLException {
-        if (c == null || plan.statements().stream().noneMatch(s -> s.kind() == StatementKind.UPSERT)) {
+        if (c == null || !anyUpsert(plan)) {
             return plan;
         }
         boolean changed = false;
@@ -36,6 +36,16 @@ final class UpsertTargets {
             statements.add(rewritten.orElse(s.sql()));
         }
         return changed ? Interceptor.classify(String.join(";\n", statements)) : plan;
+    }
+
+    /** On every write's path: no stream. */
+    private static boolean anyUpsert(SqlPlan plan) {
+        for (StatementPlan s : plan.statements()) {
+            if (s.kind() == StatementKind.UPSERT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> rewrite(StatementPlan s, NodeConnection c) throws SQLException {

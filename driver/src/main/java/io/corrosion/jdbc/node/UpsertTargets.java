@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * UPSERTs whose conflict target is a UNIQUE constraint of a CRR, which SQLite cannot name there (the constraint is
@@ -54,33 +55,33 @@ final class UpsertTargets {
         }
         Optional<List<String>> target = UpsertTargetRewrite.target(s.sql());
         String table = target.isEmpty() ? null : c.session.crrName(s.table().get());
-        if (table == null || s.schema() == null && hiddenByTemp(c.raw, table)) {
+        if (table == null) {
             return Optional.empty();
         }
-        List<String> key = new ArrayList<>();
-        List<String> defaults = new ArrayList<>();
+        // The key in its order (pk), with defaults; the columns rows supply where the statement lists none
+        TreeMap<Integer, String[]> keyColumns = new TreeMap<>();
         List<String> rowColumns = new ArrayList<>();
         try (PreparedStatement p = c.raw.prepareStatement(
-                "SELECT name, pk FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid")) {
+                "SELECT name, pk, dflt_value FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
+                    if (rs.getInt(2) > 0) {
+                        keyColumns.put(rs.getInt(2), new String[] {rs.getString(1), rs.getString(3)});
+                    }
                     if (!rs.getString(1).equalsIgnoreCase(CrrTableDdl.ROW_ID_COLUMN)) {
                         rowColumns.add(rs.getString(1));
                     }
                 }
             }
         }
-        try (PreparedStatement p = c.raw.prepareStatement("SELECT name, dflt_value FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")) {
-            p.setString(1, table);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    key.add(rs.getString(1));
-                    defaults.add(rs.getString(2));
-                }
-            }
-        }
-        if (UpsertTargetRewrite.sameColumns(target.get(), key)) {
+        List<String> key = new ArrayList<>();
+        List<String> defaults = new ArrayList<>();
+        keyColumns.values().forEach(k -> {
+            key.add(k[0]);
+            defaults.add(k[1]);
+        });
+        if (UpsertTargetRewrite.sameColumns(target.get(), key) || s.schema() == null && hiddenByTemp(c.raw, table)) {
             return Optional.empty(); // SQLite's own
         }
         for (String index : UniqueChecks.enforcedIndexes(c.raw, table)) {

@@ -56,8 +56,11 @@ final class LocalJournal {
      * before it is broadcast.
      */
     static final long WATCH_DELAY_MS = Long.getLong("corrosion.journal.watchDelayMs", 2);
-    /** How often the watcher checkpoints the WAL while commits happen... */
-    static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * How often the watcher checkpoints the WAL while commits happen (system property {@code
+     * corrosion.journal.checkpointMs}, for benchmarks; each checkpoint syncs the database file)...
+     */
+    static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("corrosion.journal.checkpointMs", 200));
     /**
      * ...or once this many local commits came since its last checkpoint: under a fast stream of small transactions
      * the WAL would otherwise reach {@link #WAL_AUTOCHECKPOINT_CAP} pages between two rounds, and a commit would pay

@@ -141,10 +141,10 @@ final class SchemaStatements {
     }
 
     /**
-     * True if {@code index}, a CREATE INDEX naming no schema, is on a TEMP table: SQLite finds a TEMP table before one of
-     * main, and its UNIQUE index stays unique (a TEMP table is never replicated).
+     * True if {@code index}, a statement naming no schema (a CREATE INDEX, an UPSERT), is on a TEMP table: SQLite finds a
+     * TEMP table before one of main, and its UNIQUE index stays unique (a TEMP table is never replicated).
      */
-    private static boolean onTempTable(StatementPlan index, Connection connection) throws SQLException {
+    static boolean onTempTable(StatementPlan index, Connection connection) throws SQLException {
         if (index.schema() != null || index.table().isEmpty()) {
             return false;
         }

@@ -81,7 +81,7 @@ final class UpsertTargets {
             key.add(k[0]);
             defaults.add(k[1]);
         });
-        if (UpsertTargetRewrite.sameColumns(target.get(), key) || s.schema() == null && hiddenByTemp(c.raw, table)) {
+        if (UpsertTargetRewrite.sameColumns(target.get(), key) || SchemaStatements.onTempTable(s, c.raw)) {
             return Optional.empty(); // SQLite's own
         }
         for (String index : UniqueChecks.enforcedIndexes(c.raw, table)) {
@@ -91,17 +91,6 @@ final class UpsertTargets {
             }
         }
         return Optional.empty();
-    }
-
-    /** A TEMP table of that name hides the file's from a statement that names no schema. */
-    private static boolean hiddenByTemp(Connection c, String table) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-            p.setString(1, table);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     /** The rewrite's shape if {@code index}, full, has the target's columns. */

@@ -4,7 +4,6 @@ import io.corrosion.gossip.BackgroundPriority;
 import io.corrosion.jdbc.CommitListener;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The background thread of a {@link LocalJournal}: checkpoints the WAL, confirms the watermark, evicts what readers no
- * longer need and tells the listeners about finished commits, in db version order. A commit hook runs before its
+ * The background thread of a {@link LocalJournal}: has the WAL checkpointed ({@link Checkpointer}, on a thread of its
+ * own, so that a slow disk never holds back a delivery), confirms the watermark, evicts what readers no longer need and
+ * tells the listeners about finished commits, in db version order. A commit hook runs before its
  * commit is done; the driver reports when the call that committed returned ({@link LocalJournal#settled}), and the
  * watcher delivers at once. Commits nobody reports within {@link LocalJournal#WATCH_DELAY_MS} it proves by holding the
  * write lock an instant: its only lock, since it never writes while the file is open. At close it makes the journal's
@@ -27,6 +27,7 @@ final class JournalWatcher extends Thread {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWatcher.class);
 
     private final LocalJournal journal;
+    private final Checkpointer checkpointer;
     private SQLiteConnection conn;
     /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
     private Statements.OneUse kept;
@@ -39,6 +40,8 @@ final class JournalWatcher extends Thread {
     JournalWatcher(LocalJournal journal) {
         super("corrosion-journal-" + java.nio.file.Path.of(journal.file()).getFileName());
         this.journal = journal;
+        this.checkpointer = new Checkpointer(journal,
+                "corrosion-checkpoint-" + java.nio.file.Path.of(journal.file()).getFileName());
         setDaemon(true);
     }
 
@@ -84,9 +87,11 @@ final class JournalWatcher extends Thread {
         return latest > journal.checkpointedUpTo() && checkpointDue(latest);
     }
 
+    /** A while or many commits after the last checkpoint, none running. */
     private boolean checkpointDue(long latest) {
-        return System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS
-                || latest - journal.checkpointedUpTo() >= LocalJournal.CHECKPOINT_COMMITS;
+        return (System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS
+                || latest - journal.checkpointedUpTo() >= LocalJournal.CHECKPOINT_COMMITS)
+                && !checkpointer.busy();
     }
 
     private void cycle() throws SQLException {
@@ -122,16 +127,8 @@ final class JournalWatcher extends Thread {
         } else {
             journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
         }
-        if (maintenance) {
-            checkpoint(conn);
+        if (maintenance && checkpointer.request(latest)) {
             lastCheckpoint = System.nanoTime();
-            journal.checkpointed(latest);
-        }
-    }
-
-    private static void checkpoint(SQLiteConnection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            rs.next();
         }
     }
 
@@ -228,7 +225,9 @@ final class JournalWatcher extends Thread {
         }
     }
 
+    /** Closes its connections; after {@link #finalFlush}. A checkpoint that still runs has up to 10 s to end. */
     void closeConnection() {
+        checkpointer.close(10_000);
         forgetStatements();
         if (conn != null) {
             try {

@@ -20,11 +20,11 @@ import org.sqlite.SQLiteConnection;
  * {@code crsql_master}) in the same transaction. No thread of the driver's commits anything beside the application:
  * a background commit would make every read-then-write transaction of the application fail with SQLITE_BUSY.
  *
- * <p>A background thread per file ({@link JournalWatcher}) never writes: it checkpoints the WAL (PASSIVE) every 200 ms or
- * 1000 local commits while commits happen, so commits do not pay for that, confirms the watermark, and tells the
- * {@link CommitListener}s about every commit once it finished, in db version order: the driver reports that when the
- * call that committed returns ({@link #settled}); a commit nobody reports, the watcher proves by taking the write lock
- * for an instant.
+ * <p>A background thread per file ({@link JournalWatcher}) never writes: it has the WAL checkpointed (PASSIVE, on a
+ * thread of its own, {@link Checkpointer}) every 200 ms or 1000 local commits while commits happen, so commits do not
+ * pay for that, confirms the watermark, and tells the {@link CommitListener}s about every commit once it finished, in db
+ * version order: the driver reports that when the call that committed returns ({@link #settled}); a commit nobody
+ * reports, the watcher proves by taking the write lock for an instant.
  *
  * <p>Readers: {@code crsql_changes} reads the log plus, through {@code crsql_internal_unflushed}, the entries here above
  * the watermark its snapshot sees; flushed entries stay in memory {@value #RETENTION_SECONDS} s for readers whose
@@ -57,7 +57,7 @@ final class LocalJournal {
      */
     static final long WATCH_DELAY_MS = Long.getLong("corrosion.journal.watchDelayMs", 2);
     /**
-     * How often the watcher checkpoints the WAL while commits happen (system property {@code
+     * How often the WAL is checkpointed while commits happen (system property {@code
      * corrosion.journal.checkpointMs}, for benchmarks; each checkpoint syncs the database file)...
      */
     static final long CHECKPOINT_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("corrosion.journal.checkpointMs", 200));
@@ -99,7 +99,7 @@ final class LocalJournal {
      * on every commit.
      */
     private long deliveredUpTo;
-    /** The highest version committed when the watcher last checkpointed. */
+    /** The highest version committed when the last finished checkpoint was asked for. */
     private long checkpointedUpTo;
     /** Versions up to this one finished committing ({@link #settled}). */
     private long settledUpTo;
@@ -358,14 +358,15 @@ final class LocalJournal {
         return entries.isEmpty() ? 0 : entries.lastVersion();
     }
 
-    /** The highest version committed when the watcher last checkpointed. */
+    /** The highest version committed when the last finished checkpoint was asked for. */
     synchronized long checkpointedUpTo() {
         return checkpointedUpTo;
     }
 
-    /** The watcher checkpointed the WAL after the commits up to {@code latest}. */
+    /** The WAL was checkpointed after the commits up to {@code latest}; wakes the watcher. */
     synchronized void checkpointed(long latest) {
         checkpointedUpTo = Math.max(checkpointedUpTo, latest);
+        notifyAll();
     }
 
     /**

@@ -40,12 +40,14 @@ final class AgentSettings {
      * How long a received changeset may wait for others to share its apply transaction, under a steady stream
      * (system property {@code corrosion.applyLingerMs}, for benchmarks); one after a quiet spell goes at once. Every
      * apply transaction holds the file's write lock, and its commit empties the application connections' page caches,
-     * so fewer of them cost the application's commits less: in the replication benchmark (5 JVMs on two cores, 800
-     * remote rows/s per node) 8 ms instead of 4 took the agent's share of the write lock from 7.4-8.3% to 4.9-6.0%, the
-     * cluster's CPU per row written by ~10%, and the application's mean commit from 187-196 us (4 runs) to 167-191 us
-     * (4 runs), for ~3.5 ms more on the median commit-to-visible latency (p99 8-10 ms became 11-12.5 ms).
+     * so fewer of them cost the application's commits less. In the replication benchmark (5 JVMs on two cores, 800
+     * remote rows/s per node, cluster only): once, 8 ms instead of 4 took the agent's share of the write lock from
+     * 7.4-8.3% to 4.9-6.0% and the cluster's CPU per row written by ~10%. Since applies got cheaper, 5 ms against 8
+     * (stop 44, 2 runs against 4): share of the write lock 4.8-5.1% against 4.7-5.4%, CPU per row 941-988 against
+     * 903-1,067 us, no difference; the commit-to-visible p50 10.4 against 13.0-13.9 ms and p99 16.3-16.5 against
+     * 19.9-22.6 ms, the goal being 20.
      */
-    static final Duration APPLY_LINGER = Duration.ofMillis(Long.getLong("corrosion.applyLingerMs", 8));
+    static final Duration APPLY_LINGER = Duration.ofMillis(Long.getLong("corrosion.applyLingerMs", 5));
 
     /**
      * Under a stream of local commits, how long after one publish round the next may begin (system property

@@ -50,10 +50,10 @@ public final class BenchNode {
 
     /**
      * How often the second writer commits what is due: the agent's apply linger, as the agent reads it (its default
-     * 8 ms, or {@code -Dcorrosion.applyLingerMs}), so that it commits as often as applies come under steady load.
+     * 5 ms, or {@code -Dcorrosion.applyLingerMs}), so that it commits as often as applies come under steady load.
      */
     private static final long SECOND_WRITER_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(
-            Math.max(1, Long.getLong("corrosion.applyLingerMs", 8)));
+            Math.max(1, Long.getLong("corrosion.applyLingerMs", 5)));
 
     private final String url;
     private final Connection conn;

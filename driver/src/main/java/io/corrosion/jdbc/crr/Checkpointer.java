@@ -28,6 +28,8 @@ final class Checkpointer {
     /** The commits the asked-for checkpoint follows; 0 if none is asked for or running. */
     private long requested;
     private boolean running;
+    /** When the last checkpoint ended ({@link System#nanoTime}), or this was made. */
+    private long endedAt = System.nanoTime();
     private boolean closed;
     private boolean failing;
 
@@ -41,10 +43,18 @@ final class Checkpointer {
         return requested > 0 || running;
     }
 
-    /** Asks for a checkpoint after the commits up to {@code latest}; never waits. False if one is already under way. */
-    synchronized boolean request(long latest) {
+    /**
+     * When the last checkpoint ended ({@link System#nanoTime}): the period between two counts from there, so that
+     * under heavy writes, where one takes longer than the period, they do not run back to back.
+     */
+    synchronized long endedAt() {
+        return endedAt;
+    }
+
+    /** Asks for a checkpoint after the commits up to {@code latest}; never waits. Ignored while one is under way. */
+    synchronized void request(long latest) {
         if (closed || busy()) {
-            return false;
+            return;
         }
         requested = latest;
         if (thread == null) {
@@ -53,7 +63,6 @@ final class Checkpointer {
             thread.start();
         }
         notifyAll();
-        return true;
     }
 
     private void run() {
@@ -80,6 +89,7 @@ final class Checkpointer {
             boolean done = checkpoint();
             synchronized (this) {
                 running = false;
+                endedAt = System.nanoTime();
                 notifyAll();
             }
             if (done) {

@@ -31,7 +31,6 @@ final class JournalWatcher extends Thread {
     private SQLiteConnection conn;
     /** Its statements, kept prepared while the connection lives: a cycle runs after every commit or few. */
     private Statements.OneUse kept;
-    private long lastCheckpoint = System.nanoTime();
     private boolean failing;
     /** The CRRs by id as of schema version {@link #namesSchema}: every delivery names the tables of its commits. */
     private Map<Long, TableName> names;
@@ -87,9 +86,9 @@ final class JournalWatcher extends Thread {
         return latest > journal.checkpointedUpTo() && checkpointDue(latest);
     }
 
-    /** A while or many commits after the last checkpoint, none running. */
+    /** A while or many commits after the last checkpoint ended, none running. */
     private boolean checkpointDue(long latest) {
-        return (System.nanoTime() - lastCheckpoint > LocalJournal.CHECKPOINT_NANOS
+        return (System.nanoTime() - checkpointer.endedAt() > LocalJournal.CHECKPOINT_NANOS
                 || latest - journal.checkpointedUpTo() >= LocalJournal.CHECKPOINT_COMMITS)
                 && !checkpointer.busy();
     }
@@ -127,8 +126,8 @@ final class JournalWatcher extends Thread {
         } else {
             journal.markDelivered(latest); // nobody listens, or all was delivered: nothing to deliver later either
         }
-        if (maintenance && checkpointer.request(latest)) {
-            lastCheckpoint = System.nanoTime();
+        if (maintenance) {
+            checkpointer.request(latest);
         }
     }
 

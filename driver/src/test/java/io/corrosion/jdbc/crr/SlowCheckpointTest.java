@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,34 @@ class SlowCheckpointTest {
                 }
             };
             assertThat(next.await(20, TimeUnit.SECONDS)).as("a checkpoint after the one that hung").isTrue();
+        }
+    }
+
+    @Test
+    void checkpointsLongerThanTheirPeriodDoNotRunBackToBack() throws Exception {
+        List<long[]> checkpoints = new CopyOnWriteArrayList<>(); // start and end of each one's slow part, nanoTime
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, v TEXT)",
+                "SELECT crsql_as_crr('t')")) {
+            String file = dir.resolve("a.db").toRealPath().toString();
+            long period = LocalJournal.CHECKPOINT_NANOS;
+            Checkpointer.beforeCheckpoint = f -> {
+                if (f.equals(file)) {
+                    long start = System.nanoTime();
+                    LockSupport.parkNanos(period + period / 2); // a disk slower than the period
+                    checkpoints.add(new long[] {start, System.nanoTime()});
+                }
+            };
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (int i = 0; checkpoints.size() < 4; i++) {
+                assertThat(System.nanoTime()).as("four checkpoints within 30 s").isLessThan(deadline);
+                r.exec("INSERT INTO t (v) VALUES ('row " + i + "')");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a steady stream, far below 1000 per period
+            }
+        }
+        for (int i = 1; i < checkpoints.size(); i++) {
+            long gap = checkpoints.get(i)[0] - checkpoints.get(i - 1)[1];
+            assertThat(gap).as("from the end of checkpoint %d to the start of the next", i)
+                    .isGreaterThanOrEqualTo(LocalJournal.CHECKPOINT_NANOS);
         }
     }
 }

@@ -17,11 +17,11 @@ import org.sqlite.SQLiteConnection;
 /**
  * The background thread of a {@link LocalJournal}: has the WAL checkpointed ({@link Checkpointer}, on a thread of its
  * own, so that a slow disk never holds back a delivery), confirms the watermark, evicts what readers no longer need and
- * tells the listeners about finished commits, in db version order. A commit hook runs before its
- * commit is done; the driver reports when the call that committed returned ({@link LocalJournal#settled}), and the
- * watcher delivers at once. Commits nobody reports within {@link LocalJournal#WATCH_DELAY_MS} it proves by holding the
- * write lock an instant: its only lock, since it never writes while the file is open. At close it makes the journal's
- * last flush on its own connection. It runs below the application's threads ({@link BackgroundPriority}).
+ * tells the listeners about finished commits, in db version order. A commit hook runs before its commit is done; the
+ * driver reports when the call that committed returned ({@link LocalJournal#settled}), and the watcher delivers at
+ * once. Commits nobody reports within {@link LocalJournal#WATCH_DELAY_MS} it proves by holding the write lock an
+ * instant: its only lock, since it never writes while the file is open. At close it makes the journal's last flush on
+ * its own connection. It runs below the application's threads ({@link BackgroundPriority}).
  */
 final class JournalWatcher extends Thread {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWatcher.class);

@@ -90,7 +90,6 @@ final class Checkpointer {
             synchronized (this) {
                 running = false;
                 endedAt = System.nanoTime();
-                notifyAll();
             }
             if (done) {
                 journal.checkpointed(upTo); // wakes the watcher, which may ask for the next one

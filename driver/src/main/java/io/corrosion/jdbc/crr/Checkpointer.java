@@ -51,17 +51,21 @@ final class Checkpointer {
         return endedAt;
     }
 
+    /** Starts the thread, with the watcher's: a file's threads are all there once it is open. Its connection waits. */
+    synchronized void start() {
+        if (thread == null && !closed) {
+            thread = new Thread(this::run, threadName);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
     /** Asks for a checkpoint after the commits up to {@code latest}; never waits. Ignored while one is under way. */
     synchronized void request(long latest) {
         if (closed || busy()) {
             return;
         }
         requested = latest;
-        if (thread == null) {
-            thread = new Thread(this::run, threadName);
-            thread.setDaemon(true);
-            thread.start();
-        }
         notifyAll();
     }
 

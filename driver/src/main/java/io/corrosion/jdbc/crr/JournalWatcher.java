@@ -44,6 +44,13 @@ final class JournalWatcher extends Thread {
         setDaemon(true);
     }
 
+    /** Starts the checkpoints' thread too. */
+    @Override
+    public synchronized void start() {
+        checkpointer.start();
+        super.start();
+    }
+
     @Override
     public void run() {
         BackgroundPriority.lowerCurrentThread(); // its lock is an instant's, and below the application's threads

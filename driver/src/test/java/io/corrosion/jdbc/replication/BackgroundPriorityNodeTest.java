@@ -71,6 +71,7 @@ class BackgroundPriorityNodeTest {
                             .anyMatch(n -> n.endsWith("-store-apply"))
                             .anyMatch(n -> n.startsWith("corrosion-agent-"))
                             .anyMatch(n -> n.startsWith("corrosion-journal-"))
+                            .anyMatch(n -> n.startsWith("corrosion-checkpoint-"))
                             .anyMatch(n -> n.startsWith("corrosion-changes-"));
                 }
             }

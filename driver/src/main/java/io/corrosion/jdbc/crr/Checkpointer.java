@@ -51,7 +51,10 @@ final class Checkpointer {
         return endedAt;
     }
 
-    /** Starts the thread, with the watcher's: a file's threads are all there once it is open. Its connection waits. */
+    /**
+     * Starts the thread, with the watcher's: a file's threads are all there once it is open. Its connection opens with
+     * the first checkpoint.
+     */
     synchronized void start() {
         if (thread == null && !closed) {
             thread = new Thread(this::run, threadName);
@@ -107,7 +110,8 @@ final class Checkpointer {
                 conn = journal.openWatcherConnection();
             }
             beforeCheckpoint.accept(journal.file());
-            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            try (Statement s = conn.createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
                 rs.next();
             }
             if (failing) {
@@ -143,7 +147,8 @@ final class Checkpointer {
                 Thread.currentThread().interrupt();
             }
             if (t.isAlive()) {
-                LOG.warn("{}: a WAL checkpoint still runs at close; its connection closes when it ends", journal.file());
+                LOG.warn("{}: a WAL checkpoint still runs at close; its connection closes when it ends",
+                        journal.file());
             }
         }
     }

@@ -93,6 +93,7 @@ public final class DriverBenchmark {
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
             compare("INSERT OR REPLACE of an existing row", replaceExisting(sqlite), replaceExisting(corrosion), "");
+            compare("UPSERT by the primary key, existing row", upsertByKey(sqlite), upsertByKey(corrosion), "");
             compare("UPSERT by a UNIQUE column, existing row", upsertByEmail(sqlite), upsertByEmail(corrosion), "");
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
@@ -308,6 +309,19 @@ public final class DriverBenchmark {
         return () -> {
             ps.setLong(1, ids[random.nextInt(ROWS)]);
             ps.setString(2, "replaced");
+            ps.setInt(3, random.nextInt(1000));
+            ps.executeUpdate();
+        };
+    }
+
+    /** {@code ON CONFLICT (id) DO UPDATE}, as jOOQ's {@code onDuplicateKeyUpdate} and hand-written upserts write it. */
+    private Op upsertByKey(Connection c) throws SQLException {
+        PreparedStatement ps = c.prepareStatement("insert into person (id, name, age) values (?, ?, ?)"
+                + " on conflict (id) do update set age = excluded.age");
+        long[] ids = ids(c);
+        return () -> {
+            ps.setLong(1, ids[random.nextInt(ROWS)]);
+            ps.setString(2, "upserted");
             ps.setInt(3, random.nextInt(1000));
             ps.executeUpdate();
         };

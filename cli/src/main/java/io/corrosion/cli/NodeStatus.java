@@ -20,7 +20,8 @@ record NodeStatus(String database, String target, String siteId, String address,
     static final String[] FIGURES = {"MembersAlive", "MembersSuspect", "MembersDown", "ChangesetsBroadcast",
             "BroadcastsDropped", "ChangesetsReceived", "ChangesetsApplied", "ChangesetsRejected", "SyncRounds",
             "PublishBacklog", "ApplyQueue", "ApplyLagMillis", "MissingVersions", "PendingChanges", "OwnSiteBehind",
-            "SiteIdShared", "LatencyLastMillis", "LatencyMeanMillis", "LatencyMaxMillis"};
+            "SiteIdShared", "LatencyLastMillis", "LatencyMeanMillis", "LatencyMaxMillis", "WalFlushes",
+            "WalFlushMaxMillis", "Checkpoints", "CheckpointMaxMillis", "WalPages"};
 
     /** One line of {@code SiteVersions}: a site, the highest db version of it applied here, and how many are missing. */
     record SiteVersion(String siteId, long head, long missing) {

@@ -113,6 +113,9 @@ final class StatusCommand implements Callable<Integer> {
                 n.figure("LatencyMeanMillis"), n.figure("LatencyMaxMillis"));
         out.printf("  versions missing %d; local commits not yet sent %d; changes waiting for their schema %d%n",
                 n.figure("MissingVersions"), n.figure("PublishBacklog"), n.figure("PendingChanges"));
+        out.printf("  disk: %d WAL flushes before sending (longest %d ms), %d checkpoints (longest %d ms), WAL %d pages"
+                + " at the last%n", n.figure("WalFlushes"), n.figure("WalFlushMaxMillis"), n.figure("Checkpoints"),
+                n.figure("CheckpointMaxMillis"), n.figure("WalPages"));
         if (n.figure("OwnSiteBehind") > 0) {
             out.printf("  ERROR: peers hold versions of this node's own site that its file lacks (%d syncs saw it): the"
                     + " file was restored from a backup or copied, and new commits here do not reach the cluster;"

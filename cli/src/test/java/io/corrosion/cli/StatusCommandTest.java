@@ -114,6 +114,8 @@ class StatusCommandTest {
                 .containsPattern(siteLonely + " \\(this node\\) \\| " + versionLonely + " +\\| 0 +\\| 0")
                 .containsPattern(siteA + " +\\| 0 +\\| 0 +\\| " + versionA);
         assertThat(sectionB).containsPattern("changesets: \\d+ broadcast, 0 dropped, [1-9]\\d* received, [1-9]\\d* applied");
+        assertThat(sectionA).containsPattern("disk: [1-9]\\d* WAL flushes before sending \\(longest \\d+ ms\\), \\d+"
+                + " checkpoints \\(longest \\d+ ms\\), WAL \\d+ pages at the last");
         assertThat(out).doesNotContain("ERROR"); // no node's file is older than its site's history
     }
 

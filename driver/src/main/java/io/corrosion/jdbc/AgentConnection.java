@@ -1,5 +1,6 @@
 package io.corrosion.jdbc;
 
+import io.corrosion.jdbc.crr.CheckpointStats;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConnection;
 
@@ -29,6 +30,9 @@ public interface AgentConnection extends AutoCloseable {
      * still under way.
      */
     long finishedLocalVersion();
+
+    /** The WAL checkpoints of the file so far: the driver runs them on a thread of its own. */
+    CheckpointStats checkpoints();
 
     /** Detaches the engine and closes the connection. */
     @Override

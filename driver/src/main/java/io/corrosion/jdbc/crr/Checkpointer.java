@@ -109,10 +109,12 @@ final class Checkpointer {
             if (conn == null) {
                 conn = journal.openWatcherConnection();
             }
+            long started = System.nanoTime();
             beforeCheckpoint.accept(journal.file());
             try (Statement s = conn.createStatement();
                     ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                rs.next();
+                long pages = rs.next() ? rs.getLong(2) : 0; // busy, log, checkpointed
+                journal.checkpointStats().checkpointed(System.nanoTime() - started, Math.max(0, pages));
             }
             if (failing) {
                 LOG.info("{}: checkpoints work again", journal.file());

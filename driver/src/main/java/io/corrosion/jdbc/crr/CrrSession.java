@@ -126,6 +126,11 @@ public final class CrrSession implements AutoCloseable {
         return journal.settledUpTo();
     }
 
+    /** The WAL checkpoints of the file so far, run by its journal's thread. */
+    public CheckpointStats checkpointStats() {
+        return journal.checkpointStats();
+    }
+
     /** The committed local db version ({@code crsql_db_version()}). */
     public long dbVersion() throws SQLException {
         return tx.pendingDbVersion > 0 ? tx.pendingDbVersion - 1 : versions.committed();

@@ -78,6 +78,7 @@ final class LocalJournal {
 
     private final String file;
     private final Opener opener;
+    private final CheckpointStats checkpointStats = new CheckpointStats();
     private final VersionQueue<JournalEntry> entries = new VersionQueue<>(e -> e.dbVersion);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     /** Highest local db version whose commit hook ran. */
@@ -112,6 +113,11 @@ final class LocalJournal {
     LocalJournal(String file, Opener opener) {
         this.file = file;
         this.opener = opener;
+    }
+
+    /** The checkpoints of the file so far ({@link Checkpointer}); none for an in-memory database. */
+    CheckpointStats checkpointStats() {
+        return checkpointStats;
     }
 
     boolean inMemory() {

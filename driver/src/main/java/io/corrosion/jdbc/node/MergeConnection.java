@@ -3,6 +3,7 @@ package io.corrosion.jdbc.node;
 import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CrrApi;
+import io.corrosion.jdbc.crr.CheckpointStats;
 import io.corrosion.jdbc.crr.CrrSession;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -62,6 +63,11 @@ public final class MergeConnection implements AgentConnection {
     @Override
     public long finishedLocalVersion() {
         return session.finishedDbVersion();
+    }
+
+    @Override
+    public CheckpointStats checkpoints() {
+        return session.checkpointStats();
     }
 
     /** The CRR engine on this connection. */

@@ -9,6 +9,9 @@ final class AgentCounters {
     final LongAdder localVersionsPublished = new LongAdder();
     /** WAL flushes that put local commits on disk before they left the node ({@link WalSync}). */
     final LongAdder walFlushes = new LongAdder();
+    /** Their time, in all and at most. */
+    final LongAdder walFlushNanos = new LongAdder();
+    final AtomicLong walFlushMaxNanos = new AtomicLong();
     /** Local changesets gossip refused at the hand-off (queue full): peers get them by sync. */
     final LongAdder broadcastsRefused = new LongAdder();
     /** Remote versions committed here (merged or kept for a missing schema). */

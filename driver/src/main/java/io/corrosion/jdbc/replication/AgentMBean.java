@@ -68,6 +68,12 @@ final class AgentMBean implements ReplicationMXBean {
     @Override public long getLocalVersionsPublished() { return s().localVersionsPublished(); }
     @Override public long getPublishBacklog() { return s().publishBacklog(); }
     @Override public long getWalFlushes() { return s().walFlushes(); }
+    @Override public long getWalFlushMillis() { return s().walFlushMillis(); }
+    @Override public long getWalFlushMaxMillis() { return s().walFlushMaxMillis(); }
+    @Override public long getCheckpoints() { return s().checkpoints(); }
+    @Override public long getCheckpointMillis() { return s().checkpointMillis(); }
+    @Override public long getCheckpointMaxMillis() { return s().checkpointMaxMillis(); }
+    @Override public long getWalPages() { return s().walPages(); }
     @Override public long getRemoteVersionsApplied() { return s().remoteVersionsApplied(); }
     @Override public long getApplyTransactions() { return s().applyTransactions(); }
     @Override public long getBusyRetries() { return s().busyRetries(); }

@@ -3,6 +3,7 @@ package io.corrosion.jdbc.replication;
 import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CrrApi;
+import io.corrosion.jdbc.crr.CheckpointStats;
 import io.corrosion.jdbc.MissingSchemaException;
 import java.sql.SQLException;
 import java.util.List;
@@ -42,6 +43,11 @@ final class CrrAccess implements AutoCloseable {
 
     CrrApi api() {
         return crr;
+    }
+
+    /** The WAL checkpoints of the file so far. */
+    CheckpointStats checkpoints() {
+        return agentConnection.checkpoints();
     }
 
     byte[] siteId() throws SQLException {

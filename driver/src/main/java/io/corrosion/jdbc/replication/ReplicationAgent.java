@@ -10,6 +10,7 @@ import io.corrosion.gossip.runtime.GossipNodeConfig;
 import io.corrosion.gossip.runtime.GossipNodeStats;
 import io.corrosion.gossip.runtime.MemberInfo;
 import io.corrosion.jdbc.SqlErrors;
+import io.corrosion.jdbc.crr.CheckpointStats;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class ReplicationAgent implements AutoCloseable {
     private final WriterConnection writer;
     private final CrrAccess reader;
     private final CrrAccess publisherConnection;
+    private final CheckpointStats checkpoints;
     private final VersionSource readerSource;
     private final VersionSource publisherSource;
     private final Bookkeeping books = new Bookkeeping();
@@ -105,7 +107,8 @@ public final class ReplicationAgent implements AutoCloseable {
             });
             this.pending = new PendingChanges(writerCrr.connection());
             GossipNodeConfig config = configs.create(siteId);
-            WalSync walSync = WalSync.of(publisherConnection.connection(), WalSync.FDATASYNC, counters.walFlushes);
+            this.checkpoints = publisherConnection.checkpoints();
+            WalSync walSync = WalSync.of(publisherConnection.connection(), WalSync.FDATASYNC, counters);
             this.publisher = new LocalPublisher(siteId, publisherSource, writer, this::broadcast, walSync::upTo,
                     Math.min(VersionChunker.MAX_PAYLOAD_BYTES, GossipCore.maxChangesetBytes(config.gossip()) - 256),
                     counters,
@@ -225,6 +228,9 @@ public final class ReplicationAgent implements AutoCloseable {
                 g.members().suspect(), g.members().down(), g.changesetsBroadcast(), g.broadcastsDropped(),
                 g.changesetsReceived(), g.changesetsApplied(), counters.changesetsRejected.sum(), g.syncRounds(),
                 counters.localVersionsPublished.sum(), publisher.backlog(), counters.walFlushes.sum(),
+                TimeUnit.NANOSECONDS.toMillis(counters.walFlushNanos.sum()),
+                TimeUnit.NANOSECONDS.toMillis(counters.walFlushMaxNanos.get()), checkpoints.count(),
+                checkpoints.millis(), checkpoints.maxMillis(), checkpoints.walPages(),
                 counters.remoteVersionsApplied.sum(),
                 counters.applyTransactions.sum(), counters.busyRetries.sum(), counters.applyYields.sum(),
                 writerWaits[0], TimeUnit.NANOSECONDS.toMillis(writerWaits[1]),

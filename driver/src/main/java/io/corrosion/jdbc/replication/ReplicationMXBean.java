@@ -33,6 +33,18 @@ public interface ReplicationMXBean {
 
     long getWalFlushes();
 
+    long getWalFlushMillis();
+
+    long getWalFlushMaxMillis();
+
+    long getCheckpoints();
+
+    long getCheckpointMillis();
+
+    long getCheckpointMaxMillis();
+
+    long getWalPages();
+
     long getRemoteVersionsApplied();
 
     long getApplyTransactions();

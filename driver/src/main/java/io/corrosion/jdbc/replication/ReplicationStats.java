@@ -17,6 +17,15 @@ package io.corrosion.jdbc.replication;
  * @param localVersionsPublished   local transactions read back and handed to gossip
  * @param publishBacklog           local transactions committed and not handed to gossip yet
  * @param walFlushes               flushes of the WAL file that put local commits on disk before they left the node
+ * @param walFlushMillis           their time, in all: local commits wait for them before they leave
+ * @param walFlushMaxMillis        the longest of them: on a disk that stalls, as long as the stall (a flush of a
+ *                                 second or more is also logged at WARN)
+ * @param checkpoints              WAL checkpoints run (on a thread of their own: they hold back no commit)
+ * @param checkpointMillis         their time, in all; each syncs the database file
+ * @param checkpointMaxMillis      the longest of them
+ * @param walPages                 pages in the WAL file at the last checkpoint (4 KiB each by default); SQLite starts
+ *                                 the WAL over only while no reader reads from it, so under steady load it grows and
+ *                                 falls back, and at 10,000 pages a commit checkpoints itself
  * @param remoteVersionsApplied    remote transactions committed here
  * @param applyTransactions        apply transactions committed
  * @param busyRetries              times the agent waited for the write lock an application held
@@ -71,6 +80,12 @@ public record ReplicationStats(
         long localVersionsPublished,
         long publishBacklog,
         long walFlushes,
+        long walFlushMillis,
+        long walFlushMaxMillis,
+        long checkpoints,
+        long checkpointMillis,
+        long checkpointMaxMillis,
+        long walPages,
         long remoteVersionsApplied,
         long applyTransactions,
         long busyRetries,

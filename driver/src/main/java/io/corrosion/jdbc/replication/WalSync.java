@@ -9,7 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -27,6 +28,10 @@ import org.sqlite.SQLiteConnection;
  * Covered is WAL mode, the driver's default; a file in a rollback-journal mode is not (a hot journal can roll back a
  * commit after a power loss unless it ran at {@code synchronous=EXTRA}), and {@code synchronous=OFF} gives no guarantee
  * at all. Thread-safe: the agent thread and gossip's store-read thread both ask.
+ *
+ * <p>On a disk that stalls a flush takes as long as the stall, and local commits wait that long to leave. The flushes'
+ * time is counted ({@code walFlushMillis}, {@code walFlushMaxMillis} in the replication stats), and a flush of a second
+ * or more is logged at WARN, at most once a minute (with the count of those not logged).
  */
 final class WalSync {
     private static final Logger LOG = LoggerFactory.getLogger(WalSync.class);
@@ -50,24 +55,36 @@ final class WalSync {
         }
     };
 
+    /** A flush that takes this long is logged. */
+    static final long SLOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** At most one such log line in this long. */
+    static final long SLOW_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     private final Path wal;
     private final Flush flush;
-    private final LongAdder flushes;
+    private final AgentCounters counters;
+    private final LongSupplier clock;
     private long durable;
     private boolean failing;
+    /** When a slow flush was last logged ({@link #clock}); slow flushes since then that were not. */
+    private long slowLoggedAt;
+    private boolean slowLogged;
+    private long slowUnlogged;
 
     /**
-     * @param wal     the WAL file to flush; null if the file is not in WAL mode (or in memory)
-     * @param flushes counts the flushes made
+     * @param wal      the WAL file to flush; null if the file is not in WAL mode (or in memory)
+     * @param counters counts the flushes made and their time
+     * @param clock    {@link System#nanoTime}, or a test's
      */
-    WalSync(Path wal, Flush flush, LongAdder flushes) {
+    WalSync(Path wal, Flush flush, AgentCounters counters, LongSupplier clock) {
         this.wal = wal;
         this.flush = flush;
-        this.flushes = flushes;
+        this.counters = counters;
+        this.clock = clock;
     }
 
     /** For the file of {@code c}, by its journal mode. */
-    static WalSync of(SQLiteConnection c, Flush flush, LongAdder flushes) throws SQLException {
+    static WalSync of(SQLiteConnection c, Flush flush, AgentCounters counters) throws SQLException {
         try (Statement s = c.createStatement()) {
             boolean wal = "wal".equals(text(s, "PRAGMA journal_mode").toLowerCase(Locale.ROOT));
             String file = "";
@@ -76,7 +93,7 @@ final class WalSync {
                     file = rs.getString(1);
                 }
             }
-            return new WalSync(wal && !file.isEmpty() ? Path.of(file + "-wal") : null, flush, flushes);
+            return new WalSync(wal && !file.isEmpty() ? Path.of(file + "-wal") : null, flush, counters, System::nanoTime);
         }
     }
 
@@ -101,9 +118,10 @@ final class WalSync {
             return durable;
         }
         if (wal != null) {
+            long started = clock.getAsLong();
             try {
                 flush.flush(wal);
-                flushes.increment();
+                flushed(clock.getAsLong() - started);
             } catch (IOException e) {
                 if (!failing) {
                     LOG.error("Cannot flush {} to disk: local commits after version {} do not leave this node until it"
@@ -119,5 +137,27 @@ final class WalSync {
         }
         durable = committed;
         return durable;
+    }
+
+    private void flushed(long took) {
+        counters.walFlushes.increment();
+        counters.walFlushNanos.add(took);
+        counters.walFlushMaxNanos.accumulateAndGet(took, Math::max);
+        if (took < SLOW_NANOS) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (slowLogged && now - slowLoggedAt < SLOW_LOG_NANOS) {
+            slowUnlogged++;
+            return;
+        }
+        LOG.warn("Flushing {} took {} ms: local commits waited that long before they left this node. The disk stalls;"
+                + " see walFlushMaxMillis and checkpointMaxMillis in the replication stats{}", wal,
+                TimeUnit.NANOSECONDS.toMillis(took), slowUnlogged == 0 ? ""
+                        : String.format(Locale.ROOT, " (%d more flushes of a second or more since the last such line)",
+                                slowUnlogged));
+        slowLogged = true;
+        slowLoggedAt = now;
+        slowUnlogged = 0;
     }
 }

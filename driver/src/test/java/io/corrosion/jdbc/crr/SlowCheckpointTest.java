@@ -97,6 +97,13 @@ class SlowCheckpointTest {
                 r.exec("INSERT INTO t (v) VALUES ('row " + i + "')");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a steady stream, far below 1000 per period
             }
+            // what the replication stats show of them: each took at least its slow part
+            CheckpointStats stats = r.crr.checkpointStats();
+            long slowMillis = TimeUnit.NANOSECONDS.toMillis(period + period / 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> stats.count() >= 4);
+            assertThat(stats.maxMillis()).isGreaterThanOrEqualTo(slowMillis);
+            assertThat(stats.millis()).isGreaterThanOrEqualTo(4 * slowMillis).isGreaterThanOrEqualTo(stats.maxMillis());
+            assertThat(stats.walPages()).as("the WAL holds the rows' pages, checkpointed or not").isPositive();
         }
         for (int i = 1; i < checkpoints.size(); i++) {
             long gap = checkpoints.get(i)[0] - checkpoints.get(i - 1)[1];

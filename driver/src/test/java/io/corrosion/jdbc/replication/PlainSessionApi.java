@@ -4,6 +4,7 @@ import io.corrosion.jdbc.AgentConnection;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.CommitListener;
 import io.corrosion.jdbc.CrrApi;
+import io.corrosion.jdbc.crr.CheckpointStats;
 import io.corrosion.jdbc.crr.CrrSession;
 import io.corrosion.jdbc.crr.SessionCrrApi;
 import java.sql.SQLException;
@@ -42,6 +43,11 @@ class PlainSessionApi extends SessionCrrApi {
             @Override
             public long finishedLocalVersion() {
                 return session.finishedDbVersion();
+            }
+
+            @Override
+            public CheckpointStats checkpoints() {
+                return session.checkpointStats();
             }
 
             @Override

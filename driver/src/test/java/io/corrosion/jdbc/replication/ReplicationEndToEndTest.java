@@ -257,6 +257,15 @@ class ReplicationEndToEndTest {
         assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
         assertThat((Long) server.getAttribute(name, "ChangesetsBroadcast")).isPositive();
         assertThat((Long) server.getAttribute(name, "WalFlushes")).isPositive();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat((Long) server.getAttribute(name, "Checkpoints")).as("the WAL checkpointed since the insert")
+                    .isPositive();
+            assertThat((Long) server.getAttribute(name, "WalPages")).isPositive();
+        });
+        assertThat((Long) server.getAttribute(name, "CheckpointMaxMillis"))
+                .isLessThanOrEqualTo((Long) server.getAttribute(name, "CheckpointMillis"));
+        assertThat((Long) server.getAttribute(name, "WalFlushMaxMillis"))
+                .isLessThanOrEqualTo((Long) server.getAttribute(name, "WalFlushMillis"));
         assertThat((String[]) server.getAttribute(name, "Members")).hasSize(2)
                 .allSatisfy(line -> assertThat(line).matches("[0-9a-f]{32} \\S+:\\d+ ALIVE \\S+"));
         assertThat((String[]) server.getAttribute(name, "SiteVersions"))

@@ -86,7 +86,7 @@ final class StoreNode implements AutoCloseable {
         books = new Bookkeeping();
         books.load(writer.crr().connection());
         pending = new PendingChanges(writer.crr().connection());
-        walSync = WalSync.of(publisherConnection.connection(), path -> flush.flush(path), counters.walFlushes);
+        walSync = WalSync.of(publisherConnection.connection(), path -> flush.flush(path), counters);
         publisher = new LocalPublisher(site, new VersionSource(publisherConnection), writer, round -> {
                     handOff.accept(round);
                     published.addAll(round);

@@ -3,6 +3,10 @@ package io.corrosion.jdbc.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.corrosion.gossip.Changeset;
 import io.corrosion.gossip.LongRange;
 import io.corrosion.gossip.SyncNeed;
@@ -18,10 +22,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -140,7 +146,7 @@ class WalSyncTest {
                     Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + mode); // per connection: another may commit at NORMAL
-                WalSync sync = WalSync.of(c, path -> flushes.increment(), new LongAdder());
+                WalSync sync = WalSync.of(c, path -> flushes.increment(), new AgentCounters());
                 assertThat(sync.flushes()).as(mode).isTrue();
                 assertThat(sync.upTo(7)).isEqualTo(7);
             }
@@ -149,7 +155,7 @@ class WalSyncTest {
         try (SQLiteConnection c = (SQLiteConnection) DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rb.db"));
                 Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=DELETE");
-            WalSync sync = WalSync.of(c, path -> flushes.increment(), new LongAdder());
+            WalSync sync = WalSync.of(c, path -> flushes.increment(), new AgentCounters());
             assertThat(sync.flushes()).isFalse();
             assertThat(sync.upTo(7)).isEqualTo(7);
             assertThat(flushes.sum()).isEqualTo(2);
@@ -172,10 +178,51 @@ class WalSyncTest {
                 ReplicationStats stats = cc.replicationStats().orElseThrow();
                 return stats.localVersionsPublished() > 0 && stats.publishBacklog() == 0;
             });
-            assertThat(cc.replicationStats().orElseThrow().walFlushes()).isPositive();
+            ReplicationStats stats = cc.replicationStats().orElseThrow();
+            assertThat(stats.walFlushes()).isPositive();
+            assertThat(stats.walFlushMaxMillis()).isLessThanOrEqualTo(stats.walFlushMillis());
         } finally {
             CorrosionDriver.shutdownAll();
         }
+    }
+
+    /**
+     * On a disk that stalls, the flush before a publish takes as long as the stall: its time shows in the stats, and a
+     * flush of a second or more is logged, at most once a minute, with the count of those not logged. A fake clock
+     * that each flush moves on by the time it "took".
+     */
+    @Test
+    void slowFlushesAreCountedAndLoggedAtMostOnceAMinute() {
+        long[] now = {0};
+        long[] takes = {0};
+        AgentCounters counters = new AgentCounters();
+        WalSync sync = new WalSync(dir.resolve("slow.db-wal"), path -> now[0] += takes[0], counters, () -> now[0]);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(WalSync.class);
+        logs.start();
+        log.addAppender(logs);
+        try {
+            long version = 0;
+            for (long tookMillis : new long[] {3, 1_500, 2_000, 900, 1_000}) { // within a minute of the first slow one
+                takes[0] = TimeUnit.MILLISECONDS.toNanos(tookMillis);
+                assertThat(sync.upTo(++version)).isEqualTo(version);
+            }
+            assertThat(logs.list).hasSize(1);
+            assertThat(logs.list.get(0).getLevel()).isEqualTo(Level.WARN);
+            assertThat(logs.list.get(0).getFormattedMessage()).contains("took 1500 ms", "slow.db-wal")
+                    .doesNotContain("more flushes");
+            now[0] += TimeUnit.MINUTES.toNanos(1);
+            takes[0] = TimeUnit.MILLISECONDS.toNanos(1_200);
+            sync.upTo(++version);
+            assertThat(logs.list).hasSize(2);
+            assertThat(logs.list.get(1).getFormattedMessage()).contains("took 1200 ms",
+                    "2 more flushes of a second or more since the last such line");
+        } finally {
+            log.detachAppender(logs);
+        }
+        assertThat(counters.walFlushes.sum()).isEqualTo(6);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(counters.walFlushNanos.sum())).isEqualTo(3 + 1_500 + 2_000 + 900 + 1_000 + 1_200);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(counters.walFlushMaxNanos.get())).isEqualTo(2_000);
     }
 
     @Test

@@ -20,8 +20,9 @@ import org.sqlite.SQLiteConnection;
  * written to the WAL file but not flushed: a power loss or an OS crash can take it after peers received it. The node
  * would come back older than its peers' copy of its own history, and its next commits would take db versions the
  * peers already hold and drop as duplicates. So before the publisher hands local versions to gossip, and before sync
- * offers them, this flushes the WAL file (one fdatasync per publish round; about 70 µs on the machine of the
- * benchmark). A version that a crash takes had never left the node, and the next commit takes its number afresh.
+ * offers them, this flushes the WAL file (one fdatasync per publish round: in the replication benchmark, files on the
+ * machine's disk, 0.45 ms on average over 5,900 rounds a node in 60 s, the longest 107-116 ms). A version that a crash
+ * takes had never left the node, and the next commit takes its number afresh.
  *
  * <p>It flushes whatever {@code synchronous} says: that is a setting of each connection, and one connection of the file
  * at {@code NORMAL} is enough for commits that are not on disk (a flush of a file with nothing unwritten costs little).

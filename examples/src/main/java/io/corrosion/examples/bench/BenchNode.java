@@ -248,6 +248,12 @@ public final class BenchNode {
             tally.lockCpuMillis += a.applyLockCpuMillis() - b.applyLockCpuMillis();
             tally.waits += a.writerLockWaits() - b.writerLockWaits();
             tally.waitedMillis += a.writerLockWaitMillis() - b.writerLockWaitMillis();
+            tally.flushes += a.walFlushes() - b.walFlushes();
+            tally.flushMillis += a.walFlushMillis() - b.walFlushMillis();
+            tally.checkpoints += a.checkpoints() - b.checkpoints();
+            tally.checkpointMillis += a.checkpointMillis() - b.checkpointMillis();
+            tally.flushMaxMillis = a.walFlushMaxMillis();
+            tally.checkpointMaxMillis = a.checkpointMaxMillis();
         }
     }
 
@@ -262,6 +268,13 @@ public final class BenchNode {
         long lockCpuMillis;
         long waits;
         long waitedMillis;
+        /** The disk: WAL flushes before sending and checkpoints in the runs, and the longest of each since start. */
+        long flushes;
+        long flushMillis;
+        long flushMaxMillis;
+        long checkpoints;
+        long checkpointMillis;
+        long checkpointMaxMillis;
         long secondHoldingNanos;
         long secondHoldingCpuNanos;
         long secondRanNanos;
@@ -282,7 +295,8 @@ public final class BenchNode {
          * The RAN answer: count; mean, p50, p90, p99 and p99.9 commit microseconds; the committing thread's mean CPU
          * time per commit in microseconds; then in words what the write lock and the scheduler did: with replication
          * the share of the runs' time the agent's transactions held the write lock and the application statements (all
-         * of this JVM's) that waited for it, with a second writer the share its transactions held it (each with the share
+         * of this JVM's) that waited for it, and the disk's flushes and checkpoints (their time; the longest since the
+         * node started, warm-up included), with a second writer the share its transactions held it (each with the share
          * of that time the holding thread ran on a core: the rest it was waiting for one), and how often the
          * writing thread lost its core while it ran and waited to enter a Java monitor.
          */
@@ -295,8 +309,10 @@ public final class BenchNode {
                     percentile(sorted, 0.999), cpuNanos / 1000.0 / Math.max(1, commits));
             if (replicated) {
                 ran += held("the agent", TimeUnit.MILLISECONDS.toNanos(lockMillis), ranNanos, lockCpuMillis, lockMillis)
-                        + String.format(Locale.ROOT, ", application statements waited for it %d times (%d ms);", waits,
-                        waitedMillis);
+                        + String.format(Locale.ROOT, ", application statements waited for it %d times (%d ms); the disk:"
+                        + " %d WAL flushes before sending took %d ms, %d checkpoints %d ms (longest since start %d and"
+                        + " %d ms);", waits, waitedMillis, flushes, flushMillis, checkpoints, checkpointMillis,
+                        flushMaxMillis, checkpointMaxMillis);
             }
             if (secondRanNanos > 0) {
                 ran += held("the second writer", secondHoldingNanos, secondRanNanos, secondHoldingCpuNanos,

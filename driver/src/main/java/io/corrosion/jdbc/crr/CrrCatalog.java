@@ -11,19 +11,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The CRRs of one connection's database, read from the registry and the tables' own schema, cached until
  * {@code PRAGMA schema_version} changes.
  */
 final class CrrCatalog {
-    private final Connection conn;
+    /** sqlite-jdbc's own: the schema version is read without a ResultSet ({@link FirstRow}). */
+    private final SQLiteConnection conn;
     private PreparedStatement schemaVersionQuery;
     private long schemaVersion = -1;
     private Map<String, TableInfo> byName = Map.of();
     private Map<Long, TableInfo> byId = Map.of();
 
-    CrrCatalog(Connection conn) {
+    CrrCatalog(SQLiteConnection conn) {
         this.conn = conn;
     }
 
@@ -78,10 +80,7 @@ final class CrrCatalog {
         if (schemaVersionQuery == null) {
             schemaVersionQuery = conn.prepareStatement("PRAGMA schema_version");
         }
-        try (ResultSet rs = schemaVersionQuery.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return FirstRow.read(schemaVersionQuery, new Object[0], row -> row.getLong(0), -1L);
     }
 
     /**

@@ -114,9 +114,12 @@ final class JournalWatcher extends Thread {
         if (deliver && settled < latest) {
             if (settled > journal.deliveredUpTo()) {
                 upTo = settled; // what is known to have finished goes now, the rest next round
-            } else {
-                // Nobody reported the rest finished (a connection the driver does not wrap, or a call that failed):
-                // holding the write lock an instant proves that every commit filed before it completed.
+            } else if (journal.reportsExpected()) {
+                upTo = settled; // their connections report them in a moment: nothing to deliver before that
+            } else if (journal.settledUpTo() < latest) {
+                // Nobody reported the rest finished (the agent's connection, a call whose report is late): holding the
+                // write lock an instant proves that every commit filed before it completed.
+                beforeLockProof.accept(journal.file());
                 kept.prepare("BEGIN IMMEDIATE").execute();
                 kept.prepare("ROLLBACK").execute();
                 journal.settled(latest);
@@ -160,7 +163,12 @@ final class JournalWatcher extends Thread {
         journal.markDelivered(due.get(due.size() - 1).dbVersion);
     }
 
+    /** Tests only: runs before the watcher takes the write lock to prove commits nobody reported, with the file. */
+    static volatile java.util.function.Consumer<String> beforeLockProof = file -> { };
+
     private record TableName(String name, TableInfo.KeyKind kind) {}
+
+    private static final Object[] NO_PARAMS = {};
 
     /**
      * The CRRs by id, read again only when the schema changed since the last delivery (or {@code fresh}). A table dropped
@@ -168,10 +176,7 @@ final class JournalWatcher extends Thread {
      * still wrote its rows.
      */
     private Map<Long, TableName> tableNames(Statements statements, boolean fresh) throws SQLException {
-        long schema;
-        try (ResultSet rs = statements.prepare("PRAGMA schema_version").executeQuery()) {
-            schema = rs.next() ? rs.getLong(1) : -1;
-        }
+        long schema = FirstRow.read(statements.prepare("PRAGMA schema_version"), NO_PARAMS, row -> row.getLong(0), -1L);
         if (fresh || names == null || schema != namesSchema) {
             Map<Long, TableName> out = names == null ? new HashMap<>() : new HashMap<>(names);
             try (ResultSet rs = statements.prepare("SELECT tbl, name, key_kind FROM " + CrrMetadata.REGISTRY).executeQuery()) {

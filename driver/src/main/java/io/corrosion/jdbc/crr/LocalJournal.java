@@ -67,6 +67,12 @@ final class LocalJournal {
      * for the checkpoint (measured ~0.7 µs per UPDATE transaction, 2 cores).
      */
     static final long CHECKPOINT_COMMITS = 1000;
+    /**
+     * How long the watcher waits for a commit of a session that reports its commits finished (the application's
+     * connections: at the end of every call) before it proves it by taking the write lock. A commit whose report comes
+     * later (a RETURNING statement's, made when its results close) reaches the listeners this late at most.
+     */
+    static final long REPORT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Commits checkpoint only once the WAL passed this many pages: the watcher's checkpoints normally keep it small. */
     static final int WAL_AUTOCHECKPOINT_CAP = 10_000;
 
@@ -83,6 +89,8 @@ final class LocalJournal {
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     /** Highest local db version whose commit hook ran. */
     private long committed;
+    /** Highest local db version committed by a session that does not report its commits finished (the agent's). */
+    private long unreportedUpTo;
     /** Watermark some committed transaction wrote (optimistic: the watcher checks it against the file). */
     private long flushed;
     /** Committed entries above {@link #flushed}: how many, and their rows. */
@@ -211,11 +219,14 @@ final class LocalJournal {
      * watcher wakes and waits for it to be reported finished ({@link #settled}): a write statement that returns rows
      * (RETURNING) commits only when its results are closed, after the driver's last word on the call.
      */
-    void committed(long dbVersion, Touched rows) {
+    void committed(long dbVersion, Touched rows, boolean reported) {
         JournalEntry e = new JournalEntry(dbVersion, rows.snapshot());
         synchronized (this) {
             entries.put(e);
             committed = Math.max(committed, dbVersion);
+            if (!reported) {
+                unreportedUpTo = Math.max(unreportedUpTo, dbVersion);
+            }
             if (!listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
                 notifyAll(); // the watcher delivers or checkpoints soon; otherwise its periodic round is enough
             }
@@ -242,6 +253,21 @@ final class LocalJournal {
     /** Local versions up to this one finished committing (reported, or proven by the watcher). */
     synchronized long settledUpTo() {
         return settledUpTo;
+    }
+
+    /**
+     * Whether the commits not reported finished yet will be in a moment: their sessions report the end of every call
+     * (the application's connections do), and the oldest of them came less than {@link #REPORT_WAIT_NANOS} ago. The
+     * watcher then waits for the reports rather than prove the commits by taking the write lock: an application
+     * transaction between its read and its first write would meet that lock, and SQLite refuses such a write at once
+     * ({@code SQLITE_BUSY}) instead of waiting for it.
+     */
+    synchronized boolean reportsExpected() {
+        if (unreportedUpTo > settledUpTo) {
+            return false;
+        }
+        List<JournalEntry> unsettled = entries.above(settledUpTo);
+        return !unsettled.isEmpty() && System.nanoTime() - unsettled.get(0).committedAt < REPORT_WAIT_NANOS;
     }
 
     /**

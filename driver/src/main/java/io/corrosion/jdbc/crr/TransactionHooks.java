@@ -13,6 +13,8 @@ final class TransactionHooks implements SQLiteCommitListener {
     private LocalJournal journal;
     /** The local version whose commit hook ran and that nobody has reported finished yet; 0 if none. */
     private long settling;
+    /** The driver reports this session's calls finished ({@link #finished}): its commits need no proof. */
+    private boolean reports;
 
     TransactionHooks(TxState tx, SiteOrdinals sites) {
         this.tx = tx;
@@ -28,7 +30,7 @@ final class TransactionHooks implements SQLiteCommitListener {
     @Override
     public void onCommit() {
         if (tx.pendingDbVersion > 0) {
-            journal.committed(tx.pendingDbVersion, tx.touched);
+            journal.committed(tx.pendingDbVersion, tx.touched, reports);
             settling = tx.pendingDbVersion;
         }
         if (tx.flushedUpTo > 0) {
@@ -46,6 +48,7 @@ final class TransactionHooks implements SQLiteCommitListener {
 
     /** The last call on the connection returned normally: a commit filed during it is done. */
     void finished() {
+        reports = true;
         long v = settling;
         if (v > 0) {
             settling = 0;

@@ -1,0 +1,80 @@
+package io.corrosion.jdbc.crr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal's watcher proves a commit nobody reported finished by taking the write lock an instant. An application
+ * transaction that has read and is about to write meets that lock, and SQLite refuses its write at once
+ * ({@code SQLITE_BUSY}, no busy handler for a transaction that holds a read lock): HikariClusterTest failed so, when the
+ * application's thread reported its commit a few milliseconds late on a busy machine. So the commits of a session that
+ * reports the end of its calls (the application's connections) are waited for, and only the others are proven.
+ */
+class LockProofTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void noHook() {
+        JournalWatcher.beforeLockProof = file -> { };
+    }
+
+    @Test
+    void aReadThenWriteTransactionIsNotRefusedWhileAReportingSessionsCommitAwaitsItsReport() throws Exception {
+        List<String> proofs = new CopyOnWriteArrayList<>();
+        JournalWatcher.beforeLockProof = proofs::add;
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, v TEXT)",
+                "SELECT crsql_as_crr('t')");
+                Replica other = new Replica(dir, "a")) {
+            r.crr.commitFinished(); // the driver reports these sessions' calls, as it does the application's
+            other.crr.commitFinished();
+            List<Long> heard = new CopyOnWriteArrayList<>();
+            CountDownLatch delivered = new CountDownLatch(1);
+            try (AutoCloseable listening = r.crr.addCommitListener(c -> {
+                heard.add(c.dbVersion());
+                delivered.countDown();
+            })) {
+                r.exec("INSERT INTO t (v) VALUES ('committed, not reported yet')");
+                long version = r.crr.dbVersion();
+                // another connection reads, then writes, while the watcher waits for the report
+                try (Statement s = other.conn.createStatement()) {
+                    s.execute("BEGIN");
+                    s.executeQuery("SELECT count(*) FROM t").close();
+                    for (int i = 0; i < 20; i++) { // 20 writes over the watcher's rounds (one every 2 ms)
+                        s.execute("INSERT INTO t (id, v) VALUES (" + (1000 + i) + ", 'other')");
+                    }
+                    s.execute("COMMIT");
+                }
+                other.crr.commitFinished(); // its commit finished, and so did every lower version: r's too
+                r.crr.commitFinished();
+                assertThat(delivered.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(heard).contains(version);
+            }
+        }
+        assertThat(proofs).as("no commit proven by the write lock").isEmpty();
+    }
+
+    @Test
+    void aCommitOfASessionThatDoesNotReportIsProvenByTheWriteLock() throws Exception {
+        List<String> proofs = new CopyOnWriteArrayList<>();
+        JournalWatcher.beforeLockProof = proofs::add;
+        try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, v TEXT)",
+                "SELECT crsql_as_crr('t')")) {
+            CountDownLatch delivered = new CountDownLatch(1);
+            try (AutoCloseable listening = r.crr.addCommitListener(c -> delivered.countDown())) {
+                r.exec("INSERT INTO t (v) VALUES ('nobody reports this')");
+                assertThat(delivered.await(20, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        assertThat(proofs).hasSize(1).allSatisfy(file -> assertThat(file).endsWith("a.db"));
+    }
+}

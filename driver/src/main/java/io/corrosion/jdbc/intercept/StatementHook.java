@@ -118,6 +118,12 @@ public interface StatementHook {
     default void afterFailure(SqlPlan plan, SQLiteConnection connection) {}
 
     /**
+     * A result set of a statement on {@code connection} reached its end or was closed: an auto-commit write that
+     * returns rows ({@code RETURNING}) commits then, after the statement's {@link #afterExecute}. Must not throw.
+     */
+    default void resultsDone(SQLiteConnection connection) {}
+
+    /**
      * The rows statements on {@code connection} have inserted into {@code crsql_changes} so far: the update count of
      * such an INSERT is the difference across it (SQLite counts no row of an INSERT into a view).
      */

@@ -269,6 +269,15 @@ final class NodeStatementHook implements StatementHook {
         }
     }
 
+    /** A RETURNING write's commit, made as its results ended, is done: the journal need not prove it. */
+    @Override
+    public void resultsDone(SQLiteConnection connection) {
+        NodeConnection node = connections.apply(connection);
+        if (node != null) {
+            node.session.commitFinished();
+        }
+    }
+
     @Override
     public void afterExecute(SqlPlan plan, SQLiteConnection connection) throws SQLException {
         NodeConnection node = connections.apply(connection);

@@ -149,6 +149,11 @@ public final class ConnectionProxy extends DelegatedCalls {
         }
     }
 
+    /** One of this connection's result sets reached its end or closed (see {@link StatementHook#resultsDone}). */
+    void resultsDone() {
+        hook.resultsDone(raw);
+    }
+
     void afterFailure(SqlPlan plan) {
         statementThrough();
         transaction.transactionControlRan(plan, true);

@@ -168,7 +168,22 @@ public class ResultSetProxy implements ResultSet {
     @Override public void beforeFirst() throws SQLException { try { rs.beforeFirst(); } catch (SQLException e) { throw translate(e); } }
     @Override public void cancelRowUpdates() throws SQLException { try { rs.cancelRowUpdates(); } catch (SQLException e) { throw translate(e); } }
     @Override public void clearWarnings() throws SQLException { try { rs.clearWarnings(); } catch (SQLException e) { throw translate(e); } }
-    @Override public void close() throws SQLException { try { rs.close(); } catch (SQLException e) { throw translate(e); } }
+    /** Closes the results; an auto-commit RETURNING write commits now, which the connection's hook hears. */
+    @Override
+    public void close() throws SQLException {
+        try {
+            rs.close();
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        resultsDone();
+    }
+
+    private void resultsDone() {
+        if (statement instanceof StatementProxy s) {
+            s.connection.resultsDone();
+        }
+    }
     @Override public void deleteRow() throws SQLException { try { rs.deleteRow(); } catch (SQLException e) { throw translate(e); } }
     @Override public int findColumn(String columnLabel) throws SQLException { try { return rs.findColumn(columnLabel); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean first() throws SQLException { try { return rs.first(); } catch (SQLException e) { throw translate(e); } }
@@ -253,7 +268,20 @@ public class ResultSetProxy implements ResultSet {
     @Override public boolean last() throws SQLException { try { return rs.last(); } catch (SQLException e) { throw translate(e); } }
     @Override public void moveToCurrentRow() throws SQLException { try { rs.moveToCurrentRow(); } catch (SQLException e) { throw translate(e); } }
     @Override public void moveToInsertRow() throws SQLException { try { rs.moveToInsertRow(); } catch (SQLException e) { throw translate(e); } }
-    @Override public boolean next() throws SQLException { try { return rs.next(); } catch (SQLException e) { throw translate(e); } }
+    /** The next row; past the last one, an auto-commit RETURNING write has committed, which the connection's hook hears. */
+    @Override
+    public boolean next() throws SQLException {
+        boolean row;
+        try {
+            row = rs.next();
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        if (!row) {
+            resultsDone();
+        }
+        return row;
+    }
     @Override public boolean previous() throws SQLException { try { return rs.previous(); } catch (SQLException e) { throw translate(e); } }
     @Override public void refreshRow() throws SQLException { try { rs.refreshRow(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean relative(int n) throws SQLException { try { return rs.relative(n); } catch (SQLException e) { throw translate(e); } }

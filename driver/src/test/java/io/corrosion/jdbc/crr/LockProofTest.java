@@ -63,6 +63,35 @@ class LockProofTest {
         assertThat(proofs).as("no commit proven by the write lock").isEmpty();
     }
 
+    /**
+     * An auto-commit write with RETURNING commits as its results end, after the driver's last word on the call: the
+     * end of the results reports it, so it reaches the listeners at once, not after the watcher's wait for a report.
+     */
+    @Test
+    void aReturningWriteIsReportedWhenItsResultsEnd() throws Exception {
+        List<String> proofs = new CopyOnWriteArrayList<>();
+        JournalWatcher.beforeLockProof = proofs::add;
+        String file = dir.resolve("r.db").toString();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:corrosion:" + file);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            List<io.corrosion.jdbc.replication.ChangeEvent> heard = new CopyOnWriteArrayList<>();
+            try (AutoCloseable listening = c.unwrap(io.corrosion.jdbc.CorrosionConnection.class)
+                    .addChangeListener(heard::add)) {
+                for (int i = 0; i < 3; i++) {
+                    try (java.sql.ResultSet rs = s.executeQuery("INSERT INTO t (v) VALUES ('r" + i + "') RETURNING id")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.next()).isFalse();
+                    }
+                }
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> heard.size() == 3);
+            }
+        } finally {
+            io.corrosion.jdbc.CorrosionDriver.shutdownAll();
+        }
+        assertThat(proofs).as("commits proven by the write lock").isEmpty();
+    }
+
     @Test
     void aCommitOfASessionThatDoesNotReportIsProvenByTheWriteLock() throws Exception {
         List<String> proofs = new CopyOnWriteArrayList<>();

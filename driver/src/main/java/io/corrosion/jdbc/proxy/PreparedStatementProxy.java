@@ -164,6 +164,11 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         }
     }
 
+    @Override
+    boolean resultsEndHooked() {
+        return hooked;
+    }
+
     /** The plan of the SQL this statement was prepared with. */
     public SqlPlan plan() {
         return plan;

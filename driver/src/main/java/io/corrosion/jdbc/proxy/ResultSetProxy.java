@@ -180,7 +180,7 @@ public class ResultSetProxy implements ResultSet {
     }
 
     private void resultsDone() {
-        if (statement instanceof StatementProxy s) {
+        if (statement instanceof StatementProxy s && s.resultsEndHooked()) { // a plain read's results: nothing to hear
             s.connection.resultsDone();
         }
     }

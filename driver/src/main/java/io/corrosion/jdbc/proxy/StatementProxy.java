@@ -3,6 +3,7 @@ package io.corrosion.jdbc.proxy;
 import io.corrosion.jdbc.SqlErrors;
 import io.corrosion.jdbc.intercept.Interceptor;
 import io.corrosion.jdbc.intercept.SqlPlan;
+import io.corrosion.jdbc.intercept.StatementHook;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
 import java.sql.Connection;
@@ -21,6 +22,8 @@ import org.sqlite.core.DB;
  */
 public class StatementProxy implements Statement {
     final ConnectionProxy connection;
+    /** The last SQL run through {@link #intercepted} went through the hook (it was not a plain read). */
+    private boolean lastHooked;
     private final Statement raw;
     /** Plans of the {@code addBatch(sql)} strings in order; the hook sees those that are not plain reads. */
     private final List<SqlPlan> batchPlans = new ArrayList<>();
@@ -70,6 +73,7 @@ public class StatementProxy implements Statement {
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
             counts.executing(plan);
+            lastHooked = !plan.plainRead();
             if (plan.plainRead()) {
                 try {
                     return call.run(connection.readSql(plan));
@@ -151,6 +155,14 @@ public class StatementProxy implements Statement {
             knownKey = connection.generatedKeys() && plan.first().kind().isInsert() ? lastInsertRowid() : null;
             return changed;
         }
+    }
+
+    /**
+     * Whether the end of this statement's results is worth the hook's hearing ({@link StatementHook#resultsDone}): a
+     * write's (RETURNING) results, not a plain read's, which never reaches the hook.
+     */
+    boolean resultsEndHooked() {
+        return lastHooked;
     }
 
     /** The wrapper of a result set this statement produced; the same wrapper for the same result set. */

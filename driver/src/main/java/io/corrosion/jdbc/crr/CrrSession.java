@@ -3,14 +3,12 @@ package io.corrosion.jdbc.crr;
 import io.corrosion.jdbc.Change;
 import io.corrosion.jdbc.Reentrant;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.StringJoiner;
 import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -243,20 +241,8 @@ public final class CrrSession implements AutoCloseable {
     /** Whether the clock record of the row has a field of this transaction's version: its write was not undone. */
     private boolean stillWritten(long table, Object key) throws SQLException {
         TableInfo t = catalog.table(table);
-        if (t == null) {
-            return true; // not a CRR any more: as the transaction filed it
-        }
-        StringJoiner versions = new StringJoiner(", ");
-        for (int slot = 0; slot <= t.maxSlot(); slot++) {
-            versions.add(Sql.f(slot, "db"));
-        }
-        PreparedStatement p = prepared("SELECT 1 FROM " + Sql.ident(t.clockTable()) + " WHERE key = ? AND ? IN ("
-                + versions + ")");
-        p.setObject(1, key);
-        p.setLong(2, tx.pendingDbVersion);
-        try (ResultSet rs = p.executeQuery()) {
-            return rs.next();
-        }
+        return t == null // not a CRR any more: as the transaction filed it
+                || statements(t).hasFieldOf(key, tx.pendingDbVersion);
     }
 
     /** Every change of one site with {@code fromDbVersion <= db_version <= toDbVersion}, by db_version and seq. */

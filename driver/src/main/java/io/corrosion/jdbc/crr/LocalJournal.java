@@ -93,11 +93,8 @@ final class LocalJournal {
     private long unreportedUpTo;
     /** Watermark some committed transaction wrote (optimistic: the watcher checks it against the file). */
     private long flushed;
-    /** Committed entries above {@link #flushed}: how many, and their rows. */
-    private int unflushedVersions;
-    private long unflushedRows;
-    /** When the oldest of them committed ({@link System#nanoTime}); meaningless while there is none. */
-    private long oldestUnflushedAt;
+    /** Committed entries above {@link #flushed}. */
+    private final FlushBacklog unflushed = new FlushBacklog();
     /** Watermark read back from the file: entries up to it are surely in the log. */
     private long confirmed;
     /** Highest version dropped from memory. */
@@ -230,10 +227,7 @@ final class LocalJournal {
             if (!listeners.isEmpty() || (dbVersion - checkpointedUpTo) % CHECKPOINT_COMMITS == 0) {
                 notifyAll(); // the watcher delivers or checkpoints soon; otherwise its periodic round is enough
             }
-            if (unflushedVersions++ == 0) {
-                oldestUnflushedAt = e.committedAt;
-            }
-            unflushedRows += e.rowCount;
+            unflushed.add(e);
         }
     }
 
@@ -275,8 +269,7 @@ final class LocalJournal {
      * at every transaction's first write, so it reads counters only.
      */
     synchronized boolean flushDue() {
-        return unflushedVersions > 0 && (unflushedVersions >= FLUSH_VERSIONS || unflushedRows >= FLUSH_ROWS
-                || System.nanoTime() - oldestUnflushedAt >= FLUSH_AGE_NANOS);
+        return unflushed.due(System.nanoTime());
     }
 
     /**
@@ -304,14 +297,7 @@ final class LocalJournal {
     /** Moves the flushed watermark and recounts what waits above it. */
     private void setFlushed(long watermark) {
         flushed = watermark;
-        unflushedVersions = 0;
-        unflushedRows = 0;
-        entries.forEachBetween(flushed + 1, Long.MAX_VALUE, e -> {
-            if (unflushedVersions++ == 0) {
-                oldestUnflushedAt = e.committedAt;
-            }
-            unflushedRows += e.rowCount;
-        });
+        unflushed.recount(entries, watermark);
     }
 
     // ---- the read side ----------------------------------------------------------------------------------------

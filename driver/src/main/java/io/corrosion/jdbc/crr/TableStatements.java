@@ -306,6 +306,17 @@ final class TableStatements implements AutoCloseable {
         return value[0];
     }
 
+    /** Whether the clock record of the row has a field of {@code dbVersion}. */
+    boolean hasFieldOf(Object key, long dbVersion) throws SQLException {
+        StringJoiner versions = new StringJoiner(", ");
+        for (int slot = 0; slot <= table.maxSlot(); slot++) {
+            versions.add(Sql.f(slot, "db"));
+        }
+        PreparedStatement p = stmt("SELECT 1 FROM " + Sql.ident(table.clockTable()) + " WHERE key = ? AND ? IN ("
+                + versions + ")");
+        return FirstRow.read(p, new Object[] {key, dbVersion}, r -> true, false);
+    }
+
     @Override
     public void close() throws SQLException {
         for (PreparedStatement p : cache.values()) {

@@ -1,7 +1,6 @@
 package io.corrosion.jdbc.crr;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConnection;
 
@@ -36,10 +35,7 @@ final class CrrConfig {
 
     Object get(String name) throws SQLException {
         PreparedStatement p = statements.prepare("SELECT value FROM " + CrrMetadata.MASTER + " WHERE key = ?");
-        p.setString(1, "config." + name);
-        try (ResultSet rs = p.executeQuery()) {
-            return rs.next() ? SqlValues.normalize(rs.getObject(1)) : null;
-        }
+        return FirstRow.read(p, new Object[] {"config." + name}, row -> row.getObject(0), null);
     }
 
     void set(String name, Object value) throws SQLException {

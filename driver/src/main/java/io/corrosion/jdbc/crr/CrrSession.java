@@ -144,6 +144,12 @@ public final class CrrSession implements AutoCloseable {
         return catalog.nameIgnoringCase(table);
     }
 
+    /** The primary key's columns of the CRR {@code table} (its registered name), or null if it is not one. */
+    public List<String> crrPrimaryKey(String table) throws SQLException {
+        TableInfo t = catalog.table(table);
+        return t == null ? null : t.pkColumns();
+    }
+
     /**
      * Writes the local changes the journal keeps in memory into the version log now (normally a later local write
      * carries them, see {@link LocalJournal}): in the caller's transaction if one is open, else in one of its own.

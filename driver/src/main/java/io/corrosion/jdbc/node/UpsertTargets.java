@@ -55,8 +55,8 @@ final class UpsertTargets {
         }
         Optional<List<String>> target = UpsertTargetRewrite.target(s.sql());
         String table = target.isEmpty() ? null : c.session.crrName(s.table().get());
-        if (table == null) {
-            return Optional.empty();
+        if (table == null || UpsertTargetRewrite.sameColumns(target.get(), c.session.crrPrimaryKey(table))) {
+            return Optional.empty(); // not a CRR, or its primary key: SQLite's own (the catalog knows the key)
         }
         // The key in its order (pk), with defaults; the columns rows supply where the statement lists none
         TreeMap<Integer, String[]> keyColumns = new TreeMap<>();
@@ -81,7 +81,7 @@ final class UpsertTargets {
             key.add(k[0]);
             defaults.add(k[1]);
         });
-        if (UpsertTargetRewrite.sameColumns(target.get(), key) || SchemaStatements.onTempTable(s, c.raw)) {
+        if (SchemaStatements.onTempTable(s, c.raw)) {
             return Optional.empty(); // SQLite's own
         }
         for (String index : UniqueChecks.enforcedIndexes(c.raw, table)) {

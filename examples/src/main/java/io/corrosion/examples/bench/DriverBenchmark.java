@@ -92,8 +92,12 @@ public final class DriverBenchmark {
                     "<= 1.5x (4)");
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
+            compare("UPDATE of one column, prepare+execute+close", prepareUpdateClose(sqlite),
+                    prepareUpdateClose(corrosion), "");
             compare("INSERT OR REPLACE of an existing row", replaceExisting(sqlite), replaceExisting(corrosion), "");
             compare("UPSERT by the primary key, existing row", upsertByKey(sqlite), upsertByKey(corrosion), "");
+            compare("UPSERT by the primary key, Statement", upsertByKeyStatement(sqlite),
+                    upsertByKeyStatement(corrosion), "");
             compare("UPSERT by a UNIQUE column, existing row", upsertByEmail(sqlite), upsertByEmail(corrosion), "");
             compare("10-row INSERT transaction", insertTransaction10(sqlite), insertTransaction10(corrosion), "");
             compare("10k-row batch INSERT transaction (per row)", batchInsert(sqlite), batchInsert(corrosion), "<= 2.5x (4)");
@@ -302,6 +306,21 @@ public final class DriverBenchmark {
         };
     }
 
+    /**
+     * {@link #updateOneColumn} prepared and closed each time, as Hibernate does when the pool keeps no statements
+     * (HikariCP keeps none): SQLite compiles the statement, and on a CRR its capture triggers, every time.
+     */
+    private Op prepareUpdateClose(Connection c) throws SQLException {
+        long[] ids = ids(c);
+        return () -> {
+            try (PreparedStatement ps = c.prepareStatement("update person set age = ? where id = ?")) {
+                ps.setInt(1, random.nextInt(1000));
+                ps.setLong(2, ids[random.nextInt(ROWS)]);
+                ps.executeUpdate();
+            }
+        };
+    }
+
     /** A key seen before: the capture path of a re-inserted row (every column's clock bumped, the sentinel if any). */
     private Op replaceExisting(Connection c) throws SQLException {
         PreparedStatement ps = c.prepareStatement("insert or replace into person (id, name, age) values (?, ?, ?)");
@@ -325,6 +344,17 @@ public final class DriverBenchmark {
             ps.setInt(3, random.nextInt(1000));
             ps.executeUpdate();
         };
+    }
+
+    /**
+     * {@link #upsertByKey} with its values in the SQL, through a {@link Statement}: each statement is new to the driver
+     * (parsed) and to SQLite (compiled, the CRR's triggers with it).
+     */
+    private Op upsertByKeyStatement(Connection c) throws SQLException {
+        Statement s = c.createStatement();
+        long[] ids = ids(c);
+        return () -> s.executeUpdate("insert into person (id, name, age) values (" + ids[random.nextInt(ROWS)]
+                + ", 'upserted', " + random.nextInt(1000) + ") on conflict (id) do update set age = excluded.age");
     }
 
     /**

@@ -323,24 +323,22 @@ public final class DriverBenchmark {
 
     /** A key seen before: the capture path of a re-inserted row (every column's clock bumped, the sentinel if any). */
     private Op replaceExisting(Connection c) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("insert or replace into person (id, name, age) values (?, ?, ?)");
-        long[] ids = ids(c);
-        return () -> {
-            ps.setLong(1, ids[random.nextInt(ROWS)]);
-            ps.setString(2, "replaced");
-            ps.setInt(3, random.nextInt(1000));
-            ps.executeUpdate();
-        };
+        return writeExisting(c, "insert or replace into person (id, name, age) values (?, ?, ?)", "replaced");
     }
 
     /** {@code ON CONFLICT (id) DO UPDATE}, as jOOQ's {@code onDuplicateKeyUpdate} and hand-written upserts write it. */
     private Op upsertByKey(Connection c) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("insert into person (id, name, age) values (?, ?, ?)"
-                + " on conflict (id) do update set age = excluded.age");
+        return writeExisting(c, "insert into person (id, name, age) values (?, ?, ?)"
+                + " on conflict (id) do update set age = excluded.age", "upserted");
+    }
+
+    /** {@code sql}, prepared once, run on a random existing key with {@code name} and a random age. */
+    private Op writeExisting(Connection c, String sql, String name) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
         long[] ids = ids(c);
         return () -> {
             ps.setLong(1, ids[random.nextInt(ROWS)]);
-            ps.setString(2, "upserted");
+            ps.setString(2, name);
             ps.setInt(3, random.nextInt(1000));
             ps.executeUpdate();
         };

@@ -29,9 +29,10 @@ import org.sqlite.SQLiteConfig;
  * @param inMemory         true for {@code :memory:} and {@code mode=memory} databases (one per connection)
  * @param node             the settings fixed per database file by its first connection
  * @param sqliteProperties everything handed to sqlite-jdbc: its pragmas and open options, with our defaults
+ * @param statementCacheSize the closed write statements a connection keeps for the next prepare of their SQL
  */
-public record CorrosionConfig(
-        String url, String path, boolean inMemory, NodeSettings node, Map<String, String> sqliteProperties) {
+public record CorrosionConfig(String url, String path, boolean inMemory, NodeSettings node,
+        Map<String, String> sqliteProperties, int statementCacheSize) {
 
     public static final String URL_PREFIX = "jdbc:corrosion:";
 
@@ -135,7 +136,8 @@ public record CorrosionConfig(
         String sqlitePath = uriParameters.isEmpty() ? path : path + "?" + String.join("&", uriParameters);
         boolean inMemory = path.isEmpty() || path.equals(":memory:") || path.startsWith("file::memory:")
                 || uriParameters.contains("mode=memory");
-        return new CorrosionConfig(url, sqlitePath, inMemory, nodeSettings(values), sqlite);
+        return new CorrosionConfig(url, sqlitePath, inMemory, nodeSettings(values), sqlite,
+                (Integer) values.get(CorrosionProperty.STATEMENT_CACHE_SIZE));
     }
 
     /**

@@ -119,6 +119,10 @@ public class CorrosionDataSource implements DataSource, AutoCloseable {
         set(CorrosionProperty.SYNCHRONOUS, mode);
     }
 
+    public void setStatementCacheSize(int statements) {
+        set(CorrosionProperty.STATEMENT_CACHE_SIZE, statements);
+    }
+
     public void setUser(String user) {
         set(CorrosionProperty.USER, user);
     }

@@ -64,6 +64,10 @@ public enum CorrosionProperty {
             "SQLite sync mode (sqlite-jdbc key). NORMAL is durable across application crashes and safe in WAL mode; "
                     + "FULL also survives power loss on the last transactions. In WAL mode a replicating node "
                     + "flushes the WAL before a local commit leaves it, whichever the setting; OFF gives no guarantee."),
+    STATEMENT_CACHE_SIZE("statement-cache-size", "32", Scope.CONNECTION, PropertySyntax.intRange(0, 1024),
+            "Closed INSERT, UPDATE and DELETE statements (without RETURNING) each connection keeps, by SQL, for the next "
+                    + "prepare of the same SQL: SQLite then compiles them and their change-capture triggers once, not at "
+                    + "every prepare (Hibernate over a pool prepares and closes a statement per write). 0 keeps none."),
     USER("user", null, Scope.CONNECTION, PropertySyntax.ANY,
             "Accepted and ignored: SQLite has no users. Listed so pools that always send a user name work.");
 

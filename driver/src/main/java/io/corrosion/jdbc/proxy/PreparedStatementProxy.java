@@ -39,7 +39,8 @@ import java.util.List;
  */
 @SuppressWarnings("deprecation")
 public final class PreparedStatementProxy extends StatementProxy implements PreparedStatement {
-    private final PreparedStatement ps;
+    /** The sqlite-jdbc statement; {@link ClosedStatement} once this closed and the statement went back to the cache. */
+    private PreparedStatement ps;
     private final SqlPlan plan;
     private final boolean hooked;
     private final ParameterBinder binder;
@@ -57,12 +58,18 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     private boolean keysAsked;
     /** The parameters of the SQL the application prepared, once asked ({@link #checkIndex}); -1 before. */
     private int applicationParameters = -1;
+    /** Where {@code ps} goes back in the connection's {@link StatementCache} when this closes; null if it does not. */
+    private final StatementCache.Key cacheKey;
 
-    /** @param sql what {@code ps} was prepared with */
+    /**
+     * @param sql      what {@code ps} was prepared with
+     * @param cacheKey where {@code ps} goes back in the connection's statement cache at close; null if it does not
+     */
     PreparedStatementProxy(ConnectionProxy connection, PreparedStatement ps, String sql, SqlPlan plan,
-            ParameterBinder binder, ChangeRecorder changes, BatchCapture batchCapture) {
+            ParameterBinder binder, ChangeRecorder changes, BatchCapture batchCapture, StatementCache.Key cacheKey) {
         super(connection, ps);
         this.ps = ps;
+        this.cacheKey = cacheKey;
         this.plan = plan;
         this.hooked = !plan.plainRead();
         this.binder = binder;
@@ -373,6 +380,35 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
             return Arrays.stream(merged).asLongStream().toArray();
         }
         return executeChangesBatch();
+    }
+
+    /**
+     * The statement goes back to the connection's cache, as a fresh prepare would make it: no parameters, no batch,
+     * no warnings, no open results, no setting the application changed (a statement whose settings changed is closed).
+     */
+    @Override
+    boolean handedBack() throws SQLException {
+        if (cacheKey == null || rawChanged || connection.wasClosed() || ps == ClosedStatement.INSTANCE) {
+            return false;
+        }
+        PreparedStatement kept = ps;
+        try {
+            ResultSet results = lastResults();
+            if (results != null) {
+                results.close();
+            }
+            kept.clearBatch();
+            kept.clearParameters();
+            kept.clearWarnings();
+        } catch (SQLException e) {
+            return false;
+        }
+        ps = ClosedStatement.INSTANCE;
+        detach();
+        if (!connection.keep(cacheKey, kept)) {
+            kept.close();
+        }
+        return true;
     }
 
     @Override

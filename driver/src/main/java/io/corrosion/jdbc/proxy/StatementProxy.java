@@ -24,7 +24,8 @@ public class StatementProxy implements Statement {
     final ConnectionProxy connection;
     /** The last SQL run through {@link #intercepted} went through the hook (it was not a plain read). */
     private boolean lastHooked;
-    private final Statement raw;
+    /** The sqlite-jdbc statement; {@link ClosedStatement} once this closed and the statement went to another use. */
+    private Statement raw;
     /** Plans of the {@code addBatch(sql)} strings in order; the hook sees those that are not plain reads. */
     private final List<SqlPlan> batchPlans = new ArrayList<>();
     private ResultSet lastRaw;
@@ -35,6 +36,11 @@ public class StatementProxy implements Statement {
     Long knownKey;
     /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
     private PreparedStatement knownKeyQuery;
+    /**
+     * The application changed a setting of the sqlite-jdbc statement, or asked it for its generated keys (it keeps the
+     * result set): it cannot serve another prepare as a fresh statement ({@link StatementCache}).
+     */
+    boolean rawChanged;
 
     StatementProxy(ConnectionProxy connection, Statement raw) {
         this.connection = connection;
@@ -387,6 +393,7 @@ public class StatementProxy implements Statement {
     public ResultSet getGeneratedKeys() throws SQLException {
         try {
             if (knownKey == null) {
+                rawChanged = true;
                 return ResultSetProxy.wrap(this, raw.getGeneratedKeys());
             }
             if (knownKeyQuery == null) {
@@ -411,7 +418,9 @@ public class StatementProxy implements Statement {
             if (knownKeyQuery != null) {
                 knownKeyQuery.close();
             }
-            raw.close();
+            if (!handedBack()) {
+                raw.close();
+            }
         } catch (SQLException e) {
             throw translate(e);
         } finally {
@@ -419,6 +428,24 @@ public class StatementProxy implements Statement {
             lastRaw = null;
             lastWrapped = null;
         }
+    }
+
+    /**
+     * Hands the sqlite-jdbc statement, reset, to another use as this closes ({@link PreparedStatementProxy}); true if
+     * it did (this works on a {@link ClosedStatement} from then on), false if the caller closes it.
+     */
+    boolean handedBack() throws SQLException {
+        return false;
+    }
+
+    /** The sqlite-jdbc statement went to another use: this proxy is closed and must never reach it again. */
+    final void detach() {
+        raw = ClosedStatement.INSTANCE;
+    }
+
+    /** The result set this statement's last execution produced, if the application was handed one. */
+    final ResultSet lastResults() {
+        return lastWrapped;
     }
 
     @Override
@@ -449,7 +476,7 @@ public class StatementProxy implements Statement {
 
     @Override public void cancel() throws SQLException { try { raw.cancel(); } catch (SQLException e) { throw translate(e); } }
     @Override public void clearWarnings() throws SQLException { try { raw.clearWarnings(); } catch (SQLException e) { throw translate(e); } }
-    @Override public void closeOnCompletion() throws SQLException { try { raw.closeOnCompletion(); } catch (SQLException e) { throw translate(e); } }
+    @Override public void closeOnCompletion() throws SQLException { rawChanged = true; try { raw.closeOnCompletion(); } catch (SQLException e) { throw translate(e); } }
     @Override public String enquoteIdentifier(String s, boolean flag1) throws SQLException { try { return raw.enquoteIdentifier(s, flag1); } catch (SQLException e) { throw translate(e); } }
     @Override public String enquoteLiteral(String s) throws SQLException { try { return raw.enquoteLiteral(s); } catch (SQLException e) { throw translate(e); } }
     @Override public String enquoteNCharLiteral(String s) throws SQLException { try { return raw.enquoteNCharLiteral(s); } catch (SQLException e) { throw translate(e); } }
@@ -470,16 +497,17 @@ public class StatementProxy implements Statement {
     @Override public boolean isCloseOnCompletion() throws SQLException { try { return raw.isCloseOnCompletion(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean isPoolable() throws SQLException { try { return raw.isPoolable(); } catch (SQLException e) { throw translate(e); } }
     @Override public boolean isSimpleIdentifier(String s) throws SQLException { try { return raw.isSimpleIdentifier(s); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setCursorName(String s) throws SQLException { try { raw.setCursorName(s); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setEscapeProcessing(boolean flag) throws SQLException { try { raw.setEscapeProcessing(flag); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setFetchDirection(int n) throws SQLException { try { raw.setFetchDirection(n); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setFetchSize(int n) throws SQLException { try { raw.setFetchSize(n); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setLargeMaxRows(long length) throws SQLException { try { raw.setLargeMaxRows(length); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setMaxFieldSize(int n) throws SQLException { try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setMaxRows(int n) throws SQLException { try { raw.setMaxRows(n); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setPoolable(boolean flag) throws SQLException { try { raw.setPoolable(flag); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setCursorName(String s) throws SQLException { rawChanged = true; try { raw.setCursorName(s); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setEscapeProcessing(boolean flag) throws SQLException { rawChanged |= !flag; try { raw.setEscapeProcessing(flag); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFetchDirection(int n) throws SQLException { rawChanged |= n != java.sql.ResultSet.FETCH_FORWARD; try { raw.setFetchDirection(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFetchSize(int n) throws SQLException { rawChanged |= n != 0; try { raw.setFetchSize(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setLargeMaxRows(long length) throws SQLException { rawChanged |= length != 0; try { raw.setLargeMaxRows(length); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setMaxFieldSize(int n) throws SQLException { rawChanged |= n != 0; try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setMaxRows(int n) throws SQLException { rawChanged |= n != 0; try { raw.setMaxRows(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setPoolable(boolean flag) throws SQLException { rawChanged |= !flag; try { raw.setPoolable(flag); } catch (SQLException e) { throw translate(e); } }
     @Override
     public void setQueryTimeout(int n) throws SQLException {
+        rawChanged |= n != 0;
         try {
             raw.setQueryTimeout(n);
         } catch (SQLException e) {

@@ -36,6 +36,9 @@ class JdbcDifferentialTest {
             Map.entry("bigintKeyResultSetMetaData", "Generated keys, rowid alias: ResultSetMetaData shows INTEGER"),
             Map.entry("uniqueConstraintMetaData", "Constraints on replicated tables, UNIQUE: a plain index"),
             Map.entry("generatedKeysStatement", "JDBC: the keys' getStatement() is the statement that inserted"),
+            Map.entry("callsOnStatementClosedWhileAnotherReusesIt", "JDBC: every call of a closed statement whose SQLite "
+                    + "statement went back to the cache fails, HY010 (sqlite-jdbc answers getUpdateCount, executeBatch, "
+                    + "getGeneratedKeys)"),
             Map.entry("getObjectByClass2", "JDBC behaviour worth knowing: getObject(i, Long.class) of NULL is null"),
             Map.entry("getObjectByClass1", "JDBC behaviour worth knowing: getObject(i, Short/Byte.class) reads as Integer"),
             Map.entry("getObjectByClass3", "JDBC behaviour worth knowing: getObject(i, Short/Byte.class) reads as Integer"),

@@ -205,6 +205,7 @@ final class PreparedProbes {
             return select.executeQuery();
         }));
         p.putAll(ResultSetProbes.probes());
+        p.putAll(ReusedStatementProbes.probes());
         return p;
     }
 

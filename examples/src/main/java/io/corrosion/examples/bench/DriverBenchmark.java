@@ -91,6 +91,7 @@ public final class DriverBenchmark {
             compare("single-row INSERT transaction", insertTransaction(sqlite), insertTransaction(corrosion),
                     "<= 1.5x (4)");
             compare("single-row INSERT transaction, key supplied", insertSuppliedKey(sqlite), insertSuppliedKey(corrosion), "");
+            compare("INSERT, prepare+execute+keys+close", prepareInsertClose(sqlite), prepareInsertClose(corrosion), "");
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
             compare("UPDATE of one column, prepare+execute+close", prepareUpdateClose(sqlite),
                     prepareUpdateClose(corrosion), "");
@@ -278,6 +279,24 @@ public final class DriverBenchmark {
             ps.executeUpdate();
             c.commit();
             c.setAutoCommit(true);
+        };
+    }
+
+    /**
+     * Hibernate's persist of an entity with an IDENTITY key over a pool that keeps no statements: prepare asking for
+     * generated keys, execute (auto-commit), read the key, close.
+     */
+    private Op prepareInsertClose(Connection c) {
+        return () -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "persisted");
+                ps.setInt(2, 1);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    sink += keys.getLong(1);
+                }
+            }
         };
     }
 

@@ -277,10 +277,7 @@ public final class ConnectionProxy extends DelegatedCalls {
         return plan.statements().size() == 1 && plan.first().kind().isDml() && !plan.first().returning();
     }
 
-    /**
-     * Takes back the statement of a closed proxy prepared under {@code key}, reset; false if it is not kept (the
-     * caller closes it).
-     */
+    /** Takes back a closed proxy's statement prepared under {@code key}, reset; false if not kept (the caller closes it). */
     boolean keep(StatementCache.Key key, PreparedStatement statement) {
         return !closed && statements.keep(key, statement);
     }
@@ -297,8 +294,8 @@ public final class ConnectionProxy extends DelegatedCalls {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return prepared(sql, List.of("indexes", columnIndexes == null ? List.of() : Arrays.stream(columnIndexes).boxed().toList()),
-                s -> raw.prepareStatement(s, columnIndexes));
+        List<Integer> indexes = columnIndexes == null ? List.of() : Arrays.stream(columnIndexes).boxed().toList();
+        return prepared(sql, List.of("indexes", indexes), s -> raw.prepareStatement(s, columnIndexes));
     }
 
     @Override
@@ -364,10 +361,7 @@ public final class ConnectionProxy extends DelegatedCalls {
         release();
     }
 
-    /**
-     * Ends the gate's count of this connection's transaction and closes the kept statements and the physical
-     * connection.
-     */
+    /** Ends the gate's count of this connection's transaction, closes its kept statements and the physical one. */
     private void release() throws SQLException {
         transaction.ended();
         statements.close();

@@ -118,7 +118,8 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
         Object key = binder.lastBound();
         long count = large ? withoutKeyCheck(ps::executeLargeUpdate) : withoutKeyCheck(ps::executeUpdate);
         if (wanted) {
-            knownKey = count == 1 && key instanceof Long l ? l : lastInsertRowid(); // e.g. a trigger's RAISE(IGNORE)
+            // not the key bound when no row was inserted: a trigger's RAISE(IGNORE), say
+            knownKey.set(count == 1 && key instanceof Long l ? l : KnownKey.lastInsertRowid(connection.raw()));
         }
         return count;
     }
@@ -229,7 +230,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public ResultSet executeQuery() throws SQLException {
         try {
-            knownKey = null;
+            knownKey.forget();
             beforeExecute();
             bindAppended();
             ResultSet rs = ps.executeQuery();
@@ -281,7 +282,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
     @Override
     public boolean execute() throws SQLException {
         try {
-            knownKey = null;
+            knownKey.forget();
             beforeExecute();
             bindAppended();
             boolean hasResultSet = counts.counting(plan, () -> run(ps::execute));
@@ -336,7 +337,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     @Override
     public int[] executeBatch() throws SQLException {
-        knownKey = null;
+        knownKey.forget();
         int[] merged = mergedBatch();
         if (merged != null) {
             return merged;
@@ -374,7 +375,7 @@ public final class PreparedStatementProxy extends StatementProxy implements Prep
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        knownKey = null;
+        knownKey.forget();
         int[] merged = mergedBatch();
         if (merged != null) {
             return Arrays.stream(merged).asLongStream().toArray();

@@ -33,19 +33,15 @@ public class StatementProxy implements Statement {
     /** The update counts of this statement's executions. */
     final UpdateCounts counts;
     /** The generated key of the last execution when the driver knows it; sqlite-jdbc's is used otherwise. */
-    Long knownKey;
-    /** {@code SELECT ? AS "last_insert_rowid()"}: the known key as sqlite-jdbc's generated keys result set shows it. */
-    private PreparedStatement knownKeyQuery;
-    /**
-     * The application changed a setting of the sqlite-jdbc statement, or asked it for its generated keys (it keeps the
-     * result set): it cannot serve another prepare as a fresh statement ({@link StatementCache}).
-     */
+    final KnownKey knownKey;
+    /** A setting of the sqlite-jdbc statement changed, or it answered generated keys: not for {@link StatementCache}. */
     boolean rawChanged;
 
     StatementProxy(ConnectionProxy connection, Statement raw) {
         this.connection = connection;
         this.raw = raw;
         this.counts = new UpdateCounts(connection);
+        this.knownKey = new KnownKey(connection.raw());
     }
 
     @FunctionalInterface
@@ -75,7 +71,7 @@ public class StatementProxy implements Statement {
     /** Runs {@code sql} through plan, hook and {@code call}; every error leaves with an SQLState. */
     final <T> T intercepted(String sql, SqlCall<T> call) throws SQLException {
         try {
-            knownKey = null;
+            knownKey.forget();
             connection.statementStarting();
             SqlPlan plan = connection.plan(sql);
             counts.executing(plan);
@@ -158,7 +154,8 @@ public class StatementProxy implements Statement {
                         () -> withoutKeyCheck(() -> call.run(statement)));
             }
             // as sqlite-jdbc answers a string that begins with an INSERT: the last row the string inserted
-            knownKey = connection.generatedKeys() && plan.first().kind().isInsert() ? lastInsertRowid() : null;
+            knownKey.set(connection.generatedKeys() && plan.first().kind().isInsert()
+                    ? KnownKey.lastInsertRowid(connection.raw()) : null);
             return changed;
         }
     }
@@ -296,13 +293,8 @@ public class StatementProxy implements Statement {
         return result;
     }
 
-    @FunctionalInterface
-    interface BatchCall<T> {
-        T run() throws SQLException;
-    }
-
     /** Runs a batch, then lets the hook see each string batched with {@code addBatch(sql)}. */
-    <T> T batched(BatchCall<T> call) throws SQLException {
+    <T> T batched(Execution<T> call) throws SQLException {
         try {
             T counts;
             boolean ran = false;
@@ -382,25 +374,14 @@ public class StatementProxy implements Statement {
         }
     }
 
-    final long lastInsertRowid() throws SQLException {
-        try (Statement s = connection.raw().createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         try {
-            if (knownKey == null) {
+            if (!knownKey.isKnown()) {
                 rawChanged = true;
                 return ResultSetProxy.wrap(this, raw.getGeneratedKeys());
             }
-            if (knownKeyQuery == null) {
-                knownKeyQuery = connection.raw().prepareStatement("SELECT ? AS \"last_insert_rowid()\"");
-            }
-            knownKeyQuery.setLong(1, knownKey);
-            return ResultSetProxy.wrap(this, knownKeyQuery.executeQuery());
+            return ResultSetProxy.wrap(this, knownKey.resultSet());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -415,9 +396,7 @@ public class StatementProxy implements Statement {
     @Override
     public void close() throws SQLException {
         try {
-            if (knownKeyQuery != null) {
-                knownKeyQuery.close();
-            }
+            knownKey.close();
             if (!handedBack()) {
                 raw.close();
             }
@@ -430,10 +409,7 @@ public class StatementProxy implements Statement {
         }
     }
 
-    /**
-     * Hands the sqlite-jdbc statement, reset, to another use as this closes ({@link PreparedStatementProxy}); true if
-     * it did (this works on a {@link ClosedStatement} from then on), false if the caller closes it.
-     */
+    /** As this closes, hands the sqlite-jdbc statement on to another use; false if the caller closes it instead. */
     boolean handedBack() throws SQLException {
         return false;
     }

@@ -97,7 +97,7 @@ final class NodeConnection {
         preexisting.clear();
         preexistingIndexes.clear();
         if (ending == Scope.TRANSACTION) {
-            exec(success ? "COMMIT" : "ROLLBACK");
+            commitOrUndo(success);
         } else if (success) {
             exec("RELEASE " + SAVEPOINT);
         } else {
@@ -106,6 +106,30 @@ final class NodeConnection {
             // The engine's work in the savepoint is undone, a journal flush among it: its watermark must not be
             // claimed at commit. Forgotten after the rollback, so what it records (the taken db version) stays.
             session.forgetTransactionCaches();
+        }
+    }
+
+    /**
+     * Ends the transaction the scope began in auto-commit mode. A COMMIT that fails leaves SQLite's transaction open:
+     * a deferred foreign key the statement broke (a DROP TABLE's implicit DELETE of rows another table refers to) is
+     * checked only then, where SQLite alone would have failed the statement itself. So the transaction is rolled back,
+     * and the statement fails with the COMMIT's error, its work undone, as in SQLite.
+     */
+    private void commitOrUndo(boolean success) throws SQLException {
+        if (!success) {
+            exec("ROLLBACK");
+            return;
+        }
+        try {
+            exec("COMMIT");
+        } catch (SQLException e) {
+            try {
+                exec("ROLLBACK");
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            session.forgetTransactionCaches(); // the engine's work in it is undone, a journal flush among it
+            throw e;
         }
     }
 

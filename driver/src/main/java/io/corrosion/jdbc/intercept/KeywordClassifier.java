@@ -40,7 +40,7 @@ final class KeywordClassifier {
         c.classifyStatement();
         return new StatementPlan(c.kind, statementSql, c.tables, c.objectName, c.insertColumns, c.orAction,
                 c.onConflict, c.onConflictIgnoresAny, c.returning, c.temporary, c.schema, mentionsDriverOwned(statementSql),
-                StarExpansion.applies(c.tokens), null, null);
+                StarExpansion.applies(c.tokens));
     }
 
     /**

@@ -2,17 +2,16 @@ package io.corrosion.jdbc.intercept;
 
 import java.util.List;
 import java.util.Optional;
-import net.sf.jsqlparser.statement.Statement;
 
 /**
- * What one SQL statement is, decided once per SQL text and cached. Immutable, except that {@link #parsed()} is
- * JSqlParser's object: treat it as read-only (it is shared by every execution of this SQL); to rewrite, parse a
- * private copy with {@link Interceptor#parse(String)}.
+ * What one SQL statement is, decided once per SQL text and cached, immutable. A hook that rewrites the statement
+ * parses its own copy with {@link Interceptor#parse(String)}.
  *
  * @param kind           what the statement does
  * @param sql            the statement's own text (one statement of a multi-statement string)
  * @param tables         target tables, unquoted and without schema: the table written by DML, created/altered/dropped
- *                       by DDL, indexed by CREATE INDEX; for reads only filled when the statement was parsed
+ *                       by DDL, indexed by CREATE INDEX; for a read that reaches the hook ({@code mentionsInternal}),
+ *                       the tables it reads (JSqlParser's), empty for other reads
  * @param objectName     the index, view, trigger or pragma named by the statement, unquoted; null if none
  * @param insertColumns  the column list of an INSERT/REPLACE/UPSERT as written, unquoted; empty if none was written
  *                       (then values go to every column in table order)
@@ -29,8 +28,6 @@ import net.sf.jsqlparser.statement.Statement;
  *                       {@code next_val} ({@link GeneratorStatements}); such reads reach the statement hook
  * @param starOrNatural  the text has a {@code *} or {@code t.*} result column or a NATURAL join, which
  *                       {@link StarExpansion} rewrites over tables with the driver's hidden key
- * @param parsed         JSqlParser's statement, null when not parsed (plain reads, or JSqlParser could not parse it)
- * @param parseProblem   why JSqlParser could not parse it; null when it parsed or was not asked to
  */
 public record StatementPlan(
         StatementKind kind,
@@ -45,9 +42,7 @@ public record StatementPlan(
         boolean temporary,
         String schema,
         boolean mentionsInternal,
-        boolean starOrNatural,
-        Statement parsed,
-        String parseProblem) {
+        boolean starOrNatural) {
 
     public StatementPlan {
         tables = List.copyOf(tables);
@@ -57,11 +52,6 @@ public record StatementPlan(
     /** The first target table, if any. */
     public Optional<String> table() {
         return tables.isEmpty() ? Optional.empty() : Optional.of(tables.get(0));
-    }
-
-    /** JSqlParser's statement, if it could parse this one. Read-only; see the class comment. */
-    public Optional<Statement> parsedStatement() {
-        return Optional.ofNullable(parsed);
     }
 
     /** True if the INSERT's column list names this column (case-insensitive, as SQLite compares identifiers). */
@@ -84,13 +74,9 @@ public record StatementPlan(
         return kind == StatementKind.READ && !mentionsInternal;
     }
 
-    StatementPlan withParse(List<String> parsedTables, List<String> parsedColumns, Statement statement) {
-        return new StatementPlan(kind, sql, parsedTables, objectName, parsedColumns, orAction, onConflict,
-                onConflictIgnoresAny, returning, temporary, schema, mentionsInternal, starOrNatural, statement, null);
-    }
-
-    StatementPlan withParseProblem(String problem) {
-        return new StatementPlan(kind, sql, tables, objectName, insertColumns, orAction, onConflict,
-                onConflictIgnoresAny, returning, temporary, schema, mentionsInternal, starOrNatural, null, problem);
+    /** This plan with the tables a read reads, as JSqlParser found them. */
+    StatementPlan withTables(List<String> readTables) {
+        return new StatementPlan(kind, sql, readTables, objectName, insertColumns, orAction, onConflict,
+                onConflictIgnoresAny, returning, temporary, schema, mentionsInternal, starOrNatural);
     }
 }

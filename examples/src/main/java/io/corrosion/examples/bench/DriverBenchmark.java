@@ -95,6 +95,7 @@ public final class DriverBenchmark {
             compare("UPDATE of one column (auto-commit)", updateOneColumn(sqlite), updateOneColumn(corrosion), "<= 1.5x (4)");
             compare("UPDATE of one column, prepare+execute+close", prepareUpdateClose(sqlite),
                     prepareUpdateClose(corrosion), "");
+            compare("UPDATE of one column, Statement", updateStatement(sqlite), updateStatement(corrosion), "");
             compare("INSERT OR REPLACE of an existing row", replaceExisting(sqlite), replaceExisting(corrosion), "");
             compare("UPSERT by the primary key, existing row", upsertByKey(sqlite), upsertByKey(corrosion), "");
             compare("UPSERT by the primary key, Statement", upsertByKeyStatement(sqlite),
@@ -340,6 +341,14 @@ public final class DriverBenchmark {
         };
     }
 
+    /** The values in the SQL text, through a {@code Statement}: every execution is a text new to both drivers. */
+    private Op updateStatement(Connection c) throws SQLException {
+        Statement s = c.createStatement();
+        long[] ids = ids(c);
+        return () -> s.executeUpdate("update person set age = " + random.nextInt(1000) + " where id = "
+                + ids[random.nextInt(ROWS)]);
+    }
+
     /** A key seen before: the capture path of a re-inserted row (every column's clock bumped, the sentinel if any). */
     private Op replaceExisting(Connection c) throws SQLException {
         return writeExisting(c, "insert or replace into person (id, name, age) values (?, ?, ?)", "replaced");
@@ -365,7 +374,7 @@ public final class DriverBenchmark {
 
     /**
      * {@link #upsertByKey} with its values in the SQL, through a {@link Statement}: each statement is new to the driver
-     * (parsed) and to SQLite (compiled, the CRR's triggers with it).
+     * (classified) and to SQLite (compiled, the CRR's triggers with it).
      */
     private Op upsertByKeyStatement(Connection c) throws SQLException {
         Statement s = c.createStatement();

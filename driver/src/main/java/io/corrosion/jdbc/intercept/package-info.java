@@ -1,6 +1,7 @@
 /**
  * SQL classification: {@link io.corrosion.jdbc.intercept.Interceptor} turns SQL text into cached
- * {@link io.corrosion.jdbc.intercept.SqlPlan}s (keyword classifier in front of JSqlParser), and
+ * {@link io.corrosion.jdbc.intercept.SqlPlan}s (a keyword classifier; JSqlParser for the tables of reads that name the
+ * driver's relations), and
  * {@link io.corrosion.jdbc.intercept.StatementHook} is where the CRR engine rewrites statements and works after them
  * ({@link io.corrosion.jdbc.intercept.ParameterBinder} for parameters a rewrite appends to a prepared statement).
  *

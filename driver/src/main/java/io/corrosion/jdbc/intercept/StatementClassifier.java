@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * for the tables it reads; a read JSqlParser rejects keeps its keyword plan, and the rejection is logged once at debug
  * (plans are cached, so once per SQL text). Nothing else is parsed here: a plan of an INSERT, UPDATE, DELETE or DDL
  * statement needs nothing the keywords do not tell, and JSqlParser's parse costs more than SQLite's compile of the
- * statement (~0.2 ms for a small UPDATE, half of a {@code Statement.executeUpdate} with its values in the SQL). The
- * hooks that rewrite a statement parse it themselves when they must ({@link Interceptor#parse}).
+ * statement (~0.2 ms for a small UPDATE, half of a {@code Statement.executeUpdate} with its values in the SQL). A
+ * hook that must look into a statement can parse a copy of its own ({@link Interceptor#parse}); the rewrites of today
+ * work on SQLite's tokens.
  */
 final class StatementClassifier {
     private static final Logger log = LoggerFactory.getLogger(StatementClassifier.class);

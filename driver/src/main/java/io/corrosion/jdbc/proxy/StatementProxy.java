@@ -475,7 +475,7 @@ public class StatementProxy implements Statement {
     @Override public boolean isSimpleIdentifier(String s) throws SQLException { try { return raw.isSimpleIdentifier(s); } catch (SQLException e) { throw translate(e); } }
     @Override public void setCursorName(String s) throws SQLException { rawChanged = true; try { raw.setCursorName(s); } catch (SQLException e) { throw translate(e); } }
     @Override public void setEscapeProcessing(boolean flag) throws SQLException { rawChanged |= !flag; try { raw.setEscapeProcessing(flag); } catch (SQLException e) { throw translate(e); } }
-    @Override public void setFetchDirection(int n) throws SQLException { rawChanged |= n != java.sql.ResultSet.FETCH_FORWARD; try { raw.setFetchDirection(n); } catch (SQLException e) { throw translate(e); } }
+    @Override public void setFetchDirection(int n) throws SQLException { rawChanged |= n != ResultSet.FETCH_FORWARD; try { raw.setFetchDirection(n); } catch (SQLException e) { throw translate(e); } }
     @Override public void setFetchSize(int n) throws SQLException { rawChanged |= n != 0; try { raw.setFetchSize(n); } catch (SQLException e) { throw translate(e); } }
     @Override public void setLargeMaxRows(long length) throws SQLException { rawChanged |= length != 0; try { raw.setLargeMaxRows(length); } catch (SQLException e) { throw translate(e); } }
     @Override public void setMaxFieldSize(int n) throws SQLException { rawChanged |= n != 0; try { raw.setMaxFieldSize(n); } catch (SQLException e) { throw translate(e); } }

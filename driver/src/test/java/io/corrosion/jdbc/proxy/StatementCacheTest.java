@@ -261,25 +261,26 @@ class StatementCacheTest {
             assertThat(rows(c, "SELECT cid, val FROM crsql_changes WHERE db_version = "
                     + "(SELECT max(db_version) FROM crsql_changes) ORDER BY cid")).containsExactly("v|c", "w|d");
 
+            PreparedStatement update = c.prepareStatement(UPDATE);
+            JDBC4PreparedStatement kept = sqlite(update);
+            update.close();
             try (Statement s = other.createStatement()) {
                 s.executeUpdate("DROP TABLE t");
             }
             // a kept statement of a dropped table fails as a fresh one does, if only at its execution
             SQLException fresh = null;
             try (Connection uncached = DriverManager.getConnection(url + "?statement-cache-size=0")) {
-                uncached.prepareStatement(insert);
+                uncached.prepareStatement(UPDATE);
             } catch (SQLException e) {
                 fresh = e;
             }
             assertThat((Object) fresh).isNotNull();
             String expected = fresh.getSQLState();
-            assertThatThrownBy(() -> {
-                try (PreparedStatement again = c.prepareStatement(insert)) {
-                    again.setInt(1, 4);
-                    again.setString(2, "gone");
-                    again.executeUpdate();
-                }
-            }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(expected));
+            PreparedStatement again = c.prepareStatement(UPDATE);
+            assertThat(sqlite(again)).isSameAs(kept);
+            assertThatThrownBy(() -> update(again, "gone", 1))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(expected));
+            again.close();
         }
     }
 }

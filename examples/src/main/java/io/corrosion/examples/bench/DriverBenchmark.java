@@ -111,9 +111,10 @@ public final class DriverBenchmark {
                         "jdbc:corrosion:" + dir.resolve("corrosion-2.db") + "?" + pragmas)) {
             fill(sqlite);
             fill(corrosion);
-            compare("BACKUP TO a copy (the whole file)", backup(sqlite, dir.resolve("plain-copy.db")),
-                    backup(corrosion, dir.resolve("corrosion-copy.db")), "");
-            compare("table rebuild of 10k rows, one transaction", rebuild(sqlite), rebuild(corrosion), "");
+            compare("BACKUP TO a copy (the whole file)", WholeFileOps.backup(sqlite, dir.resolve("plain-copy.db")),
+                    WholeFileOps.backup(corrosion, dir.resolve("corrosion-copy.db")), "");
+            compare("table rebuild of 10k rows, one transaction", WholeFileOps.rebuild(sqlite), WholeFileOps.rebuild(corrosion),
+                    "");
         }
         if (wanted(WIDE_OPEN)) {
             wideSchemaOpen(pragmas);
@@ -127,41 +128,6 @@ public final class DriverBenchmark {
         CorrosionDriver.shutdownAll();
         Scratch.delete(dir);
         System.out.println(sink == 42 ? "" : "\n(done)");
-    }
-
-    /**
-     * sqlite-jdbc's {@code BACKUP TO}, over the same copy each time; through the driver the copy then loses the node's
-     * identity (a new site id at its next open), which rewrites the copy's clock records of local changes.
-     */
-    private static Op backup(Connection c, Path copy) {
-        return () -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("backup to " + copy);
-            }
-        };
-    }
-
-    /**
-     * The migration SQLite's ALTER TABLE cannot do (here: add a CHECK): create, copy, drop, rename, in one transaction,
-     * of a table of {@value #ROWS} rows. Through the driver the rebuilt table keeps the old one's clocks (the copy changed
-     * nothing: no change to send), which costs holding the old rows and clocks until the rename.
-     */
-    private static Op rebuild(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("create table shelf (id integer primary key, name text not null, age int)");
-            s.execute("insert into shelf select id, name, age from person");
-        }
-        return () -> {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("create table shelf_new (id integer primary key, name text not null, age int check (age >= 0))");
-                s.execute("insert into shelf_new (id, name, age) select id, name, age from shelf");
-                s.execute("drop table shelf");
-                s.execute("alter table shelf_new rename to shelf");
-            }
-            c.commit();
-            c.setAutoCommit(true);
-        };
     }
 
     private static void fill(Connection c) throws SQLException {

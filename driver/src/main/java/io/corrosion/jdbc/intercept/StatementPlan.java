@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one SQL statement is, decided once per SQL text and cached, immutable. A hook that rewrites the statement
- * parses its own copy with {@link Interceptor#parse(String)}.
+ * What one SQL statement is, decided once per SQL text and cached, immutable. A hook that must look into the statement
+ * can parse a copy of its own with {@link Interceptor#parse(String)}.
  *
  * @param kind           what the statement does
  * @param sql            the statement's own text (one statement of a multi-statement string)

@@ -155,7 +155,11 @@ class ReplicationEndToEndTest {
         c.exec("UPDATE item SET qty = 99 WHERE id = 2");
         a.exec("DELETE FROM item WHERE id = 3");
         a.exec("INSERT INTO item VALUES (3, 'three again', 33)");
+        // Row 100 is a's: c deletes it once it has it (before, the DELETE would find nothing and the row would stay).
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(c.query("SELECT count(*) FROM item WHERE id = 100")).containsExactly(List.of(1L)));
         c.exec("DELETE FROM item WHERE id = 100");
+        assertThat(c.query("SELECT count(*) FROM item WHERE id = 100")).containsExactly(List.of(0L));
 
         awaitConverged(all);
         assertThat(a.query("SELECT name, qty FROM item WHERE id = 3")).containsExactly(List.of("three again", 33L));

@@ -18,6 +18,12 @@ final class LocalWrites {
      * cr-sqlite's pk-change path: old key sentinel deleted (2, or +1), new key sentinel created (1, or to the next
      * odd), each column clock moved to the new key with col_version + 1 (Corrosion's fork), then each changed
      * column bumped as in a plain update. One seq per step, in that order.
+     *
+     * <p>One departure: when the new key's row is alive in the same life (no sentinel: an {@code UPDATE OR REPLACE}
+     * moved a row onto a plain insert's), each column's version goes past the key's own as well as the moved one, as
+     * an INSERT OR REPLACE over the row would take it. cr-sqlite takes the moved version only, so this node's clock
+     * for the key went back while its row held the moved value: a node that had the key's newer version kept its own
+     * value, and the nodes differed for good ({@code crsqlite-golden/pk-move-onto-live-key}).
      */
     void primaryKeyChanged(long tableId, Object oldKey, Object newKey, String changedMask) throws SQLException {
         TableInfo t = session.catalog().table(tableId);
@@ -34,13 +40,18 @@ final class LocalWrites {
         ClockRecord.Clock oldSentinel = from.sentinel();
         from.slots[0] = new ClockRecord.Clock(oldSentinel == null ? 2 : oldSentinel.version + 1, dbv, 0, tx.nextSeq(), ts);
         ClockRecord.Clock newSentinel = to.sentinel();
+        // A row alive at the new key without a sentinel (causal length 1): the statement's REPLACE deleted it, SQLite
+        // firing no delete trigger, and the moved row carries on its life, as an INSERT OR REPLACE over it would.
+        boolean sameLife = newSentinel == null && to.hasColumnClocks();
         long created = newSentinel == null ? 1 : newSentinel.version + (newSentinel.version % 2 == 0 ? 1 : 2);
         to.slots[0] = new ClockRecord.Clock(created, dbv, 0, tx.nextSeq(), ts);
         for (TableInfo.Column col : t.columns()) {
             long seq = tx.nextSeq();
             ClockRecord.Clock moved = from.slots[col.slot()];
-            if (moved != null) {
-                to.slots[col.slot()] = new ClockRecord.Clock(moved.version + 1, dbv, 0, seq, ts);
+            ClockRecord.Clock held = sameLife ? to.slots[col.slot()] : null;
+            if (moved != null || held != null) {
+                long version = Math.max(moved == null ? 0 : moved.version, held == null ? 0 : held.version);
+                to.slots[col.slot()] = new ClockRecord.Clock(version + 1, dbv, 0, seq, ts);
                 from.slots[col.slot()] = null;
             }
         }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connections and through {@code jdbc:corrosion:} — and compares tables, crsql_changes, db versions, rows impacted
  * and query results. Fixtures live in
  * {@code src/test/resources/crsqlite-golden}: {@code X.json} is the scenario, {@code X.out.json} what the real
- * extension produced for it (see shared/CRSQLITE.md "Checking against the real thing").
+ * extension produced for it (see shared/CRSQLITE.md "Checking against the real thing"). Where this engine departs from
+ * cr-sqlite on purpose, {@code X.departs.out.json} is its output, with a {@code departs} field that says why, and the
+ * real extension's stays beside it.
  */
 class GoldenScenariosTest {
     @TempDir
@@ -62,9 +67,43 @@ class GoldenScenariosTest {
 
     private void replay(String name, ScenarioRunner.Delivery delivery, ScenarioRunner.Access access) throws Exception {
         Path scenario = golden().resolve(name);
-        JsonNode expected = ScenarioRunner.readJson(Path.of(scenario.toString().replace(".json", ".out.json")));
+        JsonNode expected = ScenarioRunner.readJson(expectedOutput(scenario));
         JsonNode actual = ScenarioRunner.run(ScenarioRunner.readJson(scenario), dir, delivery, access);
         assertThat(ScenarioRunner.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ScenarioRunner.canonical(actual)))
                 .isEqualTo(ScenarioRunner.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ScenarioRunner.canonical(expected)));
+    }
+
+    /** The real extension's output, or this engine's where it departs on purpose. */
+    private static Path expectedOutput(Path scenario) {
+        Path departs = Path.of(scenario.toString().replace(".json", ".departs.out.json"));
+        return Files.exists(departs) ? departs : Path.of(scenario.toString().replace(".json", ".out.json"));
+    }
+
+    /**
+     * Every departure says why, has the real extension's output beside it, and leaves every node's tables the same:
+     * a departure is there to converge where cr-sqlite does not, never the other way.
+     */
+    @Test
+    void departuresFromCrSqliteAreExplainedAndConverge() throws Exception {
+        List<Path> departures;
+        try (Stream<Path> s = Files.list(golden())) {
+            departures = s.filter(p -> p.toString().endsWith(".departs.out.json")).sorted().toList();
+        }
+        assertThat(departures).isNotEmpty();
+        for (Path d : departures) {
+            JsonNode ours = ScenarioRunner.readJson(d);
+            Path real = Path.of(d.toString().replace(".departs.out.json", ".out.json"));
+            assertThat(ours.path("departs").asText()).as(d + ": why").isNotBlank();
+            assertThat(real).as(d + ": the real extension's output beside it").exists();
+            assertThat(tablesOfEveryNode(ours)).as(d + ": every node's tables").hasSize(1);
+        }
+        JsonNode realMove = ScenarioRunner.readJson(golden().resolve("pk-move-onto-live-key.out.json"));
+        assertThat(tablesOfEveryNode(realMove)).as("cr-sqlite's nodes after the move").hasSize(2);
+    }
+
+    private static Set<String> tablesOfEveryNode(JsonNode output) {
+        Set<String> distinct = new HashSet<>();
+        output.path("nodes").forEach(n -> distinct.add(ScenarioRunner.canonical(n.path("tables")).toString()));
+        return distinct;
     }
 }

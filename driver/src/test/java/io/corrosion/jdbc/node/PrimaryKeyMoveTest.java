@@ -1,0 +1,77 @@
+package io.corrosion.jdbc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A primary-key change onto a key whose row is alive ({@code UPDATE OR REPLACE}): SQLite deletes that row without a
+ * delete trigger and the moved row takes the key. The nodes must end with the same row, also when they held newer
+ * versions of the replaced row's columns than the moved row had (cr-sqlite leaves them differing there:
+ * {@code crsqlite-golden/pk-move-onto-live-key}).
+ */
+class PrimaryKeyMoveTest {
+    private static final String ROWS = "SELECT * FROM t ORDER BY id";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRowMovedOntoAKeyWithNewerColumnVersionsReachesEveryNode() throws SQLException {
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            String schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, c0 INT, c1 TEXT)";
+            a.exec(schema, "INSERT INTO t VALUES (3, 1, 'three')", "UPDATE t SET c0 = 2", "UPDATE t SET c0 = 1",
+                    "UPDATE t SET c1 = 'three again'");
+            b.exec(schema);
+            Node.sync(a, b);
+            a.exec("INSERT INTO t VALUES (2, 3, 'two')", "UPDATE OR REPLACE t SET id = 3 WHERE id = 2");
+            assertThat(a.rows(ROWS)).containsExactly(List.of(3L, 3L, "two"));
+            Node.sync(a, b);
+            assertThat(b.rows(ROWS)).containsExactly(List.of(3L, 3L, "two"));
+        }
+    }
+
+    /**
+     * As cr-sqlite (g01-pk-change): a concurrent edit of the replaced row ties with the moved column's version, and the
+     * larger value wins. The first move leaves the key a sentinel, so the second starts the key's next life and wins
+     * over the edits made since.
+     */
+    @Test
+    void aMoveAndConcurrentEditsOfTheReplacedRowConverge() throws SQLException {
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            String schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, c0 INT)";
+            a.exec(schema, "INSERT INTO t VALUES (2, 20), (3, 30)");
+            b.exec(schema);
+            Node.sync(a, b);
+            b.exec("UPDATE t SET c0 = 31 WHERE id = 3"); // concurrent with the move: both at col_version 2
+            a.exec("UPDATE OR REPLACE t SET id = 3 WHERE id = 2");
+            Node.sync(a, b);
+            assertThat(a.rows(ROWS)).isEqualTo(b.rows(ROWS)).containsExactly(List.of(3L, 31L));
+
+            b.exec("UPDATE t SET c0 = 5 WHERE id = 3", "UPDATE t SET c0 = 6 WHERE id = 3");
+            Node.sync(a, b);
+            a.exec("INSERT INTO t VALUES (4, 40)", "UPDATE OR REPLACE t SET id = 3 WHERE id = 4");
+            Node.sync(a, b);
+            assertThat(a.rows(ROWS)).isEqualTo(b.rows(ROWS)).containsExactly(List.of(3L, 40L));
+        }
+    }
+
+    @Test
+    void aColumnTheMovedRowHasNoClockForTakesItsValueEverywhere() throws SQLException {
+        try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
+            String schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, c0 INT)";
+            a.exec(schema, "INSERT INTO t VALUES (2, 20)", "ALTER TABLE t ADD COLUMN c1 TEXT DEFAULT 'none'",
+                    "INSERT INTO t VALUES (3, 30, 'three')", "UPDATE t SET c1 = 'three again' WHERE id = 3");
+            b.exec(schema, "ALTER TABLE t ADD COLUMN c1 TEXT DEFAULT 'none'");
+            Node.sync(a, b);
+            a.exec("UPDATE OR REPLACE t SET id = 3 WHERE id = 2");
+            assertThat(a.rows(ROWS)).containsExactly(List.of(3L, 20L, "none"));
+            Node.sync(a, b);
+            assertThat(b.rows(ROWS)).containsExactly(List.of(3L, 20L, "none"));
+        }
+    }
+}

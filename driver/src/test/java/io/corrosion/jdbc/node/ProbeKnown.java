@@ -43,7 +43,15 @@ enum ProbeKnown {
      * An UPSERT on a UNIQUE constraint whose rows (several VALUES, a select) share new values (found by this probe,
      * seed 9648): on the node the later row collides with the earlier one, which SQLite would update.
      */
-    UPSERT_SAME_VALUES("upsertSameValues");
+    UPSERT_SAME_VALUES("upsertSameValues"),
+    /**
+     * A BEFORE INSERT or UPDATE trigger that reads a generated column of NEW (found by this probe, seed 21216): SQLite
+     * computes it for a BEFORE trigger only when the statement reads the columns it is computed from anyway (they are
+     * SET, or another trigger reads them from NEW), and leaves it NULL otherwise. The node's UNIQUE checks are triggers
+     * that read the row's columns, so on a table with a UNIQUE the trigger sees the computed value. (The SQL standard
+     * forbids such a reference.)
+     */
+    BEFORE_TRIGGER_GENERATED("beforeGenerated");
 
     private final String name;
 

@@ -5,6 +5,8 @@ import io.corrosion.jdbc.node.ProbeSchema.Col;
 import io.corrosion.jdbc.node.ProbeSchema.Table;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Random triggers and views for the probe. A trigger's body writes another table from NEW/OLD values only: a body
@@ -52,6 +54,10 @@ final class ProbeTriggers {
         String of = event.equals("UPDATE") && v.chance(30) ? " OF " + v.one(t.cols).name() : "";
         String when = v.chance(25) ? " WHEN " + row + "." + v.one(t.cols).name() + v.one(List.of(" IS NOT NULL", " IS NULL", " > 1")) : "";
         boolean before = v.chance(30);
+        if (before && row.equals("NEW") && !ProbeKnown.BEFORE_TRIGGER_GENERATED.allowed()) {
+            when = ownColumnsOnly(when, t);
+            body = ownColumnsOnly(body, t);
+        }
         String sql = "CREATE TRIGGER " + name + (before ? " BEFORE " : " AFTER ") + event + of + " ON " + t.name + when
                 + " BEGIN " + body + "; END";
         String table = t.name;
@@ -62,6 +68,17 @@ final class ProbeTriggers {
                 m.tables.get(table).deleteTrigger = true;
             }
         });
+    }
+
+    /** {@code sql} with each {@code NEW.} generated column of {@code t} replaced by its first column that is not generated. */
+    private static String ownColumnsOnly(String sql, Table t) {
+        String own = "NEW." + t.writable().get(0).name();
+        for (Col c : t.cols) {
+            if (c.generated() != null) {
+                sql = sql.replaceAll("\\bNEW\\." + Pattern.quote(c.name()) + "\\b", Matcher.quoteReplacement(own));
+            }
+        }
+        return sql;
     }
 
     /** Values for the columns of {@code u} taken from the NEW or OLD row of {@code t}: keys never NULL. */

@@ -26,12 +26,15 @@ class LockProofTest {
     @AfterEach
     void noHook() {
         JournalWatcher.beforeLockProof = file -> { };
+        LocalJournal.reportWaitNanos = LocalJournal.REPORT_WAIT_NANOS;
     }
 
     @Test
     void aReadThenWriteTransactionIsNotRefusedWhileAReportingSessionsCommitAwaitsItsReport() throws Exception {
         List<String> proofs = new CopyOnWriteArrayList<>();
         JournalWatcher.beforeLockProof = proofs::add;
+        // the watcher waits this long for the report: a machine that pauses past 100 ms would see a proof
+        LocalJournal.reportWaitNanos = TimeUnit.SECONDS.toNanos(60);
         try (Replica r = new Replica(dir, "a", "CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, v TEXT)",
                 "SELECT crsql_as_crr('t')");
                 Replica other = new Replica(dir, "a")) {

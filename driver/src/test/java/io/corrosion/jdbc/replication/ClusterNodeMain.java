@@ -38,7 +38,7 @@ public final class ClusterNodeMain {
         String seeds = args[2].equals("-") ? "" : args[2];
         long base = Long.parseLong(args[3]);
         String url = "jdbc:corrosion:" + file + "?bind=127.0.0.1:" + port + "&seeds=" + seeds
-                + "&tls.insecure=true&sync-interval=1s&node-slot=" + Integer.parseInt(args[4]);
+                + "&tls.insecure=true&sync-interval=1s&handover-timeout=20s&node-slot=" + Integer.parseInt(args[4]);
         Connection conn = DriverManager.getConnection(url);
         try (Statement s = conn.createStatement()) {
             s.execute(TABLE);

@@ -107,7 +107,7 @@ class KillAndRestartTest {
         });
         live.forEach(j -> j.tell("EXIT"));
         for (ChildJvm j : live) {
-            assertThat(j.process().waitFor(30, TimeUnit.SECONDS)).as(j.name() + " exited").isTrue();
+            assertThat(j.process().waitFor(60, TimeUnit.SECONDS)).as(j.name() + " exited").isTrue(); // handover: up to 20 s
             assertThat(j.said("CLEAN")).isTrue();
         }
 

@@ -145,7 +145,9 @@ class NodeProcessesTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> acked().size() >= 300);
             // SIGTERM with the child's pipes left open (Process.destroy closes them, and the child dies writing)
             new ProcessBuilder("kill", "-TERM", Long.toString(node.process().pid())).inheritIO().start().waitFor();
-            assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // the node's handover waits up to 20 s (ClusterNodeMain) for a to hold its versions: on a slow machine the
+            // default 5 s could pass with the backlog still in flight, and the node would leave without it
+            assertThat(node.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             Set<Long> acked = acked();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ca.members())
                     .allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberStatus.LEFT)));
@@ -181,7 +183,9 @@ class NodeProcessesTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> acked().size() >= 5000);
             Set<Long> ackedBeforeTheSignal = acked();
             new ProcessBuilder("kill", "-TERM", Long.toString(node.process().pid())).inheritIO().start().waitFor();
-            assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // the node's handover waits up to 20 s (ClusterNodeMain) for a to hold its versions: on a slow machine the
+            // default 5 s could pass with the backlog still in flight, and the node would leave without it
+            assertThat(node.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ca.members())
                     .allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberStatus.LEFT)));
             Set<Long> missing = new TreeSet<>(ackedBeforeTheSignal);

@@ -196,7 +196,8 @@ class ReplicationApiTest {
      */
     @Test
     void commitsMadeJustBeforeShutdownReachThePeers() throws Exception {
-        Connection a = open("a", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h");
+        // handover-timeout: a slow machine may need more than the default 5 s to deliver 300 commits
+        Connection a = open("a", "?bind=127.0.0.1:0&tls.insecure=true&sync-interval=1h&handover-timeout=20s");
         exec(a, KV);
         Connection b = joined(a, "b", "sync-interval=1h");
         exec(b, KV);

@@ -247,18 +247,23 @@ class ReplicationEndToEndTest {
         QuicNode a = all.get(0);
         a.exec("INSERT INTO item VALUES (1, 'x', 1)");
         await().atMost(Duration.ofSeconds(20)).until(() -> all.get(2).query(ITEMS).size() == 1);
-        assertThat(a.corrosion.members()).hasSize(2).allSatisfy(m -> {
-            assertThat(m.state()).isEqualTo(MemberStatus.ALIVE);
-            assertThat(m.siteId()).hasSize(32);
+        ObjectName name = AgentMBean.objectName(a.file.toRealPath().toString());
+        var server = ManagementFactory.getPlatformMBeanServer();
+        // awaited: with fastGossip's 150 ms probe timeout, a pause of the machine can make a member SUSPECT a while
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(a.corrosion.members()).hasSize(2).allSatisfy(m -> {
+                assertThat(m.state()).isEqualTo(MemberStatus.ALIVE);
+                assertThat(m.siteId()).hasSize(32);
+            });
+            assertThat(a.corrosion.replicationStats().orElseThrow().membersAlive()).isEqualTo(2);
+            assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
+            assertThat((String[]) server.getAttribute(name, "Members")).hasSize(2)
+                    .allSatisfy(line -> assertThat(line).matches("[0-9a-f]{32} \\S+:\\d+ ALIVE \\S+"));
         });
         ReplicationStats stats = a.corrosion.replicationStats().orElseThrow();
-        assertThat(stats.membersAlive()).isEqualTo(2);
         assertThat(stats.changesetsBroadcast()).isPositive();
         assertThat(stats.localVersionsPublished()).isPositive();
         assertThat(stats.walFlushes()).as("synchronous=NORMAL: the WAL flushed before the commit left").isPositive();
-        ObjectName name = AgentMBean.objectName(a.file.toRealPath().toString());
-        var server = ManagementFactory.getPlatformMBeanServer();
-        assertThat(server.getAttribute(name, "MembersAlive")).isEqualTo(2);
         assertThat((Long) server.getAttribute(name, "ChangesetsBroadcast")).isPositive();
         assertThat((Long) server.getAttribute(name, "WalFlushes")).isPositive();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -270,8 +275,6 @@ class ReplicationEndToEndTest {
                 .isLessThanOrEqualTo((Long) server.getAttribute(name, "CheckpointMillis"));
         assertThat((Long) server.getAttribute(name, "WalFlushMaxMillis"))
                 .isLessThanOrEqualTo((Long) server.getAttribute(name, "WalFlushMillis"));
-        assertThat((String[]) server.getAttribute(name, "Members")).hasSize(2)
-                .allSatisfy(line -> assertThat(line).matches("[0-9a-f]{32} \\S+:\\d+ ALIVE \\S+"));
         assertThat((String[]) server.getAttribute(name, "SiteVersions"))
                 .startsWith(stats.siteId() + " " + a.corrosion.dbVersion() + " 0");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
@@ -318,6 +321,8 @@ class ReplicationEndToEndTest {
         });
         a.exec("INSERT INTO item VALUES (1, 'quiet', 0)");
         await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 1);
+        // b may have had the row by sync first: the broadcast comes all the same
+        await().atMost(Duration.ofSeconds(10)).until(() -> !frames.isEmpty());
         assertThat(frames).containsExactly(1);
 
         // a steady stream, as an application's: a commit every 2 ms, each its own transaction
@@ -331,7 +336,7 @@ class ReplicationEndToEndTest {
         }
         long lingers = (System.nanoTime() - start) / Math.max(1, AgentSettings.PUBLISH_LINGER.toNanos());
         await().atMost(Duration.ofSeconds(10)).until(() -> b.query(ITEMS).size() == 41);
-        assertThat(frames.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(41);
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.stream().mapToInt(Integer::intValue).sum() >= 41);
         // a publish round per linger at most (the last after the loop), its changesets in one message: without the
         // linger, about one message per commit (17 of them here, as a send in flight gathers a few)
         assertThat(frames.size() - 1).as("messages for 40 commits in %d lingers: %s", lingers, frames)

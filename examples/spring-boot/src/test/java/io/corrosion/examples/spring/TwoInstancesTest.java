@@ -1,9 +1,12 @@
 package io.corrosion.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.corrosion.gossip.MemberStatus;
 import io.corrosion.jdbc.CorrosionConnection;
 import io.corrosion.jdbc.CorrosionDriver;
+import io.corrosion.jdbc.replication.ClusterMember;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +48,15 @@ class TwoInstancesTest {
             address = c.unwrap(CorrosionConnection.class).replicationStats().orElseThrow().address();
         }
         two = instance("notes-2.db", address, 2);
+        // joined before the tests: a read on two waits only 5 s for a token (NotesController)
+        await().atMost(Duration.ofSeconds(30)).until(() -> seesTheOtherAlive(one) && seesTheOtherAlive(two));
+    }
+
+    private static boolean seesTheOtherAlive(ConfigurableApplicationContext instance) throws Exception {
+        try (Connection c = instance.getBean(DataSource.class).getConnection()) {
+            List<ClusterMember> members = c.unwrap(CorrosionConnection.class).members();
+            return members.size() == 1 && members.get(0).state() == MemberStatus.ALIVE;
+        }
     }
 
     /** An instance, with its own key slot ({@code node-slot}) as the README's commands give it. */

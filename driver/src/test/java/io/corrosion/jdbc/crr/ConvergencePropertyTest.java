@@ -20,10 +20,11 @@ import net.jqwik.api.constraints.LongRange;
  * equal-length deletes), i.e. db_version, site_id, seq and ts of such entries, and whether a row in its first
  * life has an explicit sentinel (cl 1) or an implicit one (the real extension differs there too, e.g. seed 111).
  *
- * <p>40 tries in the default suite; {@code -Dcrr.properties.seedsPerTry=N} checks N consecutive seeds per try.
+ * <p>120 tries in the default suite (about 15 s; a real divergence, fixed since, showed about once in a thousand);
+ * {@code -Dcrr.properties.seedsPerTry=N} checks N consecutive seeds per try.
  */
 class ConvergencePropertyTest {
-    @Property(tries = 40, seed = "4242")
+    @Property(tries = 120, seed = "4242")
     void replicasConvergeOnceEverythingIsExchanged(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long seed) throws Exception {
         int seedsPerTry = Integer.getInteger("crr.properties.seedsPerTry", 1);
         for (long s = seed; s < seed + seedsPerTry; s++) {

@@ -30,6 +30,13 @@ public final class SqlErrors {
      * SQLITE_ERROR: e.g. "(SQLSTATE 22003)" when no generated key is left.
      */
     private static final Pattern DRIVER_STATE_IN_MESSAGE = Pattern.compile("\\(SQLSTATE ([0-9A-Z]{5})\\)");
+    /**
+     * sqlite-jdbc's text for an exception that the driver's SQL functions threw: the error's own text after its class,
+     * inside SQLITE_ERROR's generic words, e.g. "[SQLITE_ERROR] SQL error or missing database
+     * (java.sql.SQLException: [SQLITE_CONSTRAINT_FOREIGNKEY] ... (SQLSTATE 23503))".
+     */
+    private static final Pattern FUNCTION_ERROR = Pattern.compile(
+            "\\[SQLITE_ERROR] SQL error or missing database \\((?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*: (.*)\\)", Pattern.DOTALL);
 
     /** Why an UPSERT's conflict target may match no index on a replicated table. */
     private static final String UPSERT_ON_UNIQUE_HINT = ". On a replicated table, UNIQUE constraints besides the primary"
@@ -50,6 +57,10 @@ public final class SqlErrors {
         SQLiteErrorCode code = resultCode(e);
         String state = code == null ? stateOfMessage(e.getMessage()) : sqlState(code, e.getMessage());
         String message = String.valueOf(e.getMessage());
+        Matcher function = FUNCTION_ERROR.matcher(message);
+        if (code == SQLiteErrorCode.SQLITE_ERROR && function.matches()) {
+            message = function.group(1); // the driver's own words, with their SQLState
+        }
         if (message.contains("ON CONFLICT clause does not match")) {
             message += UPSERT_ON_UNIQUE_HINT;
         }

@@ -92,6 +92,22 @@ class ErrorsTest {
         }
     }
 
+    /**
+     * An error the driver raises inside SQLite (here its UNIQUE check's REPLACE, whose delete of a parent row is a
+     * statement of its own: README, FOREIGN KEY) keeps its SQLState and reads as the driver wrote it, without
+     * sqlite-jdbc's wrapping ("SQL error or missing database (java.sql.SQLException: ...)").
+     */
+    @Test
+    void anErrorRaisedInsideSqliteByTheDriverReadsAsItsOwn() throws SQLException {
+        c.createStatement().executeUpdate("insert into member (id, team_id) values (1, 1)");
+        SQLException e = catchThrowableOfType(SQLException.class, () -> c.createStatement()
+                .executeUpdate("replace into team (id, name, size) values (2, 'a', 1), (1, 'b', 1)"));
+        assertThat(e.getSQLState()).isEqualTo("23503");
+        assertThat(e.getMessage()).startsWith("[SQLITE_CONSTRAINT_FOREIGNKEY]").contains("FOREIGN KEY constraint failed")
+                .doesNotContain("java.sql.SQLException", "missing database");
+        assertThat(JdbcRows.column(c, "select id || ' ' || name from team order by id")).containsExactly("1 a");
+    }
+
     @Test
     void busyWriterIs40001() throws SQLException {
         try (Connection other = DriverManager.getConnection("jdbc:corrosion:" + dir.resolve("e.db") + "?busy_timeout=0")) {

@@ -69,11 +69,10 @@ final class LocalJournal {
     static final long CHECKPOINT_COMMITS = 1000;
     /**
      * How long the watcher waits for a commit of a session that reports its commits finished (the application's
-     * connections: at the end of every call) before it proves it by taking the write lock. A commit whose report comes
-     * later (a RETURNING statement's, made when its results close) reaches the listeners this late at most.
+     * connections: at the end of every call) before it proves it by taking the write lock; a commit reported later (a
+     * RETURNING statement's, as its results close) reaches the listeners this late at most. Tests may set it higher.
      */
-    static final long REPORT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    static volatile long reportWaitNanos = REPORT_WAIT_NANOS; // tests whose machine may pause longer set it higher
+    static volatile long reportWaitNanos = TimeUnit.MILLISECONDS.toNanos(100);
     /** Commits checkpoint only once the WAL passed this many pages: the watcher's checkpoints normally keep it small. */
     static final int WAL_AUTOCHECKPOINT_CAP = 10_000;
 
@@ -252,7 +251,7 @@ final class LocalJournal {
 
     /**
      * Whether the commits not reported finished yet will be in a moment: their sessions report the end of every call
-     * (the application's connections do), and the oldest of them came less than {@link #REPORT_WAIT_NANOS} ago. The
+     * (the application's connections do), and the oldest of them came less than {@link #reportWaitNanos} ago. The
      * watcher then waits for the reports rather than prove the commits by taking the write lock: an application
      * transaction between its read and its first write would meet that lock, and SQLite refuses such a write at once
      * ({@code SQLITE_BUSY}) instead of waiting for it.

@@ -20,13 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * reports the end of its calls (the application's connections) are waited for, and only the others are proven.
  */
 class LockProofTest {
+    private static final long REPORT_WAIT = LocalJournal.reportWaitNanos;
+
     @TempDir
     Path dir;
 
     @AfterEach
     void noHook() {
         JournalWatcher.beforeLockProof = file -> { };
-        LocalJournal.reportWaitNanos = LocalJournal.REPORT_WAIT_NANOS;
+        LocalJournal.reportWaitNanos = REPORT_WAIT;
     }
 
     @Test

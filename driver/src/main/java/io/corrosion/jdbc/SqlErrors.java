@@ -60,6 +60,9 @@ public final class SqlErrors {
         Matcher function = FUNCTION_ERROR.matcher(message);
         if (code == SQLiteErrorCode.SQLITE_ERROR && function.matches()) {
             message = function.group(1); // the driver's own words, with their SQLState
+            if (RESULT_CODE_IN_MESSAGE.matcher(message).lookingAt()) { // SQLite's words: as SQLite has them
+                message = DRIVER_STATE_IN_MESSAGE.matcher(message).replaceAll("").stripTrailing();
+            }
         }
         if (message.contains("ON CONFLICT clause does not match")) {
             message += UPSERT_ON_UNIQUE_HINT;
@@ -92,9 +95,18 @@ public final class SqlErrors {
     public static String sqlState(SQLiteErrorCode code, String message) {
         String name = code.name();
         if (name.startsWith("SQLITE_CONSTRAINT")) {
-            // The checks that enforce UNIQUE on replicated tables raise SQLite's own text from a trigger.
-            return name.equals("SQLITE_CONSTRAINT_TRIGGER") && String.valueOf(message).contains("UNIQUE constraint failed")
-                    ? "23505" : constraintState(name);
+            // The checks that enforce UNIQUE on replicated tables raise SQLite's own text from a trigger; SQLite's
+            // ON DELETE / ON UPDATE RESTRICT is a trigger of its own too.
+            if (name.equals("SQLITE_CONSTRAINT_TRIGGER")) {
+                String text = String.valueOf(message);
+                if (text.contains("UNIQUE constraint failed")) {
+                    return "23505";
+                }
+                if (text.contains("FOREIGN KEY constraint failed")) {
+                    return "23503";
+                }
+            }
+            return constraintState(name);
         }
         if (name.startsWith("SQLITE_IOERR") || name.equals("SQLITE_NOLFS")) {
             return "58030";

@@ -32,10 +32,11 @@ final class CrrMetadata {
      * CHECK step-asides ({@link EarlierConstraints}), which take a key declared INT or BIGINT for no rowid key; 14: the
      * foreign-key violations a REPLACE's delete takes away count for the statement that runs the check: a table
      * {@code __corrosion_fk_owed}, a third trigger beside each index's checks and a statement in their bodies
-     * ({@link ReplaceOrphans}). Every
-     * format change recreates the capture triggers and the UNIQUE checks.
+     * ({@link ReplaceOrphans}); 15: and so do those it makes (rows left without their parent): a fourth trigger beside
+     * each index's checks and two statements in their bodies ({@link ReplaceChildren}). Every format change recreates
+     * the capture triggers and the UNIQUE checks.
      */
-    static final int FORMAT_VERSION = 14;
+    static final int FORMAT_VERSION = 15;
 
     static final String SITE_ID = "crsql_site_id";
     static final String MASTER = "crsql_master";

@@ -15,28 +15,38 @@ import org.sqlite.Function;
  * INSERT and UPDATE of the table, so a trigger whose body names a table dropped since (SQLite keeps it) would fail them
  * all; plain SQLite fails only the statements that fire it. The DELETE, prepared when a REPLACE deletes, fires the
  * table's DELETE triggers as the one in the body did: the capture ones, so the delete replicates, and the application's.
- * The foreign-key violations it takes away count for the statement that runs the check ({@link ReplaceOrphans}).
+ * The foreign-key violations it takes away count for the statement that runs the check ({@link ReplaceOrphans}), and
+ * so do those it makes: {@code crsql_internal_replace_lend}, the same aggregate called before it over the same rows,
+ * lends a row for each child a delete leaves without its parent ({@link ReplaceChildren}).
  */
 final class ReplaceDeletes extends Function.Aggregate {
     static final String NAME = "crsql_internal_replace_delete";
+    static final String LEND = "crsql_internal_replace_lend";
 
     private final CrrSession session;
+    /** Lends rows for the children of the rows ({@link #LEND}) instead of deleting them. */
+    private final boolean lends;
     /** This call's table and keys; SQLite runs a clone per call, which {@link #xStep} gives lists of its own. */
     private String table;
     private List<byte[]> keys;
 
-    private ReplaceDeletes(CrrSession session) {
+    private ReplaceDeletes(CrrSession session, boolean lends) {
         this.session = session;
+        this.lends = lends;
     }
 
     static void register(CrrSession s) throws SQLException {
-        Function.create(s.connection(), NAME, new ReplaceDeletes(s), 2, 0);
+        Function.create(s.connection(), NAME, new ReplaceDeletes(s, false), 2, 0);
+        Function.create(s.connection(), LEND, new ReplaceDeletes(s, true), 2, 0);
     }
 
-    /** The call in a check's body, over the rows of {@code from} (a FROM and WHERE of {@code table}). */
-    static String call(String table, List<String> pkColumns, String from) {
-        return "SELECT " + NAME + "(" + Sql.literal(table) + ", crsql_pack_columns(" + Sql.idents(pkColumns, "") + ")) "
-                + from;
+    /**
+     * The statements of a check's body that delete the rows of {@code from} (a FROM and WHERE of {@code table}): the
+     * lending for their children, its count in the writing statement, the deletes.
+     */
+    static String calls(String table, List<String> pkColumns, String from) {
+        String args = "(" + Sql.literal(table) + ", crsql_pack_columns(" + Sql.idents(pkColumns, "") + ")) ";
+        return "SELECT " + LEND + args + from + "; " + ReplaceChildren.count() + "; SELECT " + NAME + args + from;
     }
 
     @Override
@@ -57,11 +67,15 @@ final class ReplaceDeletes extends Function.Aggregate {
             return;
         }
         if (session.isClosed()) {
-            throw CrrFunctions.detached(NAME);
+            throw CrrFunctions.detached(lends ? LEND : NAME);
         }
         try {
             session.nested(() -> {
-                delete(table, gathered);
+                if (lends) {
+                    ReplaceChildren.lend(session.connection(), table, gathered);
+                } else {
+                    delete(table, gathered);
+                }
                 return null;
             });
         } catch (SQLException e) { // e.g. a RAISE in a DELETE trigger: its class reaches the statement

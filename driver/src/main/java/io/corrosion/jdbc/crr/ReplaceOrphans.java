@@ -54,34 +54,58 @@ final class ReplaceOrphans {
         if (!foreignKeysOn(c)) {
             return null;
         }
-        List<List<String[]>> keys = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)"
-                + " ORDER BY id, seq")) {
-            p.setString(1, table);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getInt(1) == keys.size()) {
-                        keys.add(new ArrayList<>());
-                    }
-                    keys.get(rs.getInt(1)).add(new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
-                }
-            }
-        }
-        String sql = tableSql(c, table);
-        List<Boolean> deferred = ForeignKeyClauses.deferred(sql == null ? "" : sql);
         StringJoiner sum = new StringJoiner(" + ");
-        for (int id = 0; id < keys.size(); id++) {
-            int written = keys.size() - 1 - id; // pragma_foreign_key_list numbers the clauses last written first
-            if (deferred.size() == keys.size() && deferred.get(written)) {
-                continue;
-            }
-            String term = orphan(c, keys.get(id));
+        for (ForeignKey key : immediateKeys(c, table)) {
+            String term = orphan(c, key);
             if (term != null) {
                 sum.add(term);
             }
         }
         return sum.length() == 0 ? null : "SELECT " + sum + " FROM main." + Sql.ident(table) + " AS corrosion_child WHERE "
                 + Sql.pkMatch(pk, "corrosion_child.");
+    }
+
+    /**
+     * An immediate foreign key of a table: the parent table, the child's columns, the parent's (a null among them: the
+     * parent's primary key), and its ON DELETE action as {@code pragma_foreign_key_list} writes it.
+     */
+    record ForeignKey(String parent, List<String> from, List<String> to, String onDelete) {}
+
+    /** The immediate foreign keys of {@code table} (deferred ones SQLite counts per transaction). */
+    static List<ForeignKey> immediateKeys(Connection c, String table) throws SQLException {
+        List<ForeignKey> keys = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, \"table\", \"from\", \"to\", on_delete"
+                + " FROM pragma_foreign_key_list(?) ORDER BY id, seq")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getInt(1) == keys.size()) {
+                        keys.add(new ForeignKey(rs.getString(2), new ArrayList<>(), new ArrayList<>(), rs.getString(5)));
+                    }
+                    keys.get(rs.getInt(1)).from().add(rs.getString(3));
+                    keys.get(rs.getInt(1)).to().add(rs.getString(4));
+                }
+            }
+        }
+        String sql = tableSql(c, table);
+        List<Boolean> deferred = ForeignKeyClauses.deferred(sql == null ? "" : sql);
+        List<ForeignKey> immediate = new ArrayList<>();
+        for (int id = 0; id < keys.size(); id++) {
+            int written = keys.size() - 1 - id; // pragma_foreign_key_list numbers the clauses last written first
+            if (deferred.size() != keys.size() || !deferred.get(written)) {
+                immediate.add(keys.get(id));
+            }
+        }
+        return immediate;
+    }
+
+    /** The columns of the parent that {@code key} refers to, or null if SQLite cannot find the parent table. */
+    static List<String> parentColumns(Connection c, ForeignKey key) throws SQLException {
+        if (tableSql(c, key.parent()) == null) {
+            return null;
+        }
+        // no parent columns named: the parent's primary key, as SQLite takes it
+        return key.to().contains(null) ? CrrCatalog.pkColumns(c, key.parent()) : key.to();
     }
 
     /** How many rows {@code query} (bound to a key) says the row owes. */
@@ -111,40 +135,30 @@ final class ReplaceOrphans {
      * {@code 1 when the child columns are all set and no parent row matches, else 0}: the parent column's affinity on
      * the child's value ({@code +} takes the child column's away) and its collation, as SQLite looks a parent up.
      */
-    private static String orphan(Connection c, List<String[]> columns) throws SQLException {
-        String parent = columns.get(0)[0];
-        if (tableSql(c, parent) == null) {
-            return null;
-        }
-        List<String> to = new ArrayList<>();
-        for (String[] col : columns) {
-            to.add(col[2]);
-        }
-        if (to.contains(null)) {
-            to = CrrCatalog.pkColumns(c, parent); // the parent's primary key, as SQLite takes it
-        }
-        if (to.size() != columns.size()) {
+    private static String orphan(Connection c, ForeignKey key) throws SQLException {
+        List<String> to = parentColumns(c, key);
+        if (to == null || to.size() != key.from().size()) {
             return null;
         }
         StringJoiner set = new StringJoiner(" AND ");
         StringJoiner match = new StringJoiner(" AND ");
-        for (int i = 0; i < columns.size(); i++) {
-            String child = "corrosion_child." + Sql.ident(columns.get(i)[1]);
+        for (int i = 0; i < to.size(); i++) {
+            String child = "corrosion_child." + Sql.ident(key.from().get(i));
             set.add(child + " IS NOT NULL");
             match.add("corrosion_parent." + Sql.ident(to.get(i)) + " = +" + child);
         }
-        return "(CASE WHEN " + set + " AND NOT EXISTS (SELECT 1 FROM main." + Sql.ident(parent) + " AS corrosion_parent WHERE "
+        return "(CASE WHEN " + set + " AND NOT EXISTS (SELECT 1 FROM main." + Sql.ident(key.parent()) + " AS corrosion_parent WHERE "
                 + match + ") THEN 1 ELSE 0 END)";
     }
 
-    private static boolean foreignKeysOn(Connection c) throws SQLException {
+    static boolean foreignKeysOn(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA foreign_keys")) {
             return rs.next() && rs.getInt(1) == 1;
         }
     }
 
     /** The CREATE TABLE of {@code table} (any case, as SQLite finds a parent), or null if there is no such table. */
-    private static String tableSql(Connection c, String table) throws SQLException {
+    static String tableSql(Connection c, String table) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT sql FROM main.sqlite_master WHERE type = 'table'"
                 + " AND name = ? COLLATE NOCASE")) {
             p.setString(1, table);

@@ -117,7 +117,8 @@ public final class UniqueChecks {
     }
 
     static List<String> triggerNames(String index) {
-        return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX);
+        return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX,
+                index + ReplaceChildren.TRIGGER_SUFFIX);
     }
 
     /**
@@ -198,12 +199,14 @@ public final class UniqueChecks {
                 + oldSelected + ")" + " AND crsql_internal_capture() AND EXISTS (SELECT 1 " + updateOthers + ")"
                 + updateBreaks + body(table, pkColumns, updateOthers, message, updateMode, "0"));
         exec(c, ReplaceOrphans.createTrigger(table, index));
+        exec(c, ReplaceChildren.createTrigger(table, index));
     }
 
     /** True for the name of a trigger of these checks. */
     static boolean isCheck(String trigger) {
         String name = trigger.toLowerCase(Locale.ROOT);
-        return name.endsWith(INSERT_SUFFIX) || name.endsWith(UPDATE_SUFFIX) || name.endsWith(ReplaceOrphans.TRIGGER_SUFFIX);
+        return name.endsWith(INSERT_SUFFIX) || name.endsWith(UPDATE_SUFFIX) || name.endsWith(ReplaceOrphans.TRIGGER_SUFFIX)
+                || name.endsWith(ReplaceChildren.TRIGGER_SUFFIX);
     }
 
     /**
@@ -293,7 +296,7 @@ public final class UniqueChecks {
     private static String body(String table, List<String> pkColumns, String others, String message, String mode,
             String ignores) {
         return " BEGIN SELECT RAISE(IGNORE) WHERE " + mode + " = 'IGNORE' OR " + ignores + ";"
-                + " " + ReplaceDeletes.call(table, pkColumns, others + " AND " + mode + " = 'REPLACE'") + ";"
+                + " " + ReplaceDeletes.calls(table, pkColumns, others + " AND " + mode + " = 'REPLACE'") + ";"
                 + " " + ReplaceOrphans.settle() + ";"
                 + " SELECT RAISE(FAIL, " + message + ") WHERE " + mode + " = 'FAIL';"
                 + " SELECT RAISE(ROLLBACK, " + message + ") WHERE " + mode + " = 'ROLLBACK';"

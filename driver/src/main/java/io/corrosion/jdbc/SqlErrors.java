@@ -47,6 +47,12 @@ public final class SqlErrors {
             + " UPDATE first and INSERT if no row changed, or INSERT OR REPLACE / INSERT OR IGNORE, which these checks"
             + " honour";
 
+    /** What a FOREIGN KEY may refer to, and why a UNIQUE column of a replicated table is not it. */
+    private static final String FOREIGN_KEY_MISMATCH_HINT = ". A FOREIGN KEY refers to its parent's primary key or to"
+            + " columns with a unique index. On a replicated table, UNIQUE constraints besides the primary key are"
+            + " enforced by checks for local writes, not by a unique index (a merge must never fail on one), so there a"
+            + " FOREIGN KEY can refer only to the primary key: refer to it, or leave foreign_keys off for this schema";
+
     private SqlErrors() {}
 
     /** The exception to throw in place of {@code e}: {@code e} itself if it already has an SQLState. */
@@ -66,6 +72,9 @@ public final class SqlErrors {
         }
         if (message.contains("ON CONFLICT clause does not match")) {
             message += UPSERT_ON_UNIQUE_HINT;
+        }
+        if (message.contains("foreign key mismatch")) {
+            message += FOREIGN_KEY_MISMATCH_HINT;
         }
         if (e instanceof BatchUpdateException batch) {
             int errorCode = code == null ? e.getErrorCode() : code.code & 0xff;

@@ -150,6 +150,12 @@ public final class CrrSession implements AutoCloseable {
         return t == null ? null : t.pkColumns();
     }
 
+    /** True if the CRR {@code table}'s key is a single {@code INTEGER PRIMARY KEY}, an alias of its rowid. */
+    public boolean crrKeyIsRowid(String table) throws SQLException {
+        TableInfo t = catalog.table(table);
+        return t != null && t.keyKind() == TableInfo.KeyKind.ROWID;
+    }
+
     /**
      * Writes the local changes the journal keeps in memory into the version log now (normally a later local write
      * carries them, see {@link LocalJournal}): in the caller's transaction if one is open, else in one of its own.

@@ -3,6 +3,7 @@ package io.corrosion.jdbc.node;
 import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.Interceptor;
+import io.corrosion.jdbc.intercept.RowidKeyDdl;
 import io.corrosion.jdbc.intercept.SqlPlan;
 import io.corrosion.jdbc.intercept.StatementKind;
 import io.corrosion.jdbc.intercept.StatementPlan;
@@ -58,6 +59,12 @@ final class UpsertTargets {
         if (table == null || UpsertTargetRewrite.sameColumns(target.get(), c.session.crrPrimaryKey(table))) {
             return Optional.empty(); // not a CRR, or its primary key: SQLite's own (the catalog knows the key)
         }
+        String rowidKey = c.session.crrKeyIsRowid(table) ? c.session.crrPrimaryKey(table).get(0) : null;
+        if (rowidKey != null && target.get().stream().anyMatch(rowidKey::equalsIgnoreCase)
+                && declaredRowidAlias(c.raw, table, rowidKey)) {
+            // SQLite reads a rowid alias in a target as the rowid, which no UNIQUE index holds: its own error
+            return Optional.empty();
+        }
         // The key in its order (pk), with defaults; the columns rows supply where the statement lists none
         TreeMap<Integer, String[]> keyColumns = new TreeMap<>();
         List<String> rowColumns = new ArrayList<>();
@@ -91,6 +98,20 @@ final class UpsertTargets {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * True if {@code key} aliases the rowid as the application declared it ({@code INTEGER}), not only since the
+     * driver made it one ({@link RowidKeyDdl}).
+     */
+    private static boolean declaredRowidAlias(Connection c, String table, String key) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && RowidKeyDdl.declaredKeyTypes(rs.getString(1)).keySet().stream()
+                        .noneMatch(key::equalsIgnoreCase);
+            }
+        }
     }
 
     /** The rewrite's shape if {@code index}, full, has the target's columns. */

@@ -46,10 +46,9 @@ final class ReplaceChildren {
         return "DELETE FROM " + ReplaceOrphans.TABLE + " WHERE id = " + LENDER;
     }
 
-    /** Lends a row for each child that deleting the rows of {@code table} with these (packed) keys leaves without it. */
-    static void lend(Connection c, String table, List<byte[]> packedKeys) throws SQLException {
-        List<String> pk = CrrCatalog.pkColumns(c, table);
-        String query = query(c, table, pk);
+    /** Lends a row for each child that deleting the rows of a table with these (packed) keys leaves without it. */
+    static void lend(Connection c, ReplaceQueries.Queries queries, List<byte[]> packedKeys) throws SQLException {
+        String query = queries.children();
         if (query == null) {
             return;
         }
@@ -77,7 +76,7 @@ final class ReplaceChildren {
      * A query of how many rows, by the immediate NO ACTION keys of the file's tables, refer to the row of {@code table}
      * with the key bound to it; null if none can (no such key, or {@code foreign_keys} off).
      */
-    private static String query(Connection c, String table, List<String> pk) throws SQLException {
+    static String query(Connection c, String table, List<String> pk) throws SQLException {
         if (!ReplaceOrphans.foreignKeysOn(c)) {
             return null;
         }

@@ -26,18 +26,22 @@ final class ReplaceDeletes extends Function.Aggregate {
     private final CrrSession session;
     /** Lends rows for the children of the rows ({@link #LEND}) instead of deleting them. */
     private final boolean lends;
+    /** Shared by the connection's two functions and their clones. */
+    private final ReplaceQueries queries;
     /** This call's table and keys; SQLite runs a clone per call, which {@link #xStep} gives lists of its own. */
     private String table;
     private List<byte[]> keys;
 
-    private ReplaceDeletes(CrrSession session, boolean lends) {
+    private ReplaceDeletes(CrrSession session, boolean lends, ReplaceQueries queries) {
         this.session = session;
         this.lends = lends;
+        this.queries = queries;
     }
 
     static void register(CrrSession s) throws SQLException {
-        Function.create(s.connection(), NAME, new ReplaceDeletes(s, false), 2, 0);
-        Function.create(s.connection(), LEND, new ReplaceDeletes(s, true), 2, 0);
+        ReplaceQueries queries = new ReplaceQueries();
+        Function.create(s.connection(), NAME, new ReplaceDeletes(s, false, queries), 2, 0);
+        Function.create(s.connection(), LEND, new ReplaceDeletes(s, true, queries), 2, 0);
     }
 
     /**
@@ -71,10 +75,11 @@ final class ReplaceDeletes extends Function.Aggregate {
         }
         try {
             session.nested(() -> {
+                ReplaceQueries.Queries q = queries.of(session.connection(), session.catalog(), table);
                 if (lends) {
-                    ReplaceChildren.lend(session.connection(), table, gathered);
+                    ReplaceChildren.lend(session.connection(), q, gathered);
                 } else {
-                    delete(table, gathered);
+                    delete(table, q, gathered);
                 }
                 return null;
             });
@@ -84,10 +89,10 @@ final class ReplaceDeletes extends Function.Aggregate {
         result();
     }
 
-    private void delete(String table, List<byte[]> packedKeys) throws SQLException {
+    private void delete(String table, ReplaceQueries.Queries q, List<byte[]> packedKeys) throws SQLException {
         Connection c = session.connection();
-        List<String> pk = CrrCatalog.pkColumns(c, table);
-        String orphans = ReplaceOrphans.query(c, table, pk);
+        List<String> pk = q.pk();
+        String orphans = q.orphans();
         // main: a TEMP table of the same name would hide the table the check belongs to
         try (PreparedStatement p = c.prepareStatement("DELETE FROM main." + Sql.ident(table) + " WHERE " + Sql.pkMatch(pk, ""));
                 PreparedStatement owed = orphans == null ? null : c.prepareStatement(orphans)) {

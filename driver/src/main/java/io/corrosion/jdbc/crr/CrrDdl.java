@@ -453,7 +453,7 @@ final class CrrDdl {
             CrrMetadata.setFormat(conn);
         }
         session.catalog().invalidate();
-        if (from < 12) { // 12: every write of a body bracketed, the brackets of UPDATE triggers say so
+        if (from < 15) { // 12: every write of a body bracketed, the brackets of UPDATE triggers say so; 15: DELETE guard
             AppTriggers.bracketConflictClauses(conn); // first: the driver's triggers made below stay the newest
         }
         if (from < 10) {

@@ -33,8 +33,9 @@ final class CrrMetadata {
      * foreign-key violations a REPLACE's delete takes away count for the statement that runs the check: a table
      * {@code __corrosion_fk_owed}, a third trigger beside each index's checks and a statement in their bodies
      * ({@link ReplaceOrphans}); 15: and so do those it makes (rows left without their parent): a fourth trigger beside
-     * each index's checks and two statements in their bodies ({@link ReplaceChildren}). Every format change recreates
-     * the capture triggers and the UNIQUE checks.
+     * each index's checks and two statements in their bodies ({@link ReplaceChildren}); and the application's DELETE
+     * triggers hold back for a REPLACE's deletes, a guard in their WHEN (TriggerConflictRewrite). Every format change
+     * recreates the capture triggers and the UNIQUE checks.
      */
     static final int FORMAT_VERSION = 15;
 

@@ -40,6 +40,8 @@ public final class CrrSession implements AutoCloseable {
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
+    /** The table whose row a UNIQUE check's REPLACE deletes right now ({@link ReplaceDeletes}); null if none. */
+    private String replacing;
     /** How rows inserted into {@code crsql_changes} are merged: {@link #apply}, unless the node routes them. */
     private MergeRoute mergeRoute = this::apply;
     /** Rows inserted into {@code crsql_changes} on this connection, ever: statements count theirs by difference. */
@@ -455,6 +457,18 @@ public final class CrrSession implements AutoCloseable {
         } finally {
             tx.capturing = was;
         }
+    }
+
+    /** Sets the table whose row a REPLACE deletes now (null: none); returns the one before, to be set back. */
+    String replacing(String table) {
+        String before = replacing;
+        replacing = table;
+        return before;
+    }
+
+    /** True while a REPLACE deletes a row of {@code table}: its DELETE triggers hold back, as in SQLite. */
+    boolean isReplacing(String table) {
+        return replacing != null && replacing.equalsIgnoreCase(table);
     }
 
     /** Runs Java work that a SQL function started on this connection (inside a running statement). */

@@ -14,7 +14,9 @@ import org.sqlite.Function;
  * in a DELETE of its own. A DELETE in the check's body would make SQLite compile the table's DELETE triggers into every
  * INSERT and UPDATE of the table, so a trigger whose body names a table dropped since (SQLite keeps it) would fail them
  * all; plain SQLite fails only the statements that fire it. The DELETE, prepared when a REPLACE deletes, fires the
- * table's DELETE triggers as the one in the body did: the capture ones, so the delete replicates, and the application's.
+ * table's capture triggers, so the delete replicates; the application's DELETE triggers hold back while it runs (their
+ * WHEN asks {@code crsql_internal_replacing}, {@link io.corrosion.jdbc.intercept.TriggerConflictRewrite}), as SQLite
+ * fires none for a REPLACE's deletes.
  * The foreign-key violations it takes away count for the statement that runs the check ({@link ReplaceOrphans}), and
  * so do those it makes: {@code crsql_internal_replace_lend}, the same aggregate called before it over the same rows,
  * lends a row for each child a delete leaves without its parent ({@link ReplaceChildren}).
@@ -106,9 +108,11 @@ final class ReplaceDeletes extends Function.Aggregate {
                 }
                 int rows = owed == null ? 0 : ReplaceOrphans.owed(owed);
                 ReplaceOrphans.owe(c, rows);
+                String outer = session.replacing(table);
                 try {
                     p.executeUpdate();
                 } finally {
+                    session.replacing(outer);
                     if (rows > 0) {
                         ReplaceOrphans.clearUnturned(c);
                     }

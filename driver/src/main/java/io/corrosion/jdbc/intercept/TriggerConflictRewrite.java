@@ -1,6 +1,7 @@
 package io.corrosion.jdbc.intercept;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +17,15 @@ import java.util.regex.Pattern;
  * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
  * wins), and a body statement is never taken for the UPSERT that fired its trigger. DELETE and SELECT are left as
  * written.
+ *
+ * <p>A DELETE trigger also gets a guard in its WHEN: {@code WHEN NOT crsql_internal_replacing('t') [AND (its own)]}.
+ * SQLite fires no DELETE trigger for the rows a REPLACE deletes (recursive triggers are refused); the UNIQUE checks of a
+ * replicated table delete them in a DELETE of their own, during which the guard holds the table's triggers back.
  */
 public final class TriggerConflictRewrite {
     static final String PUSH = "crsql_internal_conflict_push";
     static final String POP = "crsql_internal_conflict_pop";
+    static final String REPLACING = "crsql_internal_replacing";
     private static final String LITERAL = "'(?:[^']|'')*'";
     /** A bracket as {@link #bracket} writes it, but for the statement it brackets. */
     private static final Pattern BRACKET = Pattern.compile("SELECT " + PUSH + "\\((?:NULL|" + LITERAL + "), (?:NULL|"
@@ -46,7 +52,41 @@ public final class TriggerConflictRewrite {
                     brackets[0]++;
                     return b;
                 }));
+        out = guarded(out);
         return out.equals(sql) ? sql : out;
+    }
+
+    /**
+     * A {@code BEFORE} or {@code AFTER DELETE} trigger with the guard in its WHEN ({@code sql} as it is if it has the
+     * guard, is another trigger, or has no body SQLite would accept).
+     */
+    static String guarded(String sql) {
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
+        int on = TokenReader.topLevel(tokens, 0, t -> t.isWord("ON"));
+        int begin = TriggerBody.begin(tokens, 0);
+        if (on < 0 || begin < 0 || on + 1 >= begin || sql.contains(REPLACING + "(")) {
+            return sql;
+        }
+        boolean delete = false;
+        for (int i = 0; i < on; i++) {
+            delete |= tokens.get(i).isWord("DELETE");
+            if (tokens.get(i).isWord("INSTEAD")) {
+                return sql; // a view's: no REPLACE deletes its rows
+            }
+        }
+        if (!delete) {
+            return sql;
+        }
+        String guard = "NOT " + REPLACING + "(" + Identifiers.literal(tokens.get(on + 1).name(sql)) + ")";
+        for (int i = on + 2; i < begin; i++) {
+            if (tokens.get(i).isWord("WHEN")) {
+                int from = tokens.get(i + 1).start();
+                int to = tokens.get(begin - 1).end();
+                return sql.substring(0, from) + guard + " AND (" + sql.substring(from, to) + ")" + sql.substring(to);
+            }
+        }
+        int at = tokens.get(begin).start();
+        return sql.substring(0, at) + "WHEN " + guard + " " + sql.substring(at);
     }
 
     /** {@code CREATE TRIGGER ... [BEFORE|AFTER|INSTEAD OF] UPDATE [OF ...] ON}. */
@@ -66,6 +106,11 @@ public final class TriggerConflictRewrite {
      * from RENAME TO to}, for SQLite renames the table in the statement but not in the bracket's string literal.
      */
     public static String renamed(String sql, String from, String to) {
+        Matcher guard = Pattern.compile(Pattern.quote(REPLACING + "(" + Identifiers.literal(from) + ")"),
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);
+        if (guard.find()) {
+            sql = guard.replaceAll(Matcher.quoteReplacement(REPLACING + "(" + Identifiers.literal(to) + ")"));
+        }
         Matcher m = Pattern.compile(Pattern.quote(PUSH + "(") + "(NULL|'[A-Z]+'), " + Pattern.quote(Identifiers.literal(from))
                 + ", ", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);
         return m.find() ? m.replaceAll(m2 -> Matcher.quoteReplacement(PUSH + "(" + m2.group(1) + ", "

@@ -76,4 +76,24 @@ class TriggerConflictRewriteTest {
         assertThat(TriggerConflictRewrite.isDriversOwn("t_u__corrosion_uq_ins")).isTrue();
         assertThat(TriggerConflictRewrite.isDriversOwn("post_tag")).isFalse();
     }
+
+    @Test
+    void aDeleteTriggerHoldsBackForAReplaceByItsWhen() throws SQLException {
+        assertThat(TriggerConflictRewrite.rewrite("create trigger a after delete on t begin delete from u; end", "a"))
+                .isEqualTo("create trigger a after delete on t WHEN NOT crsql_internal_replacing('t') begin delete from u; end");
+        assertThat(TriggerConflictRewrite.rewrite("CREATE TRIGGER a BEFORE DELETE ON \"My t\" FOR EACH ROW WHEN old.begin > 1"
+                + " BEGIN DELETE FROM u; END", "a")).isEqualTo("CREATE TRIGGER a BEFORE DELETE ON \"My t\" FOR EACH ROW WHEN"
+                + " NOT crsql_internal_replacing('My t') AND (old.begin > 1) BEGIN DELETE FROM u; END");
+        String guarded = TriggerConflictRewrite.rewrite("CREATE TRIGGER a DELETE ON t WHEN old.x BEGIN SELECT 1; END", "a");
+        assertThat(guarded).isEqualTo("CREATE TRIGGER a DELETE ON t WHEN NOT crsql_internal_replacing('t') AND (old.x)"
+                + " BEGIN SELECT 1; END");
+        assertThat(TriggerConflictRewrite.rewrite(guarded, "a")).isEqualTo(guarded);
+        assertThat(TriggerConflictRewrite.renamed(guarded, "T", "t2")).isEqualTo("CREATE TRIGGER a DELETE ON t WHEN NOT"
+                + " crsql_internal_replacing('t2') AND (old.x) BEGIN SELECT 1; END");
+        for (String other : new String[] {"CREATE TRIGGER a INSTEAD OF DELETE ON v BEGIN SELECT 1; END",
+                "CREATE TRIGGER a AFTER UPDATE OF \"delete\" ON t BEGIN SELECT 1; END",
+                "CREATE TRIGGER a AFTER INSERT ON t WHEN new.x = 'delete' BEGIN SELECT 1; END"}) {
+            assertThat(TriggerConflictRewrite.rewrite(other, "a")).isEqualTo(other);
+        }
+    }
 }

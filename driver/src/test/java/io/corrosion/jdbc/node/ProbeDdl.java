@@ -143,8 +143,7 @@ final class ProbeDdl {
 
     Ddl createIndex(Table t) {
         String ix = s.fresh("ix");
-        boolean unique = v.chance(50) && (!t.deleteTrigger || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed())
-                && (t.parent == null || s.tables.containsKey(t.parent) || ProbeKnown.DANGLING_FOREIGN_KEY.allowed());
+        boolean unique = v.chance(50) && (t.parent == null || s.tables.containsKey(t.parent) || ProbeKnown.DANGLING_FOREIGN_KEY.allowed());
         Col c = v.one(t.cols);
         List<String> cols = new ArrayList<>(List.of(c.name()));
         if (v.chance(30)) {
@@ -182,7 +181,7 @@ final class ProbeDdl {
         if (into != null) {
             return new Ddl("DROP TRIGGER " + into, m -> m.dropTrigger(into));
         }
-        if (!ProbeKnown.DANGLING_FOREIGN_KEY.allowed() && s.tables.values().stream().anyMatch(c -> t.name.equals(c.parent) && c.unique)) {
+        if (!ProbeKnown.DANGLING_FOREIGN_KEY.allowed() && s.tables.values().stream().anyMatch(c -> t.name.equals(c.parent) && c.hasUnique())) {
             return createIndex(t);
         }
         return new Ddl("DROP TABLE " + (v.chance(30) ? "IF EXISTS " : "") + t.name, m -> m.dropTable(t.name));
@@ -219,6 +218,10 @@ final class ProbeDdl {
             default -> {
                 if (t.pk.isEmpty() && t.cols.size() == 1 && !ProbeKnown.DROP_ONLY_COLUMN.allowed()) {
                     return createIndex(t);
+                }
+                String into = ProbeKnown.STALE_TRIGGER.allowed() ? null : s.triggerInto(name);
+                if (into != null) { // its body may name the column (seed 30050)
+                    return new Ddl("DROP TRIGGER " + into, m -> m.dropTrigger(into));
                 }
                 Col c = v.one(t.cols);
                 return new Ddl("ALTER TABLE " + name + " DROP COLUMN " + c.name(),

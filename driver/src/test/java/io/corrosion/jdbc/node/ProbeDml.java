@@ -30,10 +30,9 @@ final class ProbeDml {
         return t.strict && (inTxn || t.hasUnique() && !ProbeKnown.STRICT_TYPES.allowed());
     }
 
-    /** A conflict clause; never REPLACE where a DELETE trigger would see the rows it deletes for a UNIQUE. */
-    private String or(Table t) {
-        String clause = v.one(OR);
-        return clause.contains("REPLACE") && t.replaceFiresDeleteTrigger() ? "" : clause;
+    /** A conflict clause. */
+    private String or() {
+        return v.one(OR);
     }
 
     String insert(Table t) {
@@ -44,8 +43,8 @@ final class ProbeDml {
                 cols.add(c);
             }
         }
-        boolean replaceInto = v.chance(10) && !t.replaceFiresDeleteTrigger();
-        String head = (replaceInto ? "REPLACE" : "INSERT" + or(t)) + " INTO " + t.name;
+        boolean replaceInto = v.chance(10);
+        String head = (replaceInto ? "REPLACE" : "INSERT" + or()) + " INTO " + t.name;
         if (cols.isEmpty()) {
             return head + " DEFAULT VALUES";
         }
@@ -122,7 +121,7 @@ final class ProbeDml {
         if (writable.isEmpty()) {
             return delete(t);
         }
-        String clause = or(t);
+        String clause = or();
         List<String> sets = new ArrayList<>();
         int n = 1 + (v.chance(30) ? 1 : 0);
         for (int i = 0; i < n; i++) {

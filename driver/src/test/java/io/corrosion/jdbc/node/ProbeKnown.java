@@ -11,8 +11,6 @@ import java.util.List;
 enum ProbeKnown {
     /** Several rows of one UPDATE colliding under OR FAIL / OR IGNORE: which are written follows the query plan. */
     PLAN_ORDER("planOrder"),
-    /** A DELETE trigger fires for the rows a UNIQUE ... ON CONFLICT REPLACE deletes through the driver. */
-    REPLACE_FIRES_DELETE_TRIGGER("replaceDeleteTrigger"),
     /** Dropping a table's only column: plain SQLite refuses it, the node (hidden key) does it. */
     DROP_ONLY_COLUMN("dropOnlyColumn"),
     /** INT and BIGINT PRIMARY KEY: the node declares them INTEGER, a rowid alias checked before other constraints. */

@@ -44,7 +44,6 @@ final class ProbeSchema {
         /** The columns of each UNIQUE an UPSERT may name (constraints and unique indexes that are not partial). */
         final Map<String, List<String>> uniqueKeys = new LinkedHashMap<>();
         final Set<String> indexes = new LinkedHashSet<>();
-        boolean deleteTrigger;
         /** The table its FOREIGN KEY refers to, or null. */
         String parent;
         boolean checks;
@@ -72,15 +71,6 @@ final class ProbeSchema {
             return unique || !uniqueIndexes.isEmpty();
         }
 
-        /** Whether a REPLACE for a UNIQUE would fire a DELETE trigger (known, steered clear of by default). */
-        boolean replaceFiresDeleteTrigger() {
-            return deleteTrigger && hasUnique() && !ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed();
-        }
-
-        /** Whether a DELETE trigger or a UNIQUE would make {@link #replaceFiresDeleteTrigger} true. */
-        boolean mayGetDeleteTrigger() {
-            return !hasUnique() || ProbeKnown.REPLACE_FIRES_DELETE_TRIGGER.allowed();
-        }
     }
 
     final Map<String, Table> tables = new LinkedHashMap<>();
@@ -127,7 +117,6 @@ final class ProbeSchema {
         t.uniqueIndexes.addAll(old.uniqueIndexes);
         t.uniqueKeys.putAll(old.uniqueKeys);
         t.indexes.addAll(old.indexes);
-        t.deleteTrigger = old.deleteTrigger;
         t.parent = old.parent;
         t.checks = old.checks;
         tables.put(to, t);

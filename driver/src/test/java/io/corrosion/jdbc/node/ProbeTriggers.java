@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Random triggers and views for the probe. A trigger's body writes another table from NEW/OLD values only: a body
- * whose SELECT reads what it writes is a known difference. No DELETE trigger on a table with a UNIQUE besides its key
- * unless {@code fuzz.known} names {@link ProbeKnown#REPLACE_FIRES_DELETE_TRIGGER}.
+ * whose SELECT reads what it writes is a known difference.
  */
 final class ProbeTriggers {
     private final ProbeSchema s;
@@ -32,10 +31,10 @@ final class ProbeTriggers {
             return null;
         }
         Table u = v.one(targets);
-        String event = v.one(t.mayGetDeleteTrigger() ? List.of("INSERT", "UPDATE", "DELETE") : List.of("INSERT", "UPDATE"));
+        String event = v.one(List.of("INSERT", "UPDATE", "DELETE"));
         String row = event.equals("DELETE") ? "OLD" : "NEW";
         String name = s.fresh("tr");
-        String clause = v.one(u.replaceFiresDeleteTrigger() ? List.of("", " OR IGNORE") : List.of("", " OR IGNORE", " OR REPLACE"));
+        String clause = v.one(List.of("", " OR IGNORE", " OR REPLACE"));
         String body = "INSERT" + clause + " INTO " + u.name + " (" + String.join(", ", names(u.writable())) + ") VALUES ("
                 + String.join(", ", from(t, u, row)) + ")";
         if (!u.pk.isEmpty() && !u.plainCols().isEmpty() && v.chance(25)) {
@@ -64,9 +63,6 @@ final class ProbeTriggers {
         return new Ddl(sql, m -> {
             m.triggers.put(name, table);
             m.targets.put(name, u.name);
-            if (event.equals("DELETE")) {
-                m.tables.get(table).deleteTrigger = true;
-            }
         });
     }
 

@@ -7,6 +7,7 @@ import io.corrosion.jdbc.JdbcRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,41 +62,64 @@ class UniqueReplaceTest extends PlainDifferentialTest {
     }
 
     /**
-     * Not as SQLite (UniqueChecks, README): the row REPLACE deletes for a UNIQUE column fires the table's DELETE
-     * triggers, which SQLite does not fire for it. Pinned so that a fix shows here; the delete replicates either way.
+     * As SQLite: the row REPLACE deletes for a UNIQUE column fires none of the table's DELETE triggers (it fired them:
+     * the checks delete in a statement of their own, during which the triggers' guard now holds them back); a DELETE
+     * fires them; the REPLACE's delete replicates.
      */
     @Test
-    void aRowReplacedOnAUniqueColumnFiresDeleteTriggersAndItsDeleteReplicates() throws SQLException {
+    void aRowReplacedOnAUniqueColumnFiresNoDeleteTriggerAndItsDeleteReplicates() throws SQLException {
         String[] schema = {"CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)", "CREATE TABLE log (k TEXT PRIMARY KEY)",
-                "CREATE TRIGGER g AFTER DELETE ON t BEGIN INSERT INTO log VALUES ('deleted ' || old.id); END"};
+                "CREATE TRIGGER g AFTER DELETE ON t BEGIN INSERT INTO log VALUES ('after ' || old.id); END",
+                "CREATE TRIGGER h BEFORE DELETE ON t FOR EACH ROW WHEN old.id > 0 BEGIN INSERT INTO log VALUES ('before ' || old.id); END"};
+        String[] writes = {"INSERT INTO t VALUES (1, 'a')", "INSERT OR REPLACE INTO t VALUES (2, 'a')",
+                "UPDATE OR REPLACE t SET u = 'a' WHERE id = 3", "INSERT INTO t VALUES (3, 'b')",
+                "UPDATE OR REPLACE t SET u = 'a' WHERE id = 3", "DELETE FROM t"};
+        List<List<Object>> log;
         try (Connection p = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("plain.db"))) {
             JdbcRows.exec(p, schema);
-            JdbcRows.exec(p, "INSERT INTO t VALUES (1, 'a')", "INSERT OR REPLACE INTO t VALUES (2, 'a')");
-            assertThat(Node.rows(p, "SELECT * FROM log")).isEmpty();
+            JdbcRows.exec(p, writes);
+            log = Node.rows(p, "SELECT * FROM log ORDER BY k");
         }
+        assertThat(log).containsExactly(List.of("after 3"), List.of("before 3"));
         try (Node a = new Node(dir, "a"); Node b = new Node(dir, "b")) {
             a.exec(schema).exec("INSERT INTO t VALUES (1, 'a')");
             b.exec(schema);
             a.sendTo(b);
             a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')");
-            assertThat(a.rows("SELECT * FROM log")).containsExactly(List.of("deleted 1"));
+            assertThat(a.rows("SELECT * FROM log")).isEmpty();
             a.sendTo(b);
             assertThat(b.rows("SELECT * FROM t")).containsExactly(List.of(2L, "a"));
+            a.exec(Arrays.copyOfRange(writes, 2, writes.length));
+            assertThat(a.rows("SELECT * FROM log ORDER BY k")).isEqualTo(log);
         }
     }
 
-    /**
-     * The same place: a DELETE trigger that refuses the row REPLACE deletes fails the statement with the trigger's
-     * error class (23000) and its text, the DELETE running as a statement of its own (ReplaceDeletes), and keeps the rows.
-     */
+    /** A DELETE trigger that refuses every delete does not stop a REPLACE, which fires none, as in SQLite. */
     @Test
-    void aDeleteTriggerThatRefusesTheReplacedRowFailsTheStatementWithItsClass() throws SQLException {
+    void aDeleteTriggerThatRefusesDeletesLeavesAReplaceAlone() throws SQLException {
         try (Node a = new Node(dir, "a")) {
             a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)", "INSERT INTO t VALUES (1, 'a')",
                     "CREATE TRIGGER g BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'keep it'); END");
-            assertThatThrownBy(() -> a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')")).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("keep it").extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23000");
-            assertThat(a.rows("SELECT * FROM t")).containsExactly(List.of(1L, "a"));
+            a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')");
+            assertThat(a.rows("SELECT * FROM t")).containsExactly(List.of(2L, "a"));
+            assertThatThrownBy(() -> a.exec("DELETE FROM t")).isInstanceOf(SQLException.class).hasMessageContaining("keep it");
+            assertThat(a.rows("SELECT * FROM t")).containsExactly(List.of(2L, "a"));
+        }
+    }
+
+    /** The DELETE triggers of a file of format 14 get the guard when the driver first opens it, and keep their WHEN. */
+    @Test
+    void theDeleteTriggersOfFormat14GetTheGuard() throws SQLException {
+        try (Node a = new Node(dir, "old")) {
+            a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)", "CREATE TABLE log (k TEXT PRIMARY KEY)",
+                    "CREATE TRIGGER g AFTER DELETE ON t WHEN old.id < 5 BEGIN INSERT INTO log VALUES ('after ' || old.id); END",
+                    "INSERT INTO t VALUES (1, 'a'), (7, 'b')");
+        }
+        Node.asEarlierFormat(dir.resolve("old.db"), "%crsql_internal_replacing%", 1, 14,
+                sql -> sql.replace("NOT crsql_internal_replacing('t') AND (old.id < 5)", "old.id < 5"));
+        try (Node a = new Node(dir, "old")) {
+            a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')", "DELETE FROM t WHERE id IN (2, 7)");
+            assertThat(a.rows("SELECT * FROM log")).containsExactly(List.of("after 2"));
         }
     }
 

@@ -55,7 +55,7 @@ final class ProbeRun {
                         : refusedForeignKey(node, step) ? orphanCheckedOutcome(plain, step, node)
                         : outcome(plain, step);
                 if (theirs == null) { // the node stopped inside a string of statements: the files part here
-                    note(i + ": " + step.sql() + "\n      plain: wrote an orphan its foreign_key_check finds; undone"
+                    note(i + ": " + step.sql() + "\n      plain: wrote an orphan its foreign_key_check finds"
                             + "\n      node:  " + node + "\n(the rest of the seed left out)");
                     return;
                 }
@@ -174,18 +174,20 @@ final class ProbeRun {
      * and its own {@code PRAGMA foreign_key_check} then finds more orphans than before, the write is undone and the
      * node's refusal stands: an {@code OR REPLACE} in a trigger's body lets SQLite pass an orphan that the node's check
      * catches (seed 20179), so does a BEFORE INSERT trigger that deletes from the parent table (seed 21814, with
-     * RETURNING), and a deferred key would fail SQLite's commit of the statement anyway. Null for a string of
-     * statements where SQLite wrote an orphan: the node kept those before the one it refused, the files part.
+     * RETURNING), and a deferred key would fail SQLite's commit of the statement anyway. A string of statements runs
+     * as it is (the node kept those before the one it refused; a savepoint would take them all, or keep a deferred
+     * key's orphans): null if SQLite wrote an orphan, where the files part.
      */
     private String orphanCheckedOutcome(Connection plain, Step step, String node) throws SQLException {
         long before = orphans(plain);
+        if (step.kind() == Kind.ALL_OF_STRING) {
+            String theirs = outcome(plain, step);
+            return theirs.startsWith("ok") && orphans(plain) > before ? null : theirs;
+        }
         JdbcRows.exec(plain, "SAVEPOINT probe_orphans");
         String theirs = outcome(plain, step);
         if ((theirs.startsWith("ok") || theirs.startsWith("rows")) && orphans(plain) > before) { // rows: RETURNING
             JdbcRows.exec(plain, "ROLLBACK TO probe_orphans", "RELEASE probe_orphans");
-            if (step.kind() == Kind.ALL_OF_STRING) {
-                return null; // the node kept the statements of the string before the one it refused
-            }
             note("(the next statement: plain SQLite wrote an orphan its foreign_key_check finds; undone, the node's refusal stands)");
             return node;
         }

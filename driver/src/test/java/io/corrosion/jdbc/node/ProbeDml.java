@@ -71,6 +71,9 @@ final class ProbeDml {
             if (key != null && !key.equals(t.pk) && n != 1 && !ProbeKnown.UPSERT_SAME_VALUES.allowed()) {
                 key = t.pk.isEmpty() ? null : t.pk; // rows that may share the new values
             }
+            if (key != null && !key.equals(t.pk) && s.beforeInsertTrigger(t.name) && !ProbeKnown.UPSERT_BEFORE_INSERT.allowed()) {
+                key = t.pk.isEmpty() ? null : t.pk; // the trigger would see the key of the row updated
+            }
             String on = " ON CONFLICT" + (key != null ? " (" + String.join(", ", key) + ")" : "");
             List<Col> set = cols.stream().filter(c -> !t.pk.contains(c.name())).toList();
             if (key != null && !set.isEmpty() && v.chance(70)) {

@@ -43,6 +43,12 @@ enum ProbeKnown {
      */
     UPSERT_SAME_VALUES("upsertSameValues"),
     /**
+     * An UPSERT on a UNIQUE constraint of a table with a BEFORE INSERT trigger (found by this probe, seed 31062): the
+     * node runs it on the key of the row it updates, and the trigger sees that key in NEW where SQLite shows the key
+     * the row brought.
+     */
+    UPSERT_BEFORE_INSERT("upsertBeforeInsert"),
+    /**
      * A BEFORE INSERT or UPDATE trigger that reads a generated column of NEW (found by this probe, seed 21216): SQLite
      * computes it for a BEFORE trigger only when the statement reads the columns it is computed from anyway (they are
      * SET, or another trigger reads them from NEW), and leaves it NULL otherwise. The node's UNIQUE checks are triggers

@@ -76,6 +76,7 @@ final class ProbeSchema {
     final Map<String, Table> tables = new LinkedHashMap<>();
     final Map<String, String> triggers = new LinkedHashMap<>(); // trigger -> table (or view)
     final Map<String, String> targets = new LinkedHashMap<>(); // trigger -> the table its body writes
+    final Set<String> beforeInserts = new LinkedHashSet<>(); // the BEFORE INSERT triggers
     final Map<String, Table> views = new LinkedHashMap<>(); // view -> its columns, base = its table
     /** Names of tables dropped or renamed away, for a table made again under an old name. */
     final List<String> freed = new ArrayList<>();
@@ -95,6 +96,7 @@ final class ProbeSchema {
         freed.add(t);
         triggers.values().removeIf(on -> on.equals(t));
         targets.keySet().retainAll(triggers.keySet());
+        beforeInserts.retainAll(triggers.keySet());
         if (gone != null) {
             views.values().removeIf(v -> v.base.equals(t));
         }
@@ -132,9 +134,15 @@ final class ProbeSchema {
                 .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
+    /** Whether {@code t} has a BEFORE INSERT trigger. */
+    boolean beforeInsertTrigger(String t) {
+        return beforeInserts.stream().anyMatch(tr -> t.equals(triggers.get(tr)));
+    }
+
     void dropTrigger(String tr) {
         triggers.remove(tr);
         targets.remove(tr);
+        beforeInserts.remove(tr);
     }
 
     void dropIndex(String ix) {

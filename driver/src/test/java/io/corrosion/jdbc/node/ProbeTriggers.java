@@ -60,9 +60,13 @@ final class ProbeTriggers {
         String sql = "CREATE TRIGGER " + name + (before ? " BEFORE " : " AFTER ") + event + of + " ON " + t.name + when
                 + " BEGIN " + body + "; END";
         String table = t.name;
+        boolean beforeInsert = before && event.equals("INSERT");
         return new Ddl(sql, m -> {
             m.triggers.put(name, table);
             m.targets.put(name, u.name);
+            if (beforeInsert) {
+                m.beforeInserts.add(name);
+            }
         });
     }
 

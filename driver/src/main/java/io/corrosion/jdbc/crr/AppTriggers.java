@@ -17,7 +17,7 @@ final class AppTriggers {
 
     /** Brackets the conflict clauses of the application's triggers. Returns the tables whose triggers were made again. */
     static List<String> bracketConflictClauses(Connection c) throws SQLException {
-        return rewrite(c, (name, sql) -> TriggerConflictRewrite.rewrite(sql, name));
+        return rewrite(c, (name, sql) -> TriggerConflictRewrite.rewrite(sql, name, t -> CrrCatalog.pkColumns(c, t)));
     }
 
     /**

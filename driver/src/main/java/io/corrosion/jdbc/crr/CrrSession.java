@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Set;
 import org.sqlite.SQLiteConnection;
@@ -40,8 +41,8 @@ public final class CrrSession implements AutoCloseable {
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
-    /** The table whose row a UNIQUE check's REPLACE deletes right now ({@link ReplaceDeletes}); null if none. */
-    private String replacing;
+    /** The row a UNIQUE check's REPLACE deletes right now ({@link ReplaceDeletes}); null if none. */
+    private Replacing replacing;
     /** How rows inserted into {@code crsql_changes} are merged: {@link #apply}, unless the node routes them. */
     private MergeRoute mergeRoute = this::apply;
     /** Rows inserted into {@code crsql_changes} on this connection, ever: statements count theirs by difference. */
@@ -459,16 +460,29 @@ public final class CrrSession implements AutoCloseable {
         }
     }
 
-    /** Sets the table whose row a REPLACE deletes now (null: none); returns the one before, to be set back. */
-    String replacing(String table) {
-        String before = replacing;
-        replacing = table;
+    /** A row of {@code table} with these key values. */
+    record Replacing(String table, List<Object> key) {}
+
+    /** Sets the row a REPLACE deletes now (null: none); returns the one before, to be set back. */
+    Replacing replacing(Replacing row) {
+        Replacing before = replacing;
+        replacing = row;
         return before;
     }
 
-    /** True while a REPLACE deletes a row of {@code table}: its DELETE triggers hold back, as in SQLite. */
-    boolean isReplacing(String table) {
-        return replacing != null && replacing.equalsIgnoreCase(table);
+    /** True while a REPLACE deletes this row of {@code table}: its DELETE triggers hold back, as in SQLite. */
+    boolean isReplacing(String table, List<Object> key) {
+        if (replacing == null || !replacing.table().equalsIgnoreCase(table) || replacing.key().size() != key.size()) {
+            return false;
+        }
+        for (int i = 0; i < key.size(); i++) {
+            Object a = replacing.key().get(i);
+            Object b = key.get(i);
+            if (!(a instanceof byte[] x && b instanceof byte[] y ? Arrays.equals(x, y) : Objects.equals(a, b))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs Java work that a SQL function started on this connection (inside a running statement). */

@@ -108,7 +108,7 @@ final class ReplaceDeletes extends Function.Aggregate {
                 }
                 int rows = owed == null ? 0 : ReplaceOrphans.owed(owed);
                 ReplaceOrphans.owe(c, rows);
-                String outer = session.replacing(table);
+                CrrSession.Replacing outer = session.replacing(new CrrSession.Replacing(table, values));
                 try {
                     p.executeUpdate();
                 } finally {

@@ -116,6 +116,11 @@ public final class UniqueChecks {
         }
     }
 
+    /** The primary key columns of {@code table} in main, in order: what the guard of a DELETE trigger compares. */
+    public static List<String> keyColumns(Connection c, String table) throws SQLException {
+        return CrrCatalog.pkColumns(c, table);
+    }
+
     static List<String> triggerNames(String index) {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX,
                 index + ReplaceChildren.TRIGGER_SUFFIX);

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * wins), and a body statement is never taken for the UPSERT that fired its trigger. DELETE and SELECT are left as
  * written.
  *
- * <p>A DELETE trigger also gets a guard in its WHEN: {@code WHEN NOT crsql_internal_replacing('t') [AND (its own)]}.
- * SQLite fires no DELETE trigger for the rows a REPLACE deletes (recursive triggers are refused); the UNIQUE checks of a
- * replicated table delete them in a DELETE of their own, during which the guard holds the table's triggers back.
+ * <p>A DELETE trigger also gets a guard in its WHEN: {@code WHEN NOT crsql_internal_replacing('t', OLD.<key>...) [AND
+ * (its own)]}. SQLite fires no DELETE trigger for the rows a REPLACE deletes (recursive triggers are refused); the
+ * UNIQUE checks of a replicated table delete such a row in a DELETE of their own, during which the guard holds the
+ * table's triggers back for that row (not for others its cascades take).
  */
 public final class TriggerConflictRewrite {
     static final String PUSH = "crsql_internal_conflict_push";
@@ -33,6 +34,12 @@ public final class TriggerConflictRewrite {
 
     private TriggerConflictRewrite() {}
 
+    /** A table's primary key columns, in order; empty if it has none or is no table of main. */
+    @FunctionalInterface
+    public interface TableKey {
+        List<String> of(String table) throws SQLException;
+    }
+
     /** True for the driver's own triggers (capture, UNIQUE checks, ...), which are never rewritten. */
     public static boolean isDriversOwn(String triggerName) {
         return triggerName != null && (triggerName.contains("__crsql_") || triggerName.contains("__corrosion_"));
@@ -43,7 +50,7 @@ public final class TriggerConflictRewrite {
      * or an earlier format) are made again. {@code sql} must be a {@code CREATE TRIGGER}, named {@code name}: a
      * bracket's frame is known by the trigger's name and the bracket's ordinal ({@link #bracket}).
      */
-    public static String rewrite(String sql, String name) throws SQLException {
+    public static String rewrite(String sql, String name, TableKey keys) throws SQLException {
         String plain = sql.contains(PUSH) ? BRACKET.matcher(sql).replaceAll("") : sql;
         boolean updateTrigger = isUpdateTrigger(plain);
         int[] brackets = {0};
@@ -52,15 +59,15 @@ public final class TriggerConflictRewrite {
                     brackets[0]++;
                     return b;
                 }));
-        out = guarded(out);
+        out = guarded(out, keys);
         return out.equals(sql) ? sql : out;
     }
 
     /**
      * A {@code BEFORE} or {@code AFTER DELETE} trigger with the guard in its WHEN ({@code sql} as it is if it has the
-     * guard, is another trigger, or has no body SQLite would accept).
+     * guard, is another trigger, is on a table without a key of main, or has no body SQLite would accept).
      */
-    static String guarded(String sql) {
+    static String guarded(String sql, TableKey keys) throws SQLException {
         List<SqlToken> tokens = SqlLexer.tokenize(sql);
         int on = TokenReader.topLevel(tokens, 0, t -> t.isWord("ON"));
         int begin = TriggerBody.begin(tokens, 0);
@@ -77,7 +84,16 @@ public final class TriggerConflictRewrite {
         if (!delete) {
             return sql;
         }
-        String guard = "NOT " + REPLACING + "(" + Identifiers.literal(tokens.get(on + 1).name(sql)) + ")";
+        String table = tokens.get(on + 1).name(sql);
+        List<String> key = keys.of(table);
+        if (key.isEmpty()) {
+            return sql;
+        }
+        StringBuilder guard = new StringBuilder("NOT " + REPLACING + "(" + Identifiers.literal(table));
+        for (String column : key) {
+            guard.append(", OLD.").append(Identifiers.quote(column));
+        }
+        guard.append(")");
         for (int i = on + 2; i < begin; i++) {
             if (tokens.get(i).isWord("WHEN")) {
                 int from = tokens.get(i + 1).start();
@@ -106,10 +122,10 @@ public final class TriggerConflictRewrite {
      * from RENAME TO to}, for SQLite renames the table in the statement but not in the bracket's string literal.
      */
     public static String renamed(String sql, String from, String to) {
-        Matcher guard = Pattern.compile(Pattern.quote(REPLACING + "(" + Identifiers.literal(from) + ")"),
+        Matcher guard = Pattern.compile(Pattern.quote(REPLACING + "(" + Identifiers.literal(from) + ","),
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);
         if (guard.find()) {
-            sql = guard.replaceAll(Matcher.quoteReplacement(REPLACING + "(" + Identifiers.literal(to) + ")"));
+            sql = guard.replaceAll(Matcher.quoteReplacement(REPLACING + "(" + Identifiers.literal(to) + ","));
         }
         Matcher m = Pattern.compile(Pattern.quote(PUSH + "(") + "(NULL|'[A-Z]+'), " + Pattern.quote(Identifiers.literal(from))
                 + ", ", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(sql);

@@ -132,7 +132,7 @@ final class SchemaStatements {
             }
             case OTHER -> {
                 if (TriggerKeyRewrite.isCreateTrigger(s.sql()) && !TriggerConflictRewrite.isDriversOwn(s.objectName())) {
-                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName());
+                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName(), t -> UniqueChecks.keyColumns(connection, t));
                 }
             }
             default -> { }

@@ -26,7 +26,9 @@ final class ProbeTriggers {
      * inserts into, updates or deletes from another table, or null if there is none to write.
      */
     Ddl trigger(Table t) {
-        List<Table> targets = s.tables.values().stream().filter(u -> u != t && !u.strict).toList();
+        // not a child whose parent is gone: writing it looks the parent up, which fails (seed 32096)
+        List<Table> targets = s.tables.values().stream().filter(u -> u != t && !u.strict && (u.parent == null
+                || s.tables.containsKey(u.parent) || ProbeKnown.DANGLING_FOREIGN_KEY.allowed())).toList();
         if (targets.isEmpty()) {
             return null;
         }

@@ -94,6 +94,18 @@ class UniqueReplaceTest extends PlainDifferentialTest {
         }
     }
 
+    /** The rows a cascade of the REPLACE's delete takes fire the table's DELETE triggers, as in SQLite. */
+    @Test
+    void rowsACascadeOfTheReplacedRowTakesFireTheTriggers() throws SQLException {
+        assertThat(same(List.of("PRAGMA foreign_keys = ON",
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE, boss INTEGER REFERENCES t (id) ON DELETE CASCADE)",
+                "CREATE TABLE log (k TEXT PRIMARY KEY)",
+                "CREATE TRIGGER g AFTER DELETE ON t BEGIN INSERT INTO log VALUES ('deleted ' || old.id); END"),
+                List.of("INSERT INTO t VALUES (1, 'a', NULL), (2, 'b', 1), (4, 'c', 2), (5, 'd', NULL)"),
+                "SELECT k FROM log ORDER BY k", "INSERT OR REPLACE INTO t VALUES (3, 'a', NULL)"))
+                .containsExactly(List.of("deleted 2"), List.of("deleted 4"));
+    }
+
     /** A DELETE trigger that refuses every delete does not stop a REPLACE, which fires none, as in SQLite. */
     @Test
     void aDeleteTriggerThatRefusesDeletesLeavesAReplaceAlone() throws SQLException {
@@ -116,7 +128,7 @@ class UniqueReplaceTest extends PlainDifferentialTest {
                     "INSERT INTO t VALUES (1, 'a'), (7, 'b')");
         }
         Node.asEarlierFormat(dir.resolve("old.db"), "%crsql_internal_replacing%", 1, 14,
-                sql -> sql.replace("NOT crsql_internal_replacing('t') AND (old.id < 5)", "old.id < 5"));
+                sql -> sql.replace("NOT crsql_internal_replacing('t', OLD.\"id\") AND (old.id < 5)", "old.id < 5"));
         try (Node a = new Node(dir, "old")) {
             a.exec("INSERT OR REPLACE INTO t VALUES (2, 'a')", "DELETE FROM t WHERE id IN (2, 7)");
             assertThat(a.rows("SELECT * FROM log")).containsExactly(List.of("after 2"));

@@ -53,6 +53,12 @@ final class LocalWrites {
                 long version = Math.max(moved == null ? 0 : moved.version, held == null ? 0 : held.version);
                 to.slots[col.slot()] = new ClockRecord.Clock(version + 1, dbv, 0, seq, ts);
                 from.slots[col.slot()] = null;
+            } else if (newSentinel != null) {
+                // A column the moved row has no clock for (added by ALTER TABLE since, its value the default) on a key
+                // that lived before: a peer that held that life keeps its value of the column when the key comes back
+                // (cr-sqlite's resurrection zeroes clocks and keeps values), so the new life writes it. cr-sqlite
+                // writes nothing here, and its nodes differ for good (random schema probe, seed 32811).
+                to.slots[col.slot()] = new ClockRecord.Clock(1, dbv, 0, seq, ts);
             }
         }
         for (int i = 0; i < t.columns().size(); i++) {

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.crr;
 
+import io.corrosion.jdbc.intercept.TriggerConflictRewrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,10 @@ final class StatementConflicts {
      */
     void push(String resolution, String upsertTable, boolean upsertIgnoresAny, String id, boolean updateTrigger) {
         popTo(id);
+        if (TriggerConflictRewrite.DELETE_BARRIER.equals(resolution)) {
+            frames.add(new Frame(resolution, null, false, id, false));
+            return;
+        }
         boolean firedByUpsert = frames.isEmpty() ? this.upsertTable != null : frames.get(frames.size() - 1).upsertTable() != null;
         boolean abortsAll = updateTrigger && firedByUpsert || !frames.isEmpty() && frames.get(frames.size() - 1).abortsAll();
         frames.add(new Frame(resolution, lower(upsertTable), upsertIgnoresAny, id, abortsAll));
@@ -75,10 +80,14 @@ final class StatementConflicts {
         if (!frames.isEmpty() && frames.get(frames.size() - 1).abortsAll()) {
             return "ABORT";
         }
-        if (resolution != null) {
+        int below = frames.size(); // the frames below the innermost DELETE, which passes no clause down
+        while (below > 0 && !TriggerConflictRewrite.DELETE_BARRIER.equals(frames.get(below - 1).resolution())) {
+            below--;
+        }
+        if (below == 0 && resolution != null) {
             return resolution;
         }
-        for (Frame f : frames) {
+        for (Frame f : frames.subList(below, frames.size())) {
             if (f.resolution() != null) {
                 return f.resolution();
             }

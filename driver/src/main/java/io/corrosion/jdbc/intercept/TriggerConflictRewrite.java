@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * UPSERT's DO UPDATE may be what fires it (SQLite resolves everything such a trigger writes with ABORT).
  * The UNIQUE checks of replicated tables are triggers over a plain index and cannot see which statement writes; with
  * the frames they resolve a collision by the body statement's clause as SQLite would (the outermost explicit clause
- * wins), and a body statement is never taken for the UPSERT that fired its trigger. DELETE and SELECT are left as
- * written.
+ * wins), and a body statement is never taken for the UPSERT that fired its trigger. A DELETE pushes {@code 'DELETE'}:
+ * SQLite passes no clause through a DELETE, so the triggers it fires resolve by their own clauses (random schema probe,
+ * seed 32589). SELECT is left as written.
  *
  * <p>A DELETE trigger also gets a guard in its WHEN: {@code WHEN NOT crsql_internal_replacing('t', OLD.<key>...) [AND
  * (its own)]}. SQLite fires no DELETE trigger for the rows a REPLACE deletes (recursive triggers are refused); the
@@ -27,6 +28,8 @@ public final class TriggerConflictRewrite {
     static final String PUSH = "crsql_internal_conflict_push";
     static final String POP = "crsql_internal_conflict_pop";
     static final String REPLACING = "crsql_internal_replacing";
+    /** The clause a DELETE of a body pushes: the statements it fires take no clause from those above it. */
+    public static final String DELETE_BARRIER = "DELETE";
     private static final String LITERAL = "'(?:[^']|'')*'";
     /** A bracket as {@link #bracket} writes it, but for the statement it brackets. */
     private static final Pattern BRACKET = Pattern.compile("SELECT " + PUSH + "\\((?:NULL|" + LITERAL + "), (?:NULL|"
@@ -144,10 +147,14 @@ public final class TriggerConflictRewrite {
         StatementPlan plan = StatementClassifier.classify(statement);
         boolean clause = plan.orAction() != ConflictResolution.NONE;
         boolean upsert = plan.onConflict() && plan.table().isPresent();
-        if (!clause && !upsert && !plan.kind().isInsert() && plan.kind() != StatementKind.UPDATE) {
+        boolean delete = plan.kind() == StatementKind.DELETE;
+        if (!clause && !upsert && !delete && !plan.kind().isInsert() && plan.kind() != StatementKind.UPDATE) {
             return Optional.empty();
         }
-        String push = "SELECT " + PUSH + "(" + (clause ? Identifiers.literal(plan.orAction().name()) : "NULL") + ", "
+        // a DELETE's triggers resolve by their own clauses: SQLite passes no clause of the statements above through it
+        String resolution = delete ? Identifiers.literal(DELETE_BARRIER)
+                : clause ? Identifiers.literal(plan.orAction().name()) : "NULL";
+        String push = "SELECT " + PUSH + "(" + resolution + ", "
                 + (upsert ? Identifiers.literal(plan.table().get()) : "NULL") + ", "
                 + (upsert && plan.onConflictIgnoresAny() ? 1 : 0) + ", " + Identifiers.literal(id)
                 + (updateTrigger ? ", 1" : "") + ")";

@@ -281,4 +281,20 @@ class TriggerConflictClauseTest extends PlainDifferentialTest {
             assertThat(b.rows(rows)).as("captured and merged").isEqualTo(plainRows);
         }
     }
+
+    /**
+     * The outer statement's clause reaches a trigger's body through INSERTs and UPDATEs, not through a DELETE: SQLite
+     * fires the DELETE's triggers with their own clauses (random schema probe, seed 32589).
+     */
+    @Test
+    void aDeleteInATriggerBodyPassesNoClauseToTheTriggersItFires() throws SQLException {
+        List<String> schema = List.of("CREATE TABLE t0 (id INTEGER PRIMARY KEY, c1 TEXT UNIQUE)", "CREATE TABLE t4 (c0 INTEGER)",
+                "CREATE TABLE t14 (id INTEGER PRIMARY KEY, c0 TEXT)",
+                "CREATE TRIGGER tr6 AFTER DELETE ON t4 BEGIN INSERT OR REPLACE INTO t0 (id, c1) VALUES (100 + OLD.c0, 'd'); END",
+                "CREATE TRIGGER tr18 BEFORE INSERT ON t14 BEGIN DELETE FROM t4 WHERE c0 = NEW.c0; END",
+                "CREATE TRIGGER tr19 AFTER UPDATE ON t14 BEGIN INSERT OR REPLACE INTO t0 (id, c1) VALUES (200, 'd'); END");
+        assertThat(same(schema, List.of("INSERT INTO t0 VALUES (4, 'd')", "INSERT INTO t4 VALUES (1), (2)"),
+                "SELECT * FROM t0 ORDER BY id", "INSERT OR IGNORE INTO t14 VALUES (1, 1)", "UPDATE OR IGNORE t14 SET c0 = 5",
+                "INSERT OR ABORT INTO t14 VALUES (2, 2)")).containsExactly(List.of(102L, "d"));
+    }
 }

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Clock records for rows that have none, when a table becomes a CRR or its columns change ({@link CrrDdl}). */
@@ -61,12 +62,17 @@ final class Backfill {
         }
         for (TableInfo.Column c : t.columns()) {
             String col = "u." + Sql.ident(c.name());
+            CrrCatalog.ColumnDef def = columnDef(t.name(), c.name());
+            String dflt = def == null || def.defaultSql() == null ? "NULL" : def.defaultSql();
+            // A column without affinity keeps a value's type: 2.0 is not a DEFAULT 2 there, which a peer's row gets
+            // (random schema probe, seed 33700); with one, SQLite stores both alike
+            String otherType = def != null && keepsType(def.type()) ? " OR typeof(" + col + ") IS NOT typeof(" + dflt + ")" : "";
             List<Object> missing = new ArrayList<>();
             try (Statement s = conn.createStatement();
                  ResultSet rs = s.executeQuery("SELECT c.key FROM " + Sql.ident(t.name()) + " AS u JOIN " + Sql.ident(t.clockTable())
-                         + " AS c ON c.key = " + keyExpr + " WHERE c." + Sql.f(c.slot(), "v") + " IS NULL AND " + col
+                         + " AS c ON c.key = " + keyExpr + " WHERE c." + Sql.f(c.slot(), "v") + " IS NULL AND (" + col
                          // byte for byte: 'b' is not a DEFAULT 'B', whatever the column's collation
-                         + " IS NOT (" + defaultValueSql(t.name(), c.name()) + ") COLLATE BINARY ORDER BY " + pkList)) {
+                         + " IS NOT (" + dflt + ") COLLATE BINARY" + otherType + ") ORDER BY " + pkList)) {
                 while (rs.next()) {
                     missing.add(SqlValues.normalize(rs.getObject(1)));
                 }
@@ -102,12 +108,21 @@ final class Backfill {
         }
     }
 
-    private String defaultValueSql(String table, String column) throws SQLException {
+    private CrrCatalog.ColumnDef columnDef(String table, String column) throws SQLException {
         for (CrrCatalog.ColumnDef c : CrrCatalog.columns(conn, table)) {
             if (c.name().equals(column)) {
-                return c.defaultSql() == null ? "NULL" : c.defaultSql();
+                return c;
             }
         }
-        return "NULL";
+        return null;
+    }
+
+    /** True for a declared type of BLOB affinity (no type, or BLOB) or {@code ANY}: the column stores values as given. */
+    static boolean keepsType(String declaredType) {
+        String t = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
+        if (t.contains("INT") || t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+            return false;
+        }
+        return t.isBlank() || t.contains("BLOB") || t.strip().equals("ANY");
     }
 }

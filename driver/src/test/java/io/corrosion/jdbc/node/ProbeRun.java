@@ -165,7 +165,8 @@ final class ProbeRun {
     }
 
     private static boolean refusedForeignKey(String node, Step step) {
-        return (step.kind() == Kind.DML || step.kind() == Kind.ALL_OF_STRING) && node.startsWith("failed")
+        return (step.kind() == Kind.DML || step.kind() == Kind.FIRST_OF_STRING || step.kind() == Kind.ALL_OF_STRING)
+                && node.startsWith("failed")
                 && node.contains("FOREIGN KEY constraint failed");
     }
 

@@ -126,9 +126,6 @@ final class CrrFunctions {
         fn(s, "crsql_internal_pk_part", 2, true,
                 a -> PackedColumns.unpack((byte[]) a[0]).get(((Long) a[1]).intValue()));
         ReplaceDeletes.register(s);
-        // (table, OLD.<key>...): the guard in the WHEN of an application's DELETE trigger (TriggerConflictRewrite)
-        fn(s, "crsql_internal_replacing", -1, false,
-                a -> s.isReplacing(String.valueOf(a[0]), Arrays.asList(a).subList(1, a.length)) ? 1L : 0L);
         fn(s, "crsql_internal_merge", 10, false, a -> s.nested(() -> {
             s.mergeInserted(ChangeColumns.of(a));
             return null;

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Locale;
 import java.util.Set;
 import org.sqlite.SQLiteConnection;
@@ -41,8 +40,6 @@ public final class CrrSession implements AutoCloseable {
     private volatile boolean closed;
     /** Depth of SQL functions running Java work on this connection; inside one, no transaction control. */
     private int nested;
-    /** The row a UNIQUE check's REPLACE deletes right now ({@link ReplaceDeletes}); null if none. */
-    private Replacing replacing;
     /** How rows inserted into {@code crsql_changes} are merged: {@link #apply}, unless the node routes them. */
     private MergeRoute mergeRoute = this::apply;
     /** Rows inserted into {@code crsql_changes} on this connection, ever: statements count theirs by difference. */
@@ -151,12 +148,6 @@ public final class CrrSession implements AutoCloseable {
     public List<String> crrPrimaryKey(String table) throws SQLException {
         TableInfo t = catalog.table(table);
         return t == null ? null : t.pkColumns();
-    }
-
-    /** True if the CRR {@code table}'s key is a single {@code INTEGER PRIMARY KEY}, an alias of its rowid. */
-    public boolean crrKeyIsRowid(String table) throws SQLException {
-        TableInfo t = catalog.table(table);
-        return t != null && t.keyKind() == TableInfo.KeyKind.ROWID;
     }
 
     /**
@@ -458,31 +449,6 @@ public final class CrrSession implements AutoCloseable {
         } finally {
             tx.capturing = was;
         }
-    }
-
-    /** A row of {@code table} with these key values. */
-    record Replacing(String table, List<Object> key) {}
-
-    /** Sets the row a REPLACE deletes now (null: none); returns the one before, to be set back. */
-    Replacing replacing(Replacing row) {
-        Replacing before = replacing;
-        replacing = row;
-        return before;
-    }
-
-    /** True while a REPLACE deletes this row of {@code table}: its DELETE triggers hold back, as in SQLite. */
-    boolean isReplacing(String table, List<Object> key) {
-        if (replacing == null || !replacing.table().equalsIgnoreCase(table) || replacing.key().size() != key.size()) {
-            return false;
-        }
-        for (int i = 0; i < key.size(); i++) {
-            Object a = replacing.key().get(i);
-            Object b = key.get(i);
-            if (!(a instanceof byte[] x && b instanceof byte[] y ? Arrays.equals(x, y) : Objects.equals(a, b))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Runs Java work that a SQL function started on this connection (inside a running statement). */

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.sqlite.Function;
 
@@ -30,20 +31,26 @@ final class ReplaceDeletes extends Function.Aggregate {
     private final boolean lends;
     /** Shared by the connection's two functions and their clones. */
     private final ReplaceQueries queries;
+    private final ReplacedRow replaced;
     /** This call's table and keys; SQLite runs a clone per call, which {@link #xStep} gives lists of its own. */
     private String table;
     private List<byte[]> keys;
 
-    private ReplaceDeletes(CrrSession session, boolean lends, ReplaceQueries queries) {
+    private ReplaceDeletes(CrrSession session, boolean lends, ReplaceQueries queries, ReplacedRow replaced) {
         this.session = session;
         this.lends = lends;
         this.queries = queries;
+        this.replaced = replaced;
     }
 
+    /** The two aggregates, and {@code crsql_internal_replacing(table, OLD.<key>...)}, the DELETE triggers' guard. */
     static void register(CrrSession s) throws SQLException {
         ReplaceQueries queries = new ReplaceQueries();
-        Function.create(s.connection(), NAME, new ReplaceDeletes(s, false, queries), 2, 0);
-        Function.create(s.connection(), LEND, new ReplaceDeletes(s, true, queries), 2, 0);
+        ReplacedRow replaced = new ReplacedRow();
+        Function.create(s.connection(), NAME, new ReplaceDeletes(s, false, queries, replaced), 2, 0);
+        Function.create(s.connection(), LEND, new ReplaceDeletes(s, true, queries, replaced), 2, 0);
+        SqlFunction.register(s.connection(), "crsql_internal_replacing", -1, false,
+                a -> replaced.is(String.valueOf(a[0]), Arrays.asList(a).subList(1, a.length)) ? 1L : 0L);
     }
 
     /**
@@ -108,11 +115,11 @@ final class ReplaceDeletes extends Function.Aggregate {
                 }
                 int rows = owed == null ? 0 : ReplaceOrphans.owed(owed);
                 ReplaceOrphans.owe(c, rows);
-                CrrSession.Replacing outer = session.replacing(new CrrSession.Replacing(table, values));
+                ReplacedRow.Row outer = replaced.set(new ReplacedRow.Row(table, values));
                 try {
                     p.executeUpdate();
                 } finally {
-                    session.replacing(outer);
+                    replaced.set(outer);
                     if (rows > 0) {
                         ReplaceOrphans.clearUnturned(c);
                     }

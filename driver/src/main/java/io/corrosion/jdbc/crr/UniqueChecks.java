@@ -121,6 +121,11 @@ public final class UniqueChecks {
         return CrrCatalog.pkColumns(c, table);
     }
 
+    /** True if the key of {@code table} is a single {@code INTEGER PRIMARY KEY}, an alias of its rowid. */
+    public static boolean keyIsRowid(Connection c, String table) throws SQLException {
+        return CrrCatalog.keyKind(c, table) == TableInfo.KeyKind.ROWID;
+    }
+
     static List<String> triggerNames(String index) {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX,
                 index + ReplaceChildren.TRIGGER_SUFFIX);

@@ -59,9 +59,9 @@ final class UpsertTargets {
         if (table == null || UpsertTargetRewrite.sameColumns(target.get(), c.session.crrPrimaryKey(table))) {
             return Optional.empty(); // not a CRR, or its primary key: SQLite's own (the catalog knows the key)
         }
-        String rowidKey = c.session.crrKeyIsRowid(table) ? c.session.crrPrimaryKey(table).get(0) : null;
-        if (rowidKey != null && target.get().stream().anyMatch(rowidKey::equalsIgnoreCase)
-                && declaredRowidAlias(c.raw, table, rowidKey)) {
+        String key0 = c.session.crrPrimaryKey(table).get(0);
+        if (target.get().stream().anyMatch(key0::equalsIgnoreCase) && UniqueChecks.keyIsRowid(c.raw, table)
+                && declaredRowidAlias(c.raw, table, key0)) {
             // SQLite reads a rowid alias in a target as the rowid, which no UNIQUE index holds: its own error
             return Optional.empty();
         }

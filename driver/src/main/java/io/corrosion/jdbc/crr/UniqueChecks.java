@@ -116,16 +116,6 @@ public final class UniqueChecks {
         }
     }
 
-    /** The primary key columns of {@code table} in main, in order: what the guard of a DELETE trigger compares. */
-    public static List<String> keyColumns(Connection c, String table) throws SQLException {
-        return CrrCatalog.pkColumns(c, table);
-    }
-
-    /** True if the key of {@code table} is a single {@code INTEGER PRIMARY KEY}, an alias of its rowid. */
-    public static boolean keyIsRowid(Connection c, String table) throws SQLException {
-        return CrrCatalog.keyKind(c, table) == TableInfo.KeyKind.ROWID;
-    }
-
     static List<String> triggerNames(String index) {
         return List.of(index + INSERT_SUFFIX, index + UPDATE_SUFFIX, index + ReplaceOrphans.TRIGGER_SUFFIX,
                 index + ReplaceChildren.TRIGGER_SUFFIX);

@@ -2,6 +2,7 @@ package io.corrosion.jdbc.node;
 
 import io.corrosion.jdbc.crr.CrrRule;
 import io.corrosion.jdbc.crr.CrrSchemaException;
+import io.corrosion.jdbc.crr.TableKeys;
 import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.intercept.ChangesInsert;
 import io.corrosion.jdbc.intercept.CreateTableShape;
@@ -132,7 +133,7 @@ final class SchemaStatements {
             }
             case OTHER -> {
                 if (TriggerKeyRewrite.isCreateTrigger(s.sql()) && !TriggerConflictRewrite.isDriversOwn(s.objectName())) {
-                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName(), t -> UniqueChecks.keyColumns(connection, t));
+                    return TriggerConflictRewrite.rewrite(s.sql(), s.objectName(), t -> TableKeys.columns(connection, t));
                 }
             }
             default -> { }

@@ -1,5 +1,6 @@
 package io.corrosion.jdbc.node;
 
+import io.corrosion.jdbc.crr.TableKeys;
 import io.corrosion.jdbc.crr.UniqueChecks;
 import io.corrosion.jdbc.intercept.CrrTableDdl;
 import io.corrosion.jdbc.intercept.Interceptor;
@@ -60,7 +61,7 @@ final class UpsertTargets {
             return Optional.empty(); // not a CRR, or its primary key: SQLite's own (the catalog knows the key)
         }
         String key0 = c.session.crrPrimaryKey(table).get(0);
-        if (target.get().stream().anyMatch(key0::equalsIgnoreCase) && UniqueChecks.keyIsRowid(c.raw, table)
+        if (target.get().stream().anyMatch(key0::equalsIgnoreCase) && TableKeys.isRowid(c.raw, table)
                 && declaredRowidAlias(c.raw, table, key0)) {
             // SQLite reads a rowid alias in a target as the rowid, which no UNIQUE index holds: its own error
             return Optional.empty();
